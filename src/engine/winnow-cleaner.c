@@ -1,0 +1,809 @@
+/* winnow-cleaner.c: see winnow-cleaner.h.
+ *
+ * Which rows remain is decided in the first pass that reads the file: on
+ * the fly for keep=first (a row is a duplicate when its digest was seen),
+ * or for keep=last/none in a selection pass that moves each digest's mark
+ * to its last row (or clears every copy). When a later pass follows, the
+ * decision is kept as one bit per row, so later passes never hash again.
+ */
+#include "config.h"
+
+#include "winnow-cleaner.h"
+
+#include <string.h>
+
+#include "winnow-csv-reader.h"
+#include "winnow-csv-writer.h"
+#include "winnow-digest-set.h"
+#include "winnow-fill-stats.h"
+#include "winnow-output-file.h"
+#include "winnow-plan.h"
+#include "winnow-profiler.h"
+
+
+#define PROGRESS_INTERVAL (G_USEC_PER_SEC / 10)
+#define DUPLICATE_MARK G_MAXUINT64
+
+typedef enum {
+  PASS_SELECT,
+  PASS_STATS,
+  PASS_WRITE,
+} PassKind;
+
+typedef struct {
+  guint64 *words;
+  gsize n_words;
+} Bitset;
+
+typedef struct {
+  char *text;
+  gsize length;
+  gsize capacity;
+  gboolean has_value;
+  guint64 run;
+} LastValue;
+
+typedef struct {
+  const WinnowRecipe *recipe;
+  const char *input_path;
+  const char *output_path;
+  WinnowCleanFlags flags;
+  GCancellable *cancellable;
+  WinnowProgressFunc progress;
+  gpointer progress_data;
+
+  WinnowCsvReaderOptions options;
+  WinnowCsvReader *reader;        /* the open reader of the current pass */
+  GPtrArray *column_names;
+  WinnowPlan *plan;
+  guint64 size;
+  gint64 mtime;
+
+  /* which rows remain */
+  WinnowDigestSet *seen;
+  WinnowDigest *digests;          /* one batch's worth */
+  GByteArray *key;
+  const char **fields;            /* texts of the current row, per kept column */
+  Bitset keep;                    /* rows that remain */
+  Bitset unique;                  /* selection pass: rows dedupe keeps */
+  gboolean have_keep;
+  guint64 duplicates;
+  guint64 missing_dropped;
+
+  /* statistics and filling */
+  WinnowFillStats **stats;        /* per kept column, or NULL */
+  LastValue *last;                /* ffill */
+  guint64 *filled;
+  guint64 *missing_before;
+
+  /* writing */
+  WinnowOutputFile *output;
+  WinnowCsvWriter *writer;
+  WinnowProfiler *profiler;
+  guint64 rows_written;
+
+  /* progress */
+  guint n_passes;
+  guint pass_index;
+  WinnowPhase phase;
+  gint64 last_report;
+
+  WinnowResult *result;
+} Cleaner;
+
+const char *
+winnow_phase_to_string (WinnowPhase phase)
+{
+  switch (phase)
+    {
+    case WINNOW_PHASE_SELECTING: return "selecting";
+    case WINNOW_PHASE_ANALYSING: return "analysing";
+    case WINNOW_PHASE_WRITING:
+    default: return "writing";
+    }
+}
+
+/* ---- bitsets ---- */
+
+static inline void
+bitset_set (Bitset *bits, guint64 index, gboolean value)
+{
+  gsize word = (gsize) (index >> 6);
+  guint64 mask = G_GUINT64_CONSTANT (1) << (index & 63);
+
+  if (G_UNLIKELY (word >= bits->n_words))
+    {
+      gsize n = MAX (bits->n_words * 2, 1024);
+      while (n <= word)
+        n *= 2;
+      bits->words = g_renew (guint64, bits->words, n);
+      memset (bits->words + bits->n_words, 0, (n - bits->n_words) * sizeof (guint64));
+      bits->n_words = n;
+    }
+  if (value)
+    bits->words[word] |= mask;
+  else
+    bits->words[word] &= ~mask;
+}
+
+static inline gboolean
+bitset_get (const Bitset *bits, guint64 index)
+{
+  gsize word = (gsize) (index >> 6);
+  return word < bits->n_words && (bits->words[word] >> (index & 63)) & 1;
+}
+
+/* ---- per-row tests ---- */
+
+static void
+row_fields (Cleaner *c, const WinnowRowBatch *batch, guint row)
+{
+  const guint32 *lengths = winnow_row_batch_lengths (batch, row);
+  const char *p = winnow_row_batch_texts (batch, row);
+
+  for (guint k = 0; k < batch->n_columns; k++)
+    {
+      c->fields[k] = p;
+      p += WINNOW_FIELD_LENGTH (lengths[k]);
+    }
+}
+
+/* The digest of the compared columns. The record itself (lengths, missing
+ * marks, texts) is the canonical form of the whole row; a subset is copied
+ * into the same form first. */
+static WinnowDigest
+row_digest (Cleaner *c, const WinnowRowBatch *batch, guint row)
+{
+  const guint32 *lengths;
+
+  if (c->plan->dedupe_columns == NULL)
+    return winnow_digest_compute (batch->data + batch->starts[row],
+                                  batch->ends[row] - batch->starts[row]);
+
+  lengths = winnow_row_batch_lengths (batch, row);
+  row_fields (c, batch, row);
+  g_byte_array_set_size (c->key, 0);
+  for (guint i = 0; i < c->plan->n_dedupe_columns; i++)
+    {
+      guint k = c->plan->dedupe_columns[i];
+      g_byte_array_append (c->key, (const guint8 *) &lengths[k], 4);
+      g_byte_array_append (c->key, (const guint8 *) c->fields[k], WINNOW_FIELD_LENGTH (lengths[k]));
+    }
+  return winnow_digest_compute (c->key->data, c->key->len);
+}
+
+static inline gboolean
+enough_present (const Cleaner *c, const guint32 *lengths)
+{
+  const WinnowPlan *plan = c->plan;
+  guint present = 0;
+
+  for (guint i = 0; i < plan->n_missing_columns; i++)
+    present += !(lengths[plan->missing_columns[i]] & WINNOW_FIELD_MISSING);
+  return present >= plan->missing_needed;
+}
+
+/* Digests first, then probes that prefetch a few rows ahead: the table
+ * is far larger than the caches, and this keeps several misses in flight. */
+#define PREFETCH_AHEAD 16
+
+static void
+batch_digests (Cleaner *c, const WinnowRowBatch *batch)
+{
+  for (guint i = 0; i < batch->n_rows; i++)
+    c->digests[i] = row_digest (c, batch, i);
+  for (guint i = 0; i < MIN (batch->n_rows, PREFETCH_AHEAD); i++)
+    winnow_digest_set_prefetch (c->seen, c->digests[i]);
+}
+
+G_ALWAYS_INLINE static inline void
+prefetch_ahead (Cleaner *c, const WinnowRowBatch *batch, guint i)
+{
+  if (i + PREFETCH_AHEAD < batch->n_rows)
+    winnow_digest_set_prefetch (c->seen, c->digests[i + PREFETCH_AHEAD]);
+}
+
+/* keep=first, decided while reading: is row @i of @batch kept? */
+static gboolean
+decide_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
+{
+  if (c->recipe->drop_duplicates)
+    prefetch_ahead (c, batch, i);
+  if (c->recipe->drop_duplicates && !winnow_digest_set_insert (c->seen, c->digests[i], NULL))
+    {
+      c->duplicates++;
+      return FALSE;
+    }
+  if (c->recipe->drop_missing && !enough_present (c, winnow_row_batch_lengths (batch, i)))
+    {
+      c->missing_dropped++;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* keep=last/none: the selection pass. */
+static void
+select_batch (Cleaner *c, const WinnowRowBatch *batch)
+{
+  batch_digests (c, batch);
+  for (guint i = 0; i < batch->n_rows; i++)
+    {
+      guint64 row = batch->first_row + i;
+      guint64 *owner;
+      gboolean is_new;
+
+      prefetch_ahead (c, batch, i);
+      is_new = winnow_digest_set_insert (c->seen, c->digests[i], &owner);
+
+      if (c->recipe->keep == WINNOW_KEEP_LAST)
+        {
+          if (!is_new)
+            bitset_set (&c->unique, *owner, FALSE);
+          *owner = row;
+          bitset_set (&c->unique, row, TRUE);
+        }
+      else if (is_new)
+        {
+          *owner = row;
+          bitset_set (&c->unique, row, TRUE);
+        }
+      else if (*owner != DUPLICATE_MARK)
+        {
+          bitset_set (&c->unique, *owner, FALSE);
+          *owner = DUPLICATE_MARK;
+        }
+      bitset_set (&c->keep, row,
+                  !c->recipe->drop_missing ||
+                    enough_present (c, winnow_row_batch_lengths (batch, i)));
+    }
+}
+
+/* After the selection pass: keep = unique & enough present. */
+static void
+finish_selection (Cleaner *c, guint64 n_rows)
+{
+  guint64 unique = 0, kept = 0;
+
+  for (guint64 row = 0; row < n_rows; row++)
+    {
+      gboolean u = bitset_get (&c->unique, row);
+      gboolean k = u && bitset_get (&c->keep, row);
+      unique += u;
+      kept += k;
+      bitset_set (&c->keep, row, k);
+    }
+  c->duplicates = n_rows - unique;
+  c->missing_dropped = unique - kept;
+  c->have_keep = TRUE;
+  g_clear_pointer (&c->unique.words, g_free);
+  c->unique.n_words = 0;
+  g_clear_pointer (&c->seen, winnow_digest_set_free);
+}
+
+/* ---- statistics ---- */
+
+static void
+stats_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
+{
+  const guint32 *lengths = winnow_row_batch_lengths (batch, i);
+
+  row_fields (c, batch, i);
+  for (guint k = 0; k < c->plan->n_kept; k++)
+    if (c->stats[k] != NULL)
+      winnow_fill_stats_add (c->stats[k], c->fields[k], WINNOW_FIELD_LENGTH (lengths[k]),
+                             lengths[k] & WINNOW_FIELD_MISSING);
+}
+
+static void
+finish_stats (Cleaner *c)
+{
+  for (guint k = 0; k < c->plan->n_kept; k++)
+    {
+      WinnowColumnFill *fill = &c->plan->fills[k];
+
+      if (c->stats[k] == NULL || fill->strategy == WINNOW_FILL_BFILL)
+        continue;
+      g_free (fill->value);
+      fill->value = winnow_fill_stats_finish (c->stats[k]);
+      if (fill->value == NULL)
+        winnow_result_add_warning (c->result,
+                                   fill->strategy == WINNOW_FILL_MODE
+                                     ? "fill: column \"%s\" has no values, so its %s fill left it empty"
+                                     : "fill: column \"%s\" has no numbers, so its %s fill left it empty",
+                                   (char *) g_ptr_array_index (c->plan->kept_names, k),
+                                   winnow_fill_strategy_to_string (fill->strategy));
+    }
+}
+
+/* ---- writing ---- */
+
+static void
+remember (LastValue *last, const char *text, gsize length)
+{
+  if (length > last->capacity)
+    {
+      last->capacity = MAX (length, 2 * last->capacity);
+      last->text = g_realloc (last->text, last->capacity);
+    }
+  memcpy (last->text, text, length);
+  last->length = length;
+  last->has_value = TRUE;
+  last->run = 0;
+}
+
+/* The value a missing field of kept column @k gets, if any. */
+static gboolean
+fill_value (Cleaner *c, guint k, const char **text, gsize *length)
+{
+  WinnowColumnFill *fill = &c->plan->fills[k];
+  LastValue *last;
+
+  switch (fill->strategy)
+    {
+    case WINNOW_FILL_FFILL:
+      last = &c->last[k];
+      last->run++;
+      if (!last->has_value || (fill->limit > 0 && last->run > (guint64) fill->limit))
+        return FALSE;
+      *text = last->text;
+      *length = last->length;
+      return TRUE;
+    case WINNOW_FILL_BFILL:
+      return winnow_fill_stats_next_bfill (c->stats[k], fill->limit, text, length);
+    case WINNOW_FILL_VALUE:
+    case WINNOW_FILL_MEAN:
+    case WINNOW_FILL_MEDIAN:
+    case WINNOW_FILL_MODE:
+    default:
+      if (fill->value == NULL)
+        return FALSE;
+      *text = fill->value;
+      *length = strlen (fill->value);
+      return TRUE;
+    }
+}
+
+static void
+write_header (Cleaner *c)
+{
+  GPtrArray *names = c->plan->kept_names;
+
+  for (guint k = 0; k < names->len; k++)
+    {
+      const char *name = g_ptr_array_index (names, k);
+      if (names->len == 1 && name[0] == '\0')
+        winnow_csv_writer_empty_row (c->writer);
+      else
+        winnow_csv_writer_field (c->writer, k == 0, name, strlen (name));
+      g_ptr_array_add (c->result->preview_header, g_strdup (name));
+    }
+  winnow_csv_writer_end_row (c->writer);
+}
+
+static void
+write_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
+{
+  const guint32 *lengths = winnow_row_batch_lengths (batch, i);
+  const char *p = winnow_row_batch_texts (batch, i);
+  guint n = c->plan->n_kept;
+  char **preview = NULL;
+
+  if (c->rows_written < WINNOW_PREVIEW_ROWS)
+    preview = g_new0 (char *, n + 1);
+
+  for (guint k = 0; k < n; k++)
+    {
+      const char *text = p;
+      gsize length = WINNOW_FIELD_LENGTH (lengths[k]);
+      gboolean present = !(lengths[k] & WINNOW_FIELD_MISSING);
+
+      p += length;
+      if (present)
+        {
+          if (c->last != NULL && c->plan->fills[k].strategy == WINNOW_FILL_FFILL &&
+              c->plan->fills[k].active)
+            remember (&c->last[k], text, length);
+        }
+      else if (c->plan->fills[k].active && fill_value (c, k, &text, &length))
+        {
+          present = TRUE;
+          c->filled[k]++;
+        }
+
+      if (present)
+        winnow_profiler_add_value (c->profiler, k, text, length);
+      else
+        winnow_profiler_add_missing (c->profiler, k);
+
+      if (n == 1 && length == 0)
+        winnow_csv_writer_empty_row (c->writer);
+      else
+        winnow_csv_writer_field (c->writer, k == 0, text, length);
+      if (preview)
+        preview[k] = g_strndup (text, length);
+    }
+  winnow_csv_writer_end_row (c->writer);
+  if (preview)
+    g_ptr_array_add (c->result->preview, preview);
+  c->rows_written++;
+}
+
+static void
+count_missing (Cleaner *c, const WinnowRowBatch *batch, guint i)
+{
+  const guint32 *lengths = winnow_row_batch_lengths (batch, i);
+
+  for (guint k = 0; k < batch->n_columns; k++)
+    c->missing_before[k] += lengths[k] >> 31;
+}
+
+/* ---- passes ---- */
+
+static void
+report (Cleaner *c, const WinnowRowBatch *batch)
+{
+  gint64 now = g_get_monotonic_time ();
+  WinnowProgress progress;
+  double within;
+
+  if (c->progress == NULL || now - c->last_report < PROGRESS_INTERVAL)
+    return;
+  c->last_report = now;
+  within = c->size > 0 ? (double) batch->bytes_consumed / (double) c->size : 1.0;
+  /* Short of 1: the task is done only when its output is in place. */
+  progress.fraction = MIN (0.999, (c->pass_index + MIN (within, 1.0)) / c->n_passes);
+  progress.rows = batch->first_row + batch->n_rows;
+  progress.phase = c->phase;
+  c->progress (&progress, c->progress_data);
+}
+
+static void
+process_batch (Cleaner *c, PassKind kind, const WinnowRowBatch *batch)
+{
+  gboolean deciding = !c->have_keep;
+  gboolean recording = deciding && kind != PASS_WRITE;
+
+  if (kind == PASS_SELECT)
+    {
+      select_batch (c, batch);
+      return;
+    }
+  if (deciding && c->recipe->drop_duplicates)
+    batch_digests (c, batch);
+
+  for (guint i = 0; i < batch->n_rows; i++)
+    {
+      guint64 row = batch->first_row + i;
+      gboolean kept = deciding ? decide_row (c, batch, i) : bitset_get (&c->keep, row);
+
+      if (recording)
+        bitset_set (&c->keep, row, kept);
+      if (kind == PASS_WRITE)
+        count_missing (c, batch, i);
+      if (!kept)
+        continue;
+      if (kind == PASS_STATS)
+        stats_row (c, batch, i);
+      else
+        write_row (c, batch, i);
+    }
+}
+
+static gboolean
+reopen (Cleaner *c, GError **error)
+{
+  WinnowCsvReaderOptions options = c->options;
+
+  options.delimiter = winnow_csv_reader_get_delimiter (c->reader);
+  g_clear_pointer (&c->reader, winnow_csv_reader_free);
+  c->reader = winnow_csv_reader_open (c->input_path, &options, c->cancellable, error);
+  if (c->reader == NULL)
+    return FALSE;
+  if (winnow_csv_reader_get_size (c->reader) != c->size ||
+      winnow_csv_reader_get_mtime (c->reader) != c->mtime)
+    {
+      g_autofree char *name = g_filename_display_basename (c->input_path);
+      g_set_error (error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_CHANGED,
+                   "%s changed while it was being cleaned; nothing was written", name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+run_pass (Cleaner *c, PassKind kind, GError **error)
+{
+  WinnowRowBatch *batch;
+  GError *local_error = NULL;
+
+  c->phase = kind == PASS_SELECT ? WINNOW_PHASE_SELECTING
+           : kind == PASS_STATS ? WINNOW_PHASE_ANALYSING
+           : WINNOW_PHASE_WRITING;
+  if (c->pass_index > 0 && !reopen (c, error))
+    return FALSE;
+  g_debug ("pass %u of %u: %s", c->pass_index + 1, c->n_passes, winnow_phase_to_string (c->phase));
+
+  winnow_csv_reader_start (c->reader, c->plan->column_map, c->plan->n_kept, c->plan->na,
+                           c->recipe->trim_whitespace);
+  if (kind == PASS_WRITE && c->recipe->header)
+    write_header (c);
+
+  while ((batch = winnow_csv_reader_next_batch (c->reader)) != NULL)
+    {
+      process_batch (c, kind, batch);
+      report (c, batch);
+      winnow_csv_reader_recycle (c->reader, batch);
+
+      if (g_cancellable_set_error_if_cancelled (c->cancellable, &local_error) ||
+          (c->writer && c->writer->error_number != 0))
+        break;
+    }
+  if (local_error == NULL && c->writer && c->writer->error_number != 0)
+    g_set_error (&local_error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_WRITE,
+                 "could not write %s: %s", c->output_path, g_strerror (c->writer->error_number));
+  if (local_error != NULL)
+    {
+      winnow_csv_reader_abort (c->reader);
+      winnow_csv_reader_finish (c->reader, NULL);
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (!winnow_csv_reader_finish (c->reader, error))
+    return FALSE;
+
+  if (kind == PASS_SELECT)
+    finish_selection (c, winnow_csv_reader_get_rows (c->reader) -
+                           winnow_csv_reader_get_bad_lines (c->reader));
+  else if (c->have_keep == FALSE && kind == PASS_STATS)
+    c->have_keep = TRUE;
+  if (kind == PASS_STATS)
+    finish_stats (c);
+  c->pass_index++;
+  return TRUE;
+}
+
+/* ---- one attempt at the whole file ---- */
+
+static void
+cleaner_clear (Cleaner *c)
+{
+  g_clear_pointer (&c->reader, winnow_csv_reader_free);
+  g_clear_pointer (&c->column_names, g_ptr_array_unref);
+  if (c->plan != NULL)
+    {
+      for (guint k = 0; k < c->plan->n_kept; k++)
+        {
+          if (c->stats)
+            winnow_fill_stats_free (c->stats[k]);
+          if (c->last)
+            g_free (c->last[k].text);
+        }
+    }
+  g_clear_pointer (&c->stats, g_free);
+  g_clear_pointer (&c->last, g_free);
+  g_clear_pointer (&c->plan, winnow_plan_free);
+  g_clear_pointer (&c->seen, winnow_digest_set_free);
+  g_clear_pointer (&c->digests, g_free);
+  g_clear_pointer (&c->key, g_byte_array_unref);
+  g_clear_pointer (&c->fields, g_free);
+  g_clear_pointer (&c->keep.words, g_free);
+  g_clear_pointer (&c->unique.words, g_free);
+  c->keep.n_words = c->unique.n_words = 0;
+  g_clear_pointer (&c->filled, g_free);
+  g_clear_pointer (&c->missing_before, g_free);
+  g_clear_pointer (&c->writer, winnow_csv_writer_free);
+  g_clear_pointer (&c->profiler, winnow_profiler_free);
+  g_clear_pointer (&c->result, winnow_result_free);
+  c->have_keep = FALSE;
+  c->duplicates = c->missing_dropped = c->rows_written = 0;
+  c->pass_index = 0;
+}
+
+/* Opens the file, resolves the recipe against its header. */
+static gboolean
+prepare (Cleaner *c, GError **error)
+{
+  guint n_kept;
+  gsize expected_rows;
+
+  c->result = winnow_result_new ();
+  c->reader = winnow_csv_reader_open (c->input_path, &c->options, c->cancellable, error);
+  if (c->reader == NULL)
+    return FALSE;
+  c->size = winnow_csv_reader_get_size (c->reader);
+  c->mtime = winnow_csv_reader_get_mtime (c->reader);
+
+  c->column_names = g_ptr_array_new ();
+  for (guint i = 0; i < winnow_csv_reader_get_n_columns (c->reader); i++)
+    g_ptr_array_add (c->column_names, (gpointer) winnow_csv_reader_get_column (c->reader, i));
+  c->plan = winnow_plan_new (c->recipe, c->column_names, error);
+  if (c->plan == NULL)
+    return FALSE;
+  n_kept = c->plan->n_kept;
+
+  c->n_passes = 1 + (c->plan->needs_selection_pass ? 1 : 0) + (c->plan->needs_statistics ? 1 : 0);
+  c->fields = g_new0 (const char *, n_kept);
+  c->key = g_byte_array_new ();
+  c->digests = g_new (WinnowDigest, 4096);
+  c->filled = g_new0 (guint64, n_kept);
+  c->missing_before = g_new0 (guint64, n_kept);
+  c->stats = g_new0 (WinnowFillStats *, n_kept);
+  c->last = g_new0 (LastValue, n_kept);
+  for (guint k = 0; k < n_kept; k++)
+    {
+      WinnowColumnFill *fill = &c->plan->fills[k];
+      if (fill->active && fill->strategy != WINNOW_FILL_VALUE && fill->strategy != WINNOW_FILL_FFILL)
+        c->stats[k] = winnow_fill_stats_new (fill->strategy);
+    }
+  if (c->recipe->drop_duplicates)
+    {
+      /* Sized for the whole file up front: growing a table of millions of
+       * digests costs more time and peak memory than a guess. */
+      expected_rows = (gsize) MIN (winnow_csv_reader_estimate_rows (c->reader), 32u << 20);
+      c->seen = winnow_digest_set_new (expected_rows, c->plan->needs_selection_pass);
+    }
+  c->profiler = winnow_profiler_new (n_kept);
+  return TRUE;
+}
+
+static void
+finish_result (Cleaner *c)
+{
+  WinnowResult *r = c->result;
+  const GArray *bad = winnow_csv_reader_get_bad_line_list (c->reader);
+
+  r->rows_read = winnow_csv_reader_get_rows (c->reader);
+  r->rows_written = c->rows_written;
+  r->duplicates_removed = c->duplicates;
+  r->missing_dropped = c->missing_dropped;
+  r->bad_lines_skipped = winnow_csv_reader_get_bad_lines (c->reader);
+  r->bytes_in = c->size;
+  r->bytes_out = c->writer->bytes_written;
+  r->passes = c->n_passes;
+  g_free (r->encoding);
+  r->encoding = g_strdup (winnow_csv_reader_get_encoding (c->reader));
+  r->delimiter = winnow_csv_reader_get_delimiter (c->reader);
+  for (guint i = 0; i < c->recipe->drop_columns->len; i++)
+    g_ptr_array_add (r->columns_dropped, g_strdup (g_ptr_array_index (c->recipe->drop_columns, i)));
+
+  for (guint i = 0; i < bad->len; i++)
+    {
+      const WinnowBadLine *line = &g_array_index (bad, WinnowBadLine, i);
+      WinnowResultBadLine copy = { line->line, line->fields };
+      g_array_append_val (r->bad_lines, copy);
+      winnow_result_add_warning (r, "line %" G_GUINT64_FORMAT ": expected %u fields, saw %u; "
+                                 "the line was skipped", line->line,
+                                 c->plan->n_input, line->fields);
+    }
+  if (c->recipe->bad_lines == WINNOW_BAD_LINES_WARN && r->bad_lines_skipped > bad->len)
+    winnow_result_add_warning (r, "%" G_GUINT64_FORMAT " more bad lines were skipped",
+                               r->bad_lines_skipped - bad->len);
+
+  for (guint k = 0; k < c->plan->n_kept; k++)
+    {
+      WinnowColumnProfile *profile =
+        winnow_profiler_finish_column (c->profiler, k, g_ptr_array_index (c->plan->kept_names, k));
+      profile->missing_before = c->missing_before[k];
+      profile->filled = c->filled[k];
+      r->cells_filled += c->filled[k];
+      g_ptr_array_add (r->columns, profile);
+    }
+}
+
+static WinnowResult *
+attempt (Cleaner *c, GError **error)
+{
+  if (!prepare (c, error))
+    return NULL;
+
+  if (c->output == NULL)
+    {
+      winnow_output_file_remove_stale (c->output_path);
+      c->output = winnow_output_file_create (c->output_path, c->input_path,
+                                             c->flags & WINNOW_CLEAN_REPLACE, error);
+      if (c->output == NULL)
+        return NULL;
+    }
+  else if (!winnow_output_file_truncate (c->output, error))
+    return NULL;
+  c->writer = winnow_csv_writer_new (winnow_output_file_get_fd (c->output),
+                                     c->recipe->out_delimiter, c->recipe->crlf,
+                                     c->recipe->formula_guard);
+
+  if (c->plan->needs_selection_pass && !run_pass (c, PASS_SELECT, error))
+    return NULL;
+  if (c->plan->needs_statistics && !run_pass (c, PASS_STATS, error))
+    return NULL;
+  if (!run_pass (c, PASS_WRITE, error))
+    return NULL;
+
+  if (!winnow_csv_writer_flush (c->writer))
+    {
+      g_autofree char *name = g_filename_display_name (c->output_path);
+      g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_WRITE,
+                   "could not write %s: %s", name, g_strerror (c->writer->error_number));
+      return NULL;
+    }
+  finish_result (c);
+  return g_steal_pointer (&c->result);
+}
+
+/**
+ * winnow_clean_file:
+ * @recipe: a valid recipe
+ * @output_path: where the cleaned file goes (see
+ *   winnow_output_file_default_path())
+ * @progress: (nullable) (scope call): called on this thread
+ * @cancellable: (nullable): cancels within 64 KiB of input
+ *
+ * Runs @recipe over @input_path. On success the output is in place; on
+ * any failure nothing is written and no temporary file is left.
+ *
+ * Returns: (transfer full): the result, or %NULL with @error set
+ */
+WinnowResult *
+winnow_clean_file (const WinnowRecipe *recipe, const char *input_path, const char *output_path,
+                   WinnowCleanFlags flags, WinnowProgressFunc progress, gpointer user_data,
+                   GCancellable *cancellable, GError **error)
+{
+  Cleaner c = { 0 };
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *fallback_reason = NULL;
+  gint64 start = g_get_monotonic_time ();
+  WinnowResult *result;
+
+  g_return_val_if_fail (recipe != NULL && input_path != NULL && output_path != NULL, NULL);
+
+  c.recipe = recipe;
+  c.input_path = input_path;
+  c.output_path = output_path;
+  c.flags = flags;
+  c.cancellable = cancellable;
+  c.progress = progress;
+  c.progress_data = user_data;
+  c.options.delimiter = recipe->delimiter;
+  c.options.quote = recipe->quote;
+  c.options.encoding = recipe->encoding;
+  c.options.header = recipe->header;
+  c.options.bad_lines = recipe->bad_lines;
+
+  result = attempt (&c, &local_error);
+  if (result == NULL && g_error_matches (local_error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_NOT_UTF8))
+    {
+      /* encoding "auto" met a byte that is not UTF-8 after the first
+       * 64 KiB: the whole file is read again as Windows-1252. */
+      fallback_reason = g_strdup (local_error->message);
+      g_clear_error (&local_error);
+      cleaner_clear (&c);
+      c.options.encoding = "windows-1252";
+      result = attempt (&c, &local_error);
+      if (result != NULL)
+        {
+          g_free (result->encoding);
+          result->encoding = g_strdup ("Windows-1252");
+        }
+    }
+
+  if (result != NULL &&
+      !winnow_output_file_commit (c.output, &local_error))
+    g_clear_pointer (&result, winnow_result_free);
+
+  if (result != NULL)
+    {
+      if (fallback_reason != NULL)
+        winnow_result_add_warning (result, "%s; it was read as Windows-1252", fallback_reason);
+      result->elapsed = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+      if (progress != NULL)
+        {
+          WinnowProgress done = { 1.0, result->rows_read, WINNOW_PHASE_WRITING };
+          progress (&done, user_data);
+        }
+    }
+  else
+    g_propagate_error (error, g_steal_pointer (&local_error));
+
+  g_clear_pointer (&c.output, winnow_output_file_free);
+  cleaner_clear (&c);
+  return result;
+}

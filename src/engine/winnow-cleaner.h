@@ -1,0 +1,50 @@
+/* winnow-cleaner.h: runs a recipe over one file (SPEC sections 3 and 4).
+ *
+ * The steps run in SPEC order. Most recipes need one pass over the file;
+ * keep=last/none needs a first pass that chooses the rows, and a mean,
+ * median, mode or bfill fill a pass that computes its statistics over the
+ * rows that remain; the rows are then written in a last pass. The output
+ * appears only when everything succeeded.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "winnow-recipe.h"
+#include "winnow-result.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  WINNOW_PHASE_SELECTING,   /* choosing the rows to keep (keep last/none) */
+  WINNOW_PHASE_ANALYSING,   /* statistics for fills */
+  WINNOW_PHASE_WRITING,
+} WinnowPhase;
+
+typedef struct {
+  double fraction;   /* of all the work, 0 to 1 */
+  guint64 rows;      /* rows read in this pass so far */
+  WinnowPhase phase;
+} WinnowProgress;
+
+/* Called on the cleaning thread, at most about ten times a second, and
+ * once more with fraction 1 when the task succeeds. */
+typedef void (*WinnowProgressFunc) (const WinnowProgress *progress, gpointer user_data);
+
+typedef enum {
+  WINNOW_CLEAN_NONE = 0,
+  WINNOW_CLEAN_REPLACE = 1 << 0,  /* an existing output may be replaced */
+} WinnowCleanFlags;
+
+WinnowResult *winnow_clean_file (const WinnowRecipe *recipe,
+                                 const char *input_path,
+                                 const char *output_path,
+                                 WinnowCleanFlags flags,
+                                 WinnowProgressFunc progress,
+                                 gpointer user_data,
+                                 GCancellable *cancellable,
+                                 GError **error);
+
+const char   *winnow_phase_to_string (WinnowPhase phase);
+
+G_END_DECLS

@@ -1,0 +1,91 @@
+/* winnow-csv-reader.h: reads a CSV file into row batches on a thread of
+ * its own.
+ *
+ * Opening a reader reads the first block, settles the encoding and the
+ * delimiter, and parses the header row, so the caller can resolve column
+ * names before any data row is parsed. winnow_csv_reader_start() then
+ * parses the rest on a thread, with libcsv, into a small ring of
+ * WinnowRowBatch: the file is never held in memory, and parsing runs on
+ * one core while the caller cleans and writes on another.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "winnow-na-set.h"
+#include "winnow-recipe.h"
+#include "winnow-row-batch.h"
+
+G_BEGIN_DECLS
+
+#define WINNOW_CSV_ERROR (winnow_csv_error_quark ())
+GQuark winnow_csv_error_quark (void);
+
+typedef enum {
+  WINNOW_CSV_ERROR_OPEN,       /* cannot open or read the file */
+  WINNOW_CSV_ERROR_NOT_FILE,   /* a folder, a pipe, a device */
+  WINNOW_CSV_ERROR_EMPTY,      /* no row at all */
+  WINNOW_CSV_ERROR_QUOTE,      /* malformed quoting */
+  WINNOW_CSV_ERROR_FIELDS,     /* a row with more fields than the header */
+  WINNOW_CSV_ERROR_ENCODING,   /* bytes that are not text in the encoding */
+  WINNOW_CSV_ERROR_BINARY,     /* NUL bytes */
+  WINNOW_CSV_ERROR_TOO_LARGE,  /* a field or row past the size caps */
+  WINNOW_CSV_ERROR_CHANGED,    /* the file changed while it was read */
+  WINNOW_CSV_ERROR_NOT_UTF8,   /* encoding "auto" met non-UTF-8 after rows were
+                                * handed out: read it again as Windows-1252 */
+} WinnowCsvError;
+
+/* A field may not grow past this: a "CSV" file with a gigabyte line is
+ * not one, and must not take the machine's memory down with it. */
+#define WINNOW_MAX_FIELD_BYTES (64u << 20)
+#define WINNOW_MAX_ROW_BYTES (256u << 20)
+
+typedef struct {
+  char delimiter;           /* 0: sniff */
+  char quote;
+  const char *encoding;     /* "auto" or a name */
+  gboolean header;
+  WinnowBadLines bad_lines;
+} WinnowCsvReaderOptions;
+
+typedef struct {
+  guint64 line;
+  guint fields;
+} WinnowBadLine;
+
+typedef struct _WinnowCsvReader WinnowCsvReader;
+
+WinnowCsvReader *winnow_csv_reader_open           (const char *path,
+                                                   const WinnowCsvReaderOptions *options,
+                                                   GCancellable *cancellable,
+                                                   GError **error);
+void             winnow_csv_reader_free           (WinnowCsvReader *reader);
+
+guint            winnow_csv_reader_get_n_columns  (WinnowCsvReader *reader);
+const char      *winnow_csv_reader_get_column     (WinnowCsvReader *reader,
+                                                   guint column);
+char             winnow_csv_reader_get_delimiter  (WinnowCsvReader *reader);
+const char      *winnow_csv_reader_get_encoding   (WinnowCsvReader *reader);
+guint64          winnow_csv_reader_get_size       (WinnowCsvReader *reader);
+gint64           winnow_csv_reader_get_mtime      (WinnowCsvReader *reader);
+guint64          winnow_csv_reader_estimate_rows  (WinnowCsvReader *reader);
+
+void             winnow_csv_reader_start          (WinnowCsvReader *reader,
+                                                   const gint *column_map,
+                                                   guint n_kept,
+                                                   const WinnowNaSet *na,
+                                                   gboolean trim);
+WinnowRowBatch  *winnow_csv_reader_next_batch     (WinnowCsvReader *reader);
+void             winnow_csv_reader_recycle        (WinnowCsvReader *reader,
+                                                   WinnowRowBatch *batch);
+void             winnow_csv_reader_abort          (WinnowCsvReader *reader);
+gboolean         winnow_csv_reader_finish         (WinnowCsvReader *reader,
+                                                   GError **error);
+
+guint64          winnow_csv_reader_get_rows       (WinnowCsvReader *reader);
+guint64          winnow_csv_reader_get_bad_lines  (WinnowCsvReader *reader);
+const GArray    *winnow_csv_reader_get_bad_line_list (WinnowCsvReader *reader);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WinnowCsvReader, winnow_csv_reader_free)
+
+G_END_DECLS

@@ -1,0 +1,14 @@
+/* winnow-csv-sniffer.h: guesses a file's delimiter and line ends from its
+ * first 64 KiB (SPEC section 2, input.delimiter "auto"). */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define WINNOW_SNIFF_BYTES (64 * 1024)
+
+char winnow_sniff_delimiter (const char *text, gsize length, char quote);
+char winnow_sniff_line_end  (const char *text, gsize length);
+
+G_END_DECLS

@@ -1,0 +1,127 @@
+/* winnow-csv-writer.c: see winnow-csv-writer.h. */
+#include "config.h"
+
+#include "winnow-csv-writer.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#include "winnow-number.h"
+
+#define BUFFER_SIZE (1u << 20)
+
+/**
+ * winnow_csv_writer_new:
+ * @fd: where to write; the writer does not close it
+ * Returns: (transfer full): a writer
+ */
+WinnowCsvWriter *
+winnow_csv_writer_new (int fd, char delimiter, gboolean crlf, gboolean formula_guard)
+{
+  WinnowCsvWriter *writer = g_new0 (WinnowCsvWriter, 1);
+
+  writer->fd = fd;
+  /* The slack after capacity takes a delimiter and a line end without
+   * another check. */
+  writer->capacity = BUFFER_SIZE;
+  writer->buffer = g_malloc (BUFFER_SIZE + 16);
+  writer->delimiter = delimiter;
+  writer->eol[0] = crlf ? '\r' : '\n';
+  writer->eol[1] = '\n';
+  writer->eol_length = crlf ? 2 : 1;
+  writer->formula_guard = formula_guard;
+  writer->special[(guint8) delimiter] = 1;
+  writer->special['"'] = 1;
+  writer->special['\r'] = 1;
+  writer->special['\n'] = 1;
+  return writer;
+}
+
+void
+winnow_csv_writer_free (WinnowCsvWriter *writer)
+{
+  if (writer == NULL)
+    return;
+  g_free (writer->buffer);
+  g_free (writer);
+}
+
+static void
+write_all (WinnowCsvWriter *writer, const guint8 *data, gsize length)
+{
+  while (length > 0 && writer->error_number == 0)
+    {
+      gssize n = write (writer->fd, data, length);
+      if (n < 0)
+        {
+          if (errno != EINTR)
+            writer->error_number = errno;
+          continue;
+        }
+      data += n;
+      length -= (gsize) n;
+      writer->bytes_written += (guint64) n;
+    }
+}
+
+/* Returns FALSE once any write has failed (see error_number). */
+gboolean
+winnow_csv_writer_flush (WinnowCsvWriter *writer)
+{
+  write_all (writer, writer->buffer, writer->length);
+  writer->length = 0;
+  return writer->error_number == 0;
+}
+
+/* A field larger than the buffer: flushed in pieces. */
+void
+winnow_csv_writer_write_slow (WinnowCsvWriter *writer, const char *text, gsize length,
+                              gboolean guard)
+{
+  gboolean quote = FALSE;
+
+  for (gsize i = 0; i < length && !quote; i++)
+    quote = writer->special[(guint8) text[i]] != 0;
+  if (quote)
+    writer->buffer[writer->length++] = '"';
+  if (guard)
+    writer->buffer[writer->length++] = '\'';
+  winnow_csv_writer_flush (writer);
+  if (!quote)
+    write_all (writer, (const guint8 *) text, length);
+  else
+    for (gsize start = 0, i = 0; i <= length; i++)
+      if (i == length || text[i] == '"')
+        {
+          /* up to and with the quote, then the quote again */
+          gsize end = i < length ? i + 1 : i;
+          write_all (writer, (const guint8 *) text + start, end - start);
+          start = i;
+        }
+  if (quote)
+    writer->buffer[writer->length++] = '"';
+}
+
+/* A spreadsheet runs a cell that starts with = + - @ TAB or CR as a
+ * formula; a number such as -2.5 is left alone. */
+gboolean
+winnow_csv_writer_needs_guard (const char *text, gsize length)
+{
+  double ignored;
+
+  if (length == 0)
+    return FALSE;
+  switch (text[0])
+    {
+    case '=':
+    case '+':
+    case '-':
+    case '@':
+    case '\t':
+    case '\r':
+      return !winnow_number_parse (text, length, &ignored) ||
+             text[0] == '\t' || text[0] == '\r';
+    default:
+      return FALSE;
+    }
+}

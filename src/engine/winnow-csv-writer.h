@@ -1,0 +1,120 @@
+/* winnow-csv-writer.h: writes rows as CSV into a file descriptor.
+ *
+ * Minimal quoting as pandas' to_csv does it: a field is quoted only when it
+ * holds the delimiter, a quote, CR or LF, and quotes inside are doubled. A
+ * row that is one empty field is written as `""` so that reading the file
+ * back does not lose it as a blank line. Optionally, a field that a
+ * spreadsheet would run as a formula gets a leading `'` (SPEC section 2,
+ * output.formula_guard). Writes go out in blocks of 1 MiB.
+ */
+#pragma once
+
+#include <glib.h>
+#include <string.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  int fd;
+  guint8 *buffer;
+  gsize length;
+  gsize capacity;
+  char delimiter;
+  char eol[2];
+  gsize eol_length;
+  gboolean formula_guard;
+  guint8 special[256];   /* bytes that make a field need quotes */
+  guint64 bytes_written;
+  int error_number;      /* the first write error, 0 if none */
+} WinnowCsvWriter;
+
+WinnowCsvWriter *winnow_csv_writer_new      (int fd,
+                                             char delimiter,
+                                             gboolean crlf,
+                                             gboolean formula_guard);
+void             winnow_csv_writer_free     (WinnowCsvWriter *writer);
+gboolean         winnow_csv_writer_flush    (WinnowCsvWriter *writer);
+void             winnow_csv_writer_write_slow (WinnowCsvWriter *writer,
+                                             const char *text,
+                                             gsize length,
+                                             gboolean guard);
+gboolean         winnow_csv_writer_needs_guard (const char *text,
+                                                gsize length);
+
+/* Room for a field written the fast way: quotes doubled, a guard, two
+ * enclosing quotes, a delimiter. */
+#define WINNOW_CSV_WRITER_ROOM(n) (2 * (n) + 8)
+
+static inline void
+winnow_csv_writer_field (WinnowCsvWriter *writer, gboolean first, const char *text, gsize length)
+{
+  guint8 *out;
+  gboolean quote = FALSE, guard = FALSE;
+
+  if (G_UNLIKELY (writer->length + WINNOW_CSV_WRITER_ROOM (length) > writer->capacity))
+    {
+      winnow_csv_writer_flush (writer);
+      if (WINNOW_CSV_WRITER_ROOM (length) > writer->capacity)
+        {
+          if (!first)
+            writer->buffer[writer->length++] = (guint8) writer->delimiter;
+          winnow_csv_writer_write_slow (writer, text, length,
+                                        writer->formula_guard &&
+                                          winnow_csv_writer_needs_guard (text, length));
+          return;
+        }
+    }
+  out = writer->buffer + writer->length;
+  if (!first)
+    *out++ = (guint8) writer->delimiter;
+  for (gsize i = 0; i < length; i++)
+    if (writer->special[(guint8) text[i]])
+      {
+        quote = TRUE;
+        break;
+      }
+  if (G_UNLIKELY (writer->formula_guard) && length > 0)
+    guard = winnow_csv_writer_needs_guard (text, length);
+
+  if (G_LIKELY (!quote))
+    {
+      if (G_UNLIKELY (guard))
+        *out++ = '\'';
+      memcpy (out, text, length);
+      out += length;
+    }
+  else
+    {
+      *out++ = '"';
+      if (guard)
+        *out++ = '\'';
+      for (gsize i = 0; i < length; i++)
+        {
+          if (text[i] == '"')
+            *out++ = '"';
+          *out++ = (guint8) text[i];
+        }
+      *out++ = '"';
+    }
+  writer->length = (gsize) (out - writer->buffer);
+}
+
+static inline void
+winnow_csv_writer_empty_row (WinnowCsvWriter *writer)
+{
+  winnow_csv_writer_field (writer, TRUE, "", 0);
+  writer->buffer[writer->length++] = '"';
+  writer->buffer[writer->length++] = '"';
+}
+
+static inline void
+winnow_csv_writer_end_row (WinnowCsvWriter *writer)
+{
+  writer->buffer[writer->length++] = (guint8) writer->eol[0];
+  if (writer->eol_length == 2)
+    writer->buffer[writer->length++] = (guint8) writer->eol[1];
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WinnowCsvWriter, winnow_csv_writer_free)
+
+G_END_DECLS

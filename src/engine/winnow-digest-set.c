@@ -1,0 +1,175 @@
+/* winnow-digest-set.c: see winnow-digest-set.h. */
+#include "config.h"
+
+#include "winnow-digest-set.h"
+
+#include <sys/mman.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+/* Tables past this size live in their own mapping with transparent huge
+ * pages: a probe is a random access, and with 4 KiB pages nearly every
+ * probe of a large table would also miss the TLB. */
+#define HUGE_TABLE (4u << 20)
+
+static gpointer
+table_alloc (gsize size)
+{
+  gpointer p;
+
+  if (size < HUGE_TABLE)
+    return g_malloc0 (size);
+  p = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED)
+    g_error ("out of memory: could not map %" G_GSIZE_FORMAT " bytes", size);
+  madvise (p, size, MADV_HUGEPAGE);
+  return p;  /* anonymous mappings start zeroed */
+}
+
+static void
+table_free (gpointer p, gsize size)
+{
+  if (p == NULL)
+    return;
+  if (size < HUGE_TABLE)
+    g_free (p);
+  else
+    munmap (p, size);
+}
+
+/* 128 bits from XXH3: among 10^9 distinct rows the chance that two share a
+ * digest is about 10^-21. */
+WinnowDigest
+winnow_digest_compute (const void *data, gsize length)
+{
+  XXH128_hash_t h = XXH3_128bits (data, length);
+  WinnowDigest digest = { h.low64, h.high64 };
+
+  if (G_UNLIKELY (digest.lo == 0 && digest.hi == 0))
+    digest.lo = 1;  /* {0,0} is the empty-slot marker */
+  return digest;
+}
+
+static gsize
+capacity_for (gsize expected)
+{
+  gsize capacity = 1024;
+  while (capacity * 3 / 4 < expected)
+    capacity *= 2;
+  return capacity;
+}
+
+/**
+ * winnow_digest_set_new:
+ * @expected: how many distinct digests to size for (it grows past that)
+ * @with_index: whether each digest carries a 64-bit value
+ */
+WinnowDigestSet *
+winnow_digest_set_new (gsize expected, gboolean with_index)
+{
+  WinnowDigestSet *set = g_new0 (WinnowDigestSet, 1);
+  gsize capacity = capacity_for (expected);
+
+  set->slots = table_alloc (capacity * sizeof (WinnowDigest));
+  if (with_index)
+    set->values = table_alloc (capacity * sizeof (guint64));
+  set->mask = capacity - 1;
+  set->grow_at = capacity * 3 / 4;
+  return set;
+}
+
+void
+winnow_digest_set_free (WinnowDigestSet *set)
+{
+  if (set == NULL)
+    return;
+  table_free (set->slots, (set->mask + 1) * sizeof (WinnowDigest));
+  table_free (set->values, (set->mask + 1) * sizeof (guint64));
+  g_free (set);
+}
+
+gsize
+winnow_digest_set_memory (const WinnowDigestSet *set)
+{
+  return (set->mask + 1) * (sizeof (WinnowDigest) + (set->values ? sizeof (guint64) : 0));
+}
+
+static gsize
+probe (const WinnowDigestSet *set, WinnowDigest digest, gboolean *found)
+{
+  gsize i = digest.lo & set->mask;
+
+  for (;;)
+    {
+      const WinnowDigest *slot = &set->slots[i];
+      if (slot->lo == digest.lo && slot->hi == digest.hi)
+        {
+          *found = TRUE;
+          return i;
+        }
+      if (slot->lo == 0 && slot->hi == 0)
+        {
+          *found = FALSE;
+          return i;
+        }
+      i = (i + 1) & set->mask;
+    }
+}
+
+static void
+grow (WinnowDigestSet *set)
+{
+  WinnowDigest *old_slots = set->slots;
+  guint64 *old_values = set->values;
+  gsize old_capacity = set->mask + 1;
+  gsize capacity = old_capacity * 2;
+
+  set->slots = table_alloc (capacity * sizeof (WinnowDigest));
+  set->values = old_values ? table_alloc (capacity * sizeof (guint64)) : NULL;
+  set->mask = capacity - 1;
+  set->grow_at = capacity * 3 / 4;
+
+  for (gsize i = 0; i < old_capacity; i++)
+    {
+      gboolean found;
+      gsize j;
+
+      if (old_slots[i].lo == 0 && old_slots[i].hi == 0)
+        continue;
+      j = probe (set, old_slots[i], &found);
+      set->slots[j] = old_slots[i];
+      if (old_values)
+        set->values[j] = old_values[i];
+    }
+  table_free (old_slots, old_capacity * sizeof (WinnowDigest));
+  table_free (old_values, old_capacity * sizeof (guint64));
+}
+
+/**
+ * winnow_digest_set_insert:
+ * @value: (out) (optional): where the digest's value lives (sets with an
+ *   index only); 0 for a new digest
+ *
+ * Returns: %TRUE when @digest was new, %FALSE when it was already there.
+ */
+gboolean
+winnow_digest_set_insert (WinnowDigestSet *set, WinnowDigest digest, guint64 **value)
+{
+  gboolean found;
+  gsize i = probe (set, digest, &found);
+
+  if (!found)
+    {
+      if (G_UNLIKELY (set->count >= set->grow_at))
+        {
+          grow (set);
+          i = probe (set, digest, &found);
+        }
+      set->slots[i] = digest;
+      set->count++;
+    }
+  if (value)
+    *value = set->values ? &set->values[i] : NULL;
+  return !found;
+}

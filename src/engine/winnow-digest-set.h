@@ -1,0 +1,49 @@
+/* winnow-digest-set.h: the rows seen so far, as 128-bit digests.
+ *
+ * Duplicate detection keeps one fixed-size digest per distinct row, never
+ * the row's text, so its memory depends on the number of distinct rows and
+ * not on their width. With an index, each digest also carries a row number
+ * (for keep=last/none). Open addressing with linear probing; callers that
+ * handle rows in batches prefetch slots before they probe.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  guint64 lo;
+  guint64 hi;
+} WinnowDigest;
+
+typedef struct {
+  WinnowDigest *slots;   /* {0,0} marks an empty slot */
+  guint64 *values;       /* NULL unless created with an index */
+  gsize mask;
+  gsize count;
+  gsize grow_at;
+} WinnowDigestSet;
+
+WinnowDigest     winnow_digest_compute       (const void *data, gsize length);
+
+WinnowDigestSet *winnow_digest_set_new       (gsize expected, gboolean with_index);
+void             winnow_digest_set_free      (WinnowDigestSet *set);
+gboolean         winnow_digest_set_insert    (WinnowDigestSet *set,
+                                              WinnowDigest     digest,
+                                              guint64        **value);
+gsize            winnow_digest_set_memory    (const WinnowDigestSet *set);
+
+/* Always inlined: GCC takes a function whose only effect is a prefetch for
+ * one without effects, and drops the call. */
+G_ALWAYS_INLINE static inline void
+winnow_digest_set_prefetch (const WinnowDigestSet *set, WinnowDigest digest)
+{
+  __builtin_prefetch (&set->slots[digest.lo & set->mask]);
+  if (set->values != NULL)
+    __builtin_prefetch (&set->values[digest.lo & set->mask]);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WinnowDigestSet, winnow_digest_set_free)
+
+G_END_DECLS

@@ -1,0 +1,312 @@
+/* winnow-fill-stats.c: see winnow-fill-stats.h. */
+#include "config.h"
+
+#include "winnow-fill-stats.h"
+
+#include <string.h>
+
+#include "winnow-number.h"
+#include "winnow-value-counter.h"
+
+#define BLOCK 8192  /* numpy's buffer size, in elements */
+
+typedef struct {
+  guint64 length;   /* missing values in the run */
+  gsize offset;     /* of the value that ends it, in the pool */
+  gsize value_length;
+  gboolean has_value;
+} Run;
+
+struct _WinnowFillStats {
+  WinnowFillStrategy strategy;
+
+  /* mean */
+  double *block;
+  guint block_length;
+  double total;
+  guint64 count;
+
+  /* median */
+  GArray *numbers;
+
+  /* mode */
+  WinnowValueCounter *counter;
+
+  /* bfill */
+  GArray *runs;
+  GByteArray *pool;
+  guint64 pending;
+  guint next_run;
+  guint64 run_left;
+};
+
+WinnowFillStats *
+winnow_fill_stats_new (WinnowFillStrategy strategy)
+{
+  WinnowFillStats *stats = g_new0 (WinnowFillStats, 1);
+
+  stats->strategy = strategy;
+  switch (strategy)
+    {
+    case WINNOW_FILL_MEAN:
+      stats->block = g_new (double, BLOCK);
+      break;
+    case WINNOW_FILL_MEDIAN:
+      stats->numbers = g_array_new (FALSE, FALSE, sizeof (double));
+      break;
+    case WINNOW_FILL_MODE:
+      stats->counter = winnow_value_counter_new (0);
+      break;
+    case WINNOW_FILL_BFILL:
+      stats->runs = g_array_new (FALSE, FALSE, sizeof (Run));
+      stats->pool = g_byte_array_new ();
+      break;
+    case WINNOW_FILL_VALUE:
+    case WINNOW_FILL_FFILL:
+    default:
+      break;
+    }
+  return stats;
+}
+
+void
+winnow_fill_stats_free (WinnowFillStats *stats)
+{
+  if (stats == NULL)
+    return;
+  g_free (stats->block);
+  if (stats->numbers)
+    g_array_unref (stats->numbers);
+  winnow_value_counter_free (stats->counter);
+  if (stats->runs)
+    g_array_unref (stats->runs);
+  if (stats->pool)
+    g_byte_array_unref (stats->pool);
+  g_free (stats);
+}
+
+/* numpy's pairwise_sum for doubles (umath loops), reproduced operation for
+ * operation so that a mean fill writes the digits pandas writes. */
+double
+winnow_pairwise_sum (const double *a, gsize n)
+{
+  if (n < 8)
+    {
+      double res = 0.;
+      for (gsize i = 0; i < n; i++)
+        res += a[i];
+      return res;
+    }
+  else if (n <= 128)
+    {
+      double r[8], res;
+      gsize i;
+
+      for (int j = 0; j < 8; j++)
+        r[j] = a[j];
+      for (i = 8; i < n - (n % 8); i += 8)
+        for (int j = 0; j < 8; j++)
+          r[j] += a[i + j];
+      res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+      for (; i < n; i++)
+        res += a[i];
+      return res;
+    }
+  else
+    {
+      gsize n2 = n / 2;
+      n2 -= n2 % 8;
+      return winnow_pairwise_sum (a, n2) + winnow_pairwise_sum (a + n2, n - n2);
+    }
+}
+
+static void
+add_bfill (WinnowFillStats *stats, const char *text, gsize length, gboolean missing)
+{
+  Run run;
+
+  if (missing)
+    {
+      stats->pending++;
+      return;
+    }
+  if (stats->pending == 0)
+    return;
+  run.length = stats->pending;
+  run.offset = stats->pool->len;
+  run.value_length = length;
+  run.has_value = TRUE;
+  g_byte_array_append (stats->pool, (const guint8 *) text, (guint) length);
+  g_array_append_val (stats->runs, run);
+  stats->pending = 0;
+}
+
+/* Called for each remaining row, in order. */
+void
+winnow_fill_stats_add (WinnowFillStats *stats, const char *text, gsize length, gboolean missing)
+{
+  double v;
+
+  switch (stats->strategy)
+    {
+    case WINNOW_FILL_MEAN:
+      if (!missing && winnow_number_parse (text, length, &v))
+        stats->count++;
+      else
+        v = 0.;
+      stats->block[stats->block_length++] = v;
+      if (stats->block_length == BLOCK)
+        {
+          stats->total += winnow_pairwise_sum (stats->block, BLOCK);
+          stats->block_length = 0;
+        }
+      break;
+    case WINNOW_FILL_MEDIAN:
+      if (!missing && winnow_number_parse (text, length, &v))
+        g_array_append_val (stats->numbers, v);
+      break;
+    case WINNOW_FILL_MODE:
+      if (!missing)
+        winnow_value_counter_add (stats->counter, text, length);
+      break;
+    case WINNOW_FILL_BFILL:
+      add_bfill (stats, text, length, missing);
+      break;
+    case WINNOW_FILL_VALUE:
+    case WINNOW_FILL_FFILL:
+    default:
+      break;
+    }
+}
+
+static void
+swap (double *a, double *b)
+{
+  double t = *a;
+  *a = *b;
+  *b = t;
+}
+
+/* Moves the k-th smallest to a[k], smaller ones before it, larger after. */
+static double
+select_kth (double *a, gsize n, gsize k)
+{
+  gsize lo = 0, hi = n - 1;
+
+  while (lo < hi)
+    {
+      gsize mid = lo + (hi - lo) / 2, i, j;
+      double pivot;
+
+      if (a[mid] < a[lo])
+        swap (&a[mid], &a[lo]);
+      if (a[hi] < a[lo])
+        swap (&a[hi], &a[lo]);
+      if (a[hi] < a[mid])
+        swap (&a[hi], &a[mid]);
+      pivot = a[mid];
+      i = lo;
+      j = hi;
+      while (i <= j)
+        {
+          while (a[i] < pivot)
+            i++;
+          while (pivot < a[j])
+            j--;
+          if (i <= j)
+            {
+              swap (&a[i], &a[j]);
+              i++;
+              if (j == 0)
+                break;
+              j--;
+            }
+        }
+      if (k <= j)
+        hi = j;
+      else if (k >= i)
+        lo = i;
+      else
+        break;
+    }
+  return a[k];
+}
+
+/**
+ * winnow_fill_stats_finish:
+ *
+ * Returns: (transfer full) (nullable): the fill value of a mean, median or
+ *   mode fill, or %NULL when the column had nothing to compute it from
+ */
+char *
+winnow_fill_stats_finish (WinnowFillStats *stats)
+{
+  switch (stats->strategy)
+    {
+    case WINNOW_FILL_MEAN:
+      stats->total += winnow_pairwise_sum (stats->block, stats->block_length);
+      stats->block_length = 0;
+      if (stats->count == 0)
+        return NULL;
+      return winnow_number_format (stats->total / (double) stats->count);
+
+    case WINNOW_FILL_MEDIAN:
+      {
+        double *a = (double *) stats->numbers->data;
+        gsize n = stats->numbers->len;
+        double lo, hi;
+
+        if (n == 0)
+          return NULL;
+        lo = select_kth (a, n, (n - 1) / 2);
+        if (n % 2 == 1)
+          return winnow_number_format (lo);
+        hi = a[n / 2];
+        for (gsize i = n / 2; i < n; i++)
+          hi = MIN (hi, a[i]);
+        return winnow_number_format ((lo + hi) / 2.);
+      }
+
+    case WINNOW_FILL_MODE:
+      return winnow_value_counter_mode (stats->counter);
+
+    case WINNOW_FILL_BFILL:
+    case WINNOW_FILL_VALUE:
+    case WINNOW_FILL_FFILL:
+    default:
+      return NULL;
+    }
+}
+
+/**
+ * winnow_fill_stats_next_bfill:
+ * @limit: at most this many of a run are filled (its last ones); 0: all
+ *
+ * Called, in the same order as winnow_fill_stats_add(), for each missing
+ * value of a bfill column in the rows written.
+ *
+ * Returns: %TRUE and the value to write, or %FALSE to leave it missing
+ */
+gboolean
+winnow_fill_stats_next_bfill (WinnowFillStats *stats, gint64 limit, const char **text,
+                              gsize *length)
+{
+  const Run *run;
+  guint64 position;
+
+  if (stats->run_left == 0)
+    {
+      if (stats->next_run >= stats->runs->len)
+        return FALSE;  /* the trailing run: nothing comes after it */
+      stats->run_left = g_array_index (stats->runs, Run, stats->next_run).length;
+      stats->next_run++;
+    }
+  run = &g_array_index (stats->runs, Run, stats->next_run - 1);
+  position = run->length - stats->run_left;  /* 0-based within the run */
+  stats->run_left--;
+  if (limit > 0 && run->length - position > (guint64) limit)
+    return FALSE;
+  *text = (const char *) stats->pool->data + run->offset;
+  *length = run->value_length;
+  return run->has_value;
+}

@@ -1,0 +1,46 @@
+/* winnow-output-file.h: an output file that appears whole or not at all.
+ *
+ * Rows go to a temporary file beside the destination (same folder, so the
+ * final rename is atomic), created with O_EXCL and mode 0600 and locked
+ * while it is written. Commit syncs it, gives it the usual permissions and
+ * renames it into place; anything else removes it. A temporary file left
+ * by a process that died is recognised by its lock being free and removed
+ * by winnow_output_file_remove_stale() (SPEC section 4).
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define WINNOW_OUTPUT_ERROR (winnow_output_error_quark ())
+GQuark winnow_output_error_quark (void);
+
+typedef enum {
+  WINNOW_OUTPUT_ERROR_EXISTS,     /* the destination exists and may not be replaced */
+  WINNOW_OUTPUT_ERROR_IS_INPUT,   /* the destination is the input file */
+  WINNOW_OUTPUT_ERROR_FOLDER,     /* the folder is missing or not writable */
+  WINNOW_OUTPUT_ERROR_WRITE,      /* writing failed (disk full, ...) */
+} WinnowOutputError;
+
+typedef struct _WinnowOutputFile WinnowOutputFile;
+
+WinnowOutputFile *winnow_output_file_create  (const char *path,
+                                              const char *input_path,
+                                              gboolean replace,
+                                              GError **error);
+int               winnow_output_file_get_fd  (WinnowOutputFile *file);
+const char       *winnow_output_file_get_temp_path (WinnowOutputFile *file);
+gboolean          winnow_output_file_truncate (WinnowOutputFile *file,
+                                              GError **error);
+gboolean          winnow_output_file_commit  (WinnowOutputFile *file,
+                                              GError **error);
+void              winnow_output_file_free    (WinnowOutputFile *file);
+
+guint             winnow_output_file_remove_stale (const char *path);
+char             *winnow_output_file_default_path (const char *input_path,
+                                                   const char *output_dir);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WinnowOutputFile, winnow_output_file_free)
+
+G_END_DECLS

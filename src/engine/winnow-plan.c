@@ -1,0 +1,198 @@
+/* winnow-plan.c: see winnow-plan.h. */
+#include "config.h"
+
+#include "winnow-plan.h"
+
+#include <string.h>
+
+#define MAX_LISTED_COLUMNS 12
+
+/* Names as pandas gives them: the header text, or "Unnamed: N" for an
+ * empty one; a repeated name also answers to "name.1", "name.2"... */
+static GHashTable *
+index_names (GPtrArray *names)
+{
+  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      char *key = name[0] ? g_strdup (name) : g_strdup_printf ("Unnamed: %u", i);
+
+      if (g_hash_table_contains (table, key))
+        {
+          char *alias = NULL;
+          for (guint k = 1; alias == NULL || g_hash_table_contains (table, alias); k++)
+            {
+              g_free (alias);
+              alias = g_strdup_printf ("%s.%u", key, k);
+            }
+          g_free (key);
+          key = alias;
+        }
+      g_hash_table_insert (table, key, GUINT_TO_POINTER (i + 1));
+    }
+  return table;
+}
+
+static gboolean
+no_such_column (GPtrArray *names, const char *step, const char *column, GError **error)
+{
+  g_autoptr(GString) list = g_string_new (NULL);
+
+  for (guint i = 0; i < names->len && i < MAX_LISTED_COLUMNS; i++)
+    g_string_append_printf (list, "%s\"%s\"", i ? ", " : "", (char *) g_ptr_array_index (names, i));
+  if (names->len > MAX_LISTED_COLUMNS)
+    g_string_append_printf (list, " and %u more", names->len - MAX_LISTED_COLUMNS);
+  g_set_error (error, WINNOW_RECIPE_ERROR, WINNOW_RECIPE_ERROR_COLUMN,
+               "%s: the file has no column \"%s\" (its columns: %s)", step, column, list->str);
+  return FALSE;
+}
+
+static gboolean
+resolve (WinnowPlan *plan, GHashTable *index, GPtrArray *names, const char *step,
+         const char *column, guint *kept, GError **error)
+{
+  gpointer value;
+  guint input;
+
+  if (!g_hash_table_lookup_extended (index, column, NULL, &value))
+    return no_such_column (names, step, column, error);
+  input = GPOINTER_TO_UINT (value) - 1;
+  if (plan->column_map[input] < 0)
+    {
+      g_set_error (error, WINNOW_RECIPE_ERROR, WINNOW_RECIPE_ERROR_COLUMN,
+                   "%s: column \"%s\" is removed by drop_columns", step, column);
+      return FALSE;
+    }
+  *kept = (guint) plan->column_map[input];
+  return TRUE;
+}
+
+static gboolean
+resolve_list (WinnowPlan *plan, GHashTable *index, GPtrArray *names, const char *step,
+              GPtrArray *columns, guint **out, guint *n_out, GError **error)
+{
+  if (columns->len == 0)
+    {
+      *out = NULL;
+      *n_out = 0;
+      return TRUE;
+    }
+  *out = g_new (guint, columns->len);
+  *n_out = columns->len;
+  for (guint i = 0; i < columns->len; i++)
+    if (!resolve (plan, index, names, step, g_ptr_array_index (columns, i), &(*out)[i], error))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * winnow_plan_new:
+ * @column_names: (element-type utf8): the file's column names
+ *
+ * Returns: (transfer full): the plan, or %NULL with a
+ *   WINNOW_RECIPE_ERROR_COLUMN naming the step and the column
+ */
+WinnowPlan *
+winnow_plan_new (const WinnowRecipe *recipe, GPtrArray *column_names, GError **error)
+{
+  g_autoptr(WinnowPlan) plan = g_new0 (WinnowPlan, 1);
+  g_autoptr(GHashTable) index = index_names (column_names);
+
+  plan->recipe = recipe;
+  plan->n_input = column_names->len;
+  plan->column_map = g_new0 (gint, plan->n_input);
+  plan->kept_names = g_ptr_array_new_with_free_func (g_free);
+  plan->na = winnow_na_set_new ((const char * const *) recipe->na_values->pdata,
+                                recipe->na_values->len);
+
+  for (guint i = 0; i < recipe->drop_columns->len; i++)
+    {
+      const char *column = g_ptr_array_index (recipe->drop_columns, i);
+      gpointer value;
+      if (!g_hash_table_lookup_extended (index, column, NULL, &value))
+        {
+          no_such_column (column_names, "drop_columns", column, error);
+          return NULL;
+        }
+      plan->column_map[GPOINTER_TO_UINT (value) - 1] = -1;
+    }
+  for (guint i = 0; i < plan->n_input; i++)
+    if (plan->column_map[i] == 0)
+      {
+        plan->column_map[i] = (gint) plan->n_kept++;
+        g_ptr_array_add (plan->kept_names, g_strdup (g_ptr_array_index (column_names, i)));
+      }
+    else
+      plan->column_map[i] = -1;
+  if (plan->n_kept == 0)
+    {
+      g_set_error_literal (error, WINNOW_RECIPE_ERROR, WINNOW_RECIPE_ERROR_COLUMN,
+                           "drop_columns: every column would be removed");
+      return NULL;
+    }
+
+  if (recipe->drop_duplicates &&
+      !resolve_list (plan, index, column_names, "drop_duplicates.subset",
+                     recipe->duplicates_subset, &plan->dedupe_columns,
+                     &plan->n_dedupe_columns, error))
+    return NULL;
+
+  if (recipe->drop_missing)
+    {
+      if (!resolve_list (plan, index, column_names, "drop_missing.subset", recipe->missing_subset,
+                         &plan->missing_columns, &plan->n_missing_columns, error))
+        return NULL;
+      if (plan->missing_columns == NULL)
+        {
+          plan->n_missing_columns = plan->n_kept;
+          plan->missing_columns = g_new (guint, plan->n_kept);
+          for (guint i = 0; i < plan->n_kept; i++)
+            plan->missing_columns[i] = i;
+        }
+      if (recipe->thresh >= 0)
+        plan->missing_needed = (guint) MIN (recipe->thresh, (gint64) G_MAXUINT);
+      else if (recipe->how == WINNOW_HOW_ANY)
+        plan->missing_needed = plan->n_missing_columns;
+      else
+        plan->missing_needed = MIN (1, plan->n_missing_columns);
+    }
+
+  plan->fills = g_new0 (WinnowColumnFill, plan->n_kept);
+  for (guint i = 0; i < recipe->fill->len; i++)
+    {
+      const WinnowFillRule *rule = g_ptr_array_index (recipe->fill, i);
+      g_autofree char *step = g_strdup_printf ("fill[%u].column", i);
+      guint kept = 0;
+
+      if (!resolve (plan, index, column_names, step, rule->column, &kept, error))
+        return NULL;
+      plan->fills[kept].active = TRUE;
+      plan->fills[kept].strategy = rule->strategy;
+      plan->fills[kept].value = g_strdup (rule->value);
+      plan->fills[kept].limit = rule->limit;
+    }
+
+  plan->needs_statistics = winnow_recipe_needs_statistics (recipe);
+  plan->needs_selection_pass = recipe->drop_duplicates && recipe->keep != WINNOW_KEEP_FIRST;
+  return g_steal_pointer (&plan);
+}
+
+void
+winnow_plan_free (WinnowPlan *plan)
+{
+  if (plan == NULL)
+    return;
+  g_free (plan->column_map);
+  if (plan->kept_names)
+    g_ptr_array_unref (plan->kept_names);
+  winnow_na_set_free (plan->na);
+  g_free (plan->dedupe_columns);
+  g_free (plan->missing_columns);
+  if (plan->fills)
+    for (guint i = 0; i < plan->n_kept; i++)
+      g_free (plan->fills[i].value);
+  g_free (plan->fills);
+  g_free (plan);
+}

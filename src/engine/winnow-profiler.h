@@ -1,0 +1,33 @@
+/* winnow-profiler.h: builds the column profile of the rows written.
+ *
+ * Per column: the narrowest type every present value fits (integer, float,
+ * boolean, date, else text), missing counts, distinct values, min/max/mean
+ * of numbers and the most frequent values. The type tests stop as soon as
+ * a column is known to be text, so wide text columns cost one hash per
+ * field.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "winnow-result.h"
+
+G_BEGIN_DECLS
+
+typedef struct _WinnowProfiler WinnowProfiler;
+
+WinnowProfiler      *winnow_profiler_new            (guint n_columns);
+void                 winnow_profiler_free           (WinnowProfiler *profiler);
+void                 winnow_profiler_add_value      (WinnowProfiler *profiler,
+                                                     guint column,
+                                                     const char *text,
+                                                     gsize length);
+void                 winnow_profiler_add_missing    (WinnowProfiler *profiler,
+                                                     guint column);
+WinnowColumnProfile *winnow_profiler_finish_column  (WinnowProfiler *profiler,
+                                                     guint column,
+                                                     const char *name);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WinnowProfiler, winnow_profiler_free)
+
+G_END_DECLS

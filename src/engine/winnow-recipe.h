@@ -1,0 +1,137 @@
+/* winnow-recipe.h: a task's cleaning configuration (SPEC section 2).
+ *
+ * A recipe is a plain value: the UI and the CLI fill in its public fields,
+ * and it travels as JSON (stored with each task, saved as a file, read by
+ * `winnow --batch --recipe`). Column names are checked against a file's
+ * header only when a task runs (see WinnowPlan).
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define WINNOW_RECIPE_VERSION 1
+
+#define WINNOW_RECIPE_ERROR (winnow_recipe_error_quark ())
+GQuark winnow_recipe_error_quark (void);
+
+typedef enum {
+  WINNOW_RECIPE_ERROR_PARSE,    /* not JSON at all */
+  WINNOW_RECIPE_ERROR_INVALID,  /* JSON, but not a valid recipe */
+  WINNOW_RECIPE_ERROR_COLUMN,   /* names a column the file does not have */
+} WinnowRecipeError;
+
+typedef enum {
+  WINNOW_BAD_LINES_ERROR,
+  WINNOW_BAD_LINES_SKIP,
+  WINNOW_BAD_LINES_WARN,
+} WinnowBadLines;
+
+typedef enum {
+  WINNOW_KEEP_FIRST,
+  WINNOW_KEEP_LAST,
+  WINNOW_KEEP_NONE,
+} WinnowKeep;
+
+typedef enum {
+  WINNOW_HOW_ANY,
+  WINNOW_HOW_ALL,
+} WinnowHow;
+
+typedef enum {
+  WINNOW_FILL_VALUE,
+  WINNOW_FILL_MEAN,
+  WINNOW_FILL_MEDIAN,
+  WINNOW_FILL_MODE,
+  WINNOW_FILL_FFILL,
+  WINNOW_FILL_BFILL,
+} WinnowFillStrategy;
+
+typedef struct {
+  char *column;
+  WinnowFillStrategy strategy;
+  char *value;   /* WINNOW_FILL_VALUE only */
+  gint64 limit;  /* ffill/bfill: 0 means no limit */
+} WinnowFillRule;
+
+/* 0 as a delimiter means "auto" (sniffed). */
+typedef struct {
+  /* input */
+  char delimiter;
+  char quote;
+  char *encoding;          /* "auto" or an iconv name */
+  gboolean header;
+  GPtrArray *na_values;    /* of char*; the NA tokens */
+  WinnowBadLines bad_lines;
+
+  /* steps, in the order they run */
+  GPtrArray *drop_columns; /* of char* */
+  gboolean trim_whitespace;
+
+  gboolean drop_duplicates;
+  GPtrArray *duplicates_subset;  /* of char*; empty = every remaining column */
+  WinnowKeep keep;
+
+  gboolean drop_missing;
+  WinnowHow how;
+  gint64 thresh;                 /* -1 when "how" is used */
+  GPtrArray *missing_subset;     /* of char*; empty = every column */
+
+  GPtrArray *fill;               /* of WinnowFillRule* */
+
+  /* output */
+  char out_delimiter;
+  gboolean crlf;
+  gboolean formula_guard;
+} WinnowRecipe;
+
+GType           winnow_recipe_get_type        (void) G_GNUC_CONST;
+#define WINNOW_TYPE_RECIPE (winnow_recipe_get_type ())
+
+WinnowRecipe   *winnow_recipe_new             (void);
+WinnowRecipe   *winnow_recipe_new_default     (void);
+WinnowRecipe   *winnow_recipe_copy            (const WinnowRecipe *recipe);
+void            winnow_recipe_free            (WinnowRecipe *recipe);
+gboolean        winnow_recipe_equal           (const WinnowRecipe *a,
+                                               const WinnowRecipe *b);
+
+WinnowRecipe   *winnow_recipe_new_from_json   (const char   *json,
+                                               gssize        length,
+                                               GError      **error);
+WinnowRecipe   *winnow_recipe_new_from_file   (const char   *path,
+                                               GError      **error);
+char           *winnow_recipe_to_json         (const WinnowRecipe *recipe);
+gboolean        winnow_recipe_save            (const WinnowRecipe *recipe,
+                                               const char   *path,
+                                               GError      **error);
+
+gboolean        winnow_recipe_validate        (const WinnowRecipe *recipe,
+                                               GError      **error);
+
+void            winnow_recipe_add_fill        (WinnowRecipe *recipe,
+                                               const char   *column,
+                                               WinnowFillStrategy strategy,
+                                               const char   *value,
+                                               gint64        limit);
+gboolean        winnow_recipe_needs_statistics (const WinnowRecipe *recipe);
+
+const char * const *winnow_default_na_values  (void);
+
+const char     *winnow_fill_strategy_to_string   (WinnowFillStrategy strategy);
+gboolean        winnow_fill_strategy_from_string (const char *text,
+                                                  WinnowFillStrategy *strategy);
+const char     *winnow_keep_to_string            (WinnowKeep keep);
+gboolean        winnow_keep_from_string          (const char *text,
+                                                  WinnowKeep *keep);
+const char     *winnow_bad_lines_to_string       (WinnowBadLines policy);
+gboolean        winnow_bad_lines_from_string     (const char *text,
+                                                  WinnowBadLines *policy);
+char           *winnow_delimiter_to_string       (char delimiter);
+gboolean        winnow_delimiter_from_string     (const char *text,
+                                                  gboolean    allow_auto,
+                                                  char       *delimiter);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WinnowRecipe, winnow_recipe_free)
+
+G_END_DECLS

@@ -1,0 +1,87 @@
+/* winnow-result.h: what a finished task reports (SPEC section 5,
+ * task_results): counts, sizes, time, how the file was read, warnings, the
+ * profile of every output column and a preview of the first output rows.
+ * It travels as JSON to the store, the CLI's --json and the UI.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "winnow-value-counter.h"
+
+G_BEGIN_DECLS
+
+#define WINNOW_PREVIEW_ROWS 50
+#define WINNOW_TOP_VALUES 5
+
+typedef enum {
+  WINNOW_COLUMN_EMPTY,
+  WINNOW_COLUMN_INTEGER,
+  WINNOW_COLUMN_FLOAT,
+  WINNOW_COLUMN_BOOLEAN,
+  WINNOW_COLUMN_DATE,
+  WINNOW_COLUMN_TEXT,
+} WinnowColumnType;
+
+typedef struct {
+  char *name;
+  WinnowColumnType type;
+  guint64 missing_before;   /* in the rows read */
+  guint64 missing_after;    /* in the rows written */
+  guint64 filled;
+  guint64 distinct;
+  gboolean distinct_exact;
+  gboolean has_numbers;     /* min/max/mean are set */
+  double min;
+  double max;
+  double mean;
+  GPtrArray *top_values;    /* of WinnowTopValue */
+} WinnowColumnProfile;
+
+typedef struct {
+  guint64 line;
+  guint fields;
+} WinnowResultBadLine;
+
+typedef struct {
+  guint64 rows_read;          /* data rows, bad lines included */
+  guint64 rows_written;
+  guint64 duplicates_removed;
+  guint64 missing_dropped;    /* rows dropped for missing values */
+  guint64 bad_lines_skipped;
+  guint64 cells_filled;
+  GPtrArray *columns_dropped; /* of char* */
+  guint64 bytes_in;
+  guint64 bytes_out;
+  double elapsed;             /* seconds */
+  guint passes;
+  char *encoding;
+  char delimiter;
+  GPtrArray *warnings;        /* of char* */
+  GArray *bad_lines;          /* of WinnowResultBadLine, the first 100 */
+  GPtrArray *columns;         /* of WinnowColumnProfile* */
+  GPtrArray *preview_header;  /* of char* */
+  GPtrArray *preview;         /* of GStrv */
+} WinnowResult;
+
+GType          winnow_result_get_type (void) G_GNUC_CONST;
+#define WINNOW_TYPE_RESULT (winnow_result_get_type ())
+
+WinnowResult  *winnow_result_new       (void);
+WinnowResult  *winnow_result_copy      (const WinnowResult *result);
+void           winnow_result_free      (WinnowResult *result);
+void           winnow_result_add_warning (WinnowResult *result,
+                                          const char *format,
+                                          ...) G_GNUC_PRINTF (2, 3);
+
+char          *winnow_result_to_json   (const WinnowResult *result);
+WinnowResult  *winnow_result_new_from_json (const char *json,
+                                            GError **error);
+
+WinnowColumnProfile *winnow_column_profile_new  (const char *name);
+void                 winnow_column_profile_free (WinnowColumnProfile *profile);
+const char          *winnow_column_type_to_string (WinnowColumnType type);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WinnowResult, winnow_result_free)
+
+G_END_DECLS

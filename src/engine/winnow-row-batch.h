@@ -1,0 +1,97 @@
+/* winnow-row-batch.h: a block of parsed rows handed from the reader's
+ * thread to the cleaning passes.
+ *
+ * Each row is one record in a flat byte arena: a guint32 per kept column
+ * (the field's length, or WINNOW_FIELD_MISSING) followed by the texts of
+ * the fields that are present, back to back. Missing fields keep no text,
+ * which is what makes "NA" and "" the same value to duplicate detection:
+ * the record itself is the row's canonical form. No per-field allocation.
+ */
+#pragma once
+
+#include <glib.h>
+#include <string.h>
+
+G_BEGIN_DECLS
+
+#define WINNOW_FIELD_MISSING 0x80000000u
+#define WINNOW_FIELD_LENGTH(x) ((x) & 0x7fffffffu)
+
+typedef struct {
+  guint n_columns;
+  guint n_rows;
+  guint max_rows;
+  guint64 first_row;     /* index of row 0 among the file's data rows */
+  guint8 *data;
+  gsize length;
+  gsize capacity;
+  guint32 *starts;       /* record i is data[starts[i] .. ends[i]) */
+  guint32 *ends;
+  guint64 *lines;        /* line on which each row starts */
+  gsize bytes_consumed;  /* input bytes read up to the end of this batch */
+} WinnowRowBatch;
+
+WinnowRowBatch *winnow_row_batch_new   (guint n_columns);
+void            winnow_row_batch_free  (WinnowRowBatch *batch);
+void            winnow_row_batch_reset (WinnowRowBatch *batch);
+void            winnow_row_batch_reserve (WinnowRowBatch *batch, gsize extra);
+gboolean        winnow_row_batch_is_full (const WinnowRowBatch *batch);
+
+static inline const guint32 *
+winnow_row_batch_lengths (const WinnowRowBatch *batch, guint row)
+{
+  return (const guint32 *) (batch->data + batch->starts[row]);
+}
+
+static inline const char *
+winnow_row_batch_texts (const WinnowRowBatch *batch, guint row)
+{
+  return (const char *) (batch->data + batch->starts[row]) + 4 * (gsize) batch->n_columns;
+}
+
+/* Writer side, used by the reader only. */
+
+static inline void
+winnow_row_batch_begin_row (WinnowRowBatch *batch)
+{
+  gsize start = (batch->length + 3) & ~(gsize) 3;
+  gsize header = 4 * (gsize) batch->n_columns;
+  guint32 *lengths;
+
+  if (G_UNLIKELY (start + header > batch->capacity))
+    winnow_row_batch_reserve (batch, start + header - batch->length);
+  lengths = (guint32 *) (batch->data + start);
+  for (guint i = 0; i < batch->n_columns; i++)
+    lengths[i] = WINNOW_FIELD_MISSING;
+  batch->starts[batch->n_rows] = (guint32) start;
+  batch->length = start + header;
+}
+
+static inline void
+winnow_row_batch_set_field (WinnowRowBatch *batch, guint column, const char *text, gsize length)
+{
+  guint32 *lengths;
+
+  if (G_UNLIKELY (batch->length + length > batch->capacity))
+    winnow_row_batch_reserve (batch, length);
+  memcpy (batch->data + batch->length, text, length);
+  batch->length += length;
+  lengths = (guint32 *) (batch->data + batch->starts[batch->n_rows]);
+  lengths[column] = (guint32) length;
+}
+
+static inline void
+winnow_row_batch_end_row (WinnowRowBatch *batch, guint64 line)
+{
+  batch->ends[batch->n_rows] = (guint32) batch->length;
+  batch->lines[batch->n_rows] = line;
+  batch->n_rows++;
+}
+
+static inline void
+winnow_row_batch_abort_row (WinnowRowBatch *batch)
+{
+  batch->length = batch->starts[batch->n_rows];
+}
+
+G_END_DECLS
