@@ -1,0 +1,29 @@
+/* winnow-batch-options.h: the command line of `winnow --batch`, parsed
+ * into a recipe and the run's settings. */
+#pragma once
+
+#include <glib.h>
+
+#include "winnow-recipe.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  WinnowRecipe *recipe;
+  char **files;
+  char *output;
+  char *output_dir;
+  char *save_recipe;
+  gboolean force;
+  gboolean json;
+  gboolean no_history;
+} WinnowBatchOptions;
+
+WinnowBatchOptions *winnow_batch_options_parse (int argc,
+                                                char **argv,
+                                                GError **error);
+void                winnow_batch_options_free  (WinnowBatchOptions *options);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WinnowBatchOptions, winnow_batch_options_free)
+
+G_END_DECLS
