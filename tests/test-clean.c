@@ -1,0 +1,570 @@
+/* test-clean.c: one test per rule of SPEC section 3, each a small input and
+ * the exact bytes pandas writes for it. */
+#include "config.h"
+
+#include <string.h>
+
+#include "winnow-cleaner.h"
+#include "winnow-csv-reader.h"
+#include "winnow-test-util.h"
+
+#define R(steps) "{\"winnow_recipe\": 1" steps "}"
+
+static void
+test_passthrough (void)
+{
+  winnow_test_assert_clean (R (""), "a,b\n1,2\n3,4\n", "a,b\n1,2\n3,4\n");
+}
+
+static void
+test_drop_columns (void)
+{
+  winnow_test_assert_clean (R (", \"drop_columns\": [\"b\"]"), "a,b,c\n1,2,3\n", "a,c\n1,3\n");
+}
+
+static void
+test_trim (void)
+{
+  winnow_test_assert_clean (R (", \"trim_whitespace\": true"),
+                            "a,b\n  x , \ty\t\n\" q \",z\n", "a,b\nx,y\nq,z\n");
+}
+
+static void
+test_trim_before_missing (void)
+{
+  /* " NA " is missing once trimmed */
+  winnow_test_assert_clean (R (", \"trim_whitespace\": true, \"drop_missing\": {\"how\": \"any\"}"),
+                            "a,b\n1, NA \n2,x\n", "a,b\n2,x\n");
+  winnow_test_assert_clean (R (", \"drop_missing\": {\"how\": \"any\"}"),
+                            "a,b\n1, NA \n2,x\n", "a,b\n1, NA \n2,x\n");
+}
+
+static void
+test_spaces_kept (void)
+{
+  /* Without trimming every space is data, as in pandas. */
+  winnow_test_assert_clean (R (""), "a,b\n  x , y \n", "a,b\n  x , y \n");
+}
+
+static void
+test_dedupe_keep_first (void)
+{
+  winnow_test_assert_clean (R (", \"drop_duplicates\": {}"),
+                            "a,b\n1,x\n2,y\n1,x\n3,z\n2,y\n", "a,b\n1,x\n2,y\n3,z\n");
+}
+
+static void
+test_dedupe_na_tokens_equal (void)
+{
+  /* NA, "" and null are one value to duplicate detection. */
+  winnow_test_assert_clean (R (", \"drop_duplicates\": {}"),
+                            "a,b\n1,NA\n1,\n1,null\n1,na\n", "a,b\n1,\n1,na\n");
+}
+
+static void
+test_dedupe_keep_last (void)
+{
+  winnow_test_assert_clean (R (", \"drop_duplicates\": {\"keep\": \"last\"}"),
+                            "a,b\n1,x\n2,y\n1,x\n3,z\n", "a,b\n2,y\n1,x\n3,z\n");
+}
+
+static void
+test_dedupe_keep_none (void)
+{
+  winnow_test_assert_clean (R (", \"drop_duplicates\": {\"keep\": \"none\"}"),
+                            "a,b\n1,x\n2,y\n1,x\n3,z\n1,x\n", "a,b\n2,y\n3,z\n");
+}
+
+static void
+test_dedupe_subset (void)
+{
+  winnow_test_assert_clean (R (", \"drop_duplicates\": {\"subset\": [\"a\"]}"),
+                            "a,b\n1,x\n1,y\n2,z\n", "a,b\n1,x\n2,z\n");
+  winnow_test_assert_clean (R (", \"drop_duplicates\": {\"subset\": [\"a\"], \"keep\": \"last\"}"),
+                            "a,b\n1,x\n1,y\n2,z\n", "a,b\n1,y\n2,z\n");
+}
+
+static void
+test_dedupe_field_boundaries (void)
+{
+  /* "ab","c" and "a","bc" are different rows */
+  winnow_test_assert_clean (R (", \"drop_duplicates\": {}"),
+                            "a,b\nab,c\na,bc\n", "a,b\nab,c\na,bc\n");
+}
+
+static void
+test_dedupe_before_dropna (void)
+{
+  /* keep=last picks row 3 over row 1 before dropna looks at c */
+  winnow_test_assert_clean (R (", \"drop_duplicates\": {\"subset\": [\"a\"], \"keep\": \"last\"},"
+                               " \"drop_missing\": {\"how\": \"any\"}"),
+                            "a,c\n1,x\n2,y\n1,\n", "a,c\n2,y\n");
+}
+
+static void
+test_dropna_any_all (void)
+{
+  const char *input = "a,b\n1,\n,\n2,3\nNA,null\n";
+  winnow_test_assert_clean (R (", \"drop_missing\": {\"how\": \"any\"}"), input, "a,b\n2,3\n");
+  winnow_test_assert_clean (R (", \"drop_missing\": {\"how\": \"all\"}"), input, "a,b\n1,\n2,3\n");
+}
+
+static void
+test_dropna_thresh (void)
+{
+  const char *input = "a,b,c\n1,,\n1,2,\n1,2,3\n,,\n";
+  winnow_test_assert_clean (R (", \"drop_missing\": {\"thresh\": 2}"), input, "a,b,c\n1,2,\n1,2,3\n");
+  winnow_test_assert_clean (R (", \"drop_missing\": {\"thresh\": 0}"), input, input);
+}
+
+static void
+test_dropna_subset (void)
+{
+  winnow_test_assert_clean (R (", \"drop_missing\": {\"how\": \"any\", \"subset\": [\"b\"]}"),
+                            "a,b,c\n,1,\n2,,3\n", "a,b,c\n,1,\n");
+}
+
+static void
+test_na_case_sensitive (void)
+{
+  winnow_test_assert_clean (R (", \"drop_missing\": {\"how\": \"any\"}"),
+                            "a\nna\nNA\nNone\nnone\n", "a\nna\nnone\n");
+}
+
+static void
+test_na_values_custom (void)
+{
+  winnow_test_assert_clean (R (", \"input\": {\"na_values\": [\"-\"]}, \"drop_missing\": {\"how\": \"any\"}"),
+                            "a,b\n1,-\n2,NA\n3,\n", "a,b\n2,NA\n3,\n");
+}
+
+static void
+test_fill_value (void)
+{
+  winnow_test_assert_clean (R (", \"fill\": [{\"column\": \"b\", \"value\": \"Unknown\"}]"),
+                            "a,b\n1,\n2,x\n3,N/A\n", "a,b\n1,Unknown\n2,x\n3,Unknown\n");
+}
+
+static void
+test_fill_mean (void)
+{
+  /* integral: no decimal point */
+  winnow_test_assert_clean (R (", \"fill\": [{\"column\": \"b\", \"strategy\": \"mean\"}]"),
+                            "a,b\n1,1\n2,\n3,3\n", "a,b\n1,1\n2,2\n3,3\n");
+  /* shortest round trip; text that is not a number is ignored */
+  winnow_test_assert_clean (R (", \"fill\": [{\"column\": \"b\", \"strategy\": \"mean\"}]"),
+                            "a,b\n1,1\n2,\n3,2\n4,x\n5,4\n",
+                            "a,b\n1,1\n2,2.3333333333333335\n3,2\n4,x\n5,4\n");
+  winnow_test_assert_clean (R (", \"fill\": [{\"column\": \"b\", \"strategy\": \"mean\"}]"),
+                            "b\n0.1\n0.2\nNA\n", "b\n0.1\n0.2\n0.15000000000000002\n");
+}
+
+static void
+test_fill_median (void)
+{
+  winnow_test_assert_clean (R (", \"fill\": [{\"column\": \"b\", \"strategy\": \"median\"}]"),
+                            "a,b\n1,5\n2,\n3,1\n4,3\n", "a,b\n1,5\n2,3\n3,1\n4,3\n");
+  /* even count: the mean of the middle two */
+  winnow_test_assert_clean (R (", \"fill\": [{\"column\": \"b\", \"strategy\": \"median\"}]"),
+                            "a,b\n1,4\n2,\n3,1\n4,3\n5,10\n", "a,b\n1,4\n2,3.5\n3,1\n4,3\n5,10\n");
+}
+
+static void
+test_fill_mode (void)
+{
+  /* ties go to the smallest in byte order */
+  winnow_test_assert_clean (R (", \"fill\": [{\"column\": \"b\", \"strategy\": \"mode\"}]"),
+                            "a,b\n1,pear\n2,apple\n3,\n4,pear\n5,apple\n6,fig\n",
+                            "a,b\n1,pear\n2,apple\n3,apple\n4,pear\n5,apple\n6,fig\n");
+}
+
+static void
+test_fill_ffill (void)
+{
+  const char *input = "a,b\n1,\n2,x\n3,\n4,\n5,\n6,y\n7,\n";
+  winnow_test_assert_clean (R (", \"fill\": [{\"column\": \"b\", \"strategy\": \"ffill\"}]"),
+                            input, "a,b\n1,\n2,x\n3,x\n4,x\n5,x\n6,y\n7,y\n");
+  winnow_test_assert_clean (R (", \"fill\": [{\"column\": \"b\", \"strategy\": \"ffill\", \"limit\": 2}]"),
+                            input, "a,b\n1,\n2,x\n3,x\n4,x\n5,\n6,y\n7,y\n");
+}
+
+static void
+test_fill_bfill (void)
+{
+  const char *input = "a,b\n1,\n2,x\n3,\n4,\n5,\n6,y\n7,\n";
+  winnow_test_assert_clean (R (", \"fill\": [{\"column\": \"b\", \"strategy\": \"bfill\"}]"),
+                            input, "a,b\n1,x\n2,x\n3,y\n4,y\n5,y\n6,y\n7,\n");
+  winnow_test_assert_clean (R (", \"fill\": [{\"column\": \"b\", \"strategy\": \"bfill\", \"limit\": 2}]"),
+                            input, "a,b\n1,x\n2,x\n3,\n4,y\n5,y\n6,y\n7,\n");
+}
+
+static void
+test_fill_after_drops (void)
+{
+  /* The mean is over the rows that remain: the duplicate 10 and the row
+   * dropped for a missing a do not count. */
+  winnow_test_assert_clean (R (", \"drop_duplicates\": {}, \"drop_missing\": {\"subset\": [\"a\"]},"
+                               " \"fill\": [{\"column\": \"b\", \"strategy\": \"mean\"}]"),
+                            "a,b\n1,10\n1,10\n,100\n2,\n3,20\n",
+                            "a,b\n1,10\n2,15\n3,20\n");
+  /* ffill sees the remaining rows only */
+  winnow_test_assert_clean (R (", \"drop_missing\": {\"subset\": [\"a\"]},"
+                               " \"fill\": [{\"column\": \"b\", \"strategy\": \"ffill\"}]"),
+                            "a,b\n1,x\n,y\n2,\n", "a,b\n1,x\n2,x\n");
+}
+
+static void
+test_fill_keep_last_with_statistics (void)
+{
+  /* three passes: select rows, compute the median, write */
+  WinnowResult *result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = winnow_test_clean (
+    R (", \"drop_duplicates\": {\"subset\": [\"a\"], \"keep\": \"last\"},"
+       " \"fill\": [{\"column\": \"b\", \"strategy\": \"median\"}, {\"column\": \"c\", \"strategy\": \"bfill\"}]"),
+    "a,b,c\n1,100,\n2,,\n1,1,p\n3,3,q\n4,,\n", -1, &result, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "a,b,c\n2,2,p\n1,1,p\n3,3,q\n4,2,\n");
+  g_assert_cmpuint (result->passes, ==, 3);
+  g_assert_cmpuint (result->duplicates_removed, ==, 1);
+  g_assert_cmpuint (result->cells_filled, ==, 3);
+  winnow_result_free (result);
+}
+
+static void
+test_fill_no_numbers (void)
+{
+  WinnowResult *result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = winnow_test_clean (
+    R (", \"fill\": [{\"column\": \"b\", \"strategy\": \"mean\"}]"), "a,b\n1,x\n2,\n", -1,
+    &result, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "a,b\n1,x\n2,\n");
+  g_assert_cmpuint (result->warnings->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (result->warnings, 0), "no numbers"));
+  winnow_result_free (result);
+}
+
+static void
+test_ragged_short (void)
+{
+  winnow_test_assert_clean (R (""), "a,b,c\n1\n1,2\n", "a,b,c\n1,,\n1,2,\n");
+}
+
+static void
+test_ragged_long (void)
+{
+  g_autoptr(GError) error = NULL;
+  WinnowResult *result = NULL;
+  g_autofree char *out = winnow_test_clean (R (""), "a,b\n1,2\n\n3,4,5\n", -1, NULL, &error);
+
+  g_assert_null (out);
+  g_assert_error (error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_FIELDS);
+  g_assert_cmpstr (error->message, ==, "line 4: expected 2 fields, saw 3");
+  g_clear_error (&error);
+
+  g_free (out);
+  out = winnow_test_clean (R (", \"input\": {\"bad_lines\": \"skip\"}"), "a,b\n1,2\n3,4,5\n6,7\n", -1,
+                           &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "a,b\n1,2\n6,7\n");
+  g_assert_cmpuint (result->bad_lines_skipped, ==, 1);
+  g_assert_cmpuint (result->rows_read, ==, 3);
+  g_assert_cmpuint (result->warnings->len, ==, 0);
+  g_clear_pointer (&result, winnow_result_free);
+
+  g_free (out);
+  out = winnow_test_clean (R (", \"input\": {\"bad_lines\": \"warn\"}"), "a,b\n1,2\n3,4,5\n6,7\n", -1,
+                           &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "a,b\n1,2\n6,7\n");
+  g_assert_cmpuint (result->bad_lines->len, ==, 1);
+  g_assert_cmpuint (g_array_index (result->bad_lines, WinnowResultBadLine, 0).line, ==, 3);
+  g_assert_cmpuint (result->warnings->len, ==, 1);
+  winnow_result_free (result);
+}
+
+static void
+test_quotes_round_trip (void)
+{
+  const char *input = "a,b\n\"x, y\",\"say \"\"hi\"\"\"\n\"two\nlines\",\"cr\rhere\"\n";
+  winnow_test_assert_clean (R (""), input, input);
+  /* quotes only where needed */
+  winnow_test_assert_clean (R (""), "a,b\n\"plain\",\"\"\n", "a,b\nplain,\n");
+}
+
+static void
+test_quote_inside_unquoted_field (void)
+{
+  /* pandas keeps a quote inside an unquoted field as a character */
+  winnow_test_assert_clean (R (""), "a,b\n5'10\",x\nab\"c,y\n", "a,b\n\"5'10\"\"\",x\n\"ab\"\"c\",y\n");
+}
+
+static void
+test_crlf (void)
+{
+  winnow_test_assert_clean (R (""), "a,b\r\n1,2\r\n\r\n3,4\r\n", "a,b\n1,2\n3,4\n");
+  winnow_test_assert_clean (R (", \"output\": {\"line_ending\": \"crlf\"}"), "a,b\n1,2\n",
+                            "a,b\r\n1,2\r\n");
+  /* old Mac line ends */
+  winnow_test_assert_clean (R (""), "a,b\r1,2\r3,4", "a,b\n1,2\n3,4\n");
+}
+
+static void
+test_bom (void)
+{
+  WinnowResult *result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = winnow_test_clean (R (", \"drop_columns\": [\"id\"]"),
+                                            "\xEF\xBB\xBFid,name\n1,x\n", -1, &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "name\nx\n");
+  g_assert_cmpstr (result->encoding, ==, "UTF-8 (BOM)");
+  winnow_result_free (result);
+}
+
+static void
+test_windows_1252 (void)
+{
+  WinnowResult *result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = winnow_test_clean (R (""), "name,price\nCaf\xE9,\x80" "5\n", -1,
+                                            &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "name,price\nCaf\xC3\xA9,\xE2\x82\xAC" "5\n");
+  g_assert_cmpstr (result->encoding, ==, "Windows-1252");
+  winnow_result_free (result);
+}
+
+static void
+test_windows_1252_late (void)
+{
+  /* The first byte that is not UTF-8 comes after 64 KiB: the task reads
+   * the whole file again as Windows-1252 and says so. */
+  g_autoptr(GString) input = g_string_new ("a,b\n");
+  g_autoptr(GString) expected = NULL;
+  WinnowResult *result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  for (guint i = 0; i < 20000; i++)
+    g_string_append_printf (input, "%u,plain\n", i);
+  expected = g_string_new (input->str);
+  g_string_append (input, "x,na\xEFve\n");
+  g_string_append (expected, "x,na\xC3\xAFve\n");
+
+  out = winnow_test_clean (R (""), input->str, -1, &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, expected->str);
+  g_assert_cmpstr (result->encoding, ==, "Windows-1252");
+  g_assert_cmpuint (result->warnings->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (result->warnings, 0), "Windows-1252"));
+  winnow_result_free (result);
+}
+
+static void
+test_utf16 (void)
+{
+  /* "a,b\n1,é\n" in UTF-16LE with its BOM, as spreadsheets export it */
+  static const char input[] = "\xFF\xFE" "a\0,\0b\0\n\0" "1\0,\0\xE9\0\n\0";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = winnow_test_clean (R (""), input, sizeof input - 1, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "a,b\n1,\xC3\xA9\n");
+}
+
+static void
+test_empty_row_rule (void)
+{
+  /* a row that is one empty field is written "" so it is not a blank line */
+  winnow_test_assert_clean (R (", \"drop_columns\": [\"b\"]"), "a,b\n,1\nx,2\n", "a\n\"\"\nx\n");
+}
+
+static void
+test_blank_lines (void)
+{
+  winnow_test_assert_clean (R (""), "a,b\n\n1,2\n\n\n3,4\n\n", "a,b\n1,2\n3,4\n");
+  /* a line of spaces is not blank */
+  winnow_test_assert_clean (R (""), "a\n \nx\n", "a\n \nx\n");
+}
+
+static void
+test_no_header (void)
+{
+  winnow_test_assert_clean (R (", \"input\": {\"header\": false}, \"drop_columns\": [\"column_2\"],"
+                               " \"drop_duplicates\": {}"),
+                            "1,x,2\n1,y,2\n3,z,4\n", "1,2\n3,4\n");
+}
+
+static void
+test_delimiter_sniffing (void)
+{
+  WinnowResult *result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = winnow_test_clean (R (""), "a;b;c\n1,5;2;\"x;y\"\n3;4,5;z\n", -1,
+                                            &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "a,b,c\n\"1,5\",2,x;y\n3,\"4,5\",z\n");
+  g_assert_cmpint (result->delimiter, ==, ';');
+  winnow_result_free (result);
+
+  winnow_test_assert_clean (R (""), "a\tb\n1\t\n", "a,b\n1,\n");
+  winnow_test_assert_clean (R (""), "a|b\n1|2\n", "a,b\n1,2\n");
+  winnow_test_assert_clean (R (", \"input\": {\"delimiter\": \"|\"}"), "a,b|c\n1,2|3\n",
+                            "\"a,b\",c\n\"1,2\",3\n");
+}
+
+static void
+test_output_delimiter (void)
+{
+  winnow_test_assert_clean (R (", \"output\": {\"delimiter\": \";\"}"), "a,b\n1;2,3\n",
+                            "a;b\n\"1;2\";3\n");
+  winnow_test_assert_clean (R (", \"output\": {\"delimiter\": \"\\t\"}"), "a,b\n1,2\n", "a\tb\n1\t2\n");
+}
+
+static void
+test_formula_guard (void)
+{
+  winnow_test_assert_clean (R (", \"output\": {\"formula_guard\": true}"),
+                            "a,b,c\n=1+2,-2.5,@x\n+5,\"-x,y\",ok\n",
+                            "a,b,c\n'=1+2,-2.5,'@x\n+5,\"'-x,y\",ok\n");
+  winnow_test_assert_clean (R (""), "a\n=1+2\n", "a\n=1+2\n");
+}
+
+static void
+test_header_only (void)
+{
+  winnow_test_assert_clean (R (", \"drop_duplicates\": {}"), "a,b\n", "a,b\n");
+  winnow_test_assert_clean (R (""), "a,b", "a,b\n");
+}
+
+static void
+test_no_trailing_newline (void)
+{
+  winnow_test_assert_clean (R (""), "a,b\n1,2", "a,b\n1,2\n");
+  winnow_test_assert_clean (R (""), "a,b\n1,\"2\"", "a,b\n1,2\n");
+}
+
+static void
+test_duplicate_header_names (void)
+{
+  /* written unchanged; the second "a" answers to "a.1" as in pandas */
+  winnow_test_assert_clean (R (", \"drop_columns\": [\"a.1\"]"), "a,a,b\n1,2,3\n", "a,b\n1,3\n");
+}
+
+static void
+test_unknown_columns (void)
+{
+  const struct {
+    const char *recipe;
+    const char *message;
+  } cases[] = {
+    { R (", \"drop_columns\": [\"nope\"]"),
+      "drop_columns: the file has no column \"nope\" (its columns: \"a\", \"b\")" },
+    { R (", \"drop_duplicates\": {\"subset\": [\"c\"]}"),
+      "drop_duplicates.subset: the file has no column \"c\" (its columns: \"a\", \"b\")" },
+    { R (", \"drop_columns\": [\"b\"], \"fill\": [{\"column\": \"b\", \"value\": \"x\"}]"),
+      "fill[0].column: column \"b\" is removed by drop_columns" },
+    { R (", \"drop_columns\": [\"a\", \"b\"]"), "drop_columns: every column would be removed" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = winnow_test_clean (cases[i].recipe, "a,b\n1,2\n", -1, NULL, &error);
+      g_assert_null (out);
+      g_assert_error (error, WINNOW_RECIPE_ERROR, WINNOW_RECIPE_ERROR_COLUMN);
+      g_assert_cmpstr (error->message, ==, cases[i].message);
+    }
+}
+
+static void
+test_result_counts (void)
+{
+  WinnowResult *result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = winnow_test_clean (
+    R (", \"drop_columns\": [\"n\"], \"drop_duplicates\": {}, \"drop_missing\": {\"how\": \"any\"},"
+       " \"fill\": [{\"column\": \"c\", \"value\": \"?\"}]"),
+    "a,c,n\n1,x,q\n1,x,r\n2,,s\n,y,t\n", -1, &result, &error);
+  WinnowColumnProfile *a, *c;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "a,c\n1,x\n");
+  g_assert_cmpuint (result->rows_read, ==, 4);
+  g_assert_cmpuint (result->rows_written, ==, 1);
+  g_assert_cmpuint (result->duplicates_removed, ==, 1);
+  g_assert_cmpuint (result->missing_dropped, ==, 2);
+  g_assert_cmpuint (result->columns_dropped->len, ==, 1);
+  g_assert_cmpuint (result->bytes_out, ==, strlen (out));
+  g_assert_cmpuint (result->columns->len, ==, 2);
+  a = g_ptr_array_index (result->columns, 0);
+  c = g_ptr_array_index (result->columns, 1);
+  g_assert_cmpstr (a->name, ==, "a");
+  g_assert_cmpint (a->type, ==, WINNOW_COLUMN_INTEGER);
+  g_assert_cmpuint (a->missing_before, ==, 1);
+  g_assert_cmpuint (c->missing_before, ==, 1);
+  g_assert_cmpuint (c->missing_after, ==, 0);
+  g_assert_cmpuint (result->preview->len, ==, 1);
+  g_assert_cmpstr (((char **) g_ptr_array_index (result->preview, 0))[1], ==, "x");
+  winnow_result_free (result);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/clean/passthrough", test_passthrough);
+  g_test_add_func ("/clean/drop-columns", test_drop_columns);
+  g_test_add_func ("/clean/trim/basic", test_trim);
+  g_test_add_func ("/clean/trim/before-missing", test_trim_before_missing);
+  g_test_add_func ("/clean/trim/spaces-kept-without", test_spaces_kept);
+  g_test_add_func ("/clean/dedupe/keep-first", test_dedupe_keep_first);
+  g_test_add_func ("/clean/dedupe/na-tokens-equal", test_dedupe_na_tokens_equal);
+  g_test_add_func ("/clean/dedupe/keep-last", test_dedupe_keep_last);
+  g_test_add_func ("/clean/dedupe/keep-none", test_dedupe_keep_none);
+  g_test_add_func ("/clean/dedupe/subset", test_dedupe_subset);
+  g_test_add_func ("/clean/dedupe/field-boundaries", test_dedupe_field_boundaries);
+  g_test_add_func ("/clean/dedupe/before-dropna", test_dedupe_before_dropna);
+  g_test_add_func ("/clean/dropna/any-all", test_dropna_any_all);
+  g_test_add_func ("/clean/dropna/thresh", test_dropna_thresh);
+  g_test_add_func ("/clean/dropna/subset", test_dropna_subset);
+  g_test_add_func ("/clean/na/case-sensitive", test_na_case_sensitive);
+  g_test_add_func ("/clean/na/custom", test_na_values_custom);
+  g_test_add_func ("/clean/fill/value", test_fill_value);
+  g_test_add_func ("/clean/fill/mean", test_fill_mean);
+  g_test_add_func ("/clean/fill/median", test_fill_median);
+  g_test_add_func ("/clean/fill/mode-ties", test_fill_mode);
+  g_test_add_func ("/clean/fill/ffill-limit", test_fill_ffill);
+  g_test_add_func ("/clean/fill/bfill-limit", test_fill_bfill);
+  g_test_add_func ("/clean/fill/after-drops", test_fill_after_drops);
+  g_test_add_func ("/clean/fill/keep-last-with-statistics", test_fill_keep_last_with_statistics);
+  g_test_add_func ("/clean/fill/no-numbers", test_fill_no_numbers);
+  g_test_add_func ("/clean/ragged/short", test_ragged_short);
+  g_test_add_func ("/clean/ragged/long", test_ragged_long);
+  g_test_add_func ("/clean/quotes/round-trip", test_quotes_round_trip);
+  g_test_add_func ("/clean/quotes/inside-unquoted", test_quote_inside_unquoted_field);
+  g_test_add_func ("/clean/line-ends", test_crlf);
+  g_test_add_func ("/clean/encoding/bom", test_bom);
+  g_test_add_func ("/clean/encoding/windows-1252", test_windows_1252);
+  g_test_add_func ("/clean/encoding/windows-1252-late", test_windows_1252_late);
+  g_test_add_func ("/clean/encoding/utf-16", test_utf16);
+  g_test_add_func ("/clean/empty-row-rule", test_empty_row_rule);
+  g_test_add_func ("/clean/blank-lines", test_blank_lines);
+  g_test_add_func ("/clean/no-header", test_no_header);
+  g_test_add_func ("/clean/delimiter-sniffing", test_delimiter_sniffing);
+  g_test_add_func ("/clean/output-delimiter", test_output_delimiter);
+  g_test_add_func ("/clean/formula-guard", test_formula_guard);
+  g_test_add_func ("/clean/header-only", test_header_only);
+  g_test_add_func ("/clean/no-trailing-newline", test_no_trailing_newline);
+  g_test_add_func ("/clean/duplicate-header-names", test_duplicate_header_names);
+  g_test_add_func ("/clean/unknown-columns", test_unknown_columns);
+  g_test_add_func ("/clean/result-counts", test_result_counts);
+
+  return g_test_run ();
+}

@@ -1,0 +1,131 @@
+/* winnow-test-util.c: see winnow-test-util.h. */
+#include "config.h"
+
+#include "winnow-test-util.h"
+
+#include <glib/gstdio.h>
+
+#include "winnow-cleaner.h"
+
+void
+winnow_test_dir_setup (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  fixture->dir = g_dir_make_tmp ("winnow-test-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    {
+      g_chmod (path, 0700);
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+            remove_tree (child);
+          else
+            g_unlink (child);
+        }
+      g_rmdir (path);
+    }
+}
+
+void
+winnow_test_dir_teardown (WinnowTestDir *fixture, gconstpointer data)
+{
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+/* Returns: (transfer full): the path of the new file */
+char *
+winnow_test_write_file (const char *dir, const char *name, const char *contents, gssize length)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_file_set_contents (path, contents, length, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+char *
+winnow_test_read_file (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+/* Everything in @dir, hidden files (temporary outputs) included. */
+guint
+winnow_test_count_files (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  while (d && g_dir_read_name (d))
+    n++;
+  return n;
+}
+
+/**
+ * winnow_test_clean:
+ *
+ * Runs @recipe_json over @input in a fresh folder.
+ *
+ * Returns: (transfer full) (nullable): the output's contents, or %NULL and
+ *   @error
+ */
+char *
+winnow_test_clean (const char *recipe_json, const char *input, gssize input_length,
+                   WinnowResult **result, GError **error)
+{
+  WinnowTestDir dir;
+  g_autoptr(WinnowRecipe) recipe = NULL;
+  g_autofree char *in = NULL;
+  g_autofree char *out = NULL;
+  WinnowResult *r;
+  char *contents = NULL;
+
+  recipe = winnow_recipe_new_from_json (recipe_json, -1, error);
+  if (recipe == NULL)
+    return NULL;
+  winnow_test_dir_setup (&dir, NULL);
+  in = winnow_test_write_file (dir.dir, "input.csv", input, input_length);
+  out = g_build_filename (dir.dir, "input.cleaned.csv", NULL);
+  r = winnow_clean_file (recipe, in, out, WINNOW_CLEAN_NONE, NULL, NULL, NULL, error);
+  if (r != NULL)
+    {
+      contents = winnow_test_read_file (out);
+      g_assert_cmpuint (winnow_test_count_files (dir.dir), ==, 2);
+    }
+  else
+    /* nothing written, nothing left behind */
+    g_assert_cmpuint (winnow_test_count_files (dir.dir), ==, 1);
+  if (result != NULL)
+    *result = r;
+  else if (r != NULL)
+    winnow_result_free (r);
+  winnow_test_dir_teardown (&dir, NULL);
+  return contents;
+}
+
+void
+winnow_test_assert_clean (const char *recipe_json, const char *input, const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = winnow_test_clean (recipe_json, input, -1, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (output, ==, expected);
+}
