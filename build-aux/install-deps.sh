@@ -1,0 +1,34 @@
+#!/bin/sh
+# Installs the Debian 12 packages Winnow needs to build, run and test,
+# asking apt only for what is missing. Safe to run again.
+set -eu
+
+PACKAGES="
+  gcc
+  meson
+  ninja-build
+  pkg-config
+  gettext
+  libglib2.0-dev
+  libglib2.0-bin
+  libjson-glib-dev
+  libcsv-dev
+  libxxhash-dev
+"
+
+missing=""
+for package in $PACKAGES; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $package"
+    fi
+done
+
+if [ -n "$missing" ]; then
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        sudo="sudo"
+    fi
+    echo "Installing:$missing"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
+fi
