@@ -31,6 +31,7 @@ winnow_csv_writer_new (int fd, char delimiter, gboolean crlf, gboolean formula_g
   writer->eol_length = crlf ? 2 : 1;
   writer->formula_guard = formula_guard;
   writer->special[(guint8) delimiter] = 1;
+  writer->delimiter_word = WINNOW_ONES * (guint8) delimiter;
   writer->special['"'] = 1;
   writer->special['\r'] = 1;
   writer->special['\n'] = 1;
@@ -119,7 +120,7 @@ winnow_csv_writer_needs_guard (const char *text, gsize length)
     case '@':
     case '\t':
     case '\r':
-      return !winnow_number_parse (text, length, &ignored) ||
+      return !winnow_number_parse (text, length, &ignored, NULL) ||
              text[0] == '\t' || text[0] == '\r';
     default:
       return FALSE;

@@ -12,6 +12,8 @@
 #include <glib.h>
 #include <string.h>
 
+#include "winnow-bytes.h"
+
 G_BEGIN_DECLS
 
 typedef struct {
@@ -24,6 +26,7 @@ typedef struct {
   gsize eol_length;
   gboolean formula_guard;
   guint8 special[256];   /* bytes that make a field need quotes */
+  guint64 delimiter_word; /* the delimiter in every byte */
   guint64 bytes_written;
   int error_number;      /* the first write error, 0 if none */
 } WinnowCsvWriter;
@@ -41,6 +44,36 @@ void             winnow_csv_writer_write_slow (WinnowCsvWriter *writer,
 gboolean         winnow_csv_writer_needs_guard (const char *text,
                                                 gsize length);
 
+/* Does the field hold the delimiter, a quote, CR or LF? Eight bytes at a
+ * time, the last word overlapping the one before. */
+static inline gboolean
+winnow_csv_writer_needs_quotes (const WinnowCsvWriter *writer, const char *text, gsize length)
+{
+  const guint64 quotes = WINNOW_ONES * '"', crs = WINNOW_ONES * '\r', lfs = WINNOW_ONES * '\n';
+  gsize i;
+
+  if (length < 8)
+    {
+      for (i = 0; i < length; i++)
+        if (writer->special[(guint8) text[i]])
+          return TRUE;
+      return FALSE;
+    }
+  for (i = 0;; i += 8)
+    {
+      guint64 w, hit;
+      if (i + 8 > length)
+        i = length - 8;
+      memcpy (&w, text + i, 8);
+      hit = WINNOW_HAS_ZERO (w ^ writer->delimiter_word) | WINNOW_HAS_ZERO (w ^ quotes) |
+            WINNOW_HAS_ZERO (w ^ crs) | WINNOW_HAS_ZERO (w ^ lfs);
+      if (hit)
+        return TRUE;
+      if (i + 8 >= length)
+        return FALSE;
+    }
+}
+
 /* Room for a field written the fast way: quotes doubled, a guard, two
  * enclosing quotes, a delimiter. */
 #define WINNOW_CSV_WRITER_ROOM(n) (2 * (n) + 8)
@@ -49,7 +82,7 @@ static inline void
 winnow_csv_writer_field (WinnowCsvWriter *writer, gboolean first, const char *text, gsize length)
 {
   guint8 *out;
-  gboolean quote = FALSE, guard = FALSE;
+  gboolean quote, guard = FALSE;
 
   if (G_UNLIKELY (writer->length + WINNOW_CSV_WRITER_ROOM (length) > writer->capacity))
     {
@@ -67,12 +100,7 @@ winnow_csv_writer_field (WinnowCsvWriter *writer, gboolean first, const char *te
   out = writer->buffer + writer->length;
   if (!first)
     *out++ = (guint8) writer->delimiter;
-  for (gsize i = 0; i < length; i++)
-    if (writer->special[(guint8) text[i]])
-      {
-        quote = TRUE;
-        break;
-      }
+  quote = winnow_csv_writer_needs_quotes (writer, text, length);
   if (G_UNLIKELY (writer->formula_guard) && length > 0)
     guard = winnow_csv_writer_needs_guard (text, length);
 
@@ -80,7 +108,7 @@ winnow_csv_writer_field (WinnowCsvWriter *writer, gboolean first, const char *te
     {
       if (G_UNLIKELY (guard))
         *out++ = '\'';
-      memcpy (out, text, length);
+      winnow_copy (out, text, length);
       out += length;
     }
   else

@@ -150,7 +150,7 @@ winnow_fill_stats_add (WinnowFillStats *stats, const char *text, gsize length, g
   switch (stats->strategy)
     {
     case WINNOW_FILL_MEAN:
-      if (!missing && winnow_number_parse (text, length, &v))
+      if (!missing && winnow_number_parse (text, length, &v, NULL))
         stats->count++;
       else
         v = 0.;
@@ -162,7 +162,7 @@ winnow_fill_stats_add (WinnowFillStats *stats, const char *text, gsize length, g
         }
       break;
     case WINNOW_FILL_MEDIAN:
-      if (!missing && winnow_number_parse (text, length, &v))
+      if (!missing && winnow_number_parse (text, length, &v, NULL))
         g_array_append_val (stats->numbers, v);
       break;
     case WINNOW_FILL_MODE:

@@ -32,11 +32,18 @@ winnow_na_set_new (const char * const *tokens, gsize n_tokens)
           continue;
         }
       g_ptr_array_add (set->tokens, g_strdup (tokens[i]));
-      set->length_mask |= G_GUINT64_CONSTANT (1) << MIN (length, 63);
-      set->first_byte[first >> 5] |= 1u << (first & 31);
-      set->max_length = MAX (set->max_length, length);
+      if (length >= WINNOW_NA_SHORT)
+        set->has_long = TRUE;
+      else
+        set->first_byte[length][first >> 5] |= 1u << (first & 31);
     }
   g_ptr_array_sort (set->tokens, by_length);
+  for (gsize n = 0, i = 0; n <= WINNOW_NA_SHORT; n++)
+    {
+      while (i < set->tokens->len && strlen (g_ptr_array_index (set->tokens, i)) < n)
+        i++;
+      set->by_length[n] = (guint) i;
+    }
   return set;
 }
 
@@ -49,22 +56,20 @@ winnow_na_set_free (WinnowNaSet *set)
   g_free (set);
 }
 
-/* The slow half of winnow_na_set_contains(): the candidates passed the
- * length and first-byte filters. Tokens are sorted by length. */
+/* The slow half of winnow_na_set_contains(): a token has this length and
+ * first byte (or the field is long). */
 gboolean
 winnow_na_set_lookup (const WinnowNaSet *set, const char *text, gsize length)
 {
-  for (guint i = 0; i < set->tokens->len; i++)
+  gboolean is_long = length >= WINNOW_NA_SHORT;
+  guint start = set->by_length[is_long ? WINNOW_NA_SHORT : length];
+  guint end = is_long ? set->tokens->len : set->by_length[length + 1];
+
+  for (guint i = start; i < end; i++)
     {
       const char *token = g_ptr_array_index (set->tokens, i);
-      gsize token_length;
-
-      if (token[0] != text[0])
-        continue;
-      token_length = strlen (token);
-      if (token_length > length)
-        return FALSE;
-      if (token_length == length && memcmp (token, text, length) == 0)
+      if (token[0] == text[0] && (!is_long || strlen (token) == length) &&
+          memcmp (token, text, length) == 0)
         return TRUE;
     }
   return FALSE;

@@ -1,8 +1,9 @@
 /* winnow-na-set.h: the set of NA tokens, asked once per field.
  *
  * A field is missing when its whole text equals one of the tokens, case
- * sensitively (SPEC section 3). The check sits in the reader's hot loop, so
- * most fields are rejected by their length and first byte alone.
+ * sensitively (SPEC section 3). The check sits in the parser's hot loop:
+ * a field is compared with a token only when a token of the same length
+ * starts with the same byte, so most fields cost two loads and a test.
  */
 #pragma once
 
@@ -11,12 +12,14 @@
 
 G_BEGIN_DECLS
 
+#define WINNOW_NA_SHORT 16  /* tokens shorter than this are indexed */
+
 typedef struct {
-  guint64 length_mask;   /* bit n: a token of n bytes (bit 63: 63 or more) */
-  guint32 first_byte[8]; /* bitmap of the tokens' first bytes */
+  guint32 first_byte[WINNOW_NA_SHORT][8]; /* per length: bitmap of first bytes */
   gboolean has_empty;
-  gsize max_length;
-  GPtrArray *tokens;     /* of char*, without the empty one */
+  gboolean has_long;       /* a token of WINNOW_NA_SHORT bytes or more */
+  GPtrArray *tokens;       /* of char*, without the empty one, shortest first */
+  guint by_length[WINNOW_NA_SHORT + 1]; /* tokens of length n: [by_length[n], by_length[n+1]) */
 } WinnowNaSet;
 
 WinnowNaSet *winnow_na_set_new  (const char * const *tokens, gsize n_tokens);
@@ -31,10 +34,10 @@ winnow_na_set_contains (const WinnowNaSet *set, const char *text, gsize length)
 
   if (length == 0)
     return set->has_empty;
+  if (G_UNLIKELY (length >= WINNOW_NA_SHORT))
+    return set->has_long && winnow_na_set_lookup (set, text, length);
   first = (guchar) text[0];
-  if (length > set->max_length ||
-      !(set->length_mask & (G_GUINT64_CONSTANT (1) << MIN (length, 63))) ||
-      !(set->first_byte[first >> 5] & (1u << (first & 31))))
+  if (!(set->first_byte[length][first >> 5] & (1u << (first & 31))))
     return FALSE;
   return winnow_na_set_lookup (set, text, length);
 }

@@ -45,15 +45,18 @@ parse_slow (const char *text, gsize length, double *value)
 /**
  * winnow_number_parse:
  *
+ * @integer: (out) (optional): set when the text is `[+-]digits` alone
+ *
  * Parses `[ws] [+-] (digits [. [digits]] | . digits) [(e|E) [+-] digits] [ws]`.
  * Hex, "inf", "nan" and anything else are not numbers here.
  *
  * Returns: %TRUE and the value when the whole text is a finite number.
  */
 gboolean
-winnow_number_parse (const char *text, gsize length, double *value)
+winnow_number_parse (const char *text, gsize length, double *value, gboolean *integer)
 {
   const char *p = text, *end = text + length;
+  gboolean fraction = FALSE;
   const char *number_start;
   guint64 mantissa = 0;
   int significant = 0, exponent = 0, n_digits = 0;
@@ -84,6 +87,7 @@ winnow_number_parse (const char *text, gsize length, double *value)
     }
   if (p < end && *p == '.')
     {
+      fraction = TRUE;
       p++;
       for (; p < end && is_digit (*p); p++, n_digits++)
         {
@@ -104,6 +108,7 @@ winnow_number_parse (const char *text, gsize length, double *value)
   if (p < end && (*p == 'e' || *p == 'E'))
     {
       int sign = 1, e = 0, e_digits = 0;
+      fraction = TRUE;
       p++;
       if (p < end && (*p == '+' || *p == '-'))
         sign = *p++ == '-' ? -1 : 1;
@@ -116,6 +121,8 @@ winnow_number_parse (const char *text, gsize length, double *value)
     }
   if (p != end)
     return FALSE;
+  if (integer != NULL)
+    *integer = !fraction && number_start == text && end == text + length;
 
   /* Clinger's fast path: both operands exact, so one IEEE operation rounds
    * correctly. */
@@ -128,22 +135,6 @@ winnow_number_parse (const char *text, gsize length, double *value)
       return TRUE;
     }
   return parse_slow (number_start, (gsize) (end - number_start), value);
-}
-
-/* [+-]digits, nothing else: the "integer" type of the column profile. */
-gboolean
-winnow_number_is_integer (const char *text, gsize length)
-{
-  gsize i = 0;
-
-  if (length > 0 && (text[0] == '+' || text[0] == '-'))
-    i = 1;
-  if (i == length)
-    return FALSE;
-  for (; i < length; i++)
-    if (!is_digit (text[i]))
-      return FALSE;
-  return TRUE;
 }
 
 /**

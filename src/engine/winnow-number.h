@@ -14,9 +14,8 @@ G_BEGIN_DECLS
 
 gboolean winnow_number_parse      (const char *text,
                                    gsize       length,
-                                   double     *value);
-gboolean winnow_number_is_integer (const char *text,
-                                   gsize       length);
+                                   double     *value,
+                                   gboolean   *integer);
 char    *winnow_number_format     (double      value);
 
 G_END_DECLS

@@ -146,7 +146,8 @@ winnow_profiler_add_value (WinnowProfiler *profiler, guint column, const char *t
   if (c->maybe & (MAYBE_INTEGER | MAYBE_FLOAT))
     {
       double v;
-      if (winnow_number_parse (text, length, &v))
+      gboolean integer;
+      if (winnow_number_parse (text, length, &v, &integer))
         {
           double y = v - c->compensation, t = c->sum + y;
           c->compensation = (t - c->sum) - y;
@@ -154,7 +155,7 @@ winnow_profiler_add_value (WinnowProfiler *profiler, guint column, const char *t
           c->min = MIN (c->min, v);
           c->max = MAX (c->max, v);
           c->n_numbers++;
-          if (!winnow_number_is_integer (text, length))
+          if (!integer)
             c->maybe &= ~MAYBE_INTEGER;
         }
       else

@@ -12,6 +12,8 @@
 #include <glib.h>
 #include <string.h>
 
+#include "winnow-bytes.h"
+
 G_BEGIN_DECLS
 
 #define WINNOW_FIELD_MISSING 0x80000000u
@@ -29,6 +31,7 @@ typedef struct {
   guint32 *ends;
   guint64 *lines;        /* line on which each row starts */
   gsize bytes_consumed;  /* input bytes read up to the end of this batch */
+  gpointer home;         /* the reader's pool it goes back to */
 } WinnowRowBatch;
 
 WinnowRowBatch *winnow_row_batch_new   (guint n_columns);
@@ -74,7 +77,7 @@ winnow_row_batch_set_field (WinnowRowBatch *batch, guint column, const char *tex
 
   if (G_UNLIKELY (batch->length + length > batch->capacity))
     winnow_row_batch_reserve (batch, length);
-  memcpy (batch->data + batch->length, text, length);
+  winnow_copy (batch->data + batch->length, text, length);
   batch->length += length;
   lengths = (guint32 *) (batch->data + batch->starts[batch->n_rows]);
   lengths[column] = (guint32) length;

@@ -50,6 +50,17 @@ winnow_text_check_utf8 (const guint8 *data, gsize length, gsize *good)
       guint32 cp;
       gsize need;
 
+      if (i + 32 <= length)
+        {
+          guint64 w[4];
+          memcpy (w, data + i, 32);
+          if (word_is_plain_ascii (w[0]) & word_is_plain_ascii (w[1]) &
+              word_is_plain_ascii (w[2]) & word_is_plain_ascii (w[3]))
+            {
+              i += 32;
+              continue;
+            }
+        }
       if (i + 8 <= length)
         {
           guint64 w;

@@ -1,0 +1,183 @@
+/* winnow-csv-reader-private.h: the parts of the reader shared by its
+ * coordinator (winnow-csv-reader.c) and its parsing workers
+ * (winnow-csv-worker.c).
+ *
+ * A UTF-8 file is cut into chunks of CHUNK_SIZE bytes, each starting just
+ * after the first line end at or past a multiple of CHUNK_SIZE, and the
+ * chunks are parsed by several workers at once. A worker assumes its chunk
+ * starts at a row boundary; that holds unless a quoted field spans the
+ * boundary. So a worker that reaches the end of its chunk inside a quoted
+ * field (or any row) keeps going through the next chunk, and the next,
+ * until it ends at a boundary between rows, and marks the chunks it took
+ * over as absorbed: their speculative parse is thrown away. Every row is
+ * therefore parsed from a known state, and the coordinator hands batches
+ * out in file order, turning chunk-local line numbers into file lines.
+ */
+#pragma once
+
+#include <csv.h>
+
+#include "winnow-csv-reader.h"
+#include "winnow-text-decoder.h"
+
+G_BEGIN_DECLS
+
+#define READ_SIZE (1u << 20)            /* bytes per read: well above 256 KiB */
+#define CHECK_EVERY (64u * 1024)        /* cancellation is checked this often */
+#define CHUNK_SIZE (4u << 20)
+#define BATCHES_PER_WORKER 8
+#define MAX_BAD_LINES_LISTED 100
+
+/* libcsv's parser states (its header does not name them). */
+#define STATE_ROW_NOT_BEGUN 0
+#define STATE_FIELD_BEGUN 2
+
+typedef enum {
+  SLOT_UNCLAIMED,
+  SLOT_RUNNING,   /* a worker parses it and will push its end marker */
+  SLOT_SKIPPED,   /* absorbed before anyone claimed it: never parsed */
+} SlotState;
+
+/* A chunk stopped by the task's GCancellable. */
+#define CHUNK_CANCELLED ((WinnowCsvError) 1000)
+
+/* Sub-kinds of a chunk error, kept in ChunkError.expected. */
+enum { QUOTE_AFTER_CLOSE, QUOTE_NEVER_CLOSED };
+enum { TOO_LARGE_FIELD, TOO_LARGE_ROW };
+
+/* A failure found by a worker, with a chunk-local line number: it becomes
+ * an error only if its chunk turns out to be the real parse. */
+typedef struct {
+  gboolean set;
+  WinnowCsvError code;
+  guint64 line;
+  guint expected;
+  guint saw;
+  guint8 byte;
+  char *message;   /* complete message, for failures without a line */
+} ChunkError;
+
+typedef struct {
+  guint index;
+  guint64 start;              /* raw offset of its first byte */
+  guint64 end;                /* raw offset where its parse ended */
+  GAsyncQueue *queue;         /* batches, then the end marker */
+  SlotState state;            /* under reader->lock */
+  gint absorbed;              /* atomic: an earlier chunk's parse covers it */
+  guint absorbed_through;     /* the last chunk this one's parse covered */
+  guint64 lines;              /* line ends between start and end */
+  guint64 rows;
+  guint64 bad_lines;
+  GArray *bad_list;           /* of WinnowBadLine, chunk-local lines */
+  ChunkError error;
+} Slot;
+
+typedef struct {
+  WinnowCsvReader *reader;
+  guint id;
+  GThread *thread;
+
+  /* bytes: raw[0..raw_len) read, raw[0..raw_used) turned into text */
+  guint64 read_pos;           /* file offset of the next read */
+  guint64 read_limit;         /* reads stop here */
+  guint8 *raw;
+  gsize raw_len;
+  gsize raw_used;
+  gboolean eof;
+  WinnowTextDecoder *decoder; /* NULL for UTF-8 */
+  GByteArray *decoded;
+  const char *text;
+  gsize text_len;
+  gsize text_pos;
+  gsize since_check;
+
+  struct csv_parser parser;
+  gboolean parser_ready;
+  guint64 line;
+  guint64 row_start_line;
+  guint64 quote_line;
+  guint64 fields_done;
+  guint field_index;
+
+  gboolean in_first_row;
+  GPtrArray *first_row;
+  guint64 first_row_line;
+
+  ChunkError open_error;      /* failures before the first chunk runs */
+  Slot *slot;
+  WinnowRowBatch *batch;
+  GAsyncQueue *pool;          /* this worker's free batches */
+  GPtrArray *batches;
+  gboolean stop;
+} Worker;
+
+struct _WinnowCsvReader {
+  char *path;
+  char *display_name;
+  int fd;
+  guint64 size;
+  gint64 mtime;
+  GCancellable *cancellable;
+  WinnowCsvReaderOptions options;
+  gboolean auto_encoding;
+  char *encoding_name;
+  char delimiter;
+  char line_end;
+  guint64 estimated_rows;
+  guint n_columns;
+  GPtrArray *column_names;
+
+  /* set by start() */
+  const gint *column_map;
+  guint n_kept;
+  const WinnowNaSet *na;
+  gboolean trim;
+
+  Worker **workers;
+  guint n_workers;
+  Slot *slots;
+  guint n_slots;
+  GMutex lock;
+  GCond cond;
+  guint next_slot;            /* the next to claim */
+  guint current;              /* the one being handed out */
+  gint abort;
+  gboolean started;
+  gboolean finished;
+
+  /* totals over the chunks handed out */
+  guint64 rows;
+  guint64 bad_lines;
+  guint64 rows_handed;
+  guint64 line_base;          /* file line of the current chunk's first line */
+  GArray *bad_line_list;
+  GError *error;
+};
+
+/* winnow-csv-worker.c */
+Worker  *winnow_csv_worker_new        (WinnowCsvReader *reader,
+                                       guint id);
+void     winnow_csv_worker_free       (Worker *worker);
+void     winnow_csv_worker_init_parser (Worker *worker);
+gboolean winnow_csv_worker_read_first (Worker *worker);
+void     winnow_csv_worker_parse_first_row (Worker *worker);
+void     winnow_csv_worker_run_slot   (Worker *worker,
+                                       Slot *slot,
+                                       gboolean fresh);
+void     winnow_csv_worker_decode     (Worker *worker);
+WinnowRowBatch *winnow_csv_end_marker (void);
+guint64  winnow_csv_worker_count_lines (const Worker *worker,
+                                       const char *text,
+                                       gsize length);
+
+/* winnow-csv-reader.c, for the workers */
+guint64  winnow_csv_reader_boundary   (WinnowCsvReader *reader,
+                                       guint index);
+Slot    *winnow_csv_reader_absorb     (WinnowCsvReader *reader,
+                                       guint index);
+void     chunk_error_set              (ChunkError *error,
+                                       WinnowCsvError code,
+                                       guint64 line);
+void     chunk_error_clear            (ChunkError *error);
+
+G_END_DECLS
