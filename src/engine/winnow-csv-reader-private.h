@@ -24,7 +24,7 @@ G_BEGIN_DECLS
 
 #define READ_SIZE (1u << 20)            /* bytes per read: well above 256 KiB */
 #define CHECK_EVERY (64u * 1024)        /* cancellation is checked this often */
-#define CHUNK_SIZE (4u << 20)
+#define CHUNK_SIZE (4u << 20)         /* the default */
 #define BATCHES_PER_WORKER 8
 #define MAX_BAD_LINES_LISTED 100
 
@@ -34,8 +34,11 @@ G_BEGIN_DECLS
 
 typedef enum {
   SLOT_UNCLAIMED,
-  SLOT_RUNNING,   /* a worker parses it and will push its end marker */
-  SLOT_SKIPPED,   /* absorbed before anyone claimed it: never parsed */
+  SLOT_RUNNING,    /* a worker parses it and will push its end marker */
+  SLOT_DONE,       /* parsed to its end; the marker is queued */
+  SLOT_ABANDONED,  /* stopped early, absorbed; the marker is queued */
+  SLOT_SKIPPED,    /* absorbed before anyone claimed it: never parsed */
+  SLOT_DRAINED,    /* its queue is empty and nothing more will come */
 } SlotState;
 
 /* A chunk stopped by the task's GCancellable. */
@@ -63,7 +66,11 @@ typedef struct {
   guint64 end;                /* raw offset where its parse ended */
   GAsyncQueue *queue;         /* batches, then the end marker */
   SlotState state;            /* under reader->lock */
-  gint absorbed;              /* atomic: an earlier chunk's parse covers it */
+  gboolean pinned;            /* under reader->lock: the chunk being handed
+                               * out, so its start is known to be right and
+                               * no absorbing may stop it */
+  gint absorbed;              /* atomic: an earlier chunk's parse covers it
+                               * (that parse may itself be a wrong guess) */
   guint absorbed_through;     /* the last chunk this one's parse covered */
   guint64 lines;              /* line ends between start and end */
   guint64 rows;
@@ -123,6 +130,7 @@ struct _WinnowCsvReader {
   char *encoding_name;
   char delimiter;
   char line_end;
+  guint64 chunk_size;
   guint64 estimated_rows;
   guint n_columns;
   GPtrArray *column_names;
@@ -141,6 +149,8 @@ struct _WinnowCsvReader {
   GCond cond;
   guint next_slot;            /* the next to claim */
   guint current;              /* the one being handed out */
+  GQueue redo;                /* chunks to parse again (of GUINT_TO_POINTER) */
+  gboolean done;              /* no more chunks will be needed */
   gint abort;
   gboolean started;
   gboolean finished;
@@ -173,8 +183,12 @@ guint64  winnow_csv_worker_count_lines (const Worker *worker,
 /* winnow-csv-reader.c, for the workers */
 guint64  winnow_csv_reader_boundary   (WinnowCsvReader *reader,
                                        guint index);
-Slot    *winnow_csv_reader_absorb     (WinnowCsvReader *reader,
+void     winnow_csv_reader_absorb     (WinnowCsvReader *reader,
                                        guint index);
+gboolean winnow_csv_reader_abandon    (WinnowCsvReader *reader,
+                                       Slot *slot);
+void     winnow_csv_reader_slot_done  (WinnowCsvReader *reader,
+                                       Slot *slot);
 void     chunk_error_set              (ChunkError *error,
                                        WinnowCsvError code,
                                        guint64 line);

@@ -211,8 +211,10 @@ winnow_csv_reader_open (const char *path, const WinnowCsvReaderOptions *options,
   reader->options.encoding = NULL;  /* not ours to keep */
   reader->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   reader->bad_line_list = g_array_new (FALSE, FALSE, sizeof (WinnowBadLine));
+  reader->chunk_size = options->chunk_size ? options->chunk_size : CHUNK_SIZE;
   g_mutex_init (&reader->lock);
   g_cond_init (&reader->cond);
+  g_queue_init (&reader->redo);
 
   if (!open_file (reader, error))
     return NULL;
@@ -220,6 +222,9 @@ winnow_csv_reader_open (const char *path, const WinnowCsvReaderOptions *options,
   reader->workers = g_new0 (Worker *, 1);
   reader->workers[0] = worker = winnow_csv_worker_new (reader, 0);
   reader->n_workers = 1;
+  reader->line_end = '\n';  /* until sniffed, for the lines of early errors */
+  /* The first chunk goes on from this read: it must not pass the chunk. */
+  worker->read_limit = MIN (reader->size, MIN (reader->chunk_size, READ_SIZE));
 
   if (!winnow_csv_worker_read_first (worker) && open_error (reader, worker, error))
     return NULL;
@@ -231,7 +236,6 @@ winnow_csv_reader_open (const char *path, const WinnowCsvReaderOptions *options,
     return NULL;
 
   reader->delimiter = options->delimiter;
-  reader->line_end = '\n';
   if (worker->text_len > 0)
     {
       if (reader->delimiter == 0)
@@ -244,6 +248,7 @@ winnow_csv_reader_open (const char *path, const WinnowCsvReaderOptions *options,
   if (reader->delimiter == 0)
     reader->delimiter = ',';
   winnow_csv_worker_init_parser (worker);
+  worker->read_limit = reader->size;
 
   winnow_csv_worker_parse_first_row (worker);
   if (open_error (reader, worker, error))
@@ -285,6 +290,7 @@ winnow_csv_reader_free (WinnowCsvReader *reader)
   g_free (reader->workers);
   if (reader->fd >= 0)
     close (reader->fd);
+  g_queue_clear (&reader->redo);
   g_mutex_clear (&reader->lock);
   g_cond_clear (&reader->cond);
   g_clear_object (&reader->cancellable);
@@ -350,7 +356,7 @@ winnow_csv_reader_estimate_rows (WinnowCsvReader *reader)
  * winnow_csv_reader_boundary:
  *
  * Returns: where chunk @index starts: just after the first line end at or
- *   past index × CHUNK_SIZE; the file size past the last chunk
+ *   past index × the chunk size; the file size past the last chunk
  */
 guint64
 winnow_csv_reader_boundary (WinnowCsvReader *reader, guint index)
@@ -360,7 +366,7 @@ winnow_csv_reader_boundary (WinnowCsvReader *reader, guint index)
 
   if (index >= reader->n_slots)
     return reader->size;
-  pos = (guint64) index * CHUNK_SIZE;
+  pos = (guint64) index * reader->chunk_size;
   while (pos < reader->size)
     {
       gssize n = pread (reader->fd, window, sizeof window, (off_t) pos);
@@ -379,16 +385,35 @@ winnow_csv_reader_boundary (WinnowCsvReader *reader, guint index)
 }
 
 /* Marks chunk @index as covered by an earlier chunk's parse. */
-Slot *
+void
 winnow_csv_reader_absorb (WinnowCsvReader *reader, guint index)
 {
-  Slot *slot;
+  if (index < reader->n_slots)
+    g_atomic_int_set (&reader->slots[index].absorbed, 1);
+}
 
-  if (index >= reader->n_slots)
-    return NULL;
-  slot = &reader->slots[index];
-  g_atomic_int_set (&slot->absorbed, 1);
-  return slot;
+/* A worker asks to stop its absorbed chunk. Refused for the chunk being
+ * handed out: whoever absorbed it was parsing from a wrong guess. */
+gboolean
+winnow_csv_reader_abandon (WinnowCsvReader *reader, Slot *slot)
+{
+  gboolean abandoned;
+
+  g_mutex_lock (&reader->lock);
+  abandoned = !slot->pinned;
+  if (abandoned)
+    slot->state = SLOT_ABANDONED;
+  g_mutex_unlock (&reader->lock);
+  return abandoned;
+}
+
+void
+winnow_csv_reader_slot_done (WinnowCsvReader *reader, Slot *slot)
+{
+  g_mutex_lock (&reader->lock);
+  if (slot->state == SLOT_RUNNING)
+    slot->state = SLOT_DONE;
+  g_mutex_unlock (&reader->lock);
 }
 
 /* How far ahead of the chunk being handed out workers may claim: enough
@@ -397,6 +422,41 @@ static guint
 max_ahead (WinnowCsvReader *reader)
 {
   return 2 * reader->n_workers;
+}
+
+/* Under the lock: the next chunk this worker should parse, or NULL when
+ * the reader is done. */
+static Slot *
+claim (WinnowCsvReader *reader)
+{
+  for (;;)
+    {
+      Slot *slot;
+
+      if (g_atomic_int_get (&reader->abort) || reader->done)
+        return NULL;
+      if (!g_queue_is_empty (&reader->redo))
+        {
+          slot = &reader->slots[GPOINTER_TO_UINT (g_queue_pop_head (&reader->redo))];
+          slot->state = SLOT_RUNNING;
+          return slot;
+        }
+      if (reader->next_slot < reader->n_slots &&
+          reader->next_slot < reader->current + max_ahead (reader))
+        {
+          slot = &reader->slots[reader->next_slot++];
+          if (slot->state != SLOT_UNCLAIMED)
+            continue;
+          if (g_atomic_int_get (&slot->absorbed) && !slot->pinned)
+            {
+              slot->state = SLOT_SKIPPED;
+              continue;
+            }
+          slot->state = SLOT_RUNNING;
+          return slot;
+        }
+      g_cond_wait (&reader->cond, &reader->lock);
+    }
 }
 
 static gpointer
@@ -413,25 +473,10 @@ worker_thread (gpointer data)
       Slot *slot;
 
       g_mutex_lock (&reader->lock);
-      while (!g_atomic_int_get (&reader->abort) && reader->next_slot < reader->n_slots &&
-             reader->next_slot >= reader->current + max_ahead (reader))
-        g_cond_wait (&reader->cond, &reader->lock);
-      if (g_atomic_int_get (&reader->abort) || reader->next_slot >= reader->n_slots)
-        {
-          g_mutex_unlock (&reader->lock);
-          break;
-        }
-      slot = &reader->slots[reader->next_slot++];
-      if (slot->state != SLOT_UNCLAIMED || g_atomic_int_get (&slot->absorbed))
-        {
-          if (slot->state == SLOT_UNCLAIMED)
-            slot->state = SLOT_SKIPPED;
-          g_mutex_unlock (&reader->lock);
-          continue;
-        }
-      slot->state = SLOT_RUNNING;
+      slot = claim (reader);
       g_mutex_unlock (&reader->lock);
-
+      if (slot == NULL)
+        break;
       slot->start = winnow_csv_reader_boundary (reader, slot->index);
       winnow_csv_worker_run_slot (worker, slot, TRUE);
     }
@@ -444,10 +489,11 @@ static guint
 choose_workers (WinnowCsvReader *reader)
 {
   Worker *first = reader->workers[0];
-  guint n = (guint) CLAMP (g_get_num_processors (), 1, MAX_WORKERS);
+  guint n = reader->options.n_workers ? reader->options.n_workers
+                                      : (guint) CLAMP (g_get_num_processors (), 1, MAX_WORKERS);
 
-  if (first->decoder != NULL || reader->size < 3 * (guint64) CHUNK_SIZE ||
-      first->read_pos > CHUNK_SIZE)
+  if (first->decoder != NULL || reader->size < 3 * reader->chunk_size ||
+      first->read_pos > reader->chunk_size)
     return 1;
   return n;
 }
@@ -477,7 +523,8 @@ winnow_csv_reader_start (WinnowCsvReader *reader, const gint *column_map, guint 
   reader->line_base = 1;
 
   n_workers = choose_workers (reader);
-  reader->n_slots = n_workers > 1 ? (guint) ((reader->size + CHUNK_SIZE - 1) / CHUNK_SIZE) : 1;
+  reader->n_slots = n_workers > 1
+    ? (guint) ((reader->size + reader->chunk_size - 1) / reader->chunk_size) : 1;
   reader->slots = g_new0 (Slot, reader->n_slots);
   for (guint i = 0; i < reader->n_slots; i++)
     {
@@ -486,6 +533,7 @@ winnow_csv_reader_start (WinnowCsvReader *reader, const gint *column_map, guint 
       reader->slots[i].bad_list = g_array_new (FALSE, FALSE, sizeof (WinnowBadLine));
     }
   reader->slots[0].state = SLOT_RUNNING;
+  reader->slots[0].pinned = TRUE;
   reader->next_slot = 1;
 
   reader->workers = g_renew (Worker *, reader->workers, n_workers);
@@ -511,20 +559,59 @@ static void
 drain (WinnowCsvReader *reader, Slot *slot)
 {
   WinnowRowBatch *batch;
-  gboolean running;
+  gboolean queued;
 
   g_mutex_lock (&reader->lock);
   if (slot->state == SLOT_UNCLAIMED)
     slot->state = SLOT_SKIPPED;
-  running = slot->state == SLOT_RUNNING;
+  queued = slot->state == SLOT_RUNNING || slot->state == SLOT_DONE ||
+           slot->state == SLOT_ABANDONED;
   g_mutex_unlock (&reader->lock);
-  if (!running)
+  if (!queued)
     return;
   while ((batch = g_async_queue_pop (slot->queue)) != winnow_csv_end_marker ())
     g_async_queue_push (batch->home, batch);
-  /* popped once: mark it so that a second drain does not wait again */
   g_mutex_lock (&reader->lock);
-  slot->state = SLOT_SKIPPED;
+  slot->state = SLOT_DRAINED;
+  g_mutex_unlock (&reader->lock);
+}
+
+/* The chunk @index becomes the one handed out. If a wrong guess kept it
+ * from being parsed to its end, it is parsed again. */
+static void
+move_to (WinnowCsvReader *reader, guint index)
+{
+  Slot *slot;
+  gboolean again;
+
+  g_mutex_lock (&reader->lock);
+  reader->current = index;
+  if (index >= reader->n_slots)
+    {
+      reader->done = TRUE;
+      g_cond_broadcast (&reader->cond);
+      g_mutex_unlock (&reader->lock);
+      return;
+    }
+  slot = &reader->slots[index];
+  slot->pinned = TRUE;
+  again = slot->state == SLOT_SKIPPED || slot->state == SLOT_ABANDONED;
+  g_mutex_unlock (&reader->lock);
+
+  if (again)
+    {
+      drain (reader, slot);
+      chunk_error_clear (&slot->error);
+      g_array_set_size (slot->bad_list, 0);
+      slot->rows = slot->bad_lines = slot->lines = 0;
+      g_atomic_int_set (&slot->absorbed, 0);
+      g_mutex_lock (&reader->lock);
+      slot->state = SLOT_UNCLAIMED;
+      g_queue_push_tail (&reader->redo, GUINT_TO_POINTER (index));
+      g_mutex_unlock (&reader->lock);
+    }
+  g_mutex_lock (&reader->lock);
+  g_cond_broadcast (&reader->cond);
   g_mutex_unlock (&reader->lock);
 }
 
@@ -546,14 +633,15 @@ end_of_slot (WinnowCsvReader *reader, Slot *slot)
 {
   guint next = slot->absorbed_through + 1;
 
+  g_mutex_lock (&reader->lock);
+  slot->state = SLOT_DRAINED;
+  g_mutex_unlock (&reader->lock);
   if (slot->error.set)
     {
       reader->error = chunk_error_to_gerror (reader, &slot->error, reader->line_base);
-      slot->state = SLOT_SKIPPED;
       winnow_csv_reader_abort (reader);
       return FALSE;
     }
-  slot->state = SLOT_SKIPPED;  /* its queue is empty now */
   reader->rows += slot->rows;
   reader->bad_lines += slot->bad_lines;
   for (guint i = 0; i < slot->bad_list->len && reader->bad_line_list->len < MAX_BAD_LINES_LISTED; i++)
@@ -566,11 +654,7 @@ end_of_slot (WinnowCsvReader *reader, Slot *slot)
 
   for (guint k = slot->index + 1; k < next && k < reader->n_slots; k++)
     drain (reader, &reader->slots[k]);
-
-  g_mutex_lock (&reader->lock);
-  reader->current = next;
-  g_cond_broadcast (&reader->cond);
-  g_mutex_unlock (&reader->lock);
+  move_to (reader, next);
 
   if (next >= reader->n_slots)
     {
@@ -629,6 +713,7 @@ winnow_csv_reader_abort (WinnowCsvReader *reader)
     return;
   g_atomic_int_set (&reader->abort, 1);
   g_mutex_lock (&reader->lock);
+  reader->done = TRUE;
   g_cond_broadcast (&reader->cond);
   g_mutex_unlock (&reader->lock);
   for (guint k = reader->current; k < reader->n_slots; k++)

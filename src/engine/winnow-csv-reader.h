@@ -46,6 +46,9 @@ typedef struct {
   const char *encoding;     /* "auto" or a name */
   gboolean header;
   WinnowBadLines bad_lines;
+  /* 0 for the defaults; tests set them to cut small files into many chunks */
+  gsize chunk_size;
+  guint n_workers;
 } WinnowCsvReaderOptions;
 
 typedef struct {

@@ -269,6 +269,10 @@ parse_segment (Worker *worker, const char *p, gsize n)
       ChunkError *error;
       int status;
 
+      /* libcsv grows a long field by a fixed block; growing the block with
+       * the field makes that geometric. */
+      if (G_UNLIKELY (worker->parser.entry_size > worker->parser.blk_size))
+        csv_set_blk_size (&worker->parser, worker->parser.entry_size);
       if (done == n)
         return;
       status = csv_error (&worker->parser);
@@ -312,7 +316,8 @@ check_stop (Worker *worker)
   WinnowCsvReader *reader = worker->reader;
 
   if (g_atomic_int_get (&reader->abort) ||
-      (worker->slot && g_atomic_int_get (&worker->slot->absorbed)))
+      (worker->slot && g_atomic_int_get (&worker->slot->absorbed) &&
+       winnow_csv_reader_abandon (reader, worker->slot)))
     {
       /* nobody will read what this chunk would say */
       worker->stop = TRUE;
@@ -581,6 +586,7 @@ winnow_csv_worker_run_slot (Worker *worker, Slot *slot, gboolean fresh)
   else
     g_async_queue_push (worker->pool, worker->batch);
   worker->batch = NULL;
+  winnow_csv_reader_slot_done (reader, slot);
   g_async_queue_push (slot->queue, &end_of_chunk);
   worker->slot = NULL;
 }

@@ -1,0 +1,369 @@
+/* test-reader.c: the streaming reader: bad input gets a clear error, and
+ * parsing in chunks on several threads gives exactly the rows, lines and
+ * errors of a plain sequential parse. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "winnow-csv-reader.h"
+#include "winnow-test-util.h"
+
+typedef struct {
+  gsize chunk_size;
+  guint n_workers;
+  WinnowBadLines bad_lines;
+} ReadSetup;
+
+static WinnowCsvReaderOptions
+options_for (const ReadSetup *setup)
+{
+  WinnowCsvReaderOptions options = { ',', '"', "auto", TRUE, WINNOW_BAD_LINES_ERROR, 0, 0 };
+  if (setup != NULL)
+    {
+      options.chunk_size = setup->chunk_size;
+      options.n_workers = setup->n_workers;
+      options.bad_lines = setup->bad_lines;
+    }
+  return options;
+}
+
+/* Every row as "line|field|field…" (missing fields as ∅), then the
+ * outcome; or the error. */
+static char *
+dump (const char *path, const ReadSetup *setup)
+{
+  WinnowCsvReaderOptions options = options_for (setup);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowCsvReader) reader = winnow_csv_reader_open (path, &options, NULL, &error);
+  g_autoptr(WinnowNaSet) na = NULL;
+  g_autofree gint *map = NULL;
+  GString *out = g_string_new (NULL);
+  WinnowRowBatch *batch;
+  guint n;
+  guint64 expected_row = 0;
+  const GArray *bad;
+
+  if (reader == NULL)
+    {
+      g_string_append_printf (out, "open error: %s", error->message);
+      return g_string_free (out, FALSE);
+    }
+  n = winnow_csv_reader_get_n_columns (reader);
+  map = g_new (gint, n);
+  for (guint i = 0; i < n; i++)
+    map[i] = (gint) i;
+  na = winnow_na_set_new ((const char *[]) { "", "NA" }, 2);
+  winnow_csv_reader_start (reader, map, n, na, FALSE);
+
+  while ((batch = winnow_csv_reader_next_batch (reader)) != NULL)
+    {
+      g_assert_cmpuint (batch->first_row, ==, expected_row);
+      expected_row += batch->n_rows;
+      for (guint r = 0; r < batch->n_rows; r++)
+        {
+          const guint32 *lengths = winnow_row_batch_lengths (batch, r);
+          const char *text = winnow_row_batch_texts (batch, r);
+
+          g_string_append_printf (out, "%" G_GUINT64_FORMAT, batch->lines[r]);
+          for (guint k = 0; k < n; k++)
+            {
+              gsize length = WINNOW_FIELD_LENGTH (lengths[k]);
+              g_string_append_c (out, '|');
+              if (lengths[k] & WINNOW_FIELD_MISSING)
+                g_string_append (out, "∅");
+              else
+                g_string_append_len (out, text, (gssize) length);
+              text += length;
+            }
+          g_string_append_c (out, '\n');
+        }
+      winnow_csv_reader_recycle (reader, batch);
+    }
+  if (!winnow_csv_reader_finish (reader, &error))
+    {
+      /* what came before an error does not count */
+      g_string_printf (out, "error: %s\n", error->message);
+      return g_string_free (out, FALSE);
+    }
+  else
+    g_string_append_printf (out, "rows %" G_GUINT64_FORMAT " bad %" G_GUINT64_FORMAT "\n",
+                            winnow_csv_reader_get_rows (reader),
+                            winnow_csv_reader_get_bad_lines (reader));
+  bad = winnow_csv_reader_get_bad_line_list (reader);
+  for (guint i = 0; i < bad->len; i++)
+    g_string_append_printf (out, "bad line %" G_GUINT64_FORMAT " (%u)\n",
+                            g_array_index (bad, WinnowBadLine, i).line,
+                            g_array_index (bad, WinnowBadLine, i).fields);
+  return g_string_free (out, FALSE);
+}
+
+/* A dirty CSV: quoted delimiters, doubled quotes, fields over several
+ * lines (sometimes long ones), CRLF, blank lines, short and long rows. */
+static char *
+random_csv (guint32 seed, guint n_rows, gboolean long_rows)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  GString *s = g_string_new ("a,b,c,d\n");
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      guint n_fields = 4;
+      int kind = g_rand_int_range (rand, 0, 100);
+
+      if (kind < 5)
+        n_fields = (guint) g_rand_int_range (rand, 1, 4);
+      else if (kind < 8 && long_rows)
+        n_fields = 5;
+      for (guint f = 0; f < n_fields; f++)
+        {
+          int v = g_rand_int_range (rand, 0, 100);
+          if (f > 0)
+            g_string_append_c (s, ',');
+          if (v < 40)
+            g_string_append_printf (s, "w%u", g_rand_int_range (rand, 0, 1000));
+          else if (v < 50)
+            ;  /* empty */
+          else if (v < 55)
+            g_string_append (s, "NA");
+          else if (v < 65)
+            g_string_append (s, "\"x, y\"");
+          else if (v < 72)
+            g_string_append (s, "\"say \"\"hi\"\"\"");
+          else if (v < 80)
+            g_string_append (s, "\"two\nlines\"");
+          else if (v < 83)
+            {
+              /* a quoted field over many lines: it crosses chunk ends */
+              g_string_append_c (s, '"');
+              for (int l = g_rand_int_range (rand, 5, 60); l > 0; l--)
+                g_string_append (s, "long,line\n");
+              g_string_append_c (s, '"');
+            }
+          else if (v < 85)
+            g_string_append (s, "  spaced  ");
+          else
+            g_string_append_printf (s, "%d", g_rand_int_range (rand, -50, 50));
+        }
+      g_string_append (s, g_rand_int_range (rand, 0, 10) == 0 ? "\r\n" : "\n");
+      if (g_rand_int_range (rand, 0, 30) == 0)
+        g_string_append_c (s, '\n');
+    }
+  return g_string_free (s, FALSE);
+}
+
+static void
+assert_chunked_equal (const char *path, WinnowBadLines bad_lines)
+{
+  static const gsize chunk_sizes[] = { 64, 100, 257, 1000, 4096 };
+  ReadSetup sequential = { 1 << 30, 1, bad_lines };
+  g_autofree char *expected = dump (path, &sequential);
+
+  for (guint c = 0; c < G_N_ELEMENTS (chunk_sizes); c++)
+    for (guint w = 2; w <= 4; w++)
+      {
+        ReadSetup setup = { chunk_sizes[c], w, bad_lines };
+        g_autofree char *got = dump (path, &setup);
+        if (g_strcmp0 (got, expected) != 0)
+          g_test_message ("chunk size %" G_GSIZE_FORMAT ", %u workers", chunk_sizes[c], w);
+        g_assert_cmpstr (got, ==, expected);
+      }
+}
+
+static void
+test_chunks_random (WinnowTestDir *fixture, gconstpointer data)
+{
+  for (guint32 seed = 1; seed <= 6; seed++)
+    {
+      g_autofree char *csv = random_csv (seed, 400, FALSE);
+      g_autofree char *path = winnow_test_write_file (fixture->dir, "r.csv", csv, -1);
+      assert_chunked_equal (path, WINNOW_BAD_LINES_ERROR);
+    }
+}
+
+static void
+test_chunks_bad_lines (WinnowTestDir *fixture, gconstpointer data)
+{
+  for (guint32 seed = 10; seed <= 12; seed++)
+    {
+      g_autofree char *csv = random_csv (seed, 400, TRUE);
+      g_autofree char *path = winnow_test_write_file (fixture->dir, "r.csv", csv, -1);
+      g_autofree char *text = NULL;
+      ReadSetup sequential = { 1 << 30, 1, WINNOW_BAD_LINES_ERROR };
+
+      /* the first long row is the error, with its file line */
+      text = dump (path, &sequential);
+      g_assert_nonnull (strstr (text, "error: line "));
+      assert_chunked_equal (path, WINNOW_BAD_LINES_ERROR);
+      assert_chunked_equal (path, WINNOW_BAD_LINES_WARN);
+      assert_chunked_equal (path, WINNOW_BAD_LINES_SKIP);
+    }
+}
+
+static void
+test_chunks_unclosed_quote (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *csv = random_csv (20, 300, FALSE);
+  g_autofree char *bad = g_strconcat (csv, "1,\"never\nclosed,x\n2,3\n", NULL);
+  g_autofree char *path = winnow_test_write_file (fixture->dir, "r.csv", bad, -1);
+  ReadSetup sequential = { 1 << 30, 1, WINNOW_BAD_LINES_ERROR };
+  g_autofree char *text = dump (path, &sequential);
+  guint64 lines = 1;
+
+  for (const char *p = csv; *p; p++)
+    lines += *p == '\n';
+  g_assert_nonnull (strstr (text, "a quote is opened but never closed"));
+  {
+    g_autofree char *expected = g_strdup_printf ("error: line %" G_GUINT64_FORMAT ": a quote", lines);
+    g_assert_nonnull (strstr (text, expected));
+  }
+  assert_chunked_equal (path, WINNOW_BAD_LINES_ERROR);
+}
+
+static void
+test_chunks_long_line (WinnowTestDir *fixture, gconstpointer data)
+{
+  /* one line far longer than a chunk: chunks with no line end at all */
+  g_autoptr(GString) csv = g_string_new ("a,b\n1,2\n");
+  g_autofree char *path = NULL;
+
+  g_string_append (csv, "3,");
+  for (guint i = 0; i < 2000; i++)
+    g_string_append (csv, "x");
+  g_string_append (csv, "\n4,\"");
+  for (guint i = 0; i < 300; i++)
+    g_string_append (csv, "q\n");
+  g_string_append (csv, "\"\n5,6\n");
+  path = winnow_test_write_file (fixture->dir, "r.csv", csv->str, -1);
+  assert_chunked_equal (path, WINNOW_BAD_LINES_ERROR);
+}
+
+static void
+assert_open_error (const char *path, WinnowCsvError code, const char *message)
+{
+  WinnowCsvReaderOptions options = options_for (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowCsvReader) reader = winnow_csv_reader_open (path, &options, NULL, &error);
+
+  g_assert_null (reader);
+  g_assert_error (error, WINNOW_CSV_ERROR, (gint) code);
+  if (message != NULL)
+    g_assert_nonnull (strstr (error->message, message));
+}
+
+static void
+test_errors_open (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *empty = winnow_test_write_file (fixture->dir, "empty.csv", "", 0);
+  g_autofree char *blank = winnow_test_write_file (fixture->dir, "blank.csv", "\n\n\r\n", -1);
+  g_autofree char *binary = winnow_test_write_file (fixture->dir, "bin.csv", "a,b\n1,\0\n", 8);
+  g_autofree char *missing = g_build_filename (fixture->dir, "nope.csv", NULL);
+  g_autofree char *fifo = g_build_filename (fixture->dir, "fifo.csv", NULL);
+
+  assert_open_error (empty, WINNOW_CSV_ERROR_EMPTY, "empty.csv is empty");
+  assert_open_error (blank, WINNOW_CSV_ERROR_EMPTY, "only blank lines");
+  assert_open_error (binary, WINNOW_CSV_ERROR_BINARY, "NUL byte");
+  assert_open_error (missing, WINNOW_CSV_ERROR_OPEN, "no such file");
+  assert_open_error (fixture->dir, WINNOW_CSV_ERROR_NOT_FILE, "is a folder");
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  assert_open_error (fifo, WINNOW_CSV_ERROR_NOT_FILE, "not a regular file");
+}
+
+static void
+test_errors_unreadable (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *path = winnow_test_write_file (fixture->dir, "locked.csv", "a\n1\n", -1);
+
+  if (getuid () == 0)
+    {
+      g_test_skip ("root reads every file");
+      return;
+    }
+  g_chmod (path, 0);
+  assert_open_error (path, WINNOW_CSV_ERROR_OPEN, "Permission denied");
+}
+
+static void
+assert_read_error (const char *dir, const char *contents, gssize length, const char *message)
+{
+  g_autofree char *path = winnow_test_write_file (dir, "e.csv", contents, length);
+  g_autofree char *text = dump (path, NULL);
+
+  if (strstr (text, message) == NULL)
+    g_error ("expected “%s” in “%s”", message, text);
+}
+
+static void
+test_errors_parse (WinnowTestDir *fixture, gconstpointer data)
+{
+  assert_read_error (fixture->dir, "a,b\n1,2\n3,\"open\n4,5\n", -1,
+                     "error: line 3: a quote is opened but never closed");
+  assert_read_error (fixture->dir, "a,b\n1,2\n3,\"closed\"x\n", -1,
+                     "error: line 3: unexpected text after a closing quote");
+  assert_read_error (fixture->dir, "a,b\n1,2\n\"a\nb\",\"c\" d\n", -1,
+                     "error: line 4: unexpected text after a closing quote");
+  assert_read_error (fixture->dir, "a,b\n1,2\n3,\0\n", 12, "error: line 3: the file contains a NUL byte");
+  assert_read_error (fixture->dir, "a,b\n1,2\n\n\n3,4,5\n", -1, "error: line 5: expected 2 fields, saw 3");
+  assert_read_error (fixture->dir, "a,b", -1, "rows 0 bad 0");
+}
+
+static void
+test_errors_huge_field (WinnowTestDir *fixture, gconstpointer data)
+{
+  /* a "line" past the field cap: a clear error, not all the memory */
+  gsize size = WINNOW_MAX_FIELD_BYTES + (1 << 20);
+  g_autofree char *contents = g_malloc (size);
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+
+  memset (contents, 'x', size);
+  memcpy (contents, "a\n", 2);
+  path = winnow_test_write_file (fixture->dir, "huge.csv", contents, (gssize) size);
+  text = dump (path, NULL);
+  g_assert_nonnull (strstr (text, "error: line 2: the field is larger than 64 MiB"));
+}
+
+static void
+test_encoding_explicit (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *path = winnow_test_write_file (fixture->dir, "l.csv", "a\n\xE9t\xE9\n", -1);
+  WinnowCsvReaderOptions options = options_for (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowCsvReader) reader = NULL;
+
+  /* declared UTF-8, but it is not */
+  options.encoding = "utf-8";
+  reader = winnow_csv_reader_open (path, &options, NULL, &error);
+  g_assert_null (reader);
+  g_assert_error (error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_ENCODING);
+  g_assert_nonnull (strstr (error->message, "not valid UTF-8 (byte 0xE9)"));
+  g_clear_error (&error);
+
+  options.encoding = "latin1";
+  reader = winnow_csv_reader_open (path, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (winnow_csv_reader_get_encoding (reader), ==, "ISO-8859-1");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, WinnowTestDir, NULL, winnow_test_dir_setup, func, winnow_test_dir_teardown)
+  ADD ("/reader/chunks/random", test_chunks_random);
+  ADD ("/reader/chunks/bad-lines", test_chunks_bad_lines);
+  ADD ("/reader/chunks/unclosed-quote", test_chunks_unclosed_quote);
+  ADD ("/reader/chunks/long-line", test_chunks_long_line);
+  ADD ("/reader/errors/open", test_errors_open);
+  ADD ("/reader/errors/unreadable", test_errors_unreadable);
+  ADD ("/reader/errors/parse", test_errors_parse);
+  ADD ("/reader/errors/huge-field", test_errors_huge_field);
+  ADD ("/reader/encoding/explicit", test_encoding_explicit);
+#undef ADD
+
+  return g_test_run ();
+}
