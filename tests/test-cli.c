@@ -1,0 +1,266 @@
+/* test-cli.c: `winnow --batch` as a user runs it: the real binary in a
+ * subprocess, its exit status, stdout and stderr. */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "winnow-recipe.h"
+#include "winnow-test-util.h"
+
+typedef struct {
+  int status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* Runs winnow with the arguments (NULL-terminated) in @dir. */
+static void
+run_winnow (Run *run, const char *dir, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *binary = g_getenv ("WINNOW_BINARY");
+  va_list args;
+  const char *arg;
+
+  g_assert_nonnull (binary);
+  g_ptr_array_add (argv, (gpointer) binary);
+  va_start (args, dir);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_set_cwd (launcher, dir);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run->status = g_subprocess_get_exit_status (process);
+}
+
+static void
+assert_contains (const char *haystack, const char *needle)
+{
+  if (strstr (haystack, needle) == NULL)
+    g_error ("expected “%s” in “%s”", needle, haystack);
+}
+
+static const char sample[] = "id,name,city\n1,Ana,Berlin\n2,Ben,NA\n1,Ana,Berlin\n3,,\n";
+
+static void
+test_help (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_auto (Run) run = { 0 };
+
+  run_winnow (&run, fixture->dir, "--batch", "--help", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.out, "--drop-duplicates");
+  assert_contains (run.out, "--save-recipe");
+}
+
+static void
+test_usage_errors (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *in = winnow_test_write_file (fixture->dir, "a.csv", sample, -1);
+  g_autofree char *bad = winnow_test_write_file (fixture->dir, "bad.json",
+                                                 "{\"winnow_recipe\": 1, \"fil\": []}", -1);
+  static const struct {
+    const char *args[4];
+    const char *message;
+  } cases[] = {
+    { { NULL }, "no input files" },
+    { { "--keep", "middle", "a.csv", NULL }, "--keep: expected first, last or none, not “middle”" },
+    { { "--frobnicate", "a.csv", NULL }, "Unknown option --frobnicate" },
+    { { "--drop-missing", "any", "--thresh", "2", }, "give either --drop-missing or --thresh" },
+    { { "--fill", "age", "a.csv", NULL }, "--fill: expected COLUMN=STRATEGY, not “age”" },
+    { { "--fill", "age=average", "a.csv", NULL }, "--fill: expected COLUMN=mean, median, mode, ffill or bfill" },
+    { { "--delimiter", "ab", "a.csv", NULL }, "--delimiter: expected auto, tab or one character" },
+    { { "--recipe", "bad.json", "a.csv", NULL }, "bad.json: fil: unknown key" },
+    { { "--recipe", "none.json", "a.csv", NULL }, "none.json" },
+    { { "--output", "x.csv", "a.csv", "a.csv" }, "--output takes one input file" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto (Run) run = { 0 };
+      run_winnow (&run, fixture->dir, "--batch", cases[i].args[0], cases[i].args[1],
+                  cases[i].args[2], cases[i].args[3], NULL);
+      g_assert_cmpint (run.status, ==, 2);
+      assert_contains (run.err, cases[i].message);
+      g_assert_cmpstr (run.out, ==, "");
+    }
+}
+
+static void
+test_clean (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *in = winnow_test_write_file (fixture->dir, "a.csv", sample, -1);
+  g_autofree char *out = g_build_filename (fixture->dir, "a.cleaned.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_auto (Run) run = { 0 };
+
+  /* a bare --drop-duplicates does not take the file as its column list */
+  run_winnow (&run, fixture->dir, "--batch", "--drop-duplicates", "--fill-value", "city=?",
+              "a.csv", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.out, "a.csv\tcompleted\t4 -> 3 rows\t");
+  contents = winnow_test_read_file (out);
+  g_assert_cmpstr (contents, ==, "id,name,city\n1,Ana,Berlin\n2,Ben,?\n3,,?\n");
+}
+
+static void
+test_some_failed (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *good = winnow_test_write_file (fixture->dir, "good.csv", sample, -1);
+  g_autofree char *bad = winnow_test_write_file (fixture->dir, "bad.csv", "a,b\n1,\"open\n", -1);
+  g_auto (Run) run = { 0 };
+
+  run_winnow (&run, fixture->dir, "--batch", "good.csv", "bad.csv", NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  assert_contains (run.out, "good.csv\tcompleted");
+  assert_contains (run.out, "bad.csv\tfailed\tline 2: a quote is opened but never closed");
+  g_assert_cmpuint (winnow_test_count_files (fixture->dir), ==, 3);
+}
+
+static void
+test_existing_output (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *in = winnow_test_write_file (fixture->dir, "a.csv", sample, -1);
+  g_auto (Run) first = { 0 };
+  g_auto (Run) second = { 0 };
+  g_auto (Run) forced = { 0 };
+
+  run_winnow (&first, fixture->dir, "--batch", "a.csv", NULL);
+  g_assert_cmpint (first.status, ==, 0);
+  run_winnow (&second, fixture->dir, "--batch", "a.csv", NULL);
+  g_assert_cmpint (second.status, ==, 1);
+  assert_contains (second.out, "already exists (replace it with --force)");
+  run_winnow (&forced, fixture->dir, "--batch", "--force", "a.csv", NULL);
+  g_assert_cmpint (forced.status, ==, 0);
+}
+
+static void
+test_json (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *in = winnow_test_write_file (fixture->dir, "a.csv", sample, -1);
+  g_autofree char *bad = winnow_test_write_file (fixture->dir, "b.csv", "", 0);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto (Run) run = { 0 };
+  JsonObject *root, *task, *result;
+  JsonArray *tasks;
+
+  run_winnow (&run, fixture->dir, "--batch", "--json", "--drop-duplicates", "--drop-missing",
+              "any", "--output-dir", ".", "a.csv", "b.csv", NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  json_parser_load_from_data (parser, run.out, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (root, "completed"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (root, "failed"), ==, 1);
+  tasks = json_object_get_array_member (root, "tasks");
+  task = json_array_get_object_element (tasks, 0);
+  g_assert_cmpstr (json_object_get_string_member (task, "status"), ==, "completed");
+  result = json_object_get_object_member (task, "result");
+  g_assert_cmpint (json_object_get_int_member (result, "rows_read"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (result, "rows_written"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (result, "duplicates_removed"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (result, "missing_dropped"), ==, 2);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (result, "columns")), ==, 3);
+  task = json_array_get_object_element (tasks, 1);
+  g_assert_cmpstr (json_object_get_string_member (task, "status"), ==, "failed");
+  assert_contains (json_object_get_string_member (task, "error"), "b.csv is empty");
+}
+
+static void
+test_save_recipe (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *in = winnow_test_write_file (fixture->dir, "a.csv", sample, -1);
+  g_autofree char *recipe_path = g_build_filename (fixture->dir, "r.json", NULL);
+  g_autofree char *direct_path = g_build_filename (fixture->dir, "direct.csv", NULL);
+  g_autofree char *recipe_out_path = g_build_filename (fixture->dir, "recipe.csv", NULL);
+  g_autofree char *direct = NULL;
+  g_autofree char *via_recipe = NULL;
+  g_autoptr(WinnowRecipe) recipe = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto (Run) save = { 0 };
+  g_auto (Run) a = { 0 };
+  g_auto (Run) b = { 0 };
+
+  run_winnow (&save, fixture->dir, "--batch", "--drop-duplicates=id", "--keep", "last",
+              "--fill", "city=bfill:1", "--trim", "--save-recipe", "r.json", NULL);
+  g_assert_cmpint (save.status, ==, 0);
+  recipe = winnow_recipe_new_from_file (recipe_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (recipe->drop_duplicates);
+  g_assert_cmpint (recipe->keep, ==, WINNOW_KEEP_LAST);
+  g_assert_cmpstr (g_ptr_array_index (recipe->duplicates_subset, 0), ==, "id");
+  g_assert_true (recipe->trim_whitespace);
+  g_assert_cmpuint (recipe->fill->len, ==, 1);
+  g_assert_cmpuint (winnow_test_count_files (fixture->dir), ==, 2);
+
+  /* the saved recipe cleans as the options do */
+  run_winnow (&a, fixture->dir, "--batch", "--drop-duplicates=id", "--keep", "last", "--fill",
+              "city=bfill:1", "--trim", "--output", "direct.csv", "a.csv", NULL);
+  run_winnow (&b, fixture->dir, "--batch", "--recipe", "r.json", "--output", "recipe.csv", "a.csv",
+              NULL);
+  g_assert_cmpint (a.status, ==, 0);
+  g_assert_cmpint (b.status, ==, 0);
+  direct = winnow_test_read_file (direct_path);
+  via_recipe = winnow_test_read_file (recipe_out_path);
+  g_assert_cmpstr (direct, ==, via_recipe);
+}
+
+static void
+test_options_override_recipe (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *in = winnow_test_write_file (fixture->dir, "a.csv", sample, -1);
+  g_autofree char *r = winnow_test_write_file (fixture->dir, "r.json",
+    "{\"winnow_recipe\": 1, \"drop_duplicates\": {\"keep\": \"first\"},"
+    " \"drop_columns\": [\"name\"]}", -1);
+  g_autofree char *out = g_build_filename (fixture->dir, "a.cleaned.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_auto (Run) run = { 0 };
+
+  run_winnow (&run, fixture->dir, "--batch", "--recipe", "r.json", "--keep", "none",
+              "--output-delimiter", ";", "a.csv", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  contents = winnow_test_read_file (out);
+  g_assert_cmpstr (contents, ==, "id;city\n2;\n3;\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, WinnowTestDir, NULL, winnow_test_dir_setup, func, winnow_test_dir_teardown)
+  ADD ("/cli/help", test_help);
+  ADD ("/cli/usage-errors", test_usage_errors);
+  ADD ("/cli/clean", test_clean);
+  ADD ("/cli/some-failed", test_some_failed);
+  ADD ("/cli/existing-output", test_existing_output);
+  ADD ("/cli/json", test_json);
+  ADD ("/cli/save-recipe", test_save_recipe);
+  ADD ("/cli/options-override-recipe", test_options_override_recipe);
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,258 @@
+/* test-output.c: output files appear whole or not at all (SPEC section 4):
+ * failures and cancels leave nothing, inputs and existing files are safe,
+ * stale temporary files are cleaned up. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "winnow-cleaner.h"
+#include "winnow-csv-reader.h"
+#include "winnow-output-file.h"
+#include "winnow-test-util.h"
+
+static WinnowResult *
+clean (const char *input, const char *output, WinnowCleanFlags flags, GCancellable *cancellable,
+       WinnowProgressFunc progress, gpointer data, GError **error)
+{
+  g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_default ();
+  return winnow_clean_file (recipe, input, output, flags, progress, data, cancellable, error);
+}
+
+/* A CSV of @rows rows, big enough to be cut into several batches. */
+static char *
+big_csv (guint rows, const char *tail)
+{
+  GString *s = g_string_new ("id,name,score\n");
+  for (guint i = 0; i < rows; i++)
+    g_string_append_printf (s, "%u,name %u,%u.5\n", i, i % 1000, i % 97);
+  g_string_append (s, tail);
+  return g_string_free (s, FALSE);
+}
+
+static void
+test_failure_leaves_nothing (WinnowTestDir *fixture, gconstpointer data)
+{
+  /* the error is at the very end, after most rows were written */
+  g_autofree char *csv = big_csv (200000, "1,\"never closed\n");
+  g_autofree char *input = winnow_test_write_file (fixture->dir, "in.csv", csv, -1);
+  g_autofree char *output = g_build_filename (fixture->dir, "in.cleaned.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  WinnowResult *result = clean (input, output, WINNOW_CLEAN_NONE, NULL, NULL, NULL, &error);
+
+  g_assert_null (result);
+  g_assert_error (error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_QUOTE);
+  g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (winnow_test_count_files (fixture->dir), ==, 1);
+}
+
+static void
+cancel_on_progress (const WinnowProgress *progress, gpointer data)
+{
+  GCancellable *cancellable = data;
+  if (progress->fraction < 1.0)
+    g_cancellable_cancel (cancellable);
+}
+
+static void
+test_cancel (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *csv = big_csv (300000, "");
+  g_autofree char *input = winnow_test_write_file (fixture->dir, "in.csv", csv, -1);
+  g_autofree char *output = g_build_filename (fixture->dir, "in.cleaned.csv", NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  WinnowResult *result;
+
+  /* the first progress report comes with the first batch */
+  result = clean (input, output, WINNOW_CLEAN_NONE, cancellable, cancel_on_progress, cancellable,
+                  &error);
+  g_assert_null (result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (winnow_test_count_files (fixture->dir), ==, 1);
+
+  /* cancelled before it starts */
+  g_clear_error (&error);
+  result = clean (input, output, WINNOW_CLEAN_NONE, cancellable, NULL, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (winnow_test_count_files (fixture->dir), ==, 1);
+}
+
+static void
+test_existing_output (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *input = winnow_test_write_file (fixture->dir, "in.csv", "a\n1\n1\n", -1);
+  g_autofree char *output = winnow_test_write_file (fixture->dir, "out.csv", "precious\n", -1);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  WinnowResult *result = clean (input, output, WINNOW_CLEAN_NONE, NULL, NULL, NULL, &error);
+
+  g_assert_null (result);
+  g_assert_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_EXISTS);
+  g_assert_nonnull (strstr (error->message, "already exists"));
+  contents = winnow_test_read_file (output);
+  g_assert_cmpstr (contents, ==, "precious\n");
+  g_clear_error (&error);
+
+  result = clean (input, output, WINNOW_CLEAN_REPLACE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  winnow_result_free (result);
+  g_free (contents);
+  contents = winnow_test_read_file (output);
+  g_assert_cmpstr (contents, ==, "a\n1\n");
+  g_assert_cmpuint (winnow_test_count_files (fixture->dir), ==, 2);
+}
+
+static void
+test_input_is_output (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *input = winnow_test_write_file (fixture->dir, "in.csv", "a\n1\n1\n", -1);
+  g_autofree char *link = g_build_filename (fixture->dir, "link.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (clean (input, input, WINNOW_CLEAN_REPLACE, NULL, NULL, NULL, &error));
+  g_assert_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_IS_INPUT);
+  g_clear_error (&error);
+  /* nor through another name */
+  g_assert_cmpint (symlink (input, link), ==, 0);
+  g_assert_null (clean (input, link, WINNOW_CLEAN_REPLACE, NULL, NULL, NULL, &error));
+  g_assert_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_IS_INPUT);
+  contents = winnow_test_read_file (input);
+  g_assert_cmpstr (contents, ==, "a\n1\n1\n");
+}
+
+static void
+test_symlink_not_followed (WinnowTestDir *fixture, gconstpointer data)
+{
+  /* replacing an output that is a symlink replaces the link, never the
+   * file it points to */
+  g_autofree char *input = winnow_test_write_file (fixture->dir, "in.csv", "a\n1\n", -1);
+  g_autofree char *victim = winnow_test_write_file (fixture->dir, "victim.txt", "keep me\n", -1);
+  g_autofree char *output = g_build_filename (fixture->dir, "out.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  WinnowResult *result;
+
+  g_assert_cmpint (symlink (victim, output), ==, 0);
+  result = clean (input, output, WINNOW_CLEAN_REPLACE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  winnow_result_free (result);
+  contents = winnow_test_read_file (victim);
+  g_assert_cmpstr (contents, ==, "keep me\n");
+  g_assert_false (g_file_test (output, G_FILE_TEST_IS_SYMLINK));
+}
+
+static void
+test_stale_temporary_files (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *input = winnow_test_write_file (fixture->dir, "in.csv", "a\n1\n", -1);
+  g_autofree char *output = g_build_filename (fixture->dir, "in.cleaned.csv", NULL);
+  g_autofree char *stale = winnow_test_write_file (fixture->dir, ".in.cleaned.csv.winnow-AbC123",
+                                                   "half a file", -1);
+  g_autofree char *busy = winnow_test_write_file (fixture->dir, ".in.cleaned.csv.winnow-XyZ789",
+                                                  "being written", -1);
+  g_autofree char *other = winnow_test_write_file (fixture->dir, ".other.csv.winnow-AbC123", "x", -1);
+  g_autoptr(GError) error = NULL;
+  WinnowResult *result;
+  int fd = open (busy, O_RDONLY);
+
+  /* a live writer holds its lock */
+  g_assert_cmpint (flock (fd, LOCK_EX), ==, 0);
+  result = clean (input, output, WINNOW_CLEAN_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  winnow_result_free (result);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (busy, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
+  close (fd);
+}
+
+static void
+test_missing_folder (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *input = winnow_test_write_file (fixture->dir, "in.csv", "a\n1\n", -1);
+  g_autofree char *output = g_build_filename (fixture->dir, "no", "such", "out.csv", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (clean (input, output, WINNOW_CLEAN_NONE, NULL, NULL, NULL, &error));
+  g_assert_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_FOLDER);
+  g_assert_nonnull (strstr (error->message, "does not exist"));
+}
+
+static void
+test_read_only_folder (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *input = winnow_test_write_file (fixture->dir, "in.csv", "a\n1\n", -1);
+  g_autofree char *folder = g_build_filename (fixture->dir, "ro", NULL);
+  g_autofree char *output = g_build_filename (folder, "out.csv", NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (getuid () == 0)
+    {
+      g_test_skip ("root writes in read-only folders");
+      return;
+    }
+  g_mkdir (folder, 0555);
+  g_assert_null (clean (input, output, WINNOW_CLEAN_NONE, NULL, NULL, NULL, &error));
+  g_assert_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_FOLDER);
+  g_assert_cmpuint (winnow_test_count_files (folder), ==, 0);
+}
+
+static void
+test_permissions (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *input = winnow_test_write_file (fixture->dir, "in.csv", "a\n1\n", -1);
+  g_autofree char *output = g_build_filename (fixture->dir, "out.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  WinnowResult *result;
+  struct stat st;
+  mode_t mask = umask (022);
+
+  umask (mask);
+  result = clean (input, output, WINNOW_CLEAN_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  winnow_result_free (result);
+  g_assert_cmpint (stat (output, &st), ==, 0);
+  /* like any new file, not the 0600 of the temporary one */
+  g_assert_cmpint (st.st_mode & 0777, ==, 0666 & ~mask);
+}
+
+static void
+test_default_path (void)
+{
+  g_autofree char *a = winnow_output_file_default_path ("/data/customers.csv", NULL);
+  g_autofree char *b = winnow_output_file_default_path ("/data/sales.2024.tsv", "/out");
+  g_autofree char *c = winnow_output_file_default_path ("/data/README", NULL);
+
+  g_assert_cmpstr (a, ==, "/data/customers.cleaned.csv");
+  g_assert_cmpstr (b, ==, "/out/sales.2024.cleaned.csv");
+  g_assert_cmpstr (c, ==, "/data/README.cleaned.csv");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, WinnowTestDir, NULL, winnow_test_dir_setup, func, winnow_test_dir_teardown)
+  ADD ("/output/failure-leaves-nothing", test_failure_leaves_nothing);
+  ADD ("/output/cancel", test_cancel);
+  ADD ("/output/existing", test_existing_output);
+  ADD ("/output/input-is-output", test_input_is_output);
+  ADD ("/output/symlink-not-followed", test_symlink_not_followed);
+  ADD ("/output/stale-temporary-files", test_stale_temporary_files);
+  ADD ("/output/missing-folder", test_missing_folder);
+  ADD ("/output/read-only-folder", test_read_only_folder);
+  ADD ("/output/permissions", test_permissions);
+#undef ADD
+  g_test_add_func ("/output/default-path", test_default_path);
+
+  return g_test_run ();
+}

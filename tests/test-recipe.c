@@ -1,0 +1,206 @@
+/* test-recipe.c: the recipe's JSON form: round trips, and strict errors
+ * that name the key. */
+#include "config.h"
+
+#include <string.h>
+
+#include "winnow-recipe.h"
+#include "winnow-test-util.h"
+
+static void
+test_defaults (void)
+{
+  g_autoptr(WinnowRecipe) recipe = winnow_recipe_new ();
+  g_autoptr(WinnowRecipe) first = winnow_recipe_new_default ();
+  const char * const *na = winnow_default_na_values ();
+
+  g_assert_cmpuint (recipe->na_values->len, ==, g_strv_length ((char **) na));
+  g_assert_cmpstr (g_ptr_array_index (recipe->na_values, 0), ==, "");
+  g_assert_cmpint (recipe->delimiter, ==, 0);
+  g_assert_true (recipe->header);
+  g_assert_false (recipe->drop_duplicates);
+  g_assert_true (first->drop_duplicates);
+  g_assert_true (first->drop_missing);
+  g_assert_cmpint (first->how, ==, WINNOW_HOW_ALL);
+}
+
+static WinnowRecipe *
+full_recipe (void)
+{
+  WinnowRecipe *r = winnow_recipe_new ();
+
+  r->delimiter = ';';
+  r->quote = '\'';
+  g_free (r->encoding);
+  r->encoding = g_strdup ("windows-1252");
+  r->header = FALSE;
+  g_ptr_array_set_size (r->na_values, 0);
+  g_ptr_array_add (r->na_values, g_strdup ("-"));
+  r->bad_lines = WINNOW_BAD_LINES_WARN;
+  g_ptr_array_add (r->drop_columns, g_strdup ("notes"));
+  r->trim_whitespace = TRUE;
+  r->drop_duplicates = TRUE;
+  g_ptr_array_add (r->duplicates_subset, g_strdup ("id"));
+  r->keep = WINNOW_KEEP_NONE;
+  r->drop_missing = TRUE;
+  r->thresh = 2;
+  g_ptr_array_add (r->missing_subset, g_strdup ("email"));
+  winnow_recipe_add_fill (r, "city", WINNOW_FILL_VALUE, "Unknown", 0);
+  winnow_recipe_add_fill (r, "age", WINNOW_FILL_MEDIAN, NULL, 0);
+  winnow_recipe_add_fill (r, "score", WINNOW_FILL_FFILL, NULL, 2);
+  r->out_delimiter = '\t';
+  r->crlf = TRUE;
+  r->formula_guard = TRUE;
+  return r;
+}
+
+static void
+test_round_trip (void)
+{
+  g_autoptr(WinnowRecipe) recipe = full_recipe ();
+  g_autofree char *json = winnow_recipe_to_json (recipe);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowRecipe) back = winnow_recipe_new_from_json (json, -1, &error);
+  g_autoptr(WinnowRecipe) copy = winnow_recipe_copy (recipe);
+  g_autoptr(WinnowRecipe) other = winnow_recipe_copy (recipe);
+
+  g_assert_no_error (error);
+  g_assert_true (winnow_recipe_equal (recipe, back));
+  g_assert_true (winnow_recipe_equal (recipe, copy));
+  other->keep = WINNOW_KEEP_LAST;
+  g_assert_false (winnow_recipe_equal (recipe, other));
+}
+
+static void
+test_spec_example (void)
+{
+  static const char json[] =
+    "{\"winnow_recipe\": 1,"
+    " \"input\": {\"delimiter\": \"auto\", \"quote\": \"\\\"\", \"encoding\": \"auto\","
+    "   \"header\": true, \"na_values\": [\"\", \"NA\", \"...\"], \"bad_lines\": \"error\"},"
+    " \"drop_columns\": [\"notes\"], \"trim_whitespace\": false,"
+    " \"drop_duplicates\": {\"subset\": [], \"keep\": \"first\"},"
+    " \"drop_missing\": {\"how\": \"any\", \"subset\": [\"id\", \"email\"]},"
+    " \"fill\": [{\"column\": \"city\", \"value\": \"Unknown\"},"
+    "   {\"column\": \"age\", \"strategy\": \"median\"},"
+    "   {\"column\": \"income\", \"strategy\": \"mean\"},"
+    "   {\"column\": \"score\", \"strategy\": \"ffill\", \"limit\": 2}],"
+    " \"output\": {\"delimiter\": \",\", \"line_ending\": \"lf\", \"formula_guard\": false}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (json, -1, &error);
+  const WinnowFillRule *score;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (recipe->na_values->len, ==, 3);
+  g_assert_true (recipe->drop_duplicates);
+  g_assert_cmpuint (recipe->missing_subset->len, ==, 2);
+  g_assert_cmpuint (recipe->fill->len, ==, 4);
+  score = g_ptr_array_index (recipe->fill, 3);
+  g_assert_cmpint (score->strategy, ==, WINNOW_FILL_FFILL);
+  g_assert_cmpint (score->limit, ==, 2);
+  g_assert_true (winnow_recipe_needs_statistics (recipe));
+}
+
+static void
+test_shorthands (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowRecipe) a = winnow_recipe_new_from_json (
+    "{\"winnow_recipe\": 1, \"drop_duplicates\": true, \"drop_missing\": null}", -1, &error);
+  g_autoptr(WinnowRecipe) b = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (a->drop_duplicates);
+  g_assert_false (a->drop_missing);
+  b = winnow_recipe_new_from_json ("{\"winnow_recipe\": 1, \"drop_duplicates\": {\"keep\": false}}",
+                                   -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (b->keep, ==, WINNOW_KEEP_NONE);
+}
+
+static void
+test_errors (void)
+{
+  static const struct {
+    const char *json;
+    const char *message;
+  } cases[] = {
+    { "[1]", "a recipe is a JSON object" },
+    { "{\"winnow_recipe\": 1,", "not valid JSON" },
+    { "{}", "winnow_recipe: missing" },
+    { "{\"winnow_recipe\": 2}", "winnow_recipe: version 2 was written by a newer Winnow" },
+    { "{\"winnow_recipe\": \"1\"}", "winnow_recipe: expected a whole number, not a string" },
+    { "{\"winnow_recipe\": 1, \"drop_colums\": []}", "drop_colums: unknown key" },
+    { "{\"winnow_recipe\": 1, \"input\": {\"delimter\": \",\"}}", "input.delimter: unknown key" },
+    { "{\"winnow_recipe\": 1, \"input\": {\"delimiter\": \",,\"}}", "input.delimiter: expected \"auto\"" },
+    { "{\"winnow_recipe\": 1, \"input\": {\"header\": \"yes\"}}", "input.header: expected true or false, not a string" },
+    { "{\"winnow_recipe\": 1, \"input\": {\"na_values\": [1]}}", "input.na_values[0]: expected a string" },
+    { "{\"winnow_recipe\": 1, \"input\": {\"bad_lines\": \"ignore\"}}", "input.bad_lines: expected \"error\", \"skip\" or \"warn\"" },
+    { "{\"winnow_recipe\": 1, \"input\": {\"encoding\": \"no-such-encoding\"}}", "input.encoding: \"no-such-encoding\" is not an encoding" },
+    { "{\"winnow_recipe\": 1, \"input\": {\"delimiter\": \"'\", \"quote\": \"'\"}}", "the delimiter and the quote character must differ" },
+    { "{\"winnow_recipe\": 1, \"drop_columns\": \"notes\"}", "drop_columns: expected a list of strings, not a string" },
+    { "{\"winnow_recipe\": 1, \"drop_duplicates\": {\"keep\": \"middle\"}}", "drop_duplicates.keep: expected \"first\", \"last\" or \"none\", not \"middle\"" },
+    { "{\"winnow_recipe\": 1, \"drop_duplicates\": 3}", "drop_duplicates: expected an object or null, not a whole number" },
+    { "{\"winnow_recipe\": 1, \"drop_missing\": {\"how\": \"any\", \"thresh\": 2}}", "give either \"how\" or \"thresh\", not both" },
+    { "{\"winnow_recipe\": 1, \"drop_missing\": {\"thresh\": -1}}", "drop_missing.thresh: expected a number of at least 0" },
+    { "{\"winnow_recipe\": 1, \"drop_missing\": {\"how\": \"some\"}}", "drop_missing.how: expected \"any\" or \"all\"" },
+    { "{\"winnow_recipe\": 1, \"fill\": {}}", "fill: expected a list, not an object" },
+    { "{\"winnow_recipe\": 1, \"fill\": [{\"value\": \"x\"}]}", "fill[0].column: missing" },
+    { "{\"winnow_recipe\": 1, \"fill\": [{\"column\": \"a\"}]}", "fill[0]: give either \"value\" or \"strategy\"" },
+    { "{\"winnow_recipe\": 1, \"fill\": [{\"column\": \"a\", \"value\": \"x\", \"strategy\": \"mean\"}]}", "fill[0]: give either \"value\" or \"strategy\"" },
+    { "{\"winnow_recipe\": 1, \"fill\": [{\"column\": \"a\", \"strategy\": \"average\"}]}", "fill[0].strategy: expected mean, median, mode, ffill or bfill, not \"average\"" },
+    { "{\"winnow_recipe\": 1, \"fill\": [{\"column\": \"a\", \"value\": 0}]}", "fill[0].value: expected a string, not a whole number" },
+    { "{\"winnow_recipe\": 1, \"fill\": [{\"column\": \"a\", \"strategy\": \"mean\", \"limit\": 2}]}", "fill[0].limit: only ffill and bfill take a limit" },
+    { "{\"winnow_recipe\": 1, \"fill\": [{\"column\": \"a\", \"strategy\": \"ffill\", \"limit\": 0}]}", "fill[0].limit: expected a number of at least 1" },
+    { "{\"winnow_recipe\": 1, \"fill\": [{\"column\": \"a\", \"value\": \"x\"}, {\"column\": \"a\", \"strategy\": \"mode\"}]}", "fill[1]: column \"a\" is already filled by fill[0]" },
+    { "{\"winnow_recipe\": 1, \"output\": {\"line_ending\": \"cr\"}}", "output.line_ending: expected \"lf\" or \"crlf\", not \"cr\"" },
+    { "{\"winnow_recipe\": 1, \"output\": {\"delimiter\": \"auto\"}}", "output.delimiter: expected a single ASCII character" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (cases[i].json, -1, &error);
+
+      g_assert_null (recipe);
+      g_assert_true (error->domain == WINNOW_RECIPE_ERROR);
+      if (strstr (error->message, cases[i].message) == NULL)
+        g_error ("for %s: expected “%s” in “%s”", cases[i].json, cases[i].message, error->message);
+    }
+}
+
+static void
+test_file (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autoptr(WinnowRecipe) recipe = full_recipe ();
+  g_autofree char *path = g_build_filename (fixture->dir, "r.json", NULL);
+  g_autofree char *bad = winnow_test_write_file (fixture->dir, "bad.json", "{\"winnow_recipe\": 1, \"x\": 1}", -1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowRecipe) back = NULL;
+
+  g_assert_true (winnow_recipe_save (recipe, path, &error));
+  g_assert_no_error (error);
+  back = winnow_recipe_new_from_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (winnow_recipe_equal (recipe, back));
+
+  g_assert_null (winnow_recipe_new_from_file (bad, &error));
+  g_assert_true (g_str_has_prefix (error->message, bad));
+  g_assert_nonnull (strstr (error->message, "x: unknown key"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/recipe/defaults", test_defaults);
+  g_test_add_func ("/recipe/round-trip", test_round_trip);
+  g_test_add_func ("/recipe/spec-example", test_spec_example);
+  g_test_add_func ("/recipe/shorthands", test_shorthands);
+  g_test_add_func ("/recipe/errors", test_errors);
+  g_test_add ("/recipe/file", WinnowTestDir, NULL, winnow_test_dir_setup, test_file,
+              winnow_test_dir_teardown);
+
+  return g_test_run ();
+}

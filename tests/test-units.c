@@ -1,0 +1,323 @@
+/* test-units.c: the engine's small parts: numbers, NA tokens, the sniffer,
+ * quoting, digests, value counts and fill statistics. */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "winnow-csv-sniffer.h"
+#include "winnow-csv-writer.h"
+#include "winnow-digest-set.h"
+#include "winnow-fill-stats.h"
+#include "winnow-na-set.h"
+#include "winnow-number.h"
+#include "winnow-value-counter.h"
+
+static void
+test_number_parse (void)
+{
+  static const struct {
+    const char *text;
+    gboolean ok;
+    double value;
+    gboolean integer;
+  } cases[] = {
+    { "42", TRUE, 42, TRUE },
+    { "-7", TRUE, -7, TRUE },
+    { "+5", TRUE, 5, TRUE },
+    { "007", TRUE, 7, TRUE },
+    { "2.5", TRUE, 2.5, FALSE },
+    { ".5", TRUE, 0.5, FALSE },
+    { "5.", TRUE, 5, FALSE },
+    { "1e3", TRUE, 1000, FALSE },
+    { "-1.5E-2", TRUE, -0.015, FALSE },
+    { " 12 ", TRUE, 12, FALSE },
+    { "0.1", TRUE, 0.1, FALSE },
+    { "123456789012345678901234", TRUE, 123456789012345678901234.0, TRUE },
+    { "1e400", FALSE, 0, FALSE },
+    { "inf", FALSE, 0, FALSE },
+    { "nan", FALSE, 0, FALSE },
+    { "0x1A", FALSE, 0, FALSE },
+    { "1_000", FALSE, 0, FALSE },
+    { "1,5", FALSE, 0, FALSE },
+    { "1.5e", FALSE, 0, FALSE },
+    { "", FALSE, 0, FALSE },
+    { "  ", FALSE, 0, FALSE },
+    { "-", FALSE, 0, FALSE },
+    { ".", FALSE, 0, FALSE },
+    { "12a", FALSE, 0, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      double v = 0;
+      gboolean integer = FALSE;
+      gboolean ok = winnow_number_parse (cases[i].text, strlen (cases[i].text), &v, &integer);
+
+      if (ok != cases[i].ok)
+        g_error ("“%s”: expected %s", cases[i].text, cases[i].ok ? "a number" : "no number");
+      if (ok)
+        {
+          g_assert_cmpfloat (v, ==, cases[i].value);
+          g_assert_cmpint (integer, ==, cases[i].integer);
+        }
+    }
+}
+
+static void
+test_number_format (void)
+{
+  static const struct {
+    double value;
+    const char *text;
+  } cases[] = {
+    { 2.0, "2" },
+    { -3.0, "-3" },
+    { 0.0, "0" },
+    { 2.5, "2.5" },
+    { 0.1 + 0.2, "0.30000000000000004" },
+    { 1.0 / 3.0, "0.3333333333333333" },
+    { 55779.56571428571, "55779.56571428571" },
+    { 1e16, "1e+16" },
+    { 1234567890123456.0, "1234567890123456" },
+    { 1.5e16, "1.5e+16" },
+    { 0.0001, "0.0001" },
+    { 0.00001, "1e-05" },
+    { 1.25e-7, "1.25e-07" },
+    { 5e-324, "5e-324" },
+    { 1.7976931348623157e308, "1.7976931348623157e+308" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = winnow_number_format (cases[i].value);
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
+static void
+test_number_round_trip (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+
+  for (guint i = 0; i < 20000; i++)
+    {
+      guint64 bits = ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
+      double v, back;
+      g_autofree char *text = NULL;
+
+      memcpy (&v, &bits, sizeof v);
+      if (!isfinite (v))
+        continue;
+      text = winnow_number_format (v);
+      g_assert_true (winnow_number_parse (text, strlen (text), &back, NULL));
+      g_assert_cmpfloat (back, ==, v);
+    }
+}
+
+static void
+test_na_set (void)
+{
+  const char *tokens[] = { "", "NA", "n/a", "a-very-long-missing-marker", "1.#IND" };
+  g_autoptr(WinnowNaSet) set = winnow_na_set_new (tokens, G_N_ELEMENTS (tokens));
+  g_autoptr(WinnowNaSet) none = winnow_na_set_new (NULL, 0);
+
+  g_assert_true (winnow_na_set_contains (set, "", 0));
+  g_assert_true (winnow_na_set_contains (set, "NA", 2));
+  g_assert_false (winnow_na_set_contains (set, "NAN", 3));
+  g_assert_false (winnow_na_set_contains (set, "na", 2));
+  g_assert_true (winnow_na_set_contains (set, "n/a", 3));
+  g_assert_true (winnow_na_set_contains (set, "1.#IND", 6));
+  g_assert_false (winnow_na_set_contains (set, "123456", 6));
+  g_assert_true (winnow_na_set_contains (set, "a-very-long-missing-marker", 26));
+  g_assert_false (winnow_na_set_contains (set, "a-very-long-missing-markers", 27));
+  g_assert_false (winnow_na_set_contains (none, "", 0));
+}
+
+static void
+test_sniffer (void)
+{
+  static const struct {
+    const char *text;
+    char delimiter;
+  } cases[] = {
+    { "a,b,c\n1,2,3\n", ',' },
+    { "a;b;c\n1,5;2,5;3\n", ';' },
+    { "a\tb\n1\t2\n", '\t' },
+    { "a|b\n1|2\n", '|' },
+    { "name\nAna\n", ',' },
+    { "a;b\n\"x,y,z\";1\n\"p,q,r\";2\n", ';' },
+    { "a,b\r\n1,2\r\n", ',' },
+    { "only;one;line", ';' },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpint (winnow_sniff_delimiter (cases[i].text, strlen (cases[i].text), '"'), ==,
+                     cases[i].delimiter);
+  g_assert_cmpint (winnow_sniff_line_end ("a\rb\r", 4), ==, '\r');
+  g_assert_cmpint (winnow_sniff_line_end ("a\r\nb\r\n", 6), ==, '\n');
+}
+
+static void
+test_writer_quotes (void)
+{
+  g_autoptr(WinnowCsvWriter) writer = winnow_csv_writer_new (-1, ';', FALSE, FALSE);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (3);
+  static const char alphabet[] = "ab;\",\n\rxyz";
+
+  for (guint i = 0; i < 5000; i++)
+    {
+      char text[40];
+      gsize length = (gsize) g_rand_int_range (rand, 0, sizeof text);
+      gboolean expected = FALSE;
+
+      for (gsize k = 0; k < length; k++)
+        {
+          /* mostly plain letters, so that many fields need no quotes */
+          text[k] = g_rand_int_range (rand, 0, 20) == 0
+                      ? alphabet[g_rand_int_range (rand, 0, sizeof alphabet - 1)]
+                      : 'q';
+          expected = expected || text[k] == ';' || text[k] == '"' || text[k] == '\n' ||
+                     text[k] == '\r';
+        }
+      g_assert_cmpint (winnow_csv_writer_needs_quotes (writer, text, length), ==, expected);
+    }
+  g_assert_true (winnow_csv_writer_needs_guard ("=A1", 3));
+  g_assert_true (winnow_csv_writer_needs_guard ("\t5", 2));
+  g_assert_false (winnow_csv_writer_needs_guard ("-2.5", 4));
+  g_assert_false (winnow_csv_writer_needs_guard ("plain", 5));
+}
+
+static void
+test_digest_set (void)
+{
+  g_autoptr(WinnowDigestSet) set = winnow_digest_set_new (16, TRUE);
+  char key[32];
+
+  for (guint i = 0; i < 50000; i++)
+    {
+      guint64 *value;
+      gsize n = (gsize) g_snprintf (key, sizeof key, "row %u", i % 20000);
+      gboolean is_new = winnow_digest_set_insert (set, winnow_digest_compute (key, n), &value);
+
+      g_assert_cmpint (is_new, ==, i < 20000);
+      if (is_new)
+        *value = i;
+      else
+        g_assert_cmpuint (*value, ==, i % 20000);
+    }
+  g_assert_cmpuint (set->count, ==, 20000);
+  /* the digest covers every byte, NULs included */
+  {
+    WinnowDigest a = winnow_digest_compute ("ab\0c", 4), b = winnow_digest_compute ("ab\0d", 4);
+    g_assert_false (a.lo == b.lo && a.hi == b.hi);
+  }
+}
+
+static void
+test_value_counter (void)
+{
+  g_autoptr(WinnowValueCounter) exact = winnow_value_counter_new (0);
+  g_autoptr(WinnowValueCounter) capped = winnow_value_counter_new (100);
+  g_autoptr(GPtrArray) top = NULL;
+  g_autofree char *mode = NULL;
+  gboolean is_exact;
+  guint64 distinct;
+  char text[32];
+
+  for (guint i = 0; i < 3; i++)
+    winnow_value_counter_add (exact, "pear", 4);
+  for (guint i = 0; i < 3; i++)
+    winnow_value_counter_add (exact, "apple", 5);
+  winnow_value_counter_add (exact, "fig", 3);
+  top = winnow_value_counter_top (exact, 2);
+  g_assert_cmpuint (top->len, ==, 2);
+  g_assert_cmpstr (((WinnowTopValue *) g_ptr_array_index (top, 0))->value, ==, "apple");
+  g_assert_cmpstr (((WinnowTopValue *) g_ptr_array_index (top, 1))->value, ==, "pear");
+  mode = winnow_value_counter_mode (exact);
+  g_assert_cmpstr (mode, ==, "apple");
+  g_assert_cmpuint (winnow_value_counter_distinct (exact, &is_exact), ==, 3);
+  g_assert_true (is_exact);
+
+  for (guint i = 0; i < 50000; i++)
+    {
+      gsize n = (gsize) g_snprintf (text, sizeof text, "v%u", i);
+      winnow_value_counter_add (capped, text, n);
+    }
+  distinct = winnow_value_counter_distinct (capped, &is_exact);
+  g_assert_false (is_exact);
+  g_assert_cmpuint (distinct, >, 50000 * 0.93);
+  g_assert_cmpuint (distinct, <, 50000 * 1.07);
+}
+
+static int
+compare_doubles (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static void
+test_fill_median (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+
+  for (guint round = 0; round < 200; round++)
+    {
+      guint n = (guint) g_rand_int_range (rand, 1, 300);
+      g_autoptr(WinnowFillStats) stats = winnow_fill_stats_new (WINNOW_FILL_MEDIAN);
+      g_autofree double *values = g_new (double, n);
+      g_autofree char *got = NULL;
+      g_autofree char *want = NULL;
+      char text[64];
+
+      for (guint i = 0; i < n; i++)
+        {
+          /* few distinct values: many ties */
+          values[i] = g_rand_int_range (rand, -20, 20) / 4.0;
+          g_ascii_dtostr (text, sizeof text, values[i]);
+          winnow_fill_stats_add (stats, text, strlen (text), FALSE);
+        }
+      qsort (values, n, sizeof (double), compare_doubles);
+      want = winnow_number_format (n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2);
+      got = winnow_fill_stats_finish (stats);
+      g_assert_cmpstr (got, ==, want);
+    }
+}
+
+static void
+test_fill_mean_pairwise (void)
+{
+  double small[5] = { 0.1, 0.2, 0.3, 0.4, 0.5 };
+  double ones[1000];
+  double naive = 0;
+
+  /* under 8 values numpy adds one by one */
+  for (guint i = 0; i < 5; i++)
+    naive += small[i];
+  g_assert_cmpfloat (winnow_pairwise_sum (small, 5), ==, naive);
+  for (guint i = 0; i < G_N_ELEMENTS (ones); i++)
+    ones[i] = 0.1;
+  /* numpy.sum([0.1] * 1000) */
+  g_assert_cmpfloat (winnow_pairwise_sum (ones, 1000), ==, 100.00000000000001);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/number/parse", test_number_parse);
+  g_test_add_func ("/number/format", test_number_format);
+  g_test_add_func ("/number/round-trip", test_number_round_trip);
+  g_test_add_func ("/na-set", test_na_set);
+  g_test_add_func ("/sniffer", test_sniffer);
+  g_test_add_func ("/writer/quotes", test_writer_quotes);
+  g_test_add_func ("/digest-set", test_digest_set);
+  g_test_add_func ("/value-counter", test_value_counter);
+  g_test_add_func ("/fill-stats/median", test_fill_median);
+  g_test_add_func ("/fill-stats/mean-pairwise", test_fill_mean_pairwise);
+
+  return g_test_run ();
+}
