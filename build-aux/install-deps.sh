@@ -14,6 +14,7 @@ PACKAGES="
   libjson-glib-dev
   libcsv-dev
   libxxhash-dev
+  libsqlite3-dev
 "
 
 missing=""

@@ -157,12 +157,12 @@ random_csv (guint32 seed, guint n_rows, gboolean long_rows)
 static void
 assert_chunked_equal (const char *path, WinnowBadLines bad_lines)
 {
-  static const gsize chunk_sizes[] = { 64, 100, 257, 1000, 4096 };
+  static const gsize chunk_sizes[] = { 64, 257, 4096 };
   ReadSetup sequential = { 1 << 30, 1, bad_lines };
   g_autofree char *expected = dump (path, &sequential);
 
   for (guint c = 0; c < G_N_ELEMENTS (chunk_sizes); c++)
-    for (guint w = 2; w <= 4; w++)
+    for (guint w = 2; w <= 4; w += 2)
       {
         ReadSetup setup = { chunk_sizes[c], w, bad_lines };
         g_autofree char *got = dump (path, &setup);

@@ -1,0 +1,157 @@
+/* winnow-task-store-schema.c: the schema, one migration per version.
+ *
+ * Version 1 is the schema of the web service Winnow grew out of: tasks and
+ * task_results. Version 2 adds what the desktop's task list needs: the file
+ * name, rows in and out and the duration on the task row (so that the list
+ * sorts and filters on one table, through an index per sortable column),
+ * and cross-process cancel requests. Migrations run forward on open, each
+ * in its own transaction; a database newer than this code is refused
+ * before anything is written to it.
+ */
+#include "config.h"
+
+#include "winnow-task-store-private.h"
+
+#include <string.h>
+
+static const char schema_v1[] =
+  "CREATE TABLE tasks ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  input_path TEXT NOT NULL,"
+  "  output_path TEXT NOT NULL,"
+  "  status TEXT NOT NULL DEFAULT 'PENDING'"
+  "    CHECK (status IN ('PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED')),"
+  "  recipe TEXT NOT NULL,"
+  "  created_at TEXT NOT NULL,"
+  "  started_at TEXT,"
+  "  finished_at TEXT,"
+  "  progress REAL NOT NULL DEFAULT 0 CHECK (progress >= 0 AND progress <= 1),"
+  "  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),"
+  "  error TEXT,"
+  "  lease_owner TEXT,"
+  "  lease_expires_at TEXT"
+  ");"
+  "CREATE INDEX tasks_status ON tasks (status, created_at);"
+  "CREATE TABLE task_results ("
+  "  task_id INTEGER PRIMARY KEY REFERENCES tasks (id) ON DELETE CASCADE,"
+  "  rows_read INTEGER NOT NULL,"
+  "  rows_written INTEGER NOT NULL,"
+  "  duplicates_removed INTEGER NOT NULL,"
+  "  missing_dropped INTEGER NOT NULL,"
+  "  columns_dropped TEXT NOT NULL,"
+  "  cells_filled TEXT NOT NULL,"
+  "  bad_lines_skipped INTEGER NOT NULL,"
+  "  bytes_in INTEGER NOT NULL,"
+  "  bytes_out INTEGER NOT NULL,"
+  "  elapsed REAL NOT NULL,"
+  "  encoding TEXT NOT NULL,"
+  "  delimiter TEXT NOT NULL,"
+  "  warnings TEXT NOT NULL,"
+  "  profile TEXT NOT NULL,"
+  "  preview TEXT NOT NULL"
+  ");";
+
+static const char schema_v2[] =
+  "ALTER TABLE tasks ADD COLUMN file_name TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE tasks ADD COLUMN rows_in INTEGER;"
+  "ALTER TABLE tasks ADD COLUMN rows_out INTEGER;"
+  "ALTER TABLE tasks ADD COLUMN duration REAL;"
+  "ALTER TABLE tasks ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE task_results ADD COLUMN cells_filled_total INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE tasks SET file_name = winnow_basename (input_path);"
+  "UPDATE tasks SET"
+  "  rows_in = (SELECT rows_read FROM task_results WHERE task_id = tasks.id),"
+  "  rows_out = (SELECT rows_written FROM task_results WHERE task_id = tasks.id)"
+  "  WHERE status = 'COMPLETED';"
+  "UPDATE tasks SET duration = (julianday (finished_at) - julianday (started_at)) * 86400"
+  "  WHERE finished_at IS NOT NULL AND started_at IS NOT NULL;"
+  "DROP INDEX tasks_status;"
+  "CREATE INDEX tasks_status ON tasks (status, created_at, id);"
+  "CREATE INDEX tasks_created ON tasks (created_at, id);"
+  "CREATE INDEX tasks_file ON tasks (file_name COLLATE NOCASE, id);"
+  "CREATE INDEX tasks_progress ON tasks (progress, id);"
+  "CREATE INDEX tasks_rows_in ON tasks (rows_in, id);"
+  "CREATE INDEX tasks_rows_out ON tasks (rows_out, id);"
+  "CREATE INDEX tasks_duration ON tasks (duration, id);"
+  "CREATE INDEX tasks_lease ON tasks (status, lease_expires_at);";
+
+static const char * const migrations[WINNOW_STORE_SCHEMA_VERSION] = { schema_v1, schema_v2 };
+
+/* For tests that build a version-1 database by hand. */
+const char *
+store_schema_v1 (void)
+{
+  return schema_v1;
+}
+
+static void
+basename_function (sqlite3_context *context, int argc, sqlite3_value **argv)
+{
+  const char *path = (const char *) sqlite3_value_text (argv[0]);
+  g_autofree char *name = path ? g_path_get_basename (path) : g_strdup ("");
+  sqlite3_result_text (context, name, -1, SQLITE_TRANSIENT);
+}
+
+static gint64
+user_version (WinnowTaskStore *store, GError **error)
+{
+  sqlite3_stmt *statement;
+  int rc;
+  gint64 version = -1;
+
+  rc = sqlite3_prepare_v2 (store->db, "PRAGMA user_version", -1, &statement, NULL);
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (statement);
+      if (rc == SQLITE_ROW)
+        {
+          version = sqlite3_column_int64 (statement, 0);
+          rc = SQLITE_OK;
+        }
+    }
+  sqlite3_finalize (statement);
+  if (rc != SQLITE_OK)
+    store_fail (store, rc, error);
+  return version;
+}
+
+/**
+ * store_migrate:
+ *
+ * Brings the schema to WINNOW_STORE_SCHEMA_VERSION, one version at a time,
+ * each step in a transaction of its own.
+ */
+gboolean
+store_migrate (WinnowTaskStore *store, GError **error)
+{
+  gint64 version = user_version (store, error);
+
+  if (version < 0)
+    return FALSE;
+  if (version > WINNOW_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_TOO_NEW,
+                   "the task database %s was made by a newer Winnow (schema version %"
+                   G_GINT64_FORMAT "; this one knows up to %d); it was left untouched",
+                   store->path, version, WINNOW_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  sqlite3_create_function (store->db, "winnow_basename", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                           NULL, basename_function, NULL, NULL);
+  for (; version < WINNOW_STORE_SCHEMA_VERSION; version++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT,
+                                               version + 1);
+      g_debug ("migrating %s to schema version %" G_GINT64_FORMAT, store->path, version + 1);
+      if (!store_exec (store, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!store_exec (store, migrations[version], error) || !store_exec (store, bump, error) ||
+          !store_exec (store, "COMMIT", error))
+        {
+          store_exec (store, "ROLLBACK", NULL);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}

@@ -1,0 +1,866 @@
+/* test-store.c: the task store: lifecycle and refused transitions, atomic
+ * claims across threads and processes, leases, migrations, damaged and
+ * locked databases, and the list queries against a plain in-memory filter
+ * of 100,000 tasks. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "winnow-task-store-private.h"
+#include "winnow-test-util.h"
+
+typedef struct {
+  WinnowTestDir dir;
+  char *path;
+  WinnowTaskStore *store;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  winnow_test_dir_setup (&f->dir, NULL);
+  f->path = g_build_filename (f->dir.dir, "tasks.db", NULL);
+  f->store = winnow_task_store_new (f->path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_clear_object (&f->store);
+  g_free (f->path);
+  winnow_test_dir_teardown (&f->dir, NULL);
+}
+
+static WinnowTask *
+add (WinnowTaskStore *store, const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *input = g_strdup_printf ("/data/%s", name);
+  WinnowTask *task = winnow_task_store_add (store, input, "/data/out.csv", "{\"winnow_recipe\": 1}",
+                                            &error);
+  g_assert_no_error (error);
+  return task;
+}
+
+static WinnowTask *
+reload (WinnowTaskStore *store, WinnowTask *task)
+{
+  g_autoptr(GError) error = NULL;
+  WinnowTask *fresh = winnow_task_store_get (store, winnow_task_get_id (task), &error);
+  g_assert_no_error (error);
+  return fresh;
+}
+
+static void
+test_lifecycle (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTask) task = add (f->store, "customers.csv");
+  g_autoptr(WinnowTask) claimed = NULL;
+  g_autoptr(WinnowTask) done = NULL;
+  g_autoptr(WinnowTaskResult) result = winnow_task_result_new ();
+  gint64 id = winnow_task_get_id (task);
+  gboolean cancel = TRUE;
+  WinnowTaskResult *stored;
+
+  g_assert_cmpint (winnow_task_get_status (task), ==, WINNOW_TASK_PENDING);
+  g_assert_cmpstr (winnow_task_get_file_name (task), ==, "customers.csv");
+  g_assert_nonnull (winnow_task_get_created (task));
+
+  claimed = winnow_task_store_claim (f->store, "worker-a", WINNOW_LEASE_MS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (winnow_task_get_id (claimed), ==, id);
+  g_assert_cmpint (winnow_task_get_status (claimed), ==, WINNOW_TASK_PROCESSING);
+  g_assert_cmpstr (winnow_task_get_lease_owner (claimed), ==, "worker-a");
+  g_assert_nonnull (winnow_task_get_started (claimed));
+  g_assert_null (winnow_task_store_claim (f->store, "worker-b", WINNOW_LEASE_MS, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (winnow_task_store_renew_lease (f->store, id, "worker-a", WINNOW_LEASE_MS, &cancel, &error));
+  g_assert_false (cancel);
+  g_assert_true (winnow_task_store_set_progress (f->store, id, "worker-a", 0.5, &error));
+
+  result->rows_read = 100;
+  result->rows_written = 90;
+  result->duplicates_removed = 10;
+  g_free (result->profile);
+  result->profile = g_strdup ("[{\"name\": \"id\"}]");
+  g_assert_true (winnow_task_store_complete (f->store, id, "worker-a", result, &error));
+  g_assert_no_error (error);
+
+  done = reload (f->store, task);
+  g_assert_cmpint (winnow_task_get_status (done), ==, WINNOW_TASK_COMPLETED);
+  g_assert_cmpfloat (winnow_task_get_progress (done), ==, 1.0);
+  g_assert_null (winnow_task_get_lease_owner (done));
+  g_assert_nonnull (winnow_task_get_finished (done));
+  g_assert_cmpint (winnow_task_get_rows_in (done), ==, 100);
+  g_assert_cmpint (winnow_task_get_rows_out (done), ==, 90);
+  g_assert_cmpfloat (winnow_task_get_duration (done), >=, 0);
+  stored = winnow_task_get_result (done);
+  g_assert_nonnull (stored);
+  g_assert_cmpint (stored->duplicates_removed, ==, 10);
+  g_assert_cmpstr (stored->profile, ==, "[{\"name\": \"id\"}]");
+}
+
+static void
+test_fail_retry_cancel (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTask) a = add (f->store, "a.csv");
+  g_autoptr(WinnowTask) b = add (f->store, "b.csv");
+  g_autoptr(WinnowTask) claimed = winnow_task_store_claim (f->store, "w", WINNOW_LEASE_MS, &error);
+  g_autoptr(WinnowTask) reread = NULL;
+  gint64 a_id = winnow_task_get_id (a), b_id = winnow_task_get_id (b);
+  gboolean cancel = FALSE;
+  gint64 counts[WINNOW_TASK_N_STATUSES];
+
+  /* oldest first */
+  g_assert_cmpint (winnow_task_get_id (claimed), ==, a_id);
+  g_assert_true (winnow_task_store_fail (f->store, a_id, "w", "line 3: a quote is opened", &error));
+  reread = reload (f->store, a);
+  g_assert_cmpint (winnow_task_get_status (reread), ==, WINNOW_TASK_FAILED);
+  g_assert_cmpstr (winnow_task_get_error (reread), ==, "line 3: a quote is opened");
+
+  g_assert_true (winnow_task_store_retry (f->store, a_id, &error));
+  g_clear_object (&reread);
+  reread = reload (f->store, a);
+  g_assert_cmpint (winnow_task_get_status (reread), ==, WINNOW_TASK_PENDING);
+  g_assert_cmpuint (winnow_task_get_attempts (reread), ==, 1);
+  g_assert_null (winnow_task_get_error (reread));
+
+  /* a pending task is cancelled at once */
+  g_assert_true (winnow_task_store_cancel (f->store, b_id, &error));
+  g_clear_object (&reread);
+  reread = reload (f->store, b);
+  g_assert_cmpint (winnow_task_get_status (reread), ==, WINNOW_TASK_CANCELLED);
+  g_assert_true (winnow_task_store_retry (f->store, b_id, &error));
+
+  /* a running one is asked to stop, and its worker finishes it */
+  g_clear_object (&claimed);
+  claimed = winnow_task_store_claim (f->store, "w", WINNOW_LEASE_MS, &error);
+  g_assert_cmpint (winnow_task_get_id (claimed), ==, a_id);
+  g_assert_true (winnow_task_store_cancel (f->store, a_id, &error));
+  g_assert_true (winnow_task_store_renew_lease (f->store, a_id, "w", WINNOW_LEASE_MS, &cancel, &error));
+  g_assert_true (cancel);
+  g_assert_true (winnow_task_store_finish_cancelled (f->store, a_id, "w", &error));
+  g_clear_object (&reread);
+  reread = reload (f->store, a);
+  g_assert_cmpint (winnow_task_get_status (reread), ==, WINNOW_TASK_CANCELLED);
+
+  /* released: back in the queue for anyone */
+  g_clear_object (&claimed);
+  claimed = winnow_task_store_claim (f->store, "w", WINNOW_LEASE_MS, &error);
+  g_assert_cmpint (winnow_task_get_id (claimed), ==, b_id);
+  g_assert_true (winnow_task_store_release (f->store, b_id, "w", &error));
+  g_clear_object (&reread);
+  reread = reload (f->store, b);
+  g_assert_cmpint (winnow_task_get_status (reread), ==, WINNOW_TASK_PENDING);
+
+  g_assert_true (winnow_task_store_count_by_status (f->store, counts, &error));
+  g_assert_cmpint (counts[WINNOW_TASK_PENDING], ==, 1);
+  g_assert_cmpint (counts[WINNOW_TASK_CANCELLED], ==, 1);
+  g_assert_cmpint (winnow_task_store_clear_finished (f->store, &error), ==, 1);
+  g_assert_true (winnow_task_store_delete (f->store, b_id, &error));
+  g_assert_no_error (error);
+  g_assert_true (winnow_task_store_count_by_status (f->store, counts, &error));
+  for (guint i = 0; i < WINNOW_TASK_N_STATUSES; i++)
+    g_assert_cmpint (counts[i], ==, 0);
+}
+
+static void
+assert_refused (gboolean ok, GError **error, WinnowStoreError code, const char *message)
+{
+  g_assert_false (ok);
+  g_assert_error (*error, WINNOW_STORE_ERROR, (gint) code);
+  if (strstr ((*error)->message, message) == NULL)
+    g_error ("expected “%s” in “%s”", message, (*error)->message);
+  g_clear_error (error);
+}
+
+static void
+test_refused (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTask) pending = add (f->store, "p.csv");
+  g_autoptr(WinnowTask) running = add (f->store, "r.csv");
+  g_autoptr(WinnowTaskResult) result = winnow_task_result_new ();
+  g_autoptr(WinnowTask) claimed = NULL;
+  gint64 p = winnow_task_get_id (pending);
+  gint64 r = winnow_task_get_id (running);
+
+  /* completing, failing or renewing a pending task */
+  assert_refused (winnow_task_store_complete (f->store, p, "w", result, &error), &error,
+                  WINNOW_STORE_ERROR_STATE, "is PENDING, not processing");
+  assert_refused (winnow_task_store_fail (f->store, p, "w", "x", &error), &error,
+                  WINNOW_STORE_ERROR_STATE, "is PENDING");
+  assert_refused (winnow_task_store_renew_lease (f->store, p, "w", 1000, NULL, &error), &error,
+                  WINNOW_STORE_ERROR_STATE, "is PENDING");
+  assert_refused (winnow_task_store_retry (f->store, p, &error), &error,
+                  WINNOW_STORE_ERROR_STATE, "only a failed or cancelled task can be retried");
+
+  claimed = winnow_task_store_claim (f->store, "w", WINNOW_LEASE_MS, &error);
+  g_assert_cmpint (winnow_task_get_id (claimed), ==, p);
+  g_clear_object (&claimed);
+  claimed = winnow_task_store_claim (f->store, "w", WINNOW_LEASE_MS, &error);
+  g_assert_cmpint (winnow_task_get_id (claimed), ==, r);
+
+  /* another worker's task */
+  assert_refused (winnow_task_store_set_progress (f->store, r, "intruder", 0.5, &error), &error,
+                  WINNOW_STORE_ERROR_LEASE_LOST, "no longer held by intruder");
+  assert_refused (winnow_task_store_complete (f->store, r, "intruder", result, &error), &error,
+                  WINNOW_STORE_ERROR_LEASE_LOST, "no longer held");
+  assert_refused (winnow_task_store_delete (f->store, r, &error), &error,
+                  WINNOW_STORE_ERROR_STATE, "cancel it before deleting it");
+
+  /* finished tasks stay finished */
+  g_assert_true (winnow_task_store_complete (f->store, r, "w", result, &error));
+  assert_refused (winnow_task_store_complete (f->store, r, "w", result, &error), &error,
+                  WINNOW_STORE_ERROR_STATE, "is COMPLETED");
+  assert_refused (winnow_task_store_cancel (f->store, r, &error), &error,
+                  WINNOW_STORE_ERROR_STATE, "it has already finished");
+  assert_refused (winnow_task_store_retry (f->store, r, &error), &error,
+                  WINNOW_STORE_ERROR_STATE, "only a failed or cancelled task");
+  assert_refused (winnow_task_store_get (f->store, 4242, &error) != NULL, &error,
+                  WINNOW_STORE_ERROR_NOT_FOUND, "there is no task 4242");
+  assert_refused (winnow_task_store_cancel (f->store, 4242, &error), &error,
+                  WINNOW_STORE_ERROR_NOT_FOUND, "no task 4242");
+}
+
+static void raw_exec (const char *path, const char *sql);
+
+static void
+test_lease_expiry (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTask) dead = add (f->store, "dead.csv");
+  g_autoptr(WinnowTask) live = add (f->store, "live.csv");
+  g_autoptr(WinnowTask) doomed = add (f->store, "doomed.csv");
+  g_autoptr(WinnowTask) claimed = NULL;
+  g_autoptr(WinnowTask) reread = NULL;
+
+  claimed = winnow_task_store_claim (f->store, "dead-worker", WINNOW_LEASE_MS, &error);
+  g_assert_cmpint (winnow_task_get_id (claimed), ==, winnow_task_get_id (dead));
+  g_clear_object (&claimed);
+  claimed = winnow_task_store_claim (f->store, "live-worker", WINNOW_LEASE_MS, &error);
+  g_assert_cmpint (winnow_task_get_id (claimed), ==, winnow_task_get_id (live));
+  g_clear_object (&claimed);
+  claimed = winnow_task_store_claim (f->store, "dead-worker", WINNOW_LEASE_MS, &error);
+  g_assert_cmpint (winnow_task_get_id (claimed), ==, winnow_task_get_id (doomed));
+  g_clear_object (&claimed);
+  g_assert_true (winnow_task_store_cancel (f->store, winnow_task_get_id (doomed), &error));
+
+  /* the dead worker stopped renewing: its leases are in the past */
+  raw_exec (f->path, "UPDATE tasks SET lease_expires_at = '2000-01-01T00:00:00.000Z'"
+                     " WHERE lease_owner = 'dead-worker'");
+
+  g_assert_cmpuint (winnow_task_store_recover_expired (f->store, &error), ==, 2);
+  reread = reload (f->store, dead);
+  g_assert_cmpint (winnow_task_get_status (reread), ==, WINNOW_TASK_PENDING);
+  g_assert_null (winnow_task_get_lease_owner (reread));
+  g_clear_object (&reread);
+  /* a cancel asked for while it ran is honoured */
+  reread = reload (f->store, doomed);
+  g_assert_cmpint (winnow_task_get_status (reread), ==, WINNOW_TASK_CANCELLED);
+
+  /* the recovered task goes to the next worker; the live one stays put */
+  claimed = winnow_task_store_claim (f->store, "new-worker", WINNOW_LEASE_MS, &error);
+  g_assert_cmpint (winnow_task_get_id (claimed), ==, winnow_task_get_id (dead));
+  g_clear_object (&claimed);
+  g_assert_null (winnow_task_store_claim (f->store, "new-worker", WINNOW_LEASE_MS, &error));
+  g_assert_no_error (error);
+  g_clear_object (&reread);
+  reread = reload (f->store, live);
+  g_assert_cmpint (winnow_task_get_status (reread), ==, WINNOW_TASK_PROCESSING);
+  g_assert_cmpstr (winnow_task_get_lease_owner (reread), ==, "live-worker");
+  /* and the dead worker cannot finish what it lost */
+  g_assert_false (winnow_task_store_fail (f->store, winnow_task_get_id (dead), "dead-worker", "x", &error));
+  g_assert_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_LEASE_LOST);
+  g_clear_error (&error);
+
+  /* the claimer recovers too: a lease in the past is taken over */
+  raw_exec (f->path, "UPDATE tasks SET lease_expires_at = '2000-01-01T00:00:00.000Z'"
+                     " WHERE lease_owner = 'live-worker'");
+  claimed = winnow_task_store_claim (f->store, "other", WINNOW_LEASE_MS, &error);
+  g_assert_cmpint (winnow_task_get_id (claimed), ==, winnow_task_get_id (live));
+}
+
+/* ---- atomic claims ---- */
+
+#define N_CLAIM_TASKS 1000
+
+static void
+fill_queue (WinnowTaskStore *store)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (store_exec (store, "BEGIN", &error));
+  for (guint i = 0; i < N_CLAIM_TASKS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("t%u.csv", i);
+      g_autoptr(WinnowTask) task = add (store, name);
+    }
+  g_assert_true (store_exec (store, "COMMIT", &error));
+}
+
+typedef struct {
+  const char *path;
+  guint index;
+  GArray *claimed;
+} ClaimThread;
+
+/* Claims until the queue is empty, each task finished at once. */
+static void
+claim_all (const char *path, const char *owner, GArray *claimed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTaskStore) store = winnow_task_store_new (path, &error);
+  g_autoptr(WinnowTaskResult) result = winnow_task_result_new ();
+  WinnowTask *task;
+
+  g_assert_no_error (error);
+  winnow_task_store_set_busy_timeout (store, 60000);
+  while ((task = winnow_task_store_claim (store, owner, WINNOW_LEASE_MS, &error)) != NULL)
+    {
+      gint64 id = winnow_task_get_id (task);
+      g_array_append_val (claimed, id);
+      g_assert_true (winnow_task_store_complete (store, id, owner, result, &error));
+      g_object_unref (task);
+    }
+  g_assert_no_error (error);
+}
+
+static gpointer
+claim_thread (gpointer data)
+{
+  ClaimThread *t = data;
+  g_autofree char *owner = g_strdup_printf ("thread-%u", t->index);
+  claim_all (t->path, owner, t->claimed);
+  return NULL;
+}
+
+static void
+assert_each_once (GArray **lists, guint n)
+{
+  g_autofree guint *seen = g_new0 (guint, N_CLAIM_TASKS + 1);
+  guint total = 0;
+
+  for (guint i = 0; i < n; i++)
+    for (guint k = 0; k < lists[i]->len; k++)
+      {
+        gint64 id = g_array_index (lists[i], gint64, k);
+        g_assert_cmpint (id, >=, 1);
+        g_assert_cmpint (id, <=, N_CLAIM_TASKS);
+        g_assert_cmpuint (seen[id]++, ==, 0);
+        total++;
+      }
+  g_assert_cmpuint (total, ==, N_CLAIM_TASKS);
+}
+
+static void
+test_claim_threads (Fixture *f, gconstpointer data)
+{
+  ClaimThread threads[8];
+  GThread *handles[8];
+  GArray *lists[8];
+
+  fill_queue (f->store);
+  for (guint i = 0; i < 8; i++)
+    {
+      lists[i] = g_array_new (FALSE, FALSE, sizeof (gint64));
+      threads[i] = (ClaimThread) { f->path, i, lists[i] };
+      handles[i] = g_thread_new ("claimer", claim_thread, &threads[i]);
+    }
+  for (guint i = 0; i < 8; i++)
+    g_thread_join (handles[i]);
+  assert_each_once (lists, 8);
+  for (guint i = 0; i < 8; i++)
+    g_array_unref (lists[i]);
+}
+
+static void
+test_claim_processes (Fixture *f, gconstpointer data)
+{
+  GSubprocess *children[2];
+  GArray *lists[2];
+  g_autoptr(GError) error = NULL;
+
+  fill_queue (f->store);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *out = g_strdup_printf ("%s/claimed-%u.txt", f->dir.dir, i);
+      children[i] = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, g_test_get_filename (G_TEST_BUILT, "test-store", NULL),
+                                      "--claim-worker", f->path, out, NULL);
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *out = g_strdup_printf ("%s/claimed-%u.txt", f->dir.dir, i);
+      g_autofree char *text = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      g_assert_true (g_subprocess_wait_check (children[i], NULL, &error));
+      g_assert_no_error (error);
+      g_object_unref (children[i]);
+      text = winnow_test_read_file (out);
+      lines = g_strsplit (text, "\n", -1);
+      lists[i] = g_array_new (FALSE, FALSE, sizeof (gint64));
+      for (guint k = 0; lines[k] && lines[k][0]; k++)
+        {
+          gint64 id = g_ascii_strtoll (lines[k], NULL, 10);
+          g_array_append_val (lists[i], id);
+        }
+    }
+  assert_each_once (lists, 2);
+  g_array_unref (lists[0]);
+  g_array_unref (lists[1]);
+}
+
+/* The child process of test_claim_processes. */
+static int
+claim_worker_main (const char *path, const char *out)
+{
+  g_autoptr(GArray) claimed = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *owner = g_strdup_printf ("process-%d", (int) getpid ());
+
+  claim_all (path, owner, claimed);
+  for (guint i = 0; i < claimed->len; i++)
+    g_string_append_printf (text, "%" G_GINT64_FORMAT "\n", g_array_index (claimed, gint64, i));
+  return g_file_set_contents (out, text->str, -1, NULL) ? 0 : 1;
+}
+
+/* ---- migrations, damage, locks ---- */
+
+static void
+raw_exec (const char *path, const char *sql)
+{
+  sqlite3 *db;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (db);
+}
+
+static void
+test_migration_empty (WinnowTestDir *dir, gconstpointer data)
+{
+  g_autofree char *path = winnow_test_write_file (dir->dir, "empty.db", "", 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTaskStore) store = winnow_task_store_new (path, &error);
+  g_autoptr(WinnowTask) task = NULL;
+  g_autofree char *check = NULL;
+
+  g_assert_no_error (error);
+  task = add (store, "x.csv");
+  check = winnow_task_store_check (store, &error);
+  g_assert_cmpstr (check, ==, "ok");
+  g_clear_object (&store);
+  /* reopening migrates nothing and loses nothing */
+  store = winnow_task_store_new (path, &error);
+  g_assert_no_error (error);
+  g_clear_object (&task);
+  task = winnow_task_store_get (store, 1, &error);
+  g_assert_cmpstr (winnow_task_get_file_name (task), ==, "x.csv");
+}
+
+static void
+test_migration_v1 (WinnowTestDir *dir, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (dir->dir, "v1.db", NULL);
+  g_autofree char *sql = g_strconcat (
+    store_schema_v1 (),
+    "INSERT INTO tasks (input_path, output_path, status, recipe, created_at, started_at, finished_at, progress)"
+    "  VALUES ('/old/orders.csv', '/old/orders.cleaned.csv', 'COMPLETED', '{}', '2025-01-02T10:00:00.000Z',"
+    "          '2025-01-02T10:00:01.000Z', '2025-01-02T10:00:03.500Z', 1);"
+    "INSERT INTO task_results VALUES (1, 10, 8, 2, 0, '[]', '{}', 0, 100, 80, 2.5, 'UTF-8', ',', '[]', '[]', '{}');"
+    "INSERT INTO tasks (input_path, output_path, recipe, created_at)"
+    "  VALUES ('/old/later.csv', '/old/later.cleaned.csv', '{}', '2025-01-03T10:00:00.000Z');"
+    "PRAGMA user_version = 1;", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTaskStore) store = NULL;
+  g_autoptr(WinnowTask) done = NULL;
+  g_autoptr(WinnowTask) claimed = NULL;
+  g_autoptr(GPtrArray) by_name = NULL;
+  WinnowTaskQuery query = { .sort = WINNOW_TASK_SORT_FILE, .name = "ORDERS" };
+
+  raw_exec (path, sql);
+  store = winnow_task_store_new (path, &error);
+  g_assert_no_error (error);
+  done = winnow_task_store_get (store, 1, &error);
+  g_assert_cmpstr (winnow_task_get_file_name (done), ==, "orders.csv");
+  g_assert_cmpint (winnow_task_get_rows_in (done), ==, 10);
+  g_assert_cmpint (winnow_task_get_rows_out (done), ==, 8);
+  g_assert_cmpfloat_with_epsilon (winnow_task_get_duration (done), 2.5, 0.01);
+  g_assert_cmpint (winnow_task_get_result (done)->bytes_out, ==, 80);
+  by_name = winnow_task_store_query (store, &query, 0, 10, &error);
+  g_assert_cmpuint (by_name->len, ==, 1);
+  claimed = winnow_task_store_claim (store, "w", 1000, &error);
+  g_assert_cmpstr (winnow_task_get_file_name (claimed), ==, "later.csv");
+}
+
+static guint64
+file_checksum (const char *path, char **hash)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &contents, &length, NULL);
+  *hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+  return length;
+}
+
+static void
+test_migration_too_new (WinnowTestDir *dir, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (dir->dir, "future.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  WinnowTaskStore *store;
+
+  raw_exec (path, "CREATE TABLE tasks (x); PRAGMA user_version = 99;");
+  file_checksum (path, &before);
+  store = winnow_task_store_new (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_TOO_NEW);
+  g_assert_nonnull (strstr (error->message, "made by a newer Winnow (schema version 99"));
+  g_assert_nonnull (strstr (error->message, "left untouched"));
+  file_checksum (path, &after);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_damaged (WinnowTestDir *dir, gconstpointer data)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (5);
+  guint8 garbage[8192];
+  g_autofree char *path = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *moved = NULL;
+  g_autofree char *moved_hash = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTaskStore) store = NULL;
+  g_autoptr(WinnowTask) task = NULL;
+
+  for (guint i = 0; i < sizeof garbage; i++)
+    garbage[i] = (guint8) g_rand_int (rand);
+  path = winnow_test_write_file (dir->dir, "tasks.db", (const char *) garbage, sizeof garbage);
+  file_checksum (path, &before);
+
+  g_assert_null (winnow_task_store_new (path, &error));
+  g_assert_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_DAMAGED);
+  g_assert_nonnull (strstr (error->message, "is not a Winnow task database, or it is damaged"));
+  g_clear_error (&error);
+  file_checksum (path, &after);
+  g_assert_cmpstr (before, ==, after);
+
+  store = winnow_task_store_new_or_replace_damaged (path, &moved, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (moved);
+  g_assert_true (g_str_has_prefix (moved, path));
+  g_assert_nonnull (strstr (moved, ".damaged-"));
+  file_checksum (moved, &moved_hash);
+  g_assert_cmpstr (moved_hash, ==, before);
+  task = add (store, "fresh.csv");
+  g_assert_cmpint (winnow_task_get_id (task), ==, 1);
+}
+
+static void
+test_locked (Fixture *f, gconstpointer data)
+{
+  sqlite3 *other;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTask) task = NULL;
+
+  /* another program holds the write lock */
+  g_assert_cmpint (sqlite3_open (f->path, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+  winnow_task_store_set_busy_timeout (f->store, 100);
+  task = winnow_task_store_add (f->store, "/x.csv", "/y.csv", "{}", &error);
+  g_assert_null (task);
+  g_assert_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "is locked by another program"));
+  g_clear_error (&error);
+  g_assert_null (winnow_task_store_claim (f->store, "w", 1000, &error));
+  g_assert_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY);
+  g_clear_error (&error);
+
+  /* and works again once it lets go */
+  sqlite3_exec (other, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (other);
+  task = winnow_task_store_add (f->store, "/x.csv", "/y.csv", "{}", &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_read_only (WinnowTestDir *dir, gconstpointer data)
+{
+  g_autofree char *locked = g_build_filename (dir->dir, "locked", NULL);
+
+  g_mkdir (locked, 0555);
+  /* root writes anywhere: the child checks as "nobody", who must be able
+   * to get to the folder */
+  g_chmod (dir->dir, 0755);
+  g_setenv ("WINNOW_TEST_DIR", locked, TRUE);
+  g_test_trap_subprocess ("/store/read-only/child", 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+static void
+test_read_only_child (void)
+{
+  const char *locked = g_getenv ("WINNOW_TEST_DIR");
+  g_autofree char *path = NULL;
+  g_autofree char *nested = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_test_subprocess ())
+    return;
+  if (getuid () == 0)
+    {
+      g_assert_cmpint (setgid (65534), ==, 0);
+      g_assert_cmpint (setuid (65534), ==, 0);
+    }
+  path = g_build_filename (locked, "tasks.db", NULL);
+  g_assert_null (winnow_task_store_new (path, &error));
+  g_assert_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_READ_ONLY);
+  g_assert_nonnull (strstr (error->message, "cannot be written"));
+  g_clear_error (&error);
+  nested = g_build_filename (locked, "sub", "tasks.db", NULL);
+  g_assert_null (winnow_task_store_new (nested, &error));
+  g_assert_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_READ_ONLY);
+  g_assert_nonnull (strstr (error->message, "cannot create the folder"));
+}
+
+/* ---- queries ---- */
+
+#define N_QUERY_TASKS 100000
+
+typedef struct {
+  gint64 id;
+  char *file_name;
+  WinnowTaskStatus status;
+  char *created;
+  double progress;
+  gint64 rows_in;   /* -1: NULL */
+  gint64 rows_out;
+  double duration;  /* < 0: NULL */
+} Row;
+
+static const char * const words[] = { "Orders", "customers", "SALES", "report", "Inventory",
+                                      "leads", "survey", "Q3_100%", "log" };
+
+static GArray *
+build_history (const char *path)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (99);
+  GArray *rows = g_array_new (FALSE, FALSE, sizeof (Row));
+  sqlite3 *db;
+  sqlite3_stmt *s;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+    "INSERT INTO tasks (id, input_path, output_path, file_name, status, recipe, created_at,"
+    " progress, rows_in, rows_out, duration) VALUES (?, ?, '/o.csv', ?, ?, '{}', ?, ?, ?, ?, ?)",
+    -1, &s, NULL), ==, SQLITE_OK);
+  for (guint i = 0; i < N_QUERY_TASKS; i++)
+    {
+      Row row;
+      g_autoptr(GDateTime) base = g_date_time_new_utc (2026, 1, 1, 0, 0, 0);
+      g_autoptr(GDateTime) when = g_date_time_add_seconds (base, g_rand_int_range (rand, 0, 300 * 86400));
+      g_autofree char *input = NULL;
+
+      row.id = i + 1;
+      row.file_name = g_strdup_printf ("%s_%05u.csv", words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))],
+                                       g_rand_int_range (rand, 0, 50000));
+      row.status = (WinnowTaskStatus) g_rand_int_range (rand, 0, WINNOW_TASK_N_STATUSES);
+      row.created = winnow_store_format_time (when);
+      row.progress = row.status == WINNOW_TASK_COMPLETED ? 1 : g_rand_int_range (rand, 0, 100) / 100.0;
+      row.rows_in = row.status == WINNOW_TASK_COMPLETED ? g_rand_int_range (rand, 0, 1000000) : -1;
+      row.rows_out = row.rows_in >= 0 ? row.rows_in / 2 : -1;
+      row.duration = winnow_task_status_is_final (row.status) ? g_rand_int_range (rand, 0, 5000) / 10.0 : -1;
+      input = g_strconcat ("/data/", row.file_name, NULL);
+
+      sqlite3_reset (s);
+      sqlite3_bind_int64 (s, 1, row.id);
+      sqlite3_bind_text (s, 2, input, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (s, 3, row.file_name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (s, 4, winnow_task_status_to_string (row.status), -1, SQLITE_STATIC);
+      sqlite3_bind_text (s, 5, row.created, -1, SQLITE_STATIC);
+      sqlite3_bind_double (s, 6, row.progress);
+      if (row.rows_in >= 0)
+        {
+          sqlite3_bind_int64 (s, 7, row.rows_in);
+          sqlite3_bind_int64 (s, 8, row.rows_out);
+        }
+      else
+        {
+          sqlite3_bind_null (s, 7);
+          sqlite3_bind_null (s, 8);
+        }
+      if (row.duration >= 0)
+        sqlite3_bind_double (s, 9, row.duration);
+      else
+        sqlite3_bind_null (s, 9);
+      g_assert_cmpint (sqlite3_step (s), ==, SQLITE_DONE);
+      g_array_append_val (rows, row);
+    }
+  sqlite3_finalize (s);
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (db);
+  return rows;
+}
+
+static const WinnowTaskQuery *current_query;
+
+/* SQLite's order: NULL first, NOCASE folds ASCII only, ties by id. */
+static int
+compare_rows (gconstpointer pa, gconstpointer pb)
+{
+  const Row *a = pa, *b = pb;
+  int c = 0;
+
+  switch (current_query->sort)
+    {
+    case WINNOW_TASK_SORT_CREATED: c = strcmp (a->created, b->created); break;
+    case WINNOW_TASK_SORT_FILE: c = g_ascii_strcasecmp (a->file_name, b->file_name); break;
+    case WINNOW_TASK_SORT_STATUS:
+      c = strcmp (winnow_task_status_to_string (a->status), winnow_task_status_to_string (b->status));
+      break;
+    case WINNOW_TASK_SORT_PROGRESS: c = (a->progress > b->progress) - (a->progress < b->progress); break;
+    case WINNOW_TASK_SORT_ROWS_IN: c = (a->rows_in > b->rows_in) - (a->rows_in < b->rows_in); break;
+    case WINNOW_TASK_SORT_ROWS_OUT: c = (a->rows_out > b->rows_out) - (a->rows_out < b->rows_out); break;
+    case WINNOW_TASK_SORT_DURATION: c = (a->duration > b->duration) - (a->duration < b->duration); break;
+    case WINNOW_TASK_SORT_ID:
+    default: break;
+    }
+  if (c == 0)
+    c = (a->id > b->id) - (a->id < b->id);
+  return current_query->descending ? -c : c;
+}
+
+static gboolean
+row_matches (const Row *row, const WinnowTaskQuery *q, const char *from, const char *until)
+{
+  if (q->statuses && !(q->statuses & (1u << row->status)))
+    return FALSE;
+  if (q->name)
+    {
+      g_autofree char *name = g_ascii_strdown (row->file_name, -1);
+      g_autofree char *needle = g_ascii_strdown (q->name, -1);
+      if (strstr (name, needle) == NULL)
+        return FALSE;
+    }
+  if (from && strcmp (row->created, from) < 0)
+    return FALSE;
+  if (until && strcmp (row->created, until) >= 0)
+    return FALSE;
+  return TRUE;
+}
+
+static void
+check_query (WinnowTaskStore *store, GArray *rows, const WinnowTaskQuery *q)
+{
+  g_autofree char *from = q->created_from ? winnow_store_format_time (q->created_from) : NULL;
+  g_autofree char *until = q->created_until ? winnow_store_format_time (q->created_until) : NULL;
+  g_autoptr(GArray) expected = g_array_new (FALSE, FALSE, sizeof (Row));
+  g_autoptr(GError) error = NULL;
+  static const guint offsets[] = { 0, 50, 1000 };
+
+  for (guint i = 0; i < rows->len; i++)
+    if (row_matches (&g_array_index (rows, Row, i), q, from, until))
+      g_array_append_val (expected, g_array_index (rows, Row, i));
+  current_query = q;
+  g_array_sort (expected, compare_rows);
+
+  g_assert_cmpint (winnow_task_store_count (store, q, &error), ==, expected->len);
+  for (guint o = 0; o < G_N_ELEMENTS (offsets); o++)
+    {
+      g_autoptr(GPtrArray) page = winnow_task_store_query (store, q, offsets[o], 50, &error);
+      guint want = expected->len > offsets[o] ? MIN (50, expected->len - offsets[o]) : 0;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (page->len, ==, want);
+      for (guint i = 0; i < page->len; i++)
+        g_assert_cmpint (winnow_task_get_id (g_ptr_array_index (page, i)), ==,
+                         g_array_index (expected, Row, offsets[o] + i).id);
+    }
+}
+
+static void
+test_queries (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GArray) rows = build_history (f->path);
+  g_autoptr(GDateTime) from = g_date_time_new_utc (2026, 3, 1, 0, 0, 0);
+  g_autoptr(GDateTime) until = g_date_time_new_utc (2026, 3, 15, 12, 0, 0);
+  const char *names[] = { NULL, "orders", "Q3_100%", "_0000" };
+  const guint status_sets[] = { 0, 1u << WINNOW_TASK_FAILED,
+                                (1u << WINNOW_TASK_PENDING) | (1u << WINNOW_TASK_PROCESSING) };
+
+  /* every sort, both ways */
+  for (guint sort = 0; sort <= WINNOW_TASK_SORT_ID; sort++)
+    for (guint desc = 0; desc < 2; desc++)
+      {
+        WinnowTaskQuery q = { .sort = sort, .descending = desc };
+        check_query (f->store, rows, &q);
+      }
+  /* every filter, alone and together */
+  for (guint n = 0; n < G_N_ELEMENTS (names); n++)
+    for (guint st = 0; st < G_N_ELEMENTS (status_sets); st++)
+      for (guint range = 0; range < 2; range++)
+        {
+          WinnowTaskQuery q = { .statuses = status_sets[st], .name = names[n],
+                                .created_from = range ? from : NULL,
+                                .created_until = range ? until : NULL,
+                                .sort = (n + st) % (WINNOW_TASK_SORT_ID + 1),
+                                .descending = range };
+          check_query (f->store, rows, &q);
+        }
+  for (guint i = 0; i < rows->len; i++)
+    {
+      g_free (g_array_index (rows, Row, i).file_name);
+      g_free (g_array_index (rows, Row, i).created);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc == 4 && g_str_equal (argv[1], "--claim-worker"))
+    return claim_worker_main (argv[2], argv[3]);
+
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD_DIR(path, func) \
+  g_test_add (path, WinnowTestDir, NULL, winnow_test_dir_setup, func, winnow_test_dir_teardown)
+  ADD ("/store/lifecycle", test_lifecycle);
+  ADD ("/store/fail-retry-cancel", test_fail_retry_cancel);
+  ADD ("/store/refused", test_refused);
+  ADD ("/store/lease-expiry", test_lease_expiry);
+  ADD ("/store/claim/threads", test_claim_threads);
+  ADD ("/store/claim/processes", test_claim_processes);
+  ADD_DIR ("/store/migration/empty-file", test_migration_empty);
+  ADD_DIR ("/store/migration/from-v1", test_migration_v1);
+  ADD_DIR ("/store/migration/too-new", test_migration_too_new);
+  ADD_DIR ("/store/damaged", test_damaged);
+  ADD ("/store/locked", test_locked);
+  ADD_DIR ("/store/read-only", test_read_only);
+  g_test_add_func ("/store/read-only/child", test_read_only_child);
+  ADD ("/store/queries", test_queries);
+#undef ADD
+#undef ADD_DIR
+
+  return g_test_run ();
+}
