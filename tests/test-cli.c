@@ -2,10 +2,13 @@
  * subprocess, its exit status, stdout and stderr. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <signal.h>
 #include <string.h>
 
 #include "winnow-recipe.h"
+#include "winnow-task-store.h"
 #include "winnow-test-util.h"
 
 typedef struct {
@@ -23,35 +26,85 @@ run_clear (Run *run)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
-/* Runs winnow with the arguments (NULL-terminated) in @dir. */
-static void
-run_winnow (Run *run, const char *dir, ...)
+/* Starts winnow with the arguments in @dir; its history goes beside the
+ * folder (@dir + ".db"), never into the user's data. */
+static GSubprocess *
+spawn_winnow (const char *dir, va_list args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *db = g_strconcat (dir, ".db", NULL);
   g_autoptr(GError) error = NULL;
   const char *binary = g_getenv ("WINNOW_BINARY");
-  va_list args;
   const char *arg;
+  GSubprocess *process;
 
   g_assert_nonnull (binary);
   g_ptr_array_add (argv, (gpointer) binary);
-  va_start (args, dir);
   while ((arg = va_arg (args, const char *)) != NULL)
     g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
   g_ptr_array_add (argv, NULL);
 
   g_subprocess_launcher_set_cwd (launcher, dir);
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
+  g_subprocess_launcher_setenv (launcher, "WINNOW_DB", db, TRUE);
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
+  return process;
+}
+
+static void
+finish_run (Run *run, GSubprocess *process)
+{
+  g_autoptr(GError) error = NULL;
+
   g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (process));
   run->status = g_subprocess_get_exit_status (process);
+}
+
+/* Runs winnow with the arguments (NULL-terminated) in @dir. */
+static void
+run_winnow (Run *run, const char *dir, ...)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  va_list args;
+
+  va_start (args, dir);
+  process = spawn_winnow (dir, args);
+  va_end (args);
+  finish_run (run, process);
+}
+
+static GSubprocess *
+start_winnow (const char *dir, ...)
+{
+  GSubprocess *process;
+  va_list args;
+
+  va_start (args, dir);
+  process = spawn_winnow (dir, args);
+  va_end (args);
+  return process;
+}
+
+static WinnowTaskStore *
+history (const char *dir)
+{
+  g_autofree char *db = g_strconcat (dir, ".db", NULL);
+  g_autoptr(GError) error = NULL;
+  WinnowTaskStore *store = winnow_task_store_new (db, &error);
+  g_assert_no_error (error);
+  return store;
+}
+
+static gint64
+count_status (WinnowTaskStore *store, WinnowTaskStatus status)
+{
+  WinnowTaskQuery query = { .statuses = 1u << status };
+  return winnow_task_store_count (store, &query, NULL);
 }
 
 static void
@@ -245,6 +298,154 @@ test_options_override_recipe (WinnowTestDir *fixture, gconstpointer data)
   g_assert_cmpstr (contents, ==, "id;city\n2;\n3;\n");
 }
 
+static char *
+write_big (const char *dir, const char *name, guint rows)
+{
+  GString *s = g_string_new ("id,name,score\n");
+  g_autofree char *path = NULL;
+
+  for (guint i = 0; i < rows; i++)
+    g_string_append_printf (s, "%u,n%u,%s\n", i % (rows / 2), i % 1000, i % 7 ? "1.5" : "");
+  path = winnow_test_write_file (dir, name, s->str, (gssize) s->len);
+  g_string_free (s, TRUE);
+  return g_steal_pointer (&path);
+}
+
+static void
+test_jobs_and_history (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autoptr(WinnowTaskStore) store = NULL;
+  g_auto (Run) parallel = { 0 };
+  g_auto (Run) serial = { 0 };
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%u.csv", i);
+      g_free (write_big (fixture->dir, name, 20000 + i * 1000));
+    }
+  {
+    g_autofree char *one = g_build_filename (fixture->dir, "one", NULL);
+    g_mkdir (one, 0700);
+  }
+  run_winnow (&parallel, fixture->dir, "--batch", "--jobs", "3", "--drop-duplicates",
+              "--fill", "score=mean", "f0.csv", "f1.csv", "f2.csv", "f3.csv", "f4.csv", NULL);
+  run_winnow (&serial, fixture->dir, "--batch", "--jobs", "1", "--drop-duplicates",
+              "--fill", "score=mean", "--output-dir", "one", "f0.csv", "f1.csv", "f2.csv",
+              "f3.csv", "f4.csv", NULL);
+  g_assert_cmpint (parallel.status, ==, 0);
+  g_assert_cmpint (serial.status, ==, 0);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *a_path = g_strdup_printf ("%s/f%u.cleaned.csv", fixture->dir, i);
+      g_autofree char *b_path = g_strdup_printf ("%s/one/f%u.cleaned.csv", fixture->dir, i);
+      g_autofree char *a = winnow_test_read_file (a_path);
+      g_autofree char *b = winnow_test_read_file (b_path);
+      g_assert_true (g_str_equal (a, b));
+    }
+
+  /* both runs are in the history */
+  store = history (fixture->dir);
+  g_assert_cmpint (count_status (store, WINNOW_TASK_COMPLETED), ==, 10);
+}
+
+static void
+test_no_history (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *in = winnow_test_write_file (fixture->dir, "a.csv", sample, -1);
+  g_autofree char *db = g_strconcat (fixture->dir, ".db", NULL);
+  g_auto (Run) run = { 0 };
+
+  run_winnow (&run, fixture->dir, "--batch", "--no-history", "a.csv", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+}
+
+static void
+wait_for_status (const char *dir, WinnowTaskStatus status, gint64 n)
+{
+  g_autofree char *db = g_strconcat (dir, ".db", NULL);
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      /* the child creates the database; poll it until the task runs */
+      g_autoptr(WinnowTaskStore) store = NULL;
+      g_autoptr(GSource) tick = g_timeout_source_new (20);
+
+      if (g_file_test (db, G_FILE_TEST_EXISTS) && (store = winnow_task_store_new (db, NULL)) &&
+          count_status (store, status) >= n)
+        return;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_source_set_dummy_callback (tick);
+      g_source_attach (tick, NULL);
+      g_main_context_iteration (NULL, TRUE);
+      g_source_destroy (tick);
+    }
+}
+
+static void
+test_interrupt (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *in = write_big (fixture->dir, "big.csv", 2000000);
+  g_autofree char *small = winnow_test_write_file (fixture->dir, "small.csv", sample, -1);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(WinnowTaskStore) store = NULL;
+  g_auto (Run) run = { 0 };
+
+  process = start_winnow (fixture->dir, "--batch", "--jobs", "1", "--drop-duplicates",
+                          "--keep", "last", "--fill", "score=median", "big.csv", "small.csv", NULL);
+  wait_for_status (fixture->dir, WINNOW_TASK_PROCESSING, 1);
+  g_subprocess_send_signal (process, SIGINT);
+  finish_run (&run, process);
+
+  g_assert_cmpint (run.status, ==, 130);
+  assert_contains (run.out, "big.csv\tcancelled");
+  assert_contains (run.out, "small.csv\tcancelled");
+  /* no output, no temporary file: the two inputs only */
+  g_assert_cmpuint (winnow_test_count_files (fixture->dir), ==, 2);
+  store = history (fixture->dir);
+  g_assert_cmpint (count_status (store, WINNOW_TASK_CANCELLED), ==, 2);
+  g_assert_cmpint (count_status (store, WINNOW_TASK_PROCESSING), ==, 0);
+}
+
+static void
+test_two_processes (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autoptr(GSubprocess) a = NULL;
+  g_autoptr(GSubprocess) b = NULL;
+  g_autoptr(WinnowTaskStore) store = NULL;
+  g_autoptr(GPtrArray) tasks = NULL;
+  WinnowTaskQuery all = { 0 };
+  g_auto (Run) ra = { 0 };
+  g_auto (Run) rb = { 0 };
+
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%u.csv", i);
+      g_free (write_big (fixture->dir, name, 30000));
+    }
+  /* two batch runs on one database at once */
+  a = start_winnow (fixture->dir, "--batch", "--jobs", "2", "--drop-duplicates", "f0.csv", "f1.csv",
+                    "f2.csv", "f3.csv", NULL);
+  b = start_winnow (fixture->dir, "--batch", "--jobs", "2", "--drop-duplicates", "f4.csv", "f5.csv",
+                    "f6.csv", "f7.csv", NULL);
+  finish_run (&ra, a);
+  finish_run (&rb, b);
+  g_assert_cmpint (ra.status, ==, 0);
+  g_assert_cmpint (rb.status, ==, 0);
+
+  /* each task ran once: completed, never retried, never recovered */
+  store = history (fixture->dir);
+  tasks = winnow_task_store_query (store, &all, 0, 100, NULL);
+  g_assert_cmpuint (tasks->len, ==, 8);
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      WinnowTask *task = g_ptr_array_index (tasks, i);
+      g_assert_cmpint (winnow_task_get_status (task), ==, WINNOW_TASK_COMPLETED);
+      g_assert_cmpuint (winnow_task_get_attempts (task), ==, 0);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -260,6 +461,10 @@ main (int argc, char **argv)
   ADD ("/cli/json", test_json);
   ADD ("/cli/save-recipe", test_save_recipe);
   ADD ("/cli/options-override-recipe", test_options_override_recipe);
+  ADD ("/cli/jobs-and-history", test_jobs_and_history);
+  ADD ("/cli/no-history", test_no_history);
+  ADD ("/cli/interrupt", test_interrupt);
+  ADD ("/cli/two-processes", test_two_processes);
 #undef ADD
 
   return g_test_run ();

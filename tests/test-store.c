@@ -42,7 +42,7 @@ add (WinnowTaskStore *store, const char *name)
   g_autoptr(GError) error = NULL;
   g_autofree char *input = g_strdup_printf ("/data/%s", name);
   WinnowTask *task = winnow_task_store_add (store, input, "/data/out.csv", "{\"winnow_recipe\": 1}",
-                                            &error);
+                                            FALSE, &error);
   g_assert_no_error (error);
   return task;
 }
@@ -72,13 +72,13 @@ test_lifecycle (Fixture *f, gconstpointer data)
   g_assert_cmpstr (winnow_task_get_file_name (task), ==, "customers.csv");
   g_assert_nonnull (winnow_task_get_created (task));
 
-  claimed = winnow_task_store_claim (f->store, "worker-a", WINNOW_LEASE_MS, &error);
+  claimed = winnow_task_store_claim (f->store, "worker-a", WINNOW_LEASE_MS, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (winnow_task_get_id (claimed), ==, id);
   g_assert_cmpint (winnow_task_get_status (claimed), ==, WINNOW_TASK_PROCESSING);
   g_assert_cmpstr (winnow_task_get_lease_owner (claimed), ==, "worker-a");
   g_assert_nonnull (winnow_task_get_started (claimed));
-  g_assert_null (winnow_task_store_claim (f->store, "worker-b", WINNOW_LEASE_MS, &error));
+  g_assert_null (winnow_task_store_claim (f->store, "worker-b", WINNOW_LEASE_MS, NULL, &error));
   g_assert_no_error (error);
 
   g_assert_true (winnow_task_store_renew_lease (f->store, id, "worker-a", WINNOW_LEASE_MS, &cancel, &error));
@@ -113,7 +113,7 @@ test_fail_retry_cancel (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(WinnowTask) a = add (f->store, "a.csv");
   g_autoptr(WinnowTask) b = add (f->store, "b.csv");
-  g_autoptr(WinnowTask) claimed = winnow_task_store_claim (f->store, "w", WINNOW_LEASE_MS, &error);
+  g_autoptr(WinnowTask) claimed = winnow_task_store_claim (f->store, "w", WINNOW_LEASE_MS, NULL, &error);
   g_autoptr(WinnowTask) reread = NULL;
   gint64 a_id = winnow_task_get_id (a), b_id = winnow_task_get_id (b);
   gboolean cancel = FALSE;
@@ -142,7 +142,7 @@ test_fail_retry_cancel (Fixture *f, gconstpointer data)
 
   /* a running one is asked to stop, and its worker finishes it */
   g_clear_object (&claimed);
-  claimed = winnow_task_store_claim (f->store, "w", WINNOW_LEASE_MS, &error);
+  claimed = winnow_task_store_claim (f->store, "w", WINNOW_LEASE_MS, NULL, &error);
   g_assert_cmpint (winnow_task_get_id (claimed), ==, a_id);
   g_assert_true (winnow_task_store_cancel (f->store, a_id, &error));
   g_assert_true (winnow_task_store_renew_lease (f->store, a_id, "w", WINNOW_LEASE_MS, &cancel, &error));
@@ -154,7 +154,7 @@ test_fail_retry_cancel (Fixture *f, gconstpointer data)
 
   /* released: back in the queue for anyone */
   g_clear_object (&claimed);
-  claimed = winnow_task_store_claim (f->store, "w", WINNOW_LEASE_MS, &error);
+  claimed = winnow_task_store_claim (f->store, "w", WINNOW_LEASE_MS, NULL, &error);
   g_assert_cmpint (winnow_task_get_id (claimed), ==, b_id);
   g_assert_true (winnow_task_store_release (f->store, b_id, "w", &error));
   g_clear_object (&reread);
@@ -203,10 +203,10 @@ test_refused (Fixture *f, gconstpointer data)
   assert_refused (winnow_task_store_retry (f->store, p, &error), &error,
                   WINNOW_STORE_ERROR_STATE, "only a failed or cancelled task can be retried");
 
-  claimed = winnow_task_store_claim (f->store, "w", WINNOW_LEASE_MS, &error);
+  claimed = winnow_task_store_claim (f->store, "w", WINNOW_LEASE_MS, NULL, &error);
   g_assert_cmpint (winnow_task_get_id (claimed), ==, p);
   g_clear_object (&claimed);
-  claimed = winnow_task_store_claim (f->store, "w", WINNOW_LEASE_MS, &error);
+  claimed = winnow_task_store_claim (f->store, "w", WINNOW_LEASE_MS, NULL, &error);
   g_assert_cmpint (winnow_task_get_id (claimed), ==, r);
 
   /* another worker's task */
@@ -243,13 +243,13 @@ test_lease_expiry (Fixture *f, gconstpointer data)
   g_autoptr(WinnowTask) claimed = NULL;
   g_autoptr(WinnowTask) reread = NULL;
 
-  claimed = winnow_task_store_claim (f->store, "dead-worker", WINNOW_LEASE_MS, &error);
+  claimed = winnow_task_store_claim (f->store, "dead-worker", WINNOW_LEASE_MS, NULL, &error);
   g_assert_cmpint (winnow_task_get_id (claimed), ==, winnow_task_get_id (dead));
   g_clear_object (&claimed);
-  claimed = winnow_task_store_claim (f->store, "live-worker", WINNOW_LEASE_MS, &error);
+  claimed = winnow_task_store_claim (f->store, "live-worker", WINNOW_LEASE_MS, NULL, &error);
   g_assert_cmpint (winnow_task_get_id (claimed), ==, winnow_task_get_id (live));
   g_clear_object (&claimed);
-  claimed = winnow_task_store_claim (f->store, "dead-worker", WINNOW_LEASE_MS, &error);
+  claimed = winnow_task_store_claim (f->store, "dead-worker", WINNOW_LEASE_MS, NULL, &error);
   g_assert_cmpint (winnow_task_get_id (claimed), ==, winnow_task_get_id (doomed));
   g_clear_object (&claimed);
   g_assert_true (winnow_task_store_cancel (f->store, winnow_task_get_id (doomed), &error));
@@ -268,10 +268,10 @@ test_lease_expiry (Fixture *f, gconstpointer data)
   g_assert_cmpint (winnow_task_get_status (reread), ==, WINNOW_TASK_CANCELLED);
 
   /* the recovered task goes to the next worker; the live one stays put */
-  claimed = winnow_task_store_claim (f->store, "new-worker", WINNOW_LEASE_MS, &error);
+  claimed = winnow_task_store_claim (f->store, "new-worker", WINNOW_LEASE_MS, NULL, &error);
   g_assert_cmpint (winnow_task_get_id (claimed), ==, winnow_task_get_id (dead));
   g_clear_object (&claimed);
-  g_assert_null (winnow_task_store_claim (f->store, "new-worker", WINNOW_LEASE_MS, &error));
+  g_assert_null (winnow_task_store_claim (f->store, "new-worker", WINNOW_LEASE_MS, NULL, &error));
   g_assert_no_error (error);
   g_clear_object (&reread);
   reread = reload (f->store, live);
@@ -285,8 +285,30 @@ test_lease_expiry (Fixture *f, gconstpointer data)
   /* the claimer recovers too: a lease in the past is taken over */
   raw_exec (f->path, "UPDATE tasks SET lease_expires_at = '2000-01-01T00:00:00.000Z'"
                      " WHERE lease_owner = 'live-worker'");
-  claimed = winnow_task_store_claim (f->store, "other", WINNOW_LEASE_MS, &error);
+  claimed = winnow_task_store_claim (f->store, "other", WINNOW_LEASE_MS, NULL, &error);
   g_assert_cmpint (winnow_task_get_id (claimed), ==, winnow_task_get_id (live));
+}
+
+static void
+test_claim_scoped (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTask) desktop = add (f->store, "desktop.csv");
+  g_autoptr(WinnowTask) mine = add (f->store, "mine.csv");
+  g_autoptr(GArray) only = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(WinnowTask) claimed = NULL;
+  gint64 id = winnow_task_get_id (mine);
+
+  /* a batch run takes its own task, though an older one waits */
+  g_array_append_val (only, id);
+  claimed = winnow_task_store_claim (f->store, "batch", WINNOW_LEASE_MS, only, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (winnow_task_get_id (claimed), ==, id);
+  g_clear_object (&claimed);
+  g_assert_null (winnow_task_store_claim (f->store, "batch", WINNOW_LEASE_MS, only, &error));
+  g_assert_no_error (error);
+  claimed = winnow_task_store_claim (f->store, "desktop", WINNOW_LEASE_MS, NULL, &error);
+  g_assert_cmpint (winnow_task_get_id (claimed), ==, winnow_task_get_id (desktop));
 }
 
 /* ---- atomic claims ---- */
@@ -324,7 +346,7 @@ claim_all (const char *path, const char *owner, GArray *claimed)
 
   g_assert_no_error (error);
   winnow_task_store_set_busy_timeout (store, 60000);
-  while ((task = winnow_task_store_claim (store, owner, WINNOW_LEASE_MS, &error)) != NULL)
+  while ((task = winnow_task_store_claim (store, owner, WINNOW_LEASE_MS, NULL, &error)) != NULL)
     {
       gint64 id = winnow_task_get_id (task);
       g_array_append_val (claimed, id);
@@ -501,7 +523,7 @@ test_migration_v1 (WinnowTestDir *dir, gconstpointer data)
   g_assert_cmpint (winnow_task_get_result (done)->bytes_out, ==, 80);
   by_name = winnow_task_store_query (store, &query, 0, 10, &error);
   g_assert_cmpuint (by_name->len, ==, 1);
-  claimed = winnow_task_store_claim (store, "w", 1000, &error);
+  claimed = winnow_task_store_claim (store, "w", 1000, NULL, &error);
   g_assert_cmpstr (winnow_task_get_file_name (claimed), ==, "later.csv");
 }
 
@@ -586,19 +608,19 @@ test_locked (Fixture *f, gconstpointer data)
   g_assert_cmpint (sqlite3_open (f->path, &other), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (other, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
   winnow_task_store_set_busy_timeout (f->store, 100);
-  task = winnow_task_store_add (f->store, "/x.csv", "/y.csv", "{}", &error);
+  task = winnow_task_store_add (f->store, "/x.csv", "/y.csv", "{}", FALSE, &error);
   g_assert_null (task);
   g_assert_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY);
   g_assert_nonnull (strstr (error->message, "is locked by another program"));
   g_clear_error (&error);
-  g_assert_null (winnow_task_store_claim (f->store, "w", 1000, &error));
+  g_assert_null (winnow_task_store_claim (f->store, "w", 1000, NULL, &error));
   g_assert_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY);
   g_clear_error (&error);
 
   /* and works again once it lets go */
   sqlite3_exec (other, "COMMIT", NULL, NULL, NULL);
   sqlite3_close (other);
-  task = winnow_task_store_add (f->store, "/x.csv", "/y.csv", "{}", &error);
+  task = winnow_task_store_add (f->store, "/x.csv", "/y.csv", "{}", FALSE, &error);
   g_assert_no_error (error);
 }
 
@@ -849,6 +871,7 @@ main (int argc, char **argv)
   ADD ("/store/fail-retry-cancel", test_fail_retry_cancel);
   ADD ("/store/refused", test_refused);
   ADD ("/store/lease-expiry", test_lease_expiry);
+  ADD ("/store/claim/scoped", test_claim_scoped);
   ADD ("/store/claim/threads", test_claim_threads);
   ADD ("/store/claim/processes", test_claim_processes);
   ADD_DIR ("/store/migration/empty-file", test_migration_empty);

@@ -39,6 +39,13 @@ remove_tree (const char *path)
 void
 winnow_test_dir_teardown (WinnowTestDir *fixture, gconstpointer data)
 {
+  /* a task database a test kept beside the folder */
+  static const char * const suffixes[] = { ".db", ".db-wal", ".db-shm" };
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *beside = g_strconcat (fixture->dir, suffixes[i], NULL);
+      g_unlink (beside);
+    }
   remove_tree (fixture->dir);
   g_free (fixture->dir);
 }

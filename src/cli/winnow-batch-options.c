@@ -39,6 +39,8 @@ typedef struct {
   gboolean json;
   char *save_recipe;
   gboolean no_history;
+  char *db;
+  gint jobs;
   char **files;
 } Parsed;
 
@@ -62,6 +64,7 @@ parsed_clear (Parsed *p)
   g_free (p->output);
   g_free (p->output_dir);
   g_free (p->save_recipe);
+  g_free (p->db);
   g_strfreev (p->files);
 }
 
@@ -151,6 +154,11 @@ entries_for (void)
       N_("Write the recipe these options make to FILE, and exit"), N_("FILE") },
     { "no-history", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Keep no record of these tasks"), NULL },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, NULL,
+      N_("Clean N files at once (default: one per processor)"), N_("N") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Keep the task history in this database (default: the desktop’s, or $WINNOW_DB)"),
+      N_("PATH") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, N_("FILE…") },
     { NULL }
   };
@@ -164,7 +172,8 @@ bind_entries (GOptionEntry *e, Parsed *p)
     &p->batch, &p->recipe_path, &p->drop_columns, &p->trim, NULL, &p->keep, &p->drop_missing,
     &p->subset, &p->thresh, NULL, NULL, &p->na_values, &p->delimiter, &p->no_header, &p->quote,
     &p->encoding, &p->bad_lines, &p->out_delimiter, &p->line_ending, &p->formula_guard,
-    &p->output, &p->output_dir, &p->force, &p->json, &p->save_recipe, &p->no_history, &p->files,
+    &p->output, &p->output_dir, &p->force, &p->json, &p->save_recipe, &p->no_history, &p->jobs,
+    &p->db, &p->files,
   };
   for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
     if (targets[i] != NULL)
@@ -399,6 +408,20 @@ winnow_batch_options_parse (int argc, char **argv, GError **error)
   options->force = p.force;
   options->json = p.json;
   options->no_history = p.no_history;
+  options->db = g_steal_pointer (&p.db);
+  if (p.jobs < 0)
+    {
+      g_autofree char *text = g_strdup_printf ("%d", p.jobs);
+      bad_value (error, "--jobs", _("a number of 1 or more"), text);
+      goto out;
+    }
+  options->jobs = (guint) p.jobs;
+  if (options->no_history && options->db != NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("give either --db or --no-history, not both"));
+      goto out;
+    }
 
   if (options->save_recipe == NULL && g_strv_length (options->files) == 0)
     {
@@ -436,5 +459,6 @@ winnow_batch_options_free (WinnowBatchOptions *options)
   g_free (options->output);
   g_free (options->output_dir);
   g_free (options->save_recipe);
+  g_free (options->db);
   g_free (options);
 }

@@ -17,6 +17,8 @@ typedef struct {
   gboolean force;
   gboolean json;
   gboolean no_history;
+  char *db;
+  guint jobs;           /* 0: one per processor */
 } WinnowBatchOptions;
 
 WinnowBatchOptions *winnow_batch_options_parse (int argc,

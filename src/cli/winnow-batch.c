@@ -1,104 +1,164 @@
-/* winnow-batch.c: runs `winnow --batch`: each file through the engine,
- * progress on stderr, a summary (or JSON) on stdout, and the exit status
- * of SPEC section 8. */
+/* winnow-batch.c: runs `winnow --batch` (SPEC section 8): its files
+ * become tasks of a scheduler over the task store (the desktop's, unless
+ * --db or --no-history), run --jobs at a time; progress goes to stderr, a
+ * summary (or JSON) to stdout. Ctrl-C cancels cleanly and exits 130. */
 #include "config.h"
 
 #include "winnow-batch.h"
 
+#include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
+#include "winnow-batch-display.h"
 #include "winnow-batch-options.h"
-#include "winnow-cleaner.h"
 #include "winnow-output-file.h"
+#include "winnow-result-record.h"
+#include "winnow-scheduler.h"
 
-
-typedef struct {
-  char *input;
-  char *output;
-  WinnowResult *result;
-  GError *error;
-} Task;
+#define EXIT_INTERRUPTED 130
 
 typedef struct {
-  const char *name;
-  gboolean tty;
-  gint64 started;
-  gint64 last_line;
-} ProgressLine;
+  WinnowBatchOptions *options;
+  WinnowScheduler *scheduler;
+  GPtrArray *tasks;           /* of WinnowTask*, in the order of the files */
+  GHashTable *by_id;          /* id -> index + 1 */
+  guint n_final;
+  gboolean interrupted;
+  GMainLoop *loop;
+  WinnowBatchDisplay *display;
+} Batch;
 
-static void
-task_clear (Task *task)
+static guint
+index_of (Batch *batch, WinnowTask *task)
 {
-  g_free (task->input);
-  g_free (task->output);
-  if (task->result)
-    winnow_result_free (task->result);
-  g_clear_error (&task->error);
+  gint64 id = winnow_task_get_id (task);
+  return GPOINTER_TO_UINT (g_hash_table_lookup (batch->by_id, &id));
 }
 
 static void
-on_progress (const WinnowProgress *progress, gpointer user_data)
+on_progress (WinnowScheduler *scheduler, WinnowTask *task, double fraction, guint64 rows,
+             gint phase, Batch *batch)
 {
-  ProgressLine *line = user_data;
-  gint64 now = g_get_monotonic_time ();
-  int percent = (int) (progress->fraction * 100);
-
-  if (line->tty)
-    {
-      g_printerr ("\r\033[K%s: %s %3d%%", line->name, winnow_phase_to_string (progress->phase),
-                  percent);
-      return;
-    }
-  /* Not a terminal: a plain line at most once a second. */
-  if (now - line->last_line < G_USEC_PER_SEC)
+  if (index_of (batch, task) == 0)
     return;
-  line->last_line = now;
-  g_printerr ("%s: %s %d%% (%" G_GUINT64_FORMAT " rows)\n", line->name,
-              winnow_phase_to_string (progress->phase), percent, progress->rows);
+  winnow_batch_display_progress (batch->display, winnow_task_get_id (task),
+                                 winnow_task_get_file_name (task), fraction, rows,
+                                 (WinnowPhase) phase);
 }
 
 static void
-run_task (const WinnowBatchOptions *options, Task *task)
+on_finished (WinnowScheduler *scheduler, WinnowTask *task, Batch *batch)
 {
-  g_autofree char *name = g_filename_display_basename (task->input);
-  ProgressLine line = { name, isatty (STDERR_FILENO), g_get_monotonic_time (), 0 };
-  WinnowCleanFlags flags = options->force ? WINNOW_CLEAN_REPLACE : WINNOW_CLEAN_NONE;
+  guint index = index_of (batch, task);
+  WinnowTask *mine;
 
-  line.last_line = line.started;
-  task->result = winnow_clean_file (options->recipe, task->input, task->output, flags,
-                                    on_progress, &line, NULL, &task->error);
-  if (line.tty)
-    g_printerr ("\r\033[K");
+  if (index == 0)
+    return;
+  mine = g_ptr_array_index (batch->tasks, index - 1);
+  if (winnow_task_status_is_final (winnow_task_get_status (mine)))
+    return;  /* reported already */
+  winnow_task_update_from (mine, task);
+  if (!winnow_task_status_is_final (winnow_task_get_status (mine)))
+    return;
+  winnow_batch_display_finished (batch->display, winnow_task_get_id (task));
+  if (++batch->n_final == batch->tasks->len)
+    g_main_loop_quit (batch->loop);
 }
 
-static void
-print_summary (GArray *tasks)
+/* Ctrl-C: cancel what has not finished; the loop ends when all have. */
+static gboolean
+on_interrupt (gpointer data)
 {
-  for (guint i = 0; i < tasks->len; i++)
+  Batch *batch = data;
+
+  if (batch->interrupted)
+    return G_SOURCE_CONTINUE;
+  batch->interrupted = TRUE;
+  for (guint i = 0; i < batch->tasks->len; i++)
     {
-      Task *task = &g_array_index (tasks, Task, i);
-      g_autofree char *name = g_filename_display_name (task->input);
+      WinnowTask *task = g_ptr_array_index (batch->tasks, i);
+      if (!winnow_task_status_is_final (winnow_task_get_status (task)))
+        winnow_scheduler_cancel (batch->scheduler, winnow_task_get_id (task), NULL);
+    }
+  return G_SOURCE_CONTINUE;
+}
 
-      if (task->result != NULL)
-        {
-          g_autofree char *output = g_filename_display_name (task->output);
-          /* TRANSLATORS: file, then rows in and out, then the output file */
-          g_print (_("%s\tcompleted\t%" G_GUINT64_FORMAT " -> %" G_GUINT64_FORMAT " rows\t%s\n"),
-                   name, task->result->rows_read, task->result->rows_written, output);
-          for (guint w = 0; w < task->result->warnings->len; w++)
-            g_printerr (_("%s: warning: %s\n"), name,
-                        (char *) g_ptr_array_index (task->result->warnings, w));
-        }
-      else
-        g_print (_("%s\tfailed\t%s\n"), name, task->error->message);
+static WinnowTaskStore *
+open_store (const WinnowBatchOptions *options, GError **error)
+{
+  g_autofree char *moved = NULL;
+  WinnowTaskStore *store;
+
+  if (options->no_history)
+    return winnow_task_store_new (":memory:", error);
+  store = winnow_task_store_new_or_replace_damaged (options->db, &moved, error);
+  if (store == NULL)
+    g_prefix_error (error, _("cannot keep the task history (use --no-history to clean without "
+                             "it): "));
+  else if (moved != NULL)
+    g_printerr (_("winnow: the task database was damaged; it was moved to %s and a new one "
+                  "was started\n"), moved);
+  return store;
+}
+
+static const char *
+status_word (WinnowTaskStatus status)
+{
+  switch (status)
+    {
+    case WINNOW_TASK_COMPLETED: return "completed";
+    case WINNOW_TASK_FAILED: return "failed";
+    case WINNOW_TASK_CANCELLED: return "cancelled";
+    case WINNOW_TASK_PENDING:
+    case WINNOW_TASK_PROCESSING:
+    default: return "unfinished";
     }
 }
 
 static void
-print_json (GArray *tasks, guint completed)
+print_summary (Batch *batch)
+{
+  for (guint i = 0; i < batch->tasks->len; i++)
+    {
+      WinnowTask *task = g_ptr_array_index (batch->tasks, i);
+      g_autofree char *name = g_filename_display_name (winnow_task_get_input_path (task));
+      WinnowTaskResult *record = winnow_task_get_result (task);
+
+      switch (winnow_task_get_status (task))
+        {
+        case WINNOW_TASK_COMPLETED:
+          {
+            g_autofree char *output = g_filename_display_name (winnow_task_get_output_path (task));
+            g_autoptr(WinnowResult) result = record ? winnow_result_from_record (record) : NULL;
+
+            /* TRANSLATORS: file, then rows in and out, then the output file */
+            g_print (_("%s\tcompleted\t%" G_GINT64_FORMAT " -> %" G_GINT64_FORMAT " rows\t%s\n"),
+                     name, winnow_task_get_rows_in (task), winnow_task_get_rows_out (task), output);
+            for (guint w = 0; result && w < result->warnings->len; w++)
+              g_printerr (_("%s: warning: %s\n"), name,
+                          (char *) g_ptr_array_index (result->warnings, w));
+          }
+          break;
+        case WINNOW_TASK_CANCELLED:
+          g_print (_("%s\tcancelled\n"), name);
+          break;
+        case WINNOW_TASK_FAILED:
+        case WINNOW_TASK_PENDING:
+        case WINNOW_TASK_PROCESSING:
+        default:
+          g_print (_("%s\tfailed\t%s\n"), name,
+                   winnow_task_get_error (task) ? winnow_task_get_error (task) : "");
+          break;
+        }
+    }
+}
+
+static void
+print_json (Batch *batch, guint completed)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonGenerator) gen = json_generator_new ();
@@ -108,25 +168,30 @@ print_json (GArray *tasks, guint completed)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "tasks");
   json_builder_begin_array (b);
-  for (guint i = 0; i < tasks->len; i++)
+  for (guint i = 0; i < batch->tasks->len; i++)
     {
-      Task *task = &g_array_index (tasks, Task, i);
+      WinnowTask *task = g_ptr_array_index (batch->tasks, i);
+      WinnowTaskResult *record = winnow_task_get_result (task);
+
       json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_int_value (b, winnow_task_get_id (task));
       json_builder_set_member_name (b, "input");
-      json_builder_add_string_value (b, task->input);
+      json_builder_add_string_value (b, winnow_task_get_input_path (task));
       json_builder_set_member_name (b, "output");
-      json_builder_add_string_value (b, task->output);
+      json_builder_add_string_value (b, winnow_task_get_output_path (task));
       json_builder_set_member_name (b, "status");
-      json_builder_add_string_value (b, task->result ? "completed" : "failed");
+      json_builder_add_string_value (b, status_word (winnow_task_get_status (task)));
       json_builder_set_member_name (b, "error");
-      if (task->error)
-        json_builder_add_string_value (b, task->error->message);
+      if (winnow_task_get_error (task))
+        json_builder_add_string_value (b, winnow_task_get_error (task));
       else
         json_builder_add_null_value (b);
       json_builder_set_member_name (b, "result");
-      if (task->result)
+      if (record != NULL)
         {
-          g_autofree char *json = winnow_result_to_json (task->result);
+          g_autoptr(WinnowResult) result = winnow_result_from_record (record);
+          g_autofree char *json = winnow_result_to_json (result);
           json_builder_add_value (b, json_from_string (json, NULL));
         }
       else
@@ -137,7 +202,7 @@ print_json (GArray *tasks, guint completed)
   json_builder_set_member_name (b, "completed");
   json_builder_add_int_value (b, completed);
   json_builder_set_member_name (b, "failed");
-  json_builder_add_int_value (b, tasks->len - completed);
+  json_builder_add_int_value (b, batch->tasks->len - completed);
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
@@ -147,25 +212,124 @@ print_json (GArray *tasks, guint completed)
   g_print ("%s\n", text);
 }
 
+static gboolean
+add_tasks (Batch *batch, GError **error)
+{
+  const WinnowBatchOptions *options = batch->options;
+  g_autofree char *recipe = winnow_recipe_to_json (options->recipe);
+
+  for (guint i = 0; options->files[i]; i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (options->files[i]);
+      g_autofree char *input = g_file_get_path (file);
+      g_autofree char *output = NULL;
+      WinnowTask *task;
+      gint64 *id;
+
+      if (options->output != NULL)
+        {
+          g_autoptr(GFile) out = g_file_new_for_commandline_arg (options->output);
+          output = g_file_get_path (out);
+        }
+      else
+        {
+          g_autofree char *dir = NULL;
+          if (options->output_dir != NULL)
+            {
+              g_autoptr(GFile) out = g_file_new_for_commandline_arg (options->output_dir);
+              dir = g_file_get_path (out);
+            }
+          output = winnow_output_file_default_path (input, dir);
+        }
+      task = winnow_scheduler_add (batch->scheduler, input, output, recipe, options->force, error);
+      if (task == NULL)
+        return FALSE;
+      g_ptr_array_add (batch->tasks, task);
+      id = g_new (gint64, 1);
+      *id = winnow_task_get_id (task);
+      g_hash_table_insert (batch->by_id, id, GUINT_TO_POINTER (batch->tasks->len));
+    }
+  return TRUE;
+}
+
+static int
+run (WinnowBatchOptions *options)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTaskStore) store = open_store (options, &error);
+  g_autoptr(WinnowBatchDisplay) display = NULL;
+  Batch batch = { 0 };
+  guint sigint, sigterm, completed = 0;
+  int status;
+
+  if (store == NULL)
+    {
+      g_printerr ("winnow: %s\n", error->message);
+      return WINNOW_EXIT_FAILED;
+    }
+  batch.options = options;
+  batch.tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  batch.by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  batch.loop = g_main_loop_new (NULL, FALSE);
+  batch.scheduler = winnow_scheduler_new (store, options->jobs, WINNOW_SCHEDULER_OWN_TASKS);
+  g_signal_connect (batch.scheduler, "task-progress", G_CALLBACK (on_progress), &batch);
+  g_signal_connect (batch.scheduler, "task-finished", G_CALLBACK (on_finished), &batch);
+  sigint = g_unix_signal_add (SIGINT, on_interrupt, &batch);
+  sigterm = g_unix_signal_add (SIGTERM, on_interrupt, &batch);
+
+  if (add_tasks (&batch, &error))
+    {
+      display = winnow_batch_display_new (batch.tasks->len, isatty (STDERR_FILENO));
+      batch.display = display;
+      g_main_loop_run (batch.loop);
+      winnow_batch_display_clear (display);
+    }
+  winnow_scheduler_shutdown (batch.scheduler, WINNOW_SHUTDOWN_CANCEL);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+
+  if (error != NULL)
+    {
+      g_printerr ("winnow: %s\n", error->message);
+      status = WINNOW_EXIT_FAILED;
+    }
+  else
+    {
+      for (guint i = 0; i < batch.tasks->len; i++)
+        completed += winnow_task_get_status (g_ptr_array_index (batch.tasks, i)) ==
+                     WINNOW_TASK_COMPLETED;
+      if (options->json)
+        print_json (&batch, completed);
+      else
+        print_summary (&batch);
+      status = batch.interrupted ? EXIT_INTERRUPTED
+             : completed == batch.tasks->len ? WINNOW_EXIT_OK
+             : WINNOW_EXIT_FAILED;
+    }
+
+  g_object_unref (batch.scheduler);
+  g_main_loop_unref (batch.loop);
+  g_hash_table_unref (batch.by_id);
+  g_ptr_array_unref (batch.tasks);
+  return status;
+}
+
 /**
  * winnow_batch_main:
  *
- * Returns: the exit status (WINNOW_EXIT_*)
+ * Returns: the exit status (WINNOW_EXIT_*, or 130 after Ctrl-C)
  */
 int
 winnow_batch_main (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(WinnowBatchOptions) options = winnow_batch_options_parse (argc, argv, &error);
-  g_autoptr(GArray) tasks = NULL;
-  guint completed = 0;
 
   if (options == NULL)
     {
       g_printerr ("winnow: %s\n", error->message);
       return WINNOW_EXIT_USAGE;
     }
-
   if (options->save_recipe != NULL)
     {
       if (!winnow_recipe_save (options->recipe, options->save_recipe, &error))
@@ -175,29 +339,5 @@ winnow_batch_main (int argc, char **argv)
         }
       return WINNOW_EXIT_OK;
     }
-
-  tasks = g_array_new (FALSE, TRUE, sizeof (Task));
-  g_array_set_clear_func (tasks, (GDestroyNotify) task_clear);
-  for (guint i = 0; options->files[i]; i++)
-    {
-      Task task = { 0 };
-      task.input = g_strdup (options->files[i]);
-      task.output = options->output ? g_strdup (options->output)
-                                    : winnow_output_file_default_path (task.input,
-                                                                       options->output_dir);
-      g_array_append_val (tasks, task);
-    }
-
-  for (guint i = 0; i < tasks->len; i++)
-    {
-      Task *task = &g_array_index (tasks, Task, i);
-      run_task (options, task);
-      completed += task->result != NULL;
-    }
-
-  if (options->json)
-    print_json (tasks, completed);
-  else
-    print_summary (tasks);
-  return completed == tasks->len ? WINNOW_EXIT_OK : WINNOW_EXIT_FAILED;
+  return run (options);
 }

@@ -20,7 +20,8 @@ struct _WinnowTaskStore {
 /* The columns every task query reads, in this order (see read_task()). */
 #define TASK_COLUMNS \
   "tasks.id, input_path, output_path, status, recipe, created_at, started_at, finished_at, " \
-  "progress, attempts, error, lease_owner, rows_in, rows_out, duration"
+  "progress, attempts, error, lease_owner, rows_in, rows_out, duration, replace_output"
+#define N_TASK_COLUMNS 16
 
 gboolean      store_fail          (WinnowTaskStore *store,
                                    int rc,

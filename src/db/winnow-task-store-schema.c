@@ -4,7 +4,8 @@
  * task_results. Version 2 adds what the desktop's task list needs: the file
  * name, rows in and out and the duration on the task row (so that the list
  * sorts and filters on one table, through an index per sortable column),
- * and cross-process cancel requests. Migrations run forward on open, each
+ * cross-process cancel requests, and whether a task may replace an
+ * existing output file. Migrations run forward on open, each
  * in its own transaction; a database newer than this code is refused
  * before anything is written to it.
  */
@@ -57,6 +58,7 @@ static const char schema_v2[] =
   "ALTER TABLE tasks ADD COLUMN rows_out INTEGER;"
   "ALTER TABLE tasks ADD COLUMN duration REAL;"
   "ALTER TABLE tasks ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE tasks ADD COLUMN replace_output INTEGER NOT NULL DEFAULT 0;"
   "ALTER TABLE task_results ADD COLUMN cells_filled_total INTEGER NOT NULL DEFAULT 0;"
   "UPDATE tasks SET file_name = winnow_basename (input_path);"
   "UPDATE tasks SET"
@@ -115,11 +117,23 @@ user_version (WinnowTaskStore *store, GError **error)
   return version;
 }
 
+static gboolean
+too_new (WinnowTaskStore *store, gint64 version, GError **error)
+{
+  g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_TOO_NEW,
+               "the task database %s was made by a newer Winnow (schema version %"
+               G_GINT64_FORMAT "; this one knows up to %d); it was left untouched",
+               store->path, version, WINNOW_STORE_SCHEMA_VERSION);
+  return FALSE;
+}
+
 /**
  * store_migrate:
  *
  * Brings the schema to WINNOW_STORE_SCHEMA_VERSION, one version at a time,
- * each step in a transaction of its own.
+ * each step in a transaction of its own. The version is read again inside
+ * each transaction: two processes opening a new database at once must not
+ * both run the same step.
  */
 gboolean
 store_migrate (WinnowTaskStore *store, GError **error)
@@ -129,29 +143,34 @@ store_migrate (WinnowTaskStore *store, GError **error)
   if (version < 0)
     return FALSE;
   if (version > WINNOW_STORE_SCHEMA_VERSION)
-    {
-      g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_TOO_NEW,
-                   "the task database %s was made by a newer Winnow (schema version %"
-                   G_GINT64_FORMAT "; this one knows up to %d); it was left untouched",
-                   store->path, version, WINNOW_STORE_SCHEMA_VERSION);
-      return FALSE;
-    }
+    return too_new (store, version, error);
 
   sqlite3_create_function (store->db, "winnow_basename", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
                            NULL, basename_function, NULL, NULL);
-  for (; version < WINNOW_STORE_SCHEMA_VERSION; version++)
+  while (version < WINNOW_STORE_SCHEMA_VERSION)
     {
-      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT,
-                                               version + 1);
-      g_debug ("migrating %s to schema version %" G_GINT64_FORMAT, store->path, version + 1);
+      g_autofree char *bump = NULL;
+
       if (!store_exec (store, "BEGIN IMMEDIATE", error))
         return FALSE;
+      version = user_version (store, error);
+      if (version < 0 || version > WINNOW_STORE_SCHEMA_VERSION)
+        {
+          store_exec (store, "ROLLBACK", NULL);
+          return version < 0 ? FALSE : too_new (store, version, error);
+        }
+      if (version == WINNOW_STORE_SCHEMA_VERSION)
+        return store_exec (store, "COMMIT", error);
+
+      g_debug ("migrating %s to schema version %" G_GINT64_FORMAT, store->path, version + 1);
+      bump = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, version + 1);
       if (!store_exec (store, migrations[version], error) || !store_exec (store, bump, error) ||
           !store_exec (store, "COMMIT", error))
         {
           store_exec (store, "ROLLBACK", NULL);
           return FALSE;
         }
+      version++;
     }
   return TRUE;
 }

@@ -166,6 +166,7 @@ store_read_task (sqlite3_stmt *statement)
                         sqlite3_column_type (statement, 13) == SQLITE_NULL ? -1 : sqlite3_column_int64 (statement, 13));
   winnow_task_set_duration (task, sqlite3_column_type (statement, 14) == SQLITE_NULL
                                     ? -1 : sqlite3_column_double (statement, 14));
+  winnow_task_set_replace_output (task, sqlite3_column_int (statement, 15) != 0);
   return task;
 }
 
@@ -293,10 +294,12 @@ winnow_task_store_new_or_replace_damaged (const char *path, char **moved_to, GEr
   if (moved_to)
     *moved_to = NULL;
   store = winnow_task_store_new (file, &local_error);
-  if (store != NULL || !g_error_matches (local_error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_DAMAGED))
+  if (store != NULL)
+    return store;
+  if (!g_error_matches (local_error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_DAMAGED))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
-      return store;
+      return NULL;
     }
 
   now = g_date_time_new_now_local ();
@@ -372,25 +375,25 @@ get_locked (WinnowTaskStore *store, gint64 id, GError **error)
       return NULL;
     }
   task = store_read_task (s);
-  if (sqlite3_column_type (s, 31) != SQLITE_NULL)
+  if (sqlite3_column_type (s, 32) != SQLITE_NULL)
     {
       g_autoptr(WinnowTaskResult) r = g_new0 (WinnowTaskResult, 1);
-      r->rows_read = sqlite3_column_int64 (s, 15);
-      r->rows_written = sqlite3_column_int64 (s, 16);
-      r->duplicates_removed = sqlite3_column_int64 (s, 17);
-      r->missing_dropped = sqlite3_column_int64 (s, 18);
-      r->bad_lines_skipped = sqlite3_column_int64 (s, 19);
-      r->cells_filled = sqlite3_column_int64 (s, 20);
-      r->bytes_in = sqlite3_column_int64 (s, 21);
-      r->bytes_out = sqlite3_column_int64 (s, 22);
-      r->elapsed = sqlite3_column_double (s, 23);
-      r->encoding = column_text (s, 24);
-      r->delimiter = column_text (s, 25);
-      r->columns_dropped = column_text (s, 26);
-      r->fills = column_text (s, 27);
-      r->warnings = column_text (s, 28);
-      r->profile = column_text (s, 29);
-      r->preview = column_text (s, 30);
+      r->rows_read = sqlite3_column_int64 (s, 16);
+      r->rows_written = sqlite3_column_int64 (s, 17);
+      r->duplicates_removed = sqlite3_column_int64 (s, 18);
+      r->missing_dropped = sqlite3_column_int64 (s, 19);
+      r->bad_lines_skipped = sqlite3_column_int64 (s, 20);
+      r->cells_filled = sqlite3_column_int64 (s, 21);
+      r->bytes_in = sqlite3_column_int64 (s, 22);
+      r->bytes_out = sqlite3_column_int64 (s, 23);
+      r->elapsed = sqlite3_column_double (s, 24);
+      r->encoding = column_text (s, 25);
+      r->delimiter = column_text (s, 26);
+      r->columns_dropped = column_text (s, 27);
+      r->fills = column_text (s, 28);
+      r->warnings = column_text (s, 29);
+      r->profile = column_text (s, 30);
+      r->preview = column_text (s, 31);
       winnow_task_set_result (task, r);
     }
   sqlite3_reset (s);
@@ -417,7 +420,7 @@ winnow_task_store_get (WinnowTaskStore *store, gint64 id, GError **error)
  */
 WinnowTask *
 winnow_task_store_add (WinnowTaskStore *store, const char *input_path, const char *output_path,
-                       const char *recipe_json, GError **error)
+                       const char *recipe_json, gboolean replace_output, GError **error)
 {
   g_autofree char *now = now_plus (0);
   g_autofree char *name = g_path_get_basename (input_path);
@@ -427,8 +430,8 @@ winnow_task_store_add (WinnowTaskStore *store, const char *input_path, const cha
   LOCK (store);
 
   s = store_prepare (store,
-    "INSERT INTO tasks (input_path, output_path, file_name, status, recipe, created_at) "
-    "VALUES (?, ?, ?, 'PENDING', ?, ?) RETURNING " TASK_COLUMNS, error);
+    "INSERT INTO tasks (input_path, output_path, file_name, status, recipe, created_at,"
+    "  replace_output) VALUES (?, ?, ?, 'PENDING', ?, ?, ?) RETURNING " TASK_COLUMNS, error);
   if (s == NULL)
     return NULL;
   bind_text (s, 1, input_path);
@@ -436,6 +439,7 @@ winnow_task_store_add (WinnowTaskStore *store, const char *input_path, const cha
   bind_text (s, 3, name);
   bind_text (s, 4, recipe_json);
   bind_text (s, 5, now);
+  sqlite3_bind_int (s, 6, replace_output ? 1 : 0);
   rc = sqlite3_step (s);
   if (rc == SQLITE_ROW)
     {
@@ -521,12 +525,15 @@ winnow_task_store_recover_expired (WinnowTaskStore *store, GError **error)
  * workers (threads or processes) ever get the same task. Tasks whose lease
  * ran out are put back first.
  *
+ * @only: (nullable) (element-type gint64): claim only among these task
+ *   ids (a batch run takes its own tasks, not the desktop's queue)
+ *
  * Returns: (transfer full) (nullable): the task, now PROCESSING, or %NULL
  *   when there is none (@error unset) or on error
  */
 WinnowTask *
 winnow_task_store_claim (WinnowTaskStore *store, const char *owner, gint64 lease_ms,
-                         GError **error)
+                         GArray *only, GError **error)
 {
   g_autofree char *now = now_plus (0);
   g_autofree char *expiry = now_plus (lease_ms);
@@ -542,17 +549,32 @@ winnow_task_store_claim (WinnowTaskStore *store, const char *owner, gint64 lease
       commit (store, FALSE, NULL);
       return NULL;
     }
-  s = store_prepare (store,
-    "UPDATE tasks SET status = 'PROCESSING', started_at = ?, finished_at = NULL, progress = 0,"
-    "  error = NULL, lease_owner = ?, lease_expires_at = ?, cancel_requested = 0,"
-    "  rows_in = NULL, rows_out = NULL, duration = NULL "
-    "WHERE id = (SELECT id FROM tasks WHERE status = 'PENDING' ORDER BY created_at, id LIMIT 1) "
-    "RETURNING " TASK_COLUMNS, error);
+  s = store_prepare (store, only == NULL
+    ? "UPDATE tasks SET status = 'PROCESSING', started_at = ?1, finished_at = NULL, progress = 0,"
+      "  error = NULL, lease_owner = ?2, lease_expires_at = ?3, cancel_requested = 0,"
+      "  rows_in = NULL, rows_out = NULL, duration = NULL "
+      "WHERE id = (SELECT id FROM tasks WHERE status = 'PENDING' ORDER BY created_at, id LIMIT 1) "
+      "RETURNING " TASK_COLUMNS
+    : "UPDATE tasks SET status = 'PROCESSING', started_at = ?1, finished_at = NULL, progress = 0,"
+      "  error = NULL, lease_owner = ?2, lease_expires_at = ?3, cancel_requested = 0,"
+      "  rows_in = NULL, rows_out = NULL, duration = NULL "
+      "WHERE id = (SELECT id FROM tasks WHERE status = 'PENDING'"
+      "  AND id IN (SELECT value FROM json_each (?4)) ORDER BY created_at, id LIMIT 1) "
+      "RETURNING " TASK_COLUMNS, error);
   if (s != NULL)
     {
       bind_text (s, 1, now);
       bind_text (s, 2, owner);
       bind_text (s, 3, expiry);
+      if (only != NULL)
+        {
+          GString *ids = g_string_new ("[");
+          for (guint i = 0; i < only->len; i++)
+            g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i ? "," : "",
+                                    g_array_index (only, gint64, i));
+          g_string_append_c (ids, ']');
+          sqlite3_bind_text (s, 4, g_string_free (ids, FALSE), -1, g_free);
+        }
       rc = sqlite3_step (s);
       if (rc == SQLITE_ROW)
         {

@@ -76,10 +76,12 @@ WinnowTask      *winnow_task_store_add          (WinnowTaskStore *store,
                                                  const char *input_path,
                                                  const char *output_path,
                                                  const char *recipe_json,
+                                                 gboolean replace_output,
                                                  GError **error);
 WinnowTask      *winnow_task_store_claim        (WinnowTaskStore *store,
                                                  const char *owner,
                                                  gint64 lease_ms,
+                                                 GArray *only,
                                                  GError **error);
 gboolean         winnow_task_store_renew_lease  (WinnowTaskStore *store,
                                                  gint64 id,

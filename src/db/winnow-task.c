@@ -25,6 +25,7 @@ struct _WinnowTask {
   double duration;
   char *lease_owner;
   WinnowTaskResult *result;
+  gboolean replace_output;
 };
 
 G_DEFINE_FINAL_TYPE (WinnowTask, winnow_task, G_TYPE_OBJECT)
@@ -235,6 +236,14 @@ gint64 winnow_task_get_rows_out (WinnowTask *task) { return task->rows_out; }
 double winnow_task_get_duration (WinnowTask *task) { return task->duration; }
 const char *winnow_task_get_lease_owner (WinnowTask *task) { return task->lease_owner; }
 WinnowTaskResult *winnow_task_get_result (WinnowTask *task) { return task->result; }
+gboolean winnow_task_get_replace_output (WinnowTask *task) { return task->replace_output; }
+
+/* Whether the task may replace an existing file at its output path. */
+void
+winnow_task_set_replace_output (WinnowTask *task, gboolean replace)
+{
+  task->replace_output = replace;
+}
 
 static void
 set_string (WinnowTask *task, char **field, const char *value, guint prop)
@@ -390,6 +399,7 @@ winnow_task_update_from (WinnowTask *task, WinnowTask *other)
   winnow_task_set_rows (task, other->rows_in, other->rows_out);
   winnow_task_set_duration (task, other->duration);
   winnow_task_set_lease_owner (task, other->lease_owner);
+  task->replace_output = other->replace_output;
   if (other->result != NULL)
     winnow_task_set_result (task, other->result);
   g_object_thaw_notify (G_OBJECT (task));

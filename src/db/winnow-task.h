@@ -49,6 +49,7 @@ gint64            winnow_task_get_rows_out    (WinnowTask *task);
 double            winnow_task_get_duration    (WinnowTask *task);
 const char       *winnow_task_get_lease_owner (WinnowTask *task);
 WinnowTaskResult *winnow_task_get_result      (WinnowTask *task);
+gboolean          winnow_task_get_replace_output (WinnowTask *task);
 
 void              winnow_task_set_input_path  (WinnowTask *task, const char *path);
 void              winnow_task_set_output_path (WinnowTask *task, const char *path);
@@ -64,6 +65,7 @@ void              winnow_task_set_rows        (WinnowTask *task, gint64 rows_in,
 void              winnow_task_set_duration    (WinnowTask *task, double seconds);
 void              winnow_task_set_lease_owner (WinnowTask *task, const char *owner);
 void              winnow_task_set_result      (WinnowTask *task, WinnowTaskResult *result);
+void              winnow_task_set_replace_output (WinnowTask *task, gboolean replace);
 void              winnow_task_update_from     (WinnowTask *task, WinnowTask *other);
 
 G_END_DECLS
