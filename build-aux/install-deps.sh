@@ -15,6 +15,15 @@ PACKAGES="
   libcsv-dev
   libxxhash-dev
   libsqlite3-dev
+  libgtk-4-dev
+  libadwaita-1-dev
+  xvfb
+  xauth
+  dbus
+  dbus-x11
+  at-spi2-core
+  python3
+  python3-pyatspi
 "
 
 missing=""

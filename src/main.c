@@ -1,10 +1,12 @@
-/* main.c: picks the face of Winnow: `winnow --batch …` runs headless. */
+/* main.c: picks the face of Winnow: `winnow --batch …` runs headless,
+ * anything else opens the window. */
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <string.h>
 
+#include "winnow-application.h"
 #include "winnow-batch.h"
 
 int
@@ -23,7 +25,5 @@ main (int argc, char **argv)
         return winnow_batch_main (argc, argv);
     }
 
-  g_printerr (_("Winnow’s window is not part of this build yet. Clean files with:\n"
-                "  winnow --batch FILE…\n"));
-  return WINNOW_EXIT_USAGE;
+  return winnow_application_main (argc, argv);
 }

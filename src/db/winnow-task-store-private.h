@@ -33,6 +33,7 @@ gboolean      store_exec          (WinnowTaskStore *store,
                                    const char *sql,
                                    GError **error);
 WinnowTask   *store_read_task     (sqlite3_stmt *statement);
+char         *store_ids_json      (GArray *ids);
 gboolean      store_migrate       (WinnowTaskStore *store,
                                    GError **error);
 const char   *store_schema_v1     (void);

@@ -64,6 +64,8 @@ append_where (GString *sql, const WinnowTaskQuery *query)
     g_string_append (sql, " AND created_at >= ?");
   if (query->created_until != NULL)
     g_string_append (sql, " AND created_at < ?");
+  if (query->hidden != NULL && query->hidden->len > 0)
+    g_string_append (sql, " AND id NOT IN (SELECT value FROM json_each (?))");
 }
 
 /* Binds what append_where() asked for, from parameter @index on. */
@@ -80,6 +82,8 @@ bind_where (sqlite3_stmt *s, int index, const WinnowTaskQuery *query)
     sqlite3_bind_text (s, index++, winnow_store_format_time (query->created_from), -1, g_free);
   if (query->created_until != NULL)
     sqlite3_bind_text (s, index++, winnow_store_format_time (query->created_until), -1, g_free);
+  if (query->hidden != NULL && query->hidden->len > 0)
+    sqlite3_bind_text (s, index++, store_ids_json (query->hidden), -1, g_free);
   return index;
 }
 

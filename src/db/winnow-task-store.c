@@ -139,6 +139,20 @@ column_text (sqlite3_stmt *statement, int column)
   return g_strdup ((const char *) sqlite3_column_text (statement, column));
 }
 
+/* Task ids as a JSON list, bound to one parameter and read back with
+ * json_each(): a list of any length in one prepared statement. */
+char *
+store_ids_json (GArray *ids)
+{
+  GString *json = g_string_new ("[");
+
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i ? "," : "",
+                            g_array_index (ids, gint64, i));
+  g_string_append_c (json, ']');
+  return g_string_free (json, FALSE);
+}
+
 /* Reads TASK_COLUMNS from the current row. */
 WinnowTask *
 store_read_task (sqlite3_stmt *statement)
@@ -319,7 +333,7 @@ winnow_task_store_new_or_replace_damaged (const char *path, char **moved_to, GEr
       g_autofree char *to = g_strconcat (target, suffix, NULL);
       g_rename (from, to);
     }
-  g_message ("the damaged task database was moved to %s", target);
+  g_debug ("the damaged task database was moved to %s", target);
   if (moved_to)
     *moved_to = g_steal_pointer (&target);
   return winnow_task_store_new (file, error);
@@ -567,14 +581,7 @@ winnow_task_store_claim (WinnowTaskStore *store, const char *owner, gint64 lease
       bind_text (s, 2, owner);
       bind_text (s, 3, expiry);
       if (only != NULL)
-        {
-          GString *ids = g_string_new ("[");
-          for (guint i = 0; i < only->len; i++)
-            g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i ? "," : "",
-                                    g_array_index (only, gint64, i));
-          g_string_append_c (ids, ']');
-          sqlite3_bind_text (s, 4, g_string_free (ids, FALSE), -1, g_free);
-        }
+        sqlite3_bind_text (s, 4, store_ids_json (only), -1, g_free);
       rc = sqlite3_step (s);
       if (rc == SQLITE_ROW)
         {

@@ -54,6 +54,7 @@ typedef struct {
   const char *name;          /* case-insensitive part of the file name, or NULL */
   GDateTime *created_from;   /* inclusive, or NULL */
   GDateTime *created_until;  /* exclusive, or NULL */
+  GArray *hidden;            /* of gint64: tasks left out (deleted, pending undo), or NULL */
   WinnowTaskSort sort;
   gboolean descending;
 } WinnowTaskQuery;

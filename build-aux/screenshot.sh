@@ -1,0 +1,35 @@
+#!/bin/sh
+# Screenshots of Winnow under Xvfb, on a fresh database with the bundled
+# samples: the empty window, the task list, and a task's page.
+#
+# usage: build-aux/screenshot.sh [OUT_DIR]       (default: _build/screenshots)
+# needs: xvfb-run, dbus-run-session, imagemagick's import; a built _build/.
+set -eu
+cd "$(dirname "$0")/.."
+
+out=${1:-_build/screenshots}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp data/samples/*.csv "$work/"
+binary=$(pwd)/_build/src/winnow
+[ -x "$binary" ] || { echo "build first (build-aux/build.sh)" >&2; exit 1; }
+
+export WINNOW_DB="$work/history.db"
+export GSETTINGS_BACKEND=memory
+
+xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- sh -c "
+  set -e
+  shot () { import -window root \"$out/\$1.png\"; }
+  '$binary' & pid=\$!
+  sleep 3; shot empty
+  gapplication action io.github.winnow.Winnow quit || kill \$pid
+  wait \$pid || true
+  '$binary' '$work/customers.csv' & pid=\$!
+  sleep 3; shot tasks
+  gapplication action io.github.winnow.Winnow show-task 'int64 1'
+  sleep 2; shot task
+  kill \$pid
+"
+echo "screenshots in $out"

@@ -1,0 +1,207 @@
+/* winnow-application.c: see winnow-application.h. */
+#include "config.h"
+
+#include "winnow-application.h"
+
+#include <glib/gi18n.h>
+
+#include "winnow-window.h"
+
+struct _WinnowApplication {
+  AdwApplication parent_instance;
+
+  WinnowTaskStore *store;
+  WinnowScheduler *scheduler;
+  char *store_path;      /* NULL: $WINNOW_DB or the default */
+  char *store_problem;   /* what went wrong opening the history, for the window to say */
+};
+
+G_DEFINE_FINAL_TYPE (WinnowApplication, winnow_application, ADW_TYPE_APPLICATION)
+
+/* The history: the user's database; a damaged one is moved aside; one
+ * that cannot be used at all gives way to a private one for this session,
+ * so that cleaning still works, and the window says why. */
+static void
+open_store (WinnowApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *moved = NULL;
+
+  self->store = winnow_task_store_new_or_replace_damaged (self->store_path, &moved, &error);
+  if (moved != NULL)
+    self->store_problem = g_strdup_printf (_("The task history was damaged. It was moved to %s "
+                                             "and a new one was started."), moved);
+  if (self->store == NULL)
+    {
+      self->store_problem = g_strdup_printf (_("The task history cannot be opened: %s. Tasks "
+                                               "of this session will not be kept."),
+                                             error->message);
+      self->store = winnow_task_store_new (":memory:", NULL);
+    }
+}
+
+static void
+winnow_application_startup (GApplication *app)
+{
+  WinnowApplication *self = WINNOW_APPLICATION (app);
+
+  G_APPLICATION_CLASS (winnow_application_parent_class)->startup (app);
+
+  g_set_application_name (_("Winnow"));
+  gtk_window_set_default_icon_name (APP_ID);
+  open_store (self);
+  self->scheduler = winnow_scheduler_new (self->store, 0, WINNOW_SCHEDULER_ALL_TASKS);
+  g_debug ("started with the task database %s", winnow_task_store_get_path (self->store));
+}
+
+static void
+winnow_application_shutdown (GApplication *app)
+{
+  WinnowApplication *self = WINNOW_APPLICATION (app);
+
+  /* Running tasks go back to the queue: the next start finishes them. */
+  if (self->scheduler != NULL)
+    winnow_scheduler_shutdown (self->scheduler, WINNOW_SHUTDOWN_RELEASE);
+  G_APPLICATION_CLASS (winnow_application_parent_class)->shutdown (app);
+}
+
+WinnowWindow *
+winnow_application_get_window (WinnowApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (winnow_window_new (self));
+  return WINNOW_WINDOW (window);
+}
+
+static void
+winnow_application_activate (GApplication *app)
+{
+  gtk_window_present (GTK_WINDOW (winnow_application_get_window (WINNOW_APPLICATION (app))));
+}
+
+/* Files from the command line, "Open With" or a second launch. */
+static void
+winnow_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
+{
+  WinnowWindow *window = winnow_application_get_window (WINNOW_APPLICATION (app));
+  g_autoptr(GPtrArray) list = g_ptr_array_new ();
+
+  for (int i = 0; i < n_files; i++)
+    g_ptr_array_add (list, files[i]);
+  winnow_window_add_files (window, list);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+winnow_application_dispose (GObject *object)
+{
+  WinnowApplication *self = WINNOW_APPLICATION (object);
+
+  g_clear_object (&self->scheduler);
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (winnow_application_parent_class)->dispose (object);
+}
+
+static void
+winnow_application_finalize (GObject *object)
+{
+  g_free (WINNOW_APPLICATION (object)->store_problem);
+  g_free (WINNOW_APPLICATION (object)->store_path);
+  G_OBJECT_CLASS (winnow_application_parent_class)->finalize (object);
+}
+
+static void
+quit_activated (GSimpleAction *action, GVariant *parameter, gpointer data)
+{
+  GtkApplication *app = data;
+  GList *windows = gtk_application_get_windows (app);
+
+  for (GList *l = windows; l; l = l->next)
+    gtk_window_close (l->data);
+  g_application_quit (G_APPLICATION (app));
+}
+
+static void
+show_task_activated (GSimpleAction *action, GVariant *parameter, gpointer data)
+{
+  WinnowWindow *window = winnow_application_get_window (WINNOW_APPLICATION (data));
+  winnow_window_show_task (window, g_variant_get_int64 (parameter));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+winnow_application_class_init (WinnowApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = winnow_application_dispose;
+  object_class->finalize = winnow_application_finalize;
+  app_class->startup = winnow_application_startup;
+  app_class->shutdown = winnow_application_shutdown;
+  app_class->activate = winnow_application_activate;
+  app_class->open = winnow_application_open;
+}
+
+static void
+winnow_application_init (WinnowApplication *self)
+{
+  static const GActionEntry entries[] = {
+    { "quit", quit_activated },
+    { "show-task", show_task_activated, "x" },
+  };
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+}
+
+/**
+ * winnow_application_new:
+ * @extra_flags: e.g. G_APPLICATION_NON_UNIQUE for tests
+ */
+WinnowApplication *
+winnow_application_new (GApplicationFlags extra_flags)
+{
+  return g_object_new (WINNOW_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN | extra_flags,
+                       "resource-base-path", "/io/github/winnow/Winnow",
+                       NULL);
+}
+
+/* Which database to use (before the application is registered). */
+void
+winnow_application_set_store_path (WinnowApplication *app, const char *path)
+{
+  g_free (app->store_path);
+  app->store_path = g_strdup (path);
+}
+
+WinnowTaskStore *
+winnow_application_get_store (WinnowApplication *app)
+{
+  return app->store;
+}
+
+WinnowScheduler *
+winnow_application_get_scheduler (WinnowApplication *app)
+{
+  return app->scheduler;
+}
+
+/* Why the history is not the usual one, or %NULL. */
+const char *
+winnow_application_get_store_problem (WinnowApplication *app)
+{
+  return app->store_problem;
+}
+
+int
+winnow_application_main (int argc, char **argv)
+{
+  g_autoptr(WinnowApplication) app = winnow_application_new (G_APPLICATION_DEFAULT_FLAGS);
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

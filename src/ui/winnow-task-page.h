@@ -1,0 +1,27 @@
+/* winnow-task-page.h: one task, whole: its status, recipe, results,
+ * column profile and a preview of the cleaned rows, with what can be done
+ * with it (open the output, show it, retry, cancel, delete). */
+#pragma once
+
+#include <adwaita.h>
+
+#include "winnow-scheduler.h"
+#include "winnow-task-store.h"
+
+G_BEGIN_DECLS
+
+#define WINNOW_TYPE_TASK_PAGE (winnow_task_page_get_type ())
+G_DECLARE_FINAL_TYPE (WinnowTaskPage, winnow_task_page, WINNOW, TASK_PAGE, GtkWidget)
+
+void        winnow_task_page_set_engine (WinnowTaskPage *page,
+                                         WinnowTaskStore *store,
+                                         WinnowScheduler *scheduler);
+void        winnow_task_page_show       (WinnowTaskPage *page,
+                                         gint64 id);
+WinnowTask *winnow_task_page_get_task   (WinnowTaskPage *page);
+void        winnow_task_page_open_path  (GtkWidget *widget,
+                                         const char *path);
+GtkWidget  *winnow_task_page_get_child  (WinnowTaskPage *page,
+                                         const char *name);
+
+G_END_DECLS

@@ -1,0 +1,200 @@
+/* winnow-ui-util.c: see winnow-ui-util.h. */
+#include "config.h"
+
+#include "winnow-ui-util.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+/* 1204 -> "1,204" in the user's locale. */
+char *
+winnow_ui_format_count (gint64 value)
+{
+  return g_strdup_printf ("%'" G_GINT64_FORMAT, value);
+}
+
+char *
+winnow_ui_format_duration (double seconds)
+{
+  if (seconds < 0)
+    return g_strdup ("");
+  if (seconds < 10)
+    return g_strdup_printf (_("%.1f s"), seconds);
+  if (seconds < 60)
+    return g_strdup_printf (_("%.0f s"), seconds);
+  if (seconds < 3600)
+    return g_strdup_printf (_("%d min %02d s"), (int) seconds / 60, (int) seconds % 60);
+  return g_strdup_printf (_("%d h %02d min"), (int) seconds / 3600, ((int) seconds % 3600) / 60);
+}
+
+/* A stored UTC time, shown in local time: "14:03" today, else the date. */
+char *
+winnow_ui_format_time (GDateTime *utc)
+{
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  if (utc == NULL)
+    return g_strdup ("");
+  local = g_date_time_to_local (utc);
+  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
+    return g_date_time_format (local, "%H:%M");
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+/* "1,204 → 850", or "" before the task has finished. */
+char *
+winnow_ui_format_rows (WinnowTask *task)
+{
+  g_autofree char *in = NULL;
+  g_autofree char *out = NULL;
+
+  if (winnow_task_get_rows_in (task) < 0)
+    return g_strdup ("");
+  in = winnow_ui_format_count (winnow_task_get_rows_in (task));
+  out = winnow_ui_format_count (winnow_task_get_rows_out (task));
+  return g_strdup_printf ("%s → %s", in, out);
+}
+
+const char *
+winnow_ui_status_label (WinnowTaskStatus status)
+{
+  switch (status)
+    {
+    case WINNOW_TASK_PENDING: return _("Queued");
+    case WINNOW_TASK_PROCESSING: return _("Running");
+    case WINNOW_TASK_COMPLETED: return _("Completed");
+    case WINNOW_TASK_FAILED: return _("Failed");
+    case WINNOW_TASK_CANCELLED:
+    default: return _("Cancelled");
+    }
+}
+
+const char *
+winnow_ui_status_icon (WinnowTaskStatus status)
+{
+  switch (status)
+    {
+    case WINNOW_TASK_PENDING: return "content-loading-symbolic";
+    case WINNOW_TASK_PROCESSING: return "media-playback-start-symbolic";
+    case WINNOW_TASK_COMPLETED: return "object-select-symbolic";
+    case WINNOW_TASK_FAILED: return "dialog-error-symbolic";
+    case WINNOW_TASK_CANCELLED:
+    default: return "process-stop-symbolic";
+    }
+}
+
+const char *
+winnow_ui_status_css_class (WinnowTaskStatus status)
+{
+  switch (status)
+    {
+    case WINNOW_TASK_COMPLETED: return "success";
+    case WINNOW_TASK_FAILED: return "error";
+    case WINNOW_TASK_CANCELLED: return "dim-label";
+    case WINNOW_TASK_PENDING:
+    case WINNOW_TASK_PROCESSING:
+    default: return "accent";
+    }
+}
+
+static char *
+join_names (GPtrArray *names)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  for (guint i = 0; i < names->len; i++)
+    g_string_append_printf (s, "%s%s", i ? ", " : "", (char *) g_ptr_array_index (names, i));
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static const char *
+fill_label (WinnowFillStrategy strategy)
+{
+  switch (strategy)
+    {
+    case WINNOW_FILL_MEAN: return _("the mean");
+    case WINNOW_FILL_MEDIAN: return _("the median");
+    case WINNOW_FILL_MODE: return _("the most frequent value");
+    case WINNOW_FILL_FFILL: return _("the value above");
+    case WINNOW_FILL_BFILL: return _("the value below");
+    case WINNOW_FILL_VALUE:
+    default: return "";
+    }
+}
+
+/**
+ * winnow_ui_describe_recipe:
+ * Returns: (transfer full) (element-type utf8): one sentence per step
+ */
+GPtrArray *
+winnow_ui_describe_recipe (const WinnowRecipe *recipe)
+{
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+
+  if (recipe->drop_columns->len > 0)
+    {
+      g_autofree char *names = join_names (recipe->drop_columns);
+      g_ptr_array_add (lines, g_strdup_printf (_("Remove the columns %s"), names));
+    }
+  if (recipe->trim_whitespace)
+    g_ptr_array_add (lines, g_strdup (_("Trim spaces around every field")));
+  if (recipe->drop_duplicates)
+    {
+      const char *keep = recipe->keep == WINNOW_KEEP_FIRST ? _("keeping the first")
+                       : recipe->keep == WINNOW_KEEP_LAST ? _("keeping the last")
+                       : _("keeping none of them");
+      if (recipe->duplicates_subset->len > 0)
+        {
+          g_autofree char *names = join_names (recipe->duplicates_subset);
+          g_ptr_array_add (lines, g_strdup_printf (_("Drop rows that repeat %s, %s"), names, keep));
+        }
+      else
+        g_ptr_array_add (lines, g_strdup_printf (_("Drop duplicate rows, %s"), keep));
+    }
+  if (recipe->drop_missing)
+    {
+      g_autofree char *names = recipe->missing_subset->len ? join_names (recipe->missing_subset)
+                                                           : g_strdup (_("any column"));
+      if (recipe->thresh >= 0)
+        g_ptr_array_add (lines, g_strdup_printf (_("Keep rows with at least %" G_GINT64_FORMAT
+                                                   " values in %s"), recipe->thresh, names));
+      else if (recipe->how == WINNOW_HOW_ALL)
+        g_ptr_array_add (lines, g_strdup_printf (_("Drop rows where every field of %s is missing"),
+                                                 names));
+      else
+        g_ptr_array_add (lines, g_strdup_printf (_("Drop rows with a missing value in %s"), names));
+    }
+  for (guint i = 0; i < recipe->fill->len; i++)
+    {
+      const WinnowFillRule *rule = g_ptr_array_index (recipe->fill, i);
+      if (rule->strategy == WINNOW_FILL_VALUE)
+        g_ptr_array_add (lines, g_strdup_printf (_("Fill missing %s with “%s”"), rule->column,
+                                                 rule->value));
+      else
+        g_ptr_array_add (lines, g_strdup_printf (_("Fill missing %s with %s"), rule->column,
+                                                 fill_label (rule->strategy)));
+    }
+  if (lines->len == 0)
+    g_ptr_array_add (lines, g_strdup (_("Copy the file as it is")));
+  return lines;
+}
+
+/* By name (.csv, .tsv, .txt is not enough) or by content type. */
+gboolean
+winnow_ui_is_csv_file (GFile *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *lower = name ? g_ascii_strdown (name, -1) : NULL;
+  g_autofree char *type = NULL;
+
+  if (lower == NULL)
+    return FALSE;
+  if (g_str_has_suffix (lower, ".csv") || g_str_has_suffix (lower, ".tsv") ||
+      g_str_has_suffix (lower, ".tab"))
+    return TRUE;
+  type = g_content_type_guess (name, NULL, 0, NULL);
+  return g_content_type_is_a (type, "text/csv") ||
+         g_content_type_is_a (type, "text/tab-separated-values");
+}

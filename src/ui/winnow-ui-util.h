@@ -1,0 +1,22 @@
+/* winnow-ui-util.h: how the window words and formats things: numbers,
+ * sizes, times, statuses, and a recipe in sentences. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "winnow-recipe.h"
+#include "winnow-task.h"
+
+G_BEGIN_DECLS
+
+char       *winnow_ui_format_count     (gint64 value);
+char       *winnow_ui_format_duration  (double seconds);
+char       *winnow_ui_format_time      (GDateTime *utc);
+char       *winnow_ui_format_rows      (WinnowTask *task);
+const char *winnow_ui_status_label     (WinnowTaskStatus status);
+const char *winnow_ui_status_icon      (WinnowTaskStatus status);
+const char *winnow_ui_status_css_class (WinnowTaskStatus status);
+GPtrArray  *winnow_ui_describe_recipe  (const WinnowRecipe *recipe);
+gboolean    winnow_ui_is_csv_file      (GFile *file);
+
+G_END_DECLS

@@ -1,0 +1,418 @@
+/* test-ui.c: the window, driven as a user would through the code paths
+ * its controls use: files dropped or opened, tasks running to the end,
+ * filters, sorting, the task page and its actions. Runs under Xvfb, one
+ * test per process (meson runs each path alone): an application stays
+ * registered on the session bus until its process ends. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "winnow-application.h"
+#include "winnow-task-list.h"
+#include "winnow-task-page.h"
+#include "winnow-task-table.h"
+#include "winnow-test-util.h"
+#include "winnow-window.h"
+
+typedef struct {
+  WinnowTestDir dir;
+  WinnowApplication *app;
+  WinnowWindow *window;
+  WinnowScheduler *scheduler;
+  GHashTable *finished;  /* id -> status */
+  guint n_progress;
+} Fixture;
+
+static void
+on_finished (WinnowScheduler *scheduler, WinnowTask *task, Fixture *f)
+{
+  gint64 *id = g_new (gint64, 1);
+  *id = winnow_task_get_id (task);
+  g_hash_table_insert (f->finished, id, GINT_TO_POINTER (winnow_task_get_status (task)));
+}
+
+static void
+on_progress (WinnowScheduler *scheduler, WinnowTask *task, double fraction, guint64 rows,
+             gint phase, Fixture *f)
+{
+  f->n_progress++;
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autofree char *db = NULL;
+  g_autoptr(GError) error = NULL;
+
+  winnow_test_dir_setup (&f->dir, NULL);
+  db = g_build_filename (f->dir.dir, "history.db", NULL);
+  f->app = winnow_application_new (G_APPLICATION_NON_UNIQUE);
+  winnow_application_set_store_path (f->app, db);
+  g_application_register (G_APPLICATION (f->app), NULL, &error);
+  g_assert_no_error (error);
+  f->window = winnow_application_get_window (f->app);
+  gtk_window_present (GTK_WINDOW (f->window));
+  f->scheduler = winnow_application_get_scheduler (f->app);
+  f->finished = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_signal_connect (f->scheduler, "task-finished", G_CALLBACK (on_finished), f);
+  g_signal_connect (f->scheduler, "task-progress", G_CALLBACK (on_progress), f);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_signal_handlers_disconnect_by_data (f->scheduler, f);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  winnow_scheduler_shutdown (f->scheduler, WINNOW_SHUTDOWN_CANCEL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_object_unref (f->app);
+  g_hash_table_unref (f->finished);
+  winnow_test_dir_teardown (&f->dir, NULL);
+}
+
+/* Iterates the main context until @done, failing after @seconds. */
+static void
+iterate_until (gboolean (*done) (Fixture *), Fixture *f, guint seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!done (f))
+    {
+      g_autoptr(GSource) tick = g_timeout_source_new (10);
+      g_source_set_dummy_callback (tick);
+      g_source_attach (tick, NULL);
+      g_main_context_iteration (NULL, TRUE);
+      g_source_destroy (tick);
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out waiting");
+    }
+}
+
+static guint want_finished;
+
+static gboolean
+enough_finished (Fixture *f)
+{
+  return g_hash_table_size (f->finished) >= want_finished;
+}
+
+static WinnowTaskTable *
+table (Fixture *f)
+{
+  return WINNOW_TASK_TABLE (winnow_window_get_table (f->window));
+}
+
+static GListModel *
+rows (Fixture *f)
+{
+  return G_LIST_MODEL (winnow_task_table_get_selection (table (f)));
+}
+
+static gboolean
+list_settled (Fixture *f)
+{
+  /* the list re-reads a moment after tasks change; wait for it */
+  WinnowTaskList *list = WINNOW_TASK_LIST (gtk_single_selection_get_model (winnow_task_table_get_selection (table (f))));
+  return winnow_task_list_get_total (list) > 0;
+}
+
+static WinnowTask *
+row (Fixture *f, guint i)
+{
+  WinnowTask *task = g_list_model_get_item (rows (f), i);
+  g_object_unref (task);  /* the list keeps it */
+  return task;
+}
+
+static GPtrArray *
+files (Fixture *f, ...)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func (g_object_unref);
+  va_list args;
+  const char *name;
+
+  va_start (args, f);
+  while ((name = va_arg (args, const char *)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir.dir, name, NULL);
+      g_ptr_array_add (list, g_file_new_for_path (path));
+    }
+  va_end (args);
+  return list;
+}
+
+static void
+write_csv (Fixture *f, const char *name, const char *contents)
+{
+  g_free (winnow_test_write_file (f->dir.dir, name, contents, -1));
+}
+
+static void
+settle (Fixture *f, guint n_finished)
+{
+  want_finished = n_finished;
+  iterate_until (enough_finished, f, 60);
+  /* and the list's refresh after the last change */
+  {
+    gint64 until = g_get_monotonic_time () + 400 * 1000;
+    while (g_get_monotonic_time () < until)
+      {
+        g_autoptr(GSource) tick = g_timeout_source_new (20);
+        g_source_set_dummy_callback (tick);
+        g_source_attach (tick, NULL);
+        g_main_context_iteration (NULL, TRUE);
+        g_source_destroy (tick);
+      }
+  }
+}
+
+static void
+test_empty_then_drop (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) dropped = NULL;
+  GtkStack *list_stack = GTK_STACK (gtk_widget_get_parent (winnow_window_get_table (f->window)));
+  AdwToast *toast;
+
+  write_csv (f, "customers.csv", "id,name\n1,Ana\n1,Ana\n2,\n");
+  write_csv (f, "orders.tsv", "id\tqty\n1\t3\n");
+  write_csv (f, "notes.txt", "not a table\n");
+
+  /* at first, the invitation to drop */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (list_stack), ==, "empty");
+
+  /* what the drop target hands over */
+  dropped = files (f, "customers.csv", "orders.tsv", "notes.txt", NULL);
+  g_assert_cmpuint (winnow_window_add_files (f->window, dropped), ==, 2);
+  toast = winnow_window_get_last_toast (f->window);
+  g_assert_nonnull (toast);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "“notes.txt” is not a CSV file");
+
+  settle (f, 2);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (list_stack), ==, "tasks");
+  g_assert_true (list_settled (f));
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpint (winnow_task_get_status (row (f, i)), ==, WINNOW_TASK_COMPLETED);
+  /* newest first */
+  g_assert_cmpstr (winnow_task_get_file_name (row (f, 0)), ==, "orders.tsv");
+  g_assert_cmpint (winnow_task_get_rows_in (row (f, 1)), ==, 3);
+  g_assert_cmpint (winnow_task_get_rows_out (row (f, 1)), ==, 2);
+  g_assert_true (g_file_test (winnow_task_get_output_path (row (f, 1)), G_FILE_TEST_EXISTS));
+  /* the last toast says what happened: two tasks, one toast */
+  toast = winnow_window_get_last_toast (f->window);
+  g_assert_nonnull (toast);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "2 tasks finished");
+}
+
+static void
+test_open_two_files (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) list = NULL;
+
+  write_csv (f, "a.csv", "x\n1\n");
+  write_csv (f, "b.csv", "x\n2\n");
+  list = files (f, "a.csv", "b.csv", NULL);
+  /* `winnow a.csv b.csv`, or "Open With" from the file manager */
+  g_application_open (G_APPLICATION (f->app), (GFile **) list->pdata, 2, "");
+  settle (f, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 2);
+}
+
+static void
+test_filter_and_sort (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  GtkColumnView *view = winnow_task_table_get_column_view (table (f));
+  g_autoptr(GtkColumnViewColumn) file_column = NULL;
+
+  write_csv (f, "zebra.csv", "x\n1\n");
+  write_csv (f, "apple.csv", "x\n1\n");
+  write_csv (f, "broken.csv", "x,y\n1,\"open\n");
+  list = files (f, "zebra.csv", "apple.csv", "broken.csv", NULL);
+  winnow_window_add_files (f->window, list);
+  settle (f, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 3);
+
+  /* by status */
+  winnow_task_table_set_filter (table (f), 1u << WINNOW_TASK_FAILED, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 1);
+  g_assert_cmpstr (winnow_task_get_file_name (row (f, 0)), ==, "broken.csv");
+  g_assert_cmpstr (winnow_task_get_error (row (f, 0)), ==, "line 2: a quote is opened but never closed");
+  /* by name, case aside */
+  winnow_task_table_set_filter (table (f), 0, "ZEB");
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 1);
+  g_assert_cmpstr (winnow_task_get_file_name (row (f, 0)), ==, "zebra.csv");
+  /* nothing matches: the list says so */
+  winnow_task_table_set_filter (table (f), 1u << WINNOW_TASK_CANCELLED, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 0);
+  winnow_task_table_set_filter (table (f), 0, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 3);
+
+  /* a click on the File header sorts by name */
+  file_column = g_list_model_get_item (gtk_column_view_get_columns (view), 0);
+  gtk_column_view_sort_by_column (view, file_column, GTK_SORT_ASCENDING);
+  g_assert_cmpstr (winnow_task_get_file_name (row (f, 0)), ==, "apple.csv");
+  g_assert_cmpstr (winnow_task_get_file_name (row (f, 2)), ==, "zebra.csv");
+  gtk_column_view_sort_by_column (view, file_column, GTK_SORT_DESCENDING);
+  g_assert_cmpstr (winnow_task_get_file_name (row (f, 0)), ==, "zebra.csv");
+}
+
+static const char *
+label_text (WinnowTaskPage *page, const char *name)
+{
+  return gtk_label_get_text (GTK_LABEL (winnow_task_page_get_child (page, name)));
+}
+
+static void
+test_task_page (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  WinnowTaskPage *page = WINNOW_TASK_PAGE (winnow_window_get_task_page (f->window));
+  GtkColumnView *preview;
+  WinnowTask *task;
+
+  write_csv (f, "people.csv", "id,name\n1,Ana\n1,Ana\n2,Ben\n");
+  write_csv (f, "bad.csv", "a,b\n1,2,3\n");
+  list = files (f, "people.csv", "bad.csv", NULL);
+  winnow_window_add_files (f->window, list);
+  settle (f, 2);
+
+  /* a row activated: its page */
+  task = row (f, 1);
+  g_assert_cmpstr (winnow_task_get_file_name (task), ==, "people.csv");
+  g_signal_emit_by_name (table (f), "task-activated", task);
+  g_assert_cmpstr (winnow_window_get_visible_page (f->window), ==, "task");
+  g_assert_cmpstr (label_text (page, "status_label"), ==, "Completed");
+  g_assert_true (gtk_widget_get_visible (winnow_task_page_get_child (page, "results_group")));
+  g_assert_false (gtk_widget_get_visible (winnow_task_page_get_child (page, "error_label")));
+  preview = GTK_COLUMN_VIEW (winnow_task_page_get_child (page, "preview_view"));
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (preview)), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (preview))), ==, 2);
+  g_assert_true (gtk_widget_is_sensitive (gtk_widget_get_first_child (winnow_task_page_get_child (page, "actions"))));
+
+  /* back, and the failed one */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
+  g_assert_cmpstr (winnow_window_get_visible_page (f->window), ==, "list");
+  winnow_window_show_task (f->window, winnow_task_get_id (row (f, 0)));
+  g_assert_cmpstr (label_text (page, "status_label"), ==, "Failed");
+  g_assert_cmpstr (label_text (page, "error_label"), ==, "line 2: expected 2 fields, saw 3");
+  g_assert_false (gtk_widget_get_visible (winnow_task_page_get_child (page, "results_group")));
+}
+
+static gboolean
+has_progress (Fixture *f)
+{
+  return f->n_progress > 0 && g_list_model_get_n_items (rows (f)) > 0;
+}
+
+static WinnowTask *
+stored (Fixture *f, gint64 id)
+{
+  return winnow_task_store_get (winnow_application_get_store (f->app), id, NULL);
+}
+
+static void
+test_cancel_retry (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GString) big = g_string_new ("id,name,score\n");
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(WinnowTask) task = NULL;
+  WinnowTaskPage *page = WINNOW_TASK_PAGE (winnow_window_get_task_page (f->window));
+  gint64 id;
+
+  for (guint i = 0; i < 1500000; i++)
+    g_string_append_printf (big, "%u,name %u,%u\n", i % 700000, i % 1000, i % 97);
+  g_free (winnow_test_write_file (f->dir.dir, "big.csv", big->str, (gssize) big->len));
+  list = files (f, "big.csv", NULL);
+  winnow_window_add_files (f->window, list);
+
+  /* its page, while it runs: cancel */
+  iterate_until (has_progress, f, 60);
+  id = winnow_task_get_id (row (f, 0));
+  winnow_window_show_task (f->window, id);
+  gtk_widget_activate_action (GTK_WIDGET (page), "task.cancel", NULL);
+  settle (f, 1);
+  task = stored (f, id);
+  g_assert_cmpint (winnow_task_get_status (task), ==, WINNOW_TASK_CANCELLED);
+  g_assert_cmpstr (label_text (page, "status_label"), ==, "Cancelled");
+  g_assert_false (g_file_test (winnow_task_get_output_path (task), G_FILE_TEST_EXISTS));
+
+  /* and retry */
+  g_hash_table_remove_all (f->finished);
+  gtk_widget_activate_action (GTK_WIDGET (page), "task.retry", NULL);
+  settle (f, 1);
+  g_clear_object (&task);
+  task = stored (f, id);
+  g_assert_cmpint (winnow_task_get_status (task), ==, WINNOW_TASK_COMPLETED);
+  g_assert_cmpuint (winnow_task_get_attempts (task), ==, 1);
+  g_assert_cmpstr (label_text (page, "status_label"), ==, "Completed");
+}
+
+static void
+test_delete_undo (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(WinnowTask) kept = NULL;
+  g_autoptr(WinnowTask) gone = NULL;
+  WinnowTaskPage *page = WINNOW_TASK_PAGE (winnow_window_get_task_page (f->window));
+  AdwToast *toast;
+  gint64 first, second;
+
+  write_csv (f, "a.csv", "x\n1\n");
+  write_csv (f, "b.csv", "x\n2\n");
+  list = files (f, "a.csv", "b.csv", NULL);
+  winnow_window_add_files (f->window, list);
+  settle (f, 2);
+  first = winnow_task_get_id (row (f, 0));
+  second = winnow_task_get_id (row (f, 1));
+
+  /* delete from the page, then undo */
+  winnow_window_show_task (f->window, first);
+  gtk_widget_activate_action (GTK_WIDGET (page), "task.delete", NULL);
+  g_assert_cmpstr (winnow_window_get_visible_page (f->window), ==, "list");
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 1);
+  toast = winnow_window_get_last_toast (f->window);
+  g_assert_cmpstr (adw_toast_get_action_name (toast), ==, "win.undo-delete");
+  /* what the toast's Undo button does */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo-delete", "x", first);
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 2);
+  kept = stored (f, first);
+  g_assert_nonnull (kept);
+
+  /* Delete on the selected row, and let the toast go */
+  gtk_single_selection_set_selected (winnow_task_table_get_selection (table (f)), 1);
+  g_signal_emit_by_name (table (f), "delete-requested", row (f, 1));
+  toast = winnow_window_get_last_toast (f->window);
+  adw_toast_dismiss (toast);
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 1);
+  gone = stored (f, second);
+  g_assert_null (gone);
+}
+
+int
+main (int argc, char **argv)
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_printerr ("test-ui needs a display: run the tests under xvfb-run (build-aux/test.sh does)\n");
+      return 1;
+    }
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/ui/empty-then-drop", test_empty_then_drop);
+  ADD ("/ui/open-two-files", test_open_two_files);
+  ADD ("/ui/filter-and-sort", test_filter_and_sort);
+  ADD ("/ui/task-page", test_task_page);
+  ADD ("/ui/cancel-retry", test_cancel_retry);
+  ADD ("/ui/delete-undo", test_delete_undo);
+#undef ADD
+
+  return g_test_run ();
+}
