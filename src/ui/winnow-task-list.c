@@ -168,7 +168,19 @@ winnow_task_list_refresh (WinnowTaskList *self)
       self->total = total;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL]);
     }
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_items);
+  /* GTK 4.8's list item manager looks up every added item to reuse the
+   * widgets of removed ones, which would read all 100,000 tasks page by
+   * page; announcing the removal and the addition apart skips that. */
+  if (old > 0 && self->n_items > 0)
+    {
+      guint n = self->n_items;
+      self->n_items = 0;
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, old, 0);
+      self->n_items = n;
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, n);
+    }
+  else
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_items);
   if (old != self->n_items)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
@@ -202,9 +214,10 @@ on_task_changed (WinnowScheduler *scheduler, WinnowTask *task, WinnowTaskList *s
   gint64 id = winnow_task_get_id (task);
   WinnowTask *known = g_hash_table_lookup (self->by_id, &id);
 
+  /* a task outside the cached pages is read afresh when it scrolls in */
   if (known != NULL)
     winnow_task_update_from (known, task);
-  if (known == NULL || status_moves_rows (self))
+  if (status_moves_rows (self))
     refresh_later (self);
 }
 
