@@ -13,6 +13,12 @@ out=$(cd "$out" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp data/samples/*.csv "$work/"
+# a list with a few tasks reads better than one: copies under other names,
+# and one file that fails (unbalanced quotes) to show an error
+for name in orders-2026-q3 leads-october suppliers; do
+  cp data/samples/customers.csv "$work/$name.csv"
+done
+printf 'id,name\n1,"unterminated\n' > "$work/export-broken.csv"
 binary=$(pwd)/_build/src/winnow
 [ -x "$binary" ] || { echo "build first (build-aux/build.sh)" >&2; exit 1; }
 
@@ -26,10 +32,13 @@ xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- sh -c "
   sleep 3; shot empty
   gapplication action io.github.winnow.Winnow quit || kill \$pid
   wait \$pid || true
-  '$binary' '$work/customers.csv' & pid=\$!
+  '$binary' '$work/customers.csv' '$work/orders-2026-q3.csv' '$work/leads-october.csv' \\
+    '$work/suppliers.csv' '$work/export-broken.csv' & pid=\$!
   sleep 3; shot tasks
   gapplication action io.github.winnow.Winnow show-task 'int64 1'
   sleep 2; shot task
+  gapplication action io.github.winnow.Winnow show-task 'int64 5'
+  sleep 2; shot failed
   kill \$pid
 "
 echo "screenshots in $out"

@@ -14,6 +14,7 @@
 #include "winnow-task-page.h"
 #include "winnow-task-table.h"
 #include "winnow-test-util.h"
+#include "winnow-ui-util.h"
 #include "winnow-window.h"
 
 typedef struct {
@@ -204,7 +205,7 @@ test_empty_then_drop (Fixture *f, gconstpointer data)
   /* the last toast says what happened: two tasks, one toast */
   toast = winnow_window_get_last_toast (f->window);
   g_assert_nonnull (toast);
-  g_assert_cmpstr (adw_toast_get_title (toast), ==, "2 tasks finished");
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "2 files cleaned");
 }
 
 static void
@@ -392,6 +393,38 @@ test_delete_undo (Fixture *f, gconstpointer data)
   g_assert_null (gone);
 }
 
+/* The recipe reads as sentences on the task page. */
+static void
+test_describe_recipe (void)
+{
+  static const struct { const char *json; const char *lines; } cases[] = {
+    { "{\"winnow_recipe\": 1}", "Copy the file as it is" },
+    { "{\"winnow_recipe\": 1, \"drop_duplicates\": {}, \"drop_missing\": {\"how\": \"all\"}}",
+      "Drop duplicate rows, keeping the first|Drop rows where every field is missing" },
+    { "{\"winnow_recipe\": 1, \"drop_missing\": {\"how\": \"any\", \"subset\": [\"id\", \"email\"]}}",
+      "Drop rows with a missing value in id, email" },
+    { "{\"winnow_recipe\": 1, \"drop_missing\": {\"thresh\": 2}}",
+      "Keep rows with at least 2 values" },
+    { "{\"winnow_recipe\": 1, \"drop_duplicates\": {\"subset\": [\"email\"], \"keep\": \"last\"},"
+      " \"fill\": [{\"column\": \"city\", \"value\": \"Unknown\"}]}",
+      "Drop rows that repeat email, keeping the last|Fill missing city with “Unknown”" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (cases[i].json, -1, &error);
+      g_autoptr(GPtrArray) lines = NULL;
+      g_autofree char *joined = NULL;
+
+      g_assert_no_error (error);
+      lines = winnow_ui_describe_recipe (recipe);
+      g_ptr_array_add (lines, NULL);
+      joined = g_strjoinv ("|", (char **) lines->pdata);
+      g_assert_cmpstr (joined, ==, cases[i].lines);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -413,6 +446,7 @@ main (int argc, char **argv)
   ADD ("/ui/cancel-retry", test_cancel_retry);
   ADD ("/ui/delete-undo", test_delete_undo);
 #undef ADD
+  g_test_add_func ("/ui/describe-recipe", test_describe_recipe);
 
   return g_test_run ();
 }

@@ -153,10 +153,19 @@ winnow_ui_describe_recipe (const WinnowRecipe *recipe)
       else
         g_ptr_array_add (lines, g_strdup_printf (_("Drop duplicate rows, %s"), keep));
     }
-  if (recipe->drop_missing)
+  if (recipe->drop_missing && recipe->missing_subset->len == 0)
     {
-      g_autofree char *names = recipe->missing_subset->len ? join_names (recipe->missing_subset)
-                                                           : g_strdup (_("any column"));
+      if (recipe->thresh >= 0)
+        g_ptr_array_add (lines, g_strdup_printf (_("Keep rows with at least %" G_GINT64_FORMAT
+                                                   " values"), recipe->thresh));
+      else if (recipe->how == WINNOW_HOW_ALL)
+        g_ptr_array_add (lines, g_strdup (_("Drop rows where every field is missing")));
+      else
+        g_ptr_array_add (lines, g_strdup (_("Drop rows with a missing value")));
+    }
+  else if (recipe->drop_missing)
+    {
+      g_autofree char *names = join_names (recipe->missing_subset);
       if (recipe->thresh >= 0)
         g_ptr_array_add (lines, g_strdup_printf (_("Keep rows with at least %" G_GINT64_FORMAT
                                                    " values in %s"), recipe->thresh, names));

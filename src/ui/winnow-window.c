@@ -442,9 +442,22 @@ on_task_finished (WinnowScheduler *scheduler, WinnowTask *task, WinnowWindow *se
   /* A burst of finished tasks is one toast that counts them, not a queue. */
   if (self->finished_toast != NULL)
     {
-      guint n = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (self->finished_toast), "count")) + 1;
-      g_autofree char *title = g_strdup_printf (ngettext ("%u task finished", "%u tasks finished", n), n);
-      g_object_set_data (G_OBJECT (self->finished_toast), "count", GUINT_TO_POINTER (n));
+      GObject *burst = G_OBJECT (self->finished_toast);
+      guint n = GPOINTER_TO_UINT (g_object_get_data (burst, "count")) + 1;
+      guint failed = GPOINTER_TO_UINT (g_object_get_data (burst, "failed"))
+                     + (status == WINNOW_TASK_FAILED);
+      g_autofree char *title = NULL;
+
+      if (failed == 0)
+        title = g_strdup_printf (ngettext ("%u file cleaned", "%u files cleaned", n), n);
+      else if (failed == n)
+        title = g_strdup_printf (ngettext ("%u file failed", "%u files failed", n), n);
+      else
+        /* TRANSLATORS: "4 files cleaned, 1 failed" */
+        title = g_strdup_printf (ngettext ("%u file cleaned, %u failed", "%u files cleaned, %u failed",
+                                           n - failed), n - failed, failed);
+      g_object_set_data (burst, "count", GUINT_TO_POINTER (n));
+      g_object_set_data (burst, "failed", GUINT_TO_POINTER (failed));
       adw_toast_set_title (self->finished_toast, title);
       adw_toast_set_button_label (self->finished_toast, NULL);
       g_signal_handlers_disconnect_by_data (self->finished_toast, self);
@@ -452,6 +465,7 @@ on_task_finished (WinnowScheduler *scheduler, WinnowTask *task, WinnowWindow *se
     }
   toast = adw_toast_new (message);
   g_object_set_data (G_OBJECT (toast), "count", GUINT_TO_POINTER (1));
+  g_object_set_data (G_OBJECT (toast), "failed", GUINT_TO_POINTER (status == WINNOW_TASK_FAILED));
   g_set_weak_pointer (&self->finished_toast, toast);
   if (status == WINNOW_TASK_COMPLETED)
     {

@@ -11,6 +11,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 cp "$sample" "$work/"
 name=$(basename "$sample")
+# a second launch hands this one to the running instance
+cp "$sample" "$work/second-$name"
 
 export WINNOW_DB="$work/history.db"
 export GSETTINGS_BACKEND=memory
@@ -25,7 +27,7 @@ dbus-run-session -- sh -c "
   gsettings set org.gnome.desktop.interface toolkit-accessibility true 2>/dev/null || true
   '$binary' '$work/$name' &
   app=\$!
-  /usr/bin/python3 '$here/drive.py' '$name'
+  /usr/bin/python3 '$here/drive.py' '$name' '$binary' '$work/second-$name'
   result=\$?
   kill \$app \$launcher 2>/dev/null
   exit \$result
