@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "winnow-recipe.h"
+#include "winnow-recipe-library.h"
 #include "winnow-test-util.h"
 
 static void
@@ -189,6 +190,85 @@ test_file (WinnowTestDir *fixture, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "x: unknown key"));
 }
 
+static void
+count_change (WinnowRecipeLibrary *library, guint *changes)
+{
+  (*changes)++;
+}
+
+/* Saved recipes: NAME.json files, listed in order, loaded back equal. */
+static void
+test_library (WinnowTestDir *f, gconstpointer data)
+{
+  g_autofree char *dir = g_build_filename (f->dir, "recipes", NULL);
+  g_autoptr(WinnowRecipeLibrary) library = winnow_recipe_library_new (dir);
+  g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_default ();
+  g_autoptr(WinnowRecipe) plain = winnow_recipe_new ();
+  g_autoptr(WinnowRecipe) loaded = NULL;
+  g_autoptr(WinnowRecipe) from_file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) names = NULL;
+  g_autofree char *path = NULL;
+  guint changes = 0;
+
+  g_signal_connect (library, "changed", G_CALLBACK (count_change), &changes);
+  names = winnow_recipe_library_list (library);
+  g_assert_cmpuint (g_strv_length (names), ==, 0);
+
+  recipe->keep = WINNOW_KEEP_LAST;
+  winnow_recipe_add_fill (recipe, "age", WINNOW_FILL_MEDIAN, NULL, 0);
+  g_assert_true (winnow_recipe_library_save (library, "Weekly export", recipe, &error));
+  g_assert_no_error (error);
+  g_assert_true (winnow_recipe_library_save (library, "année", recipe, &error));
+  g_assert_true (winnow_recipe_library_save (library, "Accounts", plain, &error));
+  g_assert_cmpuint (changes, ==, 3);
+  g_clear_pointer (&names, g_strfreev);
+  names = winnow_recipe_library_list (library);
+  g_assert_cmpuint (g_strv_length (names), ==, 3);
+  g_assert_cmpstr (names[0], ==, "Accounts");
+  g_assert_cmpstr (names[1], ==, "année");
+  g_assert_cmpstr (names[2], ==, "Weekly export");
+
+  loaded = winnow_recipe_library_load (library, "Weekly export", &error);
+  g_assert_no_error (error);
+  g_assert_true (winnow_recipe_equal (loaded, recipe));
+  /* the file is what winnow --batch --recipe reads */
+  path = g_build_filename (dir, "Weekly export.json", NULL);
+  from_file = winnow_recipe_new_from_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (winnow_recipe_equal (from_file, recipe));
+
+  g_assert_true (winnow_recipe_library_delete (library, "année", &error));
+  g_assert_cmpuint (changes, ==, 4);
+  g_assert_null (winnow_recipe_library_load (library, "année", &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+}
+
+static void
+test_library_names (WinnowTestDir *f, gconstpointer data)
+{
+  static const char * const bad[] = { "", ".hidden", " lead", "a/b", "tab\there",
+                                      "\xff\xfe" };
+  g_autofree char *dir = g_build_filename (f->dir, "recipes", NULL);
+  g_autoptr(WinnowRecipeLibrary) library = winnow_recipe_library_new (dir);
+  g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_default ();
+  g_autofree char *long_name = g_strnfill (101, 'x');
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_assert_false (winnow_recipe_library_save (library, bad[i], recipe, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME);
+    }
+  {
+    g_autoptr(GError) error = NULL;
+    g_assert_false (winnow_recipe_library_save (library, long_name, recipe, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME);
+  }
+  /* nothing was written */
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -199,6 +279,10 @@ main (int argc, char **argv)
   g_test_add_func ("/recipe/spec-example", test_spec_example);
   g_test_add_func ("/recipe/shorthands", test_shorthands);
   g_test_add_func ("/recipe/errors", test_errors);
+  g_test_add ("/recipe/library", WinnowTestDir, NULL, winnow_test_dir_setup, test_library,
+              winnow_test_dir_teardown);
+  g_test_add ("/recipe/library-names", WinnowTestDir, NULL, winnow_test_dir_setup,
+              test_library_names, winnow_test_dir_teardown);
   g_test_add ("/recipe/file", WinnowTestDir, NULL, winnow_test_dir_setup, test_file,
               winnow_test_dir_teardown);
 
