@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 
 ./build-aux/install-deps.sh
 ./build-aux/build.sh
-exec ./_build/src/winnow "$@"
+GSETTINGS_SCHEMA_DIR="$PWD/_build/data${GSETTINGS_SCHEMA_DIR:+:$GSETTINGS_SCHEMA_DIR}" \
+  exec ./_build/src/winnow "$@"

@@ -24,6 +24,7 @@ binary=$(pwd)/_build/src/winnow
 
 export WINNOW_DB="$work/history.db"
 export GSETTINGS_BACKEND=memory
+export GSETTINGS_SCHEMA_DIR="$(pwd)/_build/data"
 
 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- sh -c "
   set -e

@@ -4,7 +4,9 @@
 #include "winnow-application.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
 
+#include "winnow-recipe-library.h"
 #include "winnow-window.h"
 
 struct _WinnowApplication {
@@ -12,6 +14,8 @@ struct _WinnowApplication {
 
   WinnowTaskStore *store;
   WinnowScheduler *scheduler;
+  GSettings *settings;
+  WinnowRecipeLibrary *recipes;
   char *store_path;      /* NULL: $WINNOW_DB or the default */
   char *store_problem;   /* what went wrong opening the history, for the window to say */
 };
@@ -40,6 +44,41 @@ open_store (WinnowApplication *self)
     }
 }
 
+/* The settings schema is installed with the app; a build run in place
+ * finds it through GSETTINGS_SCHEMA_DIR (build-aux/run.sh sets it), and a
+ * prefix outside XDG_DATA_DIRS through the folder it was installed to. */
+static GSettings *
+open_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsSchemaSource) installed = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL)
+    {
+      installed = g_settings_schema_source_new_from_directory (SCHEMA_INSTALL_DIR, source,
+                                                               FALSE, NULL);
+      if (installed != NULL)
+        schema = g_settings_schema_source_lookup (installed, APP_ID, FALSE);
+    }
+  if (schema == NULL)
+    {
+      g_printerr (_("The settings schema %s is not installed. Install Winnow with "
+                    "“meson install”, or run it from its source folder with "
+                    "build-aux/run.sh.\n"), APP_ID);
+      exit (1);
+    }
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static void
+on_jobs_changed (GSettings *settings, const char *key, WinnowApplication *self)
+{
+  winnow_scheduler_set_n_workers (self->scheduler, g_settings_get_int (settings, "jobs"));
+}
+
 static void
 winnow_application_startup (GApplication *app)
 {
@@ -49,8 +88,12 @@ winnow_application_startup (GApplication *app)
 
   g_set_application_name (_("Winnow"));
   gtk_window_set_default_icon_name (APP_ID);
+  self->settings = open_settings ();
+  self->recipes = winnow_recipe_library_new (NULL);
   open_store (self);
-  self->scheduler = winnow_scheduler_new (self->store, 0, WINNOW_SCHEDULER_ALL_TASKS);
+  self->scheduler = winnow_scheduler_new (self->store, g_settings_get_int (self->settings, "jobs"),
+                                          WINNOW_SCHEDULER_ALL_TASKS);
+  g_signal_connect (self->settings, "changed::jobs", G_CALLBACK (on_jobs_changed), self);
   g_debug ("started with the task database %s", winnow_task_store_get_path (self->store));
 }
 
@@ -99,8 +142,12 @@ winnow_application_dispose (GObject *object)
 {
   WinnowApplication *self = WINNOW_APPLICATION (object);
 
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->recipes);
   G_OBJECT_CLASS (winnow_application_parent_class)->dispose (object);
 }
 
@@ -190,6 +237,38 @@ WinnowScheduler *
 winnow_application_get_scheduler (WinnowApplication *app)
 {
   return app->scheduler;
+}
+
+/* The app's settings (schema io.github.winnow.Winnow), from startup on. */
+GSettings *
+winnow_application_get_settings (WinnowApplication *app)
+{
+  return app->settings;
+}
+
+/* The saved recipes, from startup on. */
+WinnowRecipeLibrary *
+winnow_application_get_recipes (WinnowApplication *app)
+{
+  return app->recipes;
+}
+
+/* The recipe new tasks start from: the saved one named in the settings,
+ * or the built-in one when there is none or it cannot be read. */
+WinnowRecipe *
+winnow_application_get_default_recipe (WinnowApplication *app)
+{
+  g_autofree char *name = g_settings_get_string (app->settings, "default-recipe");
+  g_autoptr(GError) error = NULL;
+  WinnowRecipe *recipe = NULL;
+
+  if (name[0] != '\0')
+    {
+      recipe = winnow_recipe_library_load (app->recipes, name, &error);
+      if (recipe == NULL)
+        g_warning ("default recipe “%s”: %s", name, error->message);
+    }
+  return recipe != NULL ? recipe : winnow_recipe_new_default ();
 }
 
 /* Why the history is not the usual one, or %NULL. */

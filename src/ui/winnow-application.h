@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 
+#include "winnow-recipe-library.h"
 #include "winnow-scheduler.h"
 #include "winnow-task-store.h"
 
@@ -21,6 +22,9 @@ void               winnow_application_set_store_path (WinnowApplication *app,
 WinnowTaskStore   *winnow_application_get_store    (WinnowApplication *app);
 WinnowScheduler   *winnow_application_get_scheduler (WinnowApplication *app);
 WinnowWindow      *winnow_application_get_window   (WinnowApplication *app);
+GSettings         *winnow_application_get_settings (WinnowApplication *app);
+WinnowRecipeLibrary *winnow_application_get_recipes (WinnowApplication *app);
+WinnowRecipe      *winnow_application_get_default_recipe (WinnowApplication *app);
 const char        *winnow_application_get_store_problem (WinnowApplication *app);
 
 int                winnow_application_main         (int argc, char **argv);

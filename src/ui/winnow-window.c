@@ -416,7 +416,8 @@ notify_finished (WinnowWindow *self, WinnowTask *task)
   g_autofree char *message = NULL;
   g_autoptr(GNotification) notification = NULL;
 
-  if (gtk_window_is_active (GTK_WINDOW (self)))
+  if (gtk_window_is_active (GTK_WINDOW (self)) ||
+      !g_settings_get_boolean (winnow_application_get_settings (self->app), "notifications"))
     return;
   message = finished_message (task);
   notification = g_notification_new (message);
@@ -593,6 +594,11 @@ winnow_window_new (WinnowApplication *app)
   g_signal_connect (self->scheduler, "task-started", G_CALLBACK (on_task_started), self);
   g_signal_connect (self->scheduler, "task-finished", G_CALLBACK (on_task_finished), self);
   update_title (self);
+
+  GSettings *settings = winnow_application_get_settings (app);
+  g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
   if (winnow_application_get_store_problem (app) != NULL)
     g_idle_add_full (G_PRIORITY_DEFAULT, say_store_problem, g_object_ref (self), g_object_unref);
   return self;
