@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "winnow-application.h"
+#include "winnow-task-dialog.h"
 #include "winnow-task-list.h"
 #include "winnow-task-page.h"
 #include "winnow-task-table.h"
@@ -53,6 +54,8 @@ fixture_setup (Fixture *f, gconstpointer data)
   winnow_application_set_store_path (f->app, db);
   g_application_register (G_APPLICATION (f->app), NULL, &error);
   g_assert_no_error (error);
+  /* no notification daemon here; the toasts say the same */
+  g_settings_set_boolean (winnow_application_get_settings (f->app), "notifications", FALSE);
   f->window = winnow_application_get_window (f->app);
   gtk_window_present (GTK_WINDOW (f->window));
   f->scheduler = winnow_application_get_scheduler (f->app);
@@ -72,6 +75,21 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_object_unref (f->app);
   g_hash_table_unref (f->finished);
   winnow_test_dir_teardown (&f->dir, NULL);
+}
+
+/* Confirms the configuration dialog the files opened, as its Clean
+ * button does, with the recipe it starts with. */
+static void
+press_clean (Fixture *f)
+{
+  WinnowTaskDialog *dialog = winnow_window_get_task_dialog (f->window);
+  guint n;
+
+  g_assert_nonnull (dialog);
+  n = winnow_task_dialog_get_n_files (dialog);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.clean", NULL));
+  g_assert_null (winnow_window_get_task_dialog (f->window));
+  g_assert_cmpuint (n, >, 0);
 }
 
 /* Iterates the main context until @done, failing after @seconds. */
@@ -190,6 +208,12 @@ test_empty_then_drop (Fixture *f, gconstpointer data)
   toast = winnow_window_get_last_toast (f->window);
   g_assert_nonnull (toast);
   g_assert_cmpstr (adw_toast_get_title (toast), ==, "“notes.txt” is not a CSV file");
+  /* one dialog for both; nothing runs until it is confirmed */
+  g_assert_nonnull (winnow_window_get_task_dialog (f->window));
+  g_assert_cmpuint (winnow_task_dialog_get_n_files (winnow_window_get_task_dialog (f->window)),
+                    ==, 2);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (list_stack), ==, "empty");
+  press_clean (f);
 
   settle (f, 2);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (list_stack), ==, "tasks");
@@ -218,6 +242,7 @@ test_open_two_files (Fixture *f, gconstpointer data)
   list = files (f, "a.csv", "b.csv", NULL);
   /* `winnow a.csv b.csv`, or "Open With" from the file manager */
   g_application_open (G_APPLICATION (f->app), (GFile **) list->pdata, 2, "");
+  press_clean (f);
   settle (f, 2);
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 2);
 }
@@ -234,6 +259,7 @@ test_filter_and_sort (Fixture *f, gconstpointer data)
   write_csv (f, "broken.csv", "x,y\n1,\"open\n");
   list = files (f, "zebra.csv", "apple.csv", "broken.csv", NULL);
   winnow_window_add_files (f->window, list);
+  press_clean (f);
   settle (f, 3);
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 3);
 
@@ -279,6 +305,7 @@ test_task_page (Fixture *f, gconstpointer data)
   write_csv (f, "bad.csv", "a,b\n1,2,3\n");
   list = files (f, "people.csv", "bad.csv", NULL);
   winnow_window_add_files (f->window, list);
+  press_clean (f);
   settle (f, 2);
 
   /* a row activated: its page */
@@ -329,6 +356,7 @@ test_cancel_retry (Fixture *f, gconstpointer data)
   g_free (winnow_test_write_file (f->dir.dir, "big.csv", big->str, (gssize) big->len));
   list = files (f, "big.csv", NULL);
   winnow_window_add_files (f->window, list);
+  press_clean (f);
 
   /* its page, while it runs: cancel */
   iterate_until (has_progress, f, 60);
@@ -366,6 +394,7 @@ test_delete_undo (Fixture *f, gconstpointer data)
   write_csv (f, "b.csv", "x\n2\n");
   list = files (f, "a.csv", "b.csv", NULL);
   winnow_window_add_files (f->window, list);
+  press_clean (f);
   settle (f, 2);
   first = winnow_task_get_id (row (f, 0));
   second = winnow_task_get_id (row (f, 1));

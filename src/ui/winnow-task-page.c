@@ -37,6 +37,7 @@ G_DEFINE_FINAL_TYPE (WinnowTaskPage, winnow_task_page, GTK_TYPE_WIDGET)
 
 enum {
   DELETE_REQUESTED,
+  RERUN_REQUESTED,
   N_SIGNALS
 };
 
@@ -278,6 +279,7 @@ update_status (WinnowTaskPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "task.retry",
                                  status == WINNOW_TASK_FAILED || status == WINNOW_TASK_CANCELLED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "task.cancel", active);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "task.rerun", !active);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "task.delete", status != WINNOW_TASK_PROCESSING);
 }
 
@@ -440,6 +442,13 @@ retry_activated (GtkWidget *widget, const char *action, GVariant *parameter)
 }
 
 static void
+rerun_activated (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  WinnowTaskPage *self = WINNOW_TASK_PAGE (widget);
+  g_signal_emit (self, signals[RERUN_REQUESTED], 0, self->task);
+}
+
+static void
 cancel_activated (GtkWidget *widget, const char *action, GVariant *parameter)
 {
   WinnowTaskPage *self = WINNOW_TASK_PAGE (widget);
@@ -498,6 +507,16 @@ winnow_task_page_class_init (WinnowTaskPageClass *klass)
     g_signal_new ("delete-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, WINNOW_TYPE_TASK);
 
+  /**
+   * WinnowTaskPage::rerun-requested:
+   * @task: the task shown
+   *
+   * The user wants to edit the task's recipe and run it again.
+   */
+  signals[RERUN_REQUESTED] =
+    g_signal_new ("rerun-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, WINNOW_TYPE_TASK);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/winnow/Winnow/winnow-task-page.ui");
   gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, title);
   gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, status_icon);
@@ -517,6 +536,7 @@ winnow_task_page_class_init (WinnowTaskPageClass *klass)
   gtk_widget_class_install_action (widget_class, "task.open", NULL, open_activated);
   gtk_widget_class_install_action (widget_class, "task.show-folder", NULL, show_folder_activated);
   gtk_widget_class_install_action (widget_class, "task.retry", NULL, retry_activated);
+  gtk_widget_class_install_action (widget_class, "task.rerun", NULL, rerun_activated);
   gtk_widget_class_install_action (widget_class, "task.cancel", NULL, cancel_activated);
   gtk_widget_class_install_action (widget_class, "task.delete", NULL, delete_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "task.delete", NULL);

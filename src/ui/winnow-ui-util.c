@@ -57,6 +57,22 @@ winnow_ui_format_rows (WinnowTask *task)
   return g_strdup_printf ("%s → %s", in, out);
 }
 
+/* A column's type, as the dialog and the task page name it. */
+const char *
+winnow_ui_column_type_label (WinnowColumnType type)
+{
+  switch (type)
+    {
+    case WINNOW_COLUMN_EMPTY: return _("Empty");
+    case WINNOW_COLUMN_INTEGER: return _("Whole numbers");
+    case WINNOW_COLUMN_FLOAT: return _("Numbers");
+    case WINNOW_COLUMN_BOOLEAN: return _("True or false");
+    case WINNOW_COLUMN_DATE: return _("Dates");
+    case WINNOW_COLUMN_TEXT:
+    default: return _("Text");
+    }
+}
+
 const char *
 winnow_ui_status_label (WinnowTaskStatus status)
 {

@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 
 #include "winnow-recipe.h"
+#include "winnow-result.h"
 #include "winnow-task.h"
 
 G_BEGIN_DECLS
@@ -14,6 +15,7 @@ char       *winnow_ui_format_duration  (double seconds);
 char       *winnow_ui_format_time      (GDateTime *utc);
 char       *winnow_ui_format_rows      (WinnowTask *task);
 const char *winnow_ui_status_label     (WinnowTaskStatus status);
+const char *winnow_ui_column_type_label (WinnowColumnType type);
 const char *winnow_ui_status_icon      (WinnowTaskStatus status);
 const char *winnow_ui_status_css_class (WinnowTaskStatus status);
 GPtrArray  *winnow_ui_describe_recipe  (const WinnowRecipe *recipe);

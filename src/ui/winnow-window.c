@@ -10,6 +10,7 @@
 #include "winnow-task-list.h"
 #include "winnow-task-page.h"
 #include "winnow-task-table.h"
+#include "winnow-task-dialog.h"
 #include "winnow-ui-util.h"
 
 #define MAX_NAMES_IN_TOAST 3
@@ -33,6 +34,7 @@ struct _WinnowWindow {
   AdwToast *last_toast;    /* weak: the toast shown last, for tests */
   AdwToast *finished_toast; /* weak: the latest "task finished" toast */
   GHashTable *deletions;   /* id -> Deletion, while their undo is offered */
+  WinnowTaskDialog *task_dialog; /* weak: the configuration dialog open */
 };
 
 G_DEFINE_FINAL_TYPE (WinnowWindow, winnow_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -52,26 +54,6 @@ winnow_window_get_last_toast (WinnowWindow *self)
 }
 
 /* ---- adding files ---- */
-
-/* <stem>.cleaned.csv beside the input, or <stem>.cleaned-2.csv and so on
- * when that exists: a new task never replaces an earlier result. */
-static char *
-free_output_path (const char *input)
-{
-  g_autofree char *path = winnow_output_file_default_path (input, NULL);
-  g_autofree char *stem = NULL;
-
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    return g_steal_pointer (&path);
-  stem = g_strndup (path, strlen (path) - strlen (".csv"));
-  for (guint n = 2;; n++)
-    {
-      char *candidate = g_strdup_printf ("%s-%u.csv", stem, n);
-      if (!g_file_test (candidate, G_FILE_TEST_EXISTS))
-        return candidate;
-      g_free (candidate);
-    }
-}
 
 static void
 toast_refused (WinnowWindow *self, GPtrArray *refused)
@@ -97,51 +79,81 @@ toast_refused (WinnowWindow *self, GPtrArray *refused)
   winnow_window_toast (self, toast);
 }
 
+static void
+on_tasks_added (WinnowTaskDialog *dialog, guint n, gint64 first_id, WinnowWindow *self)
+{
+  winnow_window_show_list (self);
+}
+
+/* A closed dialog may live on a moment (its job holds it): it is gone
+ * for the window as soon as it is destroyed. */
+static void
+on_dialog_destroyed (WinnowTaskDialog *dialog, WinnowWindow *self)
+{
+  if (self->task_dialog == dialog)
+    g_clear_weak_pointer (&self->task_dialog);
+}
+
+static WinnowTaskDialog *
+watch_dialog (WinnowWindow *self, WinnowTaskDialog *dialog)
+{
+  g_set_weak_pointer (&self->task_dialog, dialog);
+  g_signal_connect_object (dialog, "tasks-added", G_CALLBACK (on_tasks_added), self, 0);
+  g_signal_connect_object (dialog, "destroy", G_CALLBACK (on_dialog_destroyed), self, 0);
+  return dialog;
+}
+
 /**
  * winnow_window_add_files:
  * @files: (element-type GFile): what was dropped, chosen or opened
  *
- * Makes a task of each CSV or TSV file, and tells which files it refused.
+ * Opens the configuration dialog on the CSV and TSV files among @files
+ * (or adds them to the one open), and tells which files it refused.
  * Dropping, the Open dialog and "Open With" all come here.
  *
- * Returns: how many tasks were added
+ * Returns: how many files the dialog got
  */
 guint
 winnow_window_add_files (WinnowWindow *self, GPtrArray *files)
 {
   g_autoptr(GPtrArray) refused = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_default ();
-  g_autofree char *recipe_json = winnow_recipe_to_json (recipe);
-  guint added = 0;
+  g_autoptr(GPtrArray) accepted = g_ptr_array_new ();
 
   for (guint i = 0; i < files->len; i++)
     {
       GFile *file = g_ptr_array_index (files, i);
       g_autofree char *path = g_file_get_path (file);
-      g_autofree char *output = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autoptr(WinnowTask) task = NULL;
 
       if (path == NULL || !winnow_ui_is_csv_file (file) ||
           g_file_test (path, G_FILE_TEST_IS_DIR))
-        {
-          g_ptr_array_add (refused, g_file_get_basename (file));
-          continue;
-        }
-      output = free_output_path (path);
-      task = winnow_scheduler_add (self->scheduler, path, output, recipe_json, FALSE, &error);
-      if (task == NULL)
-        {
-          winnow_window_toast (self, adw_toast_new_format (_("Could not add “%s”: %s"),
-                                                           g_file_peek_path (file), error->message));
-          continue;
-        }
-      added++;
+        g_ptr_array_add (refused, g_file_get_basename (file));
+      else
+        g_ptr_array_add (accepted, file);
     }
   toast_refused (self, refused);
-  if (added > 0)
-    winnow_window_show_list (self);
-  return added;
+  if (accepted->len == 0)
+    return 0;
+  if (self->task_dialog != NULL)
+    {
+      winnow_task_dialog_add_files (self->task_dialog, accepted);
+      gtk_window_present (GTK_WINDOW (self->task_dialog));
+    }
+  else
+    watch_dialog (self, winnow_task_dialog_new (self->app, GTK_WINDOW (self), accepted));
+  return accepted->len;
+}
+
+/* The dialog open on the files added last, or %NULL. */
+WinnowTaskDialog *
+winnow_window_get_task_dialog (WinnowWindow *self)
+{
+  return self->task_dialog;
+}
+
+static void
+on_rerun_requested (WinnowTaskPage *page, WinnowTask *task, WinnowWindow *self)
+{
+  watch_dialog (self, winnow_task_dialog_new_rerun (self->app, GTK_WINDOW (self), task));
 }
 
 static void
@@ -501,6 +513,7 @@ winnow_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->scheduler, self);
   g_clear_weak_pointer (&self->last_toast);
   g_clear_weak_pointer (&self->finished_toast);
+  g_clear_weak_pointer (&self->task_dialog);
   g_clear_pointer (&self->deletions, g_hash_table_unref);
   g_clear_object (&self->chooser);
   g_clear_object (&self->list);
@@ -591,6 +604,7 @@ winnow_window_new (WinnowApplication *app)
   g_signal_connect (self->table, "task-activated", G_CALLBACK (on_row_activated), self);
   g_signal_connect (self->table, "delete-requested", G_CALLBACK (on_delete_requested), self);
   g_signal_connect (self->task_page, "delete-requested", G_CALLBACK (on_delete_requested), self);
+  g_signal_connect (self->task_page, "rerun-requested", G_CALLBACK (on_rerun_requested), self);
   g_signal_connect (self->scheduler, "task-started", G_CALLBACK (on_task_started), self);
   g_signal_connect (self->scheduler, "task-finished", G_CALLBACK (on_task_finished), self);
   update_title (self);

@@ -23,5 +23,7 @@ const char   *winnow_window_get_visible_page (WinnowWindow *window);
 void          winnow_window_toast      (WinnowWindow *window,
                                         AdwToast *toast);
 AdwToast     *winnow_window_get_last_toast (WinnowWindow *window);
+typedef struct _WinnowTaskDialog WinnowTaskDialog;
+WinnowTaskDialog *winnow_window_get_task_dialog (WinnowWindow *window);
 
 G_END_DECLS

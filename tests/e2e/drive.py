@@ -4,7 +4,8 @@ as a screen reader or a person with a keyboard would.
 
 Started by run.sh inside a D-Bus session with the AT-SPI bus, against a
 temporary database, with a sample CSV file given on the command line:
-finds the task in the list by its file name, waits until its status cell
+confirms the configuration dialog the file opens (its columns, what it
+says the recipe will do), finds the task in the list by its file name, waits until its status cell
 reads "Completed", checks the controls by their accessible names, then
 launches Winnow a second time with another file and checks that the
 running window got that task (the second process exits at once).
@@ -102,12 +103,28 @@ def click(node):
     action.doAction(0)
 
 
+def clean_dialog(app, forecast):
+    wait_for("the column switches of the dialog",
+             lambda: find(app, "check box", contains="Keep email"))
+    label = wait_for(f"the forecast “{forecast}”",
+                     lambda: find(app, "label", contains=forecast))
+    print("e2e: the dialog says " + next(t for t in texts(label) if forecast in t))
+    button = wait_for("the Clean button", lambda: find(app, "push button", contains="Clean"))
+    click(button)
+    wait_for("the dialog to close",
+             lambda: None if find(app, "push button", contains="Clean") else True)
+
+
 def main():
     file_name = sys.argv[1]
     global APP
     app = wait_for("the Winnow application on the accessibility bus", application)
     APP = app
     print(f"e2e: found {app.name}")
+
+    # the file opens the configuration dialog: it reads the file, says
+    # what the recipe will do, and Clean makes the task
+    clean_dialog(app, "14 rows: 3 duplicates, 1 row with missing values. 10 rows kept.")
 
     wait_for(f"a row for {file_name}", lambda: find(app, "label", name=file_name))
     status = wait_for("the status “Completed” in the list",
@@ -132,6 +149,7 @@ def main():
     launch = subprocess.run([binary, second], timeout=DEADLINE)
     if launch.returncode != 0:
         sys.exit(f"e2e: the second launch exited with {launch.returncode}")
+    clean_dialog(app, "10 rows kept.")
     wait_for(f"a row for {second_name} in the first window",
              lambda: find(app, "label", name=second_name))
     apps = [a for a in pyatspi.Registry.getDesktop(0)

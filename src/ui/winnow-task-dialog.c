@@ -1,0 +1,1064 @@
+/* winnow-task-dialog.c: see winnow-task-dialog.h. */
+#include "config.h"
+
+#include "winnow-task-dialog.h"
+
+#include <glib/gi18n.h>
+
+#include "winnow-output-file.h"
+#include "winnow-recipe-library.h"
+#include "winnow-sample-job.h"
+#include "winnow-ui-util.h"
+
+/* How long the recipe must stay unchanged before the sample is cleaned
+ * again: typing in an entry does not start a job per key. */
+#define ESTIMATE_DELAY_MS 150
+
+struct _WinnowTaskDialog {
+  AdwWindow parent_instance;
+
+  AdwToastOverlay *toast_overlay;
+  AdwWindowTitle *window_title;
+  GtkButton *clean_button;
+  WinnowRecipeEditor *editor;
+  GtkSpinner *forecast_spinner;
+  GtkLabel *forecast_label;
+
+  AdwComboRow *recipe_row;
+  GPtrArray *recipe_names;  /* of char*, per item of recipe_row: NULL built-in, "" the task's */
+  AdwActionRow *file_row;
+  AdwActionRow *differ_row;
+  AdwActionRow *folder_row;
+  GtkWidget *folder_reset;
+  AdwActionRow *name_row;
+
+  WinnowApplication *app;
+  WinnowScheduler *scheduler;
+  WinnowRecipeLibrary *library;
+  GPtrArray *paths;         /* of char*: the files to clean */
+  WinnowTask *rerun;        /* the task whose recipe is edited, or NULL */
+  WinnowRecipe *rerun_recipe;
+  char *output_folder;      /* NULL: beside each file */
+
+  WinnowSample *sample;     /* of paths[0], once read */
+  GCancellable *cancellable;/* of the job running */
+  WinnowEditorChange pending;
+  guint delay_id;
+  gboolean busy;
+  gboolean recipe_error;    /* the estimate says the recipe cannot run */
+  guint selecting;          /* recipe_row set by code, not by the user */
+};
+
+G_DEFINE_FINAL_TYPE (WinnowTaskDialog, winnow_task_dialog, ADW_TYPE_WINDOW)
+
+enum { TASKS_ADDED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void start_job (WinnowTaskDialog *self);
+
+static void
+toast (WinnowTaskDialog *self, const char *message)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/* ---- what the files are ---- */
+
+static char *
+delimiter_words (char delimiter)
+{
+  switch (delimiter)
+    {
+    case ',': return g_strdup (_("Comma-separated"));
+    case ';': return g_strdup (_("Semicolon-separated"));
+    case '\t': return g_strdup (_("Tab-separated"));
+    case '|': return g_strdup (_("Separated by vertical bars"));
+    default: return g_strdup_printf (_("Separated by “%c”"), delimiter);
+    }
+}
+
+static void
+update_titles (WinnowTaskDialog *self)
+{
+  g_autofree char *first = g_path_get_basename (g_ptr_array_index (self->paths, 0));
+  g_autofree char *title = NULL;
+  guint n = self->paths->len;
+
+  if (self->rerun != NULL)
+    title = g_strdup_printf (_("Run “%s” Again"), first);
+  else if (n == 1)
+    title = g_strdup_printf (_("Clean “%s”"), first);
+  else
+    title = g_strdup_printf (ngettext ("Clean %u File", "Clean %u Files", n), n);
+  adw_window_title_set_title (self->window_title, title);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->file_row), first);
+  if (n > 1)
+    {
+      g_autofree char *others = g_strdup_printf (ngettext ("and %u more file", "and %u more files",
+                                                           n - 1), n - 1);
+      adw_window_title_set_subtitle (self->window_title, others);
+      winnow_recipe_editor_set_columns_note (self->editor,
+                                             _("The columns of the first file. Switch off the "
+                                               "columns to drop."));
+    }
+}
+
+static void
+update_file_row (WinnowTaskDialog *self)
+{
+  g_autofree char *words = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *rows = NULL;
+  g_autofree char *read = NULL;
+  g_autofree char *subtitle = NULL;
+  guint64 n;
+
+  if (self->sample == NULL)
+    return;
+  n = winnow_sample_get_n_rows (self->sample);
+  words = delimiter_words (winnow_sample_get_delimiter (self->sample));
+  size = g_format_size (winnow_sample_get_file_size (self->sample));
+  rows = winnow_ui_format_count ((gint64) n);
+  read = winnow_sample_is_whole_file (self->sample)
+         ? g_strdup_printf (ngettext ("all %s row read", "all %s rows read", (gulong) n), rows)
+         : g_strdup_printf (ngettext ("first %s row read", "first %s rows read", (gulong) n), rows);
+  subtitle = g_strdup_printf ("%s · %s · %s · %s", words,
+                              winnow_sample_get_encoding (self->sample), size, read);
+  adw_action_row_set_subtitle (self->file_row, subtitle);
+}
+
+/* ---- the output ---- */
+
+/* <stem>.cleaned.csv in the output folder, or <stem>.cleaned-2.csv and so
+ * on when that exists or another file of this batch takes it: a new task
+ * never replaces an earlier result. */
+static char *
+free_output_path (WinnowTaskDialog *self, const char *input, GHashTable *taken)
+{
+  g_autofree char *path = winnow_output_file_default_path (input, self->output_folder);
+  g_autofree char *stem = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS) && !g_hash_table_contains (taken, path))
+    return g_steal_pointer (&path);
+  stem = g_strndup (path, strlen (path) - strlen (".csv"));
+  for (guint n = 2;; n++)
+    {
+      char *candidate = g_strdup_printf ("%s-%u.csv", stem, n);
+      if (!g_file_test (candidate, G_FILE_TEST_EXISTS) && !g_hash_table_contains (taken, candidate))
+        return candidate;
+      g_free (candidate);
+    }
+}
+
+/* Returns: (transfer full): the name the first file's output will have */
+char *
+winnow_task_dialog_get_output_name (WinnowTaskDialog *self)
+{
+  g_autoptr(GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *path = NULL;
+
+  if (self->rerun != NULL)
+    return g_path_get_basename (winnow_task_get_output_path (self->rerun));
+  path = free_output_path (self, g_ptr_array_index (self->paths, 0), taken);
+  return g_path_get_basename (path);
+}
+
+static void
+update_output_rows (WinnowTaskDialog *self)
+{
+  g_autofree char *name = winnow_task_dialog_get_output_name (self);
+  g_autofree char *subtitle = NULL;
+
+  if (self->rerun != NULL)
+    {
+      g_autofree char *folder = g_path_get_dirname (winnow_task_get_output_path (self->rerun));
+      adw_action_row_set_subtitle (self->folder_row, folder);
+      subtitle = g_strdup_printf (_("%s, replacing the earlier result"), name);
+    }
+  else
+    {
+      adw_action_row_set_subtitle (self->folder_row, self->output_folder != NULL
+                                                     ? self->output_folder
+                                                     : _("Beside each input file"));
+      if (self->paths->len > 1)
+        subtitle = g_strdup_printf (ngettext ("%s and %u more", "%s and %u more",
+                                              self->paths->len - 1),
+                                    name, self->paths->len - 1);
+      else
+        subtitle = g_strdup (name);
+    }
+  gtk_widget_set_visible (self->folder_reset, self->output_folder != NULL && self->rerun == NULL);
+  adw_action_row_set_subtitle (self->name_row, subtitle);
+}
+
+/**
+ * winnow_task_dialog_set_output_folder:
+ * @folder: (nullable): where the cleaned files go; %NULL beside each input
+ */
+void
+winnow_task_dialog_set_output_folder (WinnowTaskDialog *self, const char *folder)
+{
+  g_free (self->output_folder);
+  self->output_folder = folder != NULL && folder[0] != '\0' ? g_strdup (folder) : NULL;
+  update_output_rows (self);
+}
+
+static void
+on_folder_chosen (GtkNativeDialog *chooser, int response, WinnowTaskDialog *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = folder != NULL ? g_file_get_path (folder) : NULL;
+      if (path != NULL)
+        winnow_task_dialog_set_output_folder (self, path);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+on_choose_folder (GtkButton *button, WinnowTaskDialog *self)
+{
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new (_("Output Folder"), GTK_WINDOW (self),
+                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Select"), NULL);
+
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_folder_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+on_reset_folder (GtkButton *button, WinnowTaskDialog *self)
+{
+  winnow_task_dialog_set_output_folder (self, NULL);
+}
+
+/* ---- what will happen ---- */
+
+static void
+append_part (GString *text, const char *part)
+{
+  if (text->len > 0)
+    g_string_append (text, ", ");
+  g_string_append (text, part);
+}
+
+static char *
+forecast_text (WinnowTaskDialog *self, const WinnowResult *r)
+{
+  const WinnowRecipe *recipe = winnow_recipe_editor_get_recipe (self->editor);
+  guint64 n = winnow_sample_get_n_rows (self->sample);
+  g_autofree char *rows = winnow_ui_format_count ((gint64) n);
+  g_autofree char *kept = winnow_ui_format_count ((gint64) r->rows_written);
+  g_autofree char *scope = NULL;
+  g_autoptr(GString) parts = g_string_new (NULL);
+
+  if (winnow_sample_is_whole_file (self->sample))
+    scope = g_strdup_printf (ngettext ("In its %s row", "In all %s rows", (gulong) n), rows);
+  else
+    scope = g_strdup_printf (ngettext ("In the first %s row", "In the first %s rows", (gulong) n),
+                             rows);
+  if (self->paths->len > 1)
+    {
+      g_autofree char *first = g_path_get_basename (g_ptr_array_index (self->paths, 0));
+      g_autofree char *with_file = g_strdup_printf (_("%s of “%s”"), scope, first);
+      g_free (scope);
+      scope = g_steal_pointer (&with_file);
+    }
+  if (r->columns_dropped->len > 0)
+    {
+      g_autofree char *part = g_strdup_printf (ngettext ("%u column dropped", "%u columns dropped",
+                                                         r->columns_dropped->len),
+                                               r->columns_dropped->len);
+      append_part (parts, part);
+    }
+  if (recipe->drop_duplicates)
+    {
+      g_autofree char *count = winnow_ui_format_count ((gint64) r->duplicates_removed);
+      g_autofree char *part = g_strdup_printf (ngettext ("%s duplicate", "%s duplicates",
+                                                         (gulong) r->duplicates_removed), count);
+      append_part (parts, part);
+    }
+  if (recipe->drop_missing)
+    {
+      g_autofree char *count = winnow_ui_format_count ((gint64) r->missing_dropped);
+      g_autofree char *part = g_strdup_printf (ngettext ("%s row with missing values",
+                                                         "%s rows with missing values",
+                                                         (gulong) r->missing_dropped), count);
+      append_part (parts, part);
+    }
+  if (recipe->fill->len > 0)
+    {
+      g_autofree char *count = winnow_ui_format_count ((gint64) r->cells_filled);
+      g_autofree char *part = g_strdup_printf (ngettext ("%s cell filled", "%s cells filled",
+                                                         (gulong) r->cells_filled), count);
+      append_part (parts, part);
+    }
+  if (r->bad_lines_skipped > 0)
+    {
+      g_autofree char *count = winnow_ui_format_count ((gint64) r->bad_lines_skipped);
+      g_autofree char *part = g_strdup_printf (ngettext ("%s bad line skipped",
+                                                         "%s bad lines skipped",
+                                                         (gulong) r->bad_lines_skipped), count);
+      append_part (parts, part);
+    }
+  if (parts->len == 0)
+    return g_strdup_printf (_("%s: nothing to change."), scope);
+  /* e.g. "In the first 5,000 rows: 312 duplicates, 41 rows with missing values. 4,647 rows kept." */
+  return g_strdup_printf (ngettext ("%s: %s. %s row kept.", "%s: %s. %s rows kept.",
+                                    (gulong) r->rows_written),
+                          scope, parts->str, kept);
+}
+
+static void
+show_forecast (WinnowTaskDialog *self, const char *text, gboolean problem)
+{
+  gtk_label_set_label (self->forecast_label, text);
+  if (problem)
+    gtk_widget_add_css_class (GTK_WIDGET (self->forecast_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->forecast_label), "error");
+}
+
+static void
+update_clean_sensitivity (WinnowTaskDialog *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.clean", !self->recipe_error);
+}
+
+static void
+set_busy (WinnowTaskDialog *self, gboolean busy)
+{
+  self->busy = busy;
+  gtk_spinner_set_spinning (self->forecast_spinner, busy);
+  gtk_widget_set_opacity (GTK_WIDGET (self->forecast_label), busy ? 0.6 : 1.0);
+}
+
+static void
+show_differing (WinnowTaskDialog *self, GPtrArray *differing)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  if (differing == NULL)
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->differ_row), differing->len > 0);
+  for (guint i = 0; i < differing->len && i < 3; i++)
+    g_string_append_printf (names, "%s“%s”", i ? ", " : "",
+                            (char *) g_ptr_array_index (differing, i));
+  if (differing->len > 3)
+    g_string_append (names, ", …");
+  adw_action_row_set_subtitle (self->differ_row, names->str);
+}
+
+/* @data: a GWeakRef to the dialog: a job does not keep a closed dialog. */
+static void
+on_job_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(WinnowTaskDialog) self = g_weak_ref_get (data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowSampleReport) report = winnow_sample_job_finish (result, &error);
+
+  g_weak_ref_clear (data);
+  g_free (data);
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_task_get_cancellable (G_TASK (result)) != self->cancellable)
+    return;  /* a later job has the answer */
+  set_busy (self, FALSE);
+  if (report == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” cannot be read: %s"),
+                                                  (char *) g_ptr_array_index (self->paths, 0),
+                                                  error->message);
+      g_clear_pointer (&self->sample, winnow_sample_unref);
+      winnow_recipe_editor_set_columns_problem (self->editor, error->message);
+      show_forecast (self, message, TRUE);
+      self->recipe_error = FALSE;
+      update_clean_sensitivity (self);
+      return;
+    }
+  if (report->sample != self->sample)
+    {
+      g_clear_pointer (&self->sample, winnow_sample_unref);
+      self->sample = winnow_sample_ref (report->sample);
+      winnow_recipe_editor_set_detected (self->editor, winnow_sample_get_delimiter (self->sample),
+                                         winnow_sample_get_encoding (self->sample));
+      update_file_row (self);
+      show_differing (self, report->differing);
+      winnow_recipe_editor_set_columns (self->editor, winnow_sample_get_columns (self->sample),
+                                        report->profile->columns,
+                                        winnow_sample_get_n_rows (self->sample));
+    }
+  else if (report->profile != NULL)
+    winnow_recipe_editor_update_profile (self->editor, report->profile->columns,
+                                         winnow_sample_get_n_rows (self->sample));
+
+  self->recipe_error = report->estimate == NULL &&
+                       report->estimate_error->domain == WINNOW_RECIPE_ERROR;
+  update_clean_sensitivity (self);
+  if (report->estimate != NULL)
+    {
+      g_autofree char *text = forecast_text (self, report->estimate);
+      show_forecast (self, text, FALSE);
+    }
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("This recipe cannot clean the file: %s"),
+                                               report->estimate_error->message);
+      show_forecast (self, text, TRUE);
+    }
+}
+
+/* Cleans the sample with the recipe as it is now, reading the file first
+ * when it has not been read or is to be read differently; any job still
+ * running is cancelled and its answer dropped. */
+static void
+start_job (WinnowTaskDialog *self)
+{
+  WinnowEditorChange what = self->pending;
+  g_autofree char **paths = NULL;  /* borrows the strings */
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  self->pending = 0;
+  g_clear_handle_id (&self->delay_id, g_source_remove);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  if (what & WINNOW_EDITOR_CHANGED_INPUT)
+    g_clear_pointer (&self->sample, winnow_sample_unref);
+  if (self->sample == NULL)
+    winnow_recipe_editor_set_columns_problem (self->editor, NULL);
+
+  g_ptr_array_add (self->paths, NULL);
+  paths = g_memdup2 (self->paths->pdata, sizeof (char *) * self->paths->len);
+  g_ptr_array_remove_index (self->paths, self->paths->len - 1);
+  set_busy (self, TRUE);
+  g_weak_ref_init (ref, self);
+  winnow_sample_job_run_async (paths, self->sample, winnow_recipe_editor_get_recipe (self->editor),
+                               (what & WINNOW_EDITOR_CHANGED_PROFILE) != 0, self->cancellable,
+                               on_job_done, ref);
+}
+
+static gboolean
+on_delay_done (gpointer data)
+{
+  WinnowTaskDialog *self = data;
+
+  self->delay_id = 0;
+  start_job (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_editor_changed (WinnowRecipeEditor *editor, guint what, WinnowTaskDialog *self)
+{
+  self->pending |= what;
+  set_busy (self, TRUE);
+  g_clear_handle_id (&self->delay_id, g_source_remove);
+  self->delay_id = g_timeout_add (ESTIMATE_DELAY_MS, on_delay_done, self);
+}
+
+/* ---- recipes ---- */
+
+void
+winnow_task_dialog_set_recipe (WinnowTaskDialog *self, const WinnowRecipe *recipe)
+{
+  winnow_recipe_editor_set_recipe (self->editor, recipe);
+  self->pending |= WINNOW_EDITOR_CHANGED_INPUT | WINNOW_EDITOR_CHANGED_PROFILE;
+  start_job (self);
+}
+
+static void
+fill_recipe_row (WinnowTaskDialog *self, const char *select)
+{
+  g_auto(GStrv) names = winnow_recipe_library_list (self->library);
+  g_autoptr(GtkStringList) items = gtk_string_list_new (NULL);
+  guint selected = 0;
+
+  g_ptr_array_set_size (self->recipe_names, 0);
+  if (self->rerun != NULL)
+    {
+      gtk_string_list_append (items, _("This task’s recipe"));
+      g_ptr_array_add (self->recipe_names, g_strdup (""));
+    }
+  gtk_string_list_append (items, _("Built-in"));
+  g_ptr_array_add (self->recipe_names, NULL);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      gtk_string_list_append (items, names[i]);
+      g_ptr_array_add (self->recipe_names, g_strdup (names[i]));
+    }
+  for (guint i = 0; i < self->recipe_names->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->recipe_names, i), select) == 0)
+      selected = i;
+  self->selecting++;
+  adw_combo_row_set_model (self->recipe_row, G_LIST_MODEL (items));
+  adw_combo_row_set_selected (self->recipe_row, selected);
+  self->selecting--;
+}
+
+static const char *
+selected_recipe_name (WinnowTaskDialog *self)
+{
+  guint i = adw_combo_row_get_selected (self->recipe_row);
+  return i < self->recipe_names->len ? g_ptr_array_index (self->recipe_names, i) : NULL;
+}
+
+static void
+on_recipe_chosen (AdwComboRow *row, GParamSpec *pspec, WinnowTaskDialog *self)
+{
+  const char *name = selected_recipe_name (self);
+  g_autoptr(WinnowRecipe) recipe = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->selecting)
+    return;
+  if (name == NULL)
+    recipe = winnow_recipe_new_default ();
+  else if (name[0] == '\0')
+    recipe = winnow_recipe_copy (self->rerun_recipe);
+  else
+    recipe = winnow_recipe_library_load (self->library, name, &error);
+  if (recipe == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  winnow_task_dialog_set_recipe (self, recipe);
+}
+
+/* Picks a saved recipe by name (or the built-in one with %NULL). */
+void
+winnow_task_dialog_select_recipe (WinnowTaskDialog *self, const char *name)
+{
+  for (guint i = 0; i < self->recipe_names->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->recipe_names, i), name) == 0)
+      adw_combo_row_set_selected (self->recipe_row, i);
+}
+
+static void
+on_library_changed (WinnowRecipeLibrary *library, WinnowTaskDialog *self)
+{
+  g_autofree char *name = g_strdup (selected_recipe_name (self));
+  fill_recipe_row (self, name);
+}
+
+/**
+ * winnow_task_dialog_save_recipe:
+ * @make_default: whether new tasks start from it from now on
+ *
+ * Saves the settings as they are under @name, replacing a recipe of
+ * that name.
+ */
+gboolean
+winnow_task_dialog_save_recipe (WinnowTaskDialog *self, const char *name, gboolean make_default,
+                                GError **error)
+{
+  if (!winnow_recipe_library_save (self->library, name,
+                                   winnow_recipe_editor_get_recipe (self->editor), error))
+    return FALSE;
+  fill_recipe_row (self, name);
+  if (make_default)
+    g_settings_set_string (winnow_application_get_settings (self->app), "default-recipe", name);
+  return TRUE;
+}
+
+gboolean
+winnow_task_dialog_import_recipe (WinnowTaskDialog *self, GFile *file, GError **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(WinnowRecipe) recipe = path != NULL ? winnow_recipe_new_from_file (path, error) : NULL;
+
+  if (recipe == NULL)
+    {
+      if (path == NULL)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("Not a local file"));
+      return FALSE;
+    }
+  winnow_task_dialog_set_recipe (self, recipe);
+  return TRUE;
+}
+
+gboolean
+winnow_task_dialog_export_recipe (WinnowTaskDialog *self, GFile *file, GError **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+
+  if (path == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("Not a local file"));
+      return FALSE;
+    }
+  return winnow_recipe_save (winnow_recipe_editor_get_recipe (self->editor), path, error);
+}
+
+static void
+on_save_response (AdwMessageDialog *dialog, const char *response, WinnowTaskDialog *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+  GtkCheckButton *check = g_object_get_data (G_OBJECT (dialog), "default-check");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (!g_str_equal (response, "save"))
+    return;
+  if (!winnow_task_dialog_save_recipe (self, gtk_editable_get_text (entry),
+                                       gtk_check_button_get_active (check), &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  message = g_strdup_printf (_("Recipe “%s” saved"), gtk_editable_get_text (entry));
+  toast (self, message);
+}
+
+static void
+on_save_name_changed (GtkEditable *entry, AdwMessageDialog *dialog)
+{
+  WinnowTaskDialog *self = g_object_get_data (G_OBJECT (dialog), "task-dialog");
+  const char *name = gtk_editable_get_text (entry);
+  g_auto(GStrv) names = winnow_recipe_library_list (self->library);
+  gboolean exists = g_strv_contains ((const char * const *) names, name);
+
+  adw_message_dialog_set_response_enabled (dialog, "save",
+                                           winnow_recipe_library_check_name (name, NULL));
+  adw_message_dialog_set_response_label (dialog, "save", exists ? _("_Replace") : _("_Save"));
+  adw_message_dialog_set_response_appearance (dialog, "save", exists
+                                              ? ADW_RESPONSE_DESTRUCTIVE
+                                              : ADW_RESPONSE_SUGGESTED);
+}
+
+static void
+save_recipe_activated (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  WinnowTaskDialog *self = WINNOW_TASK_DIALOG (widget);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Save Recipe"),
+                                              _("Saved recipes can be picked for new tasks, "
+                                                "and one can be where every new task starts."));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *entry = gtk_entry_new ();
+  GtkWidget *check = gtk_check_button_new_with_mnemonic (_("Use for _new tasks"));
+  const char *current = selected_recipe_name (self);
+
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Recipe name"));
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Recipe name"), -1);
+  if (current != NULL && current[0] != '\0')
+    gtk_editable_set_text (GTK_EDITABLE (entry), current);
+  gtk_box_append (GTK_BOX (box), entry);
+  gtk_box_append (GTK_BOX (box), check);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "save", _("_Save"), NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "entry", entry);
+  g_object_set_data (G_OBJECT (dialog), "default-check", check);
+  g_object_set_data (G_OBJECT (dialog), "task-dialog", self);
+  g_signal_connect (entry, "changed", G_CALLBACK (on_save_name_changed), dialog);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_save_response), self);
+  on_save_name_changed (GTK_EDITABLE (entry), ADW_MESSAGE_DIALOG (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static GtkFileFilter *
+json_filter (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Recipes (JSON)"));
+  gtk_file_filter_add_mime_type (filter, "application/json");
+  gtk_file_filter_add_suffix (filter, "json");
+  return filter;
+}
+
+static void
+on_recipe_file_chosen (GtkNativeDialog *chooser, int response, WinnowTaskDialog *self)
+{
+  gboolean export = gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)) ==
+                    GTK_FILE_CHOOSER_ACTION_SAVE;
+  g_autoptr(GFile) file = response == GTK_RESPONSE_ACCEPT
+                          ? gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser)) : NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = file != NULL ? g_file_get_basename (file) : NULL;
+  g_autofree char *message = NULL;
+
+  g_object_unref (chooser);
+  if (file == NULL)
+    return;
+  if (export ? winnow_task_dialog_export_recipe (self, file, &error)
+             : winnow_task_dialog_import_recipe (self, file, &error))
+    message = g_strdup_printf (export ? _("Recipe exported to “%s”")
+                                      : _("Recipe imported from “%s”"), name);
+  else
+    message = g_strdup_printf (export ? _("Could not export the recipe: %s")
+                                      : _("Could not import “%s”: %s"),
+                               export ? error->message : name, error->message);
+  toast (self, message);
+}
+
+static void
+recipe_file_activated (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  WinnowTaskDialog *self = WINNOW_TASK_DIALOG (widget);
+  gboolean export = g_str_equal (action, "dialog.export-recipe");
+  g_autoptr(GtkFileFilter) filter = json_filter ();
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new (export ? _("Export Recipe") : _("Import Recipe"),
+                                 GTK_WINDOW (self),
+                                 export ? GTK_FILE_CHOOSER_ACTION_SAVE
+                                        : GTK_FILE_CHOOSER_ACTION_OPEN,
+                                 export ? _("_Export") : _("_Import"), NULL);
+
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  if (export)
+    {
+      const char *name = selected_recipe_name (self);
+      g_autofree char *file_name = g_strdup_printf ("%s.json", name != NULL && name[0] != '\0'
+                                                               ? name : _("recipe"));
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), file_name);
+    }
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_recipe_file_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* ---- clean ---- */
+
+/**
+ * winnow_task_dialog_confirm:
+ *
+ * Makes a task of each file with the recipe as it is (or, for a task run
+ * again, a new task that replaces its output) and closes the dialog.
+ *
+ * Returns: how many tasks were added; 0 leaves the dialog open, saying why
+ */
+guint
+winnow_task_dialog_confirm (WinnowTaskDialog *self)
+{
+  const WinnowRecipe *recipe = winnow_recipe_editor_get_recipe (self->editor);
+  g_autoptr(GHashTable) taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  gint64 first_id = 0;
+  guint added = 0;
+
+  if (!winnow_recipe_validate (recipe, &error))
+    {
+      toast (self, error->message);
+      return 0;
+    }
+  json = winnow_recipe_to_json (recipe);
+  for (guint i = 0; i < self->paths->len; i++)
+    {
+      const char *input = g_ptr_array_index (self->paths, i);
+      g_autoptr(WinnowTask) task = NULL;
+
+      if (self->rerun != NULL)
+        task = winnow_scheduler_rerun (self->scheduler, winnow_task_get_id (self->rerun), json,
+                                       &error);
+      else
+        {
+          char *output = free_output_path (self, input, taken);
+          g_hash_table_add (taken, output);
+          task = winnow_scheduler_add (self->scheduler, input, output, json, FALSE, &error);
+        }
+      if (task == NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_("Could not add “%s”: %s"), input,
+                                                      error->message);
+          toast (self, message);
+          g_clear_error (&error);
+          continue;
+        }
+      if (added++ == 0)
+        first_id = winnow_task_get_id (task);
+    }
+  if (added > 0)
+    {
+      g_signal_emit (self, signals[TASKS_ADDED], 0, added, first_id);
+      gtk_window_destroy (GTK_WINDOW (self));
+    }
+  return added;
+}
+
+static void
+clean_activated (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  winnow_task_dialog_confirm (WINNOW_TASK_DIALOG (widget));
+}
+
+/* ---- the dialog ---- */
+
+void
+winnow_task_dialog_add_files (WinnowTaskDialog *self, GPtrArray *files)
+{
+  for (guint i = 0; i < files->len; i++)
+    {
+      char *path = g_file_get_path (g_ptr_array_index (files, i));
+      gboolean known = FALSE;
+
+      for (guint k = 0; path != NULL && k < self->paths->len; k++)
+        known = known || g_str_equal (g_ptr_array_index (self->paths, k), path);
+      if (path != NULL && !known)
+        g_ptr_array_add (self->paths, path);
+      else
+        g_free (path);
+    }
+  update_titles (self);
+  update_output_rows (self);
+  /* the header check covers the new files */
+  self->pending |= WINNOW_EDITOR_CHANGED_INPUT | WINNOW_EDITOR_CHANGED_PROFILE;
+  start_job (self);
+}
+
+guint
+winnow_task_dialog_get_n_files (WinnowTaskDialog *self)
+{
+  return self->paths->len;
+}
+
+WinnowRecipeEditor *
+winnow_task_dialog_get_editor (WinnowTaskDialog *self)
+{
+  return self->editor;
+}
+
+/* TRUE while the file is read or the sample cleaned, or a change waits. */
+gboolean
+winnow_task_dialog_is_busy (WinnowTaskDialog *self)
+{
+  return self->busy;
+}
+
+const char *
+winnow_task_dialog_get_forecast (WinnowTaskDialog *self)
+{
+  return gtk_label_get_label (self->forecast_label);
+}
+
+/* For tests: a row or control by name. */
+GtkWidget *
+winnow_task_dialog_get_child (WinnowTaskDialog *self, const char *name)
+{
+  if (g_str_equal (name, "recipe_row"))
+    return GTK_WIDGET (self->recipe_row);
+  if (g_str_equal (name, "file_row"))
+    return GTK_WIDGET (self->file_row);
+  if (g_str_equal (name, "differ_row"))
+    return GTK_WIDGET (self->differ_row);
+  if (g_str_equal (name, "folder_row"))
+    return GTK_WIDGET (self->folder_row);
+  if (g_str_equal (name, "name_row"))
+    return GTK_WIDGET (self->name_row);
+  if (g_str_equal (name, "clean_button"))
+    return GTK_WIDGET (self->clean_button);
+  return NULL;
+}
+
+static void
+winnow_task_dialog_dispose (GObject *object)
+{
+  WinnowTaskDialog *self = WINNOW_TASK_DIALOG (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->delay_id, g_source_remove);
+  if (self->library != NULL)
+    g_signal_handlers_disconnect_by_data (self->library, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), WINNOW_TYPE_TASK_DIALOG);
+  G_OBJECT_CLASS (winnow_task_dialog_parent_class)->dispose (object);
+}
+
+static void
+winnow_task_dialog_finalize (GObject *object)
+{
+  WinnowTaskDialog *self = WINNOW_TASK_DIALOG (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->sample, winnow_sample_unref);
+  g_clear_object (&self->scheduler);
+  g_clear_object (&self->library);
+  g_clear_object (&self->rerun);
+  g_clear_pointer (&self->rerun_recipe, winnow_recipe_free);
+  g_ptr_array_unref (self->paths);
+  g_ptr_array_unref (self->recipe_names);
+  g_free (self->output_folder);
+  G_OBJECT_CLASS (winnow_task_dialog_parent_class)->finalize (object);
+}
+
+static void
+winnow_task_dialog_class_init (WinnowTaskDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = winnow_task_dialog_dispose;
+  object_class->finalize = winnow_task_dialog_finalize;
+
+  /**
+   * WinnowTaskDialog::tasks-added:
+   * @n: how many
+   * @first_id: the first new task's id
+   */
+  signals[TASKS_ADDED] = g_signal_new ("tasks-added", G_TYPE_FROM_CLASS (klass),
+                                       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                       G_TYPE_UINT, G_TYPE_INT64);
+
+  g_type_ensure (WINNOW_TYPE_RECIPE_EDITOR);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/winnow/Winnow/winnow-task-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, WinnowTaskDialog, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, WinnowTaskDialog, window_title);
+  gtk_widget_class_bind_template_child (widget_class, WinnowTaskDialog, clean_button);
+  gtk_widget_class_bind_template_child (widget_class, WinnowTaskDialog, editor);
+  gtk_widget_class_bind_template_child (widget_class, WinnowTaskDialog, forecast_spinner);
+  gtk_widget_class_bind_template_child (widget_class, WinnowTaskDialog, forecast_label);
+  gtk_widget_class_install_action (widget_class, "dialog.clean", NULL, clean_activated);
+  gtk_widget_class_install_action (widget_class, "dialog.save-recipe", NULL,
+                                   save_recipe_activated);
+  gtk_widget_class_install_action (widget_class, "dialog.import-recipe", NULL,
+                                   recipe_file_activated);
+  gtk_widget_class_install_action (widget_class, "dialog.export-recipe", NULL,
+                                   recipe_file_activated);
+}
+
+static GtkWidget *
+flat_button (const char *icon, const char *tooltip)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  tooltip, -1);
+  gtk_widget_add_css_class (button, "flat");
+  return button;
+}
+
+/* The rows about the files and the output, in the editor's groups. */
+static void
+build_rows (WinnowTaskDialog *self)
+{
+  AdwPreferencesGroup *summary = winnow_recipe_editor_get_group (self->editor, "summary_group");
+  AdwPreferencesGroup *output = winnow_recipe_editor_get_group (self->editor, "output_group");
+  GtkWidget *choose = flat_button ("folder-open-symbolic", _("Choose a Folder"));
+  GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+  self->recipe_row = ADW_COMBO_ROW (adw_combo_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->recipe_row), _("Recipe"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->recipe_row),
+                               _("Start from the built-in steps or a saved recipe"));
+  adw_preferences_group_add (summary, GTK_WIDGET (self->recipe_row));
+
+  self->file_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->file_row), FALSE);
+  adw_action_row_add_prefix (self->file_row, gtk_image_new_from_icon_name ("x-office-spreadsheet-symbolic"));
+  adw_preferences_group_add (summary, GTK_WIDGET (self->file_row));
+
+  self->differ_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->differ_row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->differ_row),
+                                 _("These files have other columns: the recipe may not fit them"));
+  gtk_widget_add_css_class (icon, "warning");
+  adw_action_row_add_prefix (self->differ_row, icon);
+  gtk_widget_set_visible (GTK_WIDGET (self->differ_row), FALSE);
+  adw_preferences_group_add (summary, GTK_WIDGET (self->differ_row));
+
+  self->folder_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->folder_row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->folder_row), _("Folder"));
+  self->folder_reset = flat_button ("edit-undo-symbolic", _("Beside Each Input File"));
+  adw_action_row_add_suffix (self->folder_row, self->folder_reset);
+  adw_action_row_add_suffix (self->folder_row, choose);
+  adw_action_row_set_activatable_widget (self->folder_row, choose);
+  g_signal_connect (choose, "clicked", G_CALLBACK (on_choose_folder), self);
+  g_signal_connect (self->folder_reset, "clicked", G_CALLBACK (on_reset_folder), self);
+  adw_preferences_group_add (output, GTK_WIDGET (self->folder_row));
+
+  self->name_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->name_row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->name_row), _("File Name"));
+  adw_preferences_group_add (output, GTK_WIDGET (self->name_row));
+}
+
+static void
+winnow_task_dialog_init (WinnowTaskDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->paths = g_ptr_array_new_with_free_func (g_free);
+  self->recipe_names = g_ptr_array_new_with_free_func (g_free);
+  build_rows (self);
+  g_signal_connect (self->editor, "changed", G_CALLBACK (on_editor_changed), self);
+}
+
+static WinnowTaskDialog *
+dialog_new (WinnowApplication *app, GtkWindow *parent)
+{
+  WinnowTaskDialog *self = g_object_new (WINNOW_TYPE_TASK_DIALOG, "transient-for", parent, NULL);
+
+  self->app = app;
+  self->scheduler = g_object_ref (winnow_application_get_scheduler (app));
+  self->library = g_object_ref (winnow_application_get_recipes (app));
+  g_signal_connect (self->library, "changed", G_CALLBACK (on_library_changed), self);
+  return self;
+}
+
+/**
+ * winnow_task_dialog_new:
+ * @files: (element-type GFile): the CSV files to clean
+ *
+ * Returns: (transfer none): the dialog, shown, owned by GTK until closed
+ */
+WinnowTaskDialog *
+winnow_task_dialog_new (WinnowApplication *app, GtkWindow *parent, GPtrArray *files)
+{
+  WinnowTaskDialog *self = dialog_new (app, parent);
+  GSettings *settings = winnow_application_get_settings (app);
+  g_autofree char *folder = g_settings_get_string (settings, "output-folder");
+  g_autofree char *name = g_settings_get_string (settings, "default-recipe");
+  g_autoptr(WinnowRecipe) recipe = winnow_application_get_default_recipe (app);
+  g_auto(GStrv) saved = winnow_recipe_library_list (self->library);
+
+  fill_recipe_row (self, g_strv_contains ((const char * const *) saved, name) ? name : NULL);
+  g_signal_connect (self->recipe_row, "notify::selected", G_CALLBACK (on_recipe_chosen), self);
+  winnow_recipe_editor_set_recipe (self->editor, recipe);
+  self->output_folder = folder[0] != '\0' ? g_steal_pointer (&folder) : NULL;
+  gtk_window_present (GTK_WINDOW (self));
+  winnow_task_dialog_add_files (self, files);
+  return self;
+}
+
+/**
+ * winnow_task_dialog_new_rerun:
+ *
+ * Returns: (transfer none): the dialog on @task's recipe, shown
+ */
+WinnowTaskDialog *
+winnow_task_dialog_new_rerun (WinnowApplication *app, GtkWindow *parent, WinnowTask *task)
+{
+  WinnowTaskDialog *self = dialog_new (app, parent);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) input = g_file_new_for_path (winnow_task_get_input_path (task));
+  g_autoptr(GPtrArray) files = g_ptr_array_new ();
+
+  self->rerun = g_object_ref (task);
+  self->rerun_recipe = winnow_recipe_new_from_json (winnow_task_get_recipe (task), -1, &error);
+  if (self->rerun_recipe == NULL)
+    {
+      g_warning ("task %" G_GINT64_FORMAT ": %s", winnow_task_get_id (task), error->message);
+      self->rerun_recipe = winnow_recipe_new_default ();
+    }
+  gtk_button_set_label (self->clean_button, _("_Run Again"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->folder_row), FALSE);
+  fill_recipe_row (self, "");
+  g_signal_connect (self->recipe_row, "notify::selected", G_CALLBACK (on_recipe_chosen), self);
+  winnow_recipe_editor_set_recipe (self->editor, self->rerun_recipe);
+  gtk_window_present (GTK_WINDOW (self));
+  g_ptr_array_add (files, input);
+  winnow_task_dialog_add_files (self, files);
+  return self;
+}

@@ -1,0 +1,640 @@
+/* test-dialog.c: the configuration dialog, driven through its controls:
+ * the file read off the main thread, the recipe the controls make, saved
+ * and exported recipes, several files at once, and running a task again.
+ * Runs under Xvfb, one test per process like test-ui.c. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "winnow-application.h"
+#include "winnow-column-picker.h"
+#include "winnow-recipe-editor.h"
+#include "winnow-sample-job.h"
+#include "winnow-task-dialog.h"
+#include "winnow-task-list.h"
+#include "winnow-test-util.h"
+#include "winnow-window.h"
+
+#define PEOPLE \
+  "id,name,age,city\n" \
+  "1,Ana,31,Porto\n" \
+  "2,Ben,,Lyon\n" \
+  "1,Ana,31,Porto\n" \
+  "3,,45,NA\n" \
+  "4,Dee,-,Oslo\n" \
+  "5,Eve,28,\n" \
+  ",,,\n"
+
+typedef struct {
+  WinnowTestDir dir;
+  WinnowApplication *app;
+  WinnowWindow *window;
+  WinnowScheduler *scheduler;
+  GHashTable *finished;  /* id -> status */
+} Fixture;
+
+static void
+on_finished (WinnowScheduler *scheduler, WinnowTask *task, Fixture *f)
+{
+  gint64 *id = g_new (gint64, 1);
+  *id = winnow_task_get_id (task);
+  g_hash_table_insert (f->finished, id, GINT_TO_POINTER (winnow_task_get_status (task)));
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *recipes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  winnow_test_dir_setup (&f->dir, NULL);
+  /* saved recipes go under XDG_DATA_HOME: a folder of this test's own */
+  recipes = g_build_filename (f->dir.dir, "data", NULL);
+  g_setenv ("XDG_DATA_HOME", recipes, TRUE);
+  db = g_build_filename (f->dir.dir, "history.db", NULL);
+  f->app = winnow_application_new (G_APPLICATION_NON_UNIQUE);
+  winnow_application_set_store_path (f->app, db);
+  g_application_register (G_APPLICATION (f->app), NULL, &error);
+  g_assert_no_error (error);
+  g_settings_set_boolean (winnow_application_get_settings (f->app), "notifications", FALSE);
+  f->window = winnow_application_get_window (f->app);
+  gtk_window_present (GTK_WINDOW (f->window));
+  f->scheduler = winnow_application_get_scheduler (f->app);
+  f->finished = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_signal_connect (f->scheduler, "task-finished", G_CALLBACK (on_finished), f);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  WinnowTaskDialog *dialog = winnow_window_get_task_dialog (f->window);
+
+  if (dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  g_signal_handlers_disconnect_by_data (f->scheduler, f);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  winnow_scheduler_shutdown (f->scheduler, WINNOW_SHUTDOWN_CANCEL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_object_unref (f->app);
+  g_hash_table_unref (f->finished);
+  winnow_test_dir_teardown (&f->dir, NULL);
+}
+
+/* Iterates the main context until @done, failing after @seconds. */
+static void
+iterate_until (gboolean (*done) (gpointer), gpointer data, guint seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out waiting");
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+dialog_settled (gpointer data)
+{
+  return !winnow_task_dialog_is_busy (data);
+}
+
+static gboolean
+all_finished (gpointer data)
+{
+  Fixture *f = data;
+  return g_hash_table_size (f->finished) > 0 &&
+         winnow_scheduler_get_n_running (f->scheduler) == 0 &&
+         g_hash_table_size (f->finished) >= GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (f->app),
+                                                                                 "expected"));
+}
+
+/* Waits until @n tasks have finished. */
+static void
+wait_tasks (Fixture *f, guint n)
+{
+  g_object_set_data (G_OBJECT (f->app), "expected", GUINT_TO_POINTER (n));
+  iterate_until (all_finished, f, 60);
+}
+
+static char *
+write_csv (Fixture *f, const char *name, const char *text)
+{
+  return winnow_test_write_file (f->dir.dir, name, text, -1);
+}
+
+/* Opens the dialog on the files, as dropping them does, and waits until
+ * it has read the first one. */
+static WinnowTaskDialog *
+open_dialog (Fixture *f, ...)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+  WinnowTaskDialog *dialog;
+  const char *name;
+  va_list args;
+
+  va_start (args, f);
+  while ((name = va_arg (args, const char *)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir.dir, name, NULL);
+      g_ptr_array_add (list, g_file_new_for_path (path));
+    }
+  va_end (args);
+  g_assert_cmpuint (winnow_window_add_files (f->window, list), ==, list->len);
+  dialog = winnow_window_get_task_dialog (f->window);
+  g_assert_nonnull (dialog);
+  iterate_until (dialog_settled, dialog, 30);
+  return dialog;
+}
+
+static WinnowRecipeEditor *
+editor (WinnowTaskDialog *dialog)
+{
+  return winnow_task_dialog_get_editor (dialog);
+}
+
+static GtkWidget *
+control (WinnowTaskDialog *dialog, const char *name)
+{
+  GtkWidget *widget = winnow_recipe_editor_get_child (editor (dialog), name);
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+/* Changes a control, then waits for the dialog to clean the sample again. */
+static void
+settle (WinnowTaskDialog *dialog)
+{
+  iterate_until (dialog_settled, dialog, 30);
+}
+
+static char *
+recipe_json (WinnowTaskDialog *dialog)
+{
+  return winnow_recipe_to_json (winnow_recipe_editor_get_recipe (editor (dialog)));
+}
+
+/* The JSON of @json as the recipe code writes it, to compare exactly. */
+static char *
+normal_json (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (json, -1, &error);
+
+  g_assert_no_error (error);
+  return winnow_recipe_to_json (recipe);
+}
+
+static void
+test_columns_and_recipe (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = write_csv (f, "people.csv", PEOPLE);
+  WinnowTaskDialog *dialog = open_dialog (f, "people.csv", NULL);
+  WinnowRecipeEditor *ed = editor (dialog);
+  const char *columns[] = { "id", "name", "age", "city" };
+  g_autofree char *json = NULL;
+  g_autofree char *expected = NULL;
+  AdwComboRow *age_fill;
+  AdwComboRow *city_fill;
+  GtkStringObject *item;
+
+  /* the columns of the file, with what the first rows hold */
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      GtkSwitch *sw = winnow_recipe_editor_get_column_switch (ed, columns[i]);
+      g_assert_nonnull (sw);
+      g_assert_true (gtk_switch_get_active (sw));
+    }
+  g_assert_null (winnow_recipe_editor_get_column_switch (ed, "email"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (gtk_widget_get_ancestor (
+                     GTK_WIDGET (winnow_recipe_editor_get_column_switch (ed, "city")),
+                     ADW_TYPE_ACTION_ROW))), ==, "Text · 3 missing (42.9%)");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (winnow_task_dialog_get_child (
+                     dialog, "file_row"))), ==,
+                   "Comma-separated · UTF-8 · 95 bytes · all 7 rows read");
+  /* the built-in recipe: duplicates and rows where every field is missing */
+  g_assert_cmpstr (winnow_task_dialog_get_forecast (dialog), ==,
+                   "In all 7 rows: 1 duplicate, 1 row with missing values. 5 rows kept.");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (winnow_task_dialog_get_child (
+                     dialog, "name_row"))), ==, "people.cleaned.csv");
+
+  /* a column of text offers mean, marked */
+  city_fill = winnow_recipe_editor_get_fill_row (ed, "city");
+  item = g_list_model_get_item (adw_combo_row_get_model (city_fill), WINNOW_FILL_CHOICE_MEAN);
+  g_assert_cmpstr (gtk_string_object_get_string (item), ==, "Mean (needs numbers)");
+  g_object_unref (item);
+  adw_combo_row_set_selected (city_fill, WINNOW_FILL_CHOICE_MEAN);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (city_fill), "warning"));
+  adw_combo_row_set_selected (city_fill, WINNOW_FILL_CHOICE_FFILL);
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (city_fill), "warning"));
+
+  /* every control, as a user would set it */
+  gtk_switch_set_active (winnow_recipe_editor_get_column_switch (ed, "name"), FALSE);
+  g_assert_null (winnow_column_picker_get_check (WINNOW_COLUMN_PICKER (control (dialog,
+                                                                                "duplicates_picker")),
+                                                 "name"));
+  gtk_switch_set_active (GTK_SWITCH (control (dialog, "trim_switch")), TRUE);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (control (dialog, "keep_row")), WINNOW_KEEP_LAST);
+  gtk_check_button_set_active (winnow_column_picker_get_check (
+    WINNOW_COLUMN_PICKER (control (dialog, "duplicates_picker")), "id"), TRUE);
+  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (control (dialog, "missing_row")), TRUE);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (control (dialog, "how_row")), 2);
+  g_assert_true (gtk_widget_get_visible (control (dialog, "thresh_row")));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (control (dialog, "thresh_spin")), 2);
+  gtk_check_button_set_active (winnow_column_picker_get_check (
+    WINNOW_COLUMN_PICKER (control (dialog, "missing_picker")), "age"), TRUE);
+  gtk_check_button_set_active (winnow_column_picker_get_check (
+    WINNOW_COLUMN_PICKER (control (dialog, "missing_picker")), "city"), TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (control (dialog, "na_row")), "NA, -,n/a");
+  age_fill = winnow_recipe_editor_get_fill_row (ed, "age");
+  adw_combo_row_set_selected (age_fill, WINNOW_FILL_CHOICE_MEDIAN);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (control (dialog, "out_delimiter_row")), 1);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (control (dialog, "line_ending_row")), 1);
+  gtk_switch_set_active (GTK_SWITCH (control (dialog, "formula_switch")), TRUE);
+  settle (dialog);
+
+  json = recipe_json (dialog);
+  expected = normal_json ("{\"winnow_recipe\": 1,"
+                          " \"input\": {\"delimiter\": \"auto\", \"encoding\": \"auto\","
+                          "  \"header\": true, \"na_values\": [\"\", \"NA\", \"-\", \"n/a\"],"
+                          "  \"bad_lines\": \"error\"},"
+                          " \"drop_columns\": [\"name\"],"
+                          " \"trim_whitespace\": true,"
+                          " \"drop_duplicates\": {\"subset\": [\"id\"], \"keep\": \"last\"},"
+                          " \"drop_missing\": {\"thresh\": 2, \"subset\": [\"age\", \"city\"]},"
+                          " \"fill\": [{\"column\": \"age\", \"strategy\": \"median\"},"
+                          "  {\"column\": \"city\", \"strategy\": \"ffill\"}],"
+                          " \"output\": {\"delimiter\": \";\", \"line_ending\": \"crlf\","
+                          "  \"formula_guard\": true}}");
+  g_assert_cmpstr (json, ==, expected);
+  /* id 1 twice (the last kept); then both age and city must be present,
+   * with "-" and "NA" missing now: only id 1 has both */
+  g_assert_cmpstr (winnow_task_dialog_get_forecast (dialog), ==,
+                   "In all 7 rows: 1 column dropped, 1 duplicate, 5 rows with missing values, "
+                   "0 cells filled. 1 row kept.");
+
+  /* a column switched off takes its rules with it */
+  gtk_switch_set_active (winnow_recipe_editor_get_column_switch (ed, "city"), FALSE);
+  {
+    const WinnowRecipe *r = winnow_recipe_editor_get_recipe (ed);
+    g_assert_cmpuint (r->drop_columns->len, ==, 2);
+    g_assert_cmpstr (g_ptr_array_index (r->drop_columns, 0), ==, "name");
+    g_assert_cmpstr (g_ptr_array_index (r->drop_columns, 1), ==, "city");
+    g_assert_cmpuint (r->missing_subset->len, ==, 1);
+    g_assert_cmpstr (g_ptr_array_index (r->missing_subset, 0), ==, "age");
+    g_assert_cmpuint (r->fill->len, ==, 1);
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (city_fill)));
+  }
+}
+
+static void
+test_save_and_load (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = write_csv (f, "people.csv", PEOPLE);
+  WinnowTaskDialog *dialog = open_dialog (f, "people.csv", NULL);
+  WinnowRecipeLibrary *library = winnow_application_get_recipes (f->app);
+  g_autoptr(WinnowRecipe) saved = NULL;
+  g_autoptr(WinnowRecipe) chosen = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *default_name = NULL;
+  AdwComboRow *recipe_row;
+
+  gtk_switch_set_active (GTK_SWITCH (control (dialog, "trim_switch")), TRUE);
+  adw_combo_row_set_selected (winnow_recipe_editor_get_fill_row (editor (dialog), "age"),
+                              WINNOW_FILL_CHOICE_MEAN);
+  settle (dialog);
+  g_assert_true (winnow_task_dialog_save_recipe (dialog, "Weekly export", TRUE, &error));
+  g_assert_no_error (error);
+
+  /* the file holds exactly what the dialog showed */
+  saved = winnow_recipe_library_load (library, "Weekly export", &error);
+  g_assert_no_error (error);
+  g_assert_true (winnow_recipe_equal (saved, winnow_recipe_editor_get_recipe (editor (dialog))));
+  default_name = g_settings_get_string (winnow_application_get_settings (f->app), "default-recipe");
+  g_assert_cmpstr (default_name, ==, "Weekly export");
+  recipe_row = ADW_COMBO_ROW (winnow_task_dialog_get_child (dialog, "recipe_row"));
+  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (recipe_row)), ==, 2);
+  g_assert_cmpuint (adw_combo_row_get_selected (recipe_row), ==, 1);
+
+  /* back to the built-in recipe, then the saved one again */
+  winnow_task_dialog_select_recipe (dialog, NULL);
+  settle (dialog);
+  chosen = winnow_recipe_new_default ();
+  g_assert_true (winnow_recipe_equal (chosen, winnow_recipe_editor_get_recipe (editor (dialog))));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (control (dialog, "trim_switch"))));
+  winnow_task_dialog_select_recipe (dialog, "Weekly export");
+  settle (dialog);
+  g_assert_true (winnow_recipe_equal (saved, winnow_recipe_editor_get_recipe (editor (dialog))));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (control (dialog, "trim_switch"))));
+  g_assert_cmpuint (adw_combo_row_get_selected (winnow_recipe_editor_get_fill_row (editor (dialog),
+                                                                                    "age")),
+                    ==, WINNOW_FILL_CHOICE_MEAN);
+
+  /* the next files start from the default */
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  dialog = open_dialog (f, "people.csv", NULL);
+  g_assert_true (winnow_recipe_equal (saved, winnow_recipe_editor_get_recipe (editor (dialog))));
+  recipe_row = ADW_COMBO_ROW (winnow_task_dialog_get_child (dialog, "recipe_row"));
+  g_assert_cmpuint (adw_combo_row_get_selected (recipe_row), ==, 1);
+  json = recipe_json (dialog);
+  g_assert_nonnull (strstr (json, "\"trim_whitespace\" : true"));
+}
+
+/* The value entry of a fill row. */
+static GtkEditable *
+find_entry (GtkWidget *widget)
+{
+  if (GTK_IS_ENTRY (widget))
+    return GTK_EDITABLE (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkEditable *found = find_entry (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_export_matches_batch (Fixture *f, gconstpointer data)
+{
+  g_autofree char *input = write_csv (f, "people.csv", PEOPLE);
+  g_autofree char *recipe_path = g_build_filename (f->dir.dir, "exported.json", NULL);
+  g_autofree char *batch_out = g_build_filename (f->dir.dir, "batch.csv", NULL);
+  g_autofree char *gui_out = g_build_filename (f->dir.dir, "people.cleaned.csv", NULL);
+  g_autofree char *gui_text = NULL;
+  g_autofree char *batch_text = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (recipe_path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) batch = NULL;
+  WinnowTaskDialog *dialog = open_dialog (f, "people.csv", NULL);
+  WinnowRecipeEditor *ed = editor (dialog);
+
+  gtk_switch_set_active (winnow_recipe_editor_get_column_switch (ed, "id"), FALSE);
+  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (control (dialog, "missing_row")), TRUE);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (control (dialog, "how_row")), 2);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (control (dialog, "thresh_spin")), 2);
+  adw_combo_row_set_selected (winnow_recipe_editor_get_fill_row (ed, "age"),
+                              WINNOW_FILL_CHOICE_MEAN);
+  adw_combo_row_set_selected (winnow_recipe_editor_get_fill_row (ed, "city"),
+                              WINNOW_FILL_CHOICE_VALUE);
+  gtk_editable_set_text (find_entry (GTK_WIDGET (winnow_recipe_editor_get_fill_row (ed, "city"))),
+                         "(unknown)");
+  settle (dialog);
+  g_assert_true (winnow_task_dialog_export_recipe (dialog, file, &error));
+  g_assert_no_error (error);
+
+  /* the GUI task */
+  g_assert_cmpuint (winnow_task_dialog_confirm (dialog), ==, 1);
+  wait_tasks (f, 1);
+  gui_text = winnow_test_read_file (gui_out);
+
+  /* the same recipe through winnow --batch --recipe */
+  batch = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, g_getenv ("WINNOW_BINARY"),
+                            "--batch", "--no-history", "--recipe", recipe_path, "--output",
+                            batch_out, input, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (batch, NULL, &error);
+  g_assert_no_error (error);
+  batch_text = winnow_test_read_file (batch_out);
+  g_assert_cmpstr (gui_text, ==, batch_text);
+  /* and it did what the dialog said: id dropped, the row with one field
+   * present dropped, age filled with the mean of the rows kept, city
+   * with the value */
+  g_assert_cmpstr (gui_text, ==,
+                   "name,age,city\n"
+                   "Ana,31,Porto\n"
+                   "Ben,29.5,Lyon\n"
+                   "Dee,-,Oslo\n"
+                   "Eve,28,(unknown)\n");
+}
+
+/* ---- the file is read off the main thread ---- */
+
+typedef struct {
+  GMutex lock;
+  GCond cond;
+  gboolean entered;
+  gboolean released;
+} Gate;
+
+static void
+gate_hook (gpointer data)
+{
+  Gate *gate = data;
+
+  g_mutex_lock (&gate->lock);
+  gate->entered = TRUE;
+  g_cond_broadcast (&gate->cond);
+  while (!gate->released)
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+}
+
+static gboolean
+gate_entered (gpointer data)
+{
+  Gate *gate = data;
+  gboolean entered;
+
+  g_mutex_lock (&gate->lock);
+  entered = gate->entered;
+  g_mutex_unlock (&gate->lock);
+  return entered;
+}
+
+static gboolean
+has_columns (gpointer data)
+{
+  return winnow_recipe_editor_get_column_switch (editor (data), "city") != NULL &&
+         !winnow_task_dialog_is_busy (data);
+}
+
+static void
+test_reads_off_main_thread (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = write_csv (f, "people.csv", PEOPLE);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+  Gate gate = { 0 };
+  WinnowTaskDialog *dialog;
+  GtkSwitch *trim;
+  gint64 started;
+
+  g_mutex_init (&gate.lock);
+  g_cond_init (&gate.cond);
+  winnow_sample_job_set_hook (gate_hook, &gate);
+  g_ptr_array_add (list, g_file_new_for_path (path));
+
+  started = g_get_monotonic_time ();
+  winnow_window_add_files (f->window, list);
+  dialog = winnow_window_get_task_dialog (f->window);
+  g_assert_nonnull (dialog);
+  /* the worker is held inside the read: the dialog is up all the same */
+  iterate_until (gate_entered, &gate, 10);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+  g_assert_true (winnow_task_dialog_is_busy (dialog));
+  g_assert_null (winnow_recipe_editor_get_column_switch (editor (dialog), "city"));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
+                     control (dialog, "columns_placeholder"))), ==, "Reading the file…");
+
+  /* and it answers: a control changes the recipe while the read waits */
+  trim = GTK_SWITCH (control (dialog, "trim_switch"));
+  gtk_switch_set_active (trim, TRUE);
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (winnow_recipe_editor_get_recipe (editor (dialog))->trim_whitespace);
+  g_assert_null (winnow_recipe_editor_get_column_switch (editor (dialog), "city"));
+  g_test_message ("the dialog answered %.0f ms after the files came",
+                  (double) (g_get_monotonic_time () - started) / 1000.0);
+
+  /* let go: the columns come */
+  g_mutex_lock (&gate.lock);
+  gate.released = TRUE;
+  g_cond_broadcast (&gate.cond);
+  g_mutex_unlock (&gate.lock);
+  iterate_until (has_columns, dialog, 30);
+  g_assert_false (gtk_widget_get_visible (control (dialog, "columns_placeholder")));
+  g_assert_true (g_str_has_prefix (winnow_task_dialog_get_forecast (dialog), "In all 7 rows:"));
+
+  winnow_sample_job_set_hook (NULL, NULL);
+  g_cond_clear (&gate.cond);
+  g_mutex_clear (&gate.lock);
+}
+
+/* ---- several files ---- */
+
+static void
+test_several_files (Fixture *f, gconstpointer data)
+{
+  g_autofree char *a = write_csv (f, "a.csv", "x,y\n1,2\n1,2\n");
+  g_autofree char *b = write_csv (f, "b.csv", "x,y\n3,4\n");
+  g_autofree char *c = write_csv (f, "c.csv", "x,z\n5,6\n");
+  g_autofree char *sub = g_build_filename (f->dir.dir, "sub", NULL);
+  g_autofree char *a2 = NULL;
+  g_autofree char *out = g_build_filename (f->dir.dir, "out", NULL);
+  g_autofree char *taken = NULL;
+  WinnowTaskDialog *dialog;
+  GtkWidget *differ;
+  WinnowTaskList *list;
+
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (out, 0755), ==, 0);
+  a2 = write_csv (f, "sub/a.csv", "x,y\n7,8\n");
+  /* an earlier result in the output folder is never replaced */
+  taken = write_csv (f, "out/b.cleaned.csv", "old\n");
+
+  dialog = open_dialog (f, "a.csv", "b.csv", NULL);
+  differ = winnow_task_dialog_get_child (dialog, "differ_row");
+  g_assert_false (gtk_widget_get_visible (differ));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Clean 2 Files");
+
+  /* more files dropped while it is open join it */
+  open_dialog (f, "c.csv", "sub/a.csv", NULL);
+  g_assert_true (winnow_window_get_task_dialog (f->window) == dialog);
+  g_assert_cmpuint (winnow_task_dialog_get_n_files (dialog), ==, 4);
+  g_assert_true (gtk_widget_get_visible (differ));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (differ)), ==, "“c.csv”");
+  g_assert_cmpstr (winnow_task_dialog_get_forecast (dialog), ==,
+                   "In all 2 rows of “a.csv”: 1 duplicate, 0 rows with missing values. "
+                   "1 row kept.");
+
+  winnow_task_dialog_set_output_folder (dialog, out);
+  g_assert_cmpuint (winnow_task_dialog_confirm (dialog), ==, 4);
+  wait_tasks (f, 4);
+
+  list = winnow_task_list_new (winnow_application_get_store (f->app), f->scheduler);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 4);
+  g_object_unref (list);
+  /* two a.csv into one folder: the second gets its own name */
+  g_assert_true (g_file_test (g_build_filename (out, "a.cleaned.csv", NULL), G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (g_build_filename (out, "a.cleaned-2.csv", NULL), G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (g_build_filename (out, "b.cleaned-2.csv", NULL), G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (g_build_filename (out, "c.cleaned.csv", NULL), G_FILE_TEST_EXISTS));
+  g_assert_cmpstr (winnow_test_read_file (taken), ==, "old\n");
+}
+
+/* ---- edit and run again ---- */
+
+static void
+test_rerun (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = write_csv (f, "people.csv", PEOPLE);
+  g_autofree char *output = g_build_filename (f->dir.dir, "people.cleaned.csv", NULL);
+  g_autofree char *text = NULL;
+  WinnowTaskDialog *dialog = open_dialog (f, "people.csv", NULL);
+  WinnowTaskStore *store = winnow_application_get_store (f->app);
+  g_autoptr(WinnowTask) first = NULL;
+  g_autoptr(WinnowTask) second = NULL;
+  g_autoptr(WinnowRecipe) recipe = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *page;
+
+  gtk_switch_set_active (winnow_recipe_editor_get_column_switch (editor (dialog), "city"), FALSE);
+  settle (dialog);
+  g_assert_cmpuint (winnow_task_dialog_confirm (dialog), ==, 1);
+  wait_tasks (f, 1);
+  first = winnow_task_store_get (store, 1, &error);
+  g_assert_no_error (error);
+
+  /* the task page's button opens the dialog on the task's recipe */
+  winnow_window_show_task (f->window, 1);
+  page = winnow_window_get_task_page (f->window);
+  g_assert_true (gtk_widget_activate_action (page, "task.rerun", NULL));
+  dialog = winnow_window_get_task_dialog (f->window);
+  g_assert_nonnull (dialog);
+  settle (dialog);
+  recipe = winnow_recipe_new_from_json (winnow_task_get_recipe (first), -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (winnow_recipe_equal (recipe, winnow_recipe_editor_get_recipe (editor (dialog))));
+  g_assert_false (gtk_switch_get_active (winnow_recipe_editor_get_column_switch (editor (dialog),
+                                                                                  "city")));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Run “people.csv” Again");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (winnow_task_dialog_get_child (
+                     dialog, "name_row"))), ==, "people.cleaned.csv, replacing the earlier result");
+
+  /* keep city now: a new task replaces the same output */
+  gtk_switch_set_active (winnow_recipe_editor_get_column_switch (editor (dialog), "city"), TRUE);
+  settle (dialog);
+  g_assert_cmpuint (winnow_task_dialog_confirm (dialog), ==, 1);
+  wait_tasks (f, 2);
+  second = winnow_task_store_get (store, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (winnow_task_get_status (second), ==, WINNOW_TASK_COMPLETED);
+  g_assert_cmpstr (winnow_task_get_output_path (second), ==, output);
+  text = winnow_test_read_file (output);
+  g_assert_true (g_str_has_prefix (text, "id,name,age,city\n"));
+}
+
+int
+main (int argc, char **argv)
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_printerr ("test-dialog needs a display: run the tests under xvfb-run (build-aux/test.sh does)\n");
+      return 1;
+    }
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/dialog/columns-and-recipe", test_columns_and_recipe);
+  ADD ("/dialog/save-and-load", test_save_and_load);
+  ADD ("/dialog/export-matches-batch", test_export_matches_batch);
+  ADD ("/dialog/reads-off-main-thread", test_reads_off_main_thread);
+  ADD ("/dialog/several-files", test_several_files);
+  ADD ("/dialog/rerun", test_rerun);
+#undef ADD
+  return g_test_run ();
+}
