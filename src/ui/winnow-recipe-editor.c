@@ -6,15 +6,11 @@
 #include <glib/gi18n.h>
 
 #include "winnow-column-picker.h"
+#include "winnow-fill-row.h"
 #include "winnow-ui-util.h"
 
-/* The controls of one column's fill rule. */
-typedef struct {
-  AdwComboRow *row;
-  GtkEntry *value;
-  GtkSpinButton *limit;
-  gboolean numeric;   /* FALSE: the sample found text in it */
-} FillRow;
+typedef WinnowFillRow FillRow;
+
 
 struct _WinnowRecipeEditor {
   AdwBin parent_instance;
@@ -238,42 +234,10 @@ set_rule (WinnowRecipeEditor *self, const char *column, WinnowFillChoice choice,
   g_ptr_array_sort_with_data (fill, compare_rules, self);
 }
 
-static const char *
-fill_row_column (FillRow *fill)
-{
-  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (fill->row));
-}
-
-/* Shows the suffix the choice needs and, for mean or median on a column
- * of text, why it will fill nothing. */
-static void
-update_fill_row (FillRow *fill)
-{
-  WinnowFillChoice choice = adw_combo_row_get_selected (fill->row);
-  gboolean needs_numbers = choice == WINNOW_FILL_CHOICE_MEAN ||
-                           choice == WINNOW_FILL_CHOICE_MEDIAN;
-
-  gtk_widget_set_visible (GTK_WIDGET (fill->value), choice == WINNOW_FILL_CHOICE_VALUE);
-  gtk_widget_set_visible (GTK_WIDGET (fill->limit),
-                          choice == WINNOW_FILL_CHOICE_FFILL || choice == WINNOW_FILL_CHOICE_BFILL);
-  if (needs_numbers && !fill->numeric)
-    {
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (fill->row),
-                                   _("This column holds text in the first rows: only its "
-                                     "numbers count, and with none nothing is filled"));
-      gtk_widget_add_css_class (GTK_WIDGET (fill->row), "warning");
-    }
-  else
-    {
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (fill->row), NULL);
-      gtk_widget_remove_css_class (GTK_WIDGET (fill->row), "warning");
-    }
-}
-
 static void
 write_fill_row (WinnowRecipeEditor *self, FillRow *fill)
 {
-  set_rule (self, fill_row_column (fill), adw_combo_row_get_selected (fill->row),
+  set_rule (self, winnow_fill_row_get_column (fill), adw_combo_row_get_selected (fill->row),
             gtk_editable_get_text (GTK_EDITABLE (fill->value)),
             (gint64) gtk_spin_button_get_value (fill->limit));
 }
@@ -283,7 +247,7 @@ on_fill_choice (AdwComboRow *row, GParamSpec *pspec, WinnowRecipeEditor *self)
 {
   FillRow *fill = g_object_get_data (G_OBJECT (row), "fill-row");
 
-  update_fill_row (fill);
+  winnow_fill_row_update (fill);
   if (self->syncing)
     return;
   write_fill_row (self, fill);
@@ -299,58 +263,14 @@ on_fill_detail (GtkWidget *widget, WinnowRecipeEditor *self)
   emit_changed (self, WINNOW_EDITOR_CHANGED_STEPS);
 }
 
-static void
-fill_row_free (gpointer data)
-{
-  g_free (data);
-}
-
 static FillRow *
 fill_row_new (WinnowRecipeEditor *self, const char *column, gboolean numeric)
 {
-  FillRow *fill = g_new0 (FillRow, 1);
-  g_autofree char *value_label = g_strdup_printf (_("Fill value for %s"), column);
-  g_autofree char *limit_label = g_strdup_printf (_("Fill at most this many rows in a row in %s"),
-                                                  column);
-  const char *plain[] = {
-    _("Leave missing"), _("A value"), _("Mean"), _("Median"), _("Most frequent value"),
-    _("Previous value"), _("Next value"), NULL
-  };
-  const char *marked[] = {
-    _("Leave missing"), _("A value"), _("Mean (needs numbers)"), _("Median (needs numbers)"),
-    _("Most frequent value"), _("Previous value"), _("Next value"), NULL
-  };
-  g_autoptr(GtkStringList) choices = gtk_string_list_new (numeric ? plain : marked);
+  FillRow *fill = winnow_fill_row_new (column, numeric);
 
-  fill->numeric = numeric;
-  fill->row = ADW_COMBO_ROW (adw_combo_row_new ());
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (fill->row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (fill->row), column);
-  adw_combo_row_set_model (fill->row, G_LIST_MODEL (choices));
-
-  fill->value = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (fill->value, _("Value"));
-  gtk_editable_set_width_chars (GTK_EDITABLE (fill->value), 10);
-  gtk_widget_set_valign (GTK_WIDGET (fill->value), GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (fill->value), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  value_label, -1);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (fill->row), GTK_WIDGET (fill->value));
-
-  fill->limit = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (0, 1e9, 1));
-  gtk_widget_set_valign (GTK_WIDGET (fill->limit), GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (fill->limit),
-                               _("How many missing values in a row to fill; 0 fills them all"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (fill->limit), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  limit_label, -1);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (fill->row), GTK_WIDGET (fill->limit));
-
-  g_object_set_data (G_OBJECT (fill->row), "fill-row", fill);
-  g_object_set_data (G_OBJECT (fill->value), "fill-row", fill);
-  g_object_set_data (G_OBJECT (fill->limit), "fill-row", fill);
   g_signal_connect (fill->row, "notify::selected", G_CALLBACK (on_fill_choice), self);
   g_signal_connect (fill->value, "changed", G_CALLBACK (on_fill_detail), self);
   g_signal_connect (fill->limit, "value-changed", G_CALLBACK (on_fill_detail), self);
-  update_fill_row (fill);
   return fill;
 }
 
@@ -382,7 +302,7 @@ update_column_dependents (WinnowRecipeEditor *self)
     {
       FillRow *fill = g_ptr_array_index (self->fill_rows, i);
       gtk_widget_set_visible (GTK_WIDGET (fill->row),
-                              str_array_contains (kept, fill_row_column (fill)));
+                              str_array_contains (kept, winnow_fill_row_get_column (fill)));
     }
   adw_preferences_group_set_description (self->fill_group, kept->len > 0
                                          ? _("Per column, in the rows that are kept.")
@@ -525,7 +445,7 @@ winnow_recipe_editor_update_profile (WinnowRecipeEditor *self, GPtrArray *profil
 
       adw_action_row_set_subtitle (g_ptr_array_index (self->column_rows, i), subtitle);
       fill->numeric = p->type == WINNOW_COLUMN_INTEGER || p->type == WINNOW_COLUMN_FLOAT;
-      update_fill_row (fill);
+      winnow_fill_row_update (fill);
     }
 }
 
@@ -682,14 +602,14 @@ sync_controls (WinnowRecipeEditor *self)
   for (guint i = 0; i < self->fill_rows->len; i++)
     {
       FillRow *fill = g_ptr_array_index (self->fill_rows, i);
-      const WinnowFillRule *rule = find_rule (recipe, fill_row_column (fill));
+      const WinnowFillRule *rule = find_rule (recipe, winnow_fill_row_get_column (fill));
 
       adw_combo_row_set_selected (fill->row, rule != NULL ? rule->strategy + 1
                                                           : WINNOW_FILL_CHOICE_NONE);
       gtk_editable_set_text (GTK_EDITABLE (fill->value),
                              rule != NULL && rule->value != NULL ? rule->value : "");
       gtk_spin_button_set_value (fill->limit, rule != NULL ? (double) rule->limit : 0);
-      update_fill_row (fill);
+      winnow_fill_row_update (fill);
     }
   self->syncing--;
 }
@@ -863,7 +783,7 @@ winnow_recipe_editor_init (WinnowRecipeEditor *self)
 
   self->recipe = winnow_recipe_new_default ();
   self->column_rows = g_ptr_array_new ();
-  self->fill_rows = g_ptr_array_new_with_free_func (fill_row_free);
+  self->fill_rows = g_ptr_array_new_with_free_func (winnow_fill_row_free);
   self->fill_by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->switches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->delimiters = g_array_new (FALSE, FALSE, sizeof (char));

@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include "winnow-task-dialog.h"
+#include "winnow-task-dialog-private.h"
 
 #include <glib/gi18n.h>
 
+#include "winnow-forecast.h"
 #include "winnow-output-file.h"
 #include "winnow-recipe-library.h"
 #include "winnow-sample-job.h"
@@ -14,40 +16,6 @@
  * again: typing in an entry does not start a job per key. */
 #define ESTIMATE_DELAY_MS 150
 
-struct _WinnowTaskDialog {
-  AdwWindow parent_instance;
-
-  AdwToastOverlay *toast_overlay;
-  AdwWindowTitle *window_title;
-  GtkButton *clean_button;
-  WinnowRecipeEditor *editor;
-  GtkSpinner *forecast_spinner;
-  GtkLabel *forecast_label;
-
-  AdwComboRow *recipe_row;
-  GPtrArray *recipe_names;  /* of char*, per item of recipe_row: NULL built-in, "" the task's */
-  AdwActionRow *file_row;
-  AdwActionRow *differ_row;
-  AdwActionRow *folder_row;
-  GtkWidget *folder_reset;
-  AdwActionRow *name_row;
-
-  WinnowApplication *app;
-  WinnowScheduler *scheduler;
-  WinnowRecipeLibrary *library;
-  GPtrArray *paths;         /* of char*: the files to clean */
-  WinnowTask *rerun;        /* the task whose recipe is edited, or NULL */
-  WinnowRecipe *rerun_recipe;
-  char *output_folder;      /* NULL: beside each file */
-
-  WinnowSample *sample;     /* of paths[0], once read */
-  GCancellable *cancellable;/* of the job running */
-  WinnowEditorChange pending;
-  guint delay_id;
-  gboolean busy;
-  gboolean recipe_error;    /* the estimate says the recipe cannot run */
-  guint selecting;          /* recipe_row set by code, not by the user */
-};
 
 G_DEFINE_FINAL_TYPE (WinnowTaskDialog, winnow_task_dialog, ADW_TYPE_WINDOW)
 
@@ -56,8 +24,8 @@ static guint signals[N_SIGNALS];
 
 static void start_job (WinnowTaskDialog *self);
 
-static void
-toast (WinnowTaskDialog *self, const char *message)
+void
+winnow_task_dialog_toast (WinnowTaskDialog *self, const char *message)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
@@ -238,81 +206,6 @@ on_reset_folder (GtkButton *button, WinnowTaskDialog *self)
 /* ---- what will happen ---- */
 
 static void
-append_part (GString *text, const char *part)
-{
-  if (text->len > 0)
-    g_string_append (text, ", ");
-  g_string_append (text, part);
-}
-
-static char *
-forecast_text (WinnowTaskDialog *self, const WinnowResult *r)
-{
-  const WinnowRecipe *recipe = winnow_recipe_editor_get_recipe (self->editor);
-  guint64 n = winnow_sample_get_n_rows (self->sample);
-  g_autofree char *rows = winnow_ui_format_count ((gint64) n);
-  g_autofree char *kept = winnow_ui_format_count ((gint64) r->rows_written);
-  g_autofree char *scope = NULL;
-  g_autoptr(GString) parts = g_string_new (NULL);
-
-  if (winnow_sample_is_whole_file (self->sample))
-    scope = g_strdup_printf (ngettext ("In its %s row", "In all %s rows", (gulong) n), rows);
-  else
-    scope = g_strdup_printf (ngettext ("In the first %s row", "In the first %s rows", (gulong) n),
-                             rows);
-  if (self->paths->len > 1)
-    {
-      g_autofree char *first = g_path_get_basename (g_ptr_array_index (self->paths, 0));
-      g_autofree char *with_file = g_strdup_printf (_("%s of “%s”"), scope, first);
-      g_free (scope);
-      scope = g_steal_pointer (&with_file);
-    }
-  if (r->columns_dropped->len > 0)
-    {
-      g_autofree char *part = g_strdup_printf (ngettext ("%u column dropped", "%u columns dropped",
-                                                         r->columns_dropped->len),
-                                               r->columns_dropped->len);
-      append_part (parts, part);
-    }
-  if (recipe->drop_duplicates)
-    {
-      g_autofree char *count = winnow_ui_format_count ((gint64) r->duplicates_removed);
-      g_autofree char *part = g_strdup_printf (ngettext ("%s duplicate", "%s duplicates",
-                                                         (gulong) r->duplicates_removed), count);
-      append_part (parts, part);
-    }
-  if (recipe->drop_missing)
-    {
-      g_autofree char *count = winnow_ui_format_count ((gint64) r->missing_dropped);
-      g_autofree char *part = g_strdup_printf (ngettext ("%s row with missing values",
-                                                         "%s rows with missing values",
-                                                         (gulong) r->missing_dropped), count);
-      append_part (parts, part);
-    }
-  if (recipe->fill->len > 0)
-    {
-      g_autofree char *count = winnow_ui_format_count ((gint64) r->cells_filled);
-      g_autofree char *part = g_strdup_printf (ngettext ("%s cell filled", "%s cells filled",
-                                                         (gulong) r->cells_filled), count);
-      append_part (parts, part);
-    }
-  if (r->bad_lines_skipped > 0)
-    {
-      g_autofree char *count = winnow_ui_format_count ((gint64) r->bad_lines_skipped);
-      g_autofree char *part = g_strdup_printf (ngettext ("%s bad line skipped",
-                                                         "%s bad lines skipped",
-                                                         (gulong) r->bad_lines_skipped), count);
-      append_part (parts, part);
-    }
-  if (parts->len == 0)
-    return g_strdup_printf (_("%s: nothing to change."), scope);
-  /* e.g. "In the first 5,000 rows: 312 duplicates, 41 rows with missing values. 4,647 rows kept." */
-  return g_strdup_printf (ngettext ("%s: %s. %s row kept.", "%s: %s. %s rows kept.",
-                                    (gulong) r->rows_written),
-                          scope, parts->str, kept);
-}
-
-static void
 show_forecast (WinnowTaskDialog *self, const char *text, gboolean problem)
 {
   gtk_label_set_label (self->forecast_label, text);
@@ -399,7 +292,13 @@ on_job_done (GObject *source, GAsyncResult *result, gpointer data)
   update_clean_sensitivity (self);
   if (report->estimate != NULL)
     {
-      g_autofree char *text = forecast_text (self, report->estimate);
+      g_autofree char *first = self->paths->len > 1
+                               ? g_path_get_basename (g_ptr_array_index (self->paths, 0)) : NULL;
+      g_autofree char *text = winnow_forecast_text (winnow_recipe_editor_get_recipe (self->editor),
+                                                    report->estimate,
+                                                    winnow_sample_get_n_rows (self->sample),
+                                                    winnow_sample_is_whole_file (self->sample),
+                                                    first);
       show_forecast (self, text, FALSE);
     }
   else
@@ -470,262 +369,6 @@ winnow_task_dialog_set_recipe (WinnowTaskDialog *self, const WinnowRecipe *recip
   start_job (self);
 }
 
-static void
-fill_recipe_row (WinnowTaskDialog *self, const char *select)
-{
-  g_auto(GStrv) names = winnow_recipe_library_list (self->library);
-  g_autoptr(GtkStringList) items = gtk_string_list_new (NULL);
-  guint selected = 0;
-
-  g_ptr_array_set_size (self->recipe_names, 0);
-  if (self->rerun != NULL)
-    {
-      gtk_string_list_append (items, _("This task’s recipe"));
-      g_ptr_array_add (self->recipe_names, g_strdup (""));
-    }
-  gtk_string_list_append (items, _("Built-in"));
-  g_ptr_array_add (self->recipe_names, NULL);
-  for (guint i = 0; names[i] != NULL; i++)
-    {
-      gtk_string_list_append (items, names[i]);
-      g_ptr_array_add (self->recipe_names, g_strdup (names[i]));
-    }
-  for (guint i = 0; i < self->recipe_names->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (self->recipe_names, i), select) == 0)
-      selected = i;
-  self->selecting++;
-  adw_combo_row_set_model (self->recipe_row, G_LIST_MODEL (items));
-  adw_combo_row_set_selected (self->recipe_row, selected);
-  self->selecting--;
-}
-
-static const char *
-selected_recipe_name (WinnowTaskDialog *self)
-{
-  guint i = adw_combo_row_get_selected (self->recipe_row);
-  return i < self->recipe_names->len ? g_ptr_array_index (self->recipe_names, i) : NULL;
-}
-
-static void
-on_recipe_chosen (AdwComboRow *row, GParamSpec *pspec, WinnowTaskDialog *self)
-{
-  const char *name = selected_recipe_name (self);
-  g_autoptr(WinnowRecipe) recipe = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (self->selecting)
-    return;
-  if (name == NULL)
-    recipe = winnow_recipe_new_default ();
-  else if (name[0] == '\0')
-    recipe = winnow_recipe_copy (self->rerun_recipe);
-  else
-    recipe = winnow_recipe_library_load (self->library, name, &error);
-  if (recipe == NULL)
-    {
-      toast (self, error->message);
-      return;
-    }
-  winnow_task_dialog_set_recipe (self, recipe);
-}
-
-/* Picks a saved recipe by name (or the built-in one with %NULL). */
-void
-winnow_task_dialog_select_recipe (WinnowTaskDialog *self, const char *name)
-{
-  for (guint i = 0; i < self->recipe_names->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (self->recipe_names, i), name) == 0)
-      adw_combo_row_set_selected (self->recipe_row, i);
-}
-
-static void
-on_library_changed (WinnowRecipeLibrary *library, WinnowTaskDialog *self)
-{
-  g_autofree char *name = g_strdup (selected_recipe_name (self));
-  fill_recipe_row (self, name);
-}
-
-/**
- * winnow_task_dialog_save_recipe:
- * @make_default: whether new tasks start from it from now on
- *
- * Saves the settings as they are under @name, replacing a recipe of
- * that name.
- */
-gboolean
-winnow_task_dialog_save_recipe (WinnowTaskDialog *self, const char *name, gboolean make_default,
-                                GError **error)
-{
-  if (!winnow_recipe_library_save (self->library, name,
-                                   winnow_recipe_editor_get_recipe (self->editor), error))
-    return FALSE;
-  fill_recipe_row (self, name);
-  if (make_default)
-    g_settings_set_string (winnow_application_get_settings (self->app), "default-recipe", name);
-  return TRUE;
-}
-
-gboolean
-winnow_task_dialog_import_recipe (WinnowTaskDialog *self, GFile *file, GError **error)
-{
-  g_autofree char *path = g_file_get_path (file);
-  g_autoptr(WinnowRecipe) recipe = path != NULL ? winnow_recipe_new_from_file (path, error) : NULL;
-
-  if (recipe == NULL)
-    {
-      if (path == NULL)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("Not a local file"));
-      return FALSE;
-    }
-  winnow_task_dialog_set_recipe (self, recipe);
-  return TRUE;
-}
-
-gboolean
-winnow_task_dialog_export_recipe (WinnowTaskDialog *self, GFile *file, GError **error)
-{
-  g_autofree char *path = g_file_get_path (file);
-
-  if (path == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("Not a local file"));
-      return FALSE;
-    }
-  return winnow_recipe_save (winnow_recipe_editor_get_recipe (self->editor), path, error);
-}
-
-static void
-on_save_response (AdwMessageDialog *dialog, const char *response, WinnowTaskDialog *self)
-{
-  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
-  GtkCheckButton *check = g_object_get_data (G_OBJECT (dialog), "default-check");
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-
-  if (!g_str_equal (response, "save"))
-    return;
-  if (!winnow_task_dialog_save_recipe (self, gtk_editable_get_text (entry),
-                                       gtk_check_button_get_active (check), &error))
-    {
-      toast (self, error->message);
-      return;
-    }
-  message = g_strdup_printf (_("Recipe “%s” saved"), gtk_editable_get_text (entry));
-  toast (self, message);
-}
-
-static void
-on_save_name_changed (GtkEditable *entry, AdwMessageDialog *dialog)
-{
-  WinnowTaskDialog *self = g_object_get_data (G_OBJECT (dialog), "task-dialog");
-  const char *name = gtk_editable_get_text (entry);
-  g_auto(GStrv) names = winnow_recipe_library_list (self->library);
-  gboolean exists = g_strv_contains ((const char * const *) names, name);
-
-  adw_message_dialog_set_response_enabled (dialog, "save",
-                                           winnow_recipe_library_check_name (name, NULL));
-  adw_message_dialog_set_response_label (dialog, "save", exists ? _("_Replace") : _("_Save"));
-  adw_message_dialog_set_response_appearance (dialog, "save", exists
-                                              ? ADW_RESPONSE_DESTRUCTIVE
-                                              : ADW_RESPONSE_SUGGESTED);
-}
-
-static void
-save_recipe_activated (GtkWidget *widget, const char *action, GVariant *parameter)
-{
-  WinnowTaskDialog *self = WINNOW_TASK_DIALOG (widget);
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Save Recipe"),
-                                              _("Saved recipes can be picked for new tasks, "
-                                                "and one can be where every new task starts."));
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *entry = gtk_entry_new ();
-  GtkWidget *check = gtk_check_button_new_with_mnemonic (_("Use for _new tasks"));
-  const char *current = selected_recipe_name (self);
-
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Recipe name"));
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Recipe name"), -1);
-  if (current != NULL && current[0] != '\0')
-    gtk_editable_set_text (GTK_EDITABLE (entry), current);
-  gtk_box_append (GTK_BOX (box), entry);
-  gtk_box_append (GTK_BOX (box), check);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
-                                    "save", _("_Save"), NULL);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data (G_OBJECT (dialog), "entry", entry);
-  g_object_set_data (G_OBJECT (dialog), "default-check", check);
-  g_object_set_data (G_OBJECT (dialog), "task-dialog", self);
-  g_signal_connect (entry, "changed", G_CALLBACK (on_save_name_changed), dialog);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_save_response), self);
-  on_save_name_changed (GTK_EDITABLE (entry), ADW_MESSAGE_DIALOG (dialog));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static GtkFileFilter *
-json_filter (void)
-{
-  GtkFileFilter *filter = gtk_file_filter_new ();
-
-  gtk_file_filter_set_name (filter, _("Recipes (JSON)"));
-  gtk_file_filter_add_mime_type (filter, "application/json");
-  gtk_file_filter_add_suffix (filter, "json");
-  return filter;
-}
-
-static void
-on_recipe_file_chosen (GtkNativeDialog *chooser, int response, WinnowTaskDialog *self)
-{
-  gboolean export = gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)) ==
-                    GTK_FILE_CHOOSER_ACTION_SAVE;
-  g_autoptr(GFile) file = response == GTK_RESPONSE_ACCEPT
-                          ? gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser)) : NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = file != NULL ? g_file_get_basename (file) : NULL;
-  g_autofree char *message = NULL;
-
-  g_object_unref (chooser);
-  if (file == NULL)
-    return;
-  if (export ? winnow_task_dialog_export_recipe (self, file, &error)
-             : winnow_task_dialog_import_recipe (self, file, &error))
-    message = g_strdup_printf (export ? _("Recipe exported to “%s”")
-                                      : _("Recipe imported from “%s”"), name);
-  else
-    message = g_strdup_printf (export ? _("Could not export the recipe: %s")
-                                      : _("Could not import “%s”: %s"),
-                               export ? error->message : name, error->message);
-  toast (self, message);
-}
-
-static void
-recipe_file_activated (GtkWidget *widget, const char *action, GVariant *parameter)
-{
-  WinnowTaskDialog *self = WINNOW_TASK_DIALOG (widget);
-  gboolean export = g_str_equal (action, "dialog.export-recipe");
-  g_autoptr(GtkFileFilter) filter = json_filter ();
-  GtkFileChooserNative *chooser =
-    gtk_file_chooser_native_new (export ? _("Export Recipe") : _("Import Recipe"),
-                                 GTK_WINDOW (self),
-                                 export ? GTK_FILE_CHOOSER_ACTION_SAVE
-                                        : GTK_FILE_CHOOSER_ACTION_OPEN,
-                                 export ? _("_Export") : _("_Import"), NULL);
-
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  if (export)
-    {
-      const char *name = selected_recipe_name (self);
-      g_autofree char *file_name = g_strdup_printf ("%s.json", name != NULL && name[0] != '\0'
-                                                               ? name : _("recipe"));
-      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), file_name);
-    }
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_recipe_file_chosen), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
 /* ---- clean ---- */
 
 /**
@@ -748,7 +391,7 @@ winnow_task_dialog_confirm (WinnowTaskDialog *self)
 
   if (!winnow_recipe_validate (recipe, &error))
     {
-      toast (self, error->message);
+      winnow_task_dialog_toast (self, error->message);
       return 0;
     }
   json = winnow_recipe_to_json (recipe);
@@ -770,7 +413,7 @@ winnow_task_dialog_confirm (WinnowTaskDialog *self)
         {
           g_autofree char *message = g_strdup_printf (_("Could not add “%s”: %s"), input,
                                                       error->message);
-          toast (self, message);
+          winnow_task_dialog_toast (self, message);
           g_clear_error (&error);
           continue;
         }
@@ -919,11 +562,11 @@ winnow_task_dialog_class_init (WinnowTaskDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WinnowTaskDialog, forecast_label);
   gtk_widget_class_install_action (widget_class, "dialog.clean", NULL, clean_activated);
   gtk_widget_class_install_action (widget_class, "dialog.save-recipe", NULL,
-                                   save_recipe_activated);
+                                   winnow_task_dialog_save_recipe_activated);
   gtk_widget_class_install_action (widget_class, "dialog.import-recipe", NULL,
-                                   recipe_file_activated);
+                                   winnow_task_dialog_recipe_file_activated);
   gtk_widget_class_install_action (widget_class, "dialog.export-recipe", NULL,
-                                   recipe_file_activated);
+                                   winnow_task_dialog_recipe_file_activated);
 }
 
 static GtkWidget *
@@ -1003,7 +646,7 @@ dialog_new (WinnowApplication *app, GtkWindow *parent)
   self->app = app;
   self->scheduler = g_object_ref (winnow_application_get_scheduler (app));
   self->library = g_object_ref (winnow_application_get_recipes (app));
-  g_signal_connect (self->library, "changed", G_CALLBACK (on_library_changed), self);
+  g_signal_connect (self->library, "changed", G_CALLBACK (winnow_task_dialog_on_library_changed), self);
   return self;
 }
 
@@ -1023,8 +666,8 @@ winnow_task_dialog_new (WinnowApplication *app, GtkWindow *parent, GPtrArray *fi
   g_autoptr(WinnowRecipe) recipe = winnow_application_get_default_recipe (app);
   g_auto(GStrv) saved = winnow_recipe_library_list (self->library);
 
-  fill_recipe_row (self, g_strv_contains ((const char * const *) saved, name) ? name : NULL);
-  g_signal_connect (self->recipe_row, "notify::selected", G_CALLBACK (on_recipe_chosen), self);
+  winnow_task_dialog_fill_recipe_row (self, g_strv_contains ((const char * const *) saved, name) ? name : NULL);
+  g_signal_connect (self->recipe_row, "notify::selected", G_CALLBACK (winnow_task_dialog_on_recipe_chosen), self);
   winnow_recipe_editor_set_recipe (self->editor, recipe);
   self->output_folder = folder[0] != '\0' ? g_steal_pointer (&folder) : NULL;
   gtk_window_present (GTK_WINDOW (self));
@@ -1054,8 +697,8 @@ winnow_task_dialog_new_rerun (WinnowApplication *app, GtkWindow *parent, WinnowT
     }
   gtk_button_set_label (self->clean_button, _("_Run Again"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->folder_row), FALSE);
-  fill_recipe_row (self, "");
-  g_signal_connect (self->recipe_row, "notify::selected", G_CALLBACK (on_recipe_chosen), self);
+  winnow_task_dialog_fill_recipe_row (self, "");
+  g_signal_connect (self->recipe_row, "notify::selected", G_CALLBACK (winnow_task_dialog_on_recipe_chosen), self);
   winnow_recipe_editor_set_recipe (self->editor, self->rerun_recipe);
   gtk_window_present (GTK_WINDOW (self));
   g_ptr_array_add (files, input);
