@@ -1,12 +1,14 @@
-/* test-prefs.c: the Preferences window, driven through the actions and
- * controls a user would use, on a temporary task database and recipe
- * folder. Runs under Xvfb, one test per process, like test-ui.c. */
+/* test-prefs.c: the Preferences and About windows, driven through the
+ * actions and controls a user would use, on a temporary task database and
+ * recipe folder. Runs under Xvfb, one test per process, like test-ui.c. */
 #include "config.h"
 
 #include <adwaita.h>
 #include <string.h>
 
+#include "winnow-about.h"
 #include "winnow-application.h"
+#include "winnow-csv-reader.h"
 #include "winnow-preferences.h"
 #include "winnow-test-util.h"
 #include "winnow-window.h"
@@ -18,7 +20,14 @@ typedef struct {
   GSettings *settings;
   WinnowRecipeLibrary *recipes;
   WinnowScheduler *scheduler;
+  guint n_finished;
 } Fixture;
+
+static void
+on_finished (WinnowScheduler *scheduler, WinnowTask *task, Fixture *f)
+{
+  f->n_finished++;
+}
 
 static void
 fixture_setup (Fixture *f, gconstpointer data)
@@ -42,11 +51,13 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->scheduler = winnow_application_get_scheduler (f->app);
   /* no notification server under Xvfb: GIO would warn, and warnings are fatal */
   g_settings_set_boolean (f->settings, "notifications", FALSE);
+  g_signal_connect (f->scheduler, "task-finished", G_CALLBACK (on_finished), f);
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
+  g_signal_handlers_disconnect_by_data (f->scheduler, f);
   gtk_window_destroy (GTK_WINDOW (f->window));
   winnow_scheduler_shutdown (f->scheduler, WINNOW_SHUTDOWN_CANCEL);
   while (g_main_context_iteration (NULL, FALSE))
@@ -297,6 +308,76 @@ test_delete_recipe (Fixture *f, gconstpointer data)
   g_assert_cmpuint (n_rows (list), ==, 1);
 }
 
+static gboolean
+finished_two (Fixture *f, gconstpointer data)
+{
+  return f->n_finished >= 2;
+}
+
+static void
+test_debug_info (Fixture *f, gconstpointer data)
+{
+  WinnowTaskStore *store = winnow_application_get_store (f->app);
+  g_autofree char *good = winnow_test_write_file (f->dir.dir, "good.csv", "a,b\n1,2\n1,2\n", -1);
+  g_autofree char *missing = g_build_filename (f->dir.dir, "missing.csv", NULL);
+  g_autofree char *out1 = g_build_filename (f->dir.dir, "good.out.csv", NULL);
+  g_autofree char *out2 = g_build_filename (f->dir.dir, "missing.out.csv", NULL);
+  g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_default ();
+  g_autofree char *json = winnow_recipe_to_json (recipe);
+  g_autofree char *gtk = g_strdup_printf ("GTK %u.%u.%u\n", gtk_get_major_version (),
+                                          gtk_get_minor_version (), gtk_get_micro_version ());
+  g_autofree char *libcsv = g_strdup_printf ("libcsv %s\n", winnow_csv_reader_libcsv_version ());
+  g_autofree char *db = g_strdup_printf ("Database: %s\n", winnow_task_store_get_path (store));
+  g_autofree char *workers = g_strdup_printf ("Workers: %u\n",
+                                              winnow_scheduler_get_n_workers (f->scheduler));
+  g_autofree char *info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTask) t1 = NULL;
+  g_autoptr(WinnowTask) t2 = NULL;
+
+  t1 = winnow_scheduler_add (f->scheduler, good, out1, json, FALSE, &error);
+  g_assert_no_error (error);
+  t2 = winnow_scheduler_add (f->scheduler, missing, out2, json, FALSE, &error);
+  g_assert_no_error (error);
+  iterate_until (finished_two, f, NULL, 60);
+
+  info = winnow_about_debug_info (f->app);
+  g_test_message ("%s", info);
+  g_assert_true (g_str_has_prefix (info, "Winnow " PACKAGE_VERSION "\n"));
+  g_assert_nonnull (strstr (info, gtk));
+  g_assert_nonnull (strstr (info, "libadwaita "));
+  g_assert_nonnull (strstr (info, "SQLite 3."));
+  g_assert_nonnull (strstr (info, libcsv));
+  g_assert_nonnull (strstr (info, db));
+  g_assert_nonnull (strstr (info, "Integrity check: ok\n"));
+  g_assert_nonnull (strstr (info, "Tasks: 0 pending, 0 processing, 1 completed, 1 failed, "
+                                  "0 cancelled\n"));
+  g_assert_nonnull (strstr (info, workers));
+}
+
+static void
+test_about_window (Fixture *f, gconstpointer data)
+{
+  AdwAboutWindow *about;
+  g_autofree char *db = g_strdup_printf ("Database: %s\n",
+                                         winnow_task_store_get_path (winnow_application_get_store (f->app)));
+
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (f->app), "about"));
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "about", NULL);
+  about = ADW_ABOUT_WINDOW (find_toplevel (ADW_TYPE_ABOUT_WINDOW));
+  g_assert_nonnull (about);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (about)) == GTK_WINDOW (f->window));
+  g_assert_cmpstr (adw_about_window_get_application_name (about), ==, "Winnow");
+  g_assert_cmpstr (adw_about_window_get_application_icon (about), ==, APP_ID);
+  g_assert_cmpstr (adw_about_window_get_version (about), ==, PACKAGE_VERSION);
+  g_assert_cmpint (adw_about_window_get_license_type (about), ==, GTK_LICENSE_GPL_3_0);
+  g_assert_cmpstr (adw_about_window_get_debug_info_filename (about), ==, "winnow-debug-info.txt");
+  g_assert_nonnull (strstr (adw_about_window_get_debug_info (about), db));
+  /* the main window stays the app's window for files opened meanwhile */
+  g_assert_true (winnow_application_get_window (f->app) == f->window);
+  gtk_window_destroy (GTK_WINDOW (about));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -315,6 +396,8 @@ main (int argc, char **argv)
   ADD ("/prefs/default-recipe", test_default_recipe);
   ADD ("/prefs/output-folder", test_output_folder);
   ADD ("/prefs/delete-recipe", test_delete_recipe);
+  ADD ("/prefs/debug-info", test_debug_info);
+  ADD ("/prefs/about-window", test_about_window);
 #undef ADD
 
   return g_test_run ();

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <stdlib.h>
 
+#include "winnow-about.h"
 #include "winnow-preferences.h"
 #include "winnow-recipe-library.h"
 #include "winnow-window.h"
@@ -183,8 +184,8 @@ show_task_activated (GSimpleAction *action, GVariant *parameter, gpointer data)
   gtk_window_present (GTK_WINDOW (window));
 }
 
-/* Preferences belongs to the main window but is not a window of the
- * app: the app's active window stays the main one. */
+/* Preferences and About belong to the main window but are not windows
+ * of the app: the app's active window stays the main one. */
 static void
 preferences_activated (GSimpleAction *action, GVariant *parameter, gpointer data)
 {
@@ -198,6 +199,14 @@ preferences_activated (GSimpleAction *action, GVariant *parameter, gpointer data
       gtk_window_set_destroy_with_parent (GTK_WINDOW (self->preferences), TRUE);
     }
   gtk_window_present (GTK_WINDOW (self->preferences));
+}
+
+static void
+about_activated (GSimpleAction *action, GVariant *parameter, gpointer data)
+{
+  WinnowApplication *self = WINNOW_APPLICATION (data);
+
+  winnow_about_show (self, GTK_WINDOW (winnow_application_get_window (self)));
 }
 
 static void
@@ -221,6 +230,7 @@ winnow_application_init (WinnowApplication *self)
     { "quit", quit_activated },
     { "show-task", show_task_activated, "x" },
     { "preferences", preferences_activated },
+    { "about", about_activated },
   };
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
