@@ -1,6 +1,7 @@
-/* test-prefs.c: the Preferences and About windows, driven through the
- * actions and controls a user would use, on a temporary task database and
- * recipe folder. Runs under Xvfb, one test per process, like test-ui.c. */
+/* test-prefs.c: the Preferences window, About and the Keyboard Shortcuts
+ * window, driven through the actions and controls a user would use, on
+ * a temporary task database and recipe folder. Runs under Xvfb, one test
+ * per process, like test-ui.c. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -378,6 +379,30 @@ test_about_window (Fixture *f, gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (about));
 }
 
+static void
+test_shortcuts (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_auto(GStrv) accels = NULL;
+  g_autoptr(GError) error = NULL;
+  GObject *overlay;
+
+  bytes = g_resources_lookup_data ("/io/github/winnow/Winnow/gtk/help-overlay.ui",
+                                   G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  builder = gtk_builder_new_from_resource ("/io/github/winnow/Winnow/gtk/help-overlay.ui");
+  overlay = gtk_builder_get_object (builder, "help_overlay");
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
+  gtk_window_destroy (GTK_WINDOW (overlay));
+
+  /* GtkApplication found it and gave the window its action */
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (f->window), "show-help-overlay"));
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (f->app), "app.preferences");
+  g_assert_cmpstrv (accels, ((const char *[]) { "<Control>comma", NULL }));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (f->app), "preferences"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -398,6 +423,7 @@ main (int argc, char **argv)
   ADD ("/prefs/delete-recipe", test_delete_recipe);
   ADD ("/prefs/debug-info", test_debug_info);
   ADD ("/prefs/about-window", test_about_window);
+  ADD ("/prefs/shortcuts", test_shortcuts);
 #undef ADD
 
   return g_test_run ();
