@@ -276,7 +276,8 @@ test_delete_recipe (Fixture *f, gconstpointer data)
   g_assert_cmpuint (adw_combo_row_get_selected (combo), ==, 2);
 
   /* the delete button of the second row, "Tidy", the default */
-  button = find_button (GTK_WIDGET (gtk_list_box_get_row_at_index (list, 1)), "prefs.delete-recipe");
+  button = find_button (GTK_WIDGET (gtk_list_box_get_row_at_index (list, 1)),
+                        "prefs.delete-recipe");
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
 
@@ -360,8 +361,8 @@ static void
 test_about_window (Fixture *f, gconstpointer data)
 {
   AdwAboutWindow *about;
-  g_autofree char *db = g_strdup_printf ("Database: %s\n",
-                                         winnow_task_store_get_path (winnow_application_get_store (f->app)));
+  WinnowTaskStore *store = winnow_application_get_store (f->app);
+  g_autofree char *db = g_strdup_printf ("Database: %s\n", winnow_task_store_get_path (store));
 
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (f->app), "about"));
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "about", NULL);
@@ -408,7 +409,8 @@ main (int argc, char **argv)
 {
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     {
-      g_printerr ("test-prefs needs a display: run the tests under xvfb-run (build-aux/test.sh does)\n");
+      g_printerr ("test-prefs needs a display: "
+                  "run the tests under xvfb-run (build-aux/test.sh does)\n");
       return 1;
     }
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);

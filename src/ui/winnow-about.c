@@ -28,8 +28,10 @@ append_store (GString *out, WinnowApplication *app)
 
   if (winnow_task_store_count_by_status (store, counts, &error))
     g_string_append_printf (out,
-                            "- Tasks: %" G_GINT64_FORMAT " pending, %" G_GINT64_FORMAT " processing, "
-                            "%" G_GINT64_FORMAT " completed, %" G_GINT64_FORMAT " failed, "
+                            "- Tasks: %" G_GINT64_FORMAT " pending, "
+                            "%" G_GINT64_FORMAT " processing, "
+                            "%" G_GINT64_FORMAT " completed, "
+                            "%" G_GINT64_FORMAT " failed, "
                             "%" G_GINT64_FORMAT " cancelled\n",
                             counts[WINNOW_TASK_PENDING], counts[WINNOW_TASK_PROCESSING],
                             counts[WINNOW_TASK_COMPLETED], counts[WINNOW_TASK_FAILED],

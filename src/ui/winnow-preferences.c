@@ -237,7 +237,8 @@ make_recipe_row (gpointer item, gpointer data)
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_set_tooltip_text (button, _("Delete"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "prefs.delete-recipe");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", name);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
@@ -277,7 +278,8 @@ delete_recipe_activated (GtkWidget *widget, const char *action, GVariant *parame
   if (!winnow_recipe_library_delete (self->recipes, name, &error))
     {
       winnow_recipe_free (recipe);
-      show_toast (self, adw_toast_new_format (_("“%s” cannot be deleted: %s"), name, error->message));
+      show_toast (self, adw_toast_new_format (_("“%s” cannot be deleted: %s"),
+                                              name, error->message));
       return;
     }
   if (g_strcmp0 (default_name, name) == 0)
@@ -311,7 +313,8 @@ undo_delete_recipe_activated (GtkWidget *widget, const char *action, GVariant *p
   if (deletion == NULL)
     return;
   if (!winnow_recipe_library_save (self->recipes, name, deletion->recipe, &error))
-    show_toast (self, adw_toast_new_format (_("“%s” cannot be restored: %s"), name, error->message));
+    show_toast (self, adw_toast_new_format (_("“%s” cannot be restored: %s"),
+                                            name, error->message));
   else if (deletion->was_default)
     g_settings_set_string (self->settings, "default-recipe", name);
   g_hash_table_remove (self->deletions, name);

@@ -11,7 +11,8 @@
 G_BEGIN_DECLS
 
 #define WINNOW_TYPE_PREFERENCES (winnow_preferences_get_type ())
-G_DECLARE_FINAL_TYPE (WinnowPreferences, winnow_preferences, WINNOW, PREFERENCES, AdwPreferencesWindow)
+G_DECLARE_FINAL_TYPE (WinnowPreferences, winnow_preferences, WINNOW, PREFERENCES,
+                      AdwPreferencesWindow)
 
 GtkWidget     *winnow_preferences_new                    (WinnowApplication *app);
 void           winnow_preferences_set_output_folder      (WinnowPreferences *prefs,
