@@ -51,12 +51,11 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
 
   winnow_test_dir_setup (&f->dir, NULL);
-  /* saved recipes go under XDG_DATA_HOME: a folder of this test's own */
-  recipes = g_build_filename (f->dir.dir, "data", NULL);
-  g_setenv ("XDG_DATA_HOME", recipes, TRUE);
+  recipes = g_build_filename (f->dir.dir, "recipes", NULL);
   db = g_build_filename (f->dir.dir, "history.db", NULL);
   f->app = winnow_application_new (G_APPLICATION_NON_UNIQUE);
   winnow_application_set_store_path (f->app, db);
+  winnow_application_set_recipes_dir (f->app, recipes);
   g_application_register (G_APPLICATION (f->app), NULL, &error);
   g_assert_no_error (error);
   g_settings_set_boolean (winnow_application_get_settings (f->app), "notifications", FALSE);

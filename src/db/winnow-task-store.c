@@ -235,6 +235,19 @@ winnow_task_store_default_path (void)
   return g_build_filename (g_get_user_data_dir (), APP_ID, "winnow.db", NULL);
 }
 
+/**
+ * winnow_task_store_sqlite_version:
+ *
+ * Returns: (transfer none): the version of the SQLite library in use (not
+ *   the one compiled against), for the troubleshooting information: the
+ *   rest of the app does not include sqlite3.h.
+ */
+const char *
+winnow_task_store_sqlite_version (void)
+{
+  return sqlite3_libversion ();
+}
+
 static gboolean
 open_database (WinnowTaskStore *store, GError **error)
 {

@@ -63,6 +63,7 @@ typedef struct {
 G_DECLARE_FINAL_TYPE (WinnowTaskStore, winnow_task_store, WINNOW, TASK_STORE, GObject)
 
 char            *winnow_task_store_default_path (void);
+const char      *winnow_task_store_sqlite_version (void);
 
 WinnowTaskStore *winnow_task_store_new          (const char *path,
                                                  GError **error);

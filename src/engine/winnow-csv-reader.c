@@ -264,6 +264,19 @@ winnow_csv_reader_open (const char *path, const WinnowCsvReaderOptions *options,
   return g_steal_pointer (&reader);
 }
 
+/**
+ * winnow_csv_reader_libcsv_version:
+ *
+ * Returns: (transfer none): the version of libcsv the reader was built
+ *   with, such as "3.0.3": libcsv has no run-time version call, and only
+ *   the reader includes csv.h.
+ */
+const char *
+winnow_csv_reader_libcsv_version (void)
+{
+  return G_STRINGIFY (CSV_MAJOR) "." G_STRINGIFY (CSV_MINOR) "." G_STRINGIFY (CSV_RELEASE);
+}
+
 void
 winnow_csv_reader_free (WinnowCsvReader *reader)
 {

@@ -58,6 +58,8 @@ typedef struct {
 
 typedef struct _WinnowCsvReader WinnowCsvReader;
 
+const char      *winnow_csv_reader_libcsv_version (void);
+
 WinnowCsvReader *winnow_csv_reader_open           (const char *path,
                                                    const WinnowCsvReaderOptions *options,
                                                    GCancellable *cancellable,

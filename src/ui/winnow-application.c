@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 #include <stdlib.h>
 
+#include "winnow-about.h"
+#include "winnow-preferences.h"
 #include "winnow-recipe-library.h"
 #include "winnow-window.h"
 
@@ -17,7 +19,9 @@ struct _WinnowApplication {
   GSettings *settings;
   WinnowRecipeLibrary *recipes;
   char *store_path;      /* NULL: $WINNOW_DB or the default */
+  char *recipes_dir;     /* NULL: the library's default folder */
   char *store_problem;   /* what went wrong opening the history, for the window to say */
+  GtkWidget *preferences; /* weak: the Preferences window while it is open */
 };
 
 G_DEFINE_FINAL_TYPE (WinnowApplication, winnow_application, ADW_TYPE_APPLICATION)
@@ -89,7 +93,7 @@ winnow_application_startup (GApplication *app)
   g_set_application_name (_("Winnow"));
   gtk_window_set_default_icon_name (APP_ID);
   self->settings = open_settings ();
-  self->recipes = winnow_recipe_library_new (NULL);
+  self->recipes = winnow_recipe_library_new (self->recipes_dir);
   open_store (self);
   self->scheduler = winnow_scheduler_new (self->store, g_settings_get_int (self->settings, "jobs"),
                                           WINNOW_SCHEDULER_ALL_TASKS);
@@ -144,6 +148,7 @@ winnow_application_dispose (GObject *object)
 
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_weak_pointer (&self->preferences);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
@@ -156,6 +161,7 @@ winnow_application_finalize (GObject *object)
 {
   g_free (WINNOW_APPLICATION (object)->store_problem);
   g_free (WINNOW_APPLICATION (object)->store_path);
+  g_free (WINNOW_APPLICATION (object)->recipes_dir);
   G_OBJECT_CLASS (winnow_application_parent_class)->finalize (object);
 }
 
@@ -178,6 +184,44 @@ show_task_activated (GSimpleAction *action, GVariant *parameter, gpointer data)
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* Preferences and About belong to the main window but are not windows
+ * of the app: the app's active window stays the main one. */
+static void
+preferences_activated (GSimpleAction *action, GVariant *parameter, gpointer data)
+{
+  WinnowApplication *self = WINNOW_APPLICATION (data);
+  WinnowWindow *window = winnow_application_get_window (self);
+
+  if (self->preferences == NULL)
+    {
+      g_set_weak_pointer (&self->preferences, winnow_preferences_new (self));
+      gtk_window_set_transient_for (GTK_WINDOW (self->preferences), GTK_WINDOW (window));
+      gtk_window_set_destroy_with_parent (GTK_WINDOW (self->preferences), TRUE);
+    }
+  gtk_window_present (GTK_WINDOW (self->preferences));
+}
+
+/* The Keyboard Shortcuts window, over the main window. */
+static void
+shortcuts_activated (GSimpleAction *action, GVariant *parameter, gpointer data)
+{
+  WinnowApplication *self = WINNOW_APPLICATION (data);
+  g_autoptr(GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/io/github/winnow/Winnow/winnow-shortcuts.ui");
+  GtkWindow *shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+
+  gtk_window_set_transient_for (shortcuts, GTK_WINDOW (winnow_application_get_window (self)));
+  gtk_window_present (shortcuts);
+}
+
+static void
+about_activated (GSimpleAction *action, GVariant *parameter, gpointer data)
+{
+  WinnowApplication *self = WINNOW_APPLICATION (data);
+
+  winnow_about_show (self, GTK_WINDOW (winnow_application_get_window (self)));
+}
+
 static void
 winnow_application_class_init (WinnowApplicationClass *klass)
 {
@@ -198,11 +242,20 @@ winnow_application_init (WinnowApplication *self)
   static const GActionEntry entries[] = {
     { "quit", quit_activated },
     { "show-task", show_task_activated, "x" },
+    { "preferences", preferences_activated },
+    { "about", about_activated },
+    { "shortcuts", shortcuts_activated },
   };
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *shortcuts_accels[] = { "<Control>question", NULL };
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.shortcuts",
+                                         shortcuts_accels);
 }
 
 /**
@@ -225,6 +278,15 @@ winnow_application_set_store_path (WinnowApplication *app, const char *path)
 {
   g_free (app->store_path);
   app->store_path = g_strdup (path);
+}
+
+/* Which folder holds the saved recipes (before the application is
+ * registered): tests keep theirs apart from the user's. */
+void
+winnow_application_set_recipes_dir (WinnowApplication *app, const char *dir)
+{
+  g_free (app->recipes_dir);
+  app->recipes_dir = g_strdup (dir);
 }
 
 WinnowTaskStore *

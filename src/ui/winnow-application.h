@@ -19,6 +19,8 @@ typedef struct _WinnowWindow WinnowWindow;
 WinnowApplication *winnow_application_new          (GApplicationFlags extra_flags);
 void               winnow_application_set_store_path (WinnowApplication *app,
                                                       const char *path);
+void               winnow_application_set_recipes_dir (WinnowApplication *app,
+                                                       const char *dir);
 WinnowTaskStore   *winnow_application_get_store    (WinnowApplication *app);
 WinnowScheduler   *winnow_application_get_scheduler (WinnowApplication *app);
 WinnowWindow      *winnow_application_get_window   (WinnowApplication *app);
