@@ -561,6 +561,49 @@ test_several_files (Fixture *f, gconstpointer data)
   g_assert_cmpstr (winnow_test_read_file (taken), ==, "old\n");
 }
 
+/* ---- the preferences ---- */
+
+static void
+test_preferences (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = write_csv (f, "people.csv", PEOPLE);
+  g_autofree char *folder = g_build_filename (f->dir.dir, "cleaned", NULL);
+  g_autofree char *expected = g_build_filename (folder, "people.cleaned.csv", NULL);
+  GSettings *settings = winnow_application_get_settings (f->app);
+  WinnowTaskStore *store = winnow_application_get_store (f->app);
+  g_autoptr(WinnowTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  WinnowTaskDialog *dialog;
+
+  /* the output folder and the default recipe of the preferences are
+   * where a new task starts */
+  g_assert_cmpint (g_mkdir (folder, 0755), ==, 0);
+  g_settings_set_string (settings, "output-folder", folder);
+  {
+    g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_default ();
+    recipe->trim_whitespace = TRUE;
+    g_assert_true (winnow_recipe_library_save (winnow_application_get_recipes (f->app), "Trim",
+                                               recipe, &error));
+    g_assert_no_error (error);
+  }
+  g_settings_set_string (settings, "default-recipe", "Trim");
+  dialog = open_dialog (f, "people.csv", NULL);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (winnow_task_dialog_get_child (
+                     dialog, "folder_row"))), ==, folder);
+  g_assert_true (winnow_recipe_editor_get_recipe (editor (dialog))->trim_whitespace);
+  g_assert_cmpuint (winnow_task_dialog_confirm (dialog), ==, 1);
+  wait_tasks (f, 1);
+  task = winnow_task_store_get (store, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (winnow_task_get_output_path (task), ==, expected);
+  g_assert_cmpint (winnow_task_get_status (task), ==, WINNOW_TASK_COMPLETED);
+  g_assert_true (g_file_test (expected, G_FILE_TEST_EXISTS));
+
+  /* and the parallel jobs, live */
+  g_settings_set_int (settings, "jobs", 3);
+  g_assert_cmpuint (winnow_scheduler_get_n_workers (f->scheduler), ==, 3);
+}
+
 /* ---- edit and run again ---- */
 
 static void
@@ -634,6 +677,7 @@ main (int argc, char **argv)
   ADD ("/dialog/reads-off-main-thread", test_reads_off_main_thread);
   ADD ("/dialog/several-files", test_several_files);
   ADD ("/dialog/rerun", test_rerun);
+  ADD ("/dialog/preferences", test_preferences);
 #undef ADD
   return g_test_run ();
 }
