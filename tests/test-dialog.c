@@ -15,6 +15,7 @@
 #include "winnow-task-dialog.h"
 #include "winnow-task-list.h"
 #include "winnow-test-util.h"
+#include "winnow-ui-test-util.h"
 #include "winnow-window.h"
 
 #define PEOPLE \
@@ -46,21 +47,9 @@ on_finished (WinnowScheduler *scheduler, WinnowTask *task, Fixture *f)
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autofree char *db = NULL;
-  g_autofree char *recipes = NULL;
-  g_autoptr(GError) error = NULL;
-
   winnow_test_dir_setup (&f->dir, NULL);
-  recipes = g_build_filename (f->dir.dir, "recipes", NULL);
-  db = g_build_filename (f->dir.dir, "history.db", NULL);
-  f->app = winnow_application_new (G_APPLICATION_NON_UNIQUE);
-  winnow_application_set_store_path (f->app, db);
-  winnow_application_set_recipes_dir (f->app, recipes);
-  g_application_register (G_APPLICATION (f->app), NULL, &error);
-  g_assert_no_error (error);
-  g_settings_set_boolean (winnow_application_get_settings (f->app), "notifications", FALSE);
+  f->app = winnow_ui_test_app_new (f->dir.dir);
   f->window = winnow_application_get_window (f->app);
-  gtk_window_present (GTK_WINDOW (f->window));
   f->scheduler = winnow_application_get_scheduler (f->app);
   f->finished = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_signal_connect (f->scheduler, "task-finished", G_CALLBACK (on_finished), f);
@@ -69,34 +58,13 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  WinnowTaskDialog *dialog = winnow_window_get_task_dialog (f->window);
-
-  if (dialog != NULL)
-    gtk_window_destroy (GTK_WINDOW (dialog));
   g_signal_handlers_disconnect_by_data (f->scheduler, f);
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  winnow_scheduler_shutdown (f->scheduler, WINNOW_SHUTDOWN_CANCEL);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_object_unref (f->app);
+  winnow_ui_test_app_free (f->app);
   g_hash_table_unref (f->finished);
   winnow_test_dir_teardown (&f->dir, NULL);
 }
 
-/* Iterates the main context until @done, failing after @seconds. */
-static void
-iterate_until (gboolean (*done) (gpointer), gpointer data, guint seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting");
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
+#define iterate_until winnow_ui_test_iterate_until
 
 static gboolean
 dialog_settled (gpointer data)
@@ -554,11 +522,18 @@ test_several_files (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 4);
   g_object_unref (list);
   /* two a.csv into one folder: the second gets its own name */
-  g_assert_true (g_file_test (g_build_filename (out, "a.cleaned.csv", NULL), G_FILE_TEST_EXISTS));
-  g_assert_true (g_file_test (g_build_filename (out, "a.cleaned-2.csv", NULL), G_FILE_TEST_EXISTS));
-  g_assert_true (g_file_test (g_build_filename (out, "b.cleaned-2.csv", NULL), G_FILE_TEST_EXISTS));
-  g_assert_true (g_file_test (g_build_filename (out, "c.cleaned.csv", NULL), G_FILE_TEST_EXISTS));
-  g_assert_cmpstr (winnow_test_read_file (taken), ==, "old\n");
+  {
+    const char *outputs[] = { "a.cleaned.csv", "a.cleaned-2.csv", "b.cleaned-2.csv",
+                              "c.cleaned.csv" };
+    g_autofree char *old = winnow_test_read_file (taken);
+
+    for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+      {
+        g_autofree char *output = g_build_filename (out, outputs[i], NULL);
+        g_assert_true (g_file_test (output, G_FILE_TEST_EXISTS));
+      }
+    g_assert_cmpstr (old, ==, "old\n");
+  }
 }
 
 /* ---- the preferences ---- */
@@ -659,15 +634,7 @@ test_rerun (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_printerr ("test-dialog needs a display: run the tests under xvfb-run (build-aux/test.sh does)\n");
-      return 1;
-    }
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("GTK_A11Y", "none", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  winnow_ui_test_init (&argc, &argv);
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)

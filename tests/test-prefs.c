@@ -12,6 +12,7 @@
 #include "winnow-csv-reader.h"
 #include "winnow-preferences.h"
 #include "winnow-test-util.h"
+#include "winnow-ui-test-util.h"
 #include "winnow-window.h"
 
 typedef struct {
@@ -33,25 +34,12 @@ on_finished (WinnowScheduler *scheduler, WinnowTask *task, Fixture *f)
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autofree char *db = NULL;
-  g_autofree char *recipes = NULL;
-  g_autoptr(GError) error = NULL;
-
   winnow_test_dir_setup (&f->dir, NULL);
-  db = g_build_filename (f->dir.dir, "history.db", NULL);
-  recipes = g_build_filename (f->dir.dir, "recipes", NULL);
-  f->app = winnow_application_new (G_APPLICATION_NON_UNIQUE);
-  winnow_application_set_store_path (f->app, db);
-  winnow_application_set_recipes_dir (f->app, recipes);
-  g_application_register (G_APPLICATION (f->app), NULL, &error);
-  g_assert_no_error (error);
+  f->app = winnow_ui_test_app_new (f->dir.dir);
   f->window = winnow_application_get_window (f->app);
-  gtk_window_present (GTK_WINDOW (f->window));
   f->settings = winnow_application_get_settings (f->app);
   f->recipes = winnow_application_get_recipes (f->app);
   f->scheduler = winnow_application_get_scheduler (f->app);
-  /* no notification server under Xvfb: GIO would warn, and warnings are fatal */
-  g_settings_set_boolean (f->settings, "notifications", FALSE);
   g_signal_connect (f->scheduler, "task-finished", G_CALLBACK (on_finished), f);
 }
 
@@ -59,12 +47,28 @@ static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   g_signal_handlers_disconnect_by_data (f->scheduler, f);
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  winnow_scheduler_shutdown (f->scheduler, WINNOW_SHUTDOWN_CANCEL);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_object_unref (f->app);
+  winnow_ui_test_app_free (f->app);
   winnow_test_dir_teardown (&f->dir, NULL);
+}
+
+static void
+assert_key (Fixture *f, const char *key, const char *expected)
+{
+  g_autofree char *value = g_settings_get_string (f->settings, key);
+  g_assert_cmpstr (value, ==, expected);
+}
+
+typedef struct {
+  gboolean (*done) (Fixture *, gconstpointer);
+  Fixture *f;
+  gconstpointer data;
+} Condition;
+
+static gboolean
+condition_met (gpointer data)
+{
+  Condition *c = data;
+  return c->done (c->f, c->data);
 }
 
 /* Iterates the main context until @done, failing after @seconds. */
@@ -72,18 +76,8 @@ static void
 iterate_until (gboolean (*done) (Fixture *, gconstpointer), Fixture *f, gconstpointer data,
                guint seconds)
 {
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!done (f, data))
-    {
-      g_autoptr(GSource) tick = g_timeout_source_new (10);
-      g_source_set_dummy_callback (tick);
-      g_source_attach (tick, NULL);
-      g_main_context_iteration (NULL, TRUE);
-      g_source_destroy (tick);
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting");
-    }
+  Condition c = { done, f, data };
+  winnow_ui_test_iterate_until (condition_met, &c, seconds);
 }
 
 static GtkWindow *
@@ -179,13 +173,13 @@ test_default_recipe (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (row)), ==, 2);
   g_assert_cmpstr (choice (row, 1), ==, "Trim first");
   g_assert_cmpuint (adw_combo_row_get_selected (row), ==, 0);
-  g_assert_cmpstr (g_settings_get_string (f->settings, "default-recipe"), ==, "");
+  assert_key (f, "default-recipe", "");
 
   builtin = winnow_application_get_default_recipe (f->app);
   g_assert_false (builtin->trim_whitespace);
 
   adw_combo_row_set_selected (row, 1);
-  g_assert_cmpstr (g_settings_get_string (f->settings, "default-recipe"), ==, "Trim first");
+  assert_key (f, "default-recipe", "Trim first");
   chosen = winnow_application_get_default_recipe (f->app);
   g_assert_true (chosen->trim_whitespace);
 
@@ -193,7 +187,7 @@ test_default_recipe (Fixture *f, gconstpointer data)
   save_recipe (f, "Another", FALSE);
   g_assert_cmpstr (choice (row, 1), ==, "Another");
   g_assert_cmpuint (adw_combo_row_get_selected (row), ==, 2);
-  g_assert_cmpstr (g_settings_get_string (f->settings, "default-recipe"), ==, "Trim first");
+  assert_key (f, "default-recipe", "Trim first");
 
   /* back to the built-in one from elsewhere */
   g_settings_set_string (f->settings, "default-recipe", "");
@@ -213,19 +207,19 @@ test_output_folder (Fixture *f, gconstpointer data)
 
   /* what the folder chooser does with its answer */
   winnow_preferences_set_output_folder (prefs, folder);
-  g_assert_cmpstr (g_settings_get_string (f->settings, "output-folder"), ==, f->dir.dir);
+  assert_key (f, "output-folder", f->dir.dir);
   g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, display);
 
   /* a folder with no local path is refused and said so */
   winnow_preferences_set_output_folder (prefs, remote);
-  g_assert_cmpstr (g_settings_get_string (f->settings, "output-folder"), ==, f->dir.dir);
+  assert_key (f, "output-folder", f->dir.dir);
   g_assert_nonnull (winnow_preferences_get_last_toast (prefs));
   g_assert_nonnull (strstr (adw_toast_get_title (winnow_preferences_get_last_toast (prefs)),
                             "sftp://example.org/data"));
 
   /* the reset button */
   gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.reset-output-folder", NULL);
-  g_assert_cmpstr (g_settings_get_string (f->settings, "output-folder"), ==, "");
+  assert_key (f, "output-folder", "");
   g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "Beside each input file");
 }
 
@@ -284,7 +278,7 @@ test_delete_recipe (Fixture *f, gconstpointer data)
   left = winnow_recipe_library_list (f->recipes);
   g_assert_cmpstrv (left, ((const char *[]) { "Keep", NULL }));
   g_assert_cmpuint (n_rows (list), ==, 1);
-  g_assert_cmpstr (g_settings_get_string (f->settings, "default-recipe"), ==, "");
+  assert_key (f, "default-recipe", "");
   g_assert_cmpuint (adw_combo_row_get_selected (combo), ==, 0);
 
   /* the toast's Undo puts back the recipe and the default */
@@ -296,7 +290,7 @@ test_delete_recipe (Fixture *f, gconstpointer data)
                                       adw_toast_get_action_target_value (toast));
   restored = winnow_recipe_library_list (f->recipes);
   g_assert_cmpstrv (restored, ((const char *[]) { "Keep", "Tidy", NULL }));
-  g_assert_cmpstr (g_settings_get_string (f->settings, "default-recipe"), ==, "Tidy");
+  assert_key (f, "default-recipe", "Tidy");
   g_assert_cmpuint (adw_combo_row_get_selected (combo), ==, 2);
   g_assert_cmpuint (n_rows (list), ==, 2);
   {
@@ -306,7 +300,7 @@ test_delete_recipe (Fixture *f, gconstpointer data)
 
   /* deleting one that is not the default leaves the default alone */
   gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.delete-recipe", "s", "Keep");
-  g_assert_cmpstr (g_settings_get_string (f->settings, "default-recipe"), ==, "Tidy");
+  assert_key (f, "default-recipe", "Tidy");
   g_assert_cmpuint (n_rows (list), ==, 1);
 }
 
@@ -410,16 +404,7 @@ test_shortcuts (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_printerr ("test-prefs needs a display: "
-                  "run the tests under xvfb-run (build-aux/test.sh does)\n");
-      return 1;
-    }
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("GTK_A11Y", "none", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  winnow_ui_test_init (&argc, &argv);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/prefs/jobs", test_jobs);

@@ -15,6 +15,7 @@
 #include "winnow-task-page.h"
 #include "winnow-task-table.h"
 #include "winnow-test-util.h"
+#include "winnow-ui-test-util.h"
 #include "winnow-ui-util.h"
 #include "winnow-window.h"
 
@@ -45,19 +46,9 @@ on_progress (WinnowScheduler *scheduler, WinnowTask *task, double fraction, guin
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autofree char *db = NULL;
-  g_autoptr(GError) error = NULL;
-
   winnow_test_dir_setup (&f->dir, NULL);
-  db = g_build_filename (f->dir.dir, "history.db", NULL);
-  f->app = winnow_application_new (G_APPLICATION_NON_UNIQUE);
-  winnow_application_set_store_path (f->app, db);
-  g_application_register (G_APPLICATION (f->app), NULL, &error);
-  g_assert_no_error (error);
-  /* no notification daemon here; the toasts say the same */
-  g_settings_set_boolean (winnow_application_get_settings (f->app), "notifications", FALSE);
+  f->app = winnow_ui_test_app_new (f->dir.dir);
   f->window = winnow_application_get_window (f->app);
-  gtk_window_present (GTK_WINDOW (f->window));
   f->scheduler = winnow_application_get_scheduler (f->app);
   f->finished = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_signal_connect (f->scheduler, "task-finished", G_CALLBACK (on_finished), f);
@@ -68,11 +59,7 @@ static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   g_signal_handlers_disconnect_by_data (f->scheduler, f);
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  winnow_scheduler_shutdown (f->scheduler, WINNOW_SHUTDOWN_CANCEL);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_object_unref (f->app);
+  winnow_ui_test_app_free (f->app);
   g_hash_table_unref (f->finished);
   winnow_test_dir_teardown (&f->dir, NULL);
 }
@@ -92,29 +79,15 @@ press_clean (Fixture *f)
   g_assert_cmpuint (n, >, 0);
 }
 
-/* Iterates the main context until @done, failing after @seconds. */
-static void
-iterate_until (gboolean (*done) (Fixture *), Fixture *f, guint seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!done (f))
-    {
-      g_autoptr(GSource) tick = g_timeout_source_new (10);
-      g_source_set_dummy_callback (tick);
-      g_source_attach (tick, NULL);
-      g_main_context_iteration (NULL, TRUE);
-      g_source_destroy (tick);
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting");
-    }
-}
+#define iterate_until winnow_ui_test_iterate_until
 
 static guint want_finished;
 
 static gboolean
-enough_finished (Fixture *f)
+enough_finished (gpointer data)
 {
+  Fixture *f = data;
+
   return g_hash_table_size (f->finished) >= want_finished;
 }
 
@@ -331,8 +304,10 @@ test_task_page (Fixture *f, gconstpointer data)
 }
 
 static gboolean
-has_progress (Fixture *f)
+has_progress (gpointer data)
 {
+  Fixture *f = data;
+
   return f->n_progress > 0 && g_list_model_get_n_items (rows (f)) > 0;
 }
 
@@ -457,15 +432,7 @@ test_describe_recipe (void)
 int
 main (int argc, char **argv)
 {
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_printerr ("test-ui needs a display: run the tests under xvfb-run (build-aux/test.sh does)\n");
-      return 1;
-    }
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("GTK_A11Y", "none", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  winnow_ui_test_init (&argc, &argv);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/ui/empty-then-drop", test_empty_then_drop);

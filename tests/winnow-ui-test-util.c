@@ -1,0 +1,83 @@
+/* winnow-ui-test-util.c: see winnow-ui-test-util.h. */
+#include "config.h"
+
+#include "winnow-ui-test-util.h"
+
+#include <stdlib.h>
+
+/* GTK's test set-up, after checking there is a display (xvfb-run). */
+void
+winnow_ui_test_init (int *argc, char ***argv)
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_printerr ("%s needs a display: run the tests under xvfb-run (build-aux/test.sh does)\n",
+                  (*argv)[0]);
+      exit (1);
+    }
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+}
+
+/**
+ * winnow_ui_test_app_new:
+ * @dir: the test's folder: the history and saved recipes go there
+ *
+ * Returns: (transfer full): the application, registered, its window shown
+ */
+WinnowApplication *
+winnow_ui_test_app_new (const char *dir)
+{
+  g_autofree char *db = g_build_filename (dir, "history.db", NULL);
+  g_autofree char *recipes = g_build_filename (dir, "recipes", NULL);
+  WinnowApplication *app = winnow_application_new (G_APPLICATION_NON_UNIQUE);
+  g_autoptr(GError) error = NULL;
+
+  winnow_application_set_store_path (app, db);
+  winnow_application_set_recipes_dir (app, recipes);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  /* no notification server under Xvfb: GIO would warn, and warnings are
+   * fatal here; the toasts say the same */
+  g_settings_set_boolean (winnow_application_get_settings (app), "notifications", FALSE);
+  gtk_window_present (GTK_WINDOW (winnow_application_get_window (app)));
+  return app;
+}
+
+/* Closes every window, cancels what runs, and drops @app. */
+void
+winnow_ui_test_app_free (WinnowApplication *app)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  while (g_list_model_get_n_items (toplevels) > 0)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
+      gtk_window_destroy (window);
+    }
+  winnow_scheduler_shutdown (winnow_application_get_scheduler (app), WINNOW_SHUTDOWN_CANCEL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_object_unref (app);
+}
+
+/* Iterates the main context until @done, failing after @seconds; wakes
+ * every 10 ms to look, so a condition set by another thread is seen. */
+void
+winnow_ui_test_iterate_until (gboolean (*done) (gpointer data), gpointer data, guint seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_autoptr(GSource) tick = g_timeout_source_new (10);
+      g_source_set_dummy_callback (tick);
+      g_source_attach (tick, NULL);
+      g_main_context_iteration (NULL, TRUE);
+      g_source_destroy (tick);
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out waiting");
+    }
+}

@@ -1,0 +1,21 @@
+/* winnow-ui-test-util.h: what the window's tests share: an application
+ * of their own (its history and saved recipes in the test's folder),
+ * taken down cleanly, and waiting on the main loop with a deadline. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "winnow-application.h"
+#include "winnow-window.h"
+
+G_BEGIN_DECLS
+
+void               winnow_ui_test_init      (int *argc,
+                                             char ***argv);
+WinnowApplication *winnow_ui_test_app_new   (const char *dir);
+void               winnow_ui_test_app_free  (WinnowApplication *app);
+void               winnow_ui_test_iterate_until (gboolean (*done) (gpointer data),
+                                                 gpointer data,
+                                                 guint seconds);
+
+G_END_DECLS
