@@ -17,6 +17,9 @@ PACKAGES="
   libsqlite3-dev
   libgtk-4-dev
   libadwaita-1-dev
+  libgtk-4-bin
+  appstream
+  desktop-file-utils
   xvfb
   xauth
   dbus
