@@ -27,6 +27,9 @@ PACKAGES="
   at-spi2-core
   python3
   python3-pyatspi
+  clang
+  libclang-rt-dev
+  valgrind
 "
 
 missing=""

@@ -1,0 +1,16 @@
+#!/bin/sh
+# The whole test suite again, built with AddressSanitizer and
+# UndefinedBehaviorSanitizer; the first error stops the test that made it.
+# Run build-aux/install-deps.sh first (build-aux/test.sh does).
+set -eu
+cd "$(dirname "$0")/.."
+
+if [ ! -f _build-asan/build.ninja ]; then
+    meson setup _build-asan -Db_sanitize=address,undefined -Db_lundef=false \
+        --buildtype=debug > /dev/null
+fi
+meson compile -C _build-asan > /dev/null
+export ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+xvfb-run -a -s "-screen 0 1280x800x24" meson test -C _build-asan --print-errorlogs \
+    --timeout-multiplier 3 "$@"
