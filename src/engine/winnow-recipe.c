@@ -434,6 +434,10 @@ get_string (JsonNode *node, const char *path, const char **out, GError **error)
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     return invalid (error, "%s: expected a string, not %s", path, node_type_name (node));
   *out = json_node_get_string (node);
+  /* json-glib turns some invalid escapes ("\3") into bytes that are not
+   * UTF-8; such a string could not be written back as JSON */
+  if (!g_utf8_validate (*out, -1, NULL))
+    return invalid (error, "%s: the text is not valid UTF-8 (an invalid \\ escape?)", path);
   return TRUE;
 }
 
