@@ -446,6 +446,56 @@ test_two_processes (WinnowTestDir *fixture, gconstpointer data)
     }
 }
 
+/* A task of a batch run taken by another process on the same history
+ * (the desktop app does that for any task left waiting): the run reads
+ * its end from the store and exits, instead of waiting forever. */
+static void
+test_task_taken_elsewhere (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autoptr(GSubprocess) batch = NULL;
+  g_autoptr(WinnowTaskStore) store = NULL;
+  g_autoptr(WinnowTask) taken = NULL;
+  g_autoptr(GArray) only = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) error = NULL;
+  WinnowTaskQuery all = { .sort = WINNOW_TASK_SORT_ID };
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  gint64 second = 0;
+  g_auto (Run) run = { 0 };
+
+  g_free (write_big (fixture->dir, "big.csv", 400000));
+  g_free (winnow_test_write_file (fixture->dir, "small.csv", "a\n1\n", -1));
+  batch = start_winnow (fixture->dir, "--batch", "--jobs", "1", "--drop-duplicates", "big.csv",
+                        "small.csv", NULL);
+  store = history (fixture->dir);
+  while (second == 0)
+    {
+      g_autoptr(GPtrArray) tasks = winnow_task_store_query (store, &all, 0, 10, NULL);
+      if (tasks != NULL && tasks->len == 2)
+        second = winnow_task_get_id (g_ptr_array_index (tasks, 1));
+      else if (g_get_monotonic_time () > deadline)
+        g_error ("the batch run added no tasks");
+      else
+        g_usleep (10000);  /* another process: nothing to wait on but the file */
+    }
+  g_array_append_val (only, second);
+  taken = winnow_task_store_claim (store, "desktop", 30000, only, &error);
+  g_assert_no_error (error);
+  if (taken == NULL)
+    {
+      finish_run (&run, batch);
+      g_test_skip ("the batch run started the second task first");
+      return;
+    }
+  g_assert_true (winnow_task_store_fail (store, second, "desktop", "stopped by the desktop",
+                                         &error));
+  g_assert_no_error (error);
+
+  finish_run (&run, batch);
+  g_assert_cmpint (run.status, ==, 1);
+  assert_contains (run.out, "small.csv\tfailed\tstopped by the desktop");
+  assert_contains (run.out, "big.csv");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -465,6 +515,7 @@ main (int argc, char **argv)
   ADD ("/cli/no-history", test_no_history);
   ADD ("/cli/interrupt", test_interrupt);
   ADD ("/cli/two-processes", test_two_processes);
+  ADD ("/cli/task-taken-elsewhere", test_task_taken_elsewhere);
 #undef ADD
 
   return g_test_run ();

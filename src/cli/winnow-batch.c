@@ -21,6 +21,15 @@
 
 #define EXIT_INTERRUPTED 130
 
+/* How often the run looks in the store for its tasks: another process on
+ * the same history (the desktop app) may have taken one and finished it,
+ * and this scheduler hears only of its own workers. */
+#define STORE_POLL_MS 1000
+
+/* After Ctrl-C, how long to wait for tasks another process is running:
+ * their cancel reaches them at their next lease renewal, not at once. */
+#define INTERRUPT_GRACE_MS 3000
+
 typedef struct {
   WinnowBatchOptions *options;
   WinnowScheduler *scheduler;
@@ -30,6 +39,7 @@ typedef struct {
   gboolean interrupted;
   GMainLoop *loop;
   WinnowBatchDisplay *display;
+  guint grace;                /* after Ctrl-C: the end of the wait */
 } Batch;
 
 static guint
@@ -69,7 +79,39 @@ on_finished (WinnowScheduler *scheduler, WinnowTask *task, Batch *batch)
     g_main_loop_quit (batch->loop);
 }
 
-/* Ctrl-C: cancel what has not finished; the loop ends when all have. */
+/* The tasks of this run that another process took: their end is read
+ * from the store. */
+static gboolean
+poll_store (gpointer data)
+{
+  Batch *batch = data;
+  WinnowTaskStore *store = winnow_scheduler_get_store (batch->scheduler);
+
+  for (guint i = 0; i < batch->tasks->len; i++)
+    {
+      WinnowTask *mine = g_ptr_array_index (batch->tasks, i);
+      g_autoptr(WinnowTask) stored = NULL;
+
+      if (winnow_task_status_is_final (winnow_task_get_status (mine)))
+        continue;
+      stored = winnow_task_store_get (store, winnow_task_get_id (mine), NULL);
+      if (stored != NULL && winnow_task_status_is_final (winnow_task_get_status (stored)))
+        on_finished (batch->scheduler, stored, batch);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+give_up_waiting (gpointer data)
+{
+  Batch *batch = data;
+
+  g_main_loop_quit (batch->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* Ctrl-C: cancel what has not finished; the loop ends when all have, or
+ * a moment later for tasks running in another process. */
 static gboolean
 on_interrupt (gpointer data)
 {
@@ -78,6 +120,7 @@ on_interrupt (gpointer data)
   if (batch->interrupted)
     return G_SOURCE_CONTINUE;
   batch->interrupted = TRUE;
+  batch->grace = g_timeout_add (INTERRUPT_GRACE_MS, give_up_waiting, batch);
   for (guint i = 0; i < batch->tasks->len; i++)
     {
       WinnowTask *task = g_ptr_array_index (batch->tasks, i);
@@ -259,7 +302,7 @@ run (WinnowBatchOptions *options)
   g_autoptr(WinnowTaskStore) store = open_store (options, &error);
   g_autoptr(WinnowBatchDisplay) display = NULL;
   Batch batch = { 0 };
-  guint sigint, sigterm, completed = 0;
+  guint sigint, sigterm, poll, completed = 0;
   int status;
 
   if (store == NULL)
@@ -276,6 +319,7 @@ run (WinnowBatchOptions *options)
   g_signal_connect (batch.scheduler, "task-finished", G_CALLBACK (on_finished), &batch);
   sigint = g_unix_signal_add (SIGINT, on_interrupt, &batch);
   sigterm = g_unix_signal_add (SIGTERM, on_interrupt, &batch);
+  poll = g_timeout_add (STORE_POLL_MS, poll_store, &batch);
 
   if (add_tasks (&batch, &error))
     {
@@ -287,6 +331,8 @@ run (WinnowBatchOptions *options)
   winnow_scheduler_shutdown (batch.scheduler, WINNOW_SHUTDOWN_CANCEL);
   g_source_remove (sigint);
   g_source_remove (sigterm);
+  g_source_remove (poll);
+  g_clear_handle_id (&batch.grace, g_source_remove);
 
   if (error != NULL)
     {
