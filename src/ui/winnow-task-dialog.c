@@ -12,10 +12,6 @@
 #include "winnow-sample-job.h"
 #include "winnow-ui-util.h"
 
-/* How long the recipe must stay unchanged before the sample is cleaned
- * again: typing in an entry does not start a job per key. */
-#define ESTIMATE_DELAY_MS 150
-
 
 G_DEFINE_FINAL_TYPE (WinnowTaskDialog, winnow_task_dialog, ADW_TYPE_WINDOW)
 
