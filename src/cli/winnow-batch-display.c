@@ -72,11 +72,25 @@ phase_label (WinnowPhase phase)
 {
   switch (phase)
     {
+    /* Translators: what a task is doing, in the progress lines; at most 9
+     * characters keep the columns aligned */
     case WINNOW_PHASE_SELECTING: return _("selecting");
     case WINNOW_PHASE_ANALYSING: return _("analysing");
     case WINNOW_PHASE_WRITING:
     default: return _("writing");
     }
+}
+
+/* @text padded with spaces to @width characters: printf's "%-9s" counts
+ * bytes, which misaligns a translated label with accents. */
+static void
+append_padded (GString *out, const char *text, guint width)
+{
+  glong length = g_utf8_strlen (text, -1);
+
+  g_string_append (out, text);
+  for (glong i = length; i < (glong) width; i++)
+    g_string_append_c (out, ' ');
 }
 
 /* The file name, cut to @width display characters. */
@@ -106,7 +120,10 @@ draw (WinnowBatchDisplay *display)
   else
     g_string_append_c (out, '\r');
   g_string_append_printf (out, "\033[K");
-  g_string_append_printf (out, _("%u of %u files done"), display->n_done, display->n_tasks);
+  /* Translators: files finished, then files in all */
+  g_string_append_printf (out, ngettext ("%u of %u file done", "%u of %u files done",
+                                         display->n_tasks),
+                          display->n_done, display->n_tasks);
   g_string_append_c (out, '\n');
   for (guint i = 0; i < display->lines->len; i++)
     {
@@ -114,7 +131,9 @@ draw (WinnowBatchDisplay *display)
       g_autofree char *name = fit (line->name, name_width);
       guint filled = (guint) (line->fraction * BAR_WIDTH);
 
-      g_string_append_printf (out, "\033[K  %s  %-9s ", name, phase_label (line->phase));
+      g_string_append_printf (out, "\033[K  %s  ", name);
+      append_padded (out, phase_label (line->phase), 9);
+      g_string_append_c (out, ' ');
       for (guint k = 0; k < BAR_WIDTH; k++)
         g_string_append (out, k < filled ? "█" : "░");
       g_string_append_printf (out, " %3d%%  %" G_GUINT64_FORMAT "\n", (int) (line->fraction * 100),
@@ -135,8 +154,12 @@ plain (WinnowBatchDisplay *display)
   for (guint i = 0; i < display->lines->len; i++)
     {
       Line *line = g_ptr_array_index (display->lines, i);
-      g_printerr (_("%s: %s %d%% (%" G_GUINT64_FORMAT " rows)\n"), line->name,
-                  phase_label (line->phase), (int) (line->fraction * 100), line->rows);
+      /* Translators: a file name, what is being done to it ("writing"), the
+       * percentage done, then the rows read so far */
+      g_printerr (ngettext ("%s: %s %d%% (%llu row)\n", "%s: %s %d%% (%llu rows)\n",
+                            (gulong) line->rows),
+                  line->name, phase_label (line->phase), (int) (line->fraction * 100),
+                  (unsigned long long) line->rows);
     }
 }
 

@@ -87,6 +87,7 @@ on_fill (const char *name, const char *value, gpointer data, GError **error)
   if (value == NULL || strchr (value, '=') == NULL || value[0] == '=')
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   /* Translators: an option (--fill or --fill-value), then what was given */
                    g_str_equal (name, "--fill") ? _("%s: expected COLUMN=STRATEGY, not “%s”")
                                                 : _("%s: expected COLUMN=TEXT, not “%s”"),
                    name, value ? value : "");
@@ -201,10 +202,14 @@ replace_list (GPtrArray *target, const char *text)
     g_ptr_array_add (target, g_strdup (g_ptr_array_index (list, i)));
 }
 
+/* @expected is translated by the caller; the option's own values in it
+ * (first, last, none…) are what the user types, so they stay in English. */
 static gboolean
 bad_value (GError **error, const char *option, const char *expected, const char *value)
 {
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               /* Translators: an option such as --keep, what it takes (such as
+                * "one character"), then what was given */
                _("%s: expected %s, not “%s”"), option, expected, value);
   return FALSE;
 }
@@ -230,9 +235,11 @@ apply_fill (WinnowRecipe *recipe, const char *spec, GError **error)
           *colon = '\0';
           limit = g_ascii_strtoll (colon + 1, &end, 10);
           if (*end != '\0' || limit < 1)
+            /* Translators: completes "--fill: expected %s, not “%s”" */
             return bad_value (error, option, _("a limit of 1 or more after “:”"), rest);
         }
       if (!winnow_fill_strategy_from_string (name, &strategy))
+        /* Translators: the strategy names are values of --fill; keep them as they are */
         return bad_value (error, option, _("COLUMN=mean, median, mode, ffill or bfill"), spec + 2);
       if (limit > 0 && strategy != WINNOW_FILL_FFILL && strategy != WINNOW_FILL_BFILL)
         return bad_value (error, option, _("a limit only with ffill or bfill"), spec + 2);
@@ -269,7 +276,8 @@ apply (Parsed *p, WinnowRecipe *r, GError **error)
   if (p->keep)
     {
       if (!winnow_keep_from_string (p->keep, &r->keep))
-        return bad_value (error, "--keep", "first, last or none", p->keep);
+        /* Translators: first, last and none are values of --keep; keep them as they are */
+        return bad_value (error, "--keep", _("first, last or none"), p->keep);
       r->drop_duplicates = TRUE;
     }
 
@@ -286,7 +294,8 @@ apply (Parsed *p, WinnowRecipe *r, GError **error)
       else if (g_str_equal (p->drop_missing, "all"))
         r->how = WINNOW_HOW_ALL;
       else
-        return bad_value (error, "--drop-missing", "any or all", p->drop_missing);
+        /* Translators: any and all are values of --drop-missing; keep them as they are */
+        return bad_value (error, "--drop-missing", _("any or all"), p->drop_missing);
       r->drop_missing = TRUE;
       r->thresh = -1;
     }
@@ -328,7 +337,8 @@ apply (Parsed *p, WinnowRecipe *r, GError **error)
       r->encoding = g_strdup (p->encoding);
     }
   if (p->bad_lines && !winnow_bad_lines_from_string (p->bad_lines, &r->bad_lines))
-    return bad_value (error, "--bad-lines", "error, skip or warn", p->bad_lines);
+    /* Translators: error, skip and warn are values of --bad-lines; keep them as they are */
+    return bad_value (error, "--bad-lines", _("error, skip or warn"), p->bad_lines);
   if (p->out_delimiter && !winnow_delimiter_from_string (p->out_delimiter, FALSE, &r->out_delimiter))
     return bad_value (error, "--output-delimiter", _("tab or one character"), p->out_delimiter);
   if (p->line_ending)
@@ -338,7 +348,8 @@ apply (Parsed *p, WinnowRecipe *r, GError **error)
       else if (g_ascii_strcasecmp (p->line_ending, "crlf") == 0)
         r->crlf = TRUE;
       else
-        return bad_value (error, "--line-ending", "lf or crlf", p->line_ending);
+        /* Translators: lf and crlf are values of --line-ending; keep them as they are */
+        return bad_value (error, "--line-ending", _("lf or crlf"), p->line_ending);
     }
   if (p->formula_guard)
     r->formula_guard = TRUE;

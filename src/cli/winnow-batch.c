@@ -143,6 +143,7 @@ open_store (const WinnowBatchOptions *options, GError **error)
     g_prefix_error (error, _("cannot keep the task history (use --no-history to clean without "
                              "it): "));
   else if (moved != NULL)
+    /* Translators: %s is the file name the damaged database was given */
     g_printerr (_("winnow: the task database was damaged; it was moved to %s and a new one "
                   "was started\n"), moved);
   return store;
@@ -162,6 +163,9 @@ status_word (WinnowTaskStatus status)
     }
 }
 
+/* The summary stays in English whatever the locale: it is one
+ * tab-separated line per task for scripts to read, its status words the
+ * same as --json's. The errors in it are translated, as they are in JSON. */
 static void
 print_summary (Batch *batch)
 {
@@ -178,22 +182,23 @@ print_summary (Batch *batch)
             g_autofree char *output = g_filename_display_name (winnow_task_get_output_path (task));
             g_autoptr(WinnowResult) result = record ? winnow_result_from_record (record) : NULL;
 
-            /* TRANSLATORS: file, then rows in and out, then the output file */
-            g_print (_("%s\tcompleted\t%" G_GINT64_FORMAT " -> %" G_GINT64_FORMAT " rows\t%s\n"),
-                     name, winnow_task_get_rows_in (task), winnow_task_get_rows_out (task), output);
+            g_print ("%s\t%s\t%" G_GINT64_FORMAT " -> %" G_GINT64_FORMAT " rows\t%s\n",
+                     name, status_word (WINNOW_TASK_COMPLETED), winnow_task_get_rows_in (task),
+                     winnow_task_get_rows_out (task), output);
             for (guint w = 0; result && w < result->warnings->len; w++)
+              /* Translators: a file name, then a warning about it */
               g_printerr (_("%s: warning: %s\n"), name,
                           (char *) g_ptr_array_index (result->warnings, w));
           }
           break;
         case WINNOW_TASK_CANCELLED:
-          g_print (_("%s\tcancelled\n"), name);
+          g_print ("%s\t%s\n", name, status_word (WINNOW_TASK_CANCELLED));
           break;
         case WINNOW_TASK_FAILED:
         case WINNOW_TASK_PENDING:
         case WINNOW_TASK_PROCESSING:
         default:
-          g_print (_("%s\tfailed\t%s\n"), name,
+          g_print ("%s\t%s\t%s\n", name, status_word (WINNOW_TASK_FAILED),
                    winnow_task_get_error (task) ? winnow_task_get_error (task) : "");
           break;
         }

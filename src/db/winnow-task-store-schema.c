@@ -13,6 +13,7 @@
 
 #include "winnow-task-store-private.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 static const char schema_v1[] =
@@ -121,9 +122,10 @@ static gboolean
 too_new (WinnowTaskStore *store, gint64 version, GError **error)
 {
   g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_TOO_NEW,
-               "the task database %s was made by a newer Winnow (schema version %"
-               G_GINT64_FORMAT "; this one knows up to %d); it was left untouched",
-               store->path, version, WINNOW_STORE_SCHEMA_VERSION);
+               /* Translators: the database's file name, then two version numbers */
+               _("the task database %s was made by a newer Winnow (schema version %lld; "
+                 "this one knows up to %d); it was left untouched"),
+               store->path, (long long) version, WINNOW_STORE_SCHEMA_VERSION);
   return FALSE;
 }
 

@@ -11,6 +11,7 @@
 #include "winnow-task-store-private.h"
 
 #include <errno.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -61,29 +62,34 @@ store_fail (WinnowTaskStore *store, int rc, GError **error)
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY,
-                   "the task database %s is locked by another program; try again when it "
-                   "is done", store->path);
+                   /* Translators: %s is the database's file name */
+                   _("the task database %s is locked by another program; try again when it "
+                     "is done"), store->path);
       break;
     case SQLITE_FULL:
       g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_FULL,
-                   "the disk is full: the task database %s cannot grow; free some space",
+                   /* Translators: %s is the database's file name */
+                   _("the disk is full: the task database %s cannot grow; free some space"),
                    store->path);
       break;
     case SQLITE_READONLY:
     case SQLITE_PERM:
     case SQLITE_CANTOPEN:
       g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_READ_ONLY,
-                   "the task database %s cannot be written (is the file or its folder "
-                   "read-only?): %s", store->path, detail);
+                   /* Translators: the database's file name, then SQLite's reason */
+                   _("the task database %s cannot be written (is the file or its folder "
+                     "read-only?): %s"), store->path, detail);
       break;
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT:
       g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_DAMAGED,
-                   "%s is not a Winnow task database, or it is damaged", store->path);
+                   /* Translators: %s is the database's file name */
+                   _("%s is not a Winnow task database, or it is damaged"), store->path);
       break;
     default:
       g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_FAILED,
-                   "task database %s: %s", store->path, detail);
+                   /* Translators: the database's file name, then SQLite's message */
+                   _("task database %s: %s"), store->path, detail);
       break;
     }
   return FALSE;
@@ -258,7 +264,8 @@ open_database (WinnowTaskStore *store, GError **error)
     {
       int saved = errno;
       g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_READ_ONLY,
-                   "cannot create the folder %s for the task database: %s", dir,
+                   /* Translators: a folder, then the system's reason */
+                   _("cannot create the folder %s for the task database: %s"), dir,
                    g_strerror (saved));
       return FALSE;
     }
@@ -336,7 +343,8 @@ winnow_task_store_new_or_replace_damaged (const char *path, char **moved_to, GEr
     {
       int saved = errno;
       g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_DAMAGED,
-                   "%s is damaged, and could not be moved aside: %s", file, g_strerror (saved));
+                   /* Translators: the database's file name, then the system's reason */
+                   _("%s is damaged, and could not be moved aside: %s"), file, g_strerror (saved));
       return NULL;
     }
   for (guint i = 0; i < 2; i++)
@@ -392,7 +400,8 @@ get_locked (WinnowTaskStore *store, gint64 id, GError **error)
     {
       sqlite3_reset (s);
       g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_NOT_FOUND,
-                   "there is no task %" G_GINT64_FORMAT, id);
+                   /* Translators: %lld is a task's number */
+                   _("there is no task %lld"), (long long) id);
       return NULL;
     }
   if (rc != SQLITE_ROW)
@@ -632,11 +641,15 @@ explain_not_held (WinnowTaskStore *store, gint64 id, const char *owner, GError *
     g_propagate_error (error, g_steal_pointer (&local_error));
   else if (winnow_task_get_status (task) != WINNOW_TASK_PROCESSING)
     g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_STATE,
-                 "task %" G_GINT64_FORMAT " is %s, not processing", id,
+                 /* Translators: a task's number, then its status as the database
+                  * stores it (such as COMPLETED) */
+                 _("task %lld is %s, not processing"), (long long) id,
                  winnow_task_status_to_string (winnow_task_get_status (task)));
   else
     g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_LEASE_LOST,
-                 "task %" G_GINT64_FORMAT " is no longer held by %s", id, owner);
+                 /* Translators: a task's number, then the process that had taken it,
+                  * such as host:1234:89abcdef/1 */
+                 _("task %lld is no longer held by %s"), (long long) id, owner);
   return FALSE;
 }
 
@@ -819,7 +832,9 @@ static gboolean
 state_error (GError **error, gint64 id, WinnowTaskStatus status, const char *what)
 {
   g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_STATE,
-               "task %" G_GINT64_FORMAT " is %s: %s", id, winnow_task_status_to_string (status),
+               /* Translators: a task's number, its status as the database stores it
+                * (such as COMPLETED), then why the change is refused */
+               _("task %lld is %s: %s"), (long long) id, winnow_task_status_to_string (status),
                what);
   return FALSE;
 }
@@ -870,7 +885,7 @@ winnow_task_store_cancel (WinnowTaskStore *store, gint64 id, GError **error)
     case WINNOW_TASK_FAILED:
     case WINNOW_TASK_CANCELLED:
     default:
-      state_error (error, id, winnow_task_get_status (task), "it has already finished");
+      state_error (error, id, winnow_task_get_status (task), _("it has already finished"));
       break;
     }
   if (ok)
@@ -896,7 +911,7 @@ winnow_task_store_retry (WinnowTaskStore *store, gint64 id, GError **error)
       winnow_task_get_status (task) != WINNOW_TASK_CANCELLED)
     {
       state_error (error, id, winnow_task_get_status (task),
-                   "only a failed or cancelled task can be retried");
+                   _("only a failed or cancelled task can be retried"));
       return commit (store, FALSE, NULL);
     }
   s = store_prepare (store,
@@ -949,7 +964,8 @@ winnow_task_store_delete (WinnowTaskStore *store, gint64 id, GError **error)
     g_autoptr(WinnowTask) task = get_locked (store, id, error);
     if (task == NULL)
       return FALSE;
-    return state_error (error, id, winnow_task_get_status (task), "cancel it before deleting it");
+    return state_error (error, id, winnow_task_get_status (task),
+                        _("cancel it before deleting it"));
   }
 }
 

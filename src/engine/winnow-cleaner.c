@@ -10,6 +10,7 @@
 
 #include "winnow-cleaner.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "winnow-csv-reader.h"
@@ -301,18 +302,26 @@ finish_stats (Cleaner *c)
   for (guint k = 0; k < c->plan->n_kept; k++)
     {
       WinnowColumnFill *fill = &c->plan->fills[k];
+      const char *name, *strategy;
 
       if (c->stats[k] == NULL || fill->strategy == WINNOW_FILL_BFILL)
         continue;
       g_free (fill->value);
       fill->value = winnow_fill_stats_finish (c->stats[k]);
-      if (fill->value == NULL)
-        winnow_result_add_warning (c->result,
-                                   fill->strategy == WINNOW_FILL_MODE
-                                     ? "fill: column \"%s\" has no values, so its %s fill left it empty"
-                                     : "fill: column \"%s\" has no numbers, so its %s fill left it empty",
-                                   (char *) g_ptr_array_index (c->plan->kept_names, k),
-                                   winnow_fill_strategy_to_string (fill->strategy));
+      if (fill->value != NULL)
+        continue;
+      name = g_ptr_array_index (c->plan->kept_names, k);
+      strategy = winnow_fill_strategy_to_string (fill->strategy);
+      if (fill->strategy == WINNOW_FILL_MODE)
+        /* Translators: a column name, then the fill strategy "mode" as the
+         * recipe spells it */
+        winnow_result_add_warning (c->result, _("fill: column \"%s\" has no values, so its "
+                                                "%s fill left it empty"), name, strategy);
+      else
+        /* Translators: a column name, then a fill strategy as the recipe
+         * spells it (mean or median) */
+        winnow_result_add_warning (c->result, _("fill: column \"%s\" has no numbers, so its "
+                                                "%s fill left it empty"), name, strategy);
     }
 }
 
@@ -505,7 +514,8 @@ reopen (Cleaner *c, GError **error)
     {
       g_autofree char *name = g_filename_display_basename (c->input_path);
       g_set_error (error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_CHANGED,
-                   "%s changed while it was being cleaned; nothing was written", name);
+                   /* Translators: %s is a file name */
+                   _("%s changed while it was being cleaned; nothing was written"), name);
       return FALSE;
     }
   return TRUE;
@@ -541,7 +551,8 @@ run_pass (Cleaner *c, PassKind kind, GError **error)
     }
   if (local_error == NULL && c->writer && c->writer->error_number != 0)
     g_set_error (&local_error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_WRITE,
-                 "could not write %s: %s", c->output_path, g_strerror (c->writer->error_number));
+                 /* Translators: a file name, then the system's reason */
+                 _("could not write %s: %s"), c->output_path, g_strerror (c->writer->error_number));
   if (local_error != NULL)
     {
       winnow_csv_reader_abort (c->reader);
@@ -672,13 +683,18 @@ finish_result (Cleaner *c)
       const WinnowBadLine *line = &g_array_index (bad, WinnowBadLine, i);
       WinnowResultBadLine copy = { line->line, line->fields };
       g_array_append_val (r->bad_lines, copy);
-      winnow_result_add_warning (r, "line %" G_GUINT64_FORMAT ": expected %u fields, saw %u; "
-                                 "the line was skipped", line->line,
-                                 c->plan->n_input, line->fields);
+      /* Translators: the line number, then two counts of fields */
+      winnow_result_add_warning (r, ngettext ("line %llu: expected %u field, saw %u; "
+                                              "the line was skipped",
+                                              "line %llu: expected %u fields, saw %u; "
+                                              "the line was skipped", c->plan->n_input),
+                                 (unsigned long long) line->line, c->plan->n_input, line->fields);
     }
   if (c->recipe->bad_lines == WINNOW_BAD_LINES_WARN && r->bad_lines_skipped > bad->len)
-    winnow_result_add_warning (r, "%" G_GUINT64_FORMAT " more bad lines were skipped",
-                               r->bad_lines_skipped - bad->len);
+    winnow_result_add_warning (r, ngettext ("%llu more bad line was skipped",
+                                            "%llu more bad lines were skipped",
+                                            (gulong) (r->bad_lines_skipped - bad->len)),
+                               (unsigned long long) (r->bad_lines_skipped - bad->len));
 
   for (guint k = 0; k < c->plan->n_kept; k++)
     {
@@ -722,7 +738,7 @@ attempt (Cleaner *c, GError **error)
     {
       g_autofree char *name = g_filename_display_name (c->output_path);
       g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_WRITE,
-                   "could not write %s: %s", name, g_strerror (c->writer->error_number));
+                   _("could not write %s: %s"), name, g_strerror (c->writer->error_number));
       return NULL;
     }
   finish_result (c);
@@ -792,7 +808,9 @@ winnow_clean_file (const WinnowRecipe *recipe, const char *input_path, const cha
   if (result != NULL)
     {
       if (fallback_reason != NULL)
-        winnow_result_add_warning (result, "%s; it was read as Windows-1252", fallback_reason);
+        /* Translators: %s is why the file is not UTF-8, such as
+         * "line 3: the file is not valid UTF-8 (byte 0xE9)" */
+        winnow_result_add_warning (result, _("%s; it was read as Windows-1252"), fallback_reason);
       result->elapsed = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
       if (progress != NULL)
         {

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -36,7 +37,9 @@ chunk_error_clear (ChunkError *error)
   memset (error, 0, sizeof *error);
 }
 
-/* Makes the error of a chunk whose first line is file line @line_base. */
+/* Makes the error of a chunk whose first line is file line @line_base.
+ * Line numbers are cast to unsigned long long for "%llu": xgettext cannot
+ * see through G_GUINT64_FORMAT inside a translatable string. */
 static GError *
 chunk_error_to_gerror (WinnowCsvReader *reader, const ChunkError *e, guint64 line_base)
 {
@@ -51,34 +54,42 @@ chunk_error_to_gerror (WinnowCsvReader *reader, const ChunkError *e, guint64 lin
     {
     case WINNOW_CSV_ERROR_FIELDS:
       return g_error_new (WINNOW_CSV_ERROR, e->code,
-                          "line %" G_GUINT64_FORMAT ": expected %u fields, saw %u",
-                          line, e->expected, e->saw);
+                          /* Translators: the line number, then two counts of fields */
+                          ngettext ("line %llu: expected %u field, saw %u",
+                                    "line %llu: expected %u fields, saw %u", e->expected),
+                          (unsigned long long) line, e->expected, e->saw);
     case WINNOW_CSV_ERROR_QUOTE:
       return g_error_new (WINNOW_CSV_ERROR, e->code,
                           e->expected == QUOTE_NEVER_CLOSED
-                            ? "line %" G_GUINT64_FORMAT ": a quote is opened but never closed"
-                            : "line %" G_GUINT64_FORMAT ": unexpected text after a closing quote",
-                          line);
+                            ? _("line %llu: a quote is opened but never closed")
+                            : _("line %llu: unexpected text after a closing quote"),
+                          (unsigned long long) line);
     case WINNOW_CSV_ERROR_TOO_LARGE:
+      /* two whole sentences: "the %s" with "row" or "field" would not
+       * translate into languages where the article follows the noun */
+      if (e->expected == TOO_LARGE_ROW)
+        return g_error_new (WINNOW_CSV_ERROR, e->code,
+                            _("line %llu: the row is larger than %u MiB; "
+                              "is this really a CSV file?"),
+                            (unsigned long long) line, WINNOW_MAX_ROW_BYTES >> 20);
       return g_error_new (WINNOW_CSV_ERROR, e->code,
-                          "line %" G_GUINT64_FORMAT ": the %s is larger than %u MiB; "
-                          "is this really a CSV file?", line,
-                          e->expected == TOO_LARGE_ROW ? "row" : "field",
-                          e->expected == TOO_LARGE_ROW ? WINNOW_MAX_ROW_BYTES >> 20
-                                                       : WINNOW_MAX_FIELD_BYTES >> 20);
+                          _("line %llu: the field is larger than %u MiB; "
+                            "is this really a CSV file?"),
+                          (unsigned long long) line, WINNOW_MAX_FIELD_BYTES >> 20);
     case WINNOW_CSV_ERROR_BINARY:
       return g_error_new (WINNOW_CSV_ERROR, e->code,
-                          "line %" G_GUINT64_FORMAT ": the file contains a NUL byte; it looks "
-                          "like a binary file, not CSV text", line);
+                          _("line %llu: the file contains a NUL byte; it looks "
+                            "like a binary file, not CSV text"), (unsigned long long) line);
     case WINNOW_CSV_ERROR_NOT_UTF8:
       return g_error_new (WINNOW_CSV_ERROR, e->code,
-                          "line %" G_GUINT64_FORMAT ": the file is not valid UTF-8 (byte 0x%02X)",
-                          line, e->byte);
+                          _("line %llu: the file is not valid UTF-8 (byte 0x%02X)"),
+                          (unsigned long long) line, e->byte);
     case WINNOW_CSV_ERROR_ENCODING:
     default:
       return g_error_new (WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_ENCODING,
-                          "line %" G_GUINT64_FORMAT ": the file is not valid %s (byte 0x%02X)",
-                          line, reader->encoding_name, e->byte);
+                          /* Translators: %s is an encoding, such as Windows-1252 */
+                          _("line %llu: the file is not valid %s (byte 0x%02X)"),
+                          (unsigned long long) line, reader->encoding_name, e->byte);
     }
 }
 
@@ -95,14 +106,15 @@ open_file (WinnowCsvReader *reader, GError **error)
     {
       int saved = errno;
       g_set_error (error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_OPEN, "%s: %s", reader->display_name,
-                   saved == ENOENT ? "no such file" : g_strerror (saved));
+                   saved == ENOENT ? _("no such file") : g_strerror (saved));
       return FALSE;
     }
   if (fstat (reader->fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
       g_set_error (error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_NOT_FILE,
-                   S_ISDIR (st.st_mode) ? "%s is a folder, not a CSV file"
-                                        : "%s is not a regular file (a pipe or a device?)",
+                   /* Translators: %s is a file name */
+                   S_ISDIR (st.st_mode) ? _("%s is a folder, not a CSV file")
+                                        : _("%s is not a regular file (a pipe or a device?)"),
                    reader->display_name);
       return FALSE;
     }
@@ -256,7 +268,8 @@ winnow_csv_reader_open (const char *path, const WinnowCsvReaderOptions *options,
   if (worker->in_first_row)
     {
       g_set_error (error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_EMPTY,
-                   reader->size == 0 ? "%s is empty" : "%s has no rows, only blank lines",
+                   /* Translators: %s is a file name */
+                   reader->size == 0 ? _("%s is empty") : _("%s has no rows, only blank lines"),
                    reader->display_name);
       return NULL;
     }
@@ -636,7 +649,8 @@ check_unchanged (WinnowCsvReader *reader)
   if (fstat (reader->fd, &st) != 0 || (guint64) st.st_size != reader->size ||
       (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000 != reader->mtime)
     reader->error = g_error_new (WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_CHANGED,
-                                 "%s changed while it was being read; nothing was written",
+                                 /* Translators: %s is a file name */
+                                 _("%s changed while it was being read; nothing was written"),
                                  reader->display_name);
 }
 

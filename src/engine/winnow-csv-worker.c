@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -438,7 +439,8 @@ read_more (Worker *worker)
       if (n < 0)
         {
           int saved = errno;
-          g_autofree char *message = g_strdup_printf ("%s: could not read: %s",
+          /* Translators: a file name, then the system's reason */
+          g_autofree char *message = g_strdup_printf (_("%s: could not read: %s"),
                                                       reader->display_name, g_strerror (saved));
           fail_message (worker, WINNOW_CSV_ERROR_OPEN, message);
           return FALSE;
@@ -446,7 +448,7 @@ read_more (Worker *worker)
       if (n == 0)
         {
           g_autofree char *message = g_strdup_printf (
-            "%s changed while it was being read; nothing was written", reader->display_name);
+            _("%s changed while it was being read; nothing was written"), reader->display_name);
           fail_message (worker, WINNOW_CSV_ERROR_CHANGED, message);
           return FALSE;
         }

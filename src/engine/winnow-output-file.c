@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -88,7 +89,8 @@ winnow_output_file_create (const char *path, const char *input_path, gboolean re
   if (same_file (path, input_path))
     {
       g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_IS_INPUT,
-                   "the output %s is the input file; Winnow never overwrites its input",
+                   /* Translators: %s is a file name */
+                   _("the output %s is the input file; Winnow never overwrites its input"),
                    file->display_name);
       return NULL;
     }
@@ -97,13 +99,16 @@ winnow_output_file_create (const char *path, const char *input_path, gboolean re
       if (S_ISDIR (st.st_mode))
         {
           g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_EXISTS,
-                       "the output %s is a folder", file->display_name);
+                       /* Translators: %s is a file name */
+                       _("the output %s is a folder"), file->display_name);
           return NULL;
         }
       if (!replace)
         {
           g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_EXISTS,
-                       "the output %s already exists (replace it with --force)",
+                       /* Translators: %s is a file name; --force is an option of
+                        * winnow --batch and stays as it is */
+                       _("the output %s already exists (replace it with --force)"),
                        file->display_name);
           return NULL;
         }
@@ -112,7 +117,7 @@ winnow_output_file_create (const char *path, const char *input_path, gboolean re
     {
       g_autofree char *name = g_filename_display_name (dir);
       g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_FOLDER,
-                   "the output folder %s does not exist", name);
+                   _("the output folder %s does not exist"), name);
       return NULL;
     }
 
@@ -124,7 +129,8 @@ winnow_output_file_create (const char *path, const char *input_path, gboolean re
       g_autofree char *name = g_filename_display_name (dir);
       g_clear_pointer (&file->temp_path, g_free);
       g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_FOLDER,
-                   "cannot write in the folder %s: %s", name, g_strerror (saved));
+                   /* Translators: a folder, then the system's reason */
+                   _("cannot write in the folder %s: %s"), name, g_strerror (saved));
       return NULL;
     }
   /* Held until the file is committed or removed: a free lock marks a
@@ -153,7 +159,8 @@ winnow_output_file_truncate (WinnowOutputFile *file, GError **error)
     {
       int saved = errno;
       g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_WRITE,
-                   "could not write %s: %s", file->display_name, g_strerror (saved));
+                   /* Translators: a file name, then the system's reason */
+                   _("could not write %s: %s"), file->display_name, g_strerror (saved));
       return FALSE;
     }
   return TRUE;
@@ -183,11 +190,13 @@ rename_into_place (WinnowOutputFile *file, GError **error)
       int saved = errno;
       if (saved == EEXIST)
         g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_EXISTS,
-                     "the output %s appeared while it was being written; it was left alone",
+                     /* Translators: %s is a file name */
+                     _("the output %s appeared while it was being written; it was left alone"),
                      file->display_name);
       else
         g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_WRITE,
-                     "could not put %s in place: %s", file->display_name, g_strerror (saved));
+                     /* Translators: a file name, then the system's reason */
+                     _("could not put %s in place: %s"), file->display_name, g_strerror (saved));
       return FALSE;
     }
   return TRUE;
@@ -207,7 +216,7 @@ winnow_output_file_commit (WinnowOutputFile *file, GError **error)
     {
       int saved = errno;
       g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_WRITE,
-                   "could not write %s: %s", file->display_name, g_strerror (saved));
+                   _("could not write %s: %s"), file->display_name, g_strerror (saved));
       return FALSE;
     }
   if (!rename_into_place (file, error))

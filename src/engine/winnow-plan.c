@@ -3,6 +3,7 @@
 
 #include "winnow-plan.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #define MAX_LISTED_COLUMNS 12
@@ -43,9 +44,14 @@ no_such_column (GPtrArray *names, const char *step, const char *column, GError *
   for (guint i = 0; i < names->len && i < MAX_LISTED_COLUMNS; i++)
     g_string_append_printf (list, "%s\"%s\"", i ? ", " : "", (char *) g_ptr_array_index (names, i));
   if (names->len > MAX_LISTED_COLUMNS)
-    g_string_append_printf (list, " and %u more", names->len - MAX_LISTED_COLUMNS);
+    /* Translators: ends a list of column names, as in "a", "b" and 3 more */
+    g_string_append_printf (list, ngettext (" and %u more", " and %u more",
+                                            names->len - MAX_LISTED_COLUMNS),
+                            names->len - MAX_LISTED_COLUMNS);
   g_set_error (error, WINNOW_RECIPE_ERROR, WINNOW_RECIPE_ERROR_COLUMN,
-               "%s: the file has no column \"%s\" (its columns: %s)", step, column, list->str);
+               /* Translators: a recipe key such as fill[0].column, a column name,
+                * then the file's column names */
+               _("%s: the file has no column \"%s\" (its columns: %s)"), step, column, list->str);
   return FALSE;
 }
 
@@ -62,7 +68,9 @@ resolve (WinnowPlan *plan, GHashTable *index, GPtrArray *names, const char *step
   if (plan->column_map[input] < 0)
     {
       g_set_error (error, WINNOW_RECIPE_ERROR, WINNOW_RECIPE_ERROR_COLUMN,
-                   "%s: column \"%s\" is removed by drop_columns", step, column);
+                   /* Translators: a recipe key such as fill[0].column, then a column
+                    * name; drop_columns is a recipe key and stays as it is */
+                   _("%s: column \"%s\" is removed by drop_columns"), step, column);
       return FALSE;
     }
   *kept = (guint) plan->column_map[input];
@@ -129,7 +137,8 @@ winnow_plan_new (const WinnowRecipe *recipe, GPtrArray *column_names, GError **e
   if (plan->n_kept == 0)
     {
       g_set_error_literal (error, WINNOW_RECIPE_ERROR, WINNOW_RECIPE_ERROR_COLUMN,
-                           "drop_columns: every column would be removed");
+                           /* Translators: drop_columns is a recipe key */
+                           _("drop_columns: every column would be removed"));
       return NULL;
     }
 

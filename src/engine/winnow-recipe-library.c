@@ -4,6 +4,7 @@
 #include "winnow-recipe-library.h"
 
 #include <errno.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -79,18 +80,18 @@ winnow_recipe_library_check_name (const char *name, GError **error)
   const char *reason = NULL;
 
   if (name == NULL || name[0] == '\0')
-    reason = "a recipe needs a name";
+    reason = _("a recipe needs a name");
   else if (!g_utf8_validate (name, -1, NULL))
-    reason = "a recipe name must be text (UTF-8)";
+    reason = _("a recipe name must be text (UTF-8)");
   else if (strlen (name) > MAX_NAME_BYTES)
-    reason = "a recipe name can have 100 bytes at most";
+    reason = _("a recipe name can have 100 bytes at most");
   else if (name[0] == '.' || name[0] == ' ')
-    reason = "a recipe name cannot start with a dot or a space";
+    reason = _("a recipe name cannot start with a dot or a space");
   else
     for (const char *p = name; *p; p++)
       if (*p == '/' || (guchar) *p < 0x20 || *p == 0x7f)
         {
-          reason = "a recipe name cannot hold “/” or control characters";
+          reason = _("a recipe name cannot hold “/” or control characters");
           break;
         }
   if (reason != NULL)
@@ -166,7 +167,8 @@ winnow_recipe_library_save (WinnowRecipeLibrary *library, const char *name,
     {
       int saved = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "cannot create the recipe folder %s: %s", library->dir, g_strerror (saved));
+                   /* Translators: a folder, then the system's reason */
+                   _("cannot create the recipe folder %s: %s"), library->dir, g_strerror (saved));
       return FALSE;
     }
   path = path_of (library, name);
@@ -189,7 +191,8 @@ winnow_recipe_library_delete (WinnowRecipeLibrary *library, const char *name, GE
     {
       int saved = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "cannot delete the recipe “%s”: %s", name, g_strerror (saved));
+                   /* Translators: a recipe's name, then the system's reason */
+                   _("cannot delete the recipe “%s”: %s"), name, g_strerror (saved));
       return FALSE;
     }
   g_signal_emit (library, signals[CHANGED], 0);

@@ -3,6 +3,7 @@
 
 #include "winnow-recipe.h"
 
+#include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -317,7 +318,11 @@ winnow_delimiter_from_string (const char *text, gboolean allow_auto, char *delim
   return TRUE;
 }
 
-/* ---- validation ---- */
+/* ---- validation ----
+ *
+ * The messages name the offending key as the recipe spells it
+ * ("fill[2].limit"); the keys and the values in quotes are recipe syntax,
+ * so the translator comments ask for them to stay as they are. */
 
 static gboolean
 invalid (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
@@ -347,39 +352,49 @@ winnow_recipe_validate (const WinnowRecipe *recipe, GError **error)
 {
   if (recipe->quote == 0 || (guchar) recipe->quote >= 0x80 || recipe->quote == '\n' ||
       recipe->quote == '\r')
-    return invalid (error, "input.quote: expected a single ASCII character");
+    /* Translators: input.quote is a recipe key; keep it as it is */
+    return invalid (error, _("input.quote: expected a single ASCII character"));
   if (recipe->delimiter != 0 && recipe->delimiter == recipe->quote)
-    return invalid (error, "input.delimiter: the delimiter and the quote character must differ");
+    /* Translators: input.delimiter is a recipe key; keep it as it is */
+    return invalid (error, _("input.delimiter: the delimiter and the quote character must differ"));
   if (recipe->out_delimiter == 0)
-    return invalid (error, "output.delimiter: expected a single character, not \"auto\"");
+    /* Translators: output.delimiter and "auto" are recipe syntax; keep them as they are */
+    return invalid (error, _("output.delimiter: expected a single character, not \"auto\""));
 
   if (g_ascii_strcasecmp (recipe->encoding, "auto") != 0)
     {
       GIConv conv = g_iconv_open ("UTF-8", recipe->encoding);
       if (conv == (GIConv) -1)
-        return invalid (error, "input.encoding: \"%s\" is not an encoding this system knows",
+        /* Translators: input.encoding is a recipe key; %s is the name of an encoding */
+        return invalid (error, _("input.encoding: \"%s\" is not an encoding this system knows"),
                         recipe->encoding);
       g_iconv_close (conv);
     }
 
   if (recipe->drop_missing && recipe->thresh < -1)
-    return invalid (error, "drop_missing.thresh: expected a number of fields, 0 or more");
+    /* Translators: drop_missing.thresh is a recipe key; keep it as it is */
+    return invalid (error, _("drop_missing.thresh: expected a number of fields, 0 or more"));
 
   for (guint i = 0; i < recipe->fill->len; i++)
     {
       const WinnowFillRule *rule = g_ptr_array_index (recipe->fill, i);
       if (rule->column == NULL || rule->column[0] == '\0')
-        return invalid (error, "fill[%u].column: expected a column name", i);
+        /* Translators: fill[%u].column is a recipe key; %u counts fill rules from 0 */
+        return invalid (error, _("fill[%u].column: expected a column name"), i);
       if (rule->limit < 0)
-        return invalid (error, "fill[%u].limit: expected a number greater than 0", i);
+        /* Translators: fill[%u].limit is a recipe key; %u counts fill rules from 0 */
+        return invalid (error, _("fill[%u].limit: expected a number greater than 0"), i);
       if (rule->limit > 0 && rule->strategy != WINNOW_FILL_FFILL &&
           rule->strategy != WINNOW_FILL_BFILL)
-        return invalid (error, "fill[%u].limit: only ffill and bfill take a limit", i);
+        /* Translators: fill[%u].limit is a recipe key; ffill and bfill are strategies
+         * as the recipe spells them */
+        return invalid (error, _("fill[%u].limit: only ffill and bfill take a limit"), i);
       for (guint j = 0; j < i; j++)
         {
           const WinnowFillRule *other = g_ptr_array_index (recipe->fill, j);
           if (strcmp (other->column, rule->column) == 0)
-            return invalid (error, "fill[%u]: column \"%s\" is already filled by fill[%u]",
+            /* Translators: fill[%u] is a recipe key (twice); %s is a column name */
+            return invalid (error, _("fill[%u]: column \"%s\" is already filled by fill[%u]"),
                             i, rule->column, j);
         }
     }
@@ -399,20 +414,25 @@ check_keys (JsonObject *object, const char *path, const char * const *allowed, G
       if (!g_strv_contains (allowed, key))
         {
           g_autofree char *list = g_strjoinv (", ", (char **) allowed);
-          return invalid (error, "%s%s%s: unknown key (expected one of: %s)",
-                          path, *path ? "." : "", key, list);
+          g_autofree char *full = g_strconcat (path, *path ? "." : "", key, NULL);
+          /* Translators: a key of the recipe, then the keys allowed there */
+          return invalid (error, _("%s: unknown key (expected one of: %s)"), full, list);
         }
     }
   return TRUE;
 }
 
+/* The last %s of "expected a string, not %s". null and true/false stay
+ * untranslated: they are what the recipe says, in JSON. */
 static const char *
 node_type_name (JsonNode *node)
 {
   switch (json_node_get_node_type (node))
     {
-    case JSON_NODE_OBJECT: return "an object";
-    case JSON_NODE_ARRAY: return "a list";
+    /* Translators: what a recipe key held instead, as in "input.header: expected
+     * true or false, not a string" */
+    case JSON_NODE_OBJECT: return _("an object");
+    case JSON_NODE_ARRAY: return _("a list");
     case JSON_NODE_NULL: return "null";
     case JSON_NODE_VALUE:
     default:
@@ -420,11 +440,11 @@ node_type_name (JsonNode *node)
     }
   switch (json_node_get_value_type (node))
     {
-    case G_TYPE_STRING: return "a string";
+    case G_TYPE_STRING: return _("a string");
     case G_TYPE_BOOLEAN: return "true/false";
-    case G_TYPE_INT64: return "a whole number";
-    case G_TYPE_DOUBLE: return "a number";
-    default: return "a value";
+    case G_TYPE_INT64: return _("a whole number");
+    case G_TYPE_DOUBLE: return _("a number");
+    default: return _("a value");
     }
 }
 
@@ -432,7 +452,8 @@ static gboolean
 get_string (JsonNode *node, const char *path, const char **out, GError **error)
 {
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return invalid (error, "%s: expected a string, not %s", path, node_type_name (node));
+    /* Translators: a recipe key, then what it held, such as "a list" */
+    return invalid (error, _("%s: expected a string, not %s"), path, node_type_name (node));
   *out = json_node_get_string (node);
   /* json-glib turns some invalid escapes ("\3") into bytes that are not
    * UTF-8; such a string could not be written back as JSON */
@@ -450,7 +471,8 @@ get_bool (JsonNode *node, const char *path, gboolean *out, GError **error)
       return TRUE;
     }
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return invalid (error, "%s: expected true or false, not %s", path, node_type_name (node));
+    /* Translators: a recipe key, then what it held; true and false are JSON */
+    return invalid (error, _("%s: expected true or false, not %s"), path, node_type_name (node));
   *out = json_node_get_boolean (node);
   return TRUE;
 }
@@ -459,10 +481,12 @@ static gboolean
 get_int (JsonNode *node, const char *path, gint64 min, gint64 *out, GError **error)
 {
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return invalid (error, "%s: expected a whole number, not %s", path, node_type_name (node));
+    /* Translators: a recipe key, then what it held, such as "a string" */
+    return invalid (error, _("%s: expected a whole number, not %s"), path, node_type_name (node));
   *out = json_node_get_int (node);
   if (*out < min)
-    return invalid (error, "%s: expected a number of at least %" G_GINT64_FORMAT, path, min);
+    /* Translators: a recipe key, then the smallest number it takes */
+    return invalid (error, _("%s: expected a number of at least %lld"), path, (long long) min);
   return TRUE;
 }
 
@@ -475,7 +499,9 @@ get_string_list (JsonNode *node, const char *path, GPtrArray *out, GError **erro
   if (JSON_NODE_HOLDS_NULL (node))
     return TRUE;
   if (!JSON_NODE_HOLDS_ARRAY (node))
-    return invalid (error, "%s: expected a list of strings, not %s", path, node_type_name (node));
+    /* Translators: a recipe key, then what it held, such as "a string" */
+    return invalid (error, _("%s: expected a list of strings, not %s"), path,
+                    node_type_name (node));
   array = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
@@ -495,8 +521,13 @@ read_delimiter (JsonNode *node, const char *path, gboolean allow_auto, char *out
   if (!get_string (node, path, &s, error))
     return FALSE;
   if (!winnow_delimiter_from_string (s, allow_auto, out))
-    return invalid (error, "%s: expected %sa single ASCII character or \"tab\", not \"%s\"",
-                    path, allow_auto ? "\"auto\", " : "", s);
+    return invalid (error, allow_auto
+                             /* Translators: a recipe key, then what it held; "auto"
+                              * and "tab" are recipe values and stay as they are */
+                             ? _("%s: expected \"auto\", a single ASCII character or \"tab\", "
+                                 "not \"%s\"")
+                             : _("%s: expected a single ASCII character or \"tab\", not \"%s\""),
+                    path, s);
   return TRUE;
 }
 
@@ -512,7 +543,8 @@ read_input (JsonNode *node, WinnowRecipe *recipe, GError **error)
   if (JSON_NODE_HOLDS_NULL (node))
     return TRUE;
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return invalid (error, "input: expected an object, not %s", node_type_name (node));
+    /* Translators: input is a recipe key; %s is what it held, such as "a list" */
+    return invalid (error, _("input: expected an object, not %s"), node_type_name (node));
   object = json_node_get_object (node);
   if (!check_keys (object, "input", keys, error))
     return FALSE;
@@ -525,7 +557,8 @@ read_input (JsonNode *node, WinnowRecipe *recipe, GError **error)
       if (!get_string (member, "input.quote", &s, error))
         return FALSE;
       if (strlen (s) != 1 || (guchar) s[0] >= 0x80 || s[0] == '\n' || s[0] == '\r')
-        return invalid (error, "input.quote: expected a single ASCII character, not \"%s\"", s);
+        /* Translators: input.quote is a recipe key; %s is what it held */
+        return invalid (error, _("input.quote: expected a single ASCII character, not \"%s\""), s);
       recipe->quote = s[0];
     }
   if ((member = json_object_get_member (object, "encoding")))
@@ -546,7 +579,8 @@ read_input (JsonNode *node, WinnowRecipe *recipe, GError **error)
       if (!get_string (member, "input.bad_lines", &s, error))
         return FALSE;
       if (!winnow_bad_lines_from_string (s, &recipe->bad_lines))
-        return invalid (error, "input.bad_lines: expected \"error\", \"skip\" or \"warn\", not \"%s\"", s);
+        /* Translators: input.bad_lines and the words in quotes are recipe syntax */
+        return invalid (error, _("input.bad_lines: expected \"error\", \"skip\" or \"warn\", not \"%s\""), s);
     }
   return TRUE;
 }
@@ -566,7 +600,8 @@ read_step (JsonNode *node, const char *path, gboolean *on, JsonObject **object, 
       return TRUE;
     }
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return invalid (error, "%s: expected an object or null, not %s", path, node_type_name (node));
+    /* Translators: a recipe key, then what it held; null is JSON */
+    return invalid (error, _("%s: expected an object or null, not %s"), path, node_type_name (node));
   *on = TRUE;
   *object = json_node_get_object (node);
   return TRUE;
@@ -597,7 +632,8 @@ read_drop_duplicates (JsonNode *node, WinnowRecipe *recipe, GError **error)
       else if (!get_string (member, "drop_duplicates.keep", &s, error))
         return FALSE;
       else if (!winnow_keep_from_string (s, &recipe->keep))
-        return invalid (error, "drop_duplicates.keep: expected \"first\", \"last\" or \"none\", not \"%s\"", s);
+        /* Translators: drop_duplicates.keep and the words in quotes are recipe syntax */
+        return invalid (error, _("drop_duplicates.keep: expected \"first\", \"last\" or \"none\", not \"%s\""), s);
     }
   return TRUE;
 }
@@ -617,7 +653,8 @@ read_drop_missing (JsonNode *node, WinnowRecipe *recipe, GError **error)
   if (!check_keys (object, "drop_missing", keys, error))
     return FALSE;
   if (json_object_has_member (object, "how") && json_object_has_member (object, "thresh"))
-    return invalid (error, "drop_missing: give either \"how\" or \"thresh\", not both (as in pandas)");
+    /* Translators: drop_missing, how and thresh are recipe keys */
+    return invalid (error, _("drop_missing: give either \"how\" or \"thresh\", not both (as in pandas)"));
   if ((member = json_object_get_member (object, "how")))
     {
       if (!get_string (member, "drop_missing.how", &s, error))
@@ -627,7 +664,8 @@ read_drop_missing (JsonNode *node, WinnowRecipe *recipe, GError **error)
       else if (strcmp (s, "all") == 0)
         recipe->how = WINNOW_HOW_ALL;
       else
-        return invalid (error, "drop_missing.how: expected \"any\" or \"all\", not \"%s\"", s);
+        /* Translators: drop_missing.how and the words in quotes are recipe syntax */
+        return invalid (error, _("drop_missing.how: expected \"any\" or \"all\", not \"%s\""), s);
     }
   if ((member = json_object_get_member (object, "thresh")) &&
       !get_int (member, "drop_missing.thresh", 0, &recipe->thresh, error))
@@ -651,19 +689,22 @@ read_fill_rule (JsonNode *node, guint index, WinnowRecipe *recipe, GError **erro
   gint64 limit = 0;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return invalid (error, "%s: expected an object, not %s", path, node_type_name (node));
+    /* Translators: a recipe key, then what it held, such as "a list" */
+    return invalid (error, _("%s: expected an object, not %s"), path, node_type_name (node));
   object = json_node_get_object (node);
   if (!check_keys (object, path, keys, error))
     return FALSE;
 
   sub = g_strdup_printf ("%s.column", path);
   if (!(member = json_object_get_member (object, "column")))
-    return invalid (error, "%s: missing (which column to fill?)", sub);
+    /* Translators: %s is a recipe key, such as fill[0].column */
+    return invalid (error, _("%s: missing (which column to fill?)"), sub);
   if (!get_string (member, sub, &column, error))
     return FALSE;
 
   if (json_object_has_member (object, "value") == json_object_has_member (object, "strategy"))
-    return invalid (error, "%s: give either \"value\" or \"strategy\"", path);
+    /* Translators: %s is a recipe key, such as fill[0]; value and strategy are keys too */
+    return invalid (error, _("%s: give either \"value\" or \"strategy\""), path);
 
   if ((member = json_object_get_member (object, "value")))
     {
@@ -680,7 +721,9 @@ read_fill_rule (JsonNode *node, guint index, WinnowRecipe *recipe, GError **erro
       if (!get_string (member, sub, &s, error))
         return FALSE;
       if (!winnow_fill_strategy_from_string (s, &strategy))
-        return invalid (error, "%s: expected mean, median, mode, ffill or bfill, not \"%s\"", sub, s);
+        /* Translators: a recipe key, then what it held; mean, median, mode, ffill and
+         * bfill are recipe values */
+        return invalid (error, _("%s: expected mean, median, mode, ffill or bfill, not \"%s\""), sub, s);
     }
 
   if ((member = json_object_get_member (object, "limit")) && !JSON_NODE_HOLDS_NULL (member))
@@ -690,7 +733,8 @@ read_fill_rule (JsonNode *node, guint index, WinnowRecipe *recipe, GError **erro
       if (!get_int (member, sub, 1, &limit, error))
         return FALSE;
       if (strategy != WINNOW_FILL_FFILL && strategy != WINNOW_FILL_BFILL)
-        return invalid (error, "%s: only ffill and bfill take a limit", sub);
+        /* Translators: %s is a recipe key, such as fill[0].limit */
+        return invalid (error, _("%s: only ffill and bfill take a limit"), sub);
     }
 
   winnow_recipe_add_fill (recipe, column, strategy, value, limit);
@@ -705,7 +749,8 @@ read_fill (JsonNode *node, WinnowRecipe *recipe, GError **error)
   if (JSON_NODE_HOLDS_NULL (node))
     return TRUE;
   if (!JSON_NODE_HOLDS_ARRAY (node))
-    return invalid (error, "fill: expected a list, not %s", node_type_name (node));
+    /* Translators: fill is a recipe key; %s is what it held, such as "a string" */
+    return invalid (error, _("fill: expected a list, not %s"), node_type_name (node));
   array = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (array); i++)
     if (!read_fill_rule (json_array_get_element (array, i), i, recipe, error))
@@ -724,7 +769,8 @@ read_output (JsonNode *node, WinnowRecipe *recipe, GError **error)
   if (JSON_NODE_HOLDS_NULL (node))
     return TRUE;
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return invalid (error, "output: expected an object, not %s", node_type_name (node));
+    /* Translators: output is a recipe key; %s is what it held, such as "a list" */
+    return invalid (error, _("output: expected an object, not %s"), node_type_name (node));
   object = json_node_get_object (node);
   if (!check_keys (object, "output", keys, error))
     return FALSE;
@@ -740,7 +786,8 @@ read_output (JsonNode *node, WinnowRecipe *recipe, GError **error)
       else if (g_ascii_strcasecmp (s, "crlf") == 0)
         recipe->crlf = TRUE;
       else
-        return invalid (error, "output.line_ending: expected \"lf\" or \"crlf\", not \"%s\"", s);
+        /* Translators: output.line_ending and the words in quotes are recipe syntax */
+        return invalid (error, _("output.line_ending: expected \"lf\" or \"crlf\", not \"%s\""), s);
     }
   if ((member = json_object_get_member (object, "formula_guard")) &&
       !get_bool (member, "output.formula_guard", &recipe->formula_guard, error))
@@ -761,14 +808,16 @@ recipe_from_node (JsonNode *root, GError **error)
 
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      invalid (error, "a recipe is a JSON object, with \"winnow_recipe\": %d", WINNOW_RECIPE_VERSION);
+      /* Translators: "winnow_recipe": %d is JSON, the recipe's first key and its version */
+      invalid (error, _("a recipe is a JSON object, with \"winnow_recipe\": %d"), WINNOW_RECIPE_VERSION);
       return NULL;
     }
   object = json_node_get_object (root);
 
   if (!(member = json_object_get_member (object, "winnow_recipe")))
     {
-      invalid (error, "winnow_recipe: missing; a recipe starts with \"winnow_recipe\": %d",
+      /* Translators: "winnow_recipe": %d is JSON, the recipe's first key and its version */
+      invalid (error, _("winnow_recipe: missing; a recipe starts with \"winnow_recipe\": %d"),
                WINNOW_RECIPE_VERSION);
       return NULL;
     }
@@ -776,8 +825,9 @@ recipe_from_node (JsonNode *root, GError **error)
     return NULL;
   if (version > WINNOW_RECIPE_VERSION)
     {
-      invalid (error, "winnow_recipe: version %" G_GINT64_FORMAT " was written by a newer Winnow; "
-               "this one reads version %d", version, WINNOW_RECIPE_VERSION);
+      /* Translators: winnow_recipe is a recipe key; two version numbers */
+      invalid (error, _("winnow_recipe: version %lld was written by a newer Winnow; "
+                        "this one reads version %d"), (long long) version, WINNOW_RECIPE_VERSION);
       return NULL;
     }
   if (!check_keys (object, "", keys, error))
@@ -819,7 +869,8 @@ winnow_recipe_new_from_json (const char *json, gssize length, GError **error)
   if (!json_parser_load_from_data (parser, json, length, &local_error))
     {
       g_set_error (error, WINNOW_RECIPE_ERROR, WINNOW_RECIPE_ERROR_PARSE,
-                   "not valid JSON: %s", local_error->message);
+                   /* Translators: %s is the JSON parser's message */
+                   _("not valid JSON: %s"), local_error->message);
       return NULL;
     }
   return recipe_from_node (json_parser_get_root (parser), error);

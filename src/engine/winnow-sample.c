@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -96,7 +97,8 @@ read_rows (WinnowSample *sample, const char *path, const WinnowRecipe *recipe,
     {
       int saved = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "cannot write a sample of %s: %s", path, g_strerror (saved));
+                   /* Translators: a file name, then the system's reason */
+                   _("cannot write a sample of %s: %s"), path, g_strerror (saved));
       return FALSE;
     }
   writer = winnow_csv_writer_new (fd, ',', FALSE, FALSE);
@@ -131,7 +133,7 @@ read_rows (WinnowSample *sample, const char *path, const WinnowRecipe *recipe,
   if (!winnow_csv_writer_flush (writer) && ok)
     {
       g_set_error (&read_error, G_IO_ERROR, g_io_error_from_errno (writer->error_number),
-                   "cannot write a sample of %s: %s", path, g_strerror (writer->error_number));
+                   _("cannot write a sample of %s: %s"), path, g_strerror (writer->error_number));
       ok = FALSE;
     }
   winnow_csv_writer_free (writer);

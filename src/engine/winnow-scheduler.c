@@ -12,6 +12,7 @@
 
 #include "winnow-scheduler.h"
 
+#include <glib/gi18n.h>
 #include <unistd.h>
 
 #include "winnow-recipe.h"
@@ -279,7 +280,7 @@ run_task (Running *r)
                                                                       : WINNOW_CLEAN_NONE,
                                 on_progress, r, r->cancellable, &error);
   else
-    g_prefix_error (&error, "the task's recipe is not valid: ");
+    g_prefix_error (&error, _("the task's recipe is not valid: "));
 
   if (result != NULL)
     {

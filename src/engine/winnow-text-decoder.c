@@ -4,6 +4,7 @@
 #include "winnow-text-decoder.h"
 
 #include <errno.h>
+#include <glib/gi18n.h>
 #include <string.h>
 
 struct _WinnowTextDecoder {
@@ -166,7 +167,8 @@ winnow_text_decoder_new (const char *encoding, GError **error)
       if (decoder->conv == (GIConv) -1)
         {
           g_set_error (error, G_CONVERT_ERROR, G_CONVERT_ERROR_NO_CONVERSION,
-                       "\"%s\" is not an encoding this system knows", encoding);
+                       /* Translators: %s is the name of an encoding, such as latin1 */
+                       _("\"%s\" is not an encoding this system knows"), encoding);
           winnow_text_decoder_free (decoder);
           return NULL;
         }
