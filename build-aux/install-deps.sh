@@ -27,6 +27,7 @@ PACKAGES="
   at-spi2-core
   python3
   python3-pyatspi
+  locales
   clang
   libclang-rt-dev
   valgrind

@@ -7,4 +7,5 @@ cd "$(dirname "$0")/.."
 ./build-aux/install-deps.sh
 ./build-aux/build.sh
 GSETTINGS_SCHEMA_DIR="$PWD/_build/data${GSETTINGS_SCHEMA_DIR:+:$GSETTINGS_SCHEMA_DIR}" \
+WINNOW_LOCALEDIR="$PWD/_build/po" \
   exec ./_build/src/winnow "$@"

@@ -12,8 +12,12 @@
 int
 main (int argc, char **argv)
 {
+  /* a build run in place finds its translations through this
+   * (meson devenv and build-aux/run.sh set it to the build's po/) */
+  const char *localedir = g_getenv ("WINNOW_LOCALEDIR");
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -458,7 +458,8 @@ get_string (JsonNode *node, const char *path, const char **out, GError **error)
   /* json-glib turns some invalid escapes ("\3") into bytes that are not
    * UTF-8; such a string could not be written back as JSON */
   if (!g_utf8_validate (*out, -1, NULL))
-    return invalid (error, "%s: the text is not valid UTF-8 (an invalid \\ escape?)", path);
+    /* Translators: %s is a recipe key, e.g. fill[0].value */
+    return invalid (error, _("%s: the text is not valid UTF-8 (an invalid \\ escape?)"), path);
   return TRUE;
 }
 

@@ -172,8 +172,12 @@ winnow_ui_describe_recipe (const WinnowRecipe *recipe)
   if (recipe->drop_missing && recipe->missing_subset->len == 0)
     {
       if (recipe->thresh >= 0)
-        g_ptr_array_add (lines, g_strdup_printf (_("Keep rows with at least %" G_GINT64_FORMAT
-                                                   " values"), recipe->thresh));
+        {
+          g_autofree char *n = winnow_ui_format_count (recipe->thresh);
+          g_ptr_array_add (lines, g_strdup_printf (ngettext ("Keep rows with at least %s value",
+                                                             "Keep rows with at least %s values",
+                                                             (gulong) recipe->thresh), n));
+        }
       else if (recipe->how == WINNOW_HOW_ALL)
         g_ptr_array_add (lines, g_strdup (_("Drop rows where every field is missing")));
       else
@@ -183,8 +187,13 @@ winnow_ui_describe_recipe (const WinnowRecipe *recipe)
     {
       g_autofree char *names = join_names (recipe->missing_subset);
       if (recipe->thresh >= 0)
-        g_ptr_array_add (lines, g_strdup_printf (_("Keep rows with at least %" G_GINT64_FORMAT
-                                                   " values in %s"), recipe->thresh, names));
+        {
+          g_autofree char *n = winnow_ui_format_count (recipe->thresh);
+          /* Translators: the first %s is a count, the second a list of columns */
+          g_ptr_array_add (lines, g_strdup_printf (ngettext ("Keep rows with at least %s value in %s",
+                                                             "Keep rows with at least %s values in %s",
+                                                             (gulong) recipe->thresh), n, names));
+        }
       else if (recipe->how == WINNOW_HOW_ALL)
         g_ptr_array_add (lines, g_strdup_printf (_("Drop rows where every field of %s is missing"),
                                                  names));

@@ -281,8 +281,10 @@ update_title (WinnowWindow *self)
   else if (running > 0)
     subtitle = g_strdup_printf (ngettext ("%u running", "%u running", running), running);
   else
-    subtitle = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " task", "%" G_GINT64_FORMAT " tasks",
-                                          (gulong) total), total);
+    {
+      g_autofree char *count = winnow_ui_format_count (total);
+      subtitle = g_strdup_printf (ngettext ("%s task", "%s tasks", (gulong) total), count);
+    }
   adw_window_title_set_subtitle (self->window_title, subtitle);
   gtk_stack_set_visible_child_name (self->list_stack, total > 0 ? "tasks" : "empty");
 }
@@ -378,9 +380,12 @@ clear_finished_activated (GtkWidget *widget, const char *action, GVariant *param
     winnow_window_toast (self, adw_toast_new_format (_("Could not clear the history: %s"),
                                                      error->message));
   else
-    winnow_window_toast (self, adw_toast_new_format (ngettext ("%" G_GINT64_FORMAT " finished task removed",
-                                                               "%" G_GINT64_FORMAT " finished tasks removed",
-                                                               (gulong) n), n));
+    {
+      g_autofree char *count = winnow_ui_format_count (n);
+      winnow_window_toast (self, adw_toast_new_format (ngettext ("%s finished task removed",
+                                                                 "%s finished tasks removed",
+                                                                 (gulong) n), count));
+    }
   winnow_task_list_refresh (self->list);
   winnow_window_show_list (self);
 }
