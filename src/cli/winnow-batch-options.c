@@ -375,7 +375,7 @@ WinnowBatchOptions *
 winnow_batch_options_parse (int argc, char **argv, GError **error)
 {
   Parsed p = { 0 };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("FILE…"));
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);  /* the FILE… of G_OPTION_REMAINING */
   GOptionGroup *group;
   g_autofree GOptionEntry *entries = NULL;
   g_autoptr(WinnowBatchOptions) options = g_new0 (WinnowBatchOptions, 1);
