@@ -536,6 +536,41 @@ test_several_files (Fixture *f, gconstpointer data)
   }
 }
 
+/* ---- an output folder that cannot be written ---- */
+
+static void
+test_output_not_writable (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = write_csv (f, "people.csv", PEOPLE);
+  g_autofree char *gone = g_build_filename (f->dir.dir, "gone", NULL);
+  WinnowTaskDialog *dialog = open_dialog (f, "people.csv", NULL);
+  GtkWidget *folder_row = winnow_task_dialog_get_child (dialog, "folder_row");
+  WinnowTaskList *list;
+
+  /* beside the file: fine */
+  g_assert_false (gtk_widget_has_css_class (folder_row, "error"));
+  g_assert_true (gtk_widget_is_sensitive (winnow_task_dialog_get_child (dialog, "clean_button")));
+
+  /* a folder that is not there (or read-only, or a portal's): said, and
+   * Clean is off until another is chosen */
+  winnow_task_dialog_set_output_folder (dialog, gone);
+  g_assert_true (gtk_widget_has_css_class (folder_row, "error"));
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (folder_row)),
+                                   "Cannot write in "));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (folder_row)), gone));
+  g_assert_false (gtk_widget_is_sensitive (winnow_task_dialog_get_child (dialog, "clean_button")));
+  g_assert_cmpuint (winnow_task_dialog_confirm (dialog), ==, 0);
+  list = winnow_task_list_new (winnow_application_get_store (f->app), f->scheduler);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
+  g_object_unref (list);
+
+  /* back beside the file */
+  winnow_task_dialog_set_output_folder (dialog, NULL);
+  g_assert_false (gtk_widget_has_css_class (folder_row, "error"));
+  g_assert_true (gtk_widget_is_sensitive (winnow_task_dialog_get_child (dialog, "clean_button")));
+  g_assert_cmpuint (winnow_task_dialog_confirm (dialog), ==, 1);
+}
+
 /* ---- the preferences ---- */
 
 static void
@@ -645,6 +680,7 @@ main (int argc, char **argv)
   ADD ("/dialog/several-files", test_several_files);
   ADD ("/dialog/rerun", test_rerun);
   ADD ("/dialog/preferences", test_preferences);
+  ADD ("/dialog/output-not-writable", test_output_not_writable);
 #undef ADD
   return g_test_run ();
 }

@@ -45,6 +45,7 @@ struct _WinnowTaskDialog {
   guint delay_id;
   gboolean busy;
   gboolean recipe_error;    /* the estimate says the recipe cannot run */
+  gboolean output_error;    /* the output folder cannot be written */
   guint selecting;          /* recipe_row set by code, not by the user */
 };
 

@@ -4,7 +4,9 @@
 #include "winnow-task-dialog.h"
 #include "winnow-task-dialog-private.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "winnow-forecast.h"
 #include "winnow-output-file.h"
@@ -128,11 +130,40 @@ winnow_task_dialog_get_output_name (WinnowTaskDialog *self)
   return g_path_get_basename (path);
 }
 
+/* Why the cleaned files cannot be written where they would go, or %NULL:
+ * a folder that is gone or read-only, or (under Flatpak) the folder of a
+ * file opened through the document portal, where the sandbox may read the
+ * file but not create others. */
+static char *
+output_problem (WinnowTaskDialog *self)
+{
+  for (guint i = 0; i < self->paths->len; i++)
+    {
+      g_autofree char *folder = self->rerun != NULL
+                                ? g_path_get_dirname (winnow_task_get_output_path (self->rerun))
+                                : self->output_folder != NULL
+                                ? g_strdup (self->output_folder)
+                                : g_path_get_dirname (g_ptr_array_index (self->paths, i));
+      if (g_access (folder, W_OK) != 0)
+        {
+          int saved = errno;
+          /* Translators: %s is a folder, then why it cannot be written */
+          return g_strdup_printf (_("Cannot write in %s (%s): choose another folder"), folder,
+                                  g_strerror (saved));
+        }
+    }
+  return NULL;
+}
+
+static void
+update_clean_sensitivity (WinnowTaskDialog *self);
+
 static void
 update_output_rows (WinnowTaskDialog *self)
 {
   g_autofree char *name = winnow_task_dialog_get_output_name (self);
   g_autofree char *subtitle = NULL;
+  g_autofree char *problem = output_problem (self);
 
   if (self->rerun != NULL)
     {
@@ -154,6 +185,15 @@ update_output_rows (WinnowTaskDialog *self)
     }
   gtk_widget_set_visible (self->folder_reset, self->output_folder != NULL && self->rerun == NULL);
   adw_action_row_set_subtitle (self->name_row, subtitle);
+  self->output_error = problem != NULL;
+  if (problem != NULL)
+    {
+      adw_action_row_set_subtitle (self->folder_row, problem);
+      gtk_widget_add_css_class (GTK_WIDGET (self->folder_row), "error");
+    }
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->folder_row), "error");
+  update_clean_sensitivity (self);
 }
 
 /**
@@ -214,7 +254,8 @@ show_forecast (WinnowTaskDialog *self, const char *text, gboolean problem)
 static void
 update_clean_sensitivity (WinnowTaskDialog *self)
 {
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.clean", !self->recipe_error);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.clean",
+                                 !self->recipe_error && !self->output_error);
 }
 
 static void
@@ -389,6 +430,15 @@ winnow_task_dialog_confirm (WinnowTaskDialog *self)
     {
       winnow_task_dialog_toast (self, error->message);
       return 0;
+    }
+  if (self->output_error)
+    {
+      g_autofree char *problem = output_problem (self);
+      if (problem != NULL)
+        {
+          winnow_task_dialog_toast (self, problem);
+          return 0;
+        }
     }
   json = winnow_recipe_to_json (recipe);
   for (guint i = 0; i < self->paths->len; i++)
