@@ -397,6 +397,58 @@ test_delete_undo (Fixture *f, gconstpointer data)
   g_assert_null (gone);
 }
 
+/* A queued task deleted is cancelled at once, so no worker starts it
+ * while the undo is offered; undo queues it again. */
+static void
+test_delete_queued (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GString) big = g_string_new ("id,name,score\n");
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(WinnowTask) queued = NULL;
+  g_autoptr(WinnowTask) cancelled = NULL;
+  g_autoptr(WinnowTask) requeued = NULL;
+  g_autoptr(WinnowTask) gone = NULL;
+  gint64 small;
+
+  g_settings_set_int (winnow_application_get_settings (f->app), "jobs", 1);
+  for (guint i = 0; i < 1500000; i++)
+    g_string_append_printf (big, "%u,name %u,%u\n", i % 700000, i % 1000, i % 97);
+  g_free (winnow_test_write_file (f->dir.dir, "big.csv", big->str, (gssize) big->len));
+  write_csv (f, "small.csv", "x\n1\n");
+  list = files (f, "big.csv", "small.csv", NULL);
+  winnow_window_add_files (f->window, list);
+  press_clean (f);
+  iterate_until (has_progress, f, 60);
+
+  /* one worker, busy with big.csv: small.csv waits */
+  small = winnow_task_get_id (row (f, 0));
+  queued = stored (f, small);
+  g_assert_cmpstr (winnow_task_get_file_name (queued), ==, "small.csv");
+  if (winnow_task_get_status (queued) != WINNOW_TASK_PENDING)
+    {
+      g_test_skip ("big.csv finished before small.csv could be deleted while queued");
+      return;
+    }
+  g_signal_emit_by_name (table (f), "delete-requested", queued);
+  cancelled = stored (f, small);
+  g_assert_cmpint (winnow_task_get_status (cancelled), ==, WINNOW_TASK_CANCELLED);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo-delete", "x", small);
+  requeued = stored (f, small);
+  g_assert_nonnull (requeued);
+  g_assert_true (winnow_task_get_status (requeued) == WINNOW_TASK_PENDING ||
+                 winnow_task_get_status (requeued) == WINNOW_TASK_PROCESSING ||
+                 winnow_task_get_status (requeued) == WINNOW_TASK_COMPLETED);
+
+  /* deleted for good once the toast goes */
+  if (winnow_task_get_status (requeued) != WINNOW_TASK_PENDING)
+    return;
+  g_signal_emit_by_name (table (f), "delete-requested", requeued);
+  adw_toast_dismiss (winnow_window_get_last_toast (f->window));
+  gone = stored (f, small);
+  g_assert_null (gone);
+}
+
 /* The recipe reads as sentences on the task page. */
 static void
 test_describe_recipe (void)
@@ -441,6 +493,7 @@ main (int argc, char **argv)
   ADD ("/ui/task-page", test_task_page);
   ADD ("/ui/cancel-retry", test_cancel_retry);
   ADD ("/ui/delete-undo", test_delete_undo);
+  ADD ("/ui/delete-queued", test_delete_queued);
 #undef ADD
   g_test_add_func ("/ui/describe-recipe", test_describe_recipe);
 

@@ -292,10 +292,12 @@ update_title (WinnowWindow *self)
 /* ---- deleting, with undo ---- */
 
 /* A deleted task is only hidden while its toast offers to undo; it leaves
- * the store when the toast goes without an undo. */
+ * the store when the toast goes without an undo. A queued one is cancelled
+ * at once, so that no worker starts it meanwhile, and queued again on undo. */
 typedef struct {
   gint64 id;
   gboolean undone;
+  gboolean was_queued;
   AdwToast *toast;  /* weak */
 } Deletion;
 
@@ -325,6 +327,13 @@ undo_delete_activated (GtkWidget *widget, const char *action, GVariant *paramete
   if (deletion == NULL)
     return;
   deletion->undone = TRUE;
+  if (deletion->was_queued)
+    {
+      g_autoptr(GError) error = NULL;
+      if (!winnow_scheduler_retry (self->scheduler, id, &error))
+        winnow_window_toast (self, adw_toast_new_format (_("Could not queue the task again: %s"),
+                                                         error->message));
+    }
   if (deletion->toast != NULL)
     adw_toast_dismiss (deletion->toast);
 }
@@ -351,6 +360,8 @@ on_delete_requested (GtkWidget *source, WinnowTask *task, WinnowWindow *self)
     }
   deletion = g_new0 (Deletion, 1);
   deletion->id = winnow_task_get_id (task);
+  deletion->was_queued = winnow_task_get_status (task) == WINNOW_TASK_PENDING &&
+                         winnow_scheduler_cancel (self->scheduler, deletion->id, NULL);
   key = g_new (gint64, 1);
   *key = deletion->id;
   g_hash_table_insert (self->deletions, key, deletion);
