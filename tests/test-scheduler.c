@@ -520,6 +520,94 @@ run_scheduler_main (const char *db)
   return 0;
 }
 
+/* ---- a task that reports no progress for a while keeps its lease ---- */
+
+typedef struct {
+  GMutex lock;
+  GCond cond;
+  gboolean entered;
+  gboolean released;
+} Gate;
+
+static void
+gate_hook (gint64 id, gpointer data)
+{
+  Gate *gate = data;
+
+  g_mutex_lock (&gate->lock);
+  gate->entered = TRUE;
+  g_cond_broadcast (&gate->cond);
+  while (!gate->released)
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+}
+
+static gboolean
+gate_entered (gpointer data)
+{
+  Gate *gate = data;
+  gboolean entered;
+
+  g_mutex_lock (&gate->lock);
+  entered = gate->entered;
+  g_mutex_unlock (&gate->lock);
+  return entered;
+}
+
+static gboolean
+time_passed (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
+
+/* The worker is held (as in a long fdatasync) for three lease lengths
+ * without a word of progress: the scheduler renews the lease all the same,
+ * so another process cannot take the task over, and it completes once. */
+static void
+test_stalled_task_keeps_lease (Fixture *f, gconstpointer data)
+{
+  g_autofree char *in = winnow_test_write_file (f->dir.dir, "in.csv", "a\n1\n1\n", -1);
+  g_autofree char *out = g_build_filename (f->dir.dir, "out.csv", NULL);
+  g_autoptr(WinnowScheduler) scheduler = scheduler_new (f, 1, WINNOW_SCHEDULER_OWN_TASKS);
+  g_autoptr(WinnowTaskStore) other = NULL;
+  g_autoptr(WinnowTask) task = NULL;
+  g_autoptr(WinnowTask) stolen = NULL;
+  g_autoptr(GError) error = NULL;
+  Gate gate = { 0 };
+  Count count = { f, 1 };
+  WinnowTask *done;
+  gint64 until;
+
+  g_mutex_init (&gate.lock);
+  g_cond_init (&gate.cond);
+  winnow_scheduler_set_lease_ms (scheduler, 300);
+  winnow_scheduler_set_run_hook (scheduler, gate_hook, &gate);
+  task = winnow_scheduler_add (scheduler, in, out, "{\"winnow_recipe\": 1}", FALSE, &error);
+  g_assert_no_error (error);
+  iterate_until (gate_entered, &gate, 10);
+
+  until = g_get_monotonic_time () + 900 * 1000;  /* three leases */
+  iterate_until (time_passed, &until, 10);
+  other = winnow_task_store_new (f->db, &error);
+  g_assert_no_error (error);
+  stolen = winnow_task_store_claim (other, "another-process", 300, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (stolen);
+
+  g_mutex_lock (&gate.lock);
+  gate.released = TRUE;
+  g_cond_broadcast (&gate.cond);
+  g_mutex_unlock (&gate.lock);
+  iterate_until (n_finished, &count, 30);
+  done = g_hash_table_lookup (f->finished, &(gint64) { winnow_task_get_id (task) });
+  g_assert_nonnull (done);
+  g_assert_cmpint (winnow_task_get_status (done), ==, WINNOW_TASK_COMPLETED);
+  g_assert_cmpuint (winnow_task_get_attempts (done), ==, 0);
+  winnow_scheduler_shutdown (scheduler, WINNOW_SHUTDOWN_FINISH);
+  g_cond_clear (&gate.cond);
+  g_mutex_clear (&gate.lock);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -538,6 +626,7 @@ main (int argc, char **argv)
   ADD ("/scheduler/retry-rerun", test_retry_rerun);
   ADD ("/scheduler/other-process-tasks", test_other_process_tasks);
   ADD ("/scheduler/crash-recovery", test_crash_recovery);
+  ADD ("/scheduler/stalled-task-keeps-lease", test_stalled_task_keeps_lease);
 #undef ADD
 
   return g_test_run ();

@@ -39,6 +39,7 @@ typedef struct {
   gboolean delivery_pending;
   gint64 last_store_update;
   gint64 last_renewal;
+  gboolean done;               /* cleaning over: a lease lost now is no news */
 } Running;
 
 struct _WinnowScheduler {
@@ -52,6 +53,9 @@ struct _WinnowScheduler {
   gint serial;
   gint64 lease_ms;
   guint poll_source;
+  guint renew_source;
+  WinnowSchedulerHook run_hook;
+  gpointer run_hook_data;
 
   GMutex lock;                 /* the fields below */
   guint n_workers;
@@ -211,6 +215,13 @@ renew (Running *r)
 
   if (!winnow_task_store_renew_lease (self->store, r->id, r->owner, self->lease_ms, &cancel, &error))
     {
+      gboolean done;
+
+      g_mutex_lock (&r->lock);
+      done = r->done;
+      g_mutex_unlock (&r->lock);
+      if (done)
+        return;  /* the renewal timer met a task that has just been recorded */
       /* Someone else holds it now, or it was changed under us: stop. */
       g_warning ("task %" G_GINT64_FORMAT ": %s; stopping it", r->id, error->message);
       cancel = TRUE;
@@ -272,6 +283,8 @@ run_task (Running *r)
   g_autoptr(WinnowResult) result = NULL;
   gboolean recorded;
 
+  if (self->run_hook != NULL)
+    self->run_hook (r->id, self->run_hook_data);
   recipe = winnow_recipe_new_from_json (winnow_task_get_recipe (task), -1, &error);
   if (recipe != NULL)
     result = winnow_clean_file (recipe, winnow_task_get_input_path (task),
@@ -281,6 +294,9 @@ run_task (Running *r)
                                 on_progress, r, r->cancellable, &error);
   else
     g_prefix_error (&error, _("the task's recipe is not valid: "));
+  g_mutex_lock (&r->lock);
+  r->done = TRUE;
+  g_mutex_unlock (&r->lock);
 
   if (result != NULL)
     {
@@ -468,6 +484,63 @@ poll_store (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Leases are renewed from the owner's context too, on a timer: a task that
+ * reports no progress for a while (the final fdatasync of a huge output, a
+ * slow network disk) keeps its lease all the same. */
+static gboolean
+renew_leases (gpointer data)
+{
+  WinnowScheduler *self = data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 period = (self->lease_ms / 3) * 1000;
+  g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func (running_unref);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_iter_init (&iter, self->running);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Running *r = value;
+      g_mutex_lock (&r->lock);
+      if (!r->done && now - r->last_renewal >= period)
+        {
+          r->last_renewal = now;
+          g_ptr_array_add (due, running_ref (r));
+        }
+      g_mutex_unlock (&r->lock);
+    }
+  g_mutex_unlock (&self->lock);
+  for (guint i = 0; i < due->len; i++)
+    renew (g_ptr_array_index (due, i));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+remove_source (WinnowScheduler *self, guint *id)
+{
+  GSource *source;
+
+  if (*id == 0)
+    return;
+  source = g_main_context_find_source_by_id (self->context, *id);
+  if (source != NULL)
+    g_source_destroy (source);
+  *id = 0;
+}
+
+static void
+start_renewing (WinnowScheduler *self)
+{
+  GSource *source;
+
+  remove_source (self, &self->renew_source);
+  source = g_timeout_source_new ((guint) MAX (self->lease_ms / 3, 10));
+  g_source_set_callback (source, renew_leases, self, NULL);
+  self->renew_source = g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
 static gboolean
 first_wake (gpointer data)
 {
@@ -515,6 +588,7 @@ winnow_scheduler_new (WinnowTaskStore *store, guint n_workers, WinnowSchedulerSc
   self->owner_prefix = g_strdup_printf ("%s:%d:%08x", host, (int) getpid (), g_random_int ());
   self->pool = g_thread_pool_new (worker_job, self, (gint) self->n_workers, FALSE, &error);
   g_assert_no_error (error);
+  start_renewing (self);
   if (scope == WINNOW_SCHEDULER_ALL_TASKS)
     {
       schedule_on_owner (self, first_wake, g_object_ref (self), g_object_unref);
@@ -556,6 +630,18 @@ winnow_scheduler_set_lease_ms (WinnowScheduler *scheduler, gint64 lease_ms)
   scheduler->lease_ms = lease_ms;
   if (scheduler->poll_source != 0)
     start_polling (scheduler);
+  if (scheduler->renew_source != 0)
+    start_renewing (scheduler);
+}
+
+/* For tests: called on the worker thread as each task starts, before the
+ * file is opened; it may block to hold the task without progress. */
+void
+winnow_scheduler_set_run_hook (WinnowScheduler *scheduler, WinnowSchedulerHook hook,
+                               gpointer data)
+{
+  scheduler->run_hook = hook;
+  scheduler->run_hook_data = data;
 }
 
 guint
@@ -700,13 +786,8 @@ winnow_scheduler_shutdown (WinnowScheduler *scheduler, WinnowShutdown mode)
     }
   g_mutex_unlock (&scheduler->lock);
 
-  if (scheduler->poll_source != 0)
-    {
-      GSource *source = g_main_context_find_source_by_id (scheduler->context, scheduler->poll_source);
-      if (source != NULL)
-        g_source_destroy (source);
-      scheduler->poll_source = 0;
-    }
+  remove_source (scheduler, &scheduler->poll_source);
+  remove_source (scheduler, &scheduler->renew_source);
   if (pool != NULL)
     g_thread_pool_free (pool, TRUE, TRUE);
   g_debug ("scheduler stopped");
