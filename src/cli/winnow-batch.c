@@ -80,12 +80,17 @@ on_finished (WinnowScheduler *scheduler, WinnowTask *task, Batch *batch)
 }
 
 /* The tasks of this run that another process took: their end is read
- * from the store. */
+ * from the store. Only once this run's own workers are idle: before, it
+ * could not finish anyway, and a long run's tasks are not read each
+ * second. */
 static gboolean
 poll_store (gpointer data)
 {
   Batch *batch = data;
   WinnowTaskStore *store = winnow_scheduler_get_store (batch->scheduler);
+
+  if (winnow_scheduler_get_n_running (batch->scheduler) > 0)
+    return G_SOURCE_CONTINUE;
 
   for (guint i = 0; i < batch->tasks->len; i++)
     {
