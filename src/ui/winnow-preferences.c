@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "winnow-ui-util.h"
+
 /* A recipe deleted while its undo is offered: what it was, and whether
  * it was the default, to put both back. */
 typedef struct {
@@ -26,7 +28,6 @@ struct _WinnowPreferences {
   GSettings *settings;
   WinnowRecipeLibrary *recipes;
   GtkStringList *names;     /* the saved recipes, sorted */
-  GtkFileChooserNative *chooser;
   GHashTable *deletions;    /* name -> Deletion */
   AdwToast *last_toast;     /* weak: for tests */
   gboolean syncing;         /* the combo row is being set from the settings */
@@ -108,17 +109,9 @@ on_output_folder_changed (GSettings *settings, const char *key, WinnowPreference
 }
 
 static void
-on_chooser_response (GtkNativeDialog *chooser, int response, WinnowPreferences *self)
+on_folder_chosen (GtkWindow *parent, GFile *folder)
 {
-  g_autoptr(GFile) folder = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      if (folder != NULL)
-        winnow_preferences_set_output_folder (self, folder);
-    }
-  g_clear_object (&self->chooser);
+  winnow_preferences_set_output_folder (WINNOW_PREFERENCES (parent), folder);
 }
 
 static void
@@ -127,19 +120,7 @@ choose_output_folder_activated (GtkWidget *widget, const char *action, GVariant 
   WinnowPreferences *self = WINNOW_PREFERENCES (widget);
   g_autofree char *current = g_settings_get_string (self->settings, "output-folder");
 
-  if (self->chooser != NULL)
-    return;
-  self->chooser = gtk_file_chooser_native_new (_("Output Folder"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                                               _("_Select"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  if (current[0] != '\0')
-    {
-      g_autoptr(GFile) file = g_file_new_for_path (current);
-      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), file, NULL);
-    }
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  winnow_ui_choose_folder (GTK_WINDOW (self), current, on_folder_chosen);
 }
 
 static void
@@ -341,9 +322,6 @@ winnow_preferences_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   if (self->recipes != NULL)
     g_signal_handlers_disconnect_by_data (self->recipes, self);
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-  g_clear_object (&self->chooser);
   g_clear_weak_pointer (&self->last_toast);
   g_clear_pointer (&self->deletions, g_hash_table_unref);
   g_clear_object (&self->settings);

@@ -135,28 +135,53 @@ winnow_task_dialog_get_output_name (WinnowTaskDialog *self)
  * file opened through the document portal, where the sandbox may read the
  * file but not create others. */
 static char *
+folder_problem (const char *folder)
+{
+  int saved;
+
+  if (g_access (folder, W_OK) == 0)
+    return NULL;
+  saved = errno;
+  /* Translators: %s is a folder, then why it cannot be written */
+  return g_strdup_printf (_("Cannot write in %s (%s): choose another folder"), folder,
+                          g_strerror (saved));
+}
+
+static char *
 output_problem (WinnowTaskDialog *self)
 {
+  g_autoptr(GHashTable) seen = NULL;
+
+  if (self->rerun != NULL)
+    {
+      g_autofree char *folder = g_path_get_dirname (winnow_task_get_output_path (self->rerun));
+      return folder_problem (folder);
+    }
+  if (self->output_folder != NULL)
+    return folder_problem (self->output_folder);
+  /* beside each file: each folder once */
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < self->paths->len; i++)
     {
-      g_autofree char *folder = self->rerun != NULL
-                                ? g_path_get_dirname (winnow_task_get_output_path (self->rerun))
-                                : self->output_folder != NULL
-                                ? g_strdup (self->output_folder)
-                                : g_path_get_dirname (g_ptr_array_index (self->paths, i));
-      if (g_access (folder, W_OK) != 0)
-        {
-          int saved = errno;
-          /* Translators: %s is a folder, then why it cannot be written */
-          return g_strdup_printf (_("Cannot write in %s (%s): choose another folder"), folder,
-                                  g_strerror (saved));
-        }
+      char *folder = g_path_get_dirname (g_ptr_array_index (self->paths, i));
+      char *problem;
+
+      if (!g_hash_table_add (seen, folder))
+        continue;
+      problem = folder_problem (folder);
+      if (problem != NULL)
+        return problem;
     }
   return NULL;
 }
 
+
 static void
-update_clean_sensitivity (WinnowTaskDialog *self);
+update_clean_sensitivity (WinnowTaskDialog *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.clean",
+                                 !self->recipe_error && !self->output_error);
+}
 
 static void
 update_output_rows (WinnowTaskDialog *self)
@@ -209,28 +234,27 @@ winnow_task_dialog_set_output_folder (WinnowTaskDialog *self, const char *folder
 }
 
 static void
-on_folder_chosen (GtkNativeDialog *chooser, int response, WinnowTaskDialog *self)
+on_folder_chosen (GtkWindow *parent, GFile *folder)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
+  WinnowTaskDialog *self = WINNOW_TASK_DIALOG (parent);
+  g_autofree char *path = g_file_get_path (folder);
+  g_autofree char *uri = NULL;
+  g_autofree char *message = NULL;
+
+  if (path != NULL)
     {
-      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = folder != NULL ? g_file_get_path (folder) : NULL;
-      if (path != NULL)
-        winnow_task_dialog_set_output_folder (self, path);
+      winnow_task_dialog_set_output_folder (self, path);
+      return;
     }
-  g_object_unref (chooser);
+  uri = g_file_get_uri (folder);
+  message = g_strdup_printf (_("“%s” is not a folder on this computer"), uri);
+  winnow_task_dialog_toast (self, message);
 }
 
 static void
 on_choose_folder (GtkButton *button, WinnowTaskDialog *self)
 {
-  GtkFileChooserNative *chooser =
-    gtk_file_chooser_native_new (_("Output Folder"), GTK_WINDOW (self),
-                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Select"), NULL);
-
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_folder_chosen), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  winnow_ui_choose_folder (GTK_WINDOW (self), self->output_folder, on_folder_chosen);
 }
 
 static void
@@ -249,13 +273,6 @@ show_forecast (WinnowTaskDialog *self, const char *text, gboolean problem)
     gtk_widget_add_css_class (GTK_WIDGET (self->forecast_label), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->forecast_label), "error");
-}
-
-static void
-update_clean_sensitivity (WinnowTaskDialog *self)
-{
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.clean",
-                                 !self->recipe_error && !self->output_error);
 }
 
 static void
@@ -710,9 +727,9 @@ winnow_task_dialog_new (WinnowApplication *app, GtkWindow *parent, GPtrArray *fi
   g_autofree char *folder = g_settings_get_string (settings, "output-folder");
   g_autofree char *name = g_settings_get_string (settings, "default-recipe");
   g_autoptr(WinnowRecipe) recipe = winnow_application_get_default_recipe (app);
-  g_auto(GStrv) saved = winnow_recipe_library_list (self->library);
 
-  winnow_task_dialog_fill_recipe_row (self, g_strv_contains ((const char * const *) saved, name) ? name : NULL);
+  /* a default that is not saved (any more) selects nothing: Built-in */
+  winnow_task_dialog_fill_recipe_row (self, name[0] != '\0' ? name : NULL);
   g_signal_connect (self->recipe_row, "notify::selected", G_CALLBACK (winnow_task_dialog_on_recipe_chosen), self);
   winnow_recipe_editor_set_recipe (self->editor, recipe);
   self->output_folder = folder[0] != '\0' ? g_steal_pointer (&folder) : NULL;

@@ -186,7 +186,7 @@ fill_profile (WinnowTaskPage *self, WinnowResult *result)
           g_string_append_printf (top, "%s%s (%" G_GUINT64_FORMAT ")", k ? ", " : "", v->value, v->count);
         }
       {
-        const char *cells[] = { p->name, winnow_column_type_to_string (p->type), before, after,
+        const char *cells[] = { p->name, winnow_ui_column_type_label (p->type), before, after,
                                 filled, distinct, min, max, mean, top->str, NULL };
         row = gtk_string_list_new (cells);
       }

@@ -232,3 +232,56 @@ winnow_ui_is_csv_file (GFile *file)
   return g_content_type_is_a (type, "text/csv") ||
          g_content_type_is_a (type, "text/tab-separated-values");
 }
+
+/* ---- choosing a folder ---- */
+
+typedef struct {
+  GWeakRef parent;
+  WinnowFolderFunc func;
+} FolderChoice;
+
+static void
+on_folder_response (GtkNativeDialog *chooser, int response, gpointer data)
+{
+  FolderChoice *choice = data;
+  g_autoptr(GtkWindow) parent = g_weak_ref_get (&choice->parent);
+
+  if (response == GTK_RESPONSE_ACCEPT && parent != NULL)
+    {
+      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      if (folder != NULL)
+        choice->func (parent, folder);
+    }
+  g_weak_ref_clear (&choice->parent);
+  g_free (choice);
+  g_object_unref (chooser);
+}
+
+/**
+ * winnow_ui_choose_folder:
+ * @parent: the window the chooser is over, given back to @func
+ * @current: (nullable): the folder to start in
+ * @func: called with the folder chosen, if @parent is still there
+ *
+ * Asks for an output folder with the native chooser (the portal's under
+ * Flatpak, which also grants access to it).
+ */
+void
+winnow_ui_choose_folder (GtkWindow *parent, const char *current, WinnowFolderFunc func)
+{
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new (_("Output Folder"), parent, GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                 _("_Select"), _("_Cancel"));
+  FolderChoice *choice = g_new0 (FolderChoice, 1);
+
+  g_weak_ref_init (&choice->parent, parent);
+  choice->func = func;
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  if (current != NULL && current[0] != '\0')
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (current);
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), file, NULL);
+    }
+  g_signal_connect (chooser, "response", G_CALLBACK (on_folder_response), choice);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}

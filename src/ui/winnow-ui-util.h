@@ -21,4 +21,9 @@ const char *winnow_ui_status_css_class (WinnowTaskStatus status);
 GPtrArray  *winnow_ui_describe_recipe  (const WinnowRecipe *recipe);
 gboolean    winnow_ui_is_csv_file      (GFile *file);
 
+typedef void (*WinnowFolderFunc) (GtkWindow *parent, GFile *folder);
+void        winnow_ui_choose_folder    (GtkWindow *parent,
+                                        const char *current,
+                                        WinnowFolderFunc func);
+
 G_END_DECLS

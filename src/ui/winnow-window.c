@@ -5,8 +5,6 @@
 
 #include <glib/gi18n.h>
 
-#include "winnow-output-file.h"
-#include "winnow-recipe.h"
 #include "winnow-task-list.h"
 #include "winnow-task-page.h"
 #include "winnow-task-table.h"
