@@ -64,7 +64,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
   winnow_test_dir_teardown (&f->dir, NULL);
 }
 
-#define iterate_until winnow_ui_test_iterate_until
+#define iterate_until winnow_test_iterate_until
 
 static gboolean
 dialog_settled (gpointer data)
@@ -386,36 +386,10 @@ test_export_matches_batch (Fixture *f, gconstpointer data)
 
 /* ---- the file is read off the main thread ---- */
 
-typedef struct {
-  GMutex lock;
-  GCond cond;
-  gboolean entered;
-  gboolean released;
-} Gate;
-
 static void
 gate_hook (gpointer data)
 {
-  Gate *gate = data;
-
-  g_mutex_lock (&gate->lock);
-  gate->entered = TRUE;
-  g_cond_broadcast (&gate->cond);
-  while (!gate->released)
-    g_cond_wait (&gate->cond, &gate->lock);
-  g_mutex_unlock (&gate->lock);
-}
-
-static gboolean
-gate_entered (gpointer data)
-{
-  Gate *gate = data;
-  gboolean entered;
-
-  g_mutex_lock (&gate->lock);
-  entered = gate->entered;
-  g_mutex_unlock (&gate->lock);
-  return entered;
+  winnow_test_gate_pass (data);
 }
 
 static gboolean
@@ -430,13 +404,12 @@ test_reads_off_main_thread (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = write_csv (f, "people.csv", PEOPLE);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
-  Gate gate = { 0 };
+  WinnowTestGate gate;
   WinnowTaskDialog *dialog;
   GtkSwitch *trim;
   gint64 started;
 
-  g_mutex_init (&gate.lock);
-  g_cond_init (&gate.cond);
+  winnow_test_gate_init (&gate);
   winnow_sample_job_set_hook (gate_hook, &gate);
   g_ptr_array_add (list, g_file_new_for_path (path));
 
@@ -445,7 +418,7 @@ test_reads_off_main_thread (Fixture *f, gconstpointer data)
   dialog = winnow_window_get_task_dialog (f->window);
   g_assert_nonnull (dialog);
   /* the worker is held inside the read: the dialog is up all the same */
-  iterate_until (gate_entered, &gate, 10);
+  iterate_until (winnow_test_gate_entered, &gate, 10);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
   g_assert_true (winnow_task_dialog_is_busy (dialog));
@@ -464,17 +437,13 @@ test_reads_off_main_thread (Fixture *f, gconstpointer data)
                   (double) (g_get_monotonic_time () - started) / 1000.0);
 
   /* let go: the columns come */
-  g_mutex_lock (&gate.lock);
-  gate.released = TRUE;
-  g_cond_broadcast (&gate.cond);
-  g_mutex_unlock (&gate.lock);
+  winnow_test_gate_open (&gate);
   iterate_until (has_columns, dialog, 30);
   g_assert_false (gtk_widget_get_visible (control (dialog, "columns_placeholder")));
   g_assert_true (g_str_has_prefix (winnow_task_dialog_get_forecast (dialog), "In all 7 rows:"));
 
   winnow_sample_job_set_hook (NULL, NULL);
-  g_cond_clear (&gate.cond);
-  g_mutex_clear (&gate.lock);
+  winnow_test_gate_clear (&gate);
 }
 
 /* ---- several files ---- */

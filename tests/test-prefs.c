@@ -77,7 +77,7 @@ iterate_until (gboolean (*done) (Fixture *, gconstpointer), Fixture *f, gconstpo
                guint seconds)
 {
   Condition c = { done, f, data };
-  winnow_ui_test_iterate_until (condition_met, &c, seconds);
+  winnow_test_iterate_until (condition_met, &c, seconds);
 }
 
 static GtkWindow *

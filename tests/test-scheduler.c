@@ -77,23 +77,7 @@ scheduler_new (Fixture *f, guint workers, WinnowSchedulerScope scope)
   return scheduler;
 }
 
-/* Iterates the main context until @done says so, or fails at @seconds. */
-static void
-iterate_until (gboolean (*done) (gpointer), gpointer data, guint seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      g_autoptr(GSource) tick = g_timeout_source_new (10);
-      g_source_set_dummy_callback (tick);
-      g_source_attach (tick, NULL);
-      g_main_context_iteration (NULL, TRUE);
-      g_source_destroy (tick);
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting");
-    }
-}
+#define iterate_until winnow_test_iterate_until
 
 typedef struct {
   Fixture *f;
@@ -522,36 +506,10 @@ run_scheduler_main (const char *db)
 
 /* ---- a task that reports no progress for a while keeps its lease ---- */
 
-typedef struct {
-  GMutex lock;
-  GCond cond;
-  gboolean entered;
-  gboolean released;
-} Gate;
-
 static void
 gate_hook (gint64 id, gpointer data)
 {
-  Gate *gate = data;
-
-  g_mutex_lock (&gate->lock);
-  gate->entered = TRUE;
-  g_cond_broadcast (&gate->cond);
-  while (!gate->released)
-    g_cond_wait (&gate->cond, &gate->lock);
-  g_mutex_unlock (&gate->lock);
-}
-
-static gboolean
-gate_entered (gpointer data)
-{
-  Gate *gate = data;
-  gboolean entered;
-
-  g_mutex_lock (&gate->lock);
-  entered = gate->entered;
-  g_mutex_unlock (&gate->lock);
-  return entered;
+  winnow_test_gate_pass (data);
 }
 
 static gboolean
@@ -573,18 +531,17 @@ test_stalled_task_keeps_lease (Fixture *f, gconstpointer data)
   g_autoptr(WinnowTask) task = NULL;
   g_autoptr(WinnowTask) stolen = NULL;
   g_autoptr(GError) error = NULL;
-  Gate gate = { 0 };
+  WinnowTestGate gate;
   Count count = { f, 1 };
   WinnowTask *done;
   gint64 until;
 
-  g_mutex_init (&gate.lock);
-  g_cond_init (&gate.cond);
+  winnow_test_gate_init (&gate);
   winnow_scheduler_set_lease_ms (scheduler, 300);
   winnow_scheduler_set_run_hook (scheduler, gate_hook, &gate);
   task = winnow_scheduler_add (scheduler, in, out, "{\"winnow_recipe\": 1}", FALSE, &error);
   g_assert_no_error (error);
-  iterate_until (gate_entered, &gate, 10);
+  iterate_until (winnow_test_gate_entered, &gate, 10);
 
   until = g_get_monotonic_time () + 900 * 1000;  /* three leases */
   iterate_until (time_passed, &until, 10);
@@ -594,18 +551,14 @@ test_stalled_task_keeps_lease (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_null (stolen);
 
-  g_mutex_lock (&gate.lock);
-  gate.released = TRUE;
-  g_cond_broadcast (&gate.cond);
-  g_mutex_unlock (&gate.lock);
+  winnow_test_gate_open (&gate);
   iterate_until (n_finished, &count, 30);
   done = g_hash_table_lookup (f->finished, &(gint64) { winnow_task_get_id (task) });
   g_assert_nonnull (done);
   g_assert_cmpint (winnow_task_get_status (done), ==, WINNOW_TASK_COMPLETED);
   g_assert_cmpuint (winnow_task_get_attempts (done), ==, 0);
   winnow_scheduler_shutdown (scheduler, WINNOW_SHUTDOWN_FINISH);
-  g_cond_clear (&gate.cond);
-  g_mutex_clear (&gate.lock);
+  winnow_test_gate_clear (&gate);
 }
 
 int

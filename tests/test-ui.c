@@ -79,7 +79,7 @@ press_clean (Fixture *f)
   g_assert_cmpuint (n, >, 0);
 }
 
-#define iterate_until winnow_ui_test_iterate_until
+#define iterate_until winnow_test_iterate_until
 
 static guint want_finished;
 

@@ -4,6 +4,7 @@
 #include "winnow-test-util.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "winnow-cleaner.h"
 
@@ -135,4 +136,73 @@ winnow_test_assert_clean (const char *recipe_json, const char *input, const char
 
   g_assert_no_error (error);
   g_assert_cmpstr (output, ==, expected);
+}
+
+/* Iterates the default main context until @done says so, failing after
+ * @seconds; wakes every 10 ms to look, so that a condition set by another
+ * thread is seen. */
+void
+winnow_test_iterate_until (gboolean (*done) (gpointer data), gpointer data, guint seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_autoptr(GSource) tick = g_timeout_source_new (10);
+      g_source_set_dummy_callback (tick);
+      g_source_attach (tick, NULL);
+      g_main_context_iteration (NULL, TRUE);
+      g_source_destroy (tick);
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out waiting");
+    }
+}
+
+void
+winnow_test_gate_init (WinnowTestGate *gate)
+{
+  memset (gate, 0, sizeof *gate);
+  g_mutex_init (&gate->lock);
+  g_cond_init (&gate->cond);
+}
+
+void
+winnow_test_gate_clear (WinnowTestGate *gate)
+{
+  g_cond_clear (&gate->cond);
+  g_mutex_clear (&gate->lock);
+}
+
+/* On the worker thread: says it is there, and waits until the gate opens. */
+void
+winnow_test_gate_pass (WinnowTestGate *gate)
+{
+  g_mutex_lock (&gate->lock);
+  gate->entered = TRUE;
+  g_cond_broadcast (&gate->cond);
+  while (!gate->open)
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+}
+
+/* A condition for winnow_test_iterate_until(): a thread waits at @gate. */
+gboolean
+winnow_test_gate_entered (gpointer data)
+{
+  WinnowTestGate *gate = data;
+  gboolean entered;
+
+  g_mutex_lock (&gate->lock);
+  entered = gate->entered;
+  g_mutex_unlock (&gate->lock);
+  return entered;
+}
+
+void
+winnow_test_gate_open (WinnowTestGate *gate)
+{
+  g_mutex_lock (&gate->lock);
+  gate->open = TRUE;
+  g_cond_broadcast (&gate->cond);
+  g_mutex_unlock (&gate->lock);
 }

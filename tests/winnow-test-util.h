@@ -31,4 +31,23 @@ void   winnow_test_assert_clean  (const char *recipe_json,
                                   const char *input,
                                   const char *expected);
 
+void   winnow_test_iterate_until (gboolean (*done) (gpointer data),
+                                  gpointer data,
+                                  guint seconds);
+
+/* A gate a worker thread waits at until the test opens it: the test can
+ * hold a thread at a hook, check what it wants, then let it go. */
+typedef struct {
+  GMutex lock;
+  GCond cond;
+  gboolean entered;
+  gboolean open;
+} WinnowTestGate;
+
+void     winnow_test_gate_init    (WinnowTestGate *gate);
+void     winnow_test_gate_clear   (WinnowTestGate *gate);
+void     winnow_test_gate_pass    (WinnowTestGate *gate);
+gboolean winnow_test_gate_entered (gpointer gate);
+void     winnow_test_gate_open    (WinnowTestGate *gate);
+
 G_END_DECLS

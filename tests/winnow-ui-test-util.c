@@ -62,22 +62,3 @@ winnow_ui_test_app_free (WinnowApplication *app)
     ;
   g_object_unref (app);
 }
-
-/* Iterates the main context until @done, failing after @seconds; wakes
- * every 10 ms to look, so a condition set by another thread is seen. */
-void
-winnow_ui_test_iterate_until (gboolean (*done) (gpointer data), gpointer data, guint seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      g_autoptr(GSource) tick = g_timeout_source_new (10);
-      g_source_set_dummy_callback (tick);
-      g_source_attach (tick, NULL);
-      g_main_context_iteration (NULL, TRUE);
-      g_source_destroy (tick);
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting");
-    }
-}

@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "winnow-application.h"
+#include "winnow-test-util.h"
 #include "winnow-window.h"
 
 G_BEGIN_DECLS
@@ -14,8 +15,5 @@ void               winnow_ui_test_init      (int *argc,
                                              char ***argv);
 WinnowApplication *winnow_ui_test_app_new   (const char *dir);
 void               winnow_ui_test_app_free  (WinnowApplication *app);
-void               winnow_ui_test_iterate_until (gboolean (*done) (gpointer data),
-                                                 gpointer data,
-                                                 guint seconds);
 
 G_END_DECLS
