@@ -418,8 +418,24 @@ on_editor_changed (WinnowRecipeEditor *editor, guint what, WinnowTaskDialog *sel
 void
 winnow_task_dialog_set_recipe (WinnowTaskDialog *self, const WinnowRecipe *recipe)
 {
+  const WinnowRecipe *old = winnow_recipe_editor_get_recipe (self->editor);
+  WinnowEditorChange what = WINNOW_EDITOR_CHANGED_STEPS;
+
+  /* the file is read again only when the new recipe reads it differently */
+  if (old->delimiter != recipe->delimiter || old->quote != recipe->quote ||
+      g_ascii_strcasecmp (old->encoding, recipe->encoding) != 0 ||
+      old->header != recipe->header || old->bad_lines != recipe->bad_lines)
+    what |= WINNOW_EDITOR_CHANGED_INPUT | WINNOW_EDITOR_CHANGED_PROFILE;
+  else if (old->trim_whitespace != recipe->trim_whitespace ||
+           old->na_values->len != recipe->na_values->len)
+    what |= WINNOW_EDITOR_CHANGED_PROFILE;
+  else
+    for (guint i = 0; i < old->na_values->len; i++)
+      if (!g_str_equal (g_ptr_array_index (old->na_values, i),
+                        g_ptr_array_index (recipe->na_values, i)))
+        what |= WINNOW_EDITOR_CHANGED_PROFILE;
   winnow_recipe_editor_set_recipe (self->editor, recipe);
-  self->pending |= WINNOW_EDITOR_CHANGED_INPUT | WINNOW_EDITOR_CHANGED_PROFILE;
+  self->pending |= what;
   start_job (self);
 }
 
