@@ -116,7 +116,9 @@ add_row (WinnowTaskPage *self, AdwPreferencesGroup *group, const char *title, co
     {
       GtkWidget *label = gtk_label_new (value);
       gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      /* long values (a path, a warning) wrap; a short one keeps its line:
+       * the row gives a wrapping suffix only its narrowest width */
+      gtk_label_set_wrap (GTK_LABEL (label), g_utf8_strlen (value, -1) > 40);
       gtk_label_set_xalign (GTK_LABEL (label), 1);
       gtk_widget_add_css_class (label, "dim-label");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);

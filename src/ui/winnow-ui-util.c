@@ -152,7 +152,9 @@ winnow_ui_describe_recipe (const WinnowRecipe *recipe)
   if (recipe->drop_columns->len > 0)
     {
       g_autofree char *names = join_names (recipe->drop_columns);
-      g_ptr_array_add (lines, g_strdup_printf (_("Remove the columns %s"), names));
+      g_ptr_array_add (lines, g_strdup_printf (ngettext ("Remove the column %s",
+                                                         "Remove the columns %s",
+                                                         recipe->drop_columns->len), names));
     }
   if (recipe->trim_whitespace)
     g_ptr_array_add (lines, g_strdup (_("Trim spaces around every field")));
