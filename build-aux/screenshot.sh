@@ -29,7 +29,7 @@ export GSETTINGS_BACKEND=memory
 export GSETTINGS_SCHEMA_DIR="$(pwd)/_build/data"
 
 # the tasks come from the batch mode, which keeps the same history
-"$binary" --batch "$work/customers.csv" "$work/orders-2026-q3.csv" "$work/leads-october.csv" \
+"$binary" --batch --recipe data/samples/customers.recipe.json "$work/customers.csv" "$work/orders-2026-q3.csv" "$work/leads-october.csv" \
   "$work/suppliers.csv" "$work/export-broken.csv" > /dev/null || true
 
 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- sh -c "
