@@ -65,39 +65,66 @@ fill (const char *path)
   sqlite3_close (db);
 }
 
-/* Runs @query's first page (or count) 20 times; prints the first (cold
- * statement) and the median time. */
-static void
-measure (WinnowTaskStore *store, const char *label, const WinnowTaskQuery *query, gboolean count)
-{
-  double times[20];
-  gint64 n = 0;
+typedef enum {
+  FIRST_PAGE,
+  MIDDLE_PAGE,     /* a jump to the middle */
+  DEEPEST_PAGE,    /* a jump to the last page */
+  NEXT_PAGE,       /* the last page, by key after the one before */
+  COUNT,
+} What;
 
+static const char * const what_names[] = { "first page", "middle page", "deepest page",
+                                           "next page by key", "count" };
+
+static double worst;
+
+/* Runs @query's @what 11 times; prints the median time. */
+static void
+measure (WinnowTaskStore *store, const char *label, const WinnowTaskQuery *query, What what)
+{
+  double times[11];
+  gint64 n = 0, total = 0;
+  guint offset = 0;
+  g_autoptr(WinnowTask) key = NULL;
+
+  if (what != FIRST_PAGE && what != COUNT)
+    {
+      n = winnow_task_store_count (store, query, &total, NULL);
+      offset = what == MIDDLE_PAGE ? (guint) (n / 2) : n > 100 ? (guint) (n - 100) : 0;
+      if (what == NEXT_PAGE && offset >= 100)
+        {
+          g_autoptr(GPtrArray) before = winnow_task_store_query (store, query, offset - 1, 1, NULL);
+          if (before->len > 0)
+            key = g_object_ref (g_ptr_array_index (before, 0));
+        }
+    }
   for (guint i = 0; i < G_N_ELEMENTS (times); i++)
     {
       gint64 start = g_get_monotonic_time ();
-      if (count)
-        n = winnow_task_store_count (store, query, NULL);
+      if (what == COUNT)
+        n = winnow_task_store_count (store, query, &total, NULL);
       else
         {
-          g_autoptr(GPtrArray) page = winnow_task_store_query (store, query, 0, 50, NULL);
+          g_autoptr(GPtrArray) page = key != NULL
+            ? winnow_task_store_query_after (store, query, key, 100, NULL)
+            : what == DEEPEST_PAGE ? winnow_task_store_query_last (store, query, 0, 100, NULL)
+            : winnow_task_store_query (store, query, what == FIRST_PAGE ? 0 : offset, 100, NULL);
           n = page->len;
         }
       times[i] = (g_get_monotonic_time () - start) / 1000.0;
     }
-  {
-    double first = times[0];
-    for (guint i = 0; i < G_N_ELEMENTS (times); i++)
-      for (guint j = i + 1; j < G_N_ELEMENTS (times); j++)
-        if (times[j] < times[i])
-          {
-            double t = times[i];
-            times[i] = times[j];
-            times[j] = t;
-          }
-    printf ("%-34s %8.2f ms first  %8.2f ms median  (%" G_GINT64_FORMAT " %s)\n", label, first,
-            times[G_N_ELEMENTS (times) / 2], n, count ? "counted" : "rows");
-  }
+  for (guint i = 0; i < G_N_ELEMENTS (times); i++)
+    for (guint j = i + 1; j < G_N_ELEMENTS (times); j++)
+      if (times[j] < times[i])
+        {
+          double t = times[i];
+          times[i] = times[j];
+          times[j] = t;
+        }
+  worst = MAX (worst, times[G_N_ELEMENTS (times) / 2]);
+  printf ("%-44s %-17s %7.2f ms  (%" G_GINT64_FORMAT " %s)%s\n", label, what_names[what],
+          times[G_N_ELEMENTS (times) / 2], n, what == COUNT ? "counted" : "rows",
+          times[G_N_ELEMENTS (times) / 2] > 5.0 ? "  > 5 ms" : "");
 }
 
 int
@@ -107,11 +134,20 @@ main (int argc, char **argv)
   g_autofree char *path = NULL;
   g_autoptr(WinnowTaskStore) store = NULL;
   g_autoptr(GError) error = NULL;
+  static const struct { const char *name; guint statuses; } filters[] = {
+    { "all", 0 },
+    { "failed", 1u << WINNOW_TASK_FAILED },
+    { "completed", 1u << WINNOW_TASK_COMPLETED },
+    { "failed + cancelled", (1u << WINNOW_TASK_FAILED) | (1u << WINNOW_TASK_CANCELLED) },
+  };
+  static const struct { const char *name; WinnowTaskSort sort; } sorts[] = {
+    { "created", WINNOW_TASK_SORT_CREATED }, { "file", WINNOW_TASK_SORT_FILE },
+    { "status", WINNOW_TASK_SORT_STATUS }, { "progress", WINNOW_TASK_SORT_PROGRESS },
+    { "rows in", WINNOW_TASK_SORT_ROWS_IN }, { "rows out", WINNOW_TASK_SORT_ROWS_OUT },
+    { "duration", WINNOW_TASK_SORT_DURATION },
+  };
+  g_autoptr(GDateTime) june = g_date_time_new_utc (2026, 2, 15, 0, 0, 0);
   WinnowTaskQuery all = { .sort = WINNOW_TASK_SORT_CREATED, .descending = TRUE };
-  WinnowTaskQuery failed = { .statuses = 1u << WINNOW_TASK_FAILED, .sort = WINNOW_TASK_SORT_CREATED,
-                             .descending = TRUE };
-  WinnowTaskQuery named = { .name = "orders_123", .sort = WINNOW_TASK_SORT_CREATED, .descending = TRUE };
-  WinnowTaskQuery by_rows = { .sort = WINNOW_TASK_SORT_ROWS_IN, .descending = TRUE };
   gint64 start;
 
   if (argc > 1)
@@ -127,20 +163,47 @@ main (int argc, char **argv)
       fprintf (stderr, "%s\n", error->message);
       return 1;
     }
-  if (winnow_task_store_count (store, &all, NULL) == 0)
+  if (winnow_task_store_count (store, &all, NULL, NULL) == 0)
     {
+      g_clear_object (&store);
       start = g_get_monotonic_time ();
       fill (path);
       printf ("filled %d tasks with results in %.1f s\n", N_TASKS,
               (g_get_monotonic_time () - start) / 1e6);
+      store = winnow_task_store_new (path, &error);
     }
-  measure (store, "first page, no filter", &all, FALSE);
-  measure (store, "first page, status = failed", &failed, FALSE);
-  measure (store, "first page, name contains orders_123", &named, FALSE);
-  measure (store, "first page, sorted by rows in", &by_rows, FALSE);
-  measure (store, "count, no filter", &all, TRUE);
-  measure (store, "count, status = failed", &failed, TRUE);
-  measure (store, "count, name contains orders_123", &named, TRUE);
+  for (guint f = 0; f < G_N_ELEMENTS (filters); f++)
+    for (guint o = 0; o < G_N_ELEMENTS (sorts); o++)
+      for (guint d = 0; d < 2; d++)
+        {
+          WinnowTaskQuery query = { .statuses = filters[f].statuses, .sort = sorts[o].sort,
+                                    .descending = d == 1 };
+          g_autofree char *label = g_strdup_printf ("status %s, by %s %s", filters[f].name,
+                                                    sorts[o].name, d ? "desc" : "asc");
+          measure (store, label, &query, FIRST_PAGE);
+          measure (store, label, &query, MIDDLE_PAGE);
+          measure (store, label, &query, DEEPEST_PAGE);
+          measure (store, label, &query, NEXT_PAGE);
+          if (o == 0 && d == 0)
+            measure (store, label, &query, COUNT);
+        }
+  {
+    WinnowTaskQuery named = { .name = "orders_123", .sort = WINNOW_TASK_SORT_CREATED, .descending = TRUE };
+    WinnowTaskQuery common = { .name = "ord", .sort = WINNOW_TASK_SORT_DURATION, .descending = TRUE };
+    WinnowTaskQuery since = { .created_from = june, .statuses = 1u << WINNOW_TASK_FAILED,
+                              .sort = WINNOW_TASK_SORT_ROWS_IN };
+    measure (store, "name contains orders_123", &named, FIRST_PAGE);
+    measure (store, "name contains orders_123", &named, COUNT);
+    measure (store, "name contains ord, by duration", &common, FIRST_PAGE);
+    measure (store, "name contains ord, by duration", &common, MIDDLE_PAGE);
+    measure (store, "name contains ord, by duration", &common, DEEPEST_PAGE);
+    measure (store, "name contains ord", &common, COUNT);
+    measure (store, "failed since Feb 15, by rows in", &since, FIRST_PAGE);
+    measure (store, "failed since Feb 15, by rows in", &since, MIDDLE_PAGE);
+    measure (store, "failed since Feb 15, by rows in", &since, DEEPEST_PAGE);
+    measure (store, "failed since Feb 15", &since, COUNT);
+  }
+  printf ("slowest median: %.2f ms\n", worst);
 
   g_clear_object (&store);
   if (dir != NULL)

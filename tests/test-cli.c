@@ -2,6 +2,8 @@
  * subprocess, its exit status, stdout and stderr. */
 #include "config.h"
 
+#include <sqlite3.h>
+
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
@@ -104,7 +106,7 @@ static gint64
 count_status (WinnowTaskStore *store, WinnowTaskStatus status)
 {
   WinnowTaskQuery query = { .statuses = 1u << status };
-  return winnow_task_store_count (store, &query, NULL);
+  return winnow_task_store_count (store, &query, NULL, NULL);
 }
 
 static void
@@ -446,17 +448,18 @@ test_two_processes (WinnowTestDir *fixture, gconstpointer data)
     }
 }
 
-/* A task of a batch run taken by another process on the same history
- * (the desktop app does that for any task left waiting): the run reads
+/* Another process takes a task of a batch run as a worker does (by hand
+ * here: no window claims a batch run's tasks) and fails it: the run reads
  * its end from the store and exits, instead of waiting forever. */
 static void
 test_task_taken_elsewhere (WinnowTestDir *fixture, gconstpointer data)
 {
   g_autoptr(GSubprocess) batch = NULL;
   g_autoptr(WinnowTaskStore) store = NULL;
-  g_autoptr(WinnowTask) taken = NULL;
-  g_autoptr(GArray) only = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GError) error = NULL;
+  g_autofree char *db = g_strconcat (fixture->dir, ".db", NULL);
+  sqlite3 *raw = NULL;
+  g_autofree char *sql = NULL;
   WinnowTaskQuery all = { .sort = WINNOW_TASK_SORT_ID };
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   gint64 second = 0;
@@ -477,15 +480,20 @@ test_task_taken_elsewhere (WinnowTestDir *fixture, gconstpointer data)
       else
         g_usleep (10000);  /* another process: nothing to wait on but the file */
     }
-  g_array_append_val (only, second);
-  taken = winnow_task_store_claim (store, "desktop", 30000, only, &error);
-  g_assert_no_error (error);
-  if (taken == NULL)
+  g_assert_cmpint (sqlite3_open (db, &raw), ==, SQLITE_OK);
+  sqlite3_busy_timeout (raw, 30000);
+  sql = g_strdup_printf ("UPDATE tasks SET status = 'PROCESSING', lease_owner = 'desktop',"
+                         " lease_expires_at = '2999-01-01T00:00:00.000Z'"
+                         " WHERE id = %" G_GINT64_FORMAT " AND status = 'PENDING'", second);
+  g_assert_cmpint (sqlite3_exec (raw, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  if (sqlite3_changes (raw) == 0)
     {
+      sqlite3_close (raw);
       finish_run (&run, batch);
       g_test_skip ("the batch run started the second task first");
       return;
     }
+  sqlite3_close (raw);
   g_assert_true (winnow_task_store_fail (store, second, "desktop", "stopped by the desktop",
                                          &error));
   g_assert_no_error (error);

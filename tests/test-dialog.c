@@ -487,9 +487,9 @@ test_several_files (Fixture *f, gconstpointer data)
   g_assert_cmpuint (winnow_task_dialog_confirm (dialog), ==, 4);
   wait_tasks (f, 4);
 
-  list = winnow_task_list_new (winnow_application_get_store (f->app), f->scheduler);
+  winnow_ui_test_settle (f->app);
+  list = winnow_window_get_list (f->window);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 4);
-  g_object_unref (list);
   /* two a.csv into one folder: the second gets its own name */
   {
     const char *outputs[] = { "a.cleaned.csv", "a.cleaned-2.csv", "b.cleaned-2.csv",
@@ -529,9 +529,9 @@ test_output_not_writable (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (folder_row)), gone));
   g_assert_false (gtk_widget_is_sensitive (winnow_task_dialog_get_child (dialog, "clean_button")));
   g_assert_cmpuint (winnow_task_dialog_confirm (dialog), ==, 0);
-  list = winnow_task_list_new (winnow_application_get_store (f->app), f->scheduler);
+  winnow_ui_test_settle (f->app);
+  list = winnow_window_get_list (f->window);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
-  g_object_unref (list);
 
   /* back beside the file */
   winnow_task_dialog_set_output_folder (dialog, NULL);
@@ -549,7 +549,6 @@ test_preferences (Fixture *f, gconstpointer data)
   g_autofree char *folder = g_build_filename (f->dir.dir, "cleaned", NULL);
   g_autofree char *expected = g_build_filename (folder, "people.cleaned.csv", NULL);
   GSettings *settings = winnow_application_get_settings (f->app);
-  WinnowTaskStore *store = winnow_application_get_store (f->app);
   g_autoptr(WinnowTask) task = NULL;
   g_autoptr(GError) error = NULL;
   WinnowTaskDialog *dialog;
@@ -572,7 +571,7 @@ test_preferences (Fixture *f, gconstpointer data)
   g_assert_true (winnow_recipe_editor_get_recipe (editor (dialog))->trim_whitespace);
   g_assert_cmpuint (winnow_task_dialog_confirm (dialog), ==, 1);
   wait_tasks (f, 1);
-  task = winnow_task_store_get (store, 1, &error);
+  task = winnow_ui_test_get_task (f->app, 1);
   g_assert_no_error (error);
   g_assert_cmpstr (winnow_task_get_output_path (task), ==, expected);
   g_assert_cmpint (winnow_task_get_status (task), ==, WINNOW_TASK_COMPLETED);
@@ -592,7 +591,6 @@ test_rerun (Fixture *f, gconstpointer data)
   g_autofree char *output = g_build_filename (f->dir.dir, "people.cleaned.csv", NULL);
   g_autofree char *text = NULL;
   WinnowTaskDialog *dialog = open_dialog (f, "people.csv", NULL);
-  WinnowTaskStore *store = winnow_application_get_store (f->app);
   g_autoptr(WinnowTask) first = NULL;
   g_autoptr(WinnowTask) second = NULL;
   g_autoptr(WinnowRecipe) recipe = NULL;
@@ -603,7 +601,7 @@ test_rerun (Fixture *f, gconstpointer data)
   settle (dialog);
   g_assert_cmpuint (winnow_task_dialog_confirm (dialog), ==, 1);
   wait_tasks (f, 1);
-  first = winnow_task_store_get (store, 1, &error);
+  first = winnow_ui_test_get_task (f->app, 1);
   g_assert_no_error (error);
 
   /* the task page's button opens the dialog on the task's recipe */
@@ -627,7 +625,7 @@ test_rerun (Fixture *f, gconstpointer data)
   settle (dialog);
   g_assert_cmpuint (winnow_task_dialog_confirm (dialog), ==, 1);
   wait_tasks (f, 2);
-  second = winnow_task_store_get (store, 2, &error);
+  second = winnow_ui_test_get_task (f->app, 2);
   g_assert_no_error (error);
   g_assert_cmpint (winnow_task_get_status (second), ==, WINNOW_TASK_COMPLETED);
   g_assert_cmpstr (winnow_task_get_output_path (second), ==, output);

@@ -311,6 +311,20 @@ finished_two (Fixture *f, gconstpointer data)
 }
 
 static void
+debug_info_gathered (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  *(char **) data = winnow_about_debug_info_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+have_info (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+static void
 test_debug_info (Fixture *f, gconstpointer data)
 {
   WinnowTaskStore *store = winnow_application_get_store (f->app);
@@ -331,13 +345,12 @@ test_debug_info (Fixture *f, gconstpointer data)
   g_autoptr(WinnowTask) t1 = NULL;
   g_autoptr(WinnowTask) t2 = NULL;
 
-  t1 = winnow_scheduler_add (f->scheduler, good, out1, json, FALSE, &error);
-  g_assert_no_error (error);
-  t2 = winnow_scheduler_add (f->scheduler, missing, out2, json, FALSE, &error);
-  g_assert_no_error (error);
+  t1 = winnow_ui_test_add_task (f->app, good, out1, json);
+  t2 = winnow_ui_test_add_task (f->app, missing, out2, json);
   iterate_until (finished_two, f, NULL, 60);
 
-  info = winnow_about_debug_info (f->app);
+  winnow_about_debug_info_async (f->app, debug_info_gathered, &info);
+  winnow_test_iterate_until (have_info, &info, 30);
   g_test_message ("%s", info);
   g_assert_true (g_str_has_prefix (info, "Winnow " PACKAGE_VERSION "\n"));
   g_assert_nonnull (strstr (info, gtk));
@@ -349,6 +362,12 @@ test_debug_info (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (info, "Tasks: 0 pending, 0 processing, 1 completed, 1 failed, "
                                   "0 cancelled\n"));
   g_assert_nonnull (strstr (info, workers));
+}
+
+static gboolean
+debug_info_filled (gpointer data)
+{
+  return strstr (adw_about_window_get_debug_info (data), "Integrity check") != NULL;
 }
 
 static void
@@ -368,6 +387,8 @@ test_about_window (Fixture *f, gconstpointer data)
   g_assert_cmpstr (adw_about_window_get_version (about), ==, PACKAGE_VERSION);
   g_assert_cmpint (adw_about_window_get_license_type (about), ==, GTK_LICENSE_GPL_3_0);
   g_assert_cmpstr (adw_about_window_get_debug_info_filename (about), ==, "winnow-debug-info.txt");
+  /* the health check runs on a worker thread and fills it in */
+  winnow_test_iterate_until (debug_info_filled, about, 30);
   g_assert_nonnull (strstr (adw_about_window_get_debug_info (about), db));
   /* the main window stays the app's window for files opened meanwhile */
   g_assert_true (winnow_application_get_window (f->app) == f->window);

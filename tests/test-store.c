@@ -126,7 +126,7 @@ test_fail_retry_cancel (Fixture *f, gconstpointer data)
   g_assert_cmpint (winnow_task_get_status (reread), ==, WINNOW_TASK_FAILED);
   g_assert_cmpstr (winnow_task_get_error (reread), ==, "line 3: a quote is opened");
 
-  g_assert_true (winnow_task_store_retry (f->store, a_id, &error));
+  g_assert_true (winnow_task_store_retry (f->store, a_id, NULL, &error));
   g_clear_object (&reread);
   reread = reload (f->store, a);
   g_assert_cmpint (winnow_task_get_status (reread), ==, WINNOW_TASK_PENDING);
@@ -138,7 +138,7 @@ test_fail_retry_cancel (Fixture *f, gconstpointer data)
   g_clear_object (&reread);
   reread = reload (f->store, b);
   g_assert_cmpint (winnow_task_get_status (reread), ==, WINNOW_TASK_CANCELLED);
-  g_assert_true (winnow_task_store_retry (f->store, b_id, &error));
+  g_assert_true (winnow_task_store_retry (f->store, b_id, NULL, &error));
 
   /* a running one is asked to stop, and its worker finishes it */
   g_clear_object (&claimed);
@@ -164,7 +164,7 @@ test_fail_retry_cancel (Fixture *f, gconstpointer data)
   g_assert_true (winnow_task_store_count_by_status (f->store, counts, &error));
   g_assert_cmpint (counts[WINNOW_TASK_PENDING], ==, 1);
   g_assert_cmpint (counts[WINNOW_TASK_CANCELLED], ==, 1);
-  g_assert_cmpint (winnow_task_store_clear_finished (f->store, &error), ==, 1);
+  g_assert_cmpint (winnow_task_store_clear_finished (f->store, 0, &error), ==, 1);
   g_assert_true (winnow_task_store_delete (f->store, b_id, &error));
   g_assert_no_error (error);
   g_assert_true (winnow_task_store_count_by_status (f->store, counts, &error));
@@ -200,7 +200,7 @@ test_refused (Fixture *f, gconstpointer data)
                   WINNOW_STORE_ERROR_STATE, "is PENDING");
   assert_refused (winnow_task_store_renew_lease (f->store, p, "w", 1000, NULL, &error), &error,
                   WINNOW_STORE_ERROR_STATE, "is PENDING");
-  assert_refused (winnow_task_store_retry (f->store, p, &error), &error,
+  assert_refused (winnow_task_store_retry (f->store, p, NULL, &error), &error,
                   WINNOW_STORE_ERROR_STATE, "only a failed or cancelled task can be retried");
 
   claimed = winnow_task_store_claim (f->store, "w", WINNOW_LEASE_MS, NULL, &error);
@@ -223,7 +223,7 @@ test_refused (Fixture *f, gconstpointer data)
                   WINNOW_STORE_ERROR_STATE, "is COMPLETED");
   assert_refused (winnow_task_store_cancel (f->store, r, &error), &error,
                   WINNOW_STORE_ERROR_STATE, "it has already finished");
-  assert_refused (winnow_task_store_retry (f->store, r, &error), &error,
+  assert_refused (winnow_task_store_retry (f->store, r, NULL, &error), &error,
                   WINNOW_STORE_ERROR_STATE, "only a failed or cancelled task");
   assert_refused (winnow_task_store_get (f->store, 4242, &error) != NULL, &error,
                   WINNOW_STORE_ERROR_NOT_FOUND, "there is no task 4242");
@@ -294,21 +294,27 @@ test_claim_scoped (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(WinnowTask) desktop = add (f->store, "desktop.csv");
-  g_autoptr(WinnowTask) mine = add (f->store, "mine.csv");
-  g_autoptr(GArray) only = g_array_new (FALSE, FALSE, sizeof (gint64));
+  WinnowTaskSpec spec = { "/data/mine.csv", "/data/mine.cleaned.csv", "{}", FALSE };
+  g_autoptr(GPtrArray) mine = winnow_task_store_add_many (f->store, &spec, 1, "run-1",
+                                                          WINNOW_LEASE_MS, &error);
   g_autoptr(WinnowTask) claimed = NULL;
-  gint64 id = winnow_task_get_id (mine);
+  gint64 id;
 
+  g_assert_no_error (error);
+  id = winnow_task_get_id (g_ptr_array_index (mine, 0));
   /* a batch run takes its own task, though an older one waits */
-  g_array_append_val (only, id);
-  claimed = winnow_task_store_claim (f->store, "batch", WINNOW_LEASE_MS, only, &error);
+  claimed = winnow_task_store_claim (f->store, "batch", WINNOW_LEASE_MS, "run-1", &error);
   g_assert_no_error (error);
   g_assert_cmpint (winnow_task_get_id (claimed), ==, id);
   g_clear_object (&claimed);
-  g_assert_null (winnow_task_store_claim (f->store, "batch", WINNOW_LEASE_MS, only, &error));
+  g_assert_null (winnow_task_store_claim (f->store, "batch", WINNOW_LEASE_MS, "run-1", &error));
   g_assert_no_error (error);
+  /* the window's queue: never a batch run's task */
   claimed = winnow_task_store_claim (f->store, "desktop", WINNOW_LEASE_MS, NULL, &error);
   g_assert_cmpint (winnow_task_get_id (claimed), ==, winnow_task_get_id (desktop));
+  g_clear_object (&claimed);
+  g_assert_null (winnow_task_store_claim (f->store, "desktop", WINNOW_LEASE_MS, NULL, &error));
+  g_assert_no_error (error);
 }
 
 /* ---- atomic claims ---- */
@@ -319,14 +325,21 @@ static void
 fill_queue (WinnowTaskStore *store)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree WinnowTaskSpec *specs = g_new0 (WinnowTaskSpec, N_CLAIM_TASKS);
+  g_autoptr(GPtrArray) tasks = NULL;
 
-  g_assert_true (store_exec (store, "BEGIN", &error));
   for (guint i = 0; i < N_CLAIM_TASKS; i++)
     {
-      g_autofree char *name = g_strdup_printf ("t%u.csv", i);
-      g_autoptr(WinnowTask) task = add (store, name);
+      char *name = g_strdup_printf ("/data/t%u.csv", i);
+      g_ptr_array_add (names, name);
+      specs[i].input_path = name;
+      specs[i].output_path = "/data/out.csv";
+      specs[i].recipe_json = "{}";
     }
-  g_assert_true (store_exec (store, "COMMIT", &error));
+  tasks = winnow_task_store_add_many (store, specs, N_CLAIM_TASKS, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tasks->len, ==, N_CLAIM_TASKS);
 }
 
 typedef struct {
@@ -345,7 +358,7 @@ claim_all (const char *path, const char *owner, GArray *claimed)
   WinnowTask *task;
 
   g_assert_no_error (error);
-  winnow_task_store_set_busy_timeout (store, 60000);
+  winnow_task_store_set_patience (store, 60000);
   while ((task = winnow_task_store_claim (store, owner, WINNOW_LEASE_MS, NULL, &error)) != NULL)
     {
       gint64 id = winnow_task_get_id (task);
@@ -607,11 +620,11 @@ test_locked (Fixture *f, gconstpointer data)
   /* another program holds the write lock */
   g_assert_cmpint (sqlite3_open (f->path, &other), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (other, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
-  winnow_task_store_set_busy_timeout (f->store, 100);
+  winnow_task_store_set_patience (f->store, 100);
   task = winnow_task_store_add (f->store, "/x.csv", "/y.csv", "{}", FALSE, &error);
   g_assert_null (task);
   g_assert_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY);
-  g_assert_nonnull (strstr (error->message, "is locked by another program"));
+  g_assert_nonnull (strstr (error->message, "is busy"));
   g_clear_error (&error);
   g_assert_null (winnow_task_store_claim (f->store, "w", 1000, NULL, &error));
   g_assert_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY);
@@ -806,10 +819,11 @@ check_query (WinnowTaskStore *store, GArray *rows, const WinnowTaskQuery *q)
   current_query = q;
   g_array_sort (expected, compare_rows);
 
-  g_assert_cmpint (winnow_task_store_count (store, q, &error), ==, expected->len);
+  g_assert_cmpint (winnow_task_store_count (store, q, NULL, &error), ==, expected->len);
   for (guint o = 0; o < G_N_ELEMENTS (offsets); o++)
     {
       g_autoptr(GPtrArray) page = winnow_task_store_query (store, q, offsets[o], 50, &error);
+      g_autoptr(GPtrArray) last = winnow_task_store_query_last (store, q, offsets[o], 50, &error);
       guint want = expected->len > offsets[o] ? MIN (50, expected->len - offsets[o]) : 0;
 
       g_assert_no_error (error);
@@ -817,6 +831,32 @@ check_query (WinnowTaskStore *store, GArray *rows, const WinnowTaskQuery *q)
       for (guint i = 0; i < page->len; i++)
         g_assert_cmpint (winnow_task_get_id (g_ptr_array_index (page, i)), ==,
                          g_array_index (expected, Row, offsets[o] + i).id);
+      /* the same page counted from the end */
+      g_assert_cmpuint (last->len, ==, want);
+      for (guint i = 0; i < last->len; i++)
+        g_assert_cmpint (winnow_task_get_id (g_ptr_array_index (last, i)), ==,
+                         g_array_index (expected, Row, expected->len - offsets[o] - want + i).id);
+      /* by key: the page after this one's last task, the page before its first */
+      if (page->len > 0)
+        {
+          g_autoptr(GPtrArray) next =
+            winnow_task_store_query_after (store, q, g_ptr_array_index (page, page->len - 1), 50,
+                                           &error);
+          g_autoptr(GPtrArray) previous =
+            winnow_task_store_query_before (store, q, g_ptr_array_index (page, 0), 50, &error);
+          guint start = offsets[o] + page->len;
+          guint before = MIN (offsets[o], 50);
+
+          g_assert_no_error (error);
+          g_assert_cmpuint (next->len, ==, MIN (50, expected->len - start));
+          for (guint i = 0; i < next->len; i++)
+            g_assert_cmpint (winnow_task_get_id (g_ptr_array_index (next, i)), ==,
+                             g_array_index (expected, Row, start + i).id);
+          g_assert_cmpuint (previous->len, ==, before);
+          for (guint i = 0; i < previous->len; i++)
+            g_assert_cmpint (winnow_task_get_id (g_ptr_array_index (previous, i)), ==,
+                             g_array_index (expected, Row, offsets[o] - before + i).id);
+        }
     }
 }
 

@@ -148,17 +148,7 @@ settle (Fixture *f, guint n_finished)
   want_finished = n_finished;
   iterate_until (enough_finished, f, 60);
   /* and the list's refresh after the last change */
-  {
-    gint64 until = g_get_monotonic_time () + 400 * 1000;
-    while (g_get_monotonic_time () < until)
-      {
-        g_autoptr(GSource) tick = g_timeout_source_new (20);
-        g_source_set_dummy_callback (tick);
-        g_source_attach (tick, NULL);
-        g_main_context_iteration (NULL, TRUE);
-        g_source_destroy (tick);
-      }
-  }
+  winnow_ui_test_settle (f->app);
 }
 
 static void
@@ -172,7 +162,8 @@ test_empty_then_drop (Fixture *f, gconstpointer data)
   write_csv (f, "orders.tsv", "id\tqty\n1\t3\n");
   write_csv (f, "notes.txt", "not a table\n");
 
-  /* at first, the invitation to drop */
+  /* at first, once the history is read, the invitation to drop */
+  winnow_ui_test_settle (f->app);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (list_stack), ==, "empty");
 
   /* what the drop target hands over */
@@ -238,25 +229,31 @@ test_filter_and_sort (Fixture *f, gconstpointer data)
 
   /* by status */
   winnow_task_table_set_filter (table (f), 1u << WINNOW_TASK_FAILED, NULL);
+  winnow_ui_test_settle (f->app);
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 1);
   g_assert_cmpstr (winnow_task_get_file_name (row (f, 0)), ==, "broken.csv");
   g_assert_cmpstr (winnow_task_get_error (row (f, 0)), ==, "line 2: a quote is opened but never closed");
   /* by name, case aside */
   winnow_task_table_set_filter (table (f), 0, "ZEB");
+  winnow_ui_test_settle (f->app);
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 1);
   g_assert_cmpstr (winnow_task_get_file_name (row (f, 0)), ==, "zebra.csv");
   /* nothing matches: the list says so */
   winnow_task_table_set_filter (table (f), 1u << WINNOW_TASK_CANCELLED, NULL);
+  winnow_ui_test_settle (f->app);
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 0);
   winnow_task_table_set_filter (table (f), 0, NULL);
+  winnow_ui_test_settle (f->app);
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 3);
 
   /* a click on the File header sorts by name */
   file_column = g_list_model_get_item (gtk_column_view_get_columns (view), 0);
   gtk_column_view_sort_by_column (view, file_column, GTK_SORT_ASCENDING);
+  winnow_ui_test_settle (f->app);
   g_assert_cmpstr (winnow_task_get_file_name (row (f, 0)), ==, "apple.csv");
   g_assert_cmpstr (winnow_task_get_file_name (row (f, 2)), ==, "zebra.csv");
   gtk_column_view_sort_by_column (view, file_column, GTK_SORT_DESCENDING);
+  winnow_ui_test_settle (f->app);
   g_assert_cmpstr (winnow_task_get_file_name (row (f, 0)), ==, "zebra.csv");
 }
 
@@ -286,6 +283,7 @@ test_task_page (Fixture *f, gconstpointer data)
   g_assert_cmpstr (winnow_task_get_file_name (task), ==, "people.csv");
   g_signal_emit_by_name (table (f), "task-activated", task);
   g_assert_cmpstr (winnow_window_get_visible_page (f->window), ==, "task");
+  winnow_ui_test_settle (f->app);
   g_assert_cmpstr (label_text (page, "status_label"), ==, "Completed");
   g_assert_true (gtk_widget_get_visible (winnow_task_page_get_child (page, "results_group")));
   g_assert_false (gtk_widget_get_visible (winnow_task_page_get_child (page, "error_label")));
@@ -298,6 +296,7 @@ test_task_page (Fixture *f, gconstpointer data)
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
   g_assert_cmpstr (winnow_window_get_visible_page (f->window), ==, "list");
   winnow_window_show_task (f->window, winnow_task_get_id (row (f, 0)));
+  winnow_ui_test_settle (f->app);
   g_assert_cmpstr (label_text (page, "status_label"), ==, "Failed");
   g_assert_cmpstr (label_text (page, "error_label"), ==, "line 2: expected 2 fields, saw 3");
   g_assert_false (gtk_widget_get_visible (winnow_task_page_get_child (page, "results_group")));
@@ -314,7 +313,7 @@ has_progress (gpointer data)
 static WinnowTask *
 stored (Fixture *f, gint64 id)
 {
-  return winnow_task_store_get (winnow_application_get_store (f->app), id, NULL);
+  return winnow_ui_test_get_task (f->app, id);
 }
 
 static void
@@ -337,6 +336,7 @@ test_cancel_retry (Fixture *f, gconstpointer data)
   iterate_until (has_progress, f, 60);
   id = winnow_task_get_id (row (f, 0));
   winnow_window_show_task (f->window, id);
+  winnow_ui_test_settle (f->app);
   gtk_widget_activate_action (GTK_WIDGET (page), "task.cancel", NULL);
   settle (f, 1);
   task = stored (f, id);
@@ -376,13 +376,16 @@ test_delete_undo (Fixture *f, gconstpointer data)
 
   /* delete from the page, then undo */
   winnow_window_show_task (f->window, first);
+  winnow_ui_test_settle (f->app);
   gtk_widget_activate_action (GTK_WIDGET (page), "task.delete", NULL);
   g_assert_cmpstr (winnow_window_get_visible_page (f->window), ==, "list");
+  winnow_ui_test_settle (f->app);
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 1);
   toast = winnow_window_get_last_toast (f->window);
   g_assert_cmpstr (adw_toast_get_action_name (toast), ==, "win.undo-delete");
   /* what the toast's Undo button does */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo-delete", "x", first);
+  winnow_ui_test_settle (f->app);
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 2);
   kept = stored (f, first);
   g_assert_nonnull (kept);
@@ -392,6 +395,7 @@ test_delete_undo (Fixture *f, gconstpointer data)
   g_signal_emit_by_name (table (f), "delete-requested", row (f, 1));
   toast = winnow_window_get_last_toast (f->window);
   adw_toast_dismiss (toast);
+  winnow_ui_test_settle (f->app);
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 1);
   gone = stored (f, second);
   g_assert_null (gone);
@@ -430,10 +434,12 @@ test_delete_queued (Fixture *f, gconstpointer data)
       return;
     }
   g_signal_emit_by_name (table (f), "delete-requested", queued);
+  winnow_ui_test_settle (f->app);
   cancelled = stored (f, small);
   g_assert_cmpint (winnow_task_get_status (cancelled), ==, WINNOW_TASK_CANCELLED);
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo-delete", "x", small);
+  winnow_ui_test_settle (f->app);
   requeued = stored (f, small);
   g_assert_nonnull (requeued);
   g_assert_true (winnow_task_get_status (requeued) == WINNOW_TASK_PENDING ||
@@ -445,6 +451,7 @@ test_delete_queued (Fixture *f, gconstpointer data)
     return;
   g_signal_emit_by_name (table (f), "delete-requested", requeued);
   adw_toast_dismiss (winnow_window_get_last_toast (f->window));
+  winnow_ui_test_settle (f->app);
   gone = stored (f, small);
   g_assert_null (gone);
 }

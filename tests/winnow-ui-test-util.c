@@ -5,6 +5,9 @@
 
 #include <stdlib.h>
 
+#include "winnow-history-call.h"
+#include "winnow-task-page.h"
+
 /* GTK's test set-up, after checking there is a display (xvfb-run). */
 void
 winnow_ui_test_init (int *argc, char ***argv)
@@ -61,4 +64,66 @@ winnow_ui_test_app_free (WinnowApplication *app)
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_object_unref (app);
+}
+
+typedef struct {
+  WinnowApplication *app;
+  gint64 id;
+  const char *input;
+  const char *output;
+  const char *recipe;
+} Call;
+
+static gpointer
+get_in_thread (gpointer data)
+{
+  Call *call = data;
+  return winnow_task_store_get (winnow_application_get_store (call->app), call->id, NULL);
+}
+
+/* Task @id as the history has it now, or %NULL. */
+WinnowTask *
+winnow_ui_test_get_task (WinnowApplication *app, gint64 id)
+{
+  Call call = { .app = app, .id = id };
+  return g_thread_join (g_thread_new ("test-store", get_in_thread, &call));
+}
+
+static gpointer
+add_in_thread (gpointer data)
+{
+  Call *call = data;
+  g_autoptr(GError) error = NULL;
+  WinnowTask *task = winnow_scheduler_add (winnow_application_get_scheduler (call->app),
+                                           call->input, call->output, call->recipe, FALSE, &error);
+  g_assert_no_error (error);
+  return task;
+}
+
+/* Adds a task through the application's scheduler. */
+WinnowTask *
+winnow_ui_test_add_task (WinnowApplication *app, const char *input, const char *output,
+                         const char *recipe_json)
+{
+  Call call = { .app = app, .input = input, .output = output, .recipe = recipe_json };
+  return g_thread_join (g_thread_new ("test-store", add_in_thread, &call));
+}
+
+static gboolean
+list_settled (gpointer data)
+{
+  WinnowWindow *window = winnow_application_get_window (data);
+  WinnowTaskPage *page = WINNOW_TASK_PAGE (winnow_window_get_task_page (window));
+
+  return winnow_history_get_n_pending () == 0 &&
+         !winnow_task_list_is_busy (winnow_window_get_list (window)) &&
+         (winnow_task_page_get_task (page) == NULL || winnow_task_page_is_ready (page));
+}
+
+/* Waits until what the window asked of the history is done: its list
+ * read, its task page shown, the user's actions recorded. */
+void
+winnow_ui_test_settle (WinnowApplication *app)
+{
+  winnow_test_iterate_until (list_settled, app, 30);
 }

@@ -16,4 +16,14 @@ void               winnow_ui_test_init      (int *argc,
 WinnowApplication *winnow_ui_test_app_new   (const char *dir);
 void               winnow_ui_test_app_free  (WinnowApplication *app);
 
+/* The store may not be called on the thread that draws (the tests run
+ * with that check on): these call it on a thread of their own. */
+WinnowTask        *winnow_ui_test_get_task  (WinnowApplication *app,
+                                             gint64 id);
+WinnowTask        *winnow_ui_test_add_task  (WinnowApplication *app,
+                                             const char *input,
+                                             const char *output,
+                                             const char *recipe_json);
+void               winnow_ui_test_settle    (WinnowApplication *app);
+
 G_END_DECLS

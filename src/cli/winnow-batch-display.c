@@ -76,6 +76,7 @@ phase_label (WinnowPhase phase)
      * characters keep the columns aligned */
     case WINNOW_PHASE_SELECTING: return _("selecting");
     case WINNOW_PHASE_ANALYSING: return _("analysing");
+    case WINNOW_PHASE_COMMITTING: return _("finishing");
     case WINNOW_PHASE_WRITING:
     default: return _("writing");
     }

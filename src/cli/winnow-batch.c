@@ -21,13 +21,8 @@
 
 #define EXIT_INTERRUPTED 130
 
-/* How often the run looks in the store for its tasks: another process on
- * the same history (the desktop app) may have taken one and finished it,
- * and this scheduler hears only of its own workers. */
-#define STORE_POLL_MS 1000
-
 /* After Ctrl-C, how long to wait for tasks another process is running:
- * their cancel reaches them at their next lease renewal, not at once. */
+ * their cancel reaches them within about a second. */
 #define INTERRUPT_GRACE_MS 3000
 
 typedef struct {
@@ -79,38 +74,12 @@ on_finished (WinnowScheduler *scheduler, WinnowTask *task, Batch *batch)
     g_main_loop_quit (batch->loop);
 }
 
-/* The tasks of this run that another process took: their end is read
- * from the store. Only once this run's own workers are idle: before, it
- * could not finish anyway, and a long run's tasks are not read each
- * second. */
-static gboolean
-poll_store (gpointer data)
-{
-  Batch *batch = data;
-  WinnowTaskStore *store = winnow_scheduler_get_store (batch->scheduler);
-
-  if (winnow_scheduler_get_n_running (batch->scheduler) > 0)
-    return G_SOURCE_CONTINUE;
-
-  for (guint i = 0; i < batch->tasks->len; i++)
-    {
-      WinnowTask *mine = g_ptr_array_index (batch->tasks, i);
-      g_autoptr(WinnowTask) stored = NULL;
-
-      if (winnow_task_status_is_final (winnow_task_get_status (mine)))
-        continue;
-      stored = winnow_task_store_get (store, winnow_task_get_id (mine), NULL);
-      if (stored != NULL && winnow_task_status_is_final (winnow_task_get_status (stored)))
-        on_finished (batch->scheduler, stored, batch);
-    }
-  return G_SOURCE_CONTINUE;
-}
-
 static gboolean
 give_up_waiting (gpointer data)
 {
   Batch *batch = data;
 
+  batch->grace = 0;
   g_main_loop_quit (batch->loop);
   return G_SOURCE_REMOVE;
 }
@@ -126,12 +95,7 @@ on_interrupt (gpointer data)
     return G_SOURCE_CONTINUE;
   batch->interrupted = TRUE;
   batch->grace = g_timeout_add (INTERRUPT_GRACE_MS, give_up_waiting, batch);
-  for (guint i = 0; i < batch->tasks->len; i++)
-    {
-      WinnowTask *task = g_ptr_array_index (batch->tasks, i);
-      if (!winnow_task_status_is_final (winnow_task_get_status (task)))
-        winnow_scheduler_cancel (batch->scheduler, winnow_task_get_id (task), NULL);
-    }
+  winnow_scheduler_cancel_own (batch->scheduler);
   return G_SOURCE_CONTINUE;
 }
 
@@ -265,19 +229,23 @@ print_json (Batch *batch, guint completed)
   g_print ("%s\n", text);
 }
 
+/* All the files become tasks in one transaction: a full disk or a kill
+ * never leaves half of them queued. */
 static gboolean
 add_tasks (Batch *batch, GError **error)
 {
   const WinnowBatchOptions *options = batch->options;
   g_autofree char *recipe = winnow_recipe_to_json (options->recipe);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) specs = g_array_new (FALSE, TRUE, sizeof (WinnowTaskSpec));
+  g_autoptr(GPtrArray) tasks = NULL;
 
   for (guint i = 0; options->files[i]; i++)
     {
       g_autoptr(GFile) file = g_file_new_for_commandline_arg (options->files[i]);
-      g_autofree char *input = g_file_get_path (file);
-      g_autofree char *output = NULL;
-      WinnowTask *task;
-      gint64 *id;
+      char *input = g_file_get_path (file);
+      char *output = NULL;
+      WinnowTaskSpec spec = { 0 };
 
       if (options->output != NULL)
         {
@@ -294,11 +262,24 @@ add_tasks (Batch *batch, GError **error)
             }
           output = winnow_output_file_default_path (input, dir);
         }
-      task = winnow_scheduler_add (batch->scheduler, input, output, recipe, options->force, error);
-      if (task == NULL)
-        return FALSE;
-      g_ptr_array_add (batch->tasks, task);
-      id = g_new (gint64, 1);
+      g_ptr_array_add (paths, input);
+      g_ptr_array_add (paths, output);
+      spec.input_path = input;
+      spec.output_path = output;
+      spec.recipe_json = recipe;
+      spec.replace_output = options->force;
+      g_array_append_val (specs, spec);
+    }
+  tasks = winnow_scheduler_add_many (batch->scheduler, (WinnowTaskSpec *) specs->data, specs->len,
+                                     error);
+  if (tasks == NULL)
+    return FALSE;
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      WinnowTask *task = g_ptr_array_index (tasks, i);
+      gint64 *id = g_new (gint64, 1);
+
+      g_ptr_array_add (batch->tasks, g_object_ref (task));
       *id = winnow_task_get_id (task);
       g_hash_table_insert (batch->by_id, id, GUINT_TO_POINTER (batch->tasks->len));
     }
@@ -312,7 +293,7 @@ run (WinnowBatchOptions *options)
   g_autoptr(WinnowTaskStore) store = open_store (options, &error);
   g_autoptr(WinnowBatchDisplay) display = NULL;
   Batch batch = { 0 };
-  guint sigint, sigterm, poll, completed = 0;
+  guint sigint, sigterm, completed = 0;
   int status;
 
   if (store == NULL)
@@ -329,7 +310,6 @@ run (WinnowBatchOptions *options)
   g_signal_connect (batch.scheduler, "task-finished", G_CALLBACK (on_finished), &batch);
   sigint = g_unix_signal_add (SIGINT, on_interrupt, &batch);
   sigterm = g_unix_signal_add (SIGTERM, on_interrupt, &batch);
-  poll = g_timeout_add (STORE_POLL_MS, poll_store, &batch);
 
   if (add_tasks (&batch, &error))
     {
@@ -341,8 +321,10 @@ run (WinnowBatchOptions *options)
   winnow_scheduler_shutdown (batch.scheduler, WINNOW_SHUTDOWN_CANCEL);
   g_source_remove (sigint);
   g_source_remove (sigterm);
-  g_source_remove (poll);
   g_clear_handle_id (&batch.grace, g_source_remove);
+  /* the ends the shutdown reported */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
 
   if (error != NULL)
     {

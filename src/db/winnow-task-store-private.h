@@ -1,5 +1,14 @@
 /* winnow-task-store-private.h: what the store's files share: the
- * connection, the statement cache, errors, and the schema. */
+ * connection pool, the retrying runner, errors, and the schema.
+ *
+ * A store is a pool of SQLite connections to one file. Each call borrows
+ * an idle connection (opening one when none is idle), so calls from
+ * several threads run side by side: under WAL, readers never wait for the
+ * writer, and writers wait on SQLite's own lock, not on each other's
+ * mutex. A call that meets another connection's lock (SQLITE_BUSY or
+ * SQLITE_LOCKED) is run again with a backoff until the store's patience
+ * runs out, and only then fails with WINNOW_STORE_ERROR_BUSY.
+ */
 #pragma once
 
 #include <sqlite3.h>
@@ -8,34 +17,104 @@
 
 G_BEGIN_DECLS
 
+/* Prepared statements kept per connection: the list's queries have one
+ * shape per filter and sort, so the cache is bounded and drops the
+ * least recently used statement. */
+#define STORE_STATEMENT_CACHE 48
+
+/* Each connection's page cache: the indexes the list walks, for a
+ * history of 100,000 tasks, fit. */
+#define STORE_CACHE_KIB 16384
+
+/* A ":memory:" history lives in one connection: every connection to
+ * ":memory:" would be a database of its own. */
+#define STORE_MAX_CONNECTIONS 16
+
+typedef struct {
+  sqlite3 *db;
+  GHashTable *statements;  /* SQL text -> GList link in lru, data StoreStatement* */
+  GQueue lru;              /* StoreStatement*, most recent first */
+  gboolean broken;         /* closed instead of going back to the pool */
+  gint64 deadline;         /* monotonic time the busy handler gives up at */
+  gint *wait_flag;         /* raised while it waits for a lock, or NULL */
+} StoreConn;
+
 struct _WinnowTaskStore {
   GObject parent_instance;
 
   char *path;
-  sqlite3 *db;
-  GMutex lock;            /* one call at a time on the connection */
-  GHashTable *statements; /* SQL text -> sqlite3_stmt*, prepared once */
+  gboolean memory;
+  guint patience_ms;        /* how long a call waits for a lock */
+  WinnowStoreOpenFlags open_flags;
+
+  GMutex open_lock;         /* opening (migrations, recovery) happens once */
+  gboolean opened;
+  char *moved_to;           /* where a damaged file went, if it did */
+  char *open_problem;       /* why this is not the file asked for */
+
+  GMutex lock;              /* the pool below, and orphaned */
+  GPtrArray *orphaned;      /* outputs of tasks whose worker died */
+  GCond returned;
+  GPtrArray *idle;          /* of StoreConn* */
+  guint n_open;
+  guint max_open;
+
+  GMutex watch_lock;        /* the connection that reads data_version */
+  sqlite3 *watch_db;
 };
 
-/* The columns every task query reads, in this order (see read_task()). */
+/* The columns every task query reads, in this order (see store_read_task()). */
 #define TASK_COLUMNS \
   "tasks.id, input_path, output_path, status, recipe, created_at, started_at, finished_at, " \
   "progress, attempts, error, lease_owner, rows_in, rows_out, duration, replace_output"
 #define N_TASK_COLUMNS 16
 
+/* One call's work on a borrowed connection; FALSE with @error set. */
+typedef gboolean (*StoreOp) (WinnowTaskStore *store, StoreConn *conn, gpointer data,
+                             GError **error);
+
+gboolean      store_run           (WinnowTaskStore *store,
+                                   const char *caller,
+                                   StoreOp op,
+                                   gpointer data,
+                                   GError **error);
 gboolean      store_fail          (WinnowTaskStore *store,
+                                   StoreConn *conn,
                                    int rc,
                                    GError **error);
 sqlite3_stmt *store_prepare       (WinnowTaskStore *store,
+                                   StoreConn *conn,
                                    const char *sql,
                                    GError **error);
 gboolean      store_exec          (WinnowTaskStore *store,
+                                   StoreConn *conn,
                                    const char *sql,
                                    GError **error);
-WinnowTask   *store_read_task     (sqlite3_stmt *statement);
-char         *store_ids_json      (GArray *ids);
-gboolean      store_migrate       (WinnowTaskStore *store,
+gboolean      store_step_done     (WinnowTaskStore *store,
+                                   StoreConn *conn,
+                                   sqlite3_stmt *statement,
                                    GError **error);
+gboolean      store_begin         (WinnowTaskStore *store,
+                                   StoreConn *conn,
+                                   GError **error);
+gboolean      store_commit        (WinnowTaskStore *store,
+                                   StoreConn *conn,
+                                   gboolean ok,
+                                   GError **error);
+WinnowTask   *store_read_task     (sqlite3_stmt *statement);
+char         *store_now           (gint64 plus_ms);
+void          store_bind_text     (sqlite3_stmt *statement,
+                                   int index,
+                                   const char *text);
+char         *store_column_text   (sqlite3_stmt *statement,
+                                   int column);
+gboolean      store_migrate       (WinnowTaskStore *store,
+                                   StoreConn *conn,
+                                   GError **error);
+gint64        store_recover       (WinnowTaskStore *store,
+                                   StoreConn *conn,
+                                   GError **error);
+void          store_register_functions (sqlite3 *db);
 const char   *store_schema_v1     (void);
 
 G_END_DECLS

@@ -1,10 +1,16 @@
 /* winnow-task-store-query.c: the task list's queries: filter by status,
  * file name and creation time, sort by any column, page, count.
  *
- * Each sortable column has an index ending in id, so a page is a walk down
- * one index, and the id breaks ties so that paging is stable. The SQL text
- * depends only on the shape of the query (which filters, which sort), so
- * the prepared statements are cached; every value is a bound parameter.
+ * Each sort has two covering indexes, (key, id, created_at) and (status,
+ * key, id, created_at) (winnow-task-store-schema.c), so that a page with
+ * any status filter and any sort is a walk down one index. Pages are read
+ * by key ("the 100 tasks after this one"), so the hundredth page costs as
+ * much as the first; a jump into the middle skips rows of the covering
+ * index, which never reads a task's row for a row it skips. A filter on
+ * several statuses is one ordered walk per status, merged. Unknown rows
+ * and durations sort as -1 (the indexes hold coalesce (x, -1)), so every
+ * key is comparable. The SQL text depends only on the shape of the query;
+ * every value is a bound parameter.
  */
 #include "config.h"
 
@@ -12,16 +18,52 @@
 
 #include <string.h>
 
-static const char * const sort_columns[] = {
+static const char * const sort_keys[] = {
   [WINNOW_TASK_SORT_CREATED] = "created_at",
   [WINNOW_TASK_SORT_FILE] = "file_name COLLATE NOCASE",
   [WINNOW_TASK_SORT_STATUS] = "status",
   [WINNOW_TASK_SORT_PROGRESS] = "progress",
-  [WINNOW_TASK_SORT_ROWS_IN] = "rows_in",
-  [WINNOW_TASK_SORT_ROWS_OUT] = "rows_out",
-  [WINNOW_TASK_SORT_DURATION] = "duration",
+  [WINNOW_TASK_SORT_ROWS_IN] = "coalesce (rows_in, -1)",
+  [WINNOW_TASK_SORT_ROWS_OUT] = "coalesce (rows_out, -1)",
+  [WINNOW_TASK_SORT_DURATION] = "coalesce (duration, -1)",
   [WINNOW_TASK_SORT_ID] = "id",
 };
+
+/* The parameters, by number, shared by every arm of a query. */
+enum {
+  P_NAME = 1,
+  P_FROM,
+  P_UNTIL,
+  P_HIDDEN,
+  P_HIDE_UPTO,
+  P_KEY,
+  P_KEY_ID,
+  P_LIMIT,
+  P_OFFSET,
+};
+
+typedef enum {
+  PAGE_FROM_START,   /* skip @offset rows from the start */
+  PAGE_FROM_END,     /* the page @offset rows before the end */
+  PAGE_AFTER,        /* the rows after a task */
+  PAGE_BEFORE,       /* the rows before a task */
+} PageMode;
+
+#define ALL_STATUSES ((1u << WINNOW_TASK_N_STATUSES) - 1)
+
+/* How many statuses the query filters on; 0 when it does not filter. */
+static guint
+n_statuses (const WinnowTaskQuery *query)
+{
+  guint statuses = query->statuses & ALL_STATUSES;
+  guint n = 0;
+
+  if (statuses == ALL_STATUSES)
+    return 0;
+  for (guint i = 0; i < WINNOW_TASK_N_STATUSES; i++)
+    n += (statuses >> i) & 1;
+  return n;
+}
 
 /* "%text%" for LIKE, with LIKE's own characters escaped. */
 static char *
@@ -39,58 +81,301 @@ like_pattern (const char *text)
   return g_string_free (s, FALSE);
 }
 
+/* The filters other than the status, each "AND ...". */
 static void
-append_where (GString *sql, const WinnowTaskQuery *query)
+append_filters (GString *sql, const WinnowTaskQuery *query)
 {
-  gboolean first_status = TRUE;
-
-  g_string_append (sql, " WHERE 1");
-  if (query->statuses != 0)
-    {
-      g_string_append (sql, " AND status IN (");
-      for (guint i = 0; i < WINNOW_TASK_N_STATUSES; i++)
-        if (query->statuses & (1u << i))
-          {
-            g_string_append (sql, first_status ? "?" : ", ?");
-            first_status = FALSE;
-          }
-      g_string_append (sql, ")");
-    }
   /* Through a subquery, so that the LIKE runs over the covering index on
-   * file_name instead of fetching every row the sort index walks past. */
+   * file_name once instead of fetching every row the sort index walks. */
   if (query->name != NULL && query->name[0] != '\0')
-    g_string_append (sql, " AND id IN (SELECT id FROM tasks WHERE file_name LIKE ? ESCAPE '\\')");
+    g_string_append (sql, " AND +id IN (SELECT id FROM tasks WHERE file_name LIKE ?1 ESCAPE '\\')");
   if (query->created_from != NULL)
-    g_string_append (sql, " AND created_at >= ?");
+    g_string_append (sql, " AND created_at >= ?2");
   if (query->created_until != NULL)
-    g_string_append (sql, " AND created_at < ?");
+    g_string_append (sql, " AND created_at < ?3");
   if (query->hidden != NULL && query->hidden->len > 0)
-    g_string_append (sql, " AND id NOT IN (SELECT value FROM json_each (?))");
+    g_string_append (sql, " AND id NOT IN (SELECT value FROM json_each (?4))");
+  if (query->hide_finished_upto > 0)
+    g_string_append (sql, " AND NOT (status IN ('COMPLETED', 'FAILED', 'CANCELLED') AND id <= ?5)");
 }
 
-/* Binds what append_where() asked for, from parameter @index on. */
-static int
-bind_where (sqlite3_stmt *s, int index, const WinnowTaskQuery *query)
+static void
+bind_filters (sqlite3_stmt *s, const WinnowTaskQuery *query)
 {
-  for (guint i = 0; i < WINNOW_TASK_N_STATUSES; i++)
-    if (query->statuses & (1u << i))
-      sqlite3_bind_text (s, index++, winnow_task_status_to_string ((WinnowTaskStatus) i), -1,
-                         SQLITE_STATIC);
   if (query->name != NULL && query->name[0] != '\0')
-    sqlite3_bind_text (s, index++, like_pattern (query->name), -1, g_free);
+    sqlite3_bind_text (s, P_NAME, like_pattern (query->name), -1, g_free);
   if (query->created_from != NULL)
-    sqlite3_bind_text (s, index++, winnow_store_format_time (query->created_from), -1, g_free);
+    sqlite3_bind_text (s, P_FROM, winnow_store_format_time (query->created_from), -1, g_free);
   if (query->created_until != NULL)
-    sqlite3_bind_text (s, index++, winnow_store_format_time (query->created_until), -1, g_free);
+    sqlite3_bind_text (s, P_UNTIL, winnow_store_format_time (query->created_until), -1, g_free);
   if (query->hidden != NULL && query->hidden->len > 0)
-    sqlite3_bind_text (s, index++, store_ids_json (query->hidden), -1, g_free);
-  return index;
+    {
+      GString *json = g_string_new ("[");
+      for (guint i = 0; i < query->hidden->len; i++)
+        g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i ? "," : "",
+                                g_array_index (query->hidden, gint64, i));
+      g_string_append_c (json, ']');
+      sqlite3_bind_text (s, P_HIDDEN, g_string_free (json, FALSE), -1, g_free);
+    }
+  if (query->hide_finished_upto > 0)
+    sqlite3_bind_int64 (s, P_HIDE_UPTO, query->hide_finished_upto);
+}
+
+/* Binds @task's value of the sort key to P_KEY, its id to P_KEY_ID. */
+static void
+bind_key (sqlite3_stmt *s, WinnowTaskSort sort, WinnowTask *task)
+{
+  switch (sort)
+    {
+    case WINNOW_TASK_SORT_CREATED:
+      if (winnow_task_get_created (task) != NULL)
+        sqlite3_bind_text (s, P_KEY, winnow_store_format_time (winnow_task_get_created (task)),
+                           -1, g_free);
+      break;
+    case WINNOW_TASK_SORT_FILE:
+      store_bind_text (s, P_KEY, winnow_task_get_file_name (task));
+      break;
+    case WINNOW_TASK_SORT_STATUS:
+      store_bind_text (s, P_KEY, winnow_task_status_to_string (winnow_task_get_status (task)));
+      break;
+    case WINNOW_TASK_SORT_PROGRESS:
+      sqlite3_bind_double (s, P_KEY, winnow_task_get_progress (task));
+      break;
+    case WINNOW_TASK_SORT_ROWS_IN:
+      sqlite3_bind_int64 (s, P_KEY, winnow_task_get_rows_in (task));
+      break;
+    case WINNOW_TASK_SORT_ROWS_OUT:
+      sqlite3_bind_int64 (s, P_KEY, winnow_task_get_rows_out (task));
+      break;
+    case WINNOW_TASK_SORT_DURATION:
+      sqlite3_bind_double (s, P_KEY, winnow_task_get_duration (task) < 0
+                                       ? -1 : winnow_task_get_duration (task));
+      break;
+    case WINNOW_TASK_SORT_ID:
+    default:
+      sqlite3_bind_int64 (s, P_KEY, winnow_task_get_id (task));
+      break;
+    }
+  sqlite3_bind_int64 (s, P_KEY_ID, winnow_task_get_id (task));
+}
+
+typedef enum {
+  FROM_THE_START,
+  SAME_KEY_LATER_ID,   /* key = ?6 and id after ?7 */
+  LATER_KEY,           /* key after ?6 */
+} Range;
+
+/* One walk: the tasks of @status (NULL: any) in @range, filtered, in
+ * order; only the sort key and the id when @key_only (a walk down the
+ * covering index, which never reads a task's row). */
+static void
+append_arm (GString *sql, const WinnowTaskQuery *query, const char *status, gboolean descending,
+            Range range, gboolean key_only, gboolean ordered)
+{
+  const char *key = sort_keys[query->sort];
+  const char *direction = descending ? "DESC" : "ASC";
+  const char *after = descending ? "<" : ">";
+
+  if (key_only)
+    g_string_append_printf (sql, "SELECT %s AS sort_key, id", key);
+  else
+    g_string_append_printf (sql, "SELECT " TASK_COLUMNS ", %s AS sort_key", key);
+  g_string_append (sql, " FROM tasks WHERE 1");
+  if (status != NULL)
+    g_string_append_printf (sql, " AND status = '%s'", status);
+  append_filters (sql, query);
+  /* "after (key, id)" as two ranges, each one walk of the index: SQLite
+   * seeks a row-value comparison on its first column only */
+  if (range == SAME_KEY_LATER_ID)
+    g_string_append_printf (sql, " AND %s = ?6 AND id %s ?7", key, after);
+  else if (range == LATER_KEY)
+    g_string_append_printf (sql, " AND %s %s ?6", key, after);
+  if (ordered)
+    g_string_append_printf (sql, " ORDER BY %s %s, id %s", key, direction, direction);
+}
+
+/* A page (@key_only: the key at an offset) walking in @descending order,
+ * after the key in ?6, ?7 when @after_key: the walks of every status
+ * asked for and every range, merged. */
+static char *
+walk_sql (const WinnowTaskQuery *query, gboolean descending, gboolean after_key,
+          gboolean key_only)
+{
+  const char *direction = descending ? "DESC" : "ASC";
+  GString *sql = g_string_new (NULL);
+  guint statuses = query->statuses & ALL_STATUSES;
+  const char *limit = key_only ? " LIMIT 1 OFFSET ?9" : " LIMIT ?8";
+  static const Range all[] = { FROM_THE_START };
+  static const Range after[] = { SAME_KEY_LATER_ID, LATER_KEY };
+  const Range *ranges = after_key ? after : all;
+  guint n_ranges = after_key ? 2 : 1;
+  guint n_arms = MAX (n_statuses (query), 1) * n_ranges;
+
+  if (n_arms == 1)
+    {
+      const char *status = NULL;
+      if (n_statuses (query) == 1)
+        status = winnow_task_status_to_string ((WinnowTaskStatus) g_bit_nth_lsf (statuses, -1));
+      append_arm (sql, query, status, descending, ranges[0], key_only, TRUE);
+      g_string_append (sql, limit);
+      return g_string_free (sql, FALSE);
+    }
+  /* one ordered walk each, merged */
+  if (key_only)
+    g_string_append (sql, "SELECT sort_key, id FROM (");
+  for (guint i = 0, n = 0; i < WINNOW_TASK_N_STATUSES; i++)
+    {
+      const char *status;
+
+      if (n_statuses (query) > 0 && !(statuses & (1u << i)))
+        continue;
+      if (n_statuses (query) == 0 && i > 0)
+        break;
+      status = n_statuses (query) > 0 ? winnow_task_status_to_string ((WinnowTaskStatus) i) : NULL;
+      for (guint r = 0; r < n_ranges; r++)
+        {
+          if (n++ > 0)
+            g_string_append (sql, " UNION ALL ");
+          if (!key_only)
+            g_string_append (sql, "SELECT * FROM (");
+          append_arm (sql, query, status, descending, ranges[r], key_only, !key_only);
+          if (!key_only)
+            g_string_append (sql, " LIMIT ?8)");
+        }
+    }
+  if (key_only)
+    g_string_append (sql, ")");
+  g_string_append_printf (sql, " ORDER BY sort_key%s %s, id %s%s",
+                          query->sort == WINNOW_TASK_SORT_FILE ? " COLLATE NOCASE" : "",
+                          direction, direction, limit);
+  return g_string_free (sql, FALSE);
+}
+
+typedef struct {
+  const WinnowTaskQuery *query;
+  PageMode mode;
+  WinnowTask *key;
+  guint offset;
+  guint limit;
+  GPtrArray *tasks;
+  gint64 count;
+  gint64 total;
+  gboolean want_total;
+  gint64 *counts;
+} QueryArgs;
+
+static void
+reverse (GPtrArray *tasks)
+{
+  for (guint i = 0, j = tasks->len; i + 1 < j; i++, j--)
+    {
+      gpointer t = tasks->pdata[i];
+      tasks->pdata[i] = tasks->pdata[j - 1];
+      tasks->pdata[j - 1] = t;
+    }
+}
+
+/* The key and id of the row @offset rows into the walk (index only). */
+static gboolean
+seek (WinnowTaskStore *store, StoreConn *conn, const WinnowTaskQuery *query, gboolean descending,
+      guint offset, sqlite3_value **key, gint64 *id, GError **error)
+{
+  g_autofree char *sql = walk_sql (query, descending, FALSE, TRUE);
+  sqlite3_stmt *s = store_prepare (store, conn, sql, error);
+  int rc;
+
+  if (s == NULL)
+    return FALSE;
+  bind_filters (s, query);
+  sqlite3_bind_int64 (s, P_OFFSET, offset);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    {
+      *key = sqlite3_value_dup (sqlite3_column_value (s, 0));
+      *id = sqlite3_column_int64 (s, 1);
+    }
+  sqlite3_reset (s);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE || store_fail (store, conn, rc, error);
+}
+
+static gboolean
+page_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
+{
+  QueryArgs *a = data;
+  gboolean backwards = a->mode == PAGE_FROM_END || a->mode == PAGE_BEFORE;
+  gboolean descending = a->query->descending != backwards;
+  sqlite3_value *key = NULL;
+  gint64 key_id = 0;
+  gboolean after_key = a->mode == PAGE_AFTER || a->mode == PAGE_BEFORE;
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *s;
+  int rc;
+
+  g_ptr_array_set_size (a->tasks, 0);
+  /* a jump: find the row before the page on the index alone, then read
+   * the page by key */
+  if ((a->mode == PAGE_FROM_START || a->mode == PAGE_FROM_END) && a->offset > 0)
+    {
+      if (!seek (store, conn, a->query, descending, a->offset - 1, &key, &key_id, error))
+        return FALSE;
+      if (key == NULL)
+        return TRUE;  /* past the end */
+      after_key = TRUE;
+    }
+  sql = walk_sql (a->query, descending, after_key, FALSE);
+  s = store_prepare (store, conn, sql, error);
+  if (s == NULL)
+    {
+      sqlite3_value_free (key);
+      return FALSE;
+    }
+  bind_filters (s, a->query);
+  if (key != NULL)
+    {
+      sqlite3_bind_value (s, P_KEY, key);
+      sqlite3_bind_int64 (s, P_KEY_ID, key_id);
+      sqlite3_value_free (key);
+    }
+  else if (after_key)
+    bind_key (s, a->query->sort, a->key);
+  sqlite3_bind_int64 (s, P_LIMIT, a->limit);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    g_ptr_array_add (a->tasks, store_read_task (s));
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return store_fail (store, conn, rc, error);
+  if (backwards)
+    reverse (a->tasks);
+  return TRUE;
+}
+
+static GPtrArray *
+run_page (WinnowTaskStore *store, const char *caller, const WinnowTaskQuery *query,
+          PageMode mode, WinnowTask *key, guint offset, guint limit, GError **error)
+{
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  QueryArgs a = { .query = query, .mode = mode, .key = key, .offset = offset, .limit = limit,
+                  .tasks = tasks };
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+  g_return_val_if_fail ((guint) query->sort < G_N_ELEMENTS (sort_keys), NULL);
+  g_return_val_if_fail (mode == PAGE_FROM_START || mode == PAGE_FROM_END || WINNOW_IS_TASK (key),
+                        NULL);
+  if (!store_run (store, caller, page_op, &a, error))
+    return NULL;
+  return g_steal_pointer (&tasks);
 }
 
 /**
  * winnow_task_store_query:
  * @offset: how many matching tasks to skip
  * @limit: the most to return
+ *
+ * A jump into the list (the row before the page is found on an index
+ * alone, then the page read by key); prefer winnow_task_store_query_after()
+ * to read on from a page already read, and winnow_task_store_query_last()
+ * for the second half of the list.
  *
  * Returns: (transfer full) (element-type WinnowTask): a page of the tasks
  *   that match @query, in its order (without their results)
@@ -99,57 +384,152 @@ GPtrArray *
 winnow_task_store_query (WinnowTaskStore *store, const WinnowTaskQuery *query, guint offset,
                          guint limit, GError **error)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT " TASK_COLUMNS " FROM tasks");
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&store->lock);
-  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
-  const char *direction = query->descending ? "DESC" : "ASC";
-  sqlite3_stmt *s;
-  int index, rc;
-
-  g_return_val_if_fail ((guint) query->sort < G_N_ELEMENTS (sort_columns), NULL);
-
-  append_where (sql, query);
-  g_string_append_printf (sql, " ORDER BY %s %s, id %s LIMIT ? OFFSET ?",
-                          sort_columns[query->sort], direction, direction);
-  s = store_prepare (store, sql->str, error);
-  if (s == NULL)
-    return NULL;
-  index = bind_where (s, 1, query);
-  sqlite3_bind_int64 (s, index++, limit);
-  sqlite3_bind_int64 (s, index, offset);
-  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
-    g_ptr_array_add (tasks, store_read_task (s));
-  sqlite3_reset (s);
-  if (rc != SQLITE_DONE)
-    {
-      store_fail (store, rc, error);
-      return NULL;
-    }
-  return g_steal_pointer (&tasks);
+  return run_page (store, G_STRFUNC, query, PAGE_FROM_START, NULL, offset, limit, error);
 }
 
-/* How many tasks match @query (its sort is ignored); -1 on error. */
-gint64
-winnow_task_store_count (WinnowTaskStore *store, const WinnowTaskQuery *query, GError **error)
+/**
+ * winnow_task_store_query_last:
+ * @offset: how many matching tasks to leave out at the end
+ * @limit: the most to return
+ *
+ * A jump into the second half of the list: the page that ends @offset
+ * rows before its end, in the query's order.
+ *
+ * Returns: (transfer full) (element-type WinnowTask): up to @limit tasks
+ */
+GPtrArray *
+winnow_task_store_query_last (WinnowTaskStore *store, const WinnowTaskQuery *query,
+                              guint offset, guint limit, GError **error)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT count(*) FROM tasks");
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&store->lock);
+  return run_page (store, G_STRFUNC, query, PAGE_FROM_END, NULL, offset, limit, error);
+}
+
+/**
+ * winnow_task_store_query_after:
+ * @after: a task as a page read earlier had it (its sort value then)
+ *
+ * Returns: (transfer full) (element-type WinnowTask): up to @limit tasks
+ *   that come after @after in @query's order
+ */
+GPtrArray *
+winnow_task_store_query_after (WinnowTaskStore *store, const WinnowTaskQuery *query,
+                               WinnowTask *after, guint limit, GError **error)
+{
+  return run_page (store, G_STRFUNC, query, PAGE_AFTER, after, 0, limit, error);
+}
+
+/**
+ * winnow_task_store_query_before:
+ * @before: a task as a page read earlier had it
+ *
+ * Returns: (transfer full) (element-type WinnowTask): up to @limit tasks
+ *   that come just before @before, in @query's order
+ */
+GPtrArray *
+winnow_task_store_query_before (WinnowTaskStore *store, const WinnowTaskQuery *query,
+                                WinnowTask *before, guint limit, GError **error)
+{
+  return run_page (store, G_STRFUNC, query, PAGE_BEFORE, before, 0, limit, error);
+}
+
+static gboolean
+count_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
+{
+  QueryArgs *a = data;
+  g_autoptr(GString) sql = g_string_new ("SELECT count(*) FROM tasks WHERE 1");
+  guint statuses = a->query->statuses & ALL_STATUSES;
+  gboolean filtered;
   sqlite3_stmt *s;
-  gint64 count = -1;
   int rc;
 
-  append_where (sql, query);
-  s = store_prepare (store, sql->str, error);
+  if (n_statuses (a->query) > 0)
+    {
+      g_string_append (sql, " AND status IN (");
+      for (guint i = 0, n = 0; i < WINNOW_TASK_N_STATUSES; i++)
+        if (statuses & (1u << i))
+          g_string_append_printf (sql, "%s'%s'", n++ ? ", " : "",
+                                  winnow_task_status_to_string ((WinnowTaskStatus) i));
+      g_string_append (sql, ")");
+    }
+  append_filters (sql, a->query);
+  filtered = !g_str_equal (sql->str, "SELECT count(*) FROM tasks WHERE 1");
+
+  /* one count: the total is kept by triggers (schema version 3) */
+  if (!store_exec (store, conn, "BEGIN", error))
+    return FALSE;
+  s = store_prepare (store, conn, "SELECT n FROM task_count", error);
   if (s == NULL)
-    return -1;
-  bind_where (s, 1, query);
+    return store_commit (store, conn, FALSE, NULL);
   rc = sqlite3_step (s);
   if (rc == SQLITE_ROW)
-    count = sqlite3_column_int64 (s, 0);
-  else
-    store_fail (store, rc, error);
+    a->total = sqlite3_column_int64 (s, 0);
   sqlite3_reset (s);
-  return count;
+  if (rc != SQLITE_ROW)
+    {
+      store_fail (store, conn, rc, error);
+      return store_commit (store, conn, FALSE, NULL);
+    }
+  if (!filtered)
+    {
+      a->count = a->total;
+      return store_commit (store, conn, TRUE, error);
+    }
+  s = store_prepare (store, conn, sql->str, error);
+  if (s == NULL)
+    return store_commit (store, conn, FALSE, NULL);
+  bind_filters (s, a->query);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    a->count = sqlite3_column_int64 (s, 0);
+  sqlite3_reset (s);
+  if (rc != SQLITE_ROW)
+    {
+      store_fail (store, conn, rc, error);
+      return store_commit (store, conn, FALSE, NULL);
+    }
+  return store_commit (store, conn, TRUE, error);
+}
+
+/**
+ * winnow_task_store_count:
+ * @total: (out) (optional): how many tasks the history has, filters aside
+ *
+ * Returns: how many tasks match @query (its sort is ignored), or -1
+ */
+gint64
+winnow_task_store_count (WinnowTaskStore *store, const WinnowTaskQuery *query, gint64 *total,
+                         GError **error)
+{
+  QueryArgs a = { .query = query, .count = -1 };
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), -1);
+  g_return_val_if_fail (query != NULL, -1);
+  if (!store_run (store, G_STRFUNC, count_op, &a, error))
+    return -1;
+  if (total)
+    *total = a.total;
+  return a.count;
+}
+
+static gboolean
+count_by_status_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
+{
+  QueryArgs *a = data;
+  sqlite3_stmt *s = store_prepare (store, conn,
+                                   "SELECT status, count(*) FROM tasks GROUP BY status", error);
+  int rc;
+
+  if (s == NULL)
+    return FALSE;
+  memset (a->counts, 0, sizeof (gint64) * WINNOW_TASK_N_STATUSES);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      WinnowTaskStatus status;
+      if (winnow_task_status_from_string ((const char *) sqlite3_column_text (s, 0), &status))
+        a->counts[status] = sqlite3_column_int64 (s, 1);
+    }
+  sqlite3_reset (s);
+  return rc == SQLITE_DONE || store_fail (store, conn, rc, error);
 }
 
 /* counts[status] for every status, for the health check. */
@@ -157,19 +537,8 @@ gboolean
 winnow_task_store_count_by_status (WinnowTaskStore *store, gint64 counts[WINNOW_TASK_N_STATUSES],
                                    GError **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&store->lock);
-  sqlite3_stmt *s = store_prepare (store, "SELECT status, count(*) FROM tasks GROUP BY status", error);
-  int rc;
+  QueryArgs a = { .counts = counts };
 
-  if (s == NULL)
-    return FALSE;
-  memset (counts, 0, sizeof (gint64) * WINNOW_TASK_N_STATUSES);
-  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
-    {
-      WinnowTaskStatus status;
-      if (winnow_task_status_from_string ((const char *) sqlite3_column_text (s, 0), &status))
-        counts[status] = sqlite3_column_int64 (s, 1);
-    }
-  sqlite3_reset (s);
-  return rc == SQLITE_DONE || store_fail (store, rc, error);
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
+  return store_run (store, G_STRFUNC, count_by_status_op, &a, error);
 }

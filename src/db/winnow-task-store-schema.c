@@ -5,7 +5,11 @@
  * name, rows in and out and the duration on the task row (so that the list
  * sorts and filters on one table, through an index per sortable column),
  * cross-process cancel requests, and whether a task may replace an
- * existing output file. Migrations run forward on open, each
+ * existing output file. Version 3 serves the shared history: batch runs
+ * with a lease of their own (runs, tasks.run_id), so that what a dead run
+ * queued fails instead of waiting; a task count kept by triggers; and two
+ * covering indexes per sort, with and without the status first, so that
+ * every filter and sort is one index walk. Migrations run forward on open, each
  * in its own transaction; a database newer than this code is refused
  * before anything is written to it.
  */
@@ -78,7 +82,42 @@ static const char schema_v2[] =
   "CREATE INDEX tasks_duration ON tasks (duration, id);"
   "CREATE INDEX tasks_lease ON tasks (status, lease_expires_at);";
 
-static const char * const migrations[WINNOW_STORE_SCHEMA_VERSION] = { schema_v1, schema_v2 };
+#define SORT_INDEXES(name, key) \
+  "CREATE INDEX tasks_by_" name " ON tasks (" key ", id, created_at);" \
+  "CREATE INDEX tasks_by_status_" name " ON tasks (status, " key ", id, created_at);"
+
+static const char schema_v3[] =
+  "ALTER TABLE tasks ADD COLUMN run_id TEXT;"
+  "CREATE TABLE runs ("
+  "  id TEXT PRIMARY KEY,"
+  "  lease_expires_at TEXT NOT NULL"
+  ");"
+  "CREATE TABLE task_count (n INTEGER NOT NULL);"
+  "INSERT INTO task_count SELECT count(*) FROM tasks;"
+  "CREATE TRIGGER tasks_count_insert AFTER INSERT ON tasks"
+  "  BEGIN UPDATE task_count SET n = n + 1; END;"
+  "CREATE TRIGGER tasks_count_delete AFTER DELETE ON tasks"
+  "  BEGIN UPDATE task_count SET n = n - 1; END;"
+  "DROP INDEX tasks_status;"
+  "DROP INDEX tasks_created;"
+  "DROP INDEX tasks_file;"
+  "DROP INDEX tasks_progress;"
+  "DROP INDEX tasks_rows_in;"
+  "DROP INDEX tasks_rows_out;"
+  "DROP INDEX tasks_duration;"
+  "CREATE INDEX tasks_by_created ON tasks (created_at, id);"
+  "CREATE INDEX tasks_by_status_created ON tasks (status, created_at, id);"
+  "CREATE INDEX tasks_by_status_id ON tasks (status, id, created_at);"
+  SORT_INDEXES ("file", "file_name COLLATE NOCASE")
+  SORT_INDEXES ("progress", "progress")
+  SORT_INDEXES ("rows_in", "coalesce (rows_in, -1)")
+  SORT_INDEXES ("rows_out", "coalesce (rows_out, -1)")
+  SORT_INDEXES ("duration", "coalesce (duration, -1)")
+  "CREATE INDEX tasks_by_run ON tasks (run_id, status) WHERE run_id IS NOT NULL;";
+
+static const char * const migrations[WINNOW_STORE_SCHEMA_VERSION] = {
+  schema_v1, schema_v2, schema_v3,
+};
 
 /* For tests that build a version-1 database by hand. */
 const char *
@@ -95,14 +134,22 @@ basename_function (sqlite3_context *context, int argc, sqlite3_value **argv)
   sqlite3_result_text (context, name, -1, SQLITE_TRANSIENT);
 }
 
+/* The SQL functions migrations use, on every connection. */
+void
+store_register_functions (sqlite3 *db)
+{
+  sqlite3_create_function (db, "winnow_basename", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                           NULL, basename_function, NULL, NULL);
+}
+
 static gint64
-user_version (WinnowTaskStore *store, GError **error)
+user_version (WinnowTaskStore *store, StoreConn *conn, GError **error)
 {
   sqlite3_stmt *statement;
   int rc;
   gint64 version = -1;
 
-  rc = sqlite3_prepare_v2 (store->db, "PRAGMA user_version", -1, &statement, NULL);
+  rc = sqlite3_prepare_v2 (conn->db, "PRAGMA user_version", -1, &statement, NULL);
   if (rc == SQLITE_OK)
     {
       rc = sqlite3_step (statement);
@@ -114,7 +161,7 @@ user_version (WinnowTaskStore *store, GError **error)
     }
   sqlite3_finalize (statement);
   if (rc != SQLITE_OK)
-    store_fail (store, rc, error);
+    store_fail (store, conn, rc, error);
   return version;
 }
 
@@ -138,38 +185,37 @@ too_new (WinnowTaskStore *store, gint64 version, GError **error)
  * both run the same step.
  */
 gboolean
-store_migrate (WinnowTaskStore *store, GError **error)
+store_migrate (WinnowTaskStore *store, StoreConn *conn, GError **error)
 {
-  gint64 version = user_version (store, error);
+  gint64 version = user_version (store, conn, error);
 
   if (version < 0)
     return FALSE;
   if (version > WINNOW_STORE_SCHEMA_VERSION)
     return too_new (store, version, error);
 
-  sqlite3_create_function (store->db, "winnow_basename", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-                           NULL, basename_function, NULL, NULL);
   while (version < WINNOW_STORE_SCHEMA_VERSION)
     {
       g_autofree char *bump = NULL;
 
-      if (!store_exec (store, "BEGIN IMMEDIATE", error))
+      if (!store_exec (store, conn, "BEGIN IMMEDIATE", error))
         return FALSE;
-      version = user_version (store, error);
+      version = user_version (store, conn, error);
       if (version < 0 || version > WINNOW_STORE_SCHEMA_VERSION)
         {
-          store_exec (store, "ROLLBACK", NULL);
+          store_exec (store, conn, "ROLLBACK", NULL);
           return version < 0 ? FALSE : too_new (store, version, error);
         }
       if (version == WINNOW_STORE_SCHEMA_VERSION)
-        return store_exec (store, "COMMIT", error);
+        return store_exec (store, conn, "COMMIT", error);
 
       g_debug ("migrating %s to schema version %" G_GINT64_FORMAT, store->path, version + 1);
       bump = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, version + 1);
-      if (!store_exec (store, migrations[version], error) || !store_exec (store, bump, error) ||
-          !store_exec (store, "COMMIT", error))
+      if (!store_exec (store, conn, migrations[version], error) ||
+          !store_exec (store, conn, bump, error) ||
+          !store_exec (store, conn, "COMMIT", error))
         {
-          store_exec (store, "ROLLBACK", NULL);
+          store_exec (store, conn, "ROLLBACK", NULL);
           return FALSE;
         }
       version++;

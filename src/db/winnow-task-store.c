@@ -1,10 +1,7 @@
-/* winnow-task-store.c: see winnow-task-store.h. Opening, errors and the
- * task lifecycle; the list queries are in winnow-task-store-query.c.
- *
- * Every change that takes more than one statement runs in a BEGIN
- * IMMEDIATE transaction, so that the write lock is taken up front and two
- * writers never deadlock on an upgrade. Every value goes through a bound
- * parameter.
+/* winnow-task-store.c: see winnow-task-store.h. The object, opening, the
+ * connection pool and the runner that retries a busy history; the task
+ * lifecycle is in winnow-task-store-tasks.c, the list's queries in
+ * winnow-task-store-query.c, the schema in winnow-task-store-schema.c.
  */
 #include "config.h"
 
@@ -18,7 +15,12 @@
 G_DEFINE_QUARK (winnow-store-error-quark, winnow_store_error)
 G_DEFINE_FINAL_TYPE (WinnowTaskStore, winnow_task_store, G_TYPE_OBJECT)
 
-#define DEFAULT_BUSY_TIMEOUT_MS 5000
+/* The longest pause between two tries of a busy call. */
+#define MAX_BACKOFF_MS 100
+
+static GThread *forbidden_thread;     /* atomic */
+static GPrivate thread_patience;      /* GUINT_TO_POINTER (milliseconds) */
+static GPrivate thread_wait_flag;     /* gint * */
 
 /* ---- times ---- */
 
@@ -30,8 +32,12 @@ G_DEFINE_FINAL_TYPE (WinnowTaskStore, winnow_task_store, G_TYPE_OBJECT)
 char *
 winnow_store_format_time (GDateTime *time)
 {
-  g_autoptr(GDateTime) utc = g_date_time_to_utc (time);
-  g_autofree char *seconds = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
+  g_autoptr(GDateTime) utc = NULL;
+  g_autofree char *seconds = NULL;
+
+  g_return_val_if_fail (time != NULL, NULL);
+  utc = g_date_time_to_utc (time);
+  seconds = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
   return g_strdup_printf ("%s.%03dZ", seconds, g_date_time_get_microsecond (utc) / 1000);
 }
 
@@ -41,35 +47,90 @@ winnow_store_parse_time (const char *text)
   return text ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
 }
 
-static char *
-now_plus (gint64 milliseconds)
+/* Now plus @plus_ms, as the store writes times. */
+char *
+store_now (gint64 plus_ms)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) later = g_date_time_add (now, milliseconds * 1000);
+  g_autoptr(GDateTime) later = g_date_time_add (now, plus_ms * 1000);
   return winnow_store_format_time (later);
+}
+
+/* ---- threads ---- */
+
+/**
+ * winnow_task_store_forbid_thread:
+ * @thread: (nullable): the thread that draws, or %NULL
+ *
+ * In builds with checks (debug and debugoptimized), every store call made
+ * on @thread aborts with a message naming the call: the window's main
+ * thread must never wait on SQLite. The application sets it at start-up.
+ */
+void
+winnow_task_store_forbid_thread (GThread *thread)
+{
+  g_atomic_pointer_set (&forbidden_thread, thread);
+}
+
+static void
+check_thread (const char *caller)
+{
+#ifdef WINNOW_ENABLE_CHECKS
+  if (G_UNLIKELY (g_atomic_pointer_get (&forbidden_thread) == (gpointer) g_thread_self ()))
+    g_error ("%s was called on the thread that draws; the history is used off it", caller);
+#else
+  (void) caller;
+#endif
+}
+
+/**
+ * winnow_task_store_watch_waits:
+ * @flag: (nullable): raised (set to 1) whenever a store call made on this
+ *   thread waits for another connection's lock; %NULL to stop
+ *
+ * Lets a face tell "slow" from "busy" while its call runs on a thread.
+ */
+void
+winnow_task_store_watch_waits (gint *flag)
+{
+  g_private_set (&thread_wait_flag, flag);
+}
+
+/**
+ * winnow_task_store_set_thread_patience:
+ * @milliseconds: how long calls made on this thread wait for a lock; 0
+ *   for the store's own patience
+ *
+ * The scheduler's bookkeeping thread waits briefly and tries again at its
+ * next round, rather than holding up every other duty behind one lock.
+ */
+void
+winnow_task_store_set_thread_patience (guint milliseconds)
+{
+  g_private_set (&thread_patience, GUINT_TO_POINTER (milliseconds));
 }
 
 /* ---- errors and statements ---- */
 
 /* Turns a SQLite failure into an error a user can act on. Returns FALSE. */
 gboolean
-store_fail (WinnowTaskStore *store, int rc, GError **error)
+store_fail (WinnowTaskStore *store, StoreConn *conn, int rc, GError **error)
 {
-  const char *detail = store->db ? sqlite3_errmsg (store->db) : sqlite3_errstr (rc);
+  const char *detail = conn && conn->db ? sqlite3_errmsg (conn->db) : sqlite3_errstr (rc);
 
   switch (rc & 0xff)
     {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY,
-                   /* Translators: %s is the database's file name */
-                   _("the task database %s is locked by another program; try again when it "
-                     "is done"), store->path);
+                   /* Translators: the database's file name, then a number of seconds */
+                   _("the task history %s is busy: another program kept it locked for more "
+                     "than %u s"), store->path, MAX (store->patience_ms / 1000, 1u));
       break;
     case SQLITE_FULL:
       g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_FULL,
                    /* Translators: %s is the database's file name */
-                   _("the disk is full: the task database %s cannot grow; free some space"),
+                   _("the disk is full: the task history %s cannot grow; free some space"),
                    store->path);
       break;
     case SQLITE_READONLY:
@@ -82,6 +143,8 @@ store_fail (WinnowTaskStore *store, int rc, GError **error)
       break;
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT:
+      /* a claim store_run() checks with PRAGMA quick_check before it
+       * reaches a user */
       g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_DAMAGED,
                    /* Translators: %s is the database's file name */
                    _("%s is not a Winnow task database, or it is damaged"), store->path);
@@ -96,67 +159,103 @@ store_fail (WinnowTaskStore *store, int rc, GError **error)
 }
 
 gboolean
-store_exec (WinnowTaskStore *store, const char *sql, GError **error)
+store_exec (WinnowTaskStore *store, StoreConn *conn, const char *sql, GError **error)
 {
-  int rc = sqlite3_exec (store->db, sql, NULL, NULL, NULL);
-  return rc == SQLITE_OK || store_fail (store, rc, error);
+  int rc = sqlite3_exec (conn->db, sql, NULL, NULL, NULL);
+  return rc == SQLITE_OK || store_fail (store, conn, rc, error);
 }
 
-/* A cached prepared statement, reset and with its bindings cleared. */
-sqlite3_stmt *
-store_prepare (WinnowTaskStore *store, const char *sql, GError **error)
+typedef struct {
+  char *sql;
+  sqlite3_stmt *statement;
+} StoreStatement;
+
+static void
+statement_free (StoreStatement *s)
 {
-  sqlite3_stmt *statement = g_hash_table_lookup (store->statements, sql);
+  sqlite3_finalize (s->statement);
+  g_free (s->sql);
+  g_free (s);
+}
+
+/* A cached prepared statement, reset and with its bindings cleared. The
+ * cache keeps the STORE_STATEMENT_CACHE statements used last. */
+sqlite3_stmt *
+store_prepare (WinnowTaskStore *store, StoreConn *conn, const char *sql, GError **error)
+{
+  GList *link = g_hash_table_lookup (conn->statements, sql);
+  StoreStatement *s;
+  sqlite3_stmt *statement;
   int rc;
 
-  if (statement != NULL)
+  if (link != NULL)
     {
-      sqlite3_reset (statement);
-      sqlite3_clear_bindings (statement);
-      return statement;
+      s = link->data;
+      g_queue_unlink (&conn->lru, link);
+      g_queue_push_head_link (&conn->lru, link);
+      sqlite3_reset (s->statement);
+      sqlite3_clear_bindings (s->statement);
+      return s->statement;
     }
-  rc = sqlite3_prepare_v3 (store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, NULL);
+  rc = sqlite3_prepare_v3 (conn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, NULL);
   if (rc != SQLITE_OK)
     {
-      store_fail (store, rc, error);
+      store_fail (store, conn, rc, error);
       return NULL;
     }
-  g_hash_table_insert (store->statements, g_strdup (sql), statement);
+  while (conn->lru.length >= STORE_STATEMENT_CACHE)
+    {
+      StoreStatement *old = g_queue_pop_tail (&conn->lru);
+      g_hash_table_remove (conn->statements, old->sql);
+      statement_free (old);
+    }
+  s = g_new0 (StoreStatement, 1);
+  s->sql = g_strdup (sql);
+  s->statement = statement;
+  g_queue_push_head (&conn->lru, s);
+  g_hash_table_insert (conn->statements, s->sql, conn->lru.head);
   return statement;
 }
 
-static gboolean
-step_done (WinnowTaskStore *store, sqlite3_stmt *statement, GError **error)
+gboolean
+store_step_done (WinnowTaskStore *store, StoreConn *conn, sqlite3_stmt *statement,
+                 GError **error)
 {
   int rc = sqlite3_step (statement);
   sqlite3_reset (statement);
-  return rc == SQLITE_DONE || store_fail (store, rc, error);
+  return rc == SQLITE_DONE || store_fail (store, conn, rc, error);
 }
 
-static void
-bind_text (sqlite3_stmt *statement, int index, const char *text)
+gboolean
+store_begin (WinnowTaskStore *store, StoreConn *conn, GError **error)
+{
+  return store_exec (store, conn, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+store_commit (WinnowTaskStore *store, StoreConn *conn, gboolean ok, GError **error)
+{
+  if (ok)
+    {
+      if (store_exec (store, conn, "COMMIT", error))
+        return TRUE;
+      /* a failed COMMIT (busy, disk full) leaves the transaction open */
+    }
+  if (!sqlite3_get_autocommit (conn->db))
+    sqlite3_exec (conn->db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+void
+store_bind_text (sqlite3_stmt *statement, int index, const char *text)
 {
   sqlite3_bind_text (statement, index, text, -1, SQLITE_TRANSIENT);
 }
 
-static char *
-column_text (sqlite3_stmt *statement, int column)
+char *
+store_column_text (sqlite3_stmt *statement, int column)
 {
   return g_strdup ((const char *) sqlite3_column_text (statement, column));
-}
-
-/* Task ids as a JSON list, bound to one parameter and read back with
- * json_each(): a list of any length in one prepared statement. */
-char *
-store_ids_json (GArray *ids)
-{
-  GString *json = g_string_new ("[");
-
-  for (guint i = 0; i < ids->len; i++)
-    g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i ? "," : "",
-                            g_array_index (ids, gint64, i));
-  g_string_append_c (json, ']');
-  return g_string_free (json, FALSE);
 }
 
 /* Reads TASK_COLUMNS from the current row. */
@@ -190,6 +289,126 @@ store_read_task (sqlite3_stmt *statement)
   return task;
 }
 
+/* ---- connections ---- */
+
+/* SQLite calls this while another connection holds the lock it needs:
+ * wait a little, longer each time, until the call's deadline. */
+static int
+busy_handler (void *data, int count)
+{
+  static const guint backoff_ms[] = { 1, 2, 5, 10, 20, 50 };
+  StoreConn *conn = data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 pause;
+
+  if (now >= conn->deadline)
+    return 0;
+  if (conn->wait_flag != NULL)
+    g_atomic_int_set (conn->wait_flag, 1);
+  pause = (count < (int) G_N_ELEMENTS (backoff_ms) ? backoff_ms[count] : MAX_BACKOFF_MS) * 1000;
+  g_usleep ((gulong) MIN (pause, conn->deadline - now));
+  return 1;
+}
+
+static void
+conn_free (StoreConn *conn)
+{
+  g_hash_table_unref (conn->statements);
+  while (conn->lru.length > 0)
+    statement_free (g_queue_pop_head (&conn->lru));
+  if (conn->db != NULL)
+    sqlite3_close (conn->db);
+  g_free (conn);
+}
+
+static StoreConn *
+conn_open (WinnowTaskStore *store, GError **error)
+{
+  StoreConn *conn = g_new0 (StoreConn, 1);
+  int rc;
+
+  conn->statements = g_hash_table_new (g_str_hash, g_str_equal);
+  g_queue_init (&conn->lru);
+  conn->deadline = g_get_monotonic_time () + (gint64) store->patience_ms * 1000;
+  rc = sqlite3_open_v2 (store->path, &conn->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      store_fail (store, conn, rc, error);
+      conn_free (conn);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (conn->db, 1);
+  sqlite3_busy_handler (conn->db, busy_handler, conn);
+  store_register_functions (conn->db);
+  /* the list's indexes of a big history stay in memory */
+  if (!store_exec (store, conn, "PRAGMA foreign_keys = ON", error) ||
+      !store_exec (store, conn, "PRAGMA synchronous = NORMAL", error) ||
+      !store_exec (store, conn, "PRAGMA cache_size = -" G_STRINGIFY (STORE_CACHE_KIB), error))
+    {
+      conn_free (conn);
+      return NULL;
+    }
+  return conn;
+}
+
+static StoreConn *
+acquire (WinnowTaskStore *store, GError **error)
+{
+  StoreConn *conn = NULL;
+
+  g_mutex_lock (&store->lock);
+  while (store->idle->len == 0 && store->n_open >= store->max_open)
+    g_cond_wait (&store->returned, &store->lock);
+  if (store->idle->len > 0)
+    conn = g_ptr_array_steal_index_fast (store->idle, store->idle->len - 1);
+  else
+    store->n_open++;
+  g_mutex_unlock (&store->lock);
+  if (conn != NULL)
+    return conn;
+
+  conn = conn_open (store, error);
+  if (conn == NULL)
+    {
+      g_mutex_lock (&store->lock);
+      store->n_open--;
+      g_cond_signal (&store->returned);
+      g_mutex_unlock (&store->lock);
+    }
+  return conn;
+}
+
+static void
+release (WinnowTaskStore *store, StoreConn *conn)
+{
+  /* no transaction outlives its call */
+  if (conn->db != NULL && !sqlite3_get_autocommit (conn->db))
+    sqlite3_exec (conn->db, "ROLLBACK", NULL, NULL, NULL);
+  conn->wait_flag = NULL;
+  g_mutex_lock (&store->lock);
+  if (conn->broken)
+    {
+      store->n_open--;
+      g_mutex_unlock (&store->lock);
+      conn_free (conn);
+      g_mutex_lock (&store->lock);
+    }
+  else
+    g_ptr_array_add (store->idle, conn);
+  g_cond_signal (&store->returned);
+  g_mutex_unlock (&store->lock);
+}
+
+static void
+close_all (WinnowTaskStore *store)
+{
+  g_mutex_lock (&store->lock);
+  g_ptr_array_set_size (store->idle, 0);  /* frees them */
+  store->n_open = 0;
+  g_mutex_unlock (&store->lock);
+}
+
 /* ---- the object ---- */
 
 static void
@@ -197,11 +416,18 @@ winnow_task_store_finalize (GObject *object)
 {
   WinnowTaskStore *self = WINNOW_TASK_STORE (object);
 
-  g_hash_table_unref (self->statements);  /* finalizes the statements */
-  if (self->db != NULL)
-    sqlite3_close (self->db);
+  /* every call has returned its connection by now */
+  g_ptr_array_unref (self->idle);
+  g_ptr_array_unref (self->orphaned);
+  if (self->watch_db != NULL)
+    sqlite3_close (self->watch_db);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->open_lock);
+  g_mutex_clear (&self->watch_lock);
+  g_cond_clear (&self->returned);
   g_free (self->path);
+  g_free (self->moved_to);
+  g_free (self->open_problem);
 
   G_OBJECT_CLASS (winnow_task_store_parent_class)->finalize (object);
 }
@@ -213,16 +439,16 @@ winnow_task_store_class_init (WinnowTaskStoreClass *klass)
 }
 
 static void
-finalize_statement (gpointer statement)
-{
-  sqlite3_finalize (statement);
-}
-
-static void
 winnow_task_store_init (WinnowTaskStore *self)
 {
   g_mutex_init (&self->lock);
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+  g_mutex_init (&self->open_lock);
+  g_mutex_init (&self->watch_lock);
+  g_cond_init (&self->returned);
+  self->idle = g_ptr_array_new_with_free_func ((GDestroyNotify) conn_free);
+  self->orphaned = g_ptr_array_new_with_free_func (g_free);
+  self->patience_ms = WINNOW_STORE_PATIENCE_MS;
+  self->max_open = STORE_MAX_CONNECTIONS;
 }
 
 /**
@@ -254,13 +480,53 @@ winnow_task_store_sqlite_version (void)
   return sqlite3_libversion ();
 }
 
-static gboolean
-open_database (WinnowTaskStore *store, GError **error)
+static void
+set_path (WinnowTaskStore *store, const char *path)
 {
-  g_autofree char *dir = g_path_get_dirname (store->path);
+  g_free (store->path);
+  store->path = g_strdup (path);
+  store->memory = g_str_equal (path, ":memory:");
+  store->max_open = store->memory ? 1 : STORE_MAX_CONNECTIONS;
+}
+
+/* Does PRAGMA quick_check, on a connection of its own, find the file
+ * damaged? A busy or unreadable check says no: only a real finding, or a
+ * file that is not a database at all, counts. */
+static gboolean
+confirm_damaged (WinnowTaskStore *store)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  gboolean damaged = FALSE;
   int rc;
 
-  if (!g_str_equal (store->path, ":memory:") && g_mkdir_with_parents (dir, 0700) != 0)
+  if (sqlite3_open_v2 (store->path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    {
+      sqlite3_close (db);
+      return FALSE;
+    }
+  sqlite3_busy_timeout (db, 2000);
+  rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &s, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (s);
+  if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
+    damaged = TRUE;
+  else if (rc == SQLITE_ROW)
+    damaged = g_strcmp0 ((const char *) sqlite3_column_text (s, 0), "ok") != 0;
+  sqlite3_finalize (s);
+  sqlite3_close (db);
+  return damaged;
+}
+
+/* Opens, migrates and recovers the file at store->path. */
+static gboolean
+open_file (WinnowTaskStore *store, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (store->path);
+  StoreConn *conn;
+  gboolean ok;
+
+  if (!store->memory && g_mkdir_with_parents (dir, 0700) != 0)
     {
       int saved = errno;
       g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_READ_ONLY,
@@ -269,20 +535,143 @@ open_database (WinnowTaskStore *store, GError **error)
                    g_strerror (saved));
       return FALSE;
     }
-  rc = sqlite3_open_v2 (store->path, &store->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc != SQLITE_OK)
-    return store_fail (store, rc, error);
-  sqlite3_extended_result_codes (store->db, 1);
-  sqlite3_busy_timeout (store->db, DEFAULT_BUSY_TIMEOUT_MS);
-
+  conn = acquire (store, error);
+  if (conn == NULL)
+    return FALSE;
   /* store_migrate() reads the version first: a file that is not a
    * database, or is newer than this code, is refused untouched. */
-  return store_exec (store, "PRAGMA foreign_keys = ON", error) &&
-         store_migrate (store, error) &&
-         store_exec (store, "PRAGMA journal_mode = WAL", error) &&
-         store_exec (store, "PRAGMA synchronous = NORMAL", error) &&
-         winnow_task_store_recover_expired (store, error) != G_MAXUINT;
+  ok = store_migrate (store, conn, error) &&
+       store_exec (store, conn, "PRAGMA journal_mode = WAL", error) &&
+       store_recover (store, conn, error) >= 0;
+  if (!ok)
+    conn->broken = TRUE;
+  release (store, conn);
+  return ok;
+}
+
+/* Moves a damaged file (and its WAL files) aside with a time stamp. */
+static gboolean
+move_aside (WinnowTaskStore *store, GError **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *target = g_strdup_printf ("%s.damaged-%s", store->path, stamp);
+
+  close_all (store);
+  if (g_rename (store->path, target) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_DAMAGED,
+                   /* Translators: the database's file name, then the system's reason */
+                   _("%s is damaged, and could not be moved aside: %s"), store->path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *suffix = i ? "-shm" : "-wal";
+      g_autofree char *from = g_strconcat (store->path, suffix, NULL);
+      g_autofree char *to = g_strconcat (target, suffix, NULL);
+      g_rename (from, to);
+    }
+  g_debug ("the damaged task database was moved to %s", target);
+  store->moved_to = g_steal_pointer (&target);
+  store->open_problem = g_strdup_printf (_("The task history was damaged. It was moved to %s "
+                                           "and a new one was started."), store->moved_to);
+  return TRUE;
+}
+
+static gboolean
+open_with_flags (WinnowTaskStore *store, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (open_file (store, &local_error))
+    return TRUE;
+  if (g_error_matches (local_error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_DAMAGED))
+    {
+      if (!confirm_damaged (store))
+        {
+          g_clear_error (&local_error);
+          g_set_error (&local_error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_FAILED,
+                       /* Translators: %s is the database's file name */
+                       _("the task history %s could not be read; it is not damaged, try "
+                         "again"), store->path);
+        }
+      else if (store->open_flags & WINNOW_STORE_OPEN_REPLACE_DAMAGED)
+        {
+          g_clear_error (&local_error);
+          if (move_aside (store, &local_error) && open_file (store, &local_error))
+            return TRUE;
+        }
+    }
+  /* a busy history is never given up on: the next call tries again */
+  if ((store->open_flags & WINNOW_STORE_OPEN_FALLBACK_MEMORY) && !store->memory &&
+      !g_error_matches (local_error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY))
+    {
+      g_free (store->open_problem);
+      store->open_problem = g_strdup_printf (_("The task history cannot be opened: %s. Tasks "
+                                               "of this session will not be kept."),
+                                             local_error->message);
+      close_all (store);
+      set_path (store, ":memory:");
+      return open_file (store, error);
+    }
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+/**
+ * winnow_task_store_open:
+ *
+ * Opens the history if it is not open yet: creates, migrates, and puts
+ * back the tasks of workers whose lease ran out (and fails those of batch
+ * runs that ended). Every other call does this first; call it to learn at
+ * a time of your choosing whether the history can be used. Off the thread
+ * that draws, as every call.
+ */
+gboolean
+winnow_task_store_open (WinnowTaskStore *store, GError **error)
+{
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
+  check_thread (G_STRFUNC);
+  if (g_atomic_int_get (&store->opened))
+    return TRUE;
+  g_mutex_lock (&store->open_lock);
+  if (!store->opened)
+    {
+      ok = open_with_flags (store, error);
+      if (ok)
+        {
+          g_atomic_int_set (&store->opened, TRUE);
+          g_debug ("opened the task database %s", store->path);
+        }
+    }
+  g_mutex_unlock (&store->open_lock);
+  return ok;
+}
+
+/**
+ * winnow_task_store_new_deferred:
+ * @path: (nullable): the database file, ":memory:" for a private one, or
+ *   %NULL for winnow_task_store_default_path()
+ *
+ * Creates a store without touching the file: it is opened by the first
+ * call, on whichever thread makes it, so a window can be shown at once.
+ *
+ * Returns: (transfer full): the store
+ */
+WinnowTaskStore *
+winnow_task_store_new_deferred (const char *path, WinnowStoreOpenFlags flags)
+{
+  WinnowTaskStore *store = g_object_new (WINNOW_TYPE_TASK_STORE, NULL);
+  g_autofree char *file = path ? g_strdup (path) : winnow_task_store_default_path ();
+
+  set_path (store, file);
+  store->open_flags = flags;
+  return store;
 }
 
 /**
@@ -290,20 +679,17 @@ open_database (WinnowTaskStore *store, GError **error)
  * @path: (nullable): the database file, ":memory:" for a private one, or
  *   %NULL for winnow_task_store_default_path()
  *
- * Opens (and creates, or migrates) the task database, and puts back to
- * PENDING the tasks of workers whose lease ran out.
+ * Opens (and creates, or migrates) the task database now.
  *
  * Returns: (transfer full): the store, or %NULL with a WINNOW_STORE_ERROR
  */
 WinnowTaskStore *
 winnow_task_store_new (const char *path, GError **error)
 {
-  g_autoptr(WinnowTaskStore) store = g_object_new (WINNOW_TYPE_TASK_STORE, NULL);
+  g_autoptr(WinnowTaskStore) store = winnow_task_store_new_deferred (path, WINNOW_STORE_OPEN_DEFAULT);
 
-  store->path = path ? g_strdup (path) : winnow_task_store_default_path ();
-  if (!open_database (store, error))
+  if (!winnow_task_store_open (store, error))
     return NULL;
-  g_debug ("opened the task database %s", store->path);
   return g_steal_pointer (&store);
 }
 
@@ -311,676 +697,156 @@ winnow_task_store_new (const char *path, GError **error)
  * winnow_task_store_new_or_replace_damaged:
  * @moved_to: (out) (optional): where a damaged file was moved, or %NULL
  *
- * As winnow_task_store_new(), but a damaged database is renamed with a
- * time stamp (its WAL files too) and a fresh one is started; the caller
- * tells the user where the old one went.
+ * As winnow_task_store_new(), but a database that PRAGMA quick_check
+ * finds damaged is renamed with a time stamp (its WAL files too) and a
+ * fresh one is started; the caller tells the user where the old one went.
  */
 WinnowTaskStore *
 winnow_task_store_new_or_replace_damaged (const char *path, char **moved_to, GError **error)
 {
-  g_autofree char *file = path ? g_strdup (path) : winnow_task_store_default_path ();
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GDateTime) now = NULL;
-  g_autofree char *stamp = NULL;
-  g_autofree char *target = NULL;
-  WinnowTaskStore *store;
+  g_autoptr(WinnowTaskStore) store =
+    winnow_task_store_new_deferred (path, WINNOW_STORE_OPEN_REPLACE_DAMAGED);
 
   if (moved_to)
     *moved_to = NULL;
-  store = winnow_task_store_new (file, &local_error);
-  if (store != NULL)
-    return store;
-  if (!g_error_matches (local_error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_DAMAGED))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-
-  now = g_date_time_new_now_local ();
-  stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  target = g_strdup_printf ("%s.damaged-%s", file, stamp);
-  if (g_rename (file, target) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_DAMAGED,
-                   /* Translators: the database's file name, then the system's reason */
-                   _("%s is damaged, and could not be moved aside: %s"), file, g_strerror (saved));
-      return NULL;
-    }
-  for (guint i = 0; i < 2; i++)
-    {
-      const char *suffix = i ? "-shm" : "-wal";
-      g_autofree char *from = g_strconcat (file, suffix, NULL);
-      g_autofree char *to = g_strconcat (target, suffix, NULL);
-      g_rename (from, to);
-    }
-  g_debug ("the damaged task database was moved to %s", target);
+  if (!winnow_task_store_open (store, error))
+    return NULL;
   if (moved_to)
-    *moved_to = g_steal_pointer (&target);
-  return winnow_task_store_new (file, error);
+    *moved_to = g_strdup (store->moved_to);
+  return g_steal_pointer (&store);
 }
 
+/* The file in use (":memory:" after a fallback). */
 const char *
 winnow_task_store_get_path (WinnowTaskStore *store)
 {
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), NULL);
   return store->path;
+}
+
+/**
+ * winnow_task_store_get_problem:
+ *
+ * Returns: (nullable): once opened, a sentence saying why the history is
+ *   not the one asked for (moved aside, or a private one), or %NULL
+ */
+const char *
+winnow_task_store_get_problem (WinnowTaskStore *store)
+{
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), NULL);
+  return g_atomic_int_get (&store->opened) ? store->open_problem : NULL;
 }
 
 /* How long a call waits for another program's lock before failing with
  * WINNOW_STORE_ERROR_BUSY. */
 void
-winnow_task_store_set_busy_timeout (WinnowTaskStore *store, guint milliseconds)
+winnow_task_store_set_patience (WinnowTaskStore *store, guint milliseconds)
 {
-  g_mutex_lock (&store->lock);
-  sqlite3_busy_timeout (store->db, (int) milliseconds);
-  g_mutex_unlock (&store->lock);
+  g_return_if_fail (WINNOW_IS_TASK_STORE (store));
+  store->patience_ms = milliseconds;
 }
 
-/* ---- lifecycle ---- */
+/* ---- running a call ---- */
 
-#define LOCK(store) g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&(store)->lock)
-
-static WinnowTask *
-get_locked (WinnowTaskStore *store, gint64 id, GError **error)
+static gboolean
+is_busy (const GError *error)
 {
-  sqlite3_stmt *s = store_prepare (store,
-    "SELECT " TASK_COLUMNS ", r.rows_read, r.rows_written, r.duplicates_removed, "
-    "r.missing_dropped, r.bad_lines_skipped, r.cells_filled_total, r.bytes_in, r.bytes_out, "
-    "r.elapsed, r.encoding, r.delimiter, r.columns_dropped, r.cells_filled, r.warnings, "
-    "r.profile, r.preview, r.task_id "
-    "FROM tasks LEFT JOIN task_results r ON r.task_id = tasks.id WHERE tasks.id = ?", error);
-  WinnowTask *task;
-  int rc;
-
-  if (s == NULL)
-    return NULL;
-  sqlite3_bind_int64 (s, 1, id);
-  rc = sqlite3_step (s);
-  if (rc == SQLITE_DONE)
-    {
-      sqlite3_reset (s);
-      g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_NOT_FOUND,
-                   /* Translators: %lld is a task's number */
-                   _("there is no task %lld"), (long long) id);
-      return NULL;
-    }
-  if (rc != SQLITE_ROW)
-    {
-      store_fail (store, rc, error);
-      sqlite3_reset (s);
-      return NULL;
-    }
-  task = store_read_task (s);
-  if (sqlite3_column_type (s, 32) != SQLITE_NULL)
-    {
-      g_autoptr(WinnowTaskResult) r = g_new0 (WinnowTaskResult, 1);
-      r->rows_read = sqlite3_column_int64 (s, 16);
-      r->rows_written = sqlite3_column_int64 (s, 17);
-      r->duplicates_removed = sqlite3_column_int64 (s, 18);
-      r->missing_dropped = sqlite3_column_int64 (s, 19);
-      r->bad_lines_skipped = sqlite3_column_int64 (s, 20);
-      r->cells_filled = sqlite3_column_int64 (s, 21);
-      r->bytes_in = sqlite3_column_int64 (s, 22);
-      r->bytes_out = sqlite3_column_int64 (s, 23);
-      r->elapsed = sqlite3_column_double (s, 24);
-      r->encoding = column_text (s, 25);
-      r->delimiter = column_text (s, 26);
-      r->columns_dropped = column_text (s, 27);
-      r->fills = column_text (s, 28);
-      r->warnings = column_text (s, 29);
-      r->profile = column_text (s, 30);
-      r->preview = column_text (s, 31);
-      winnow_task_set_result (task, r);
-    }
-  sqlite3_reset (s);
-  return task;
+  return g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY);
 }
 
 /**
- * winnow_task_store_get:
- * Returns: (transfer full): task @id with its result, if it has one
- */
-WinnowTask *
-winnow_task_store_get (WinnowTaskStore *store, gint64 id, GError **error)
-{
-  LOCK (store);
-  return get_locked (store, id, error);
-}
-
-/**
- * winnow_task_store_add:
+ * store_run:
+ * @caller: the public function, for the thread check
  *
- * Adds a PENDING task.
- *
- * Returns: (transfer full): the new task
- */
-WinnowTask *
-winnow_task_store_add (WinnowTaskStore *store, const char *input_path, const char *output_path,
-                       const char *recipe_json, gboolean replace_output, GError **error)
-{
-  g_autofree char *now = now_plus (0);
-  g_autofree char *name = g_path_get_basename (input_path);
-  sqlite3_stmt *s;
-  WinnowTask *task = NULL;
-  int rc;
-  LOCK (store);
-
-  s = store_prepare (store,
-    "INSERT INTO tasks (input_path, output_path, file_name, status, recipe, created_at,"
-    "  replace_output) VALUES (?, ?, ?, 'PENDING', ?, ?, ?) RETURNING " TASK_COLUMNS, error);
-  if (s == NULL)
-    return NULL;
-  bind_text (s, 1, input_path);
-  bind_text (s, 2, output_path);
-  bind_text (s, 3, name);
-  bind_text (s, 4, recipe_json);
-  bind_text (s, 5, now);
-  sqlite3_bind_int (s, 6, replace_output ? 1 : 0);
-  rc = sqlite3_step (s);
-  if (rc == SQLITE_ROW)
-    {
-      task = store_read_task (s);
-      rc = sqlite3_step (s);
-    }
-  sqlite3_reset (s);
-  if (rc != SQLITE_DONE)
-    {
-      g_clear_object (&task);
-      store_fail (store, rc, error);
-      return NULL;
-    }
-  g_debug ("task %" G_GINT64_FORMAT " added: %s", winnow_task_get_id (task), input_path);
-  return task;
-}
-
-/* Under the lock, inside a transaction: PROCESSING tasks whose lease ran
- * out go back to PENDING (or to CANCELLED, if a cancel was asked for). */
-static gint64
-recover_locked (WinnowTaskStore *store, GError **error)
-{
-  g_autofree char *now = now_plus (0);
-  sqlite3_stmt *s = store_prepare (store,
-    "UPDATE tasks SET "
-    "  status = CASE WHEN cancel_requested THEN 'CANCELLED' ELSE 'PENDING' END,"
-    "  finished_at = CASE WHEN cancel_requested THEN ?1 ELSE NULL END,"
-    "  started_at = CASE WHEN cancel_requested THEN started_at ELSE NULL END,"
-    "  progress = 0, lease_owner = NULL, lease_expires_at = NULL "
-    "WHERE status = 'PROCESSING' AND lease_expires_at < ?1", error);
-
-  if (s == NULL)
-    return -1;
-  bind_text (s, 1, now);
-  if (!step_done (store, s, error))
-    return -1;
-  return sqlite3_changes (store->db);
-}
-
-static gboolean
-begin (WinnowTaskStore *store, GError **error)
-{
-  return store_exec (store, "BEGIN IMMEDIATE", error);
-}
-
-static gboolean
-commit (WinnowTaskStore *store, gboolean ok, GError **error)
-{
-  if (ok)
-    return store_exec (store, "COMMIT", error);
-  store_exec (store, "ROLLBACK", NULL);
-  return FALSE;
-}
-
-/**
- * winnow_task_store_recover_expired:
- *
- * Returns: how many tasks went back to PENDING (or CANCELLED), or
- *   G_MAXUINT on error
- */
-guint
-winnow_task_store_recover_expired (WinnowTaskStore *store, GError **error)
-{
-  gint64 n;
-  LOCK (store);
-
-  if (!begin (store, error))
-    return G_MAXUINT;
-  n = recover_locked (store, error);
-  if (!commit (store, n >= 0, error))
-    return G_MAXUINT;
-  if (n > 0)
-    g_debug ("%" G_GINT64_FORMAT " task(s) of workers that stopped went back to the queue", n);
-  return (guint) n;
-}
-
-/**
- * winnow_task_store_claim:
- * @owner: who claims (unique per worker)
- * @lease_ms: how long the claim holds without renewal
- *
- * Takes the oldest PENDING task, in one statement, so that no two
- * workers (threads or processes) ever get the same task. Tasks whose lease
- * ran out are put back first.
- *
- * @only: (nullable) (element-type gint64): claim only among these task
- *   ids (a batch run takes its own tasks, not the desktop's queue)
- *
- * Returns: (transfer full) (nullable): the task, now PROCESSING, or %NULL
- *   when there is none (@error unset) or on error
- */
-WinnowTask *
-winnow_task_store_claim (WinnowTaskStore *store, const char *owner, gint64 lease_ms,
-                         GArray *only, GError **error)
-{
-  g_autofree char *now = now_plus (0);
-  g_autofree char *expiry = now_plus (lease_ms);
-  sqlite3_stmt *s;
-  WinnowTask *task = NULL;
-  int rc = SQLITE_DONE;
-  LOCK (store);
-
-  if (!begin (store, error))
-    return NULL;
-  if (recover_locked (store, error) < 0)
-    {
-      commit (store, FALSE, NULL);
-      return NULL;
-    }
-  s = store_prepare (store, only == NULL
-    ? "UPDATE tasks SET status = 'PROCESSING', started_at = ?1, finished_at = NULL, progress = 0,"
-      "  error = NULL, lease_owner = ?2, lease_expires_at = ?3, cancel_requested = 0,"
-      "  rows_in = NULL, rows_out = NULL, duration = NULL "
-      "WHERE id = (SELECT id FROM tasks WHERE status = 'PENDING' ORDER BY created_at, id LIMIT 1) "
-      "RETURNING " TASK_COLUMNS
-    : "UPDATE tasks SET status = 'PROCESSING', started_at = ?1, finished_at = NULL, progress = 0,"
-      "  error = NULL, lease_owner = ?2, lease_expires_at = ?3, cancel_requested = 0,"
-      "  rows_in = NULL, rows_out = NULL, duration = NULL "
-      "WHERE id = (SELECT id FROM tasks WHERE status = 'PENDING'"
-      "  AND id IN (SELECT value FROM json_each (?4)) ORDER BY created_at, id LIMIT 1) "
-      "RETURNING " TASK_COLUMNS, error);
-  if (s != NULL)
-    {
-      bind_text (s, 1, now);
-      bind_text (s, 2, owner);
-      bind_text (s, 3, expiry);
-      if (only != NULL)
-        sqlite3_bind_text (s, 4, store_ids_json (only), -1, g_free);
-      rc = sqlite3_step (s);
-      if (rc == SQLITE_ROW)
-        {
-          task = store_read_task (s);
-          rc = sqlite3_step (s);
-        }
-      sqlite3_reset (s);
-    }
-  if (s == NULL || rc != SQLITE_DONE)
-    {
-      if (s != NULL)
-        store_fail (store, rc, error);
-      g_clear_object (&task);
-      commit (store, FALSE, NULL);
-      return NULL;
-    }
-  if (!commit (store, TRUE, error))
-    {
-      g_clear_object (&task);
-      return NULL;
-    }
-  if (task != NULL)
-    g_debug ("task %" G_GINT64_FORMAT " claimed by %s", winnow_task_get_id (task), owner);
-  return task;
-}
-
-/* Why did an update that needs task @id held by @owner change nothing? */
-static gboolean
-explain_not_held (WinnowTaskStore *store, gint64 id, const char *owner, GError **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(WinnowTask) task = get_locked (store, id, &local_error);
-
-  if (task == NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
-  else if (winnow_task_get_status (task) != WINNOW_TASK_PROCESSING)
-    g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_STATE,
-                 /* Translators: a task's number, then its status as the database
-                  * stores it (such as COMPLETED) */
-                 _("task %lld is %s, not processing"), (long long) id,
-                 winnow_task_status_to_string (winnow_task_get_status (task)));
-  else
-    g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_LEASE_LOST,
-                 /* Translators: a task's number, then the process that had taken it,
-                  * such as host:1234:89abcdef/1 */
-                 _("task %lld is no longer held by %s"), (long long) id, owner);
-  return FALSE;
-}
-
-/**
- * winnow_task_store_renew_lease:
- * @cancel_requested: (out) (optional): set when a cancel was asked for
- *   (by this process or another)
+ * Runs @op on a borrowed connection. A busy history is tried again, with
+ * a growing pause, until the patience (the thread's, else the store's)
+ * runs out. "Damaged" is believed only when PRAGMA quick_check agrees:
+ * otherwise the call is tried once more on a fresh connection and then
+ * fails as a plain failure, never as damage.
  */
 gboolean
-winnow_task_store_renew_lease (WinnowTaskStore *store, gint64 id, const char *owner,
-                               gint64 lease_ms, gboolean *cancel_requested, GError **error)
+store_run (WinnowTaskStore *store, const char *caller, StoreOp op, gpointer data,
+           GError **error)
 {
-  g_autofree char *expiry = now_plus (lease_ms);
-  sqlite3_stmt *s;
-  int rc;
-  LOCK (store);
+  guint patience = GPOINTER_TO_UINT (g_private_get (&thread_patience));
+  gint *wait_flag = g_private_get (&thread_wait_flag);
+  gboolean fresh_connection_tried = FALSE;
+  gint64 deadline;
+  guint attempt = 0;
 
-  s = store_prepare (store,
-    "UPDATE tasks SET lease_expires_at = ? "
-    "WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING' RETURNING cancel_requested",
-    error);
-  if (s == NULL)
+  check_thread (caller);
+  if (!winnow_task_store_open (store, error))
     return FALSE;
-  bind_text (s, 1, expiry);
-  sqlite3_bind_int64 (s, 2, id);
-  bind_text (s, 3, owner);
-  rc = sqlite3_step (s);
-  if (rc == SQLITE_ROW)
+  if (patience == 0)
+    patience = store->patience_ms;
+  deadline = g_get_monotonic_time () + (gint64) patience * 1000;
+
+  for (;;)
     {
-      if (cancel_requested)
-        *cancel_requested = sqlite3_column_int (s, 0) != 0;
-      rc = sqlite3_step (s);
-      sqlite3_reset (s);
-      return rc == SQLITE_DONE || store_fail (store, rc, error);
-    }
-  sqlite3_reset (s);
-  if (rc != SQLITE_DONE)
-    return store_fail (store, rc, error);
-  return explain_not_held (store, id, owner, error);
-}
+      g_autoptr(GError) local_error = NULL;
+      StoreConn *conn = acquire (store, error);
+      gboolean ok;
 
-gboolean
-winnow_task_store_set_progress (WinnowTaskStore *store, gint64 id, const char *owner,
-                                double progress, GError **error)
-{
-  sqlite3_stmt *s;
-  LOCK (store);
-
-  s = store_prepare (store,
-    "UPDATE tasks SET progress = ? WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'",
-    error);
-  if (s == NULL)
-    return FALSE;
-  sqlite3_bind_double (s, 1, CLAMP (progress, 0.0, 1.0));
-  sqlite3_bind_int64 (s, 2, id);
-  bind_text (s, 3, owner);
-  if (!step_done (store, s, error))
-    return FALSE;
-  return sqlite3_changes (store->db) > 0 || explain_not_held (store, id, owner, error);
-}
-
-/* Moves a task @owner holds to a final status. */
-static gboolean
-finish_locked (WinnowTaskStore *store, gint64 id, const char *owner, const char *status,
-               const char *message, const WinnowTaskResult *result, GError **error)
-{
-  g_autofree char *now = now_plus (0);
-  sqlite3_stmt *s = store_prepare (store,
-    "UPDATE tasks SET status = ?1, finished_at = ?2, error = ?3,"
-    "  progress = CASE WHEN ?1 = 'COMPLETED' THEN 1 ELSE progress END,"
-    "  duration = (julianday (?2) - julianday (started_at)) * 86400,"
-    "  rows_in = ?4, rows_out = ?5, lease_owner = NULL, lease_expires_at = NULL "
-    "WHERE id = ?6 AND lease_owner = ?7 AND status = 'PROCESSING'", error);
-
-  if (s == NULL)
-    return FALSE;
-  bind_text (s, 1, status);
-  bind_text (s, 2, now);
-  bind_text (s, 3, message);
-  if (result)
-    {
-      sqlite3_bind_int64 (s, 4, result->rows_read);
-      sqlite3_bind_int64 (s, 5, result->rows_written);
-    }
-  sqlite3_bind_int64 (s, 6, id);
-  bind_text (s, 7, owner);
-  if (!step_done (store, s, error))
-    return FALSE;
-  if (sqlite3_changes (store->db) == 0)
-    return explain_not_held (store, id, owner, error);
-  g_debug ("task %" G_GINT64_FORMAT " %s", id, status);
-  return TRUE;
-}
-
-static gboolean
-insert_result (WinnowTaskStore *store, gint64 id, const WinnowTaskResult *r, GError **error)
-{
-  sqlite3_stmt *s = store_prepare (store,
-    "INSERT OR REPLACE INTO task_results (task_id, rows_read, rows_written, duplicates_removed,"
-    "  missing_dropped, columns_dropped, cells_filled, bad_lines_skipped, bytes_in, bytes_out,"
-    "  elapsed, encoding, delimiter, warnings, profile, preview, cells_filled_total) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
-
-  if (s == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (s, 1, id);
-  sqlite3_bind_int64 (s, 2, r->rows_read);
-  sqlite3_bind_int64 (s, 3, r->rows_written);
-  sqlite3_bind_int64 (s, 4, r->duplicates_removed);
-  sqlite3_bind_int64 (s, 5, r->missing_dropped);
-  bind_text (s, 6, r->columns_dropped);
-  bind_text (s, 7, r->fills);
-  sqlite3_bind_int64 (s, 8, r->bad_lines_skipped);
-  sqlite3_bind_int64 (s, 9, r->bytes_in);
-  sqlite3_bind_int64 (s, 10, r->bytes_out);
-  sqlite3_bind_double (s, 11, r->elapsed);
-  bind_text (s, 12, r->encoding);
-  bind_text (s, 13, r->delimiter);
-  bind_text (s, 14, r->warnings);
-  bind_text (s, 15, r->profile);
-  bind_text (s, 16, r->preview);
-  sqlite3_bind_int64 (s, 17, r->cells_filled);
-  return step_done (store, s, error);
-}
-
-/* COMPLETED, with its result; only by the worker holding the task. */
-gboolean
-winnow_task_store_complete (WinnowTaskStore *store, gint64 id, const char *owner,
-                            const WinnowTaskResult *result, GError **error)
-{
-  gboolean ok;
-  LOCK (store);
-
-  if (!begin (store, error))
-    return FALSE;
-  ok = finish_locked (store, id, owner, "COMPLETED", NULL, result, error) &&
-       insert_result (store, id, result, error);
-  return commit (store, ok, error);
-}
-
-/* FAILED, with the message a user reads. */
-gboolean
-winnow_task_store_fail (WinnowTaskStore *store, gint64 id, const char *owner,
-                        const char *message, GError **error)
-{
-  LOCK (store);
-  return finish_locked (store, id, owner, "FAILED", message, NULL, error);
-}
-
-/* CANCELLED: the worker stopped it after a cancel. */
-gboolean
-winnow_task_store_finish_cancelled (WinnowTaskStore *store, gint64 id, const char *owner,
-                                    GError **error)
-{
-  LOCK (store);
-  return finish_locked (store, id, owner, "CANCELLED", NULL, NULL, error);
-}
-
-/* Back to PENDING: the worker stops without finishing (its process is
- * shutting down), so another worker may take the task at once. */
-gboolean
-winnow_task_store_release (WinnowTaskStore *store, gint64 id, const char *owner, GError **error)
-{
-  sqlite3_stmt *s;
-  LOCK (store);
-
-  s = store_prepare (store,
-    "UPDATE tasks SET status = 'PENDING', started_at = NULL, progress = 0, lease_owner = NULL,"
-    "  lease_expires_at = NULL WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'", error);
-  if (s == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (s, 1, id);
-  bind_text (s, 2, owner);
-  if (!step_done (store, s, error))
-    return FALSE;
-  return sqlite3_changes (store->db) > 0 || explain_not_held (store, id, owner, error);
-}
-
-static gboolean
-state_error (GError **error, gint64 id, WinnowTaskStatus status, const char *what)
-{
-  g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_STATE,
-               /* Translators: a task's number, its status as the database stores it
-                * (such as COMPLETED), then why the change is refused */
-               _("task %lld is %s: %s"), (long long) id, winnow_task_status_to_string (status),
-               what);
-  return FALSE;
-}
-
-/**
- * winnow_task_store_cancel:
- *
- * A PENDING task becomes CANCELLED at once. For a PROCESSING task the
- * cancel is recorded, and the worker holding it (in this process or
- * another) stops it at its next lease renewal and finishes it CANCELLED.
- */
-gboolean
-winnow_task_store_cancel (WinnowTaskStore *store, gint64 id, GError **error)
-{
-  g_autofree char *now = now_plus (0);
-  g_autoptr(WinnowTask) task = NULL;
-  sqlite3_stmt *s;
-  gboolean ok = FALSE;
-  LOCK (store);
-
-  if (!begin (store, error))
-    return FALSE;
-  task = get_locked (store, id, error);
-  if (task == NULL)
-    return commit (store, FALSE, NULL);
-
-  switch (winnow_task_get_status (task))
-    {
-    case WINNOW_TASK_PENDING:
-      s = store_prepare (store,
-        "UPDATE tasks SET status = 'CANCELLED', finished_at = ? WHERE id = ?", error);
-      if (s != NULL)
-        {
-          bind_text (s, 1, now);
-          sqlite3_bind_int64 (s, 2, id);
-          ok = step_done (store, s, error);
-        }
-      break;
-    case WINNOW_TASK_PROCESSING:
-      s = store_prepare (store, "UPDATE tasks SET cancel_requested = 1 WHERE id = ?", error);
-      if (s != NULL)
-        {
-          sqlite3_bind_int64 (s, 1, id);
-          ok = step_done (store, s, error);
-        }
-      break;
-    case WINNOW_TASK_COMPLETED:
-    case WINNOW_TASK_FAILED:
-    case WINNOW_TASK_CANCELLED:
-    default:
-      state_error (error, id, winnow_task_get_status (task), _("it has already finished"));
-      break;
-    }
-  if (ok)
-    g_debug ("task %" G_GINT64_FORMAT " cancel requested", id);
-  return commit (store, ok, error);
-}
-
-/* FAILED or CANCELLED back to PENDING, with one more attempt. */
-gboolean
-winnow_task_store_retry (WinnowTaskStore *store, gint64 id, GError **error)
-{
-  g_autoptr(WinnowTask) task = NULL;
-  sqlite3_stmt *s;
-  gboolean ok = FALSE;
-  LOCK (store);
-
-  if (!begin (store, error))
-    return FALSE;
-  task = get_locked (store, id, error);
-  if (task == NULL)
-    return commit (store, FALSE, NULL);
-  if (winnow_task_get_status (task) != WINNOW_TASK_FAILED &&
-      winnow_task_get_status (task) != WINNOW_TASK_CANCELLED)
-    {
-      state_error (error, id, winnow_task_get_status (task),
-                   _("only a failed or cancelled task can be retried"));
-      return commit (store, FALSE, NULL);
-    }
-  s = store_prepare (store,
-    "UPDATE tasks SET status = 'PENDING', attempts = attempts + 1, error = NULL,"
-    "  started_at = NULL, finished_at = NULL, progress = 0, rows_in = NULL, rows_out = NULL,"
-    "  duration = NULL, cancel_requested = 0 WHERE id = ?", error);
-  if (s != NULL)
-    {
-      sqlite3_bind_int64 (s, 1, id);
-      ok = step_done (store, s, error);
-    }
-  if (ok)
-    {
-      s = store_prepare (store, "DELETE FROM task_results WHERE task_id = ?", error);
-      ok = s != NULL;
+      if (conn == NULL)
+        return FALSE;
+      conn->deadline = deadline;
+      conn->wait_flag = wait_flag;
+      ok = op (store, conn, data, &local_error);
+      if (!ok && g_error_matches (local_error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_DAMAGED))
+        conn->broken = TRUE;
+      release (store, conn);
       if (ok)
+        return TRUE;
+
+      if (is_busy (local_error) && g_get_monotonic_time () < deadline)
         {
-          sqlite3_bind_int64 (s, 1, id);
-          ok = step_done (store, s, error);
+          /* SQLite's busy handler does not cover every wait (a stale
+           * snapshot, a lock taken between two statements): try again */
+          if (wait_flag != NULL)
+            g_atomic_int_set (wait_flag, 1);
+          g_usleep (MIN (1000u << MIN (attempt, 7u), MAX_BACKOFF_MS * 1000u));
+          attempt++;
+          continue;
         }
+      if (g_error_matches (local_error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_DAMAGED))
+        {
+          if (!fresh_connection_tried)
+            {
+              fresh_connection_tried = TRUE;
+              continue;
+            }
+          if (!confirm_damaged (store))
+            {
+              g_autofree char *message = g_strdup (local_error->message);
+              g_clear_error (&local_error);
+              g_set_error (&local_error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_FAILED,
+                           /* Translators: the database's file name */
+                           _("the task history %s could not be read just now (PRAGMA "
+                             "quick_check finds it sound); try again"), store->path);
+              g_debug ("%s: %s, but quick_check finds no damage", caller, message);
+            }
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
     }
-  if (ok)
-    g_debug ("task %" G_GINT64_FORMAT " back to pending for another attempt", id);
-  return commit (store, ok, error);
 }
 
-/* Removes a task that is not running, with its result. */
-gboolean
-winnow_task_store_delete (WinnowTaskStore *store, gint64 id, GError **error)
-{
-  sqlite3_stmt *s;
-  LOCK (store);
+/* ---- the health check and the change counter ---- */
 
-  s = store_prepare (store,
-    "DELETE FROM tasks WHERE id = ? AND status != 'PROCESSING' RETURNING id", error);
+static gboolean
+check_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
+{
+  GString *out = data;
+  sqlite3_stmt *s = store_prepare (store, conn, "PRAGMA quick_check", error);
+  int rc;
+
   if (s == NULL)
     return FALSE;
-  sqlite3_bind_int64 (s, 1, id);
-  if (sqlite3_step (s) == SQLITE_ROW)
-    {
-      int rc = sqlite3_step (s);
-      sqlite3_reset (s);
-      if (rc != SQLITE_DONE)
-        return store_fail (store, rc, error);
-      g_debug ("task %" G_GINT64_FORMAT " deleted", id);
-      return TRUE;
-    }
+  g_string_truncate (out, 0);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    g_string_append_printf (out, "%s%s", out->len ? "\n" : "", sqlite3_column_text (s, 0));
   sqlite3_reset (s);
-  {
-    g_autoptr(WinnowTask) task = get_locked (store, id, error);
-    if (task == NULL)
-      return FALSE;
-    return state_error (error, id, winnow_task_get_status (task),
-                        _("cancel it before deleting it"));
-  }
-}
-
-/* Deletes every finished task (the history); returns how many, or -1. */
-gint64
-winnow_task_store_clear_finished (WinnowTaskStore *store, GError **error)
-{
-  sqlite3_stmt *s;
-  LOCK (store);
-
-  s = store_prepare (store,
-    "DELETE FROM tasks WHERE status IN ('COMPLETED', 'FAILED', 'CANCELLED')", error);
-  if (s == NULL || !step_done (store, s, error))
-    return -1;
-  return sqlite3_changes64 (store->db);
+  return rc == SQLITE_DONE || store_fail (store, conn, rc, error);
 }
 
 /**
@@ -992,20 +858,62 @@ char *
 winnow_task_store_check (WinnowTaskStore *store, GError **error)
 {
   g_autoptr(GString) out = g_string_new (NULL);
-  sqlite3_stmt *s;
-  int rc;
-  LOCK (store);
 
-  s = store_prepare (store, "PRAGMA quick_check", error);
-  if (s == NULL)
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), NULL);
+  if (!store_run (store, G_STRFUNC, check_op, out, error))
     return NULL;
-  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
-    g_string_append_printf (out, "%s%s", out->len ? "\n" : "", sqlite3_column_text (s, 0));
-  sqlite3_reset (s);
-  if (rc != SQLITE_DONE)
-    {
-      store_fail (store, rc, error);
-      return NULL;
-    }
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/**
+ * winnow_task_store_data_version:
+ *
+ * A number that changes whenever any other connection (another thread's
+ * call, another process) commits a change to the history: a cheap way to
+ * notice others' work. It is read on a connection of its own that never
+ * writes, so this store's own writes count too.
+ *
+ * Returns: the number, or -1 on error
+ */
+gint64
+winnow_task_store_data_version (WinnowTaskStore *store, GError **error)
+{
+  sqlite3_stmt *s = NULL;
+  gint64 version = -1;
+  int rc;
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), -1);
+  check_thread (G_STRFUNC);
+  if (!winnow_task_store_open (store, error))
+    return -1;
+  if (store->memory)
+    {
+      /* one connection only: count nothing, the list follows its own
+       * process's signals */
+      return 0;
+    }
+  g_mutex_lock (&store->watch_lock);
+  if (store->watch_db == NULL)
+    {
+      rc = sqlite3_open_v2 (store->path, &store->watch_db, SQLITE_OPEN_READWRITE, NULL);
+      if (rc != SQLITE_OK)
+        {
+          store_fail (store, NULL, rc, error);
+          sqlite3_close (store->watch_db);
+          store->watch_db = NULL;
+          g_mutex_unlock (&store->watch_lock);
+          return -1;
+        }
+      sqlite3_busy_timeout (store->watch_db, 1000);
+    }
+  rc = sqlite3_prepare_v2 (store->watch_db, "PRAGMA data_version", -1, &s, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    version = sqlite3_column_int64 (s, 0);
+  else
+    store_fail (store, NULL, rc, error);
+  sqlite3_finalize (s);
+  g_mutex_unlock (&store->watch_lock);
+  return version;
 }

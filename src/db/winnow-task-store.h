@@ -1,10 +1,13 @@
-/* winnow-task-store.h: the SQLite database of tasks and their results
- * (SPEC section 5).
+/* winnow-task-store.h: the SQLite history of tasks and their results
+ * (docs/ARCHITECTURE.md, "The shared history").
  *
- * One store is one connection; its calls are serialised by a lock, so one
- * store can serve several threads, and several stores (in one process or
- * in several) share a database safely: claiming a task is one atomic
- * statement, and a worker holds a lease on what it runs.
+ * A store is a pool of connections to one database file, safe to call
+ * from any thread: calls run side by side, claiming a task is one atomic
+ * statement, and a worker holds a lease on what it runs, so several stores
+ * in one process or in several share a history safely. A call that meets
+ * another program's lock retries until the store's patience runs out and
+ * then says the history is busy. No call may run on a thread that draws
+ * (see winnow_task_store_forbid_thread()).
  */
 #pragma once
 
@@ -19,24 +22,43 @@ GQuark winnow_store_error_quark (void);
 
 typedef enum {
   WINNOW_STORE_ERROR_FAILED,
-  WINNOW_STORE_ERROR_BUSY,        /* locked by another program past the timeout */
+  WINNOW_STORE_ERROR_BUSY,        /* locked by another program past the store's patience */
   WINNOW_STORE_ERROR_FULL,        /* the disk is full */
   WINNOW_STORE_ERROR_READ_ONLY,   /* the file or its folder cannot be written */
-  WINNOW_STORE_ERROR_DAMAGED,     /* not a database, or a damaged one */
+  WINNOW_STORE_ERROR_DAMAGED,     /* not a database, or one PRAGMA quick_check finds damaged */
   WINNOW_STORE_ERROR_TOO_NEW,     /* made by a newer Winnow: left untouched */
   WINNOW_STORE_ERROR_NOT_FOUND,   /* no such task */
   WINNOW_STORE_ERROR_STATE,       /* the task is not in a state that allows this */
   WINNOW_STORE_ERROR_LEASE_LOST,  /* the worker no longer holds the task */
 } WinnowStoreError;
 
+typedef enum {
+  WINNOW_STORE_OPEN_DEFAULT = 0,
+  /* a file PRAGMA quick_check finds damaged is moved aside, and a new
+   * history started (never a busy one) */
+  WINNOW_STORE_OPEN_REPLACE_DAMAGED = 1 << 0,
+  /* a file that cannot be used at all gives way to a private history for
+   * this process, and winnow_task_store_get_problem() says why */
+  WINNOW_STORE_OPEN_FALLBACK_MEMORY = 1 << 1,
+} WinnowStoreOpenFlags;
+
 /* A worker's lease on a task lasts LEASE_MS and is renewed every
  * WINNOW_LEASE_RENEW_MS: three chances to renew before it runs out, so a
  * worker slowed down by a busy disk keeps its task, while the task of a
- * worker that died goes back to PENDING within half a minute. */
+ * worker that died is recovered within half a minute. A batch run holds
+ * a lease of the same length on itself (its "run"). */
 #define WINNOW_LEASE_MS 30000
 #define WINNOW_LEASE_RENEW_MS 10000
 
-#define WINNOW_STORE_SCHEMA_VERSION 2
+/* How long a call waits for another connection's write lock, with
+ * backoff, before it fails with WINNOW_STORE_ERROR_BUSY. */
+#define WINNOW_STORE_PATIENCE_MS 30000
+
+#define WINNOW_STORE_SCHEMA_VERSION 3
+
+/* The error a task gets when the batch run that queued it ended (its
+ * process died) before the task finished. */
+#define WINNOW_STORE_INTERRUPTED_MESSAGE "the run that queued this task ended before it finished"
 
 typedef enum {
   WINNOW_TASK_SORT_CREATED,
@@ -55,24 +77,44 @@ typedef struct {
   GDateTime *created_from;   /* inclusive, or NULL */
   GDateTime *created_until;  /* exclusive, or NULL */
   GArray *hidden;            /* of gint64: tasks left out (deleted, pending undo), or NULL */
+  gint64 hide_finished_upto; /* > 0: finished tasks with ids up to this left out
+                              * (a clear of the history, pending undo) */
   WinnowTaskSort sort;
   gboolean descending;
 } WinnowTaskQuery;
+
+/* One task to add (see winnow_task_store_add_many()). */
+typedef struct {
+  const char *input_path;
+  const char *output_path;
+  const char *recipe_json;
+  gboolean replace_output;
+} WinnowTaskSpec;
 
 #define WINNOW_TYPE_TASK_STORE (winnow_task_store_get_type ())
 G_DECLARE_FINAL_TYPE (WinnowTaskStore, winnow_task_store, WINNOW, TASK_STORE, GObject)
 
 char            *winnow_task_store_default_path (void);
 const char      *winnow_task_store_sqlite_version (void);
+void             winnow_task_store_forbid_thread (GThread *thread);
+void             winnow_task_store_watch_waits  (gint *flag);
+void             winnow_task_store_set_thread_patience (guint milliseconds);
 
 WinnowTaskStore *winnow_task_store_new          (const char *path,
                                                  GError **error);
 WinnowTaskStore *winnow_task_store_new_or_replace_damaged (const char *path,
                                                  char **moved_to,
                                                  GError **error);
+WinnowTaskStore *winnow_task_store_new_deferred (const char *path,
+                                                 WinnowStoreOpenFlags flags);
+gboolean         winnow_task_store_open         (WinnowTaskStore *store,
+                                                 GError **error);
 const char      *winnow_task_store_get_path     (WinnowTaskStore *store);
-void             winnow_task_store_set_busy_timeout (WinnowTaskStore *store,
+const char      *winnow_task_store_get_problem  (WinnowTaskStore *store);
+void             winnow_task_store_set_patience (WinnowTaskStore *store,
                                                  guint milliseconds);
+gint64           winnow_task_store_data_version (WinnowTaskStore *store,
+                                                 GError **error);
 
 WinnowTask      *winnow_task_store_add          (WinnowTaskStore *store,
                                                  const char *input_path,
@@ -80,10 +122,30 @@ WinnowTask      *winnow_task_store_add          (WinnowTaskStore *store,
                                                  const char *recipe_json,
                                                  gboolean replace_output,
                                                  GError **error);
+GPtrArray       *winnow_task_store_add_many     (WinnowTaskStore *store,
+                                                 const WinnowTaskSpec *specs,
+                                                 guint n_specs,
+                                                 const char *run,
+                                                 gint64 run_lease_ms,
+                                                 GError **error);
+gboolean         winnow_task_store_renew_run    (WinnowTaskStore *store,
+                                                 const char *run,
+                                                 gint64 lease_ms,
+                                                 GError **error);
+gboolean         winnow_task_store_end_run      (WinnowTaskStore *store,
+                                                 const char *run,
+                                                 GError **error);
 WinnowTask      *winnow_task_store_claim        (WinnowTaskStore *store,
                                                  const char *owner,
                                                  gint64 lease_ms,
-                                                 GArray *only,
+                                                 const char *run,
+                                                 GError **error);
+gboolean         winnow_task_store_report       (WinnowTaskStore *store,
+                                                 gint64 id,
+                                                 const char *owner,
+                                                 double progress,
+                                                 gint64 lease_ms,
+                                                 gboolean *cancel_requested,
                                                  GError **error);
 gboolean         winnow_task_store_renew_lease  (WinnowTaskStore *store,
                                                  gint64 id,
@@ -95,6 +157,17 @@ gboolean         winnow_task_store_set_progress (WinnowTaskStore *store,
                                                  gint64 id,
                                                  const char *owner,
                                                  double progress,
+                                                 GError **error);
+gboolean         winnow_task_store_check_running (WinnowTaskStore *store,
+                                                 const char *owner,
+                                                 GArray *ids,
+                                                 GArray *cancelled,
+                                                 GArray *lost,
+                                                 GError **error);
+gboolean         winnow_task_store_begin_commit (WinnowTaskStore *store,
+                                                 gint64 id,
+                                                 const char *owner,
+                                                 gboolean *cancel_requested,
                                                  GError **error);
 gboolean         winnow_task_store_complete     (WinnowTaskStore *store,
                                                  gint64 id,
@@ -119,16 +192,25 @@ gboolean         winnow_task_store_cancel       (WinnowTaskStore *store,
                                                  GError **error);
 gboolean         winnow_task_store_retry        (WinnowTaskStore *store,
                                                  gint64 id,
+                                                 const char *run,
                                                  GError **error);
 gboolean         winnow_task_store_delete       (WinnowTaskStore *store,
                                                  gint64 id,
                                                  GError **error);
 gint64           winnow_task_store_clear_finished (WinnowTaskStore *store,
+                                                 gint64 upto_id,
+                                                 GError **error);
+gint64           winnow_task_store_count_finished (WinnowTaskStore *store,
+                                                 gint64 *last_id,
                                                  GError **error);
 guint            winnow_task_store_recover_expired (WinnowTaskStore *store,
                                                  GError **error);
+GPtrArray       *winnow_task_store_take_orphaned (WinnowTaskStore *store);
 WinnowTask      *winnow_task_store_get          (WinnowTaskStore *store,
                                                  gint64 id,
+                                                 GError **error);
+GPtrArray       *winnow_task_store_get_many     (WinnowTaskStore *store,
+                                                 GArray *ids,
                                                  GError **error);
 
 GPtrArray       *winnow_task_store_query        (WinnowTaskStore *store,
@@ -136,8 +218,24 @@ GPtrArray       *winnow_task_store_query        (WinnowTaskStore *store,
                                                  guint offset,
                                                  guint limit,
                                                  GError **error);
+GPtrArray       *winnow_task_store_query_last   (WinnowTaskStore *store,
+                                                 const WinnowTaskQuery *query,
+                                                 guint offset,
+                                                 guint limit,
+                                                 GError **error);
+GPtrArray       *winnow_task_store_query_after  (WinnowTaskStore *store,
+                                                 const WinnowTaskQuery *query,
+                                                 WinnowTask *after,
+                                                 guint limit,
+                                                 GError **error);
+GPtrArray       *winnow_task_store_query_before (WinnowTaskStore *store,
+                                                 const WinnowTaskQuery *query,
+                                                 WinnowTask *before,
+                                                 guint limit,
+                                                 GError **error);
 gint64           winnow_task_store_count        (WinnowTaskStore *store,
                                                  const WinnowTaskQuery *query,
+                                                 gint64 *total,
                                                  GError **error);
 gboolean         winnow_task_store_count_by_status (WinnowTaskStore *store,
                                                  gint64 counts[WINNOW_TASK_N_STATUSES],

@@ -99,6 +99,7 @@ winnow_phase_to_string (WinnowPhase phase)
     {
     case WINNOW_PHASE_SELECTING: return "selecting";
     case WINNOW_PHASE_ANALYSING: return "analysing";
+    case WINNOW_PHASE_COMMITTING: return "finishing";
     case WINNOW_PHASE_WRITING:
     default: return "writing";
     }
@@ -801,6 +802,16 @@ winnow_clean_file (const WinnowRecipe *recipe, const char *input_path, const cha
         }
     }
 
+  /* The last word before the output goes in place: whoever runs the
+   * task may still cancel it (a cancel asked just now, in another
+   * process); after this, it is too late. */
+  if (result != NULL && progress != NULL)
+    {
+      WinnowProgress finishing = { 0.999, result->rows_read, WINNOW_PHASE_COMMITTING };
+      progress (&finishing, user_data);
+    }
+  if (result != NULL && g_cancellable_set_error_if_cancelled (cancellable, &local_error))
+    g_clear_pointer (&result, winnow_result_free);
   if (result != NULL &&
       !winnow_output_file_commit (c.output, &local_error))
     g_clear_pointer (&result, winnow_result_free);

@@ -19,6 +19,7 @@ typedef enum {
   WINNOW_PHASE_SELECTING,   /* choosing the rows to keep (keep last/none) */
   WINNOW_PHASE_ANALYSING,   /* statistics for fills */
   WINNOW_PHASE_WRITING,
+  WINNOW_PHASE_COMMITTING,  /* the output is complete: about to go in place */
 } WinnowPhase;
 
 typedef struct {
@@ -27,8 +28,10 @@ typedef struct {
   WinnowPhase phase;
 } WinnowProgress;
 
-/* Called on the cleaning thread, at most about ten times a second, and
- * once more with fraction 1 when the task succeeds. */
+/* Called on the cleaning thread, at most about ten times a second; once
+ * with WINNOW_PHASE_COMMITTING just before the output goes in place (a
+ * cancel seen by then still stops the task), and once more with fraction
+ * 1 when the task succeeds. */
 typedef void (*WinnowProgressFunc) (const WinnowProgress *progress, gpointer user_data);
 
 typedef enum {

@@ -1,16 +1,19 @@
-/* winnow-scheduler.c: see winnow-scheduler.h.
+/* winnow-scheduler.c: see winnow-scheduler.h. The object, its API, and
+ * the pool's jobs.
  *
- * Workers are GThreadPool jobs that loop: claim a task, run it, claim the
- * next, and stop when the store has nothing for them. A job is started
- * whenever work may have appeared (a task added or retried, the periodic
- * poll for other processes' tasks) and fewer jobs than workers are active;
- * a wake-up counter closes the gap between a job finding nothing and new
- * work arriving. Leases are renewed, and cancels from other processes
- * noticed, from the cleaning thread's progress callback.
+ * A job loops: claim a task, clean it, hand its outcome to the
+ * bookkeeping thread (winnow-scheduler-keeper.c), claim the next; it ends
+ * when the store has nothing for it. A job is started whenever work may
+ * have appeared (a task added or retried, the window's periodic poll for
+ * tasks left behind) and fewer jobs than workers are active; a wake-up
+ * counter closes the gap between a job finding nothing and new work
+ * arriving. The cleaning thread never writes to the history while it
+ * cleans (progress and leases are the keeper's), except once, just
+ * before its output goes in place, to make a late cancel certain.
  */
 #include "config.h"
 
-#include "winnow-scheduler.h"
+#include "winnow-scheduler-private.h"
 
 #include <glib/gi18n.h>
 #include <unistd.h>
@@ -18,63 +21,11 @@
 #include "winnow-recipe.h"
 #include "winnow-result-record.h"
 
-/* How often the desktop looks for tasks other processes left PENDING or
- * whose worker died. */
+/* How often the window looks for tasks left PENDING by a window that
+ * closed, or whose worker died. */
 #define POLL_MS 2000
-#define STORE_PROGRESS_US G_USEC_PER_SEC
-
-typedef struct {
-  gint ref_count;
-  WinnowScheduler *scheduler;  /* not a reference: shutdown waits for the workers */
-  WinnowTask *task;            /* touched on the owner's context only */
-  gint64 id;
-  char *owner;
-  GCancellable *cancellable;
-  gboolean release;            /* stopped by a shutdown: back to PENDING */
-
-  GMutex lock;                 /* what the cleaning thread reports */
-  double fraction;
-  guint64 rows;
-  WinnowPhase phase;
-  gboolean delivery_pending;
-  gint64 last_store_update;
-  gint64 last_renewal;
-  gboolean done;               /* cleaning over: a lease lost now is no news */
-} Running;
-
-struct _WinnowScheduler {
-  GObject parent_instance;
-
-  WinnowTaskStore *store;
-  WinnowSchedulerScope scope;
-  GMainContext *context;
-  GThreadPool *pool;
-  char *owner_prefix;
-  gint serial;
-  gint64 lease_ms;
-  guint poll_source;
-  guint renew_source;
-  WinnowSchedulerHook run_hook;
-  gpointer run_hook_data;
-
-  GMutex lock;                 /* the fields below */
-  guint n_workers;
-  guint active_jobs;
-  guint64 wakeups;
-  gboolean stopping;
-  GHashTable *running;         /* id -> Running* */
-  GArray *own_ids;             /* OWN_TASKS: the ids it added */
-};
 
 G_DEFINE_FINAL_TYPE (WinnowScheduler, winnow_scheduler, G_TYPE_OBJECT)
-
-enum {
-  TASK_ADDED,
-  TASK_STARTED,
-  TASK_PROGRESS,
-  TASK_FINISHED,
-  N_SIGNALS
-};
 
 static guint signals[N_SIGNALS];
 
@@ -91,19 +42,19 @@ running_new (WinnowScheduler *self, WinnowTask *task, const char *owner)
   r->id = winnow_task_get_id (task);
   r->owner = g_strdup (owner);
   r->cancellable = g_cancellable_new ();
-  r->last_renewal = g_get_monotonic_time ();
+  r->last_report = g_get_monotonic_time ();
   g_mutex_init (&r->lock);
   return r;
 }
 
-static Running *
+Running *
 running_ref (Running *r)
 {
   g_atomic_int_inc (&r->ref_count);
   return r;
 }
 
-static void
+void
 running_unref (gpointer data)
 {
   Running *r = data;
@@ -115,6 +66,15 @@ running_unref (gpointer data)
   g_mutex_clear (&r->lock);
   g_free (r->owner);
   g_free (r);
+}
+
+void
+outcome_free (Outcome *outcome)
+{
+  running_unref (outcome->running);
+  g_clear_pointer (&outcome->record, winnow_task_result_free);
+  g_free (outcome->message);
+  g_free (outcome);
 }
 
 /* ---- signals on the owner's context ---- */
@@ -156,7 +116,7 @@ emission_free (gpointer data)
   g_free (e);
 }
 
-static void
+void
 emit_on_owner (WinnowScheduler *self, guint signal, WinnowTask *task)
 {
   Emission *e = g_new0 (Emission, 1);
@@ -206,31 +166,34 @@ deliver_progress (gpointer data)
 
 /* ---- the cleaning thread ---- */
 
+/* Just before the output goes in place: a cancel asked until now still
+ * stops the task; from now on the store refuses one. A busy history does
+ * not hold the output back: nobody can record a cancel meanwhile. */
 static void
-renew (Running *r)
+before_commit (Running *r)
 {
   WinnowScheduler *self = r->scheduler;
   g_autoptr(GError) error = NULL;
-  gboolean cancel = FALSE;
+  gboolean asked = FALSE;
+  gboolean ok;
 
-  if (!winnow_task_store_renew_lease (self->store, r->id, r->owner, self->lease_ms, &cancel, &error))
-    {
-      gboolean done;
+  winnow_task_store_set_thread_patience (COMMIT_PATIENCE_MS);
+  ok = winnow_task_store_begin_commit (self->store, r->id, r->owner, &asked, &error);
+  winnow_task_store_set_thread_patience (0);
 
-      g_mutex_lock (&r->lock);
-      done = r->done;
-      g_mutex_unlock (&r->lock);
-      if (done)
-        return;  /* the renewal timer met a task that has just been recorded */
-      /* Someone else holds it now, or it was changed under us: stop. */
-      g_warning ("task %" G_GINT64_FORMAT ": %s; stopping it", r->id, error->message);
-      cancel = TRUE;
-    }
-  if (cancel)
-    {
-      g_debug ("task %" G_GINT64_FORMAT ": cancel requested", r->id);
-      g_cancellable_cancel (r->cancellable);
-    }
+  g_mutex_lock (&r->lock);
+  if (ok && asked)
+    r->cancel_asked = TRUE;
+  else if (!ok && (g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_LEASE_LOST) ||
+                   g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_STATE) ||
+                   g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_NOT_FOUND)))
+    r->lost = TRUE;
+  else if (!ok)
+    g_debug ("task %" G_GINT64_FORMAT ": could not mark it finishing (%s); going on", r->id,
+             error->message);
+  if (r->cancel_asked || r->lost)
+    g_cancellable_cancel (r->cancellable);
+  g_mutex_unlock (&r->lock);
 }
 
 static void
@@ -238,24 +201,18 @@ on_progress (const WinnowProgress *progress, gpointer data)
 {
   Running *r = data;
   WinnowScheduler *self = r->scheduler;
-  gint64 now = g_get_monotonic_time ();
-  gboolean deliver, store_due, renew_due;
-  double fraction;
+  gboolean deliver;
+
+  if (progress->phase == WINNOW_PHASE_COMMITTING)
+    before_commit (r);
 
   g_mutex_lock (&r->lock);
   /* A task read again (a late encoding fallback) must not go backwards. */
   r->fraction = MAX (r->fraction, progress->fraction);
   r->rows = progress->rows;
   r->phase = progress->phase;
-  fraction = r->fraction;
   deliver = !r->delivery_pending;
   r->delivery_pending = TRUE;
-  store_due = now - r->last_store_update >= STORE_PROGRESS_US;
-  if (store_due)
-    r->last_store_update = now;
-  renew_due = now - r->last_renewal >= (self->lease_ms / 3) * 1000;
-  if (renew_due)
-    r->last_renewal = now;
   g_mutex_unlock (&r->lock);
 
   if (deliver)
@@ -265,24 +222,20 @@ on_progress (const WinnowProgress *progress, gpointer data)
       d->running = running_ref (r);
       schedule_on_owner (self, deliver_progress, d, delivery_free);
     }
-  if (store_due)
-    winnow_task_store_set_progress (self->store, r->id, r->owner, fraction, NULL);
-  if (renew_due)
-    renew (r);
 }
 
-/* Runs the task and records how it ended. */
-static void
+/* Runs the task; returns how it ended, for the keeper to record. */
+static Outcome *
 run_task (Running *r)
 {
   WinnowScheduler *self = r->scheduler;
   WinnowTask *task = r->task;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GError) store_error = NULL;
   g_autoptr(WinnowRecipe) recipe = NULL;
   g_autoptr(WinnowResult) result = NULL;
-  gboolean recorded;
+  Outcome *outcome = g_new0 (Outcome, 1);
 
+  outcome->running = running_ref (r);
   if (self->run_hook != NULL)
     self->run_hook (r->id, self->run_hook_data);
   recipe = winnow_recipe_new_from_json (winnow_task_get_recipe (task), -1, &error);
@@ -294,48 +247,33 @@ run_task (Running *r)
                                 on_progress, r, r->cancellable, &error);
   else
     g_prefix_error (&error, _("the task's recipe is not valid: "));
+
   g_mutex_lock (&r->lock);
   r->done = TRUE;
-  g_mutex_unlock (&r->lock);
-
   if (result != NULL)
     {
-      g_autoptr(WinnowTaskResult) record = winnow_result_to_record (result);
-      recorded = winnow_task_store_complete (self->store, r->id, r->owner, record, &store_error);
+      outcome->kind = OUTCOME_COMPLETE;
+      outcome->record = winnow_result_to_record (result);
       g_debug ("task %" G_GINT64_FORMAT ": completed, %" G_GUINT64_FORMAT " -> %" G_GUINT64_FORMAT
                " rows", r->id, result->rows_read, result->rows_written);
     }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && r->release)
-    {
-      recorded = winnow_task_store_release (self->store, r->id, r->owner, &store_error);
-      g_debug ("task %" G_GINT64_FORMAT ": stopped by shutdown, back to pending", r->id);
-    }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      recorded = winnow_task_store_finish_cancelled (self->store, r->id, r->owner, &store_error);
-      g_debug ("task %" G_GINT64_FORMAT ": cancelled", r->id);
+      outcome->kind = r->lost ? OUTCOME_LOST
+                    : r->release && !r->cancel_asked ? OUTCOME_RELEASE
+                    : OUTCOME_CANCELLED;
+      g_debug ("task %" G_GINT64_FORMAT ": stopped (%s)", r->id,
+               r->lost ? "held elsewhere" : outcome->kind == OUTCOME_RELEASE ? "shutdown" : "cancel");
     }
   else
     {
-      recorded = winnow_task_store_fail (self->store, r->id, r->owner, error->message, &store_error);
+      outcome->kind = OUTCOME_FAIL;
+      outcome->message = g_strdup (error->message);
       g_debug ("task %" G_GINT64_FORMAT ": failed: %s", r->id, error->message);
     }
-  if (!recorded)
-    g_warning ("task %" G_GINT64_FORMAT ": the outcome could not be recorded: %s", r->id,
-               store_error->message);
-}
-
-static GArray *
-claim_scope (WinnowScheduler *self)
-{
-  GArray *only;
-
-  if (self->scope == WINNOW_SCHEDULER_ALL_TASKS)
-    return NULL;
-  g_mutex_lock (&self->lock);
-  only = g_array_copy (self->own_ids);
-  g_mutex_unlock (&self->lock);
-  return only;
+  g_mutex_unlock (&r->lock);
+  outcome->since = g_get_monotonic_time ();
+  return outcome;
 }
 
 /* One worker: claims and runs tasks until there are none. */
@@ -349,23 +287,32 @@ worker_job (gpointer data, gpointer user_data)
   for (;;)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GArray) only = claim_scope (self);
       g_autoptr(WinnowTask) task = NULL;
-      g_autoptr(WinnowTask) final = NULL;
       guint64 wakeups;
       gboolean stopping;
       Running *r;
+      Outcome *outcome;
 
       g_mutex_lock (&self->lock);
       wakeups = self->wakeups;
-      stopping = self->stopping;
+      stopping = self->stopping || self->claim_error != NULL;
       g_mutex_unlock (&self->lock);
       if (!stopping)
-        task = winnow_task_store_claim (self->store, owner, self->lease_ms, only, &error);
-      if (error != NULL)
-        g_warning ("could not take a task: %s", error->message);
+        task = winnow_task_store_claim (self->store, owner, self->lease_ms, self->run, &error);
 
       g_mutex_lock (&self->lock);
+      if (error != NULL)
+        {
+          if (self->scope == WINNOW_SCHEDULER_OWN_TASKS && self->claim_error == NULL)
+            {
+              /* a batch run cannot wait for ever: its unstarted tasks fail */
+              self->claim_error = g_error_copy (error);
+              self->pushes++;
+              g_cond_signal (&self->keeper_cond);
+            }
+          else if (self->scope == WINNOW_SCHEDULER_ALL_TASKS)
+            g_warning ("could not take a task: %s", error->message);
+        }
       if (task == NULL || self->stopping)
         {
           /* Nothing to do: unless work arrived meanwhile, this job ends. */
@@ -382,19 +329,23 @@ worker_job (gpointer data, gpointer user_data)
         }
       r = running_new (self, task, owner);
       g_hash_table_insert (self->running, &r->id, r);
+      /* a cancel that came between the claim and now is not lost */
+      if (g_hash_table_contains (self->cancels, &r->id))
+        {
+          r->cancel_asked = TRUE;
+          g_cancellable_cancel (r->cancellable);
+        }
       g_mutex_unlock (&self->lock);
 
       g_debug ("task %" G_GINT64_FORMAT ": started by %s", r->id, owner);
       emit_on_owner (self, TASK_STARTED, task);
-      run_task (r);
+      outcome = run_task (r);
 
       g_mutex_lock (&self->lock);
-      g_hash_table_remove (self->running, &r->id);
+      g_queue_push_tail (&self->outcomes, outcome);
+      self->pushes++;
+      g_cond_signal (&self->keeper_cond);
       g_mutex_unlock (&self->lock);
-
-      final = winnow_task_store_get (self->store, r->id, NULL);
-      emit_on_owner (self, TASK_FINISHED, final ? final : task);
-      running_unref (r);
     }
 }
 
@@ -405,8 +356,7 @@ winnow_scheduler_dispose (GObject *object)
 {
   WinnowScheduler *self = WINNOW_SCHEDULER (object);
 
-  if (self->pool != NULL)
-    winnow_scheduler_shutdown (self, WINNOW_SHUTDOWN_RELEASE);
+  winnow_scheduler_shutdown (self, WINNOW_SHUTDOWN_RELEASE);
   G_OBJECT_CLASS (winnow_scheduler_parent_class)->dispose (object);
 }
 
@@ -416,11 +366,18 @@ winnow_scheduler_finalize (GObject *object)
   WinnowScheduler *self = WINNOW_SCHEDULER (object);
 
   g_hash_table_unref (self->running);
-  g_array_unref (self->own_ids);
+  g_hash_table_unref (self->cancels);
+  g_hash_table_unref (self->own);
+  g_array_unref (self->cancel_queue);
+  g_queue_clear_full (&self->outcomes, (GDestroyNotify) outcome_free);
+  g_clear_error (&self->claim_error);
   g_mutex_clear (&self->lock);
+  g_cond_clear (&self->keeper_cond);
+  g_cond_clear (&self->flushed_cond);
   g_main_context_unref (self->context);
   g_object_unref (self->store);
   g_free (self->owner_prefix);
+  g_free (self->run);
   G_OBJECT_CLASS (winnow_scheduler_parent_class)->finalize (object);
 }
 
@@ -461,7 +418,10 @@ winnow_scheduler_class_init (WinnowSchedulerClass *klass)
   /**
    * WinnowScheduler::task-finished:
    * @task: the task as the store now has it (COMPLETED with its result,
-   *   FAILED with its error, CANCELLED, or PENDING again after a shutdown)
+   *   FAILED with its error, CANCELLED, or PENDING again after a
+   *   shutdown); or, when its outcome could not be recorded, as it ended
+   *   here, with an error saying so. A batch run also hears of its tasks
+   *   that ended in another process, or that could not start.
    */
   signals[TASK_FINISHED] =
     g_signal_new ("task-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
@@ -472,8 +432,13 @@ static void
 winnow_scheduler_init (WinnowScheduler *self)
 {
   g_mutex_init (&self->lock);
+  g_cond_init (&self->keeper_cond);
+  g_cond_init (&self->flushed_cond);
+  g_queue_init (&self->outcomes);
   self->running = g_hash_table_new (g_int64_hash, g_int64_equal);
-  self->own_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->cancels = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->own = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  self->cancel_queue = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->lease_ms = WINNOW_LEASE_MS;
 }
 
@@ -481,38 +446,6 @@ static gboolean
 poll_store (gpointer data)
 {
   winnow_scheduler_wake (WINNOW_SCHEDULER (data));
-  return G_SOURCE_CONTINUE;
-}
-
-/* Leases are renewed from the owner's context too, on a timer: a task that
- * reports no progress for a while (the final fdatasync of a huge output, a
- * slow network disk) keeps its lease all the same. */
-static gboolean
-renew_leases (gpointer data)
-{
-  WinnowScheduler *self = data;
-  gint64 now = g_get_monotonic_time ();
-  gint64 period = (self->lease_ms / 3) * 1000;
-  g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func (running_unref);
-  GHashTableIter iter;
-  gpointer value;
-
-  g_mutex_lock (&self->lock);
-  g_hash_table_iter_init (&iter, self->running);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      Running *r = value;
-      g_mutex_lock (&r->lock);
-      if (!r->done && now - r->last_renewal >= period)
-        {
-          r->last_renewal = now;
-          g_ptr_array_add (due, running_ref (r));
-        }
-      g_mutex_unlock (&r->lock);
-    }
-  g_mutex_unlock (&self->lock);
-  for (guint i = 0; i < due->len; i++)
-    renew (g_ptr_array_index (due, i));
   return G_SOURCE_CONTINUE;
 }
 
@@ -529,18 +462,6 @@ remove_source (WinnowScheduler *self, guint *id)
   *id = 0;
 }
 
-static void
-start_renewing (WinnowScheduler *self)
-{
-  GSource *source;
-
-  remove_source (self, &self->renew_source);
-  source = g_timeout_source_new ((guint) MAX (self->lease_ms / 3, 10));
-  g_source_set_callback (source, renew_leases, self, NULL);
-  self->renew_source = g_source_attach (source, self->context);
-  g_source_unref (source);
-}
-
 static gboolean
 first_wake (gpointer data)
 {
@@ -553,8 +474,7 @@ start_polling (WinnowScheduler *self)
 {
   GSource *source;
 
-  if (self->poll_source != 0)
-    g_source_destroy (g_main_context_find_source_by_id (self->context, self->poll_source));
+  remove_source (self, &self->poll_source);
   source = g_timeout_source_new ((guint) MIN (POLL_MS, MAX (self->lease_ms / 2, 100)));
   g_source_set_callback (source, poll_store, self, NULL);
   self->poll_source = g_source_attach (source, self->context);
@@ -567,28 +487,32 @@ start_polling (WinnowScheduler *self)
  * @scope: which PENDING tasks it takes
  *
  * Creates a scheduler whose signals arrive on the calling thread's main
- * context. With WINNOW_SCHEDULER_ALL_TASKS it starts on tasks left PENDING
- * in the store as soon as that context runs, and looks for more every two
- * seconds.
+ * context. It touches the store only from its threads. With
+ * WINNOW_SCHEDULER_ALL_TASKS it starts on the window's queue as soon as
+ * that context runs, and looks for more every two seconds.
  *
  * Returns: (transfer full): the scheduler
  */
 WinnowScheduler *
 winnow_scheduler_new (WinnowTaskStore *store, guint n_workers, WinnowSchedulerScope scope)
 {
-  WinnowScheduler *self = g_object_new (WINNOW_TYPE_SCHEDULER, NULL);
+  WinnowScheduler *self;
   g_autoptr(GError) error = NULL;
   char host[256] = "";
 
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), NULL);
+  self = g_object_new (WINNOW_TYPE_SCHEDULER, NULL);
   self->store = g_object_ref (store);
   self->scope = scope;
   self->context = g_main_context_ref_thread_default ();
   self->n_workers = n_workers ? n_workers : g_get_num_processors ();
   gethostname (host, sizeof host - 1);
   self->owner_prefix = g_strdup_printf ("%s:%d:%08x", host, (int) getpid (), g_random_int ());
+  if (scope == WINNOW_SCHEDULER_OWN_TASKS)
+    self->run = g_strdup (self->owner_prefix);
   self->pool = g_thread_pool_new (worker_job, self, (gint) self->n_workers, FALSE, &error);
   g_assert_no_error (error);
-  start_renewing (self);
+  self->keeper = g_thread_new ("winnow-keeper", keeper_main, self);
   if (scope == WINNOW_SCHEDULER_ALL_TASKS)
     {
       schedule_on_owner (self, first_wake, g_object_ref (self), g_object_unref);
@@ -600,12 +524,14 @@ winnow_scheduler_new (WinnowTaskStore *store, guint n_workers, WinnowSchedulerSc
 WinnowTaskStore *
 winnow_scheduler_get_store (WinnowScheduler *scheduler)
 {
+  g_return_val_if_fail (WINNOW_IS_SCHEDULER (scheduler), NULL);
   return scheduler->store;
 }
 
 guint
 winnow_scheduler_get_n_workers (WinnowScheduler *scheduler)
 {
+  g_return_val_if_fail (WINNOW_IS_SCHEDULER (scheduler), 0);
   return scheduler->n_workers;
 }
 
@@ -614,10 +540,12 @@ winnow_scheduler_get_n_workers (WinnowScheduler *scheduler)
 void
 winnow_scheduler_set_n_workers (WinnowScheduler *scheduler, guint n_workers)
 {
+  g_return_if_fail (WINNOW_IS_SCHEDULER (scheduler));
   n_workers = n_workers ? n_workers : g_get_num_processors ();
   g_mutex_lock (&scheduler->lock);
   scheduler->n_workers = n_workers;
   g_mutex_unlock (&scheduler->lock);
+  /* the pool is freed only by a shutdown, on this same thread */
   if (scheduler->pool != NULL)
     g_thread_pool_set_max_threads (scheduler->pool, (gint) n_workers, NULL);
   winnow_scheduler_wake (scheduler);
@@ -627,11 +555,10 @@ winnow_scheduler_set_n_workers (WinnowScheduler *scheduler, guint n_workers)
 void
 winnow_scheduler_set_lease_ms (WinnowScheduler *scheduler, gint64 lease_ms)
 {
+  g_return_if_fail (WINNOW_IS_SCHEDULER (scheduler));
   scheduler->lease_ms = lease_ms;
   if (scheduler->poll_source != 0)
     start_polling (scheduler);
-  if (scheduler->renew_source != 0)
-    start_renewing (scheduler);
 }
 
 /* For tests: called on the worker thread as each task starts, before the
@@ -640,15 +567,18 @@ void
 winnow_scheduler_set_run_hook (WinnowScheduler *scheduler, WinnowSchedulerHook hook,
                                gpointer data)
 {
+  g_return_if_fail (WINNOW_IS_SCHEDULER (scheduler));
   scheduler->run_hook = hook;
   scheduler->run_hook_data = data;
 }
 
+/* How many tasks run here (their outcome not recorded yet included). */
 guint
 winnow_scheduler_get_n_running (WinnowScheduler *scheduler)
 {
   guint n;
 
+  g_return_val_if_fail (WINNOW_IS_SCHEDULER (scheduler), 0);
   g_mutex_lock (&scheduler->lock);
   n = g_hash_table_size (scheduler->running);
   g_mutex_unlock (&scheduler->lock);
@@ -659,6 +589,7 @@ winnow_scheduler_get_n_running (WinnowScheduler *scheduler)
 void
 winnow_scheduler_wake (WinnowScheduler *scheduler)
 {
+  g_return_if_fail (WINNOW_IS_SCHEDULER (scheduler));
   g_mutex_lock (&scheduler->lock);
   scheduler->wakeups++;
   while (!scheduler->stopping && scheduler->pool != NULL &&
@@ -668,6 +599,45 @@ winnow_scheduler_wake (WinnowScheduler *scheduler)
       g_thread_pool_push (scheduler->pool, GINT_TO_POINTER (1), NULL);
     }
   g_mutex_unlock (&scheduler->lock);
+}
+
+/**
+ * winnow_scheduler_add_many:
+ * @specs: (array length=n_specs): the tasks
+ *
+ * Writes PENDING tasks to the store, all or none, and wakes the workers.
+ * A batch run's tasks are its own: no other process runs them, and if it
+ * dies they fail rather than wait (docs/ARCHITECTURE.md).
+ *
+ * Returns: (transfer full) (element-type WinnowTask): the tasks
+ */
+GPtrArray *
+winnow_scheduler_add_many (WinnowScheduler *scheduler, const WinnowTaskSpec *specs,
+                           guint n_specs, GError **error)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+
+  g_return_val_if_fail (WINNOW_IS_SCHEDULER (scheduler), NULL);
+  tasks = winnow_task_store_add_many (scheduler->store, specs, n_specs, scheduler->run,
+                                      scheduler->lease_ms, error);
+  if (tasks == NULL)
+    return NULL;
+  if (scheduler->scope == WINNOW_SCHEDULER_OWN_TASKS)
+    {
+      g_mutex_lock (&scheduler->lock);
+      for (guint i = 0; i < tasks->len; i++)
+        {
+          WinnowTask *task = g_ptr_array_index (tasks, i);
+          gint64 *id = g_new (gint64, 1);
+          *id = winnow_task_get_id (task);
+          g_hash_table_insert (scheduler->own, id, g_object_ref (task));
+        }
+      g_mutex_unlock (&scheduler->lock);
+    }
+  for (guint i = 0; i < tasks->len; i++)
+    emit_on_owner (scheduler, TASK_ADDED, g_ptr_array_index (tasks, i));
+  winnow_scheduler_wake (scheduler);
+  return g_steal_pointer (&tasks);
 }
 
 /**
@@ -682,56 +652,108 @@ WinnowTask *
 winnow_scheduler_add (WinnowScheduler *scheduler, const char *input_path, const char *output_path,
                       const char *recipe_json, gboolean replace_output, GError **error)
 {
-  WinnowTask *task = winnow_task_store_add (scheduler->store, input_path, output_path, recipe_json,
-                                            replace_output, error);
-  gint64 id;
+  WinnowTaskSpec spec = { input_path, output_path, recipe_json, replace_output };
+  g_autoptr(GPtrArray) tasks = winnow_scheduler_add_many (scheduler, &spec, 1, error);
 
-  if (task == NULL)
-    return NULL;
-  id = winnow_task_get_id (task);
-  g_mutex_lock (&scheduler->lock);
-  g_array_append_val (scheduler->own_ids, id);
-  g_mutex_unlock (&scheduler->lock);
-  emit_on_owner (scheduler, TASK_ADDED, task);
-  winnow_scheduler_wake (scheduler);
-  return task;
+  return tasks ? g_object_ref (g_ptr_array_index (tasks, 0)) : NULL;
+}
+
+/* Stops task @id if it runs here; remembers the cancel for a task claimed
+ * a moment ago and not registered yet. */
+static void
+cancel_here (WinnowScheduler *self, gint64 id)
+{
+  Running *r;
+  gint64 *key = g_new (gint64, 1);
+
+  *key = id;
+  g_mutex_lock (&self->lock);
+  g_hash_table_add (self->cancels, key);
+  r = g_hash_table_lookup (self->running, &id);
+  if (r != NULL)
+    {
+      g_mutex_lock (&r->lock);
+      r->cancel_asked = TRUE;
+      g_mutex_unlock (&r->lock);
+      g_cancellable_cancel (r->cancellable);
+    }
+  g_mutex_unlock (&self->lock);
 }
 
 /**
  * winnow_scheduler_cancel:
  *
  * A PENDING task is cancelled at once (and reported finished); a task
- * running here stops within a fraction of a second; one running in another
- * process stops at that process's next lease renewal.
+ * running here stops within a fraction of a second, one running in
+ * another process within about a second. Waits for the store: call it
+ * off the thread that draws.
  */
 gboolean
 winnow_scheduler_cancel (WinnowScheduler *scheduler, gint64 id, GError **error)
 {
-  Running *r;
   g_autoptr(WinnowTask) task = NULL;
 
+  g_return_val_if_fail (WINNOW_IS_SCHEDULER (scheduler), FALSE);
   if (!winnow_task_store_cancel (scheduler->store, id, error))
     return FALSE;
-  g_mutex_lock (&scheduler->lock);
-  r = g_hash_table_lookup (scheduler->running, &id);
-  if (r != NULL)
-    g_cancellable_cancel (r->cancellable);
-  g_mutex_unlock (&scheduler->lock);
-
+  cancel_here (scheduler, id);
   task = winnow_task_store_get (scheduler->store, id, NULL);
   if (task != NULL && winnow_task_get_status (task) == WINNOW_TASK_CANCELLED)
-    emit_on_owner (scheduler, TASK_FINISHED, task);
+    {
+      g_mutex_lock (&scheduler->lock);
+      g_hash_table_remove (scheduler->own, &id);
+      g_mutex_unlock (&scheduler->lock);
+      emit_on_owner (scheduler, TASK_FINISHED, task);
+    }
   return TRUE;
 }
 
-/* A FAILED or CANCELLED task goes back to the queue. */
+/**
+ * winnow_scheduler_cancel_own:
+ *
+ * A batch run's Ctrl-C: its tasks running here stop at once, and the
+ * others are cancelled in the store by the bookkeeping thread, again
+ * while the history is busy. Does not wait for the store.
+ */
+void
+winnow_scheduler_cancel_own (WinnowScheduler *scheduler)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_if_fail (WINNOW_IS_SCHEDULER (scheduler));
+  g_mutex_lock (&scheduler->lock);
+  g_hash_table_iter_init (&iter, scheduler->own);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_array_append_val (ids, *(gint64 *) key);
+  g_array_append_vals (scheduler->cancel_queue, ids->data, ids->len);
+  scheduler->pushes++;
+  g_cond_signal (&scheduler->keeper_cond);
+  g_mutex_unlock (&scheduler->lock);
+  for (guint i = 0; i < ids->len; i++)
+    cancel_here (scheduler, g_array_index (ids, gint64, i));
+}
+
+/* A FAILED or CANCELLED task goes back to this scheduler's queue. */
 gboolean
 winnow_scheduler_retry (WinnowScheduler *scheduler, gint64 id, GError **error)
 {
-  if (!winnow_task_store_retry (scheduler->store, id, error))
+  g_autoptr(WinnowTask) task = NULL;
+
+  g_return_val_if_fail (WINNOW_IS_SCHEDULER (scheduler), FALSE);
+  if (!winnow_task_store_retry (scheduler->store, id, scheduler->run, error))
     return FALSE;
+  if (scheduler->scope == WINNOW_SCHEDULER_OWN_TASKS)
+    task = winnow_task_store_get (scheduler->store, id, NULL);
   g_mutex_lock (&scheduler->lock);
-  g_array_append_val (scheduler->own_ids, id);
+  g_hash_table_remove (scheduler->cancels, &id);
+  if (task != NULL)
+    {
+      gint64 *key = g_new (gint64, 1);
+      *key = id;
+      g_hash_table_replace (scheduler->own, key, g_steal_pointer (&task));
+    }
   g_mutex_unlock (&scheduler->lock);
   winnow_scheduler_wake (scheduler);
   return TRUE;
@@ -749,8 +771,10 @@ WinnowTask *
 winnow_scheduler_rerun (WinnowScheduler *scheduler, gint64 id, const char *recipe_json,
                         GError **error)
 {
-  g_autoptr(WinnowTask) old = winnow_task_store_get (scheduler->store, id, error);
+  g_autoptr(WinnowTask) old = NULL;
 
+  g_return_val_if_fail (WINNOW_IS_SCHEDULER (scheduler), NULL);
+  old = winnow_task_store_get (scheduler->store, id, error);
   if (old == NULL)
     return NULL;
   return winnow_scheduler_add (scheduler, winnow_task_get_input_path (old),
@@ -760,10 +784,12 @@ winnow_scheduler_rerun (WinnowScheduler *scheduler, gint64 id, const char *recip
 /**
  * winnow_scheduler_shutdown:
  *
- * Stops claiming, deals with running tasks as @mode says, and waits for
- * the workers. No task is left PROCESSING afterwards. Call it on the
- * owner's thread, before dropping the last reference; the scheduler does
- * nothing more after it.
+ * Stops claiming, deals with running tasks as @mode says, waits for the
+ * workers, and records their outcomes (for a few seconds at most, while
+ * the history is busy: a lease that then runs out is recovered the usual
+ * way). A batch run's queue ends with it. Call it on the owner's thread,
+ * before dropping the last reference; the scheduler does nothing more
+ * after it. Calling it again does nothing.
  */
 void
 winnow_scheduler_shutdown (WinnowScheduler *scheduler, WinnowShutdown mode)
@@ -771,24 +797,57 @@ winnow_scheduler_shutdown (WinnowScheduler *scheduler, WinnowShutdown mode)
   GHashTableIter iter;
   gpointer value;
   GThreadPool *pool;
+  GThread *keeper;
+  gint64 deadline;
 
+  g_return_if_fail (WINNOW_IS_SCHEDULER (scheduler));
   g_mutex_lock (&scheduler->lock);
+  if (scheduler->keeper == NULL)
+    {
+      g_mutex_unlock (&scheduler->lock);
+      return;
+    }
   scheduler->stopping = TRUE;
   pool = g_steal_pointer (&scheduler->pool);
   g_hash_table_iter_init (&iter, scheduler->running);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Running *r = value;
+      g_mutex_lock (&r->lock);
       if (mode == WINNOW_SHUTDOWN_RELEASE)
         r->release = TRUE;
+      g_mutex_unlock (&r->lock);
       if (mode != WINNOW_SHUTDOWN_FINISH)
         g_cancellable_cancel (r->cancellable);
     }
   g_mutex_unlock (&scheduler->lock);
 
   remove_source (scheduler, &scheduler->poll_source);
-  remove_source (scheduler, &scheduler->renew_source);
   if (pool != NULL)
     g_thread_pool_free (pool, TRUE, TRUE);
+
+  /* the keeper records what the workers left, for a while */
+  deadline = g_get_monotonic_time () + SHUTDOWN_FLUSH_MS * G_TIME_SPAN_MILLISECOND;
+  g_mutex_lock (&scheduler->lock);
+  scheduler->pushes++;
+  g_cond_signal (&scheduler->keeper_cond);
+  while ((scheduler->outcomes.length > 0 || scheduler->cancel_queue->len > 0) &&
+         g_get_monotonic_time () < deadline)
+    g_cond_wait_until (&scheduler->flushed_cond, &scheduler->lock, deadline);
+  scheduler->keeper_stop = TRUE;
+  keeper = g_steal_pointer (&scheduler->keeper);
+  g_cond_signal (&scheduler->keeper_cond);
+  g_mutex_unlock (&scheduler->lock);
+  g_thread_join (keeper);
+
+  keeper_give_up_all (scheduler);
+  if (scheduler->run != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      winnow_task_store_set_thread_patience (KEEPER_PATIENCE_MS);
+      if (!winnow_task_store_end_run (scheduler->store, scheduler->run, &error))
+        g_debug ("the run could not be ended (%s); its lease runs out instead", error->message);
+      winnow_task_store_set_thread_patience (0);
+    }
   g_debug ("scheduler stopped");
 }

@@ -1,10 +1,14 @@
-/* winnow-scheduler.h: the local job engine (SPEC section 6).
+/* winnow-scheduler.h: the local job engine (docs/ARCHITECTURE.md, "The
+ * scheduler").
  *
- * A scheduler owns a GThreadPool of workers that claim PENDING tasks from
- * the store, clean their files, renew their leases while they work, and
- * record the outcome. Everything it tells its owner (signals) arrives on
- * the main context of the thread that created it, progress coalesced to
- * at most about ten updates a second per task.
+ * A scheduler owns a GThreadPool whose jobs claim PENDING tasks from the
+ * store and clean their files, and one bookkeeping thread that writes
+ * their progress and renews their leases (so that a busy history never
+ * slows the cleaning), hears of cancels asked by other processes, and
+ * records each outcome, again and again while the history is busy.
+ * Everything it tells its owner (signals) arrives on the main context of
+ * the thread that created it, progress coalesced to at most about ten
+ * updates a second per task. Its functions may be called from any thread.
  */
 #pragma once
 
@@ -16,14 +20,15 @@
 G_BEGIN_DECLS
 
 typedef enum {
-  WINNOW_SCHEDULER_ALL_TASKS,  /* the desktop: every PENDING task in the store */
+  WINNOW_SCHEDULER_ALL_TASKS,  /* the window: the window's queue in the store */
   WINNOW_SCHEDULER_OWN_TASKS,  /* a batch run: only the tasks it added */
 } WinnowSchedulerScope;
 
 typedef enum {
   WINNOW_SHUTDOWN_FINISH,   /* let running tasks finish */
   WINNOW_SHUTDOWN_CANCEL,   /* cancel them: they end CANCELLED */
-  WINNOW_SHUTDOWN_RELEASE,  /* stop them: they go back to PENDING for next time */
+  WINNOW_SHUTDOWN_RELEASE,  /* stop them: they go back to PENDING for next time
+                             * (CANCELLED if a cancel was asked) */
 } WinnowShutdown;
 
 #define WINNOW_TYPE_SCHEDULER (winnow_scheduler_get_type ())
@@ -50,9 +55,14 @@ WinnowTask      *winnow_scheduler_add            (WinnowScheduler *scheduler,
                                                   const char *recipe_json,
                                                   gboolean replace_output,
                                                   GError **error);
+GPtrArray       *winnow_scheduler_add_many       (WinnowScheduler *scheduler,
+                                                  const WinnowTaskSpec *specs,
+                                                  guint n_specs,
+                                                  GError **error);
 gboolean         winnow_scheduler_cancel         (WinnowScheduler *scheduler,
                                                   gint64 id,
                                                   GError **error);
+void             winnow_scheduler_cancel_own     (WinnowScheduler *scheduler);
 gboolean         winnow_scheduler_retry          (WinnowScheduler *scheduler,
                                                   gint64 id,
                                                   GError **error);

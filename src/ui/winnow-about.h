@@ -9,8 +9,12 @@
 
 G_BEGIN_DECLS
 
-char *winnow_about_debug_info (WinnowApplication *app);
-void  winnow_about_show       (WinnowApplication *app,
-                               GtkWindow *parent);
+void  winnow_about_debug_info_async  (WinnowApplication *app,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data);
+char *winnow_about_debug_info_finish (GAsyncResult *result,
+                                      GError **error);
+void  winnow_about_show              (WinnowApplication *app,
+                                      GtkWindow *parent);
 
 G_END_DECLS

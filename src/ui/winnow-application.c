@@ -3,10 +3,13 @@
 
 #include "winnow-application.h"
 
+#include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <signal.h>
 #include <stdlib.h>
 
 #include "winnow-about.h"
+#include "winnow-history-call.h"
 #include "winnow-preferences.h"
 #include "winnow-recipe-library.h"
 #include "winnow-window.h"
@@ -22,30 +25,82 @@ struct _WinnowApplication {
   char *recipes_dir;     /* NULL: the library's default folder */
   char *store_problem;   /* what went wrong opening the history, for the window to say */
   GtkWidget *preferences; /* weak: the Preferences window while it is open */
+  guint sigterm;
+  guint sigint;
+  guint reopen;          /* the history was busy at start: tried again */
 };
 
 G_DEFINE_FINAL_TYPE (WinnowApplication, winnow_application, ADW_TYPE_APPLICATION)
 
-/* The history: the user's database; a damaged one is moved aside; one
- * that cannot be used at all gives way to a private one for this session,
- * so that cleaning still works, and the window says why. */
+enum {
+  PROP_0,
+  PROP_STORE_PROBLEM,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* On quit, how long deletions confirmed as the window closed may take. */
+#define QUIT_PATIENCE_MS 5000
+/* The history was busy when the app started: opened again after this. */
+#define REOPEN_MS 2000
+
+static void
+set_store_problem (WinnowApplication *self, const char *problem)
+{
+  if (g_strcmp0 (self->store_problem, problem) == 0)
+    return;
+  g_free (self->store_problem);
+  self->store_problem = g_strdup (problem);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE_PROBLEM]);
+}
+
+static void open_store (WinnowApplication *self);
+
+static gboolean
+reopen_store (gpointer data)
+{
+  WinnowApplication *self = data;
+  self->reopen = 0;
+  open_store (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+open_in_thread (gpointer data, GError **error)
+{
+  return winnow_task_store_open (data, error) ? GINT_TO_POINTER (1) : NULL;
+}
+
+static void
+store_opened (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(WinnowApplication) self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (winnow_history_call_finish (result, &error) != NULL)
+    {
+      set_store_problem (self, winnow_task_store_get_problem (self->store));
+      winnow_scheduler_wake (self->scheduler);
+      g_debug ("started with the task database %s", winnow_task_store_get_path (self->store));
+      return;
+    }
+  /* busy (another program migrating it, or holding its lock): never
+   * moved aside; the next call opens it, and this one tries again */
+  set_store_problem (self, error->message);
+  if (self->reopen == 0 && self->scheduler != NULL)
+    self->reopen = g_timeout_add (REOPEN_MS, reopen_store, self);
+}
+
+/* The history: the user's database, opened on a worker thread (the window
+ * shows at once); a damaged one is moved aside; one that cannot be used
+ * at all gives way to a private one for this session, so that cleaning
+ * still works, and the window says why. */
 static void
 open_store (WinnowApplication *self)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *moved = NULL;
-
-  self->store = winnow_task_store_new_or_replace_damaged (self->store_path, &moved, &error);
-  if (moved != NULL)
-    self->store_problem = g_strdup_printf (_("The task history was damaged. It was moved to %s "
-                                             "and a new one was started."), moved);
-  if (self->store == NULL)
-    {
-      self->store_problem = g_strdup_printf (_("The task history cannot be opened: %s. Tasks "
-                                               "of this session will not be kept."),
-                                             error->message);
-      self->store = winnow_task_store_new (":memory:", NULL);
-    }
+  winnow_history_call (NULL, open_in_thread, g_object_ref (self->store), g_object_unref, NULL,
+                       NULL, store_opened, g_object_ref (self));
 }
 
 /* The settings schema is installed with the app; a build run in place
@@ -84,6 +139,27 @@ on_jobs_changed (GSettings *settings, const char *key, WinnowApplication *self)
 }
 
 static void
+say_busy (const char *what, gboolean busy, gpointer data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (data));
+
+  if (WINNOW_IS_WINDOW (window))
+    winnow_window_say_busy (WINNOW_WINDOW (window), what, busy);
+}
+
+static void quit_activated (GSimpleAction *action, GVariant *parameter, gpointer data);
+
+/* SIGTERM and SIGINT (a session ending, Ctrl-C in a terminal) quit as the
+ * Quit action does: running tasks go back to the queue, their temporary
+ * files are removed, confirmed deletions are done. */
+static gboolean
+on_signal (gpointer data)
+{
+  quit_activated (NULL, NULL, data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
 winnow_application_startup (GApplication *app)
 {
   WinnowApplication *self = WINNOW_APPLICATION (app);
@@ -92,13 +168,27 @@ winnow_application_startup (GApplication *app)
 
   g_set_application_name (_("Winnow"));
   gtk_window_set_default_icon_name (APP_ID);
+  /* no SQLite on the thread that draws (checked in debug builds) */
+  winnow_task_store_forbid_thread (g_thread_self ());
+  winnow_history_set_busy_func (say_busy, self);
   self->settings = open_settings ();
   self->recipes = winnow_recipe_library_new (self->recipes_dir);
-  open_store (self);
+  self->store = winnow_task_store_new_deferred (self->store_path,
+                                                WINNOW_STORE_OPEN_REPLACE_DAMAGED |
+                                                WINNOW_STORE_OPEN_FALLBACK_MEMORY);
   self->scheduler = winnow_scheduler_new (self->store, g_settings_get_int (self->settings, "jobs"),
                                           WINNOW_SCHEDULER_ALL_TASKS);
+  open_store (self);
   g_signal_connect (self->settings, "changed::jobs", G_CALLBACK (on_jobs_changed), self);
-  g_debug ("started with the task database %s", winnow_task_store_get_path (self->store));
+  self->sigterm = g_unix_signal_add (SIGTERM, on_signal, self);
+  self->sigint = g_unix_signal_add (SIGINT, on_signal, self);
+}
+
+static gboolean
+set_true (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -106,9 +196,25 @@ winnow_application_shutdown (GApplication *app)
 {
   WinnowApplication *self = WINNOW_APPLICATION (app);
 
+  g_clear_handle_id (&self->sigterm, g_source_remove);
+  g_clear_handle_id (&self->sigint, g_source_remove);
+  g_clear_handle_id (&self->reopen, g_source_remove);
+  /* deletions confirmed as the window closed reach the history first */
+  if (winnow_history_get_n_pending () > 0)
+    {
+      gboolean expired = FALSE;
+      guint timer = g_timeout_add (QUIT_PATIENCE_MS, set_true, &expired);
+
+      while (winnow_history_get_n_pending () > 0 && !expired)
+        g_main_context_iteration (NULL, TRUE);
+      if (!expired)
+        g_source_remove (timer);
+    }
   /* Running tasks go back to the queue: the next start finishes them. */
   if (self->scheduler != NULL)
     winnow_scheduler_shutdown (self->scheduler, WINNOW_SHUTDOWN_RELEASE);
+  winnow_history_set_busy_func (NULL, NULL);
+  winnow_task_store_forbid_thread (NULL);
   G_APPLICATION_CLASS (winnow_application_parent_class)->shutdown (app);
 }
 
@@ -157,6 +263,19 @@ winnow_application_dispose (GObject *object)
 }
 
 static void
+winnow_application_get_property (GObject *object, guint prop_id, GValue *value,
+                                 GParamSpec *pspec)
+{
+  WinnowApplication *self = WINNOW_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE_PROBLEM: g_value_set_string (value, self->store_problem); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 winnow_application_finalize (GObject *object)
 {
   g_free (WINNOW_APPLICATION (object)->store_problem);
@@ -165,6 +284,8 @@ winnow_application_finalize (GObject *object)
   G_OBJECT_CLASS (winnow_application_parent_class)->finalize (object);
 }
 
+/* Closing a window does what it has left to do (deletions still offered
+ * for undo); the application waits for it at shutdown. */
 static void
 quit_activated (GSimpleAction *action, GVariant *parameter, gpointer data)
 {
@@ -230,6 +351,18 @@ winnow_application_class_init (WinnowApplicationClass *klass)
 
   object_class->dispose = winnow_application_dispose;
   object_class->finalize = winnow_application_finalize;
+  object_class->get_property = winnow_application_get_property;
+
+  /**
+   * WinnowApplication:store-problem:
+   *
+   * Why the history is not the usual one (moved aside, a private one, or
+   * busy), once its opening says so; %NULL when all is well.
+   */
+  properties[PROP_STORE_PROBLEM] =
+    g_param_spec_string ("store-problem", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   app_class->startup = winnow_application_startup;
   app_class->shutdown = winnow_application_shutdown;
   app_class->activate = winnow_application_activate;

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "winnow-forecast.h"
+#include "winnow-history-call.h"
 #include "winnow-output-file.h"
 #include "winnow-recipe-library.h"
 #include "winnow-sample-job.h"
@@ -441,13 +442,88 @@ winnow_task_dialog_set_recipe (WinnowTaskDialog *self, const WinnowRecipe *recip
 
 /* ---- clean ---- */
 
+typedef struct {
+  WinnowScheduler *scheduler;
+  GPtrArray *paths;          /* input, output, input, output... */
+  char *json;
+  gint64 rerun;              /* the task run again, or 0 */
+  GWeakRef parent;           /* the window, to say what went wrong */
+} Adding;
+
+static void
+adding_free (gpointer data)
+{
+  Adding *adding = data;
+  g_weak_ref_clear (&adding->parent);
+  g_object_unref (adding->scheduler);
+  g_ptr_array_unref (adding->paths);
+  g_free (adding->json);
+  g_free (adding);
+}
+
+/* On a worker thread: every file, all or none. */
+static gpointer
+add_tasks (gpointer data, GError **error)
+{
+  Adding *adding = data;
+  g_autoptr(GArray) specs = g_array_new (FALSE, TRUE, sizeof (WinnowTaskSpec));
+
+  if (adding->rerun > 0)
+    {
+      WinnowTask *task = winnow_scheduler_rerun (adding->scheduler, adding->rerun, adding->json,
+                                                 error);
+      GPtrArray *tasks;
+
+      if (task == NULL)
+        return NULL;
+      tasks = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (tasks, task);
+      return tasks;
+    }
+  for (guint i = 0; i + 1 < adding->paths->len; i += 2)
+    {
+      WinnowTaskSpec spec = { g_ptr_array_index (adding->paths, i),
+                              g_ptr_array_index (adding->paths, i + 1), adding->json, FALSE };
+      g_array_append_val (specs, spec);
+    }
+  return winnow_scheduler_add_many (adding->scheduler, (WinnowTaskSpec *) specs->data, specs->len,
+                                    error);
+}
+
+static void
+tasks_added (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tasks = winnow_history_call_finish (result, &error);
+  Adding *adding = winnow_history_call_get_data (result);
+  g_autoptr(GObject) parent = g_weak_ref_get (&adding->parent);
+
+  if (tasks == NULL && parent != NULL)
+    {
+      GtkWidget *overlay = gtk_widget_get_first_child (GTK_WIDGET (parent));
+      g_autofree char *message = g_strdup_printf (_("Could not add the tasks: %s"), error->message);
+
+      while (overlay != NULL && !ADW_IS_TOAST_OVERLAY (overlay))
+        overlay = gtk_widget_get_first_child (overlay);
+      if (overlay != NULL)
+        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+      else
+        g_warning ("%s", message);
+    }
+  else if (tasks == NULL)
+    g_warning ("could not add the tasks: %s", error->message);
+}
+
 /**
  * winnow_task_dialog_confirm:
  *
  * Makes a task of each file with the recipe as it is (or, for a task run
- * again, a new task that replaces its output) and closes the dialog.
+ * again, a new task that replaces its output) and closes the dialog; the
+ * tasks are written to the history on a worker thread (a failure is said
+ * in the window), and the list shows them when they are.
  *
- * Returns: how many tasks were added; 0 leaves the dialog open, saying why
+ * Returns: how many tasks are being added; 0 leaves the dialog open,
+ *   saying why
  */
 guint
 winnow_task_dialog_confirm (WinnowTaskDialog *self)
@@ -455,9 +531,8 @@ winnow_task_dialog_confirm (WinnowTaskDialog *self)
   const WinnowRecipe *recipe = winnow_recipe_editor_get_recipe (self->editor);
   g_autoptr(GHashTable) taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GError) error = NULL;
-  g_autofree char *json = NULL;
-  gint64 first_id = 0;
-  guint added = 0;
+  Adding *adding;
+  guint n;
 
   if (!winnow_recipe_validate (recipe, &error))
     {
@@ -473,38 +548,28 @@ winnow_task_dialog_confirm (WinnowTaskDialog *self)
           return 0;
         }
     }
-  json = winnow_recipe_to_json (recipe);
+  adding = g_new0 (Adding, 1);
+  adding->scheduler = g_object_ref (self->scheduler);
+  adding->json = winnow_recipe_to_json (recipe);
+  adding->paths = g_ptr_array_new_with_free_func (g_free);
+  adding->rerun = self->rerun != NULL ? winnow_task_get_id (self->rerun) : 0;
   for (guint i = 0; i < self->paths->len; i++)
     {
       const char *input = g_ptr_array_index (self->paths, i);
-      g_autoptr(WinnowTask) task = NULL;
+      char *output = free_output_path (self, input, taken);
 
-      if (self->rerun != NULL)
-        task = winnow_scheduler_rerun (self->scheduler, winnow_task_get_id (self->rerun), json,
-                                       &error);
-      else
-        {
-          char *output = free_output_path (self, input, taken);
-          g_hash_table_add (taken, output);
-          task = winnow_scheduler_add (self->scheduler, input, output, json, FALSE, &error);
-        }
-      if (task == NULL)
-        {
-          g_autofree char *message = g_strdup_printf (_("Could not add “%s”: %s"), input,
-                                                      error->message);
-          winnow_task_dialog_toast (self, message);
-          g_clear_error (&error);
-          continue;
-        }
-      if (added++ == 0)
-        first_id = winnow_task_get_id (task);
+      g_hash_table_add (taken, output);
+      g_ptr_array_add (adding->paths, g_strdup (input));
+      g_ptr_array_add (adding->paths, g_strdup (output));
     }
-  if (added > 0)
-    {
-      g_signal_emit (self, signals[TASKS_ADDED], 0, added, first_id);
-      gtk_window_destroy (GTK_WINDOW (self));
-    }
-  return added;
+  g_weak_ref_init (&adding->parent, gtk_window_get_transient_for (GTK_WINDOW (self)));
+  /* Translators: said while the history is busy */
+  winnow_history_call (_("adding the tasks"), add_tasks, adding, adding_free,
+                       (GDestroyNotify) g_ptr_array_unref, NULL, tasks_added, NULL);
+  n = self->rerun != NULL ? 1 : self->paths->len;
+  g_signal_emit (self, signals[TASKS_ADDED], 0, n);
+  gtk_window_destroy (GTK_WINDOW (self));
+  return n;
 }
 
 static void
@@ -623,12 +688,12 @@ winnow_task_dialog_class_init (WinnowTaskDialogClass *klass)
 
   /**
    * WinnowTaskDialog::tasks-added:
-   * @n: how many
-   * @first_id: the first new task's id
+   * @n: how many tasks are being added (they reach the history a moment
+   *   later, on a worker thread)
    */
   signals[TASKS_ADDED] = g_signal_new ("tasks-added", G_TYPE_FROM_CLASS (klass),
-                                       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
-                                       G_TYPE_UINT, G_TYPE_INT64);
+                                       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                       G_TYPE_UINT);
 
   g_type_ensure (WINNOW_TYPE_RECIPE_EDITOR);
   gtk_widget_class_set_template_from_resource (widget_class,

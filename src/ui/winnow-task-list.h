@@ -1,6 +1,7 @@
 /* winnow-task-list.h: the task list as a GListModel that reads the store a
- * page at a time, so that a history of 100,000 tasks scrolls and filters
- * at once. Running tasks' rows update in place from the scheduler. */
+ * page at a time, off the thread that draws, so that a history of 100,000
+ * tasks scrolls and filters at once. Running tasks' rows update in place
+ * from the scheduler; other processes' work shows within a second. */
 #pragma once
 
 #include <gio/gio.h>
@@ -29,7 +30,11 @@ void            winnow_task_list_hide         (WinnowTaskList *list,
                                                gint64 id);
 void            winnow_task_list_unhide       (WinnowTaskList *list,
                                                gint64 id);
+void            winnow_task_list_hide_finished (WinnowTaskList *list,
+                                               gint64 upto_id);
 void            winnow_task_list_refresh      (WinnowTaskList *list);
+void            winnow_task_list_close        (WinnowTaskList *list);
+gboolean        winnow_task_list_is_busy      (WinnowTaskList *list);
 gint64          winnow_task_list_get_total    (WinnowTaskList *list);
 WinnowTask     *winnow_task_list_find         (WinnowTaskList *list,
                                                gint64 id);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "winnow-history-call.h"
 #include "winnow-recipe.h"
 #include "winnow-result-record.h"
 #include "winnow-ui-util.h"
@@ -30,6 +31,8 @@ struct _WinnowTaskPage {
   WinnowTaskStore *store;
   WinnowScheduler *scheduler;
   WinnowTask *task;
+  gint64 wanted;            /* the task asked for, while it is read */
+  GCancellable *cancellable; /* the read under way */
   GPtrArray *rows;          /* the rows added to the groups, to remove on reload */
 };
 
@@ -285,18 +288,9 @@ update_status (WinnowTaskPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "task.delete", status != WINNOW_TASK_PROCESSING);
 }
 
-/* Reads the task again (with its result) and shows it. */
 static void
-reload (WinnowTaskPage *self, gint64 id)
+show (WinnowTaskPage *self, WinnowTask *task)
 {
-  g_autoptr(GError) error = NULL;
-  WinnowTask *task = winnow_task_store_get (self->store, id, &error);
-
-  if (task == NULL)
-    {
-      g_warning ("could not read task %" G_GINT64_FORMAT ": %s", id, error->message);
-      return;
-    }
   g_clear_object (&self->task);
   self->task = task;
   clear_rows (self);
@@ -305,10 +299,50 @@ reload (WinnowTaskPage *self, gint64 id)
   update_status (self);
 }
 
+static void
+task_read (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  WinnowTask *task = winnow_history_get_task_finish (result, &error);
+  WinnowTaskPage *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = WINNOW_TASK_PAGE (data);
+  if (task == NULL)
+    g_warning ("could not read task %" G_GINT64_FORMAT ": %s", self->wanted, error->message);
+  else if (winnow_task_get_id (task) == self->wanted)
+    show (self, task);
+  else
+    g_object_unref (task);
+}
+
+/* Reads the task again (with its result), off the thread that draws, and
+ * shows it when it arrives; the page shows what it had meanwhile. */
+static void
+reload (WinnowTaskPage *self, gint64 id)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->wanted = id;
+  winnow_history_get_task (self->store, id, self->cancellable, task_read, self);
+}
+
 void
 winnow_task_page_show (WinnowTaskPage *self, gint64 id)
 {
+  g_return_if_fail (WINNOW_IS_TASK_PAGE (self));
   reload (self, id);
+}
+
+/* Whether the page shows the task it was last asked for. */
+gboolean
+winnow_task_page_is_ready (WinnowTaskPage *self)
+{
+  g_return_val_if_fail (WINNOW_IS_TASK_PAGE (self), FALSE);
+  return self->task != NULL && winnow_task_get_id (self->task) == self->wanted;
 }
 
 WinnowTask *
@@ -433,14 +467,32 @@ report_error (WinnowTaskPage *self, GError *error)
 }
 
 static void
+action_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(WinnowTaskPage) self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!winnow_history_act_finish (result, NULL, &error))
+    report_error (self, error);
+  if (self->task != NULL)
+    reload (self, winnow_task_get_id (self->task));
+}
+
+static void
+act (WinnowTaskPage *self, WinnowHistoryAction action, const char *what)
+{
+  winnow_history_act (self->scheduler, action, winnow_task_get_id (self->task), what,
+                      action_done, g_object_ref (self));
+}
+
+static void
 retry_activated (GtkWidget *widget, const char *action, GVariant *parameter)
 {
   WinnowTaskPage *self = WINNOW_TASK_PAGE (widget);
-  g_autoptr(GError) error = NULL;
-
-  if (!winnow_scheduler_retry (self->scheduler, winnow_task_get_id (self->task), &error))
-    report_error (self, error);
-  reload (self, winnow_task_get_id (self->task));
+  /* Translators: said while the history is busy; %s is a file name */
+  g_autofree char *what = g_strdup_printf (_("retrying “%s”"),
+                                           winnow_task_get_file_name (self->task));
+  act (self, WINNOW_HISTORY_RETRY, what);
 }
 
 static void
@@ -454,10 +506,10 @@ static void
 cancel_activated (GtkWidget *widget, const char *action, GVariant *parameter)
 {
   WinnowTaskPage *self = WINNOW_TASK_PAGE (widget);
-  g_autoptr(GError) error = NULL;
-
-  if (!winnow_scheduler_cancel (self->scheduler, winnow_task_get_id (self->task), &error))
-    report_error (self, error);
+  /* Translators: said while the history is busy; %s is a file name */
+  g_autofree char *what = g_strdup_printf (_("cancelling “%s”"),
+                                           winnow_task_get_file_name (self->task));
+  act (self, WINNOW_HISTORY_CANCEL, what);
 }
 
 static void
@@ -484,6 +536,9 @@ winnow_task_page_dispose (GObject *object)
 
   if (self->scheduler != NULL)
     g_signal_handlers_disconnect_by_data (self->scheduler, self);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), WINNOW_TYPE_TASK_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);

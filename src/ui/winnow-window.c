@@ -4,7 +4,9 @@
 #include "winnow-window.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "winnow-history-call.h"
 #include "winnow-task-list.h"
 #include "winnow-task-page.h"
 #include "winnow-task-table.h"
@@ -32,6 +34,9 @@ struct _WinnowWindow {
   AdwToast *last_toast;    /* weak: the toast shown last, for tests */
   AdwToast *finished_toast; /* weak: the latest "task finished" toast */
   GHashTable *deletions;   /* id -> Deletion, while their undo is offered */
+  gint64 clearing_upto;    /* a clear of the finished tasks, while its undo is offered */
+  AdwToast *clear_toast;   /* weak: its toast */
+  GHashTable *busy_toasts; /* what -> AdwToast (weak): actions waiting for the history */
   WinnowTaskDialog *task_dialog; /* weak: the configuration dialog open */
 };
 
@@ -78,7 +83,7 @@ toast_refused (WinnowWindow *self, GPtrArray *refused)
 }
 
 static void
-on_tasks_added (WinnowTaskDialog *dialog, guint n, gint64 first_id, WinnowWindow *self)
+on_tasks_added (WinnowTaskDialog *dialog, guint n, WinnowWindow *self)
 {
   winnow_window_show_list (self);
 }
@@ -249,6 +254,13 @@ winnow_window_get_table (WinnowWindow *self)
   return GTK_WIDGET (self->table);
 }
 
+/* The list the table shows. */
+WinnowTaskList *
+winnow_window_get_list (WinnowWindow *self)
+{
+  return self->list;
+}
+
 GtkWidget *
 winnow_window_get_task_page (WinnowWindow *self)
 {
@@ -274,7 +286,7 @@ update_title (WinnowWindow *self)
   guint running = winnow_scheduler_get_n_running (self->scheduler);
   g_autofree char *subtitle = NULL;
 
-  if (total == 0)
+  if (total <= 0)
     subtitle = g_strdup ("");
   else if (running > 0)
     subtitle = g_strdup_printf (ngettext ("%u running", "%u running", running), running);
@@ -284,35 +296,114 @@ update_title (WinnowWindow *self)
       subtitle = g_strdup_printf (ngettext ("%s task", "%s tasks", (gulong) total), count);
     }
   adw_window_title_set_subtitle (self->window_title, subtitle);
-  gtk_stack_set_visible_child_name (self->list_stack, total > 0 ? "tasks" : "empty");
+  /* until the first count arrives (total -1), the list, not the invitation */
+  gtk_stack_set_visible_child_name (self->list_stack, total != 0 ? "tasks" : "empty");
+}
+
+/* ---- the history, busy ---- */
+
+/* A user's action waits for a history another program keeps locked: say
+ * so, and that it will be done; the toast goes when it is. */
+void
+winnow_window_say_busy (WinnowWindow *self, const char *what, gboolean busy)
+{
+  AdwToast *toast = g_hash_table_lookup (self->busy_toasts, what);
+
+  if (!busy)
+    {
+      if (toast != NULL)
+        adw_toast_dismiss (toast);
+      g_hash_table_remove (self->busy_toasts, what);
+      return;
+    }
+  if (toast != NULL)
+    return;
+  /* Translators: %s is an action in words, such as "deleting “data.csv”" */
+  toast = adw_toast_new_format (_("The task history is busy: another program is writing to it. "
+                                  "%s will be done as soon as it is free."), what);
+  /* the action, with its first letter in capitals, starts the sentence */
+  {
+    g_autofree char *title = g_strdup (adw_toast_get_title (toast));
+    char *start = strstr (title, what);
+    if (start != NULL && g_unichar_islower (g_utf8_get_char (start)))
+      {
+        g_autofree char *upper = g_utf8_strup (start, g_utf8_next_char (start) - start);
+        g_autofree char *fixed = g_strdup_printf ("%.*s%s%s", (int) (start - title), title, upper,
+                                                  g_utf8_next_char (start));
+        adw_toast_set_title (toast, fixed);
+      }
+  }
+  adw_toast_set_timeout (toast, 0);
+  g_hash_table_insert (self->busy_toasts, g_strdup (what), g_object_ref (toast));
+  winnow_window_toast (self, toast);
 }
 
 /* ---- deleting, with undo ---- */
 
 /* A deleted task is only hidden while its toast offers to undo; it leaves
- * the store when the toast goes without an undo. A queued one is cancelled
- * at once, so that no worker starts it meanwhile, and queued again on undo. */
+ * the store when the toast goes without an undo, or when the window
+ * closes. A queued one is cancelled at once, so that no worker starts it
+ * meanwhile, and queued again on undo. */
 typedef struct {
   gint64 id;
+  char *name;
   gboolean undone;
+  gboolean applied;
   gboolean was_queued;
   AdwToast *toast;  /* weak */
 } Deletion;
+
+static void
+delete_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(WinnowWindow) self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!winnow_history_act_finish (result, NULL, &error) &&
+      !g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_NOT_FOUND))
+    winnow_window_toast (self, adw_toast_new_format (_("Could not delete the task: %s"),
+                                                     error->message));
+  if (self->list != NULL)
+    winnow_task_list_refresh (self->list);
+}
+
+/* The deletion goes to the history (once). */
+static void
+apply_deletion (WinnowWindow *self, Deletion *deletion)
+{
+  g_autofree char *what = NULL;
+
+  if (deletion->undone || deletion->applied)
+    return;
+  deletion->applied = TRUE;
+  /* Translators: said while the history is busy; %s is a file name */
+  what = g_strdup_printf (_("deleting “%s”"), deletion->name);
+  winnow_history_act (self->scheduler, WINNOW_HISTORY_DELETE, deletion->id, what, delete_done,
+                      g_object_ref (self));
+}
 
 static void
 on_delete_dismissed (AdwToast *toast, WinnowWindow *self)
 {
   gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "task-id"));
   Deletion *deletion = g_hash_table_lookup (self->deletions, &id);
-  g_autoptr(GError) error = NULL;
 
   if (deletion == NULL)
     return;
-  if (!deletion->undone && !winnow_task_store_delete (self->store, id, &error))
-    winnow_window_toast (self, adw_toast_new_format (_("Could not delete the task: %s"),
-                                                     error->message));
+  apply_deletion (self, deletion);
   winnow_task_table_unhide (self->table, id);
   g_hash_table_remove (self->deletions, &id);
+}
+
+static void
+requeue_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(WinnowWindow) self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!winnow_history_act_finish (result, NULL, &error))
+    winnow_window_toast (self, adw_toast_new_format (_("Could not queue the task again: %s"),
+                                                     error->message));
 }
 
 static void
@@ -327,10 +418,10 @@ undo_delete_activated (GtkWidget *widget, const char *action, GVariant *paramete
   deletion->undone = TRUE;
   if (deletion->was_queued)
     {
-      g_autoptr(GError) error = NULL;
-      if (!winnow_scheduler_retry (self->scheduler, id, &error))
-        winnow_window_toast (self, adw_toast_new_format (_("Could not queue the task again: %s"),
-                                                         error->message));
+      /* Translators: said while the history is busy; %s is a file name */
+      g_autofree char *what = g_strdup_printf (_("queuing “%s” again"), deletion->name);
+      winnow_history_act (self->scheduler, WINNOW_HISTORY_RETRY, id, what, requeue_done,
+                          g_object_ref (self));
     }
   if (deletion->toast != NULL)
     adw_toast_dismiss (deletion->toast);
@@ -341,7 +432,16 @@ deletion_free (gpointer data)
 {
   Deletion *deletion = data;
   g_clear_weak_pointer (&deletion->toast);
+  g_free (deletion->name);
   g_free (deletion);
+}
+
+static void
+cancel_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  winnow_history_act_finish (result, NULL, &error);
+  g_clear_object (&data);
 }
 
 static void
@@ -358,8 +458,15 @@ on_delete_requested (GtkWidget *source, WinnowTask *task, WinnowWindow *self)
     }
   deletion = g_new0 (Deletion, 1);
   deletion->id = winnow_task_get_id (task);
-  deletion->was_queued = winnow_task_get_status (task) == WINNOW_TASK_PENDING &&
-                         winnow_scheduler_cancel (self->scheduler, deletion->id, NULL);
+  deletion->name = g_strdup (winnow_task_get_file_name (task));
+  deletion->was_queued = winnow_task_get_status (task) == WINNOW_TASK_PENDING;
+  if (deletion->was_queued)
+    {
+      /* Translators: said while the history is busy; %s is a file name */
+      g_autofree char *what = g_strdup_printf (_("cancelling “%s”"), deletion->name);
+      winnow_history_act (self->scheduler, WINNOW_HISTORY_CANCEL, deletion->id, what,
+                          cancel_done, g_object_ref (self));
+    }
   key = g_new (gint64, 1);
   *key = deletion->id;
   g_hash_table_insert (self->deletions, key, deletion);
@@ -378,25 +485,129 @@ on_delete_requested (GtkWidget *source, WinnowTask *task, WinnowWindow *self)
   winnow_window_toast (self, toast);
 }
 
+/* ---- clearing the finished tasks, with undo ---- */
+
+static void
+clear_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(WinnowWindow) self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!winnow_history_act_finish (result, NULL, &error))
+    winnow_window_toast (self, adw_toast_new_format (_("Could not clear the history: %s"),
+                                                     error->message));
+  if (self->list != NULL)
+    winnow_task_list_hide_finished (self->list, 0);
+}
+
+static void
+apply_clear (WinnowWindow *self)
+{
+  gint64 upto = self->clearing_upto;
+
+  if (upto <= 0)
+    return;
+  self->clearing_upto = 0;
+  winnow_history_act (self->scheduler, WINNOW_HISTORY_CLEAR_FINISHED, upto,
+                      /* Translators: said while the history is busy */
+                      _("clearing the finished tasks"), clear_done, g_object_ref (self));
+}
+
+static void
+on_clear_dismissed (AdwToast *toast, WinnowWindow *self)
+{
+  apply_clear (self);
+}
+
+static void
+undo_clear_activated (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  WinnowWindow *self = WINNOW_WINDOW (widget);
+
+  self->clearing_upto = 0;
+  winnow_task_list_hide_finished (self->list, 0);
+  if (self->clear_toast != NULL)
+    adw_toast_dismiss (self->clear_toast);
+}
+
+typedef struct {
+  gint64 count;
+  gint64 last_id;
+} Finished;
+
+static gpointer
+count_finished (gpointer data, GError **error)
+{
+  Finished *finished = g_new0 (Finished, 1);
+
+  finished->count = winnow_task_store_count_finished (data, &finished->last_id, error);
+  if (finished->count < 0)
+    g_clear_pointer (&finished, g_free);
+  return finished;
+}
+
+static void
+finished_counted (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(WinnowWindow) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree Finished *finished = winnow_history_call_finish (result, &error);
+  g_autofree char *count = NULL;
+  AdwToast *toast;
+
+  if (finished == NULL)
+    {
+      winnow_window_toast (self, adw_toast_new_format (_("Could not clear the history: %s"),
+                                                       error->message));
+      return;
+    }
+  if (finished->count == 0)
+    {
+      winnow_window_toast (self, adw_toast_new (_("No finished tasks to clear")));
+      return;
+    }
+  apply_clear (self);  /* a clear still offered is done first */
+  self->clearing_upto = finished->last_id;
+  winnow_task_list_hide_finished (self->list, finished->last_id);
+  winnow_window_show_list (self);
+  count = winnow_ui_format_count (finished->count);
+  toast = adw_toast_new_format (ngettext ("%s finished task cleared", "%s finished tasks cleared",
+                                          (gulong) finished->count), count);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-clear");
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_clear_dismissed), self, 0);
+  g_set_weak_pointer (&self->clear_toast, toast);
+  winnow_window_toast (self, toast);
+}
+
 static void
 clear_finished_activated (GtkWidget *widget, const char *action, GVariant *parameter)
 {
   WinnowWindow *self = WINNOW_WINDOW (widget);
-  g_autoptr(GError) error = NULL;
-  gint64 n = winnow_task_store_clear_finished (self->store, &error);
 
-  if (n < 0)
-    winnow_window_toast (self, adw_toast_new_format (_("Could not clear the history: %s"),
-                                                     error->message));
-  else
-    {
-      g_autofree char *count = winnow_ui_format_count (n);
-      winnow_window_toast (self, adw_toast_new_format (ngettext ("%s finished task removed",
-                                                                 "%s finished tasks removed",
-                                                                 (gulong) n), count));
-    }
-  winnow_task_list_refresh (self->list);
-  winnow_window_show_list (self);
+  winnow_history_call (NULL, count_finished, g_object_ref (self->store), g_object_unref, g_free,
+                       NULL, finished_counted, g_object_ref (self));
+}
+
+/* Deletions and a clear still offered for undo are done now: the window
+ * closes, or the app quits. */
+static void
+apply_pending (WinnowWindow *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->deletions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    apply_deletion (self, value);
+  apply_clear (self);
+}
+
+static gboolean
+on_close_request (GtkWindow *window, gpointer data)
+{
+  apply_pending (WINNOW_WINDOW (window));
+  return FALSE;
 }
 
 /* ---- tasks ending ---- */
@@ -528,7 +739,16 @@ winnow_window_dispose (GObject *object)
   g_clear_weak_pointer (&self->last_toast);
   g_clear_weak_pointer (&self->finished_toast);
   g_clear_weak_pointer (&self->task_dialog);
+  g_clear_weak_pointer (&self->clear_toast);
+  if (self->deletions != NULL)
+    apply_pending (self);
   g_clear_pointer (&self->deletions, g_hash_table_unref);
+  g_clear_pointer (&self->busy_toasts, g_hash_table_unref);
+  if (self->list != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->list, self);
+      winnow_task_list_close (self->list);
+    }
   g_clear_object (&self->chooser);
   g_clear_object (&self->list);
   g_clear_object (&self->scheduler);
@@ -559,6 +779,7 @@ winnow_window_class_init (WinnowWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated);
   gtk_widget_class_install_action (widget_class, "win.clear-finished", NULL, clear_finished_activated);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", "x", undo_delete_activated);
+  gtk_widget_class_install_action (widget_class, "win.undo-clear", NULL, undo_clear_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);
@@ -571,6 +792,8 @@ winnow_window_init (WinnowWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->deletions = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, deletion_free);
+  self->busy_toasts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
 
   /* the whole window takes dropped files */
   target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
@@ -586,16 +809,23 @@ on_total_changed (WinnowTaskList *list, GParamSpec *pspec, WinnowWindow *self)
   update_title (self);
 }
 
-static gboolean
-say_store_problem (gpointer data)
+static void
+say_store_problem (WinnowWindow *self)
 {
-  WinnowWindow *self = data;
   const char *problem = winnow_application_get_store_problem (self->app);
-  AdwToast *toast = adw_toast_new (problem);
+  AdwToast *toast;
 
+  if (problem == NULL)
+    return;
+  toast = adw_toast_new (problem);
   adw_toast_set_timeout (toast, 0);
   winnow_window_toast (self, toast);
-  return G_SOURCE_REMOVE;
+}
+
+static void
+on_store_problem (WinnowApplication *app, GParamSpec *pspec, WinnowWindow *self)
+{
+  say_store_problem (self);
 }
 
 /**
@@ -627,7 +857,7 @@ winnow_window_new (WinnowApplication *app)
   g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
-  if (winnow_application_get_store_problem (app) != NULL)
-    g_idle_add_full (G_PRIORITY_DEFAULT, say_store_problem, g_object_ref (self), g_object_unref);
+  g_signal_connect_object (app, "notify::store-problem", G_CALLBACK (on_store_problem), self, 0);
+  say_store_problem (self);
   return self;
 }

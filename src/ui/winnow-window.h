@@ -5,6 +5,7 @@
 #include <adwaita.h>
 
 #include "winnow-application.h"
+#include "winnow-task-list.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,10 @@ const char   *winnow_window_get_visible_page (WinnowWindow *window);
 void          winnow_window_toast      (WinnowWindow *window,
                                         AdwToast *toast);
 AdwToast     *winnow_window_get_last_toast (WinnowWindow *window);
+void          winnow_window_say_busy   (WinnowWindow *window,
+                                        const char *what,
+                                        gboolean busy);
+WinnowTaskList *winnow_window_get_list (WinnowWindow *window);
 typedef struct _WinnowTaskDialog WinnowTaskDialog;
 WinnowTaskDialog *winnow_window_get_task_dialog (WinnowWindow *window);
 

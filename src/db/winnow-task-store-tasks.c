@@ -1,0 +1,1211 @@
+/* winnow-task-store-tasks.c: the task lifecycle (docs/ARCHITECTURE.md,
+ * "Task lifecycle"): adding, claiming, leases, finishing, cancelling,
+ * retrying, deleting, and the recovery of tasks whose worker or batch run
+ * died.
+ *
+ * Every change that takes more than one statement runs in a BEGIN
+ * IMMEDIATE transaction, so that the write lock is taken up front and two
+ * writers never deadlock on an upgrade. Every value goes through a bound
+ * parameter. Each public function packs its arguments, and store_run()
+ * runs the op on a borrowed connection, again while the history is busy.
+ */
+#include "config.h"
+
+#include "winnow-task-store-private.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#define FINAL_STATUSES "('COMPLETED', 'FAILED', 'CANCELLED')"
+
+/* cancel_requested: 0 none, 1 asked, 2 the worker is putting its output
+ * in place: too late to cancel. */
+#define CANCEL_ASKED 1
+#define CANCEL_TOO_LATE 2
+
+typedef struct {
+  gint64 id;
+  const char *owner;
+  const char *run;
+  const char *text;
+  double progress;
+  gint64 lease_ms;
+  gboolean flag;
+  gint64 number;
+  const WinnowTaskResult *result;
+  const WinnowTaskSpec *specs;
+  guint n_specs;
+  GArray *ids;
+  GArray *out1;
+  GArray *out2;
+  WinnowTask *task;         /* out */
+  GPtrArray *tasks;         /* out */
+} Args;
+
+/* Task ids as a JSON list, bound to one parameter and read back with
+ * json_each(): a list of any length in one prepared statement. */
+static char *
+ids_json (GArray *ids)
+{
+  GString *json = g_string_new ("[");
+
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i ? "," : "",
+                            g_array_index (ids, gint64, i));
+  g_string_append_c (json, ']');
+  return g_string_free (json, FALSE);
+}
+
+static gboolean
+state_error (GError **error, gint64 id, WinnowTaskStatus status, const char *what)
+{
+  g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_STATE,
+               /* Translators: a task's number, its status as the database stores it
+                * (such as COMPLETED), then why the change is refused */
+               _("task %lld is %s: %s"), (long long) id, winnow_task_status_to_string (status),
+               what);
+  return FALSE;
+}
+
+/* ---- reading ---- */
+
+#define GET_SQL \
+  "SELECT " TASK_COLUMNS ", r.rows_read, r.rows_written, r.duplicates_removed, " \
+  "r.missing_dropped, r.bad_lines_skipped, r.cells_filled_total, r.bytes_in, r.bytes_out, " \
+  "r.elapsed, r.encoding, r.delimiter, r.columns_dropped, r.cells_filled, r.warnings, " \
+  "r.profile, r.preview, r.task_id " \
+  "FROM tasks LEFT JOIN task_results r ON r.task_id = tasks.id"
+
+/* A row of GET_SQL: the task with its result, if it has one. */
+static WinnowTask *
+read_task_with_result (sqlite3_stmt *s)
+{
+  WinnowTask *task = store_read_task (s);
+
+  if (sqlite3_column_type (s, 32) != SQLITE_NULL)
+    {
+      g_autoptr(WinnowTaskResult) r = g_new0 (WinnowTaskResult, 1);
+      r->rows_read = sqlite3_column_int64 (s, 16);
+      r->rows_written = sqlite3_column_int64 (s, 17);
+      r->duplicates_removed = sqlite3_column_int64 (s, 18);
+      r->missing_dropped = sqlite3_column_int64 (s, 19);
+      r->bad_lines_skipped = sqlite3_column_int64 (s, 20);
+      r->cells_filled = sqlite3_column_int64 (s, 21);
+      r->bytes_in = sqlite3_column_int64 (s, 22);
+      r->bytes_out = sqlite3_column_int64 (s, 23);
+      r->elapsed = sqlite3_column_double (s, 24);
+      r->encoding = store_column_text (s, 25);
+      r->delimiter = store_column_text (s, 26);
+      r->columns_dropped = store_column_text (s, 27);
+      r->fills = store_column_text (s, 28);
+      r->warnings = store_column_text (s, 29);
+      r->profile = store_column_text (s, 30);
+      r->preview = store_column_text (s, 31);
+      winnow_task_set_result (task, r);
+    }
+  return task;
+}
+
+/* Task @id with its result; NOT_FOUND when there is none. */
+static WinnowTask *
+get_on (WinnowTaskStore *store, StoreConn *conn, gint64 id, GError **error)
+{
+  sqlite3_stmt *s = store_prepare (store, conn, GET_SQL " WHERE tasks.id = ?", error);
+  WinnowTask *task;
+  int rc;
+
+  if (s == NULL)
+    return NULL;
+  sqlite3_bind_int64 (s, 1, id);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_DONE)
+    {
+      sqlite3_reset (s);
+      g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_NOT_FOUND,
+                   /* Translators: %lld is a task's number */
+                   _("there is no task %lld"), (long long) id);
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (s);
+      store_fail (store, conn, rc, error);
+      return NULL;
+    }
+  task = read_task_with_result (s);
+  sqlite3_reset (s);
+  return task;
+}
+
+static gboolean
+get_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
+{
+  Args *a = data;
+  a->task = get_on (store, conn, a->id, error);
+  return a->task != NULL;
+}
+
+/**
+ * winnow_task_store_get:
+ * Returns: (transfer full): task @id with its result, if it has one
+ */
+WinnowTask *
+winnow_task_store_get (WinnowTaskStore *store, gint64 id, GError **error)
+{
+  Args a = { .id = id };
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), NULL);
+  store_run (store, G_STRFUNC, get_op, &a, error);
+  return a.task;
+}
+
+static gboolean
+get_many_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
+{
+  Args *a = data;
+  sqlite3_stmt *s = store_prepare (store, conn,
+    GET_SQL " WHERE tasks.id IN (SELECT value FROM json_each (?))", error);
+  int rc;
+
+  if (s == NULL)
+    return FALSE;
+  g_ptr_array_set_size (a->tasks, 0);
+  sqlite3_bind_text (s, 1, ids_json (a->ids), -1, g_free);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    g_ptr_array_add (a->tasks, read_task_with_result (s));
+  sqlite3_reset (s);
+  return rc == SQLITE_DONE || store_fail (store, conn, rc, error);
+}
+
+/**
+ * winnow_task_store_get_many:
+ * @ids: (element-type gint64): the tasks to read
+ *
+ * Returns: (transfer full) (element-type WinnowTask): those of @ids that
+ *   exist, with their results, in no particular order
+ */
+GPtrArray *
+winnow_task_store_get_many (WinnowTaskStore *store, GArray *ids, GError **error)
+{
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  Args a = { .ids = ids, .tasks = tasks };
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), NULL);
+  g_return_val_if_fail (ids != NULL, NULL);
+  if (!store_run (store, G_STRFUNC, get_many_op, &a, error))
+    return NULL;
+  return g_steal_pointer (&tasks);
+}
+
+/* ---- adding ---- */
+
+static gboolean
+upsert_run (WinnowTaskStore *store, StoreConn *conn, const char *run, gint64 lease_ms,
+            GError **error)
+{
+  g_autofree char *expiry = store_now (lease_ms);
+  sqlite3_stmt *s = store_prepare (store, conn,
+    "INSERT INTO runs (id, lease_expires_at) VALUES (?1, ?2) "
+    "ON CONFLICT (id) DO UPDATE SET lease_expires_at = ?2", error);
+
+  if (s == NULL)
+    return FALSE;
+  store_bind_text (s, 1, run);
+  store_bind_text (s, 2, expiry);
+  return store_step_done (store, conn, s, error);
+}
+
+static gboolean
+add_one (WinnowTaskStore *store, StoreConn *conn, const WinnowTaskSpec *spec, const char *run,
+         const char *now, GPtrArray *added, GError **error)
+{
+  g_autofree char *name = g_path_get_basename (spec->input_path);
+  sqlite3_stmt *s = store_prepare (store, conn,
+    "INSERT INTO tasks (input_path, output_path, file_name, status, recipe, created_at,"
+    "  replace_output, run_id) VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?) RETURNING " TASK_COLUMNS,
+    error);
+  WinnowTask *task = NULL;
+  int rc;
+
+  if (s == NULL)
+    return FALSE;
+  store_bind_text (s, 1, spec->input_path);
+  store_bind_text (s, 2, spec->output_path);
+  store_bind_text (s, 3, name);
+  store_bind_text (s, 4, spec->recipe_json);
+  store_bind_text (s, 5, now);
+  sqlite3_bind_int (s, 6, spec->replace_output ? 1 : 0);
+  store_bind_text (s, 7, run);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    {
+      task = store_read_task (s);
+      rc = sqlite3_step (s);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    {
+      g_clear_object (&task);
+      return store_fail (store, conn, rc, error);
+    }
+  g_ptr_array_add (added, task);
+  return TRUE;
+}
+
+static gboolean
+add_many_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
+{
+  Args *a = data;
+  g_autofree char *now = store_now (0);
+  gboolean ok;
+
+  g_ptr_array_set_size (a->tasks, 0);
+  if (!store_begin (store, conn, error))
+    return FALSE;
+  ok = a->run == NULL || upsert_run (store, conn, a->run, a->lease_ms, error);
+  for (guint i = 0; ok && i < a->n_specs; i++)
+    ok = add_one (store, conn, &a->specs[i], a->run, now, a->tasks, error);
+  if (!store_commit (store, conn, ok, error))
+    {
+      g_ptr_array_set_size (a->tasks, 0);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * winnow_task_store_add_many:
+ * @specs: (array length=n_specs): the tasks
+ * @run: (nullable): the batch run that queues them, or %NULL for the
+ *   window's queue
+ * @run_lease_ms: how long @run lives without renewal
+ *
+ * Adds PENDING tasks, all or none, in one transaction: a full disk or a
+ * killed process never leaves half a batch queued. A batch run's tasks are
+ * claimed only by that run; if the run ends (its lease runs out) before
+ * they finish, they fail with WINNOW_STORE_INTERRUPTED_MESSAGE. The
+ * window's tasks (@run %NULL) wait for any window.
+ *
+ * Returns: (transfer full) (element-type WinnowTask): the new tasks, in
+ *   the order of @specs
+ */
+GPtrArray *
+winnow_task_store_add_many (WinnowTaskStore *store, const WinnowTaskSpec *specs, guint n_specs,
+                            const char *run, gint64 run_lease_ms, GError **error)
+{
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  Args a = { .specs = specs, .n_specs = n_specs, .run = run, .lease_ms = run_lease_ms,
+             .tasks = tasks };
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), NULL);
+  g_return_val_if_fail (specs != NULL || n_specs == 0, NULL);
+  for (guint i = 0; i < n_specs; i++)
+    g_return_val_if_fail (specs[i].input_path && specs[i].output_path && specs[i].recipe_json, NULL);
+  if (!store_run (store, G_STRFUNC, add_many_op, &a, error))
+    return NULL;
+  for (guint i = 0; i < tasks->len; i++)
+    g_debug ("task %" G_GINT64_FORMAT " added: %s",
+             winnow_task_get_id (g_ptr_array_index (tasks, i)),
+             winnow_task_get_input_path (g_ptr_array_index (tasks, i)));
+  return g_steal_pointer (&tasks);
+}
+
+/**
+ * winnow_task_store_add:
+ *
+ * Adds a PENDING task to the window's queue.
+ *
+ * Returns: (transfer full): the new task
+ */
+WinnowTask *
+winnow_task_store_add (WinnowTaskStore *store, const char *input_path, const char *output_path,
+                       const char *recipe_json, gboolean replace_output, GError **error)
+{
+  WinnowTaskSpec spec = { input_path, output_path, recipe_json, replace_output };
+  g_autoptr(GPtrArray) tasks = winnow_task_store_add_many (store, &spec, 1, NULL, 0, error);
+
+  return tasks ? g_object_ref (g_ptr_array_index (tasks, 0)) : NULL;
+}
+
+static gboolean
+renew_run_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
+{
+  Args *a = data;
+  return upsert_run (store, conn, a->run, a->lease_ms, error);
+}
+
+/* A batch run is alive: its queued tasks wait for it @lease_ms more. */
+gboolean
+winnow_task_store_renew_run (WinnowTaskStore *store, const char *run, gint64 lease_ms,
+                             GError **error)
+{
+  Args a = { .run = run, .lease_ms = lease_ms };
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
+  g_return_val_if_fail (run != NULL, FALSE);
+  return store_run (store, G_STRFUNC, renew_run_op, &a, error);
+}
+
+static gboolean
+end_run_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
+{
+  Args *a = data;
+  sqlite3_stmt *s = store_prepare (store, conn, "DELETE FROM runs WHERE id = ?", error);
+
+  if (s == NULL)
+    return FALSE;
+  store_bind_text (s, 1, a->run);
+  return store_step_done (store, conn, s, error) && store_recover (store, conn, error) >= 0;
+}
+
+/* A batch run is over: what it left unfinished fails at once. */
+gboolean
+winnow_task_store_end_run (WinnowTaskStore *store, const char *run, GError **error)
+{
+  Args a = { .run = run };
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
+  g_return_val_if_fail (run != NULL, FALSE);
+  return store_run (store, G_STRFUNC, end_run_op, &a, error);
+}
+
+/* ---- recovery ---- */
+
+/* A task's batch run has ended: no live row in runs. */
+#define RUN_GONE \
+  "(run_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM runs" \
+  "  WHERE runs.id = tasks.run_id AND runs.lease_expires_at >= ?1))"
+
+/**
+ * store_recover:
+ *
+ * Inside a transaction or on its own: PROCESSING tasks whose lease ran
+ * out become CANCELLED (a cancel was asked), FAILED (their batch run
+ * ended too) or PENDING again; PENDING tasks of batch runs that ended
+ * become FAILED; runs that ended are forgotten.
+ *
+ * Returns: how many tasks changed, or -1
+ */
+gint64
+store_recover (WinnowTaskStore *store, StoreConn *conn, GError **error)
+{
+  g_autofree char *now = store_now (0);
+  const char *interrupted = _(WINNOW_STORE_INTERRUPTED_MESSAGE);
+  g_autoptr(GPtrArray) orphaned = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *s;
+  gint64 changed;
+  int rc;
+
+  s = store_prepare (store, conn,
+    "UPDATE tasks SET"
+    "  status = CASE WHEN cancel_requested = 1 THEN 'CANCELLED'"
+    "                WHEN " RUN_GONE " THEN 'FAILED' ELSE 'PENDING' END,"
+    "  error = CASE WHEN cancel_requested != 1 AND " RUN_GONE " THEN ?2 ELSE error END,"
+    "  finished_at = CASE WHEN cancel_requested = 1 OR " RUN_GONE " THEN ?1 ELSE NULL END,"
+    "  duration = CASE WHEN cancel_requested = 1 OR " RUN_GONE
+    "    THEN (julianday (?1) - julianday (started_at)) * 86400 ELSE NULL END,"
+    "  started_at = CASE WHEN cancel_requested = 1 OR " RUN_GONE " THEN started_at ELSE NULL END,"
+    "  progress = 0, lease_owner = NULL, lease_expires_at = NULL, cancel_requested = 0 "
+    "WHERE status = 'PROCESSING' AND lease_expires_at < ?1 RETURNING output_path", error);
+  if (s == NULL)
+    return -1;
+  store_bind_text (s, 1, now);
+  store_bind_text (s, 2, interrupted);
+  changed = 0;
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      /* a dead worker may have left a temporary file beside this output */
+      g_ptr_array_add (orphaned, store_column_text (s, 0));
+      changed++;
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    {
+      store_fail (store, conn, rc, error);
+      return -1;
+    }
+
+  s = store_prepare (store, conn,
+    "UPDATE tasks SET status = 'FAILED', error = ?2, finished_at = ?1 "
+    "WHERE status = 'PENDING' AND " RUN_GONE, error);
+  if (s == NULL)
+    return -1;
+  store_bind_text (s, 1, now);
+  store_bind_text (s, 2, interrupted);
+  if (!store_step_done (store, conn, s, error))
+    return -1;
+  changed += sqlite3_changes (conn->db);
+
+  s = store_prepare (store, conn, "DELETE FROM runs WHERE lease_expires_at < ?", error);
+  if (s == NULL)
+    return -1;
+  store_bind_text (s, 1, now);
+  if (!store_step_done (store, conn, s, error))
+    return -1;
+  if (changed > 0)
+    g_debug ("%" G_GINT64_FORMAT " task(s) of workers or runs that stopped recovered", changed);
+  if (orphaned->len > 0)
+    {
+      g_mutex_lock (&store->lock);
+      for (guint i = 0; i < orphaned->len; i++)
+        g_ptr_array_add (store->orphaned, g_strdup (g_ptr_array_index (orphaned, i)));
+      g_mutex_unlock (&store->lock);
+    }
+  return changed;
+}
+
+/**
+ * winnow_task_store_take_orphaned:
+ *
+ * The output paths of tasks whose worker died, found by this store's
+ * recoveries since the last call: a temporary file may be left beside
+ * each (the scheduler removes those no live writer holds). The list is
+ * emptied. (A recovery in a transaction that is then rolled back may add
+ * a path; removing stale files beside it does no harm.)
+ *
+ * Returns: (transfer full) (element-type utf8): the paths
+ */
+GPtrArray *
+winnow_task_store_take_orphaned (WinnowTaskStore *store)
+{
+  GPtrArray *paths;
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), NULL);
+  g_mutex_lock (&store->lock);
+  paths = g_steal_pointer (&store->orphaned);
+  store->orphaned = g_ptr_array_new_with_free_func (g_free);
+  g_mutex_unlock (&store->lock);
+  return paths;
+}
+
+static gboolean
+recover_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
+{
+  Args *a = data;
+  gint64 n;
+
+  if (!store_begin (store, conn, error))
+    return FALSE;
+  n = store_recover (store, conn, error);
+  if (!store_commit (store, conn, n >= 0, error))
+    return FALSE;
+  a->number = n;
+  return TRUE;
+}
+
+/**
+ * winnow_task_store_recover_expired:
+ *
+ * Returns: how many tasks were recovered (see store_recover()), or
+ *   G_MAXUINT on error
+ */
+guint
+winnow_task_store_recover_expired (WinnowTaskStore *store, GError **error)
+{
+  Args a = { 0 };
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), G_MAXUINT);
+  if (!store_run (store, G_STRFUNC, recover_op, &a, error))
+    return G_MAXUINT;
+  return (guint) a.number;
+}
+
+/* ---- claiming ---- */
+
+static gboolean
+claim_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
+{
+  Args *a = data;
+  g_autofree char *now = store_now (0);
+  g_autofree char *expiry = store_now (a->lease_ms);
+  sqlite3_stmt *s;
+  int rc = SQLITE_DONE;
+
+  g_clear_object (&a->task);
+  if (!store_begin (store, conn, error))
+    return FALSE;
+  if (store_recover (store, conn, error) < 0)
+    return store_commit (store, conn, FALSE, NULL);
+  s = store_prepare (store, conn,
+    "UPDATE tasks SET status = 'PROCESSING', started_at = ?1, finished_at = NULL, progress = 0,"
+    "  error = NULL, lease_owner = ?2, lease_expires_at = ?3, cancel_requested = 0,"
+    "  rows_in = NULL, rows_out = NULL, duration = NULL "
+    "WHERE id = (SELECT id FROM tasks WHERE status = 'PENDING' AND run_id IS ?4"
+    "  ORDER BY created_at, id LIMIT 1) "
+    "RETURNING " TASK_COLUMNS, error);
+  if (s == NULL)
+    return store_commit (store, conn, FALSE, NULL);
+  store_bind_text (s, 1, now);
+  store_bind_text (s, 2, a->owner);
+  store_bind_text (s, 3, expiry);
+  store_bind_text (s, 4, a->run);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    {
+      a->task = store_read_task (s);
+      rc = sqlite3_step (s);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    {
+      g_clear_object (&a->task);
+      store_fail (store, conn, rc, error);
+      return store_commit (store, conn, FALSE, NULL);
+    }
+  if (!store_commit (store, conn, TRUE, error))
+    {
+      g_clear_object (&a->task);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * winnow_task_store_claim:
+ * @owner: who claims (unique per worker)
+ * @lease_ms: how long the claim holds without renewal
+ * @run: (nullable): claim only the tasks this batch run queued, or
+ *   %NULL for the window's queue
+ *
+ * Takes the oldest PENDING task of the queue, in one statement, so that
+ * no two workers (threads or processes) ever get the same task. Expired
+ * leases and ended runs are recovered first.
+ *
+ * Returns: (transfer full) (nullable): the task, now PROCESSING, or %NULL
+ *   when there is none (@error unset) or on error
+ */
+WinnowTask *
+winnow_task_store_claim (WinnowTaskStore *store, const char *owner, gint64 lease_ms,
+                         const char *run, GError **error)
+{
+  Args a = { .owner = owner, .lease_ms = lease_ms, .run = run };
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), NULL);
+  g_return_val_if_fail (owner != NULL, NULL);
+  if (!store_run (store, G_STRFUNC, claim_op, &a, error))
+    return NULL;
+  if (a.task != NULL)
+    g_debug ("task %" G_GINT64_FORMAT " claimed by %s", winnow_task_get_id (a.task), owner);
+  return a.task;
+}
+
+/* ---- the worker's side ---- */
+
+/* Why did an update that needs task @id held by @owner change nothing? */
+static gboolean
+explain_not_held (WinnowTaskStore *store, StoreConn *conn, gint64 id, const char *owner,
+                  GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(WinnowTask) task = get_on (store, conn, id, &local_error);
+
+  if (task == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  else if (winnow_task_get_status (task) != WINNOW_TASK_PROCESSING)
+    g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_STATE,
+                 /* Translators: a task's number, then its status as the database
+                  * stores it (such as COMPLETED) */
+                 _("task %lld is %s, not processing"), (long long) id,
+                 winnow_task_status_to_string (winnow_task_get_status (task)));
+  else
+    g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_LEASE_LOST,
+                 /* Translators: a task's number, then the process that had taken it,
+                  * such as host:1234:89abcdef/1 */
+                 _("task %lld is no longer held by %s"), (long long) id, owner);
+  return FALSE;
+}
+
+static gboolean
+report_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
+{
+  Args *a = data;
+  g_autofree char *expiry = a->lease_ms > 0 ? store_now (a->lease_ms) : NULL;
+  sqlite3_stmt *s;
+  int rc;
+
+  s = store_prepare (store, conn,
+    "UPDATE tasks SET progress = CASE WHEN ?1 >= 0 THEN ?1 ELSE progress END,"
+    "  lease_expires_at = coalesce (?2, lease_expires_at) "
+    "WHERE id = ?3 AND lease_owner = ?4 AND status = 'PROCESSING' RETURNING cancel_requested",
+    error);
+  if (s == NULL)
+    return FALSE;
+  sqlite3_bind_double (s, 1, a->progress < 0 ? -1 : CLAMP (a->progress, 0.0, 1.0));
+  store_bind_text (s, 2, expiry);
+  sqlite3_bind_int64 (s, 3, a->id);
+  store_bind_text (s, 4, a->owner);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    {
+      a->flag = sqlite3_column_int (s, 0) == CANCEL_ASKED;
+      rc = sqlite3_step (s);
+      sqlite3_reset (s);
+      return rc == SQLITE_DONE || store_fail (store, conn, rc, error);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return store_fail (store, conn, rc, error);
+  return explain_not_held (store, conn, a->id, a->owner, error);
+}
+
+/**
+ * winnow_task_store_report:
+ * @progress: 0 to 1, or negative to leave it as it is
+ * @lease_ms: renew the lease for this long, or 0 to leave it
+ * @cancel_requested: (out) (optional): set when a cancel was asked for
+ *   (by this process or another)
+ *
+ * The worker holding task @id says it is alive, and how far it got.
+ */
+gboolean
+winnow_task_store_report (WinnowTaskStore *store, gint64 id, const char *owner, double progress,
+                          gint64 lease_ms, gboolean *cancel_requested, GError **error)
+{
+  Args a = { .id = id, .owner = owner, .progress = progress, .lease_ms = lease_ms };
+  gboolean ok;
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
+  g_return_val_if_fail (owner != NULL, FALSE);
+  ok = store_run (store, G_STRFUNC, report_op, &a, error);
+  if (ok && cancel_requested)
+    *cancel_requested = a.flag;
+  return ok;
+}
+
+gboolean
+winnow_task_store_renew_lease (WinnowTaskStore *store, gint64 id, const char *owner,
+                               gint64 lease_ms, gboolean *cancel_requested, GError **error)
+{
+  return winnow_task_store_report (store, id, owner, -1, lease_ms, cancel_requested, error);
+}
+
+gboolean
+winnow_task_store_set_progress (WinnowTaskStore *store, gint64 id, const char *owner,
+                                double progress, GError **error)
+{
+  return winnow_task_store_report (store, id, owner, progress, 0, NULL, error);
+}
+
+static gboolean
+check_running_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
+{
+  Args *a = data;
+  sqlite3_stmt *s = store_prepare (store, conn,
+    "SELECT value, t.cancel_requested,"
+    "  t.status = 'PROCESSING' AND substr (t.lease_owner, 1, length (?2)) = ?2 "
+    "FROM json_each (?1) LEFT JOIN tasks t ON t.id = value", error);
+  int rc;
+
+  if (s == NULL)
+    return FALSE;
+  g_array_set_size (a->out1, 0);
+  g_array_set_size (a->out2, 0);
+  sqlite3_bind_text (s, 1, ids_json (a->ids), -1, g_free);
+  store_bind_text (s, 2, a->owner);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (s, 0);
+      if (sqlite3_column_int (s, 2) == 0)
+        g_array_append_val (a->out2, id);
+      else if (sqlite3_column_int (s, 1) == CANCEL_ASKED)
+        g_array_append_val (a->out1, id);
+    }
+  sqlite3_reset (s);
+  return rc == SQLITE_DONE || store_fail (store, conn, rc, error);
+}
+
+/**
+ * winnow_task_store_check_running:
+ * @owner: what the owners of @ids begin with (one process's workers
+ *   share a prefix)
+ * @ids: (element-type gint64): tasks @owner runs
+ * @cancelled: (element-type gint64): filled with those whose cancel was asked
+ * @lost: (element-type gint64): filled with those @owner no longer holds
+ *
+ * A read, which never waits for a writer: how a worker hears of a cancel
+ * asked by another process, within a moment.
+ */
+gboolean
+winnow_task_store_check_running (WinnowTaskStore *store, const char *owner, GArray *ids,
+                                 GArray *cancelled, GArray *lost, GError **error)
+{
+  Args a = { .owner = owner, .ids = ids, .out1 = cancelled, .out2 = lost };
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
+  g_return_val_if_fail (owner != NULL && ids != NULL && cancelled != NULL && lost != NULL, FALSE);
+  return store_run (store, G_STRFUNC, check_running_op, &a, error);
+}
+
+static gboolean
+begin_commit_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
+{
+  Args *a = data;
+  sqlite3_stmt *s = store_prepare (store, conn,
+    "UPDATE tasks SET cancel_requested = 2 "
+    "WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING' AND cancel_requested != 1", error);
+  int rc;
+
+  if (s == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (s, 1, a->id);
+  store_bind_text (s, 2, a->owner);
+  if (!store_step_done (store, conn, s, error))
+    return FALSE;
+  a->flag = FALSE;
+  if (sqlite3_changes (conn->db) > 0)
+    return TRUE;
+  /* held, but asked to cancel first; or no longer held */
+  s = store_prepare (store, conn,
+    "SELECT 1 FROM tasks WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'", error);
+  if (s == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (s, 1, a->id);
+  store_bind_text (s, 2, a->owner);
+  rc = sqlite3_step (s);
+  sqlite3_reset (s);
+  if (rc == SQLITE_ROW)
+    {
+      a->flag = TRUE;
+      return TRUE;
+    }
+  if (rc != SQLITE_DONE)
+    return store_fail (store, conn, rc, error);
+  return explain_not_held (store, conn, a->id, a->owner, error);
+}
+
+/**
+ * winnow_task_store_begin_commit:
+ * @cancel_requested: (out): set when a cancel was asked first: the worker
+ *   then throws its output away
+ *
+ * The worker holding task @id is about to put its output in place: from
+ * now on a cancel is refused ("too late"), so a cancel the store accepted
+ * is never lost.
+ */
+gboolean
+winnow_task_store_begin_commit (WinnowTaskStore *store, gint64 id, const char *owner,
+                                gboolean *cancel_requested, GError **error)
+{
+  Args a = { .id = id, .owner = owner };
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
+  g_return_val_if_fail (owner != NULL && cancel_requested != NULL, FALSE);
+  if (!store_run (store, G_STRFUNC, begin_commit_op, &a, error))
+    return FALSE;
+  *cancel_requested = a.flag;
+  return TRUE;
+}
+
+/* Moves a task @owner holds to a final status. */
+static gboolean
+finish_on (WinnowTaskStore *store, StoreConn *conn, gint64 id, const char *owner,
+           const char *status, const char *message, const WinnowTaskResult *result,
+           GError **error)
+{
+  g_autofree char *now = store_now (0);
+  sqlite3_stmt *s = store_prepare (store, conn,
+    "UPDATE tasks SET status = ?1, finished_at = ?2, error = ?3,"
+    "  progress = CASE WHEN ?1 = 'COMPLETED' THEN 1 ELSE progress END,"
+    "  duration = (julianday (?2) - julianday (started_at)) * 86400,"
+    "  rows_in = ?4, rows_out = ?5, lease_owner = NULL, lease_expires_at = NULL,"
+    "  cancel_requested = 0 "
+    "WHERE id = ?6 AND lease_owner = ?7 AND status = 'PROCESSING'", error);
+
+  if (s == NULL)
+    return FALSE;
+  store_bind_text (s, 1, status);
+  store_bind_text (s, 2, now);
+  store_bind_text (s, 3, message);
+  if (result)
+    {
+      sqlite3_bind_int64 (s, 4, result->rows_read);
+      sqlite3_bind_int64 (s, 5, result->rows_written);
+    }
+  sqlite3_bind_int64 (s, 6, id);
+  store_bind_text (s, 7, owner);
+  if (!store_step_done (store, conn, s, error))
+    return FALSE;
+  if (sqlite3_changes (conn->db) == 0)
+    return explain_not_held (store, conn, id, owner, error);
+  g_debug ("task %" G_GINT64_FORMAT " %s", id, status);
+  return TRUE;
+}
+
+static gboolean
+insert_result (WinnowTaskStore *store, StoreConn *conn, gint64 id, const WinnowTaskResult *r,
+               GError **error)
+{
+  sqlite3_stmt *s = store_prepare (store, conn,
+    "INSERT OR REPLACE INTO task_results (task_id, rows_read, rows_written, duplicates_removed,"
+    "  missing_dropped, columns_dropped, cells_filled, bad_lines_skipped, bytes_in, bytes_out,"
+    "  elapsed, encoding, delimiter, warnings, profile, preview, cells_filled_total) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+
+  if (s == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (s, 1, id);
+  sqlite3_bind_int64 (s, 2, r->rows_read);
+  sqlite3_bind_int64 (s, 3, r->rows_written);
+  sqlite3_bind_int64 (s, 4, r->duplicates_removed);
+  sqlite3_bind_int64 (s, 5, r->missing_dropped);
+  store_bind_text (s, 6, r->columns_dropped);
+  store_bind_text (s, 7, r->fills);
+  sqlite3_bind_int64 (s, 8, r->bad_lines_skipped);
+  sqlite3_bind_int64 (s, 9, r->bytes_in);
+  sqlite3_bind_int64 (s, 10, r->bytes_out);
+  sqlite3_bind_double (s, 11, r->elapsed);
+  store_bind_text (s, 12, r->encoding);
+  store_bind_text (s, 13, r->delimiter);
+  store_bind_text (s, 14, r->warnings);
+  store_bind_text (s, 15, r->profile);
+  store_bind_text (s, 16, r->preview);
+  sqlite3_bind_int64 (s, 17, r->cells_filled);
+  return store_step_done (store, conn, s, error);
+}
+
+static gboolean
+complete_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
+{
+  Args *a = data;
+  gboolean ok;
+
+  if (!store_begin (store, conn, error))
+    return FALSE;
+  ok = finish_on (store, conn, a->id, a->owner, "COMPLETED", NULL, a->result, error) &&
+       insert_result (store, conn, a->id, a->result, error);
+  return store_commit (store, conn, ok, error);
+}
+
+/* COMPLETED, with its result; only by the worker holding the task. */
+gboolean
+winnow_task_store_complete (WinnowTaskStore *store, gint64 id, const char *owner,
+                            const WinnowTaskResult *result, GError **error)
+{
+  Args a = { .id = id, .owner = owner, .result = result };
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
+  g_return_val_if_fail (owner != NULL && result != NULL, FALSE);
+  return store_run (store, G_STRFUNC, complete_op, &a, error);
+}
+
+static gboolean
+finish_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
+{
+  Args *a = data;
+  return finish_on (store, conn, a->id, a->owner, a->run, a->text, NULL, error);
+}
+
+/* FAILED, with the message a user reads. */
+gboolean
+winnow_task_store_fail (WinnowTaskStore *store, gint64 id, const char *owner,
+                        const char *message, GError **error)
+{
+  Args a = { .id = id, .owner = owner, .run = "FAILED", .text = message };
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
+  g_return_val_if_fail (owner != NULL, FALSE);
+  return store_run (store, G_STRFUNC, finish_op, &a, error);
+}
+
+/* CANCELLED: the worker stopped it after a cancel. */
+gboolean
+winnow_task_store_finish_cancelled (WinnowTaskStore *store, gint64 id, const char *owner,
+                                    GError **error)
+{
+  Args a = { .id = id, .owner = owner, .run = "CANCELLED" };
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
+  g_return_val_if_fail (owner != NULL, FALSE);
+  return store_run (store, G_STRFUNC, finish_op, &a, error);
+}
+
+static gboolean
+release_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
+{
+  Args *a = data;
+  g_autofree char *now = store_now (0);
+  sqlite3_stmt *s = store_prepare (store, conn,
+    "UPDATE tasks SET"
+    "  status = CASE WHEN cancel_requested = 1 THEN 'CANCELLED' ELSE 'PENDING' END,"
+    "  finished_at = CASE WHEN cancel_requested = 1 THEN ?3 ELSE NULL END,"
+    "  started_at = CASE WHEN cancel_requested = 1 THEN started_at ELSE NULL END,"
+    "  progress = 0, lease_owner = NULL, lease_expires_at = NULL, cancel_requested = 0 "
+    "WHERE id = ?1 AND lease_owner = ?2 AND status = 'PROCESSING'", error);
+
+  if (s == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (s, 1, a->id);
+  store_bind_text (s, 2, a->owner);
+  store_bind_text (s, 3, now);
+  if (!store_step_done (store, conn, s, error))
+    return FALSE;
+  return sqlite3_changes (conn->db) > 0 || explain_not_held (store, conn, a->id, a->owner, error);
+}
+
+/* Back to PENDING: the worker stops without finishing (its process is
+ * shutting down), so another worker may take the task; but a task whose
+ * cancel was asked ends CANCELLED, never queued again. */
+gboolean
+winnow_task_store_release (WinnowTaskStore *store, gint64 id, const char *owner, GError **error)
+{
+  Args a = { .id = id, .owner = owner };
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
+  g_return_val_if_fail (owner != NULL, FALSE);
+  return store_run (store, G_STRFUNC, release_op, &a, error);
+}
+
+/* ---- the user's side ---- */
+
+static gboolean
+cancel_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
+{
+  Args *a = data;
+  g_autofree char *now = store_now (0);
+  g_autoptr(WinnowTask) task = NULL;
+  sqlite3_stmt *s;
+  gboolean ok = FALSE;
+
+  if (!store_begin (store, conn, error))
+    return FALSE;
+  task = get_on (store, conn, a->id, error);
+  if (task == NULL)
+    return store_commit (store, conn, FALSE, NULL);
+
+  switch (winnow_task_get_status (task))
+    {
+    case WINNOW_TASK_PENDING:
+      s = store_prepare (store, conn,
+        "UPDATE tasks SET status = 'CANCELLED', finished_at = ? WHERE id = ?", error);
+      if (s != NULL)
+        {
+          store_bind_text (s, 1, now);
+          sqlite3_bind_int64 (s, 2, a->id);
+          ok = store_step_done (store, conn, s, error);
+        }
+      break;
+    case WINNOW_TASK_PROCESSING:
+      s = store_prepare (store, conn,
+        "UPDATE tasks SET cancel_requested = 1 WHERE id = ? AND cancel_requested != 2", error);
+      if (s != NULL)
+        {
+          sqlite3_bind_int64 (s, 1, a->id);
+          ok = store_step_done (store, conn, s, error);
+          if (ok && sqlite3_changes (conn->db) == 0)
+            ok = state_error (error, a->id, WINNOW_TASK_PROCESSING,
+                              _("its output is being put in place; it can no longer be "
+                                "cancelled"));
+        }
+      break;
+    case WINNOW_TASK_COMPLETED:
+    case WINNOW_TASK_FAILED:
+    case WINNOW_TASK_CANCELLED:
+    default:
+      state_error (error, a->id, winnow_task_get_status (task), _("it has already finished"));
+      break;
+    }
+  if (!store_commit (store, conn, ok, error))
+    return FALSE;
+  a->flag = winnow_task_get_status (task) == WINNOW_TASK_PENDING;
+  return TRUE;
+}
+
+/**
+ * winnow_task_store_cancel:
+ *
+ * A PENDING task becomes CANCELLED at once. For a PROCESSING task the
+ * cancel is recorded, and the worker holding it (in this process or
+ * another) stops it within a second and finishes it CANCELLED; once the
+ * worker is putting its output in place, the cancel is refused instead.
+ */
+gboolean
+winnow_task_store_cancel (WinnowTaskStore *store, gint64 id, GError **error)
+{
+  Args a = { .id = id };
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
+  if (!store_run (store, G_STRFUNC, cancel_op, &a, error))
+    return FALSE;
+  g_debug ("task %" G_GINT64_FORMAT " cancel %s", id, a.flag ? "done" : "requested");
+  return TRUE;
+}
+
+static gboolean
+retry_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
+{
+  Args *a = data;
+  g_autoptr(WinnowTask) task = NULL;
+  sqlite3_stmt *s;
+  gboolean ok = FALSE;
+
+  if (!store_begin (store, conn, error))
+    return FALSE;
+  task = get_on (store, conn, a->id, error);
+  if (task == NULL)
+    return store_commit (store, conn, FALSE, NULL);
+  if (winnow_task_get_status (task) != WINNOW_TASK_FAILED &&
+      winnow_task_get_status (task) != WINNOW_TASK_CANCELLED)
+    {
+      state_error (error, a->id, winnow_task_get_status (task),
+                   _("only a failed or cancelled task can be retried"));
+      return store_commit (store, conn, FALSE, NULL);
+    }
+  /* the retrier's queue */
+  s = store_prepare (store, conn,
+    "UPDATE tasks SET status = 'PENDING', attempts = attempts + 1, error = NULL,"
+    "  started_at = NULL, finished_at = NULL, progress = 0, rows_in = NULL, rows_out = NULL,"
+    "  duration = NULL, cancel_requested = 0, run_id = ?2 WHERE id = ?1", error);
+  if (s != NULL)
+    {
+      sqlite3_bind_int64 (s, 1, a->id);
+      store_bind_text (s, 2, a->run);
+      ok = store_step_done (store, conn, s, error);
+    }
+  if (ok)
+    {
+      s = store_prepare (store, conn, "DELETE FROM task_results WHERE task_id = ?", error);
+      ok = s != NULL;
+      if (ok)
+        {
+          sqlite3_bind_int64 (s, 1, a->id);
+          ok = store_step_done (store, conn, s, error);
+        }
+    }
+  return store_commit (store, conn, ok, error);
+}
+
+/**
+ * winnow_task_store_retry:
+ * @run: (nullable): the batch run whose queue takes it, or %NULL for the
+ *   window's
+ *
+ * FAILED or CANCELLED back to PENDING, with one more attempt.
+ */
+gboolean
+winnow_task_store_retry (WinnowTaskStore *store, gint64 id, const char *run, GError **error)
+{
+  Args a = { .id = id, .run = run };
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
+  if (!store_run (store, G_STRFUNC, retry_op, &a, error))
+    return FALSE;
+  g_debug ("task %" G_GINT64_FORMAT " back to pending for another attempt", id);
+  return TRUE;
+}
+
+static gboolean
+delete_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
+{
+  Args *a = data;
+  sqlite3_stmt *s = store_prepare (store, conn,
+    "DELETE FROM tasks WHERE id = ? AND status != 'PROCESSING' RETURNING id", error);
+  g_autoptr(WinnowTask) task = NULL;
+  int rc;
+
+  if (s == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (s, 1, a->id);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    rc = sqlite3_step (s);
+  else if (rc == SQLITE_DONE)
+    rc = SQLITE_NOTFOUND;  /* nothing deleted: say why below */
+  sqlite3_reset (s);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_NOTFOUND)
+    return store_fail (store, conn, rc, error);
+  task = get_on (store, conn, a->id, error);
+  if (task == NULL)
+    return FALSE;
+  return state_error (error, a->id, winnow_task_get_status (task),
+                      _("cancel it before deleting it"));
+}
+
+/* Removes a task that is not running, with its result. */
+gboolean
+winnow_task_store_delete (WinnowTaskStore *store, gint64 id, GError **error)
+{
+  Args a = { .id = id };
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
+  if (!store_run (store, G_STRFUNC, delete_op, &a, error))
+    return FALSE;
+  g_debug ("task %" G_GINT64_FORMAT " deleted", id);
+  return TRUE;
+}
+
+static gboolean
+clear_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
+{
+  Args *a = data;
+  sqlite3_stmt *s = store_prepare (store, conn,
+    "DELETE FROM tasks WHERE status IN " FINAL_STATUSES " AND (?1 <= 0 OR id <= ?1)", error);
+
+  if (s == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (s, 1, a->number);
+  if (!store_step_done (store, conn, s, error))
+    return FALSE;
+  a->number = sqlite3_changes64 (conn->db);
+  return TRUE;
+}
+
+/**
+ * winnow_task_store_clear_finished:
+ * @upto_id: only tasks with ids up to this one (those the user saw when
+ *   asking), or 0 for every finished task
+ *
+ * Deletes finished tasks (COMPLETED, FAILED, CANCELLED) from the history.
+ *
+ * Returns: how many, or -1
+ */
+gint64
+winnow_task_store_clear_finished (WinnowTaskStore *store, gint64 upto_id, GError **error)
+{
+  Args a = { .number = upto_id };
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), -1);
+  if (!store_run (store, G_STRFUNC, clear_op, &a, error))
+    return -1;
+  return a.number;
+}
+
+static gboolean
+count_finished_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
+{
+  Args *a = data;
+  sqlite3_stmt *s = store_prepare (store, conn,
+    "SELECT count(*), coalesce (max (id), 0) FROM tasks WHERE status IN " FINAL_STATUSES, error);
+  int rc;
+
+  if (s == NULL)
+    return FALSE;
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    {
+      a->number = sqlite3_column_int64 (s, 0);
+      a->id = sqlite3_column_int64 (s, 1);
+    }
+  sqlite3_reset (s);
+  return rc == SQLITE_ROW || store_fail (store, conn, rc, error);
+}
+
+/**
+ * winnow_task_store_count_finished:
+ * @last_id: (out) (optional): the highest id among them
+ *
+ * Returns: how many finished tasks the history holds, or -1
+ */
+gint64
+winnow_task_store_count_finished (WinnowTaskStore *store, gint64 *last_id, GError **error)
+{
+  Args a = { 0 };
+
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), -1);
+  if (!store_run (store, G_STRFUNC, count_finished_op, &a, error))
+    return -1;
+  if (last_id)
+    *last_id = a.id;
+  return a.number;
+}

@@ -1,0 +1,462 @@
+/* winnow-scheduler-keeper.c: the scheduler's bookkeeping thread.
+ *
+ * Every KEEPER_TICK_MS, and whenever a job hands it an outcome, it:
+ *  - records the outcomes of finished tasks (COMPLETED, FAILED,
+ *    CANCELLED, or PENDING again), and tries again at the next round
+ *    while the history is busy or full, for OUTCOME_PATIENCE_MS;
+ *  - reads whether a cancel was asked for a running task (by another
+ *    process too) or whether another worker holds it now: a read, which
+ *    never waits for a writer;
+ *  - writes each running task's progress and renews its lease, once a
+ *    second;
+ *  - for a batch run: renews the run's own lease, cancels its tasks in
+ *    the store after a Ctrl-C, and reads the state of its tasks that run
+ *    elsewhere (or wait for a worker that died), so that the run never
+ *    waits for ever.
+ * Its calls wait at most KEEPER_PATIENCE_MS for a lock: one busy history
+ * delays a round, never the cleaning, and never the other duties for long.
+ */
+#include "config.h"
+
+#include "winnow-scheduler-private.h"
+
+#include <glib/gi18n.h>
+
+#include "winnow-output-file.h"
+
+static gboolean
+is_busy_or_full (const GError *error)
+{
+  return g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY) ||
+         g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_FULL);
+}
+
+static gboolean
+is_not_held (const GError *error)
+{
+  return g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_LEASE_LOST) ||
+         g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_STATE) ||
+         g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_NOT_FOUND);
+}
+
+/* @task as this process last saw it, with another status and error. */
+static WinnowTask *
+local_copy (WinnowTask *task, WinnowTaskStatus status, const char *message)
+{
+  WinnowTask *copy = winnow_task_new (winnow_task_get_id (task));
+
+  winnow_task_update_from (copy, task);
+  winnow_task_set_status (copy, status);
+  winnow_task_set_error (copy, message);
+  return copy;
+}
+
+/* Reports task @task to the owner as @final, and forgets it as one of a
+ * batch run's own when @final is final. */
+static void
+report_finished (WinnowScheduler *self, WinnowTask *final)
+{
+  gint64 id = winnow_task_get_id (final);
+
+  if (winnow_task_status_is_final (winnow_task_get_status (final)))
+    {
+      g_mutex_lock (&self->lock);
+      g_hash_table_remove (self->own, &id);
+      g_mutex_unlock (&self->lock);
+    }
+  emit_on_owner (self, TASK_FINISHED, final);
+}
+
+/* ---- outcomes ---- */
+
+static gboolean
+record (WinnowScheduler *self, Outcome *o, GError **error)
+{
+  Running *r = o->running;
+
+  switch (o->kind)
+    {
+    case OUTCOME_COMPLETE:
+      return winnow_task_store_complete (self->store, r->id, r->owner, o->record, error);
+    case OUTCOME_FAIL:
+      return winnow_task_store_fail (self->store, r->id, r->owner, o->message, error);
+    case OUTCOME_CANCELLED:
+      return winnow_task_store_finish_cancelled (self->store, r->id, r->owner, error);
+    case OUTCOME_RELEASE:
+      return winnow_task_store_release (self->store, r->id, r->owner, error);
+    case OUTCOME_LOST:
+    default:
+      return TRUE;
+    }
+}
+
+/* The outcome is recorded, or given up on (@gave_up says why): the task
+ * leaves the running table and its owner hears of it. */
+static void
+finish_outcome (WinnowScheduler *self, Outcome *o, const GError *gave_up)
+{
+  Running *r = o->running;
+  g_autoptr(WinnowTask) final = NULL;
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_remove (self->running, &r->id);
+  g_hash_table_remove (self->cancels, &r->id);
+  g_mutex_unlock (&self->lock);
+
+  if (gave_up == NULL || is_not_held (gave_up))
+    final = winnow_task_store_get (self->store, r->id, NULL);
+  if (final == NULL && gave_up != NULL)
+    {
+      g_autofree char *message = NULL;
+
+      switch (o->kind)
+        {
+        case OUTCOME_COMPLETE:
+          message = g_strdup_printf (_("the output was written, but the task history could not "
+                                       "record it: %s"), gave_up->message);
+          final = local_copy (r->task, WINNOW_TASK_FAILED, message);
+          break;
+        case OUTCOME_FAIL:
+          message = g_strdup_printf (_("%s (the task history could not record it: %s)"),
+                                     o->message, gave_up->message);
+          final = local_copy (r->task, WINNOW_TASK_FAILED, message);
+          break;
+        case OUTCOME_CANCELLED:
+          final = local_copy (r->task, WINNOW_TASK_CANCELLED, NULL);
+          break;
+        case OUTCOME_RELEASE:
+        case OUTCOME_LOST:
+        default:
+          final = local_copy (r->task, WINNOW_TASK_PENDING, NULL);
+          break;
+        }
+      g_warning ("task %" G_GINT64_FORMAT ": the outcome could not be recorded: %s", r->id,
+                 gave_up->message);
+    }
+  else if (final == NULL)
+    final = local_copy (r->task, o->kind == OUTCOME_COMPLETE ? WINNOW_TASK_COMPLETED
+                                 : o->kind == OUTCOME_FAIL ? WINNOW_TASK_FAILED
+                                 : o->kind == OUTCOME_CANCELLED ? WINNOW_TASK_CANCELLED
+                                 : WINNOW_TASK_PENDING, o->message);
+  report_finished (self, final);
+}
+
+/* Records the queued outcomes, oldest first; stops at the first one the
+ * history is too busy for, unless @give_up. */
+static void
+record_outcomes (WinnowScheduler *self, gboolean give_up)
+{
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      Outcome *o;
+
+      g_mutex_lock (&self->lock);
+      o = g_queue_peek_head (&self->outcomes);
+      g_mutex_unlock (&self->lock);
+      if (o == NULL)
+        break;
+      if (!give_up && !record (self, o, &error) && is_busy_or_full (error) &&
+          g_get_monotonic_time () - o->since < OUTCOME_PATIENCE_MS * G_TIME_SPAN_MILLISECOND)
+        break;  /* again at the next round */
+      if (give_up && error == NULL)
+        g_set_error (&error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY,
+                     _("the task history was busy while Winnow stopped"));
+      g_mutex_lock (&self->lock);
+      g_queue_pop_head (&self->outcomes);
+      g_mutex_unlock (&self->lock);
+      finish_outcome (self, o, error);
+      outcome_free (o);
+    }
+}
+
+/* After the keeper stopped: what is left is reported unrecorded. */
+void
+keeper_give_up_all (WinnowScheduler *self)
+{
+  record_outcomes (self, TRUE);
+}
+
+/* ---- running tasks ---- */
+
+static GPtrArray *
+running_tasks (WinnowScheduler *self)
+{
+  GPtrArray *all = g_ptr_array_new_with_free_func (running_unref);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_iter_init (&iter, self->running);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (all, running_ref (value));
+  g_mutex_unlock (&self->lock);
+  return all;
+}
+
+static void
+stop_running (Running *r, gboolean lost)
+{
+  g_mutex_lock (&r->lock);
+  if (r->done)
+    {
+      g_mutex_unlock (&r->lock);
+      return;
+    }
+  if (lost)
+    r->lost = TRUE;
+  else
+    r->cancel_asked = TRUE;
+  g_mutex_unlock (&r->lock);
+  g_debug ("task %" G_GINT64_FORMAT ": %s", r->id, lost ? "held elsewhere now" : "cancel asked");
+  g_cancellable_cancel (r->cancellable);
+}
+
+static Running *
+find (GPtrArray *all, gint64 id)
+{
+  for (guint i = 0; i < all->len; i++)
+    if (((Running *) g_ptr_array_index (all, i))->id == id)
+      return g_ptr_array_index (all, i);
+  return NULL;
+}
+
+/* Cancels asked (here or elsewhere) and tasks taken over: a read. */
+static void
+check_running (WinnowScheduler *self, GPtrArray *all)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) cancelled = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) lost = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *prefix = g_strconcat (self->owner_prefix, "/", NULL);
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      Running *r = g_ptr_array_index (all, i);
+      gboolean done;
+
+      g_mutex_lock (&r->lock);
+      done = r->done;
+      g_mutex_unlock (&r->lock);
+      if (!done)
+        g_array_append_val (ids, r->id);
+    }
+  if (ids->len == 0 ||
+      !winnow_task_store_check_running (self->store, prefix, ids, cancelled, lost, NULL))
+    return;
+  for (guint i = 0; i < cancelled->len; i++)
+    stop_running (find (all, g_array_index (cancelled, gint64, i)), FALSE);
+  for (guint i = 0; i < lost->len; i++)
+    stop_running (find (all, g_array_index (lost, gint64, i)), TRUE);
+}
+
+/* Progress and lease, once a second per task (its outcome pending too:
+ * the lease must hold until it is recorded). */
+static void
+report_running (WinnowScheduler *self, GPtrArray *all, gint64 now)
+{
+  gint64 interval = MIN (REPORT_INTERVAL_MS, self->lease_ms / 3) * G_TIME_SPAN_MILLISECOND;
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      Running *r = g_ptr_array_index (all, i);
+      g_autoptr(GError) error = NULL;
+      gboolean cancel = FALSE;
+      double progress = -1;
+      gboolean done;
+
+      g_mutex_lock (&r->lock);
+      done = r->done;
+      if (now - r->last_report < interval)
+        {
+          g_mutex_unlock (&r->lock);
+          continue;
+        }
+      if (!done && r->fraction != r->reported_fraction)
+        progress = r->fraction;
+      g_mutex_unlock (&r->lock);
+
+      if (winnow_task_store_report (self->store, r->id, r->owner, progress, self->lease_ms,
+                                    &cancel, &error))
+        {
+          g_mutex_lock (&r->lock);
+          r->last_report = now;
+          if (progress >= 0)
+            r->reported_fraction = progress;
+          g_mutex_unlock (&r->lock);
+          if (cancel)
+            stop_running (r, FALSE);
+        }
+      else if (is_busy_or_full (error))
+        break;  /* the history is locked for every task: next round */
+      else if (is_not_held (error))
+        stop_running (r, TRUE);
+    }
+}
+
+/* ---- a batch run's own tasks ---- */
+
+static void
+cancel_queued (WinnowScheduler *self)
+{
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 id;
+
+      g_mutex_lock (&self->lock);
+      if (self->cancel_queue->len == 0)
+        {
+          g_mutex_unlock (&self->lock);
+          return;
+        }
+      id = g_array_index (self->cancel_queue, gint64, 0);
+      g_mutex_unlock (&self->lock);
+
+      if (winnow_task_store_cancel (self->store, id, &error))
+        {
+          g_autoptr(WinnowTask) task = winnow_task_store_get (self->store, id, NULL);
+          if (task != NULL && winnow_task_get_status (task) == WINNOW_TASK_CANCELLED)
+            report_finished (self, task);
+        }
+      else if (is_busy_or_full (error))
+        return;
+      g_mutex_lock (&self->lock);
+      g_array_remove_index (self->cancel_queue, 0);
+      g_mutex_unlock (&self->lock);
+    }
+}
+
+/* Own tasks not running here: ended elsewhere? left by a dead worker? or
+ * never to start, because the history refuses claims? */
+static void
+poll_own (WinnowScheduler *self)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GError) claim_error = NULL;
+  g_autofree char *prefix = g_strconcat (self->owner_prefix, "/", NULL);
+  gboolean recover = FALSE, wake = FALSE;
+  GHashTableIter iter;
+  gpointer key;
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_iter_init (&iter, self->own);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (self->running, key))
+      g_array_append_val (ids, *(gint64 *) key);
+  if (self->claim_error != NULL)
+    claim_error = g_error_copy (self->claim_error);
+  g_mutex_unlock (&self->lock);
+  if (ids->len == 0)
+    return;
+
+  tasks = winnow_task_store_get_many (self->store, ids, NULL);
+  for (guint i = 0; tasks != NULL && i < tasks->len; i++)
+    {
+      WinnowTask *task = g_ptr_array_index (tasks, i);
+      WinnowTaskStatus status = winnow_task_get_status (task);
+      const char *owner = winnow_task_get_lease_owner (task);
+
+      if (winnow_task_status_is_final (status))
+        report_finished (self, task);
+      else if (status == WINNOW_TASK_PROCESSING && !g_str_has_prefix (owner ? owner : "", prefix))
+        recover = TRUE;
+      else if (status == WINNOW_TASK_PENDING)
+        wake = TRUE;
+    }
+
+  if (claim_error != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("the task could not be started: %s"),
+                                                  claim_error->message);
+      g_autoptr(GPtrArray) left = g_ptr_array_new_with_free_func (g_object_unref);
+
+      g_mutex_lock (&self->lock);
+      g_hash_table_iter_init (&iter, self->own);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        if (!g_hash_table_contains (self->running, key))
+          g_ptr_array_add (left, g_object_ref (g_hash_table_lookup (self->own, key)));
+      g_mutex_unlock (&self->lock);
+      for (guint i = 0; i < left->len; i++)
+        {
+          g_autoptr(WinnowTask) failed = local_copy (g_ptr_array_index (left, i),
+                                                     WINNOW_TASK_FAILED, message);
+          report_finished (self, failed);
+        }
+      return;
+    }
+  /* a worker elsewhere died holding one of ours: its lease runs out, and
+   * this run takes the task back itself rather than wait for a window */
+  if (recover && winnow_task_store_recover_expired (self->store, NULL) > 0)
+    wake = TRUE;
+  if (wake)
+    winnow_scheduler_wake (self);
+}
+
+/* Temporary files that workers which died left beside their outputs:
+ * those no live writer holds go. */
+static void
+remove_orphans (WinnowScheduler *self)
+{
+  g_autoptr(GPtrArray) paths = winnow_task_store_take_orphaned (self->store);
+
+  for (guint i = 0; i < paths->len; i++)
+    winnow_output_file_remove_stale (g_ptr_array_index (paths, i));
+}
+
+/* ---- the thread ---- */
+
+gpointer
+keeper_main (gpointer data)
+{
+  WinnowScheduler *self = data;
+  gint64 next_own_poll = 0, next_run_renewal = 0;
+  guint64 seen = 0;
+
+  winnow_task_store_set_thread_patience (KEEPER_PATIENCE_MS);
+  g_mutex_lock (&self->lock);
+  while (!self->keeper_stop)
+    {
+      gint64 until = g_get_monotonic_time () + KEEPER_TICK_MS * G_TIME_SPAN_MILLISECOND;
+      g_autoptr(GPtrArray) all = NULL;
+      gint64 now;
+
+      /* a round each tick, and at once when a job hands over an outcome */
+      while (self->pushes == seen && !self->keeper_stop)
+        if (!g_cond_wait_until (&self->keeper_cond, &self->lock, until))
+          break;
+      if (self->keeper_stop)
+        break;
+      seen = self->pushes;
+      g_mutex_unlock (&self->lock);
+
+      now = g_get_monotonic_time ();
+      remove_orphans (self);
+      record_outcomes (self, FALSE);
+      all = running_tasks (self);
+      check_running (self, all);
+      report_running (self, all, now);
+      if (self->scope == WINNOW_SCHEDULER_OWN_TASKS)
+        {
+          cancel_queued (self);
+          if (now >= next_run_renewal)
+            {
+              g_autoptr(GError) error = NULL;
+              if (winnow_task_store_renew_run (self->store, self->run, self->lease_ms, &error))
+                next_run_renewal = now + (self->lease_ms / 3) * G_TIME_SPAN_MILLISECOND;
+            }
+          if (now >= next_own_poll)
+            {
+              poll_own (self);
+              next_own_poll = now + OWN_POLL_MS * G_TIME_SPAN_MILLISECOND;
+            }
+        }
+
+      g_mutex_lock (&self->lock);
+      if (self->outcomes.length == 0 && self->cancel_queue->len == 0)
+        g_cond_broadcast (&self->flushed_cond);
+    }
+  g_mutex_unlock (&self->lock);
+  return NULL;
+}

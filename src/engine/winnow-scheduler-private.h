@@ -1,0 +1,119 @@
+/* winnow-scheduler-private.h: what the scheduler's two files share: the
+ * object, a running task, an outcome waiting to be recorded. The pool's
+ * jobs are in winnow-scheduler.c, the bookkeeping thread in
+ * winnow-scheduler-keeper.c. */
+#pragma once
+
+#include "winnow-scheduler.h"
+
+G_BEGIN_DECLS
+
+/* How often the bookkeeping thread looks at the running tasks: a cancel
+ * asked by another process reaches its task within this (plus one read). */
+#define KEEPER_TICK_MS 250
+/* How long one of its calls waits for a busy history before trying
+ * again at the next round. */
+#define KEEPER_PATIENCE_MS 500
+/* Progress and lease written this often per running task (more often
+ * for a lease shorter than three times this). */
+#define REPORT_INTERVAL_MS 1000
+/* How long an outcome is tried again while the history is busy or full,
+ * before the task is reported with what could not be recorded. */
+#define OUTCOME_PATIENCE_MS (2 * WINNOW_LEASE_MS)
+/* A batch run's own tasks run elsewhere: how often it reads their state. */
+#define OWN_POLL_MS 1000
+/* The last moment before the output goes in place: how long the worker
+ * waits to mark the task "too late to cancel". */
+#define COMMIT_PATIENCE_MS 2000
+/* On shutdown, how long the outcomes of stopped tasks are tried. */
+#define SHUTDOWN_FLUSH_MS 3000
+
+typedef enum {
+  OUTCOME_COMPLETE,
+  OUTCOME_FAIL,
+  OUTCOME_CANCELLED,
+  OUTCOME_RELEASE,
+  OUTCOME_LOST,        /* the store gave the task to someone else: nothing to record */
+} OutcomeKind;
+
+typedef struct {
+  gint ref_count;
+  WinnowScheduler *scheduler;  /* not a reference: shutdown waits for the workers */
+  WinnowTask *task;            /* as claimed */
+  gint64 id;
+  char *owner;
+  GCancellable *cancellable;
+
+  GMutex lock;                 /* the fields below */
+  gboolean release;            /* stopped by a shutdown: back to PENDING */
+  gboolean cancel_asked;       /* a cancel was asked: never queued again */
+  gboolean lost;               /* another worker holds it now */
+  gboolean done;               /* cleaning over; its outcome is being recorded */
+  double fraction;
+  guint64 rows;
+  WinnowPhase phase;
+  gboolean delivery_pending;
+  double reported_fraction;    /* what the store has */
+  gint64 last_report;          /* monotonic time of the last report that went in */
+} Running;
+
+typedef struct {
+  Running *running;            /* a reference */
+  OutcomeKind kind;
+  WinnowTaskResult *record;
+  char *message;
+  gint64 since;                /* monotonic time of the first try */
+} Outcome;
+
+struct _WinnowScheduler {
+  GObject parent_instance;
+
+  WinnowTaskStore *store;
+  WinnowSchedulerScope scope;
+  GMainContext *context;
+  GThreadPool *pool;
+  char *owner_prefix;
+  char *run;                   /* OWN_TASKS: this run's id in the store */
+  gint serial;
+  gint64 lease_ms;
+  guint poll_source;
+  WinnowSchedulerHook run_hook;
+  gpointer run_hook_data;
+  GThread *keeper;
+
+  GMutex lock;                 /* the fields below */
+  GCond keeper_cond;           /* wakes the keeper */
+  GCond flushed_cond;          /* the outcome queue went empty */
+  guint n_workers;
+  guint active_jobs;
+  guint64 wakeups;
+  gboolean stopping;
+  gboolean keeper_stop;
+  GHashTable *running;         /* id -> Running* (until its outcome is recorded) */
+  GHashTable *cancels;         /* gint64* ids whose cancel this process asked */
+  GQueue outcomes;             /* Outcome*, oldest first */
+  guint64 pushes;              /* outcomes and requests handed to the keeper */
+  GHashTable *own;             /* OWN_TASKS: id -> WinnowTask* not yet reported final */
+  GArray *cancel_queue;        /* OWN_TASKS: ids to cancel in the store */
+  GError *claim_error;         /* OWN_TASKS: why claiming stopped for good */
+};
+
+Running *running_ref        (Running *r);
+void     running_unref      (gpointer data);
+void     emit_on_owner      (WinnowScheduler *self,
+                             guint signal,
+                             WinnowTask *task);
+void     outcome_free       (Outcome *outcome);
+gpointer keeper_main        (gpointer data);
+void     keeper_give_up_all (WinnowScheduler *self);
+
+/* the signals, by index (winnow-scheduler.c) */
+enum {
+  TASK_ADDED,
+  TASK_STARTED,
+  TASK_PROGRESS,
+  TASK_FINISHED,
+  N_SIGNALS
+};
+
+G_END_DECLS
