@@ -532,6 +532,69 @@ test_sigkill_loop (Fixture *f, gconstpointer data)
     g_free (inputs[i]);
 }
 
+
+/* SIGTERM (a session ending) to the window while it cleans: it quits as
+ * its Quit does, at once: the running task goes back to the queue for the
+ * next start, its temporary file is removed, no output is left. */
+static void
+test_window_sigterm (Fixture *f, gconstpointer data)
+{
+  g_autofree char *db = g_build_filename (f->dir.dir, "history.db", NULL);
+  g_autofree char *input = write_rows (f, "big.csv", 2500000);
+  g_autofree char *output = g_build_filename (f->dir.dir, "big.cleaned.csv", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocess) window = NULL;
+  g_autoptr(WinnowTask) task = NULL;
+  g_autoptr(WinnowTask) after = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  if (g_getenv ("DISPLAY") == NULL)
+    {
+      g_test_skip ("needs a display (build-aux/test.sh runs the tests under Xvfb)");
+      return;
+    }
+  f->store = winnow_task_store_new (db, &error);
+  g_assert_no_error (error);
+  task = winnow_task_store_add (f->store, input, output,
+                                "{\"winnow_recipe\": 1, \"drop_duplicates\": {\"keep\": \"last\"}}",
+                                FALSE, &error);
+  g_assert_no_error (error);
+  g_subprocess_launcher_setenv (launcher, "WINNOW_DB", db, TRUE);
+  window = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("WINNOW_BINARY"), NULL);
+  g_assert_no_error (error);
+
+  /* the window starts on its queue */
+  for (;;)
+    {
+      g_autoptr(WinnowTask) now = winnow_task_store_get (f->store, winnow_task_get_id (task), NULL);
+      if (now != NULL && winnow_task_get_status (now) == WINNOW_TASK_PROCESSING)
+        break;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the window did not start the task");
+      g_usleep (20000);  /* another process: nothing to wait on but the file */
+    }
+  g_subprocess_send_signal (window, SIGTERM);
+  g_subprocess_wait (window, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (window));
+  g_assert_cmpint (g_subprocess_get_exit_status (window), ==, 0);
+
+  after = winnow_task_store_get (f->store, winnow_task_get_id (task), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (winnow_task_get_status (after), ==, WINNOW_TASK_PENDING);
+  g_assert_null (winnow_task_get_lease_owner (after));
+  g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+  /* big.csv, the history and its two WAL files: no temporary file */
+  g_assert_cmpuint (winnow_test_count_files (f->dir.dir), <=, 4);
+  {
+    g_autoptr(GDir) dir = g_dir_open (f->dir.dir, 0, NULL);
+    const char *name;
+    while ((name = g_dir_read_name (dir)) != NULL)
+      g_assert_null (strstr (name, ".winnow-"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -547,6 +610,7 @@ main (int argc, char **argv)
   ADD ("/faults/input-huge-line", test_input_huge_line);
   ADD ("/faults/store-garbage", test_store_garbage);
   ADD ("/faults/sigkill-loop", test_sigkill_loop);
+  ADD ("/faults/window-sigterm", test_window_sigterm);
 #undef ADD
   return g_test_run ();
 }

@@ -258,7 +258,7 @@ test_lease_expiry (Fixture *f, gconstpointer data)
   raw_exec (f->path, "UPDATE tasks SET lease_expires_at = '2000-01-01T00:00:00.000Z'"
                      " WHERE lease_owner = 'dead-worker'");
 
-  g_assert_cmpuint (winnow_task_store_recover_expired (f->store, &error), ==, 2);
+  g_assert_cmpuint (winnow_task_store_recover_expired (f->store, NULL, &error), ==, 2);
   reread = reload (f->store, dead);
   g_assert_cmpint (winnow_task_get_status (reread), ==, WINNOW_TASK_PENDING);
   g_assert_null (winnow_task_get_lease_owner (reread));
@@ -896,6 +896,107 @@ test_queries (Fixture *f, gconstpointer data)
     }
 }
 
+
+static gboolean
+time_passed (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
+
+/* A batch run's lease: its tasks wait while it lives; once it ends (its
+ * lease runs out, its process died), what it left fails, saying why, and
+ * can be retried in the window's queue. A process never fails its own. */
+static void
+test_runs (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  WinnowTaskSpec specs[] = {
+    { "/data/a.csv", "/data/a.out.csv", "{}", FALSE },
+    { "/data/b.csv", "/data/b.out.csv", "{}", FALSE },
+  };
+  g_autoptr(GPtrArray) tasks = winnow_task_store_add_many (f->store, specs, 2, "host:1:run",
+                                                           300, &error);
+  g_autoptr(WinnowTask) running = NULL;
+  g_autoptr(WinnowTask) a = NULL;
+  g_autoptr(WinnowTask) b = NULL;
+  g_autoptr(WinnowTask) again = NULL;
+  gint64 until;
+
+  g_assert_no_error (error);
+  /* b runs, with a lease as short as the run's */
+  running = winnow_task_store_claim (f->store, "host:1:run/0", 300, "host:1:run", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (winnow_task_get_id (running), ==, winnow_task_get_id (g_ptr_array_index (tasks, 0)));
+
+  /* both leases run out: the run itself does not fail its tasks ... */
+  until = g_get_monotonic_time () + 400 * 1000;
+  winnow_test_iterate_until (time_passed, &until, 5);
+  g_assert_cmpuint (winnow_task_store_recover_expired (f->store, "host:1:run", &error), ==, 0);
+  g_assert_no_error (error);
+  g_assert_true (winnow_task_store_renew_run (f->store, "host:1:run", 300, &error));
+  g_assert_cmpuint (winnow_task_store_recover_expired (f->store, NULL, &error), ==, 1);  /* the lease */
+
+  /* ... anyone else does, once the run's lease is gone */
+  until = g_get_monotonic_time () + 400 * 1000;
+  winnow_test_iterate_until (time_passed, &until, 5);
+  g_assert_cmpuint (winnow_task_store_recover_expired (f->store, NULL, &error), ==, 2);
+  g_assert_no_error (error);
+  a = winnow_task_store_get (f->store, winnow_task_get_id (g_ptr_array_index (tasks, 0)), &error);
+  b = winnow_task_store_get (f->store, winnow_task_get_id (g_ptr_array_index (tasks, 1)), &error);
+  g_assert_cmpint (winnow_task_get_status (a), ==, WINNOW_TASK_FAILED);
+  g_assert_cmpint (winnow_task_get_status (b), ==, WINNOW_TASK_FAILED);
+  g_assert_cmpstr (winnow_task_get_error (b), ==, WINNOW_STORE_INTERRUPTED_MESSAGE);
+
+  /* Retry: the window's queue takes it */
+  g_assert_true (winnow_task_store_retry (f->store, winnow_task_get_id (b), NULL, &error));
+  again = winnow_task_store_claim (f->store, "window:2:x/0", WINNOW_LEASE_MS, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (winnow_task_get_id (again), ==, winnow_task_get_id (b));
+}
+
+/* A run that ends (its process shut down) fails what it left at once. */
+static void
+test_end_run (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  WinnowTaskSpec spec = { "/data/a.csv", "/data/a.out.csv", "{}", FALSE };
+  g_autoptr(GPtrArray) tasks = winnow_task_store_add_many (f->store, &spec, 1, "r", 60000, &error);
+  g_autoptr(WinnowTask) task = NULL;
+
+  g_assert_true (winnow_task_store_end_run (f->store, "r", &error));
+  g_assert_no_error (error);
+  task = winnow_task_store_get (f->store, winnow_task_get_id (g_ptr_array_index (tasks, 0)), &error);
+  g_assert_cmpint (winnow_task_get_status (task), ==, WINNOW_TASK_FAILED);
+  g_assert_cmpstr (winnow_task_get_error (task), ==, WINNOW_STORE_INTERRUPTED_MESSAGE);
+}
+
+/* A deletion that meets another program's write lock waits for it and
+ * goes through: busy is never read as "it is running", nor as damage. */
+static void
+test_busy_is_busy (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTask) task = add (f->store, "a.csv");
+  g_autoptr(WinnowTask) claimed = winnow_task_store_claim (f->store, "w", WINNOW_LEASE_MS, NULL, NULL);
+  sqlite3 *other;
+
+  g_assert_true (winnow_task_store_fail (f->store, winnow_task_get_id (task), "w", "no", &error));
+  g_assert_cmpint (sqlite3_open (f->path, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE; UPDATE task_count SET n = n", NULL, NULL,
+                                 NULL), ==, SQLITE_OK);
+  winnow_task_store_set_patience (f->store, 200);
+  g_assert_false (winnow_task_store_delete (f->store, winnow_task_get_id (task), &error));
+  g_assert_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY);
+  g_assert_null (strstr (error->message, "FAILED"));
+  g_clear_error (&error);
+  /* reads go on meanwhile */
+  g_assert_cmpint (winnow_task_store_count (f->store, &(WinnowTaskQuery) { 0 }, NULL, &error), ==, 1);
+  sqlite3_exec (other, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (other);
+  g_assert_true (winnow_task_store_delete (f->store, winnow_task_get_id (task), &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -912,6 +1013,9 @@ main (int argc, char **argv)
   ADD ("/store/refused", test_refused);
   ADD ("/store/lease-expiry", test_lease_expiry);
   ADD ("/store/claim/scoped", test_claim_scoped);
+  ADD ("/store/runs", test_runs);
+  ADD ("/store/end-run", test_end_run);
+  ADD ("/store/busy-is-busy", test_busy_is_busy);
   ADD ("/store/claim/threads", test_claim_threads);
   ADD ("/store/claim/processes", test_claim_processes);
   ADD_DIR ("/store/migration/empty-file", test_migration_empty);

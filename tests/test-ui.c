@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "winnow-application.h"
@@ -58,8 +59,11 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  g_signal_handlers_disconnect_by_data (f->scheduler, f);
-  winnow_ui_test_app_free (f->app);
+  if (f->app != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (f->scheduler, f);
+      winnow_ui_test_app_free (f->app);
+    }
   g_hash_table_unref (f->finished);
   winnow_test_dir_teardown (&f->dir, NULL);
 }
@@ -456,6 +460,199 @@ test_delete_queued (Fixture *f, gconstpointer data)
   g_assert_null (gone);
 }
 
+
+/* ---- the history busy, deletes kept, clears undone ---- */
+
+typedef struct {
+  gboolean filled;
+  gboolean blanked;
+} Watch;
+
+static void
+on_rows_changed (GListModel *model, guint position, guint removed, guint added, Watch *watch)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  if (n > 0)
+    watch->filled = TRUE;
+  else if (watch->filled)
+    watch->blanked = TRUE;
+}
+
+static gboolean
+toast_says_busy (gpointer data)
+{
+  Fixture *f = data;
+  AdwToast *toast = winnow_window_get_last_toast (f->window);
+
+  return toast != NULL && strstr (adw_toast_get_title (toast), "busy") != NULL;
+}
+
+static gboolean
+is_cancelled (gpointer data)
+{
+  Fixture *f = data;
+  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (f->window), "big"));
+  return GPOINTER_TO_INT (g_hash_table_lookup (f->finished, &id)) == WINNOW_TASK_CANCELLED;
+}
+
+/* Another program holds the history's write lock while the user lists,
+ * filters, opens a task page, deletes one task and cancels another. The
+ * store is never called on the thread that draws (checked: this build
+ * aborts if it is), the list never goes blank, the reads go on, the
+ * actions say the history is busy and are done once the lock goes. */
+static void
+test_history_busy (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GString) big = g_string_new ("id,name,score\n");
+  g_autoptr(GPtrArray) list = NULL;
+  g_autofree char *db = g_build_filename (f->dir.dir, "history.db", NULL);
+  WinnowTaskPage *page = WINNOW_TASK_PAGE (winnow_window_get_task_page (f->window));
+  g_autoptr(WinnowTask) deleted = NULL;
+  Watch watch = { FALSE, FALSE };
+  sqlite3 *other = NULL;
+  gint64 victim, running;
+
+  write_csv (f, "a.csv", "x\n1\n");
+  write_csv (f, "b.csv", "x\n2\n");
+  write_csv (f, "c.csv", "x\n3\n");
+  list = files (f, "a.csv", "b.csv", "c.csv", NULL);
+  winnow_window_add_files (f->window, list);
+  press_clean (f);
+  settle (f, 3);
+  g_signal_connect (rows (f), "items-changed", G_CALLBACK (on_rows_changed), &watch);
+  on_rows_changed (rows (f), 0, 0, 0, &watch);
+
+  /* a long task, running */
+  for (guint i = 0; i < 2000000; i++)
+    g_string_append_printf (big, "%u,name %u,%u\n", i % 900000, i % 1000, i % 97);
+  g_free (winnow_test_write_file (f->dir.dir, "big.csv", big->str, (gssize) big->len));
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = files (f, "big.csv", NULL);
+  winnow_window_add_files (f->window, list);
+  press_clean (f);
+  iterate_until (has_progress, f, 60);
+  winnow_ui_test_settle (f->app);
+  running = winnow_task_get_id (row (f, 0));
+  g_object_set_data (G_OBJECT (f->window), "big", GSIZE_TO_POINTER ((gsize) running));
+
+  /* another program takes the write lock */
+  g_assert_cmpint (sqlite3_open (db, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE; UPDATE task_count SET n = n",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+
+  /* reading goes on: filter, sort, a task's page */
+  winnow_task_table_set_filter (table (f), 1u << WINNOW_TASK_COMPLETED, NULL);
+  winnow_ui_test_settle (f->app);
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 3);
+  victim = winnow_task_get_id (row (f, 0));
+  winnow_window_show_task (f->window, victim);
+  winnow_ui_test_settle (f->app);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (winnow_task_page_get_child (page, "status_label"))),
+                   ==, "Completed");
+
+  /* delete it (the toast goes without undo): the history is busy */
+  gtk_widget_activate_action (GTK_WIDGET (page), "task.delete", NULL);
+  adw_toast_dismiss (winnow_window_get_last_toast (f->window));
+  iterate_until (toast_says_busy, f, 30);
+  g_test_message ("%s", adw_toast_get_title (winnow_window_get_last_toast (f->window)));
+  g_assert_nonnull (strstr (adw_toast_get_title (winnow_window_get_last_toast (f->window)),
+                            "Deleting “"));
+
+  /* cancel the running one: busy too */
+  winnow_task_table_set_filter (table (f), 0, NULL);
+  winnow_window_show_task (f->window, running);
+  iterate_until ((gboolean (*) (gpointer)) winnow_task_page_is_ready, page, 30);
+  gtk_widget_activate_action (GTK_WIDGET (page), "task.cancel", NULL);
+
+  /* the lock goes: both are done */
+  g_assert_cmpint (sqlite3_exec (other, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+  iterate_until (is_cancelled, f, 60);
+  winnow_ui_test_settle (f->app);
+  deleted = stored (f, victim);
+  g_assert_null (deleted);
+  g_assert_false (watch.blanked);
+}
+
+/* A task deleted with its undo still offered is gone for good when the
+ * window closes; the next start does not show it. */
+static void
+test_delete_then_close (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(WinnowTask) gone = NULL;
+  gint64 id;
+
+  write_csv (f, "a.csv", "x\n1\n");
+  write_csv (f, "b.csv", "x\n2\n");
+  list = files (f, "a.csv", "b.csv", NULL);
+  winnow_window_add_files (f->window, list);
+  press_clean (f);
+  settle (f, 2);
+  id = winnow_task_get_id (row (f, 0));
+  g_signal_emit_by_name (table (f), "delete-requested", row (f, 0));
+  winnow_ui_test_settle (f->app);
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 1);
+
+  /* closed while the toast still offers Undo */
+  g_signal_handlers_disconnect_by_data (f->scheduler, f);
+  winnow_ui_test_app_free (f->app);
+  f->app = NULL;
+
+  /* the history, opened again (by this test, now that no window draws
+   * here): one task left */
+  winnow_task_store_forbid_thread (NULL);
+  {
+    g_autofree char *db = g_build_filename (f->dir.dir, "history.db", NULL);
+    g_autoptr(WinnowTaskStore) store = winnow_task_store_new (db, NULL);
+    WinnowTaskQuery all = { 0 };
+
+    g_assert_cmpint (winnow_task_store_count (store, &all, NULL, NULL), ==, 1);
+    gone = winnow_task_store_get (store, id, NULL);
+    g_assert_null (gone);
+  }
+}
+
+/* Clear Finished Tasks says how many, and its toast undoes it. */
+static void
+test_clear_undo (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  AdwToast *toast;
+  WinnowTask *first;
+
+  write_csv (f, "a.csv", "x\n1\n");
+  write_csv (f, "b.csv", "x\n2\n");
+  write_csv (f, "c.csv", "x,y\n1,\"open\n");
+  list = files (f, "a.csv", "b.csv", "c.csv", NULL);
+  winnow_window_add_files (f->window, list);
+  press_clean (f);
+  settle (f, 3);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.clear-finished", NULL);
+  winnow_ui_test_settle (f->app);
+  toast = winnow_window_get_last_toast (f->window);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "3 finished tasks cleared");
+  g_assert_cmpstr (adw_toast_get_action_name (toast), ==, "win.undo-clear");
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 0);
+
+  /* undo: all back, none was deleted */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo-clear", NULL);
+  winnow_ui_test_settle (f->app);
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 3);
+  first = row (f, 0);
+  g_assert_nonnull (winnow_ui_test_get_task (f->app, winnow_task_get_id (first)));
+
+  /* and for good, once the toast goes */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.clear-finished", NULL);
+  winnow_ui_test_settle (f->app);
+  adw_toast_dismiss (winnow_window_get_last_toast (f->window));
+  winnow_ui_test_settle (f->app);
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 0);
+  g_assert_null (winnow_ui_test_get_task (f->app, winnow_task_get_id (first)));
+}
+
 /* The recipe reads as sentences on the task page. */
 static void
 test_describe_recipe (void)
@@ -501,6 +698,9 @@ main (int argc, char **argv)
   ADD ("/ui/cancel-retry", test_cancel_retry);
   ADD ("/ui/delete-undo", test_delete_undo);
   ADD ("/ui/delete-queued", test_delete_queued);
+  ADD ("/ui/history-busy", test_history_busy);
+  ADD ("/ui/delete-then-close", test_delete_then_close);
+  ADD ("/ui/clear-undo", test_clear_undo);
 #undef ADD
   g_test_add_func ("/ui/describe-recipe", test_describe_recipe);
 

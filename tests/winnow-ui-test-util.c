@@ -49,6 +49,12 @@ winnow_ui_test_app_new (const char *dir)
   return app;
 }
 
+static gboolean
+no_call_pending (gpointer data)
+{
+  return winnow_history_get_n_pending () == 0;
+}
+
 /* Closes every window, cancels what runs, and drops @app. */
 void
 winnow_ui_test_app_free (WinnowApplication *app)
@@ -60,6 +66,9 @@ winnow_ui_test_app_free (WinnowApplication *app)
       g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
       gtk_window_destroy (window);
     }
+  /* what closing the window did to the history, as the app's shutdown
+   * waits for it */
+  winnow_test_iterate_until (no_call_pending, NULL, 60);
   winnow_scheduler_shutdown (winnow_application_get_scheduler (app), WINNOW_SHUTDOWN_CANCEL);
   while (g_main_context_iteration (NULL, FALSE))
     ;

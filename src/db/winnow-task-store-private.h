@@ -113,6 +113,7 @@ gboolean      store_migrate       (WinnowTaskStore *store,
                                    GError **error);
 gint64        store_recover       (WinnowTaskStore *store,
                                    StoreConn *conn,
+                                   const char *self,
                                    GError **error);
 void          store_register_functions (sqlite3 *db);
 const char   *store_schema_v1     (void);

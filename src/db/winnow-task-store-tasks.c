@@ -355,7 +355,7 @@ end_run_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **err
   if (s == NULL)
     return FALSE;
   store_bind_text (s, 1, a->run);
-  return store_step_done (store, conn, s, error) && store_recover (store, conn, error) >= 0;
+  return store_step_done (store, conn, s, error) && store_recover (store, conn, NULL, error) >= 0;
 }
 
 /* A batch run is over: what it left unfinished fails at once. */
@@ -371,13 +371,19 @@ winnow_task_store_end_run (WinnowTaskStore *store, const char *run, GError **err
 
 /* ---- recovery ---- */
 
-/* A task's batch run has ended: no live row in runs. */
+/* A task's batch run has ended: no live row in runs (and it is not the
+ * caller's own run, ?3, which is alive however late its renewal). */
 #define RUN_GONE \
-  "(run_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM runs" \
+  "(run_id IS NOT NULL AND run_id IS NOT ?3 AND NOT EXISTS (SELECT 1 FROM runs" \
   "  WHERE runs.id = tasks.run_id AND runs.lease_expires_at >= ?1))"
 
 /**
  * store_recover:
+ *
+ * @self: (nullable): the caller's owner prefix, which is also its run's
+ *   id: a process never recovers its own tasks or run (they are alive,
+ *   however late a renewal came: a lock held by another program may
+ *   have kept it from renewing)
  *
  * Inside a transaction or on its own: PROCESSING tasks whose lease ran
  * out become CANCELLED (a cancel was asked), FAILED (their batch run
@@ -387,8 +393,9 @@ winnow_task_store_end_run (WinnowTaskStore *store, const char *run, GError **err
  * Returns: how many tasks changed, or -1
  */
 gint64
-store_recover (WinnowTaskStore *store, StoreConn *conn, GError **error)
+store_recover (WinnowTaskStore *store, StoreConn *conn, const char *self, GError **error)
 {
+  g_autofree char *self_owners = self ? g_strconcat (self, "/%", NULL) : NULL;
   g_autofree char *now = store_now (0);
   const char *interrupted = _(WINNOW_STORE_INTERRUPTED_MESSAGE);
   g_autoptr(GPtrArray) orphaned = g_ptr_array_new_with_free_func (g_free);
@@ -406,11 +413,14 @@ store_recover (WinnowTaskStore *store, StoreConn *conn, GError **error)
     "    THEN (julianday (?1) - julianday (started_at)) * 86400 ELSE NULL END,"
     "  started_at = CASE WHEN cancel_requested = 1 OR " RUN_GONE " THEN started_at ELSE NULL END,"
     "  progress = 0, lease_owner = NULL, lease_expires_at = NULL, cancel_requested = 0 "
-    "WHERE status = 'PROCESSING' AND lease_expires_at < ?1 RETURNING output_path", error);
+    "WHERE status = 'PROCESSING' AND lease_expires_at < ?1"
+    "  AND (?4 IS NULL OR lease_owner NOT LIKE ?4) RETURNING output_path", error);
   if (s == NULL)
     return -1;
   store_bind_text (s, 1, now);
   store_bind_text (s, 2, interrupted);
+  store_bind_text (s, 3, self);
+  store_bind_text (s, 4, self_owners);
   changed = 0;
   while ((rc = sqlite3_step (s)) == SQLITE_ROW)
     {
@@ -432,14 +442,17 @@ store_recover (WinnowTaskStore *store, StoreConn *conn, GError **error)
     return -1;
   store_bind_text (s, 1, now);
   store_bind_text (s, 2, interrupted);
+  store_bind_text (s, 3, self);
   if (!store_step_done (store, conn, s, error))
     return -1;
   changed += sqlite3_changes (conn->db);
 
-  s = store_prepare (store, conn, "DELETE FROM runs WHERE lease_expires_at < ?", error);
+  s = store_prepare (store, conn,
+                     "DELETE FROM runs WHERE lease_expires_at < ?1 AND id IS NOT ?2", error);
   if (s == NULL)
     return -1;
   store_bind_text (s, 1, now);
+  store_bind_text (s, 2, self);
   if (!store_step_done (store, conn, s, error))
     return -1;
   if (changed > 0)
@@ -486,7 +499,7 @@ recover_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **err
 
   if (!store_begin (store, conn, error))
     return FALSE;
-  n = store_recover (store, conn, error);
+  n = store_recover (store, conn, a->owner, error);
   if (!store_commit (store, conn, n >= 0, error))
     return FALSE;
   a->number = n;
@@ -495,14 +508,16 @@ recover_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **err
 
 /**
  * winnow_task_store_recover_expired:
+ * @self: (nullable): the caller's owner prefix (its run's id), whose own
+ *   tasks are left alone
  *
  * Returns: how many tasks were recovered (see store_recover()), or
  *   G_MAXUINT on error
  */
 guint
-winnow_task_store_recover_expired (WinnowTaskStore *store, GError **error)
+winnow_task_store_recover_expired (WinnowTaskStore *store, const char *self, GError **error)
 {
-  Args a = { 0 };
+  Args a = { .owner = self };
 
   g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), G_MAXUINT);
   if (!store_run (store, G_STRFUNC, recover_op, &a, error))
@@ -524,7 +539,7 @@ claim_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error
   g_clear_object (&a->task);
   if (!store_begin (store, conn, error))
     return FALSE;
-  if (store_recover (store, conn, error) < 0)
+  if (store_recover (store, conn, a->text, error) < 0)
     return store_commit (store, conn, FALSE, NULL);
   s = store_prepare (store, conn,
     "UPDATE tasks SET status = 'PROCESSING', started_at = ?1, finished_at = NULL, progress = 0,"
@@ -578,10 +593,15 @@ WinnowTask *
 winnow_task_store_claim (WinnowTaskStore *store, const char *owner, gint64 lease_ms,
                          const char *run, GError **error)
 {
-  Args a = { .owner = owner, .lease_ms = lease_ms, .run = run };
+  g_autofree char *self = g_strdup (owner);
+  char *slash = strrchr (self, '/');
+  Args a = { .owner = owner, .lease_ms = lease_ms, .run = run, .text = self };
 
   g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), NULL);
   g_return_val_if_fail (owner != NULL, NULL);
+  /* "host:pid:random/serial": the process is what comes before the serial */
+  if (slash != NULL)
+    *slash = '\0';
   if (!store_run (store, G_STRFUNC, claim_op, &a, error))
     return NULL;
   if (a.task != NULL)

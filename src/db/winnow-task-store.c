@@ -117,6 +117,14 @@ gboolean
 store_fail (WinnowTaskStore *store, StoreConn *conn, int rc, GError **error)
 {
   const char *detail = conn && conn->db ? sqlite3_errmsg (conn->db) : sqlite3_errstr (rc);
+  int system_errno = conn && conn->db ? sqlite3_system_errno (conn->db) : 0;
+
+  /* a write the system refused (no room, a size limit, a quota) is a
+   * full disk as far as anyone can act on it: SQLite says "I/O error" */
+  if (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_TRUNCATE ||
+      rc == SQLITE_IOERR_SHMSIZE || ((rc & 0xff) == SQLITE_IOERR &&
+       (system_errno == ENOSPC || system_errno == EFBIG || system_errno == EDQUOT)))
+    rc = SQLITE_FULL;
 
   switch (rc & 0xff)
     {
@@ -130,8 +138,8 @@ store_fail (WinnowTaskStore *store, StoreConn *conn, int rc, GError **error)
     case SQLITE_FULL:
       g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_FULL,
                    /* Translators: %s is the database's file name */
-                   _("the disk is full: the task history %s cannot grow; free some space"),
-                   store->path);
+                   _("the disk is full: the task history %s cannot be written; free some "
+                     "space"), store->path);
       break;
     case SQLITE_READONLY:
     case SQLITE_PERM:
@@ -542,7 +550,7 @@ open_file (WinnowTaskStore *store, GError **error)
    * database, or is newer than this code, is refused untouched. */
   ok = store_migrate (store, conn, error) &&
        store_exec (store, conn, "PRAGMA journal_mode = WAL", error) &&
-       store_recover (store, conn, error) >= 0;
+       store_recover (store, conn, NULL, error) >= 0;
   if (!ok)
     conn->broken = TRUE;
   release (store, conn);

@@ -204,6 +204,7 @@ gint64           winnow_task_store_count_finished (WinnowTaskStore *store,
                                                  gint64 *last_id,
                                                  GError **error);
 guint            winnow_task_store_recover_expired (WinnowTaskStore *store,
+                                                 const char *self,
                                                  GError **error);
 GPtrArray       *winnow_task_store_take_orphaned (WinnowTaskStore *store);
 WinnowTask      *winnow_task_store_get          (WinnowTaskStore *store,

@@ -388,7 +388,7 @@ poll_own (WinnowScheduler *self)
     }
   /* a worker elsewhere died holding one of ours: its lease runs out, and
    * this run takes the task back itself rather than wait for a window */
-  if (recover && winnow_task_store_recover_expired (self->store, NULL) > 0)
+  if (recover && winnow_task_store_recover_expired (self->store, self->owner_prefix, NULL) > 0)
     wake = TRUE;
   if (wake)
     winnow_scheduler_wake (self);
@@ -396,8 +396,8 @@ poll_own (WinnowScheduler *self)
 
 /* Temporary files that workers which died left beside their outputs:
  * those no live writer holds go. */
-static void
-remove_orphans (WinnowScheduler *self)
+void
+keeper_remove_orphans (WinnowScheduler *self)
 {
   g_autoptr(GPtrArray) paths = winnow_task_store_take_orphaned (self->store);
 
@@ -432,7 +432,14 @@ keeper_main (gpointer data)
       g_mutex_unlock (&self->lock);
 
       now = g_get_monotonic_time ();
-      remove_orphans (self);
+      /* the run first: after a long lock, others must see it alive again */
+      if (self->scope == WINNOW_SCHEDULER_OWN_TASKS && now >= next_run_renewal)
+        {
+          g_autoptr(GError) error = NULL;
+          if (winnow_task_store_renew_run (self->store, self->run, self->lease_ms, &error))
+            next_run_renewal = now + (self->lease_ms / 3) * G_TIME_SPAN_MILLISECOND;
+        }
+      keeper_remove_orphans (self);
       record_outcomes (self, FALSE);
       all = running_tasks (self);
       check_running (self, all);
@@ -440,12 +447,6 @@ keeper_main (gpointer data)
       if (self->scope == WINNOW_SCHEDULER_OWN_TASKS)
         {
           cancel_queued (self);
-          if (now >= next_run_renewal)
-            {
-              g_autoptr(GError) error = NULL;
-              if (winnow_task_store_renew_run (self->store, self->run, self->lease_ms, &error))
-                next_run_renewal = now + (self->lease_ms / 3) * G_TIME_SPAN_MILLISECOND;
-            }
           if (now >= next_own_poll)
             {
               poll_own (self);

@@ -79,6 +79,8 @@ struct _WinnowScheduler {
   guint poll_source;
   WinnowSchedulerHook run_hook;
   gpointer run_hook_data;
+  WinnowSchedulerHook claim_hook;
+  gpointer claim_hook_data;
   GThread *keeper;
 
   GMutex lock;                 /* the fields below */
@@ -106,6 +108,7 @@ void     emit_on_owner      (WinnowScheduler *self,
 void     outcome_free       (Outcome *outcome);
 gpointer keeper_main        (gpointer data);
 void     keeper_give_up_all (WinnowScheduler *self);
+void     keeper_remove_orphans (WinnowScheduler *self);
 
 /* the signals, by index (winnow-scheduler.c) */
 enum {

@@ -327,6 +327,13 @@ worker_job (gpointer data, gpointer user_data)
             winnow_task_store_release (self->store, winnow_task_get_id (task), owner, NULL);
           return;
         }
+      if (self->claim_hook != NULL)
+        {
+          /* tests: the moment between the claim and the registration */
+          g_mutex_unlock (&self->lock);
+          self->claim_hook (winnow_task_get_id (task), self->claim_hook_data);
+          g_mutex_lock (&self->lock);
+        }
       r = running_new (self, task, owner);
       g_hash_table_insert (self->running, &r->id, r);
       /* a cancel that came between the claim and now is not lost */
@@ -570,6 +577,17 @@ winnow_scheduler_set_run_hook (WinnowScheduler *scheduler, WinnowSchedulerHook h
   g_return_if_fail (WINNOW_IS_SCHEDULER (scheduler));
   scheduler->run_hook = hook;
   scheduler->run_hook_data = data;
+}
+
+/* For tests: called on the worker thread right after a claim, before the
+ * task is registered as running here (a cancel may land meanwhile). */
+void
+winnow_scheduler_set_claim_hook (WinnowScheduler *scheduler, WinnowSchedulerHook hook,
+                                 gpointer data)
+{
+  g_return_if_fail (WINNOW_IS_SCHEDULER (scheduler));
+  scheduler->claim_hook = hook;
+  scheduler->claim_hook_data = data;
 }
 
 /* How many tasks run here (their outcome not recorded yet included). */
@@ -841,6 +859,7 @@ winnow_scheduler_shutdown (WinnowScheduler *scheduler, WinnowShutdown mode)
   g_thread_join (keeper);
 
   keeper_give_up_all (scheduler);
+  keeper_remove_orphans (scheduler);
   if (scheduler->run != NULL)
     {
       g_autoptr(GError) error = NULL;

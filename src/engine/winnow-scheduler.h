@@ -48,6 +48,9 @@ typedef void (*WinnowSchedulerHook) (gint64 id, gpointer data);
 void             winnow_scheduler_set_run_hook   (WinnowScheduler *scheduler,
                                                   WinnowSchedulerHook hook,
                                                   gpointer data);
+void             winnow_scheduler_set_claim_hook (WinnowScheduler *scheduler,
+                                                  WinnowSchedulerHook hook,
+                                                  gpointer data);
 
 WinnowTask      *winnow_scheduler_add            (WinnowScheduler *scheduler,
                                                   const char *input_path,

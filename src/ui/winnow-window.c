@@ -307,7 +307,12 @@ update_title (WinnowWindow *self)
 void
 winnow_window_say_busy (WinnowWindow *self, const char *what, gboolean busy)
 {
-  AdwToast *toast = g_hash_table_lookup (self->busy_toasts, what);
+  AdwToast *toast;
+
+  g_return_if_fail (WINNOW_IS_WINDOW (self));
+  if (self->busy_toasts == NULL)
+    return;
+  toast = g_hash_table_lookup (self->busy_toasts, what);
 
   if (!busy)
     {
@@ -386,8 +391,11 @@ static void
 on_delete_dismissed (AdwToast *toast, WinnowWindow *self)
 {
   gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "task-id"));
-  Deletion *deletion = g_hash_table_lookup (self->deletions, &id);
+  Deletion *deletion;
 
+  if (self->deletions == NULL)
+    return;  /* the window is going: its deletions were applied */
+  deletion = g_hash_table_lookup (self->deletions, &id);
   if (deletion == NULL)
     return;
   apply_deletion (self, deletion);
@@ -516,7 +524,8 @@ apply_clear (WinnowWindow *self)
 static void
 on_clear_dismissed (AdwToast *toast, WinnowWindow *self)
 {
-  apply_clear (self);
+  if (self->scheduler != NULL)
+    apply_clear (self);
 }
 
 static void

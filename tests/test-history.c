@@ -1,0 +1,706 @@
+/* test-history.c: the shared history under load (docs/ARCHITECTURE.md,
+ * "The shared history"): cancels that race the workers, write locks held
+ * by another program for 6, 20 and 40 seconds, a full disk under the
+ * history, a process that dies holding a task, and several processes
+ * killed at random on one history. Real processes (winnow --batch) and
+ * real SQLite locks; no sleep stands in for waiting on a thread. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "winnow-scheduler.h"
+#include "winnow-test-util.h"
+
+typedef struct {
+  WinnowTestDir dir;
+  char *db;
+  WinnowTaskStore *store;
+  GHashTable *finished;   /* id -> WinnowTask* as reported */
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  winnow_test_dir_setup (&f->dir, NULL);
+  f->db = g_build_filename (f->dir.dir, "history.db", NULL);
+  f->store = winnow_task_store_new (f->db, &error);
+  g_assert_no_error (error);
+  f->finished = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_hash_table_unref (f->finished);
+  g_clear_object (&f->store);
+  g_free (f->db);
+  winnow_test_dir_teardown (&f->dir, NULL);
+}
+
+static void
+on_finished (WinnowScheduler *scheduler, WinnowTask *task, Fixture *f)
+{
+  gint64 *key = g_new (gint64, 1);
+  *key = winnow_task_get_id (task);
+  g_hash_table_insert (f->finished, key, g_object_ref (task));
+}
+
+typedef struct {
+  Fixture *f;
+  gint64 id;
+} Finished;
+
+static gboolean
+has_finished (gpointer data)
+{
+  Finished *w = data;
+  return g_hash_table_contains (w->f->finished, &w->id);
+}
+
+static WinnowTask *
+wait_finished (Fixture *f, gint64 id, guint seconds)
+{
+  Finished w = { f, id };
+  winnow_test_iterate_until (has_finished, &w, seconds);
+  return g_hash_table_lookup (f->finished, &id);
+}
+
+/* A CSV of @rows rows with duplicates, in the test's folder. */
+static char *
+write_rows (Fixture *f, const char *name, guint rows)
+{
+  g_autoptr(GString) text = g_string_new ("id,name,score\n");
+
+  for (guint i = 0; i < rows; i++)
+    g_string_append_printf (text, "%u,name %u,%u\n", i % (rows / 2 + 1), i % 1000, i % 97);
+  return winnow_test_write_file (f->dir.dir, name, text->str, (gssize) text->len);
+}
+
+static const char slow_recipe[] =
+  "{\"winnow_recipe\": 1, \"drop_duplicates\": {\"keep\": \"last\"},"
+  " \"fill\": [{\"column\": \"score\", \"strategy\": \"median\"}]}";
+
+static WinnowScheduler *
+scheduler_new (Fixture *f, guint workers, WinnowSchedulerScope scope)
+{
+  WinnowScheduler *scheduler = winnow_scheduler_new (f->store, workers, scope);
+  g_signal_connect (scheduler, "task-finished", G_CALLBACK (on_finished), f);
+  return scheduler;
+}
+
+static WinnowTask *
+reread (Fixture *f, gint64 id)
+{
+  g_autoptr(GError) error = NULL;
+  WinnowTask *task = winnow_task_store_get (f->store, id, &error);
+  g_assert_no_error (error);
+  return task;
+}
+
+/* ---- cancels that race the workers ---- */
+
+static void
+gate_hook (gint64 id, gpointer data)
+{
+  winnow_test_gate_pass (data);
+}
+
+/* The user cancels a task in the instant after a worker claimed it and
+ * before the worker registered it as running: the cancel is not lost, the
+ * task ends CANCELLED and writes nothing. */
+static void
+test_cancel_between_claim_and_start (Fixture *f, gconstpointer data)
+{
+  g_autofree char *in = winnow_test_write_file (f->dir.dir, "in.csv", "a\n1\n1\n", -1);
+  g_autofree char *out = g_build_filename (f->dir.dir, "out.csv", NULL);
+  g_autoptr(WinnowScheduler) scheduler = scheduler_new (f, 1, WINNOW_SCHEDULER_ALL_TASKS);
+  g_autoptr(WinnowTask) task = NULL;
+  g_autoptr(WinnowTask) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  WinnowTestGate gate;
+  WinnowTask *done;
+
+  winnow_test_gate_init (&gate);
+  winnow_scheduler_set_claim_hook (scheduler, gate_hook, &gate);
+  task = winnow_scheduler_add (scheduler, in, out, "{\"winnow_recipe\": 1}", FALSE, &error);
+  g_assert_no_error (error);
+  winnow_test_iterate_until (winnow_test_gate_entered, &gate, 30);
+
+  /* claimed (PROCESSING in the store), not yet running here */
+  stored = reread (f, winnow_task_get_id (task));
+  g_assert_cmpint (winnow_task_get_status (stored), ==, WINNOW_TASK_PROCESSING);
+  g_assert_cmpuint (winnow_scheduler_get_n_running (scheduler), ==, 0);
+  g_assert_true (winnow_scheduler_cancel (scheduler, winnow_task_get_id (task), &error));
+  g_assert_no_error (error);
+
+  winnow_test_gate_open (&gate);
+  done = wait_finished (f, winnow_task_get_id (task), 30);
+  g_assert_cmpint (winnow_task_get_status (done), ==, WINNOW_TASK_CANCELLED);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  winnow_scheduler_shutdown (scheduler, WINNOW_SHUTDOWN_FINISH);
+  winnow_test_gate_clear (&gate);
+}
+
+/* A cancel asked by another process, then the window quits before its
+ * worker heard of it: the task is not put back in the queue, it ends
+ * CANCELLED. */
+static void
+test_cancel_then_shutdown (Fixture *f, gconstpointer data)
+{
+  g_autofree char *in = winnow_test_write_file (f->dir.dir, "in.csv", "a\n1\n1\n", -1);
+  g_autofree char *out = g_build_filename (f->dir.dir, "out.csv", NULL);
+  g_autoptr(WinnowScheduler) scheduler = scheduler_new (f, 1, WINNOW_SCHEDULER_ALL_TASKS);
+  g_autoptr(WinnowTaskStore) other = winnow_task_store_new (f->db, NULL);
+  g_autoptr(WinnowTask) task = NULL;
+  g_autoptr(WinnowTask) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  WinnowTestGate gate;
+
+  winnow_test_gate_init (&gate);
+  winnow_scheduler_set_run_hook (scheduler, gate_hook, &gate);
+  task = winnow_scheduler_add (scheduler, in, out, "{\"winnow_recipe\": 1}", FALSE, &error);
+  g_assert_no_error (error);
+  winnow_test_iterate_until (winnow_test_gate_entered, &gate, 30);
+
+  g_assert_true (winnow_task_store_cancel (other, winnow_task_get_id (task), &error));
+  g_assert_no_error (error);
+  winnow_test_gate_open (&gate);
+  winnow_scheduler_shutdown (scheduler, WINNOW_SHUTDOWN_RELEASE);
+
+  stored = reread (f, winnow_task_get_id (task));
+  g_assert_cmpint (winnow_task_get_status (stored), ==, WINNOW_TASK_CANCELLED);
+  g_assert_null (winnow_task_get_lease_owner (stored));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  winnow_test_gate_clear (&gate);
+}
+
+static gboolean
+has_progress (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+on_progress (WinnowScheduler *scheduler, WinnowTask *task, double fraction, guint64 rows,
+             gint phase, gboolean *seen)
+{
+  *seen = TRUE;
+}
+
+/* A cancel asked by another process (another connection: the scheduler
+ * is not told) stops the running task through the store alone. */
+static void
+test_cancel_from_other_process (Fixture *f, gconstpointer data)
+{
+  g_autofree char *in = write_rows (f, "big.csv", 3000000);
+  g_autofree char *out = g_build_filename (f->dir.dir, "big.out.csv", NULL);
+  g_autoptr(WinnowScheduler) scheduler = scheduler_new (f, 1, WINNOW_SCHEDULER_ALL_TASKS);
+  g_autoptr(WinnowTaskStore) other = winnow_task_store_new (f->db, NULL);
+  g_autoptr(WinnowTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean seen = FALSE;
+  WinnowTask *done;
+
+  g_signal_connect (scheduler, "task-progress", G_CALLBACK (on_progress), &seen);
+  task = winnow_scheduler_add (scheduler, in, out, slow_recipe, FALSE, &error);
+  g_assert_no_error (error);
+  winnow_test_iterate_until (has_progress, &seen, 60);
+  g_assert_true (winnow_task_store_cancel (other, winnow_task_get_id (task), &error));
+  g_assert_no_error (error);
+  done = wait_finished (f, winnow_task_get_id (task), 60);
+  g_assert_cmpint (winnow_task_get_status (done), ==, WINNOW_TASK_CANCELLED);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  winnow_scheduler_shutdown (scheduler, WINNOW_SHUTDOWN_FINISH);
+}
+
+/* ---- other processes ---- */
+
+typedef struct {
+  GSubprocess *process;
+  char *out;
+  char *err;
+  int status;
+  gboolean done;
+} Batch;
+
+static void
+batch_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Batch *batch = data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &batch->out, &batch->err,
+                                        &error);
+  g_assert_no_error (error);
+  batch->status = g_subprocess_get_if_exited (batch->process)
+                  ? g_subprocess_get_exit_status (batch->process) : -1;
+  batch->done = TRUE;
+}
+
+static void
+batch_clear (Batch *batch)
+{
+  g_clear_object (&batch->process);
+  g_clear_pointer (&batch->out, g_free);
+  g_clear_pointer (&batch->err, g_free);
+}
+
+static gboolean
+batch_finished (gpointer data)
+{
+  return ((Batch *) data)->done;
+}
+
+static long file_size_limit;
+
+static void
+limit_file_size (gpointer data)
+{
+  /* the hard limit stays: the test lifts the soft one later */
+  struct rlimit limit = { (rlim_t) file_size_limit, RLIM_INFINITY };
+
+  signal (SIGXFSZ, SIG_IGN);
+  setrlimit (RLIMIT_FSIZE, &limit);
+}
+
+/* Starts winnow --batch on @files (NULL-terminated) in the test's folder,
+ * on the test's history, its outputs in out/; @limit: a file size limit
+ * for the process (0: none). */
+static void
+batch_start (Fixture *f, Batch *batch, long limit, const char *const *files)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  memset (batch, 0, sizeof *batch);
+  {
+    g_autofree char *out = g_build_filename (f->dir.dir, "out", NULL);
+    g_mkdir_with_parents (out, 0755);
+  }
+  g_subprocess_launcher_set_cwd (launcher, f->dir.dir);
+  if (limit > 0)
+    {
+      file_size_limit = limit;
+      g_subprocess_launcher_set_child_setup (launcher, limit_file_size, NULL, NULL);
+    }
+  g_ptr_array_add (argv, (gpointer) g_getenv ("WINNOW_BINARY"));
+  g_ptr_array_add (argv, "--batch");
+  g_ptr_array_add (argv, "--db");
+  g_ptr_array_add (argv, f->db);
+  g_ptr_array_add (argv, "--output-dir");
+  g_ptr_array_add (argv, "out");
+  g_ptr_array_add (argv, "--force");
+  g_ptr_array_add (argv, "--jobs");
+  g_ptr_array_add (argv, "1");
+  g_ptr_array_add (argv, "--drop-duplicates");
+  for (guint i = 0; files[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) files[i]);
+  g_ptr_array_add (argv, NULL);
+  batch->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
+                                                 &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (batch->process, NULL, NULL, batch_done, batch);
+}
+
+typedef struct {
+  Fixture *f;
+  WinnowTaskStatus status;
+  const char *name;        /* a task of this file, or any when NULL */
+} StatusWait;
+
+static gboolean
+some_task_is (gpointer data)
+{
+  StatusWait *w = data;
+  WinnowTaskQuery query = { .statuses = 1u << w->status, .name = w->name };
+  return winnow_task_store_count (w->f->store, &query, NULL, NULL) > 0;
+}
+
+/* Another program's write transaction on the history. */
+static sqlite3 *
+lock_history (Fixture *f)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 60000);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE task_count SET n = n", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  return db;
+}
+
+static void
+unlock_history (sqlite3 *db)
+{
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static gboolean
+time_passed (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
+
+static void
+assert_contains (const char *haystack, const char *needle)
+{
+  if (strstr (haystack, needle) == NULL)
+    g_error ("“%s” not found in:\n%s", needle, haystack);
+}
+
+static gint64
+count_status (Fixture *f, WinnowTaskStatus status)
+{
+  WinnowTaskQuery query = { .statuses = 1u << status };
+  return winnow_task_store_count (f->store, &query, NULL, NULL);
+}
+
+/* Another program holds the history's write lock for @seconds while a
+ * batch run claims, renews leases and records outcomes. Up to the
+ * patience (30 s) the run waits and finishes everything; past it, the
+ * tasks it could not start fail saying the history is busy, the one it
+ * cleaned is recorded COMPLETED once the lock goes, and the run exits:
+ * never a hang, never a task cancelled by its own worker. */
+static void
+test_lock (Fixture *f, gconstpointer data)
+{
+  guint seconds = GPOINTER_TO_UINT (data);
+  g_autofree char *big = write_rows (f, "big.csv", 1500000);
+  const char *files[] = { "big.csv", "s1.csv", "s2.csv", "s3.csv", NULL };
+  StatusWait running = { f, WINNOW_TASK_PROCESSING, "big" };
+  Batch batch;
+  sqlite3 *lock;
+  gint64 until;
+  g_autofree char *integrity = NULL;
+  g_autofree char *output = g_build_filename (f->dir.dir, "out", "big.cleaned.csv", NULL);
+
+  for (guint i = 1; i <= 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("s%u.csv", i);
+      g_free (winnow_test_write_file (f->dir.dir, name, "a\n1\n1\n2\n", -1));
+    }
+  batch_start (f, &batch, 0, files);
+  winnow_test_iterate_until (some_task_is, &running, 60);
+
+  lock = lock_history (f);
+  until = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  winnow_test_iterate_until (time_passed, &until, seconds + 5);
+  unlock_history (lock);
+  winnow_test_iterate_until (batch_finished, &batch, 120);
+  g_test_message ("stdout:\n%s\nstderr:\n%s", batch.out, batch.err);
+
+  /* big.csv was cleaned during the lock, and recorded after it */
+  assert_contains (batch.out, "big.csv\tcompleted");
+  g_assert_true (g_file_test (output, G_FILE_TEST_EXISTS));
+  g_assert_null (strstr (batch.out, "cancelled"));
+  if (seconds * 1000 < WINNOW_STORE_PATIENCE_MS)
+    {
+      g_assert_cmpint (batch.status, ==, 0);
+      g_assert_cmpint (count_status (f, WINNOW_TASK_COMPLETED), ==, 4);
+    }
+  else
+    {
+      g_assert_cmpint (batch.status, ==, 1);
+      assert_contains (batch.out, "s1.csv\tfailed\tthe task could not be started: the task "
+                                  "history");
+      assert_contains (batch.out, "is busy");
+    }
+  /* every task in one final state */
+  g_assert_cmpint (count_status (f, WINNOW_TASK_PENDING), ==, 0);
+  g_assert_cmpint (count_status (f, WINNOW_TASK_PROCESSING), ==, 0);
+  g_assert_cmpint (count_status (f, WINNOW_TASK_CANCELLED), ==, 0);
+  integrity = winnow_task_store_check (f->store, NULL);
+  g_assert_cmpstr (integrity, ==, "ok");
+  batch_clear (&batch);
+}
+
+static gboolean
+output_written (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+/* The history's disk fills while a batch run works (a file size limit
+ * on the run stands for the full disk: its outputs are small, the
+ * history's log grows past the limit): the run cannot start the next task
+ * and says so; the task whose output is whole is recorded COMPLETED as
+ * soon as the history can grow again (the limit is lifted), and the run
+ * exits, leaving no task waiting. */
+static void
+test_disk_full (Fixture *f, gconstpointer data)
+{
+  const char *files[] = { "a.csv", "b.csv", "c.csv", "d.csv", "e.csv", "f.csv", NULL };
+  g_autofree char *first = g_build_filename (f->dir.dir, "out", "a.cleaned.csv", NULL);
+  struct rlimit lifted = { RLIM_INFINITY, RLIM_INFINITY };
+  Batch batch;
+
+  for (guint i = 0; files[i] != NULL; i++)
+    g_free (winnow_test_write_file (f->dir.dir, files[i], "a\n1\n1\n2\n", -1));
+  g_clear_object (&f->store);  /* its log checkpointed and gone */
+  batch_start (f, &batch, 160 * 1024, files);
+  winnow_test_iterate_until (output_written, first, 60);
+  {
+    /* the run is stuck on its history: claims and outcomes refused */
+    gint64 until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+    winnow_test_iterate_until (time_passed, &until, 10);
+  }
+  g_assert_false (batch.done);
+  g_assert_cmpint (prlimit ((pid_t) g_ascii_strtoll (g_subprocess_get_identifier (batch.process),
+                                                     NULL, 10),
+                            RLIMIT_FSIZE, &lifted, NULL), ==, 0);
+  winnow_test_iterate_until (batch_finished, &batch, 120);
+  g_test_message ("stdout:\n%s\nstderr:\n%s", batch.out, batch.err);
+
+  f->store = winnow_task_store_new (f->db, NULL);
+  /* a.csv's output was whole: recorded COMPLETED once the disk had room */
+  assert_contains (batch.out, "a.csv\tcompleted");
+  g_assert_cmpint (count_status (f, WINNOW_TASK_COMPLETED), >=, 1);
+  g_assert_cmpint (batch.status, ==, 1);
+  assert_contains (batch.out, "the disk is full");
+  g_assert_cmpint (count_status (f, WINNOW_TASK_PENDING), ==, 0);
+  g_assert_cmpint (count_status (f, WINNOW_TASK_PROCESSING), ==, 0);
+  batch_clear (&batch);
+}
+
+/* The disk is full as a batch run adds its tasks: none is added (all or
+ * none), the run says why, and no task is left waiting in the history. */
+static void
+test_disk_full_adding (Fixture *f, gconstpointer data)
+{
+  const char *files[] = { "a.csv", "b.csv", "c.csv", NULL };
+  WinnowTaskQuery all = { 0 };
+  Batch batch;
+
+  for (guint i = 0; files[i] != NULL; i++)
+    g_free (winnow_test_write_file (f->dir.dir, files[i], "a\n1\n", -1));
+  g_clear_object (&f->store);
+  batch_start (f, &batch, 8 * 1024, files);
+  winnow_test_iterate_until (batch_finished, &batch, 120);
+  g_test_message ("stdout:\n%s\nstderr:\n%s", batch.out, batch.err);
+  g_assert_cmpint (batch.status, ==, 1);
+  assert_contains (batch.err, "the disk is full");
+  f->store = winnow_task_store_new (f->db, NULL);
+  g_assert_cmpint (winnow_task_store_count (f->store, &all, NULL, NULL), ==, 0);
+  batch_clear (&batch);
+}
+
+/* Another process takes one of a batch run's tasks and dies holding it:
+ * the run does not wait for ever; once that lease runs out it takes the
+ * task back itself and cleans it. */
+static void
+test_dead_claimer (Fixture *f, gconstpointer data)
+{
+  g_autofree char *big = write_rows (f, "big.csv", 600000);
+  g_autofree char *sql = NULL;
+  const char *files[] = { "big.csv", "small.csv", NULL };
+  StatusWait running = { f, WINNOW_TASK_PROCESSING, "big" };
+  Batch batch;
+  sqlite3 *db = NULL;
+
+  g_free (winnow_test_write_file (f->dir.dir, "small.csv", "a\n1\n", -1));
+  batch_start (f, &batch, 0, files);
+  winnow_test_iterate_until (some_task_is, &running, 60);
+
+  /* a worker elsewhere claims small.csv with a 2 s lease, then dies */
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 30000);
+  sql = sqlite3_mprintf ("UPDATE tasks SET status = 'PROCESSING', lease_owner = 'dead:1:x/0',"
+                         " started_at = strftime ('%%Y-%%m-%%dT%%H:%%M:%%fZ', 'now'),"
+                         " lease_expires_at = strftime ('%%Y-%%m-%%dT%%H:%%M:%%fZ', 'now', '+2 seconds')"
+                         " WHERE file_name = 'small.csv' AND status = 'PENDING'");
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  if (sqlite3_changes (db) == 0)
+    {
+      sqlite3_close (db);
+      g_test_skip ("the run started small.csv first");
+      winnow_test_iterate_until (batch_finished, &batch, 120);
+      batch_clear (&batch);
+      return;
+    }
+  sqlite3_close (db);
+  sqlite3_free (g_steal_pointer (&sql));
+
+  winnow_test_iterate_until (batch_finished, &batch, 120);
+  g_test_message ("stdout:\n%s\nstderr:\n%s", batch.out, batch.err);
+  g_assert_cmpint (batch.status, ==, 0);
+  assert_contains (batch.out, "small.csv\tcompleted");
+  assert_contains (batch.out, "big.csv\tcompleted");
+  batch_clear (&batch);
+}
+
+/* ---- many processes, killed at random ---- */
+
+#define STRESS_ROUNDS 10
+
+static void
+on_run (gint64 id, gpointer data)
+{
+  GHashTable *runs = data;
+  static GMutex lock;
+  gint64 *key = g_new (gint64, 1);
+
+  *key = id;
+  g_mutex_lock (&lock);
+  g_hash_table_insert (runs, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (runs, key)) + 1));
+  g_mutex_unlock (&lock);
+}
+
+static gboolean
+all_final (gpointer data)
+{
+  Fixture *f = data;
+  return count_status (f, WINNOW_TASK_PENDING) == 0 && count_status (f, WINNOW_TASK_PROCESSING) == 0;
+}
+
+/* Three batch runs at a time and a window's scheduler on one history;
+ * one run of each round killed at a random moment, new runs started on
+ * the same files. Afterwards every task is in one final state (the killed
+ * runs' tasks FAILED, never run by someone else), no window task ran
+ * twice, every output is whole or absent, the history is sound, and no
+ * temporary file is left. */
+static void
+test_stress (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (12);
+  g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) runs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(WinnowScheduler) window = scheduler_new (f, 2, WINNOW_SCHEDULER_ALL_TASKS);
+  g_autofree char *out = g_build_filename (f->dir.dir, "out", NULL);
+  g_autoptr(GPtrArray) window_tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *integrity = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  gint64 deadline;
+
+  winnow_scheduler_set_run_hook (window, on_run, runs);
+  g_assert_cmpint (g_mkdir_with_parents (out, 0755), ==, 0);
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *file = g_strdup_printf ("p%u.csv", i);
+      g_autofree char *input = write_rows (f, file, 40000 + 5000 * i);
+      g_autofree char *reference = g_strdup_printf ("%s/reference-%u.csv", f->dir.dir, i);
+      g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json ("{\"winnow_recipe\": 1, "
+                                                                    "\"drop_duplicates\": {}}",
+                                                                    -1, NULL);
+      g_autoptr(WinnowResult) result = winnow_clean_file (recipe, input, reference,
+                                                          WINNOW_CLEAN_NONE, NULL, NULL, NULL,
+                                                          NULL);
+      g_assert_nonnull (result);
+      g_hash_table_insert (expected, g_strdup_printf ("p%u.cleaned.csv", i),
+                           winnow_test_read_file (reference));
+    }
+
+  for (guint round = 0; round < STRESS_ROUNDS; round++)
+    {
+      const char *files[3][3] = { { "p0.csv", "p1.csv", NULL }, { "p2.csv", "p3.csv", NULL },
+                                  { "p4.csv", "p5.csv", NULL } };
+      Batch batches[3];
+      guint victim = (guint) g_rand_int_range (rand, 0, 3);
+      gint64 kill_at = g_get_monotonic_time () + g_rand_int_range (rand, 0, 1500000);
+
+      for (guint b = 0; b < 3; b++)
+        batch_start (f, &batches[b], 0, files[b]);
+      /* the window queues a task of its own now and then */
+      if (round % 3 == 0)
+        {
+          g_autofree char *input = g_build_filename (f->dir.dir, "p0.csv", NULL);
+          g_autofree char *output = g_strdup_printf ("%s/window-%u.csv", out, round);
+          WinnowTask *task = winnow_scheduler_add (window, input, output,
+                                                   "{\"winnow_recipe\": 1, "
+                                                   "\"drop_duplicates\": {}}", TRUE, NULL);
+          g_assert_nonnull (task);
+          g_ptr_array_add (window_tasks, task);
+          g_hash_table_insert (expected, g_strdup_printf ("window-%u.csv", round),
+                               g_strdup (g_hash_table_lookup (expected, "p0.cleaned.csv")));
+        }
+      winnow_test_iterate_until (time_passed, &kill_at, 10);
+      if (!batches[victim].done)
+        g_subprocess_send_signal (batches[victim].process, SIGKILL);
+      for (guint b = 0; b < 3; b++)
+        {
+          winnow_test_iterate_until (batch_finished, &batches[b], 120);
+          batch_clear (&batches[b]);
+        }
+    }
+
+  /* the killed runs' leases run out; the window ends what they left */
+  deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  while (!all_final (f))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("tasks were left unfinished");
+      winnow_scheduler_wake (window);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  winnow_scheduler_shutdown (window, WINNOW_SHUTDOWN_FINISH);
+
+  /* no window task ran twice, and each completed */
+  for (guint i = 0; i < window_tasks->len; i++)
+    {
+      gint64 id = winnow_task_get_id (g_ptr_array_index (window_tasks, i));
+      g_autoptr(WinnowTask) task = reread (f, id);
+      g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (runs, &id)), ==, 1);
+      g_assert_cmpint (winnow_task_get_status (task), ==, WINNOW_TASK_COMPLETED);
+    }
+  /* the others: completed by their run, or failed because it died */
+  {
+    WinnowTaskQuery failed = { .statuses = 1u << WINNOW_TASK_FAILED, .sort = WINNOW_TASK_SORT_ID };
+    g_autoptr(GPtrArray) tasks = winnow_task_store_query (f->store, &failed, 0, 1000, NULL);
+    for (guint i = 0; i < tasks->len; i++)
+      g_assert_cmpstr (winnow_task_get_error (g_ptr_array_index (tasks, i)), ==,
+                       WINNOW_STORE_INTERRUPTED_MESSAGE);
+    g_test_message ("%u tasks interrupted, %" G_GINT64_FORMAT " completed", tasks->len,
+                    count_status (f, WINNOW_TASK_COMPLETED));
+  }
+  g_assert_cmpint (count_status (f, WINNOW_TASK_CANCELLED), ==, 0);
+  integrity = winnow_task_store_check (f->store, NULL);
+  g_assert_cmpstr (integrity, ==, "ok");
+
+  /* outputs whole, no temporary file */
+  dir = g_dir_open (out, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      const char *want = g_hash_table_lookup (expected, name);
+      g_autofree char *path = g_build_filename (out, name, NULL);
+      g_autofree char *text = NULL;
+
+      if (want == NULL)
+        g_error ("a file that is no output was left: %s", name);
+      text = winnow_test_read_file (path);
+      g_assert_cmpstr (text, ==, want);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func, data) \
+  g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown)
+  ADD ("/history/cancel-between-claim-and-start", test_cancel_between_claim_and_start, NULL);
+  ADD ("/history/cancel-then-shutdown", test_cancel_then_shutdown, NULL);
+  ADD ("/history/cancel-from-other-process", test_cancel_from_other_process, NULL);
+  ADD ("/history/lock-6s", test_lock, GUINT_TO_POINTER (6));
+  ADD ("/history/lock-20s", test_lock, GUINT_TO_POINTER (20));
+  ADD ("/history/lock-40s", test_lock, GUINT_TO_POINTER (40));
+  ADD ("/history/disk-full", test_disk_full, NULL);
+  ADD ("/history/disk-full-adding", test_disk_full_adding, NULL);
+  ADD ("/history/dead-claimer", test_dead_claimer, NULL);
+  ADD ("/history/stress", test_stress, NULL);
+#undef ADD
+  return g_test_run ();
+}
