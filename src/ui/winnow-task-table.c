@@ -175,11 +175,37 @@ make_progress (void)
   return bar;
 }
 
+static gboolean
+on_file_tooltip (GtkWidget *cell, int x, int y, gboolean keyboard, GtkTooltip *tooltip,
+                 gpointer data)
+{
+  const char *path = g_object_get_data (G_OBJECT (cell), "winnow-path");
+
+  if (path == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, path);
+  return TRUE;
+}
+
+/* The file's path shows as a tooltip asked for when the pointer rests:
+ * setting a tooltip's text asks the display server where the pointer is,
+ * a round trip for every row bound as the list scrolls. */
+static GtkWidget *
+make_file (void)
+{
+  GtkWidget *label = make_label ();
+
+  gtk_widget_set_has_tooltip (label, TRUE);
+  g_signal_connect (label, "query-tooltip", G_CALLBACK (on_file_tooltip), NULL);
+  return label;
+}
+
 static void
 render_file (GtkWidget *cell, WinnowTask *task)
 {
   gtk_label_set_text (GTK_LABEL (cell), winnow_task_get_file_name (task));
-  gtk_widget_set_tooltip_text (cell, winnow_task_get_input_path (task));
+  g_object_set_data_full (G_OBJECT (cell), "winnow-path",
+                          g_strdup (winnow_task_get_input_path (task)), g_free);
 }
 
 static void
@@ -227,7 +253,7 @@ render_duration (GtkWidget *cell, WinnowTask *task)
 }
 
 static const ColumnKind kinds[] = {
-  { make_label, render_file },
+  { make_file, render_file },
   { make_status, render_status },
   { make_progress, render_progress },
   { make_number, render_rows },

@@ -1,0 +1,362 @@
+/* history-bench.c: the window over a shared history under load (issue
+ * goal: the main loop's 99th percentile gap under 16 ms, its longest under
+ * 100 ms). The window shows a history of 100,000 tasks while three
+ * `winnow --batch` processes add and run tasks on it in a loop and a
+ * fourth connection takes the write lock for 3 s at a time; meanwhile the
+ * window is used: scrolled, filtered, sorted, a task's page opened. A
+ * 5 ms timer on the main loop notes how long each turn took to come.
+ *
+ * usage: xvfb-run -a history-bench DB [SECONDS]
+ *   DB: filled with 100,000 tasks if it has fewer (as store-bench does);
+ *   the batch runs use $WINNOW_BINARY, else build/src/winnow beside this
+ *   program.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "winnow-application.h"
+#include "winnow-task-store.h"
+#include "winnow-task-table.h"
+#include "winnow-window.h"
+
+#define N_TASKS 100000
+#define TICK_MS 5
+#define LOCK_MS 3000
+#define UNLOCKED_MS 1000
+
+/* ---- the history ---- */
+
+static gint64
+count_tasks (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  gint64 n = 0;
+
+  if (sqlite3_open (path, &db) == SQLITE_OK &&
+      sqlite3_prepare_v2 (db, "SELECT count(*) FROM tasks", -1, &s, NULL) == SQLITE_OK &&
+      sqlite3_step (s) == SQLITE_ROW)
+    n = sqlite3_column_int64 (s, 0);
+  sqlite3_finalize (s);
+  sqlite3_close (db);
+  return n;
+}
+
+static void
+fill (const char *path)
+{
+  static const char * const words[] = { "orders", "customers", "sales", "report", "leads" };
+  static const char * const statuses[] = { "COMPLETED", "COMPLETED", "COMPLETED", "FAILED", "CANCELLED" };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (1);
+  g_autoptr(GDateTime) base = g_date_time_new_utc (2026, 1, 1, 0, 0, 0);
+  g_autofree char *profile = g_strnfill (4000, 'p');
+  g_autofree char *preview = g_strnfill (6000, 'v');
+  sqlite3 *db;
+  sqlite3_stmt *task, *result;
+
+  sqlite3_open (path, &db);
+  sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+  sqlite3_prepare_v2 (db, "INSERT INTO tasks (input_path, output_path, file_name, status, recipe,"
+                          " created_at, started_at, finished_at, progress, rows_in, rows_out, duration)"
+                          " VALUES (?, '/out.csv', ?, ?, '{}', ?, ?, ?, 1, ?, ?, ?)", -1, &task, NULL);
+  sqlite3_prepare_v2 (db, "INSERT INTO task_results VALUES (?, ?, ?, 0, 0, '[]', '{}', 0, 1000, 900,"
+                          " 1.5, 'UTF-8', ',', '[]', ?, ?, 0)", -1, &result, NULL);
+  for (guint i = 0; i < N_TASKS; i++)
+    {
+      g_autoptr(GDateTime) when = g_date_time_add_seconds (base, i * 60.0);
+      g_autofree char *time = winnow_store_format_time (when);
+      g_autofree char *name = g_strdup_printf ("%s_%05u.csv", words[i % 5], g_rand_int_range (rand, 0, 99999));
+      g_autofree char *input = g_strconcat ("/data/", name, NULL);
+      gint64 rows = g_rand_int_range (rand, 1, 1000000);
+
+      sqlite3_reset (task);
+      sqlite3_bind_text (task, 1, input, -1, SQLITE_STATIC);
+      sqlite3_bind_text (task, 2, name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (task, 3, statuses[i % 5], -1, SQLITE_STATIC);
+      sqlite3_bind_text (task, 4, time, -1, SQLITE_STATIC);
+      sqlite3_bind_text (task, 5, time, -1, SQLITE_STATIC);
+      sqlite3_bind_text (task, 6, time, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (task, 7, rows);
+      sqlite3_bind_int64 (task, 8, rows / 2);
+      sqlite3_bind_double (task, 9, g_rand_double_range (rand, 0.1, 60));
+      sqlite3_step (task);
+      sqlite3_reset (result);
+      sqlite3_bind_int64 (result, 1, sqlite3_last_insert_rowid (db));
+      sqlite3_bind_int64 (result, 2, rows);
+      sqlite3_bind_int64 (result, 3, rows / 2);
+      sqlite3_bind_text (result, 4, profile, -1, SQLITE_STATIC);
+      sqlite3_bind_text (result, 5, preview, -1, SQLITE_STATIC);
+      sqlite3_step (result);
+    }
+  sqlite3_finalize (task);
+  sqlite3_finalize (result);
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (db);
+}
+
+/* ---- the load ---- */
+
+typedef struct {
+  const char *db;
+  const char *binary;
+  char *dir;
+  gint stop;
+  GPtrArray *batches;     /* GSubprocess*, running */
+  guint runs;
+} Load;
+
+static void start_batch (Load *load, guint slot);
+
+static void
+batch_ended (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Load *load = data;
+  guint slot = GPOINTER_TO_UINT (g_object_get_data (source, "slot"));
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  load->runs++;
+  if (!g_atomic_int_get (&load->stop))
+    start_batch (load, slot);
+}
+
+static void
+start_batch (Load *load, guint slot)
+{
+  g_autofree char *input = g_strdup_printf ("%s/in-%u.csv", load->dir, slot);
+  g_autofree char *out = g_strdup_printf ("%s/out-%u", load->dir, slot);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                           G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                                           load->binary, "--batch", "--db", load->db,
+                                           "--output-dir", out, "--force", "--drop-duplicates",
+                                           input, input, NULL);
+
+  if (process == NULL)
+    {
+      fprintf (stderr, "%s\n", error->message);
+      exit (1);
+    }
+  g_object_set_data (G_OBJECT (process), "slot", GUINT_TO_POINTER (slot));
+  g_subprocess_wait_async (process, NULL, batch_ended, load);
+  g_ptr_array_add (load->batches, process);
+}
+
+/* Another program: the write lock for 3 s, then 1 s free, and again. */
+static gpointer
+locker (gpointer data)
+{
+  Load *load = data;
+  sqlite3 *db = NULL;
+
+  sqlite3_open (load->db, &db);
+  sqlite3_busy_timeout (db, 60000);
+  while (!g_atomic_int_get (&load->stop))
+    {
+      sqlite3_exec (db, "BEGIN IMMEDIATE; UPDATE tasks SET attempts = attempts WHERE id = 1",
+                    NULL, NULL, NULL);
+      g_usleep (LOCK_MS * 1000);
+      sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+      g_usleep (UNLOCKED_MS * 1000);
+    }
+  sqlite3_close (db);
+  return NULL;
+}
+
+/* ---- the main loop ---- */
+
+typedef struct {
+  gint64 last;
+  GArray *gaps;          /* double, ms */
+} Ticks;
+
+static gboolean
+tick (gpointer data)
+{
+  Ticks *ticks = data;
+  gint64 now = g_get_monotonic_time ();
+  double gap = (now - ticks->last) / 1000.0;
+
+  if (ticks->last != 0)
+    g_array_append_val (ticks->gaps, gap);
+  ticks->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+typedef struct {
+  WinnowWindow *window;
+  WinnowTaskTable *table;
+  GtkAdjustment *adjustment;
+  guint step;
+} User;
+
+/* What a person does with the window, one thing every 200 ms. */
+static gboolean
+use (gpointer data)
+{
+  User *user = data;
+  GtkColumnView *view = winnow_task_table_get_column_view (user->table);
+  guint step = user->step++;
+
+  if (step % 10 == 0)
+    {
+      static const guint filters[] = { 0, 1u << WINNOW_TASK_FAILED, 1u << WINNOW_TASK_COMPLETED,
+                                       (1u << WINNOW_TASK_PENDING) | (1u << WINNOW_TASK_PROCESSING) };
+      winnow_task_table_set_filter (user->table, filters[(step / 10) % G_N_ELEMENTS (filters)],
+                                    (step / 10) % 3 == 1 ? "orders_1" : NULL);
+    }
+  else if (step % 25 == 0)
+    {
+      g_autoptr(GtkColumnViewColumn) column =
+        g_list_model_get_item (gtk_column_view_get_columns (view), (step / 25) % 4);
+      gtk_column_view_sort_by_column (view, column, step % 2 ? GTK_SORT_ASCENDING : GTK_SORT_DESCENDING);
+    }
+  else if (step % 15 == 0)
+    winnow_window_show_task (user->window, 1 + (step * 7919) % N_TASKS);
+  else if (step % 15 == 1)
+    winnow_window_show_list (user->window);
+  else
+    {
+      double upper = gtk_adjustment_get_upper (user->adjustment);
+      double value = step % 7 == 0 ? upper * ((step * 37) % 100) / 100.0
+                                   : gtk_adjustment_get_value (user->adjustment) + 300;
+      gtk_adjustment_set_value (user->adjustment, value);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static int
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static gboolean
+set_true (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(WinnowApplication) app = NULL;
+  g_autofree char *binary = NULL;
+  Load load = { 0 };
+  Ticks ticks = { 0 };
+  User user = { 0 };
+  GThread *lock_thread;
+  gboolean done = FALSE;
+  guint seconds = argc > 2 ? (guint) atoi (argv[2]) : 30;
+  guint tick_source, use_source;
+
+  if (argc < 2)
+    {
+      fprintf (stderr, "usage: %s DB [SECONDS]   (under xvfb-run -a)\n", argv[0]);
+      return 2;
+    }
+  load.db = argv[1];
+  if (g_getenv ("WINNOW_BINARY") != NULL)
+    binary = g_strdup (g_getenv ("WINNOW_BINARY"));
+  else
+    {
+      g_autofree char *here = g_path_get_dirname (argv[0]);
+      binary = g_build_filename (here, "..", "src", "winnow", NULL);
+    }
+  load.binary = binary;
+  {
+    g_autoptr(WinnowTaskStore) store = winnow_task_store_new (load.db, NULL);  /* the schema */
+    if (store == NULL)
+      return 1;
+  }
+  if (count_tasks (load.db) < N_TASKS)
+    {
+      printf ("filling %s with %d tasks...\n", load.db, N_TASKS);
+      fill (load.db);
+    }
+
+  gtk_init ();
+  adw_init ();
+  app = winnow_application_new (G_APPLICATION_NON_UNIQUE);
+  winnow_application_set_store_path (app, load.db);
+  if (!g_application_register (G_APPLICATION (app), NULL, NULL))
+    return 1;
+  g_settings_set_boolean (winnow_application_get_settings (app), "notifications", FALSE);
+  user.window = winnow_application_get_window (app);
+  gtk_window_present (GTK_WINDOW (user.window));
+  user.table = WINNOW_TASK_TABLE (winnow_window_get_table (user.window));
+  user.adjustment = gtk_scrollable_get_vadjustment (
+    GTK_SCROLLABLE (winnow_task_table_get_column_view (user.table)));
+  {
+    gboolean shown = FALSE;
+    g_timeout_add (1000, set_true, &shown);
+    while (!shown)
+      g_main_context_iteration (NULL, TRUE);
+  }
+
+  /* three batch runs in a loop, and the locker */
+  load.dir = g_dir_make_tmp ("winnow-history-bench-XXXXXX", NULL);
+  load.batches = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *input = g_strdup_printf ("%s/in-%u.csv", load.dir, i);
+      g_autoptr(GString) text = g_string_new ("id,name\n");
+      for (guint r = 0; r < 20000; r++)
+        g_string_append_printf (text, "%u,name %u\n", r % 15000, r);
+      g_file_set_contents (input, text->str, (gssize) text->len, NULL);
+      start_batch (&load, i);
+    }
+  lock_thread = g_thread_new ("locker", locker, &load);
+
+  ticks.gaps = g_array_new (FALSE, FALSE, sizeof (double));
+  tick_source = g_timeout_add (TICK_MS, tick, &ticks);
+  use_source = g_timeout_add (200, use, &user);
+  g_timeout_add_seconds (seconds, set_true, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick_source);
+  g_source_remove (use_source);
+
+  g_atomic_int_set (&load.stop, TRUE);
+  g_thread_join (lock_thread);
+  g_array_sort (ticks.gaps, compare_doubles);
+  printf ("%u s, %u batch runs, %u main loop turns of %d ms: p50 %.1f ms, p99 %.1f ms, "
+          "longest %.1f ms\n", seconds, load.runs, ticks.gaps->len, TICK_MS,
+          g_array_index (ticks.gaps, double, ticks.gaps->len / 2),
+          g_array_index (ticks.gaps, double, ticks.gaps->len * 99 / 100),
+          g_array_index (ticks.gaps, double, ticks.gaps->len - 1));
+  for (guint i = 0; i < load.batches->len; i++)
+    {
+      g_subprocess_force_exit (g_ptr_array_index (load.batches, i));
+      g_subprocess_wait (g_ptr_array_index (load.batches, i), NULL, NULL);
+    }
+  remove_tree (load.dir);
+  gtk_window_destroy (GTK_WINDOW (user.window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_ptr_array_unref (load.batches);
+  return 0;
+}
