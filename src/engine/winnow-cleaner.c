@@ -385,7 +385,8 @@ write_header (Cleaner *c)
         winnow_csv_writer_empty_row (c->writer);
       else
         winnow_csv_writer_field (c->writer, k == 0, name, strlen (name));
-      g_ptr_array_add (c->result->preview_header, g_strdup (name));
+      if (k < WINNOW_PREVIEW_COLUMNS)
+        g_ptr_array_add (c->result->preview_header, g_strdup (name));
     }
   winnow_csv_writer_end_row (c->writer);
 }
@@ -399,7 +400,7 @@ write_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
   char **preview = NULL;
 
   if (c->rows_written < WINNOW_PREVIEW_ROWS)
-    preview = g_new0 (char *, n + 1);
+    preview = g_new0 (char *, MIN (n, WINNOW_PREVIEW_COLUMNS) + 1);
 
   for (guint k = 0; k < n; k++)
     {
@@ -429,7 +430,7 @@ write_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
         winnow_csv_writer_empty_row (c->writer);
       else
         winnow_csv_writer_field (c->writer, k == 0, text, length);
-      if (preview)
+      if (preview && k < WINNOW_PREVIEW_COLUMNS)
         preview[k] = g_strndup (text, length);
     }
   winnow_csv_writer_end_row (c->writer);
@@ -639,12 +640,17 @@ prepare (Cleaner *c, GError **error)
   c->digests = g_new (WinnowDigest, 4096);
   c->filled = g_new0 (guint64, n_kept);
   c->missing_before = g_new0 (guint64, n_kept);
+  /* Per-column fill state only for a recipe that fills that way: a wide
+   * file pays a few words per column, not a statistics block. */
   c->stats = g_new0 (WinnowFillStats *, n_kept);
-  c->last = g_new0 (LastValue, n_kept);
   for (guint k = 0; k < n_kept; k++)
     {
       WinnowColumnFill *fill = &c->plan->fills[k];
-      if (fill->active && fill->strategy != WINNOW_FILL_VALUE && fill->strategy != WINNOW_FILL_FFILL)
+      if (!fill->active)
+        continue;
+      if (fill->strategy == WINNOW_FILL_FFILL && c->last == NULL)
+        c->last = g_new0 (LastValue, n_kept);
+      else if (fill->strategy != WINNOW_FILL_VALUE && fill->strategy != WINNOW_FILL_FFILL)
         c->stats[k] = winnow_fill_stats_new (fill->strategy);
     }
   if (c->recipe->drop_duplicates)
