@@ -179,6 +179,13 @@ enough_present (const Cleaner *c, const guint32 *lengths)
   const WinnowPlan *plan = c->plan;
   guint present = 0;
 
+  if (G_UNLIKELY (plan->missing_weights != NULL))
+    {
+      for (guint i = 0; i < plan->n_missing_columns; i++)
+        if (!(lengths[plan->missing_columns[i]] & WINNOW_FIELD_MISSING))
+          present += plan->missing_weights[i];
+      return present >= plan->missing_needed;
+    }
   for (guint i = 0; i < plan->n_missing_columns; i++)
     present += !(lengths[plan->missing_columns[i]] & WINNOW_FIELD_MISSING);
   return present >= plan->missing_needed;
