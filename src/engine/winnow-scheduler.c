@@ -563,7 +563,8 @@ start_polling (WinnowScheduler *self)
 
 /**
  * winnow_scheduler_new:
- * @n_workers: how many tasks run at once (0: one per processor)
+ * @n_workers: how many tasks run at once (0: one per processor), at most
+ *   WINNOW_SCHEDULER_MAX_WORKERS
  * @scope: which PENDING tasks it takes
  *
  * Creates a scheduler whose signals arrive on the calling thread's main
@@ -583,7 +584,8 @@ winnow_scheduler_new (WinnowTaskStore *store, guint n_workers, WinnowSchedulerSc
   self->store = g_object_ref (store);
   self->scope = scope;
   self->context = g_main_context_ref_thread_default ();
-  self->n_workers = n_workers ? n_workers : g_get_num_processors ();
+  self->n_workers = CLAMP (n_workers ? n_workers : g_get_num_processors (), 1,
+                           WINNOW_SCHEDULER_MAX_WORKERS);
   gethostname (host, sizeof host - 1);
   self->owner_prefix = g_strdup_printf ("%s:%d:%08x", host, (int) getpid (), g_random_int ());
   self->pool = g_thread_pool_new (worker_job, self, (gint) self->n_workers, FALSE, &error);
@@ -614,7 +616,8 @@ winnow_scheduler_get_n_workers (WinnowScheduler *scheduler)
 void
 winnow_scheduler_set_n_workers (WinnowScheduler *scheduler, guint n_workers)
 {
-  n_workers = n_workers ? n_workers : g_get_num_processors ();
+  n_workers = CLAMP (n_workers ? n_workers : g_get_num_processors (), 1,
+                     WINNOW_SCHEDULER_MAX_WORKERS);
   g_mutex_lock (&scheduler->lock);
   scheduler->n_workers = n_workers;
   g_mutex_unlock (&scheduler->lock);
@@ -664,8 +667,13 @@ winnow_scheduler_wake (WinnowScheduler *scheduler)
   while (!scheduler->stopping && scheduler->pool != NULL &&
          scheduler->active_jobs < scheduler->n_workers)
     {
+      g_autoptr(GError) error = NULL;
+
       scheduler->active_jobs++;
-      g_thread_pool_push (scheduler->pool, GINT_TO_POINTER (1), NULL);
+      /* A thread that cannot be made leaves the job queued for one that
+       * exists: not an abort, a warning. */
+      if (!g_thread_pool_push (scheduler->pool, GINT_TO_POINTER (1), &error))
+        g_warning ("could not start a worker thread: %s", error->message);
     }
   g_mutex_unlock (&scheduler->lock);
 }
