@@ -79,6 +79,8 @@ void           winnow_result_add_warning (WinnowResult *result,
                                           ...) G_GNUC_PRINTF (2, 3);
 
 char          *winnow_result_to_json   (const WinnowResult *result);
+char          *winnow_result_member_to_json (const WinnowResult *result,
+                                             const char *member);
 WinnowResult  *winnow_result_new_from_json (const char *json,
                                             GError **error);
 
