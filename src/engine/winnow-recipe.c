@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "winnow-json.h"
+#include "winnow-output-file.h"
 #include "winnow-user-text.h"
 
 G_DEFINE_QUARK (winnow-recipe-error-quark, winnow_recipe_error)
@@ -1170,10 +1171,38 @@ winnow_recipe_to_json (const WinnowRecipe *recipe)
   return json_generator_to_data (gen, NULL);
 }
 
+/**
+ * winnow_recipe_save:
+ *
+ * Writes @recipe to @path as an output file is written: whole or not at
+ * all, replacing only a regular file (never a device, FIFO or folder that
+ * happens to have that name).
+ */
 gboolean
 winnow_recipe_save (const WinnowRecipe *recipe, const char *path, GError **error)
 {
   g_autofree char *json = winnow_recipe_to_json (recipe);
   g_autofree char *text = g_strconcat (json, "\n", NULL);
-  return g_file_set_contents (path, text, -1, error);
+  g_autoptr(WinnowOutputFile) file = winnow_output_file_create (path, NULL, TRUE, error);
+  gsize length = strlen (text), done = 0;
+
+  if (file == NULL)
+    return FALSE;
+  while (done < length)
+    {
+      gssize n = write (winnow_output_file_get_fd (file), text + done, length - done);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+          g_autofree char *name = g_filename_display_name (path);
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                       /* Translators: a file name, then the system's reason */
+                       _("could not write %s: %s"), name, g_strerror (saved));
+          return FALSE;
+        }
+      done += (gsize) n;
+    }
+  return winnow_output_file_commit (file, error);
 }
