@@ -9,7 +9,9 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "winnow-batch-display.h"
@@ -283,35 +285,72 @@ print_json (Batch *batch, guint completed)
   g_string_free (out, TRUE);
 }
 
+/* Where the output @path really is, to compare two outputs: its folder's
+ * device and inode (out/, ./out and a link to it are one folder) and its
+ * name; the path itself where the folder cannot be looked at. */
+static char *
+output_key (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  struct stat st;
+
+  if (stat (dir, &st) == 0)
+    return g_strdup_printf ("%ju:%ju/%s", (uintmax_t) st.st_dev, (uintmax_t) st.st_ino, base);
+  return g_strdup (path);
+}
+
+/* The output of @input: --output, or <stem>.cleaned.csv in --output-dir
+ * or beside it. Two inputs of this run never get the same output (a.csv
+ * from two folders into one --output-dir): the later one is numbered,
+ * a.cleaned-2.csv, as the window does, and stderr says so. Numbering
+ * looks only at this run's outputs, so a second run of the same command
+ * gives the same names (and --force replaces the same files). */
+static char *
+output_for (const WinnowBatchOptions *options, const char *input, GHashTable *taken)
+{
+  g_autofree char *first = options->output != NULL
+                             ? g_strdup (options->output)
+                             : winnow_output_file_default_path (input, options->output_dir);
+  char *path = g_strdup (first);
+  char *key = output_key (path);
+
+  for (guint n = 2; g_hash_table_contains (taken, key); n++)
+    {
+      g_free (path);
+      g_free (key);
+      path = winnow_output_file_numbered_path (first, n);
+      key = output_key (path);
+    }
+  g_hash_table_add (taken, key);
+  if (!g_str_equal (path, first))
+    {
+      g_autofree char *shown_input = winnow_user_text_escape_line (input);
+      g_autofree char *shown_first = winnow_user_text_escape_line (first);
+      g_autofree char *shown_path = winnow_user_text_escape_line (path);
+      /* Translators: an input file, the output another input of the run
+       * already goes to, then the output this one gets instead */
+      g_printerr (_("winnow: %s would also be cleaned to %s; it goes to %s\n"), shown_input,
+                  shown_first, shown_path);
+    }
+  return path;
+}
+
 static gboolean
 add_tasks (Batch *batch, GError **error)
 {
   const WinnowBatchOptions *options = batch->options;
   g_autofree char *recipe = winnow_recipe_to_json (options->recipe);
+  g_autoptr(GHashTable) taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
+  /* the paths are absolute and local (winnow_batch_options_parse) */
   for (guint i = 0; options->files[i]; i++)
     {
-      g_autoptr(GFile) file = g_file_new_for_commandline_arg (options->files[i]);
-      g_autofree char *input = g_file_get_path (file);
-      g_autofree char *output = NULL;
+      const char *input = options->files[i];
+      g_autofree char *output = output_for (options, input, taken);
       WinnowTask *task;
       gint64 *id;
 
-      if (options->output != NULL)
-        {
-          g_autoptr(GFile) out = g_file_new_for_commandline_arg (options->output);
-          output = g_file_get_path (out);
-        }
-      else
-        {
-          g_autofree char *dir = NULL;
-          if (options->output_dir != NULL)
-            {
-              g_autoptr(GFile) out = g_file_new_for_commandline_arg (options->output_dir);
-              dir = g_file_get_path (out);
-            }
-          output = winnow_output_file_default_path (input, dir);
-        }
       task = winnow_scheduler_add (batch->scheduler, input, output, recipe, options->force, error);
       if (task == NULL)
         return FALSE;
