@@ -20,6 +20,7 @@
 #include "winnow-output-file.h"
 #include "winnow-plan.h"
 #include "winnow-profiler.h"
+#include "winnow-user-text.h"
 
 
 #define PROGRESS_INTERVAL (G_USEC_PER_SEC / 10)
@@ -309,7 +310,8 @@ finish_stats (Cleaner *c)
   for (guint k = 0; k < c->plan->n_kept; k++)
     {
       WinnowColumnFill *fill = &c->plan->fills[k];
-      const char *name, *strategy;
+      g_autofree char *name = NULL;
+      const char *strategy;
 
       if (c->stats[k] == NULL || fill->strategy == WINNOW_FILL_BFILL)
         continue;
@@ -317,7 +319,7 @@ finish_stats (Cleaner *c)
       fill->value = winnow_fill_stats_finish (c->stats[k]);
       if (fill->value != NULL)
         continue;
-      name = g_ptr_array_index (c->plan->kept_names, k);
+      name = winnow_user_text_excerpt (g_ptr_array_index (c->plan->kept_names, k));
       strategy = winnow_fill_strategy_to_string (fill->strategy);
       if (fill->strategy == WINNOW_FILL_MODE)
         /* Translators: a column name, then the fill strategy "mode" as the
@@ -558,9 +560,12 @@ run_pass (Cleaner *c, PassKind kind, GError **error)
         break;
     }
   if (local_error == NULL && c->writer && c->writer->error_number != 0)
-    g_set_error (&local_error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_WRITE,
-                 /* Translators: a file name, then the system's reason */
-                 _("could not write %s: %s"), c->output_path, g_strerror (c->writer->error_number));
+    {
+      g_autofree char *name = g_filename_display_name (c->output_path);
+      g_set_error (&local_error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_WRITE,
+                   /* Translators: a file name, then the system's reason */
+                   _("could not write %s: %s"), name, g_strerror (c->writer->error_number));
+    }
   if (local_error != NULL)
     {
       winnow_csv_reader_abort (c->reader);
