@@ -24,6 +24,8 @@ fail (Scan *s, WinnowJsonError code, const char *what)
 {
   guint line = 1, column = 1;
 
+  if (s->error == NULL)
+    return FALSE;
   for (const char *q = s->start; q < s->p && q < s->end; q++)
     if (*q == '\n')
       {
@@ -235,6 +237,69 @@ winnow_json_check (const char *text, gsize length, guint max_depth, GError **err
   if (s.p < s.end)
     return fail (&s, WINNOW_JSON_ERROR_SYNTAX, _("text after the end"));
   return TRUE;
+}
+
+/**
+ * winnow_json_foreach:
+ * @text: one JSON object or array
+ * @func: called with each member's key (as written, without its quotes;
+ *   %NULL in an array) and the text of its value
+ *
+ * Walks the members of an object, or the elements of an array, without
+ * parsing them: a caller can give each value to json-glib on its own, so
+ * that a list of 100,000 objects never becomes one tree. Stops when @func
+ * returns %FALSE.
+ *
+ * Returns: %FALSE if @text is not a strict JSON object or array (nested
+ *   at most WINNOW_JSON_MAX_DEPTH deep), or @func stopped
+ */
+gboolean
+winnow_json_foreach (const char *text, gsize length, WinnowJsonFunc func, gpointer data)
+{
+  Scan s = { text, text + length, text, WINNOW_JSON_MAX_DEPTH, NULL };
+  char close;
+
+  g_return_val_if_fail (text != NULL && func != NULL, FALSE);
+
+  skip_space (&s);
+  if (s.p >= s.end || (*s.p != '{' && *s.p != '['))
+    return FALSE;
+  close = *s.p == '{' ? '}' : ']';
+  s.p++;
+  skip_space (&s);
+  if (s.p < s.end && *s.p == close)
+    return TRUE;
+  for (;;)
+    {
+      const char *key = NULL, *value;
+      gsize key_length = 0;
+
+      skip_space (&s);
+      if (close == '}')
+        {
+          if (s.p >= s.end || *s.p != '"')
+            return FALSE;
+          key = s.p + 1;
+          if (!scan_string (&s))
+            return FALSE;
+          key_length = (gsize) (s.p - 1 - key);
+          if (!expect (&s, ':'))
+            return FALSE;
+        }
+      skip_space (&s);
+      value = s.p;
+      if (!scan_value (&s, 1))
+        return FALSE;
+      if (!func (key, key_length, value, (gsize) (s.p - value), data))
+        return FALSE;
+      skip_space (&s);
+      if (s.p < s.end && *s.p == ',')
+        {
+          s.p++;
+          continue;
+        }
+      return expect (&s, close);
+    }
 }
 
 /* ---- writing ---- */

@@ -23,10 +23,21 @@ typedef enum {
   WINNOW_JSON_ERROR_TOO_DEEP,   /* nested deeper than allowed */
 } WinnowJsonError;
 
+typedef gboolean (*WinnowJsonFunc) (const char *key,
+                                    gsize key_length,
+                                    const char *value,
+                                    gsize value_length,
+                                    gpointer data);
+
 gboolean winnow_json_check         (const char *text,
                                     gsize length,
                                     guint max_depth,
                                     GError **error);
+
+gboolean winnow_json_foreach       (const char *text,
+                                    gsize length,
+                                    WinnowJsonFunc func,
+                                    gpointer data);
 
 void     winnow_json_append_string (GString *out,
                                     const char *text);

@@ -404,6 +404,52 @@ read_profile (JsonObject *o)
   return p;
 }
 
+typedef struct {
+  GString *rest;            /* the object without "columns" */
+  const char *columns;      /* the text of "columns" */
+  gsize columns_length;
+  JsonParser *parser;
+  WinnowResult *result;
+} Reading;
+
+static gboolean
+split_member (const char *key, gsize key_length, const char *value, gsize value_length,
+              gpointer data)
+{
+  Reading *reading = data;
+
+  if (key_length == strlen ("columns") && memcmp (key, "columns", key_length) == 0)
+    {
+      reading->columns = value;
+      reading->columns_length = value_length;
+      return TRUE;
+    }
+  if (reading->rest->len > 1)
+    g_string_append_c (reading->rest, ',');
+  g_string_append_c (reading->rest, '"');
+  g_string_append_len (reading->rest, key, (gssize) key_length);
+  g_string_append (reading->rest, "\":");
+  g_string_append_len (reading->rest, value, (gssize) value_length);
+  return TRUE;
+}
+
+/* One column profile, parsed on its own: a json-glib tree of 100,000
+ * profiles would cost about 2.5 KiB each. */
+static gboolean
+read_column (const char *key, gsize key_length, const char *value, gsize value_length,
+             gpointer data)
+{
+  Reading *reading = data;
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (reading->parser, value, (gssize) value_length, NULL))
+    return TRUE;
+  root = json_parser_get_root (reading->parser);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    g_ptr_array_add (reading->result->columns, read_profile (json_node_get_object (root)));
+  return TRUE;
+}
+
 /**
  * winnow_result_new_from_json:
  * Returns: (transfer full) (nullable): the result that
@@ -414,21 +460,29 @@ winnow_result_new_from_json (const char *json, GError **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(WinnowResult) r = NULL;
+  g_autoptr(GString) rest = g_string_new ("{");
+  Reading reading = { rest, NULL, 0, parser, NULL };
   JsonObject *o, *preview;
   JsonArray *array;
   JsonNode *root, *node;
+  gsize length;
+
+  g_return_val_if_fail (json != NULL, NULL);
 
   /* a result read back from the store is data like any other */
-  if (!winnow_json_check (json, strlen (json), WINNOW_JSON_MAX_DEPTH, error) ||
-      !json_parser_load_from_data (parser, json, -1, error))
+  length = strlen (json);
+  if (!winnow_json_check (json, length, WINNOW_JSON_MAX_DEPTH, error))
     return NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!winnow_json_foreach (json, length, split_member, &reading) || json[strspn (json, " \t\r\n")] != '{')
     {
       g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
                            "a result is a JSON object");
       return NULL;
     }
+  g_string_append_c (rest, '}');
+  if (!json_parser_load_from_data (parser, rest->str, (gssize) rest->len, error))
+    return NULL;
+  root = json_parser_get_root (parser);
   o = json_node_get_object (root);
   r = winnow_result_new ();
   r->rows_read = get_uint (o, "rows_read");
@@ -459,11 +513,7 @@ winnow_result_new_from_json (const char *json, GError **error)
       g_array_append_val (r->bad_lines, line);
     }
 
-  array = get_array (o, "columns");
-  for (guint i = 0; array && i < json_array_get_length (array); i++)
-    if (element_object (array, i) != NULL)
-      g_ptr_array_add (r->columns, read_profile (element_object (array, i)));
-
+  /* at most WINNOW_PREVIEW_ROWS x WINNOW_PREVIEW_COLUMNS cells */
   node = json_object_get_member (o, "preview");
   preview = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
   if (preview != NULL)
@@ -482,5 +532,10 @@ winnow_result_new_from_json (const char *json, GError **error)
           g_ptr_array_add (r->preview, g_ptr_array_steal (row, NULL));
         }
     }
+
+  /* last: the parser's tree is replaced by each column's in turn */
+  reading.result = r;
+  if (reading.columns != NULL)
+    winnow_json_foreach (reading.columns, reading.columns_length, read_column, &reading);
   return g_steal_pointer (&r);
 }
