@@ -160,6 +160,18 @@ test_recipe_size (void)
   g_assert_error (error, WINNOW_RECIPE_ERROR, WINNOW_RECIPE_ERROR_PARSE);
   assert_contains (error->message, "at most 1 MiB");
   g_assert_cmpuint (strlen (error->message), <, 200);
+
+  /* 800 KB as read, over 2 MB as a task stores it (indented, every key):
+   * refused, so that every recipe accepted can be read back */
+  g_clear_error (&error);
+  g_string_assign (json, "{\"winnow_recipe\":1,\"drop_columns\":[\"a\"");
+  for (guint i = 1; i < 200000; i++)
+    g_string_append (json, ",\"a\"");
+  g_string_append (json, "]}");
+  g_assert_cmpuint (json->len, <, WINNOW_RECIPE_MAX_BYTES);
+  g_assert_null (winnow_recipe_new_from_json (json->str, (gssize) json->len, &error));
+  g_assert_error (error, WINNOW_RECIPE_ERROR, WINNOW_RECIPE_ERROR_INVALID);
+  assert_contains (error->message, "once written out");
 }
 
 static void

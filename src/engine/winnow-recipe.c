@@ -419,6 +419,22 @@ winnow_recipe_validate (const WinnowRecipe *recipe, GError **error)
         }
       g_hash_table_insert (filled, rule->column, GUINT_TO_POINTER (i + 1));
     }
+
+  /* A task stores the recipe as winnow_recipe_to_json() writes it, which
+   * can be larger than what was read (every key, indented): the limit
+   * holds for that form, so every valid recipe can be read back. */
+  {
+    g_autofree char *json = winnow_recipe_to_json (recipe);
+    gsize length = strlen (json);
+
+    if (length > WINNOW_RECIPE_MAX_BYTES)
+      {
+        g_autofree char *size = g_format_size (length);
+        /* Translators: %s is a size, such as "3.2 MB" */
+        return invalid (error, _("the recipe would be %s once written out; a recipe is at "
+                                 "most 1 MiB"), size);
+      }
+  }
   return TRUE;
 }
 
