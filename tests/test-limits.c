@@ -20,6 +20,7 @@
 
 #include "winnow-cleaner.h"
 #include "winnow-json.h"
+#include "winnow-na-set.h"
 #include "winnow-output-file.h"
 #include "winnow-plan.h"
 #include "winnow-result-record.h"
@@ -396,6 +397,34 @@ test_repeated_header (void)
   g_assert_cmpuint (result->columns->len, ==, 19998);
 }
 
+/* 100,000 NA tokens (a recipe of a megabyte): each field is looked up by
+ * halves among the tokens of its length, and found exactly. */
+static void
+test_many_na_tokens (void)
+{
+  g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(WinnowNaSet) set = NULL;
+  static const struct {
+    const char *text;
+    gboolean missing;
+  } cases[] = {
+    { "t0", TRUE }, { "t5", TRUE }, { "t99999", TRUE }, { "t100000", FALSE }, { "t", FALSE },
+    { "u5", FALSE }, { "a rather long token number 78", TRUE },
+    { "a rather long token number 78 ", FALSE }, { "a rather long token number 100000", FALSE },
+    { "", TRUE },
+  };
+
+  for (guint i = 0; i < 100000; i++)
+    g_ptr_array_add (tokens, g_strdup_printf (i % 2 ? "t%u" : "a rather long token number %u", i));
+  for (guint i = 0; i < 100000; i += 2)
+    g_ptr_array_add (tokens, g_strdup_printf ("t%u", i));
+  g_ptr_array_add (tokens, g_strdup (""));
+  set = winnow_na_set_new ((const char * const *) tokens->pdata, tokens->len);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    if (winnow_na_set_contains (set, cases[i].text, strlen (cases[i].text)) != cases[i].missing)
+      g_error ("“%s” should%s be missing", cases[i].text, cases[i].missing ? "" : " not");
+}
+
 /* ---- outputs that are not regular files ---- */
 
 static void
@@ -643,6 +672,7 @@ main (int argc, char **argv)
   g_test_add_func ("/limits/long-subsets", test_long_subsets);
   g_test_add_func ("/limits/repeated-subset-semantics", test_repeated_subset_semantics);
   g_test_add_func ("/limits/repeated-header", test_repeated_header);
+  g_test_add_func ("/limits/many-na-tokens", test_many_na_tokens);
   ADD ("/limits/output-not-regular", test_output_not_regular);
   ADD ("/limits/output-device", test_output_device);
   g_test_add_func ("/limits/numbered-path", test_numbered_path);
