@@ -510,6 +510,7 @@ winnow_batch_options_parse (int argc, char **argv, GError **error)
   if (p.jobs < 0 || p.jobs > WINNOW_SCHEDULER_MAX_WORKERS)
     {
       g_autofree char *text = g_strdup_printf ("%d", p.jobs);
+      /* Translators: completes "--jobs: expected %s, not “%s”"; %d is the most */
       g_autofree char *range = g_strdup_printf (_("a number from 1 to %d"),
                                                 WINNOW_SCHEDULER_MAX_WORKERS);
       bad_value (error, "--jobs", range, text);
