@@ -12,6 +12,9 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "winnow-scheduler.h"
+#include "winnow-user-text.h"
+
 typedef struct {
   gboolean batch;
   char *recipe_path;
@@ -86,11 +89,12 @@ on_fill (const char *name, const char *value, gpointer data, GError **error)
 
   if (value == NULL || strchr (value, '=') == NULL || value[0] == '=')
     {
+      g_autofree char *shown = winnow_user_text_excerpt (value ? value : "");
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    /* Translators: an option (--fill or --fill-value), then what was given */
                    g_str_equal (name, "--fill") ? _("%s: expected COLUMN=STRATEGY, not “%s”")
                                                 : _("%s: expected COLUMN=TEXT, not “%s”"),
-                   name, value ? value : "");
+                   name, shown);
       return FALSE;
     }
   g_ptr_array_add (p->fills, g_strconcat (kind, value, NULL));
@@ -207,11 +211,94 @@ replace_list (GPtrArray *target, const char *text)
 static gboolean
 bad_value (GError **error, const char *option, const char *expected, const char *value)
 {
+  g_autofree char *shown = winnow_user_text_excerpt (value);
+
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                /* Translators: an option such as --keep, what it takes (such as
                 * "one character"), then what was given */
-               _("%s: expected %s, not “%s”"), option, expected, value);
+               _("%s: expected %s, not “%s”"), option, expected, shown);
   return FALSE;
+}
+
+/* Is @arg a URI ("scheme://…")? Only that form: "data:2024.csv" is a file
+ * name, whatever GLib's command-line rule would make of it. */
+static gboolean
+is_uri (const char *arg)
+{
+  const char *p = arg;
+
+  if (!g_ascii_isalpha (*p))
+    return FALSE;
+  while (g_ascii_isalnum (*p) || *p == '+' || *p == '-' || *p == '.')
+    p++;
+  return g_str_has_prefix (p, "://");
+}
+
+/* A location given on the command line, as an absolute local path: a
+ * path as it is, or a file:// URI. Winnow reads and writes local files
+ * only: any other URI (http://, sftp://, smb://, trash://…) is a usage
+ * error, not a NULL path further down. */
+static char *
+local_path (const char *option, const char *arg, GError **error)
+{
+  g_autofree char *host = NULL;
+  g_autofree char *shown = NULL;
+  char *path;
+
+  if (!is_uri (arg))
+    return g_canonicalize_filename (arg, NULL);
+  path = g_filename_from_uri (arg, &host, NULL);
+  if (path != NULL && (host == NULL || g_ascii_strcasecmp (host, "localhost") == 0))
+    return path;
+  g_free (path);
+  shown = winnow_user_text_excerpt (arg);
+  if (option != NULL)
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                 /* Translators: an option such as --output, then a location such as
+                  * sftp://host/file.csv; file:// stays as it is */
+                 _("%s: “%s” is not a file on this computer; Winnow reads and writes local "
+                   "files only (file:// locations work)"), option, shown);
+  else
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                 /* Translators: a location such as sftp://host/file.csv; file:// stays as it is */
+                 _("“%s” is not a file on this computer; Winnow reads and writes local files "
+                   "only (file:// locations work)"), shown);
+  return NULL;
+}
+
+/* Every location of the command line through local_path(), in place. */
+static gboolean
+localise (Parsed *p, GError **error)
+{
+  struct {
+    const char *option;
+    char **value;
+  } options[] = {
+    { "--recipe", &p->recipe_path },
+    { "--output", &p->output },
+    { "--output-dir", &p->output_dir },
+    { "--save-recipe", &p->save_recipe },
+    { "--db", &p->db },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (options); i++)
+    if (*options[i].value != NULL)
+      {
+        char *path = local_path (options[i].option, *options[i].value, error);
+        if (path == NULL)
+          return FALSE;
+        g_free (*options[i].value);
+        *options[i].value = path;
+      }
+  for (guint i = 0; p->files != NULL && p->files[i] != NULL; i++)
+    {
+      char *path = local_path (NULL, p->files[i], error);
+      if (path == NULL)
+        return FALSE;
+      g_free (p->files[i]);
+      p->files[i] = path;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -402,7 +489,7 @@ winnow_batch_options_parse (int argc, char **argv, GError **error)
   g_option_context_set_summary (context, summary);
   g_option_context_set_strict_posix (context, FALSE);
 
-  if (!g_option_context_parse_strv (context, &args, error))
+  if (!g_option_context_parse_strv (context, &args, error) || !localise (&p, error))
     goto out;
 
   options->recipe = p.recipe_path ? winnow_recipe_new_from_file (p.recipe_path, error)
@@ -420,10 +507,13 @@ winnow_batch_options_parse (int argc, char **argv, GError **error)
   options->json = p.json;
   options->no_history = p.no_history;
   options->db = g_steal_pointer (&p.db);
-  if (p.jobs < 0)
+  if (p.jobs < 0 || p.jobs > WINNOW_SCHEDULER_MAX_WORKERS)
     {
       g_autofree char *text = g_strdup_printf ("%d", p.jobs);
-      bad_value (error, "--jobs", _("a number of 1 or more"), text);
+      /* Translators: completes "--jobs: expected %s, not “%s”"; %d is the most */
+      g_autofree char *range = g_strdup_printf (_("a number from 1 to %d"),
+                                                WINNOW_SCHEDULER_MAX_WORKERS);
+      bad_value (error, "--jobs", range, text);
       goto out;
     }
   options->jobs = (guint) p.jobs;

@@ -8,16 +8,19 @@
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "winnow-batch-display.h"
 #include "winnow-batch-options.h"
+#include "winnow-json.h"
 #include "winnow-output-file.h"
 #include "winnow-result-record.h"
 #include "winnow-scheduler.h"
+#include "winnow-user-text.h"
 
 #define EXIT_INTERRUPTED 130
 
@@ -48,10 +51,13 @@ static void
 on_progress (WinnowScheduler *scheduler, WinnowTask *task, double fraction, guint64 rows,
              gint phase, Batch *batch)
 {
+  g_autofree char *name = NULL;
+
   if (index_of (batch, task) == 0)
     return;
-  winnow_batch_display_progress (batch->display, winnow_task_get_id (task),
-                                 winnow_task_get_file_name (task), fraction, rows,
+  /* a file name can hold terminal escapes */
+  name = winnow_user_text_escape_line (winnow_task_get_file_name (task));
+  winnow_batch_display_progress (batch->display, winnow_task_get_id (task), name, fraction, rows,
                                  (WinnowPhase) phase);
 }
 
@@ -134,30 +140,34 @@ status_word (WinnowTaskStatus status)
 
 /* The summary stays in English whatever the locale: it is one
  * tab-separated line per task for scripts to read, its status words the
- * same as --json's. The errors in it are translated, as they are in JSON. */
+ * same as --json's. The errors in it are translated, as they are in JSON.
+ * Every field is escaped (winnow_user_text_escape_line(): \\, \t, \n,
+ * \xHH…), so a file name with a tab or a newline cannot break the line. */
 static void
 print_summary (Batch *batch)
 {
   for (guint i = 0; i < batch->tasks->len; i++)
     {
       WinnowTask *task = g_ptr_array_index (batch->tasks, i);
-      g_autofree char *name = g_filename_display_name (winnow_task_get_input_path (task));
+      g_autofree char *name = winnow_user_text_escape_line (winnow_task_get_input_path (task));
       WinnowTaskResult *record = winnow_task_get_result (task);
 
       switch (winnow_task_get_status (task))
         {
         case WINNOW_TASK_COMPLETED:
           {
-            g_autofree char *output = g_filename_display_name (winnow_task_get_output_path (task));
-            g_autoptr(WinnowResult) result = record ? winnow_result_from_record (record) : NULL;
+            g_autofree char *output = winnow_user_text_escape_line (winnow_task_get_output_path (task));
+            g_autoptr(GPtrArray) warnings = record ? winnow_result_warnings_from_record (record) : NULL;
 
             g_print ("%s\t%s\t%" G_GINT64_FORMAT " -> %" G_GINT64_FORMAT " rows\t%s\n",
                      name, status_word (WINNOW_TASK_COMPLETED), winnow_task_get_rows_in (task),
                      winnow_task_get_rows_out (task), output);
-            for (guint w = 0; result && w < result->warnings->len; w++)
-              /* Translators: a file name, then a warning about it */
-              g_printerr (_("%s: warning: %s\n"), name,
-                          (char *) g_ptr_array_index (result->warnings, w));
+            for (guint w = 0; warnings && w < warnings->len; w++)
+              {
+                g_autofree char *warning = winnow_user_text_escape_line (g_ptr_array_index (warnings, w));
+                /* Translators: a file name, then a warning about it */
+                g_printerr (_("%s: warning: %s\n"), name, warning);
+              }
           }
           break;
         case WINNOW_TASK_CANCELLED:
@@ -167,66 +177,127 @@ print_summary (Batch *batch)
         case WINNOW_TASK_PENDING:
         case WINNOW_TASK_PROCESSING:
         default:
-          g_print ("%s\t%s\t%s\n", name, status_word (WINNOW_TASK_FAILED),
-                   winnow_task_get_error (task) ? winnow_task_get_error (task) : "");
+          {
+            const char *message = winnow_task_get_error (task);
+            g_autofree char *error = winnow_user_text_escape_line (message ? message : "");
+            g_print ("%s\t%s\t%s\n", name, status_word (WINNOW_TASK_FAILED), error);
+          }
           break;
         }
     }
 }
 
+/* A path as JSON: the text, valid UTF-8 (bytes that are not UTF-8 as the
+ * four characters \xHH), then the exact bytes as a file:// URI. */
+static void
+json_path (GString *out, const char *name, const char *path)
+{
+  g_autofree char *text = winnow_user_text_to_utf8 (path);
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+
+  g_string_append_printf (out, ",\n      \"%s\": ", name);
+  winnow_json_append_string (out, text);
+  g_string_append_printf (out, ",\n      \"%s_uri\": ", name);
+  if (uri != NULL)
+    winnow_json_append_string (out, uri);
+  else
+    g_string_append (out, "null");
+}
+
+/* Written as text, not a json-glib tree: a task's result can hold the
+ * profiles of 100,000 columns, and comes from the store already as JSON
+ * (checked, so the document stays valid whatever the store holds). */
 static void
 print_json (Batch *batch, guint completed)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
+  GString *out = g_string_new ("{\n  \"tasks\": [");
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "tasks");
-  json_builder_begin_array (b);
   for (guint i = 0; i < batch->tasks->len; i++)
     {
       WinnowTask *task = g_ptr_array_index (batch->tasks, i);
       WinnowTaskResult *record = winnow_task_get_result (task);
+      const char *error = winnow_task_get_error (task);
 
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, winnow_task_get_id (task));
-      json_builder_set_member_name (b, "input");
-      json_builder_add_string_value (b, winnow_task_get_input_path (task));
-      json_builder_set_member_name (b, "output");
-      json_builder_add_string_value (b, winnow_task_get_output_path (task));
-      json_builder_set_member_name (b, "status");
-      json_builder_add_string_value (b, status_word (winnow_task_get_status (task)));
-      json_builder_set_member_name (b, "error");
-      if (winnow_task_get_error (task))
-        json_builder_add_string_value (b, winnow_task_get_error (task));
-      else
-        json_builder_add_null_value (b);
-      json_builder_set_member_name (b, "result");
-      if (record != NULL)
+      g_string_append_printf (out, "%s\n    {\n      \"id\": %" G_GINT64_FORMAT, i ? "," : "",
+                              winnow_task_get_id (task));
+      json_path (out, "input", winnow_task_get_input_path (task));
+      json_path (out, "output", winnow_task_get_output_path (task));
+      g_string_append_printf (out, ",\n      \"status\": \"%s\"",
+                              status_word (winnow_task_get_status (task)));
+      g_string_append (out, ",\n      \"error\": ");
+      if (error != NULL)
         {
-          g_autoptr(WinnowResult) result = winnow_result_from_record (record);
-          g_autofree char *json = winnow_result_to_json (result);
-          json_builder_add_value (b, json_from_string (json, NULL));
+          g_autofree char *text = winnow_user_text_to_utf8 (error);
+          winnow_json_append_string (out, text);
         }
       else
-        json_builder_add_null_value (b);
-      json_builder_end_object (b);
+        g_string_append (out, "null");
+      g_string_append (out, ",\n      \"result\": ");
+      if (record != NULL)
+        {
+          g_autofree char *json = winnow_result_record_to_json (record);
+          g_string_append (out, json);
+        }
+      else
+        g_string_append (out, "null");
+      g_string_append (out, "\n    }");
     }
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "completed");
-  json_builder_add_int_value (b, completed);
-  json_builder_set_member_name (b, "failed");
-  json_builder_add_int_value (b, batch->tasks->len - completed);
-  json_builder_end_object (b);
+  g_string_append_printf (out, "\n  ],\n  \"completed\": %u,\n  \"failed\": %u\n}\n", completed,
+                          batch->tasks->len - completed);
+  fwrite (out->str, 1, out->len, stdout);
+  fflush (stdout);
+  g_string_free (out, TRUE);
+}
 
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  text = json_generator_to_data (gen, NULL);
-  g_print ("%s\n", text);
+/* Where the output @path really is, to compare two outputs: its folder's
+ * device and inode (out/, ./out and a link to it are one folder) and its
+ * name; the path itself where the folder cannot be looked at. */
+static char *
+output_key (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  struct stat st;
+
+  if (stat (dir, &st) == 0)
+    return g_strdup_printf ("%ju:%ju/%s", (uintmax_t) st.st_dev, (uintmax_t) st.st_ino, base);
+  return g_strdup (path);
+}
+
+/* The output of @input: --output, or <stem>.cleaned.csv in --output-dir
+ * or beside it. Two inputs of this run never get the same output (a.csv
+ * from two folders into one --output-dir): the later one is numbered,
+ * a.cleaned-2.csv, as the window does, and stderr says so. Numbering
+ * looks only at this run's outputs, so a second run of the same command
+ * gives the same names (and --force replaces the same files). */
+static char *
+output_for (const WinnowBatchOptions *options, const char *input, GHashTable *taken)
+{
+  g_autofree char *first = options->output != NULL
+                             ? g_strdup (options->output)
+                             : winnow_output_file_default_path (input, options->output_dir);
+  char *path = g_strdup (first);
+  char *key = output_key (path);
+
+  for (guint n = 2; g_hash_table_contains (taken, key); n++)
+    {
+      g_free (path);
+      g_free (key);
+      path = winnow_output_file_numbered_path (first, n);
+      key = output_key (path);
+    }
+  g_hash_table_add (taken, key);
+  if (!g_str_equal (path, first))
+    {
+      g_autofree char *shown_input = winnow_user_text_escape_line (input);
+      g_autofree char *shown_first = winnow_user_text_escape_line (first);
+      g_autofree char *shown_path = winnow_user_text_escape_line (path);
+      /* Translators: an input file, the output another input of the run
+       * already goes to, then the output this one gets instead */
+      g_printerr (_("winnow: %s would also be cleaned to %s; it goes to %s\n"), shown_input,
+                  shown_first, shown_path);
+    }
+  return path;
 }
 
 /* All the files become tasks in one transaction: a full disk or a kill
@@ -236,34 +307,19 @@ add_tasks (Batch *batch, GError **error)
 {
   const WinnowBatchOptions *options = batch->options;
   g_autofree char *recipe = winnow_recipe_to_json (options->recipe);
-  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) outputs = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) specs = g_array_new (FALSE, TRUE, sizeof (WinnowTaskSpec));
   g_autoptr(GPtrArray) tasks = NULL;
 
+  /* the paths are absolute and local (winnow_batch_options_parse) */
   for (guint i = 0; options->files[i]; i++)
     {
-      g_autoptr(GFile) file = g_file_new_for_commandline_arg (options->files[i]);
-      char *input = g_file_get_path (file);
-      char *output = NULL;
+      const char *input = options->files[i];
+      char *output = output_for (options, input, taken);
       WinnowTaskSpec spec = { 0 };
 
-      if (options->output != NULL)
-        {
-          g_autoptr(GFile) out = g_file_new_for_commandline_arg (options->output);
-          output = g_file_get_path (out);
-        }
-      else
-        {
-          g_autofree char *dir = NULL;
-          if (options->output_dir != NULL)
-            {
-              g_autoptr(GFile) out = g_file_new_for_commandline_arg (options->output_dir);
-              dir = g_file_get_path (out);
-            }
-          output = winnow_output_file_default_path (input, dir);
-        }
-      g_ptr_array_add (paths, input);
-      g_ptr_array_add (paths, output);
+      g_ptr_array_add (outputs, output);
       spec.input_path = input;
       spec.output_path = output;
       spec.recipe_json = recipe;

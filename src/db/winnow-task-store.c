@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 G_DEFINE_QUARK (winnow-store-error-quark, winnow_store_error)
 G_DEFINE_FINAL_TYPE (WinnowTaskStore, winnow_task_store, G_TYPE_OBJECT)
@@ -488,6 +489,31 @@ winnow_task_store_sqlite_version (void)
   return sqlite3_libversion ();
 }
 
+/* A symbolic link to a database that exists is followed (the history can
+ * live elsewhere); a link to nothing is refused: SQLite would create its
+ * target, wherever it points, and the history is no business of a file
+ * Winnow did not make. */
+static gboolean
+refuse_dangling_link (WinnowTaskStore *store, GError **error)
+{
+  g_autofree char *target = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *shown = NULL;
+  struct stat st;
+
+  if (lstat (store->path, &st) != 0 || !S_ISLNK (st.st_mode) ||
+      stat (store->path, &st) == 0 || errno != ENOENT)
+    return TRUE;
+  target = g_file_read_link (store->path, NULL);
+  name = g_filename_display_name (store->path);
+  shown = g_filename_display_name (target ? target : "?");
+  g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_FAILED,
+               /* Translators: the database's file name, then where its link points */
+               _("%s is a symbolic link to %s, which does not exist; Winnow does not create "
+                 "the task database through a link"), name, shown);
+  return FALSE;
+}
+
 static void
 set_path (WinnowTaskStore *store, const char *path)
 {
@@ -534,6 +560,8 @@ open_file (WinnowTaskStore *store, GError **error)
   StoreConn *conn;
   gboolean ok;
 
+  if (!store->memory && !refuse_dangling_link (store, error))
+    return FALSE;
   if (!store->memory && g_mkdir_with_parents (dir, 0700) != 0)
     {
       int saved = errno;

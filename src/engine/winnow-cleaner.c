@@ -20,6 +20,7 @@
 #include "winnow-output-file.h"
 #include "winnow-plan.h"
 #include "winnow-profiler.h"
+#include "winnow-user-text.h"
 
 
 #define PROGRESS_INTERVAL (G_USEC_PER_SEC / 10)
@@ -180,6 +181,13 @@ enough_present (const Cleaner *c, const guint32 *lengths)
   const WinnowPlan *plan = c->plan;
   guint present = 0;
 
+  if (G_UNLIKELY (plan->missing_weights != NULL))
+    {
+      for (guint i = 0; i < plan->n_missing_columns; i++)
+        if (!(lengths[plan->missing_columns[i]] & WINNOW_FIELD_MISSING))
+          present += plan->missing_weights[i];
+      return present >= plan->missing_needed;
+    }
   for (guint i = 0; i < plan->n_missing_columns; i++)
     present += !(lengths[plan->missing_columns[i]] & WINNOW_FIELD_MISSING);
   return present >= plan->missing_needed;
@@ -303,7 +311,8 @@ finish_stats (Cleaner *c)
   for (guint k = 0; k < c->plan->n_kept; k++)
     {
       WinnowColumnFill *fill = &c->plan->fills[k];
-      const char *name, *strategy;
+      g_autofree char *name = NULL;
+      const char *strategy;
 
       if (c->stats[k] == NULL || fill->strategy == WINNOW_FILL_BFILL)
         continue;
@@ -311,7 +320,7 @@ finish_stats (Cleaner *c)
       fill->value = winnow_fill_stats_finish (c->stats[k]);
       if (fill->value != NULL)
         continue;
-      name = g_ptr_array_index (c->plan->kept_names, k);
+      name = winnow_user_text_excerpt (g_ptr_array_index (c->plan->kept_names, k));
       strategy = winnow_fill_strategy_to_string (fill->strategy);
       if (fill->strategy == WINNOW_FILL_MODE)
         /* Translators: a column name, then the fill strategy "mode" as the
@@ -386,7 +395,8 @@ write_header (Cleaner *c)
         winnow_csv_writer_empty_row (c->writer);
       else
         winnow_csv_writer_field (c->writer, k == 0, name, strlen (name));
-      g_ptr_array_add (c->result->preview_header, g_strdup (name));
+      if (k < WINNOW_PREVIEW_COLUMNS)
+        g_ptr_array_add (c->result->preview_header, g_strdup (name));
     }
   winnow_csv_writer_end_row (c->writer);
 }
@@ -400,7 +410,7 @@ write_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
   char **preview = NULL;
 
   if (c->rows_written < WINNOW_PREVIEW_ROWS)
-    preview = g_new0 (char *, n + 1);
+    preview = g_new0 (char *, MIN (n, WINNOW_PREVIEW_COLUMNS) + 1);
 
   for (guint k = 0; k < n; k++)
     {
@@ -430,7 +440,7 @@ write_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
         winnow_csv_writer_empty_row (c->writer);
       else
         winnow_csv_writer_field (c->writer, k == 0, text, length);
-      if (preview)
+      if (preview && k < WINNOW_PREVIEW_COLUMNS)
         preview[k] = g_strndup (text, length);
     }
   winnow_csv_writer_end_row (c->writer);
@@ -551,9 +561,12 @@ run_pass (Cleaner *c, PassKind kind, GError **error)
         break;
     }
   if (local_error == NULL && c->writer && c->writer->error_number != 0)
-    g_set_error (&local_error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_WRITE,
-                 /* Translators: a file name, then the system's reason */
-                 _("could not write %s: %s"), c->output_path, g_strerror (c->writer->error_number));
+    {
+      g_autofree char *name = g_filename_display_name (c->output_path);
+      g_set_error (&local_error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_WRITE,
+                   /* Translators: a file name, then the system's reason */
+                   _("could not write %s: %s"), name, g_strerror (c->writer->error_number));
+    }
   if (local_error != NULL)
     {
       winnow_csv_reader_abort (c->reader);
@@ -640,12 +653,17 @@ prepare (Cleaner *c, GError **error)
   c->digests = g_new (WinnowDigest, 4096);
   c->filled = g_new0 (guint64, n_kept);
   c->missing_before = g_new0 (guint64, n_kept);
+  /* Per-column fill state only for a recipe that fills that way: a wide
+   * file pays a few words per column, not a statistics block. */
   c->stats = g_new0 (WinnowFillStats *, n_kept);
-  c->last = g_new0 (LastValue, n_kept);
   for (guint k = 0; k < n_kept; k++)
     {
       WinnowColumnFill *fill = &c->plan->fills[k];
-      if (fill->active && fill->strategy != WINNOW_FILL_VALUE && fill->strategy != WINNOW_FILL_FFILL)
+      if (!fill->active)
+        continue;
+      if (fill->strategy == WINNOW_FILL_FFILL && c->last == NULL)
+        c->last = g_new0 (LastValue, n_kept);
+      else if (fill->strategy != WINNOW_FILL_VALUE && fill->strategy != WINNOW_FILL_FFILL)
         c->stats[k] = winnow_fill_stats_new (fill->strategy);
     }
   if (c->recipe->drop_duplicates)

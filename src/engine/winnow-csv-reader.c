@@ -577,7 +577,29 @@ winnow_csv_reader_start (WinnowCsvReader *reader, const gint *column_map, guint 
         }
     }
   for (guint i = 0; i < n_workers; i++)
-    reader->workers[i]->thread = g_thread_new ("winnow-reader", worker_thread, reader->workers[i]);
+    {
+      g_autoptr(GError) error = NULL;
+
+      reader->workers[i]->thread = g_thread_try_new ("winnow-reader", worker_thread,
+                                                     reader->workers[i], &error);
+      if (reader->workers[i]->thread != NULL)
+        continue;
+      if (i > 0)
+        {
+          /* The others claim its chunks: the file is read, more slowly. */
+          g_debug ("%s: %u reader threads instead of %u: %s", reader->display_name, i,
+                   n_workers, error->message);
+          break;
+        }
+      /* No thread at all (a process at its thread limit): the task fails
+       * with a message instead of the process aborting. */
+      reader->error = g_error_new (WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_OPEN,
+                                   /* Translators: a file name, then the system's reason */
+                                   _("could not start a thread to read %s: %s"),
+                                   reader->display_name, error->message);
+      reader->finished = TRUE;
+      break;
+    }
 }
 
 /* Throws away what a chunk's queue holds, up to its end marker. */

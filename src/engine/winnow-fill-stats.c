@@ -21,8 +21,9 @@ struct _WinnowFillStats {
   WinnowFillStrategy strategy;
 
   /* mean */
-  double *block;
+  double *block;         /* grows to BLOCK: a short column needs little */
   guint block_length;
+  guint block_capacity;
   double total;
   guint64 count;
 
@@ -48,9 +49,6 @@ winnow_fill_stats_new (WinnowFillStrategy strategy)
   stats->strategy = strategy;
   switch (strategy)
     {
-    case WINNOW_FILL_MEAN:
-      stats->block = g_new (double, BLOCK);
-      break;
     case WINNOW_FILL_MEDIAN:
       stats->numbers = g_array_new (FALSE, FALSE, sizeof (double));
       break;
@@ -61,6 +59,7 @@ winnow_fill_stats_new (WinnowFillStrategy strategy)
       stats->runs = g_array_new (FALSE, FALSE, sizeof (Run));
       stats->pool = g_byte_array_new ();
       break;
+    case WINNOW_FILL_MEAN:
     case WINNOW_FILL_VALUE:
     case WINNOW_FILL_FFILL:
     default:
@@ -154,6 +153,11 @@ winnow_fill_stats_add (WinnowFillStats *stats, const char *text, gsize length, g
         stats->count++;
       else
         v = 0.;
+      if (G_UNLIKELY (stats->block_length == stats->block_capacity))
+        {
+          stats->block_capacity = MIN (MAX (2 * stats->block_capacity, 64), BLOCK);
+          stats->block = g_renew (double, stats->block, stats->block_capacity);
+        }
       stats->block[stats->block_length++] = v;
       if (stats->block_length == BLOCK)
         {

@@ -2,8 +2,10 @@
  *
  * A field is missing when its whole text equals one of the tokens, case
  * sensitively (SPEC section 3). The check sits in the parser's hot loop:
- * a field is compared with a token only when a token of the same length
- * starts with the same byte, so most fields cost two loads and a test.
+ * a field is compared with tokens only when a token of the same length
+ * starts with the same byte, so most fields cost two loads and a test;
+ * then by halves among the tokens of its length, so a recipe with 100,000
+ * tokens costs a few comparisons per field, not 100,000.
  */
 #pragma once
 
@@ -18,7 +20,8 @@ typedef struct {
   guint32 first_byte[WINNOW_NA_SHORT][8]; /* per length: bitmap of first bytes */
   gboolean has_empty;
   gboolean has_long;       /* a token of WINNOW_NA_SHORT bytes or more */
-  GPtrArray *tokens;       /* of char*, without the empty one, shortest first */
+  GPtrArray *tokens;       /* of char*, without the empty one, shortest first,
+                            * then in byte order */
   guint by_length[WINNOW_NA_SHORT + 1]; /* tokens of length n: [by_length[n], by_length[n+1]) */
 } WinnowNaSet;
 

@@ -56,6 +56,42 @@ current_umask (void)
   return mask;
 }
 
+/* A regular file may be replaced, and a symbolic link (the rename replaces
+ * the link, never what it points to); nothing else. */
+static gboolean
+replaceable (mode_t mode)
+{
+  return S_ISREG (mode) || S_ISLNK (mode);
+}
+
+#define NOT_REGULAR(error, format, name) \
+  g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_NOT_REGULAR, format, name)
+
+static gboolean
+not_regular (GError **error, const char *display_name, mode_t mode)
+{
+  if (S_ISDIR (mode))
+    /* Translators: %s is a file name */
+    NOT_REGULAR (error, _("the output %s is a folder"), display_name);
+  else if (S_ISCHR (mode) || S_ISBLK (mode))
+    /* Translators: %s is a file name */
+    NOT_REGULAR (error, _("the output %s is a device; Winnow replaces only regular files"),
+                 display_name);
+  else if (S_ISFIFO (mode))
+    /* Translators: %s is a file name; a FIFO is a named pipe */
+    NOT_REGULAR (error, _("the output %s is a FIFO; Winnow replaces only regular files"),
+                 display_name);
+  else if (S_ISSOCK (mode))
+    /* Translators: %s is a file name */
+    NOT_REGULAR (error, _("the output %s is a socket; Winnow replaces only regular files"),
+                 display_name);
+  else
+    /* Translators: %s is a file name */
+    NOT_REGULAR (error, _("the output %s is not a regular file; Winnow replaces only regular "
+                          "files"), display_name);
+  return FALSE;
+}
+
 static gboolean
 same_file (const char *a, const char *b)
 {
@@ -94,13 +130,12 @@ winnow_output_file_create (const char *path, const char *input_path, gboolean re
                    file->display_name);
       return NULL;
     }
+  /* Early, to fail before the work; commit checks again, for real. */
   if (lstat (path, &st) == 0)
     {
-      if (S_ISDIR (st.st_mode))
+      if (!replaceable (st.st_mode))
         {
-          g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_EXISTS,
-                       /* Translators: %s is a file name */
-                       _("the output %s is a folder"), file->display_name);
+          not_regular (error, file->display_name, st.st_mode);
           return NULL;
         }
       if (!replace)
@@ -167,39 +202,85 @@ winnow_output_file_truncate (WinnowOutputFile *file, GError **error)
 }
 
 static gboolean
-rename_into_place (WinnowOutputFile *file, GError **error)
+rename_error (WinnowOutputFile *file, int saved, GError **error)
 {
-  int r;
-
-  if (file->replace)
-    r = rename (file->temp_path, file->path);
+  if (saved == EEXIST)
+    g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_EXISTS,
+                 /* Translators: %s is a file name */
+                 _("the output %s appeared while it was being written; it was left alone"),
+                 file->display_name);
   else
+    g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_WRITE,
+                 /* Translators: a file name, then the system's reason */
+                 _("could not put %s in place: %s"), file->display_name, g_strerror (saved));
+  return FALSE;
+}
+
+/* Puts the file in place where nothing is: never replaces anything. */
+static gboolean
+rename_new (WinnowOutputFile *file, GError **error)
+{
+  int r = renameat2 (AT_FDCWD, file->temp_path, AT_FDCWD, file->path, RENAME_NOREPLACE);
+
+  if (r != 0 && (errno == EINVAL || errno == ENOSYS))
     {
-      r = renameat2 (AT_FDCWD, file->temp_path, AT_FDCWD, file->path, RENAME_NOREPLACE);
-      if (r != 0 && (errno == EINVAL || errno == ENOSYS))
-        {
-          /* A file system without RENAME_NOREPLACE: link() refuses to
-           * replace too. */
-          r = link (file->temp_path, file->path);
-          if (r == 0)
-            unlink (file->temp_path);
-        }
+      /* A file system without RENAME_NOREPLACE: link() refuses to
+       * replace too. */
+      r = link (file->temp_path, file->path);
+      if (r == 0)
+        unlink (file->temp_path);
     }
-  if (r != 0)
+  return r == 0 || rename_error (file, errno, error);
+}
+
+/* Replaces what is at the destination, if it is a regular file or a
+ * link. It is looked at through a descriptor (O_PATH opens no device),
+ * then exchanged with the new file (RENAME_EXCHANGE), and what came out is
+ * looked at again: if something else was put there in between, it goes
+ * back where it was and the task fails. Where the file system cannot
+ * exchange, a plain rename follows the first check. */
+static gboolean
+rename_replacing (WinnowOutputFile *file, GError **error)
+{
+  struct stat st;
+  int fd = open (file->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
+  if (fd < 0)
+    return errno == ENOENT ? rename_new (file, error) : rename_error (file, errno, error);
+  if (fstat (fd, &st) != 0)
     {
       int saved = errno;
-      if (saved == EEXIST)
-        g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_EXISTS,
-                     /* Translators: %s is a file name */
-                     _("the output %s appeared while it was being written; it was left alone"),
-                     file->display_name);
-      else
-        g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_WRITE,
-                     /* Translators: a file name, then the system's reason */
-                     _("could not put %s in place: %s"), file->display_name, g_strerror (saved));
-      return FALSE;
+      close (fd);
+      return rename_error (file, saved, error);
     }
+  close (fd);
+  if (!replaceable (st.st_mode))
+    return not_regular (error, file->display_name, st.st_mode);
+
+  if (renameat2 (AT_FDCWD, file->temp_path, AT_FDCWD, file->path, RENAME_EXCHANGE) != 0)
+    {
+      if (errno == ENOENT)
+        return rename_new (file, error);  /* removed meanwhile */
+      if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+        return rename_error (file, errno, error);
+      return rename (file->temp_path, file->path) == 0 || rename_error (file, errno, error);
+    }
+  /* The temporary name now holds what was at the destination. */
+  if (lstat (file->temp_path, &st) == 0 && !replaceable (st.st_mode))
+    {
+      if (renameat2 (AT_FDCWD, file->temp_path, AT_FDCWD, file->path, RENAME_EXCHANGE) != 0 &&
+          rename (file->temp_path, file->path) != 0)
+        g_clear_pointer (&file->temp_path, g_free);  /* not ours: never unlink it */
+      return not_regular (error, file->display_name, st.st_mode);
+    }
+  unlink (file->temp_path);
   return TRUE;
+}
+
+static gboolean
+rename_into_place (WinnowOutputFile *file, GError **error)
+{
+  return file->replace ? rename_replacing (file, error) : rename_new (file, error);
 }
 
 /**
@@ -267,15 +348,21 @@ winnow_output_file_remove_stale (const char *path)
   while ((name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *full = NULL;
+      struct stat before, opened;
       int fd;
 
       if (!g_str_has_prefix (name, prefix) || strlen (name) != strlen (prefix) + 6)
         continue;
       full = g_build_filename (dir_path, name, NULL);
+      /* only a regular file, Winnow's kind: opening a device can do things */
+      if (lstat (full, &before) != 0 || !S_ISREG (before.st_mode))
+        continue;
       fd = open (full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
       if (fd < 0)
         continue;
-      if (flock (fd, LOCK_EX | LOCK_NB) == 0 && unlink (full) == 0)
+      if (fstat (fd, &opened) == 0 && S_ISREG (opened.st_mode) &&
+          opened.st_dev == before.st_dev && opened.st_ino == before.st_ino &&
+          flock (fd, LOCK_EX | LOCK_NB) == 0 && unlink (full) == 0)
         removed++;
       close (fd);
     }
@@ -300,4 +387,21 @@ winnow_output_file_default_path (const char *input_path, const char *output_dir)
     *dot = '\0';
   name = g_strconcat (base, ".cleaned.csv", NULL);
   return g_build_filename (dir, name, NULL);
+}
+
+/**
+ * winnow_output_file_numbered_path:
+ * @n: 2 or more
+ *
+ * Returns: (transfer full): @path with "-@n" before its ".csv" (or at its
+ *   end): name.cleaned-2.csv, as the window names a second output
+ */
+char *
+winnow_output_file_numbered_path (const char *path, guint n)
+{
+  g_return_val_if_fail (path != NULL && n >= 2, NULL);
+
+  if (g_str_has_suffix (path, ".csv"))
+    return g_strdup_printf ("%.*s-%u.csv", (int) (strlen (path) - 4), path, n);
+  return g_strdup_printf ("%s-%u", path, n);
 }

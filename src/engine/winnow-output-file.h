@@ -6,6 +6,12 @@
  * renames it into place; anything else removes it. A temporary file left
  * by a process that died is recognised by its lock being free and removed
  * by winnow_output_file_remove_stale() (SPEC section 4).
+ *
+ * Only a regular file (or a symbolic link, which is replaced, never
+ * followed) is ever replaced: a folder, a device, a FIFO or a socket at
+ * the destination is refused, whatever the caller allows. The replacing
+ * rename is an exchange, checked after the fact, so a device put there
+ * after the check is put back, not replaced.
  */
 #pragma once
 
@@ -21,6 +27,7 @@ typedef enum {
   WINNOW_OUTPUT_ERROR_IS_INPUT,   /* the destination is the input file */
   WINNOW_OUTPUT_ERROR_FOLDER,     /* the folder is missing or not writable */
   WINNOW_OUTPUT_ERROR_WRITE,      /* writing failed (disk full, ...) */
+  WINNOW_OUTPUT_ERROR_NOT_REGULAR, /* the destination is a folder, device, FIFO or socket */
 } WinnowOutputError;
 
 typedef struct _WinnowOutputFile WinnowOutputFile;
@@ -40,6 +47,8 @@ void              winnow_output_file_free    (WinnowOutputFile *file);
 guint             winnow_output_file_remove_stale (const char *path);
 char             *winnow_output_file_default_path (const char *input_path,
                                                    const char *output_dir);
+char             *winnow_output_file_numbered_path (const char *path,
+                                                    guint n);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WinnowOutputFile, winnow_output_file_free)
 

@@ -6,14 +6,19 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "winnow-user-text.h"
+
 #define MAX_LISTED_COLUMNS 12
 
 /* Names as pandas gives them: the header text, or "Unnamed: N" for an
- * empty one; a repeated name also answers to "name.1", "name.2"... */
+ * empty one; a repeated name also answers to "name.1", "name.2"... Each
+ * name remembers the next suffix to try, so a header of 100,000 copies of
+ * one name takes linear time, not quadratic. */
 static GHashTable *
 index_names (GPtrArray *names)
 {
   GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) next_suffix = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; i < names->len; i++)
     {
@@ -22,12 +27,20 @@ index_names (GPtrArray *names)
 
       if (g_hash_table_contains (table, key))
         {
+          const char *base = NULL;
+          gpointer value = NULL;
           char *alias = NULL;
-          for (guint k = 1; alias == NULL || g_hash_table_contains (table, alias); k++)
+          guint k;
+
+          /* the suffix counter is keyed by the table's own copy of the name */
+          g_hash_table_lookup_extended (table, key, (gpointer *) &base, NULL);
+          g_hash_table_lookup_extended (next_suffix, base, NULL, &value);
+          for (k = MAX (GPOINTER_TO_UINT (value), 1); alias == NULL || g_hash_table_contains (table, alias); k++)
             {
               g_free (alias);
               alias = g_strdup_printf ("%s.%u", key, k);
             }
+          g_hash_table_insert (next_suffix, (gpointer) base, GUINT_TO_POINTER (k));
           g_free (key);
           key = alias;
         }
@@ -40,9 +53,13 @@ static gboolean
 no_such_column (GPtrArray *names, const char *step, const char *column, GError **error)
 {
   g_autoptr(GString) list = g_string_new (NULL);
+  g_autofree char *shown = winnow_user_text_excerpt (column);
 
   for (guint i = 0; i < names->len && i < MAX_LISTED_COLUMNS; i++)
-    g_string_append_printf (list, "%s\"%s\"", i ? ", " : "", (char *) g_ptr_array_index (names, i));
+    {
+      g_autofree char *name = winnow_user_text_excerpt (g_ptr_array_index (names, i));
+      g_string_append_printf (list, "%s\"%s\"", i ? ", " : "", name);
+    }
   if (names->len > MAX_LISTED_COLUMNS)
     /* Translators: ends a list of column names, as in "a", "b" and 3 more */
     g_string_append_printf (list, ngettext (" and %u more", " and %u more",
@@ -51,7 +68,7 @@ no_such_column (GPtrArray *names, const char *step, const char *column, GError *
   g_set_error (error, WINNOW_RECIPE_ERROR, WINNOW_RECIPE_ERROR_COLUMN,
                /* Translators: a recipe key such as fill[0].column, a column name,
                 * then the file's column names */
-               _("%s: the file has no column \"%s\" (its columns: %s)"), step, column, list->str);
+               _("%s: the file has no column \"%s\" (its columns: %s)"), step, shown, list->str);
   return FALSE;
 }
 
@@ -67,31 +84,61 @@ resolve (WinnowPlan *plan, GHashTable *index, GPtrArray *names, const char *step
   input = GPOINTER_TO_UINT (value) - 1;
   if (plan->column_map[input] < 0)
     {
+      g_autofree char *shown = winnow_user_text_excerpt (column);
       g_set_error (error, WINNOW_RECIPE_ERROR, WINNOW_RECIPE_ERROR_COLUMN,
                    /* Translators: a recipe key such as fill[0].column, then a column
                     * name; drop_columns is a recipe key and stays as it is */
-                   _("%s: column \"%s\" is removed by drop_columns"), step, column);
+                   _("%s: column \"%s\" is removed by drop_columns"), step, shown);
       return FALSE;
     }
   *kept = (guint) plan->column_map[input];
   return TRUE;
 }
 
+/* The kept columns a subset names, each once, in the order first named;
+ * @weights (if not %NULL) gets how many times each was named, or stays
+ * %NULL when none was named twice. A subset can be as long as a recipe
+ * allows, but the rows are compared on at most every kept column once. */
 static gboolean
 resolve_list (WinnowPlan *plan, GHashTable *index, GPtrArray *names, const char *step,
-              GPtrArray *columns, guint **out, guint *n_out, GError **error)
+              GPtrArray *columns, guint **out, guint **weights, guint *n_out, GError **error)
 {
+  g_autofree guint *position = NULL;   /* per kept column: index in *out + 1 */
+  gboolean repeated = FALSE;
+
+  *out = NULL;
+  *n_out = 0;
+  if (weights != NULL)
+    *weights = NULL;
   if (columns->len == 0)
-    {
-      *out = NULL;
-      *n_out = 0;
-      return TRUE;
-    }
-  *out = g_new (guint, columns->len);
-  *n_out = columns->len;
+    return TRUE;
+  position = g_new0 (guint, plan->n_kept);
+  *out = g_new (guint, MIN (columns->len, plan->n_kept));
   for (guint i = 0; i < columns->len; i++)
-    if (!resolve (plan, index, names, step, g_ptr_array_index (columns, i), &(*out)[i], error))
-      return FALSE;
+    {
+      guint kept;
+
+      if (!resolve (plan, index, names, step, g_ptr_array_index (columns, i), &kept, error))
+        return FALSE;
+      if (position[kept] == 0)
+        {
+          (*out)[*n_out] = kept;
+          position[kept] = ++*n_out;
+        }
+      else
+        repeated = TRUE;
+    }
+  if (weights != NULL && repeated)
+    {
+      /* pandas' dropna counts a column named twice twice (thresh) */
+      *weights = g_new0 (guint, *n_out);
+      for (guint i = 0; i < columns->len; i++)
+        {
+          guint kept = 0;
+          resolve (plan, index, names, step, g_ptr_array_index (columns, i), &kept, NULL);
+          (*weights)[position[kept] - 1]++;
+        }
+    }
   return TRUE;
 }
 
@@ -144,14 +191,15 @@ winnow_plan_new (const WinnowRecipe *recipe, GPtrArray *column_names, GError **e
 
   if (recipe->drop_duplicates &&
       !resolve_list (plan, index, column_names, "drop_duplicates.subset",
-                     recipe->duplicates_subset, &plan->dedupe_columns,
+                     recipe->duplicates_subset, &plan->dedupe_columns, NULL,
                      &plan->n_dedupe_columns, error))
     return NULL;
 
   if (recipe->drop_missing)
     {
       if (!resolve_list (plan, index, column_names, "drop_missing.subset", recipe->missing_subset,
-                         &plan->missing_columns, &plan->n_missing_columns, error))
+                         &plan->missing_columns, &plan->missing_weights,
+                         &plan->n_missing_columns, error))
         return NULL;
       if (plan->missing_columns == NULL)
         {
@@ -163,7 +211,8 @@ winnow_plan_new (const WinnowRecipe *recipe, GPtrArray *column_names, GError **e
       if (recipe->thresh >= 0)
         plan->missing_needed = (guint) MIN (recipe->thresh, (gint64) G_MAXUINT);
       else if (recipe->how == WINNOW_HOW_ANY)
-        plan->missing_needed = plan->n_missing_columns;
+        plan->missing_needed = plan->missing_weights ? recipe->missing_subset->len
+                                                     : plan->n_missing_columns;
       else
         plan->missing_needed = MIN (1, plan->n_missing_columns);
     }
@@ -199,6 +248,7 @@ winnow_plan_free (WinnowPlan *plan)
   winnow_na_set_free (plan->na);
   g_free (plan->dedupe_columns);
   g_free (plan->missing_columns);
+  g_free (plan->missing_weights);
   if (plan->fills)
     for (guint i = 0; i < plan->n_kept; i++)
       g_free (plan->fills[i].value);

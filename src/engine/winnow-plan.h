@@ -30,10 +30,11 @@ typedef struct {
   GPtrArray *kept_names;
   WinnowNaSet *na;
 
-  guint *dedupe_columns;   /* kept indices; NULL = the whole row */
+  guint *dedupe_columns;   /* kept indices, each once; NULL = the whole row */
   guint n_dedupe_columns;
 
-  guint *missing_columns;  /* kept indices */
+  guint *missing_columns;  /* kept indices, each once */
+  guint *missing_weights;  /* how often the subset names each; NULL: once */
   guint n_missing_columns;
   guint missing_needed;    /* a row is kept with at least this many present */
 

@@ -29,7 +29,7 @@ typedef struct {
   double max;
   double sum;
   double compensation;  /* Kahan */
-  WinnowValueCounter *values;
+  WinnowValueCounter *values;  /* from the first value on */
 } Column;
 
 struct _WinnowProfiler {
@@ -49,7 +49,6 @@ winnow_profiler_new (guint n_columns)
       profiler->columns[i].maybe = MAYBE_INTEGER | MAYBE_FLOAT | MAYBE_BOOLEAN | MAYBE_DATE;
       profiler->columns[i].min = INFINITY;
       profiler->columns[i].max = -INFINITY;
-      profiler->columns[i].values = winnow_value_counter_new (EXACT_DISTINCT_CAP);
     }
   return profiler;
 }
@@ -139,6 +138,8 @@ winnow_profiler_add_value (WinnowProfiler *profiler, guint column, const char *t
   Column *c = &profiler->columns[column];
 
   c->present++;
+  if (G_UNLIKELY (c->values == NULL))
+    c->values = winnow_value_counter_new (EXACT_DISTINCT_CAP);
   winnow_value_counter_add (c->values, text, length);
   if (c->maybe == 0)
     return;
@@ -199,7 +200,9 @@ winnow_profiler_finish_column (WinnowProfiler *profiler, guint column, const cha
     p->type = WINNOW_COLUMN_TEXT;
 
   p->missing_after = c->missing;
-  p->distinct = winnow_value_counter_distinct (c->values, &p->distinct_exact);
+  p->distinct_exact = TRUE;
+  if (c->values != NULL)
+    p->distinct = winnow_value_counter_distinct (c->values, &p->distinct_exact);
   if ((p->type == WINNOW_COLUMN_INTEGER || p->type == WINNOW_COLUMN_FLOAT) && c->n_numbers > 0)
     {
       p->has_numbers = TRUE;
@@ -207,8 +210,12 @@ winnow_profiler_finish_column (WinnowProfiler *profiler, guint column, const cha
       p->max = c->max;
       p->mean = c->sum / (double) c->n_numbers;
     }
+  if (c->values == NULL)
+    return p;
   top = winnow_value_counter_top (c->values, WINNOW_TOP_VALUES);
   while (top->len > 0)
     g_ptr_array_add (p->top_values, g_ptr_array_steal_index (top, 0));
+  /* the profile is all the result keeps of the column */
+  g_clear_pointer (&c->values, winnow_value_counter_free);
   return p;
 }

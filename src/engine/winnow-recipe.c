@@ -3,9 +3,17 @@
 
 #include "winnow-recipe.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "winnow-json.h"
+#include "winnow-output-file.h"
+#include "winnow-user-text.h"
 
 G_DEFINE_QUARK (winnow-recipe-error-quark, winnow_recipe_error)
 G_DEFINE_BOXED_TYPE (WinnowRecipe, winnow_recipe, winnow_recipe_copy, winnow_recipe_free)
@@ -350,6 +358,10 @@ invalid (GError **error, const char *format, ...)
 gboolean
 winnow_recipe_validate (const WinnowRecipe *recipe, GError **error)
 {
+  g_autoptr(GHashTable) filled = NULL;
+
+  g_return_val_if_fail (recipe != NULL, FALSE);
+
   if (recipe->quote == 0 || (guchar) recipe->quote >= 0x80 || recipe->quote == '\n' ||
       recipe->quote == '\r')
     /* Translators: input.quote is a recipe key; keep it as it is */
@@ -365,9 +377,12 @@ winnow_recipe_validate (const WinnowRecipe *recipe, GError **error)
     {
       GIConv conv = g_iconv_open ("UTF-8", recipe->encoding);
       if (conv == (GIConv) -1)
-        /* Translators: input.encoding is a recipe key; %s is the name of an encoding */
-        return invalid (error, _("input.encoding: \"%s\" is not an encoding this system knows"),
-                        recipe->encoding);
+        {
+          g_autofree char *shown = winnow_user_text_excerpt (recipe->encoding);
+          /* Translators: input.encoding is a recipe key; %s is the name of an encoding */
+          return invalid (error, _("input.encoding: \"%s\" is not an encoding this system knows"),
+                          shown);
+        }
       g_iconv_close (conv);
     }
 
@@ -375,9 +390,14 @@ winnow_recipe_validate (const WinnowRecipe *recipe, GError **error)
     /* Translators: drop_missing.thresh is a recipe key; keep it as it is */
     return invalid (error, _("drop_missing.thresh: expected a number of fields, 0 or more"));
 
+  /* column -> index + 1 of the rule that fills it: a recipe may hold
+   * tens of thousands of rules, so no pairwise comparison */
+  filled = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < recipe->fill->len; i++)
     {
       const WinnowFillRule *rule = g_ptr_array_index (recipe->fill, i);
+      guint earlier;
+
       if (rule->column == NULL || rule->column[0] == '\0')
         /* Translators: fill[%u].column is a recipe key; %u counts fill rules from 0 */
         return invalid (error, _("fill[%u].column: expected a column name"), i);
@@ -389,15 +409,32 @@ winnow_recipe_validate (const WinnowRecipe *recipe, GError **error)
         /* Translators: fill[%u].limit is a recipe key; ffill and bfill are strategies
          * as the recipe spells them */
         return invalid (error, _("fill[%u].limit: only ffill and bfill take a limit"), i);
-      for (guint j = 0; j < i; j++)
+      earlier = GPOINTER_TO_UINT (g_hash_table_lookup (filled, rule->column));
+      if (earlier > 0)
         {
-          const WinnowFillRule *other = g_ptr_array_index (recipe->fill, j);
-          if (strcmp (other->column, rule->column) == 0)
-            /* Translators: fill[%u] is a recipe key (twice); %s is a column name */
-            return invalid (error, _("fill[%u]: column \"%s\" is already filled by fill[%u]"),
-                            i, rule->column, j);
+          g_autofree char *shown = winnow_user_text_excerpt (rule->column);
+          /* Translators: fill[%u] is a recipe key (twice); %s is a column name */
+          return invalid (error, _("fill[%u]: column \"%s\" is already filled by fill[%u]"),
+                          i, shown, earlier - 1);
         }
+      g_hash_table_insert (filled, rule->column, GUINT_TO_POINTER (i + 1));
     }
+
+  /* A task stores the recipe as winnow_recipe_to_json() writes it, which
+   * can be larger than what was read (every key, indented): the limit
+   * holds for that form, so every valid recipe can be read back. */
+  {
+    g_autofree char *json = winnow_recipe_to_json (recipe);
+    gsize length = strlen (json);
+
+    if (length > WINNOW_RECIPE_MAX_BYTES)
+      {
+        g_autofree char *size = g_format_size (length);
+        /* Translators: %s is a size, such as "3.2 MB" */
+        return invalid (error, _("the recipe would be %s once written out; a recipe is at "
+                                 "most 1 MiB"), size);
+      }
+  }
   return TRUE;
 }
 
@@ -414,7 +451,8 @@ check_keys (JsonObject *object, const char *path, const char * const *allowed, G
       if (!g_strv_contains (allowed, key))
         {
           g_autofree char *list = g_strjoinv (", ", (char **) allowed);
-          g_autofree char *full = g_strconcat (path, *path ? "." : "", key, NULL);
+          g_autofree char *shown = winnow_user_text_excerpt (key);
+          g_autofree char *full = g_strconcat (path, *path ? "." : "", shown, NULL);
           /* Translators: a key of the recipe, then the keys allowed there */
           return invalid (error, _("%s: unknown key (expected one of: %s)"), full, list);
         }
@@ -519,16 +557,19 @@ static gboolean
 read_delimiter (JsonNode *node, const char *path, gboolean allow_auto, char *out, GError **error)
 {
   const char *s;
+  g_autofree char *shown = NULL;
+
   if (!get_string (node, path, &s, error))
     return FALSE;
-  if (!winnow_delimiter_from_string (s, allow_auto, out))
+  if (!winnow_delimiter_from_string (s, allow_auto, out) &&
+      (shown = winnow_user_text_excerpt (s)) != NULL)
     return invalid (error, allow_auto
                              /* Translators: a recipe key, then what it held; "auto"
                               * and "tab" are recipe values and stay as they are */
                              ? _("%s: expected \"auto\", a single ASCII character or \"tab\", "
                                  "not \"%s\"")
                              : _("%s: expected a single ASCII character or \"tab\", not \"%s\""),
-                    path, s);
+                    path, shown);
   return TRUE;
 }
 
@@ -558,8 +599,11 @@ read_input (JsonNode *node, WinnowRecipe *recipe, GError **error)
       if (!get_string (member, "input.quote", &s, error))
         return FALSE;
       if (strlen (s) != 1 || (guchar) s[0] >= 0x80 || s[0] == '\n' || s[0] == '\r')
-        /* Translators: input.quote is a recipe key; %s is what it held */
-        return invalid (error, _("input.quote: expected a single ASCII character, not \"%s\""), s);
+        {
+          g_autofree char *shown = winnow_user_text_excerpt (s);
+          /* Translators: input.quote is a recipe key; %s is what it held */
+          return invalid (error, _("input.quote: expected a single ASCII character, not \"%s\""), shown);
+        }
       recipe->quote = s[0];
     }
   if ((member = json_object_get_member (object, "encoding")))
@@ -580,8 +624,11 @@ read_input (JsonNode *node, WinnowRecipe *recipe, GError **error)
       if (!get_string (member, "input.bad_lines", &s, error))
         return FALSE;
       if (!winnow_bad_lines_from_string (s, &recipe->bad_lines))
-        /* Translators: input.bad_lines and the words in quotes are recipe syntax */
-        return invalid (error, _("input.bad_lines: expected \"error\", \"skip\" or \"warn\", not \"%s\""), s);
+        {
+          g_autofree char *shown = winnow_user_text_excerpt (s);
+          /* Translators: input.bad_lines and the words in quotes are recipe syntax */
+          return invalid (error, _("input.bad_lines: expected \"error\", \"skip\" or \"warn\", not \"%s\""), shown);
+        }
     }
   return TRUE;
 }
@@ -633,8 +680,11 @@ read_drop_duplicates (JsonNode *node, WinnowRecipe *recipe, GError **error)
       else if (!get_string (member, "drop_duplicates.keep", &s, error))
         return FALSE;
       else if (!winnow_keep_from_string (s, &recipe->keep))
-        /* Translators: drop_duplicates.keep and the words in quotes are recipe syntax */
-        return invalid (error, _("drop_duplicates.keep: expected \"first\", \"last\" or \"none\", not \"%s\""), s);
+        {
+          g_autofree char *shown = winnow_user_text_excerpt (s);
+          /* Translators: drop_duplicates.keep and the words in quotes are recipe syntax */
+          return invalid (error, _("drop_duplicates.keep: expected \"first\", \"last\" or \"none\", not \"%s\""), shown);
+        }
     }
   return TRUE;
 }
@@ -665,8 +715,11 @@ read_drop_missing (JsonNode *node, WinnowRecipe *recipe, GError **error)
       else if (strcmp (s, "all") == 0)
         recipe->how = WINNOW_HOW_ALL;
       else
-        /* Translators: drop_missing.how and the words in quotes are recipe syntax */
-        return invalid (error, _("drop_missing.how: expected \"any\" or \"all\", not \"%s\""), s);
+        {
+          g_autofree char *shown = winnow_user_text_excerpt (s);
+          /* Translators: drop_missing.how and the words in quotes are recipe syntax */
+          return invalid (error, _("drop_missing.how: expected \"any\" or \"all\", not \"%s\""), shown);
+        }
     }
   if ((member = json_object_get_member (object, "thresh")) &&
       !get_int (member, "drop_missing.thresh", 0, &recipe->thresh, error))
@@ -722,9 +775,12 @@ read_fill_rule (JsonNode *node, guint index, WinnowRecipe *recipe, GError **erro
       if (!get_string (member, sub, &s, error))
         return FALSE;
       if (!winnow_fill_strategy_from_string (s, &strategy))
-        /* Translators: a recipe key, then what it held; mean, median, mode, ffill and
-         * bfill are recipe values */
-        return invalid (error, _("%s: expected mean, median, mode, ffill or bfill, not \"%s\""), sub, s);
+        {
+          g_autofree char *shown = winnow_user_text_excerpt (s);
+          /* Translators: a recipe key, then what it held; mean, median, mode, ffill and
+           * bfill are recipe values */
+          return invalid (error, _("%s: expected mean, median, mode, ffill or bfill, not \"%s\""), sub, shown);
+        }
     }
 
   if ((member = json_object_get_member (object, "limit")) && !JSON_NODE_HOLDS_NULL (member))
@@ -787,8 +843,11 @@ read_output (JsonNode *node, WinnowRecipe *recipe, GError **error)
       else if (g_ascii_strcasecmp (s, "crlf") == 0)
         recipe->crlf = TRUE;
       else
-        /* Translators: output.line_ending and the words in quotes are recipe syntax */
-        return invalid (error, _("output.line_ending: expected \"lf\" or \"crlf\", not \"%s\""), s);
+        {
+          g_autofree char *shown = winnow_user_text_excerpt (s);
+          /* Translators: output.line_ending and the words in quotes are recipe syntax */
+          return invalid (error, _("output.line_ending: expected \"lf\" or \"crlf\", not \"%s\""), shown);
+        }
     }
   if ((member = json_object_get_member (object, "formula_guard")) &&
       !get_bool (member, "output.formula_guard", &recipe->formula_guard, error))
@@ -858,16 +917,43 @@ recipe_from_node (JsonNode *root, GError **error)
 
 /**
  * winnow_recipe_new_from_json:
+ * @length: the length of @json, or -1 if it ends with a NUL
+ *
+ * Reads a recipe. Text larger than WINNOW_RECIPE_MAX_BYTES, or that is not
+ * strict JSON nested at most WINNOW_JSON_MAX_DEPTH levels deep, is refused
+ * before json-glib parses it (its parser recurses).
+ *
  * Returns: (transfer full): the recipe, or %NULL with @error naming the
  * offending key.
  */
 WinnowRecipe *
 winnow_recipe_new_from_json (const char *json, gssize length, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
+  gsize n;
 
-  if (!json_parser_load_from_data (parser, json, length, &local_error))
+  g_return_val_if_fail (json != NULL, NULL);
+
+  n = length < 0 ? strlen (json) : (gsize) length;
+  if (n > WINNOW_RECIPE_MAX_BYTES)
+    {
+      g_autofree char *size = g_format_size (n);
+      g_set_error (error, WINNOW_RECIPE_ERROR, WINNOW_RECIPE_ERROR_PARSE,
+                   /* Translators: %s is a size, such as "3.2 MB" */
+                   _("a recipe is at most 1 MiB, and this one is %s"), size);
+      return NULL;
+    }
+  if (!winnow_json_check (json, n, WINNOW_JSON_MAX_DEPTH, &local_error))
+    {
+      g_set_error (error, WINNOW_RECIPE_ERROR, WINNOW_RECIPE_ERROR_PARSE,
+                   /* Translators: %s says where and what, such as "line 2, column 5:
+                    * unexpected character" */
+                   _("not valid JSON: %s"), local_error->message);
+      return NULL;
+    }
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, json, (gssize) n, &local_error))
     {
       g_set_error (error, WINNOW_RECIPE_ERROR, WINNOW_RECIPE_ERROR_PARSE,
                    /* Translators: %s is the JSON parser's message */
@@ -877,23 +963,90 @@ winnow_recipe_new_from_json (const char *json, gssize length, GError **error)
   return recipe_from_node (json_parser_get_root (parser), error);
 }
 
+/* Reads at most @max + 1 bytes of @path: a recipe "file" may be a pipe
+ * (--recipe <(...)) or a device that never ends (/dev/zero). */
+static char *
+read_bounded (const char *path, gsize max, gsize *length, GError **error)
+{
+  g_autofree char *data = NULL;
+  gsize used = 0, capacity = 4096;
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_autofree char *name = g_filename_display_name (path);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   /* Translators: a file name, then the system's reason */
+                   _("cannot read %s: %s"), name, g_strerror (saved));
+      return NULL;
+    }
+  data = g_malloc (capacity);
+  for (;;)
+    {
+      gssize got;
+
+      if (used == capacity)
+        {
+          capacity = MIN (2 * capacity, max + 1);
+          data = g_realloc (data, capacity);
+        }
+      got = read (fd, data + used, capacity - used);
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        {
+          int saved = errno;
+          g_autofree char *name = g_filename_display_name (path);
+          close (fd);
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                       _("cannot read %s: %s"), name, g_strerror (saved));
+          return NULL;
+        }
+      used += (gsize) got;
+      if (got == 0 || used > max)
+        break;
+    }
+  close (fd);
+  *length = used;
+  return g_steal_pointer (&data);
+}
+
 /**
  * winnow_recipe_new_from_file:
- * Returns: (transfer full): the recipe in the file at @path; errors are
- * prefixed with the file name.
+ *
+ * Reads the recipe in the file at @path, at most WINNOW_RECIPE_MAX_BYTES
+ * of it (plus one byte, to tell that it is larger).
+ *
+ * Returns: (transfer full): the recipe; errors are prefixed with the file
+ * name.
  */
 WinnowRecipe *
 winnow_recipe_new_from_file (const char *path, GError **error)
 {
   g_autofree char *contents = NULL;
-  gsize length;
+  gsize length = 0;
   WinnowRecipe *recipe;
 
-  if (!g_file_get_contents (path, &contents, &length, error))
+  g_return_val_if_fail (path != NULL, NULL);
+
+  contents = read_bounded (path, WINNOW_RECIPE_MAX_BYTES, &length, error);
+  if (contents == NULL)
     return NULL;
+  if (length > WINNOW_RECIPE_MAX_BYTES)
+    {
+      g_autofree char *name = g_filename_display_name (path);
+      g_set_error (error, WINNOW_RECIPE_ERROR, WINNOW_RECIPE_ERROR_PARSE,
+                   /* Translators: %s is a file name */
+                   _("%s: a recipe is at most 1 MiB, and this file is larger"), name);
+      return NULL;
+    }
   recipe = winnow_recipe_new_from_json (contents, (gssize) length, error);
   if (recipe == NULL)
-    g_prefix_error (error, "%s: ", path);
+    {
+      g_autofree char *name = g_filename_display_name (path);
+      g_prefix_error (error, "%s: ", name);
+    }
   return recipe;
 }
 
@@ -1034,10 +1187,38 @@ winnow_recipe_to_json (const WinnowRecipe *recipe)
   return json_generator_to_data (gen, NULL);
 }
 
+/**
+ * winnow_recipe_save:
+ *
+ * Writes @recipe to @path as an output file is written: whole or not at
+ * all, replacing only a regular file (never a device, FIFO or folder that
+ * happens to have that name).
+ */
 gboolean
 winnow_recipe_save (const WinnowRecipe *recipe, const char *path, GError **error)
 {
   g_autofree char *json = winnow_recipe_to_json (recipe);
   g_autofree char *text = g_strconcat (json, "\n", NULL);
-  return g_file_set_contents (path, text, -1, error);
+  g_autoptr(WinnowOutputFile) file = winnow_output_file_create (path, NULL, TRUE, error);
+  gsize length = strlen (text), done = 0;
+
+  if (file == NULL)
+    return FALSE;
+  while (done < length)
+    {
+      gssize n = write (winnow_output_file_get_fd (file), text + done, length - done);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+          g_autofree char *name = g_filename_display_name (path);
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                       /* Translators: a file name, then the system's reason */
+                       _("could not write %s: %s"), name, g_strerror (saved));
+          return FALSE;
+        }
+      done += (gsize) n;
+    }
+  return winnow_output_file_commit (file, error);
 }

@@ -13,6 +13,10 @@ G_BEGIN_DECLS
 
 #define WINNOW_RECIPE_VERSION 1
 
+/* A recipe's JSON is at most this large (a few kilobytes is usual): a
+ * larger one is refused before it is parsed. */
+#define WINNOW_RECIPE_MAX_BYTES (1024 * 1024)
+
 #define WINNOW_RECIPE_ERROR (winnow_recipe_error_quark ())
 GQuark winnow_recipe_error_quark (void);
 

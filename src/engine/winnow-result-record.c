@@ -1,18 +1,22 @@
 /* winnow-result-record.c: see winnow-result-record.h. The engine's JSON
  * form of a result is the bridge: its parts go to task_results' columns,
- * and come back as one object. */
+ * and come back as one object.
+ *
+ * Both ways go through text, never through a json-glib tree of the whole
+ * result: a file of 100,000 columns has 100,000 profiles. A part read back
+ * from the store is spliced in only once it is checked to be one JSON
+ * value (winnow_json_check), so a damaged or hand-edited history can
+ * neither break the document around it nor nest too deep. */
 #include "config.h"
 
 #include "winnow-result-record.h"
 
-#include <json-glib/json-glib.h>
+#include <string.h>
 
-static char *
-member_json (JsonObject *object, const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-  return node ? json_to_string (node, FALSE) : g_strdup ("null");
-}
+#include "winnow-json.h"
+
+/* A part is one member of the result object: depth 1 below it. */
+#define PART_MAX_DEPTH (WINNOW_JSON_MAX_DEPTH - 1)
 
 /**
  * winnow_result_to_record:
@@ -21,12 +25,8 @@ member_json (JsonObject *object, const char *name)
 WinnowTaskResult *
 winnow_result_to_record (const WinnowResult *result)
 {
-  g_autofree char *json = winnow_result_to_json (result);
-  g_autoptr(JsonNode) root = json_from_string (json, NULL);
-  JsonObject *object = json_node_get_object (root);
   WinnowTaskResult *record = g_new0 (WinnowTaskResult, 1);
-  g_autoptr(JsonBuilder) fills = json_builder_new ();
-  g_autoptr(JsonNode) fills_root = NULL;
+  GString *fills = g_string_new ("{");
   char delimiter[2] = { result->delimiter, 0 };
 
   record->rows_read = (gint64) result->rows_read;
@@ -40,62 +40,128 @@ winnow_result_to_record (const WinnowResult *result)
   record->elapsed = result->elapsed;
   record->encoding = g_strdup (result->encoding);
   record->delimiter = g_strdup (delimiter);
-  record->columns_dropped = member_json (object, "columns_dropped");
-  record->warnings = member_json (object, "warnings");
-  record->profile = member_json (object, "columns");
-  record->preview = member_json (object, "preview");
+  record->columns_dropped = winnow_result_member_to_json (result, "columns_dropped");
+  record->warnings = winnow_result_member_to_json (result, "warnings");
+  record->profile = winnow_result_member_to_json (result, "columns");
+  record->preview = winnow_result_member_to_json (result, "preview");
 
   /* cells filled per column, as its own object */
-  json_builder_begin_object (fills);
   for (guint i = 0; i < result->columns->len; i++)
     {
       const WinnowColumnProfile *column = g_ptr_array_index (result->columns, i);
       if (column->filled == 0)
         continue;
-      json_builder_set_member_name (fills, column->name);
-      json_builder_add_int_value (fills, (gint64) column->filled);
+      if (fills->len > 1)
+        g_string_append_c (fills, ',');
+      winnow_json_append_string (fills, column->name);
+      g_string_append_printf (fills, ":%" G_GINT64_FORMAT, (gint64) column->filled);
     }
-  json_builder_end_object (fills);
-  fills_root = json_builder_get_root (fills);
-  record->fills = json_to_string (fills_root, FALSE);
+  g_string_append_c (fills, '}');
+  record->fills = g_string_free (fills, FALSE);
   return record;
 }
 
 static void
-add_raw (JsonObject *object, const char *name, const char *json)
+append_int (GString *out, const char *name, gint64 value)
 {
-  JsonNode *node = json ? json_from_string (json, NULL) : NULL;
-  if (node != NULL)
-    json_object_set_member (object, name, node);
+  g_string_append_printf (out, "\"%s\":%" G_GINT64_FORMAT ",", name, value);
+}
+
+/* A stored part, if it is one JSON value; otherwise nothing. */
+static void
+append_part (GString *out, const char *name, const char *json)
+{
+  if (json == NULL || !winnow_json_check (json, strlen (json), PART_MAX_DEPTH, NULL))
+    return;
+  g_string_append_printf (out, ",\"%s\":", name);
+  g_string_append (out, json);
+}
+
+static char *
+record_json (const WinnowTaskResult *record, gboolean with_parts)
+{
+  GString *out = g_string_new ("{");
+
+  append_int (out, "rows_read", record->rows_read);
+  append_int (out, "rows_written", record->rows_written);
+  append_int (out, "duplicates_removed", record->duplicates_removed);
+  append_int (out, "missing_dropped", record->missing_dropped);
+  append_int (out, "bad_lines_skipped", record->bad_lines_skipped);
+  append_int (out, "cells_filled", record->cells_filled);
+  append_int (out, "bytes_in", record->bytes_in);
+  append_int (out, "bytes_out", record->bytes_out);
+  g_string_append (out, "\"elapsed\":");
+  winnow_json_append_double (out, record->elapsed);
+  g_string_append (out, ",\"encoding\":");
+  winnow_json_append_string (out, record->encoding ? record->encoding : "");
+  g_string_append (out, ",\"delimiter\":");
+  winnow_json_append_string (out, record->delimiter ? record->delimiter : "");
+  if (with_parts)
+    {
+      append_part (out, "columns_dropped", record->columns_dropped);
+      append_part (out, "warnings", record->warnings);
+      append_part (out, "columns", record->profile);
+      append_part (out, "preview", record->preview);
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * winnow_result_record_to_json:
+ *
+ * Returns: (transfer full): the result a stored record describes, as the
+ *   JSON winnow_result_to_json() writes (without "passes" and "bad_lines",
+ *   which the store does not keep); always valid JSON
+ */
+char *
+winnow_result_record_to_json (const WinnowTaskResult *record)
+{
+  g_return_val_if_fail (record != NULL, NULL);
+  return record_json (record, TRUE);
 }
 
 /**
  * winnow_result_from_record:
- * Returns: (transfer full): the result a stored record describes
+ * Returns: (transfer full): the result a stored record describes; of a
+ *   damaged record, at least its counts
  */
 WinnowResult *
 winnow_result_from_record (const WinnowTaskResult *record)
 {
-  g_autoptr(JsonObject) object = json_object_new ();
-  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
   g_autofree char *json = NULL;
+  WinnowResult *result;
 
-  json_object_set_int_member (object, "rows_read", record->rows_read);
-  json_object_set_int_member (object, "rows_written", record->rows_written);
-  json_object_set_int_member (object, "duplicates_removed", record->duplicates_removed);
-  json_object_set_int_member (object, "missing_dropped", record->missing_dropped);
-  json_object_set_int_member (object, "bad_lines_skipped", record->bad_lines_skipped);
-  json_object_set_int_member (object, "cells_filled", record->cells_filled);
-  json_object_set_int_member (object, "bytes_in", record->bytes_in);
-  json_object_set_int_member (object, "bytes_out", record->bytes_out);
-  json_object_set_double_member (object, "elapsed", record->elapsed);
-  json_object_set_string_member (object, "encoding", record->encoding ? record->encoding : "");
-  json_object_set_string_member (object, "delimiter", record->delimiter ? record->delimiter : "");
-  add_raw (object, "columns_dropped", record->columns_dropped);
-  add_raw (object, "warnings", record->warnings);
-  add_raw (object, "columns", record->profile);
-  add_raw (object, "preview", record->preview);
-  json_node_set_object (root, object);
-  json = json_to_string (root, FALSE);
-  return winnow_result_new_from_json (json, NULL);
+  g_return_val_if_fail (record != NULL, NULL);
+
+  json = record_json (record, TRUE);
+  result = winnow_result_new_from_json (json, NULL);
+  if (result == NULL)
+    {
+      /* a part is JSON, but not the kind the result reader expects */
+      g_free (json);
+      json = record_json (record, FALSE);
+      result = winnow_result_new_from_json (json, NULL);
+    }
+  return result;
+}
+
+/**
+ * winnow_result_warnings_from_record:
+ * Returns: (transfer full) (element-type utf8): the warnings of a stored
+ *   record, without reading the rest of it
+ */
+GPtrArray *
+winnow_result_warnings_from_record (const WinnowTaskResult *record)
+{
+  g_autofree char *json = NULL;
+  g_autoptr(WinnowResult) result = NULL;
+
+  g_return_val_if_fail (record != NULL, NULL);
+
+  json = g_strdup_printf ("{\"warnings\":%s}", record->warnings &&
+                          winnow_json_check (record->warnings, strlen (record->warnings),
+                                             PART_MAX_DEPTH, NULL) ? record->warnings : "[]");
+  result = winnow_result_new_from_json (json, NULL);
+  return result ? g_ptr_array_ref (result->warnings) : g_ptr_array_new_with_free_func (g_free);
 }

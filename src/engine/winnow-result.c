@@ -7,6 +7,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "winnow-json.h"
+
 G_DEFINE_BOXED_TYPE (WinnowResult, winnow_result, winnow_result_copy, winnow_result_free)
 
 static const char * const type_names[] = { "empty", "integer", "float", "boolean", "date", "text" };
@@ -93,132 +95,158 @@ winnow_result_add_warning (WinnowResult *result, const char *format, ...)
   va_end (args);
 }
 
-/* ---- to JSON ---- */
+/* ---- to JSON ----
+ *
+ * Written straight to text: a file of 100,000 columns has as many
+ * profiles, and a json-glib tree of them costs about 2 KiB each. */
 
 static void
-member_uint (JsonBuilder *b, const char *name, guint64 value)
+key (GString *out, const char *name)
 {
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, (gint64) value);
+  if (out->len > 0 && out->str[out->len - 1] != '{')
+    g_string_append_c (out, ',');
+  g_string_append_c (out, '"');
+  g_string_append (out, name);
+  g_string_append (out, "\":");
 }
 
 static void
-member_string (JsonBuilder *b, const char *name, const char *value)
+member_uint (GString *out, const char *name, guint64 value)
 {
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, value);
+  key (out, name);
+  g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) value);
 }
 
 static void
-member_double (JsonBuilder *b, const char *name, double value)
+member_string (GString *out, const char *name, const char *value)
 {
-  json_builder_set_member_name (b, name);
-  if (isfinite (value))
-    json_builder_add_double_value (b, value);
-  else
-    json_builder_add_null_value (b);
+  key (out, name);
+  winnow_json_append_string (out, value);
 }
 
 static void
-member_strings (JsonBuilder *b, const char *name, GPtrArray *strings)
+member_double (GString *out, const char *name, double value)
 {
-  json_builder_set_member_name (b, name);
-  json_builder_begin_array (b);
+  key (out, name);
+  winnow_json_append_double (out, value);
+}
+
+static void
+append_strings (GString *out, GPtrArray *strings)
+{
+  g_string_append_c (out, '[');
   for (guint i = 0; i < strings->len; i++)
-    json_builder_add_string_value (b, g_ptr_array_index (strings, i));
-  json_builder_end_array (b);
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      winnow_json_append_string (out, g_ptr_array_index (strings, i));
+    }
+  g_string_append_c (out, ']');
 }
 
 static void
-add_profile (JsonBuilder *b, const WinnowColumnProfile *p)
+append_profile (GString *out, const WinnowColumnProfile *p)
 {
-  json_builder_begin_object (b);
-  member_string (b, "name", p->name);
-  member_string (b, "type", winnow_column_type_to_string (p->type));
-  member_uint (b, "missing_before", p->missing_before);
-  member_uint (b, "missing_after", p->missing_after);
-  member_uint (b, "filled", p->filled);
-  member_uint (b, "distinct", p->distinct);
-  json_builder_set_member_name (b, "distinct_exact");
-  json_builder_add_boolean_value (b, p->distinct_exact);
+  g_string_append_c (out, '{');
+  member_string (out, "name", p->name);
+  member_string (out, "type", winnow_column_type_to_string (p->type));
+  member_uint (out, "missing_before", p->missing_before);
+  member_uint (out, "missing_after", p->missing_after);
+  member_uint (out, "filled", p->filled);
+  member_uint (out, "distinct", p->distinct);
+  key (out, "distinct_exact");
+  g_string_append (out, p->distinct_exact ? "true" : "false");
   if (p->has_numbers)
     {
-      member_double (b, "min", p->min);
-      member_double (b, "max", p->max);
-      member_double (b, "mean", p->mean);
+      member_double (out, "min", p->min);
+      member_double (out, "max", p->max);
+      member_double (out, "mean", p->mean);
     }
-  json_builder_set_member_name (b, "top_values");
-  json_builder_begin_array (b);
+  key (out, "top_values");
+  g_string_append_c (out, '[');
   for (guint i = 0; i < p->top_values->len; i++)
     {
       const WinnowTopValue *v = g_ptr_array_index (p->top_values, i);
-      json_builder_begin_object (b);
-      member_string (b, "value", v->value);
-      member_uint (b, "count", v->count);
-      json_builder_end_object (b);
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, '{');
+      member_string (out, "value", v->value);
+      member_uint (out, "count", v->count);
+      g_string_append_c (out, '}');
     }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
+  g_string_append (out, "]}");
 }
 
-static JsonNode *
-result_to_node (const WinnowResult *r)
+static void
+append_bad_lines (GString *out, GArray *bad_lines)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  char delimiter[2] = { r->delimiter, 0 };
-
-  json_builder_begin_object (b);
-  member_uint (b, "rows_read", r->rows_read);
-  member_uint (b, "rows_written", r->rows_written);
-  member_uint (b, "duplicates_removed", r->duplicates_removed);
-  member_uint (b, "missing_dropped", r->missing_dropped);
-  member_uint (b, "bad_lines_skipped", r->bad_lines_skipped);
-  member_uint (b, "cells_filled", r->cells_filled);
-  member_strings (b, "columns_dropped", r->columns_dropped);
-  member_uint (b, "bytes_in", r->bytes_in);
-  member_uint (b, "bytes_out", r->bytes_out);
-  member_double (b, "elapsed", r->elapsed);
-  member_uint (b, "passes", r->passes);
-  member_string (b, "encoding", r->encoding);
-  member_string (b, "delimiter", delimiter);
-  member_strings (b, "warnings", r->warnings);
-
-  json_builder_set_member_name (b, "bad_lines");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < r->bad_lines->len; i++)
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < bad_lines->len; i++)
     {
-      const WinnowResultBadLine *bad = &g_array_index (r->bad_lines, WinnowResultBadLine, i);
-      json_builder_begin_object (b);
-      member_uint (b, "line", bad->line);
-      member_uint (b, "fields", bad->fields);
-      json_builder_end_object (b);
+      const WinnowResultBadLine *bad = &g_array_index (bad_lines, WinnowResultBadLine, i);
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, '{');
+      member_uint (out, "line", bad->line);
+      member_uint (out, "fields", bad->fields);
+      g_string_append_c (out, '}');
     }
-  json_builder_end_array (b);
+  g_string_append_c (out, ']');
+}
 
-  json_builder_set_member_name (b, "columns");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < r->columns->len; i++)
-    add_profile (b, g_ptr_array_index (r->columns, i));
-  json_builder_end_array (b);
+static void
+append_columns (GString *out, GPtrArray *columns)
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < columns->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      append_profile (out, g_ptr_array_index (columns, i));
+    }
+  g_string_append_c (out, ']');
+}
 
-  json_builder_set_member_name (b, "preview");
-  json_builder_begin_object (b);
-  member_strings (b, "header", r->preview_header);
-  json_builder_set_member_name (b, "rows");
-  json_builder_begin_array (b);
+static void
+append_preview (GString *out, const WinnowResult *r)
+{
+  g_string_append_c (out, '{');
+  key (out, "header");
+  append_strings (out, r->preview_header);
+  key (out, "rows");
+  g_string_append_c (out, '[');
   for (guint i = 0; i < r->preview->len; i++)
     {
       char **row = g_ptr_array_index (r->preview, i);
-      json_builder_begin_array (b);
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, '[');
       for (guint j = 0; row[j]; j++)
-        json_builder_add_string_value (b, row[j]);
-      json_builder_end_array (b);
+        {
+          if (j > 0)
+            g_string_append_c (out, ',');
+          winnow_json_append_string (out, row[j]);
+        }
+      g_string_append_c (out, ']');
     }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
+  g_string_append (out, "]}");
+}
 
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
+/* The members the store keeps in columns of their own. */
+static gboolean
+append_member (GString *out, const WinnowResult *r, const char *name)
+{
+  if (g_str_equal (name, "columns_dropped"))
+    append_strings (out, r->columns_dropped);
+  else if (g_str_equal (name, "warnings"))
+    append_strings (out, r->warnings);
+  else if (g_str_equal (name, "columns"))
+    append_columns (out, r->columns);
+  else if (g_str_equal (name, "preview"))
+    append_preview (out, r);
+  else
+    return FALSE;
+  return TRUE;
 }
 
 /**
@@ -226,10 +254,59 @@ result_to_node (const WinnowResult *r)
  * Returns: (transfer full): the result as compact JSON
  */
 char *
-winnow_result_to_json (const WinnowResult *result)
+winnow_result_to_json (const WinnowResult *r)
 {
-  g_autoptr(JsonNode) root = result_to_node (result);
-  return json_to_string (root, FALSE);
+  GString *out = g_string_new ("{");
+  char delimiter[2] = { r->delimiter, 0 };
+
+  g_return_val_if_fail (r != NULL, NULL);
+
+  member_uint (out, "rows_read", r->rows_read);
+  member_uint (out, "rows_written", r->rows_written);
+  member_uint (out, "duplicates_removed", r->duplicates_removed);
+  member_uint (out, "missing_dropped", r->missing_dropped);
+  member_uint (out, "bad_lines_skipped", r->bad_lines_skipped);
+  member_uint (out, "cells_filled", r->cells_filled);
+  key (out, "columns_dropped");
+  append_member (out, r, "columns_dropped");
+  member_uint (out, "bytes_in", r->bytes_in);
+  member_uint (out, "bytes_out", r->bytes_out);
+  member_double (out, "elapsed", r->elapsed);
+  member_uint (out, "passes", r->passes);
+  member_string (out, "encoding", r->encoding);
+  member_string (out, "delimiter", delimiter);
+  key (out, "warnings");
+  append_member (out, r, "warnings");
+  key (out, "bad_lines");
+  append_bad_lines (out, r->bad_lines);
+  key (out, "columns");
+  append_member (out, r, "columns");
+  key (out, "preview");
+  append_member (out, r, "preview");
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * winnow_result_member_to_json:
+ * @member: "columns_dropped", "warnings", "columns" or "preview"
+ *
+ * Returns: (transfer full): that member of winnow_result_to_json()'s
+ *   object, as JSON text, without writing the rest
+ */
+char *
+winnow_result_member_to_json (const WinnowResult *result, const char *member)
+{
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (result != NULL && member != NULL, NULL);
+
+  if (!append_member (out, result, member))
+    {
+      g_string_free (out, TRUE);
+      g_return_val_if_reached (NULL);
+    }
+  return g_string_free (out, FALSE);
 }
 
 /* ---- from JSON ---- */
@@ -252,14 +329,28 @@ get_double (JsonObject *o, const char *name)
   return json_node_get_double (node);
 }
 
+/* What the store gives back is checked for type as it is read: a damaged
+ * or hand-edited history gives empty values, never a crash. */
 static const char *
-get_string (JsonObject *o, const char *name)
+node_string (JsonNode *node)
 {
-  JsonNode *node = json_object_get_member (o, name);
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
       json_node_get_value_type (node) != G_TYPE_STRING)
     return "";
   return json_node_get_string (node);
+}
+
+static const char *
+get_string (JsonObject *o, const char *name)
+{
+  return node_string (json_object_get_member (o, name));
+}
+
+static JsonObject *
+element_object (JsonArray *array, guint i)
+{
+  JsonNode *node = json_array_get_element (array, i);
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
 static JsonArray *
@@ -274,8 +365,7 @@ read_strings (JsonArray *array, GPtrArray *out)
 {
   for (guint i = 0; array && i < json_array_get_length (array); i++)
     {
-      JsonNode *node = json_array_get_element (array, i);
-      g_ptr_array_add (out, g_strdup (JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : ""));
+      g_ptr_array_add (out, g_strdup (node_string (json_array_get_element (array, i))));
     }
 }
 
@@ -284,26 +374,80 @@ read_profile (JsonObject *o)
 {
   WinnowColumnProfile *p = winnow_column_profile_new (get_string (o, "name"));
   JsonArray *top = get_array (o, "top_values");
+  JsonNode *node;
 
   p->type = column_type_from_string (get_string (o, "type"));
   p->missing_before = get_uint (o, "missing_before");
   p->missing_after = get_uint (o, "missing_after");
   p->filled = get_uint (o, "filled");
   p->distinct = get_uint (o, "distinct");
-  p->distinct_exact = json_object_get_boolean_member_with_default (o, "distinct_exact", TRUE);
+  node = json_object_get_member (o, "distinct_exact");
+  p->distinct_exact = node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+                      json_node_get_value_type (node) != G_TYPE_BOOLEAN ||
+                      json_node_get_boolean (node);
   p->has_numbers = json_object_has_member (o, "min");
   p->min = get_double (o, "min");
   p->max = get_double (o, "max");
   p->mean = get_double (o, "mean");
   for (guint i = 0; top && i < json_array_get_length (top); i++)
     {
-      JsonObject *v = json_array_get_object_element (top, i);
-      WinnowTopValue *value = g_new0 (WinnowTopValue, 1);
+      JsonObject *v = element_object (top, i);
+      WinnowTopValue *value;
+
+      if (v == NULL)
+        continue;
+      value = g_new0 (WinnowTopValue, 1);
       value->value = g_strdup (get_string (v, "value"));
       value->count = get_uint (v, "count");
       g_ptr_array_add (p->top_values, value);
     }
   return p;
+}
+
+typedef struct {
+  GString *rest;            /* the object without "columns" */
+  const char *columns;      /* the text of "columns" */
+  gsize columns_length;
+  JsonParser *parser;
+  WinnowResult *result;
+} Reading;
+
+static gboolean
+split_member (const char *key, gsize key_length, const char *value, gsize value_length,
+              gpointer data)
+{
+  Reading *reading = data;
+
+  if (key_length == strlen ("columns") && memcmp (key, "columns", key_length) == 0)
+    {
+      reading->columns = value;
+      reading->columns_length = value_length;
+      return TRUE;
+    }
+  if (reading->rest->len > 1)
+    g_string_append_c (reading->rest, ',');
+  g_string_append_c (reading->rest, '"');
+  g_string_append_len (reading->rest, key, (gssize) key_length);
+  g_string_append (reading->rest, "\":");
+  g_string_append_len (reading->rest, value, (gssize) value_length);
+  return TRUE;
+}
+
+/* One column profile, parsed on its own: a json-glib tree of 100,000
+ * profiles would cost about 2.5 KiB each. */
+static gboolean
+read_column (const char *key, gsize key_length, const char *value, gsize value_length,
+             gpointer data)
+{
+  Reading *reading = data;
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (reading->parser, value, (gssize) value_length, NULL))
+    return TRUE;
+  root = json_parser_get_root (reading->parser);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    g_ptr_array_add (reading->result->columns, read_profile (json_node_get_object (root)));
+  return TRUE;
 }
 
 /**
@@ -316,19 +460,29 @@ winnow_result_new_from_json (const char *json, GError **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(WinnowResult) r = NULL;
+  g_autoptr(GString) rest = g_string_new ("{");
+  Reading reading = { rest, NULL, 0, parser, NULL };
   JsonObject *o, *preview;
   JsonArray *array;
-  JsonNode *root;
+  JsonNode *root, *node;
+  gsize length;
 
-  if (!json_parser_load_from_data (parser, json, -1, error))
+  g_return_val_if_fail (json != NULL, NULL);
+
+  /* a result read back from the store is data like any other */
+  length = strlen (json);
+  if (!winnow_json_check (json, length, WINNOW_JSON_MAX_DEPTH, error))
     return NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!winnow_json_foreach (json, length, split_member, &reading) || json[strspn (json, " \t\r\n")] != '{')
     {
       g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
                            "a result is a JSON object");
       return NULL;
     }
+  g_string_append_c (rest, '}');
+  if (!json_parser_load_from_data (parser, rest->str, (gssize) rest->len, error))
+    return NULL;
+  root = json_parser_get_root (parser);
   o = json_node_get_object (root);
   r = winnow_result_new ();
   r->rows_read = get_uint (o, "rows_read");
@@ -350,27 +504,38 @@ winnow_result_new_from_json (const char *json, GError **error)
   array = get_array (o, "bad_lines");
   for (guint i = 0; array && i < json_array_get_length (array); i++)
     {
-      JsonObject *bad = json_array_get_object_element (array, i);
-      WinnowResultBadLine line = { get_uint (bad, "line"), (guint) get_uint (bad, "fields") };
+      JsonObject *bad = element_object (array, i);
+      WinnowResultBadLine line;
+
+      if (bad == NULL)
+        continue;
+      line = (WinnowResultBadLine) { get_uint (bad, "line"), (guint) get_uint (bad, "fields") };
       g_array_append_val (r->bad_lines, line);
     }
 
-  array = get_array (o, "columns");
-  for (guint i = 0; array && i < json_array_get_length (array); i++)
-    g_ptr_array_add (r->columns, read_profile (json_array_get_object_element (array, i)));
-
-  preview = json_object_get_object_member (o, "preview");
+  /* at most WINNOW_PREVIEW_ROWS x WINNOW_PREVIEW_COLUMNS cells */
+  node = json_object_get_member (o, "preview");
+  preview = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
   if (preview != NULL)
     {
       read_strings (get_array (preview, "header"), r->preview_header);
       array = get_array (preview, "rows");
       for (guint i = 0; array && i < json_array_get_length (array); i++)
         {
+          JsonNode *cells = json_array_get_element (array, i);
           g_autoptr(GPtrArray) row = g_ptr_array_new ();
-          read_strings (json_array_get_array_element (array, i), row);
+
+          if (!JSON_NODE_HOLDS_ARRAY (cells))
+            continue;
+          read_strings (json_node_get_array (cells), row);
           g_ptr_array_add (row, NULL);
           g_ptr_array_add (r->preview, g_ptr_array_steal (row, NULL));
         }
     }
+
+  /* last: the parser's tree is replaced by each column's in turn */
+  reading.result = r;
+  if (reading.columns != NULL)
+    winnow_json_foreach (reading.columns, reading.columns_length, read_column, &reading);
   return g_steal_pointer (&r);
 }

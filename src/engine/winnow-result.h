@@ -12,6 +12,10 @@
 G_BEGIN_DECLS
 
 #define WINNOW_PREVIEW_ROWS 50
+/* A preview shows at most this many columns, the first ones: a file of
+ * 100,000 columns would otherwise copy all its first rows into every
+ * result, and no table shows that many. */
+#define WINNOW_PREVIEW_COLUMNS 100
 #define WINNOW_TOP_VALUES 5
 
 typedef enum {
@@ -60,8 +64,8 @@ typedef struct {
   GPtrArray *warnings;        /* of char* */
   GArray *bad_lines;          /* of WinnowResultBadLine, the first 100 */
   GPtrArray *columns;         /* of WinnowColumnProfile* */
-  GPtrArray *preview_header;  /* of char* */
-  GPtrArray *preview;         /* of GStrv */
+  GPtrArray *preview_header;  /* of char*, the first WINNOW_PREVIEW_COLUMNS */
+  GPtrArray *preview;         /* of GStrv, as wide as preview_header */
 } WinnowResult;
 
 GType          winnow_result_get_type (void) G_GNUC_CONST;
@@ -75,6 +79,8 @@ void           winnow_result_add_warning (WinnowResult *result,
                                           ...) G_GNUC_PRINTF (2, 3);
 
 char          *winnow_result_to_json   (const WinnowResult *result);
+char          *winnow_result_member_to_json (const WinnowResult *result,
+                                             const char *member);
 WinnowResult  *winnow_result_new_from_json (const char *json,
                                             GError **error);
 

@@ -490,7 +490,8 @@ start_polling (WinnowScheduler *self)
 
 /**
  * winnow_scheduler_new:
- * @n_workers: how many tasks run at once (0: one per processor)
+ * @n_workers: how many tasks run at once (0: one per processor), at most
+ *   WINNOW_SCHEDULER_MAX_WORKERS
  * @scope: which PENDING tasks it takes
  *
  * Creates a scheduler whose signals arrive on the calling thread's main
@@ -512,7 +513,8 @@ winnow_scheduler_new (WinnowTaskStore *store, guint n_workers, WinnowSchedulerSc
   self->store = g_object_ref (store);
   self->scope = scope;
   self->context = g_main_context_ref_thread_default ();
-  self->n_workers = n_workers ? n_workers : g_get_num_processors ();
+  self->n_workers = CLAMP (n_workers ? n_workers : g_get_num_processors (), 1,
+                           WINNOW_SCHEDULER_MAX_WORKERS);
   gethostname (host, sizeof host - 1);
   self->owner_prefix = g_strdup_printf ("%s:%d:%08x", host, (int) getpid (), g_random_int ());
   if (scope == WINNOW_SCHEDULER_OWN_TASKS)
@@ -548,7 +550,8 @@ void
 winnow_scheduler_set_n_workers (WinnowScheduler *scheduler, guint n_workers)
 {
   g_return_if_fail (WINNOW_IS_SCHEDULER (scheduler));
-  n_workers = n_workers ? n_workers : g_get_num_processors ();
+  n_workers = CLAMP (n_workers ? n_workers : g_get_num_processors (), 1,
+                     WINNOW_SCHEDULER_MAX_WORKERS);
   g_mutex_lock (&scheduler->lock);
   scheduler->n_workers = n_workers;
   g_mutex_unlock (&scheduler->lock);
@@ -613,8 +616,13 @@ winnow_scheduler_wake (WinnowScheduler *scheduler)
   while (!scheduler->stopping && scheduler->pool != NULL &&
          scheduler->active_jobs < scheduler->n_workers)
     {
+      g_autoptr(GError) error = NULL;
+
       scheduler->active_jobs++;
-      g_thread_pool_push (scheduler->pool, GINT_TO_POINTER (1), NULL);
+      /* A thread that cannot be made leaves the job queued for one that
+       * exists: not an abort, a warning. */
+      if (!g_thread_pool_push (scheduler->pool, GINT_TO_POINTER (1), &error))
+        g_warning ("could not start a worker thread: %s", error->message);
     }
   g_mutex_unlock (&scheduler->lock);
 }

@@ -19,6 +19,10 @@
 
 G_BEGIN_DECLS
 
+/* The most tasks that run at once, whatever is asked (the Preferences'
+ * range, and --jobs): each has up to five threads of its own. */
+#define WINNOW_SCHEDULER_MAX_WORKERS 64
+
 typedef enum {
   WINNOW_SCHEDULER_ALL_TASKS,  /* the window: the window's queue in the store */
   WINNOW_SCHEDULER_OWN_TASKS,  /* a batch run: only the tasks it added */

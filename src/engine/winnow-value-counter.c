@@ -12,6 +12,11 @@
 #define HLL_BITS 12
 #define HLL_REGISTERS (1u << HLL_BITS)
 
+/* A counter starts small and doubles: a file of 100,000 columns has
+ * 100,000 of them (one per profiled column), most holding a few values. */
+#define FIRST_SLOTS 8
+#define FIRST_POOL 64
+
 typedef struct {
   guint64 hash;
   gsize offset;   /* of the text in the pool */
@@ -40,10 +45,8 @@ winnow_value_counter_new (gsize cap)
   WinnowValueCounter *counter = g_new0 (WinnowValueCounter, 1);
 
   counter->cap = cap;
-  counter->mask = 255;
-  counter->entries = g_new0 (Entry, counter->mask + 1);
-  counter->pool_capacity = 4096;
-  counter->pool = g_malloc (counter->pool_capacity);
+  counter->mask = FIRST_SLOTS - 1;
+  counter->entries = g_new0 (Entry, FIRST_SLOTS);
   return counter;
 }
 
@@ -137,11 +140,13 @@ winnow_value_counter_add (WinnowValueCounter *counter, const char *text, gsize l
       hll_add (counter, hash);
       return;
     }
-  if (counter->pool_length + length > counter->pool_capacity)
+  if (counter->pool == NULL || counter->pool_length + length > counter->pool_capacity)
     {
-      while (counter->pool_length + length > counter->pool_capacity)
-        counter->pool_capacity *= 2;
-      counter->pool = g_realloc (counter->pool, counter->pool_capacity);
+      gsize capacity = MAX (counter->pool_capacity, FIRST_POOL);
+      while (counter->pool_length + length > capacity)
+        capacity *= 2;
+      counter->pool = g_realloc (counter->pool, capacity);
+      counter->pool_capacity = capacity;
     }
   memcpy (counter->pool + counter->pool_length, text, length);
   counter->entries[i] = (Entry) { hash, counter->pool_length, length, 1 };

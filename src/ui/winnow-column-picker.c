@@ -21,13 +21,16 @@ G_DEFINE_FINAL_TYPE (WinnowColumnPicker, winnow_column_picker, ADW_TYPE_BIN)
 enum { CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-static gboolean
-is_selected (WinnowColumnPicker *self, const char *name)
+/* The selection as a set, for ticking many boxes: a recipe's subset can
+ * name a column a million times, and a file can have 100,000 of them. */
+static GHashTable *
+selected_set (WinnowColumnPicker *self)
 {
+  GHashTable *set = g_hash_table_new (g_str_hash, g_str_equal);
+
   for (guint i = 0; i < self->selected->len; i++)
-    if (g_str_equal (g_ptr_array_index (self->selected, i), name))
-      return TRUE;
-  return FALSE;
+    g_hash_table_add (set, g_ptr_array_index (self->selected, i));
+  return set;
 }
 
 static void
@@ -131,6 +134,7 @@ winnow_column_picker_new (void)
 void
 winnow_column_picker_set_columns (WinnowColumnPicker *self, GPtrArray *columns)
 {
+  g_autoptr(GHashTable) set = selected_set (self);
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
@@ -141,7 +145,7 @@ winnow_column_picker_set_columns (WinnowColumnPicker *self, GPtrArray *columns)
     {
       const char *name = g_ptr_array_index (columns, i);
       GtkWidget *check = gtk_check_button_new_with_label (name);
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), is_selected (self, name));
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), g_hash_table_contains (set, name));
       g_signal_connect (check, "toggled", G_CALLBACK (on_toggled), self);
       gtk_box_append (self->list, check);
       g_ptr_array_add (self->checks, check);
@@ -153,14 +157,18 @@ winnow_column_picker_set_columns (WinnowColumnPicker *self, GPtrArray *columns)
 void
 winnow_column_picker_set_selected (WinnowColumnPicker *self, GPtrArray *selected)
 {
+  g_autoptr(GHashTable) set = NULL;
+
   g_ptr_array_set_size (self->selected, 0);
   for (guint i = 0; selected != NULL && i < selected->len; i++)
     g_ptr_array_add (self->selected, g_strdup (g_ptr_array_index (selected, i)));
+  set = selected_set (self);
   self->syncing = TRUE;
   for (guint i = 0; i < self->checks->len; i++)
     {
       GtkCheckButton *check = g_ptr_array_index (self->checks, i);
-      gtk_check_button_set_active (check, is_selected (self, gtk_check_button_get_label (check)));
+      gtk_check_button_set_active (check,
+                                   g_hash_table_contains (set, gtk_check_button_get_label (check)));
     }
   self->syncing = FALSE;
   update_label (self);

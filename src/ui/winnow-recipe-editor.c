@@ -78,6 +78,18 @@ str_array_contains (GPtrArray *array, const char *name)
   return FALSE;
 }
 
+/* @array's strings as a set (not copied): a recipe's lists can hold
+ * 100,000 names, checked against as many columns. */
+static GHashTable *
+str_set_new (GPtrArray *array)
+{
+  GHashTable *set = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; array != NULL && i < array->len; i++)
+    g_hash_table_add (set, g_ptr_array_index (array, i));
+  return set;
+}
+
 static void
 str_array_remove (GPtrArray *array, const char *name)
 {
@@ -180,6 +192,7 @@ read_na_values (WinnowRecipeEditor *self)
 {
   GPtrArray *na = self->recipe->na_values;
   g_auto(GStrv) tokens = g_strsplit (gtk_editable_get_text (GTK_EDITABLE (self->na_row)), ",", -1);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
   g_ptr_array_set_size (na, 0);
   if (gtk_switch_get_active (self->empty_switch))
@@ -187,7 +200,7 @@ read_na_values (WinnowRecipeEditor *self)
   for (guint i = 0; tokens[i] != NULL; i++)
     {
       char *token = g_strstrip (tokens[i]);
-      if (token[0] != '\0' && !str_array_contains (na, token))
+      if (token[0] != '\0' && g_hash_table_add (seen, token))
         g_ptr_array_add (na, g_strdup (token));
     }
 }
@@ -280,11 +293,12 @@ static GPtrArray *
 kept_columns (WinnowRecipeEditor *self)
 {
   GPtrArray *kept = g_ptr_array_new ();
+  g_autoptr(GHashTable) dropped = str_set_new (self->recipe->drop_columns);
 
   for (guint i = 0; self->columns != NULL && i < self->columns->len; i++)
     {
       const char *name = g_ptr_array_index (self->columns, i);
-      if (!str_array_contains (self->recipe->drop_columns, name))
+      if (!g_hash_table_contains (dropped, name))
         g_ptr_array_add (kept, (gpointer) name);
     }
   return kept;
@@ -295,6 +309,7 @@ static void
 update_column_dependents (WinnowRecipeEditor *self)
 {
   g_autoptr(GPtrArray) kept = kept_columns (self);
+  g_autoptr(GHashTable) kept_set = str_set_new (kept);
 
   winnow_column_picker_set_columns (self->duplicates_picker, kept);
   winnow_column_picker_set_columns (self->missing_picker, kept);
@@ -302,7 +317,7 @@ update_column_dependents (WinnowRecipeEditor *self)
     {
       FillRow *fill = g_ptr_array_index (self->fill_rows, i);
       gtk_widget_set_visible (GTK_WIDGET (fill->row),
-                              str_array_contains (kept, winnow_fill_row_get_column (fill)));
+                              g_hash_table_contains (kept_set, winnow_fill_row_get_column (fill)));
     }
   adw_preferences_group_set_description (self->fill_group, kept->len > 0
                                          ? _("Per column, in the rows that are kept.")
@@ -563,6 +578,7 @@ sync_controls (WinnowRecipeEditor *self)
 {
   const WinnowRecipe *recipe = self->recipe;
   g_autofree char *na = na_text (recipe);
+  g_autoptr(GHashTable) dropped = NULL;
   guint how = recipe->thresh >= 0 ? 2 : recipe->how == WINNOW_HOW_ALL ? 1 : 0;
 
   self->syncing++;
@@ -590,11 +606,12 @@ sync_controls (WinnowRecipeEditor *self)
   adw_combo_row_set_selected (self->line_ending_row, recipe->crlf ? 1 : 0);
   gtk_switch_set_active (self->formula_switch, recipe->formula_guard);
 
+  dropped = str_set_new (recipe->drop_columns);
   for (guint i = 0; self->columns != NULL && i < self->columns->len; i++)
     {
       const char *name = g_ptr_array_index (self->columns, i);
       gtk_switch_set_active (g_hash_table_lookup (self->switches, name),
-                             !str_array_contains (recipe->drop_columns, name));
+                             !g_hash_table_contains (dropped, name));
     }
   update_column_dependents (self);
   winnow_column_picker_set_selected (self->duplicates_picker, recipe->duplicates_subset);
