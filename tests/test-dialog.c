@@ -606,6 +606,7 @@ test_rerun (Fixture *f, gconstpointer data)
 
   /* the task page's button opens the dialog on the task's recipe */
   winnow_window_show_task (f->window, 1);
+  winnow_ui_test_settle (f->app);
   page = winnow_window_get_task_page (f->window);
   g_assert_true (gtk_widget_activate_action (page, "task.rerun", NULL));
   dialog = winnow_window_get_task_dialog (f->window);

@@ -385,6 +385,34 @@ test_store_garbage (Fixture *f, gconstpointer data)
   g_assert_true (g_file_test (output, G_FILE_TEST_EXISTS));
 }
 
+
+/* A history row whose recipe would crash a recursive JSON parser (nested
+ * 100,000 deep): the task fails saying why, and whoever runs it stays up
+ * (the window used to crash a second after every start). */
+static void
+test_hostile_recipe_row (Fixture *f, gconstpointer data)
+{
+  g_autofree char *input = write_rows (f, "in.csv", 10);
+  g_autofree char *output = g_build_filename (f->dir.dir, "out.csv", NULL);
+  g_autoptr(GString) recipe = g_string_new ("{\"winnow_recipe\": 1, \"x\": ");
+  g_autoptr(WinnowTask) task = NULL;
+  g_autoptr(WinnowTask) next = NULL;
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (recipe, '[');
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (recipe, ']');
+  g_string_append_c (recipe, '}');
+  open_engine (f, NULL);
+  task = run_task (f, input, output, recipe->str);
+  g_assert_cmpint (winnow_task_get_status (task), ==, WINNOW_TASK_FAILED);
+  g_assert_true (g_str_has_prefix (winnow_task_get_error (task), "the task's recipe is not valid: "));
+  assert_no_output (output);
+  /* and the next task runs */
+  next = run_task (f, input, output, NULL);
+  g_assert_cmpint (winnow_task_get_status (next), ==, WINNOW_TASK_COMPLETED);
+}
+
 /* ---- a batch process killed ---- */
 
 static GSubprocess *
@@ -609,6 +637,7 @@ main (int argc, char **argv)
   ADD ("/faults/input-binary", test_input_binary);
   ADD ("/faults/input-huge-line", test_input_huge_line);
   ADD ("/faults/store-garbage", test_store_garbage);
+  ADD ("/faults/hostile-recipe-row", test_hostile_recipe_row);
   ADD ("/faults/sigkill-loop", test_sigkill_loop);
   ADD ("/faults/window-sigterm", test_window_sigterm);
 #undef ADD

@@ -443,7 +443,7 @@ test_db_dangling_link (WinnowTestDir *fixture, gconstpointer data)
   g_assert_cmpint (followed.status, ==, 0);
   store = winnow_task_store_new (real, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (winnow_task_store_count (store, &(WinnowTaskQuery) { 0 }, NULL), ==, 1);
+  g_assert_cmpint (winnow_task_store_count (store, &(WinnowTaskQuery) { 0 }, NULL, NULL), ==, 1);
 }
 
 /* ---- 5. a wide file under a memory limit ---- */

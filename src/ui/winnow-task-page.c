@@ -319,9 +319,17 @@ task_read (GObject *source, GAsyncResult *result, gpointer data)
 
 /* Reads the task again (with its result), off the thread that draws, and
  * shows it when it arrives; the page shows what it had meanwhile. */
+static const char * const task_actions[] = {
+  "task.open", "task.show-folder", "task.retry", "task.rerun", "task.cancel", "task.delete",
+};
+
 static void
 reload (WinnowTaskPage *self, gint64 id)
 {
+  /* another task: nothing to act on until it is read */
+  if (self->task == NULL || winnow_task_get_id (self->task) != id)
+    for (guint i = 0; i < G_N_ELEMENTS (task_actions); i++)
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), task_actions[i], FALSE);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
