@@ -91,7 +91,7 @@ struct _WinnowScheduler {
   guint64 wakeups;
   gboolean stopping;
   gboolean keeper_stop;
-  GHashTable *running;         /* id -> Running* (until its outcome is recorded) */
+  GHashTable *running;         /* id -> Running* (a reference, until its outcome is recorded) */
   GHashTable *cancels;         /* gint64* ids whose cancel this process asked */
   GQueue outcomes;             /* Outcome*, oldest first */
   guint64 pushes;              /* outcomes and requests handed to the keeper */

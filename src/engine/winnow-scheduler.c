@@ -442,7 +442,7 @@ winnow_scheduler_init (WinnowScheduler *self)
   g_cond_init (&self->keeper_cond);
   g_cond_init (&self->flushed_cond);
   g_queue_init (&self->outcomes);
-  self->running = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->running = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, running_unref);
   self->cancels = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->own = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->cancel_queue = g_array_new (FALSE, FALSE, sizeof (gint64));
