@@ -30,7 +30,7 @@ if [ ! -f "$GEN" ]; then
 fi
 command -v /usr/bin/time >/dev/null || { echo "bench: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
-[ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" --buildtype=release -Dtests=false >/dev/null
+[ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" --buildtype=release -Dtests=false -Dbench=true >/dev/null
 meson compile -C "$BUILD" >/dev/null
 WINNOW=$BUILD/src/winnow
 CEILING=$BUILD/bench/libcsv-ceiling

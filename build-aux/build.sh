@@ -4,6 +4,8 @@ set -eu
 cd "$(dirname "$0")/.."
 
 if [ ! -f _build/build.ninja ]; then
-    meson setup _build --buildtype=debugoptimized
+    # warnings are errors here and in CI; a plain meson setup (distributions)
+    # keeps them warnings
+    meson setup _build --buildtype=debugoptimized --werror
 fi
 meson compile -C _build

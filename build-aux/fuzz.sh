@@ -13,7 +13,7 @@ shift
 targets=${*:-fuzz-clean fuzz-recipe}
 
 if [ ! -f build-fuzz/build.ninja ]; then
-    CC=clang meson setup build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined \
+    CC=clang meson setup build-fuzz --werror -Dfuzzing=true -Db_sanitize=address,undefined \
         -Db_lundef=false --buildtype=debugoptimized > /dev/null
 fi
 # shellcheck disable=SC2086

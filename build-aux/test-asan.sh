@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 if [ ! -f _build-asan/build.ninja ]; then
-    meson setup _build-asan -Db_sanitize=address,undefined -Db_lundef=false \
+    meson setup _build-asan --werror -Db_sanitize=address,undefined -Db_lundef=false \
         --buildtype=debug > /dev/null
 fi
 meson compile -C _build-asan > /dev/null
