@@ -368,6 +368,12 @@ count_status (Fixture *f, WinnowTaskStatus status)
   return winnow_task_store_count (f->store, &query, NULL, NULL);
 }
 
+static gboolean
+output_written (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
 /* Another program holds the history's write lock for @seconds while a
  * batch run claims, renews leases and records outcomes. Up to the
  * patience (30 s) the run waits and finishes everything; past it, the
@@ -396,6 +402,9 @@ test_lock (Fixture *f, gconstpointer data)
   winnow_test_iterate_until (some_task_is, &running, 60);
 
   lock = lock_history (f);
+  /* the lock outlasts big.csv's cleaning by @seconds: its lease renewals,
+   * its outcome and the next claims all meet it */
+  winnow_test_iterate_until (output_written, output, 300);
   until = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
   winnow_test_iterate_until (time_passed, &until, seconds + 5);
   unlock_history (lock);
@@ -425,12 +434,6 @@ test_lock (Fixture *f, gconstpointer data)
   integrity = winnow_task_store_check (f->store, NULL);
   g_assert_cmpstr (integrity, ==, "ok");
   batch_clear (&batch);
-}
-
-static gboolean
-output_written (gpointer data)
-{
-  return g_file_test (data, G_FILE_TEST_EXISTS);
 }
 
 /* The history's disk fills while a batch run works (a file size limit
