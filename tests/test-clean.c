@@ -157,6 +157,10 @@ test_fill_mean (void)
                             "a,b\n1,1\n2,2.3333333333333335\n3,2\n4,x\n5,4\n");
   winnow_test_assert_clean (R (", \"fill\": [{\"column\": \"b\", \"strategy\": \"mean\"}]"),
                             "b\n0.1\n0.2\nNA\n", "b\n0.1\n0.2\n0.15000000000000002\n");
+  /* 2^-24: 16 digits read back, though the nearest 16-digit decimal does not */
+  winnow_test_assert_clean (R (", \"fill\": [{\"column\": \"b\", \"strategy\": \"mean\"}]"),
+                            "b\n5.9604644775390625e-08\nNA\n",
+                            "b\n5.9604644775390625e-08\n5.960464477539063e-08\n");
 }
 
 static void
