@@ -418,6 +418,10 @@ test_delimiter_sniffing (void)
 
   winnow_test_assert_clean (R (""), "a\tb\n1\t\n", "a,b\n1,\n");
   winnow_test_assert_clean (R (""), "a|b\n1|2\n", "a,b\n1,2\n");
+  /* a stray quote in the header does not hide the delimiter (pandas and
+   * Python's csv.Sniffer pick ";" too) */
+  winnow_test_assert_clean (R (""), "size\";w;h\n1;2;3\n4;5;6\n",
+                            "\"size\"\"\",w,h\n1,2,3\n4,5,6\n");
   winnow_test_assert_clean (R (", \"input\": {\"delimiter\": \"|\"}"), "a,b|c\n1,2|3\n",
                             "\"a,b\",c\n\"1,2\",3\n");
 }

@@ -319,6 +319,11 @@ test_sniffer (void)
     { "a;b\n\"x,y,z\";1\n\"p,q,r\";2\n", ';' },
     { "a,b\r\n1,2\r\n", ',' },
     { "only;one;line", ';' },
+    /* a quote inside a field is text, not the start of a quoted field */
+    { "size\";w;h\n1;2;3\n4;5;6\n", ';' },
+    { "a;b\"c;d\n1;2\"\";3\n4;5;6\n", ';' },
+    /* a doubled quote inside a quoted field does not close it */
+    { "a;b\n\"x\"\",y,z\";1\n\"p,\"\"q,r\";2\n", ';' },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

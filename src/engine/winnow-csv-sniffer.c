@@ -10,6 +10,12 @@ static const char candidates[] = { ',', ';', '\t', '|' };
 #define MAX_RECORDS 2000
 #define MAX_COUNT 256
 
+static gboolean
+is_candidate (char c)
+{
+  return memchr (candidates, c, N_CANDIDATES) != NULL;
+}
+
 /**
  * winnow_sniff_delimiter:
  *
@@ -17,6 +23,12 @@ static const char candidates[] = { ',', ';', '\t', '|' };
  * record of the sample, and picks the one whose most common non-zero count
  * is shared by the most records: a delimiter splits every row the same
  * way, a comma inside free text does not. Ties go to the earlier candidate.
+ *
+ * A quote opens a quoted field only at the start of a field (the start of
+ * a record, or just after a candidate), as the parser reads it; anywhere
+ * else it is a character of the text (`size";w;h` is one field `size"`
+ * and two more). Inside a quoted field, a doubled quote is a quote and a
+ * single one closes the field.
  *
  * Returns: the delimiter; `,` when no candidate appears at all.
  */
@@ -26,7 +38,7 @@ winnow_sniff_delimiter (const char *text, gsize length, char quote)
   g_autofree guint16 *counts = g_new0 (guint16, MAX_RECORDS * N_CANDIDATES);
   guint n_records = 0;
   guint row[N_CANDIDATES] = { 0 };
-  gboolean quoted = FALSE, any = FALSE;
+  gboolean quoted = FALSE, any = FALSE, field_start = TRUE;
   gsize end = MIN (length, WINNOW_SNIFF_BYTES);
   guint best_score = 0;
   char best = ',';
@@ -35,10 +47,17 @@ winnow_sniff_delimiter (const char *text, gsize length, char quote)
     {
       char c = text[i];
 
-      if (c == quote)
-        quoted = !quoted;
-      else if (quoted)
-        continue;
+      if (quoted)
+        {
+          if (c != quote)
+            continue;
+          if (i + 1 < end && text[i + 1] == quote)
+            i++;
+          else
+            quoted = FALSE;
+        }
+      else if (c == quote)
+        quoted = field_start;
       else if (c == '\n' || c == '\r')
         {
           gboolean blank = TRUE;
@@ -60,6 +79,7 @@ winnow_sniff_delimiter (const char *text, gsize length, char quote)
               row[k]++;
               any = TRUE;
             }
+      field_start = !quoted && (c == '\n' || c == '\r' || is_candidate (c));
     }
   /* A sample without a line end is one record. */
   if (n_records == 0)
