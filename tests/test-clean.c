@@ -391,9 +391,49 @@ test_empty_row_rule (void)
 static void
 test_blank_lines (void)
 {
+  WinnowResult *result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
   winnow_test_assert_clean (R (""), "a,b\n\n1,2\n\n\n3,4\n\n", "a,b\n1,2\n3,4\n");
-  /* a line of spaces is not blank */
-  winnow_test_assert_clean (R (""), "a\n \nx\n", "a\n \nx\n");
+  /* a line of only spaces and tabs is blank too, as in pandas */
+  winnow_test_assert_clean (R (""), "a\n \nx\n \t \n", "a\nx\n");
+  winnow_test_assert_clean (R (""), "  \na,b\n1,2\n", "a,b\n1,2\n");
+  winnow_test_assert_clean (R (""), "\t\r\na,b\r\n  \r\n1,2\r\n", "a,b\n1,2\n");
+  winnow_test_assert_clean (R (""), "a,b\n1,2\n   ", "a,b\n1,2\n");
+  /* but not when anything else is on the line, or inside quotes */
+  winnow_test_assert_clean (R (""), "a,b\n  x,y\n \t,z\n", "a,b\n  x,y\n \t,z\n");
+  winnow_test_assert_clean (R (""), "a,b\n\"x\n  \ny\",1\n", "a,b\n\"x\n  \ny\",1\n");
+  /* a tab that is the delimiter is not blank: a row of empty fields */
+  winnow_test_assert_clean (R (", \"input\": {\"delimiter\": \"tab\"}"), "a\tb\n\t\n1\t2\n",
+                            "a,b\n,\n1,2\n");
+  /* the lines of the rows after it still count the blank line */
+  out = winnow_test_clean (R (", \"input\": {\"bad_lines\": \"warn\"}"),
+                           "a,b\n  \n1,2,3\n", -1, &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "a,b\n");
+  g_assert_cmpuint (result->bad_lines->len, ==, 1);
+  g_assert_cmpuint (g_array_index (result->bad_lines, WinnowResultBadLine, 0).line, ==, 3);
+  winnow_result_free (result);
+}
+
+/* A blank line held back across the reader's blocks and chunks. */
+static void
+test_blank_lines_long (void)
+{
+  g_autoptr(GString) input = g_string_new ("a,b\n1,2\n");
+  g_autoptr(GString) expected = g_string_new ("a,b\n1,2\n");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  /* 3 MiB of spaces on one line, then more rows */
+  for (guint i = 0; i < (3u << 20); i++)
+    g_string_append_c (input, i % 7 ? ' ' : '\t');
+  g_string_append (input, "\n3,4\n");
+  g_string_append (expected, "3,4\n");
+  out = winnow_test_clean (R (""), input->str, (gssize) input->len, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, expected->str);
 }
 
 static void
@@ -564,6 +604,7 @@ main (int argc, char **argv)
   g_test_add_func ("/clean/encoding/utf-16", test_utf16);
   g_test_add_func ("/clean/empty-row-rule", test_empty_row_rule);
   g_test_add_func ("/clean/blank-lines", test_blank_lines);
+  g_test_add_func ("/clean/blank-lines/long", test_blank_lines_long);
   g_test_add_func ("/clean/no-header", test_no_header);
   g_test_add_func ("/clean/delimiter-sniffing", test_delimiter_sniffing);
   g_test_add_func ("/clean/output-delimiter", test_output_delimiter);

@@ -133,7 +133,7 @@ random_csv (guint32 seed, guint n_rows, gboolean long_rows)
           else if (v < 72)
             g_string_append (s, "\"say \"\"hi\"\"\"");
           else if (v < 80)
-            g_string_append (s, "\"two\nlines\"");
+            g_string_append (s, "\"two\n  \nlines\"");
           else if (v < 83)
             {
               /* a quoted field over many lines: it crosses chunk ends */
@@ -150,6 +150,8 @@ random_csv (guint32 seed, guint n_rows, gboolean long_rows)
       g_string_append (s, g_rand_int_range (rand, 0, 10) == 0 ? "\r\n" : "\n");
       if (g_rand_int_range (rand, 0, 30) == 0)
         g_string_append_c (s, '\n');
+      else if (g_rand_int_range (rand, 0, 30) == 0)
+        g_string_append (s, " \t \n");  /* blank too */
     }
   return g_string_free (s, FALSE);
 }

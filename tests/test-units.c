@@ -322,6 +322,9 @@ test_sniffer (void)
     /* a quote inside a field is text, not the start of a quoted field */
     { "size\";w;h\n1;2;3\n4;5;6\n", ';' },
     { "a;b\"c;d\n1;2\"\";3\n4;5;6\n", ';' },
+    /* lines of spaces and tabs are blank: their tabs are no delimiter */
+    { "a\n \nx\n \t \n", ',' },
+    { "a;b\n\t\n1;2\n \t\n", ';' },
     /* a doubled quote inside a quoted field does not close it */
     { "a;b\n\"x\"\",y,z\";1\n\"p,\"\"q,r\";2\n", ';' },
   };

@@ -106,6 +106,10 @@ typedef struct {
   guint64 fields_done;
   guint field_index;
 
+  GByteArray *blanks;         /* spaces and tabs that began a row, held
+                               * back until the line shows whether it is
+                               * blank (see skip_blank_line()) */
+
   gboolean in_first_row;
   GPtrArray *first_row;
   guint64 first_row_line;

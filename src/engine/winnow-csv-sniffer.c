@@ -38,7 +38,7 @@ winnow_sniff_delimiter (const char *text, gsize length, char quote)
   g_autofree guint16 *counts = g_new0 (guint16, MAX_RECORDS * N_CANDIDATES);
   guint n_records = 0;
   guint row[N_CANDIDATES] = { 0 };
-  gboolean quoted = FALSE, any = FALSE, field_start = TRUE;
+  gboolean quoted = FALSE, any = FALSE, field_start = TRUE, blank = TRUE;
   gsize end = MIN (length, WINNOW_SNIFF_BYTES);
   guint best_score = 0;
   char best = ',';
@@ -60,17 +60,16 @@ winnow_sniff_delimiter (const char *text, gsize length, char quote)
         quoted = field_start;
       else if (c == '\n' || c == '\r')
         {
-          gboolean blank = TRUE;
-          for (guint k = 0; k < N_CANDIDATES; k++)
-            blank = blank && row[k] == 0;
-          /* A blank line or the LF of a CRLF pair ends nothing. */
-          if (!blank || (i > 0 && text[i - 1] != '\n' && text[i - 1] != '\r'))
+          /* A blank line (only spaces and tabs, which the reader skips)
+           * or the LF of a CRLF pair ends nothing. */
+          if (!blank)
             {
               for (guint k = 0; k < N_CANDIDATES; k++)
                 counts[n_records * N_CANDIDATES + k] = (guint16) MIN (row[k], MAX_COUNT - 1);
               n_records++;
             }
           memset (row, 0, sizeof row);
+          blank = TRUE;
         }
       else
         for (guint k = 0; k < N_CANDIDATES; k++)
@@ -80,9 +79,11 @@ winnow_sniff_delimiter (const char *text, gsize length, char quote)
               any = TRUE;
             }
       field_start = !quoted && (c == '\n' || c == '\r' || is_candidate (c));
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+        blank = FALSE;
     }
   /* A sample without a line end is one record. */
-  if (n_records == 0)
+  if (n_records == 0 && !blank)
     {
       for (guint k = 0; k < N_CANDIDATES; k++)
         counts[k] = (guint16) MIN (row[k], MAX_COUNT - 1);

@@ -57,6 +57,7 @@ winnow_csv_worker_new (WinnowCsvReader *reader, guint id)
   worker->line = 1;
   worker->read_limit = reader->size;
   worker->first_row = g_ptr_array_new_with_free_func (g_free);
+  worker->blanks = g_byte_array_new ();
   worker->pool = g_async_queue_new ();
   worker->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) winnow_row_batch_free);
   return worker;
@@ -72,6 +73,7 @@ winnow_csv_worker_free (Worker *worker)
   g_clear_pointer (&worker->decoder, winnow_text_decoder_free);
   g_byte_array_unref (worker->decoded);
   g_ptr_array_unref (worker->first_row);
+  g_byte_array_unref (worker->blanks);
   g_async_queue_unref (worker->pool);
   g_ptr_array_unref (worker->batches);
   g_free (worker->raw);
@@ -328,6 +330,53 @@ check_stop (Worker *worker)
     fail_message (worker, CHUNK_CANCELLED, "Cancelled");
 }
 
+static inline gboolean
+is_blank (char c, char delimiter)
+{
+  return (c == ' ' || c == '\t') && c != delimiter;
+}
+
+/* A line of nothing but spaces and tabs, outside quotes, is a blank line,
+ * as in pandas (its tokenizer's WHITESPACE_LINE state), and is skipped; a
+ * tab that is the delimiter is not blank ("\t\t" in a TSV file is a row
+ * of empty fields). libcsv skips empty lines itself but would read the
+ * spaces as a field. So at the start of a row, the spaces and tabs of
+ * segment @p are held back until the line shows what it is: at its line
+ * end they are dropped, before any other character they are fed to the
+ * parser after all. Blanks that reach the end of a segment wait in
+ * worker->blanks for the next one; at the end of the file they were a
+ * blank last line.
+ *
+ * Returns: how many bytes at the start of @p are not to be parsed */
+static gsize
+skip_blank_line (Worker *worker, const char *p, gsize n)
+{
+  char delimiter = worker->reader->delimiter;
+  gsize k = 0;
+
+  if (worker->blanks->len == 0 && (n == 0 || !is_blank (p[0], delimiter)))
+    return 0;
+  while (k < n && is_blank (p[k], delimiter))
+    k++;
+  if (k == n && worker->blanks->len + n <= WINNOW_MAX_FIELD_BYTES)
+    {
+      g_byte_array_append (worker->blanks, (const guint8 *) p, (guint) n);
+      return n;
+    }
+  if (k < n && (p[k] == '\n' || p[k] == '\r'))
+    {
+      g_byte_array_set_size (worker->blanks, 0);
+      return k;
+    }
+  /* text follows: the blanks were data */
+  if (worker->blanks->len > 0)
+    {
+      parse_segment (worker, (const char *) worker->blanks->data, worker->blanks->len);
+      g_byte_array_set_size (worker->blanks, 0);
+    }
+  return 0;
+}
+
 /* Feeds the current text line by line until it is used up or the parse
  * stops (an error, a cancel, or the end of the first row in open()). */
 static void
@@ -343,6 +392,7 @@ feed_text (Worker *worker)
       gsize seg = nl ? (gsize) (nl - p) + 1 : avail;
       guint64 fields_before = worker->fields_done;
       gboolean was_quoted = in_quoted_field (worker);
+      gsize skip;
 
       /* The first row must end its segment, so that open() can stop right
        * after it even when a lone CR ends it in an LF file. */
@@ -356,9 +406,13 @@ feed_text (Worker *worker)
             }
         }
 
+      skip = 0;
       if (worker->parser.pstate == STATE_ROW_NOT_BEGUN)
-        worker->row_start_line = worker->line;
-      parse_segment (worker, p, seg);
+        {
+          worker->row_start_line = worker->line;
+          skip = skip_blank_line (worker, p, seg);
+        }
+      parse_segment (worker, p + skip, seg - skip);
       if (in_quoted_field (worker) && (!was_quoted || worker->fields_done != fields_before))
         worker->quote_line = worker->line;
       if (nl)
@@ -471,6 +525,7 @@ winnow_csv_worker_read_first (Worker *worker)
 static void
 finish_file (Worker *worker)
 {
+  g_byte_array_set_size (worker->blanks, 0);  /* a blank last line */
   if (worker->parser.pstate == STATE_ROW_NOT_BEGUN)
     worker->row_start_line = worker->line;
   if (csv_fini (&worker->parser, on_field, on_row, worker) != 0)
@@ -543,6 +598,7 @@ winnow_csv_worker_run_slot (Worker *worker, Slot *slot, gboolean fresh)
       worker->row_start_line = 1;
       worker->quote_line = 1;
       worker->field_index = 0;
+      g_byte_array_set_size (worker->blanks, 0);
       worker->read_pos = slot->start;
       worker->raw_len = worker->raw_used = 0;
       worker->text_len = worker->text_pos = 0;
