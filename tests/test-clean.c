@@ -330,6 +330,44 @@ test_bom (void)
   winnow_result_free (result);
 }
 
+/* A BOM, then bytes that are not UTF-8: the file falls back to
+ * Windows-1252 without the BOM, early or late in the file; an encoding
+ * the user names keeps the three characters. */
+static void
+test_bom_then_windows_1252 (void)
+{
+  g_autoptr(GString) late = g_string_new ("\xEF\xBB\xBF" "a,b\n");
+  g_autoptr(GString) late_expected = g_string_new ("b\n");
+  g_autoptr(GError) error = NULL;
+  WinnowResult *result = NULL;
+  g_autofree char *out = NULL;
+
+  out = winnow_test_clean (R (", \"drop_columns\": [\"a\"]"), "\xEF\xBB\xBF" "a,b\n1,Caf\xE9\n",
+                           -1, &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "b\nCaf\xC3\xA9\n");
+  g_assert_cmpstr (result->encoding, ==, "Windows-1252");
+  g_clear_pointer (&result, winnow_result_free);
+  g_clear_pointer (&out, g_free);
+
+  for (guint i = 0; i < 20000; i++)
+    {
+      g_string_append_printf (late, "%u,plain\n", i);
+      g_string_append (late_expected, "plain\n");
+    }
+  g_string_append (late, "x,na\xEFve\n");
+  g_string_append (late_expected, "na\xC3\xAFve\n");
+  out = winnow_test_clean (R (", \"drop_columns\": [\"a\"]"), late->str, -1, &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, late_expected->str);
+  g_assert_cmpstr (result->encoding, ==, "Windows-1252");
+  g_clear_pointer (&result, winnow_result_free);
+  g_clear_pointer (&out, g_free);
+
+  winnow_test_assert_clean (R (", \"input\": {\"encoding\": \"windows-1252\"}"),
+                            "\xEF\xBB\xBF" "a\n1\n", "\xC3\xAF\xC2\xBB\xC2\xBF" "a\n1\n");
+}
+
 static void
 test_windows_1252 (void)
 {
@@ -600,6 +638,7 @@ main (int argc, char **argv)
   g_test_add_func ("/clean/line-ends", test_crlf);
   g_test_add_func ("/clean/encoding/bom", test_bom);
   g_test_add_func ("/clean/encoding/windows-1252", test_windows_1252);
+  g_test_add_func ("/clean/encoding/bom-then-windows-1252", test_bom_then_windows_1252);
   g_test_add_func ("/clean/encoding/windows-1252-late", test_windows_1252_late);
   g_test_add_func ("/clean/encoding/utf-16", test_utf16);
   g_test_add_func ("/clean/empty-row-rule", test_empty_row_rule);

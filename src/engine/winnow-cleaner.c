@@ -792,7 +792,7 @@ winnow_clean_file (const WinnowRecipe *recipe, const char *input_path, const cha
       fallback_reason = g_strdup (local_error->message);
       g_clear_error (&local_error);
       cleaner_clear (&c);
-      c.options.encoding = "windows-1252";
+      winnow_csv_reader_options_fall_back (&c.options);
       result = attempt (&c, &local_error);
       if (result != NULL)
         {

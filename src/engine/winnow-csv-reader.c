@@ -143,11 +143,13 @@ choose_encoding (WinnowCsvReader *reader, Worker *worker, const char *encoding, 
         return FALSE;
       reader->encoding_name = g_strdup (winnow_text_decoder_name (worker->decoder));
       if (winnow_text_decoder_kind (worker->decoder) == WINNOW_TEXT_UTF8)
-        {
-          g_clear_pointer (&worker->decoder, winnow_text_decoder_free);
-          if (utf8_bom)
-            worker->raw_used = 3;
-        }
+        g_clear_pointer (&worker->decoder, winnow_text_decoder_free);
+      /* A UTF-8 BOM says the file was meant as UTF-8, even when some of its
+       * bytes are not: read as Windows-1252 it would become "ï»¿" in
+       * front of the first column's name. An encoding the user chose
+       * keeps those three characters, as pandas does. */
+      if (utf8_bom && (worker->decoder == NULL || reader->options.utf8_fallback))
+        worker->raw_used = 3;
       return TRUE;
     }
 
@@ -275,6 +277,19 @@ winnow_csv_reader_open (const char *path, const WinnowCsvReaderOptions *options,
     }
   name_columns (reader, worker);
   return g_steal_pointer (&reader);
+}
+
+/**
+ * winnow_csv_reader_options_fall_back:
+ *
+ * Changes @options to read the file again after encoding "auto" failed
+ * with %WINNOW_CSV_ERROR_NOT_UTF8: as Windows-1252, dropping a UTF-8 BOM.
+ */
+void
+winnow_csv_reader_options_fall_back (WinnowCsvReaderOptions *options)
+{
+  options->encoding = "windows-1252";
+  options->utf8_fallback = TRUE;
 }
 
 /**

@@ -46,6 +46,9 @@ typedef struct {
   const char *encoding;     /* "auto" or a name */
   gboolean header;
   WinnowBadLines bad_lines;
+  /* Set by winnow_csv_reader_options_fall_back(): the file is read again
+   * as Windows-1252 after "auto" met bytes that are not UTF-8. */
+  gboolean utf8_fallback;
   /* 0 for the defaults; tests set them to cut small files into many chunks */
   gsize chunk_size;
   guint n_workers;
@@ -59,6 +62,7 @@ typedef struct {
 typedef struct _WinnowCsvReader WinnowCsvReader;
 
 const char      *winnow_csv_reader_libcsv_version (void);
+void             winnow_csv_reader_options_fall_back (WinnowCsvReaderOptions *options);
 
 WinnowCsvReader *winnow_csv_reader_open           (const char *path,
                                                    const WinnowCsvReaderOptions *options,
