@@ -519,6 +519,11 @@ test_formula_guard (void)
                             "a,b,c\n=1+2,-2.5,@x\n+5,\"-x,y\",ok\n",
                             "a,b,c\n'=1+2,-2.5,'@x\n+5,\"'-x,y\",ok\n");
   winnow_test_assert_clean (R (""), "a\n=1+2\n", "a\n=1+2\n");
+  /* header cells are guarded too: a spreadsheet runs them just the same
+   * (pandas' to_csv has no guard; this is a rule of Winnow's own) */
+  winnow_test_assert_clean (R (", \"output\": {\"formula_guard\": true}"),
+                            "=HYPERLINK(\"x\"),-1,@b\n1,2,3\n",
+                            "\"'=HYPERLINK(\"\"x\"\")\",-1,'@b\n1,2,3\n");
 }
 
 static void

@@ -373,6 +373,9 @@ fill_value (Cleaner *c, guint k, const char **text, gsize *length)
     }
 }
 
+/* The header goes through the same writer as the rows, so formula_guard
+ * guards its cells too: a spreadsheet runs a formula in the first row as
+ * readily as in any other. */
 static void
 write_header (Cleaner *c)
 {

@@ -4,8 +4,9 @@
  * holds the delimiter, a quote, CR or LF, and quotes inside are doubled. A
  * row that is one empty field is written as `""` so that reading the file
  * back does not lose it as a blank line. Optionally, a field that a
- * spreadsheet would run as a formula gets a leading `'` (SPEC section 2,
- * output.formula_guard). Writes go out in blocks of 1 MiB.
+ * spreadsheet would run as a formula gets a leading `'`
+ * (output.formula_guard): any field written, header cells included; see
+ * winnow_csv_writer_needs_guard(). Writes go out in blocks of 1 MiB.
  */
 #pragma once
 
