@@ -512,6 +512,37 @@ test_output_delimiter (void)
   winnow_test_assert_clean (R (", \"output\": {\"delimiter\": \"\\t\"}"), "a,b\n1,2\n", "a\tb\n1\t2\n");
 }
 
+/* Any one Unicode character as the delimiter, in and out, as in pandas
+ * (sep="§", to_csv(sep="€")): quoted when a field holds it, and only the
+ * whole character counts ("₤" shares its first two bytes with "€"). */
+static void
+test_unicode_delimiters (void)
+{
+  WinnowResult *result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  winnow_test_assert_clean (R (", \"input\": {\"delimiter\": \"§\"}"),
+                            "a§b\n1§\"x§y\"\n\"p,q\"§2\n", "a,b\n1,x§y\n\"p,q\",2\n");
+  winnow_test_assert_clean (R (", \"output\": {\"delimiter\": \"€\"}"),
+                            "a,b,c\n1,p€q,₤5\n€,\"x,y\",\n",
+                            "a€b€c\n1€\"p€q\"€₤5\n\"€\"€x,y€\n");
+  /* three bytes in, four bytes out, with other steps */
+  winnow_test_assert_clean (R (", \"input\": {\"delimiter\": \"→\"}, \"output\": {\"delimiter\": \"😀\"},"
+                               " \"drop_duplicates\": {}, \"drop_columns\": [\"c\"]"),
+                            "a→b→c\n1→\"2→3\"→x\n1→\"2→3\"→y\n",
+                            "a😀b\n1😀2→3\n");
+  /* through a decoder: "§" is 0xA7 in Windows-1252 */
+  out = winnow_test_clean (R (", \"input\": {\"delimiter\": \"§\", \"encoding\": \"windows-1252\"}"),
+                           "a\xA7" "b\n\xE9\xA7" "2\n", -1, &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "a,b\n\xC3\xA9,2\n");
+  g_assert_cmpuint (result->delimiter, ==, 0xA7);
+  winnow_result_free (result);
+  /* a space is a delimiter too; then it is no blank */
+  winnow_test_assert_clean (R (", \"input\": {\"delimiter\": \" \"}"), "a b\n1 2\n", "a,b\n1,2\n");
+}
+
 static void
 test_formula_guard (void)
 {
@@ -652,6 +683,7 @@ main (int argc, char **argv)
   g_test_add_func ("/clean/no-header", test_no_header);
   g_test_add_func ("/clean/delimiter-sniffing", test_delimiter_sniffing);
   g_test_add_func ("/clean/output-delimiter", test_output_delimiter);
+  g_test_add_func ("/clean/unicode-delimiters", test_unicode_delimiters);
   g_test_add_func ("/clean/formula-guard", test_formula_guard);
   g_test_add_func ("/clean/header-only", test_header_only);
   g_test_add_func ("/clean/no-trailing-newline", test_no_trailing_newline);

@@ -144,6 +144,7 @@ test_usage_errors (WinnowTestDir *fixture, gconstpointer data)
     { { "--fill", "age", "a.csv", NULL }, "--fill: expected COLUMN=STRATEGY, not “age”" },
     { { "--fill", "age=average", "a.csv", NULL }, "--fill: expected COLUMN=mean, median, mode, ffill or bfill" },
     { { "--delimiter", "ab", "a.csv", NULL }, "--delimiter: expected auto, tab or one character" },
+    { { "--output-delimiter", "\"", "a.csv", NULL }, "--output-delimiter: \" cannot be the delimiter, because fields that hold a delimiter, a quote or a line end are quoted with \"" },
     { { "--recipe", "bad.json", "a.csv", NULL }, "bad.json: fil: unknown key" },
     { { "--recipe", "none.json", "a.csv", NULL }, "none.json" },
     { { "--output", "x.csv", "a.csv", "a.csv" }, "--output takes one input file" },
@@ -296,6 +297,24 @@ test_options_override_recipe (WinnowTestDir *fixture, gconstpointer data)
   g_assert_cmpint (run.status, ==, 0);
   contents = winnow_test_read_file (out);
   g_assert_cmpstr (contents, ==, "id;city\n2;\n3;\n");
+}
+
+/* Any one character as the delimiter, in and out. */
+static void
+test_unicode_delimiters (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *in = winnow_test_write_file (fixture->dir, "u.csv",
+                                                "a§b\n1§\"x§y\"\n2§p€q\n", -1);
+  g_autofree char *out = g_build_filename (fixture->dir, "u.cleaned.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_auto (Run) run = { 0 };
+
+  run_winnow (&run, fixture->dir, "--batch", "--delimiter", "§", "--output-delimiter", "€",
+              "--json", "u.csv", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.out, "\"delimiter\" : \"§\"");
+  contents = winnow_test_read_file (out);
+  g_assert_cmpstr (contents, ==, "a€b\n1€x§y\n2€\"p€q\"\n");
 }
 
 static char *
@@ -511,6 +530,7 @@ main (int argc, char **argv)
   ADD ("/cli/json", test_json);
   ADD ("/cli/save-recipe", test_save_recipe);
   ADD ("/cli/options-override-recipe", test_options_override_recipe);
+  ADD ("/cli/unicode-delimiters", test_unicode_delimiters);
   ADD ("/cli/jobs-and-history", test_jobs_and_history);
   ADD ("/cli/no-history", test_no_history);
   ADD ("/cli/interrupt", test_interrupt);

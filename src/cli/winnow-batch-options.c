@@ -341,6 +341,15 @@ apply (Parsed *p, WinnowRecipe *r, GError **error)
     return bad_value (error, "--bad-lines", _("error, skip or warn"), p->bad_lines);
   if (p->out_delimiter && !winnow_delimiter_from_string (p->out_delimiter, FALSE, &r->out_delimiter))
     return bad_value (error, "--output-delimiter", _("tab or one character"), p->out_delimiter);
+  if (p->out_delimiter && r->out_delimiter == '"')
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   /* Translators: %s is output.delimiter (a recipe key) or
+                    * --output-delimiter (an option) */
+                   _("%s: \" cannot be the delimiter, because fields that hold a "
+                     "delimiter, a quote or a line end are quoted with \""), "--output-delimiter");
+      return FALSE;
+    }
   if (p->line_ending)
     {
       if (g_ascii_strcasecmp (p->line_ending, "lf") == 0)

@@ -182,6 +182,15 @@ choose_encoding (WinnowCsvReader *reader, Worker *worker, const char *encoding, 
   return TRUE;
 }
 
+static void
+set_delimiter (WinnowCsvReader *reader, gunichar delimiter)
+{
+  reader->delimiter = delimiter;
+  memset (reader->delimiter_utf8, 0, sizeof reader->delimiter_utf8);
+  reader->delimiter_length = (guint) g_unichar_to_utf8 (delimiter, reader->delimiter_utf8);
+  reader->parse_delimiter = delimiter < 0x80 ? (guint8) delimiter : DELIMITER_STAND_IN;
+}
+
 static gboolean
 open_error (WinnowCsvReader *reader, Worker *worker, GError **error)
 {
@@ -244,23 +253,27 @@ winnow_csv_reader_open (const char *path, const WinnowCsvReaderOptions *options,
     return NULL;
   if (!choose_encoding (reader, worker, options->encoding ? options->encoding : "auto", error))
     return NULL;
+  /* a delimiter past ASCII is replaced as the text is decoded */
+  if (options->delimiter != 0)
+    set_delimiter (reader, options->delimiter);
   if (worker->raw_len > worker->raw_used)
     winnow_csv_worker_decode (worker);
   if (open_error (reader, worker, error))
     return NULL;
 
-  reader->delimiter = options->delimiter;
   if (worker->text_len > 0)
     {
+      /* the sniffer's candidates are ASCII: nothing was replaced */
       if (reader->delimiter == 0)
-        reader->delimiter = winnow_sniff_delimiter (worker->text, worker->text_len, options->quote);
+        set_delimiter (reader, (guchar) winnow_sniff_delimiter (worker->text, worker->text_len,
+                                                                options->quote));
       reader->line_end = winnow_sniff_line_end (worker->text, worker->text_len);
       reader->estimated_rows =
         winnow_csv_worker_count_lines (worker, worker->text, worker->text_len) * reader->size /
           worker->text_len + 1;
     }
   if (reader->delimiter == 0)
-    reader->delimiter = ',';
+    set_delimiter (reader, ',');
   winnow_csv_worker_init_parser (worker);
   worker->read_limit = reader->size;
 
@@ -359,7 +372,7 @@ winnow_csv_reader_get_column (WinnowCsvReader *reader, guint column)
   return g_ptr_array_index (reader->column_names, column);
 }
 
-char
+gunichar
 winnow_csv_reader_get_delimiter (WinnowCsvReader *reader)
 {
   return reader->delimiter;

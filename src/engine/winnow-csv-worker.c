@@ -58,6 +58,7 @@ winnow_csv_worker_new (WinnowCsvReader *reader, guint id)
   worker->read_limit = reader->size;
   worker->first_row = g_ptr_array_new_with_free_func (g_free);
   worker->blanks = g_byte_array_new ();
+  worker->field = g_byte_array_new ();
   worker->pool = g_async_queue_new ();
   worker->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) winnow_row_batch_free);
   return worker;
@@ -74,6 +75,7 @@ winnow_csv_worker_free (Worker *worker)
   g_byte_array_unref (worker->decoded);
   g_ptr_array_unref (worker->first_row);
   g_byte_array_unref (worker->blanks);
+  g_byte_array_unref (worker->field);
   g_async_queue_unref (worker->pool);
   g_ptr_array_unref (worker->batches);
   g_free (worker->raw);
@@ -88,7 +90,7 @@ winnow_csv_worker_init_parser (Worker *worker)
   if (worker->parser_ready)
     csv_free (&worker->parser);
   csv_init (&worker->parser, PARSER_OPTIONS);
-  csv_set_delim (&worker->parser, (unsigned char) reader->delimiter);
+  csv_set_delim (&worker->parser, reader->parse_delimiter);
   csv_set_quote (&worker->parser, (unsigned char) reader->options.quote);
   csv_set_space_func (&worker->parser, never_space);
   csv_set_realloc_func (&worker->parser, capped_realloc);
@@ -156,6 +158,26 @@ push_batch (Worker *worker)
 
 /* ---- libcsv callbacks ---- */
 
+/* A field that held the delimiter inside quotes, with the delimiter's
+ * bytes back in place of DELIMITER_STAND_IN. */
+static void
+restore_delimiters (Worker *worker, const char **text, gsize *length)
+{
+  WinnowCsvReader *reader = worker->reader;
+  const char *p = *text, *end = *text + *length;
+  GByteArray *field = worker->field;
+
+  g_byte_array_set_size (field, 0);
+  for (const char *hit; (hit = memchr (p, DELIMITER_STAND_IN, (gsize) (end - p))); p = hit + 1)
+    {
+      g_byte_array_append (field, (const guint8 *) p, (guint) (hit - p));
+      g_byte_array_append (field, (const guint8 *) reader->delimiter_utf8, reader->delimiter_length);
+    }
+  g_byte_array_append (field, (const guint8 *) p, (guint) (end - p));
+  *text = (const char *) field->data;
+  *length = field->len;
+}
+
 static void
 on_field (void *data, size_t length, void *user_data)
 {
@@ -169,6 +191,8 @@ on_field (void *data, size_t length, void *user_data)
   if (G_UNLIKELY (worker->stop))
     return;
   worker->fields_done++;
+  if (G_UNLIKELY (reader->delimiter_length > 1) && memchr (text, DELIMITER_STAND_IN, length))
+    restore_delimiters (worker, &text, &length);
   if (G_UNLIKELY (worker->in_first_row))
     {
       g_ptr_array_add (worker->first_row, g_strndup (text, length));
@@ -351,7 +375,7 @@ is_blank (char c, char delimiter)
 static gsize
 skip_blank_line (Worker *worker, const char *p, gsize n)
 {
-  char delimiter = worker->reader->delimiter;
+  char delimiter = (char) worker->reader->parse_delimiter;
   gsize k = 0;
 
   if (worker->blanks->len == 0 && (n == 0 || !is_blank (p[0], delimiter)))
@@ -427,6 +451,33 @@ feed_text (Worker *worker)
     }
 }
 
+/* Replaces each delimiter of the text by DELIMITER_STAND_IN, in place
+ * (the text only shrinks): see winnow-csv-reader-private.h. */
+static void
+stand_in_delimiters (Worker *worker)
+{
+  WinnowCsvReader *reader = worker->reader;
+  const char *d = reader->delimiter_utf8;
+  gsize n = reader->delimiter_length;
+  char *end = worker->text + worker->text_len;
+  char *p = memmem (worker->text, worker->text_len, d, n);
+  char *out = p;
+
+  while (p != NULL)
+    {
+      char *next;
+
+      *out++ = (char) DELIMITER_STAND_IN;
+      p += n;
+      next = memmem (p, (gsize) (end - p), d, n);
+      memmove (out, p, (gsize) ((next ? next : end) - p));
+      out += (next ? next : end) - p;
+      p = next;
+    }
+  if (out != NULL)
+    worker->text_len = (gsize) (out - worker->text);
+}
+
 /* Turns raw[raw_used..raw_len) into text; an incomplete character at the
  * end stays in raw for the next read. */
 void
@@ -441,18 +492,20 @@ winnow_csv_worker_decode (Worker *worker)
   if (worker->decoder == NULL)
     {
       status = winnow_text_check_utf8 (in, length, &good);
-      worker->text = (const char *) in;
+      worker->text = (char *) worker->raw + worker->raw_used;
       worker->text_len = good;
     }
   else
     {
       g_byte_array_set_size (worker->decoded, 0);
       status = winnow_text_decoder_convert (worker->decoder, in, length, worker->decoded, &good);
-      worker->text = (const char *) worker->decoded->data;
+      worker->text = (char *) worker->decoded->data;
       worker->text_len = worker->decoded->len;
     }
   worker->text_pos = 0;
   worker->raw_used += good;
+  if (worker->reader->delimiter_length > 1)
+    stand_in_delimiters (worker);
 
   if (status == WINNOW_TEXT_INCOMPLETE && worker->eof)
     status = WINNOW_TEXT_INVALID;

@@ -281,24 +281,31 @@ winnow_bad_lines_from_string (const char *text, WinnowBadLines *policy)
 
 /**
  * winnow_delimiter_to_string:
- * Returns: (transfer full): "auto" for 0, "tab" for a tab, else the character.
+ * Returns: (transfer full): "auto" for 0, "tab" for a tab, else the
+ *   character in UTF-8.
  */
 char *
-winnow_delimiter_to_string (char delimiter)
+winnow_delimiter_to_string (gunichar delimiter)
 {
+  char text[8] = { 0 };
+
   if (delimiter == 0)
     return g_strdup ("auto");
   if (delimiter == '\t')
     return g_strdup ("tab");
-  return g_strndup (&delimiter, 1);
+  g_unichar_to_utf8 (delimiter, text);
+  return g_strdup (text);
 }
 
-/* Accepts one ASCII character, a real tab, or the words "tab" and (when
- * @allow_auto) "auto". A delimiter must be a single byte for the parser,
- * and can be neither a line end nor a quote. */
+/* Accepts one Unicode character (pandas takes any single character as
+ * sep), a real tab, or the words "tab" and (when @allow_auto) "auto". A
+ * line end cannot separate fields. Whether the character may be used
+ * with the quote character is winnow_recipe_validate()'s to say. */
 gboolean
-winnow_delimiter_from_string (const char *text, gboolean allow_auto, char *delimiter)
+winnow_delimiter_from_string (const char *text, gboolean allow_auto, gunichar *delimiter)
 {
+  gunichar c;
+
   if (text == NULL)
     return FALSE;
   if (allow_auto && strcmp (text, "auto") == 0)
@@ -311,10 +318,12 @@ winnow_delimiter_from_string (const char *text, gboolean allow_auto, char *delim
       *delimiter = '\t';
       return TRUE;
     }
-  if (strlen (text) != 1 || (guchar) text[0] >= 0x80 || text[0] == '\n' || text[0] == '\r' ||
-      text[0] == '"' || text[0] == '\0')
+  if (!g_utf8_validate (text, -1, NULL) || g_utf8_strlen (text, -1) != 1)
     return FALSE;
-  *delimiter = text[0];
+  c = g_utf8_get_char (text);
+  if (c == '\n' || c == '\r')
+    return FALSE;
+  *delimiter = c;
   return TRUE;
 }
 
@@ -354,12 +363,20 @@ winnow_recipe_validate (const WinnowRecipe *recipe, GError **error)
       recipe->quote == '\r')
     /* Translators: input.quote is a recipe key; keep it as it is */
     return invalid (error, _("input.quote: expected a single ASCII character"));
-  if (recipe->delimiter != 0 && recipe->delimiter == recipe->quote)
+  if (recipe->delimiter != 0 && recipe->delimiter == (guchar) recipe->quote)
     /* Translators: input.delimiter is a recipe key; keep it as it is */
     return invalid (error, _("input.delimiter: the delimiter and the quote character must differ"));
   if (recipe->out_delimiter == 0)
     /* Translators: output.delimiter and "auto" are recipe syntax; keep them as they are */
     return invalid (error, _("output.delimiter: expected a single character, not \"auto\""));
+  /* The output quotes fields with ", always: a field holding the
+   * delimiter would be quoted with the delimiter itself. */
+  if (recipe->out_delimiter == '"')
+    /* Translators: %s is output.delimiter (a recipe key) or
+     * --output-delimiter (an option) */
+    return invalid (error, _("%s: \" cannot be the delimiter, because fields that hold a "
+                             "delimiter, a quote or a line end are quoted with \""),
+                    "output.delimiter");
 
   if (g_ascii_strcasecmp (recipe->encoding, "auto") != 0)
     {
@@ -516,7 +533,8 @@ get_string_list (JsonNode *node, const char *path, GPtrArray *out, GError **erro
 }
 
 static gboolean
-read_delimiter (JsonNode *node, const char *path, gboolean allow_auto, char *out, GError **error)
+read_delimiter (JsonNode *node, const char *path, gboolean allow_auto, gunichar *out,
+                GError **error)
 {
   const char *s;
   if (!get_string (node, path, &s, error))
@@ -525,9 +543,10 @@ read_delimiter (JsonNode *node, const char *path, gboolean allow_auto, char *out
     return invalid (error, allow_auto
                              /* Translators: a recipe key, then what it held; "auto"
                               * and "tab" are recipe values and stay as they are */
-                             ? _("%s: expected \"auto\", a single ASCII character or \"tab\", "
-                                 "not \"%s\"")
-                             : _("%s: expected a single ASCII character or \"tab\", not \"%s\""),
+                             ? _("%s: expected \"auto\", a single character other than a line "
+                                 "end, or \"tab\", not \"%s\"")
+                             : _("%s: expected a single character other than a line end, or "
+                                 "\"tab\", not \"%s\""),
                     path, s);
   return TRUE;
 }
@@ -910,14 +929,16 @@ add_string_list (JsonBuilder *builder, const char *name, GPtrArray *list)
 }
 
 static void
-add_delimiter (JsonBuilder *builder, const char *name, char delimiter)
+add_delimiter (JsonBuilder *builder, const char *name, gunichar delimiter)
 {
+  char s[8] = { 0 };
+
   json_builder_set_member_name (builder, name);
   if (delimiter == 0)
     json_builder_add_string_value (builder, "auto");
   else
     {
-      char s[2] = { delimiter, 0 };
+      g_unichar_to_utf8 (delimiter, s);
       json_builder_add_string_value (builder, s);
     }
 }

@@ -165,8 +165,10 @@ static JsonNode *
 result_to_node (const WinnowResult *r)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  char delimiter[2] = { r->delimiter, 0 };
+  char delimiter[8] = { 0 };
 
+  if (r->delimiter != 0)
+    g_unichar_to_utf8 (r->delimiter, delimiter);
   json_builder_begin_object (b);
   member_uint (b, "rows_read", r->rows_read);
   member_uint (b, "rows_written", r->rows_written);
@@ -344,7 +346,9 @@ winnow_result_new_from_json (const char *json, GError **error)
   r->passes = (guint) get_uint (o, "passes");
   g_free (r->encoding);
   r->encoding = g_strdup (get_string (o, "encoding"));
-  r->delimiter = get_string (o, "delimiter")[0];
+  r->delimiter = g_utf8_get_char_validated (get_string (o, "delimiter"), -1);
+  if (r->delimiter == (gunichar) -1 || r->delimiter == (gunichar) -2)
+    r->delimiter = 0;
   read_strings (get_array (o, "warnings"), r->warnings);
 
   array = get_array (o, "bad_lines");

@@ -56,7 +56,7 @@ typedef struct {
   double elapsed;             /* seconds */
   guint passes;
   char *encoding;
-  char delimiter;
+  gunichar delimiter;         /* the input's, as read or sniffed */
   GPtrArray *warnings;        /* of char* */
   GArray *bad_lines;          /* of WinnowResultBadLine, the first 100 */
   GPtrArray *columns;         /* of WinnowColumnProfile* */

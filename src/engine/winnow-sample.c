@@ -21,7 +21,7 @@ struct _WinnowSample {
   GPtrArray *columns;   /* of char* */
   guint64 n_rows;
   gboolean whole_file;
-  char delimiter;
+  gunichar delimiter;
   char *encoding;
   guint64 bad_lines;
   guint64 file_size;
@@ -249,7 +249,7 @@ winnow_sample_is_whole_file (const WinnowSample *sample)
   return sample->whole_file;
 }
 
-char
+gunichar
 winnow_sample_get_delimiter (const WinnowSample *sample)
 {
   return sample->delimiter;

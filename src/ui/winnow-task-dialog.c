@@ -31,15 +31,20 @@ winnow_task_dialog_toast (WinnowTaskDialog *self, const char *message)
 /* ---- what the files are ---- */
 
 static char *
-delimiter_words (char delimiter)
+delimiter_words (gunichar delimiter)
 {
+  char text[8] = { 0 };
+
   switch (delimiter)
     {
     case ',': return g_strdup (_("Comma-separated"));
     case ';': return g_strdup (_("Semicolon-separated"));
     case '\t': return g_strdup (_("Tab-separated"));
     case '|': return g_strdup (_("Separated by vertical bars"));
-    default: return g_strdup_printf (_("Separated by “%c”"), delimiter);
+    default:
+      g_unichar_to_utf8 (delimiter, text);
+      /* Translators: %s is one character, such as § */
+      return g_strdup_printf (_("Separated by “%s”"), text);
     }
 }
 

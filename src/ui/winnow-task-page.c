@@ -242,8 +242,9 @@ fill_results (WinnowTaskPage *self)
     g_autofree char *size = g_strdup_printf ("%s → %s", in, out);
     g_autofree char *time = winnow_ui_format_duration (result->elapsed);
     const char *delimiter = result->delimiter == '\t' ? _("tab") : NULL;
-    char single[2] = { result->delimiter, 0 };
+    char single[8] = { 0 };
 
+    g_unichar_to_utf8 (result->delimiter, single);
     add_row (self, self->results_group, _("Size"), size);
     add_row (self, self->results_group, _("Time"), time);
     add_row (self, self->results_group, _("Encoding"), result->encoding);

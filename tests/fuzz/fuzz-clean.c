@@ -1,8 +1,8 @@
 /* fuzz-clean.c: arbitrary bytes through the reader and a cleaning pipeline.
  *
- * The first four bytes choose the recipe (delimiter, header, bad lines,
- * trimming, duplicates, missing values, a fill, the output), the rest is
- * the file. Whatever the input: no crash, no leak, no hang; a failure is
+ * The first four bytes choose the recipe (delimiter, also past ASCII,
+ * header, bad lines, trimming, duplicates, missing values, a fill, the
+ * output), the rest is the file. Whatever the input: no crash, no leak, no hang; a failure is
  * a GError and leaves no output file; a success leaves a complete output
  * with no more rows than were read.
  *
@@ -34,12 +34,14 @@ set_up (void)
 static WinnowRecipe *
 recipe_from (const guint8 *b)
 {
-  static const char delimiters[] = { 0, ',', ';', '\t' };
+  static const gunichar delimiters[] = { 0, ',', ';', '\t' };
+  /* past ASCII: two, three and four bytes of UTF-8 */
+  static const gunichar wide[] = { 0xA7, 0x20AC, 0x2192, 0x1F600 };
   static const char *columns[] = { "a", "b", "c", "column_1" };
   WinnowRecipe *recipe = winnow_recipe_new ();
   const char *column = columns[(b[3] >> 4) & 3];
 
-  recipe->delimiter = delimiters[b[0] & 3];
+  recipe->delimiter = (b[0] & 128) ? wide[b[0] & 3] : delimiters[b[0] & 3];
   recipe->header = (b[0] & 4) == 0;
   recipe->bad_lines = (WinnowBadLines) ((b[0] >> 3) % 3);
   recipe->trim_whitespace = (b[0] & 32) != 0;
@@ -62,7 +64,7 @@ recipe_from (const guint8 *b)
                             (b[3] & 3));
   if (b[3] & 4)
     g_ptr_array_add (recipe->drop_columns, g_strdup (columns[(b[3] >> 6) & 3]));
-  recipe->out_delimiter = (b[3] & 8) ? ';' : ',';
+  recipe->out_delimiter = (b[3] & 8) ? ((b[0] & 128) ? wide[(b[3] >> 4) & 3] : ';') : ',';
   recipe->crlf = (b[2] & 128) != 0;
   recipe->formula_guard = (b[2] & 64) != 0;
   return recipe;
