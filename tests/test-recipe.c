@@ -52,6 +52,7 @@ full_recipe (void)
   r->out_delimiter = '\t';
   r->crlf = TRUE;
   r->formula_guard = TRUE;
+  r->rejects = TRUE;
   return r;
 }
 
@@ -91,6 +92,9 @@ test_round_trip (void)
   g_assert_true (winnow_recipe_equal (recipe, copy));
   other->keep = WINNOW_KEEP_LAST;
   g_assert_false (winnow_recipe_equal (recipe, other));
+  other->keep = recipe->keep;
+  other->rejects = FALSE;
+  g_assert_false (winnow_recipe_equal (recipe, other));
 }
 
 static void
@@ -107,7 +111,8 @@ test_spec_example (void)
     "   {\"column\": \"age\", \"strategy\": \"median\"},"
     "   {\"column\": \"income\", \"strategy\": \"mean\"},"
     "   {\"column\": \"score\", \"strategy\": \"ffill\", \"limit\": 2}],"
-    " \"output\": {\"delimiter\": \",\", \"line_ending\": \"lf\", \"formula_guard\": false}}";
+    " \"output\": {\"delimiter\": \",\", \"line_ending\": \"lf\", \"formula_guard\": false,"
+    "   \"rejects\": true}}";
   g_autoptr(GError) error = NULL;
   g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (json, -1, &error);
   const WinnowFillRule *score;
@@ -121,6 +126,7 @@ test_spec_example (void)
   g_assert_cmpint (score->strategy, ==, WINNOW_FILL_FFILL);
   g_assert_cmpint (score->limit, ==, 2);
   g_assert_true (winnow_recipe_needs_statistics (recipe));
+  g_assert_true (recipe->rejects);
 }
 
 static void
@@ -176,6 +182,7 @@ test_errors (void)
     { "{\"winnow_recipe\": 1, \"fill\": [{\"column\": \"a\", \"strategy\": \"ffill\", \"limit\": 0}]}", "fill[0].limit: expected a number of at least 1" },
     { "{\"winnow_recipe\": 1, \"fill\": [{\"column\": \"a\", \"value\": \"x\"}, {\"column\": \"a\", \"strategy\": \"mode\"}]}", "fill[1]: column \"a\" is already filled by fill[0]" },
     { "{\"winnow_recipe\": 1, \"output\": {\"line_ending\": \"cr\"}}", "output.line_ending: expected \"lf\" or \"crlf\", not \"cr\"" },
+    { "{\"winnow_recipe\": 1, \"output\": {\"rejects\": \"yes\"}}", "output.rejects: expected true or false, not a string" },
     { "{\"winnow_recipe\": 1, \"output\": {\"delimiter\": \"auto\"}}", "output.delimiter: expected a single character other than a line end" },
     { "{\"winnow_recipe\": 1, \"output\": {\"delimiter\": \"\\n\"}}", "output.delimiter: expected a single character other than a line end" },
     { "{\"winnow_recipe\": 1, \"input\": {\"delimiter\": \"§§\"}}", "input.delimiter: expected \"auto\", a single character" },

@@ -369,7 +369,7 @@ test_writer_quotes (void)
 static void
 test_digest_set (void)
 {
-  g_autoptr(WinnowDigestSet) set = winnow_digest_set_new (16, TRUE);
+  g_autoptr(WinnowDigestSet) set = winnow_digest_set_new (16, 1);
   char key[32];
 
   for (guint i = 0; i < 50000; i++)
@@ -385,6 +385,28 @@ test_digest_set (void)
         g_assert_cmpuint (*value, ==, i % 20000);
     }
   g_assert_cmpuint (set->count, ==, 20000);
+
+  /* two values per digest survive the table's growth; lookup finds them */
+  {
+    g_autoptr(WinnowDigestSet) pairs = winnow_digest_set_new (16, 2);
+    for (guint i = 0; i < 30000; i++)
+      {
+        guint64 *values;
+        gsize n = (gsize) g_snprintf (key, sizeof key, "row %u", i);
+        g_assert_true (winnow_digest_set_insert (pairs, winnow_digest_compute (key, n), &values));
+        values[0] = i;
+        values[1] = 3 * (guint64) i + 1;
+      }
+    for (guint i = 0; i < 30000; i++)
+      {
+        gsize n = (gsize) g_snprintf (key, sizeof key, "row %u", i);
+        guint64 *values = winnow_digest_set_lookup (pairs, winnow_digest_compute (key, n));
+        g_assert_nonnull (values);
+        g_assert_cmpuint (values[0], ==, i);
+        g_assert_cmpuint (values[1], ==, 3 * (guint64) i + 1);
+      }
+    g_assert_null (winnow_digest_set_lookup (pairs, winnow_digest_compute ("absent", 6)));
+  }
   /* the digest covers every byte, NULs included */
   {
     WinnowDigest a = winnow_digest_compute ("ab\0c", 4), b = winnow_digest_compute ("ab\0d", 4);

@@ -83,9 +83,12 @@ prepare (Cleaner *c, GError **error)
   if (c->recipe->drop_duplicates)
     {
       /* Sized for the whole file up front: growing a table of millions of
-       * digests costs more time and peak memory than a guess. */
+       * digests costs more time and peak memory than a guess. Values: the
+       * row kept, for keep=last/none; and its line for rejected rows. */
       expected_rows = (gsize) MIN (winnow_csv_reader_estimate_rows (c->reader), 32u << 20);
-      c->seen = winnow_digest_set_new (expected_rows, c->plan->needs_selection_pass);
+      c->seen = winnow_digest_set_new (expected_rows,
+                                       c->recipe->rejects ? 2
+                                       : c->plan->needs_selection_pass ? 1 : 0);
     }
   c->profiler = winnow_profiler_new (n_kept);
   return TRUE;
@@ -140,25 +143,51 @@ finish_result (Cleaner *c)
     }
 }
 
+/* The output's temporary file and the rejected rows' (kept by a second
+ * attempt, emptied for it). */
+static gboolean
+open_outputs (Cleaner *c, GError **error)
+{
+  gboolean replace = (c->flags & WINNOW_CLEAN_REPLACE) != 0;
+
+  if (c->output == NULL)
+    {
+      winnow_output_file_remove_stale (c->output_path);
+      c->output = winnow_output_file_create (c->output_path, c->input_path, replace, error);
+      if (c->output == NULL)
+        return FALSE;
+    }
+  else if (!winnow_output_file_truncate (c->output, error))
+    return FALSE;
+  if (c->recipe->rejects && c->rejects == NULL)
+    {
+      g_autofree char *path = winnow_output_file_rejects_path (c->output_path);
+      c->rejects = winnow_rejects_new (path, c->input_path, replace, c->recipe->out_delimiter,
+                                       c->recipe->crlf, c->recipe->formula_guard, error);
+      if (c->rejects == NULL)
+        return FALSE;
+    }
+  if (c->rejects != NULL)
+    {
+      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+      for (guint i = 0; i < winnow_csv_reader_get_n_columns (c->reader); i++)
+        g_ptr_array_add (names, (gpointer) winnow_csv_reader_get_column (c->reader, i));
+      if (!winnow_rejects_begin (c->rejects, names, error))
+        return FALSE;
+    }
+  c->writer = winnow_csv_writer_new (winnow_output_file_get_fd (c->output),
+                                     c->recipe->out_delimiter, c->recipe->crlf,
+                                     c->recipe->formula_guard);
+  return TRUE;
+}
+
 static WinnowResult *
 attempt (Cleaner *c, GError **error)
 {
   if (!prepare (c, error))
     return NULL;
-
-  if (c->output == NULL)
-    {
-      winnow_output_file_remove_stale (c->output_path);
-      c->output = winnow_output_file_create (c->output_path, c->input_path,
-                                             c->flags & WINNOW_CLEAN_REPLACE, error);
-      if (c->output == NULL)
-        return NULL;
-    }
-  else if (!winnow_output_file_truncate (c->output, error))
+  if (!open_outputs (c, error))
     return NULL;
-  c->writer = winnow_csv_writer_new (winnow_output_file_get_fd (c->output),
-                                     c->recipe->out_delimiter, c->recipe->crlf,
-                                     c->recipe->formula_guard);
 
   if (c->plan->needs_selection_pass && !winnow_cleaner_run_pass (c, PASS_SELECT, error))
     return NULL;
@@ -174,6 +203,8 @@ attempt (Cleaner *c, GError **error)
                    _("could not write %s: %s"), name, g_strerror (c->writer->error_number));
       return NULL;
     }
+  if (c->rejects != NULL && !winnow_rejects_finish (c->rejects, error))
+    return NULL;
   finish_result (c);
   return g_steal_pointer (&c->result);
 }
@@ -186,8 +217,10 @@ attempt (Cleaner *c, GError **error)
  * @progress: (nullable) (scope call): called on this thread
  * @cancellable: (nullable): cancels within 64 KiB of input
  *
- * Runs @recipe over @input_path. On success the output is in place; on
- * any failure nothing is written and no temporary file is left.
+ * Runs @recipe over @input_path. On success the output is in place, and
+ * with the recipe's output.rejects the rejected rows beside it
+ * (winnow_output_file_rejects_path()); on any failure nothing is written
+ * and no temporary file is left.
  *
  * Returns: (transfer full): the result, or %NULL with @error set
  */
@@ -216,6 +249,7 @@ winnow_clean_file (const WinnowRecipe *recipe, const char *input_path, const cha
   c.options.encoding = recipe->encoding;
   c.options.header = recipe->header;
   c.options.bad_lines = recipe->bad_lines;
+  c.detail = g_string_new (NULL);
 
   result = attempt (&c, &local_error);
   if (result == NULL && g_error_matches (local_error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_NOT_UTF8))
@@ -234,8 +268,11 @@ winnow_clean_file (const WinnowRecipe *recipe, const char *input_path, const cha
         }
     }
 
+  /* the output and its rejected rows: both, or neither */
   if (result != NULL &&
-      !winnow_output_file_commit (c.output, &local_error))
+      !winnow_output_file_commit_with (c.output,
+                                       c.rejects ? winnow_rejects_get_file (c.rejects) : NULL,
+                                       &local_error))
     g_clear_pointer (&result, winnow_result_free);
 
   if (result != NULL)
@@ -255,6 +292,8 @@ winnow_clean_file (const WinnowRecipe *recipe, const char *input_path, const cha
     g_propagate_error (error, g_steal_pointer (&local_error));
 
   g_clear_pointer (&c.output, winnow_output_file_free);
+  g_clear_pointer (&c.rejects, winnow_rejects_free);
+  g_string_free (c.detail, TRUE);
   cleaner_clear (&c);
   return result;
 }

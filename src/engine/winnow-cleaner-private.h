@@ -11,6 +11,7 @@
 #include "winnow-output-file.h"
 #include "winnow-plan.h"
 #include "winnow-profiler.h"
+#include "winnow-rejects.h"
 
 G_BEGIN_DECLS
 
@@ -73,6 +74,8 @@ typedef struct {
   WinnowCsvWriter *writer;
   WinnowProfiler *profiler;
   guint64 rows_written;
+  WinnowRejects *rejects;         /* the rejected-rows file, or NULL */
+  GString *detail;                /* a rejected row's detail */
 
   /* progress */
   guint n_passes;

@@ -6,6 +6,10 @@
  * to its last row (or clears every copy). When a later pass follows, the
  * decision is kept as one bit per row, so later passes never hash again.
  *
+ * With a rejected-rows file, each digest also carries the row number and
+ * the line of the copy that is kept, and the digest set lives until the
+ * write pass, which says of each row it drops why (reject_row()).
+ *
  * This file holds the passes; winnow-cleaner-attempt.c sets them up.
  */
 #include "config.h"
@@ -134,11 +138,21 @@ static gboolean
 decide_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
 {
   if (c->recipe->drop_duplicates)
-    prefetch_ahead (c, batch, i);
-  if (c->recipe->drop_duplicates && !winnow_digest_set_insert (c->seen, c->digests[i], NULL))
     {
-      c->duplicates++;
-      return FALSE;
+      guint64 *owner;
+
+      prefetch_ahead (c, batch, i);
+      if (!winnow_digest_set_insert (c->seen, c->digests[i], &owner))
+        {
+          c->duplicates++;
+          return FALSE;
+        }
+      if (owner != NULL)
+        {
+          /* a set with values: the rejected-rows file's "of line N" */
+          owner[0] = batch->first_row + i;
+          owner[1] = batch->lines[i];
+        }
     }
   if (c->recipe->drop_missing && !enough_present (c, winnow_row_batch_lengths (batch, i)))
     {
@@ -162,22 +176,28 @@ select_batch (Cleaner *c, const WinnowRowBatch *batch)
       prefetch_ahead (c, batch, i);
       is_new = winnow_digest_set_insert (c->seen, c->digests[i], &owner);
 
+      /* owner[0]: the row kept (or DUPLICATE_MARK); owner[1], in a set of
+       * two values: its line (keep=none: the first copy's line) */
       if (c->recipe->keep == WINNOW_KEEP_LAST)
         {
           if (!is_new)
-            bitset_set (&c->unique, *owner, FALSE);
-          *owner = row;
+            bitset_set (&c->unique, owner[0], FALSE);
+          owner[0] = row;
+          if (c->seen->n_values == 2)
+            owner[1] = batch->lines[i];
           bitset_set (&c->unique, row, TRUE);
         }
       else if (is_new)
         {
-          *owner = row;
+          owner[0] = row;
+          if (c->seen->n_values == 2)
+            owner[1] = batch->lines[i];
           bitset_set (&c->unique, row, TRUE);
         }
-      else if (*owner != DUPLICATE_MARK)
+      else if (owner[0] != DUPLICATE_MARK)
         {
-          bitset_set (&c->unique, *owner, FALSE);
-          *owner = DUPLICATE_MARK;
+          bitset_set (&c->unique, owner[0], FALSE);
+          owner[0] = DUPLICATE_MARK;
         }
       bitset_set (&c->keep, row,
                   !c->recipe->drop_missing ||
@@ -204,7 +224,65 @@ finish_selection (Cleaner *c, guint64 n_rows)
   c->have_keep = TRUE;
   g_clear_pointer (&c->unique.words, g_free);
   c->unique.n_words = 0;
-  g_clear_pointer (&c->seen, winnow_digest_set_free);
+  /* the write pass looks the kept copies up for the rejected rows */
+  if (c->rejects == NULL)
+    g_clear_pointer (&c->seen, winnow_digest_set_free);
+}
+
+/* ---- rejected rows ---- */
+
+/* Row @i of @batch was dropped: why, in the rejected-rows file. Duplicates
+ * go first, as the steps do. A duplicate's detail names the line of the
+ * copy that was kept (keep=first or last), which the rejected-rows file
+ * may list too if a later step dropped it; with keep=none no copy is kept,
+ * and the detail names the first. A row dropped for missing values names
+ * the columns of the drop_missing subset that are missing in it. */
+static void
+reject_row (Cleaner *c, const WinnowRowBatch *batch, guint i, gboolean digest_ready)
+{
+  const guint32 *lengths = winnow_row_batch_lengths (batch, i);
+  const WinnowPlan *plan = c->plan;
+
+  g_string_truncate (c->detail, 0);
+  if (c->recipe->drop_duplicates)
+    {
+      WinnowDigest digest = digest_ready ? c->digests[i] : row_digest (c, batch, i);
+      const guint64 *owner = winnow_digest_set_lookup (c->seen, digest);
+
+      if (owner != NULL && owner[0] != batch->first_row + i)
+        {
+          if (c->recipe->keep == WINNOW_KEEP_NONE)
+            g_string_printf (c->detail, "every copy dropped; the first is on line %" G_GUINT64_FORMAT,
+                             owner[1]);
+          else
+            g_string_printf (c->detail, "of line %" G_GUINT64_FORMAT, owner[1]);
+          winnow_rejects_add (c->rejects, batch->lines[i], WINNOW_REJECT_DUPLICATE, c->detail->str,
+                              batch, batch->raw_starts[i]);
+          return;
+        }
+    }
+
+  for (guint m = 0; m < plan->n_missing_columns; m++)
+    if (lengths[plan->missing_columns[m]] & WINNOW_FIELD_MISSING)
+      g_string_append_printf (c->detail, "%s%s", c->detail->len > 0 ? ", " : "",
+                              (const char *) g_ptr_array_index (plan->kept_names,
+                                                                plan->missing_columns[m]));
+  if (c->detail->len == 0)
+    /* thresh above the number of columns: nothing is missing, yet too
+     * few fields are present */
+    g_string_printf (c->detail, "fewer than %u fields present", plan->missing_needed);
+  winnow_rejects_add (c->rejects, batch->lines[i], WINNOW_REJECT_MISSING, c->detail->str, batch,
+                      batch->raw_starts[i]);
+}
+
+/* Bad line @b of @batch, which the reader skipped. */
+static void
+reject_bad_line (Cleaner *c, const WinnowRowBatch *batch, guint b)
+{
+  g_string_printf (c->detail, "expected %u field%s, saw %u", c->plan->n_input,
+                   c->plan->n_input == 1 ? "" : "s", batch->bad_fields[b]);
+  winnow_rejects_add (c->rejects, batch->bad_lines[b], WINNOW_REJECT_BAD_LINE, c->detail->str,
+                      batch, batch->bad_starts[b]);
 }
 
 /* ---- statistics ---- */
@@ -395,6 +473,35 @@ report (Cleaner *c, const WinnowRowBatch *batch)
   c->progress (&progress, c->progress_data);
 }
 
+/* The write pass with a rejected-rows file: every row is written to one
+ * file or the other, bad lines in their place among them. A loop of its
+ * own, so that the usual one has nothing more to test per row. */
+static void
+write_batch_with_rejects (Cleaner *c, const WinnowRowBatch *batch)
+{
+  gboolean deciding = !c->have_keep;
+  gboolean digests = deciding && c->recipe->drop_duplicates;
+  guint bad = 0;
+
+  if (digests)
+    batch_digests (c, batch);
+  for (guint i = 0; i < batch->n_rows; i++)
+    {
+      gboolean kept = deciding ? decide_row (c, batch, i)
+                               : bitset_get (&c->keep, batch->first_row + i);
+
+      while (bad < batch->n_bad && batch->bad_lines[bad] < batch->lines[i])
+        reject_bad_line (c, batch, bad++);
+      count_missing (c, batch, i);
+      if (kept)
+        write_row (c, batch, i);
+      else
+        reject_row (c, batch, i, digests);
+    }
+  while (bad < batch->n_bad)
+    reject_bad_line (c, batch, bad++);
+}
+
 static void
 process_batch (Cleaner *c, PassKind kind, const WinnowRowBatch *batch)
 {
@@ -404,6 +511,11 @@ process_batch (Cleaner *c, PassKind kind, const WinnowRowBatch *batch)
   if (kind == PASS_SELECT)
     {
       select_batch (c, batch);
+      return;
+    }
+  if (G_UNLIKELY (kind == PASS_WRITE && c->rejects != NULL))
+    {
+      write_batch_with_rejects (c, batch);
       return;
     }
   if (deciding && c->recipe->drop_duplicates)
@@ -462,6 +574,8 @@ winnow_cleaner_run_pass (Cleaner *c, PassKind kind, GError **error)
     return FALSE;
   g_debug ("pass %u of %u: %s", c->pass_index + 1, c->n_passes, winnow_phase_to_string (c->phase));
 
+  if (kind == PASS_WRITE && c->rejects != NULL)
+    winnow_csv_reader_keep_raw (c->reader);
   winnow_csv_reader_start (c->reader, c->plan->column_map, c->plan->n_kept, c->plan->na,
                            c->recipe->trim_whitespace);
   if (kind == PASS_WRITE && c->recipe->header)
@@ -474,13 +588,16 @@ winnow_cleaner_run_pass (Cleaner *c, PassKind kind, GError **error)
       winnow_csv_reader_recycle (c->reader, batch);
 
       if (g_cancellable_set_error_if_cancelled (c->cancellable, &local_error) ||
-          (c->writer && c->writer->error_number != 0))
+          (c->writer && c->writer->error_number != 0) ||
+          (c->rejects && winnow_rejects_failed (c->rejects)))
         break;
     }
   if (local_error == NULL && c->writer && c->writer->error_number != 0)
     g_set_error (&local_error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_WRITE,
                  /* Translators: a file name, then the system's reason */
                  _("could not write %s: %s"), c->output_path, g_strerror (c->writer->error_number));
+  if (local_error == NULL && c->rejects && winnow_rejects_failed (c->rejects))
+    winnow_rejects_finish (c->rejects, &local_error);
   if (local_error != NULL)
     {
       winnow_csv_reader_abort (c->reader);

@@ -156,6 +156,8 @@ struct _WinnowCsvReader {
   guint n_columns;
   GPtrArray *column_names;
 
+  gboolean keep_raw;          /* batches keep rows as read, bad lines too */
+
   /* set by start() */
   const gint *column_map;
   guint n_kept;

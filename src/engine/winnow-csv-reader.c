@@ -553,6 +553,21 @@ choose_workers (WinnowCsvReader *reader)
 }
 
 /**
+ * winnow_csv_reader_keep_raw:
+ *
+ * Before start(): every batch also keeps its rows as they were read, and
+ * the bad lines the reader skips (bad_lines "skip" or "warn"), for a
+ * rejected-rows file (see winnow-row-batch.h). A batch may then hold bad
+ * lines and no row.
+ */
+void
+winnow_csv_reader_keep_raw (WinnowCsvReader *reader)
+{
+  g_return_if_fail (!reader->started);
+  reader->keep_raw = TRUE;
+}
+
+/**
  * winnow_csv_reader_start:
  * @column_map: for each input column, its index among the kept columns, or
  *   -1 to drop it; must outlive the reader
@@ -600,6 +615,8 @@ winnow_csv_reader_start (WinnowCsvReader *reader, const gint *column_map, guint 
       for (guint b = 0; b < BATCHES_PER_WORKER; b++)
         {
           WinnowRowBatch *batch = winnow_row_batch_new (n_kept);
+          if (reader->keep_raw)
+            winnow_row_batch_keep_raw (batch, reader->n_columns);
           g_ptr_array_add (worker->batches, batch);
           g_async_queue_push (worker->pool, batch);
         }
@@ -746,8 +763,12 @@ winnow_csv_reader_next_batch (WinnowCsvReader *reader)
       batch->first_row = reader->rows_handed;
       reader->rows_handed += batch->n_rows;
       if (reader->line_base != 1)
-        for (guint i = 0; i < batch->n_rows; i++)
-          batch->lines[i] += reader->line_base - 1;
+        {
+          for (guint i = 0; i < batch->n_rows; i++)
+            batch->lines[i] += reader->line_base - 1;
+          for (guint i = 0; i < batch->n_bad; i++)
+            batch->bad_lines[i] += reader->line_base - 1;
+        }
       return batch;
     }
   return NULL;

@@ -79,6 +79,7 @@ guint64          winnow_csv_reader_get_size       (WinnowCsvReader *reader);
 gint64           winnow_csv_reader_get_mtime      (WinnowCsvReader *reader);
 guint64          winnow_csv_reader_estimate_rows  (WinnowCsvReader *reader);
 
+void             winnow_csv_reader_keep_raw       (WinnowCsvReader *reader);
 void             winnow_csv_reader_start          (WinnowCsvReader *reader,
                                                    const gint *column_map,
                                                    guint n_kept,

@@ -201,9 +201,24 @@ on_field (void *data, size_t length, void *user_data)
 
   column = worker->field_index++;
   if (column == 0)
-    winnow_row_batch_begin_row (batch);
+    {
+      winnow_row_batch_begin_row (batch);
+      if (G_UNLIKELY (reader->keep_raw))
+        winnow_row_batch_begin_raw (batch);
+    }
   if (G_UNLIKELY (column >= reader->n_columns))
     return;
+  if (G_UNLIKELY (reader->keep_raw))
+    {
+      if (batch->raw_length + length - batch->raw_current > WINNOW_MAX_ROW_BYTES)
+        {
+          ChunkError *error = fail (worker, WINNOW_CSV_ERROR_TOO_LARGE, worker->row_start_line);
+          if (error)
+            error->expected = TOO_LARGE_ROW;
+          return;
+        }
+      winnow_row_batch_set_raw_field (batch, column, text, length);
+    }
   kept = reader->column_map[column];
   if (kept < 0)
     return;
@@ -276,6 +291,12 @@ on_row (int c, void *user_data)
         case WINNOW_BAD_LINES_SKIP:
         default:
           slot->bad_lines++;
+          if (G_UNLIKELY (reader->keep_raw))
+            {
+              winnow_row_batch_add_bad (worker->batch, worker->row_start_line, n_fields);
+              if (winnow_row_batch_is_full (worker->batch))
+                push_batch (worker);
+            }
           return;
         }
     }
@@ -689,7 +710,7 @@ winnow_csv_worker_run_slot (Worker *worker, Slot *slot, gboolean fresh)
   slot->end = worker->read_pos;
   slot->absorbed_through = last;
   slot->lines = worker->line - 1;
-  if (!slot->error.set && worker->batch->n_rows > 0)
+  if (!slot->error.set && (worker->batch->n_rows > 0 || worker->batch->n_bad > 0))
     {
       worker->batch->bytes_consumed = worker->read_pos;
       g_async_queue_push (slot->queue, worker->batch);

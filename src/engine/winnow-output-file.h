@@ -6,6 +6,10 @@
  * renames it into place; anything else removes it. A temporary file left
  * by a process that died is recognised by its lock being free and removed
  * by winnow_output_file_remove_stale() (SPEC section 4).
+ *
+ * A task that keeps its rejected rows writes two such files, and commits
+ * them together (winnow_output_file_commit_with()): both appear, or
+ * neither does.
  */
 #pragma once
 
@@ -35,11 +39,15 @@ gboolean          winnow_output_file_truncate (WinnowOutputFile *file,
                                               GError **error);
 gboolean          winnow_output_file_commit  (WinnowOutputFile *file,
                                               GError **error);
+gboolean          winnow_output_file_commit_with (WinnowOutputFile *file,
+                                                  WinnowOutputFile *sidecar,
+                                                  GError **error);
 void              winnow_output_file_free    (WinnowOutputFile *file);
 
 guint             winnow_output_file_remove_stale (const char *path);
 char             *winnow_output_file_default_path (const char *input_path,
                                                    const char *output_dir);
+char             *winnow_output_file_rejects_path (const char *output_path);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WinnowOutputFile, winnow_output_file_free)
 

@@ -159,7 +159,8 @@ winnow_recipe_equal (const WinnowRecipe *a, const WinnowRecipe *b)
       a->trim_whitespace != b->trim_whitespace ||
       a->drop_duplicates != b->drop_duplicates || a->drop_missing != b->drop_missing ||
       a->out_delimiter != b->out_delimiter || a->crlf != b->crlf ||
-      a->formula_guard != b->formula_guard || a->fill->len != b->fill->len)
+      a->formula_guard != b->formula_guard || a->rejects != b->rejects ||
+      a->fill->len != b->fill->len)
     return FALSE;
 
   if (a->drop_duplicates &&
@@ -781,7 +782,8 @@ read_fill (JsonNode *node, WinnowRecipe *recipe, GError **error)
 static gboolean
 read_output (JsonNode *node, WinnowRecipe *recipe, GError **error)
 {
-  static const char * const keys[] = { "delimiter", "line_ending", "formula_guard", NULL };
+  static const char * const keys[] = { "delimiter", "line_ending", "formula_guard", "rejects",
+                                       NULL };
   JsonObject *object;
   JsonNode *member;
   const char *s;
@@ -811,6 +813,9 @@ read_output (JsonNode *node, WinnowRecipe *recipe, GError **error)
     }
   if ((member = json_object_get_member (object, "formula_guard")) &&
       !get_bool (member, "output.formula_guard", &recipe->formula_guard, error))
+    return FALSE;
+  if ((member = json_object_get_member (object, "rejects")) &&
+      !get_bool (member, "output.rejects", &recipe->rejects, error))
     return FALSE;
   return TRUE;
 }
@@ -1044,6 +1049,8 @@ winnow_recipe_to_json (const WinnowRecipe *recipe)
   json_builder_add_string_value (b, recipe->crlf ? "crlf" : "lf");
   json_builder_set_member_name (b, "formula_guard");
   json_builder_add_boolean_value (b, recipe->formula_guard);
+  json_builder_set_member_name (b, "rejects");
+  json_builder_add_boolean_value (b, recipe->rejects);
   json_builder_end_object (b);
 
   json_builder_end_object (b);

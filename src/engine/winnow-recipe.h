@@ -85,6 +85,8 @@ typedef struct {
   gunichar out_delimiter;
   gboolean crlf;
   gboolean formula_guard;
+  gboolean rejects;        /* also write the dropped rows beside the output
+                            * (winnow_output_file_rejects_path()) */
 } WinnowRecipe;
 
 GType           winnow_recipe_get_type        (void) G_GNUC_CONST;

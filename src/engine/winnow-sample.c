@@ -307,6 +307,7 @@ winnow_sample_clean (const WinnowSample *sample, const WinnowRecipe *recipe, gbo
     copy = winnow_recipe_copy (recipe);
   copy->delimiter = ',';
   copy->quote = '"';
+  copy->rejects = FALSE;  /* the estimate counts rows; it writes no sidecar */
   g_free (copy->encoding);
   copy->encoding = g_strdup ("UTF-8");
   copy->header = TRUE;
