@@ -317,6 +317,51 @@ test_unicode_delimiters (WinnowTestDir *fixture, gconstpointer data)
   g_assert_cmpstr (contents, ==, "a€b\n1€x§y\n2€\"p€q\"\n");
 }
 
+/* --rejects: the summary names the file and counts its rows; an existing
+ * one is replaced only with --force, as the output is. */
+static void
+test_rejects (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *in = winnow_test_write_file (fixture->dir, "d.csv",
+                                                "id,name\n1,a\n1,a\n2,\n3,b,x\n", -1);
+  g_autofree char *out = g_build_filename (fixture->dir, "d.cleaned.csv", NULL);
+  g_autofree char *rejects = g_build_filename (fixture->dir, "d.cleaned.rejected.csv", NULL);
+  g_autofree char *line = g_strdup_printf ("d.csv\tcompleted\t4 -> 1 rows\t%s\t3 rejected\t%s\n",
+                                           out, rejects);
+  g_autofree char *contents = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *task, *file;
+  g_auto (Run) run = { 0 };
+  g_auto (Run) again = { 0 };
+  g_auto (Run) json = { 0 };
+
+  run_winnow (&run, fixture->dir, "--batch", "--drop-duplicates", "--drop-missing", "any",
+              "--bad-lines", "skip", "--rejects", "d.csv", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.out, line);
+  contents = winnow_test_read_file (rejects);
+  g_assert_cmpstr (contents, ==, "line,reason,detail,id,name\n"
+                                 "3,duplicate,of line 2,1,a\n"
+                                 "4,missing,name,2,\n"
+                                 "5,bad_line,\"expected 2 fields, saw 3\",3,b\n");
+
+  g_unlink (out);
+  run_winnow (&again, fixture->dir, "--batch", "--drop-duplicates", "--rejects", "d.csv", NULL);
+  g_assert_cmpint (again.status, ==, 1);
+  assert_contains (again.out, "d.cleaned.rejected.csv already exists");
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+
+  run_winnow (&json, fixture->dir, "--batch", "--bad-lines", "skip", "--drop-duplicates",
+              "--rejects", "--force", "--json", "d.csv", NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  root = json_from_string (json.out, NULL);
+  task = json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (root), "tasks"), 0);
+  file = json_object_get_object_member (task, "rejects");
+  g_assert_cmpstr (json_object_get_string_member (file, "path"), ==, rejects);
+  g_assert_cmpint (json_object_get_int_member (file, "rows"), ==, 2);
+}
+
 static char *
 write_big (const char *dir, const char *name, guint rows)
 {
@@ -531,6 +576,7 @@ main (int argc, char **argv)
   ADD ("/cli/save-recipe", test_save_recipe);
   ADD ("/cli/options-override-recipe", test_options_override_recipe);
   ADD ("/cli/unicode-delimiters", test_unicode_delimiters);
+  ADD ("/cli/rejects", test_rejects);
   ADD ("/cli/jobs-and-history", test_jobs_and_history);
   ADD ("/cli/no-history", test_no_history);
   ADD ("/cli/interrupt", test_interrupt);

@@ -33,6 +33,7 @@ typedef struct {
   char *out_delimiter;
   char *line_ending;
   gboolean formula_guard;
+  gboolean rejects;
   char *output;
   char *output_dir;
   gboolean force;
@@ -143,6 +144,9 @@ entries_for (void)
       N_("Output line ends: lf or crlf"), N_("END") },
     { "formula-guard", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Prefix fields a spreadsheet would run as formulas with '"), NULL },
+    { "rejects", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Also write the rows dropped, with their line and why, to NAME.rejected.csv beside "
+         "each output NAME.csv"), NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Write the cleaned file here (one input only)"), N_("FILE") },
     { "output-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL,
@@ -173,7 +177,7 @@ bind_entries (GOptionEntry *e, Parsed *p)
     &p->batch, &p->recipe_path, &p->drop_columns, &p->trim, NULL, &p->keep, &p->drop_missing,
     &p->subset, &p->thresh, NULL, NULL, &p->na_values, &p->delimiter, &p->no_header, &p->quote,
     &p->encoding, &p->bad_lines, &p->out_delimiter, &p->line_ending, &p->formula_guard,
-    &p->output, &p->output_dir, &p->force, &p->json, &p->save_recipe, &p->no_history, &p->jobs,
+    &p->rejects, &p->output, &p->output_dir, &p->force, &p->json, &p->save_recipe, &p->no_history, &p->jobs,
     &p->db, &p->files,
   };
   for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
@@ -362,6 +366,8 @@ apply (Parsed *p, WinnowRecipe *r, GError **error)
     }
   if (p->formula_guard)
     r->formula_guard = TRUE;
+  if (p->rejects)
+    r->rejects = TRUE;
   return winnow_recipe_validate (r, error);
 }
 

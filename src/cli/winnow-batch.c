@@ -187,9 +187,19 @@ print_summary (Batch *batch)
             g_autofree char *output = g_filename_display_name (winnow_task_get_output_path (task));
             g_autoptr(WinnowResult) result = record ? winnow_result_from_record (record) : NULL;
 
-            g_print ("%s\t%s\t%" G_GINT64_FORMAT " -> %" G_GINT64_FORMAT " rows\t%s\n",
+            g_print ("%s\t%s\t%" G_GINT64_FORMAT " -> %" G_GINT64_FORMAT " rows\t%s",
                      name, status_word (WINNOW_TASK_COMPLETED), winnow_task_get_rows_in (task),
                      winnow_task_get_rows_out (task), output);
+            /* two more fields with the rejected rows: how many, and where */
+            if (batch->options->recipe->rejects && result != NULL)
+              {
+                g_autofree char *rejects = winnow_output_file_rejects_path (
+                  winnow_task_get_output_path (task));
+                g_autofree char *shown = g_filename_display_name (rejects);
+                g_print ("\t%" G_GUINT64_FORMAT " rejected\t%s", winnow_result_get_rows_rejected (result),
+                         shown);
+              }
+            g_print ("\n");
             for (guint w = 0; result && w < result->warnings->len; w++)
               /* Translators: a file name, then a warning about it */
               g_printerr (_("%s: warning: %s\n"), name,
@@ -246,6 +256,22 @@ print_json (Batch *batch, guint completed)
           g_autoptr(WinnowResult) result = winnow_result_from_record (record);
           g_autofree char *json = winnow_result_to_json (result);
           json_builder_add_value (b, json_from_string (json, NULL));
+        }
+      else
+        json_builder_add_null_value (b);
+      /* the rejected-rows file of a completed task, or null */
+      json_builder_set_member_name (b, "rejects");
+      if (record != NULL && batch->options->recipe->rejects)
+        {
+          g_autoptr(WinnowResult) result = winnow_result_from_record (record);
+          g_autofree char *rejects = winnow_output_file_rejects_path (
+            winnow_task_get_output_path (task));
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "path");
+          json_builder_add_string_value (b, rejects);
+          json_builder_set_member_name (b, "rows");
+          json_builder_add_int_value (b, (gint64) winnow_result_get_rows_rejected (result));
+          json_builder_end_object (b);
         }
       else
         json_builder_add_null_value (b);

@@ -161,6 +161,22 @@ add_profile (JsonBuilder *b, const WinnowColumnProfile *p)
   json_builder_end_object (b);
 }
 
+/**
+ * winnow_result_get_rows_rejected:
+ *
+ * The rows the task dropped: duplicates, rows with missing values and
+ * bad lines skipped, so that rows written + rows rejected = rows read.
+ * With output.rejects these are the rows of the rejected-rows file. Not a
+ * field of its own: it follows from the counts the store keeps.
+ *
+ * Returns: the count
+ */
+guint64
+winnow_result_get_rows_rejected (const WinnowResult *result)
+{
+  return result->duplicates_removed + result->missing_dropped + result->bad_lines_skipped;
+}
+
 static JsonNode *
 result_to_node (const WinnowResult *r)
 {

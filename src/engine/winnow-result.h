@@ -74,6 +74,8 @@ void           winnow_result_add_warning (WinnowResult *result,
                                           const char *format,
                                           ...) G_GNUC_PRINTF (2, 3);
 
+guint64        winnow_result_get_rows_rejected (const WinnowResult *result);
+
 char          *winnow_result_to_json   (const WinnowResult *result);
 WinnowResult  *winnow_result_new_from_json (const char *json,
                                             GError **error);
