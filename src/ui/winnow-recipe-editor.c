@@ -40,6 +40,7 @@ struct _WinnowRecipeEditor {
   AdwComboRow *out_delimiter_row;
   AdwComboRow *line_ending_row;
   GtkSwitch *formula_switch;
+  GtkSwitch *rejects_switch;
 
   WinnowColumnPicker *duplicates_picker;
   WinnowColumnPicker *missing_picker;
@@ -532,6 +533,7 @@ on_steps_changed (GObject *object, GParamSpec *pspec, WinnowRecipeEditor *self)
     recipe->out_delimiter = g_array_index (self->out_delimiters, gunichar, out);
   recipe->crlf = adw_combo_row_get_selected (self->line_ending_row) == 1;
   recipe->formula_guard = gtk_switch_get_active (self->formula_switch);
+  recipe->rejects = gtk_switch_get_active (self->rejects_switch);
   emit_changed (self, WINNOW_EDITOR_CHANGED_STEPS);
 }
 
@@ -593,6 +595,7 @@ sync_controls (WinnowRecipeEditor *self)
                                                   recipe->out_delimiter));
   adw_combo_row_set_selected (self->line_ending_row, recipe->crlf ? 1 : 0);
   gtk_switch_set_active (self->formula_switch, recipe->formula_guard);
+  gtk_switch_set_active (self->rejects_switch, recipe->rejects);
 
   for (guint i = 0; self->columns != NULL && i < self->columns->len; i++)
     {
@@ -755,6 +758,7 @@ winnow_recipe_editor_class_init (WinnowRecipeEditorClass *klass)
   BIND (out_delimiter_row);
   BIND (line_ending_row);
   BIND (formula_switch);
+  BIND (rejects_switch);
 #undef BIND
 }
 
@@ -827,6 +831,7 @@ winnow_recipe_editor_init (WinnowRecipeEditor *self)
                     G_CALLBACK (on_steps_changed), self);
   g_signal_connect (self->line_ending_row, "notify::selected", G_CALLBACK (on_steps_changed), self);
   g_signal_connect (self->formula_switch, "notify::active", G_CALLBACK (on_steps_changed), self);
+  g_signal_connect (self->rejects_switch, "notify::active", G_CALLBACK (on_steps_changed), self);
 }
 
 GtkWidget *

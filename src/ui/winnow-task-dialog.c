@@ -101,6 +101,18 @@ update_file_row (WinnowTaskDialog *self)
 
 /* ---- the output ---- */
 
+/* Neither the output nor its rejected rows' file is there, or taken by
+ * another file of this batch. The rejected rows count whether or not the
+ * recipe keeps them, so the name does not change with that switch. */
+static gboolean
+is_free (const char *path, GHashTable *taken)
+{
+  g_autofree char *rejects = winnow_output_file_rejects_path (path);
+
+  return !g_hash_table_contains (taken, path) && !g_file_test (path, G_FILE_TEST_EXISTS) &&
+         !g_file_test (rejects, G_FILE_TEST_EXISTS);
+}
+
 /* <stem>.cleaned.csv in the output folder, or <stem>.cleaned-2.csv and so
  * on when that exists or another file of this batch takes it: a new task
  * never replaces an earlier result. */
@@ -110,13 +122,13 @@ free_output_path (WinnowTaskDialog *self, const char *input, GHashTable *taken)
   g_autofree char *path = winnow_output_file_default_path (input, self->output_folder);
   g_autofree char *stem = NULL;
 
-  if (!g_file_test (path, G_FILE_TEST_EXISTS) && !g_hash_table_contains (taken, path))
+  if (is_free (path, taken))
     return g_steal_pointer (&path);
   stem = g_strndup (path, strlen (path) - strlen (".csv"));
   for (guint n = 2;; n++)
     {
       char *candidate = g_strdup_printf ("%s-%u.csv", stem, n);
-      if (!g_file_test (candidate, G_FILE_TEST_EXISTS) && !g_hash_table_contains (taken, candidate))
+      if (is_free (candidate, taken))
         return candidate;
       g_free (candidate);
     }
