@@ -3,7 +3,8 @@
  * The options are applied on top of --recipe (or of an empty recipe), so
  * each one overrides just its part of a step; an option that configures a
  * step also switches it on (--keep last alone means "drop duplicates,
- * keeping the last").
+ * keeping the last"). With no step and no --recipe they apply on top of
+ * the window's default recipe (default_recipe()).
  */
 #include "config.h"
 
@@ -11,6 +12,9 @@
 
 #include <glib/gi18n.h>
 #include <string.h>
+
+#include "winnow-recipe-library.h"
+#include "winnow-settings.h"
 
 typedef struct {
   gboolean batch;
@@ -371,6 +375,50 @@ apply (Parsed *p, WinnowRecipe *r, GError **error)
   return winnow_recipe_validate (r, error);
 }
 
+/* Does any option configure a step (rather than how files are read and
+ * written)? */
+static gboolean
+has_step (const Parsed *p)
+{
+  return p->drop_columns != NULL || p->trim || p->dedupe || p->keep != NULL ||
+         p->drop_missing != NULL || p->subset != NULL || p->thresh != -1 || p->fills->len > 0;
+}
+
+/* No step and no --recipe: the recipe the window starts new tasks from,
+ * so that `winnow --batch data.csv` cleans as the window would: the saved
+ * recipe the default-recipe setting names, or the built-in one (also when
+ * the settings schema is not installed, as in a build folder, or the
+ * saved recipe cannot be read). @note says which, for stderr. */
+static WinnowRecipe *
+default_recipe (char **note)
+{
+  g_autoptr(GSettings) settings = winnow_settings_new ();
+  g_autofree char *name = settings ? g_settings_get_string (settings, "default-recipe") : NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (name != NULL && name[0] != '\0')
+    {
+      g_autoptr(WinnowRecipeLibrary) library = winnow_recipe_library_new (NULL);
+      WinnowRecipe *recipe = winnow_recipe_library_load (library, name, &error);
+
+      if (recipe != NULL)
+        {
+          /* Translators: %s is the name of a saved recipe */
+          *note = g_strdup_printf (_("no step given: cleaning with the default recipe “%s” "
+                                     "chosen in Preferences"), name);
+          return recipe;
+        }
+      /* Translators: a recipe's name, then why it cannot be read */
+      *note = g_strdup_printf (_("no step given, and the default recipe “%s” cannot be read "
+                                 "(%s): cleaning with the built-in one (drop duplicate rows, "
+                                 "drop rows where every field is missing)"), name, error->message);
+    }
+  else
+    *note = g_strdup (_("no step given: cleaning with the built-in default recipe (drop "
+                        "duplicate rows, drop rows where every field is missing)"));
+  return winnow_recipe_new_default ();
+}
+
 static char *
 summary_text (void)
 {
@@ -421,7 +469,8 @@ winnow_batch_options_parse (int argc, char **argv, GError **error)
     goto out;
 
   options->recipe = p.recipe_path ? winnow_recipe_new_from_file (p.recipe_path, error)
-                                  : winnow_recipe_new ();
+                  : has_step (&p) ? winnow_recipe_new ()
+                  : default_recipe (&options->recipe_note);
   if (options->recipe == NULL || !apply (&p, options->recipe, error))
     goto out;
 
@@ -486,5 +535,6 @@ winnow_batch_options_free (WinnowBatchOptions *options)
   g_free (options->output_dir);
   g_free (options->save_recipe);
   g_free (options->db);
+  g_free (options->recipe_note);
   g_free (options);
 }

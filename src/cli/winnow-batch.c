@@ -6,6 +6,7 @@
 
 #include "winnow-batch.h"
 
+#include <errno.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
@@ -291,12 +292,43 @@ print_json (Batch *batch, guint completed)
   g_print ("%s\n", text);
 }
 
+/* --output-dir: created when it is missing, with its parents, as the
+ * README's `--output-dir cleaned/ *.csv` expects (mkdir -p). */
+static char *
+output_dir (const WinnowBatchOptions *options, GError **error)
+{
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *dir = NULL;
+
+  if (options->output_dir == NULL)
+    return NULL;
+  folder = g_file_new_for_commandline_arg (options->output_dir);
+  dir = g_file_get_path (folder);
+  if (dir != NULL && g_mkdir_with_parents (dir, 0777) != 0)
+    {
+      int saved = errno;
+      g_autofree char *name = g_filename_display_name (dir);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   /* Translators: a folder, then the system's reason */
+                   _("cannot create the output folder %s: %s"), name, g_strerror (saved));
+      return NULL;
+    }
+  return g_steal_pointer (&dir);
+}
+
 static gboolean
 add_tasks (Batch *batch, GError **error)
 {
   const WinnowBatchOptions *options = batch->options;
   g_autofree char *recipe = winnow_recipe_to_json (options->recipe);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *dir = output_dir (options, &local_error);
 
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   for (guint i = 0; options->files[i]; i++)
     {
       g_autoptr(GFile) file = g_file_new_for_commandline_arg (options->files[i]);
@@ -311,15 +343,7 @@ add_tasks (Batch *batch, GError **error)
           output = g_file_get_path (out);
         }
       else
-        {
-          g_autofree char *dir = NULL;
-          if (options->output_dir != NULL)
-            {
-              g_autoptr(GFile) out = g_file_new_for_commandline_arg (options->output_dir);
-              dir = g_file_get_path (out);
-            }
-          output = winnow_output_file_default_path (input, dir);
-        }
+        output = winnow_output_file_default_path (input, dir);
       task = winnow_scheduler_add (batch->scheduler, input, output, recipe, options->force, error);
       if (task == NULL)
         return FALSE;
@@ -412,6 +436,8 @@ winnow_batch_main (int argc, char **argv)
       g_printerr ("winnow: %s\n", error->message);
       return WINNOW_EXIT_USAGE;
     }
+  if (options->recipe_note != NULL)
+    g_printerr ("winnow: %s\n", options->recipe_note);
   if (options->save_recipe != NULL)
     {
       if (!winnow_recipe_save (options->recipe, options->save_recipe, &error))
