@@ -147,9 +147,9 @@ decide_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
           c->duplicates++;
           return FALSE;
         }
-      if (owner != NULL)
+      if (c->seen->n_values == 2)
         {
-          /* a set with values: the rejected-rows file's "of line N" */
+          /* for the rejected-rows file's "of line N" */
           owner[0] = batch->first_row + i;
           owner[1] = batch->lines[i];
         }
