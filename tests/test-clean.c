@@ -157,6 +157,10 @@ test_fill_mean (void)
                             "a,b\n1,1\n2,2.3333333333333335\n3,2\n4,x\n5,4\n");
   winnow_test_assert_clean (R (", \"fill\": [{\"column\": \"b\", \"strategy\": \"mean\"}]"),
                             "b\n0.1\n0.2\nNA\n", "b\n0.1\n0.2\n0.15000000000000002\n");
+  /* 2^-24: 16 digits read back, though the nearest 16-digit decimal does not */
+  winnow_test_assert_clean (R (", \"fill\": [{\"column\": \"b\", \"strategy\": \"mean\"}]"),
+                            "b\n5.9604644775390625e-08\nNA\n",
+                            "b\n5.9604644775390625e-08\n5.960464477539063e-08\n");
 }
 
 static void
@@ -326,6 +330,44 @@ test_bom (void)
   winnow_result_free (result);
 }
 
+/* A BOM, then bytes that are not UTF-8: the file falls back to
+ * Windows-1252 without the BOM, early or late in the file; an encoding
+ * the user names keeps the three characters. */
+static void
+test_bom_then_windows_1252 (void)
+{
+  g_autoptr(GString) late = g_string_new ("\xEF\xBB\xBF" "a,b\n");
+  g_autoptr(GString) late_expected = g_string_new ("b\n");
+  g_autoptr(GError) error = NULL;
+  WinnowResult *result = NULL;
+  g_autofree char *out = NULL;
+
+  out = winnow_test_clean (R (", \"drop_columns\": [\"a\"]"), "\xEF\xBB\xBF" "a,b\n1,Caf\xE9\n",
+                           -1, &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "b\nCaf\xC3\xA9\n");
+  g_assert_cmpstr (result->encoding, ==, "Windows-1252");
+  g_clear_pointer (&result, winnow_result_free);
+  g_clear_pointer (&out, g_free);
+
+  for (guint i = 0; i < 20000; i++)
+    {
+      g_string_append_printf (late, "%u,plain\n", i);
+      g_string_append (late_expected, "plain\n");
+    }
+  g_string_append (late, "x,na\xEFve\n");
+  g_string_append (late_expected, "na\xC3\xAFve\n");
+  out = winnow_test_clean (R (", \"drop_columns\": [\"a\"]"), late->str, -1, &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, late_expected->str);
+  g_assert_cmpstr (result->encoding, ==, "Windows-1252");
+  g_clear_pointer (&result, winnow_result_free);
+  g_clear_pointer (&out, g_free);
+
+  winnow_test_assert_clean (R (", \"input\": {\"encoding\": \"windows-1252\"}"),
+                            "\xEF\xBB\xBF" "a\n1\n", "\xC3\xAF\xC2\xBB\xC2\xBF" "a\n1\n");
+}
+
 static void
 test_windows_1252 (void)
 {
@@ -387,9 +429,49 @@ test_empty_row_rule (void)
 static void
 test_blank_lines (void)
 {
+  WinnowResult *result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
   winnow_test_assert_clean (R (""), "a,b\n\n1,2\n\n\n3,4\n\n", "a,b\n1,2\n3,4\n");
-  /* a line of spaces is not blank */
-  winnow_test_assert_clean (R (""), "a\n \nx\n", "a\n \nx\n");
+  /* a line of only spaces and tabs is blank too, as in pandas */
+  winnow_test_assert_clean (R (""), "a\n \nx\n \t \n", "a\nx\n");
+  winnow_test_assert_clean (R (""), "  \na,b\n1,2\n", "a,b\n1,2\n");
+  winnow_test_assert_clean (R (""), "\t\r\na,b\r\n  \r\n1,2\r\n", "a,b\n1,2\n");
+  winnow_test_assert_clean (R (""), "a,b\n1,2\n   ", "a,b\n1,2\n");
+  /* but not when anything else is on the line, or inside quotes */
+  winnow_test_assert_clean (R (""), "a,b\n  x,y\n \t,z\n", "a,b\n  x,y\n \t,z\n");
+  winnow_test_assert_clean (R (""), "a,b\n\"x\n  \ny\",1\n", "a,b\n\"x\n  \ny\",1\n");
+  /* a tab that is the delimiter is not blank: a row of empty fields */
+  winnow_test_assert_clean (R (", \"input\": {\"delimiter\": \"tab\"}"), "a\tb\n\t\n1\t2\n",
+                            "a,b\n,\n1,2\n");
+  /* the lines of the rows after it still count the blank line */
+  out = winnow_test_clean (R (", \"input\": {\"bad_lines\": \"warn\"}"),
+                           "a,b\n  \n1,2,3\n", -1, &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "a,b\n");
+  g_assert_cmpuint (result->bad_lines->len, ==, 1);
+  g_assert_cmpuint (g_array_index (result->bad_lines, WinnowResultBadLine, 0).line, ==, 3);
+  winnow_result_free (result);
+}
+
+/* A blank line held back across the reader's blocks and chunks. */
+static void
+test_blank_lines_long (void)
+{
+  g_autoptr(GString) input = g_string_new ("a,b\n1,2\n");
+  g_autoptr(GString) expected = g_string_new ("a,b\n1,2\n");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  /* 3 MiB of spaces on one line, then more rows */
+  for (guint i = 0; i < (3u << 20); i++)
+    g_string_append_c (input, i % 7 ? ' ' : '\t');
+  g_string_append (input, "\n3,4\n");
+  g_string_append (expected, "3,4\n");
+  out = winnow_test_clean (R (""), input->str, (gssize) input->len, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, expected->str);
 }
 
 static void
@@ -414,6 +496,10 @@ test_delimiter_sniffing (void)
 
   winnow_test_assert_clean (R (""), "a\tb\n1\t\n", "a,b\n1,\n");
   winnow_test_assert_clean (R (""), "a|b\n1|2\n", "a,b\n1,2\n");
+  /* a stray quote in the header does not hide the delimiter (pandas and
+   * Python's csv.Sniffer pick ";" too) */
+  winnow_test_assert_clean (R (""), "size\";w;h\n1;2;3\n4;5;6\n",
+                            "\"size\"\"\",w,h\n1,2,3\n4,5,6\n");
   winnow_test_assert_clean (R (", \"input\": {\"delimiter\": \"|\"}"), "a,b|c\n1,2|3\n",
                             "\"a,b\",c\n\"1,2\",3\n");
 }
@@ -426,6 +512,37 @@ test_output_delimiter (void)
   winnow_test_assert_clean (R (", \"output\": {\"delimiter\": \"\\t\"}"), "a,b\n1,2\n", "a\tb\n1\t2\n");
 }
 
+/* Any one Unicode character as the delimiter, in and out, as in pandas
+ * (sep="§", to_csv(sep="€")): quoted when a field holds it, and only the
+ * whole character counts ("₤" shares its first two bytes with "€"). */
+static void
+test_unicode_delimiters (void)
+{
+  WinnowResult *result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  winnow_test_assert_clean (R (", \"input\": {\"delimiter\": \"§\"}"),
+                            "a§b\n1§\"x§y\"\n\"p,q\"§2\n", "a,b\n1,x§y\n\"p,q\",2\n");
+  winnow_test_assert_clean (R (", \"output\": {\"delimiter\": \"€\"}"),
+                            "a,b,c\n1,p€q,₤5\n€,\"x,y\",\n",
+                            "a€b€c\n1€\"p€q\"€₤5\n\"€\"€x,y€\n");
+  /* three bytes in, four bytes out, with other steps */
+  winnow_test_assert_clean (R (", \"input\": {\"delimiter\": \"→\"}, \"output\": {\"delimiter\": \"😀\"},"
+                               " \"drop_duplicates\": {}, \"drop_columns\": [\"c\"]"),
+                            "a→b→c\n1→\"2→3\"→x\n1→\"2→3\"→y\n",
+                            "a😀b\n1😀2→3\n");
+  /* through a decoder: "§" is 0xA7 in Windows-1252 */
+  out = winnow_test_clean (R (", \"input\": {\"delimiter\": \"§\", \"encoding\": \"windows-1252\"}"),
+                           "a\xA7" "b\n\xE9\xA7" "2\n", -1, &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "a,b\n\xC3\xA9,2\n");
+  g_assert_cmpuint (result->delimiter, ==, 0xA7);
+  winnow_result_free (result);
+  /* a space is a delimiter too; then it is no blank */
+  winnow_test_assert_clean (R (", \"input\": {\"delimiter\": \" \"}"), "a b\n1 2\n", "a,b\n1,2\n");
+}
+
 static void
 test_formula_guard (void)
 {
@@ -433,6 +550,11 @@ test_formula_guard (void)
                             "a,b,c\n=1+2,-2.5,@x\n+5,\"-x,y\",ok\n",
                             "a,b,c\n'=1+2,-2.5,'@x\n+5,\"'-x,y\",ok\n");
   winnow_test_assert_clean (R (""), "a\n=1+2\n", "a\n=1+2\n");
+  /* header cells are guarded too: a spreadsheet runs them just the same
+   * (pandas' to_csv has no guard; this is a rule of Winnow's own) */
+  winnow_test_assert_clean (R (", \"output\": {\"formula_guard\": true}"),
+                            "=HYPERLINK(\"x\"),-1,@b\n1,2,3\n",
+                            "\"'=HYPERLINK(\"\"x\"\")\",-1,'@b\n1,2,3\n");
 }
 
 static void
@@ -552,13 +674,16 @@ main (int argc, char **argv)
   g_test_add_func ("/clean/line-ends", test_crlf);
   g_test_add_func ("/clean/encoding/bom", test_bom);
   g_test_add_func ("/clean/encoding/windows-1252", test_windows_1252);
+  g_test_add_func ("/clean/encoding/bom-then-windows-1252", test_bom_then_windows_1252);
   g_test_add_func ("/clean/encoding/windows-1252-late", test_windows_1252_late);
   g_test_add_func ("/clean/encoding/utf-16", test_utf16);
   g_test_add_func ("/clean/empty-row-rule", test_empty_row_rule);
   g_test_add_func ("/clean/blank-lines", test_blank_lines);
+  g_test_add_func ("/clean/blank-lines/long", test_blank_lines_long);
   g_test_add_func ("/clean/no-header", test_no_header);
   g_test_add_func ("/clean/delimiter-sniffing", test_delimiter_sniffing);
   g_test_add_func ("/clean/output-delimiter", test_output_delimiter);
+  g_test_add_func ("/clean/unicode-delimiters", test_unicode_delimiters);
   g_test_add_func ("/clean/formula-guard", test_formula_guard);
   g_test_add_func ("/clean/header-only", test_header_only);
   g_test_add_func ("/clean/no-trailing-newline", test_no_trailing_newline);

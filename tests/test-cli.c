@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "winnow-batch-display.h"
 #include "winnow-recipe.h"
 #include "winnow-task-store.h"
 #include "winnow-test-util.h"
@@ -27,6 +28,9 @@ run_clear (Run *run)
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* Extra NAME=VALUE environment for the next run, or NULL. */
+static const char * const *next_env;
 
 /* Starts winnow with the arguments in @dir; its history goes beside the
  * folder (@dir + ".db"), never into the user's data. */
@@ -51,6 +55,12 @@ spawn_winnow (const char *dir, va_list args)
   g_subprocess_launcher_set_cwd (launcher, dir);
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
   g_subprocess_launcher_setenv (launcher, "WINNOW_DB", db, TRUE);
+  for (guint i = 0; next_env != NULL && next_env[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (next_env[i], "=", 2);
+      g_subprocess_launcher_setenv (launcher, pair[0], pair[1], TRUE);
+    }
+  next_env = NULL;
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   return process;
@@ -146,6 +156,7 @@ test_usage_errors (WinnowTestDir *fixture, gconstpointer data)
     { { "--fill", "age", "a.csv", NULL }, "--fill: expected COLUMN=STRATEGY, not “age”" },
     { { "--fill", "age=average", "a.csv", NULL }, "--fill: expected COLUMN=mean, median, mode, ffill or bfill" },
     { { "--delimiter", "ab", "a.csv", NULL }, "--delimiter: expected auto, tab or one character" },
+    { { "--output-delimiter", "\"", "a.csv", NULL }, "--output-delimiter: \" cannot be the delimiter, because fields that hold a delimiter, a quote or a line end are quoted with \"" },
     { { "--recipe", "bad.json", "a.csv", NULL }, "bad.json: fil: unknown key" },
     { { "--recipe", "none.json", "a.csv", NULL }, "none.json" },
     { { "--output", "x.csv", "a.csv", "a.csv" }, "--output takes one input file" },
@@ -298,6 +309,179 @@ test_options_override_recipe (WinnowTestDir *fixture, gconstpointer data)
   g_assert_cmpint (run.status, ==, 0);
   contents = winnow_test_read_file (out);
   g_assert_cmpstr (contents, ==, "id;city\n2;\n3;\n");
+}
+
+/* The numbers after a task's bar on a terminal. */
+static void
+test_progress_line (void)
+{
+  static const struct {
+    guint64 rows;
+    double fraction, pass_seconds, task_seconds;
+    const char *text;
+  } cases[] = {
+    { 3723448, 0.65, 2.19, 3.7, "3,723,448 rows · 1.7 M rows/s · 2 s left" },
+    { 1, 0.001, 0.1, 0.1, "1 row" },
+    { 999, 0.5, 0.2, 0.9, "999 rows" },
+    { 999, 0.5, 1, 2, "999 rows · 999 rows/s · 2 s left" },
+    { 52000, 0.02, 4, 4, "52,000 rows · 13 k rows/s · 3 min 16 s left" },
+    { 1000000000, 0.1, 500, 500, "1,000,000,000 rows · 2.0 M rows/s · 1 h 15 min left" },
+    { 10, 1.0, 5, 5, "10 rows · 2 rows/s" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = winnow_batch_display_describe (cases[i].rows, cases[i].fraction,
+                                                             cases[i].pass_seconds,
+                                                             cases[i].task_seconds);
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
+/* Any one character as the delimiter, in and out. */
+static void
+test_unicode_delimiters (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *in = winnow_test_write_file (fixture->dir, "u.csv",
+                                                "a§b\n1§\"x§y\"\n2§p€q\n", -1);
+  g_autofree char *out = g_build_filename (fixture->dir, "u.cleaned.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_auto (Run) run = { 0 };
+
+  run_winnow (&run, fixture->dir, "--batch", "--delimiter", "§", "--output-delimiter", "€",
+              "--json", "u.csv", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.out, "\"delimiter\" : \"§\"");
+  contents = winnow_test_read_file (out);
+  g_assert_cmpstr (contents, ==, "a€b\n1€x§y\n2€\"p€q\"\n");
+}
+
+/* --rejects: the summary names the file and counts its rows; an existing
+ * one is replaced only with --force, as the output is. */
+static void
+test_rejects (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *in = winnow_test_write_file (fixture->dir, "d.csv",
+                                                "id,name\n1,a\n1,a\n2,\n3,b,x\n", -1);
+  g_autofree char *out = g_build_filename (fixture->dir, "d.cleaned.csv", NULL);
+  g_autofree char *rejects = g_build_filename (fixture->dir, "d.cleaned.rejected.csv", NULL);
+  g_autofree char *line = g_strdup_printf ("d.csv\tcompleted\t4 -> 1 rows\t%s\t3 rejected\t%s\n",
+                                           out, rejects);
+  g_autofree char *contents = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *task, *file;
+  g_auto (Run) run = { 0 };
+  g_auto (Run) again = { 0 };
+  g_auto (Run) json = { 0 };
+
+  run_winnow (&run, fixture->dir, "--batch", "--drop-duplicates", "--drop-missing", "any",
+              "--bad-lines", "skip", "--rejects", "d.csv", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.out, line);
+  contents = winnow_test_read_file (rejects);
+  g_assert_cmpstr (contents, ==, "line,reason,detail,id,name\n"
+                                 "3,duplicate,of line 2,1,a\n"
+                                 "4,missing,name,2,\n"
+                                 "5,bad_line,\"expected 2 fields, saw 3\",3,b\n");
+
+  g_unlink (out);
+  run_winnow (&again, fixture->dir, "--batch", "--drop-duplicates", "--rejects", "d.csv", NULL);
+  g_assert_cmpint (again.status, ==, 1);
+  assert_contains (again.out, "d.cleaned.rejected.csv already exists");
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+
+  run_winnow (&json, fixture->dir, "--batch", "--bad-lines", "skip", "--drop-duplicates",
+              "--rejects", "--force", "--json", "d.csv", NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  root = json_from_string (json.out, NULL);
+  task = json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (root), "tasks"), 0);
+  file = json_object_get_object_member (task, "rejects");
+  g_assert_cmpstr (json_object_get_string_member (file, "path"), ==, rejects);
+  g_assert_cmpint (json_object_get_int_member (file, "rows"), ==, 2);
+}
+
+/* --output-dir is made when missing, parents and all; a file in the way
+ * is an error that names it. */
+static void
+test_output_dir_created (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *in = winnow_test_write_file (fixture->dir, "a.csv", sample, -1);
+  g_autofree char *out = g_build_filename (fixture->dir, "cleaned", "2026", "a.cleaned.csv", NULL);
+  g_autofree char *blocker = winnow_test_write_file (fixture->dir, "file", "", -1);
+  g_auto (Run) run = { 0 };
+  g_auto (Run) blocked = { 0 };
+
+  run_winnow (&run, fixture->dir, "--batch", "--drop-duplicates", "--output-dir", "cleaned/2026/",
+              "a.csv", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_file_test (out, G_FILE_TEST_IS_REGULAR));
+
+  run_winnow (&blocked, fixture->dir, "--batch", "--drop-duplicates", "--output-dir", "file/x",
+              "a.csv", NULL);
+  g_assert_cmpint (blocked.status, ==, 1);
+  assert_contains (blocked.err, "cannot create the output folder");
+  assert_contains (blocked.err, "file/x: Not a directory");
+}
+
+/* No step and no --recipe: the window's default recipe runs, and stderr
+ * says which. With the schema (the tests' GSETTINGS_SCHEMA_DIR) and no
+ * saved default: the built-in one; then the one Preferences names (the
+ * keyfile backend stands in for dconf); without the schema anywhere, as in
+ * a build folder: the built-in one again. */
+static void
+test_default_recipe (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *in = winnow_test_write_file (fixture->dir, "a.csv", sample, -1);
+  g_autofree char *out = g_build_filename (fixture->dir, "a.cleaned.csv", NULL);
+  g_autofree char *config = g_build_filename (fixture->dir, "config", NULL);
+  g_autofree char *data_home = g_build_filename (fixture->dir, "data", NULL);
+  g_autofree char *recipes = g_build_filename (data_home, "io.github.winnow.Winnow", "recipes", NULL);
+  g_autofree char *keyfile_dir = g_build_filename (config, "glib-2.0", "settings", NULL);
+  g_autofree char *nowhere = g_build_filename (fixture->dir, "no-schemas", NULL);
+  g_autofree char *xdg_config = g_strconcat ("XDG_CONFIG_HOME=", config, NULL);
+  g_autofree char *xdg_data = g_strconcat ("XDG_DATA_HOME=", data_home, NULL);
+  g_autofree char *no_schema_dir = g_strconcat ("GSETTINGS_SCHEMA_DIR=", nowhere, NULL);
+  g_autofree char *no_data_dirs = g_strconcat ("XDG_DATA_DIRS=", nowhere, NULL);
+  const char *saved_env[] = { "GSETTINGS_BACKEND=keyfile", xdg_config, xdg_data, NULL };
+  const char *no_schema_env[] = { no_schema_dir, no_data_dirs, NULL };
+  g_autofree char *contents = NULL;
+  g_auto (Run) builtin = { 0 };
+  g_auto (Run) saved = { 0 };
+  g_auto (Run) no_schema = { 0 };
+
+  run_winnow (&builtin, fixture->dir, "--batch", "a.csv", NULL);
+  g_assert_cmpint (builtin.status, ==, 0);
+  assert_contains (builtin.err, "no step given: cleaning with the built-in default recipe "
+                                "(drop duplicate rows, drop rows where every field is missing)");
+  assert_contains (builtin.out, "4 -> 3 rows");
+  contents = winnow_test_read_file (out);
+  g_assert_cmpstr (contents, ==, "id,name,city\n1,Ana,Berlin\n2,Ben,\n3,,\n");
+  g_unlink (out);
+
+  g_assert_cmpint (g_mkdir_with_parents (recipes, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (keyfile_dir, 0700), ==, 0);
+  g_free (winnow_test_write_file (recipes, "mine.json",
+                                  "{\"winnow_recipe\": 1, \"drop_columns\": [\"city\"]}", -1));
+  g_free (winnow_test_write_file (keyfile_dir, "keyfile",
+                                  "[io/github/winnow/Winnow]\ndefault-recipe='mine'\n", -1));
+  next_env = saved_env;
+  /* an option that is not a step (the output's delimiter) still applies */
+  run_winnow (&saved, fixture->dir, "--batch", "--output-delimiter", ";", "a.csv", NULL);
+  g_assert_cmpint (saved.status, ==, 0);
+  assert_contains (saved.err, "no step given: cleaning with the default recipe “mine” chosen in "
+                              "Preferences");
+  g_free (contents);
+  contents = winnow_test_read_file (out);
+  g_assert_cmpstr (contents, ==, "id;name\n1;Ana\n2;Ben\n1;Ana\n3;\n");
+  g_unlink (out);
+
+  g_assert_cmpint (g_mkdir (nowhere, 0700), ==, 0);
+  next_env = no_schema_env;
+  run_winnow (&no_schema, fixture->dir, "--batch", "a.csv", NULL);
+  g_assert_cmpint (no_schema.status, ==, 0);
+  assert_contains (no_schema.err, "no step given: cleaning with the built-in default recipe");
+  assert_contains (no_schema.out, "4 -> 3 rows");
 }
 
 static char *
@@ -512,6 +696,7 @@ main (int argc, char **argv)
 #define ADD(path, func) \
   g_test_add (path, WinnowTestDir, NULL, winnow_test_dir_setup, func, winnow_test_dir_teardown)
   ADD ("/cli/help", test_help);
+  g_test_add_func ("/cli/progress-line", test_progress_line);
   ADD ("/cli/usage-errors", test_usage_errors);
   ADD ("/cli/clean", test_clean);
   ADD ("/cli/some-failed", test_some_failed);
@@ -519,6 +704,10 @@ main (int argc, char **argv)
   ADD ("/cli/json", test_json);
   ADD ("/cli/save-recipe", test_save_recipe);
   ADD ("/cli/options-override-recipe", test_options_override_recipe);
+  ADD ("/cli/unicode-delimiters", test_unicode_delimiters);
+  ADD ("/cli/rejects", test_rejects);
+  ADD ("/cli/output-dir-created", test_output_dir_created);
+  ADD ("/cli/default-recipe", test_default_recipe);
   ADD ("/cli/jobs-and-history", test_jobs_and_history);
   ADD ("/cli/no-history", test_no_history);
   ADD ("/cli/interrupt", test_interrupt);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "winnow-cleaner.h"
+#include "winnow-output-file.h"
 #include "winnow-scheduler.h"
 #include "winnow-test-util.h"
 
@@ -223,6 +224,37 @@ test_disk_full (Fixture *f, gconstpointer data)
   open_engine (f, ":memory:");
   task = run_task (f, input, output, NULL);
   assert_failed_cleanly (f, task, output, "out.csv");
+}
+
+/* A full disk while the rejected rows are written: the output is small
+ * (100 rows), the rejected rows are not, and neither file appears. */
+static void
+test_disk_full_rejects (Fixture *f, gconstpointer data)
+{
+  g_autofree char *input = NULL;
+  g_autofree char *output = g_build_filename (f->dir.dir, "out.csv", NULL);
+  g_autofree char *rejects = winnow_output_file_rejects_path (output);
+  g_autoptr(GString) text = g_string_new ("id,name\n");
+  g_autoptr(WinnowTask) task = NULL;
+  struct rlimit limit = { 256 * 1024, 256 * 1024 };
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+  for (guint i = 0; i < 50000; i++)
+    g_string_append_printf (text, "%u,a name long enough to fill the disk %u\n", i % 100, i);
+  input = winnow_test_write_file (f->dir.dir, "in.csv", text->str, (gssize) text->len);
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+  open_engine (f, ":memory:");
+  task = run_task (f, input, output,
+                   "{\"winnow_recipe\": 1, \"drop_duplicates\": {\"subset\": [\"id\"]},"
+                   " \"output\": {\"rejects\": true}}");
+  assert_failed_cleanly (f, task, output, "out.rejected.csv");
+  assert_no_output (rejects);
 }
 
 /* ---- the input ---- */
@@ -631,6 +663,7 @@ main (int argc, char **argv)
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/faults/output-not-writable", test_output_not_writable);
   ADD ("/faults/disk-full", test_disk_full);
+  ADD ("/faults/disk-full-rejects", test_disk_full_rejects);
   ADD ("/faults/input-deleted", test_input_deleted);
   ADD ("/faults/input-truncated", test_input_truncated);
   ADD ("/faults/input-not-a-file", test_input_not_a_file);

@@ -15,6 +15,7 @@ typedef struct {
   gsize chunk_size;
   guint n_workers;
   WinnowBadLines bad_lines;
+  gunichar delimiter;         /* 0 for "," */
 } ReadSetup;
 
 static WinnowCsvReaderOptions
@@ -26,6 +27,8 @@ options_for (const ReadSetup *setup)
       options.chunk_size = setup->chunk_size;
       options.n_workers = setup->n_workers;
       options.bad_lines = setup->bad_lines;
+      if (setup->delimiter != 0)
+        options.delimiter = setup->delimiter;
     }
   return options;
 }
@@ -133,7 +136,7 @@ random_csv (guint32 seed, guint n_rows, gboolean long_rows)
           else if (v < 72)
             g_string_append (s, "\"say \"\"hi\"\"\"");
           else if (v < 80)
-            g_string_append (s, "\"two\nlines\"");
+            g_string_append (s, "\"two\n  \nlines\"");
           else if (v < 83)
             {
               /* a quoted field over many lines: it crosses chunk ends */
@@ -150,6 +153,8 @@ random_csv (guint32 seed, guint n_rows, gboolean long_rows)
       g_string_append (s, g_rand_int_range (rand, 0, 10) == 0 ? "\r\n" : "\n");
       if (g_rand_int_range (rand, 0, 30) == 0)
         g_string_append_c (s, '\n');
+      else if (g_rand_int_range (rand, 0, 30) == 0)
+        g_string_append (s, " \t \n");  /* blank too */
     }
   return g_string_free (s, FALSE);
 }
@@ -180,6 +185,34 @@ test_chunks_random (WinnowTestDir *fixture, gconstpointer data)
       g_autofree char *csv = random_csv (seed, 400, FALSE);
       g_autofree char *path = winnow_test_write_file (fixture->dir, "r.csv", csv, -1);
       assert_chunked_equal (path, WINNOW_BAD_LINES_ERROR);
+    }
+}
+
+/* A delimiter past ASCII ("§", two bytes): the rows of the same file
+ * written with commas, quoted delimiters included, in chunks too. */
+static void
+test_chunks_unicode_delimiter (WinnowTestDir *fixture, gconstpointer data)
+{
+  for (guint32 seed = 20; seed <= 22; seed++)
+    {
+      g_autofree char *csv = random_csv (seed, 400, FALSE);
+      g_auto(GStrv) parts = g_strsplit (csv, ",", -1);
+      g_autofree char *section_csv = g_strjoinv ("§", parts);
+      g_autofree char *comma_path = winnow_test_write_file (fixture->dir, "c.csv", csv, -1);
+      g_autofree char *path = winnow_test_write_file (fixture->dir, "s.csv", section_csv, -1);
+      ReadSetup comma = { 1 << 30, 1, WINNOW_BAD_LINES_ERROR, 0 };
+      g_autofree char *comma_rows = dump (comma_path, &comma);
+      g_auto(GStrv) comma_parts = g_strsplit (comma_rows, ",", -1);
+      g_autofree char *expected = g_strjoinv ("§", comma_parts);
+      static const gsize chunk_sizes[] = { 1 << 30, 64, 257 };
+
+      g_assert_nonnull (strstr (section_csv, "\"x§ y\""));
+      for (guint c = 0; c < G_N_ELEMENTS (chunk_sizes); c++)
+        {
+          ReadSetup setup = { chunk_sizes[c], c == 0 ? 1 : 3, WINNOW_BAD_LINES_ERROR, 0xA7 };
+          g_autofree char *got = dump (path, &setup);
+          g_assert_cmpstr (got, ==, expected);
+        }
     }
 }
 
@@ -373,6 +406,7 @@ main (int argc, char **argv)
   g_test_add (path, WinnowTestDir, NULL, winnow_test_dir_setup, func, winnow_test_dir_teardown)
   ADD ("/reader/chunks/random", test_chunks_random);
   ADD ("/reader/chunks/bad-lines", test_chunks_bad_lines);
+  ADD ("/reader/chunks/unicode-delimiter", test_chunks_unicode_delimiter);
   ADD ("/reader/chunks/unclosed-quote", test_chunks_unclosed_quote);
   ADD ("/reader/chunks/long-line", test_chunks_long_line);
   ADD ("/reader/errors/open", test_errors_open);

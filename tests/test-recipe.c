@@ -52,7 +52,29 @@ full_recipe (void)
   r->out_delimiter = '\t';
   r->crlf = TRUE;
   r->formula_guard = TRUE;
+  r->rejects = TRUE;
   return r;
+}
+
+/* Any one Unicode character separates fields, in both directions. */
+static void
+test_unicode_delimiters (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (
+    "{\"winnow_recipe\": 1, \"input\": {\"delimiter\": \"§\"}, \"output\": {\"delimiter\": \"€\"}}",
+    -1, &error);
+  g_autoptr(WinnowRecipe) back = NULL;
+  g_autofree char *json = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (recipe->delimiter, ==, 0xA7);
+  g_assert_cmpuint (recipe->out_delimiter, ==, 0x20AC);
+  json = winnow_recipe_to_json (recipe);
+  g_assert_nonnull (strstr (json, "\"delimiter\" : \"€\""));
+  back = winnow_recipe_new_from_json (json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (winnow_recipe_equal (recipe, back));
 }
 
 static void
@@ -70,6 +92,9 @@ test_round_trip (void)
   g_assert_true (winnow_recipe_equal (recipe, copy));
   other->keep = WINNOW_KEEP_LAST;
   g_assert_false (winnow_recipe_equal (recipe, other));
+  other->keep = recipe->keep;
+  other->rejects = FALSE;
+  g_assert_false (winnow_recipe_equal (recipe, other));
 }
 
 static void
@@ -86,7 +111,8 @@ test_spec_example (void)
     "   {\"column\": \"age\", \"strategy\": \"median\"},"
     "   {\"column\": \"income\", \"strategy\": \"mean\"},"
     "   {\"column\": \"score\", \"strategy\": \"ffill\", \"limit\": 2}],"
-    " \"output\": {\"delimiter\": \",\", \"line_ending\": \"lf\", \"formula_guard\": false}}";
+    " \"output\": {\"delimiter\": \",\", \"line_ending\": \"lf\", \"formula_guard\": false,"
+    "   \"rejects\": true}}";
   g_autoptr(GError) error = NULL;
   g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (json, -1, &error);
   const WinnowFillRule *score;
@@ -100,6 +126,7 @@ test_spec_example (void)
   g_assert_cmpint (score->strategy, ==, WINNOW_FILL_FFILL);
   g_assert_cmpint (score->limit, ==, 2);
   g_assert_true (winnow_recipe_needs_statistics (recipe));
+  g_assert_true (recipe->rejects);
 }
 
 static void
@@ -155,7 +182,11 @@ test_errors (void)
     { "{\"winnow_recipe\": 1, \"fill\": [{\"column\": \"a\", \"strategy\": \"ffill\", \"limit\": 0}]}", "fill[0].limit: expected a number of at least 1" },
     { "{\"winnow_recipe\": 1, \"fill\": [{\"column\": \"a\", \"value\": \"x\"}, {\"column\": \"a\", \"strategy\": \"mode\"}]}", "fill[1]: column \"a\" is already filled by fill[0]" },
     { "{\"winnow_recipe\": 1, \"output\": {\"line_ending\": \"cr\"}}", "output.line_ending: expected \"lf\" or \"crlf\", not \"cr\"" },
-    { "{\"winnow_recipe\": 1, \"output\": {\"delimiter\": \"auto\"}}", "output.delimiter: expected a single ASCII character" },
+    { "{\"winnow_recipe\": 1, \"output\": {\"rejects\": \"yes\"}}", "output.rejects: expected true or false, not a string" },
+    { "{\"winnow_recipe\": 1, \"output\": {\"delimiter\": \"auto\"}}", "output.delimiter: expected a single character other than a line end" },
+    { "{\"winnow_recipe\": 1, \"output\": {\"delimiter\": \"\\n\"}}", "output.delimiter: expected a single character other than a line end" },
+    { "{\"winnow_recipe\": 1, \"input\": {\"delimiter\": \"§§\"}}", "input.delimiter: expected \"auto\", a single character" },
+    { "{\"winnow_recipe\": 1, \"output\": {\"delimiter\": \"\\\"\"}}", "output.delimiter: \" cannot be the delimiter, because fields that hold a delimiter, a quote or a line end are quoted with \"" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -276,6 +307,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/recipe/defaults", test_defaults);
   g_test_add_func ("/recipe/round-trip", test_round_trip);
+  g_test_add_func ("/recipe/unicode-delimiters", test_unicode_delimiters);
   g_test_add_func ("/recipe/spec-example", test_spec_example);
   g_test_add_func ("/recipe/shorthands", test_shorthands);
   g_test_add_func ("/recipe/errors", test_errors);

@@ -147,6 +147,19 @@ test_windows_1252 (WinnowTestDir *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (header->len, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (header, 1), ==, "café");
+  g_clear_pointer (&header, g_ptr_array_unref);
+  g_clear_pointer (&sample, winnow_sample_unref);
+
+  /* a UTF-8 BOM is not read as "ï»¿" in front of the first name */
+  g_free (path);
+  path = winnow_test_write_file (f->dir, "b.csv", "\xEF\xBB\xBF" "id,caf\xe9\n1,2\n", -1);
+  sample = winnow_sample_read (path, recipe, 100, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (winnow_sample_get_encoding (sample), ==, "Windows-1252");
+  g_assert_cmpstr (winnow_sample_get_column (sample, 0), ==, "id");
+  header = winnow_read_header (path, recipe, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_ptr_array_index (header, 0), ==, "id");
 }
 
 /* A bad line in what the sample reads is the sample's error, with its

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "winnow-application.h"
+#include "winnow-output-file.h"
+#include "winnow-recipe-editor.h"
 #include "winnow-task-dialog.h"
 #include "winnow-task-list.h"
 #include "winnow-task-page.h"
@@ -304,6 +306,87 @@ test_task_page (Fixture *f, gconstpointer data)
   g_assert_cmpstr (label_text (page, "status_label"), ==, "Failed");
   g_assert_cmpstr (label_text (page, "error_label"), ==, "line 2: expected 2 fields, saw 3");
   g_assert_false (gtk_widget_get_visible (winnow_task_page_get_child (page, "results_group")));
+}
+
+static gboolean
+rejects_read (gpointer data)
+{
+  WinnowTaskPage *page = data;
+  GtkLabel *heading = GTK_LABEL (winnow_task_page_get_child (page, "rejected_heading"));
+
+  return !g_str_has_prefix (gtk_label_get_text (heading), "Reading");
+}
+
+/* The dialog's switch keeps the rejected rows; the task page shows them
+ * in its Rejected tab and opens their file. A recipe without it shows no
+ * tab. */
+static void
+test_rejected_tab (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  WinnowTaskPage *page = WINNOW_TASK_PAGE (winnow_window_get_task_page (f->window));
+  WinnowTaskDialog *dialog;
+  GtkSwitch *rejects;
+  GtkColumnView *view;
+  GListModel *columns;
+  g_autoptr(GtkColumnViewColumn) first = NULL;
+  g_autofree char *sidecar = NULL;
+  WinnowTask *task;
+
+  write_csv (f, "people.csv", "id,name\n1,Ana\n1,Ana\n,\n3,Cy\n");
+  list = files (f, "people.csv", NULL);
+  winnow_window_add_files (f->window, list);
+  dialog = winnow_window_get_task_dialog (f->window);
+  rejects = GTK_SWITCH (winnow_recipe_editor_get_child (winnow_task_dialog_get_editor (dialog),
+                                                        "rejects_switch"));
+  g_assert_false (gtk_switch_get_active (rejects));
+  gtk_switch_set_active (rejects, TRUE);
+  g_assert_true (winnow_recipe_editor_get_recipe (winnow_task_dialog_get_editor (dialog))->rejects);
+  press_clean (f);
+  settle (f, 1);
+
+  task = row (f, 0);
+  g_assert_cmpint (winnow_task_get_status (task), ==, WINNOW_TASK_COMPLETED);
+  sidecar = winnow_output_file_rejects_path (winnow_task_get_output_path (task));
+  g_assert_true (g_file_test (sidecar, G_FILE_TEST_IS_REGULAR));
+  winnow_window_show_task (f->window, winnow_task_get_id (task));
+  g_assert_true (gtk_widget_get_visible (winnow_task_page_get_child (page, "preview_switcher")));
+  g_assert_true (gtk_widget_is_sensitive (winnow_task_page_get_child (page, "preview_switcher")));
+  gtk_stack_set_visible_child_name (GTK_STACK (winnow_task_page_get_child (page, "preview_stack")),
+                                    "rejected");
+  iterate_until (rejects_read, page, 30);
+  g_assert_cmpstr (label_text (page, "rejected_heading"), ==, "2 rejected rows");
+  view = GTK_COLUMN_VIEW (winnow_task_page_get_child (page, "rejected_view"));
+  columns = gtk_column_view_get_columns (view);
+  g_assert_cmpuint (g_list_model_get_n_items (columns), ==, 5);
+  first = g_list_model_get_item (columns, 1);
+  g_assert_cmpstr (gtk_column_view_column_get_title (first), ==, "reason");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (view))), ==, 2);
+  g_assert_true (gtk_widget_is_sensitive (winnow_task_page_get_child (page, "rejected_table")));
+  /* Open Rejected Rows is there to press (not pressed: no application
+   * opens files here) */
+  {
+    GtkWidget *open = gtk_widget_get_next_sibling (winnow_task_page_get_child (page,
+                                                                               "rejected_heading"));
+    g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (open)), ==, "task.open-rejects");
+    g_assert_true (gtk_widget_is_sensitive (open));
+  }
+
+  /* without the switch: no tab */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
+  write_csv (f, "plain.csv", "a\n1\n1\n");
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = files (f, "plain.csv", NULL);
+  winnow_window_add_files (f->window, list);
+  press_clean (f);
+  settle (f, 2);
+  winnow_window_show_task (f->window, winnow_task_get_id (row (f, 0)));
+  g_assert_cmpstr (winnow_task_get_file_name (row (f, 0)), ==, "plain.csv");
+  g_assert_false (gtk_widget_get_visible (winnow_task_page_get_child (page, "preview_switcher")));
+  g_assert_false (gtk_widget_is_sensitive (gtk_widget_get_next_sibling (
+    winnow_task_page_get_child (page, "rejected_heading"))));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (
+                     GTK_STACK (winnow_task_page_get_child (page, "preview_stack"))), ==, "cleaned");
 }
 
 static gboolean
@@ -695,6 +778,7 @@ main (int argc, char **argv)
   ADD ("/ui/open-two-files", test_open_two_files);
   ADD ("/ui/filter-and-sort", test_filter_and_sort);
   ADD ("/ui/task-page", test_task_page);
+  ADD ("/ui/rejected-tab", test_rejected_tab);
   ADD ("/ui/cancel-retry", test_cancel_retry);
   ADD ("/ui/delete-undo", test_delete_undo);
   ADD ("/ui/delete-queued", test_delete_queued);

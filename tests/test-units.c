@@ -87,6 +87,13 @@ test_number_format (void)
     { 1.25e-7, "1.25e-07" },
     { 5e-324, "5e-324" },
     { 1.7976931348623157e308, "1.7976931348623157e+308" },
+    /* powers of two where the nearest 16-digit decimal does not read
+     * back but its upper neighbour does */
+    { 0x1p-24, "5.960464477539063e-08" },
+    { 0x1p-44, "5.684341886080802e-14" },
+    { 0x1p89, "6.189700196426902e+26" },
+    { 9.5, "9.5" },
+    { 0.3, "0.3" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -114,6 +121,174 @@ test_number_round_trip (void)
       g_assert_true (winnow_number_parse (text, strlen (text), &back, NULL));
       g_assert_cmpfloat (back, ==, v);
     }
+}
+
+/* The significant digits of a decimal text, trailing zeros left out. */
+static guint
+significant_digits (const char *text)
+{
+  guint n = 0, zeros = 0;
+
+  for (const char *p = text; *p && *p != 'e'; p++)
+    if (*p == '0' && n == 0)
+      continue;
+    else if (*p == '0')
+      zeros++;
+    else if (g_ascii_isdigit (*p))
+      {
+        n += zeros + 1;
+        zeros = 0;
+      }
+  return n;
+}
+
+/* Would a decimal of fewer digits than @text also read back as @value?
+ * Fewer than n digits means n - 1 (a shorter decimal is one of n - 1
+ * digits too, with zeros added), and the only candidates of k = n - 1
+ * digits are the nearest, "%.{k-1}e", and its two neighbours: each is
+ * tried. */
+static gboolean
+shorter_reads_back (double value, const char *text)
+{
+  double magnitude = fabs (value);
+  guint n = significant_digits (text);
+
+  for (guint k = MAX (n, 2) - 1; k < n; k++)
+    {
+      char format[16], nearest[64];
+      const char *e;
+      gint64 m = 0;
+      int x;
+
+      g_snprintf (format, sizeof format, "%%.%ue", k - 1);
+      g_ascii_formatd (nearest, sizeof nearest, format, magnitude);
+      for (e = nearest; *e != 'e'; e++)
+        if (g_ascii_isdigit (*e))
+          m = m * 10 + (*e - '0');
+      x = atoi (e + 1) - (int) (k - 1);
+      for (int step = -1; step <= 1; step++)
+        {
+          char candidate[64];
+          g_snprintf (candidate, sizeof candidate, "%" G_GINT64_FORMAT "e%d", m + step, x);
+          if (g_ascii_strtod (candidate, NULL) == magnitude)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* @text reads back as @value, is no longer than "%.17g", and no shorter
+ * decimal reads back. */
+static void
+assert_shortest (double value, const char *text)
+{
+  char seventeen[64];
+  double back;
+
+  g_ascii_formatd (seventeen, sizeof seventeen, "%.17g", value);
+  if (!winnow_number_parse (text, strlen (text), &back, NULL) || back != value ||
+      g_ascii_strtod (seventeen, NULL) != back)
+    g_error ("%s (%a) does not read back as itself", text, value);
+  if (significant_digits (text) > significant_digits (seventeen))
+    g_error ("%s has more digits than %s", text, seventeen);
+  if (shorter_reads_back (value, text))
+    g_error ("%s (%a): a shorter decimal reads back too", text, value);
+}
+
+static void
+test_number_powers_of_two (void)
+{
+  for (int e = -1074; e <= 1023; e++)
+    {
+      double value = ldexp (1.0, e);
+      g_autofree char *text = winnow_number_format (value);
+      assert_shortest (value, text);
+    }
+}
+
+static void
+test_number_shortest_random (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (15);
+
+  for (guint i = 0; i < 200000; i++)
+    {
+      guint64 bits = ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
+      double value;
+      g_autofree char *text = NULL;
+
+      if (i % 2)
+        /* short decimals, where rounding picks between few digits */
+        value = (double) g_rand_int_range (rand, 1, 100000) *
+                pow (10, g_rand_int_range (rand, -30, 30));
+      else
+        memcpy (&value, &bits, sizeof value);
+      if (!isfinite (value) || value == 0)
+        continue;
+      text = winnow_number_format (value);
+      assert_shortest (value, text);
+    }
+}
+
+/* The same texts as Python's repr() (without its ".0"), for every power of
+ * two and 300,000 doubles that python3 makes and prints: random bit
+ * patterns, and each of them cut to a random number of digits. */
+static void
+test_number_python_repr (void)
+{
+  static const char script[] =
+    "import random, struct, sys\n"
+    "out = []\n"
+    "def show(x):\n"
+    "    r = repr(x)\n"
+    "    out.append(struct.pack('>d', x).hex() + ' ' + (r[:-2] if r.endswith('.0') else r))\n"
+    "for e in range(-1074, 1024):\n"
+    "    show(2.0 ** e)\n"
+    "rng = random.Random(15)\n"
+    "while len(out) < 2098 + 300000:\n"
+    "    x = struct.unpack('>d', rng.getrandbits(64).to_bytes(8, 'big'))[0]\n"
+    "    if x == x and abs(x) != float('inf'):\n"
+    "        show(x)\n"
+    "        show(float('%.*g' % (rng.randint(1, 17), x)))\n"
+    "sys.stdout.write('\\n'.join(out) + '\\n')\n";
+  g_autofree char *python = g_find_program_in_path ("python3");
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *line, *end;
+  int status = 0;
+  guint checked = 0;
+
+  if (python == NULL)
+    {
+      g_test_skip ("python3 is not installed");
+      return;
+    }
+  {
+    const char *argv[] = { python, "-c", script, NULL };
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status,
+                  &error);
+  }
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  /* line by line with memchr: g_strsplit() over 7 MB is quadratic under
+   * AddressSanitizer, whose strstr() measures the whole rest each time */
+  end = out + strlen (out);
+  for (line = out; line < end; line = (const char *) memchr (line, '\n', (gsize) (end - line)) + 1)
+    {
+      guint64 bits = g_ascii_strtoull (line, NULL, 16);
+      const char *expected = line + 17;
+      gsize length = (gsize) ((const char *) memchr (expected, '\n', (gsize) (end - expected)) -
+                              expected);
+      g_autofree char *text = NULL;
+      double value;
+
+      memcpy (&value, &bits, sizeof value);
+      text = winnow_number_format (value);
+      if (strlen (text) != length || memcmp (text, expected, length) != 0)
+        g_error ("%a: Python writes %.*s, Winnow %s", value, (int) length, expected, text);
+      checked++;
+    }
+  g_assert_cmpuint (checked, ==, 2098 + 300000);
 }
 
 static void
@@ -150,6 +325,14 @@ test_sniffer (void)
     { "a;b\n\"x,y,z\";1\n\"p,q,r\";2\n", ';' },
     { "a,b\r\n1,2\r\n", ',' },
     { "only;one;line", ';' },
+    /* a quote inside a field is text, not the start of a quoted field */
+    { "size\";w;h\n1;2;3\n4;5;6\n", ';' },
+    { "a;b\"c;d\n1;2\"\";3\n4;5;6\n", ';' },
+    /* lines of spaces and tabs are blank: their tabs are no delimiter */
+    { "a\n \nx\n \t \n", ',' },
+    { "a;b\n\t\n1;2\n \t\n", ';' },
+    /* a doubled quote inside a quoted field does not close it */
+    { "a;b\n\"x\"\",y,z\";1\n\"p,\"\"q,r\";2\n", ';' },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -192,7 +375,7 @@ test_writer_quotes (void)
 static void
 test_digest_set (void)
 {
-  g_autoptr(WinnowDigestSet) set = winnow_digest_set_new (16, TRUE);
+  g_autoptr(WinnowDigestSet) set = winnow_digest_set_new (16, 1);
   char key[32];
 
   for (guint i = 0; i < 50000; i++)
@@ -208,6 +391,28 @@ test_digest_set (void)
         g_assert_cmpuint (*value, ==, i % 20000);
     }
   g_assert_cmpuint (set->count, ==, 20000);
+
+  /* two values per digest survive the table's growth; lookup finds them */
+  {
+    g_autoptr(WinnowDigestSet) pairs = winnow_digest_set_new (16, 2);
+    for (guint i = 0; i < 30000; i++)
+      {
+        guint64 *values;
+        gsize n = (gsize) g_snprintf (key, sizeof key, "row %u", i);
+        g_assert_true (winnow_digest_set_insert (pairs, winnow_digest_compute (key, n), &values));
+        values[0] = i;
+        values[1] = 3 * (guint64) i + 1;
+      }
+    for (guint i = 0; i < 30000; i++)
+      {
+        gsize n = (gsize) g_snprintf (key, sizeof key, "row %u", i);
+        guint64 *values = winnow_digest_set_lookup (pairs, winnow_digest_compute (key, n));
+        g_assert_nonnull (values);
+        g_assert_cmpuint (values[0], ==, i);
+        g_assert_cmpuint (values[1], ==, 3 * (guint64) i + 1);
+      }
+    g_assert_null (winnow_digest_set_lookup (pairs, winnow_digest_compute ("absent", 6)));
+  }
   /* the digest covers every byte, NULs included */
   {
     WinnowDigest a = winnow_digest_compute ("ab\0c", 4), b = winnow_digest_compute ("ab\0d", 4);
@@ -311,6 +516,9 @@ main (int argc, char **argv)
   g_test_add_func ("/number/parse", test_number_parse);
   g_test_add_func ("/number/format", test_number_format);
   g_test_add_func ("/number/round-trip", test_number_round_trip);
+  g_test_add_func ("/number/shortest/powers-of-two", test_number_powers_of_two);
+  g_test_add_func ("/number/shortest/random", test_number_shortest_random);
+  g_test_add_func ("/number/shortest/python-repr", test_number_python_repr);
   g_test_add_func ("/na-set", test_na_set);
   g_test_add_func ("/sniffer", test_sniffer);
   g_test_add_func ("/writer/quotes", test_writer_quotes);

@@ -4,6 +4,8 @@
 #include "winnow-batch-display.h"
 
 #include <glib/gi18n.h>
+#include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -12,6 +14,7 @@
 #define REDRAW_US (G_USEC_PER_SEC / 10)
 #define PLAIN_US G_USEC_PER_SEC
 #define BAR_WIDTH 20
+#define STATS_WIDTH 44   /* "3,723,448 rows · 1.7 M rows/s · 4 min 5 s left" */
 
 typedef struct {
   gint64 id;
@@ -19,6 +22,8 @@ typedef struct {
   double fraction;
   guint64 rows;
   WinnowPhase phase;
+  gint64 started;         /* first progress of the task, monotonic µs */
+  gint64 phase_started;   /* first progress of its current pass */
 } Line;
 
 struct _WinnowBatchDisplay {
@@ -108,11 +113,117 @@ fit (const char *name, guint width)
   }
 }
 
+/* 3723448 as "3,723,448": the locale's digit grouping, or commas where
+ * it has none (the C locale). */
+static char *
+group_digits (guint64 n)
+{
+  const char *separator = localeconv ()->thousands_sep;
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  GString *out = g_string_new (NULL);
+  gsize length = strlen (digits);
+
+  if (separator == NULL || separator[0] == '\0')
+    separator = ",";
+  for (gsize i = 0; i < length; i++)
+    {
+      if (i > 0 && (length - i) % 3 == 0)
+        g_string_append (out, separator);
+      g_string_append_c (out, digits[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* 1700000 as "1.7 M": two significant digits below 10 of a unit. */
+static char *
+short_number (double value)
+{
+  static const char *units[] = { "", " k", " M", " G" };
+  guint unit = 0;
+
+  while (value >= 1000 && unit + 1 < G_N_ELEMENTS (units))
+    {
+      value /= 1000;
+      unit++;
+    }
+  if (unit == 0)
+    return g_strdup_printf ("%.0f", value);
+  return g_strdup_printf (value < 9.95 ? "%.1f%s" : "%.0f%s", value, units[unit]);
+}
+
+static char *
+duration (double seconds)
+{
+  guint s = (guint) ceil (seconds);
+
+  if (s < 60)
+    /* Translators: a duration in seconds, as in "2 s left" */
+    return g_strdup_printf (_("%u s"), s);
+  if (s < 3600)
+    /* Translators: minutes and seconds, as in "4 min 5 s left" */
+    return g_strdup_printf (_("%u min %u s"), s / 60, s % 60);
+  /* Translators: hours and minutes, as in "1 h 3 min left" */
+  return g_strdup_printf (_("%u h %u min"), s / 3600, s % 3600 / 60);
+}
+
+/**
+ * winnow_batch_display_describe:
+ * @rows: rows read in the current pass
+ * @fraction: of the whole task, 0 to 1
+ * @pass_seconds: time since the current pass began
+ * @task_seconds: time since the task began
+ *
+ * The numbers after a task's bar: "3,723,448 rows · 1.7 M rows/s · 2 s
+ * left". The rate comes once the pass has run a quarter of a second, the
+ * time left once the task has run a second and done 1 % (the passes of a
+ * task differ in speed, so it is the task's elapsed time scaled by what
+ * is left of its fraction).
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+winnow_batch_display_describe (guint64 rows, double fraction, double pass_seconds,
+                               double task_seconds)
+{
+  g_autofree char *count = group_digits (rows);
+  GString *out = g_string_new (NULL);
+
+  /* Translators: %s is a count of rows, such as 3,723,448 */
+  g_string_append_printf (out, ngettext ("%s row", "%s rows", (gulong) MIN (rows, G_MAXULONG)),
+                          count);
+  if (pass_seconds >= 0.25)
+    {
+      g_autofree char *rate = short_number ((double) rows / pass_seconds);
+      /* Translators: a speed, such as "1.7 M rows/s" */
+      g_string_append_printf (out, _(" · %s rows/s"), rate);
+    }
+  if (task_seconds >= 1 && fraction >= 0.01 && fraction < 1)
+    {
+      g_autofree char *left = duration (task_seconds * (1 - fraction) / fraction);
+      /* Translators: a duration, such as "2 s left" */
+      g_string_append_printf (out, _(" · %s left"), left);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Cuts @text at a " · " so that it takes at most @width characters. */
+static void
+fit_parts (char *text, glong width)
+{
+  while (g_utf8_strlen (text, -1) > MAX (width, 0))
+    {
+      char *dot = g_strrstr (text, " · ");
+      if (dot == NULL)
+        return;
+      *dot = '\0';
+    }
+}
+
 static void
 draw (WinnowBatchDisplay *display)
 {
   guint width = terminal_width ();
-  guint name_width = MIN (28, width > 60 ? width - 52 : 12);
+  gint64 now = g_get_monotonic_time ();
   GString *out = g_string_new (NULL);
 
   /* back to the top of what was drawn */
@@ -129,16 +240,27 @@ draw (WinnowBatchDisplay *display)
   for (guint i = 0; i < display->lines->len; i++)
     {
       Line *line = g_ptr_array_index (display->lines, i);
+      g_autofree char *stats = winnow_batch_display_describe (
+        line->rows, line->fraction, (double) (now - line->phase_started) / G_USEC_PER_SEC,
+        (double) (now - line->started) / G_USEC_PER_SEC);
+      /* "  name  phase bar 100%  " then the numbers; the name's width does
+       * not follow the numbers, so the bars stay in place; a narrow
+       * terminal gets a shorter bar */
+      guint bar = width >= 100 ? BAR_WIDTH : BAR_WIDTH / 2;
+      glong fixed = 2 + 2 + 9 + 1 + bar + 7;
+      guint name_width = (guint) CLAMP ((glong) width - 1 - fixed - STATS_WIDTH, 10, 28);
       g_autofree char *name = fit (line->name, name_width);
-      guint filled = (guint) (line->fraction * BAR_WIDTH);
+      guint filled = (guint) (line->fraction * bar);
+
+      /* a line that wrapped would break the redraw: the last numbers go */
+      fit_parts (stats, (glong) width - 1 - fixed - name_width);
 
       g_string_append_printf (out, "\033[K  %s  ", name);
       append_padded (out, phase_label (line->phase), 9);
       g_string_append_c (out, ' ');
-      for (guint k = 0; k < BAR_WIDTH; k++)
+      for (guint k = 0; k < bar; k++)
         g_string_append (out, k < filled ? "█" : "░");
-      g_string_append_printf (out, " %3d%%  %" G_GUINT64_FORMAT "\n", (int) (line->fraction * 100),
-                              line->rows);
+      g_string_append_printf (out, " %3d%%  %s\n", (int) (line->fraction * 100), stats);
     }
   /* lines left over from tasks that finished */
   for (guint i = display->lines->len + 1; i < display->drawn; i++)
@@ -204,8 +326,12 @@ winnow_batch_display_progress (WinnowBatchDisplay *display, gint64 id, const cha
       line = g_new0 (Line, 1);
       line->id = id;
       line->name = g_strdup (name);
+      line->started = line->phase_started = g_get_monotonic_time ();
+      line->phase = phase;
       g_ptr_array_add (display->lines, line);
     }
+  if (phase != line->phase)
+    line->phase_started = g_get_monotonic_time ();
   line->fraction = fraction;
   line->rows = rows;
   line->phase = phase;

@@ -24,6 +24,11 @@ void                winnow_batch_display_finished (WinnowBatchDisplay *display,
                                                    gint64 id);
 void                winnow_batch_display_clear    (WinnowBatchDisplay *display);
 
+char               *winnow_batch_display_describe (guint64 rows,
+                                                   double fraction,
+                                                   double pass_seconds,
+                                                   double task_seconds);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WinnowBatchDisplay, winnow_batch_display_free)
 
 G_END_DECLS

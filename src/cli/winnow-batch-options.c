@@ -3,7 +3,8 @@
  * The options are applied on top of --recipe (or of an empty recipe), so
  * each one overrides just its part of a step; an option that configures a
  * step also switches it on (--keep last alone means "drop duplicates,
- * keeping the last").
+ * keeping the last"). With no step and no --recipe they apply on top of
+ * the window's default recipe (default_recipe()).
  */
 #include "config.h"
 
@@ -12,6 +13,8 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "winnow-recipe-library.h"
+#include "winnow-settings.h"
 #include "winnow-scheduler.h"
 #include "winnow-user-text.h"
 
@@ -36,6 +39,7 @@ typedef struct {
   char *out_delimiter;
   char *line_ending;
   gboolean formula_guard;
+  gboolean rejects;
   char *output;
   char *output_dir;
   gboolean force;
@@ -147,6 +151,9 @@ entries_for (void)
       N_("Output line ends: lf or crlf"), N_("END") },
     { "formula-guard", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Prefix fields a spreadsheet would run as formulas with '"), NULL },
+    { "rejects", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Also write the rows dropped, with their line and why, to NAME.rejected.csv beside "
+         "each output NAME.csv"), NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Write the cleaned file here (one input only)"), N_("FILE") },
     { "output-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL,
@@ -177,7 +184,7 @@ bind_entries (GOptionEntry *e, Parsed *p)
     &p->batch, &p->recipe_path, &p->drop_columns, &p->trim, NULL, &p->keep, &p->drop_missing,
     &p->subset, &p->thresh, NULL, NULL, &p->na_values, &p->delimiter, &p->no_header, &p->quote,
     &p->encoding, &p->bad_lines, &p->out_delimiter, &p->line_ending, &p->formula_guard,
-    &p->output, &p->output_dir, &p->force, &p->json, &p->save_recipe, &p->no_history, &p->jobs,
+    &p->rejects, &p->output, &p->output_dir, &p->force, &p->json, &p->save_recipe, &p->no_history, &p->jobs,
     &p->db, &p->files,
   };
   for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
@@ -428,6 +435,15 @@ apply (Parsed *p, WinnowRecipe *r, GError **error)
     return bad_value (error, "--bad-lines", _("error, skip or warn"), p->bad_lines);
   if (p->out_delimiter && !winnow_delimiter_from_string (p->out_delimiter, FALSE, &r->out_delimiter))
     return bad_value (error, "--output-delimiter", _("tab or one character"), p->out_delimiter);
+  if (p->out_delimiter && r->out_delimiter == '"')
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   /* Translators: %s is output.delimiter (a recipe key) or
+                    * --output-delimiter (an option) */
+                   _("%s: \" cannot be the delimiter, because fields that hold a "
+                     "delimiter, a quote or a line end are quoted with \""), "--output-delimiter");
+      return FALSE;
+    }
   if (p->line_ending)
     {
       if (g_ascii_strcasecmp (p->line_ending, "lf") == 0)
@@ -440,7 +456,53 @@ apply (Parsed *p, WinnowRecipe *r, GError **error)
     }
   if (p->formula_guard)
     r->formula_guard = TRUE;
+  if (p->rejects)
+    r->rejects = TRUE;
   return winnow_recipe_validate (r, error);
+}
+
+/* Does any option configure a step (rather than how files are read and
+ * written)? */
+static gboolean
+has_step (const Parsed *p)
+{
+  return p->drop_columns != NULL || p->trim || p->dedupe || p->keep != NULL ||
+         p->drop_missing != NULL || p->subset != NULL || p->thresh != -1 || p->fills->len > 0;
+}
+
+/* No step and no --recipe: the recipe the window starts new tasks from,
+ * so that `winnow --batch data.csv` cleans as the window would: the saved
+ * recipe the default-recipe setting names, or the built-in one (also when
+ * the settings schema is not installed, as in a build folder, or the
+ * saved recipe cannot be read). @note says which, for stderr. */
+static WinnowRecipe *
+default_recipe (char **note)
+{
+  g_autoptr(GSettings) settings = winnow_settings_new ();
+  g_autofree char *name = settings ? g_settings_get_string (settings, "default-recipe") : NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (name != NULL && name[0] != '\0')
+    {
+      g_autoptr(WinnowRecipeLibrary) library = winnow_recipe_library_new (NULL);
+      WinnowRecipe *recipe = winnow_recipe_library_load (library, name, &error);
+
+      if (recipe != NULL)
+        {
+          /* Translators: %s is the name of a saved recipe */
+          *note = g_strdup_printf (_("no step given: cleaning with the default recipe “%s” "
+                                     "chosen in Preferences"), name);
+          return recipe;
+        }
+      /* Translators: a recipe's name, then why it cannot be read */
+      *note = g_strdup_printf (_("no step given, and the default recipe “%s” cannot be read "
+                                 "(%s): cleaning with the built-in one (drop duplicate rows, "
+                                 "drop rows where every field is missing)"), name, error->message);
+    }
+  else
+    *note = g_strdup (_("no step given: cleaning with the built-in default recipe (drop "
+                        "duplicate rows, drop rows where every field is missing)"));
+  return winnow_recipe_new_default ();
 }
 
 static char *
@@ -493,7 +555,8 @@ winnow_batch_options_parse (int argc, char **argv, GError **error)
     goto out;
 
   options->recipe = p.recipe_path ? winnow_recipe_new_from_file (p.recipe_path, error)
-                                  : winnow_recipe_new ();
+                  : has_step (&p) ? winnow_recipe_new ()
+                  : default_recipe (&options->recipe_note);
   if (options->recipe == NULL || !apply (&p, options->recipe, error))
     goto out;
 
@@ -561,5 +624,6 @@ winnow_batch_options_free (WinnowBatchOptions *options)
   g_free (options->output_dir);
   g_free (options->save_recipe);
   g_free (options->db);
+  g_free (options->recipe_note);
   g_free (options);
 }

@@ -19,6 +19,7 @@ typedef struct {
   gboolean no_history;
   char *db;
   guint jobs;           /* 0: one per processor */
+  char *recipe_note;    /* which recipe runs when no step was given, or NULL */
 } WinnowBatchOptions;
 
 WinnowBatchOptions *winnow_batch_options_parse (int argc,

@@ -6,6 +6,7 @@
 
 #include "winnow-batch.h"
 
+#include <errno.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <signal.h>
@@ -159,9 +160,20 @@ print_summary (Batch *batch)
             g_autofree char *output = winnow_user_text_escape_line (winnow_task_get_output_path (task));
             g_autoptr(GPtrArray) warnings = record ? winnow_result_warnings_from_record (record) : NULL;
 
-            g_print ("%s\t%s\t%" G_GINT64_FORMAT " -> %" G_GINT64_FORMAT " rows\t%s\n",
+            g_print ("%s\t%s\t%" G_GINT64_FORMAT " -> %" G_GINT64_FORMAT " rows\t%s",
                      name, status_word (WINNOW_TASK_COMPLETED), winnow_task_get_rows_in (task),
                      winnow_task_get_rows_out (task), output);
+            /* two more fields with the rejected rows: how many, and where */
+            if (batch->options->recipe->rejects && record != NULL)
+              {
+                g_autofree char *rejects = winnow_output_file_rejects_path (
+                  winnow_task_get_output_path (task));
+                g_autofree char *shown = winnow_user_text_escape_line (rejects);
+                g_print ("\t%" G_GINT64_FORMAT " rejected\t%s",
+                         record->duplicates_removed + record->missing_dropped +
+                         record->bad_lines_skipped, shown);
+              }
+            g_print ("\n");
             for (guint w = 0; warnings && w < warnings->len; w++)
               {
                 g_autofree char *warning = winnow_user_text_escape_line (g_ptr_array_index (warnings, w));
@@ -240,6 +252,20 @@ print_json (Batch *batch, guint completed)
         }
       else
         g_string_append (out, "null");
+      /* the rejected-rows file of a completed task, or null */
+      g_string_append (out, ",\n      \"rejects\": ");
+      if (record != NULL && batch->options->recipe->rejects)
+        {
+          g_autofree char *rejects = winnow_output_file_rejects_path (
+            winnow_task_get_output_path (task));
+          g_string_append_printf (out, "{\n      \"rows\": %" G_GINT64_FORMAT,
+                                  record->duplicates_removed + record->missing_dropped +
+                                  record->bad_lines_skipped);
+          json_path (out, "path", rejects);
+          g_string_append (out, "}");
+        }
+      else
+        g_string_append (out, "null");
       g_string_append (out, "\n    }");
     }
   g_string_append_printf (out, "\n  ],\n  \"completed\": %u,\n  \"failed\": %u\n}\n", completed,
@@ -300,6 +326,30 @@ output_for (const WinnowBatchOptions *options, const char *input, GHashTable *ta
   return path;
 }
 
+/* --output-dir: created when it is missing, with its parents, as the
+ * README's `--output-dir cleaned/ *.csv` expects (mkdir -p). */
+static char *
+output_dir (const WinnowBatchOptions *options, GError **error)
+{
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *dir = NULL;
+
+  if (options->output_dir == NULL)
+    return NULL;
+  folder = g_file_new_for_commandline_arg (options->output_dir);
+  dir = g_file_get_path (folder);
+  if (dir != NULL && g_mkdir_with_parents (dir, 0777) != 0)
+    {
+      int saved = errno;
+      g_autofree char *name = g_filename_display_name (dir);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   /* Translators: a folder, then the system's reason */
+                   _("cannot create the output folder %s: %s"), name, g_strerror (saved));
+      return NULL;
+    }
+  return g_steal_pointer (&dir);
+}
+
 /* All the files become tasks in one transaction: a full disk or a kill
  * never leaves half of them queued. */
 static gboolean
@@ -311,7 +361,14 @@ add_tasks (Batch *batch, GError **error)
   g_autoptr(GPtrArray) outputs = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) specs = g_array_new (FALSE, TRUE, sizeof (WinnowTaskSpec));
   g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *dir = output_dir (options, &local_error);
 
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   /* the paths are absolute and local (winnow_batch_options_parse) */
   for (guint i = 0; options->files[i]; i++)
     {
@@ -424,6 +481,8 @@ winnow_batch_main (int argc, char **argv)
       g_printerr ("winnow: %s\n", error->message);
       return WINNOW_EXIT_USAGE;
     }
+  if (options->recipe_note != NULL)
+    g_printerr ("winnow: %s\n", options->recipe_note);
   if (options->save_recipe != NULL)
     {
       if (!winnow_recipe_save (options->recipe, options->save_recipe, &error))

@@ -5,93 +5,23 @@
  * or for keep=last/none in a selection pass that moves each digest's mark
  * to its last row (or clears every copy). When a later pass follows, the
  * decision is kept as one bit per row, so later passes never hash again.
+ *
+ * With a rejected-rows file, each digest also carries the row number and
+ * the line of the copy that is kept, and the digest set lives until the
+ * write pass, which says of each row it drops why (reject_row()).
+ *
+ * This file holds the passes; winnow-cleaner-attempt.c sets them up.
  */
 #include "config.h"
 
-#include "winnow-cleaner.h"
+#include "winnow-cleaner-private.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "winnow-csv-reader.h"
-#include "winnow-csv-writer.h"
-#include "winnow-digest-set.h"
-#include "winnow-fill-stats.h"
-#include "winnow-output-file.h"
-#include "winnow-plan.h"
-#include "winnow-profiler.h"
 #include "winnow-user-text.h"
 
-
 #define PROGRESS_INTERVAL (G_USEC_PER_SEC / 10)
-#define DUPLICATE_MARK G_MAXUINT64
-
-typedef enum {
-  PASS_SELECT,
-  PASS_STATS,
-  PASS_WRITE,
-} PassKind;
-
-typedef struct {
-  guint64 *words;
-  gsize n_words;
-} Bitset;
-
-typedef struct {
-  char *text;
-  gsize length;
-  gsize capacity;
-  gboolean has_value;
-  guint64 run;
-} LastValue;
-
-typedef struct {
-  const WinnowRecipe *recipe;
-  const char *input_path;
-  const char *output_path;
-  WinnowCleanFlags flags;
-  GCancellable *cancellable;
-  WinnowProgressFunc progress;
-  gpointer progress_data;
-
-  WinnowCsvReaderOptions options;
-  WinnowCsvReader *reader;        /* the open reader of the current pass */
-  GPtrArray *column_names;
-  WinnowPlan *plan;
-  guint64 size;
-  gint64 mtime;
-
-  /* which rows remain */
-  WinnowDigestSet *seen;
-  WinnowDigest *digests;          /* one batch's worth */
-  GByteArray *key;
-  const char **fields;            /* texts of the current row, per kept column */
-  Bitset keep;                    /* rows that remain */
-  Bitset unique;                  /* selection pass: rows dedupe keeps */
-  gboolean have_keep;
-  guint64 duplicates;
-  guint64 missing_dropped;
-
-  /* statistics and filling */
-  WinnowFillStats **stats;        /* per kept column, or NULL */
-  LastValue *last;                /* ffill */
-  guint64 *filled;
-  guint64 *missing_before;
-
-  /* writing */
-  WinnowOutputFile *output;
-  WinnowCsvWriter *writer;
-  WinnowProfiler *profiler;
-  guint64 rows_written;
-
-  /* progress */
-  guint n_passes;
-  guint pass_index;
-  WinnowPhase phase;
-  gint64 last_report;
-
-  WinnowResult *result;
-} Cleaner;
 
 const char *
 winnow_phase_to_string (WinnowPhase phase)
@@ -218,11 +148,21 @@ static gboolean
 decide_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
 {
   if (c->recipe->drop_duplicates)
-    prefetch_ahead (c, batch, i);
-  if (c->recipe->drop_duplicates && !winnow_digest_set_insert (c->seen, c->digests[i], NULL))
     {
-      c->duplicates++;
-      return FALSE;
+      guint64 *owner;
+
+      prefetch_ahead (c, batch, i);
+      if (!winnow_digest_set_insert (c->seen, c->digests[i], &owner))
+        {
+          c->duplicates++;
+          return FALSE;
+        }
+      if (c->seen->n_values == 2)
+        {
+          /* for the rejected-rows file's "of line N" */
+          owner[0] = batch->first_row + i;
+          owner[1] = batch->lines[i];
+        }
     }
   if (c->recipe->drop_missing && !enough_present (c, winnow_row_batch_lengths (batch, i)))
     {
@@ -246,22 +186,28 @@ select_batch (Cleaner *c, const WinnowRowBatch *batch)
       prefetch_ahead (c, batch, i);
       is_new = winnow_digest_set_insert (c->seen, c->digests[i], &owner);
 
+      /* owner[0]: the row kept (or DUPLICATE_MARK); owner[1], in a set of
+       * two values: its line (keep=none: the first copy's line) */
       if (c->recipe->keep == WINNOW_KEEP_LAST)
         {
           if (!is_new)
-            bitset_set (&c->unique, *owner, FALSE);
-          *owner = row;
+            bitset_set (&c->unique, owner[0], FALSE);
+          owner[0] = row;
+          if (c->seen->n_values == 2)
+            owner[1] = batch->lines[i];
           bitset_set (&c->unique, row, TRUE);
         }
       else if (is_new)
         {
-          *owner = row;
+          owner[0] = row;
+          if (c->seen->n_values == 2)
+            owner[1] = batch->lines[i];
           bitset_set (&c->unique, row, TRUE);
         }
-      else if (*owner != DUPLICATE_MARK)
+      else if (owner[0] != DUPLICATE_MARK)
         {
-          bitset_set (&c->unique, *owner, FALSE);
-          *owner = DUPLICATE_MARK;
+          bitset_set (&c->unique, owner[0], FALSE);
+          owner[0] = DUPLICATE_MARK;
         }
       bitset_set (&c->keep, row,
                   !c->recipe->drop_missing ||
@@ -288,7 +234,65 @@ finish_selection (Cleaner *c, guint64 n_rows)
   c->have_keep = TRUE;
   g_clear_pointer (&c->unique.words, g_free);
   c->unique.n_words = 0;
-  g_clear_pointer (&c->seen, winnow_digest_set_free);
+  /* the write pass looks the kept copies up for the rejected rows */
+  if (c->rejects == NULL)
+    g_clear_pointer (&c->seen, winnow_digest_set_free);
+}
+
+/* ---- rejected rows ---- */
+
+/* Row @i of @batch was dropped: why, in the rejected-rows file. Duplicates
+ * go first, as the steps do. A duplicate's detail names the line of the
+ * copy that was kept (keep=first or last), which the rejected-rows file
+ * may list too if a later step dropped it; with keep=none no copy is kept,
+ * and the detail names the first. A row dropped for missing values names
+ * the columns of the drop_missing subset that are missing in it. */
+static void
+reject_row (Cleaner *c, const WinnowRowBatch *batch, guint i, gboolean digest_ready)
+{
+  const guint32 *lengths = winnow_row_batch_lengths (batch, i);
+  const WinnowPlan *plan = c->plan;
+
+  g_string_truncate (c->detail, 0);
+  if (c->recipe->drop_duplicates)
+    {
+      WinnowDigest digest = digest_ready ? c->digests[i] : row_digest (c, batch, i);
+      const guint64 *owner = winnow_digest_set_lookup (c->seen, digest);
+
+      if (owner != NULL && owner[0] != batch->first_row + i)
+        {
+          if (c->recipe->keep == WINNOW_KEEP_NONE)
+            g_string_printf (c->detail, "every copy dropped; the first is on line %" G_GUINT64_FORMAT,
+                             owner[1]);
+          else
+            g_string_printf (c->detail, "of line %" G_GUINT64_FORMAT, owner[1]);
+          winnow_rejects_add (c->rejects, batch->lines[i], WINNOW_REJECT_DUPLICATE, c->detail->str,
+                              batch, batch->raw_starts[i]);
+          return;
+        }
+    }
+
+  for (guint m = 0; m < plan->n_missing_columns; m++)
+    if (lengths[plan->missing_columns[m]] & WINNOW_FIELD_MISSING)
+      g_string_append_printf (c->detail, "%s%s", c->detail->len > 0 ? ", " : "",
+                              (const char *) g_ptr_array_index (plan->kept_names,
+                                                                plan->missing_columns[m]));
+  if (c->detail->len == 0)
+    /* thresh above the number of columns: nothing is missing, yet too
+     * few fields are present */
+    g_string_printf (c->detail, "fewer than %u fields present", plan->missing_needed);
+  winnow_rejects_add (c->rejects, batch->lines[i], WINNOW_REJECT_MISSING, c->detail->str, batch,
+                      batch->raw_starts[i]);
+}
+
+/* Bad line @b of @batch, which the reader skipped. */
+static void
+reject_bad_line (Cleaner *c, const WinnowRowBatch *batch, guint b)
+{
+  g_string_printf (c->detail, "expected %u field%s, saw %u", c->plan->n_input,
+                   c->plan->n_input == 1 ? "" : "s", batch->bad_fields[b]);
+  winnow_rejects_add (c->rejects, batch->bad_lines[b], WINNOW_REJECT_BAD_LINE, c->detail->str,
+                      batch, batch->bad_starts[b]);
 }
 
 /* ---- statistics ---- */
@@ -383,6 +387,9 @@ fill_value (Cleaner *c, guint k, const char **text, gsize *length)
     }
 }
 
+/* The header goes through the same writer as the rows, so formula_guard
+ * guards its cells too: a spreadsheet runs a formula in the first row as
+ * readily as in any other. */
 static void
 write_header (Cleaner *c)
 {
@@ -478,6 +485,35 @@ report (Cleaner *c, const WinnowRowBatch *batch)
   c->progress (&progress, c->progress_data);
 }
 
+/* The write pass with a rejected-rows file: every row is written to one
+ * file or the other, bad lines in their place among them. A loop of its
+ * own, so that the usual one has nothing more to test per row. */
+static void
+write_batch_with_rejects (Cleaner *c, const WinnowRowBatch *batch)
+{
+  gboolean deciding = !c->have_keep;
+  gboolean digests = deciding && c->recipe->drop_duplicates;
+  guint bad = 0;
+
+  if (digests)
+    batch_digests (c, batch);
+  for (guint i = 0; i < batch->n_rows; i++)
+    {
+      gboolean kept = deciding ? decide_row (c, batch, i)
+                               : bitset_get (&c->keep, batch->first_row + i);
+
+      while (bad < batch->n_bad && batch->bad_lines[bad] < batch->lines[i])
+        reject_bad_line (c, batch, bad++);
+      count_missing (c, batch, i);
+      if (kept)
+        write_row (c, batch, i);
+      else
+        reject_row (c, batch, i, digests);
+    }
+  while (bad < batch->n_bad)
+    reject_bad_line (c, batch, bad++);
+}
+
 static void
 process_batch (Cleaner *c, PassKind kind, const WinnowRowBatch *batch)
 {
@@ -487,6 +523,11 @@ process_batch (Cleaner *c, PassKind kind, const WinnowRowBatch *batch)
   if (kind == PASS_SELECT)
     {
       select_batch (c, batch);
+      return;
+    }
+  if (G_UNLIKELY (kind == PASS_WRITE && c->rejects != NULL))
+    {
+      write_batch_with_rejects (c, batch);
       return;
     }
   if (deciding && c->recipe->drop_duplicates)
@@ -532,8 +573,8 @@ reopen (Cleaner *c, GError **error)
   return TRUE;
 }
 
-static gboolean
-run_pass (Cleaner *c, PassKind kind, GError **error)
+gboolean
+winnow_cleaner_run_pass (Cleaner *c, PassKind kind, GError **error)
 {
   WinnowRowBatch *batch;
   GError *local_error = NULL;
@@ -545,6 +586,8 @@ run_pass (Cleaner *c, PassKind kind, GError **error)
     return FALSE;
   g_debug ("pass %u of %u: %s", c->pass_index + 1, c->n_passes, winnow_phase_to_string (c->phase));
 
+  if (kind == PASS_WRITE && c->rejects != NULL)
+    winnow_csv_reader_keep_raw (c->reader);
   winnow_csv_reader_start (c->reader, c->plan->column_map, c->plan->n_kept, c->plan->na,
                            c->recipe->trim_whitespace);
   if (kind == PASS_WRITE && c->recipe->header)
@@ -557,7 +600,8 @@ run_pass (Cleaner *c, PassKind kind, GError **error)
       winnow_csv_reader_recycle (c->reader, batch);
 
       if (g_cancellable_set_error_if_cancelled (c->cancellable, &local_error) ||
-          (c->writer && c->writer->error_number != 0))
+          (c->writer && c->writer->error_number != 0) ||
+          (c->rejects && winnow_rejects_failed (c->rejects)))
         break;
     }
   if (local_error == NULL && c->writer && c->writer->error_number != 0)
@@ -567,6 +611,8 @@ run_pass (Cleaner *c, PassKind kind, GError **error)
                    /* Translators: a file name, then the system's reason */
                    _("could not write %s: %s"), name, g_strerror (c->writer->error_number));
     }
+  if (local_error == NULL && c->rejects && winnow_rejects_failed (c->rejects))
+    winnow_rejects_finish (c->rejects, &local_error);
   if (local_error != NULL)
     {
       winnow_csv_reader_abort (c->reader);
@@ -586,271 +632,4 @@ run_pass (Cleaner *c, PassKind kind, GError **error)
     finish_stats (c);
   c->pass_index++;
   return TRUE;
-}
-
-/* ---- one attempt at the whole file ---- */
-
-static void
-cleaner_clear (Cleaner *c)
-{
-  g_clear_pointer (&c->reader, winnow_csv_reader_free);
-  g_clear_pointer (&c->column_names, g_ptr_array_unref);
-  if (c->plan != NULL)
-    {
-      for (guint k = 0; k < c->plan->n_kept; k++)
-        {
-          if (c->stats)
-            winnow_fill_stats_free (c->stats[k]);
-          if (c->last)
-            g_free (c->last[k].text);
-        }
-    }
-  g_clear_pointer (&c->stats, g_free);
-  g_clear_pointer (&c->last, g_free);
-  g_clear_pointer (&c->plan, winnow_plan_free);
-  g_clear_pointer (&c->seen, winnow_digest_set_free);
-  g_clear_pointer (&c->digests, g_free);
-  g_clear_pointer (&c->key, g_byte_array_unref);
-  g_clear_pointer (&c->fields, g_free);
-  g_clear_pointer (&c->keep.words, g_free);
-  g_clear_pointer (&c->unique.words, g_free);
-  c->keep.n_words = c->unique.n_words = 0;
-  g_clear_pointer (&c->filled, g_free);
-  g_clear_pointer (&c->missing_before, g_free);
-  g_clear_pointer (&c->writer, winnow_csv_writer_free);
-  g_clear_pointer (&c->profiler, winnow_profiler_free);
-  g_clear_pointer (&c->result, winnow_result_free);
-  c->have_keep = FALSE;
-  c->duplicates = c->missing_dropped = c->rows_written = 0;
-  c->pass_index = 0;
-}
-
-/* Opens the file, resolves the recipe against its header. */
-static gboolean
-prepare (Cleaner *c, GError **error)
-{
-  guint n_kept;
-  gsize expected_rows;
-
-  c->result = winnow_result_new ();
-  c->reader = winnow_csv_reader_open (c->input_path, &c->options, c->cancellable, error);
-  if (c->reader == NULL)
-    return FALSE;
-  c->size = winnow_csv_reader_get_size (c->reader);
-  c->mtime = winnow_csv_reader_get_mtime (c->reader);
-
-  c->column_names = g_ptr_array_new ();
-  for (guint i = 0; i < winnow_csv_reader_get_n_columns (c->reader); i++)
-    g_ptr_array_add (c->column_names, (gpointer) winnow_csv_reader_get_column (c->reader, i));
-  c->plan = winnow_plan_new (c->recipe, c->column_names, error);
-  if (c->plan == NULL)
-    return FALSE;
-  n_kept = c->plan->n_kept;
-
-  c->n_passes = 1 + (c->plan->needs_selection_pass ? 1 : 0) + (c->plan->needs_statistics ? 1 : 0);
-  c->fields = g_new0 (const char *, n_kept);
-  c->key = g_byte_array_new ();
-  c->digests = g_new (WinnowDigest, 4096);
-  c->filled = g_new0 (guint64, n_kept);
-  c->missing_before = g_new0 (guint64, n_kept);
-  /* Per-column fill state only for a recipe that fills that way: a wide
-   * file pays a few words per column, not a statistics block. */
-  c->stats = g_new0 (WinnowFillStats *, n_kept);
-  for (guint k = 0; k < n_kept; k++)
-    {
-      WinnowColumnFill *fill = &c->plan->fills[k];
-      if (!fill->active)
-        continue;
-      if (fill->strategy == WINNOW_FILL_FFILL && c->last == NULL)
-        c->last = g_new0 (LastValue, n_kept);
-      else if (fill->strategy != WINNOW_FILL_VALUE && fill->strategy != WINNOW_FILL_FFILL)
-        c->stats[k] = winnow_fill_stats_new (fill->strategy);
-    }
-  if (c->recipe->drop_duplicates)
-    {
-      /* Sized for the whole file up front: growing a table of millions of
-       * digests costs more time and peak memory than a guess. */
-      expected_rows = (gsize) MIN (winnow_csv_reader_estimate_rows (c->reader), 32u << 20);
-      c->seen = winnow_digest_set_new (expected_rows, c->plan->needs_selection_pass);
-    }
-  c->profiler = winnow_profiler_new (n_kept);
-  return TRUE;
-}
-
-static void
-finish_result (Cleaner *c)
-{
-  WinnowResult *r = c->result;
-  const GArray *bad = winnow_csv_reader_get_bad_line_list (c->reader);
-
-  r->rows_read = winnow_csv_reader_get_rows (c->reader);
-  r->rows_written = c->rows_written;
-  r->duplicates_removed = c->duplicates;
-  r->missing_dropped = c->missing_dropped;
-  r->bad_lines_skipped = winnow_csv_reader_get_bad_lines (c->reader);
-  r->bytes_in = c->size;
-  r->bytes_out = c->writer->bytes_written;
-  r->passes = c->n_passes;
-  g_free (r->encoding);
-  r->encoding = g_strdup (winnow_csv_reader_get_encoding (c->reader));
-  r->delimiter = winnow_csv_reader_get_delimiter (c->reader);
-  for (guint i = 0; i < c->recipe->drop_columns->len; i++)
-    g_ptr_array_add (r->columns_dropped, g_strdup (g_ptr_array_index (c->recipe->drop_columns, i)));
-
-  for (guint i = 0; i < bad->len; i++)
-    {
-      const WinnowBadLine *line = &g_array_index (bad, WinnowBadLine, i);
-      WinnowResultBadLine copy = { line->line, line->fields };
-      g_array_append_val (r->bad_lines, copy);
-      /* Translators: the line number, then two counts of fields */
-      winnow_result_add_warning (r, ngettext ("line %llu: expected %u field, saw %u; "
-                                              "the line was skipped",
-                                              "line %llu: expected %u fields, saw %u; "
-                                              "the line was skipped", c->plan->n_input),
-                                 (unsigned long long) line->line, c->plan->n_input, line->fields);
-    }
-  if (c->recipe->bad_lines == WINNOW_BAD_LINES_WARN && r->bad_lines_skipped > bad->len)
-    winnow_result_add_warning (r, ngettext ("%llu more bad line was skipped",
-                                            "%llu more bad lines were skipped",
-                                            (gulong) (r->bad_lines_skipped - bad->len)),
-                               (unsigned long long) (r->bad_lines_skipped - bad->len));
-
-  for (guint k = 0; k < c->plan->n_kept; k++)
-    {
-      WinnowColumnProfile *profile =
-        winnow_profiler_finish_column (c->profiler, k, g_ptr_array_index (c->plan->kept_names, k));
-      profile->missing_before = c->missing_before[k];
-      profile->filled = c->filled[k];
-      r->cells_filled += c->filled[k];
-      g_ptr_array_add (r->columns, profile);
-    }
-}
-
-static WinnowResult *
-attempt (Cleaner *c, GError **error)
-{
-  if (!prepare (c, error))
-    return NULL;
-
-  if (c->output == NULL)
-    {
-      winnow_output_file_remove_stale (c->output_path);
-      c->output = winnow_output_file_create (c->output_path, c->input_path,
-                                             c->flags & WINNOW_CLEAN_REPLACE, error);
-      if (c->output == NULL)
-        return NULL;
-    }
-  else if (!winnow_output_file_truncate (c->output, error))
-    return NULL;
-  c->writer = winnow_csv_writer_new (winnow_output_file_get_fd (c->output),
-                                     c->recipe->out_delimiter, c->recipe->crlf,
-                                     c->recipe->formula_guard);
-
-  if (c->plan->needs_selection_pass && !run_pass (c, PASS_SELECT, error))
-    return NULL;
-  if (c->plan->needs_statistics && !run_pass (c, PASS_STATS, error))
-    return NULL;
-  if (!run_pass (c, PASS_WRITE, error))
-    return NULL;
-
-  if (!winnow_csv_writer_flush (c->writer))
-    {
-      g_autofree char *name = g_filename_display_name (c->output_path);
-      g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_WRITE,
-                   _("could not write %s: %s"), name, g_strerror (c->writer->error_number));
-      return NULL;
-    }
-  finish_result (c);
-  return g_steal_pointer (&c->result);
-}
-
-/**
- * winnow_clean_file:
- * @recipe: a valid recipe
- * @output_path: where the cleaned file goes (see
- *   winnow_output_file_default_path())
- * @progress: (nullable) (scope call): called on this thread
- * @cancellable: (nullable): cancels within 64 KiB of input
- *
- * Runs @recipe over @input_path. On success the output is in place; on
- * any failure nothing is written and no temporary file is left.
- *
- * Returns: (transfer full): the result, or %NULL with @error set
- */
-WinnowResult *
-winnow_clean_file (const WinnowRecipe *recipe, const char *input_path, const char *output_path,
-                   WinnowCleanFlags flags, WinnowProgressFunc progress, gpointer user_data,
-                   GCancellable *cancellable, GError **error)
-{
-  Cleaner c = { 0 };
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *fallback_reason = NULL;
-  gint64 start = g_get_monotonic_time ();
-  WinnowResult *result;
-
-  g_return_val_if_fail (recipe != NULL && input_path != NULL && output_path != NULL, NULL);
-
-  c.recipe = recipe;
-  c.input_path = input_path;
-  c.output_path = output_path;
-  c.flags = flags;
-  c.cancellable = cancellable;
-  c.progress = progress;
-  c.progress_data = user_data;
-  c.options.delimiter = recipe->delimiter;
-  c.options.quote = recipe->quote;
-  c.options.encoding = recipe->encoding;
-  c.options.header = recipe->header;
-  c.options.bad_lines = recipe->bad_lines;
-
-  result = attempt (&c, &local_error);
-  if (result == NULL && g_error_matches (local_error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_NOT_UTF8))
-    {
-      /* encoding "auto" met a byte that is not UTF-8 after the first
-       * 64 KiB: the whole file is read again as Windows-1252. */
-      fallback_reason = g_strdup (local_error->message);
-      g_clear_error (&local_error);
-      cleaner_clear (&c);
-      c.options.encoding = "windows-1252";
-      result = attempt (&c, &local_error);
-      if (result != NULL)
-        {
-          g_free (result->encoding);
-          result->encoding = g_strdup ("Windows-1252");
-        }
-    }
-
-  /* The last word before the output goes in place: whoever runs the
-   * task may still cancel it (a cancel asked just now, in another
-   * process); after this, it is too late. */
-  if (result != NULL && progress != NULL)
-    {
-      WinnowProgress finishing = { 0.999, result->rows_read, WINNOW_PHASE_COMMITTING };
-      progress (&finishing, user_data);
-    }
-  if (result != NULL && g_cancellable_set_error_if_cancelled (cancellable, &local_error))
-    g_clear_pointer (&result, winnow_result_free);
-  if (result != NULL &&
-      !winnow_output_file_commit (c.output, &local_error))
-    g_clear_pointer (&result, winnow_result_free);
-
-  if (result != NULL)
-    {
-      if (fallback_reason != NULL)
-        /* Translators: %s is why the file is not UTF-8, such as
-         * "line 3: the file is not valid UTF-8 (byte 0xE9)" */
-        winnow_result_add_warning (result, _("%s; it was read as Windows-1252"), fallback_reason);
-      result->elapsed = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
-      if (progress != NULL)
-        {
-          WinnowProgress done = { 1.0, result->rows_read, WINNOW_PHASE_WRITING };
-          progress (&done, user_data);
-        }
-    }
-  else
-    g_propagate_error (error, g_steal_pointer (&local_error));
-
-  g_clear_pointer (&c.output, winnow_output_file_free);
-  cleaner_clear (&c);
-  return result;
 }

@@ -12,6 +12,16 @@
  * over as absorbed: their speculative parse is thrown away. Every row is
  * therefore parsed from a known state, and the coordinator hands batches
  * out in file order, turning chunk-local line numbers into file lines.
+ *
+ * libcsv takes a one-byte delimiter. A delimiter outside ASCII is several
+ * bytes of UTF-8, and the text handed to libcsv is always UTF-8 (checked,
+ * or converted by the decoder), in which the byte 0xFF never occurs. So
+ * each decoded block has every occurrence of the delimiter's bytes
+ * replaced by DELIMITER_STAND_IN, which libcsv takes as the delimiter,
+ * before it is parsed; a field that still holds the stand-in had the
+ * delimiter inside quotes, and gets its bytes back before anything else
+ * sees it (on_field()). Blocks end on whole characters, so a delimiter is
+ * never cut in two.
  */
 #pragma once
 
@@ -27,6 +37,7 @@ G_BEGIN_DECLS
 #define CHUNK_SIZE (4u << 20)         /* the default */
 #define BATCHES_PER_WORKER 8
 #define MAX_BAD_LINES_LISTED 100
+#define DELIMITER_STAND_IN 0xFF         /* never a byte of UTF-8 text */
 
 /* libcsv's parser states (its header does not name them). */
 #define STATE_ROW_NOT_BEGUN 0
@@ -93,7 +104,7 @@ typedef struct {
   gboolean eof;
   WinnowTextDecoder *decoder; /* NULL for UTF-8 */
   GByteArray *decoded;
-  const char *text;
+  char *text;                 /* UTF-8; writable for DELIMITER_STAND_IN */
   gsize text_len;
   gsize text_pos;
   gsize since_check;
@@ -105,6 +116,12 @@ typedef struct {
   guint64 quote_line;
   guint64 fields_done;
   guint field_index;
+
+  GByteArray *blanks;         /* spaces and tabs that began a row, held
+                               * back until the line shows whether it is
+                               * blank (see skip_blank_line()) */
+
+  GByteArray *field;          /* a field with its delimiters given back */
 
   gboolean in_first_row;
   GPtrArray *first_row;
@@ -128,12 +145,18 @@ struct _WinnowCsvReader {
   WinnowCsvReaderOptions options;
   gboolean auto_encoding;
   char *encoding_name;
-  char delimiter;
+  gunichar delimiter;
+  char delimiter_utf8[8];
+  guint delimiter_length;     /* bytes of delimiter_utf8 */
+  guint8 parse_delimiter;     /* the byte libcsv takes: the delimiter, or
+                               * DELIMITER_STAND_IN past ASCII */
   char line_end;
   guint64 chunk_size;
   guint64 estimated_rows;
   guint n_columns;
   GPtrArray *column_names;
+
+  gboolean keep_raw;          /* batches keep rows as read, bad lines too */
 
   /* set by start() */
   const gint *column_map;

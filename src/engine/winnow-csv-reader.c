@@ -143,11 +143,13 @@ choose_encoding (WinnowCsvReader *reader, Worker *worker, const char *encoding, 
         return FALSE;
       reader->encoding_name = g_strdup (winnow_text_decoder_name (worker->decoder));
       if (winnow_text_decoder_kind (worker->decoder) == WINNOW_TEXT_UTF8)
-        {
-          g_clear_pointer (&worker->decoder, winnow_text_decoder_free);
-          if (utf8_bom)
-            worker->raw_used = 3;
-        }
+        g_clear_pointer (&worker->decoder, winnow_text_decoder_free);
+      /* A UTF-8 BOM says the file was meant as UTF-8, even when some of its
+       * bytes are not: read as Windows-1252 it would become "ï»¿" in
+       * front of the first column's name. An encoding the user chose
+       * keeps those three characters, as pandas does. */
+      if (utf8_bom && (worker->decoder == NULL || reader->options.utf8_fallback))
+        worker->raw_used = 3;
       return TRUE;
     }
 
@@ -178,6 +180,15 @@ choose_encoding (WinnowCsvReader *reader, Worker *worker, const char *encoding, 
         reader->encoding_name = g_strdup ("UTF-8");
     }
   return TRUE;
+}
+
+static void
+set_delimiter (WinnowCsvReader *reader, gunichar delimiter)
+{
+  reader->delimiter = delimiter;
+  memset (reader->delimiter_utf8, 0, sizeof reader->delimiter_utf8);
+  reader->delimiter_length = (guint) g_unichar_to_utf8 (delimiter, reader->delimiter_utf8);
+  reader->parse_delimiter = delimiter < 0x80 ? (guint8) delimiter : DELIMITER_STAND_IN;
 }
 
 static gboolean
@@ -242,23 +253,27 @@ winnow_csv_reader_open (const char *path, const WinnowCsvReaderOptions *options,
     return NULL;
   if (!choose_encoding (reader, worker, options->encoding ? options->encoding : "auto", error))
     return NULL;
+  /* a delimiter past ASCII is replaced as the text is decoded */
+  if (options->delimiter != 0)
+    set_delimiter (reader, options->delimiter);
   if (worker->raw_len > worker->raw_used)
     winnow_csv_worker_decode (worker);
   if (open_error (reader, worker, error))
     return NULL;
 
-  reader->delimiter = options->delimiter;
   if (worker->text_len > 0)
     {
+      /* the sniffer's candidates are ASCII: nothing was replaced */
       if (reader->delimiter == 0)
-        reader->delimiter = winnow_sniff_delimiter (worker->text, worker->text_len, options->quote);
+        set_delimiter (reader, (guchar) winnow_sniff_delimiter (worker->text, worker->text_len,
+                                                                options->quote));
       reader->line_end = winnow_sniff_line_end (worker->text, worker->text_len);
       reader->estimated_rows =
         winnow_csv_worker_count_lines (worker, worker->text, worker->text_len) * reader->size /
           worker->text_len + 1;
     }
   if (reader->delimiter == 0)
-    reader->delimiter = ',';
+    set_delimiter (reader, ',');
   winnow_csv_worker_init_parser (worker);
   worker->read_limit = reader->size;
 
@@ -275,6 +290,19 @@ winnow_csv_reader_open (const char *path, const WinnowCsvReaderOptions *options,
     }
   name_columns (reader, worker);
   return g_steal_pointer (&reader);
+}
+
+/**
+ * winnow_csv_reader_options_fall_back:
+ *
+ * Changes @options to read the file again after encoding "auto" failed
+ * with %WINNOW_CSV_ERROR_NOT_UTF8: as Windows-1252, dropping a UTF-8 BOM.
+ */
+void
+winnow_csv_reader_options_fall_back (WinnowCsvReaderOptions *options)
+{
+  options->encoding = "windows-1252";
+  options->utf8_fallback = TRUE;
 }
 
 /**
@@ -344,7 +372,7 @@ winnow_csv_reader_get_column (WinnowCsvReader *reader, guint column)
   return g_ptr_array_index (reader->column_names, column);
 }
 
-char
+gunichar
 winnow_csv_reader_get_delimiter (WinnowCsvReader *reader)
 {
   return reader->delimiter;
@@ -525,6 +553,21 @@ choose_workers (WinnowCsvReader *reader)
 }
 
 /**
+ * winnow_csv_reader_keep_raw:
+ *
+ * Before start(): every batch also keeps its rows as they were read, and
+ * the bad lines the reader skips (bad_lines "skip" or "warn"), for a
+ * rejected-rows file (see winnow-row-batch.h). A batch may then hold bad
+ * lines and no row.
+ */
+void
+winnow_csv_reader_keep_raw (WinnowCsvReader *reader)
+{
+  g_return_if_fail (!reader->started);
+  reader->keep_raw = TRUE;
+}
+
+/**
  * winnow_csv_reader_start:
  * @column_map: for each input column, its index among the kept columns, or
  *   -1 to drop it; must outlive the reader
@@ -572,6 +615,8 @@ winnow_csv_reader_start (WinnowCsvReader *reader, const gint *column_map, guint 
       for (guint b = 0; b < BATCHES_PER_WORKER; b++)
         {
           WinnowRowBatch *batch = winnow_row_batch_new (n_kept);
+          if (reader->keep_raw)
+            winnow_row_batch_keep_raw (batch, reader->n_columns);
           g_ptr_array_add (worker->batches, batch);
           g_async_queue_push (worker->pool, batch);
         }
@@ -740,8 +785,12 @@ winnow_csv_reader_next_batch (WinnowCsvReader *reader)
       batch->first_row = reader->rows_handed;
       reader->rows_handed += batch->n_rows;
       if (reader->line_base != 1)
-        for (guint i = 0; i < batch->n_rows; i++)
-          batch->lines[i] += reader->line_base - 1;
+        {
+          for (guint i = 0; i < batch->n_rows; i++)
+            batch->lines[i] += reader->line_base - 1;
+          for (guint i = 0; i < batch->n_bad; i++)
+            batch->bad_lines[i] += reader->line_base - 1;
+        }
       return batch;
     }
   return NULL;

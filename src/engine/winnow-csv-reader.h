@@ -41,7 +41,7 @@ typedef enum {
 #define WINNOW_MAX_ROW_BYTES (256u << 20)
 
 typedef struct {
-  char delimiter;           /* 0: sniff */
+  gunichar delimiter;       /* 0: sniff */
   char quote;
   const char *encoding;     /* "auto" or a name */
   gboolean header;
@@ -49,6 +49,9 @@ typedef struct {
   /* 0 for the defaults; tests set them to cut small files into many chunks */
   gsize chunk_size;
   guint n_workers;
+  /* Set by winnow_csv_reader_options_fall_back(): the file is read again
+   * as Windows-1252 after "auto" met bytes that are not UTF-8. */
+  gboolean utf8_fallback;
 } WinnowCsvReaderOptions;
 
 typedef struct {
@@ -59,6 +62,7 @@ typedef struct {
 typedef struct _WinnowCsvReader WinnowCsvReader;
 
 const char      *winnow_csv_reader_libcsv_version (void);
+void             winnow_csv_reader_options_fall_back (WinnowCsvReaderOptions *options);
 
 WinnowCsvReader *winnow_csv_reader_open           (const char *path,
                                                    const WinnowCsvReaderOptions *options,
@@ -69,12 +73,13 @@ void             winnow_csv_reader_free           (WinnowCsvReader *reader);
 guint            winnow_csv_reader_get_n_columns  (WinnowCsvReader *reader);
 const char      *winnow_csv_reader_get_column     (WinnowCsvReader *reader,
                                                    guint column);
-char             winnow_csv_reader_get_delimiter  (WinnowCsvReader *reader);
+gunichar         winnow_csv_reader_get_delimiter  (WinnowCsvReader *reader);
 const char      *winnow_csv_reader_get_encoding   (WinnowCsvReader *reader);
 guint64          winnow_csv_reader_get_size       (WinnowCsvReader *reader);
 gint64           winnow_csv_reader_get_mtime      (WinnowCsvReader *reader);
 guint64          winnow_csv_reader_estimate_rows  (WinnowCsvReader *reader);
 
+void             winnow_csv_reader_keep_raw       (WinnowCsvReader *reader);
 void             winnow_csv_reader_start          (WinnowCsvReader *reader,
                                                    const gint *column_map,
                                                    guint n_kept,

@@ -10,6 +10,12 @@ static const char candidates[] = { ',', ';', '\t', '|' };
 #define MAX_RECORDS 2000
 #define MAX_COUNT 256
 
+static gboolean
+is_candidate (char c)
+{
+  return memchr (candidates, c, N_CANDIDATES) != NULL;
+}
+
 /**
  * winnow_sniff_delimiter:
  *
@@ -17,6 +23,12 @@ static const char candidates[] = { ',', ';', '\t', '|' };
  * record of the sample, and picks the one whose most common non-zero count
  * is shared by the most records: a delimiter splits every row the same
  * way, a comma inside free text does not. Ties go to the earlier candidate.
+ *
+ * A quote opens a quoted field only at the start of a field (the start of
+ * a record, or just after a candidate), as the parser reads it; anywhere
+ * else it is a character of the text (`size";w;h` is one field `size"`
+ * and two more). Inside a quoted field, a doubled quote is a quote and a
+ * single one closes the field.
  *
  * Returns: the delimiter; `,` when no candidate appears at all.
  */
@@ -26,7 +38,7 @@ winnow_sniff_delimiter (const char *text, gsize length, char quote)
   g_autofree guint16 *counts = g_new0 (guint16, MAX_RECORDS * N_CANDIDATES);
   guint n_records = 0;
   guint row[N_CANDIDATES] = { 0 };
-  gboolean quoted = FALSE, any = FALSE;
+  gboolean quoted = FALSE, any = FALSE, field_start = TRUE, blank = TRUE;
   gsize end = MIN (length, WINNOW_SNIFF_BYTES);
   guint best_score = 0;
   char best = ',';
@@ -35,23 +47,29 @@ winnow_sniff_delimiter (const char *text, gsize length, char quote)
     {
       char c = text[i];
 
-      if (c == quote)
-        quoted = !quoted;
-      else if (quoted)
-        continue;
+      if (quoted)
+        {
+          if (c != quote)
+            continue;
+          if (i + 1 < end && text[i + 1] == quote)
+            i++;
+          else
+            quoted = FALSE;
+        }
+      else if (c == quote)
+        quoted = field_start;
       else if (c == '\n' || c == '\r')
         {
-          gboolean blank = TRUE;
-          for (guint k = 0; k < N_CANDIDATES; k++)
-            blank = blank && row[k] == 0;
-          /* A blank line or the LF of a CRLF pair ends nothing. */
-          if (!blank || (i > 0 && text[i - 1] != '\n' && text[i - 1] != '\r'))
+          /* A blank line (only spaces and tabs, which the reader skips)
+           * or the LF of a CRLF pair ends nothing. */
+          if (!blank)
             {
               for (guint k = 0; k < N_CANDIDATES; k++)
                 counts[n_records * N_CANDIDATES + k] = (guint16) MIN (row[k], MAX_COUNT - 1);
               n_records++;
             }
           memset (row, 0, sizeof row);
+          blank = TRUE;
         }
       else
         for (guint k = 0; k < N_CANDIDATES; k++)
@@ -60,9 +78,12 @@ winnow_sniff_delimiter (const char *text, gsize length, char quote)
               row[k]++;
               any = TRUE;
             }
+      field_start = !quoted && (c == '\n' || c == '\r' || is_candidate (c));
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+        blank = FALSE;
     }
   /* A sample without a line end is one record. */
-  if (n_records == 0)
+  if (n_records == 0 && !blank)
     {
       for (guint k = 0; k < N_CANDIDATES; k++)
         counts[k] = (guint16) MIN (row[k], MAX_COUNT - 1);

@@ -57,6 +57,8 @@ winnow_csv_worker_new (WinnowCsvReader *reader, guint id)
   worker->line = 1;
   worker->read_limit = reader->size;
   worker->first_row = g_ptr_array_new_with_free_func (g_free);
+  worker->blanks = g_byte_array_new ();
+  worker->field = g_byte_array_new ();
   worker->pool = g_async_queue_new ();
   worker->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) winnow_row_batch_free);
   return worker;
@@ -72,6 +74,8 @@ winnow_csv_worker_free (Worker *worker)
   g_clear_pointer (&worker->decoder, winnow_text_decoder_free);
   g_byte_array_unref (worker->decoded);
   g_ptr_array_unref (worker->first_row);
+  g_byte_array_unref (worker->blanks);
+  g_byte_array_unref (worker->field);
   g_async_queue_unref (worker->pool);
   g_ptr_array_unref (worker->batches);
   g_free (worker->raw);
@@ -86,7 +90,7 @@ winnow_csv_worker_init_parser (Worker *worker)
   if (worker->parser_ready)
     csv_free (&worker->parser);
   csv_init (&worker->parser, PARSER_OPTIONS);
-  csv_set_delim (&worker->parser, (unsigned char) reader->delimiter);
+  csv_set_delim (&worker->parser, reader->parse_delimiter);
   csv_set_quote (&worker->parser, (unsigned char) reader->options.quote);
   csv_set_space_func (&worker->parser, never_space);
   csv_set_realloc_func (&worker->parser, capped_realloc);
@@ -154,6 +158,26 @@ push_batch (Worker *worker)
 
 /* ---- libcsv callbacks ---- */
 
+/* A field that held the delimiter inside quotes, with the delimiter's
+ * bytes back in place of DELIMITER_STAND_IN. */
+static void
+restore_delimiters (Worker *worker, const char **text, gsize *length)
+{
+  WinnowCsvReader *reader = worker->reader;
+  const char *p = *text, *end = *text + *length;
+  GByteArray *field = worker->field;
+
+  g_byte_array_set_size (field, 0);
+  for (const char *hit; (hit = memchr (p, DELIMITER_STAND_IN, (gsize) (end - p))); p = hit + 1)
+    {
+      g_byte_array_append (field, (const guint8 *) p, (guint) (hit - p));
+      g_byte_array_append (field, (const guint8 *) reader->delimiter_utf8, reader->delimiter_length);
+    }
+  g_byte_array_append (field, (const guint8 *) p, (guint) (end - p));
+  *text = (const char *) field->data;
+  *length = field->len;
+}
+
 static void
 on_field (void *data, size_t length, void *user_data)
 {
@@ -167,6 +191,8 @@ on_field (void *data, size_t length, void *user_data)
   if (G_UNLIKELY (worker->stop))
     return;
   worker->fields_done++;
+  if (G_UNLIKELY (reader->delimiter_length > 1) && memchr (text, DELIMITER_STAND_IN, length))
+    restore_delimiters (worker, &text, &length);
   if (G_UNLIKELY (worker->in_first_row))
     {
       g_ptr_array_add (worker->first_row, g_strndup (text, length));
@@ -175,9 +201,24 @@ on_field (void *data, size_t length, void *user_data)
 
   column = worker->field_index++;
   if (column == 0)
-    winnow_row_batch_begin_row (batch);
+    {
+      winnow_row_batch_begin_row (batch);
+      if (G_UNLIKELY (reader->keep_raw))
+        winnow_row_batch_begin_raw (batch);
+    }
   if (G_UNLIKELY (column >= reader->n_columns))
     return;
+  if (G_UNLIKELY (reader->keep_raw))
+    {
+      if (batch->raw_length + length - batch->raw_current > WINNOW_MAX_ROW_BYTES)
+        {
+          ChunkError *error = fail (worker, WINNOW_CSV_ERROR_TOO_LARGE, worker->row_start_line);
+          if (error)
+            error->expected = TOO_LARGE_ROW;
+          return;
+        }
+      winnow_row_batch_set_raw_field (batch, column, text, length);
+    }
   kept = reader->column_map[column];
   if (kept < 0)
     return;
@@ -250,6 +291,12 @@ on_row (int c, void *user_data)
         case WINNOW_BAD_LINES_SKIP:
         default:
           slot->bad_lines++;
+          if (G_UNLIKELY (reader->keep_raw))
+            {
+              winnow_row_batch_add_bad (worker->batch, worker->row_start_line, n_fields);
+              if (winnow_row_batch_is_full (worker->batch))
+                push_batch (worker);
+            }
           return;
         }
     }
@@ -328,6 +375,53 @@ check_stop (Worker *worker)
     fail_message (worker, CHUNK_CANCELLED, "Cancelled");
 }
 
+static inline gboolean
+is_blank (char c, char delimiter)
+{
+  return (c == ' ' || c == '\t') && c != delimiter;
+}
+
+/* A line of nothing but spaces and tabs, outside quotes, is a blank line,
+ * as in pandas (its tokenizer's WHITESPACE_LINE state), and is skipped; a
+ * tab that is the delimiter is not blank ("\t\t" in a TSV file is a row
+ * of empty fields). libcsv skips empty lines itself but would read the
+ * spaces as a field. So at the start of a row, the spaces and tabs of
+ * segment @p are held back until the line shows what it is: at its line
+ * end they are dropped, before any other character they are fed to the
+ * parser after all. Blanks that reach the end of a segment wait in
+ * worker->blanks for the next one; at the end of the file they were a
+ * blank last line.
+ *
+ * Returns: how many bytes at the start of @p are not to be parsed */
+static gsize
+skip_blank_line (Worker *worker, const char *p, gsize n)
+{
+  char delimiter = (char) worker->reader->parse_delimiter;
+  gsize k = 0;
+
+  if (worker->blanks->len == 0 && (n == 0 || !is_blank (p[0], delimiter)))
+    return 0;
+  while (k < n && is_blank (p[k], delimiter))
+    k++;
+  if (k == n && worker->blanks->len + n <= WINNOW_MAX_FIELD_BYTES)
+    {
+      g_byte_array_append (worker->blanks, (const guint8 *) p, (guint) n);
+      return n;
+    }
+  if (k < n && (p[k] == '\n' || p[k] == '\r'))
+    {
+      g_byte_array_set_size (worker->blanks, 0);
+      return k;
+    }
+  /* text follows: the blanks were data */
+  if (worker->blanks->len > 0)
+    {
+      parse_segment (worker, (const char *) worker->blanks->data, worker->blanks->len);
+      g_byte_array_set_size (worker->blanks, 0);
+    }
+  return 0;
+}
+
 /* Feeds the current text line by line until it is used up or the parse
  * stops (an error, a cancel, or the end of the first row in open()). */
 static void
@@ -343,6 +437,7 @@ feed_text (Worker *worker)
       gsize seg = nl ? (gsize) (nl - p) + 1 : avail;
       guint64 fields_before = worker->fields_done;
       gboolean was_quoted = in_quoted_field (worker);
+      gsize skip;
 
       /* The first row must end its segment, so that open() can stop right
        * after it even when a lone CR ends it in an LF file. */
@@ -356,9 +451,13 @@ feed_text (Worker *worker)
             }
         }
 
+      skip = 0;
       if (worker->parser.pstate == STATE_ROW_NOT_BEGUN)
-        worker->row_start_line = worker->line;
-      parse_segment (worker, p, seg);
+        {
+          worker->row_start_line = worker->line;
+          skip = skip_blank_line (worker, p, seg);
+        }
+      parse_segment (worker, p + skip, seg - skip);
       if (in_quoted_field (worker) && (!was_quoted || worker->fields_done != fields_before))
         worker->quote_line = worker->line;
       if (nl)
@@ -371,6 +470,33 @@ feed_text (Worker *worker)
           check_stop (worker);
         }
     }
+}
+
+/* Replaces each delimiter of the text by DELIMITER_STAND_IN, in place
+ * (the text only shrinks): see winnow-csv-reader-private.h. */
+static void
+stand_in_delimiters (Worker *worker)
+{
+  WinnowCsvReader *reader = worker->reader;
+  const char *d = reader->delimiter_utf8;
+  gsize n = reader->delimiter_length;
+  char *end = worker->text + worker->text_len;
+  char *p = memmem (worker->text, worker->text_len, d, n);
+  char *out = p;
+
+  while (p != NULL)
+    {
+      char *next;
+
+      *out++ = (char) DELIMITER_STAND_IN;
+      p += n;
+      next = memmem (p, (gsize) (end - p), d, n);
+      memmove (out, p, (gsize) ((next ? next : end) - p));
+      out += (next ? next : end) - p;
+      p = next;
+    }
+  if (out != NULL)
+    worker->text_len = (gsize) (out - worker->text);
 }
 
 /* Turns raw[raw_used..raw_len) into text; an incomplete character at the
@@ -387,18 +513,20 @@ winnow_csv_worker_decode (Worker *worker)
   if (worker->decoder == NULL)
     {
       status = winnow_text_check_utf8 (in, length, &good);
-      worker->text = (const char *) in;
+      worker->text = (char *) worker->raw + worker->raw_used;
       worker->text_len = good;
     }
   else
     {
       g_byte_array_set_size (worker->decoded, 0);
       status = winnow_text_decoder_convert (worker->decoder, in, length, worker->decoded, &good);
-      worker->text = (const char *) worker->decoded->data;
+      worker->text = (char *) worker->decoded->data;
       worker->text_len = worker->decoded->len;
     }
   worker->text_pos = 0;
   worker->raw_used += good;
+  if (worker->reader->delimiter_length > 1)
+    stand_in_delimiters (worker);
 
   if (status == WINNOW_TEXT_INCOMPLETE && worker->eof)
     status = WINNOW_TEXT_INVALID;
@@ -471,6 +599,7 @@ winnow_csv_worker_read_first (Worker *worker)
 static void
 finish_file (Worker *worker)
 {
+  g_byte_array_set_size (worker->blanks, 0);  /* a blank last line */
   if (worker->parser.pstate == STATE_ROW_NOT_BEGUN)
     worker->row_start_line = worker->line;
   if (csv_fini (&worker->parser, on_field, on_row, worker) != 0)
@@ -543,6 +672,7 @@ winnow_csv_worker_run_slot (Worker *worker, Slot *slot, gboolean fresh)
       worker->row_start_line = 1;
       worker->quote_line = 1;
       worker->field_index = 0;
+      g_byte_array_set_size (worker->blanks, 0);
       worker->read_pos = slot->start;
       worker->raw_len = worker->raw_used = 0;
       worker->text_len = worker->text_pos = 0;
@@ -580,7 +710,7 @@ winnow_csv_worker_run_slot (Worker *worker, Slot *slot, gboolean fresh)
   slot->end = worker->read_pos;
   slot->absorbed_through = last;
   slot->lines = worker->line - 1;
-  if (!slot->error.set && worker->batch->n_rows > 0)
+  if (!slot->error.set && (worker->batch->n_rows > 0 || worker->batch->n_bad > 0))
     {
       worker->batch->bytes_consumed = worker->read_pos;
       g_async_queue_push (slot->queue, worker->batch);

@@ -4,6 +4,7 @@
 #include "winnow-csv-writer.h"
 
 #include <errno.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "winnow-number.h"
@@ -16,7 +17,7 @@
  * Returns: (transfer full): a writer
  */
 WinnowCsvWriter *
-winnow_csv_writer_new (int fd, char delimiter, gboolean crlf, gboolean formula_guard)
+winnow_csv_writer_new (int fd, gunichar delimiter, gboolean crlf, gboolean formula_guard)
 {
   WinnowCsvWriter *writer = g_new0 (WinnowCsvWriter, 1);
 
@@ -25,13 +26,13 @@ winnow_csv_writer_new (int fd, char delimiter, gboolean crlf, gboolean formula_g
    * another check. */
   writer->capacity = BUFFER_SIZE;
   writer->buffer = g_malloc (BUFFER_SIZE + 16);
-  writer->delimiter = delimiter;
+  writer->delimiter_length = (gsize) g_unichar_to_utf8 (delimiter, writer->delimiter);
   writer->eol[0] = crlf ? '\r' : '\n';
   writer->eol[1] = '\n';
   writer->eol_length = crlf ? 2 : 1;
   writer->formula_guard = formula_guard;
-  writer->special[(guint8) delimiter] = 1;
-  writer->delimiter_word = WINNOW_ONES * (guint8) delimiter;
+  writer->special[(guint8) writer->delimiter[0]] = 1;
+  writer->delimiter_word = WINNOW_ONES * (guint8) writer->delimiter[0];
   writer->special['"'] = 1;
   writer->special['\r'] = 1;
   writer->special['\n'] = 1;
@@ -74,15 +75,29 @@ winnow_csv_writer_flush (WinnowCsvWriter *writer)
   return writer->error_number == 0;
 }
 
+/* Does the field hold the delimiter (the whole character), a quote, CR
+ * or LF? */
+gboolean
+winnow_csv_writer_holds_special (const WinnowCsvWriter *writer, const char *text, gsize length)
+{
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+      if (c == '"' || c == '\r' || c == '\n')
+        return TRUE;
+      if (c == writer->delimiter[0] && length - i >= writer->delimiter_length &&
+          memcmp (text + i, writer->delimiter, writer->delimiter_length) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* A field larger than the buffer: flushed in pieces. */
 void
 winnow_csv_writer_write_slow (WinnowCsvWriter *writer, const char *text, gsize length,
                               gboolean guard)
 {
-  gboolean quote = FALSE;
-
-  for (gsize i = 0; i < length && !quote; i++)
-    quote = writer->special[(guint8) text[i]] != 0;
+  gboolean quote = winnow_csv_writer_holds_special (writer, text, length);
   if (quote)
     writer->buffer[writer->length++] = '"';
   if (guard)

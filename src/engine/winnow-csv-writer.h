@@ -4,8 +4,9 @@
  * holds the delimiter, a quote, CR or LF, and quotes inside are doubled. A
  * row that is one empty field is written as `""` so that reading the file
  * back does not lose it as a blank line. Optionally, a field that a
- * spreadsheet would run as a formula gets a leading `'` (SPEC section 2,
- * output.formula_guard). Writes go out in blocks of 1 MiB.
+ * spreadsheet would run as a formula gets a leading `'`
+ * (output.formula_guard): any field written, header cells included; see
+ * winnow_csv_writer_needs_guard(). Writes go out in blocks of 1 MiB.
  */
 #pragma once
 
@@ -21,18 +22,20 @@ typedef struct {
   guint8 *buffer;
   gsize length;
   gsize capacity;
-  char delimiter;
+  char delimiter[8];      /* one character, in UTF-8 */
+  gsize delimiter_length;
   char eol[2];
   gsize eol_length;
   gboolean formula_guard;
-  guint8 special[256];   /* bytes that make a field need quotes */
-  guint64 delimiter_word; /* the delimiter in every byte */
+  guint8 special[256];   /* bytes that make a field need quotes (for a
+                          * delimiter past ASCII: that may) */
+  guint64 delimiter_word; /* the delimiter's first byte in every byte */
   guint64 bytes_written;
   int error_number;      /* the first write error, 0 if none */
 } WinnowCsvWriter;
 
 WinnowCsvWriter *winnow_csv_writer_new      (int fd,
-                                             char delimiter,
+                                             gunichar delimiter,
                                              gboolean crlf,
                                              gboolean formula_guard);
 void             winnow_csv_writer_free     (WinnowCsvWriter *writer);
@@ -43,11 +46,14 @@ void             winnow_csv_writer_write_slow (WinnowCsvWriter *writer,
                                              gboolean guard);
 gboolean         winnow_csv_writer_needs_guard (const char *text,
                                                 gsize length);
+gboolean         winnow_csv_writer_holds_special (const WinnowCsvWriter *writer,
+                                                  const char *text,
+                                                  gsize length);
 
-/* Does the field hold the delimiter, a quote, CR or LF? Eight bytes at a
- * time, the last word overlapping the one before. */
+/* Might the field hold the delimiter (its first byte), a quote, CR or LF?
+ * Eight bytes at a time, the last word overlapping the one before. */
 static inline gboolean
-winnow_csv_writer_needs_quotes (const WinnowCsvWriter *writer, const char *text, gsize length)
+winnow_csv_writer_may_need_quotes (const WinnowCsvWriter *writer, const char *text, gsize length)
 {
   const guint64 quotes = WINNOW_ONES * '"', crs = WINNOW_ONES * '\r', lfs = WINNOW_ONES * '\n';
   gsize i;
@@ -74,8 +80,33 @@ winnow_csv_writer_needs_quotes (const WinnowCsvWriter *writer, const char *text,
     }
 }
 
+/* Does the field hold the delimiter, a quote, CR or LF? For a delimiter
+ * past ASCII, a hit on its first byte is checked for the whole character
+ * (pandas quotes "€x" when the delimiter is "€", not when it is "₤"). */
+static inline gboolean
+winnow_csv_writer_needs_quotes (const WinnowCsvWriter *writer, const char *text, gsize length)
+{
+  if (!winnow_csv_writer_may_need_quotes (writer, text, length))
+    return FALSE;
+  return G_LIKELY (writer->delimiter_length == 1) ||
+         winnow_csv_writer_holds_special (writer, text, length);
+}
+
+static inline guint8 *
+winnow_csv_writer_put_delimiter (const WinnowCsvWriter *writer, guint8 *out)
+{
+  if (G_LIKELY (writer->delimiter_length == 1))
+    *out++ = (guint8) writer->delimiter[0];
+  else
+    {
+      memcpy (out, writer->delimiter, writer->delimiter_length);
+      out += writer->delimiter_length;
+    }
+  return out;
+}
+
 /* Room for a field written the fast way: quotes doubled, a guard, two
- * enclosing quotes, a delimiter. */
+ * enclosing quotes, a delimiter of up to four bytes. */
 #define WINNOW_CSV_WRITER_ROOM(n) (2 * (n) + 8)
 
 static inline void
@@ -90,7 +121,8 @@ winnow_csv_writer_field (WinnowCsvWriter *writer, gboolean first, const char *te
       if (WINNOW_CSV_WRITER_ROOM (length) > writer->capacity)
         {
           if (!first)
-            writer->buffer[writer->length++] = (guint8) writer->delimiter;
+            writer->length = (gsize) (winnow_csv_writer_put_delimiter (
+              writer, writer->buffer + writer->length) - writer->buffer);
           winnow_csv_writer_write_slow (writer, text, length,
                                         writer->formula_guard &&
                                           winnow_csv_writer_needs_guard (text, length));
@@ -99,7 +131,7 @@ winnow_csv_writer_field (WinnowCsvWriter *writer, gboolean first, const char *te
     }
   out = writer->buffer + writer->length;
   if (!first)
-    *out++ = (guint8) writer->delimiter;
+    out = winnow_csv_writer_put_delimiter (writer, out);
   quote = winnow_csv_writer_needs_quotes (writer, text, length);
   if (G_UNLIKELY (writer->formula_guard) && length > 0)
     guard = winnow_csv_writer_needs_guard (text, length);

@@ -3,6 +3,7 @@
 
 #include "winnow-digest-set.h"
 
+#include <string.h>
 #include <sys/mman.h>
 
 #define XXH_INLINE_ALL
@@ -63,17 +64,19 @@ capacity_for (gsize expected)
 /**
  * winnow_digest_set_new:
  * @expected: how many distinct digests to size for (it grows past that)
- * @with_index: whether each digest carries a 64-bit value
+ * @n_values: how many 64-bit values each digest carries (0 to 2)
  */
 WinnowDigestSet *
-winnow_digest_set_new (gsize expected, gboolean with_index)
+winnow_digest_set_new (gsize expected, guint n_values)
 {
   WinnowDigestSet *set = g_new0 (WinnowDigestSet, 1);
   gsize capacity = capacity_for (expected);
 
+  g_return_val_if_fail (n_values <= 2, NULL);
+  set->n_values = n_values;
   set->slots = table_alloc (capacity * sizeof (WinnowDigest));
-  if (with_index)
-    set->values = table_alloc (capacity * sizeof (guint64));
+  if (n_values > 0)
+    set->values = table_alloc (capacity * n_values * sizeof (guint64));
   set->mask = capacity - 1;
   set->grow_at = capacity * 3 / 4;
   return set;
@@ -85,14 +88,14 @@ winnow_digest_set_free (WinnowDigestSet *set)
   if (set == NULL)
     return;
   table_free (set->slots, (set->mask + 1) * sizeof (WinnowDigest));
-  table_free (set->values, (set->mask + 1) * sizeof (guint64));
+  table_free (set->values, (set->mask + 1) * set->n_values * sizeof (guint64));
   g_free (set);
 }
 
 gsize
 winnow_digest_set_memory (const WinnowDigestSet *set)
 {
-  return (set->mask + 1) * (sizeof (WinnowDigest) + (set->values ? sizeof (guint64) : 0));
+  return (set->mask + 1) * (sizeof (WinnowDigest) + set->n_values * sizeof (guint64));
 }
 
 static gsize
@@ -126,7 +129,7 @@ grow (WinnowDigestSet *set)
   gsize capacity = old_capacity * 2;
 
   set->slots = table_alloc (capacity * sizeof (WinnowDigest));
-  set->values = old_values ? table_alloc (capacity * sizeof (guint64)) : NULL;
+  set->values = old_values ? table_alloc (capacity * set->n_values * sizeof (guint64)) : NULL;
   set->mask = capacity - 1;
   set->grow_at = capacity * 3 / 4;
 
@@ -140,16 +143,17 @@ grow (WinnowDigestSet *set)
       j = probe (set, old_slots[i], &found);
       set->slots[j] = old_slots[i];
       if (old_values)
-        set->values[j] = old_values[i];
+        memcpy (&set->values[j * set->n_values], &old_values[i * set->n_values],
+                set->n_values * sizeof (guint64));
     }
   table_free (old_slots, old_capacity * sizeof (WinnowDigest));
-  table_free (old_values, old_capacity * sizeof (guint64));
+  table_free (old_values, old_capacity * set->n_values * sizeof (guint64));
 }
 
 /**
  * winnow_digest_set_insert:
- * @value: (out) (optional): where the digest's value lives (sets with an
- *   index only); 0 for a new digest
+ * @value: (out) (optional): where the digest's values live (%NULL in a
+ *   set without values); 0 for a new digest
  *
  * Returns: %TRUE when @digest was new, %FALSE when it was already there.
  */
@@ -170,6 +174,21 @@ winnow_digest_set_insert (WinnowDigestSet *set, WinnowDigest digest, guint64 **v
       set->count++;
     }
   if (value)
-    *value = set->values ? &set->values[i] : NULL;
+    *value = set->values ? &set->values[i * set->n_values] : NULL;
   return !found;
+}
+
+/**
+ * winnow_digest_set_lookup:
+ *
+ * Returns: (nullable): where the values of @digest live, or %NULL when it
+ *   is not in @set (or @set has no values)
+ */
+guint64 *
+winnow_digest_set_lookup (const WinnowDigestSet *set, WinnowDigest digest)
+{
+  gboolean found;
+  gsize i = probe (set, digest, &found);
+
+  return found && set->values ? &set->values[i * set->n_values] : NULL;
 }

@@ -2,9 +2,10 @@
  *
  * Duplicate detection keeps one fixed-size digest per distinct row, never
  * the row's text, so its memory depends on the number of distinct rows and
- * not on their width. With an index, each digest also carries a row number
- * (for keep=last/none). Open addressing with linear probing; callers that
- * handle rows in batches prefetch slots before they probe.
+ * not on their width. Each digest may carry a few 64-bit values (a row
+ * number for keep=last/none; with a rejected-rows file, the row and line
+ * of the copy that is kept). Open addressing with linear probing; callers
+ * that handle rows in batches prefetch slots before they probe.
  */
 #pragma once
 
@@ -19,7 +20,8 @@ typedef struct {
 
 typedef struct {
   WinnowDigest *slots;   /* {0,0} marks an empty slot */
-  guint64 *values;       /* NULL unless created with an index */
+  guint64 *values;       /* n_values per slot; NULL for none */
+  guint n_values;
   gsize mask;
   gsize count;
   gsize grow_at;
@@ -27,11 +29,13 @@ typedef struct {
 
 WinnowDigest     winnow_digest_compute       (const void *data, gsize length);
 
-WinnowDigestSet *winnow_digest_set_new       (gsize expected, gboolean with_index);
+WinnowDigestSet *winnow_digest_set_new       (gsize expected, guint n_values);
 void             winnow_digest_set_free      (WinnowDigestSet *set);
 gboolean         winnow_digest_set_insert    (WinnowDigestSet *set,
                                               WinnowDigest     digest,
                                               guint64        **value);
+guint64         *winnow_digest_set_lookup    (const WinnowDigestSet *set,
+                                              WinnowDigest     digest);
 gsize            winnow_digest_set_memory    (const WinnowDigestSet *set);
 
 /* Always inlined: GCC takes a function whose only effect is a prefetch for
@@ -41,7 +45,7 @@ winnow_digest_set_prefetch (const WinnowDigestSet *set, WinnowDigest digest)
 {
   __builtin_prefetch (&set->slots[digest.lo & set->mask]);
   if (set->values != NULL)
-    __builtin_prefetch (&set->values[digest.lo & set->mask]);
+    __builtin_prefetch (&set->values[(digest.lo & set->mask) * set->n_values]);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WinnowDigestSet, winnow_digest_set_free)

@@ -137,51 +137,131 @@ winnow_number_parse (const char *text, gsize length, double *value, gboolean *in
   return parse_slow (number_start, (gsize) (end - number_start), value);
 }
 
+/* Does the decimal M × 10^E read back as @value? */
+static gboolean
+reads_back (guint64 mantissa, int exp10, double value)
+{
+  char text[48];
+
+  g_snprintf (text, sizeof text, "%" G_GUINT64_FORMAT "e%d", mantissa, exp10);
+  return g_ascii_strtod (text, NULL) == value;
+}
+
+/* Is there an @n-digit decimal that reads back as @magnitude? If so,
+ * @mantissa and @exp10 get the nearest such one, M × 10^E.
+ *
+ * "%.{n-1}e" gives the n-digit decimal nearest to the value. When that
+ * one does not read back, its neighbour on the other side of the value
+ * still may: the decimals that read back as a double form an interval
+ * around it, and at a power of two that interval reaches twice as far
+ * above the value as below it. So the nearest decimal can fall just
+ * below the interval while its upper neighbour is inside (2^-24 =
+ * 5.9604644775390625e-08: "5.960464477539062e-08" is nearest and reads
+ * back as another double, "5.960464477539063e-08" reads back). No other
+ * n-digit decimal can be inside when these two are not. */
+static gboolean
+try_digits (double magnitude, int n, guint64 *mantissa, int *exp10)
+{
+  char format[16], text[64];
+  const char *e;
+  guint64 m = 0, low = 1, high;
+  int x;
+  double nearest;
+
+  g_snprintf (format, sizeof format, "%%.%de", n - 1);
+  g_ascii_formatd (text, sizeof text, format, magnitude);
+  /* text is "d.ddde[+-]xx": its digits as one integer M, and E */
+  for (e = text; *e != 'e'; e++)
+    if (is_digit (*e))
+      m = m * 10 + (guint64) (*e - '0');
+  x = atoi (e + 1) - (n - 1);
+  for (int i = 1; i < n; i++)
+    low *= 10;
+  high = low * 10;  /* the n-digit mantissas are [low, high) */
+
+  nearest = g_ascii_strtod (text, NULL);
+  if (nearest != magnitude)
+    {
+      /* the neighbour on the value's other side */
+      if (nearest < magnitude)
+        m++;
+      else
+        m--;
+      if (m == high)
+        {
+          m = low;
+          x++;
+        }
+      else if (m < low)
+        {
+          m = high - 1;
+          x--;
+        }
+      if (!reads_back (m, x, magnitude))
+        return FALSE;
+    }
+  *mantissa = m;
+  *exp10 = x;
+  return TRUE;
+}
+
+/* The shortest decimal that reads back as |@value| (finite, not zero),
+ * the nearest of those when several have as few digits: Python's repr()
+ * rule. @digits gets its significant digits without trailing zeros; the
+ * result is the decimal exponent of the first digit.
+ *
+ * A decimal of n digits is also one of n + 1 digits (add a zero), so
+ * "some n-digit decimal reads back" holds from some n on, and 17 digits
+ * always do: the shortest n is found by bisection. */
+static int
+shortest_digits (double value, char digits[32])
+{
+  double magnitude = fabs (value);
+  int lo = 1, hi = 17, exp10 = 0;
+  guint64 mantissa = 0;
+
+  while (lo < hi)
+    {
+      int mid = (lo + hi) / 2;
+      if (try_digits (magnitude, mid, &mantissa, &exp10))
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+  try_digits (magnitude, lo, &mantissa, &exp10);
+  g_snprintf (digits, 32, "%" G_GUINT64_FORMAT, mantissa);
+  for (gsize end = strlen (digits); end > 1 && digits[end - 1] == '0'; end--)
+    digits[end - 1] = '\0';
+  return exp10 + lo - 1;
+}
+
 /**
  * winnow_number_format:
  *
  * Formats @value as Python's repr() does (the shortest text that reads
- * back as the same double; exponent form below 1e-4 and from 1e16), then
- * drops the ".0" of an integral value.
+ * back as the same double, the nearest of those when several have as few
+ * digits; exponent form below 1e-4 and from 1e16), then drops the ".0" of
+ * an integral value.
  *
  * Returns: (transfer full): the text.
  */
 char *
 winnow_number_format (double value)
 {
-  char buf[64];
   char digits[32];
-  int n_digits = 0, exp10 = 0, decpt;
+  int n_digits, exp10 = 0, decpt;
   GString *out;
-  const char *p;
 
   if (isnan (value))
     return g_strdup ("nan");
   if (isinf (value))
     return g_strdup (value < 0 ? "-inf" : "inf");
 
-  /* Shortest round-trip digits: the first precision that reads back. */
-  for (int precision = 0; precision <= 17; precision++)
-    {
-      char format[16];
-      g_snprintf (format, sizeof format, "%%.%de", precision);
-      g_ascii_formatd (buf, sizeof buf, format, value);
-      if (g_ascii_strtod (buf, NULL) == value)
-        break;
-    }
-
-  /* buf is "[-]d.ddde[+-]xx" */
-  p = buf;
-  if (*p == '-')
-    p++;
-  for (; *p && *p != 'e'; p++)
-    if (is_digit (*p))
-      digits[n_digits++] = *p;
-  if (*p == 'e')
-    exp10 = atoi (p + 1);
-  while (n_digits > 1 && digits[n_digits - 1] == '0')
-    n_digits--;
-  digits[n_digits] = '\0';
+  if (value == 0)
+    strcpy (digits, "0");
+  else
+    exp10 = shortest_digits (value, digits);
+  n_digits = (int) strlen (digits);
   decpt = exp10 + 1;  /* value = 0.DIGITS x 10^decpt */
 
   out = g_string_new (signbit (value) ? "-" : "");

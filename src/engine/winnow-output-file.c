@@ -283,14 +283,9 @@ rename_into_place (WinnowOutputFile *file, GError **error)
   return file->replace ? rename_replacing (file, error) : rename_new (file, error);
 }
 
-/**
- * winnow_output_file_commit:
- *
- * Makes the written data durable and renames it into place. On failure the
- * temporary file is removed when @file is freed.
- */
-gboolean
-winnow_output_file_commit (WinnowOutputFile *file, GError **error)
+/* Makes the written data durable, with the usual permissions. */
+static gboolean
+make_durable (WinnowOutputFile *file, GError **error)
 {
   if (fdatasync (file->fd) != 0 ||
       fchmod (file->fd, 0666 & ~current_umask ()) != 0)
@@ -300,11 +295,59 @@ winnow_output_file_commit (WinnowOutputFile *file, GError **error)
                    _("could not write %s: %s"), file->display_name, g_strerror (saved));
       return FALSE;
     }
-  if (!rename_into_place (file, error))
-    return FALSE;
+  return TRUE;
+}
+
+static void
+mark_committed (WinnowOutputFile *file)
+{
   file->committed = TRUE;
   close (file->fd);
   file->fd = -1;
+}
+
+/**
+ * winnow_output_file_commit:
+ *
+ * Makes the written data durable and renames it into place. On failure the
+ * temporary file is removed when @file is freed.
+ */
+gboolean
+winnow_output_file_commit (WinnowOutputFile *file, GError **error)
+{
+  return winnow_output_file_commit_with (file, NULL, error);
+}
+
+/**
+ * winnow_output_file_commit_with:
+ * @sidecar: (nullable): a second file that must appear with @file
+ *
+ * Commits @file and @sidecar together: both are made durable first, then
+ * the sidecar is renamed into place, then @file; if @file cannot be, the
+ * sidecar just put in place is removed again. So a failure (a full disk,
+ * a file that appeared meanwhile) leaves neither. One case is left: with
+ * replacing allowed, an old sidecar that the new one replaced is gone even
+ * when @file then fails to be renamed, which in one folder of one file
+ * system happens only if the folder changes under the task.
+ */
+gboolean
+winnow_output_file_commit_with (WinnowOutputFile *file, WinnowOutputFile *sidecar, GError **error)
+{
+  g_return_val_if_fail (file != NULL && !file->committed, FALSE);
+
+  if (!make_durable (file, error) || (sidecar != NULL && !make_durable (sidecar, error)))
+    return FALSE;
+  if (sidecar != NULL && !rename_into_place (sidecar, error))
+    return FALSE;
+  if (!rename_into_place (file, error))
+    {
+      if (sidecar != NULL)
+        unlink (sidecar->path);
+      return FALSE;
+    }
+  mark_committed (file);
+  if (sidecar != NULL)
+    mark_committed (sidecar);
   return TRUE;
 }
 
@@ -367,6 +410,40 @@ winnow_output_file_remove_stale (const char *path)
       close (fd);
     }
   return removed;
+}
+
+/**
+ * winnow_output_file_rejects_path:
+ * @output_path: a task's output
+ *
+ * Where the task's rejected rows go when its recipe keeps them: beside the
+ * output, with ".rejected" before its extension (`data.cleaned.csv` ->
+ * `data.cleaned.rejected.csv`, `out.tsv` -> `out.rejected.tsv`); an output
+ * without an extension gets `.rejected.csv`.
+ *
+ * Returns: (transfer full): the path
+ */
+char *
+winnow_output_file_rejects_path (const char *output_path)
+{
+  g_autofree char *dir = g_path_get_dirname (output_path);
+  g_autofree char *base = g_path_get_basename (output_path);
+  g_autofree char *name = NULL;
+  char *dot = strrchr (base, '.');
+
+  g_return_val_if_fail (output_path != NULL, NULL);
+
+  if (dot != NULL && dot != base)
+    {
+      g_autofree char *extension = g_strdup (dot);
+      *dot = '\0';
+      name = g_strconcat (base, ".rejected", extension, NULL);
+    }
+  else
+    name = g_strconcat (base, ".rejected.csv", NULL);
+  if (strchr (output_path, G_DIR_SEPARATOR) == NULL)
+    return g_steal_pointer (&name);
+  return g_build_filename (dir, name, NULL);
 }
 
 /**

@@ -12,6 +12,10 @@
  * the destination is refused, whatever the caller allows. The replacing
  * rename is an exchange, checked after the fact, so a device put there
  * after the check is put back, not replaced.
+ *
+ * A task that keeps its rejected rows writes two such files, and commits
+ * them together (winnow_output_file_commit_with()): both appear, or
+ * neither does.
  */
 #pragma once
 
@@ -42,6 +46,9 @@ gboolean          winnow_output_file_truncate (WinnowOutputFile *file,
                                               GError **error);
 gboolean          winnow_output_file_commit  (WinnowOutputFile *file,
                                               GError **error);
+gboolean          winnow_output_file_commit_with (WinnowOutputFile *file,
+                                                  WinnowOutputFile *sidecar,
+                                                  GError **error);
 void              winnow_output_file_free    (WinnowOutputFile *file);
 
 guint             winnow_output_file_remove_stale (const char *path);
@@ -49,6 +56,7 @@ char             *winnow_output_file_default_path (const char *input_path,
                                                    const char *output_dir);
 char             *winnow_output_file_numbered_path (const char *path,
                                                     guint n);
+char             *winnow_output_file_rejects_path (const char *output_path);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WinnowOutputFile, winnow_output_file_free)
 

@@ -167,7 +167,8 @@ winnow_recipe_equal (const WinnowRecipe *a, const WinnowRecipe *b)
       a->trim_whitespace != b->trim_whitespace ||
       a->drop_duplicates != b->drop_duplicates || a->drop_missing != b->drop_missing ||
       a->out_delimiter != b->out_delimiter || a->crlf != b->crlf ||
-      a->formula_guard != b->formula_guard || a->fill->len != b->fill->len)
+      a->formula_guard != b->formula_guard || a->rejects != b->rejects ||
+      a->fill->len != b->fill->len)
     return FALSE;
 
   if (a->drop_duplicates &&
@@ -289,24 +290,31 @@ winnow_bad_lines_from_string (const char *text, WinnowBadLines *policy)
 
 /**
  * winnow_delimiter_to_string:
- * Returns: (transfer full): "auto" for 0, "tab" for a tab, else the character.
+ * Returns: (transfer full): "auto" for 0, "tab" for a tab, else the
+ *   character in UTF-8.
  */
 char *
-winnow_delimiter_to_string (char delimiter)
+winnow_delimiter_to_string (gunichar delimiter)
 {
+  char text[8] = { 0 };
+
   if (delimiter == 0)
     return g_strdup ("auto");
   if (delimiter == '\t')
     return g_strdup ("tab");
-  return g_strndup (&delimiter, 1);
+  g_unichar_to_utf8 (delimiter, text);
+  return g_strdup (text);
 }
 
-/* Accepts one ASCII character, a real tab, or the words "tab" and (when
- * @allow_auto) "auto". A delimiter must be a single byte for the parser,
- * and can be neither a line end nor a quote. */
+/* Accepts one Unicode character (pandas takes any single character as
+ * sep), a real tab, or the words "tab" and (when @allow_auto) "auto". A
+ * line end cannot separate fields. Whether the character may be used
+ * with the quote character is winnow_recipe_validate()'s to say. */
 gboolean
-winnow_delimiter_from_string (const char *text, gboolean allow_auto, char *delimiter)
+winnow_delimiter_from_string (const char *text, gboolean allow_auto, gunichar *delimiter)
 {
+  gunichar c;
+
   if (text == NULL)
     return FALSE;
   if (allow_auto && strcmp (text, "auto") == 0)
@@ -319,10 +327,12 @@ winnow_delimiter_from_string (const char *text, gboolean allow_auto, char *delim
       *delimiter = '\t';
       return TRUE;
     }
-  if (strlen (text) != 1 || (guchar) text[0] >= 0x80 || text[0] == '\n' || text[0] == '\r' ||
-      text[0] == '"' || text[0] == '\0')
+  if (!g_utf8_validate (text, -1, NULL) || g_utf8_strlen (text, -1) != 1)
     return FALSE;
-  *delimiter = text[0];
+  c = g_utf8_get_char (text);
+  if (c == '\n' || c == '\r')
+    return FALSE;
+  *delimiter = c;
   return TRUE;
 }
 
@@ -366,12 +376,20 @@ winnow_recipe_validate (const WinnowRecipe *recipe, GError **error)
       recipe->quote == '\r')
     /* Translators: input.quote is a recipe key; keep it as it is */
     return invalid (error, _("input.quote: expected a single ASCII character"));
-  if (recipe->delimiter != 0 && recipe->delimiter == recipe->quote)
+  if (recipe->delimiter != 0 && recipe->delimiter == (guchar) recipe->quote)
     /* Translators: input.delimiter is a recipe key; keep it as it is */
     return invalid (error, _("input.delimiter: the delimiter and the quote character must differ"));
   if (recipe->out_delimiter == 0)
     /* Translators: output.delimiter and "auto" are recipe syntax; keep them as they are */
     return invalid (error, _("output.delimiter: expected a single character, not \"auto\""));
+  /* The output quotes fields with ", always: a field holding the
+   * delimiter would be quoted with the delimiter itself. */
+  if (recipe->out_delimiter == '"')
+    /* Translators: %s is output.delimiter (a recipe key) or
+     * --output-delimiter (an option) */
+    return invalid (error, _("%s: \" cannot be the delimiter, because fields that hold a "
+                             "delimiter, a quote or a line end are quoted with \""),
+                    "output.delimiter");
 
   if (g_ascii_strcasecmp (recipe->encoding, "auto") != 0)
     {
@@ -554,7 +572,8 @@ get_string_list (JsonNode *node, const char *path, GPtrArray *out, GError **erro
 }
 
 static gboolean
-read_delimiter (JsonNode *node, const char *path, gboolean allow_auto, char *out, GError **error)
+read_delimiter (JsonNode *node, const char *path, gboolean allow_auto, gunichar *out,
+                GError **error)
 {
   const char *s;
   g_autofree char *shown = NULL;
@@ -566,9 +585,10 @@ read_delimiter (JsonNode *node, const char *path, gboolean allow_auto, char *out
     return invalid (error, allow_auto
                              /* Translators: a recipe key, then what it held; "auto"
                               * and "tab" are recipe values and stay as they are */
-                             ? _("%s: expected \"auto\", a single ASCII character or \"tab\", "
-                                 "not \"%s\"")
-                             : _("%s: expected a single ASCII character or \"tab\", not \"%s\""),
+                             ? _("%s: expected \"auto\", a single character other than a line "
+                                 "end, or \"tab\", not \"%s\"")
+                             : _("%s: expected a single character other than a line end, or "
+                                 "\"tab\", not \"%s\""),
                     path, shown);
   return TRUE;
 }
@@ -818,7 +838,8 @@ read_fill (JsonNode *node, WinnowRecipe *recipe, GError **error)
 static gboolean
 read_output (JsonNode *node, WinnowRecipe *recipe, GError **error)
 {
-  static const char * const keys[] = { "delimiter", "line_ending", "formula_guard", NULL };
+  static const char * const keys[] = { "delimiter", "line_ending", "formula_guard", "rejects",
+                                       NULL };
   JsonObject *object;
   JsonNode *member;
   const char *s;
@@ -851,6 +872,9 @@ read_output (JsonNode *node, WinnowRecipe *recipe, GError **error)
     }
   if ((member = json_object_get_member (object, "formula_guard")) &&
       !get_bool (member, "output.formula_guard", &recipe->formula_guard, error))
+    return FALSE;
+  if ((member = json_object_get_member (object, "rejects")) &&
+      !get_bool (member, "output.rejects", &recipe->rejects, error))
     return FALSE;
   return TRUE;
 }
@@ -1063,14 +1087,16 @@ add_string_list (JsonBuilder *builder, const char *name, GPtrArray *list)
 }
 
 static void
-add_delimiter (JsonBuilder *builder, const char *name, char delimiter)
+add_delimiter (JsonBuilder *builder, const char *name, gunichar delimiter)
 {
+  char s[8] = { 0 };
+
   json_builder_set_member_name (builder, name);
   if (delimiter == 0)
     json_builder_add_string_value (builder, "auto");
   else
     {
-      char s[2] = { delimiter, 0 };
+      g_unichar_to_utf8 (delimiter, s);
       json_builder_add_string_value (builder, s);
     }
 }
@@ -1176,6 +1202,8 @@ winnow_recipe_to_json (const WinnowRecipe *recipe)
   json_builder_add_string_value (b, recipe->crlf ? "crlf" : "lf");
   json_builder_set_member_name (b, "formula_guard");
   json_builder_add_boolean_value (b, recipe->formula_guard);
+  json_builder_set_member_name (b, "rejects");
+  json_builder_add_boolean_value (b, recipe->rejects);
   json_builder_end_object (b);
 
   json_builder_end_object (b);

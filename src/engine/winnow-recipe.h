@@ -59,10 +59,11 @@ typedef struct {
   gint64 limit;  /* ffill/bfill: 0 means no limit */
 } WinnowFillRule;
 
-/* 0 as a delimiter means "auto" (sniffed). */
+/* A delimiter is one Unicode character (a code point); 0 as the input
+ * delimiter means "auto" (sniffed). */
 typedef struct {
   /* input */
-  char delimiter;
+  gunichar delimiter;
   char quote;
   char *encoding;          /* "auto" or an iconv name */
   gboolean header;
@@ -85,9 +86,11 @@ typedef struct {
   GPtrArray *fill;               /* of WinnowFillRule* */
 
   /* output */
-  char out_delimiter;
+  gunichar out_delimiter;
   gboolean crlf;
   gboolean formula_guard;
+  gboolean rejects;        /* also write the dropped rows beside the output
+                            * (winnow_output_file_rejects_path()) */
 } WinnowRecipe;
 
 GType           winnow_recipe_get_type        (void) G_GNUC_CONST;
@@ -131,10 +134,10 @@ gboolean        winnow_keep_from_string          (const char *text,
 const char     *winnow_bad_lines_to_string       (WinnowBadLines policy);
 gboolean        winnow_bad_lines_from_string     (const char *text,
                                                   WinnowBadLines *policy);
-char           *winnow_delimiter_to_string       (char delimiter);
+char           *winnow_delimiter_to_string       (gunichar delimiter);
 gboolean        winnow_delimiter_from_string     (const char *text,
                                                   gboolean    allow_auto,
-                                                  char       *delimiter);
+                                                  gunichar   *delimiter);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WinnowRecipe, winnow_recipe_free)
 

@@ -27,8 +27,10 @@ winnow_result_to_record (const WinnowResult *result)
 {
   WinnowTaskResult *record = g_new0 (WinnowTaskResult, 1);
   GString *fills = g_string_new ("{");
-  char delimiter[2] = { result->delimiter, 0 };
+  char delimiter[8] = { 0 };
 
+  if (result->delimiter != 0)
+    g_unichar_to_utf8 (result->delimiter, delimiter);
   record->rows_read = (gint64) result->rows_read;
   record->rows_written = (gint64) result->rows_written;
   record->duplicates_removed = (gint64) result->duplicates_removed;

@@ -177,6 +177,22 @@ append_profile (GString *out, const WinnowColumnProfile *p)
   g_string_append (out, "]}");
 }
 
+/**
+ * winnow_result_get_rows_rejected:
+ *
+ * The rows the task dropped: duplicates, rows with missing values and
+ * bad lines skipped, so that rows written + rows rejected = rows read.
+ * With output.rejects these are the rows of the rejected-rows file. Not a
+ * field of its own: it follows from the counts the store keeps.
+ *
+ * Returns: the count
+ */
+guint64
+winnow_result_get_rows_rejected (const WinnowResult *result)
+{
+  return result->duplicates_removed + result->missing_dropped + result->bad_lines_skipped;
+}
+
 static void
 append_bad_lines (GString *out, GArray *bad_lines)
 {
@@ -257,9 +273,11 @@ char *
 winnow_result_to_json (const WinnowResult *r)
 {
   GString *out = g_string_new ("{");
-  char delimiter[2] = { r->delimiter, 0 };
+  char delimiter[8] = { 0 };
 
   g_return_val_if_fail (r != NULL, NULL);
+  if (r->delimiter != 0)
+    g_unichar_to_utf8 (r->delimiter, delimiter);
 
   member_uint (out, "rows_read", r->rows_read);
   member_uint (out, "rows_written", r->rows_written);
@@ -498,7 +516,9 @@ winnow_result_new_from_json (const char *json, GError **error)
   r->passes = (guint) get_uint (o, "passes");
   g_free (r->encoding);
   r->encoding = g_strdup (get_string (o, "encoding"));
-  r->delimiter = get_string (o, "delimiter")[0];
+  r->delimiter = g_utf8_get_char_validated (get_string (o, "delimiter"), -1);
+  if (r->delimiter == (gunichar) -1 || r->delimiter == (gunichar) -2)
+    r->delimiter = 0;
   read_strings (get_array (o, "warnings"), r->warnings);
 
   array = get_array (o, "bad_lines");

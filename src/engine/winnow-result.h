@@ -60,7 +60,7 @@ typedef struct {
   double elapsed;             /* seconds */
   guint passes;
   char *encoding;
-  char delimiter;
+  gunichar delimiter;         /* the input's, as read or sniffed */
   GPtrArray *warnings;        /* of char* */
   GArray *bad_lines;          /* of WinnowResultBadLine, the first 100 */
   GPtrArray *columns;         /* of WinnowColumnProfile* */
@@ -77,6 +77,8 @@ void           winnow_result_free      (WinnowResult *result);
 void           winnow_result_add_warning (WinnowResult *result,
                                           const char *format,
                                           ...) G_GNUC_PRINTF (2, 3);
+
+guint64        winnow_result_get_rows_rejected (const WinnowResult *result);
 
 char          *winnow_result_to_json   (const WinnowResult *result);
 char          *winnow_result_member_to_json (const WinnowResult *result,

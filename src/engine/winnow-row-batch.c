@@ -25,11 +25,29 @@ winnow_row_batch_new (guint n_columns)
   return batch;
 }
 
+/* The batch keeps every row as read, for a rejected-rows file: see
+ * winnow-row-batch.h. */
+void
+winnow_row_batch_keep_raw (WinnowRowBatch *batch, guint n_input)
+{
+  g_return_if_fail (batch->n_input == 0 && n_input > 0);
+
+  batch->n_input = n_input;
+  batch->raw_capacity = BATCH_BYTES + BATCH_BYTES / 4;
+  batch->raw = g_malloc (batch->raw_capacity);
+  batch->raw_starts = g_new (guint32, BATCH_ROWS);
+}
+
 void
 winnow_row_batch_free (WinnowRowBatch *batch)
 {
   if (batch == NULL)
     return;
+  g_free (batch->raw);
+  g_free (batch->raw_starts);
+  g_free (batch->bad_starts);
+  g_free (batch->bad_lines);
+  g_free (batch->bad_fields);
   g_free (batch->data);
   g_free (batch->starts);
   g_free (batch->ends);
@@ -44,11 +62,19 @@ winnow_row_batch_reset (WinnowRowBatch *batch)
   batch->length = 0;
   batch->first_row = 0;
   batch->bytes_consumed = 0;
+  batch->raw_length = 0;
+  batch->raw_current = 0;
+  batch->n_bad = 0;
   /* A batch that grew for one huge row goes back to its normal size. */
   if (batch->capacity > 4 * BATCH_BYTES)
     {
       batch->capacity = BATCH_BYTES + BATCH_BYTES / 4;
       batch->data = g_realloc (batch->data, batch->capacity);
+    }
+  if (batch->raw_capacity > 4 * BATCH_BYTES)
+    {
+      batch->raw_capacity = BATCH_BYTES + BATCH_BYTES / 4;
+      batch->raw = g_realloc (batch->raw, batch->raw_capacity);
     }
 }
 
@@ -65,9 +91,41 @@ winnow_row_batch_reserve (WinnowRowBatch *batch, gsize extra)
   batch->data = g_realloc (batch->data, batch->capacity);
 }
 
-/* The reader hands a batch on once it holds this many bytes or rows. */
+/* Makes room for @extra more bytes after the raw records. */
+void
+winnow_row_batch_reserve_raw (WinnowRowBatch *batch, gsize extra)
+{
+  gsize needed = batch->raw_length + extra + 4;
+
+  if (needed <= batch->raw_capacity)
+    return;
+  while (batch->raw_capacity < needed)
+    batch->raw_capacity *= 2;
+  batch->raw = g_realloc (batch->raw, batch->raw_capacity);
+}
+
+/* The raw record being parsed was a bad line, which the reader skips. */
+void
+winnow_row_batch_add_bad (WinnowRowBatch *batch, guint64 line, guint fields)
+{
+  if (batch->n_bad == batch->bad_capacity)
+    {
+      batch->bad_capacity = MAX (64, 2 * batch->bad_capacity);
+      batch->bad_starts = g_renew (guint32, batch->bad_starts, batch->bad_capacity);
+      batch->bad_lines = g_renew (guint64, batch->bad_lines, batch->bad_capacity);
+      batch->bad_fields = g_renew (guint, batch->bad_fields, batch->bad_capacity);
+    }
+  batch->bad_starts[batch->n_bad] = (guint32) batch->raw_current;
+  batch->bad_lines[batch->n_bad] = line;
+  batch->bad_fields[batch->n_bad] = fields;
+  batch->n_bad++;
+}
+
+/* The reader hands a batch on once it holds this many bytes or rows
+ * (bad lines kept for a rejected-rows file count as rows). */
 gboolean
 winnow_row_batch_is_full (const WinnowRowBatch *batch)
 {
-  return batch->n_rows >= batch->max_rows || batch->length >= BATCH_BYTES;
+  return batch->n_rows + batch->n_bad >= batch->max_rows || batch->length >= BATCH_BYTES ||
+         batch->raw_length >= BATCH_BYTES;
 }

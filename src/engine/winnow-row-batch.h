@@ -6,6 +6,13 @@
  * the fields that are present, back to back. Missing fields keep no text,
  * which is what makes "NA" and "" the same value to duplicate detection:
  * the record itself is the row's canonical form. No per-field allocation.
+ *
+ * For a rejected-rows file the batch also keeps every row as it was read
+ * (winnow_row_batch_keep_raw()): a raw record per row, in a second arena,
+ * holds a guint32 length per input column (0 for a field a short row
+ * lacks) and the texts of all input columns, dropped ones included,
+ * before trimming and NA tokens; and the rows the reader skipped as bad
+ * lines are kept the same way beside the rows, with their line.
  */
 #pragma once
 
@@ -32,13 +39,45 @@ typedef struct {
   guint64 *lines;        /* line on which each row starts */
   gsize bytes_consumed;  /* input bytes read up to the end of this batch */
   gpointer home;         /* the reader's pool it goes back to */
+
+  /* raw records, with winnow_row_batch_keep_raw() only */
+  guint n_input;         /* input columns; 0: no raw records */
+  guint8 *raw;
+  gsize raw_length;
+  gsize raw_capacity;
+  gsize raw_current;     /* where the row being parsed starts */
+  guint32 *raw_starts;   /* per row */
+  guint n_bad;           /* bad lines skipped among these rows */
+  guint bad_capacity;
+  guint32 *bad_starts;   /* their raw records */
+  guint64 *bad_lines;    /* the line each starts on */
+  guint *bad_fields;     /* how many fields each had */
 } WinnowRowBatch;
 
 WinnowRowBatch *winnow_row_batch_new   (guint n_columns);
 void            winnow_row_batch_free  (WinnowRowBatch *batch);
+void            winnow_row_batch_keep_raw (WinnowRowBatch *batch,
+                                           guint n_input);
 void            winnow_row_batch_reset (WinnowRowBatch *batch);
 void            winnow_row_batch_reserve (WinnowRowBatch *batch, gsize extra);
+void            winnow_row_batch_reserve_raw (WinnowRowBatch *batch, gsize extra);
+void            winnow_row_batch_add_bad (WinnowRowBatch *batch,
+                                          guint64 line,
+                                          guint fields);
 gboolean        winnow_row_batch_is_full (const WinnowRowBatch *batch);
+
+/* The raw record of row @row, or of bad line @bad: lengths, then texts. */
+static inline const guint32 *
+winnow_row_batch_raw_lengths (const WinnowRowBatch *batch, guint32 start)
+{
+  return (const guint32 *) (batch->raw + start);
+}
+
+static inline const char *
+winnow_row_batch_raw_texts (const WinnowRowBatch *batch, guint32 start)
+{
+  return (const char *) (batch->raw + start) + 4 * (gsize) batch->n_input;
+}
 
 static inline const guint32 *
 winnow_row_batch_lengths (const WinnowRowBatch *batch, guint row)
@@ -86,6 +125,8 @@ winnow_row_batch_set_field (WinnowRowBatch *batch, guint column, const char *tex
 static inline void
 winnow_row_batch_end_row (WinnowRowBatch *batch, guint64 line)
 {
+  if (batch->n_input > 0)
+    batch->raw_starts[batch->n_rows] = (guint32) batch->raw_current;
   batch->ends[batch->n_rows] = (guint32) batch->length;
   batch->lines[batch->n_rows] = line;
   batch->n_rows++;
@@ -95,6 +136,33 @@ static inline void
 winnow_row_batch_abort_row (WinnowRowBatch *batch)
 {
   batch->length = batch->starts[batch->n_rows];
+}
+
+/* The raw record: begun with the row's first field, one field at a time
+ * in column order, and either the row's (winnow_row_batch_end_row() takes
+ * it) or a bad line's (winnow_row_batch_add_bad()). */
+static inline void
+winnow_row_batch_begin_raw (WinnowRowBatch *batch)
+{
+  gsize start = (batch->raw_length + 3) & ~(gsize) 3;
+  gsize header = 4 * (gsize) batch->n_input;
+
+  if (G_UNLIKELY (start + header > batch->raw_capacity))
+    winnow_row_batch_reserve_raw (batch, start + header - batch->raw_length);
+  memset (batch->raw + start, 0, header);
+  batch->raw_current = start;
+  batch->raw_length = start + header;
+}
+
+static inline void
+winnow_row_batch_set_raw_field (WinnowRowBatch *batch, guint column, const char *text,
+                                gsize length)
+{
+  if (G_UNLIKELY (batch->raw_length + length > batch->raw_capacity))
+    winnow_row_batch_reserve_raw (batch, length);
+  winnow_copy (batch->raw + batch->raw_length, text, length);
+  batch->raw_length += length;
+  ((guint32 *) (batch->raw + batch->raw_current))[column] = (guint32) length;
 }
 
 G_END_DECLS

@@ -21,7 +21,7 @@ struct _WinnowSample {
   GPtrArray *columns;   /* of char* */
   guint64 n_rows;
   gboolean whole_file;
-  char delimiter;
+  gunichar delimiter;
   char *encoding;
   guint64 bad_lines;
   guint64 file_size;
@@ -63,9 +63,9 @@ write_row (WinnowCsvWriter *writer, const WinnowRowBatch *batch, guint row)
  * when the file cannot be read that far. */
 static gboolean
 read_rows (WinnowSample *sample, const char *path, const WinnowRecipe *recipe,
-           const char *encoding, guint max_rows, GCancellable *cancellable, GError **error)
+           gboolean fall_back, guint max_rows, GCancellable *cancellable, GError **error)
 {
-  WinnowCsvReaderOptions options = reader_options (recipe, encoding);
+  WinnowCsvReaderOptions options = reader_options (recipe, recipe->encoding);
   g_autoptr(WinnowCsvReader) reader = NULL;
   g_autoptr(WinnowNaSet) no_tokens = winnow_na_set_new (NULL, 0);
   g_autofree gint *map = NULL;
@@ -76,6 +76,8 @@ read_rows (WinnowSample *sample, const char *path, const WinnowRecipe *recipe,
   int fd;
   gboolean ok = TRUE;
 
+  if (fall_back)
+    winnow_csv_reader_options_fall_back (&options);
   reader = winnow_csv_reader_open (path, &options, cancellable, error);
   if (reader == NULL)
     return FALSE;
@@ -166,14 +168,14 @@ winnow_sample_read (const char *path, const WinnowRecipe *recipe, guint max_rows
     return NULL;
   sample->path = g_build_filename (sample->dir, "sample.csv", NULL);
 
-  if (read_rows (sample, path, recipe, recipe->encoding, max_rows, cancellable, &local_error))
+  if (read_rows (sample, path, recipe, FALSE, max_rows, cancellable, &local_error))
     return g_steal_pointer (&sample);
   /* as a task does: "auto" that meets bytes that are not UTF-8 reads the
    * file again as Windows-1252 */
   if (g_error_matches (local_error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_NOT_UTF8))
     {
       g_clear_error (&local_error);
-      if (read_rows (sample, path, recipe, "windows-1252", max_rows, cancellable, &local_error))
+      if (read_rows (sample, path, recipe, TRUE, max_rows, cancellable, &local_error))
         {
           g_free (sample->encoding);
           sample->encoding = g_strdup ("Windows-1252");
@@ -247,7 +249,7 @@ winnow_sample_is_whole_file (const WinnowSample *sample)
   return sample->whole_file;
 }
 
-char
+gunichar
 winnow_sample_get_delimiter (const WinnowSample *sample)
 {
   return sample->delimiter;
@@ -305,6 +307,7 @@ winnow_sample_clean (const WinnowSample *sample, const WinnowRecipe *recipe, gbo
     copy = winnow_recipe_copy (recipe);
   copy->delimiter = ',';
   copy->quote = '"';
+  copy->rejects = FALSE;  /* the estimate counts rows; it writes no sidecar */
   g_free (copy->encoding);
   copy->encoding = g_strdup ("UTF-8");
   copy->header = TRUE;
@@ -334,7 +337,7 @@ winnow_read_header (const char *path, const WinnowRecipe *recipe, GError **error
   if (reader == NULL && g_error_matches (local_error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_NOT_UTF8))
     {
       g_clear_error (&local_error);
-      options.encoding = "windows-1252";
+      winnow_csv_reader_options_fall_back (&options);
       reader = winnow_csv_reader_open (path, &options, NULL, &local_error);
     }
   if (reader == NULL)

@@ -37,7 +37,7 @@ const char   *winnow_sample_get_column    (const WinnowSample *sample,
 GPtrArray    *winnow_sample_get_columns   (const WinnowSample *sample);
 guint64       winnow_sample_get_n_rows    (const WinnowSample *sample);
 gboolean      winnow_sample_is_whole_file (const WinnowSample *sample);
-char          winnow_sample_get_delimiter (const WinnowSample *sample);
+gunichar      winnow_sample_get_delimiter (const WinnowSample *sample);
 const char   *winnow_sample_get_encoding  (const WinnowSample *sample);
 guint64       winnow_sample_get_bad_lines (const WinnowSample *sample);
 guint64       winnow_sample_get_file_size (const WinnowSample *sample);

@@ -12,6 +12,7 @@
 #include "winnow-history-call.h"
 #include "winnow-preferences.h"
 #include "winnow-recipe-library.h"
+#include "winnow-settings.h"
 #include "winnow-window.h"
 
 struct _WinnowApplication {
@@ -105,31 +106,21 @@ open_store (WinnowApplication *self)
 
 /* The settings schema is installed with the app; a build run in place
  * finds it through GSETTINGS_SCHEMA_DIR (build-aux/run.sh sets it), and a
- * prefix outside XDG_DATA_DIRS through the folder it was installed to. */
+ * prefix outside XDG_DATA_DIRS through the folder it was installed to
+ * (winnow_settings_new()). The window cannot do without it. */
 static GSettings *
 open_settings (void)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GSettingsSchemaSource) installed = NULL;
+  GSettings *settings = winnow_settings_new ();
 
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  if (schema == NULL)
-    {
-      installed = g_settings_schema_source_new_from_directory (SCHEMA_INSTALL_DIR, source,
-                                                               FALSE, NULL);
-      if (installed != NULL)
-        schema = g_settings_schema_source_lookup (installed, APP_ID, FALSE);
-    }
-  if (schema == NULL)
+  if (settings == NULL)
     {
       g_printerr (_("The settings schema %s is not installed. Install Winnow with "
                     "“meson install”, or run it from its source folder with "
                     "build-aux/run.sh.\n"), APP_ID);
       exit (1);
     }
-  return g_settings_new_full (schema, NULL, NULL);
+  return settings;
 }
 
 static void

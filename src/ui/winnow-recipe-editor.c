@@ -40,11 +40,12 @@ struct _WinnowRecipeEditor {
   AdwComboRow *out_delimiter_row;
   AdwComboRow *line_ending_row;
   GtkSwitch *formula_switch;
+  GtkSwitch *rejects_switch;
 
   WinnowColumnPicker *duplicates_picker;
   WinnowColumnPicker *missing_picker;
-  GArray *delimiters;       /* of char, the items of delimiter_row; 0 is "detect" */
-  GArray *out_delimiters;   /* of char, the items of out_delimiter_row */
+  GArray *delimiters;       /* of gunichar, the items of delimiter_row; 0 is "detect" */
+  GArray *out_delimiters;   /* of gunichar, the items of out_delimiter_row */
   GPtrArray *encodings;     /* of char*, the items of encoding_row; "auto" first */
 
   WinnowRecipe *recipe;
@@ -116,8 +117,10 @@ combo_strings (AdwComboRow *row)
 /* ---- delimiters and encodings ---- */
 
 static char *
-delimiter_label (char c)
+delimiter_label (gunichar c)
 {
+  char text[8] = { 0 };
+
   switch (c)
     {
     case ',': return g_strdup (_("Comma"));
@@ -125,18 +128,20 @@ delimiter_label (char c)
     case '\t': return g_strdup (_("Tab"));
     case '|': return g_strdup (_("Vertical bar"));
     case ' ': return g_strdup (_("Space"));
-    default: return g_strdup_printf ("“%c”", c);
+    default:
+      g_unichar_to_utf8 (c, text);
+      return g_strdup_printf ("“%s”", text);
     }
 }
 
 /* The item of @c in a delimiter row, added when it is not listed. */
 static guint
-delimiter_position (AdwComboRow *row, GArray *chars, char c)
+delimiter_position (AdwComboRow *row, GArray *chars, gunichar c)
 {
   g_autofree char *label = NULL;
 
   for (guint i = 0; i < chars->len; i++)
-    if (g_array_index (chars, char, i) == c)
+    if (g_array_index (chars, gunichar, i) == c)
       return i;
   label = delimiter_label (c);
   gtk_string_list_append (combo_strings (row), label);
@@ -496,7 +501,7 @@ on_input_changed (GObject *object, GParamSpec *pspec, WinnowRecipeEditor *self)
   if (self->syncing)
     return;
   if (delimiter < self->delimiters->len)
-    recipe->delimiter = g_array_index (self->delimiters, char, delimiter);
+    recipe->delimiter = g_array_index (self->delimiters, gunichar, delimiter);
   if (encoding < self->encodings->len)
     {
       g_free (recipe->encoding);
@@ -540,9 +545,10 @@ on_steps_changed (GObject *object, GParamSpec *pspec, WinnowRecipeEditor *self)
   recipe->thresh = how == 2 ? (gint64) gtk_spin_button_get_value (self->thresh_spin) : -1;
   gtk_widget_set_visible (GTK_WIDGET (self->thresh_row), how == 2);
   if (out < self->out_delimiters->len)
-    recipe->out_delimiter = g_array_index (self->out_delimiters, char, out);
+    recipe->out_delimiter = g_array_index (self->out_delimiters, gunichar, out);
   recipe->crlf = adw_combo_row_get_selected (self->line_ending_row) == 1;
   recipe->formula_guard = gtk_switch_get_active (self->formula_switch);
+  recipe->rejects = gtk_switch_get_active (self->rejects_switch);
   emit_changed (self, WINNOW_EDITOR_CHANGED_STEPS);
 }
 
@@ -605,6 +611,7 @@ sync_controls (WinnowRecipeEditor *self)
                                                   recipe->out_delimiter));
   adw_combo_row_set_selected (self->line_ending_row, recipe->crlf ? 1 : 0);
   gtk_switch_set_active (self->formula_switch, recipe->formula_guard);
+  gtk_switch_set_active (self->rejects_switch, recipe->rejects);
 
   dropped = str_set_new (recipe->drop_columns);
   for (guint i = 0; self->columns != NULL && i < self->columns->len; i++)
@@ -648,7 +655,8 @@ winnow_recipe_editor_get_recipe (WinnowRecipeEditor *self)
 
 /* What detecting found: named in the "Detect automatically" items. */
 void
-winnow_recipe_editor_set_detected (WinnowRecipeEditor *self, char delimiter, const char *encoding)
+winnow_recipe_editor_set_detected (WinnowRecipeEditor *self, gunichar delimiter,
+                                   const char *encoding)
 {
   g_autofree char *name = delimiter != 0 ? delimiter_label (delimiter) : NULL;
   g_autofree char *delimiter_item = name != NULL
@@ -767,6 +775,7 @@ winnow_recipe_editor_class_init (WinnowRecipeEditorClass *klass)
   BIND (out_delimiter_row);
   BIND (line_ending_row);
   BIND (formula_switch);
+  BIND (rejects_switch);
 #undef BIND
 }
 
@@ -784,8 +793,8 @@ add_picker (WinnowRecipeEditor *self, AdwActionRow *row, WinnowColumnPicker **pi
 static void
 winnow_recipe_editor_init (WinnowRecipeEditor *self)
 {
-  static const char in_chars[] = { 0, ',', ';', '\t', '|' };
-  static const char out_chars[] = { ',', ';', '\t', '|' };
+  static const gunichar in_chars[] = { 0, ',', ';', '\t', '|' };
+  static const gunichar out_chars[] = { ',', ';', '\t', '|' };
   const char *delimiter_items[] = {
     _("Automatic"), _("Comma"), _("Semicolon"), _("Tab"), _("Vertical bar"), NULL
   };
@@ -803,9 +812,9 @@ winnow_recipe_editor_init (WinnowRecipeEditor *self)
   self->fill_rows = g_ptr_array_new_with_free_func (winnow_fill_row_free);
   self->fill_by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->switches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->delimiters = g_array_new (FALSE, FALSE, sizeof (char));
+  self->delimiters = g_array_new (FALSE, FALSE, sizeof (gunichar));
   g_array_append_vals (self->delimiters, in_chars, G_N_ELEMENTS (in_chars));
-  self->out_delimiters = g_array_new (FALSE, FALSE, sizeof (char));
+  self->out_delimiters = g_array_new (FALSE, FALSE, sizeof (gunichar));
   g_array_append_vals (self->out_delimiters, out_chars, G_N_ELEMENTS (out_chars));
   self->encodings = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; encodings[i] != NULL; i++)
@@ -839,6 +848,7 @@ winnow_recipe_editor_init (WinnowRecipeEditor *self)
                     G_CALLBACK (on_steps_changed), self);
   g_signal_connect (self->line_ending_row, "notify::selected", G_CALLBACK (on_steps_changed), self);
   g_signal_connect (self->formula_switch, "notify::active", G_CALLBACK (on_steps_changed), self);
+  g_signal_connect (self->rejects_switch, "notify::active", G_CALLBACK (on_steps_changed), self);
 }
 
 GtkWidget *

@@ -41,7 +41,7 @@ void                winnow_recipe_editor_set_columns_problem (WinnowRecipeEditor
 void                winnow_recipe_editor_set_columns_note (WinnowRecipeEditor *editor,
                                                            const char *note);
 void                winnow_recipe_editor_set_detected (WinnowRecipeEditor *editor,
-                                                       char delimiter,
+                                                       gunichar delimiter,
                                                        const char *encoding);
 AdwPreferencesGroup *winnow_recipe_editor_get_group   (WinnowRecipeEditor *editor,
                                                        const char *name);

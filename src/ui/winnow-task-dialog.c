@@ -32,15 +32,20 @@ winnow_task_dialog_toast (WinnowTaskDialog *self, const char *message)
 /* ---- what the files are ---- */
 
 static char *
-delimiter_words (char delimiter)
+delimiter_words (gunichar delimiter)
 {
+  char text[8] = { 0 };
+
   switch (delimiter)
     {
     case ',': return g_strdup (_("Comma-separated"));
     case ';': return g_strdup (_("Semicolon-separated"));
     case '\t': return g_strdup (_("Tab-separated"));
     case '|': return g_strdup (_("Separated by vertical bars"));
-    default: return g_strdup_printf (_("Separated by “%c”"), delimiter);
+    default:
+      g_unichar_to_utf8 (delimiter, text);
+      /* Translators: %s is one character, such as § */
+      return g_strdup_printf (_("Separated by “%s”"), text);
     }
 }
 
@@ -97,6 +102,18 @@ update_file_row (WinnowTaskDialog *self)
 
 /* ---- the output ---- */
 
+/* Neither the output nor its rejected rows' file is there, or taken by
+ * another file of this batch. The rejected rows count whether or not the
+ * recipe keeps them, so the name does not change with that switch. */
+static gboolean
+is_free (const char *path, GHashTable *taken)
+{
+  g_autofree char *rejects = winnow_output_file_rejects_path (path);
+
+  return !g_hash_table_contains (taken, path) && !g_file_test (path, G_FILE_TEST_EXISTS) &&
+         !g_file_test (rejects, G_FILE_TEST_EXISTS);
+}
+
 /* <stem>.cleaned.csv in the output folder, or <stem>.cleaned-2.csv and so
  * on when that exists or another file of this batch takes it: a new task
  * never replaces an earlier result. */
@@ -106,13 +123,13 @@ free_output_path (WinnowTaskDialog *self, const char *input, GHashTable *taken)
   g_autofree char *path = winnow_output_file_default_path (input, self->output_folder);
   g_autofree char *stem = NULL;
 
-  if (!g_file_test (path, G_FILE_TEST_EXISTS) && !g_hash_table_contains (taken, path))
+  if (is_free (path, taken))
     return g_steal_pointer (&path);
   stem = g_strndup (path, strlen (path) - strlen (".csv"));
   for (guint n = 2;; n++)
     {
       char *candidate = g_strdup_printf ("%s-%u.csv", stem, n);
-      if (!g_file_test (candidate, G_FILE_TEST_EXISTS) && !g_hash_table_contains (taken, candidate))
+      if (is_free (candidate, taken))
         return candidate;
       g_free (candidate);
     }

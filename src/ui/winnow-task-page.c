@@ -6,7 +6,9 @@
 #include <glib/gi18n.h>
 
 #include "winnow-history-call.h"
+#include "winnow-output-file.h"
 #include "winnow-recipe.h"
+#include "winnow-rejects.h"
 #include "winnow-result-record.h"
 #include "winnow-ui-util.h"
 
@@ -27,6 +29,11 @@ struct _WinnowTaskPage {
   GtkWidget *preview_box;
   GtkLabel *preview_heading;
   GtkColumnView *preview_view;
+  GtkWidget *preview_switcher;
+  GtkStack *preview_stack;
+  GtkLabel *rejected_heading;
+  GtkWidget *rejected_table;
+  GtkColumnView *rejected_view;
 
   WinnowTaskStore *store;
   WinnowScheduler *scheduler;
@@ -34,6 +41,10 @@ struct _WinnowTaskPage {
   gint64 wanted;            /* the task asked for, while it is read */
   GCancellable *cancellable; /* the read under way */
   GPtrArray *rows;          /* the rows added to the groups, to remove on reload */
+  char *rejects_path;       /* the task's rejected rows, if its recipe keeps them */
+  gunichar rejects_delimiter;
+  GCancellable *rejects_cancellable;  /* the preview being read; its identity
+                                       * says which reading is current */
 };
 
 G_DEFINE_FINAL_TYPE (WinnowTaskPage, winnow_task_page, GTK_TYPE_WIDGET)
@@ -89,6 +100,8 @@ fill_table (GtkColumnView *view, const char * const *headers, guint n_columns, G
       g_signal_connect (factory, "bind", G_CALLBACK (bind_text), GUINT_TO_POINTER (c));
       column = gtk_column_view_column_new (headers[c], factory);
       gtk_column_view_column_set_resizable (column, TRUE);
+      /* the last column takes what is left, so the rows reach across the card */
+      gtk_column_view_column_set_expand (column, c + 1 == n_columns);
       gtk_column_view_append_column (view, column);
     }
   gtk_column_view_set_model (view, GTK_SELECTION_MODEL (model));
@@ -139,25 +152,164 @@ add_count (WinnowTaskPage *self, const char *title, gint64 value)
 }
 
 static void
+add_path_row (WinnowTaskPage *self, const char *title, const char *path)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), path);
+  g_object_set_data (G_OBJECT (row), "group", self->recipe_group);
+  adw_preferences_group_add (self->recipe_group, row);
+  g_ptr_array_add (self->rows, row);
+}
+
+static void
 fill_recipe (WinnowTaskPage *self)
 {
   g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (winnow_task_get_recipe (self->task), -1, NULL);
   g_autoptr(GPtrArray) lines = NULL;
 
+  g_clear_pointer (&self->rejects_path, g_free);
   if (recipe == NULL)
     return;
   lines = winnow_ui_describe_recipe (recipe);
   for (guint i = 0; i < lines->len; i++)
     add_row (self, self->recipe_group, g_ptr_array_index (lines, i), NULL);
-  {
-    GtkWidget *row = adw_action_row_new ();
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Output file"));
-    adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), winnow_task_get_output_path (self->task));
-    g_object_set_data (G_OBJECT (row), "group", self->recipe_group);
-    adw_preferences_group_add (self->recipe_group, row);
-    g_ptr_array_add (self->rows, row);
-  }
+  add_path_row (self, _("Output file"), winnow_task_get_output_path (self->task));
+  if (recipe->rejects)
+    {
+      self->rejects_path = winnow_output_file_rejects_path (winnow_task_get_output_path (self->task));
+      self->rejects_delimiter = recipe->out_delimiter;
+      add_path_row (self, _("Rejected rows"), self->rejects_path);
+    }
+}
+
+/* ---- the rejected rows ---- */
+
+typedef struct {
+  char *path;
+  gunichar delimiter;
+  GPtrArray *header;
+  GPtrArray *rows;
+} RejectsPreview;
+
+static void
+rejects_preview_free (RejectsPreview *preview)
+{
+  g_free (preview->path);
+  g_clear_pointer (&preview->header, g_ptr_array_unref);
+  g_clear_pointer (&preview->rows, g_ptr_array_unref);
+  g_free (preview);
+}
+
+/* On a worker thread: the main thread never reads a file. */
+static void
+read_rejects (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  RejectsPreview *preview = data;
+  GError *error = NULL;
+
+  if (winnow_rejects_read_preview (preview->path, preview->delimiter, WINNOW_PREVIEW_ROWS,
+                                   &preview->header, &preview->rows, NULL, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_rejects_read (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(WinnowTaskPage) self = g_weak_ref_get (data);
+  RejectsPreview *preview = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListStore) rows = NULL;
+  g_autofree char *heading = NULL;
+  WinnowTaskResult *record;
+  g_autoptr(WinnowResult) counts = NULL;
+
+  g_weak_ref_clear (data);
+  g_free (data);
+  /* a page that is gone, or shows another reading by now */
+  if (self == NULL || g_task_get_cancellable (G_TASK (result)) != self->rejects_cancellable)
+    return;
+  g_clear_object (&self->rejects_cancellable);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      /* Translators: %s says why, such as "no such file" */
+      heading = g_strdup_printf (_("The rejected rows cannot be read: %s"), error->message);
+      gtk_label_set_text (self->rejected_heading, heading);
+      gtk_widget_set_visible (self->rejected_table, FALSE);
+      return;
+    }
+
+  rows = g_list_store_new (GTK_TYPE_STRING_LIST);
+  for (guint i = 0; i < preview->rows->len; i++)
+    {
+      g_autoptr(GtkStringList) row =
+        gtk_string_list_new ((const char * const *) g_ptr_array_index (preview->rows, i));
+      g_list_store_append (rows, row);
+    }
+  fill_table (self->rejected_view, (const char * const *) preview->header->pdata,
+              preview->header->len, rows);
+  gtk_widget_set_visible (self->rejected_table, preview->rows->len > 0);
+
+  record = winnow_task_get_result (self->task);
+  counts = record != NULL ? winnow_result_from_record (record) : NULL;
+  if (preview->rows->len == 0)
+    heading = g_strdup (_("No rows were rejected"));
+  else
+    {
+      guint64 total = counts != NULL ? winnow_result_get_rows_rejected (counts) : preview->rows->len;
+      g_autofree char *all = winnow_ui_format_count ((gint64) total);
+
+      if (total <= preview->rows->len)
+        /* Translators: %s is a count of rows, all shown */
+        heading = g_strdup_printf (ngettext ("%s rejected row", "%s rejected rows", (gulong) total),
+                                   all);
+      else
+        /* Translators: a count of rows shown, then the count of all of them */
+        heading = g_strdup_printf (ngettext ("Rejected rows: the first %u of %s",
+                                             "Rejected rows: the first %u of %s",
+                                             preview->rows->len), preview->rows->len, all);
+    }
+  gtk_label_set_text (self->rejected_heading, heading);
+}
+
+/* Shows the Rejected tab for a completed task whose recipe keeps its
+ * rejected rows, and reads their first rows off the main thread. */
+static void
+fill_rejects (WinnowTaskPage *self, gboolean completed)
+{
+  g_autoptr(GTask) task = NULL;
+  RejectsPreview *preview;
+  GWeakRef *ref;
+
+  if (self->rejects_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->rejects_cancellable);
+      g_clear_object (&self->rejects_cancellable);
+    }
+  gtk_widget_set_visible (self->preview_switcher, self->rejects_path != NULL && completed);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "task.open-rejects",
+                                 self->rejects_path != NULL && completed);
+  if (self->rejects_path == NULL || !completed)
+    {
+      gtk_stack_set_visible_child_name (self->preview_stack, "cleaned");
+      return;
+    }
+
+  gtk_label_set_text (self->rejected_heading, _("Reading the rejected rows…"));
+  self->rejects_cancellable = g_cancellable_new ();
+  preview = g_new0 (RejectsPreview, 1);
+  preview->path = g_strdup (self->rejects_path);
+  preview->delimiter = self->rejects_delimiter;
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+  task = g_task_new (NULL, self->rejects_cancellable, on_rejects_read, ref);
+  g_task_set_task_data (task, preview, (GDestroyNotify) rejects_preview_free);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, read_rejects);
 }
 
 static void
@@ -245,8 +397,9 @@ fill_results (WinnowTaskPage *self)
     g_autofree char *size = g_strdup_printf ("%s → %s", in, out);
     g_autofree char *time = winnow_ui_format_duration (result->elapsed);
     const char *delimiter = result->delimiter == '\t' ? _("tab") : NULL;
-    char single[2] = { result->delimiter, 0 };
+    char single[8] = { 0 };
 
+    g_unichar_to_utf8 (result->delimiter, single);
     add_row (self, self->results_group, _("Size"), size);
     add_row (self, self->results_group, _("Time"), time);
     add_row (self, self->results_group, _("Encoding"), result->encoding);
@@ -296,6 +449,8 @@ show (WinnowTaskPage *self, WinnowTask *task)
   clear_rows (self);
   fill_recipe (self);
   fill_results (self);
+  fill_rejects (self, winnow_task_get_status (task) == WINNOW_TASK_COMPLETED &&
+                      winnow_task_get_result (task) != NULL);
   update_status (self);
 }
 
@@ -430,6 +585,14 @@ open_activated (GtkWidget *widget, const char *action, GVariant *parameter)
 }
 
 static void
+open_rejects_activated (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  WinnowTaskPage *self = WINNOW_TASK_PAGE (widget);
+  if (self->rejects_path != NULL)
+    winnow_task_page_open_path (widget, self->rejects_path);
+}
+
+static void
 on_shown (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr(GError) error = NULL;
@@ -547,6 +710,10 @@ winnow_task_page_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->rejects_cancellable != NULL)
+    g_cancellable_cancel (self->rejects_cancellable);
+  g_clear_object (&self->rejects_cancellable);
+  g_clear_pointer (&self->rejects_path, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), WINNOW_TYPE_TASK_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -597,8 +764,14 @@ winnow_task_page_class_init (WinnowTaskPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, preview_box);
   gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, preview_heading);
   gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, preview_view);
+  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, preview_switcher);
+  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, preview_stack);
+  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, rejected_heading);
+  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, rejected_table);
+  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, rejected_view);
 
   gtk_widget_class_install_action (widget_class, "task.open", NULL, open_activated);
+  gtk_widget_class_install_action (widget_class, "task.open-rejects", NULL, open_rejects_activated);
   gtk_widget_class_install_action (widget_class, "task.show-folder", NULL, show_folder_activated);
   gtk_widget_class_install_action (widget_class, "task.retry", NULL, retry_activated);
   gtk_widget_class_install_action (widget_class, "task.rerun", NULL, rerun_activated);

@@ -1,10 +1,11 @@
 /* fuzz-clean.c: arbitrary bytes through the reader and a cleaning pipeline.
  *
- * The first four bytes choose the recipe (delimiter, header, bad lines,
- * trimming, duplicates, missing values, a fill, the output), the rest is
- * the file. Whatever the input: no crash, no leak, no hang; a failure is
- * a GError and leaves no output file; a success leaves a complete output
- * with no more rows than were read.
+ * The first four bytes choose the recipe (delimiter, also past ASCII,
+ * header, bad lines, trimming, duplicates, missing values, a fill, the
+ * output, rejected rows), the rest is the file. Whatever the input: no
+ * crash, no leak, no hang; a failure is a GError and leaves no output file
+ * (and no rejected-rows file); a success leaves a complete output, and
+ * every row read is written or counted as dropped.
  *
  * libFuzzer: meson setup build-fuzz -Dfuzzing=true (clang), then
  * build-aux/fuzz.sh. Each input can also be run alone: fuzz-clean FILE.
@@ -15,10 +16,12 @@
 #include <string.h>
 
 #include "winnow-cleaner.h"
+#include "winnow-output-file.h"
 
 static char *dir;
 static char *input_path;
 static char *output_path;
+static char *rejects_path;
 
 static void
 set_up (void)
@@ -29,17 +32,20 @@ set_up (void)
   g_assert (dir != NULL);
   input_path = g_build_filename (dir, "in.csv", NULL);
   output_path = g_build_filename (dir, "out.csv", NULL);
+  rejects_path = winnow_output_file_rejects_path (output_path);
 }
 
 static WinnowRecipe *
 recipe_from (const guint8 *b)
 {
-  static const char delimiters[] = { 0, ',', ';', '\t' };
+  static const gunichar delimiters[] = { 0, ',', ';', '\t' };
+  /* past ASCII: two, three and four bytes of UTF-8 */
+  static const gunichar wide[] = { 0xA7, 0x20AC, 0x2192, 0x1F600 };
   static const char *columns[] = { "a", "b", "c", "column_1" };
   WinnowRecipe *recipe = winnow_recipe_new ();
   const char *column = columns[(b[3] >> 4) & 3];
 
-  recipe->delimiter = delimiters[b[0] & 3];
+  recipe->delimiter = (b[0] & 128) ? wide[b[0] & 3] : delimiters[b[0] & 3];
   recipe->header = (b[0] & 4) == 0;
   recipe->bad_lines = (WinnowBadLines) ((b[0] >> 3) % 3);
   recipe->trim_whitespace = (b[0] & 32) != 0;
@@ -62,9 +68,10 @@ recipe_from (const guint8 *b)
                             (b[3] & 3));
   if (b[3] & 4)
     g_ptr_array_add (recipe->drop_columns, g_strdup (columns[(b[3] >> 6) & 3]));
-  recipe->out_delimiter = (b[3] & 8) ? ';' : ',';
+  recipe->out_delimiter = (b[3] & 8) ? ((b[0] & 128) ? wide[(b[3] >> 4) & 3] : ';') : ',';
   recipe->crlf = (b[2] & 128) != 0;
   recipe->formula_guard = (b[2] & 64) != 0;
+  recipe->rejects = (b[2] & 32) != 0;
   return recipe;
 }
 
@@ -84,6 +91,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   if (!g_file_set_contents (input_path, (const char *) data + 4, (gssize) size - 4, NULL))
     return 0;
   g_unlink (output_path);
+  g_unlink (rejects_path);
 
   result = winnow_clean_file (recipe, input_path, output_path, WINNOW_CLEAN_REPLACE, NULL, NULL,
                               NULL, &error);
@@ -92,12 +100,16 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
       /* a clear error, and nothing half-written */
       g_assert (error != NULL && error->message[0] != '\0');
       g_assert (!g_file_test (output_path, G_FILE_TEST_EXISTS));
+      g_assert (!g_file_test (rejects_path, G_FILE_TEST_EXISTS));
     }
   else
     {
       g_assert (error == NULL);
       g_assert (g_file_test (output_path, G_FILE_TEST_IS_REGULAR));
-      g_assert (result->rows_written <= result->rows_read);
+      g_assert (g_file_test (rejects_path, G_FILE_TEST_IS_REGULAR) == recipe->rejects);
+      /* every row is written to one file or the other */
+      g_assert (result->rows_written + result->duplicates_removed + result->missing_dropped +
+                  result->bad_lines_skipped == result->rows_read);
     }
   return 0;
 }

@@ -1,0 +1,93 @@
+/* winnow-cleaner-private.h: the state of one winnow_clean_file() call,
+ * shared by the passes over the file (winnow-cleaner.c) and the attempt
+ * that sets them up, retries and reports (winnow-cleaner-attempt.c). */
+#pragma once
+
+#include "winnow-cleaner.h"
+#include "winnow-csv-reader.h"
+#include "winnow-csv-writer.h"
+#include "winnow-digest-set.h"
+#include "winnow-fill-stats.h"
+#include "winnow-output-file.h"
+#include "winnow-plan.h"
+#include "winnow-profiler.h"
+#include "winnow-rejects.h"
+
+G_BEGIN_DECLS
+
+#define DUPLICATE_MARK G_MAXUINT64
+
+typedef enum {
+  PASS_SELECT,
+  PASS_STATS,
+  PASS_WRITE,
+} PassKind;
+
+typedef struct {
+  guint64 *words;
+  gsize n_words;
+} Bitset;
+
+typedef struct {
+  char *text;
+  gsize length;
+  gsize capacity;
+  gboolean has_value;
+  guint64 run;
+} LastValue;
+
+typedef struct {
+  const WinnowRecipe *recipe;
+  const char *input_path;
+  const char *output_path;
+  WinnowCleanFlags flags;
+  GCancellable *cancellable;
+  WinnowProgressFunc progress;
+  gpointer progress_data;
+
+  WinnowCsvReaderOptions options;
+  WinnowCsvReader *reader;        /* the open reader of the current pass */
+  GPtrArray *column_names;
+  WinnowPlan *plan;
+  guint64 size;
+  gint64 mtime;
+
+  /* which rows remain */
+  WinnowDigestSet *seen;
+  WinnowDigest *digests;          /* one batch's worth */
+  GByteArray *key;
+  const char **fields;            /* texts of the current row, per kept column */
+  Bitset keep;                    /* rows that remain */
+  Bitset unique;                  /* selection pass: rows dedupe keeps */
+  gboolean have_keep;
+  guint64 duplicates;
+  guint64 missing_dropped;
+
+  /* statistics and filling */
+  WinnowFillStats **stats;        /* per kept column, or NULL */
+  LastValue *last;                /* ffill */
+  guint64 *filled;
+  guint64 *missing_before;
+
+  /* writing */
+  WinnowOutputFile *output;
+  WinnowCsvWriter *writer;
+  WinnowProfiler *profiler;
+  guint64 rows_written;
+  WinnowRejects *rejects;         /* the rejected-rows file, or NULL */
+  GString *detail;                /* a rejected row's detail */
+
+  /* progress */
+  guint n_passes;
+  guint pass_index;
+  WinnowPhase phase;
+  gint64 last_report;
+
+  WinnowResult *result;
+} Cleaner;
+
+gboolean winnow_cleaner_run_pass (Cleaner *c,
+                                  PassKind kind,
+                                  GError **error);
+
+G_END_DECLS
