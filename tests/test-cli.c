@@ -351,7 +351,7 @@ test_unicode_delimiters (WinnowTestDir *fixture, gconstpointer data)
   run_winnow (&run, fixture->dir, "--batch", "--delimiter", "§", "--output-delimiter", "€",
               "--json", "u.csv", NULL);
   g_assert_cmpint (run.status, ==, 0);
-  assert_contains (run.out, "\"delimiter\" : \"§\"");
+  assert_contains (run.out, "\"delimiter\":\"§\"");
   contents = winnow_test_read_file (out);
   g_assert_cmpstr (contents, ==, "a€b\n1€x§y\n2€\"p€q\"\n");
 }
