@@ -637,6 +637,8 @@ test_window_sigterm (Fixture *f, gconstpointer data)
   g_subprocess_send_signal (window, SIGTERM);
   g_subprocess_wait (window, NULL, &error);
   g_assert_no_error (error);
+  if (g_subprocess_get_if_signaled (window))
+    g_error ("the window died of signal %d", g_subprocess_get_term_sig (window));
   g_assert_true (g_subprocess_get_if_exited (window));
   g_assert_cmpint (g_subprocess_get_exit_status (window), ==, 0);
 

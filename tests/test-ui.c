@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "winnow-application.h"
+#include "winnow-history-call.h"
 #include "winnow-output-file.h"
 #include "winnow-recipe-editor.h"
 #include "winnow-task-dialog.h"
@@ -350,6 +351,7 @@ test_rejected_tab (Fixture *f, gconstpointer data)
   sidecar = winnow_output_file_rejects_path (winnow_task_get_output_path (task));
   g_assert_true (g_file_test (sidecar, G_FILE_TEST_IS_REGULAR));
   winnow_window_show_task (f->window, winnow_task_get_id (task));
+  winnow_ui_test_settle (f->app);
   g_assert_true (gtk_widget_get_visible (winnow_task_page_get_child (page, "preview_switcher")));
   g_assert_true (gtk_widget_is_sensitive (winnow_task_page_get_child (page, "preview_switcher")));
   gtk_stack_set_visible_child_name (GTK_STACK (winnow_task_page_get_child (page, "preview_stack")),
@@ -381,6 +383,7 @@ test_rejected_tab (Fixture *f, gconstpointer data)
   press_clean (f);
   settle (f, 2);
   winnow_window_show_task (f->window, winnow_task_get_id (row (f, 0)));
+  winnow_ui_test_settle (f->app);
   g_assert_cmpstr (winnow_task_get_file_name (row (f, 0)), ==, "plain.csv");
   g_assert_false (gtk_widget_get_visible (winnow_task_page_get_child (page, "preview_switcher")));
   g_assert_false (gtk_widget_is_sensitive (gtk_widget_get_next_sibling (
@@ -404,28 +407,55 @@ stored (Fixture *f, gint64 id)
 }
 
 static void
+hold (gint64 id, gpointer data)
+{
+  winnow_test_gate_pass (data);
+}
+
+static WinnowApplication *cancel_app;
+
+/* the store has the cancel (the task is held, so it is still running) */
+static gboolean
+cancel_recorded (gpointer data)
+{
+  g_autoptr(WinnowTask) task = winnow_ui_test_get_task (cancel_app, GPOINTER_TO_SIZE (data));
+  return winnow_history_get_n_pending () == 0 && task != NULL &&
+         winnow_task_get_status (task) == WINNOW_TASK_PROCESSING;
+}
+
+static void
 test_cancel_retry (Fixture *f, gconstpointer data)
 {
   g_autoptr(GString) big = g_string_new ("id,name,score\n");
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(WinnowTask) task = NULL;
   WinnowTaskPage *page = WINNOW_TASK_PAGE (winnow_window_get_task_page (f->window));
+  WinnowTestGate gate;
   gint64 id;
 
+  cancel_app = f->app;
   for (guint i = 0; i < 1500000; i++)
     g_string_append_printf (big, "%u,name %u,%u\n", i % 700000, i % 1000, i % 97);
   g_free (winnow_test_write_file (f->dir.dir, "big.csv", big->str, (gssize) big->len));
   list = files (f, "big.csv", NULL);
+  /* the task waits at its start until the cancel is asked: it cannot end
+   * first, however fast the machine */
+  winnow_test_gate_init (&gate);
+  winnow_scheduler_set_run_hook (f->scheduler, hold, &gate);
   winnow_window_add_files (f->window, list);
   press_clean (f);
 
   /* its page, while it runs: cancel */
-  iterate_until (has_progress, f, 60);
+  iterate_until (winnow_test_gate_entered, &gate, 60);
+  winnow_ui_test_settle (f->app);
   id = winnow_task_get_id (row (f, 0));
   winnow_window_show_task (f->window, id);
   winnow_ui_test_settle (f->app);
   gtk_widget_activate_action (GTK_WIDGET (page), "task.cancel", NULL);
+  iterate_until (cancel_recorded, GSIZE_TO_POINTER ((gsize) id), 60);
+  winnow_test_gate_open (&gate);
   settle (f, 1);
+  winnow_scheduler_set_run_hook (f->scheduler, NULL, NULL);
   task = stored (f, id);
   g_assert_cmpint (winnow_task_get_status (task), ==, WINNOW_TASK_CANCELLED);
   g_assert_cmpstr (label_text (page, "status_label"), ==, "Cancelled");
@@ -440,6 +470,7 @@ test_cancel_retry (Fixture *f, gconstpointer data)
   g_assert_cmpint (winnow_task_get_status (task), ==, WINNOW_TASK_COMPLETED);
   g_assert_cmpuint (winnow_task_get_attempts (task), ==, 1);
   g_assert_cmpstr (label_text (page, "status_label"), ==, "Completed");
+  winnow_test_gate_clear (&gate);
 }
 
 static void
