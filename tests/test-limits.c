@@ -496,10 +496,19 @@ test_output_not_regular (WinnowTestDir *fixture, gconstpointer data)
   g_clear_pointer (&file, winnow_output_file_free);
   assert_kind (regular, S_IFIFO);
 
-  /* A regular file and a symbolic link are replaced (the link itself). */
+  /* A link to the FIFO is refused as the FIFO is (test-output.c has the
+   * links to devices and descriptors); a regular file and a link to one
+   * are replaced (the link itself, never its target). */
+  g_assert_cmpint (symlink (fifo, link), ==, 0);
+  g_assert_null (winnow_output_file_create (link, NULL, TRUE, &error));
+  g_assert_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_NOT_REGULAR);
+  g_clear_error (&error);
+  assert_kind (link, S_IFLNK);
+  g_assert_cmpint (g_unlink (link), ==, 0);
   g_assert_cmpint (g_unlink (regular), ==, 0);
   g_free (winnow_test_write_file (fixture->dir, "r.csv", "old\n", -1));
-  g_assert_cmpint (symlink (fifo, link), ==, 0);
+  g_free (winnow_test_write_file (fixture->dir, "target.txt", "keep\n", -1));
+  g_assert_cmpint (symlink ("target.txt", link), ==, 0);
   for (guint i = 0; i < 2; i++)
     {
       const char *path = i ? link : regular;
@@ -516,8 +525,13 @@ test_output_not_regular (WinnowTestDir *fixture, gconstpointer data)
       g_assert_cmpstr (contents, ==, "new\n");
     }
   assert_kind (fifo, S_IFIFO);
+  {
+    g_autofree char *target = g_build_filename (fixture->dir, "target.txt", NULL);
+    g_autofree char *kept = winnow_test_read_file (target);
+    g_assert_cmpstr (kept, ==, "keep\n");
+  }
   /* the temporary files are gone, and nothing else appeared */
-  g_assert_cmpuint (winnow_test_count_files (fixture->dir), ==, 5);
+  g_assert_cmpuint (winnow_test_count_files (fixture->dir), ==, 6);
 }
 
 /* A device node, made with mknod in the test's own folder (a copy of

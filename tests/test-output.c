@@ -148,6 +148,46 @@ test_symlink_not_followed (WinnowTestDir *fixture, gconstpointer data)
   g_assert_false (g_file_test (output, G_FILE_TEST_IS_SYMLINK));
 }
 
+/* A link to a device or a pipe (/dev/stdout is a link to /proc/self/fd/1)
+ * is refused, not replaced by a file: it stays a link. */
+static void
+test_symlink_to_special (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *input = winnow_test_write_file (fixture->dir, "in.csv", "a\n1\n", -1);
+  g_autofree char *fifo = g_build_filename (fixture->dir, "pipe", NULL);
+  g_autofree char *to_fifo = g_build_filename (fixture->dir, "out.csv", NULL);
+  g_autofree char *to_device = g_build_filename (fixture->dir, "null.csv", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (symlink (fifo, to_fifo), ==, 0);
+  g_assert_cmpint (symlink ("/dev/null", to_device), ==, 0);
+
+  g_assert_null (clean (input, to_fifo, WINNOW_CLEAN_REPLACE, NULL, NULL, NULL, &error));
+  g_assert_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_NOT_REGULAR);
+  g_assert_nonnull (strstr (error->message, "FIFO"));
+  g_clear_error (&error);
+  g_assert_null (clean (input, to_device, WINNOW_CLEAN_REPLACE, NULL, NULL, NULL, &error));
+  g_assert_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_NOT_REGULAR);
+  g_assert_nonnull (strstr (error->message, "device"));
+
+  /* a link through /proc/self/fd (as /dev/stdout is), whatever the
+   * descriptor is open on */
+  {
+    g_autofree char *to_fd = g_build_filename (fixture->dir, "stdout.csv", NULL);
+    g_clear_error (&error);
+    g_assert_cmpint (symlink ("/proc/self/fd/1", to_fd), ==, 0);
+    g_assert_null (clean (input, to_fd, WINNOW_CLEAN_REPLACE, NULL, NULL, NULL, &error));
+    g_assert_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_NOT_REGULAR);
+    g_assert_true (g_file_test (to_fd, G_FILE_TEST_IS_SYMLINK));
+    g_assert_cmpint (unlink (to_fd), ==, 0);
+  }
+  g_assert_true (g_file_test (to_fifo, G_FILE_TEST_IS_SYMLINK));
+  g_assert_true (g_file_test (to_device, G_FILE_TEST_IS_SYMLINK));
+  /* in.csv, the pipe and the two links: no temporary file left */
+  g_assert_cmpuint (winnow_test_count_files (fixture->dir), ==, 4);
+}
+
 static void
 test_stale_temporary_files (WinnowTestDir *fixture, gconstpointer data)
 {
@@ -247,6 +287,7 @@ main (int argc, char **argv)
   ADD ("/output/existing", test_existing_output);
   ADD ("/output/input-is-output", test_input_is_output);
   ADD ("/output/symlink-not-followed", test_symlink_not_followed);
+  ADD ("/output/symlink-to-special", test_symlink_to_special);
   ADD ("/output/stale-temporary-files", test_stale_temporary_files);
   ADD ("/output/missing-folder", test_missing_folder);
   ADD ("/output/read-only-folder", test_read_only_folder);

@@ -92,6 +92,51 @@ not_regular (GError **error, const char *display_name, mode_t mode)
   return FALSE;
 }
 
+/* Does the link at @path lead through /proc (/proc/self/fd/1, what
+ * /dev/stdout points to) or /dev/fd? Those name an open descriptor of
+ * whichever process looks, not a file. */
+static gboolean
+leads_to_descriptor (const char *path)
+{
+  g_autofree char *at = g_strdup (path);
+
+  for (guint hops = 0; hops < 40; hops++)
+    {
+      g_autofree char *text = g_file_read_link (at, NULL);
+      g_autofree char *dir = NULL;
+
+      if (text == NULL)
+        return FALSE;
+      dir = g_path_get_dirname (at);
+      g_free (at);
+      at = g_canonicalize_filename (text, dir);
+      if (g_str_has_prefix (at, "/proc/") || g_str_has_prefix (at, "/dev/fd/"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A link to a device, a pipe, a terminal or a descriptor (/dev/stdout)
+ * is not replaced either: whoever names it means the thing it leads to,
+ * and replacing the link with a file would print nothing and break the
+ * link for everyone. */
+static gboolean
+leads_to_special (const char *path, const char *display_name, GError **error)
+{
+  struct stat st;
+
+  if (leads_to_descriptor (path))
+    {
+      NOT_REGULAR (error, _("the output %s leads to an open file descriptor, such as the "
+                            "terminal’s; Winnow writes only regular files"), display_name);
+      return TRUE;
+    }
+  if (stat (path, &st) != 0 || S_ISREG (st.st_mode))
+    return FALSE;  /* a link to nothing, or to a regular file */
+  not_regular (error, display_name, st.st_mode);
+  return TRUE;
+}
+
 static gboolean
 same_file (const char *a, const char *b)
 {
@@ -138,6 +183,8 @@ winnow_output_file_create (const char *path, const char *input_path, gboolean re
           not_regular (error, file->display_name, st.st_mode);
           return NULL;
         }
+      if (S_ISLNK (st.st_mode) && leads_to_special (path, file->display_name, error))
+        return NULL;
       if (!replace)
         {
           g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_EXISTS,
@@ -256,6 +303,8 @@ rename_replacing (WinnowOutputFile *file, GError **error)
   close (fd);
   if (!replaceable (st.st_mode))
     return not_regular (error, file->display_name, st.st_mode);
+  if (S_ISLNK (st.st_mode) && leads_to_special (file->path, file->display_name, error))
+    return FALSE;
 
   if (renameat2 (AT_FDCWD, file->temp_path, AT_FDCWD, file->path, RENAME_EXCHANGE) != 0)
     {
