@@ -231,8 +231,8 @@ test_fill_keep_last_with_statistics (void)
   g_assert_no_error (error);
   g_assert_cmpstr (out, ==, "a,b,c\n2,2,p\n1,1,p\n3,3,q\n4,2,\n");
   g_assert_cmpuint (result->passes, ==, 3);
-  g_assert_cmpuint (result->duplicates_removed, ==, 1);
-  g_assert_cmpuint (result->cells_filled, ==, 3);
+  g_assert_cmpuint (result->counts[WINNOW_STEP_DROP_DUPLICATES], ==, 1);
+  g_assert_cmpuint (result->counts[WINNOW_STEP_FILL], ==, 3);
   winnow_result_free (result);
 }
 
@@ -619,8 +619,8 @@ test_result_counts (void)
   g_assert_cmpstr (out, ==, "a,c\n1,x\n");
   g_assert_cmpuint (result->rows_read, ==, 4);
   g_assert_cmpuint (result->rows_written, ==, 1);
-  g_assert_cmpuint (result->duplicates_removed, ==, 1);
-  g_assert_cmpuint (result->missing_dropped, ==, 2);
+  g_assert_cmpuint (result->counts[WINNOW_STEP_DROP_DUPLICATES], ==, 1);
+  g_assert_cmpuint (result->counts[WINNOW_STEP_DROP_MISSING], ==, 2);
   g_assert_cmpuint (result->columns_dropped->len, ==, 1);
   g_assert_cmpuint (result->bytes_out, ==, strlen (out));
   g_assert_cmpuint (result->columns->len, ==, 2);

@@ -20,7 +20,7 @@
 
 #include "winnow-cleaner.h"
 #include "winnow-json.h"
-#include "winnow-na-set.h"
+#include "winnow-text-set.h"
 #include "winnow-output-file.h"
 #include "winnow-plan.h"
 #include "winnow-result-record.h"
@@ -403,7 +403,7 @@ static void
 test_many_na_tokens (void)
 {
   g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(WinnowNaSet) set = NULL;
+  g_autoptr(WinnowTextSet) set = NULL;
   static const struct {
     const char *text;
     gboolean missing;
@@ -419,9 +419,9 @@ test_many_na_tokens (void)
   for (guint i = 0; i < 100000; i += 2)
     g_ptr_array_add (tokens, g_strdup_printf ("t%u", i));
   g_ptr_array_add (tokens, g_strdup (""));
-  set = winnow_na_set_new ((const char * const *) tokens->pdata, tokens->len);
+  set = winnow_text_set_new ((const char * const *) tokens->pdata, tokens->len);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    if (winnow_na_set_contains (set, cases[i].text, strlen (cases[i].text)) != cases[i].missing)
+    if (winnow_text_set_contains (set, cases[i].text, strlen (cases[i].text)) != cases[i].missing)
       g_error ("“%s” should%s be missing", cases[i].text, cases[i].missing ? "" : " not");
 }
 
@@ -663,7 +663,7 @@ test_wide_file (WinnowTestDir *fixture, gconstpointer data)
   record = winnow_result_to_record (result);
   back = winnow_result_from_record (record);
   g_assert_cmpuint (back->columns->len, ==, WIDE_COLUMNS);
-  g_assert_cmpuint (((WinnowColumnProfile *) g_ptr_array_index (back->columns, 5))->filled, ==, 2);
+  g_assert_cmpuint (((WinnowColumnProfile *) g_ptr_array_index (back->columns, 5))->cells[WINNOW_STEP_FILL], ==, 2);
 
   if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
       (peak = strstr (status, "VmPeak:")) != NULL)

@@ -41,7 +41,7 @@ dump (const char *path, const ReadSetup *setup)
   WinnowCsvReaderOptions options = options_for (setup);
   g_autoptr(GError) error = NULL;
   g_autoptr(WinnowCsvReader) reader = winnow_csv_reader_open (path, &options, NULL, &error);
-  g_autoptr(WinnowNaSet) na = NULL;
+  g_autoptr(WinnowTextSet) na = NULL;
   g_autofree gint *map = NULL;
   GString *out = g_string_new (NULL);
   WinnowRowBatch *batch;
@@ -58,7 +58,7 @@ dump (const char *path, const ReadSetup *setup)
   map = g_new (gint, n);
   for (guint i = 0; i < n; i++)
     map[i] = (gint) i;
-  na = winnow_na_set_new ((const char *[]) { "", "NA" }, 2);
+  na = winnow_text_set_new ((const char *[]) { "", "NA" }, 2);
   winnow_csv_reader_start (reader, map, n, na, FALSE);
 
   while ((batch = winnow_csv_reader_next_batch (reader)) != NULL)

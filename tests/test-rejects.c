@@ -232,7 +232,7 @@ test_windows_1252_again (WinnowTestDir *f, gconstpointer data)
   clean (f->dir, R (", \"drop_duplicates\": {}"), input->str, (gssize) input->len, &cleaned, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (cleaned.result->encoding, ==, "Windows-1252");
-  g_assert_cmpuint (cleaned.result->duplicates_removed, ==, 100001);
+  g_assert_cmpuint (cleaned.result->counts[WINNOW_STEP_DROP_DUPLICATES], ==, 100001);
   g_assert_true (g_str_has_prefix (cleaned.rejects, "line,reason,detail,a,b\n"
                                                     "100002,duplicate,of line 2,0,x\n"));
   g_assert_true (g_str_has_suffix (cleaned.rejects, "200001,duplicate,of line 100001,99999,x\n"
@@ -334,7 +334,7 @@ assert_every_row_once (WinnowTestDir *f, const char *recipe_json, const char *in
   g_assert_cmpuint (result->rows_read, ==, n_records);
   g_assert_cmpuint (g_hash_table_size (kept), ==, result->rows_written);
   g_assert_cmpuint (g_hash_table_size (rejected), ==,
-                    result->duplicates_removed + result->missing_dropped +
+                    result->counts[WINNOW_STEP_DROP_DUPLICATES] + result->counts[WINNOW_STEP_DROP_MISSING] +
                       result->bad_lines_skipped);
   g_assert_cmpuint (g_hash_table_size (kept) + g_hash_table_size (rejected), ==, n_records);
   for (guint i = 0; i < rows->len; i++)
@@ -371,8 +371,8 @@ assert_every_row_once (WinnowTestDir *f, const char *recipe_json, const char *in
         g_assert_cmpuint (g_ascii_strtoull (((char **) g_ptr_array_index (rows, i - 1))[0], NULL, 10),
                           <, g_ascii_strtoull (line, NULL, 10));
     }
-  g_assert_cmpuint (reasons[0], ==, result->duplicates_removed);
-  g_assert_cmpuint (reasons[1], ==, result->missing_dropped);
+  g_assert_cmpuint (reasons[0], ==, result->counts[WINNOW_STEP_DROP_DUPLICATES]);
+  g_assert_cmpuint (reasons[1], ==, result->counts[WINNOW_STEP_DROP_MISSING]);
   g_assert_cmpuint (reasons[2], ==, result->bad_lines_skipped);
   g_assert_cmpuint (reasons[0], >, 0);
   g_assert_cmpuint (reasons[1], >, 0);

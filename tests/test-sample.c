@@ -122,10 +122,10 @@ test_estimate_matches_task (WinnowTestDir *f, gconstpointer data)
   g_assert_no_error (error);
 
   g_assert_cmpuint (estimate->rows_read, ==, 1000);
-  g_assert_cmpuint (estimate->duplicates_removed, >, 0);
-  g_assert_cmpuint (estimate->duplicates_removed, ==, task->duplicates_removed);
-  g_assert_cmpuint (estimate->missing_dropped, ==, task->missing_dropped);
-  g_assert_cmpuint (estimate->cells_filled, ==, task->cells_filled);
+  g_assert_cmpuint (estimate->counts[WINNOW_STEP_DROP_DUPLICATES], >, 0);
+  g_assert_cmpuint (estimate->counts[WINNOW_STEP_DROP_DUPLICATES], ==, task->counts[WINNOW_STEP_DROP_DUPLICATES]);
+  g_assert_cmpuint (estimate->counts[WINNOW_STEP_DROP_MISSING], ==, task->counts[WINNOW_STEP_DROP_MISSING]);
+  g_assert_cmpuint (estimate->counts[WINNOW_STEP_FILL], ==, task->counts[WINNOW_STEP_FILL]);
   g_assert_cmpuint (estimate->rows_written, ==, task->rows_written);
 }
 

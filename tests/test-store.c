@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "winnow-result-record.h"
 #include "winnow-task-store-private.h"
 #include "winnow-test-util.h"
 
@@ -87,9 +88,10 @@ test_lifecycle (Fixture *f, gconstpointer data)
 
   result->rows_read = 100;
   result->rows_written = 90;
-  result->duplicates_removed = 10;
-  g_free (result->profile);
-  result->profile = g_strdup ("[{\"name\": \"id\"}]");
+  g_free (result->summary);
+  result->summary = g_strdup ("{\"rows_read\":100,\"rows_written\":90,\"duplicates_removed\":10}");
+  g_free (result->columns);
+  result->columns = g_strdup ("[{\"name\": \"id\"}]");
   g_assert_true (winnow_task_store_complete (f->store, id, "worker-a", result, &error));
   g_assert_no_error (error);
 
@@ -103,8 +105,10 @@ test_lifecycle (Fixture *f, gconstpointer data)
   g_assert_cmpfloat (winnow_task_get_duration (done), >=, 0);
   stored = winnow_task_get_result (done);
   g_assert_nonnull (stored);
-  g_assert_cmpint (stored->duplicates_removed, ==, 10);
-  g_assert_cmpstr (stored->profile, ==, "[{\"name\": \"id\"}]");
+  g_assert_cmpstr (stored->summary, ==, "{\"rows_read\":100,\"rows_written\":90,\"duplicates_removed\":10}");
+  g_assert_cmpstr (stored->columns, ==, "[{\"name\": \"id\"}]");
+  g_assert_cmpint (stored->rows_read, ==, 100);
+  g_assert_cmpint (stored->rows_written, ==, 90);
 }
 
 static void
@@ -478,6 +482,7 @@ raw_exec (const char *path, const char *sql)
   char *message = NULL;
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  store_register_functions (db);  /* the migrations' own */
   if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
     g_error ("%s: %s", sql, message);
   sqlite3_close (db);
@@ -510,7 +515,7 @@ test_migration_v1 (WinnowTestDir *dir, gconstpointer data)
 {
   g_autofree char *path = g_build_filename (dir->dir, "v1.db", NULL);
   g_autofree char *sql = g_strconcat (
-    store_schema_v1 (),
+    store_schema_migration (1),
     "INSERT INTO tasks (input_path, output_path, status, recipe, created_at, started_at, finished_at, progress)"
     "  VALUES ('/old/orders.csv', '/old/orders.cleaned.csv', 'COMPLETED', '{}', '2025-01-02T10:00:00.000Z',"
     "          '2025-01-02T10:00:01.000Z', '2025-01-02T10:00:03.500Z', 1);"
@@ -533,11 +538,94 @@ test_migration_v1 (WinnowTestDir *dir, gconstpointer data)
   g_assert_cmpint (winnow_task_get_rows_in (done), ==, 10);
   g_assert_cmpint (winnow_task_get_rows_out (done), ==, 8);
   g_assert_cmpfloat_with_epsilon (winnow_task_get_duration (done), 2.5, 0.01);
-  g_assert_cmpint (winnow_task_get_result (done)->bytes_out, ==, 80);
+  {
+    g_autoptr(WinnowResult) r = winnow_result_from_record (winnow_task_get_result (done));
+    g_assert_cmpuint (r->bytes_out, ==, 80);
+    g_assert_cmpuint (r->counts[WINNOW_STEP_DROP_DUPLICATES], ==, 2);
+    g_assert_cmpfloat_with_epsilon (r->elapsed, 2.5, 1e-9);
+    g_assert_cmpstr (r->encoding, ==, "UTF-8");
+  }
   by_name = winnow_task_store_query (store, &query, 0, 10, &error);
   g_assert_cmpuint (by_name->len, ==, 1);
   claimed = winnow_task_store_claim (store, "w", 1000, NULL, &error);
   g_assert_cmpstr (winnow_task_get_file_name (claimed), ==, "later.csv");
+}
+
+/* A version-3 history (results as a column per count) comes forward with
+ * every count, list and profile; a part that is not JSON becomes empty
+ * instead of failing the migration. */
+static void
+test_migration_v3 (WinnowTestDir *dir, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (dir->dir, "v3.db", NULL);
+  g_autofree char *sql = g_strconcat (
+    store_schema_migration (1), store_schema_migration (2), store_schema_migration (3),
+    "INSERT INTO tasks (input_path, output_path, status, recipe, created_at, file_name, rows_in, rows_out)"
+    "  VALUES ('/d/a.csv', '/d/a.cleaned.csv', 'COMPLETED', '{}', '2026-01-02T10:00:00.000Z', 'a.csv', 10, 5);"
+    "INSERT INTO tasks (input_path, output_path, status, recipe, created_at, file_name, rows_in, rows_out)"
+    "  VALUES ('/d/b.csv', '/d/b.cleaned.csv', 'COMPLETED', '{}', '2026-01-02T11:00:00.000Z', 'b.csv', 3, 3);"
+    "INSERT INTO task_results (task_id, rows_read, rows_written, duplicates_removed, missing_dropped,"
+    "  columns_dropped, cells_filled, bad_lines_skipped, bytes_in, bytes_out, elapsed, encoding, delimiter,"
+    "  warnings, profile, preview, cells_filled_total) VALUES (1, 10, 5, 2, 2, '[\"notes\"]',"
+    "  '{\"age\":4}', 1, 400, 200, 0.25, 'windows-1252', ';', '[\"line 7: expected 3 fields, saw 4\"]',"
+    "  '[{\"name\":\"age\",\"type\":\"integer\",\"filled\":4}]',"
+    "  '{\"header\":[\"age\"],\"rows\":[[\"41\"]]}', 4);"
+    "INSERT INTO task_results (task_id, rows_read, rows_written, duplicates_removed, missing_dropped,"
+    "  columns_dropped, cells_filled, bad_lines_skipped, bytes_in, bytes_out, elapsed, encoding, delimiter,"
+    "  warnings, profile, preview, cells_filled_total) VALUES (2, 3, 3, 0, 0, 'not json', '{}', 0, 30,"
+    "  30, 0.1, 'UTF-8', ',', '[broken', 'also broken', '{}', 0);"
+    "PRAGMA user_version = 3;", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTaskStore) store = NULL;
+  g_autoptr(WinnowTask) a = NULL;
+  g_autoptr(WinnowTask) b = NULL;
+  g_autoptr(WinnowResult) ra = NULL;
+  g_autoptr(WinnowResult) rb = NULL;
+  WinnowColumnProfile *age;
+
+  raw_exec (path, sql);
+  store = winnow_task_store_new (path, &error);
+  g_assert_no_error (error);
+
+  a = winnow_task_store_get (store, 1, &error);
+  g_assert_no_error (error);
+  ra = winnow_result_from_record (winnow_task_get_result (a));
+  g_assert_cmpuint (ra->rows_read, ==, 10);
+  g_assert_cmpuint (ra->rows_written, ==, 5);
+  g_assert_cmpuint (ra->counts[WINNOW_STEP_DROP_DUPLICATES], ==, 2);
+  g_assert_cmpuint (ra->counts[WINNOW_STEP_DROP_MISSING], ==, 2);
+  g_assert_cmpuint (ra->counts[WINNOW_STEP_FILL], ==, 4);
+  g_assert_cmpuint (ra->bad_lines_skipped, ==, 1);
+  g_assert_cmpuint (winnow_result_get_rows_rejected (ra), ==, 5);
+  g_assert_cmpuint (ra->bytes_in, ==, 400);
+  g_assert_cmpuint (ra->bytes_out, ==, 200);
+  g_assert_cmpfloat_with_epsilon (ra->elapsed, 0.25, 1e-9);
+  g_assert_cmpstr (ra->encoding, ==, "windows-1252");
+  g_assert_cmpuint (ra->delimiter, ==, ';');
+  g_assert_cmpuint (ra->columns_dropped->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (ra->columns_dropped, 0), ==, "notes");
+  g_assert_cmpuint (ra->warnings->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (ra->warnings, 0), ==, "line 7: expected 3 fields, saw 4");
+  g_assert_cmpuint (ra->columns->len, ==, 1);
+  age = g_ptr_array_index (ra->columns, 0);
+  g_assert_cmpstr (age->name, ==, "age");
+  g_assert_cmpuint (age->cells[WINNOW_STEP_FILL], ==, 4);
+  g_assert_cmpuint (ra->preview->len, ==, 1);
+
+  b = winnow_task_store_get (store, 2, &error);
+  g_assert_no_error (error);
+  rb = winnow_result_from_record (winnow_task_get_result (b));
+  g_assert_cmpuint (rb->rows_read, ==, 3);
+  g_assert_cmpuint (rb->bytes_out, ==, 30);
+  g_assert_cmpuint (rb->columns_dropped->len, ==, 0);
+  g_assert_cmpuint (rb->warnings->len, ==, 0);
+  g_assert_cmpuint (rb->columns->len, ==, 0);
+
+  /* a result written now has the new shape, and the old tasks stay */
+  {
+    g_autofree char *check = winnow_task_store_check (store, &error);
+    g_assert_cmpstr (check, ==, "ok");
+  }
 }
 
 static guint64
@@ -1020,6 +1108,7 @@ main (int argc, char **argv)
   ADD ("/store/claim/processes", test_claim_processes);
   ADD_DIR ("/store/migration/empty-file", test_migration_empty);
   ADD_DIR ("/store/migration/from-v1", test_migration_v1);
+  ADD_DIR ("/store/migration/from-v3", test_migration_v3);
   ADD_DIR ("/store/migration/too-new", test_migration_too_new);
   ADD_DIR ("/store/damaged", test_damaged);
   ADD ("/store/locked", test_locked);

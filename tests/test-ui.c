@@ -792,7 +792,7 @@ test_describe_recipe (void)
       g_autofree char *joined = NULL;
 
       g_assert_no_error (error);
-      lines = winnow_ui_describe_recipe (recipe);
+      lines = winnow_step_describe_recipe (recipe);
       g_ptr_array_add (lines, NULL);
       joined = g_strjoinv ("|", (char **) lines->pdata);
       g_assert_cmpstr (joined, ==, cases[i].lines);

@@ -10,7 +10,7 @@
 #include "winnow-csv-writer.h"
 #include "winnow-digest-set.h"
 #include "winnow-fill-stats.h"
-#include "winnow-na-set.h"
+#include "winnow-text-set.h"
 #include "winnow-number.h"
 #include "winnow-value-counter.h"
 
@@ -295,19 +295,19 @@ static void
 test_na_set (void)
 {
   const char *tokens[] = { "", "NA", "n/a", "a-very-long-missing-marker", "1.#IND" };
-  g_autoptr(WinnowNaSet) set = winnow_na_set_new (tokens, G_N_ELEMENTS (tokens));
-  g_autoptr(WinnowNaSet) none = winnow_na_set_new (NULL, 0);
+  g_autoptr(WinnowTextSet) set = winnow_text_set_new (tokens, G_N_ELEMENTS (tokens));
+  g_autoptr(WinnowTextSet) none = winnow_text_set_new (NULL, 0);
 
-  g_assert_true (winnow_na_set_contains (set, "", 0));
-  g_assert_true (winnow_na_set_contains (set, "NA", 2));
-  g_assert_false (winnow_na_set_contains (set, "NAN", 3));
-  g_assert_false (winnow_na_set_contains (set, "na", 2));
-  g_assert_true (winnow_na_set_contains (set, "n/a", 3));
-  g_assert_true (winnow_na_set_contains (set, "1.#IND", 6));
-  g_assert_false (winnow_na_set_contains (set, "123456", 6));
-  g_assert_true (winnow_na_set_contains (set, "a-very-long-missing-marker", 26));
-  g_assert_false (winnow_na_set_contains (set, "a-very-long-missing-markers", 27));
-  g_assert_false (winnow_na_set_contains (none, "", 0));
+  g_assert_true (winnow_text_set_contains (set, "", 0));
+  g_assert_true (winnow_text_set_contains (set, "NA", 2));
+  g_assert_false (winnow_text_set_contains (set, "NAN", 3));
+  g_assert_false (winnow_text_set_contains (set, "na", 2));
+  g_assert_true (winnow_text_set_contains (set, "n/a", 3));
+  g_assert_true (winnow_text_set_contains (set, "1.#IND", 6));
+  g_assert_false (winnow_text_set_contains (set, "123456", 6));
+  g_assert_true (winnow_text_set_contains (set, "a-very-long-missing-marker", 26));
+  g_assert_false (winnow_text_set_contains (set, "a-very-long-missing-markers", 27));
+  g_assert_false (winnow_text_set_contains (none, "", 0));
 }
 
 static void

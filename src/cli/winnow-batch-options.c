@@ -14,22 +14,22 @@
 #include <string.h>
 
 #include "winnow-recipe-library.h"
+#include "winnow-step.h"
 #include "winnow-settings.h"
 #include "winnow-scheduler.h"
 #include "winnow-user-text.h"
 
+/* An option of a step, as given: applied in command-line order. */
+typedef struct {
+  const WinnowStepOption *option;
+  char *value;
+} GivenStep;
+
 typedef struct {
   gboolean batch;
   char *recipe_path;
-  char *drop_columns;
-  gboolean trim;
-  gboolean dedupe;
-  char *dedupe_subset;
-  char *keep;
-  char *drop_missing;
-  char *subset;
-  gint thresh;
-  GPtrArray *fills;        /* "f:COL=STRATEGY" or "v:COL=TEXT", in order */
+  GArray *steps;           /* of GivenStep, in the order given */
+  GHashTable *given;       /* names of the step options given */
   char *na_values;
   char *delimiter;
   gboolean no_header;
@@ -52,15 +52,17 @@ typedef struct {
 } Parsed;
 
 static void
+given_step_clear (gpointer data)
+{
+  g_free (((GivenStep *) data)->value);
+}
+
+static void
 parsed_clear (Parsed *p)
 {
   g_free (p->recipe_path);
-  g_free (p->drop_columns);
-  g_free (p->dedupe_subset);
-  g_free (p->keep);
-  g_free (p->drop_missing);
-  g_free (p->subset);
-  g_ptr_array_unref (p->fills);
+  g_array_unref (p->steps);
+  g_hash_table_unref (p->given);
   g_free (p->na_values);
   g_free (p->delimiter);
   g_free (p->quote);
@@ -75,156 +77,107 @@ parsed_clear (Parsed *p)
   g_strfreev (p->files);
 }
 
-static gboolean
-on_drop_duplicates (const char *name, const char *value, gpointer data, GError **error)
+/* The step option called @name ("--fill"), from the steps' entries. */
+static const WinnowStepOption *
+find_step_option (const char *name)
 {
-  Parsed *p = data;
-  p->dedupe = TRUE;
-  g_free (p->dedupe_subset);
-  p->dedupe_subset = g_strdup (value);
-  return TRUE;
+  if (!g_str_has_prefix (name, "--"))
+    return NULL;
+  for (guint i = 0; i < WINNOW_N_STEPS; i++)
+    for (const WinnowStepOption *o = winnow_step_get (i)->options; o && o->name; o++)
+      if (g_str_equal (o->name, name + 2))
+        return o;
+  return NULL;
 }
 
 static gboolean
-on_fill (const char *name, const char *value, gpointer data, GError **error)
+on_step_option (const char *name, const char *value, gpointer data, GError **error)
 {
   Parsed *p = data;
-  const char *kind = g_str_equal (name, "--fill") ? "f:" : "v:";
+  GivenStep given = { find_step_option (name), g_strdup (value ? value : "") };
 
-  if (value == NULL || strchr (value, '=') == NULL || value[0] == '=')
-    {
-      g_autofree char *shown = winnow_user_text_excerpt (value ? value : "");
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   /* Translators: an option (--fill or --fill-value), then what was given */
-                   g_str_equal (name, "--fill") ? _("%s: expected COLUMN=STRATEGY, not “%s”")
-                                                : _("%s: expected COLUMN=TEXT, not “%s”"),
-                   name, shown);
-      return FALSE;
-    }
-  g_ptr_array_add (p->fills, g_strconcat (kind, value, NULL));
+  g_return_val_if_fail (given.option != NULL, FALSE);
+  g_array_append_val (p->steps, given);
+  g_hash_table_add (p->given, (gpointer) given.option->name);
   return TRUE;
 }
 
-static const GOptionEntry *
-entries_for (void)
+static GOptionEntry
+entry (const char *name, char short_name, GOptionArg arg, gpointer target,
+       const char *description, const char *arg_description)
 {
-  static const GOptionEntry entries[] = {
-    { "batch", 0, 0, G_OPTION_ARG_NONE, NULL,
-      N_("Clean files without a window"), NULL },
-    { "recipe", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-      N_("Read the recipe from FILE; the options below override its steps"), N_("FILE") },
-    { "drop-columns", 0, 0, G_OPTION_ARG_STRING, NULL,
-      N_("Remove these columns"), N_("A,B") },
-    { "trim", 0, 0, G_OPTION_ARG_NONE, NULL,
-      N_("Strip spaces and tabs around every field"), NULL },
-    { "drop-duplicates", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, on_drop_duplicates,
-      N_("Drop duplicate rows, comparing these columns (default: all)"), N_("A,B") },
-    { "keep", 0, 0, G_OPTION_ARG_STRING, NULL,
-      N_("Which duplicate to keep: first, last or none"), N_("WHICH") },
-    { "drop-missing", 0, 0, G_OPTION_ARG_STRING, NULL,
-      N_("Drop rows with any or all fields missing"), N_("any|all") },
-    { "subset", 0, 0, G_OPTION_ARG_STRING, NULL,
-      N_("Columns --drop-missing and --thresh look at (default: all)"), N_("A,B") },
-    { "thresh", 0, 0, G_OPTION_ARG_INT, NULL,
-      N_("Keep rows with at least N fields present"), N_("N") },
-    { "fill", 0, 0, G_OPTION_ARG_CALLBACK, on_fill,
-      N_("Fill a column's missing fields: mean, median, mode, ffill or bfill "
-         "(ffill:N and bfill:N fill at most N in a row); repeatable"),
-      N_("COL=STRATEGY") },
-    { "fill-value", 0, 0, G_OPTION_ARG_CALLBACK, on_fill,
-      N_("Fill a column's missing fields with TEXT; repeatable"), N_("COL=TEXT") },
-    { "na-values", 0, 0, G_OPTION_ARG_STRING, NULL,
-      N_("The texts that mean “missing” (default: pandas’ list)"), N_("A,B") },
-    { "delimiter", 0, 0, G_OPTION_ARG_STRING, NULL,
-      N_("The input delimiter: auto, a character, or tab"), N_("CHAR") },
-    { "no-header", 0, 0, G_OPTION_ARG_NONE, NULL,
-      N_("The first row is data; columns are named column_1, column_2…"), NULL },
-    { "quote", 0, 0, G_OPTION_ARG_STRING, NULL,
-      N_("The input quote character (default: \")"), N_("CHAR") },
-    { "encoding", 0, 0, G_OPTION_ARG_STRING, NULL,
-      N_("The input encoding (default: auto, UTF-8 or else Windows-1252)"), N_("NAME") },
-    { "bad-lines", 0, 0, G_OPTION_ARG_STRING, NULL,
-      N_("What to do with rows that have too many fields: error, skip or warn"), N_("POLICY") },
-    { "output-delimiter", 0, 0, G_OPTION_ARG_STRING, NULL,
-      N_("The output delimiter (default: ,)"), N_("CHAR") },
-    { "line-ending", 0, 0, G_OPTION_ARG_STRING, NULL,
-      N_("Output line ends: lf or crlf"), N_("END") },
-    { "formula-guard", 0, 0, G_OPTION_ARG_NONE, NULL,
-      N_("Prefix fields a spreadsheet would run as formulas with '"), NULL },
-    { "rejects", 0, 0, G_OPTION_ARG_NONE, NULL,
-      N_("Also write the rows dropped, with their line and why, to NAME.rejected.csv beside "
-         "each output NAME.csv"), NULL },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, NULL,
-      N_("Write the cleaned file here (one input only)"), N_("FILE") },
-    { "output-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-      N_("Write cleaned files into DIR (default: beside each input)"), N_("DIR") },
-    { "force", 'f', 0, G_OPTION_ARG_NONE, NULL,
-      N_("Replace an output file that exists"), NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, NULL,
-      N_("Print the summary as JSON"), NULL },
-    { "save-recipe", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-      N_("Write the recipe these options make to FILE, and exit"), N_("FILE") },
-    { "no-history", 0, 0, G_OPTION_ARG_NONE, NULL,
-      N_("Keep no record of these tasks"), NULL },
-    { "jobs", 'j', 0, G_OPTION_ARG_INT, NULL,
-      N_("Clean N files at once (default: one per processor)"), N_("N") },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-      N_("Keep the task history in this database (default: the desktop’s, or $WINNOW_DB)"),
-      N_("PATH") },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, N_("FILE…") },
-    { NULL }
-  };
+  return (GOptionEntry) { name, short_name, 0, arg, target, description, arg_description };
+}
+
+/* The options of `winnow --batch`: the steps' own (from their entries in
+ * winnow-step.h, in the order the steps run), then how files are read
+ * and written, and how the run goes. Each is bound to its field by name. */
+static GArray *
+make_entries (Parsed *p)
+{
+  GArray *entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  GOptionEntry e;
+
+#define ADD(...) (e = entry (__VA_ARGS__), g_array_append_val (entries, e))
+  ADD ("batch", 0, G_OPTION_ARG_NONE, &p->batch, N_("Clean files without a window"), NULL);
+  ADD ("recipe", 0, G_OPTION_ARG_FILENAME, &p->recipe_path,
+       N_("Read the recipe from FILE; the options below override its steps"), N_("FILE"));
+  for (guint i = 0; i < WINNOW_N_STEPS; i++)
+    for (const WinnowStepOption *o = winnow_step_get (i)->options; o && o->name; o++)
+      {
+        e = (GOptionEntry) { o->name, 0, 0, G_OPTION_ARG_CALLBACK, on_step_option,
+                             o->description, o->arg_description };
+        if (o->kind == WINNOW_STEP_OPTION_FLAG)
+          e.flags = G_OPTION_FLAG_NO_ARG;
+        else if (o->kind == WINNOW_STEP_OPTION_OPTIONAL)
+          e.flags = G_OPTION_FLAG_OPTIONAL_ARG;
+        g_array_append_val (entries, e);
+      }
+  ADD ("na-values", 0, G_OPTION_ARG_STRING, &p->na_values,
+       N_("The texts that mean “missing” (default: pandas’ list)"), N_("A,B"));
+  ADD ("delimiter", 0, G_OPTION_ARG_STRING, &p->delimiter,
+       N_("The input delimiter: auto, a character, or tab"), N_("CHAR"));
+  ADD ("no-header", 0, G_OPTION_ARG_NONE, &p->no_header,
+       N_("The first row is data; columns are named column_1, column_2…"), NULL);
+  ADD ("quote", 0, G_OPTION_ARG_STRING, &p->quote,
+       N_("The input quote character (default: \")"), N_("CHAR"));
+  ADD ("encoding", 0, G_OPTION_ARG_STRING, &p->encoding,
+       N_("The input encoding (default: auto, UTF-8 or else Windows-1252)"), N_("NAME"));
+  ADD ("bad-lines", 0, G_OPTION_ARG_STRING, &p->bad_lines,
+       N_("What to do with rows that have too many fields: error, skip or warn"), N_("POLICY"));
+  ADD ("output-delimiter", 0, G_OPTION_ARG_STRING, &p->out_delimiter,
+       N_("The output delimiter (default: ,)"), N_("CHAR"));
+  ADD ("line-ending", 0, G_OPTION_ARG_STRING, &p->line_ending,
+       N_("Output line ends: lf or crlf"), N_("END"));
+  ADD ("formula-guard", 0, G_OPTION_ARG_NONE, &p->formula_guard,
+       N_("Prefix fields a spreadsheet would run as formulas with '"), NULL);
+  ADD ("rejects", 0, G_OPTION_ARG_NONE, &p->rejects,
+       N_("Also write the rows dropped, with their line and why, to NAME.rejected.csv beside "
+          "each output NAME.csv"), NULL);
+  ADD ("output", 'o', G_OPTION_ARG_FILENAME, &p->output,
+       N_("Write the cleaned file here (one input only)"), N_("FILE"));
+  ADD ("output-dir", 0, G_OPTION_ARG_FILENAME, &p->output_dir,
+       N_("Write cleaned files into DIR (default: beside each input)"), N_("DIR"));
+  ADD ("force", 'f', G_OPTION_ARG_NONE, &p->force, N_("Replace an output file that exists"), NULL);
+  ADD ("json", 0, G_OPTION_ARG_NONE, &p->json, N_("Print the summary as JSON"), NULL);
+  ADD ("save-recipe", 0, G_OPTION_ARG_FILENAME, &p->save_recipe,
+       N_("Write the recipe these options make to FILE, and exit"), N_("FILE"));
+  ADD ("no-history", 0, G_OPTION_ARG_NONE, &p->no_history, N_("Keep no record of these tasks"),
+       NULL);
+  ADD ("jobs", 'j', G_OPTION_ARG_INT, &p->jobs,
+       N_("Clean N files at once (default: one per processor)"), N_("N"));
+  ADD ("db", 0, G_OPTION_ARG_FILENAME, &p->db,
+       N_("Keep the task history in this database (default: the desktop’s, or $WINNOW_DB)"),
+       N_("PATH"));
+  ADD (G_OPTION_REMAINING, 0, G_OPTION_ARG_FILENAME_ARRAY, &p->files, NULL, N_("FILE…"));
+#undef ADD
   return entries;
 }
 
-static void
-bind_entries (GOptionEntry *e, Parsed *p)
-{
-  gpointer targets[] = {
-    &p->batch, &p->recipe_path, &p->drop_columns, &p->trim, NULL, &p->keep, &p->drop_missing,
-    &p->subset, &p->thresh, NULL, NULL, &p->na_values, &p->delimiter, &p->no_header, &p->quote,
-    &p->encoding, &p->bad_lines, &p->out_delimiter, &p->line_ending, &p->formula_guard,
-    &p->rejects, &p->output, &p->output_dir, &p->force, &p->json, &p->save_recipe, &p->no_history, &p->jobs,
-    &p->db, &p->files,
-  };
-  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
-    if (targets[i] != NULL)
-      e[i].arg_data = targets[i];
-}
-
-static GPtrArray *
-split_list (const char *text)
-{
-  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
-  GPtrArray *list = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; parts[i]; i++)
-    g_ptr_array_add (list, g_strdup (parts[i]));
-  return list;
-}
-
-static void
-replace_list (GPtrArray *target, const char *text)
-{
-  g_autoptr(GPtrArray) list = split_list (text);
-
-  g_ptr_array_set_size (target, 0);
-  for (guint i = 0; i < list->len; i++)
-    g_ptr_array_add (target, g_strdup (g_ptr_array_index (list, i)));
-}
-
-/* @expected is translated by the caller; the option's own values in it
- * (first, last, none…) are what the user types, so they stay in English. */
 static gboolean
 bad_value (GError **error, const char *option, const char *expected, const char *value)
 {
-  g_autofree char *shown = winnow_user_text_excerpt (value);
-
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               /* Translators: an option such as --keep, what it takes (such as
-                * "one character"), then what was given */
-               _("%s: expected %s, not “%s”"), option, expected, shown);
-  return FALSE;
+  return winnow_step_bad_option (error, option, expected, value);
 }
 
 /* Is @arg a URI ("scheme://…")? Only that form: "data:2024.csv" is a file
@@ -308,113 +261,23 @@ localise (Parsed *p, GError **error)
   return TRUE;
 }
 
-static gboolean
-apply_fill (WinnowRecipe *recipe, const char *spec, GError **error)
-{
-  gboolean is_value = spec[0] == 'v';
-  const char *option = is_value ? "--fill-value" : "--fill";
-  const char *eq = strchr (spec + 2, '=');
-  g_autofree char *column = g_strndup (spec + 2, (gsize) (eq - spec - 2));
-  const char *rest = eq + 1;
-  WinnowFillStrategy strategy = WINNOW_FILL_VALUE;
-  gint64 limit = 0;
-
-  if (!is_value)
-    {
-      g_autofree char *name = g_strdup (rest);
-      char *colon = strchr (name, ':');
-      if (colon != NULL)
-        {
-          char *end;
-          *colon = '\0';
-          limit = g_ascii_strtoll (colon + 1, &end, 10);
-          if (*end != '\0' || limit < 1)
-            /* Translators: completes "--fill: expected %s, not “%s”" */
-            return bad_value (error, option, _("a limit of 1 or more after “:”"), rest);
-        }
-      if (!winnow_fill_strategy_from_string (name, &strategy))
-        /* Translators: the strategy names are values of --fill; keep them as they are */
-        return bad_value (error, option, _("COLUMN=mean, median, mode, ffill or bfill"), spec + 2);
-      if (limit > 0 && strategy != WINNOW_FILL_FFILL && strategy != WINNOW_FILL_BFILL)
-        return bad_value (error, option, _("a limit only with ffill or bfill"), spec + 2);
-    }
-
-  for (guint i = 0; i < recipe->fill->len; i++)
-    {
-      WinnowFillRule *rule = g_ptr_array_index (recipe->fill, i);
-      if (g_str_equal (rule->column, column))
-        {
-          g_ptr_array_remove_index (recipe->fill, i);
-          break;
-        }
-    }
-  winnow_recipe_add_fill (recipe, column, strategy, is_value ? rest : NULL, limit);
-  return TRUE;
-}
-
+/* The step options in the order given, then how files are read and
+ * written. */
 static gboolean
 apply (Parsed *p, WinnowRecipe *r, GError **error)
 {
-  if (p->drop_columns)
-    replace_list (r->drop_columns, p->drop_columns);
-  if (p->trim)
-    r->trim_whitespace = TRUE;
-
-  if (p->dedupe)
+  for (guint i = 0; i < p->steps->len; i++)
     {
-      r->drop_duplicates = TRUE;
-      g_ptr_array_set_size (r->duplicates_subset, 0);
-      if (p->dedupe_subset && p->dedupe_subset[0])
-        replace_list (r->duplicates_subset, p->dedupe_subset);
+      GivenStep *given = &g_array_index (p->steps, GivenStep, i);
+      if (!given->option->apply (r, p->given, given->value, error))
+        return FALSE;
     }
-  if (p->keep)
-    {
-      if (!winnow_keep_from_string (p->keep, &r->keep))
-        /* Translators: first, last and none are values of --keep; keep them as they are */
-        return bad_value (error, "--keep", _("first, last or none"), p->keep);
-      r->drop_duplicates = TRUE;
-    }
-
-  if (p->drop_missing && p->thresh >= 0)
-    {
-      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           _("give either --drop-missing or --thresh, not both (as in pandas)"));
-      return FALSE;
-    }
-  if (p->drop_missing)
-    {
-      if (g_str_equal (p->drop_missing, "any"))
-        r->how = WINNOW_HOW_ANY;
-      else if (g_str_equal (p->drop_missing, "all"))
-        r->how = WINNOW_HOW_ALL;
-      else
-        /* Translators: any and all are values of --drop-missing; keep them as they are */
-        return bad_value (error, "--drop-missing", _("any or all"), p->drop_missing);
-      r->drop_missing = TRUE;
-      r->thresh = -1;
-    }
-  if (p->thresh != -1)
-    {
-      if (p->thresh < 0)
-        {
-          g_autofree char *text = g_strdup_printf ("%d", p->thresh);
-          return bad_value (error, "--thresh", _("a number of 0 or more"), text);
-        }
-      r->drop_missing = TRUE;
-      r->thresh = p->thresh;
-    }
-  if (p->subset)
-    {
-      replace_list (r->missing_subset, p->subset);
-      r->drop_missing = TRUE;
-    }
-
-  for (guint i = 0; i < p->fills->len; i++)
-    if (!apply_fill (r, g_ptr_array_index (p->fills, i), error))
-      return FALSE;
-
   if (p->na_values)
-    replace_list (r->na_values, p->na_values);
+    {
+      g_autoptr(GPtrArray) list = winnow_step_split_list (p->na_values);
+      g_ptr_array_unref (r->na_values);
+      r->na_values = g_steal_pointer (&list);
+    }
   if (p->delimiter && !winnow_delimiter_from_string (p->delimiter, TRUE, &r->delimiter))
     return bad_value (error, "--delimiter", _("auto, tab or one character"), p->delimiter);
   if (p->no_header)
@@ -459,15 +322,6 @@ apply (Parsed *p, WinnowRecipe *r, GError **error)
   if (p->rejects)
     r->rejects = TRUE;
   return winnow_recipe_validate (r, error);
-}
-
-/* Does any option configure a step (rather than how files are read and
- * written)? */
-static gboolean
-has_step (const Parsed *p)
-{
-  return p->drop_columns != NULL || p->trim || p->dedupe || p->keep != NULL ||
-         p->drop_missing != NULL || p->subset != NULL || p->thresh != -1 || p->fills->len > 0;
 }
 
 /* No step and no --recipe: the recipe the window starts new tasks from,
@@ -526,26 +380,27 @@ winnow_batch_options_parse (int argc, char **argv, GError **error)
   Parsed p = { 0 };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);  /* the FILE… of G_OPTION_REMAINING */
   GOptionGroup *group;
-  g_autofree GOptionEntry *entries = NULL;
+  g_autoptr(GArray) entries = NULL;
   g_autoptr(WinnowBatchOptions) options = g_new0 (WinnowBatchOptions, 1);
   g_autofree char *summary = summary_text ();
   g_auto(GStrv) args = g_new0 (char *, argc + 1);
   gboolean ok = FALSE;
-  guint n_entries = 0;
 
-  /* "--drop-duplicates FILE" must not take FILE as its column list: only
-   * the "=A,B" form gives one. */
+  /* "--drop-duplicates FILE" must not take FILE as its column list: an
+   * optional value is given only in the "=A,B" form. */
   for (int i = 0; i < argc; i++)
-    args[i] = g_strdup (g_str_equal (argv[i], "--drop-duplicates") ? "--drop-duplicates=" : argv[i]);
-  while (entries_for ()[n_entries].long_name != NULL)
-    n_entries++;
-  entries = g_memdup2 (entries_for (), (n_entries + 1) * sizeof (GOptionEntry));
+    {
+      const WinnowStepOption *o = find_step_option (argv[i]);
+      args[i] = o != NULL && o->kind == WINNOW_STEP_OPTION_OPTIONAL ? g_strconcat (argv[i], "=", NULL)
+                                                                   : g_strdup (argv[i]);
+    }
 
-  p.thresh = -1;
-  p.fills = g_ptr_array_new_with_free_func (g_free);
-  bind_entries (entries, &p);
+  p.steps = g_array_new (FALSE, TRUE, sizeof (GivenStep));
+  g_array_set_clear_func (p.steps, given_step_clear);
+  p.given = g_hash_table_new (g_str_hash, g_str_equal);
+  entries = make_entries (&p);
   group = g_option_group_new ("batch", NULL, NULL, &p, NULL);
-  g_option_group_add_entries (group, entries);
+  g_option_group_add_entries (group, (GOptionEntry *) entries->data);
   g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
   g_option_context_set_main_group (context, group);
   g_option_context_set_summary (context, summary);
@@ -555,7 +410,7 @@ winnow_batch_options_parse (int argc, char **argv, GError **error)
     goto out;
 
   options->recipe = p.recipe_path ? winnow_recipe_new_from_file (p.recipe_path, error)
-                  : has_step (&p) ? winnow_recipe_new ()
+                  : p.steps->len > 0 ? winnow_recipe_new ()
                   : default_recipe (&options->recipe_note);
   if (options->recipe == NULL || !apply (&p, options->recipe, error))
     goto out;

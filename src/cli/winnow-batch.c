@@ -170,8 +170,7 @@ print_summary (Batch *batch)
                   winnow_task_get_output_path (task));
                 g_autofree char *shown = winnow_user_text_escape_line (rejects);
                 g_print ("\t%" G_GINT64_FORMAT " rejected\t%s",
-                         record->duplicates_removed + record->missing_dropped +
-                         record->bad_lines_skipped, shown);
+                         record->rows_read - record->rows_written, shown);
               }
             g_print ("\n");
             for (guint w = 0; warnings && w < warnings->len; w++)
@@ -259,8 +258,7 @@ print_json (Batch *batch, guint completed)
           g_autofree char *rejects = winnow_output_file_rejects_path (
             winnow_task_get_output_path (task));
           g_string_append_printf (out, "{\n      \"rows\": %" G_GINT64_FORMAT,
-                                  record->duplicates_removed + record->missing_dropped +
-                                  record->bad_lines_skipped);
+                                  record->rows_read - record->rows_written);
           json_path (out, "path", rejects);
           g_string_append (out, "}");
         }

@@ -1,6 +1,8 @@
-/* winnow-task-result.h: a finished task's row in task_results (SPEC
- * section 5), as plain values and JSON texts: the store does not know the
- * engine's types. */
+/* winnow-task-result.h: a finished task's row in task_results, as JSON
+ * texts: the store does not know the engine's types. The engine writes
+ * and reads them (winnow-result-record.c); a new count is a new member of
+ * the summary, with no change to the store.
+ */
 #pragma once
 
 #include <glib-object.h>
@@ -8,21 +10,11 @@
 G_BEGIN_DECLS
 
 typedef struct {
-  gint64 rows_read;
-  gint64 rows_written;
-  gint64 duplicates_removed;
-  gint64 missing_dropped;
-  gint64 bad_lines_skipped;
-  gint64 cells_filled;
-  gint64 bytes_in;
-  gint64 bytes_out;
-  double elapsed;
-  char *encoding;
-  char *delimiter;
-  char *columns_dropped;  /* JSON list of names */
-  char *fills;            /* JSON object: column -> cells filled */
-  char *warnings;         /* JSON list of texts */
-  char *profile;          /* JSON list of column profiles */
+  gint64 rows_read;       /* also kept on the task's row (rows_in, rows_out), */
+  gint64 rows_written;    /* where the task list sorts on them */
+  char *summary;          /* JSON object: the counts, sizes, time, encoding,
+                           * warnings: every member but the two below */
+  char *columns;          /* JSON list of column profiles */
   char *preview;          /* JSON {"header": [...], "rows": [[...], ...]} */
 } WinnowTaskResult;
 

@@ -116,6 +116,6 @@ gint64        store_recover       (WinnowTaskStore *store,
                                    const char *self,
                                    GError **error);
 void          store_register_functions (sqlite3 *db);
-const char   *store_schema_v1     (void);
+const char   *store_schema_migration (guint version);
 
 G_END_DECLS

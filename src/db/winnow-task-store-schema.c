@@ -9,9 +9,12 @@
  * with a lease of their own (runs, tasks.run_id), so that what a dead run
  * queued fails instead of waiting; a task count kept by triggers; and two
  * covering indexes per sort, with and without the status first, so that
- * every filter and sort is one index walk. Migrations run forward on open, each
- * in its own transaction; a database newer than this code is refused
- * before anything is written to it.
+ * every filter and sort is one index walk. Version 4 keeps a result as
+ * JSON (a summary, the column profiles, the preview) instead of a column
+ * per count, so that a new count needs no migration; the old columns are
+ * folded into the summary under the names the engine's result uses.
+ * Migrations run forward on open, each in its own transaction; a database
+ * newer than this code is refused before anything is written to it.
  */
 #include "config.h"
 
@@ -115,15 +118,42 @@ static const char schema_v3[] =
   SORT_INDEXES ("duration", "coalesce (duration, -1)")
   "CREATE INDEX tasks_by_run ON tasks (run_id, status) WHERE run_id IS NOT NULL;";
 
+/* A stored list that is not valid JSON (a damaged or hand-edited
+ * history) becomes an empty one rather than failing the migration. */
+#define JSON_LIST(column) \
+  "json (CASE WHEN json_valid (" column ") THEN " column " ELSE '[]' END)"
+
+static const char schema_v4[] =
+  "CREATE TABLE task_results_v4 ("
+  "  task_id INTEGER PRIMARY KEY REFERENCES tasks (id) ON DELETE CASCADE,"
+  "  summary TEXT NOT NULL,"
+  "  columns TEXT NOT NULL,"
+  "  preview TEXT NOT NULL"
+  ");"
+  "INSERT INTO task_results_v4 (task_id, summary, columns, preview)"
+  "  SELECT task_id, json_object ("
+  "    'rows_read', rows_read, 'rows_written', rows_written,"
+  "    'duplicates_removed', duplicates_removed, 'missing_dropped', missing_dropped,"
+  "    'cells_filled', cells_filled_total, 'bad_lines_skipped', bad_lines_skipped,"
+  "    'columns_dropped', " JSON_LIST ("columns_dropped") ","
+  "    'bytes_in', bytes_in, 'bytes_out', bytes_out, 'elapsed', elapsed,"
+  "    'encoding', encoding, 'delimiter', delimiter,"
+  "    'warnings', " JSON_LIST ("warnings") "),"
+  "  profile, preview FROM task_results;"
+  "DROP TABLE task_results;"
+  "ALTER TABLE task_results_v4 RENAME TO task_results;";
+
 static const char * const migrations[WINNOW_STORE_SCHEMA_VERSION] = {
-  schema_v1, schema_v2, schema_v3,
+  schema_v1, schema_v2, schema_v3, schema_v4,
 };
 
-/* For tests that build a version-1 database by hand. */
+/* The SQL that brings a database from @version - 1 to @version, for tests
+ * that build an old database by hand. */
 const char *
-store_schema_v1 (void)
+store_schema_migration (guint version)
 {
-  return schema_v1;
+  g_return_val_if_fail (version >= 1 && version <= WINNOW_STORE_SCHEMA_VERSION, NULL);
+  return migrations[version - 1];
 }
 
 static void

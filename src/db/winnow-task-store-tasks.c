@@ -70,10 +70,7 @@ state_error (GError **error, gint64 id, WinnowTaskStatus status, const char *wha
 /* ---- reading ---- */
 
 #define GET_SQL \
-  "SELECT " TASK_COLUMNS ", r.rows_read, r.rows_written, r.duplicates_removed, " \
-  "r.missing_dropped, r.bad_lines_skipped, r.cells_filled_total, r.bytes_in, r.bytes_out, " \
-  "r.elapsed, r.encoding, r.delimiter, r.columns_dropped, r.cells_filled, r.warnings, " \
-  "r.profile, r.preview, r.task_id " \
+  "SELECT " TASK_COLUMNS ", r.summary, r.columns, r.preview, r.task_id " \
   "FROM tasks LEFT JOIN task_results r ON r.task_id = tasks.id"
 
 /* A row of GET_SQL: the task with its result, if it has one. */
@@ -82,25 +79,14 @@ read_task_with_result (sqlite3_stmt *s)
 {
   WinnowTask *task = store_read_task (s);
 
-  if (sqlite3_column_type (s, 32) != SQLITE_NULL)
+  if (sqlite3_column_type (s, N_TASK_COLUMNS + 3) != SQLITE_NULL)
     {
       g_autoptr(WinnowTaskResult) r = g_new0 (WinnowTaskResult, 1);
-      r->rows_read = sqlite3_column_int64 (s, 16);
-      r->rows_written = sqlite3_column_int64 (s, 17);
-      r->duplicates_removed = sqlite3_column_int64 (s, 18);
-      r->missing_dropped = sqlite3_column_int64 (s, 19);
-      r->bad_lines_skipped = sqlite3_column_int64 (s, 20);
-      r->cells_filled = sqlite3_column_int64 (s, 21);
-      r->bytes_in = sqlite3_column_int64 (s, 22);
-      r->bytes_out = sqlite3_column_int64 (s, 23);
-      r->elapsed = sqlite3_column_double (s, 24);
-      r->encoding = store_column_text (s, 25);
-      r->delimiter = store_column_text (s, 26);
-      r->columns_dropped = store_column_text (s, 27);
-      r->fills = store_column_text (s, 28);
-      r->warnings = store_column_text (s, 29);
-      r->profile = store_column_text (s, 30);
-      r->preview = store_column_text (s, 31);
+      r->rows_read = winnow_task_get_rows_in (task);
+      r->rows_written = winnow_task_get_rows_out (task);
+      r->summary = store_column_text (s, N_TASK_COLUMNS);
+      r->columns = store_column_text (s, N_TASK_COLUMNS + 1);
+      r->preview = store_column_text (s, N_TASK_COLUMNS + 2);
       winnow_task_set_result (task, r);
     }
   return task;
@@ -856,30 +842,15 @@ insert_result (WinnowTaskStore *store, StoreConn *conn, gint64 id, const WinnowT
                GError **error)
 {
   sqlite3_stmt *s = store_prepare (store, conn,
-    "INSERT OR REPLACE INTO task_results (task_id, rows_read, rows_written, duplicates_removed,"
-    "  missing_dropped, columns_dropped, cells_filled, bad_lines_skipped, bytes_in, bytes_out,"
-    "  elapsed, encoding, delimiter, warnings, profile, preview, cells_filled_total) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+    "INSERT OR REPLACE INTO task_results (task_id, summary, columns, preview) "
+    "VALUES (?, ?, ?, ?)", error);
 
   if (s == NULL)
     return FALSE;
   sqlite3_bind_int64 (s, 1, id);
-  sqlite3_bind_int64 (s, 2, r->rows_read);
-  sqlite3_bind_int64 (s, 3, r->rows_written);
-  sqlite3_bind_int64 (s, 4, r->duplicates_removed);
-  sqlite3_bind_int64 (s, 5, r->missing_dropped);
-  store_bind_text (s, 6, r->columns_dropped);
-  store_bind_text (s, 7, r->fills);
-  sqlite3_bind_int64 (s, 8, r->bad_lines_skipped);
-  sqlite3_bind_int64 (s, 9, r->bytes_in);
-  sqlite3_bind_int64 (s, 10, r->bytes_out);
-  sqlite3_bind_double (s, 11, r->elapsed);
-  store_bind_text (s, 12, r->encoding);
-  store_bind_text (s, 13, r->delimiter);
-  store_bind_text (s, 14, r->warnings);
-  store_bind_text (s, 15, r->profile);
-  store_bind_text (s, 16, r->preview);
-  sqlite3_bind_int64 (s, 17, r->cells_filled);
+  store_bind_text (s, 2, r->summary);
+  store_bind_text (s, 3, r->columns);
+  store_bind_text (s, 4, r->preview);
   return store_step_done (store, conn, s, error);
 }
 

@@ -35,6 +35,7 @@ cleaner_clear (Cleaner *c)
   g_clear_pointer (&c->unique.words, g_free);
   c->keep.n_words = c->unique.n_words = 0;
   g_clear_pointer (&c->filled, g_free);
+  g_clear_pointer (&c->replaced, g_free);
   g_clear_pointer (&c->missing_before, g_free);
   g_clear_pointer (&c->writer, winnow_csv_writer_free);
   g_clear_pointer (&c->profiler, winnow_profiler_free);
@@ -69,8 +70,9 @@ prepare (Cleaner *c, GError **error)
   c->n_passes = 1 + (c->plan->needs_selection_pass ? 1 : 0) + (c->plan->needs_statistics ? 1 : 0);
   c->fields = g_new0 (const char *, n_kept);
   c->key = g_byte_array_new ();
-  c->digests = g_new (WinnowDigest, 4096);
+  c->digests = g_new (WinnowDigest, WINNOW_ROW_BATCH_ROWS);
   c->filled = g_new0 (guint64, n_kept);
+  c->replaced = g_new0 (guint64, n_kept);
   c->missing_before = g_new0 (guint64, n_kept);
   /* Per-column fill state only for a recipe that fills that way: a wide
    * file pays a few words per column, not a statistics block. */
@@ -107,8 +109,8 @@ finish_result (Cleaner *c)
 
   r->rows_read = winnow_csv_reader_get_rows (c->reader);
   r->rows_written = c->rows_written;
-  r->duplicates_removed = c->duplicates;
-  r->missing_dropped = c->missing_dropped;
+  r->counts[WINNOW_STEP_DROP_DUPLICATES] = c->duplicates;
+  r->counts[WINNOW_STEP_DROP_MISSING] = c->missing_dropped;
   r->bad_lines_skipped = winnow_csv_reader_get_bad_lines (c->reader);
   r->bytes_in = c->size;
   r->bytes_out = c->writer->bytes_written;
@@ -118,6 +120,7 @@ finish_result (Cleaner *c)
   r->delimiter = winnow_csv_reader_get_delimiter (c->reader);
   for (guint i = 0; i < c->recipe->drop_columns->len; i++)
     g_ptr_array_add (r->columns_dropped, g_strdup (g_ptr_array_index (c->recipe->drop_columns, i)));
+  r->counts[WINNOW_STEP_DROP_COLUMNS] = r->columns_dropped->len;
 
   for (guint i = 0; i < bad->len; i++)
     {
@@ -142,8 +145,10 @@ finish_result (Cleaner *c)
       WinnowColumnProfile *profile =
         winnow_profiler_finish_column (c->profiler, k, g_ptr_array_index (c->plan->kept_names, k));
       profile->missing_before = c->missing_before[k];
-      profile->filled = c->filled[k];
-      r->cells_filled += c->filled[k];
+      profile->cells[WINNOW_STEP_FILL] = c->filled[k];
+      profile->cells[WINNOW_STEP_REPLACE] = c->replaced[k];
+      r->counts[WINNOW_STEP_FILL] += c->filled[k];
+      r->counts[WINNOW_STEP_REPLACE] += c->replaced[k];
       g_ptr_array_add (r->columns, profile);
     }
 }

@@ -66,7 +66,8 @@ typedef struct {
   /* statistics and filling */
   WinnowFillStats **stats;        /* per kept column, or NULL */
   LastValue *last;                /* ffill */
-  guint64 *filled;
+  guint64 *filled;                /* per kept column */
+  guint64 *replaced;              /* per kept column */
   guint64 *missing_before;
 
   /* writing */

@@ -588,6 +588,7 @@ winnow_cleaner_run_pass (Cleaner *c, PassKind kind, GError **error)
 
   if (kind == PASS_WRITE && c->rejects != NULL)
     winnow_csv_reader_keep_raw (c->reader);
+  winnow_csv_reader_set_replace (c->reader, c->plan->replace);
   winnow_csv_reader_start (c->reader, c->plan->column_map, c->plan->n_kept, c->plan->na,
                            c->recipe->trim_whitespace);
   if (kind == PASS_WRITE && c->recipe->header)
@@ -596,6 +597,9 @@ winnow_cleaner_run_pass (Cleaner *c, PassKind kind, GError **error)
   while ((batch = winnow_csv_reader_next_batch (c->reader)) != NULL)
     {
       process_batch (c, kind, batch);
+      if (kind == PASS_WRITE && batch->replaced != NULL)
+        for (guint k = 0; k < batch->n_columns; k++)
+          c->replaced[k] += batch->replaced[k];
       report (c, batch);
       winnow_csv_reader_recycle (c->reader, batch);
 

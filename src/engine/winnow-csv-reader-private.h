@@ -130,6 +130,9 @@ typedef struct {
   ChunkError open_error;      /* failures before the first chunk runs */
   Slot *slot;
   WinnowRowBatch *batch;
+  GArray *row_replaced;       /* of guint: the columns replaced in the row
+                               * being parsed, to take back if it is a bad
+                               * line */
   GAsyncQueue *pool;          /* this worker's free batches */
   GPtrArray *batches;
   gboolean stop;
@@ -161,8 +164,9 @@ struct _WinnowCsvReader {
   /* set by start() */
   const gint *column_map;
   guint n_kept;
-  const WinnowNaSet *na;
+  const WinnowTextSet *na;
   gboolean trim;
+  WinnowFieldReplace * const *replace;  /* per kept column, or NULL */
 
   Worker **workers;
   guint n_workers;

@@ -568,6 +568,21 @@ winnow_csv_reader_keep_raw (WinnowCsvReader *reader)
 }
 
 /**
+ * winnow_csv_reader_set_replace:
+ * @replace: per kept column, what its fields become, or NULL; must outlive
+ *   the reader
+ *
+ * Fields are replaced after trimming and the NA tokens (a missing field
+ * is never replaced), and each batch counts them (WinnowRowBatch.replaced).
+ */
+void
+winnow_csv_reader_set_replace (WinnowCsvReader *reader, WinnowFieldReplace * const *replace)
+{
+  g_return_if_fail (!reader->started);
+  reader->replace = replace;
+}
+
+/**
  * winnow_csv_reader_start:
  * @column_map: for each input column, its index among the kept columns, or
  *   -1 to drop it; must outlive the reader
@@ -578,7 +593,7 @@ winnow_csv_reader_keep_raw (WinnowCsvReader *reader)
  */
 void
 winnow_csv_reader_start (WinnowCsvReader *reader, const gint *column_map, guint n_kept,
-                         const WinnowNaSet *na, gboolean trim)
+                         const WinnowTextSet *na, gboolean trim)
 {
   guint n_workers;
 
@@ -617,6 +632,8 @@ winnow_csv_reader_start (WinnowCsvReader *reader, const gint *column_map, guint 
           WinnowRowBatch *batch = winnow_row_batch_new (n_kept);
           if (reader->keep_raw)
             winnow_row_batch_keep_raw (batch, reader->n_columns);
+          if (reader->replace != NULL)
+            winnow_row_batch_count_replaced (batch);
           g_ptr_array_add (worker->batches, batch);
           g_async_queue_push (worker->pool, batch);
         }

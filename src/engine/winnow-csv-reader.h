@@ -12,7 +12,7 @@
 
 #include <gio/gio.h>
 
-#include "winnow-na-set.h"
+#include "winnow-text-set.h"
 #include "winnow-recipe.h"
 #include "winnow-row-batch.h"
 
@@ -79,11 +79,22 @@ guint64          winnow_csv_reader_get_size       (WinnowCsvReader *reader);
 gint64           winnow_csv_reader_get_mtime      (WinnowCsvReader *reader);
 guint64          winnow_csv_reader_estimate_rows  (WinnowCsvReader *reader);
 
+/* What a kept column's fields become (the replace step): a field equal
+ * to from's text i becomes to[i], to_length[i] bytes, or missing when
+ * to[i] is NULL. */
+typedef struct {
+  WinnowTextSet *from;
+  char **to;
+  guint32 *to_length;
+} WinnowFieldReplace;
+
 void             winnow_csv_reader_keep_raw       (WinnowCsvReader *reader);
+void             winnow_csv_reader_set_replace    (WinnowCsvReader *reader,
+                                                   WinnowFieldReplace * const *replace);
 void             winnow_csv_reader_start          (WinnowCsvReader *reader,
                                                    const gint *column_map,
                                                    guint n_kept,
-                                                   const WinnowNaSet *na,
+                                                   const WinnowTextSet *na,
                                                    gboolean trim);
 WinnowRowBatch  *winnow_csv_reader_next_batch     (WinnowCsvReader *reader);
 void             winnow_csv_reader_recycle        (WinnowCsvReader *reader,

@@ -59,6 +59,7 @@ winnow_csv_worker_new (WinnowCsvReader *reader, guint id)
   worker->first_row = g_ptr_array_new_with_free_func (g_free);
   worker->blanks = g_byte_array_new ();
   worker->field = g_byte_array_new ();
+  worker->row_replaced = g_array_new (FALSE, FALSE, sizeof (guint));
   worker->pool = g_async_queue_new ();
   worker->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) winnow_row_batch_free);
   return worker;
@@ -76,6 +77,7 @@ winnow_csv_worker_free (Worker *worker)
   g_ptr_array_unref (worker->first_row);
   g_byte_array_unref (worker->blanks);
   g_byte_array_unref (worker->field);
+  g_array_unref (worker->row_replaced);
   g_async_queue_unref (worker->pool);
   g_ptr_array_unref (worker->batches);
   g_free (worker->raw);
@@ -205,6 +207,8 @@ on_field (void *data, size_t length, void *user_data)
       winnow_row_batch_begin_row (batch);
       if (G_UNLIKELY (reader->keep_raw))
         winnow_row_batch_begin_raw (batch);
+      if (G_UNLIKELY (worker->row_replaced->len > 0))
+        g_array_set_size (worker->row_replaced, 0);
     }
   if (G_UNLIKELY (column >= reader->n_columns))
     return;
@@ -230,8 +234,24 @@ on_field (void *data, size_t length, void *user_data)
       while (length > 0 && (text[length - 1] == ' ' || text[length - 1] == '\t'))
         length--;
     }
-  if (winnow_na_set_contains (reader->na, text, length))
+  if (winnow_text_set_contains (reader->na, text, length))
     return;  /* the record already says MISSING */
+  if (G_UNLIKELY (reader->replace != NULL) && reader->replace[kept] != NULL)
+    {
+      const WinnowFieldReplace *replace = reader->replace[kept];
+      gint i = winnow_text_set_find (replace->from, text, length);
+
+      if (i >= 0)
+        {
+          guint k = (guint) kept;
+          batch->replaced[k]++;
+          g_array_append_val (worker->row_replaced, k);
+          if (replace->to[i] == NULL)
+            return;  /* made missing */
+          text = replace->to[i];
+          length = replace->to_length[i];
+        }
+    }
 
   if (G_UNLIKELY (batch->length + length > batch->capacity) &&
       batch->length + length - batch->starts[batch->n_rows] > WINNOW_MAX_ROW_BYTES)
@@ -271,6 +291,8 @@ on_row (int c, void *user_data)
       ChunkError *error;
 
       winnow_row_batch_abort_row (worker->batch);
+      for (guint i = 0; i < worker->row_replaced->len; i++)
+        worker->batch->replaced[g_array_index (worker->row_replaced, guint, i)]--;
       switch (reader->options.bad_lines)
         {
         case WINNOW_BAD_LINES_ERROR:

@@ -72,6 +72,77 @@ no_such_column (GPtrArray *names, const char *step, const char *column, GError *
   return FALSE;
 }
 
+static void
+field_replace_free (WinnowFieldReplace *replace)
+{
+  if (replace == NULL)
+    return;
+  for (guint i = 0; i < replace->from->texts->len; i++)
+    g_free (replace->to[i]);
+  winnow_text_set_free (replace->from);
+  g_free (replace->to);
+  g_free (replace->to_length);
+  g_free (replace);
+}
+
+static gboolean resolve (WinnowPlan *plan, GHashTable *index, GPtrArray *names, const char *step,
+                         const char *column, guint *kept, GError **error);
+
+/* A column's rules become one table: validation saw to it that a text is
+ * replaced once per column, so the rules apply at once, as pandas' dict. */
+static gboolean
+plan_replace (WinnowPlan *plan, GHashTable *index, GPtrArray *names, GError **error)
+{
+  const WinnowRecipe *recipe = plan->recipe;
+  g_autofree GHashTable **targets = NULL;  /* per kept column: text -> rule */
+
+  if (recipe->replace->len == 0)
+    return TRUE;
+  targets = g_new0 (GHashTable *, plan->n_kept);
+  plan->replace = g_new0 (WinnowFieldReplace *, plan->n_kept);
+  for (guint i = 0; i < recipe->replace->len; i++)
+    {
+      const WinnowReplaceRule *rule = g_ptr_array_index (recipe->replace, i);
+      g_autofree char *step = g_strdup_printf ("replace[%u].column", i);
+      guint kept = 0;
+
+      if (!resolve (plan, index, names, step, rule->column, &kept, error))
+        {
+          for (guint k = 0; k < plan->n_kept; k++)
+            g_clear_pointer (&targets[k], g_hash_table_unref);
+          return FALSE;
+        }
+      if (targets[kept] == NULL)
+        targets[kept] = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint j = 0; j < rule->from->len; j++)
+        g_hash_table_insert (targets[kept], g_ptr_array_index (rule->from, j), (gpointer) rule);
+    }
+  for (guint k = 0; k < plan->n_kept; k++)
+    {
+      g_autofree const char **texts = NULL;
+      WinnowFieldReplace *replace;
+      guint n;
+
+      if (targets[k] == NULL)
+        continue;
+      texts = (const char **) g_hash_table_get_keys_as_array (targets[k], &n);
+      replace = g_new0 (WinnowFieldReplace, 1);
+      replace->from = winnow_text_set_new (texts, n);
+      replace->to = g_new0 (char *, replace->from->texts->len);
+      replace->to_length = g_new0 (guint32, replace->from->texts->len);
+      for (guint i = 0; i < replace->from->texts->len; i++)
+        {
+          const WinnowReplaceRule *rule =
+            g_hash_table_lookup (targets[k], g_ptr_array_index (replace->from->texts, i));
+          replace->to[i] = g_strdup (rule->to);
+          replace->to_length[i] = rule->to ? (guint32) strlen (rule->to) : 0;
+        }
+      plan->replace[k] = replace;
+      g_hash_table_unref (targets[k]);
+    }
+  return TRUE;
+}
+
 static gboolean
 resolve (WinnowPlan *plan, GHashTable *index, GPtrArray *names, const char *step,
          const char *column, guint *kept, GError **error)
@@ -159,7 +230,7 @@ winnow_plan_new (const WinnowRecipe *recipe, GPtrArray *column_names, GError **e
   plan->n_input = column_names->len;
   plan->column_map = g_new0 (gint, plan->n_input);
   plan->kept_names = g_ptr_array_new_with_free_func (g_free);
-  plan->na = winnow_na_set_new ((const char * const *) recipe->na_values->pdata,
+  plan->na = winnow_text_set_new ((const char * const *) recipe->na_values->pdata,
                                 recipe->na_values->len);
 
   for (guint i = 0; i < recipe->drop_columns->len; i++)
@@ -188,6 +259,9 @@ winnow_plan_new (const WinnowRecipe *recipe, GPtrArray *column_names, GError **e
                            _("drop_columns: every column would be removed"));
       return NULL;
     }
+
+  if (!plan_replace (plan, index, column_names, error))
+    return NULL;
 
   if (recipe->drop_duplicates &&
       !resolve_list (plan, index, column_names, "drop_duplicates.subset",
@@ -245,7 +319,11 @@ winnow_plan_free (WinnowPlan *plan)
   g_free (plan->column_map);
   if (plan->kept_names)
     g_ptr_array_unref (plan->kept_names);
-  winnow_na_set_free (plan->na);
+  winnow_text_set_free (plan->na);
+  if (plan->replace)
+    for (guint i = 0; i < plan->n_kept; i++)
+      field_replace_free (plan->replace[i]);
+  g_free (plan->replace);
   g_free (plan->dedupe_columns);
   g_free (plan->missing_columns);
   g_free (plan->missing_weights);

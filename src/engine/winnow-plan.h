@@ -1,8 +1,9 @@
 /* winnow-plan.h: a recipe resolved against one file's columns.
  *
  * Names become indices: which input columns are kept (and where they go),
- * which kept columns the duplicate and missing-value steps compare, and
- * how each kept column is filled. Every name the recipe gives must exist,
+ * what each kept column's fields are replaced with, which kept columns
+ * the duplicate and missing-value steps compare, and how each kept column
+ * is filled. Every name the recipe gives must exist,
  * and must not be one drop_columns removes; the error names the step and
  * the column.
  */
@@ -10,8 +11,9 @@
 
 #include <glib.h>
 
-#include "winnow-na-set.h"
+#include "winnow-csv-reader.h"
 #include "winnow-recipe.h"
+#include "winnow-text-set.h"
 
 G_BEGIN_DECLS
 
@@ -28,7 +30,9 @@ typedef struct {
   guint n_kept;
   gint *column_map;    /* per input column: kept index, or -1 */
   GPtrArray *kept_names;
-  WinnowNaSet *na;
+  WinnowTextSet *na;
+
+  WinnowFieldReplace **replace; /* per kept column, or NULL; NULL: no rule */
 
   guint *dedupe_columns;   /* kept indices, each once; NULL = the whole row */
   guint n_dedupe_columns;

@@ -1,4 +1,4 @@
-/* winnow-recipe.h: a task's cleaning configuration (SPEC section 2).
+/* winnow-recipe.h: a task's cleaning configuration (docs/BEHAVIOUR.md).
  *
  * A recipe is a plain value: the UI and the CLI fill in its public fields,
  * and it travels as JSON (stored with each task, saved as a file, read by
@@ -59,6 +59,13 @@ typedef struct {
   gint64 limit;  /* ffill/bfill: 0 means no limit */
 } WinnowFillRule;
 
+/* Whole fields of @column equal to one of @from become @to (NULL: missing). */
+typedef struct {
+  char *column;
+  GPtrArray *from;   /* of char* */
+  char *to;
+} WinnowReplaceRule;
+
 /* A delimiter is one Unicode character (a code point); 0 as the input
  * delimiter means "auto" (sniffed). */
 typedef struct {
@@ -70,9 +77,11 @@ typedef struct {
   GPtrArray *na_values;    /* of char*; the NA tokens */
   WinnowBadLines bad_lines;
 
-  /* steps, in the order they run */
+  /* steps, in the order they run (winnow-step.h) */
   GPtrArray *drop_columns; /* of char* */
   gboolean trim_whitespace;
+
+  GPtrArray *replace;            /* of WinnowReplaceRule* */
 
   gboolean drop_duplicates;
   GPtrArray *duplicates_subset;  /* of char*; empty = every remaining column */
@@ -121,6 +130,10 @@ void            winnow_recipe_add_fill        (WinnowRecipe *recipe,
                                                WinnowFillStrategy strategy,
                                                const char   *value,
                                                gint64        limit);
+void            winnow_recipe_add_replace     (WinnowRecipe *recipe,
+                                               const char   *column,
+                                               GPtrArray    *from,
+                                               const char   *to);
 gboolean        winnow_recipe_needs_statistics (const WinnowRecipe *recipe);
 
 const char * const *winnow_default_na_values  (void);

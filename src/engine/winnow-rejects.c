@@ -8,7 +8,7 @@
 
 #include "winnow-csv-reader.h"
 #include "winnow-csv-writer.h"
-#include "winnow-na-set.h"
+#include "winnow-text-set.h"
 
 struct _WinnowRejects {
   char *display_name;
@@ -197,7 +197,7 @@ winnow_rejects_read_preview (const char *path, gunichar delimiter, guint max_row
     .bad_lines = WINNOW_BAD_LINES_ERROR, .n_workers = 1,
   };
   g_autoptr(WinnowCsvReader) reader = NULL;
-  g_autoptr(WinnowNaSet) no_tokens = winnow_na_set_new (NULL, 0);
+  g_autoptr(WinnowTextSet) no_tokens = winnow_text_set_new (NULL, 0);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   g_autofree gint *map = NULL;

@@ -1,12 +1,13 @@
 /* winnow-result-record.c: see winnow-result-record.h. The engine's JSON
- * form of a result is the bridge: its parts go to task_results' columns,
- * and come back as one object.
+ * form of a result is the bridge: it goes to the store in three parts (a
+ * summary object, the column profiles, the preview), and comes back as one
+ * object.
  *
  * Both ways go through text, never through a json-glib tree of the whole
  * result: a file of 100,000 columns has 100,000 profiles. A part read back
- * from the store is spliced in only once it is checked to be one JSON
- * value (winnow_json_check), so a damaged or hand-edited history can
- * neither break the document around it nor nest too deep. */
+ * from the store is spliced in only once it is checked to be JSON of the
+ * right shape (winnow_json_check), so a damaged or hand-edited history
+ * can neither break the document around it nor nest too deep. */
 #include "config.h"
 
 #include "winnow-result-record.h"
@@ -15,7 +16,8 @@
 
 #include "winnow-json.h"
 
-/* A part is one member of the result object: depth 1 below it. */
+/* A part is one member of the result object, or the object's members:
+ * depth 1 below it. */
 #define PART_MAX_DEPTH (WINNOW_JSON_MAX_DEPTH - 1)
 
 /**
@@ -26,56 +28,37 @@ WinnowTaskResult *
 winnow_result_to_record (const WinnowResult *result)
 {
   WinnowTaskResult *record = g_new0 (WinnowTaskResult, 1);
-  GString *fills = g_string_new ("{");
-  char delimiter[8] = { 0 };
 
-  if (result->delimiter != 0)
-    g_unichar_to_utf8 (result->delimiter, delimiter);
   record->rows_read = (gint64) result->rows_read;
   record->rows_written = (gint64) result->rows_written;
-  record->duplicates_removed = (gint64) result->duplicates_removed;
-  record->missing_dropped = (gint64) result->missing_dropped;
-  record->bad_lines_skipped = (gint64) result->bad_lines_skipped;
-  record->cells_filled = (gint64) result->cells_filled;
-  record->bytes_in = (gint64) result->bytes_in;
-  record->bytes_out = (gint64) result->bytes_out;
-  record->elapsed = result->elapsed;
-  record->encoding = g_strdup (result->encoding);
-  record->delimiter = g_strdup (delimiter);
-  record->columns_dropped = winnow_result_member_to_json (result, "columns_dropped");
-  record->warnings = winnow_result_member_to_json (result, "warnings");
-  record->profile = winnow_result_member_to_json (result, "columns");
-  record->preview = winnow_result_member_to_json (result, "preview");
-
-  /* cells filled per column, as its own object */
-  for (guint i = 0; i < result->columns->len; i++)
-    {
-      const WinnowColumnProfile *column = g_ptr_array_index (result->columns, i);
-      if (column->filled == 0)
-        continue;
-      if (fills->len > 1)
-        g_string_append_c (fills, ',');
-      winnow_json_append_string (fills, column->name);
-      g_string_append_printf (fills, ":%" G_GINT64_FORMAT, (gint64) column->filled);
-    }
-  g_string_append_c (fills, '}');
-  record->fills = g_string_free (fills, FALSE);
+  record->summary = winnow_result_part_to_json (result, WINNOW_RESULT_SUMMARY);
+  record->columns = winnow_result_part_to_json (result, WINNOW_RESULT_COLUMNS);
+  record->preview = winnow_result_part_to_json (result, WINNOW_RESULT_PREVIEW);
   return record;
 }
 
-static void
-append_int (GString *out, const char *name, gint64 value)
+static gboolean
+is_json (const char *json, char first)
 {
-  g_string_append_printf (out, "\"%s\":%" G_GINT64_FORMAT ",", name, value);
+  gsize length;
+
+  if (json == NULL)
+    return FALSE;
+  json += strspn (json, " \t\r\n");
+  length = strlen (json);
+  return length > 0 && json[0] == first &&
+         winnow_json_check (json, length, PART_MAX_DEPTH, NULL);
 }
 
-/* A stored part, if it is one JSON value; otherwise nothing. */
+/* A stored part, if it is one JSON value of its kind; otherwise nothing. */
 static void
-append_part (GString *out, const char *name, const char *json)
+append_part (GString *out, const char *name, const char *json, char first)
 {
-  if (json == NULL || !winnow_json_check (json, strlen (json), PART_MAX_DEPTH, NULL))
+  if (!is_json (json, first))
     return;
-  g_string_append_printf (out, ",\"%s\":", name);
+  if (out->len > 1)
+    g_string_append_c (out, ',');
+  g_string_append_printf (out, "\"%s\":", name);
   g_string_append (out, json);
 }
 
@@ -84,26 +67,24 @@ record_json (const WinnowTaskResult *record, gboolean with_parts)
 {
   GString *out = g_string_new ("{");
 
-  append_int (out, "rows_read", record->rows_read);
-  append_int (out, "rows_written", record->rows_written);
-  append_int (out, "duplicates_removed", record->duplicates_removed);
-  append_int (out, "missing_dropped", record->missing_dropped);
-  append_int (out, "bad_lines_skipped", record->bad_lines_skipped);
-  append_int (out, "cells_filled", record->cells_filled);
-  append_int (out, "bytes_in", record->bytes_in);
-  append_int (out, "bytes_out", record->bytes_out);
-  g_string_append (out, "\"elapsed\":");
-  winnow_json_append_double (out, record->elapsed);
-  g_string_append (out, ",\"encoding\":");
-  winnow_json_append_string (out, record->encoding ? record->encoding : "");
-  g_string_append (out, ",\"delimiter\":");
-  winnow_json_append_string (out, record->delimiter ? record->delimiter : "");
+  /* the summary's members, without its braces */
+  if (is_json (record->summary, '{'))
+    {
+      const char *start = record->summary + strspn (record->summary, " \t\r\n") + 1;
+      const char *end = record->summary + strlen (record->summary);
+
+      while (end > start && strchr (" \t\r\n", end[-1]) != NULL)
+        end--;
+      end--;  /* the closing brace */
+      g_string_append_len (out, start, end - start);
+    }
+  else
+    g_string_append_printf (out, "\"rows_read\":%" G_GINT64_FORMAT ",\"rows_written\":%"
+                            G_GINT64_FORMAT, record->rows_read, record->rows_written);
   if (with_parts)
     {
-      append_part (out, "columns_dropped", record->columns_dropped);
-      append_part (out, "warnings", record->warnings);
-      append_part (out, "columns", record->profile);
-      append_part (out, "preview", record->preview);
+      append_part (out, "columns", record->columns, '[');
+      append_part (out, "preview", record->preview, '{');
     }
   g_string_append_c (out, '}');
   return g_string_free (out, FALSE);
@@ -113,14 +94,23 @@ record_json (const WinnowTaskResult *record, gboolean with_parts)
  * winnow_result_record_to_json:
  *
  * Returns: (transfer full): the result a stored record describes, as the
- *   JSON winnow_result_to_json() writes (without "passes" and "bad_lines",
- *   which the store does not keep); always valid JSON
+ *   JSON winnow_result_to_json() writes; always valid JSON
  */
 char *
 winnow_result_record_to_json (const WinnowTaskResult *record)
 {
+  g_autofree char *json = NULL;
+
   g_return_val_if_fail (record != NULL, NULL);
-  return record_json (record, TRUE);
+  json = record_json (record, TRUE);
+  if (winnow_json_check (json, strlen (json), WINNOW_JSON_MAX_DEPTH, NULL))
+    return g_steal_pointer (&json);
+  g_free (json);
+  json = record_json (record, FALSE);
+  if (winnow_json_check (json, strlen (json), WINNOW_JSON_MAX_DEPTH, NULL))
+    return g_steal_pointer (&json);
+  return g_strdup_printf ("{\"rows_read\":%" G_GINT64_FORMAT ",\"rows_written\":%"
+                          G_GINT64_FORMAT "}", record->rows_read, record->rows_written);
 }
 
 /**
@@ -136,7 +126,7 @@ winnow_result_from_record (const WinnowTaskResult *record)
 
   g_return_val_if_fail (record != NULL, NULL);
 
-  json = record_json (record, TRUE);
+  json = winnow_result_record_to_json (record);
   result = winnow_result_new_from_json (json, NULL);
   if (result == NULL)
     {
@@ -145,25 +135,48 @@ winnow_result_from_record (const WinnowTaskResult *record)
       json = record_json (record, FALSE);
       result = winnow_result_new_from_json (json, NULL);
     }
+  if (result == NULL)
+    {
+      result = winnow_result_new ();
+      result->rows_read = (guint64) MAX (record->rows_read, 0);
+      result->rows_written = (guint64) MAX (record->rows_written, 0);
+    }
+  return result;
+}
+
+/**
+ * winnow_result_summary_from_record:
+ * Returns: (transfer full): the result a stored record describes, without
+ *   its column profiles and preview (which can be megabytes): its counts,
+ *   sizes and warnings
+ */
+WinnowResult *
+winnow_result_summary_from_record (const WinnowTaskResult *record)
+{
+  g_autofree char *json = NULL;
+  WinnowResult *result;
+
+  g_return_val_if_fail (record != NULL, NULL);
+
+  json = record_json (record, FALSE);
+  result = winnow_result_new_from_json (json, NULL);
+  if (result == NULL)
+    {
+      result = winnow_result_new ();
+      result->rows_read = (guint64) MAX (record->rows_read, 0);
+      result->rows_written = (guint64) MAX (record->rows_written, 0);
+    }
   return result;
 }
 
 /**
  * winnow_result_warnings_from_record:
  * Returns: (transfer full) (element-type utf8): the warnings of a stored
- *   record, without reading the rest of it
+ *   record, without reading its column profiles and preview
  */
 GPtrArray *
 winnow_result_warnings_from_record (const WinnowTaskResult *record)
 {
-  g_autofree char *json = NULL;
-  g_autoptr(WinnowResult) result = NULL;
-
-  g_return_val_if_fail (record != NULL, NULL);
-
-  json = g_strdup_printf ("{\"warnings\":%s}", record->warnings &&
-                          winnow_json_check (record->warnings, strlen (record->warnings),
-                                             PART_MAX_DEPTH, NULL) ? record->warnings : "[]");
-  result = winnow_result_new_from_json (json, NULL);
-  return result ? g_ptr_array_ref (result->warnings) : g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(WinnowResult) result = winnow_result_summary_from_record (record);
+  return g_ptr_array_ref (result->warnings);
 }

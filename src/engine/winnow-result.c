@@ -3,6 +3,7 @@
 
 #include "winnow-result.h"
 
+#include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
@@ -152,7 +153,9 @@ append_profile (GString *out, const WinnowColumnProfile *p)
   member_string (out, "type", winnow_column_type_to_string (p->type));
   member_uint (out, "missing_before", p->missing_before);
   member_uint (out, "missing_after", p->missing_after);
-  member_uint (out, "filled", p->filled);
+  for (guint i = 0; i < WINNOW_N_STEPS; i++)
+    if (winnow_step_get (i)->cells_key != NULL)
+      member_uint (out, winnow_step_get (i)->cells_key, p->cells[i]);
   member_uint (out, "distinct", p->distinct);
   key (out, "distinct_exact");
   g_string_append (out, p->distinct_exact ? "true" : "false");
@@ -180,8 +183,9 @@ append_profile (GString *out, const WinnowColumnProfile *p)
 /**
  * winnow_result_get_rows_rejected:
  *
- * The rows the task dropped: duplicates, rows with missing values and
- * bad lines skipped, so that rows written + rows rejected = rows read.
+ * The rows the task dropped: those of every step that drops rows
+ * (duplicates, rows with missing values) and the bad lines skipped, so
+ * that rows written + rows rejected = rows read.
  * With output.rejects these are the rows of the rejected-rows file. Not a
  * field of its own: it follows from the counts the store keeps.
  *
@@ -190,7 +194,12 @@ append_profile (GString *out, const WinnowColumnProfile *p)
 guint64
 winnow_result_get_rows_rejected (const WinnowResult *result)
 {
-  return result->duplicates_removed + result->missing_dropped + result->bad_lines_skipped;
+  guint64 n = result->bad_lines_skipped;
+
+  for (guint i = 0; i < WINNOW_N_STEPS; i++)
+    if (winnow_step_get (i)->drops_rows)
+      n += result->counts[i];
+  return n;
 }
 
 static void
@@ -248,21 +257,32 @@ append_preview (GString *out, const WinnowResult *r)
   g_string_append (out, "]}");
 }
 
-/* The members the store keeps in columns of their own. */
-static gboolean
-append_member (GString *out, const WinnowResult *r, const char *name)
+/* Every member but "columns" and "preview", without the braces. */
+static void
+append_summary (GString *out, const WinnowResult *r)
 {
-  if (g_str_equal (name, "columns_dropped"))
-    append_strings (out, r->columns_dropped);
-  else if (g_str_equal (name, "warnings"))
-    append_strings (out, r->warnings);
-  else if (g_str_equal (name, "columns"))
-    append_columns (out, r->columns);
-  else if (g_str_equal (name, "preview"))
-    append_preview (out, r);
-  else
-    return FALSE;
-  return TRUE;
+  char delimiter[8] = { 0 };
+
+  if (r->delimiter != 0)
+    g_unichar_to_utf8 (r->delimiter, delimiter);
+  member_uint (out, "rows_read", r->rows_read);
+  member_uint (out, "rows_written", r->rows_written);
+  for (guint i = 0; i < WINNOW_N_STEPS; i++)
+    if (winnow_step_get (i)->count_key != NULL)
+      member_uint (out, winnow_step_get (i)->count_key, r->counts[i]);
+  member_uint (out, "bad_lines_skipped", r->bad_lines_skipped);
+  key (out, "columns_dropped");
+  append_strings (out, r->columns_dropped);
+  member_uint (out, "bytes_in", r->bytes_in);
+  member_uint (out, "bytes_out", r->bytes_out);
+  member_double (out, "elapsed", r->elapsed);
+  member_uint (out, "passes", r->passes);
+  member_string (out, "encoding", r->encoding);
+  member_string (out, "delimiter", delimiter);
+  key (out, "warnings");
+  append_strings (out, r->warnings);
+  key (out, "bad_lines");
+  append_bad_lines (out, r->bad_lines);
 }
 
 /**
@@ -273,58 +293,76 @@ char *
 winnow_result_to_json (const WinnowResult *r)
 {
   GString *out = g_string_new ("{");
-  char delimiter[8] = { 0 };
 
   g_return_val_if_fail (r != NULL, NULL);
-  if (r->delimiter != 0)
-    g_unichar_to_utf8 (r->delimiter, delimiter);
 
-  member_uint (out, "rows_read", r->rows_read);
-  member_uint (out, "rows_written", r->rows_written);
-  member_uint (out, "duplicates_removed", r->duplicates_removed);
-  member_uint (out, "missing_dropped", r->missing_dropped);
-  member_uint (out, "bad_lines_skipped", r->bad_lines_skipped);
-  member_uint (out, "cells_filled", r->cells_filled);
-  key (out, "columns_dropped");
-  append_member (out, r, "columns_dropped");
-  member_uint (out, "bytes_in", r->bytes_in);
-  member_uint (out, "bytes_out", r->bytes_out);
-  member_double (out, "elapsed", r->elapsed);
-  member_uint (out, "passes", r->passes);
-  member_string (out, "encoding", r->encoding);
-  member_string (out, "delimiter", delimiter);
-  key (out, "warnings");
-  append_member (out, r, "warnings");
-  key (out, "bad_lines");
-  append_bad_lines (out, r->bad_lines);
+  append_summary (out, r);
   key (out, "columns");
-  append_member (out, r, "columns");
+  append_columns (out, r->columns);
   key (out, "preview");
-  append_member (out, r, "preview");
+  append_preview (out, r);
   g_string_append_c (out, '}');
   return g_string_free (out, FALSE);
 }
 
 /**
- * winnow_result_member_to_json:
- * @member: "columns_dropped", "warnings", "columns" or "preview"
+ * winnow_result_part_to_json:
  *
- * Returns: (transfer full): that member of winnow_result_to_json()'s
- *   object, as JSON text, without writing the rest
+ * Returns: (transfer full): a part of winnow_result_to_json()'s object,
+ *   as JSON text, without writing the rest: the object of every member
+ *   but "columns" and "preview", or one of those two members' values
  */
 char *
-winnow_result_member_to_json (const WinnowResult *result, const char *member)
+winnow_result_part_to_json (const WinnowResult *result, WinnowResultPart part)
 {
   GString *out = g_string_new (NULL);
 
-  g_return_val_if_fail (result != NULL && member != NULL, NULL);
+  g_return_val_if_fail (result != NULL, NULL);
 
-  if (!append_member (out, result, member))
+  switch (part)
     {
-      g_string_free (out, TRUE);
-      g_return_val_if_reached (NULL);
+    case WINNOW_RESULT_SUMMARY:
+      g_string_append_c (out, '{');
+      append_summary (out, result);
+      g_string_append_c (out, '}');
+      break;
+    case WINNOW_RESULT_COLUMNS:
+      append_columns (out, result->columns);
+      break;
+    case WINNOW_RESULT_PREVIEW:
+    default:
+      append_preview (out, result);
+      break;
     }
   return g_string_free (out, FALSE);
+}
+
+/**
+ * winnow_result_describe_counts:
+ *
+ * Returns: (transfer full) (nullable): what the steps of @result changed,
+ *   in words ("312 duplicates, 12 cells replaced"), or %NULL when they
+ *   changed nothing
+ */
+char *
+winnow_result_describe_counts (const WinnowResult *result)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < WINNOW_N_STEPS; i++)
+    {
+      g_autofree char *words = NULL;
+
+      if (winnow_step_get (i)->count_key == NULL || result->counts[i] == 0)
+        continue;
+      words = winnow_step_count_words (i, result->counts[i]);
+      if (text->len > 0)
+        /* Translators: between the parts of a list such as "312 duplicates, 12
+         * cells replaced" */
+        g_string_append (text, C_("list", ", "));
+      g_string_append (text, words);
+    }
+  return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
 }
 
 /* ---- from JSON ---- */
@@ -397,7 +435,9 @@ read_profile (JsonObject *o)
   p->type = column_type_from_string (get_string (o, "type"));
   p->missing_before = get_uint (o, "missing_before");
   p->missing_after = get_uint (o, "missing_after");
-  p->filled = get_uint (o, "filled");
+  for (guint i = 0; i < WINNOW_N_STEPS; i++)
+    if (winnow_step_get (i)->cells_key != NULL)
+      p->cells[i] = get_uint (o, winnow_step_get (i)->cells_key);
   p->distinct = get_uint (o, "distinct");
   node = json_object_get_member (o, "distinct_exact");
   p->distinct_exact = node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
@@ -505,11 +545,12 @@ winnow_result_new_from_json (const char *json, GError **error)
   r = winnow_result_new ();
   r->rows_read = get_uint (o, "rows_read");
   r->rows_written = get_uint (o, "rows_written");
-  r->duplicates_removed = get_uint (o, "duplicates_removed");
-  r->missing_dropped = get_uint (o, "missing_dropped");
+  for (guint i = 0; i < WINNOW_N_STEPS; i++)
+    if (winnow_step_get (i)->count_key != NULL)
+      r->counts[i] = get_uint (o, winnow_step_get (i)->count_key);
   r->bad_lines_skipped = get_uint (o, "bad_lines_skipped");
-  r->cells_filled = get_uint (o, "cells_filled");
   read_strings (get_array (o, "columns_dropped"), r->columns_dropped);
+  r->counts[WINNOW_STEP_DROP_COLUMNS] = r->columns_dropped->len;
   r->bytes_in = get_uint (o, "bytes_in");
   r->bytes_out = get_uint (o, "bytes_out");
   r->elapsed = get_double (o, "elapsed");

@@ -1,12 +1,14 @@
-/* winnow-result.h: what a finished task reports (SPEC section 5,
- * task_results): counts, sizes, time, how the file was read, warnings, the
- * profile of every output column and a preview of the first output rows.
- * It travels as JSON to the store, the CLI's --json and the UI.
+/* winnow-result.h: what a finished task reports: counts (one per step
+ * that counts, named by its entry in winnow-step.h), sizes, time, how the
+ * file was read, warnings, the profile of every output column and a
+ * preview of the first output rows. It travels as JSON to the store, the
+ * CLI's --json and the UI (docs/BEHAVIOUR.md, "Results").
  */
 #pragma once
 
 #include <glib-object.h>
 
+#include "winnow-step.h"
 #include "winnow-value-counter.h"
 
 G_BEGIN_DECLS
@@ -32,7 +34,7 @@ typedef struct {
   WinnowColumnType type;
   guint64 missing_before;   /* in the rows read */
   guint64 missing_after;    /* in the rows written */
-  guint64 filled;
+  guint64 cells[WINNOW_N_STEPS];  /* cells a step changed, for steps with a cells_key */
   guint64 distinct;
   gboolean distinct_exact;
   gboolean has_numbers;     /* min/max/mean are set */
@@ -50,10 +52,10 @@ typedef struct {
 typedef struct {
   guint64 rows_read;          /* data rows, bad lines included */
   guint64 rows_written;
-  guint64 duplicates_removed;
-  guint64 missing_dropped;    /* rows dropped for missing values */
   guint64 bad_lines_skipped;
-  guint64 cells_filled;
+  /* per step: rows dropped, cells changed, columns dropped (drop_columns:
+   * columns_dropped->len); the JSON names those of steps with a count_key */
+  guint64 counts[WINNOW_N_STEPS];
   GPtrArray *columns_dropped; /* of char* */
   guint64 bytes_in;
   guint64 bytes_out;
@@ -79,10 +81,17 @@ void           winnow_result_add_warning (WinnowResult *result,
                                           ...) G_GNUC_PRINTF (2, 3);
 
 guint64        winnow_result_get_rows_rejected (const WinnowResult *result);
+char          *winnow_result_describe_counts (const WinnowResult *result);
 
 char          *winnow_result_to_json   (const WinnowResult *result);
-char          *winnow_result_member_to_json (const WinnowResult *result,
-                                             const char *member);
+typedef enum {
+  WINNOW_RESULT_SUMMARY,   /* every member but the two below */
+  WINNOW_RESULT_COLUMNS,
+  WINNOW_RESULT_PREVIEW,
+} WinnowResultPart;
+
+char          *winnow_result_part_to_json (const WinnowResult *result,
+                                           WinnowResultPart part);
 WinnowResult  *winnow_result_new_from_json (const char *json,
                                             GError **error);
 

@@ -3,7 +3,6 @@
 
 #include "winnow-row-batch.h"
 
-#define BATCH_ROWS 4096
 #define BATCH_BYTES (1 << 20)
 
 /**
@@ -16,12 +15,12 @@ winnow_row_batch_new (guint n_columns)
   WinnowRowBatch *batch = g_new0 (WinnowRowBatch, 1);
 
   batch->n_columns = n_columns;
-  batch->max_rows = BATCH_ROWS;
+  batch->max_rows = WINNOW_ROW_BATCH_ROWS;
   batch->capacity = BATCH_BYTES + BATCH_BYTES / 4;
   batch->data = g_malloc (batch->capacity);
-  batch->starts = g_new (guint32, BATCH_ROWS);
-  batch->ends = g_new (guint32, BATCH_ROWS);
-  batch->lines = g_new (guint64, BATCH_ROWS);
+  batch->starts = g_new (guint32, WINNOW_ROW_BATCH_ROWS);
+  batch->ends = g_new (guint32, WINNOW_ROW_BATCH_ROWS);
+  batch->lines = g_new (guint64, WINNOW_ROW_BATCH_ROWS);
   return batch;
 }
 
@@ -35,7 +34,15 @@ winnow_row_batch_keep_raw (WinnowRowBatch *batch, guint n_input)
   batch->n_input = n_input;
   batch->raw_capacity = BATCH_BYTES + BATCH_BYTES / 4;
   batch->raw = g_malloc (batch->raw_capacity);
-  batch->raw_starts = g_new (guint32, BATCH_ROWS);
+  batch->raw_starts = g_new (guint32, WINNOW_ROW_BATCH_ROWS);
+}
+
+/* The batch counts the fields the replace step changes, per column. */
+void
+winnow_row_batch_count_replaced (WinnowRowBatch *batch)
+{
+  if (batch->replaced == NULL)
+    batch->replaced = g_new0 (guint64, batch->n_columns);
 }
 
 void
@@ -43,6 +50,7 @@ winnow_row_batch_free (WinnowRowBatch *batch)
 {
   if (batch == NULL)
     return;
+  g_free (batch->replaced);
   g_free (batch->raw);
   g_free (batch->raw_starts);
   g_free (batch->bad_starts);
@@ -65,6 +73,8 @@ winnow_row_batch_reset (WinnowRowBatch *batch)
   batch->raw_length = 0;
   batch->raw_current = 0;
   batch->n_bad = 0;
+  if (batch->replaced != NULL)
+    memset (batch->replaced, 0, batch->n_columns * sizeof *batch->replaced);
   /* A batch that grew for one huge row goes back to its normal size. */
   if (batch->capacity > 4 * BATCH_BYTES)
     {

@@ -23,6 +23,10 @@
 
 G_BEGIN_DECLS
 
+/* A batch holds at most this many rows (and about a megabyte of text);
+ * the cleaner's per-batch buffers are sized by it. */
+#define WINNOW_ROW_BATCH_ROWS 4096
+
 #define WINNOW_FIELD_MISSING 0x80000000u
 #define WINNOW_FIELD_LENGTH(x) ((x) & 0x7fffffffu)
 
@@ -39,6 +43,9 @@ typedef struct {
   guint64 *lines;        /* line on which each row starts */
   gsize bytes_consumed;  /* input bytes read up to the end of this batch */
   gpointer home;         /* the reader's pool it goes back to */
+  guint64 *replaced;     /* per column: fields the replace step changed in
+                          * these rows (winnow_row_batch_count_replaced()),
+                          * or NULL */
 
   /* raw records, with winnow_row_batch_keep_raw() only */
   guint n_input;         /* input columns; 0: no raw records */
@@ -58,6 +65,7 @@ WinnowRowBatch *winnow_row_batch_new   (guint n_columns);
 void            winnow_row_batch_free  (WinnowRowBatch *batch);
 void            winnow_row_batch_keep_raw (WinnowRowBatch *batch,
                                            guint n_input);
+void            winnow_row_batch_count_replaced (WinnowRowBatch *batch);
 void            winnow_row_batch_reset (WinnowRowBatch *batch);
 void            winnow_row_batch_reserve (WinnowRowBatch *batch, gsize extra);
 void            winnow_row_batch_reserve_raw (WinnowRowBatch *batch, gsize extra);

@@ -13,7 +13,7 @@
 #include "winnow-cleaner.h"
 #include "winnow-csv-reader.h"
 #include "winnow-csv-writer.h"
-#include "winnow-na-set.h"
+#include "winnow-text-set.h"
 
 struct _WinnowSample {
   char *dir;            /* private temporary folder */
@@ -67,7 +67,7 @@ read_rows (WinnowSample *sample, const char *path, const WinnowRecipe *recipe,
 {
   WinnowCsvReaderOptions options = reader_options (recipe, recipe->encoding);
   g_autoptr(WinnowCsvReader) reader = NULL;
-  g_autoptr(WinnowNaSet) no_tokens = winnow_na_set_new (NULL, 0);
+  g_autoptr(WinnowTextSet) no_tokens = winnow_text_set_new (NULL, 0);
   g_autofree gint *map = NULL;
   g_autoptr(GError) read_error = NULL;
   WinnowCsvWriter *writer;

@@ -44,33 +44,15 @@ winnow_forecast_text (const WinnowRecipe *recipe, const WinnowResult *r, guint64
       g_free (scope);
       scope = g_steal_pointer (&with_file);
     }
-  if (r->columns_dropped->len > 0)
+  /* each step that is on, in the order they run, in its own words */
+  for (guint i = 0; i < WINNOW_N_STEPS; i++)
     {
-      g_autofree char *part = g_strdup_printf (ngettext ("%u column dropped", "%u columns dropped",
-                                                         r->columns_dropped->len),
-                                               r->columns_dropped->len);
-      append_part (parts, part);
-    }
-  if (recipe->drop_duplicates)
-    {
-      g_autofree char *count = winnow_ui_format_count ((gint64) r->duplicates_removed);
-      g_autofree char *part = g_strdup_printf (ngettext ("%s duplicate", "%s duplicates",
-                                                         (gulong) r->duplicates_removed), count);
-      append_part (parts, part);
-    }
-  if (recipe->drop_missing)
-    {
-      g_autofree char *count = winnow_ui_format_count ((gint64) r->missing_dropped);
-      g_autofree char *part = g_strdup_printf (ngettext ("%s row with missing values",
-                                                         "%s rows with missing values",
-                                                         (gulong) r->missing_dropped), count);
-      append_part (parts, part);
-    }
-  if (recipe->fill->len > 0)
-    {
-      g_autofree char *count = winnow_ui_format_count ((gint64) r->cells_filled);
-      g_autofree char *part = g_strdup_printf (ngettext ("%s cell filled", "%s cells filled",
-                                                         (gulong) r->cells_filled), count);
+      const WinnowStep *step = winnow_step_get (i);
+      g_autofree char *part = NULL;
+
+      if (step->count_words == NULL || !step->is_on (recipe))
+        continue;
+      part = winnow_step_count_words (i, r->counts[i]);
       append_part (parts, part);
     }
   if (r->bad_lines_skipped > 0)

@@ -173,7 +173,7 @@ fill_recipe (WinnowTaskPage *self)
   g_clear_pointer (&self->rejects_path, g_free);
   if (recipe == NULL)
     return;
-  lines = winnow_ui_describe_recipe (recipe);
+  lines = winnow_step_describe_recipe (recipe);
   for (guint i = 0; i < lines->len; i++)
     add_row (self, self->recipe_group, g_ptr_array_index (lines, i), NULL);
   add_path_row (self, _("Output file"), winnow_task_get_output_path (self->task));
@@ -328,7 +328,7 @@ fill_profile (WinnowTaskPage *self, WinnowResult *result)
       const WinnowColumnProfile *p = g_ptr_array_index (result->columns, i);
       g_autofree char *before = winnow_ui_format_count ((gint64) p->missing_before);
       g_autofree char *after = winnow_ui_format_count ((gint64) p->missing_after);
-      g_autofree char *filled = winnow_ui_format_count ((gint64) p->filled);
+      g_autofree char *filled = winnow_ui_format_count ((gint64) p->cells[WINNOW_STEP_FILL]);
       g_autofree char *count = winnow_ui_format_count ((gint64) p->distinct);
       g_autofree char *distinct = p->distinct_exact ? g_strdup (count) : g_strdup_printf ("≈ %s", count);
       g_autofree char *min = p->has_numbers ? g_strdup_printf ("%g", p->min) : g_strdup ("");
@@ -375,6 +375,7 @@ fill_results (WinnowTaskPage *self)
 {
   WinnowTaskResult *record = winnow_task_get_result (self->task);
   g_autoptr(WinnowResult) result = NULL;
+  g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (winnow_task_get_recipe (self->task), -1, NULL);
 
   gtk_widget_set_visible (GTK_WIDGET (self->results_group), record != NULL);
   gtk_widget_set_visible (self->profile_box, record != NULL);
@@ -386,9 +387,13 @@ fill_results (WinnowTaskPage *self)
 
   add_count (self, _("Rows read"), (gint64) result->rows_read);
   add_count (self, _("Rows written"), (gint64) result->rows_written);
-  add_count (self, _("Duplicate rows removed"), (gint64) result->duplicates_removed);
-  add_count (self, _("Rows dropped for missing values"), (gint64) result->missing_dropped);
-  add_count (self, _("Cells filled"), (gint64) result->cells_filled);
+  /* the count of each step that was on or changed something */
+  for (guint i = 0; i < WINNOW_N_STEPS; i++)
+    {
+      const WinnowStep *step = winnow_step_get (i);
+      if (step->count_label != NULL && (result->counts[i] > 0 || (recipe && step->is_on (recipe))))
+        add_count (self, _(step->count_label), (gint64) result->counts[i]);
+    }
   if (result->bad_lines_skipped > 0)
     add_count (self, _("Bad lines skipped"), (gint64) result->bad_lines_skipped);
   {

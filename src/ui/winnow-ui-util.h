@@ -1,5 +1,6 @@
 /* winnow-ui-util.h: how the window words and formats things: numbers,
- * sizes, times, statuses, and a recipe in sentences. */
+ * sizes, times and statuses (a recipe in sentences is its steps' own:
+ * winnow_step_describe_recipe()). */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -18,7 +19,6 @@ const char *winnow_ui_status_label     (WinnowTaskStatus status);
 const char *winnow_ui_column_type_label (WinnowColumnType type);
 const char *winnow_ui_status_icon      (WinnowTaskStatus status);
 const char *winnow_ui_status_css_class (WinnowTaskStatus status);
-GPtrArray  *winnow_ui_describe_recipe  (const WinnowRecipe *recipe);
 gboolean    winnow_ui_is_csv_file      (GFile *file);
 
 typedef void (*WinnowFolderFunc) (GtkWindow *parent, GFile *folder);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "winnow-history-call.h"
+#include "winnow-result-record.h"
 #include "winnow-task-list.h"
 #include "winnow-task-page.h"
 #include "winnow-task-table.h"
@@ -637,18 +638,20 @@ on_show_details (AdwToast *toast, WinnowWindow *self)
 static char *
 finished_message (WinnowTask *task)
 {
-  WinnowTaskResult *result = winnow_task_get_result (task);
+  WinnowTaskResult *record = winnow_task_get_result (task);
   const char *name = winnow_task_get_file_name (task);
+  g_autoptr(WinnowResult) result = NULL;
+  g_autofree char *counts = NULL;
 
   if (winnow_task_get_status (task) != WINNOW_TASK_COMPLETED)
     return g_strdup_printf (_("%s failed"), name);
-  if (result != NULL && result->duplicates_removed > 0)
-    {
-      g_autofree char *n = winnow_ui_format_count (result->duplicates_removed);
-      return g_strdup_printf (ngettext ("%s cleaned: %s duplicate removed",
-                                        "%s cleaned: %s duplicates removed",
-                                        (gulong) result->duplicates_removed), name, n);
-    }
+  /* the summary only: a few hundred bytes of JSON */
+  result = record ? winnow_result_summary_from_record (record) : NULL;
+  counts = result ? winnow_result_describe_counts (result) : NULL;
+  if (counts != NULL)
+    /* Translators: a file name, then what changed, such as "312 duplicates, 12
+     * cells replaced" */
+    return g_strdup_printf (_("%s cleaned: %s"), name, counts);
   {
     g_autofree char *n = winnow_ui_format_count (MAX (winnow_task_get_rows_out (task), 0));
     return g_strdup_printf (_("%s cleaned: %s rows written"), name, n);

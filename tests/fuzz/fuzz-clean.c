@@ -108,7 +108,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
       g_assert (g_file_test (output_path, G_FILE_TEST_IS_REGULAR));
       g_assert (g_file_test (rejects_path, G_FILE_TEST_IS_REGULAR) == recipe->rejects);
       /* every row is written to one file or the other */
-      g_assert (result->rows_written + result->duplicates_removed + result->missing_dropped +
+      g_assert (result->rows_written + result->counts[WINNOW_STEP_DROP_DUPLICATES] + result->counts[WINNOW_STEP_DROP_MISSING] +
                   result->bad_lines_skipped == result->rows_read);
     }
   return 0;
