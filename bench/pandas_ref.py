@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The pandas reference for a Winnow recipe (SPEC section 3).
+"""The pandas reference for a Winnow recipe (docs/BEHAVIOUR.md).
 
 usage: pandas_ref.py RECIPE.json INPUT.csv OUTPUT.csv
 

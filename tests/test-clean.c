@@ -1,4 +1,4 @@
-/* test-clean.c: one test per rule of SPEC section 3, each a small input and
+/* test-clean.c: one test per rule of docs/BEHAVIOUR.md, each a small input and
  * the exact bytes pandas writes for it. */
 #include "config.h"
 

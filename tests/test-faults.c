@@ -1,6 +1,6 @@
 /* test-faults.c: tasks that meet a fault. Each runs through the scheduler
  * and the store, as the window and the batch mode do, and asserts the
- * promise of SPEC section 9: the task ends FAILED with a message a user
+ * promise of README.md and docs/ARCHITECTURE.md: the task ends FAILED with a message a user
  * can act on, no partial output and no temporary file are left, the
  * process does not crash or hang, and the store is still consistent. */
 #include "config.h"

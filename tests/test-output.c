@@ -1,4 +1,4 @@
-/* test-output.c: output files appear whole or not at all (SPEC section 4):
+/* test-output.c: output files appear whole or not at all (docs/BEHAVIOUR.md 8.2):
  * failures and cancels leave nothing, inputs and existing files are safe,
  * stale temporary files are cleaned up. */
 #include "config.h"

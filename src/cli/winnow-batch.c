@@ -1,4 +1,4 @@
-/* winnow-batch.c: runs `winnow --batch` (SPEC section 8): its files
+/* winnow-batch.c: runs `winnow --batch` (docs/BEHAVIOUR.md 11.2): its files
  * become tasks of a scheduler over the task store (the desktop's, unless
  * --db or --no-history), run --jobs at a time; progress goes to stderr, a
  * summary (or JSON) to stdout. Ctrl-C cancels cleanly and exits 130. */

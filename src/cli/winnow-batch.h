@@ -1,5 +1,5 @@
 /* winnow-batch.h: `winnow --batch`, the headless face of the engine
- * (SPEC section 8). */
+ * (docs/BEHAVIOUR.md 11.2). */
 #pragma once
 
 #include <glib.h>

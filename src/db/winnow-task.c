@@ -61,7 +61,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* The names the database stores (SPEC section 5's lifecycle). */
+/* The names the database stores (docs/ARCHITECTURE.md, "Task lifecycle"). */
 static const char * const status_names[] = {
   "PENDING", "PROCESSING", "COMPLETED", "FAILED", "CANCELLED",
 };

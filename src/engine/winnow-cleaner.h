@@ -1,6 +1,6 @@
-/* winnow-cleaner.h: runs a recipe over one file (SPEC sections 3 and 4).
+/* winnow-cleaner.h: runs a recipe over one file (docs/BEHAVIOUR.md).
  *
- * The steps run in SPEC order. Most recipes need one pass over the file;
+ * The steps run in the order docs/BEHAVIOUR.md gives. Most recipes need one pass over the file;
  * keep=last/none needs a first pass that chooses the rows, and a mean,
  * median, mode or bfill fill a pass that computes its statistics over the
  * rows that remain; the rows are then written in a last pass. The output

@@ -1,5 +1,5 @@
 /* winnow-csv-sniffer.h: guesses a file's delimiter and line ends from its
- * first 64 KiB (SPEC section 2, input.delimiter "auto"). */
+ * first 64 KiB (input.delimiter "auto"; docs/BEHAVIOUR.md 1.3). */
 #pragma once
 
 #include <glib.h>

@@ -1,5 +1,5 @@
 /* winnow-fill-stats.h: what a fill strategy learns from the rows that
- * remain, before any row is written (SPEC section 3: statistics for fill
+ * remain, before any row is written (docs/BEHAVIOUR.md 7.2: statistics for fill
  * are computed on the rows that remain after steps 2-5).
  *
  * mean follows pandas to the last bit: numpy sums the column (with 0 in

@@ -4,7 +4,7 @@
  * formula guard and the column profile; it follows pandas' to_numeric
  * (surrounding whitespace allowed) but accepts only finite values. The
  * formatter writes a double as Python's repr() does, without ".0" on
- * integral values (SPEC section 3).
+ * integral values (docs/BEHAVIOUR.md 7.1 and 7.3).
  */
 #pragma once
 

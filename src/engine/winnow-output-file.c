@@ -499,7 +499,7 @@ winnow_output_file_rejects_path (const char *output_path)
  * winnow_output_file_default_path:
  * @output_dir: (nullable): the folder, or %NULL for the input's own
  *
- * Returns: (transfer full): `<dir>/<stem>.cleaned.csv` (SPEC section 4)
+ * Returns: (transfer full): `<dir>/<stem>.cleaned.csv` (docs/BEHAVIOUR.md 8.2)
  */
 char *
 winnow_output_file_default_path (const char *input_path, const char *output_dir)

@@ -5,7 +5,7 @@
  * while it is written. Commit syncs it, gives it the usual permissions and
  * renames it into place; anything else removes it. A temporary file left
  * by a process that died is recognised by its lock being free and removed
- * by winnow_output_file_remove_stale() (SPEC section 4).
+ * by winnow_output_file_remove_stale() (docs/BEHAVIOUR.md 8.2).
  *
  * Only a regular file (or a symbolic link, which is replaced, never
  * followed) is ever replaced: a folder, a device, a FIFO or a socket at

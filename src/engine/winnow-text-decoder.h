@@ -1,7 +1,7 @@
 /* winnow-text-decoder.h: turns a file's bytes into UTF-8 for the parser.
  *
  * UTF-8 input is only checked, never copied. Windows-1252 (the fallback of
- * encoding "auto", SPEC section 2) and Latin-1 go through a table; any
+ * encoding "auto", docs/BEHAVIOUR.md 1.2) and Latin-1 go through a table; any
  * other encoding through GIConv. Every kind also refuses NUL bytes: a CSV
  * file has none, a binary file nearly always does.
  */
