@@ -444,7 +444,7 @@ test_blank_lines (void)
   winnow_test_assert_clean (R (""), "a,b\n\"x\n  \ny\",1\n", "a,b\n\"x\n  \ny\",1\n");
   /* a tab that is the delimiter is not blank: a row of empty fields */
   winnow_test_assert_clean (R (", \"input\": {\"delimiter\": \"tab\"}"), "a\tb\n\t\n1\t2\n",
-                            "a,b\n,\n1,2\n");
+                            "a\tb\n\t\n1\t2\n");
   /* the lines of the rows after it still count the blank line */
   out = winnow_test_clean (R (", \"input\": {\"bad_lines\": \"warn\"}"),
                            "a,b\n  \n1,2,3\n", -1, &result, &error);
@@ -487,20 +487,20 @@ test_delimiter_sniffing (void)
 {
   WinnowResult *result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *out = winnow_test_clean (R (""), "a;b;c\n1,5;2;\"x;y\"\n3;4,5;z\n", -1,
+  g_autofree char *out = winnow_test_clean (R (", \"output\": {\"delimiter\": \",\"}"), "a;b;c\n1,5;2;\"x;y\"\n3;4,5;z\n", -1,
                                             &result, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (out, ==, "a,b,c\n\"1,5\",2,x;y\n3,\"4,5\",z\n");
   g_assert_cmpint (result->delimiter, ==, ';');
   winnow_result_free (result);
 
-  winnow_test_assert_clean (R (""), "a\tb\n1\t\n", "a,b\n1,\n");
-  winnow_test_assert_clean (R (""), "a|b\n1|2\n", "a,b\n1,2\n");
+  winnow_test_assert_clean (R (", \"output\": {\"delimiter\": \",\"}"), "a\tb\n1\t\n", "a,b\n1,\n");
+  winnow_test_assert_clean (R (", \"output\": {\"delimiter\": \",\"}"), "a|b\n1|2\n", "a,b\n1,2\n");
   /* a stray quote in the header does not hide the delimiter (pandas and
    * Python's csv.Sniffer pick ";" too) */
-  winnow_test_assert_clean (R (""), "size\";w;h\n1;2;3\n4;5;6\n",
+  winnow_test_assert_clean (R (", \"output\": {\"delimiter\": \",\"}"), "size\";w;h\n1;2;3\n4;5;6\n",
                             "\"size\"\"\",w,h\n1,2,3\n4,5,6\n");
-  winnow_test_assert_clean (R (", \"input\": {\"delimiter\": \"|\"}"), "a,b|c\n1,2|3\n",
+  winnow_test_assert_clean (R (", \"input\": {\"delimiter\": \"|\"}, \"output\": {\"delimiter\": \",\"}"), "a,b|c\n1,2|3\n",
                             "\"a,b\",c\n\"1,2\",3\n");
 }
 
@@ -522,7 +522,7 @@ test_unicode_delimiters (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
 
-  winnow_test_assert_clean (R (", \"input\": {\"delimiter\": \"§\"}"),
+  winnow_test_assert_clean (R (", \"input\": {\"delimiter\": \"§\"}, \"output\": {\"delimiter\": \",\"}"),
                             "a§b\n1§\"x§y\"\n\"p,q\"§2\n", "a,b\n1,x§y\n\"p,q\",2\n");
   winnow_test_assert_clean (R (", \"output\": {\"delimiter\": \"€\"}"),
                             "a,b,c\n1,p€q,₤5\n€,\"x,y\",\n",
@@ -533,14 +533,28 @@ test_unicode_delimiters (void)
                             "a→b→c\n1→\"2→3\"→x\n1→\"2→3\"→y\n",
                             "a😀b\n1😀2→3\n");
   /* through a decoder: "§" is 0xA7 in Windows-1252 */
-  out = winnow_test_clean (R (", \"input\": {\"delimiter\": \"§\", \"encoding\": \"windows-1252\"}"),
+  out = winnow_test_clean (R (", \"input\": {\"delimiter\": \"§\", \"encoding\": \"windows-1252\"}, \"output\": {\"delimiter\": \",\"}"),
                            "a\xA7" "b\n\xE9\xA7" "2\n", -1, &result, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (out, ==, "a,b\n\xC3\xA9,2\n");
   g_assert_cmpuint (result->delimiter, ==, 0xA7);
   winnow_result_free (result);
   /* a space is a delimiter too; then it is no blank */
-  winnow_test_assert_clean (R (", \"input\": {\"delimiter\": \" \"}"), "a b\n1 2\n", "a,b\n1,2\n");
+  winnow_test_assert_clean (R (", \"input\": {\"delimiter\": \" \"}, \"output\": {\"delimiter\": \",\"}"), "a b\n1 2\n", "a,b\n1,2\n");
+}
+
+/* By default the output keeps the input's delimiter, as read or sniffed
+ * (pandas would write commas: docs/BEHAVIOUR.md 12); a delimiter that is
+ * the quote character falls back to a comma. */
+static void
+test_output_delimiter_same (void)
+{
+  winnow_test_assert_clean (R (""), "a;b\n1;\"x;y\"\n", "a;b\n1;\"x;y\"\n");
+  winnow_test_assert_clean (R (""), "a\tb\n1\tx,y\n", "a\tb\n1\tx,y\n");
+  winnow_test_assert_clean (R (", \"output\": {\"delimiter\": \"same\"}"), "a|b\n1|2\n", "a|b\n1|2\n");
+  winnow_test_assert_clean (R (", \"input\": {\"delimiter\": \"→\"}"), "a→b\n1→2\n", "a→b\n1→2\n");
+  winnow_test_assert_clean (R (", \"input\": {\"delimiter\": \"\\\"\", \"quote\": \"'\"}"),
+                            "a\"b\n1\"2\n", "a,b\n1,2\n");
 }
 
 static void
@@ -684,6 +698,7 @@ main (int argc, char **argv)
   g_test_add_func ("/clean/delimiter-sniffing", test_delimiter_sniffing);
   g_test_add_func ("/clean/output-delimiter", test_output_delimiter);
   g_test_add_func ("/clean/unicode-delimiters", test_unicode_delimiters);
+  g_test_add_func ("/clean/output-delimiter-same", test_output_delimiter_same);
   g_test_add_func ("/clean/formula-guard", test_formula_guard);
   g_test_add_func ("/clean/header-only", test_header_only);
   g_test_add_func ("/clean/no-trailing-newline", test_no_trailing_newline);

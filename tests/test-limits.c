@@ -565,8 +565,13 @@ test_numbered_path (void)
   g_autofree char *a = winnow_output_file_numbered_path ("/d/a.cleaned.csv", 2);
   g_autofree char *b = winnow_output_file_numbered_path ("/d/out", 3);
 
+  g_autofree char *c = winnow_output_file_numbered_path ("/d/a.cleaned.tsv", 2);
+  g_autofree char *d = winnow_output_file_numbered_path ("/d.x/out", 2);
+
   g_assert_cmpstr (a, ==, "/d/a.cleaned-2.csv");
   g_assert_cmpstr (b, ==, "/d/out-3");
+  g_assert_cmpstr (c, ==, "/d/a.cleaned-2.tsv");
+  g_assert_cmpstr (d, ==, "/d.x/out-2");
 }
 
 /* ---- threads ---- */

@@ -266,13 +266,25 @@ test_permissions (WinnowTestDir *fixture, gconstpointer data)
 static void
 test_default_path (void)
 {
-  g_autofree char *a = winnow_output_file_default_path ("/data/customers.csv", NULL);
-  g_autofree char *b = winnow_output_file_default_path ("/data/sales.2024.tsv", "/out");
-  g_autofree char *c = winnow_output_file_default_path ("/data/README", NULL);
+  /* the input's extension while the output keeps its delimiter */
+  g_autofree char *a = winnow_output_file_default_path ("/data/customers.csv", NULL, 0);
+  g_autofree char *b = winnow_output_file_default_path ("/data/sales.2024.tsv", "/out", 0);
+  g_autofree char *c = winnow_output_file_default_path ("/data/README", NULL, 0);
+  g_autofree char *d = winnow_output_file_default_path ("/data/export.TXT", NULL, 0);
+  g_autofree char *e = winnow_output_file_default_path ("/data/trailing.", NULL, 0);
+  /* else what the delimiter says */
+  g_autofree char *f = winnow_output_file_default_path ("/data/sales.tsv", NULL, ',');
+  g_autofree char *g = winnow_output_file_default_path ("/data/sales.csv", NULL, '\t');
+  g_autofree char *h = winnow_output_file_default_path ("/data/sales.tsv", NULL, ';');
 
   g_assert_cmpstr (a, ==, "/data/customers.cleaned.csv");
-  g_assert_cmpstr (b, ==, "/out/sales.2024.cleaned.csv");
+  g_assert_cmpstr (b, ==, "/out/sales.2024.cleaned.tsv");
   g_assert_cmpstr (c, ==, "/data/README.cleaned.csv");
+  g_assert_cmpstr (d, ==, "/data/export.cleaned.TXT");
+  g_assert_cmpstr (e, ==, "/data/trailing.cleaned.csv");
+  g_assert_cmpstr (f, ==, "/data/sales.cleaned.csv");
+  g_assert_cmpstr (g, ==, "/data/sales.cleaned.tsv");
+  g_assert_cmpstr (h, ==, "/data/sales.cleaned.csv");
 }
 
 int

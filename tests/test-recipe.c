@@ -183,8 +183,8 @@ test_errors (void)
     { "{\"winnow_recipe\": 1, \"fill\": [{\"column\": \"a\", \"value\": \"x\"}, {\"column\": \"a\", \"strategy\": \"mode\"}]}", "fill[1]: column \"a\" is already filled by fill[0]" },
     { "{\"winnow_recipe\": 1, \"output\": {\"line_ending\": \"cr\"}}", "output.line_ending: expected \"lf\" or \"crlf\", not \"cr\"" },
     { "{\"winnow_recipe\": 1, \"output\": {\"rejects\": \"yes\"}}", "output.rejects: expected true or false, not a string" },
-    { "{\"winnow_recipe\": 1, \"output\": {\"delimiter\": \"auto\"}}", "output.delimiter: expected a single character other than a line end" },
-    { "{\"winnow_recipe\": 1, \"output\": {\"delimiter\": \"\\n\"}}", "output.delimiter: expected a single character other than a line end" },
+    { "{\"winnow_recipe\": 1, \"output\": {\"delimiter\": \"auto\"}}", "output.delimiter: expected \"same\", a single character other than a line end, or \"tab\", not \"auto\"" },
+    { "{\"winnow_recipe\": 1, \"output\": {\"delimiter\": \"\\n\"}}", "output.delimiter: expected \"same\", a single character other than a line end" },
     { "{\"winnow_recipe\": 1, \"input\": {\"delimiter\": \"§§\"}}", "input.delimiter: expected \"auto\", a single character" },
     { "{\"winnow_recipe\": 1, \"output\": {\"delimiter\": \"\\\"\"}}", "output.delimiter: \" cannot be the delimiter, because fields that hold a delimiter, a quote or a line end are quoted with \"" },
   };

@@ -146,7 +146,8 @@ make_entries (Parsed *p)
   ADD ("bad-lines", 0, G_OPTION_ARG_STRING, &p->bad_lines,
        N_("What to do with rows that have too many fields: error, skip or warn"), N_("POLICY"));
   ADD ("output-delimiter", 0, G_OPTION_ARG_STRING, &p->out_delimiter,
-       N_("The output delimiter (default: ,)"), N_("CHAR"));
+       N_("The output delimiter: same (as the input, the default), a character, or tab"),
+       N_("CHAR"));
   ADD ("line-ending", 0, G_OPTION_ARG_STRING, &p->line_ending,
        N_("Output line ends: lf or crlf"), N_("END"));
   ADD ("formula-guard", 0, G_OPTION_ARG_NONE, &p->formula_guard,
@@ -278,7 +279,7 @@ apply (Parsed *p, WinnowRecipe *r, GError **error)
       g_ptr_array_unref (r->na_values);
       r->na_values = g_steal_pointer (&list);
     }
-  if (p->delimiter && !winnow_delimiter_from_string (p->delimiter, TRUE, &r->delimiter))
+  if (p->delimiter && !winnow_delimiter_from_string (p->delimiter, "auto", &r->delimiter))
     return bad_value (error, "--delimiter", _("auto, tab or one character"), p->delimiter);
   if (p->no_header)
     r->header = FALSE;
@@ -296,8 +297,9 @@ apply (Parsed *p, WinnowRecipe *r, GError **error)
   if (p->bad_lines && !winnow_bad_lines_from_string (p->bad_lines, &r->bad_lines))
     /* Translators: error, skip and warn are values of --bad-lines; keep them as they are */
     return bad_value (error, "--bad-lines", _("error, skip or warn"), p->bad_lines);
-  if (p->out_delimiter && !winnow_delimiter_from_string (p->out_delimiter, FALSE, &r->out_delimiter))
-    return bad_value (error, "--output-delimiter", _("tab or one character"), p->out_delimiter);
+  if (p->out_delimiter && !winnow_delimiter_from_string (p->out_delimiter, "same", &r->out_delimiter))
+    /* Translators: same and tab are values of --output-delimiter; keep them as they are */
+    return bad_value (error, "--output-delimiter", _("same, tab or one character"), p->out_delimiter);
   if (p->out_delimiter && r->out_delimiter == '"')
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,

@@ -299,7 +299,8 @@ output_for (const WinnowBatchOptions *options, const char *input, GHashTable *ta
 {
   g_autofree char *first = options->output != NULL
                              ? g_strdup (options->output)
-                             : winnow_output_file_default_path (input, options->output_dir);
+                             : winnow_output_file_default_path (input, options->output_dir,
+                                                                options->recipe->out_delimiter);
   char *path = g_strdup (first);
   char *key = output_key (path);
 

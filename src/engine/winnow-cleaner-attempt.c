@@ -159,6 +159,8 @@ static gboolean
 open_outputs (Cleaner *c, GError **error)
 {
   gboolean replace = (c->flags & WINNOW_CLEAN_REPLACE) != 0;
+  gunichar delimiter = winnow_recipe_output_delimiter (c->recipe,
+                                                       winnow_csv_reader_get_delimiter (c->reader));
 
   if (c->output == NULL)
     {
@@ -172,7 +174,7 @@ open_outputs (Cleaner *c, GError **error)
   if (c->recipe->rejects && c->rejects == NULL)
     {
       g_autofree char *path = winnow_output_file_rejects_path (c->output_path);
-      c->rejects = winnow_rejects_new (path, c->input_path, replace, c->recipe->out_delimiter,
+      c->rejects = winnow_rejects_new (path, c->input_path, replace, delimiter,
                                        c->recipe->crlf, c->recipe->formula_guard, error);
       if (c->rejects == NULL)
         return FALSE;
@@ -185,8 +187,8 @@ open_outputs (Cleaner *c, GError **error)
       if (!winnow_rejects_begin (c->rejects, names, error))
         return FALSE;
     }
-  c->writer = winnow_csv_writer_new (winnow_output_file_get_fd (c->output),
-                                     c->recipe->out_delimiter, c->recipe->crlf,
+  c->writer = winnow_csv_writer_new (winnow_output_file_get_fd (c->output), delimiter,
+                                     c->recipe->crlf,
                                      c->recipe->formula_guard);
   return TRUE;
 }

@@ -498,20 +498,33 @@ winnow_output_file_rejects_path (const char *output_path)
 /**
  * winnow_output_file_default_path:
  * @output_dir: (nullable): the folder, or %NULL for the input's own
+ * @out_delimiter: the recipe's output delimiter (0: the input's)
  *
- * Returns: (transfer full): `<dir>/<stem>.cleaned.csv` (docs/BEHAVIOUR.md 8.2)
+ * Returns: (transfer full): `<dir>/<stem>.cleaned<ext>` (docs/BEHAVIOUR.md
+ *   8.2): the input's extension when the output keeps its delimiter (an
+ *   input without one gets `.csv`), else `.tsv` for tabs and `.csv`
  */
 char *
-winnow_output_file_default_path (const char *input_path, const char *output_dir)
+winnow_output_file_default_path (const char *input_path, const char *output_dir,
+                                 gunichar out_delimiter)
 {
   g_autofree char *base = g_path_get_basename (input_path);
   g_autofree char *dir = output_dir ? g_strdup (output_dir) : g_path_get_dirname (input_path);
+  g_autofree char *extension = NULL;
   g_autofree char *name = NULL;
   char *dot = strrchr (base, '.');
 
   if (dot != NULL && dot != base)
-    *dot = '\0';
-  name = g_strconcat (base, ".cleaned.csv", NULL);
+    {
+      extension = g_strdup (dot);
+      *dot = '\0';
+    }
+  if (out_delimiter != 0 || extension == NULL || extension[1] == '\0')
+    {
+      g_free (extension);
+      extension = g_strdup (out_delimiter == '\t' ? ".tsv" : ".csv");
+    }
+  name = g_strconcat (base, ".cleaned", extension, NULL);
   return g_build_filename (dir, name, NULL);
 }
 
@@ -519,15 +532,20 @@ winnow_output_file_default_path (const char *input_path, const char *output_dir)
  * winnow_output_file_numbered_path:
  * @n: 2 or more
  *
- * Returns: (transfer full): @path with "-@n" before its ".csv" (or at its
- *   end): name.cleaned-2.csv, as the window names a second output
+ * Returns: (transfer full): @path with "-@n" before its extension (or at
+ *   its end): name.cleaned-2.csv, as the window names a second output
  */
 char *
 winnow_output_file_numbered_path (const char *path, guint n)
 {
+  const char *base, *dot;
+
   g_return_val_if_fail (path != NULL && n >= 2, NULL);
 
-  if (g_str_has_suffix (path, ".csv"))
-    return g_strdup_printf ("%.*s-%u.csv", (int) (strlen (path) - 4), path, n);
-  return g_strdup_printf ("%s-%u", path, n);
+  base = strrchr (path, G_DIR_SEPARATOR);
+  base = base ? base + 1 : path;
+  dot = strrchr (base, '.');
+  if (dot == NULL || dot == base)
+    return g_strdup_printf ("%s-%u", path, n);
+  return g_strdup_printf ("%.*s-%u%s", (int) (dot - path), path, n, dot);
 }

@@ -53,7 +53,8 @@ void              winnow_output_file_free    (WinnowOutputFile *file);
 
 guint             winnow_output_file_remove_stale (const char *path);
 char             *winnow_output_file_default_path (const char *input_path,
-                                                   const char *output_dir);
+                                                   const char *output_dir,
+                                                   gunichar out_delimiter);
 char             *winnow_output_file_numbered_path (const char *path,
                                                     guint n);
 char             *winnow_output_file_rejects_path (const char *output_path);

@@ -131,7 +131,7 @@ recipe_get_string_list (JsonNode *node, const char *path, GPtrArray *out, GError
 }
 
 static gboolean
-read_delimiter (JsonNode *node, const char *path, gboolean allow_auto, gunichar *out,
+read_delimiter (JsonNode *node, const char *path, const char *zero_word, gunichar *out,
                 GError **error)
 {
   const char *s;
@@ -139,16 +139,13 @@ read_delimiter (JsonNode *node, const char *path, gboolean allow_auto, gunichar 
 
   if (!recipe_get_string (node, path, &s, error))
     return FALSE;
-  if (!winnow_delimiter_from_string (s, allow_auto, out) &&
+  if (!winnow_delimiter_from_string (s, zero_word, out) &&
       (shown = winnow_user_text_excerpt (s)) != NULL)
-    return recipe_invalid (error, allow_auto
-                             /* Translators: a recipe key, then what it held; "auto"
-                              * and "tab" are recipe values and stay as they are */
-                             ? _("%s: expected \"auto\", a single character other than a line "
-                                 "end, or \"tab\", not \"%s\"")
-                             : _("%s: expected a single character other than a line end, or "
-                                 "\"tab\", not \"%s\""),
-                    path, shown);
+    /* Translators: a recipe key, the word for "the default" ("auto" for the
+     * input, "same" for the output), then what it held; the words in quotes
+     * are recipe values and stay as they are */
+    return recipe_invalid (error, _("%s: expected \"%s\", a single character other than a line "
+                                    "end, or \"tab\", not \"%s\""), path, zero_word, shown);
   return TRUE;
 }
 
@@ -171,7 +168,7 @@ read_input (JsonNode *node, WinnowRecipe *recipe, GError **error)
     return FALSE;
 
   if ((member = json_object_get_member (object, "delimiter")) &&
-      !read_delimiter (member, "input.delimiter", TRUE, &recipe->delimiter, error))
+      !read_delimiter (member, "input.delimiter", "auto", &recipe->delimiter, error))
     return FALSE;
   if ((member = json_object_get_member (object, "quote")))
     {
@@ -252,7 +249,7 @@ read_output (JsonNode *node, WinnowRecipe *recipe, GError **error)
   if (!recipe_check_keys (object, "output", keys, error))
     return FALSE;
   if ((member = json_object_get_member (object, "delimiter")) &&
-      !read_delimiter (member, "output.delimiter", FALSE, &recipe->out_delimiter, error))
+      !read_delimiter (member, "output.delimiter", "same", &recipe->out_delimiter, error))
     return FALSE;
   if ((member = json_object_get_member (object, "line_ending")))
     {
@@ -500,17 +497,17 @@ recipe_add_string_list (JsonBuilder *builder, const char *name, GPtrArray *list)
 }
 
 static void
-add_delimiter (JsonBuilder *builder, const char *name, gunichar delimiter)
+add_delimiter (JsonBuilder *builder, const char *name, gunichar delimiter, const char *zero_word)
 {
-  char s[8] = { 0 };
+  char text[8] = { 0 };
 
   json_builder_set_member_name (builder, name);
   if (delimiter == 0)
-    json_builder_add_string_value (builder, "auto");
+    json_builder_add_string_value (builder, zero_word);
   else
     {
-      g_unichar_to_utf8 (delimiter, s);
-      json_builder_add_string_value (builder, s);
+      g_unichar_to_utf8 (delimiter, text);
+      json_builder_add_string_value (builder, text);
     }
 }
 
@@ -533,7 +530,7 @@ winnow_recipe_to_json (const WinnowRecipe *recipe)
 
   json_builder_set_member_name (b, "input");
   json_builder_begin_object (b);
-  add_delimiter (b, "delimiter", recipe->delimiter);
+  add_delimiter (b, "delimiter", recipe->delimiter, "auto");
   json_builder_set_member_name (b, "quote");
   json_builder_add_string_value (b, quote);
   json_builder_set_member_name (b, "encoding");
@@ -550,7 +547,7 @@ winnow_recipe_to_json (const WinnowRecipe *recipe)
 
   json_builder_set_member_name (b, "output");
   json_builder_begin_object (b);
-  add_delimiter (b, "delimiter", recipe->out_delimiter);
+  add_delimiter (b, "delimiter", recipe->out_delimiter, "same");
   json_builder_set_member_name (b, "line_ending");
   json_builder_add_string_value (b, recipe->crlf ? "crlf" : "lf");
   json_builder_set_member_name (b, "formula_guard");

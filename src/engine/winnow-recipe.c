@@ -85,7 +85,8 @@ recipe_invalid (GError **error, const char *format, ...)
  *
  * Returns: (transfer full): a recipe with every step off and pandas' input
  * defaults: delimiter sniffed, `"` quotes, encoding auto, a header row,
- * pandas' NA tokens, malformed long rows an error, `,` and LF on output.
+ * pandas' NA tokens, malformed long rows an error; on output the input's
+ * delimiter and LF.
  */
 WinnowRecipe *
 winnow_recipe_new (void)
@@ -103,7 +104,7 @@ winnow_recipe_new (void)
   for (guint i = 0; i < WINNOW_N_STEPS; i++)
     if (winnow_step_get (i)->init != NULL)
       winnow_step_get (i)->init (recipe);
-  recipe->out_delimiter = ',';
+  recipe->out_delimiter = 0;   /* the input's */
   recipe->crlf = FALSE;
   recipe->formula_guard = FALSE;
   return recipe;
@@ -274,16 +275,18 @@ winnow_bad_lines_from_string (const char *text, WinnowBadLines *policy)
 
 /**
  * winnow_delimiter_to_string:
- * Returns: (transfer full): "auto" for 0, "tab" for a tab, else the
+ * @zero_word: what 0 is called: "auto" for the input, "same" for the output
+ *
+ * Returns: (transfer full): @zero_word for 0, "tab" for a tab, else the
  *   character in UTF-8.
  */
 char *
-winnow_delimiter_to_string (gunichar delimiter)
+winnow_delimiter_to_string (gunichar delimiter, const char *zero_word)
 {
   char text[8] = { 0 };
 
   if (delimiter == 0)
-    return g_strdup ("auto");
+    return g_strdup (zero_word);
   if (delimiter == '\t')
     return g_strdup ("tab");
   g_unichar_to_utf8 (delimiter, text);
@@ -291,17 +294,18 @@ winnow_delimiter_to_string (gunichar delimiter)
 }
 
 /* Accepts one Unicode character (pandas takes any single character as
- * sep), a real tab, or the words "tab" and (when @allow_auto) "auto". A
- * line end cannot separate fields. Whether the character may be used
- * with the quote character is winnow_recipe_validate()'s to say. */
+ * sep), a real tab, the word "tab", and @zero_word ("auto" for the input,
+ * "same" for the output; NULL: neither) for 0. A line end cannot separate
+ * fields. Whether the character may be used with the quote character is
+ * winnow_recipe_validate()'s to say. */
 gboolean
-winnow_delimiter_from_string (const char *text, gboolean allow_auto, gunichar *delimiter)
+winnow_delimiter_from_string (const char *text, const char *zero_word, gunichar *delimiter)
 {
   gunichar c;
 
   if (text == NULL)
     return FALSE;
-  if (allow_auto && strcmp (text, "auto") == 0)
+  if (zero_word != NULL && strcmp (text, zero_word) == 0)
     {
       *delimiter = 0;
       return TRUE;
@@ -318,6 +322,23 @@ winnow_delimiter_from_string (const char *text, gboolean allow_auto, gunichar *d
     return FALSE;
   *delimiter = c;
   return TRUE;
+}
+
+/**
+ * winnow_recipe_output_delimiter:
+ * @input_delimiter: the file's, as read or sniffed
+ *
+ * Returns: the delimiter the output is written with: the recipe's, or with
+ *   "same" the input's (a comma if that is ", which the output quotes with)
+ */
+gunichar
+winnow_recipe_output_delimiter (const WinnowRecipe *recipe, gunichar input_delimiter)
+{
+  if (recipe->out_delimiter != 0)
+    return recipe->out_delimiter;
+  if (input_delimiter == 0 || input_delimiter == '"')
+    return ',';
+  return input_delimiter;
 }
 
 /* ---- validation ---- */
@@ -342,9 +363,6 @@ winnow_recipe_validate (const WinnowRecipe *recipe, GError **error)
   if (recipe->delimiter != 0 && recipe->delimiter == (guchar) recipe->quote)
     /* Translators: input.delimiter is a recipe key; keep it as it is */
     return recipe_invalid (error, _("input.delimiter: the delimiter and the quote character must differ"));
-  if (recipe->out_delimiter == 0)
-    /* Translators: output.delimiter and "auto" are recipe syntax; keep them as they are */
-    return recipe_invalid (error, _("output.delimiter: expected a single character, not \"auto\""));
   /* The output quotes fields with ", always: a field holding the
    * delimiter would be quoted with the delimiter itself. */
   if (recipe->out_delimiter == '"')

@@ -67,7 +67,8 @@ typedef struct {
 } WinnowReplaceRule;
 
 /* A delimiter is one Unicode character (a code point); 0 as the input
- * delimiter means "auto" (sniffed). */
+ * delimiter means "auto" (sniffed), as the output delimiter "same" (the
+ * input's, as read or sniffed: winnow_recipe_output_delimiter()). */
 typedef struct {
   /* input */
   gunichar delimiter;
@@ -147,10 +148,13 @@ gboolean        winnow_keep_from_string          (const char *text,
 const char     *winnow_bad_lines_to_string       (WinnowBadLines policy);
 gboolean        winnow_bad_lines_from_string     (const char *text,
                                                   WinnowBadLines *policy);
-char           *winnow_delimiter_to_string       (gunichar delimiter);
+char           *winnow_delimiter_to_string       (gunichar delimiter,
+                                                  const char *zero_word);
 gboolean        winnow_delimiter_from_string     (const char *text,
-                                                  gboolean    allow_auto,
+                                                  const char *zero_word,
                                                   gunichar   *delimiter);
+gunichar        winnow_recipe_output_delimiter   (const WinnowRecipe *recipe,
+                                                  gunichar    input_delimiter);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WinnowRecipe, winnow_recipe_free)
 

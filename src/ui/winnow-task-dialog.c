@@ -114,21 +114,21 @@ is_free (const char *path, GHashTable *taken)
          !g_file_test (rejects, G_FILE_TEST_EXISTS);
 }
 
-/* <stem>.cleaned.csv in the output folder, or <stem>.cleaned-2.csv and so
- * on when that exists or another file of this batch takes it: a new task
- * never replaces an earlier result. */
+/* <stem>.cleaned.csv (or the input's extension) in the output folder, or
+ * <stem>.cleaned-2.csv and so on when that exists or another file of this
+ * batch takes it: a new task never replaces an earlier result. */
 static char *
 free_output_path (WinnowTaskDialog *self, const char *input, GHashTable *taken)
 {
-  g_autofree char *path = winnow_output_file_default_path (input, self->output_folder);
-  g_autofree char *stem = NULL;
+  const WinnowRecipe *recipe = winnow_recipe_editor_get_recipe (self->editor);
+  g_autofree char *path = winnow_output_file_default_path (input, self->output_folder,
+                                                           recipe->out_delimiter);
 
   if (is_free (path, taken))
     return g_steal_pointer (&path);
-  stem = g_strndup (path, strlen (path) - strlen (".csv"));
   for (guint n = 2;; n++)
     {
-      char *candidate = g_strdup_printf ("%s-%u.csv", stem, n);
+      char *candidate = winnow_output_file_numbered_path (path, n);
       if (is_free (candidate, taken))
         return candidate;
       g_free (candidate);

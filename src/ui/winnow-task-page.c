@@ -180,7 +180,7 @@ fill_recipe (WinnowTaskPage *self)
   if (recipe->rejects)
     {
       self->rejects_path = winnow_output_file_rejects_path (winnow_task_get_output_path (self->task));
-      self->rejects_delimiter = recipe->out_delimiter;
+      self->rejects_delimiter = recipe->out_delimiter;  /* 0: the input's, once the result says */
       add_path_row (self, _("Rejected rows"), self->rejects_path);
     }
 }
@@ -384,6 +384,8 @@ fill_results (WinnowTaskPage *self)
   if (record == NULL)
     return;
   result = winnow_result_from_record (record);
+  if (recipe != NULL && recipe->rejects)
+    self->rejects_delimiter = winnow_recipe_output_delimiter (recipe, result->delimiter);
 
   add_count (self, _("Rows read"), (gint64) result->rows_read);
   add_count (self, _("Rows written"), (gint64) result->rows_written);
