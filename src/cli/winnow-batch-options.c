@@ -38,6 +38,7 @@ typedef struct {
   gboolean force;
   gboolean json;
   char *save_recipe;
+  char *export_format;
   gboolean no_history;
   char *db;
   gint jobs;
@@ -64,6 +65,7 @@ parsed_clear (Parsed *p)
   g_free (p->output);
   g_free (p->output_dir);
   g_free (p->save_recipe);
+  g_free (p->export_format);
   g_free (p->db);
   g_strfreev (p->files);
 }
@@ -153,6 +155,9 @@ entries_for (void)
       N_("Print the summary as JSON"), NULL },
     { "save-recipe", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Write the recipe these options make to FILE, and exit"), N_("FILE") },
+    { "export", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Print the recipe as a program for pandas, dask or duckdb, and exit "
+         "(duckdb: give the input and output files)"), N_("FORMAT") },
     { "no-history", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Keep no record of these tasks"), NULL },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, NULL,
@@ -173,7 +178,7 @@ bind_entries (GOptionEntry *e, Parsed *p)
     &p->batch, &p->recipe_path, &p->drop_columns, &p->trim, NULL, &p->keep, &p->drop_missing,
     &p->subset, &p->thresh, NULL, NULL, &p->na_values, &p->delimiter, &p->no_header, &p->quote,
     &p->encoding, &p->bad_lines, &p->out_delimiter, &p->line_ending, &p->formula_guard,
-    &p->output, &p->output_dir, &p->force, &p->json, &p->save_recipe, &p->no_history, &p->jobs,
+    &p->output, &p->output_dir, &p->force, &p->json, &p->save_recipe, &p->export_format, &p->no_history, &p->jobs,
     &p->db, &p->files,
   };
   for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
@@ -356,6 +361,36 @@ apply (Parsed *p, WinnowRecipe *r, GError **error)
   return winnow_recipe_validate (r, error);
 }
 
+/* --export FORMAT: the DuckDB script names its files, the Python programs
+ * take theirs as arguments. */
+static gboolean
+parse_export (Parsed *p, WinnowBatchOptions *options, GError **error)
+{
+  guint n_files = p->files ? g_strv_length (p->files) : 0;
+
+  if (!winnow_export_format_from_string (p->export_format, &options->export_format))
+    /* Translators: pandas, dask and duckdb are values of --export; keep them as they are */
+    return bad_value (error, "--export", _("pandas, dask or duckdb"), p->export_format);
+  options->export = TRUE;
+  if (winnow_export_format_needs_file (options->export_format) && n_files != 2)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   /* Translators: %s is a value of --export, such as duckdb */
+                   _("--export %s: give the input file and the output file the script uses"),
+                   p->export_format);
+      return FALSE;
+    }
+  if (!winnow_export_format_needs_file (options->export_format) && n_files != 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   /* Translators: %s is a value of --export, such as pandas */
+                   _("--export %s: the program takes its files when it runs; give none here"),
+                   p->export_format);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static char *
 summary_text (void)
 {
@@ -416,6 +451,8 @@ winnow_batch_options_parse (int argc, char **argv, GError **error)
   options->output = g_steal_pointer (&p.output);
   options->output_dir = g_steal_pointer (&p.output_dir);
   options->save_recipe = g_steal_pointer (&p.save_recipe);
+  if (p.export_format != NULL && !parse_export (&p, options, error))
+    goto out;
   options->force = p.force;
   options->json = p.json;
   options->no_history = p.no_history;
@@ -434,7 +471,7 @@ winnow_batch_options_parse (int argc, char **argv, GError **error)
       goto out;
     }
 
-  if (options->save_recipe == NULL && g_strv_length (options->files) == 0)
+  if (options->save_recipe == NULL && !options->export && g_strv_length (options->files) == 0)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                            _("no input files (see winnow --batch --help)"));
