@@ -366,7 +366,7 @@ apply (Parsed *p, WinnowRecipe *r, GError **error)
 static gboolean
 parse_export (Parsed *p, WinnowBatchOptions *options, GError **error)
 {
-  guint n_files = p->files ? g_strv_length (p->files) : 0;
+  guint n_files = g_strv_length (options->files);
 
   if (!winnow_export_format_from_string (p->export_format, &options->export_format))
     /* Translators: pandas, dask and duckdb are values of --export; keep them as they are */
