@@ -365,7 +365,7 @@ def write_part(part, path, head, settings, eol):
 def write_table(t, path, settings, as_parts, window):
     names = [t.columns.names[i] for i in t.frame.columns]
     eol = settings.line_ending
-    head = header_line(names, settings.delimiter, settings.formula_guard) + eol if INPUT.header else ""
+    head = header_line(names, settings.delimiter, settings.formula_guard) + eol if INPUT["header"] else ""
     parts = t.frame.to_delayed()
     if as_parts:
         os.makedirs(path, exist_ok=True)
@@ -403,9 +403,9 @@ def main(argv):
         client = Client(cluster)
     try:
         with dask.config.set({"dataframe.shuffle.method": "tasks"}):
-            t = read_table(args.input, Settings(**vars(INPUT)), args.blocksize)
+            t = read_table(args.input, Settings(**INPUT), args.blocksize)
             clean(t)
-            write_table(t, args.output, OUTPUT, args.parts, 2 * max(1, len(client.scheduler_info()["workers"])))
+            write_table(t, args.output, Settings(**OUTPUT), args.parts, 2 * max(1, len(client.scheduler_info()["workers"])))
     except (CleanError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

@@ -96,7 +96,7 @@ def write_table(t, path, settings):
     eol = settings.line_ending
     lines = format_lines(t.frame, settings.delimiter, settings.formula_guard)
     body = eol.join(lines) + eol if len(lines) else ""
-    head = header_line(names, settings.delimiter, settings.formula_guard) + eol if INPUT.header else ""
+    head = header_line(names, settings.delimiter, settings.formula_guard) + eol if INPUT["header"] else ""
     write_atomically(path, [head, body])
 
 
@@ -110,9 +110,9 @@ def main(argv):
         print("error: the output would replace the input", file=sys.stderr)
         return 1
     try:
-        t = read_table(args.input, Settings(**vars(INPUT)))
+        t = read_table(args.input, Settings(**INPUT))
         clean(t)
-        write_table(t, args.output, OUTPUT)
+        write_table(t, args.output, Settings(**OUTPUT))
     except (CleanError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
