@@ -4,8 +4,9 @@
  * start when the script was written (delimiter, encoding, columns, fixed
  * in the script), every field as VARCHAR, and each step is a statement
  * over the rows of the one before, the file's row order carried in
- * winnow_row. The output lines are built in SQL with Winnow's quoting and
- * formula guard, and copied out as they are.
+ * winnow_row. A mean is numpy's pairwise sum, tree and all, so its digits
+ * are Winnow's. The output lines are built in SQL with Winnow's quoting
+ * and formula guard, and copied out as they are.
  */
 #include "config.h"
 
@@ -258,6 +259,74 @@ duckdb_drop_missing (WinnowExportWriter *w, GError **error)
   return TRUE;
 }
 
+/* numpy's pairwise summation, which pandas' mean (and Winnow's) uses,
+ * step for step: the remaining rows in blocks of 8192 values (0 for a field
+ * that is not a number), each block summed as a tree whose leaves of at most
+ * 128 values add eight interleaved running sums (fewer than 8 values: one),
+ * the block sums added in order. winnow_pw_tree holds the tree of each block
+ * length present; a node's path is its turns from the root. */
+static void
+append_pairwise_tree (GString *out)
+{
+  g_string_append (out,
+    "CREATE TEMP TABLE winnow_pw_tree AS\n"
+    "WITH RECURSIVE node(m, lo, n, path) AS (\n"
+    "    SELECT m, 0, m, '' FROM (\n"
+    "        SELECT 8192 AS m FROM winnow_kept HAVING count(*) >= 8192\n"
+    "        UNION SELECT count(*) % 8192 FROM winnow_kept HAVING count(*) % 8192 > 0)\n"
+    "    UNION ALL\n"
+    "    SELECT m, lo + side * (n // 2 - (n // 2) % 8),\n"
+    "           CASE WHEN side = 0 THEN n // 2 - (n // 2) % 8 ELSE n - (n // 2 - (n // 2) % 8) END,\n"
+    "           path || side::VARCHAR\n"
+    "    FROM node, (VALUES (0), (1)) sides(side) WHERE n > 128)\n"
+    "SELECT * FROM node WHERE n <= 128;\n");
+}
+
+static void
+append_pairwise_mean (GString *out, const char *name)
+{
+  g_string_append_printf (out,
+    "CREATE TEMP TABLE winnow_pw_%s AS\n"
+    "WITH rows AS (\n"
+    "    SELECT (row_number() OVER (ORDER BY winnow_row) - 1) AS i, coalesce(winnow_number(%s), 0) AS v\n"
+    "    FROM winnow_kept),\n"
+    "  placed AS (\n"
+    "    SELECT r.i // 8192 AS blk, r.i %% 8192 AS p, r.v, t.lo, t.n, t.path\n"
+    "    FROM rows r JOIN winnow_pw_tree t\n"
+    "      ON t.m = CASE WHEN r.i // 8192 < (SELECT count(*) // 8192 FROM winnow_kept) THEN 8192\n"
+    "                    ELSE (SELECT count(*) %% 8192 FROM winnow_kept) END\n"
+    "     AND r.i %% 8192 >= t.lo AND r.i %% 8192 < t.lo + t.n),\n"
+    "  lanes AS (\n"
+    "    SELECT blk, path, (p - lo) %% 8 AS j, list_reduce(list(v ORDER BY p), (a, b) -> a + b) AS s\n"
+    "    FROM placed WHERE n >= 8 AND p - lo < n - n %% 8 GROUP BY ALL),\n"
+    "  tails AS (\n"
+    "    SELECT blk, path, list(v ORDER BY p) AS t FROM placed WHERE n >= 8 AND p - lo >= n - n %% 8\n"
+    "    GROUP BY ALL),\n"
+    "  leaves AS (\n"
+    "    SELECT blk, path, list_reduce(list_prepend(\n"
+    "        ((max(s) FILTER (WHERE j = 0) + max(s) FILTER (WHERE j = 1)) +\n"
+    "         (max(s) FILTER (WHERE j = 2) + max(s) FILTER (WHERE j = 3))) +\n"
+    "        ((max(s) FILTER (WHERE j = 4) + max(s) FILTER (WHERE j = 5)) +\n"
+    "         (max(s) FILTER (WHERE j = 6) + max(s) FILTER (WHERE j = 7))),\n"
+    "        coalesce(any_value(t), [])), (a, b) -> a + b) AS s\n"
+    "    FROM lanes LEFT JOIN tails USING (blk, path) GROUP BY blk, path\n"
+    "    UNION ALL\n"
+    "    SELECT blk, path, list_reduce(list_prepend(0.0::DOUBLE, list(v ORDER BY p)), (a, b) -> a + b)\n"
+    "    FROM placed WHERE n < 8 GROUP BY blk, path)\n"
+    "SELECT * FROM leaves;\n", name, name);
+  /* inner nodes, deepest first: a node is its two children added */
+  for (int depth = 7; depth >= 1; depth--)
+    g_string_append_printf (out,
+      "INSERT INTO winnow_pw_%s SELECT blk, substr(path, 1, %d), list_reduce(list(s ORDER BY path), "
+      "(a, b) -> a + b) FROM winnow_pw_%s WHERE length(path) = %d GROUP BY blk, substr(path, 1, %d);\n",
+      name, depth - 1, name, depth, depth - 1);
+  g_string_append_printf (out,
+    "CREATE TEMP TABLE winnow_mean_%s AS SELECT\n"
+    "    (SELECT list_reduce(list_prepend(0.0::DOUBLE, list(s ORDER BY blk)), (a, b) -> a + b)\n"
+    "     FROM winnow_pw_%s WHERE path = '') AS total,\n"
+    "    (SELECT count(winnow_number(%s)) FROM winnow_kept) AS n;\n", name, name, name);
+}
+
 /* The statistic a mean, median or mode fill writes, as text (NULL when the
  * column has nothing to compute it from). */
 static void
@@ -266,8 +335,8 @@ append_statistic (GString *out, WinnowFillStrategy strategy, const char *name)
   switch (strategy)
     {
     case WINNOW_FILL_MEAN:
-      g_string_append_printf (out, "(SELECT winnow_float_text(fsum(coalesce(winnow_number(%s), 0)) / "
-                                   "count(winnow_number(%s))) FROM winnow_kept)", name, name);
+      g_string_append_printf (out, "(SELECT winnow_float_text(total / n) FROM winnow_mean_%s WHERE n > 0)",
+                              name);
       break;
     case WINNOW_FILL_MEDIAN:
       g_string_append_printf (out,
@@ -308,7 +377,17 @@ duckdb_fill (WinnowExportWriter *w, GError **error)
     }
   if (any_stats)
     {
-      gboolean first = TRUE;
+      gboolean first = TRUE, tree = FALSE;
+
+      for (guint k = 0; k < plan->n_kept; k++)
+        if (plan->fills[k].active && plan->fills[k].strategy == WINNOW_FILL_MEAN)
+          {
+            g_autofree char *name = kept_column (s, k);
+            if (!tree)
+              append_pairwise_tree (out);
+            tree = TRUE;
+            append_pairwise_mean (out, name);
+          }
       g_string_append (out, "CREATE TEMP TABLE winnow_stats AS SELECT");
       for (guint k = 0; k < plan->n_kept; k++)
         {
@@ -489,10 +568,9 @@ assemble_duckdb (WinnowExportWriter *w, GError **error)
                                "text, the NA tokens match whole fields.\n",
                           delimiter, w->file->encoding, state (w)->plan->n_input);
   g_string_append (out,
-    "-- Where DuckDB may differ from winnow --batch: a mean is summed with\n"
-    "-- fsum(), not numpy's pairwise sum, so its last digit may differ; a file\n"
-    "-- that is not valid UTF-8 past its first 64 KiB stops the script (Winnow\n"
-    "-- reads it again as Windows-1252); lines of only spaces are rows here.\n--\n"
+    "-- Where DuckDB may differ from winnow --batch: a file that is not valid\n"
+    "-- UTF-8 past its first 64 KiB stops the script (Winnow reads it again as\n"
+    "-- Windows-1252); lines of only spaces are rows here.\n--\n"
     "-- The recipe:\n");
   g_string_append (out, recipe);
   g_string_append (out, "\nSET preserve_insertion_order = true;\n\n");
