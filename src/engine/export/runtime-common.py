@@ -323,44 +323,56 @@ def mode_of(counts):
 
 
 # ---- writing ----
-def format_fields(s, delimiter, formula_guard):
-    """CSV text of each field: minimal quoting, and the formula guard."""
-    s = s.astype(object).where(s.notna(), "").astype(str)
-    special = s.str.contains("[" + re.escape(delimiter) + "\"\r\n]", regex=True)
-    if formula_guard:
-        starts = s.str.match(r"[=+\-@\t\r]")
-        if starts.any():
-            guard = starts & ~(s.str.fullmatch(NUMBER) & ~s.str.match(r"[\t\r]"))
-            finite = pd.Series(True, index=s.index)
-            cand = starts & s.str.fullmatch(NUMBER)
-            if cand.any():
-                finite[cand] = [np.isfinite(float(x)) for x in s[cand]]
-            guard = guard | (starts & ~finite)
-            s = s.where(~guard, "'" + s)
-    if special.any():
-        s = s.where(~special, '"' + s.str.replace('"', '""', regex=False) + '"')
-    return s
+GUARD_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER_TEXT = re.compile(NUMBER)
+
+
+def needs_guard(x):
+    """A spreadsheet runs a cell that starts with = + - @ TAB or CR as a
+    formula; a finite number such as -2.5 is left alone."""
+    if x[0] in "\t\r" or not NUMBER_TEXT.fullmatch(x):
+        return True
+    return not np.isfinite(float(x))
+
+
+def format_value(x, delimiter, formula_guard):
+    if formula_guard and x and x.startswith(GUARD_START) and needs_guard(x):
+        x = "'" + x
+    if delimiter in x or '"' in x or "\r" in x or "\n" in x:
+        return '"' + x.replace('"', '""') + '"'
+    return x
+
+
+def format_fields(values, delimiter, formula_guard):
+    """CSV text of each field: missing as empty, minimal quoting, the
+    formula guard. One pass; the common field is returned as it is."""
+    q = '"'
+    out = []
+    append = out.append
+    for x in values:
+        if x.__class__ is not str:
+            append("")
+        elif (delimiter in x or q in x or "\r" in x or "\n" in x or
+              (formula_guard and x and x.startswith(GUARD_START))):
+            append(format_value(x, delimiter, formula_guard))
+        else:
+            append(x)
+    return out
 
 
 def format_lines(frame, delimiter, formula_guard):
-    """The CSV line of each row (no line end)."""
-    columns = list(frame.columns)
-    if not columns:
-        return pd.Series([], dtype=object)
-    lines = None
-    for c in columns:
-        f = format_fields(frame[c], delimiter, formula_guard)
-        lines = f if lines is None else lines + delimiter + f
+    """The CSV line of each row (no line end), as a list."""
+    columns = [format_fields(frame[c].to_numpy(dtype=object), delimiter, formula_guard)
+               for c in frame.columns]
     if len(columns) == 1:
-        lines = lines.where(lines != "", '""')
-    return lines
+        return [x if x else '""' for x in columns[0]]
+    return [delimiter.join(row) for row in zip(*columns)]
 
 
 def header_line(names, delimiter, formula_guard):
     if len(names) == 1 and names[0] == "":
         return '""'
-    s = format_fields(pd.Series(names, dtype=object), delimiter, formula_guard)
-    return delimiter.join(s)
+    return delimiter.join(format_fields(names, delimiter, formula_guard))
 
 
 def write_atomically(path, chunks):

@@ -129,21 +129,23 @@ def drop_columns(t, names):
 
 
 HASH_KEYS = ("winnow-rows-one", "winnow-rows-two")
+MISSING = np.uint64(0x9E3779B97F4A7C15)
 
 
 def row_keys(part, cols):
-    """Two 64-bit hashes of the compared fields, missing fields all equal."""
-    key = None
-    for c in cols:
-        s = part[c]
-        text = s.where(s.notna(), "").astype(str)
-        field = ("T" + text.str.len().astype(str) + ":" + text).where(s.notna(), "M")
-        key = field if key is None else key + "," + field
-    if key is None:
-        key = pd.Series([], dtype=object, index=part.index)
+    """Two 64-bit hashes of the compared fields, in order; a missing field
+    hashes apart from any text, and all missing fields alike."""
     out = pd.DataFrame({"row": part.index.to_numpy()}, index=part.index)
     for i, hash_key in enumerate(HASH_KEYS):
-        out[f"h{i}"] = pd.util.hash_pandas_object(key, index=False, hash_key=hash_key.ljust(16)[:16]).to_numpy()
+        h = np.zeros(len(part), dtype=np.uint64)
+        for c in cols:
+            s = part[c]
+            missing = s.isna().to_numpy()
+            text = s.where(~missing, "").to_numpy(dtype=object)
+            hc = pd.util.hash_array(text, hash_key=hash_key.ljust(16)[:16], categorize=True)
+            hc = np.where(missing, hc ^ MISSING, hc)
+            h = (h * np.uint64(1000003)) ^ hc
+        out[f"h{i}"] = h
     return out
 
 
@@ -363,6 +365,8 @@ def write_part(part, path, head, settings, eol):
 
 
 def write_table(t, path, settings, as_parts, window):
+    from collections import deque
+    from distributed import get_client
     names = [t.columns.names[i] for i in t.frame.columns]
     eol = settings.line_ending
     head = header_line(names, settings.delimiter, settings.formula_guard) + eol if INPUT["header"] else ""
@@ -373,13 +377,26 @@ def write_table(t, path, settings, as_parts, window):
         dask.compute(*[dask.delayed(write_part)(p, os.path.join(path, f"part-{i:0{width}d}.csv"),
                                                   head, settings, eol) for i, p in enumerate(parts)])
         return
+    persist(t)
+    parts = t.frame.to_delayed()
+    client = get_client()
 
     def chunks():
+        # the partitions' text in order, a few in flight at once
         yield head
-        for start in range(0, len(parts), window):
-            for text in dask.compute(*[dask.delayed(format_part)(p, settings, eol)
-                                       for p in parts[start:start + window]]):
-                yield text
+        pending, todo = deque(), iter(parts)
+        for part in todo:
+            pending.append(client.compute(dask.delayed(format_part)(part, settings, eol)))
+            if len(pending) >= window:
+                break
+        while pending:
+            future = pending.popleft()
+            text = future.result()
+            future.release()
+            part = next(todo, None)
+            if part is not None:
+                pending.append(client.compute(dask.delayed(format_part)(part, settings, eol)))
+            yield text
     write_atomically(path, chunks())
 
 
