@@ -169,13 +169,21 @@ def scan_quotes(data, delim, quote, nl, in_quotes, line_base=1, final=False):
 
 
 def first_record(text, delim, quote):
-    """The fields of the first row that is not blank."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, quotechar=quote,
-                        doublequote=True, strict=False)
-    for row in reader:
-        if row and not (len(row) == 1 and row[0] != "" and row[0].strip(" \t") == ""):
-            return row
-    return None
+    """The fields of the first row that is not blank (read from as little
+    of the text as holds it)."""
+    size = 1 << 16
+    while True:
+        found = None
+        reader = csv.reader(io.StringIO(text[:size], newline=""), delimiter=delim, quotechar=quote,
+                            doublequote=True, strict=False)
+        for row in reader:
+            if found is not None:
+                return found  # another row starts after it: it is whole
+            if row and not (len(row) == 1 and row[0] != "" and row[0].strip(" \t") == ""):
+                found = row
+        if size >= len(text):
+            return found
+        size *= 4
 
 
 csv.field_size_limit(1 << 30)
@@ -189,7 +197,8 @@ def parse_rows(text, n, settings, line_base=1):
     otherwise Python's csv module, which tells them apart."""
     if "" in settings.na_values:
         try:
-            frame = pd.read_csv(io.StringIO(text), sep=settings.delimiter, quotechar=settings.quote,
+            frame = pd.read_csv(io.BytesIO(text.encode("utf-8")), encoding="utf-8",
+                                sep=settings.delimiter, quotechar=settings.quote,
                                 header=None, names=list(range(n)), index_col=False, dtype=str,
                                 na_filter=False, keep_default_na=False, engine="c",
                                 skip_blank_lines=True, doublequote=True,
