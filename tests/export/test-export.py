@@ -166,9 +166,6 @@ class Runner:
 
     def run(self, program, inp, out, extra=()):
         """Returns (ok, messages)."""
-        if self.fmt == "duckdb":
-            p = run([os.environ["WINNOW_DUCKDB"], program])
-            return p.returncode == 0, p.stderr.decode(errors="replace")
         argv = [inp, out] + (["--scheduler", self.cluster.scheduler_address, "--blocksize", "65536"]
                              if self.fmt == "dask" else []) + list(extra)
         module = runpy.run_path(program, run_name="exported")
@@ -193,42 +190,63 @@ def engine_available(fmt):
     return True
 
 
-def check_case(runner, fmt, name, inp, rec, work):
+def prepare_case(fmt, name, inp, rec, work):
+    """Winnow's output and the exported program for one case. Returns the
+    case's state; its "verdict" is set when nothing is left to run."""
     recipe_path = os.path.join(work, f"{name}.json")
     with open(recipe_path, "w") as f:
         json.dump(rec, f)
-    want = os.path.join(work, f"{name}.winnow.csv")
-    got = os.path.join(work, f"{name}.{fmt}.csv")
-    winnow_ok, winnow_messages = winnow_output(inp, recipe_path, want)
-    extra = (inp, got) if fmt == "duckdb" else ()
+    state = {"name": name, "inp": inp,
+             "want": os.path.join(work, f"{name}.winnow.csv"),
+             "got": os.path.join(work, f"{name}.{fmt}.csv")}
+    state["winnow_ok"], state["winnow_messages"] = winnow_output(inp, recipe_path, state["want"])
+    extra = (inp, state["got"]) if fmt == "duckdb" else ()
     code, program, err = export(fmt, recipe_path, extra)
     expected_failure = UNSUPPORTED.get(fmt, {}).get(name)
     if expected_failure:
         if code == 0 or expected_failure not in err or f"cannot export to {fmt}" not in err:
-            return f"the export should fail naming {expected_failure}: exit {code}, {err.strip()!r}"
-        return None
+            state["verdict"] = f"the export should fail naming {expected_failure}: exit {code}, {err.strip()!r}"
+        else:
+            state["verdict"] = None
+        return state
     if code != 0:
-        return f"the export failed: {err.strip()}"
-    program_path = os.path.join(work, f"{name}.{fmt}" + (".sql" if fmt == "duckdb" else ".py"))
-    with open(program_path, "w") as f:
+        state["verdict"] = f"the export failed: {err.strip()}"
+        return state
+    state["program"] = os.path.join(work, f"{name}.{fmt}" + (".sql" if fmt == "duckdb" else ".py"))
+    with open(state["program"], "w") as f:
         f.write(program)
-    ok, messages = runner.run(program_path, inp, got)
+    return state
+
+
+def finish_case(fmt, state, ok, messages):
+    """Compares the program's output with Winnow's; None when they agree."""
+    name = state["name"]
     if name in PROGRAM_FAILS.get(fmt, ()):
-        if not winnow_ok or ok:
-            return f"expected winnow to succeed and the program to stop: winnow {winnow_ok}, program {ok}"
+        if not state["winnow_ok"] or ok:
+            return f"expected winnow to succeed and the program to stop: winnow {state['winnow_ok']}, program {ok}"
         return None
-    if not winnow_ok:
+    if not state["winnow_ok"]:
         if ok:
-            return f"winnow failed ({winnow_messages.strip()}) but the program succeeded"
+            return f"winnow failed ({state['winnow_messages'].strip()}) but the program succeeded"
         return None
     if not ok:
         return f"the program failed: {messages.strip()[-400:]}"
-    with open(want, "rb") as f:
+    with open(state["want"], "rb") as f:
         expected = f.read()
-    with open(got, "rb") as f:
+    with open(state["got"], "rb") as f:
         written = f.read()
     ok, why = same(expected, written)
     return None if ok else why
+
+
+def run_duckdb_scripts(paths):
+    """Runs the scripts with one start of DuckDB: {path: (ok, message)}."""
+    p = run([os.environ["WINNOW_DUCKDB"], "--each", *paths])
+    results = {}
+    for line in p.stdout.decode(errors="replace").splitlines():
+        status, path, *message = line.split("\t")
+        results[path] = (status == "ok", message[0] if message else "")
+    return results
 
 
 def check_unsupported(work):
@@ -288,6 +306,16 @@ def check_as_command(fmt, files, work):
     return None
 
 
+def check_duckdb_command(states):
+    """`duckdb script.sql` as the script's comment says to run it."""
+    state = next(s for s in states if s["name"] == "all-steps")
+    os.unlink(state["got"])
+    p = run([os.environ["WINNOW_DUCKDB"], state["program"]])
+    if p.returncode != 0:
+        return f"duckdb {state['program']}: exit {p.returncode}: {p.stderr.decode()[-400:]}"
+    return finish_case("duckdb", state, True, "")
+
+
 def check_parts(runner, files, work):
     """--parts: a folder of part files, each with the header; together the rows of one file."""
     name, inp, rec = CASES[4]  # dedupe-last
@@ -332,20 +360,32 @@ def main():
             return 1 if failures else 0
         runner = Runner(fmt, work)
         try:
-            for name, inp, rec in CASES:
+            states = [prepare_case(fmt, name, files[inp], rec, work) for name, inp, rec in CASES]
+            if fmt == "duckdb":
+                ran = run_duckdb_scripts([s["program"] for s in states if "verdict" not in s])
+            for state in states:
                 start = time.monotonic()
-                why = check_case(runner, fmt, name, files[inp], rec, work)
+                if "verdict" in state:
+                    why = state["verdict"]
+                else:
+                    if fmt == "duckdb":
+                        ok, messages = ran.get(state["program"], (False, "not run"))
+                    else:
+                        ok, messages = runner.run(state["program"], state["inp"], state["got"])
+                    why = finish_case(fmt, state, ok, messages)
                 took = time.monotonic() - start
                 if why:
                     failures += 1
-                    print(f"not ok - {fmt} {name}: {why} ({took:.1f} s)")
+                    print(f"not ok - {fmt} {state['name']}: {why} ({took:.1f} s)")
                 else:
                     passed += 1
-                    print(f"ok - {fmt} {name} ({took:.1f} s)")
+                    print(f"ok - {fmt} {state['name']} ({took:.1f} s)")
                 sys.stdout.flush()
             extra = []
             if fmt in ("pandas", "dask"):
                 extra.append(("as a command", lambda: check_as_command(fmt, files, work)))
+            if fmt == "duckdb":
+                extra.append(("as a command", lambda: check_duckdb_command(states)))
             if fmt == "dask":
                 extra.append(("--parts", lambda: check_parts(runner, files, work)))
             for label, check in extra:
