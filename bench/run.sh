@@ -5,13 +5,17 @@
 #   R:  drop column notes, drop duplicates, drop rows missing id or email,
 #       fill city with "Unknown", age with the median, income with the mean
 # beside the ceiling of a bare libcsv program (parse every field, write it
-# back out) and, when Debian's python3-pandas is installed, pandas reading
-# every field as text (whose output must be the same bytes).
+# back out) and the programs `winnow --batch --export` writes for the same
+# recipe, each when its engine is installed: pandas (python3-pandas), Dask
+# on a LocalCluster of one process per core (python3-dask,
+# python3-distributed) and DuckDB (build-aux/install-duckdb.sh). Each
+# program's output is compared with Winnow's ("same bytes").
 #
 # usage: bench/run.sh [ROWS...]      (default: 1000000 5000000)
 # env:   WINNOW_GEN  the generator (default: ../shared/bench/gen_csv.py)
-#        RUNS        runs per measurement, the best is kept (default: 3)
-#        NO_PANDAS=1 skip pandas
+#        RUNS        runs per measurement of Winnow, the best is kept
+#                    (default: 3; the exported programs run once)
+#        ENGINES     which programs to run (default: "pandas dask duckdb")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,10 +42,16 @@ mkdir -p "$DATA"
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
-have_pandas=0
-if [ -z "${NO_PANDAS:-}" ] && "$PYTHON" -c 'import pandas' 2>/dev/null; then
-    have_pandas=1
-fi
+DUCKDB=.deps/duckdb/duckdb
+ENGINES=${ENGINES:-pandas dask duckdb}
+# have ENGINE: is the engine installed?
+have() {
+    case "$1" in
+        pandas) "$PYTHON" -c 'import pandas' 2>/dev/null ;;
+        dask) "$PYTHON" -c 'import dask.dataframe, distributed' 2>/dev/null ;;
+        duckdb) [ -x "$DUCKDB" ] ;;
+    esac
+}
 
 # best_of CMD...: runs CMD $RUNS times; prints "seconds peak_kib" of the fastest run
 best_of() {
@@ -56,7 +66,7 @@ best_of() {
 
 mbps() { awk "BEGIN{printf \"%.0f\", $1 / 1e6 / $2}"; }
 
-printf "%-10s %-8s %9s %9s %10s %s\n" "rows" "what" "seconds" "MB/s" "peak MiB" "notes"
+printf "%-10s %-4s %-8s %9s %9s %10s %s\n" "rows" "" "what" "seconds" "MB/s" "peak MiB" "notes"
 for rows in "${ROWS[@]}"; do
     file="$DATA/gen_$rows.csv"
     if [ ! -f "$file" ]; then
@@ -66,20 +76,29 @@ for rows in "${ROWS[@]}"; do
     size=$(stat -c %s "$file")
 
     read -r t m < <(best_of sh -c "\"$CEILING\" \"$file\" > \"$OUT/ceiling.csv\"")
-    printf "%-10s %-8s %9s %9s %10s %s\n" "$rows" "ceiling" "$t" "$(mbps "$size" "$t")" "$((m / 1024))" "bare libcsv, one thread"
+    printf "%-10s %-4s %-8s %9s %9s %10s %s\n" "$rows" "" "ceiling" "$t" "$(mbps "$size" "$t")" "$((m / 1024))" "bare libcsv, one thread"
 
     for recipe in r0 r; do
-        read -r t m < <(best_of "$WINNOW" --batch --recipe "bench/recipes/$recipe.json" \
+        read -r t m < <(best_of "$WINNOW" --batch --no-history --recipe "bench/recipes/$recipe.json" \
                                 --force --output "$OUT/winnow.csv" "$file")
-        note=""
-        if [ "$have_pandas" = 1 ]; then
-            /usr/bin/time -f "%e %M" -o "$OUT/time" \
-                "$PYTHON" bench/pandas_ref.py "bench/recipes/$recipe.json" "$file" "$OUT/pandas.csv"
-            read -r pt pm < "$OUT/time"
-            same=no
-            cmp -s "$OUT/winnow.csv" "$OUT/pandas.csv" && same=yes
-            note="pandas ${pt}s $(mbps "$size" "$pt") MB/s $((pm / 1024)) MiB, $(awk "BEGIN{printf \"%.1f\", $pt / $t}")x slower; same bytes: $same"
-        fi
-        printf "%-10s %-8s %9s %9s %10s %s\n" "$rows" "$(echo $recipe | tr a-z A-Z)" "$t" "$(mbps "$size" "$t")" "$((m / 1024))" "$note"
+        R=$(echo $recipe | tr a-z A-Z)
+        printf "%-10s %-4s %-8s %9s %9s %10s %s\n" "$rows" "$R" "winnow" "$t" "$(mbps "$size" "$t")" "$((m / 1024))" ""
+        for engine in $ENGINES; do
+            have "$engine" || { echo "bench: $engine is not installed; skipped" >&2; continue; }
+            rm -f "$OUT/$engine.csv"
+            case "$engine" in
+                duckdb)
+                    "$WINNOW" --batch --export duckdb --recipe "bench/recipes/$recipe.json" "$file" "$OUT/$engine.csv" > "$OUT/clean.sql"
+                    run=("$DUCKDB" "$OUT/clean.sql") ;;
+                *)
+                    "$WINNOW" --batch --export "$engine" --recipe "bench/recipes/$recipe.json" > "$OUT/clean.py"
+                    run=("$PYTHON" "$OUT/clean.py" "$file" "$OUT/$engine.csv") ;;
+            esac
+            /usr/bin/time -f "%e %M" -o "$OUT/time" "${run[@]}" > /dev/null 2> "$OUT/err" || { cat "$OUT/err" >&2; continue; }
+            read -r et em < "$OUT/time"
+            note="$(awk "BEGIN{printf \"%.1f\", $et / $t}")x Winnow's time; same bytes: "
+            if cmp -s "$OUT/winnow.csv" "$OUT/$engine.csv"; then note="${note}yes"; else note="${note}no"; fi
+            printf "%-10s %-4s %-8s %9s %9s %10s %s\n" "$rows" "$R" "$engine" "$et" "$(mbps "$size" "$et")" "$((em / 1024))" "$note"
+        done
     done
 done

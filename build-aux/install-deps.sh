@@ -27,6 +27,9 @@ PACKAGES="
   at-spi2-core
   python3
   python3-pyatspi
+  python3-pandas
+  python3-dask
+  python3-distributed
   locales
   clang
   libclang-rt-dev
@@ -40,6 +43,12 @@ for package in $PACKAGES; do
     fi
 done
 
+# npm brings DuckDB for the export tests (build-aux/install-duckdb.sh);
+# a Node.js that ships its own npm is fine too.
+if ! command -v npm >/dev/null 2>&1; then
+    missing="$missing nodejs npm"
+fi
+
 if [ -n "$missing" ]; then
     sudo=""
     if [ "$(id -u)" -ne 0 ]; then
@@ -49,3 +58,5 @@ if [ -n "$missing" ]; then
     $sudo apt-get update -q
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
 fi
+
+"$(dirname "$0")/install-duckdb.sh"

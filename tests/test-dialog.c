@@ -10,6 +10,7 @@
 
 #include "winnow-application.h"
 #include "winnow-column-picker.h"
+#include "winnow-export-dialog.h"
 #include "winnow-recipe-editor.h"
 #include "winnow-sample-job.h"
 #include "winnow-task-dialog.h"
@@ -634,6 +635,124 @@ test_rerun (Fixture *f, gconstpointer data)
   g_assert_true (g_str_has_prefix (text, "id,name,age,city\n"));
 }
 
+
+static WinnowExportDialog *
+find_export_dialog (void)
+{
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
+
+  for (GList *l = windows; l; l = l->next)
+    if (WINNOW_IS_EXPORT_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+export_settled (gpointer data)
+{
+  return !winnow_export_dialog_is_busy (data);
+}
+
+typedef struct {
+  const char *path;
+  const char *text;
+} Expected;
+
+/* The whole text is in the file (the save is asynchronous). */
+static gboolean
+file_has_text (gpointer data)
+{
+  Expected *e = data;
+  g_autofree char *contents = NULL;
+
+  return g_file_get_contents (e->path, &contents, NULL, NULL) && g_str_equal (contents, e->text);
+}
+
+static void
+on_clipboard_text (GObject *source, GAsyncResult *result, gpointer data)
+{
+  char **text = data;
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+static gboolean
+text_arrived (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+/* "Export as Code…" in the recipe menu: the recipe the controls make, as
+ * a program for each format, generated off the main thread; Save and Copy. */
+static void
+test_export_code (Fixture *f, gconstpointer data)
+{
+  g_autofree char *input = write_csv (f, "people.csv", PEOPLE);
+  g_autofree char *saved = g_build_filename (f->dir.dir, "clean.py", NULL);
+  g_autofree char *saved_text = NULL;
+  g_autofree char *copied = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (saved);
+  g_autofree char *text = NULL;
+  WinnowTaskDialog *dialog = open_dialog (f, "people.csv", NULL);
+  WinnowExportDialog *export;
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+  GtkWidget *preview;
+
+  gtk_switch_set_active (winnow_recipe_editor_get_column_switch (editor (dialog), "id"), FALSE);
+  settle (dialog);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.export-code", NULL));
+  export = find_export_dialog ();
+  g_assert_nonnull (export);
+  iterate_until (export_settled, export, 30);
+
+  /* pandas first: the recipe's steps as calls, the program in the preview */
+  g_assert_cmpint (winnow_export_dialog_get_format (export), ==, WINNOW_EXPORT_PANDAS);
+  g_assert_nonnull (winnow_export_dialog_get_program (export));
+  g_assert_nonnull (strstr (winnow_export_dialog_get_program (export), "import pandas as pd"));
+  g_assert_nonnull (strstr (winnow_export_dialog_get_program (export), "drop_columns(t, [\"id\"])"));
+  preview = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (export), WINNOW_TYPE_EXPORT_DIALOG, "preview");
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (preview));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_cmpstr (text, ==, winnow_export_dialog_get_program (export));
+
+  /* Save writes the program, asynchronously */
+  winnow_export_dialog_save_to (export, file);
+  iterate_until (file_has_text, &(Expected) { saved, winnow_export_dialog_get_program (export) }, 30);
+  saved_text = winnow_test_read_file (saved);
+  g_assert_cmpstr (saved_text, ==, winnow_export_dialog_get_program (export));
+
+  /* Copy puts it on the clipboard */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (export), "export.copy", NULL));
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (export)), NULL,
+                                 on_clipboard_text, &copied);
+  iterate_until (text_arrived, &copied, 30);
+  g_assert_cmpstr (copied, ==, winnow_export_dialog_get_program (export));
+
+  /* Dask, then DuckDB: its script names the file */
+  winnow_export_dialog_set_format (export, WINNOW_EXPORT_DASK);
+  iterate_until (export_settled, export, 30);
+  g_assert_nonnull (strstr (winnow_export_dialog_get_program (export), "LocalCluster"));
+  winnow_export_dialog_set_format (export, WINNOW_EXPORT_DUCKDB);
+  iterate_until (export_settled, export, 30);
+  g_assert_nonnull (winnow_export_dialog_get_program (export));
+  g_assert_nonnull (strstr (winnow_export_dialog_get_program (export), "read_csv("));
+  g_assert_nonnull (strstr (winnow_export_dialog_get_program (export), input));
+  g_assert_null (winnow_export_dialog_get_message (export));
+
+  /* a file DuckDB cannot read: no program, a message naming why */
+  g_assert_cmpint (g_unlink (input), ==, 0);
+  winnow_export_dialog_set_format (export, WINNOW_EXPORT_PANDAS);
+  iterate_until (export_settled, export, 30);
+  winnow_export_dialog_set_format (export, WINNOW_EXPORT_DUCKDB);
+  iterate_until (export_settled, export, 30);
+  g_assert_null (winnow_export_dialog_get_program (export));
+  g_assert_nonnull (winnow_export_dialog_get_message (export));
+  gtk_window_destroy (GTK_WINDOW (export));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -644,6 +763,7 @@ main (int argc, char **argv)
   ADD ("/dialog/columns-and-recipe", test_columns_and_recipe);
   ADD ("/dialog/save-and-load", test_save_and_load);
   ADD ("/dialog/export-matches-batch", test_export_matches_batch);
+  ADD ("/dialog/export-code", test_export_code);
   ADD ("/dialog/reads-off-main-thread", test_reads_off_main_thread);
   ADD ("/dialog/several-files", test_several_files);
   ADD ("/dialog/rerun", test_rerun);

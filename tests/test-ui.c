@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "winnow-application.h"
+#include "winnow-export-dialog.h"
 #include "winnow-history-call.h"
 #include "winnow-output-file.h"
 #include "winnow-recipe-editor.h"
@@ -270,11 +271,29 @@ label_text (WinnowTaskPage *page, const char *name)
   return gtk_label_get_text (GTK_LABEL (winnow_task_page_get_child (page, name)));
 }
 
+static WinnowExportDialog *
+find_export_dialog (void)
+{
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
+
+  for (GList *l = windows; l; l = l->next)
+    if (WINNOW_IS_EXPORT_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+export_settled (gpointer data)
+{
+  return !winnow_export_dialog_is_busy (data);
+}
+
 static void
 test_task_page (Fixture *f, gconstpointer data)
 {
   g_autoptr(GPtrArray) list = NULL;
   WinnowTaskPage *page = WINNOW_TASK_PAGE (winnow_window_get_task_page (f->window));
+  WinnowExportDialog *export;
   GtkColumnView *preview;
   WinnowTask *task;
 
@@ -298,6 +317,17 @@ test_task_page (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (preview)), ==, 2);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (preview))), ==, 2);
   g_assert_true (gtk_widget_is_sensitive (gtk_widget_get_first_child (winnow_task_page_get_child (page, "actions"))));
+
+  /* Export as Code…: the task's recipe, for its file */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "task.export-code", NULL));
+  export = find_export_dialog ();
+  g_assert_nonnull (export);
+  iterate_until (export_settled, export, 30);
+  g_assert_nonnull (strstr (winnow_export_dialog_get_program (export), "def clean(t):"));
+  winnow_export_dialog_set_format (export, WINNOW_EXPORT_DUCKDB);
+  iterate_until (export_settled, export, 30);
+  g_assert_nonnull (strstr (winnow_export_dialog_get_program (export), winnow_task_get_input_path (task)));
+  gtk_window_destroy (GTK_WINDOW (export));
 
   /* back, and the failed one */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);

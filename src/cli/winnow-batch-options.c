@@ -45,6 +45,7 @@ typedef struct {
   gboolean force;
   gboolean json;
   char *save_recipe;
+  char *export_format;
   gboolean no_history;
   char *db;
   gint jobs;
@@ -73,6 +74,7 @@ parsed_clear (Parsed *p)
   g_free (p->output);
   g_free (p->output_dir);
   g_free (p->save_recipe);
+  g_free (p->export_format);
   g_free (p->db);
   g_strfreev (p->files);
 }
@@ -163,6 +165,9 @@ make_entries (Parsed *p)
   ADD ("json", 0, G_OPTION_ARG_NONE, &p->json, N_("Print the summary as JSON"), NULL);
   ADD ("save-recipe", 0, G_OPTION_ARG_FILENAME, &p->save_recipe,
        N_("Write the recipe these options make to FILE, and exit"), N_("FILE"));
+  ADD ("export", 0, G_OPTION_ARG_STRING, &p->export_format,
+       N_("Print the recipe as a program for pandas, dask or duckdb, and exit "
+          "(duckdb: give the input and output files)"), N_("FORMAT"));
   ADD ("no-history", 0, G_OPTION_ARG_NONE, &p->no_history, N_("Keep no record of these tasks"),
        NULL);
   ADD ("jobs", 'j', G_OPTION_ARG_INT, &p->jobs,
@@ -361,6 +366,36 @@ default_recipe (char **note)
   return winnow_recipe_new_default ();
 }
 
+/* --export FORMAT: the DuckDB script names its files, the Python programs
+ * take theirs as arguments. */
+static gboolean
+parse_export (Parsed *p, WinnowBatchOptions *options, GError **error)
+{
+  guint n_files = g_strv_length (options->files);
+
+  if (!winnow_export_format_from_string (p->export_format, &options->export_format))
+    /* Translators: pandas, dask and duckdb are values of --export; keep them as they are */
+    return bad_value (error, "--export", _("pandas, dask or duckdb"), p->export_format);
+  options->export = TRUE;
+  if (winnow_export_format_needs_file (options->export_format) && n_files != 2)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   /* Translators: %s is a value of --export, such as duckdb */
+                   _("--export %s: give the input file and the output file the script uses"),
+                   p->export_format);
+      return FALSE;
+    }
+  if (!winnow_export_format_needs_file (options->export_format) && n_files != 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   /* Translators: %s is a value of --export, such as pandas */
+                   _("--export %s: the program takes its files when it runs; give none here"),
+                   p->export_format);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static char *
 summary_text (void)
 {
@@ -423,6 +458,8 @@ winnow_batch_options_parse (int argc, char **argv, GError **error)
   options->output = g_steal_pointer (&p.output);
   options->output_dir = g_steal_pointer (&p.output_dir);
   options->save_recipe = g_steal_pointer (&p.save_recipe);
+  if (p.export_format != NULL && !parse_export (&p, options, error))
+    goto out;
   options->force = p.force;
   options->json = p.json;
   options->no_history = p.no_history;
@@ -444,7 +481,7 @@ winnow_batch_options_parse (int argc, char **argv, GError **error)
       goto out;
     }
 
-  if (options->save_recipe == NULL && g_strv_length (options->files) == 0)
+  if (options->save_recipe == NULL && !options->export && g_strv_length (options->files) == 0)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                            _("no input files (see winnow --batch --help)"));

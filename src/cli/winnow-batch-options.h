@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "winnow-export.h"
 #include "winnow-recipe.h"
 
 G_BEGIN_DECLS
@@ -14,6 +15,8 @@ typedef struct {
   char *output;
   char *output_dir;
   char *save_recipe;
+  gboolean export;      /* --export: print a program, clean nothing */
+  WinnowExportFormat export_format;
   gboolean force;
   gboolean json;
   gboolean no_history;

@@ -464,6 +464,34 @@ run (WinnowBatchOptions *options)
   return status;
 }
 
+/* --export: the recipe as a program on stdout. */
+static int
+export_program (WinnowBatchOptions *options)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowExportFile) file = NULL;
+  g_autofree char *program = NULL;
+
+  if (winnow_export_format_needs_file (options->export_format))
+    {
+      file = winnow_export_file_probe (options->recipe, options->files[0], options->files[1],
+                                       NULL, &error);
+      if (file == NULL)
+        {
+          g_printerr ("winnow: %s\n", error->message);
+          return WINNOW_EXIT_FAILED;
+        }
+    }
+  program = winnow_export_generate (options->recipe, options->export_format, file, &error);
+  if (program == NULL)
+    {
+      g_printerr ("winnow: %s\n", error->message);
+      return WINNOW_EXIT_FAILED;
+    }
+  fputs (program, stdout);
+  return fflush (stdout) == 0 ? WINNOW_EXIT_OK : WINNOW_EXIT_FAILED;
+}
+
 /**
  * winnow_batch_main:
  *
@@ -491,5 +519,7 @@ winnow_batch_main (int argc, char **argv)
         }
       return WINNOW_EXIT_OK;
     }
+  if (options->export)
+    return export_program (options);
   return run (options);
 }

@@ -64,6 +64,9 @@ void        winnow_task_dialog_on_library_changed (WinnowRecipeLibrary *library,
 void        winnow_task_dialog_save_recipe_activated (GtkWidget *widget,
                                                       const char *action,
                                                       GVariant *parameter);
+void        winnow_task_dialog_export_code_activated (GtkWidget *widget,
+                                                      const char *action,
+                                                      GVariant *parameter);
 void        winnow_task_dialog_recipe_file_activated (GtkWidget *widget,
                                                       const char *action,
                                                       GVariant *parameter);

@@ -7,6 +7,9 @@
 
 #include "winnow-task-dialog-private.h"
 
+#include "winnow-export-dialog.h"
+#include "winnow-output-file.h"
+
 void
 winnow_task_dialog_fill_recipe_row (WinnowTaskDialog *self, const char *select)
 {
@@ -261,4 +264,19 @@ winnow_task_dialog_recipe_file_activated (GtkWidget *widget, const char *action,
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (on_recipe_file_chosen), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* "Export as Code…": the recipe as it stands, for the first file. */
+void
+winnow_task_dialog_export_code_activated (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  WinnowTaskDialog *self = WINNOW_TASK_DIALOG (widget);
+  const char *input = g_ptr_array_index (self->paths, 0);
+  g_autofree char *output = self->rerun != NULL
+                            ? g_strdup (winnow_task_get_output_path (self->rerun))
+                            : winnow_output_file_default_path (input, self->output_folder,
+                                                               winnow_recipe_editor_get_recipe (self->editor)->out_delimiter);
+
+  winnow_export_dialog_new (GTK_WINDOW (self), winnow_recipe_editor_get_recipe (self->editor),
+                            input, output);
 }

@@ -728,6 +728,8 @@ winnow_task_dialog_class_init (WinnowTaskDialogClass *klass)
                                    winnow_task_dialog_recipe_file_activated);
   gtk_widget_class_install_action (widget_class, "dialog.export-recipe", NULL,
                                    winnow_task_dialog_recipe_file_activated);
+  gtk_widget_class_install_action (widget_class, "dialog.export-code", NULL,
+                                   winnow_task_dialog_export_code_activated);
 }
 
 static GtkWidget *

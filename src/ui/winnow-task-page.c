@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "winnow-export-dialog.h"
 #include "winnow-history-call.h"
 #include "winnow-output-file.h"
 #include "winnow-recipe.h"
@@ -681,6 +682,24 @@ rerun_activated (GtkWidget *widget, const char *action, GVariant *parameter)
 }
 
 static void
+export_code_activated (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  WinnowTaskPage *self = WINNOW_TASK_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (winnow_task_get_recipe (self->task),
+                                                                -1, &error);
+
+  if (recipe == NULL)
+    {
+      report_error (self, error);
+      return;
+    }
+  winnow_export_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), recipe,
+                            winnow_task_get_input_path (self->task),
+                            winnow_task_get_output_path (self->task));
+}
+
+static void
 cancel_activated (GtkWidget *widget, const char *action, GVariant *parameter)
 {
   WinnowTaskPage *self = WINNOW_TASK_PAGE (widget);
@@ -782,6 +801,7 @@ winnow_task_page_class_init (WinnowTaskPageClass *klass)
   gtk_widget_class_install_action (widget_class, "task.show-folder", NULL, show_folder_activated);
   gtk_widget_class_install_action (widget_class, "task.retry", NULL, retry_activated);
   gtk_widget_class_install_action (widget_class, "task.rerun", NULL, rerun_activated);
+  gtk_widget_class_install_action (widget_class, "task.export-code", NULL, export_code_activated);
   gtk_widget_class_install_action (widget_class, "task.cancel", NULL, cancel_activated);
   gtk_widget_class_install_action (widget_class, "task.delete", NULL, delete_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "task.delete", NULL);

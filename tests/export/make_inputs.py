@@ -1,0 +1,119 @@
+"""Deterministic input files for the export tests: dirty on purpose, and
+laid out so that a Dask program cut into small partitions meets every
+step across a partition boundary (duplicates far apart, long runs of
+missing values, more than 8192 rows for numpy's blocked sums)."""
+import random
+
+NA = ["", "NA", "null", "N/A", "NaN", "#N/A", "None", "nan"]
+CITIES = ["Berlin", "Paris", "Lagos", "Lima", "Osaka", "Austin", "Pune", "Oslo", "Zürich", "São Paulo"]
+WORDS = ["late", "paid", "refund", "vip", "new", "ok", "check"]
+TRICKY = ["=SUM(A1)", "+1", "-2.5", "@home", "\tx", "-", "=1+2", "+", "-inf", "-1e999", "@", " -3 "]
+
+
+def quote(field, delimiter=",", q='"'):
+    if any(c in field for c in (delimiter, q, "\n", "\r")) or field.startswith(q):
+        return q + field.replace(q, q + q) + q
+    return field
+
+
+def number(rng):
+    r = rng.random()
+    if r < 0.5:
+        return f"{rng.gauss(52000, 18000):.2f}"
+    if r < 0.7:
+        return repr(rng.random() * 10 ** rng.randint(-6, 12))
+    if r < 0.8:
+        return str(rng.randint(-1000, 100000))
+    if r < 0.85:
+        return f" {rng.randint(1, 99)} "
+    if r < 0.9:
+        return f"{rng.randint(1, 9)}e{rng.randint(-3, 5)}"
+    if r < 0.95:
+        return rng.choice(["n/a", "unknown", "1,5", "0x10", "inf", "1e999", "--1", ".5", "5."])
+    return rng.choice(NA)
+
+
+def people(rows=12000, seed=7):
+    """id,name,email,city,age,income,score,notes; duplicates of early rows
+    late in the file, NA tokens of every kind, a run of 300 missing scores."""
+    rng = random.Random(seed)
+    header = ["id", "name", "email", "city", "age", "income", "score", "notes"]
+    out, early = [",".join(header)], []
+    for i in range(rows):
+        if early and rng.random() < 0.08:
+            row = list(rng.choice(early))
+            if rng.random() < 0.3:  # the same row with other NA tokens: still a duplicate
+                row = [rng.choice(NA) if f in NA else f for f in row]
+        else:
+            first = rng.choice(["Ana", "Ben", "Chen", "Dara", "Eli", "Femi", "Gus", "Hana"])
+            note = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 4)))
+            r = rng.random()
+            if r < 0.1:
+                note += ', said "' + rng.choice(WORDS) + '"'
+            elif r < 0.13:
+                note += "\nsecond line"
+            elif r < 0.18:
+                note = rng.choice(TRICKY)
+            row = [str(i + 1), f" {first} " if rng.random() < 0.1 else first,
+                   f"{first.lower()}{i % 701}@example.org", rng.choice(CITIES),
+                   str(rng.randint(18, 90)), number(rng), f"{rng.random() * 100:.3f}", note]
+            for j in range(1, len(row)):
+                if rng.random() < 0.07:
+                    row[j] = rng.choice(NA)
+            if 5000 <= i < 5300:
+                row[6] = rng.choice(NA)
+            if rng.random() < 0.01:
+                row = row[:rng.randint(1, 7)]  # a short row: padded with missing fields
+            if rng.random() < 0.005:
+                row = [rng.choice(NA) for _ in header]
+            if len(early) < 400 or rng.random() < 0.01:
+                early.append(row)
+        out.append(",".join(quote(f) for f in row))
+    return "\n".join(out) + "\n"
+
+
+def small(seed, delimiter=",", q='"', rows=400, header=("a", "b", "c", "d"), na=NA):
+    rng = random.Random(seed)
+    out = [delimiter.join(header)] if header else []
+    for i in range(rows):
+        row = [str(rng.randint(1, 40)), rng.choice(CITIES + [f"x{q}y", "p, q", "é€"]),
+               number(rng), rng.choice(WORDS + TRICKY + ["", "NA"])]
+        for j in range(len(row)):
+            if rng.random() < 0.1:
+                row[j] = rng.choice(na)
+        out.append(delimiter.join(quote(f, delimiter, q) for f in row))
+    return "\n".join(out) + "\n"
+
+
+def write_all(folder):
+    """Writes every input; returns {name: path}."""
+    import os
+    files = {}
+
+    def put(name, data):
+        path = os.path.join(folder, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        files[name] = path
+
+    put("people.csv", people().encode())
+    put("semicolon.csv", small(1, ";").encode())
+    put("pipe.csv", small(2, "|").encode())
+    put("tab.tsv", small(3, "\t").encode())
+    put("quote.csv", small(4, q="'").encode())
+    put("crlf.csv", small(5).replace("\n", "\r\n").encode())
+    put("names.csv", small(6, header=("a", "a", "", "b")).encode())
+    put("noheader.csv", small(7, header=None).encode())
+    put("custom-na.csv", small(8, na=["-", "NA", "", "missing"]).encode())
+    latin = small(9).replace("x\"y", "caf\u00e9 \u20ac")
+    put("cp1252.csv", latin.encode("cp1252", "replace"))
+    put("bom.csv", b"\xef\xbb\xbf" + small(10).encode())
+    put("utf16.csv", small(11).encode("utf-16"))
+    late = small(12, rows=3000) + "13,caf\u00e9,1,late\n"
+    put("late-1252.csv", late.encode("cp1252", "replace"))
+    ragged = small(13).splitlines()
+    for k in (5, 50, 300):
+        ragged[k] += ",extra,fields"
+    put("ragged.csv", ("\n".join(ragged) + "\n").encode())
+    put("one-column.csv", b"only\n1\n\"\"\nNA\n2\n\n=x\n")
+    return files
