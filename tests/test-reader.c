@@ -13,7 +13,7 @@
 
 typedef struct {
   gsize chunk_size;
-  guint n_workers;
+  guint n_threads;
   WinnowBadLines bad_lines;
   gunichar delimiter;         /* 0 for "," */
 } ReadSetup;
@@ -25,7 +25,7 @@ options_for (const ReadSetup *setup)
   if (setup != NULL)
     {
       options.chunk_size = setup->chunk_size;
-      options.n_workers = setup->n_workers;
+      options.n_threads = setup->n_threads;
       options.bad_lines = setup->bad_lines;
       if (setup->delimiter != 0)
         options.delimiter = setup->delimiter;
@@ -172,7 +172,7 @@ assert_chunked_equal (const char *path, WinnowBadLines bad_lines)
         ReadSetup setup = { chunk_sizes[c], w, bad_lines };
         g_autofree char *got = dump (path, &setup);
         if (g_strcmp0 (got, expected) != 0)
-          g_test_message ("chunk size %" G_GSIZE_FORMAT ", %u workers", chunk_sizes[c], w);
+          g_test_message ("chunk size %" G_GSIZE_FORMAT ", %u parse threads", chunk_sizes[c], w);
         g_assert_cmpstr (got, ==, expected);
       }
 }

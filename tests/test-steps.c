@@ -411,9 +411,9 @@ test_replace_counts_in_chunks (WinnowTestDir *fixture, gconstpointer data)
     }
   path = winnow_test_write_file (fixture->dir, "in.csv", csv->str, (gssize) csv->len);
 
-  for (guint workers = 1; workers <= 4; workers += 3)
+  for (guint n_threads = 1; n_threads <= 4; n_threads += 3)
     {
-      WinnowCsvReaderOptions options = { ',', '"', "auto", TRUE, WINNOW_BAD_LINES_SKIP, 4096, workers };
+      WinnowCsvReaderOptions options = { ',', '"', "auto", TRUE, WINNOW_BAD_LINES_SKIP, 4096, n_threads };
       g_autoptr(WinnowCsvReader) reader = winnow_csv_reader_open (path, &options, NULL, &error);
       g_autoptr(GPtrArray) names = g_ptr_array_new ();
       g_autoptr(WinnowPlan) plan = NULL;
@@ -437,7 +437,7 @@ test_replace_counts_in_chunks (WinnowTestDir *fixture, gconstpointer data)
           winnow_csv_reader_recycle (reader, batch);
         }
       g_assert_true (winnow_csv_reader_finish (reader, &error));
-      g_test_message ("%u parse threads: %" G_GUINT64_FORMAT " rows", workers, rows);
+      g_test_message ("%u parse threads: %" G_GUINT64_FORMAT " rows", n_threads, rows);
       g_assert_cmpuint (counted, ==, expected);
     }
 }

@@ -111,6 +111,53 @@ char         *store_column_text   (sqlite3_stmt *statement,
 gboolean      store_migrate       (WinnowTaskStore *store,
                                    StoreConn *conn,
                                    GError **error);
+/* The connection pool (winnow-task-store-conn.c), for the object's file. */
+void          store_check_thread  (const char *caller);
+StoreConn    *store_acquire       (WinnowTaskStore *store,
+                                   GError **error);
+void          store_release       (WinnowTaskStore *store,
+                                   StoreConn *conn);
+void          store_close_all     (WinnowTaskStore *store);
+void          store_conn_free     (StoreConn *conn);
+gboolean      store_confirm_damaged (WinnowTaskStore *store);
+
+/* The tasks' files (winnow-task-store-tasks.c, -claims.c) share these. */
+#define FINAL_STATUSES "('COMPLETED', 'FAILED', 'CANCELLED')"
+
+/* cancel_requested: 0 none, 1 asked, 2 the worker is putting its output
+ * in place: too late to cancel. */
+#define CANCEL_ASKED 1
+#define CANCEL_TOO_LATE 2
+
+/* The arguments of a store op, packed by its public function. */
+typedef struct {
+  gint64 id;
+  const char *owner;
+  const char *run;
+  const char *text;
+  double progress;
+  gint64 lease_ms;
+  gboolean flag;
+  gint64 number;
+  const WinnowTaskResult *result;
+  const WinnowTaskSpec *specs;
+  guint n_specs;
+  GArray *ids;
+  GArray *out1;
+  GArray *out2;
+  WinnowTask *task;         /* out */
+  GPtrArray *tasks;         /* out */
+} StoreArgs;
+
+char         *store_ids_json      (GArray *ids);
+gboolean      store_state_error   (GError **error,
+                                   gint64 id,
+                                   WinnowTaskStatus status,
+                                   const char *what);
+WinnowTask   *store_get_on        (WinnowTaskStore *store,
+                                   StoreConn *conn,
+                                   gint64 id,
+                                   GError **error);
 gint64        store_recover       (WinnowTaskStore *store,
                                    StoreConn *conn,
                                    const char *self,

@@ -1,12 +1,12 @@
 /* winnow-csv-reader-private.h: the parts of the reader shared by its
- * coordinator (winnow-csv-reader.c) and its parsing workers
- * (winnow-csv-worker.c).
+ * coordinator (winnow-csv-reader.c) and its parse threads
+ * (winnow-csv-parse-thread.c).
  *
  * A UTF-8 file is cut into chunks of CHUNK_SIZE bytes, each starting just
  * after the first line end at or past a multiple of CHUNK_SIZE, and the
- * chunks are parsed by several workers at once. A worker assumes its chunk
+ * chunks are parsed by several parse threads at once. A thread assumes its chunk
  * starts at a row boundary; that holds unless a quoted field spans the
- * boundary. So a worker that reaches the end of its chunk inside a quoted
+ * boundary. So a thread that reaches the end of its chunk inside a quoted
  * field (or any row) keeps going through the next chunk, and the next,
  * until it ends at a boundary between rows, and marks the chunks it took
  * over as absorbed: their speculative parse is thrown away. Every row is
@@ -35,7 +35,7 @@ G_BEGIN_DECLS
 #define READ_SIZE (1u << 20)            /* bytes per read: well above 256 KiB */
 #define CHECK_EVERY (64u * 1024)        /* cancellation is checked this often */
 #define CHUNK_SIZE (4u << 20)         /* the default */
-#define BATCHES_PER_WORKER 8
+#define BATCHES_PER_THREAD 8
 #define MAX_BAD_LINES_LISTED 100
 #define DELIMITER_STAND_IN 0xFF         /* never a byte of UTF-8 text */
 
@@ -45,7 +45,7 @@ G_BEGIN_DECLS
 
 typedef enum {
   SLOT_UNCLAIMED,
-  SLOT_RUNNING,    /* a worker parses it and will push its end marker */
+  SLOT_RUNNING,    /* a thread parses it and will push its end marker */
   SLOT_DONE,       /* parsed to its end; the marker is queued */
   SLOT_ABANDONED,  /* stopped early, absorbed; the marker is queued */
   SLOT_SKIPPED,    /* absorbed before anyone claimed it: never parsed */
@@ -59,7 +59,7 @@ typedef enum {
 enum { QUOTE_AFTER_CLOSE, QUOTE_NEVER_CLOSED };
 enum { TOO_LARGE_FIELD, TOO_LARGE_ROW };
 
-/* A failure found by a worker, with a chunk-local line number: it becomes
+/* A failure found by a thread, with a chunk-local line number: it becomes
  * an error only if its chunk turns out to be the real parse. */
 typedef struct {
   gboolean set;
@@ -93,7 +93,7 @@ typedef struct {
 typedef struct {
   WinnowCsvReader *reader;
   guint id;
-  GThread *thread;
+  GThread *gthread;
 
   /* bytes: raw[0..raw_len) read, raw[0..raw_used) turned into text */
   guint64 read_pos;           /* file offset of the next read */
@@ -133,10 +133,10 @@ typedef struct {
   GArray *row_replaced;       /* of guint: the columns replaced in the row
                                * being parsed, to take back if it is a bad
                                * line */
-  GAsyncQueue *pool;          /* this worker's free batches */
+  GAsyncQueue *pool;          /* this thread's free batches */
   GPtrArray *batches;
   gboolean stop;
-} Worker;
+} ParseThread;
 
 struct _WinnowCsvReader {
   char *path;
@@ -168,8 +168,8 @@ struct _WinnowCsvReader {
   gboolean trim;
   WinnowFieldReplace * const *replace;  /* per kept column, or NULL */
 
-  Worker **workers;
-  guint n_workers;
+  ParseThread **threads;
+  guint n_threads;
   Slot *slots;
   guint n_slots;
   GMutex lock;
@@ -191,34 +191,39 @@ struct _WinnowCsvReader {
   GError *error;
 };
 
-/* winnow-csv-worker.c */
-Worker  *winnow_csv_worker_new        (WinnowCsvReader *reader,
-                                       guint id);
-void     winnow_csv_worker_free       (Worker *worker);
-void     winnow_csv_worker_init_parser (Worker *worker);
-gboolean winnow_csv_worker_read_first (Worker *worker);
-void     winnow_csv_worker_parse_first_row (Worker *worker);
-void     winnow_csv_worker_run_slot   (Worker *worker,
-                                       Slot *slot,
-                                       gboolean fresh);
-void     winnow_csv_worker_decode     (Worker *worker);
-WinnowRowBatch *winnow_csv_end_marker (void);
-guint64  winnow_csv_worker_count_lines (const Worker *worker,
-                                       const char *text,
-                                       gsize length);
+/* winnow-csv-parse-thread.c */
+ParseThread    *winnow_csv_parse_thread_new             (WinnowCsvReader *reader,
+                                                         guint id);
+void            winnow_csv_parse_thread_free            (ParseThread *thread);
+void            winnow_csv_parse_thread_init_parser     (ParseThread *thread);
+gboolean        winnow_csv_parse_thread_read_first      (ParseThread *thread);
+void            winnow_csv_parse_thread_parse_first_row (ParseThread *thread);
+void            winnow_csv_parse_thread_run_slot        (ParseThread *thread,
+                                                         Slot *slot,
+                                                         gboolean fresh);
+void            winnow_csv_parse_thread_decode          (ParseThread *thread);
+guint64         winnow_csv_parse_thread_count_lines     (const ParseThread *thread,
+                                                         const char *text,
+                                                         gsize length);
+WinnowRowBatch *winnow_csv_end_marker                   (void);
 
-/* winnow-csv-reader.c, for the workers */
-guint64  winnow_csv_reader_boundary   (WinnowCsvReader *reader,
-                                       guint index);
-void     winnow_csv_reader_absorb     (WinnowCsvReader *reader,
-                                       guint index);
-gboolean winnow_csv_reader_abandon    (WinnowCsvReader *reader,
-                                       Slot *slot);
-void     winnow_csv_reader_slot_done  (WinnowCsvReader *reader,
-                                       Slot *slot);
-void     chunk_error_set              (ChunkError *error,
-                                       WinnowCsvError code,
-                                       guint64 line);
-void     chunk_error_clear            (ChunkError *error);
+/* winnow-csv-reader.c */
+void            chunk_error_set                         (ChunkError *error,
+                                                         WinnowCsvError code,
+                                                         guint64 line);
+void            chunk_error_clear                       (ChunkError *error);
+GError         *winnow_csv_chunk_error_to_gerror        (WinnowCsvReader *reader,
+                                                         const ChunkError *error,
+                                                         guint64 line_base);
+
+/* winnow-csv-reader-chunks.c, for the parse threads */
+guint64         winnow_csv_reader_boundary              (WinnowCsvReader *reader,
+                                                         guint index);
+void            winnow_csv_reader_absorb                (WinnowCsvReader *reader,
+                                                         guint index);
+gboolean        winnow_csv_reader_abandon               (WinnowCsvReader *reader,
+                                                         Slot *slot);
+void            winnow_csv_reader_slot_done             (WinnowCsvReader *reader,
+                                                         Slot *slot);
 
 G_END_DECLS

@@ -48,7 +48,7 @@ typedef struct {
   WinnowBadLines bad_lines;
   /* 0 for the defaults; tests set them to cut small files into many chunks */
   gsize chunk_size;
-  guint n_workers;
+  guint n_threads;
   /* Set by winnow_csv_reader_options_fall_back(): the file is read again
    * as Windows-1252 after "auto" met bytes that are not UTF-8. */
   gboolean utf8_fallback;

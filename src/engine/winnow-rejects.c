@@ -185,7 +185,7 @@ winnow_rejects_get_file (WinnowRejects *rejects)
  *
  * Reads a rejected-rows file back, for a preview: its fields as written
  * (the formula guard's quote included), none of them missing. Blocking:
- * call it on a worker thread.
+ * call it on a thread of its own.
  */
 gboolean
 winnow_rejects_read_preview (const char *path, gunichar delimiter, guint max_rows,
@@ -194,7 +194,7 @@ winnow_rejects_read_preview (const char *path, gunichar delimiter, guint max_row
 {
   WinnowCsvReaderOptions options = {
     .delimiter = delimiter, .quote = '"', .encoding = "UTF-8", .header = TRUE,
-    .bad_lines = WINNOW_BAD_LINES_ERROR, .n_workers = 1,
+    .bad_lines = WINNOW_BAD_LINES_ERROR, .n_threads = 1,
   };
   g_autoptr(WinnowCsvReader) reader = NULL;
   g_autoptr(WinnowTextSet) no_tokens = winnow_text_set_new (NULL, 0);

@@ -36,7 +36,7 @@ reader_options (const WinnowRecipe *recipe, const char *encoding)
     .encoding = encoding,
     .header = recipe->header,
     .bad_lines = recipe->bad_lines,
-    .n_workers = 1,
+    .n_threads = 1,
   };
   return options;
 }

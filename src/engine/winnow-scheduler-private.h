@@ -100,12 +100,28 @@ struct _WinnowScheduler {
   GError *claim_error;         /* OWN_TASKS: why claiming stopped for good */
 };
 
-Running *running_ref        (Running *r);
-void     running_unref      (gpointer data);
+/* winnow-scheduler.c */
 void     emit_on_owner      (WinnowScheduler *self,
                              guint signal,
                              WinnowTask *task);
+void     scheduler_schedule_on_owner (WinnowScheduler *self,
+                                      GSourceFunc func,
+                                      gpointer data,
+                                      GDestroyNotify notify);
+void     scheduler_emit_progress (WinnowScheduler *self,
+                                  WinnowTask *task,
+                                  double fraction,
+                                  guint64 rows,
+                                  WinnowPhase phase);
+
+/* winnow-scheduler-worker.c */
+Running *running_ref        (Running *r);
+void     running_unref      (gpointer data);
 void     outcome_free       (Outcome *outcome);
+void     scheduler_worker_job (gpointer data,
+                               gpointer user_data);
+
+/* winnow-scheduler-keeper.c */
 gpointer keeper_main        (gpointer data);
 void     keeper_give_up_all (WinnowScheduler *self);
 void     keeper_remove_orphans (WinnowScheduler *self);

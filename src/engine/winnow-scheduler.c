@@ -1,5 +1,7 @@
-/* winnow-scheduler.c: see winnow-scheduler.h. The object, its API, and
- * the pool's jobs.
+/* winnow-scheduler.c: see winnow-scheduler.h. The object, its API and
+ * its signals, delivered on the owner's context; a worker's job (the
+ * pool's threads) is in winnow-scheduler-worker.c, the bookkeeping thread
+ * in winnow-scheduler-keeper.c.
  *
  * A job loops: claim a task, clean it, hand its outcome to the
  * bookkeeping thread (winnow-scheduler-keeper.c), claim the next; it ends
@@ -29,61 +31,13 @@ G_DEFINE_FINAL_TYPE (WinnowScheduler, winnow_scheduler, G_TYPE_OBJECT)
 
 static guint signals[N_SIGNALS];
 
-/* ---- running tasks ---- */
-
-static Running *
-running_new (WinnowScheduler *self, WinnowTask *task, const char *owner)
-{
-  Running *r = g_new0 (Running, 1);
-
-  r->ref_count = 1;
-  r->scheduler = self;
-  r->task = g_object_ref (task);
-  r->id = winnow_task_get_id (task);
-  r->owner = g_strdup (owner);
-  r->cancellable = g_cancellable_new ();
-  r->last_report = g_get_monotonic_time ();
-  g_mutex_init (&r->lock);
-  return r;
-}
-
-Running *
-running_ref (Running *r)
-{
-  g_atomic_int_inc (&r->ref_count);
-  return r;
-}
-
-void
-running_unref (gpointer data)
-{
-  Running *r = data;
-
-  if (!g_atomic_int_dec_and_test (&r->ref_count))
-    return;
-  g_object_unref (r->task);
-  g_object_unref (r->cancellable);
-  g_mutex_clear (&r->lock);
-  g_free (r->owner);
-  g_free (r);
-}
-
-void
-outcome_free (Outcome *outcome)
-{
-  running_unref (outcome->running);
-  g_clear_pointer (&outcome->record, winnow_task_result_free);
-  g_free (outcome->message);
-  g_free (outcome);
-}
-
 /* ---- signals on the owner's context ---- */
 
 /* Always through a source: g_main_context_invoke() would run @func at once
  * on a worker thread whose default context is the owner's and happens to
  * be free. */
-static void
-schedule_on_owner (WinnowScheduler *self, GSourceFunc func, gpointer data, GDestroyNotify notify)
+void
+scheduler_schedule_on_owner (WinnowScheduler *self, GSourceFunc func, gpointer data, GDestroyNotify notify)
 {
   GSource *source = g_idle_source_new ();
 
@@ -124,236 +78,16 @@ emit_on_owner (WinnowScheduler *self, guint signal, WinnowTask *task)
   e->scheduler = g_object_ref (self);
   e->signal = signal;
   e->task = g_object_ref (task);
-  schedule_on_owner (self, emit_now, e, emission_free);
+  scheduler_schedule_on_owner (self, emit_now, e, emission_free);
 }
 
-typedef struct {
-  WinnowScheduler *scheduler;  /* a reference, dropped on the owner's context */
-  Running *running;
-} Delivery;
-
-static void
-delivery_free (gpointer data)
+/* The task-progress signal, on the owner's context (deliveries in
+ * winnow-scheduler-worker.c). */
+void
+scheduler_emit_progress (WinnowScheduler *self, WinnowTask *task, double fraction, guint64 rows,
+                         WinnowPhase phase)
 {
-  Delivery *d = data;
-  running_unref (d->running);
-  g_object_unref (d->scheduler);
-  g_free (d);
-}
-
-static gboolean
-deliver_progress (gpointer data)
-{
-  Running *r = ((Delivery *) data)->running;
-  double fraction;
-  guint64 rows;
-  WinnowPhase phase;
-
-  /* Deliveries are queued before the task's task-finished, and sources of
-   * one priority run in the order they were added: the last one (1.0 for a
-   * completed task) arrives before the task is reported finished. */
-  g_mutex_lock (&r->lock);
-  fraction = r->fraction;
-  rows = r->rows;
-  phase = r->phase;
-  r->delivery_pending = FALSE;
-  g_mutex_unlock (&r->lock);
-
-  winnow_task_set_progress (r->task, fraction);
-  g_signal_emit (r->scheduler, signals[TASK_PROGRESS], 0, r->task, fraction, rows, (gint) phase);
-  return G_SOURCE_REMOVE;
-}
-
-/* ---- the cleaning thread ---- */
-
-/* Just before the output goes in place: a cancel asked until now still
- * stops the task; from now on the store refuses one. A busy history does
- * not hold the output back: nobody can record a cancel meanwhile. */
-static void
-before_commit (Running *r)
-{
-  WinnowScheduler *self = r->scheduler;
-  g_autoptr(GError) error = NULL;
-  gboolean asked = FALSE;
-  gboolean ok;
-
-  winnow_task_store_set_thread_patience (COMMIT_PATIENCE_MS);
-  ok = winnow_task_store_begin_commit (self->store, r->id, r->owner, &asked, &error);
-  winnow_task_store_set_thread_patience (0);
-
-  g_mutex_lock (&r->lock);
-  if (ok && asked)
-    r->cancel_asked = TRUE;
-  else if (!ok && (g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_LEASE_LOST) ||
-                   g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_STATE) ||
-                   g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_NOT_FOUND)))
-    r->lost = TRUE;
-  else if (!ok)
-    g_debug ("task %" G_GINT64_FORMAT ": could not mark it finishing (%s); going on", r->id,
-             error->message);
-  if (r->cancel_asked || r->lost)
-    g_cancellable_cancel (r->cancellable);
-  g_mutex_unlock (&r->lock);
-}
-
-static void
-on_progress (const WinnowProgress *progress, gpointer data)
-{
-  Running *r = data;
-  WinnowScheduler *self = r->scheduler;
-  gboolean deliver;
-
-  if (progress->phase == WINNOW_PHASE_COMMITTING)
-    before_commit (r);
-
-  g_mutex_lock (&r->lock);
-  /* A task read again (a late encoding fallback) must not go backwards. */
-  r->fraction = MAX (r->fraction, progress->fraction);
-  r->rows = progress->rows;
-  r->phase = progress->phase;
-  deliver = !r->delivery_pending;
-  r->delivery_pending = TRUE;
-  g_mutex_unlock (&r->lock);
-
-  if (deliver)
-    {
-      Delivery *d = g_new0 (Delivery, 1);
-      d->scheduler = g_object_ref (self);
-      d->running = running_ref (r);
-      schedule_on_owner (self, deliver_progress, d, delivery_free);
-    }
-}
-
-/* Runs the task; returns how it ended, for the keeper to record. */
-static Outcome *
-run_task (Running *r)
-{
-  WinnowScheduler *self = r->scheduler;
-  WinnowTask *task = r->task;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(WinnowRecipe) recipe = NULL;
-  g_autoptr(WinnowResult) result = NULL;
-  Outcome *outcome = g_new0 (Outcome, 1);
-
-  outcome->running = running_ref (r);
-  if (self->run_hook != NULL)
-    self->run_hook (r->id, self->run_hook_data);
-  recipe = winnow_recipe_new_from_json (winnow_task_get_recipe (task), -1, &error);
-  if (recipe != NULL)
-    result = winnow_clean_file (recipe, winnow_task_get_input_path (task),
-                                winnow_task_get_output_path (task),
-                                winnow_task_get_replace_output (task) ? WINNOW_CLEAN_REPLACE
-                                                                      : WINNOW_CLEAN_NONE,
-                                on_progress, r, r->cancellable, &error);
-  else
-    g_prefix_error (&error, _("the task's recipe is not valid: "));
-
-  g_mutex_lock (&r->lock);
-  r->done = TRUE;
-  if (result != NULL)
-    {
-      outcome->kind = OUTCOME_COMPLETE;
-      outcome->record = winnow_result_to_record (result);
-      g_debug ("task %" G_GINT64_FORMAT ": completed, %" G_GUINT64_FORMAT " -> %" G_GUINT64_FORMAT
-               " rows", r->id, result->rows_read, result->rows_written);
-    }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      outcome->kind = r->lost ? OUTCOME_LOST
-                    : r->release && !r->cancel_asked ? OUTCOME_RELEASE
-                    : OUTCOME_CANCELLED;
-      g_debug ("task %" G_GINT64_FORMAT ": stopped (%s)", r->id,
-               r->lost ? "held elsewhere" : outcome->kind == OUTCOME_RELEASE ? "shutdown" : "cancel");
-    }
-  else
-    {
-      outcome->kind = OUTCOME_FAIL;
-      outcome->message = g_strdup (error->message);
-      g_debug ("task %" G_GINT64_FORMAT ": failed: %s", r->id, error->message);
-    }
-  g_mutex_unlock (&r->lock);
-  outcome->since = g_get_monotonic_time ();
-  return outcome;
-}
-
-/* One worker: claims and runs tasks until there are none. */
-static void
-worker_job (gpointer data, gpointer user_data)
-{
-  WinnowScheduler *self = user_data;
-  g_autofree char *owner = g_strdup_printf ("%s/%d", self->owner_prefix,
-                                            g_atomic_int_add (&self->serial, 1));
-
-  for (;;)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(WinnowTask) task = NULL;
-      guint64 wakeups;
-      gboolean stopping;
-      Running *r;
-      Outcome *outcome;
-
-      g_mutex_lock (&self->lock);
-      wakeups = self->wakeups;
-      stopping = self->stopping || self->claim_error != NULL;
-      g_mutex_unlock (&self->lock);
-      if (!stopping)
-        task = winnow_task_store_claim (self->store, owner, self->lease_ms, self->run, &error);
-
-      g_mutex_lock (&self->lock);
-      if (error != NULL)
-        {
-          if (self->scope == WINNOW_SCHEDULER_OWN_TASKS && self->claim_error == NULL)
-            {
-              /* a batch run cannot wait for ever: its unstarted tasks fail */
-              self->claim_error = g_error_copy (error);
-              self->pushes++;
-              g_cond_signal (&self->keeper_cond);
-            }
-          else if (self->scope == WINNOW_SCHEDULER_ALL_TASKS)
-            g_warning ("could not take a task: %s", error->message);
-        }
-      if (task == NULL || self->stopping)
-        {
-          /* Nothing to do: unless work arrived meanwhile, this job ends. */
-          if (task == NULL && self->wakeups != wakeups && !self->stopping && error == NULL)
-            {
-              g_mutex_unlock (&self->lock);
-              continue;
-            }
-          self->active_jobs--;
-          g_mutex_unlock (&self->lock);
-          if (task != NULL)
-            winnow_task_store_release (self->store, winnow_task_get_id (task), owner, NULL);
-          return;
-        }
-      if (self->claim_hook != NULL)
-        {
-          /* tests: the moment between the claim and the registration */
-          g_mutex_unlock (&self->lock);
-          self->claim_hook (winnow_task_get_id (task), self->claim_hook_data);
-          g_mutex_lock (&self->lock);
-        }
-      r = running_new (self, task, owner);
-      g_hash_table_insert (self->running, &r->id, r);
-      /* a cancel that came between the claim and now is not lost */
-      if (g_hash_table_contains (self->cancels, &r->id))
-        {
-          r->cancel_asked = TRUE;
-          g_cancellable_cancel (r->cancellable);
-        }
-      g_mutex_unlock (&self->lock);
-
-      g_debug ("task %" G_GINT64_FORMAT ": started by %s", r->id, owner);
-      emit_on_owner (self, TASK_STARTED, task);
-      outcome = run_task (r);
-
-      g_mutex_lock (&self->lock);
-      g_queue_push_tail (&self->outcomes, outcome);
-      self->pushes++;
-      g_cond_signal (&self->keeper_cond);
-      g_mutex_unlock (&self->lock);
-    }
+  g_signal_emit (self, signals[TASK_PROGRESS], 0, task, fraction, rows, (gint) phase);
 }
 
 /* ---- the object ---- */
@@ -519,12 +253,12 @@ winnow_scheduler_new (WinnowTaskStore *store, guint n_workers, WinnowSchedulerSc
   self->owner_prefix = g_strdup_printf ("%s:%d:%08x", host, (int) getpid (), g_random_int ());
   if (scope == WINNOW_SCHEDULER_OWN_TASKS)
     self->run = g_strdup (self->owner_prefix);
-  self->pool = g_thread_pool_new (worker_job, self, (gint) self->n_workers, FALSE, &error);
+  self->pool = g_thread_pool_new (scheduler_worker_job, self, (gint) self->n_workers, FALSE, &error);
   g_assert_no_error (error);
   self->keeper = g_thread_new ("winnow-keeper", keeper_main, self);
   if (scope == WINNOW_SCHEDULER_ALL_TASKS)
     {
-      schedule_on_owner (self, first_wake, g_object_ref (self), g_object_unref);
+      scheduler_schedule_on_owner (self, first_wake, g_object_ref (self), g_object_unref);
       start_polling (self);
     }
   return self;

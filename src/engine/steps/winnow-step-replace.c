@@ -3,7 +3,7 @@
  * dict (docs/BEHAVIOUR.md): after trimming, before duplicates are
  * compared; a missing field is never matched; a column's rules apply at
  * once (no chains: "a"→"b" and "b"→"c" turn "a" into "b"). The reader
- * replaces as it parses (winnow-csv-worker.c), with the lookup tables the
+ * replaces as it parses (winnow-csv-parse-thread.c), with the lookup tables the
  * plan builds (winnow-plan.c). */
 #include "config.h"
 

@@ -1,6 +1,6 @@
 /* winnow-step-trim.c: trim_whitespace, spaces and tabs stripped from both
  * ends of every field before anything else looks at it, so " NA " is
- * missing (docs/BEHAVIOUR.md). The reader trims (winnow-csv-worker.c). */
+ * missing (docs/BEHAVIOUR.md). The reader trims (winnow-csv-parse-thread.c). */
 #include "config.h"
 
 #include "winnow-recipe-private.h"

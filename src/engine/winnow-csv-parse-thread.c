@@ -1,0 +1,746 @@
+/* winnow-csv-parse-thread.c: one parsing thread of the reader: reads a range of
+ * the file, checks or converts its encoding, and feeds it to libcsv into
+ * row batches. See winnow-csv-reader-private.h for how chunks fit.
+ *
+ * libcsv is fed one physical line at a time (a memchr per line), which
+ * keeps an exact line number for every row and error at a cost of a few
+ * nanoseconds per line. Its defaults differ from pandas in two places,
+ * both fixed here: it trims spaces around unquoted fields (we give it a
+ * space test that says "never"), and in strict mode it refuses a quote
+ * inside an unquoted field, which pandas keeps as a literal character (we
+ * feed that one byte again with strict mode off). Strict mode stays on for
+ * what is really malformed: text after a closing quote, and a quote that
+ * is never closed.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "winnow-csv-reader-private.h"
+
+#define PARSER_OPTIONS (CSV_STRICT | CSV_STRICT_FINI)
+
+static WinnowRowBatch end_of_chunk;
+
+WinnowRowBatch *
+winnow_csv_end_marker (void)
+{
+  return &end_of_chunk;
+}
+
+static int
+never_space (unsigned char c)
+{
+  return 0;
+}
+
+static void *
+capped_realloc (void *ptr, size_t size)
+{
+  if (size > WINNOW_MAX_FIELD_BYTES)
+    return NULL;
+  return realloc (ptr, size);
+}
+
+ParseThread *
+winnow_csv_parse_thread_new (WinnowCsvReader *reader, guint id)
+{
+  ParseThread *thread = g_new0 (ParseThread, 1);
+
+  thread->reader = reader;
+  thread->id = id;
+  thread->raw = g_malloc (READ_SIZE);
+  thread->decoded = g_byte_array_new ();
+  thread->line = 1;
+  thread->read_limit = reader->size;
+  thread->first_row = g_ptr_array_new_with_free_func (g_free);
+  thread->blanks = g_byte_array_new ();
+  thread->field = g_byte_array_new ();
+  thread->row_replaced = g_array_new (FALSE, FALSE, sizeof (guint));
+  thread->pool = g_async_queue_new ();
+  thread->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) winnow_row_batch_free);
+  return thread;
+}
+
+void
+winnow_csv_parse_thread_free (ParseThread *thread)
+{
+  if (thread == NULL)
+    return;
+  if (thread->parser_ready)
+    csv_free (&thread->parser);
+  g_clear_pointer (&thread->decoder, winnow_text_decoder_free);
+  g_byte_array_unref (thread->decoded);
+  g_ptr_array_unref (thread->first_row);
+  g_byte_array_unref (thread->blanks);
+  g_byte_array_unref (thread->field);
+  g_array_unref (thread->row_replaced);
+  g_async_queue_unref (thread->pool);
+  g_ptr_array_unref (thread->batches);
+  g_free (thread->raw);
+  g_free (thread);
+}
+
+void
+winnow_csv_parse_thread_init_parser (ParseThread *thread)
+{
+  WinnowCsvReader *reader = thread->reader;
+
+  if (thread->parser_ready)
+    csv_free (&thread->parser);
+  csv_init (&thread->parser, PARSER_OPTIONS);
+  csv_set_delim (&thread->parser, reader->parse_delimiter);
+  csv_set_quote (&thread->parser, (unsigned char) reader->options.quote);
+  csv_set_space_func (&thread->parser, never_space);
+  csv_set_realloc_func (&thread->parser, capped_realloc);
+  csv_set_blk_size (&thread->parser, 64 * 1024);
+  thread->parser_ready = TRUE;
+}
+
+static ChunkError *
+error_place (ParseThread *thread)
+{
+  return thread->slot ? &thread->slot->error : &thread->open_error;
+}
+
+/* Records the chunk's first failure and stops its parse. */
+static ChunkError *
+fail (ParseThread *thread, WinnowCsvError code, guint64 line)
+{
+  ChunkError *error = error_place (thread);
+
+  thread->stop = TRUE;
+  if (error->set)
+    return NULL;
+  chunk_error_set (error, code, line);
+  return error;
+}
+
+static void
+fail_message (ParseThread *thread, WinnowCsvError code, const char *message)
+{
+  ChunkError *error = fail (thread, code, 0);
+  if (error != NULL)
+    error->message = g_strdup (message);
+}
+
+guint64
+winnow_csv_parse_thread_count_lines (const ParseThread *thread, const char *text, gsize length)
+{
+  guint64 n = 0;
+  const char *end = text + length;
+  char line_end = thread->reader->line_end;
+
+  for (const char *p = text; p < end && (p = memchr (p, line_end, (gsize) (end - p))); p++)
+    n++;
+  return n;
+}
+
+/* ---- batches ---- */
+
+static WinnowRowBatch *
+take_batch (ParseThread *thread)
+{
+  WinnowRowBatch *batch = g_async_queue_pop (thread->pool);
+  winnow_row_batch_reset (batch);
+  batch->home = thread->pool;
+  return batch;
+}
+
+static void
+push_batch (ParseThread *thread)
+{
+  thread->batch->bytes_consumed = thread->read_pos;
+  g_async_queue_push (thread->slot->queue, thread->batch);
+  thread->batch = take_batch (thread);
+}
+
+/* ---- libcsv callbacks ---- */
+
+/* A field that held the delimiter inside quotes, with the delimiter's
+ * bytes back in place of DELIMITER_STAND_IN. */
+static void
+restore_delimiters (ParseThread *thread, const char **text, gsize *length)
+{
+  WinnowCsvReader *reader = thread->reader;
+  const char *p = *text, *end = *text + *length;
+  GByteArray *field = thread->field;
+
+  g_byte_array_set_size (field, 0);
+  for (const char *hit; (hit = memchr (p, DELIMITER_STAND_IN, (gsize) (end - p))); p = hit + 1)
+    {
+      g_byte_array_append (field, (const guint8 *) p, (guint) (hit - p));
+      g_byte_array_append (field, (const guint8 *) reader->delimiter_utf8, reader->delimiter_length);
+    }
+  g_byte_array_append (field, (const guint8 *) p, (guint) (end - p));
+  *text = (const char *) field->data;
+  *length = field->len;
+}
+
+static void
+on_field (void *data, size_t length, void *user_data)
+{
+  ParseThread *thread = user_data;
+  WinnowCsvReader *reader = thread->reader;
+  WinnowRowBatch *batch = thread->batch;
+  const char *text = data;
+  guint column;
+  gint kept;
+
+  if (G_UNLIKELY (thread->stop))
+    return;
+  thread->fields_done++;
+  if (G_UNLIKELY (reader->delimiter_length > 1) && memchr (text, DELIMITER_STAND_IN, length))
+    restore_delimiters (thread, &text, &length);
+  if (G_UNLIKELY (thread->in_first_row))
+    {
+      g_ptr_array_add (thread->first_row, g_strndup (text, length));
+      return;
+    }
+
+  column = thread->field_index++;
+  if (column == 0)
+    {
+      winnow_row_batch_begin_row (batch);
+      if (G_UNLIKELY (reader->keep_raw))
+        winnow_row_batch_begin_raw (batch);
+      if (G_UNLIKELY (thread->row_replaced->len > 0))
+        g_array_set_size (thread->row_replaced, 0);
+    }
+  if (G_UNLIKELY (column >= reader->n_columns))
+    return;
+  if (G_UNLIKELY (reader->keep_raw))
+    {
+      if (batch->raw_length + length - batch->raw_current > WINNOW_MAX_ROW_BYTES)
+        {
+          ChunkError *error = fail (thread, WINNOW_CSV_ERROR_TOO_LARGE, thread->row_start_line);
+          if (error)
+            error->expected = TOO_LARGE_ROW;
+          return;
+        }
+      winnow_row_batch_set_raw_field (batch, column, text, length);
+    }
+  kept = reader->column_map[column];
+  if (kept < 0)
+    return;
+
+  if (reader->trim)
+    {
+      while (length > 0 && (text[0] == ' ' || text[0] == '\t'))
+        text++, length--;
+      while (length > 0 && (text[length - 1] == ' ' || text[length - 1] == '\t'))
+        length--;
+    }
+  if (winnow_text_set_contains (reader->na, text, length))
+    return;  /* the record already says MISSING */
+  if (G_UNLIKELY (reader->replace != NULL) && reader->replace[kept] != NULL)
+    {
+      const WinnowFieldReplace *replace = reader->replace[kept];
+      gint i = winnow_text_set_find (replace->from, text, length);
+
+      if (i >= 0)
+        {
+          guint k = (guint) kept;
+          batch->replaced[k]++;
+          g_array_append_val (thread->row_replaced, k);
+          if (replace->to[i] == NULL)
+            return;  /* made missing */
+          text = replace->to[i];
+          length = replace->to_length[i];
+        }
+    }
+
+  if (G_UNLIKELY (batch->length + length > batch->capacity) &&
+      batch->length + length - batch->starts[batch->n_rows] > WINNOW_MAX_ROW_BYTES)
+    {
+      ChunkError *error = fail (thread, WINNOW_CSV_ERROR_TOO_LARGE, thread->row_start_line);
+      if (error)
+        error->expected = TOO_LARGE_ROW;
+      return;
+    }
+  winnow_row_batch_set_field (batch, (guint) kept, text, length);
+}
+
+static void
+on_row (int c, void *user_data)
+{
+  ParseThread *thread = user_data;
+  WinnowCsvReader *reader = thread->reader;
+  Slot *slot = thread->slot;
+  guint n_fields;
+
+  if (G_UNLIKELY (thread->stop))
+    return;
+  if (G_UNLIKELY (thread->in_first_row))
+    {
+      thread->in_first_row = FALSE;
+      thread->first_row_line = thread->row_start_line;
+      thread->stop = TRUE;  /* open() stops here; the first chunk goes on */
+      return;
+    }
+
+  n_fields = thread->field_index;
+  thread->field_index = 0;
+  slot->rows++;
+
+  if (G_UNLIKELY (n_fields > reader->n_columns))
+    {
+      ChunkError *error;
+
+      winnow_row_batch_abort_row (thread->batch);
+      for (guint i = 0; i < thread->row_replaced->len; i++)
+        thread->batch->replaced[g_array_index (thread->row_replaced, guint, i)]--;
+      switch (reader->options.bad_lines)
+        {
+        case WINNOW_BAD_LINES_ERROR:
+          error = fail (thread, WINNOW_CSV_ERROR_FIELDS, thread->row_start_line);
+          if (error)
+            {
+              error->expected = reader->n_columns;
+              error->saw = n_fields;
+            }
+          return;
+        case WINNOW_BAD_LINES_WARN:
+          if (slot->bad_list->len < MAX_BAD_LINES_LISTED)
+            {
+              WinnowBadLine bad = { thread->row_start_line, n_fields };
+              g_array_append_val (slot->bad_list, bad);
+            }
+          G_GNUC_FALLTHROUGH;
+        case WINNOW_BAD_LINES_SKIP:
+        default:
+          slot->bad_lines++;
+          if (G_UNLIKELY (reader->keep_raw))
+            {
+              winnow_row_batch_add_bad (thread->batch, thread->row_start_line, n_fields);
+              if (winnow_row_batch_is_full (thread->batch))
+                push_batch (thread);
+            }
+          return;
+        }
+    }
+
+  winnow_row_batch_end_row (thread->batch, thread->row_start_line);
+  if (winnow_row_batch_is_full (thread->batch))
+    push_batch (thread);
+}
+
+/* ---- feeding the parser ---- */
+
+static void
+parse_segment (ParseThread *thread, const char *p, gsize n)
+{
+  while (n > 0 && !thread->stop)
+    {
+      gsize done = csv_parse (&thread->parser, p, n, on_field, on_row, thread);
+      ChunkError *error;
+      int status;
+
+      /* libcsv grows a long field by a fixed block; growing the block with
+       * the field makes that geometric. */
+      if (G_UNLIKELY (thread->parser.entry_size > thread->parser.blk_size))
+        csv_set_blk_size (&thread->parser, thread->parser.entry_size);
+      if (done == n)
+        return;
+      status = csv_error (&thread->parser);
+      thread->parser.status = CSV_SUCCESS;
+      if (status == CSV_EPARSE && thread->parser.pstate == STATE_FIELD_BEGUN &&
+          !thread->parser.quoted)
+        {
+          /* A quote inside an unquoted field: a literal character. */
+          csv_set_opts (&thread->parser, PARSER_OPTIONS & ~CSV_STRICT);
+          csv_parse (&thread->parser, p + done, 1, on_field, on_row, thread);
+          csv_set_opts (&thread->parser, PARSER_OPTIONS);
+          p += done + 1;
+          n -= done + 1;
+          continue;
+        }
+      if (status == CSV_ENOMEM || status == CSV_ETOOBIG)
+        {
+          error = fail (thread, WINNOW_CSV_ERROR_TOO_LARGE, thread->row_start_line);
+          if (error)
+            error->expected = TOO_LARGE_FIELD;
+        }
+      else
+        {
+          error = fail (thread, WINNOW_CSV_ERROR_QUOTE, thread->line);
+          if (error)
+            error->expected = QUOTE_AFTER_CLOSE;
+        }
+      return;
+    }
+}
+
+static gboolean
+in_quoted_field (const ParseThread *thread)
+{
+  return thread->parser.pstate == STATE_FIELD_BEGUN && thread->parser.quoted;
+}
+
+static void
+check_stop (ParseThread *thread)
+{
+  WinnowCsvReader *reader = thread->reader;
+
+  if (g_atomic_int_get (&reader->abort) ||
+      (thread->slot && g_atomic_int_get (&thread->slot->absorbed) &&
+       winnow_csv_reader_abandon (reader, thread->slot)))
+    {
+      /* nobody will read what this chunk would say */
+      thread->stop = TRUE;
+      return;
+    }
+  if (reader->cancellable && g_cancellable_is_cancelled (reader->cancellable))
+    fail_message (thread, CHUNK_CANCELLED, "Cancelled");
+}
+
+static inline gboolean
+is_blank (char c, char delimiter)
+{
+  return (c == ' ' || c == '\t') && c != delimiter;
+}
+
+/* A line of nothing but spaces and tabs, outside quotes, is a blank line,
+ * as in pandas (its tokenizer's WHITESPACE_LINE state), and is skipped; a
+ * tab that is the delimiter is not blank ("\t\t" in a TSV file is a row
+ * of empty fields). libcsv skips empty lines itself but would read the
+ * spaces as a field. So at the start of a row, the spaces and tabs of
+ * segment @p are held back until the line shows what it is: at its line
+ * end they are dropped, before any other character they are fed to the
+ * parser after all. Blanks that reach the end of a segment wait in
+ * thread->blanks for the next one; at the end of the file they were a
+ * blank last line.
+ *
+ * Returns: how many bytes at the start of @p are not to be parsed */
+static gsize
+skip_blank_line (ParseThread *thread, const char *p, gsize n)
+{
+  char delimiter = (char) thread->reader->parse_delimiter;
+  gsize k = 0;
+
+  if (thread->blanks->len == 0 && (n == 0 || !is_blank (p[0], delimiter)))
+    return 0;
+  while (k < n && is_blank (p[k], delimiter))
+    k++;
+  if (k == n && thread->blanks->len + n <= WINNOW_MAX_FIELD_BYTES)
+    {
+      g_byte_array_append (thread->blanks, (const guint8 *) p, (guint) n);
+      return n;
+    }
+  if (k < n && (p[k] == '\n' || p[k] == '\r'))
+    {
+      g_byte_array_set_size (thread->blanks, 0);
+      return k;
+    }
+  /* text follows: the blanks were data */
+  if (thread->blanks->len > 0)
+    {
+      parse_segment (thread, (const char *) thread->blanks->data, thread->blanks->len);
+      g_byte_array_set_size (thread->blanks, 0);
+    }
+  return 0;
+}
+
+/* Feeds the current text line by line until it is used up or the parse
+ * stops (an error, a cancel, or the end of the first row in open()). */
+static void
+feed_text (ParseThread *thread)
+{
+  char line_end = thread->reader->line_end;
+
+  while (thread->text_pos < thread->text_len && !thread->stop)
+    {
+      const char *p = thread->text + thread->text_pos;
+      gsize avail = MIN (thread->text_len - thread->text_pos, CHECK_EVERY);
+      const char *nl = memchr (p, line_end, avail);
+      gsize seg = nl ? (gsize) (nl - p) + 1 : avail;
+      guint64 fields_before = thread->fields_done;
+      gboolean was_quoted = in_quoted_field (thread);
+      gsize skip;
+
+      /* The first row must end its segment, so that open() can stop right
+       * after it even when a lone CR ends it in an LF file. */
+      if (G_UNLIKELY (thread->in_first_row))
+        {
+          const char *cr = memchr (p, '\r', seg);
+          if (cr != NULL && cr != nl)
+            {
+              seg = (gsize) (cr - p) + 1;
+              nl = NULL;
+            }
+        }
+
+      skip = 0;
+      if (thread->parser.pstate == STATE_ROW_NOT_BEGUN)
+        {
+          thread->row_start_line = thread->line;
+          skip = skip_blank_line (thread, p, seg);
+        }
+      parse_segment (thread, p + skip, seg - skip);
+      if (in_quoted_field (thread) && (!was_quoted || thread->fields_done != fields_before))
+        thread->quote_line = thread->line;
+      if (nl)
+        thread->line++;
+      thread->text_pos += seg;
+      thread->since_check += seg;
+      if (thread->since_check >= CHECK_EVERY)
+        {
+          thread->since_check = 0;
+          check_stop (thread);
+        }
+    }
+}
+
+/* Replaces each delimiter of the text by DELIMITER_STAND_IN, in place
+ * (the text only shrinks): see winnow-csv-reader-private.h. */
+static void
+stand_in_delimiters (ParseThread *thread)
+{
+  WinnowCsvReader *reader = thread->reader;
+  const char *d = reader->delimiter_utf8;
+  gsize n = reader->delimiter_length;
+  char *end = thread->text + thread->text_len;
+  char *p = memmem (thread->text, thread->text_len, d, n);
+  char *out = p;
+
+  while (p != NULL)
+    {
+      char *next;
+
+      *out++ = (char) DELIMITER_STAND_IN;
+      p += n;
+      next = memmem (p, (gsize) (end - p), d, n);
+      memmove (out, p, (gsize) ((next ? next : end) - p));
+      out += (next ? next : end) - p;
+      p = next;
+    }
+  if (out != NULL)
+    thread->text_len = (gsize) (out - thread->text);
+}
+
+/* Turns raw[raw_used..raw_len) into text; an incomplete character at the
+ * end stays in raw for the next read. */
+void
+winnow_csv_parse_thread_decode (ParseThread *thread)
+{
+  const guint8 *in = thread->raw + thread->raw_used;
+  gsize length = thread->raw_len - thread->raw_used;
+  WinnowTextStatus status;
+  gsize good;
+  ChunkError *error;
+
+  if (thread->decoder == NULL)
+    {
+      status = winnow_text_check_utf8 (in, length, &good);
+      thread->text = (char *) thread->raw + thread->raw_used;
+      thread->text_len = good;
+    }
+  else
+    {
+      g_byte_array_set_size (thread->decoded, 0);
+      status = winnow_text_decoder_convert (thread->decoder, in, length, thread->decoded, &good);
+      thread->text = (char *) thread->decoded->data;
+      thread->text_len = thread->decoded->len;
+    }
+  thread->text_pos = 0;
+  thread->raw_used += good;
+  if (thread->reader->delimiter_length > 1)
+    stand_in_delimiters (thread);
+
+  if (status == WINNOW_TEXT_INCOMPLETE && thread->eof)
+    status = WINNOW_TEXT_INVALID;
+  if (status == WINNOW_TEXT_OK || status == WINNOW_TEXT_INCOMPLETE)
+    return;
+
+  /* The bad byte is after the text that is still to be parsed. */
+  error = fail (thread,
+                status == WINNOW_TEXT_NUL ? WINNOW_CSV_ERROR_BINARY
+                : thread->reader->auto_encoding && thread->decoder == NULL ? WINNOW_CSV_ERROR_NOT_UTF8
+                : WINNOW_CSV_ERROR_ENCODING,
+                thread->line + winnow_csv_parse_thread_count_lines (thread, thread->text, thread->text_len));
+  if (error)
+    error->byte = in[good];
+}
+
+/* Reads the next block, up to the read limit. Returns FALSE when there is
+ * nothing more to read there. */
+static gboolean
+read_more (ParseThread *thread)
+{
+  WinnowCsvReader *reader = thread->reader;
+  gsize keep = thread->raw_len - thread->raw_used;
+
+  if (thread->read_pos >= thread->read_limit || thread->stop)
+    return FALSE;
+  memmove (thread->raw, thread->raw + thread->raw_used, keep);
+  thread->raw_len = keep;
+  thread->raw_used = 0;
+
+  while (thread->raw_len < READ_SIZE && thread->read_pos < thread->read_limit)
+    {
+      gsize want = (gsize) MIN (READ_SIZE - thread->raw_len, thread->read_limit - thread->read_pos);
+      gssize n = pread (reader->fd, thread->raw + thread->raw_len, want, (off_t) thread->read_pos);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+          /* Translators: a file name, then the system's reason */
+          g_autofree char *message = g_strdup_printf (_("%s: could not read: %s"),
+                                                      reader->display_name, g_strerror (saved));
+          fail_message (thread, WINNOW_CSV_ERROR_OPEN, message);
+          return FALSE;
+        }
+      if (n == 0)
+        {
+          g_autofree char *message = g_strdup_printf (
+            _("%s changed while it was being read; nothing was written"), reader->display_name);
+          fail_message (thread, WINNOW_CSV_ERROR_CHANGED, message);
+          return FALSE;
+        }
+      thread->raw_len += (gsize) n;
+      thread->read_pos += (guint64) n;
+    }
+  thread->eof = thread->read_pos >= reader->size;
+  return TRUE;
+}
+
+/* Reads the first block of the file, for sniffing. */
+gboolean
+winnow_csv_parse_thread_read_first (ParseThread *thread)
+{
+  read_more (thread);
+  return !thread->stop;
+}
+
+/* Ends the file: the last row, and a quote still open. */
+static void
+finish_file (ParseThread *thread)
+{
+  g_byte_array_set_size (thread->blanks, 0);  /* a blank last line */
+  if (thread->parser.pstate == STATE_ROW_NOT_BEGUN)
+    thread->row_start_line = thread->line;
+  if (csv_fini (&thread->parser, on_field, on_row, thread) != 0)
+    {
+      ChunkError *error = fail (thread, WINNOW_CSV_ERROR_QUOTE, thread->quote_line);
+      if (error)
+        error->expected = QUOTE_NEVER_CLOSED;
+    }
+}
+
+/* open(): parses until the first row is complete, or the file ends. */
+void
+winnow_csv_parse_thread_parse_first_row (ParseThread *thread)
+{
+  thread->in_first_row = TRUE;
+  for (;;)
+    {
+      feed_text (thread);
+      if (thread->stop)
+        break;
+      if (!read_more (thread))
+        {
+          if (!thread->stop)
+            finish_file (thread);
+          break;
+        }
+      winnow_csv_parse_thread_decode (thread);
+      if (thread->stop)
+        break;
+    }
+  if (!thread->in_first_row && thread->slot == NULL)
+    thread->stop = FALSE;  /* stopped by the end of the first row */
+}
+
+static void
+replay_first_row (ParseThread *thread)
+{
+  guint64 line = thread->row_start_line;
+
+  thread->row_start_line = thread->first_row_line;
+  for (guint i = 0; i < thread->first_row->len; i++)
+    {
+      const char *field = g_ptr_array_index (thread->first_row, i);
+      on_field ((void *) field, strlen (field), thread);
+    }
+  on_row ('\n', thread);
+  thread->row_start_line = line;
+}
+
+/**
+ * winnow_csv_parse_thread_run_slot:
+ * @fresh: start at slot->start with a new parser; FALSE for the first
+ *   chunk, which goes on from where open() stopped
+ *
+ * Parses the slot's chunk, and the chunks after it while it ends inside a
+ * row; then pushes the last batch and the end marker to the slot's queue.
+ */
+void
+winnow_csv_parse_thread_run_slot (ParseThread *thread, Slot *slot, gboolean fresh)
+{
+  WinnowCsvReader *reader = thread->reader;
+  guint last = slot->index;
+
+  thread->slot = slot;
+  thread->stop = FALSE;
+  if (fresh)
+    {
+      winnow_csv_parse_thread_init_parser (thread);
+      thread->line = 1;
+      thread->row_start_line = 1;
+      thread->quote_line = 1;
+      thread->field_index = 0;
+      g_byte_array_set_size (thread->blanks, 0);
+      thread->read_pos = slot->start;
+      thread->raw_len = thread->raw_used = 0;
+      thread->text_len = thread->text_pos = 0;
+    }
+  thread->read_limit = winnow_csv_reader_boundary (reader, last + 1);
+  thread->batch = take_batch (thread);
+  if (!fresh && !reader->options.header)
+    replay_first_row (thread);
+
+  for (;;)
+    {
+      feed_text (thread);
+      if (thread->stop)
+        break;
+      if (read_more (thread))
+        {
+          winnow_csv_parse_thread_decode (thread);
+          continue;
+        }
+      if (thread->stop)
+        break;
+      if (thread->read_limit >= reader->size)
+        {
+          finish_file (thread);
+          break;
+        }
+      if (thread->parser.pstate == STATE_ROW_NOT_BEGUN)
+        break;
+      /* Inside a row at the end of the chunk: its rest is ours. */
+      last++;
+      winnow_csv_reader_absorb (reader, last);
+      thread->read_limit = winnow_csv_reader_boundary (reader, last + 1);
+    }
+
+  slot->end = thread->read_pos;
+  slot->absorbed_through = last;
+  slot->lines = thread->line - 1;
+  if (!slot->error.set && (thread->batch->n_rows > 0 || thread->batch->n_bad > 0))
+    {
+      thread->batch->bytes_consumed = thread->read_pos;
+      g_async_queue_push (slot->queue, thread->batch);
+    }
+  else
+    g_async_queue_push (thread->pool, thread->batch);
+  thread->batch = NULL;
+  winnow_csv_reader_slot_done (reader, slot);
+  g_async_queue_push (slot->queue, &end_of_chunk);
+  thread->slot = NULL;
+}

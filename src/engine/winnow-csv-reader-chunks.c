@@ -1,0 +1,495 @@
+/* winnow-csv-reader-chunks.c: the reader's chunks (winnow-csv-reader-private.h):
+ * how the file is cut, which chunk a parse thread takes next, and the
+ * batches handed out in file order, skipping the chunks another chunk's
+ * parse took over; then the end: errors in file order, the counts.
+ */
+#include "config.h"
+
+#include "winnow-csv-reader-private.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_PARSE_THREADS 4
+
+/* ---- chunks ---- */
+
+/**
+ * winnow_csv_reader_boundary:
+ *
+ * Returns: where chunk @index starts: just after the first line end at or
+ *   past index × the chunk size; the file size past the last chunk
+ */
+guint64
+winnow_csv_reader_boundary (WinnowCsvReader *reader, guint index)
+{
+  guint64 pos;
+  char window[4096];
+
+  if (index >= reader->n_slots)
+    return reader->size;
+  pos = (guint64) index * reader->chunk_size;
+  while (pos < reader->size)
+    {
+      gssize n = pread (reader->fd, window, sizeof window, (off_t) pos);
+      char *hit;
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return reader->size;  /* the thread's own read reports the error */
+      hit = memchr (window, reader->line_end, (gsize) n);
+      if (hit != NULL)
+        return pos + (guint64) (hit - window) + 1;
+      pos += (guint64) n;
+    }
+  return reader->size;
+}
+
+/* Marks chunk @index as covered by an earlier chunk's parse. */
+void
+winnow_csv_reader_absorb (WinnowCsvReader *reader, guint index)
+{
+  if (index < reader->n_slots)
+    g_atomic_int_set (&reader->slots[index].absorbed, 1);
+}
+
+/* A thread asks to stop its absorbed chunk. Refused for the chunk being
+ * handed out: whoever absorbed it was parsing from a wrong guess. */
+gboolean
+winnow_csv_reader_abandon (WinnowCsvReader *reader, Slot *slot)
+{
+  gboolean abandoned;
+
+  g_mutex_lock (&reader->lock);
+  abandoned = !slot->pinned;
+  if (abandoned)
+    slot->state = SLOT_ABANDONED;
+  g_mutex_unlock (&reader->lock);
+  return abandoned;
+}
+
+void
+winnow_csv_reader_slot_done (WinnowCsvReader *reader, Slot *slot)
+{
+  g_mutex_lock (&reader->lock);
+  if (slot->state == SLOT_RUNNING)
+    slot->state = SLOT_DONE;
+  g_mutex_unlock (&reader->lock);
+}
+
+/* How far ahead of the chunk being handed out parse threads may claim: enough
+ * to keep them all busy, few enough to bound memory. */
+static guint
+max_ahead (WinnowCsvReader *reader)
+{
+  return 2 * reader->n_threads;
+}
+
+/* Under the lock: the next chunk this thread should parse, or NULL when
+ * the reader is done. */
+static Slot *
+claim (WinnowCsvReader *reader)
+{
+  for (;;)
+    {
+      Slot *slot;
+
+      if (g_atomic_int_get (&reader->abort) || reader->done)
+        return NULL;
+      if (!g_queue_is_empty (&reader->redo))
+        {
+          slot = &reader->slots[GPOINTER_TO_UINT (g_queue_pop_head (&reader->redo))];
+          slot->state = SLOT_RUNNING;
+          return slot;
+        }
+      if (reader->next_slot < reader->n_slots &&
+          reader->next_slot < reader->current + max_ahead (reader))
+        {
+          slot = &reader->slots[reader->next_slot++];
+          if (slot->state != SLOT_UNCLAIMED)
+            continue;
+          if (g_atomic_int_get (&slot->absorbed) && !slot->pinned)
+            {
+              slot->state = SLOT_SKIPPED;
+              continue;
+            }
+          slot->state = SLOT_RUNNING;
+          return slot;
+        }
+      g_cond_wait (&reader->cond, &reader->lock);
+    }
+}
+
+static gpointer
+parse_thread_main (gpointer data)
+{
+  ParseThread *thread = data;
+  WinnowCsvReader *reader = thread->reader;
+
+  if (thread->id == 0)
+    winnow_csv_parse_thread_run_slot (thread, &reader->slots[0], FALSE);
+
+  for (;;)
+    {
+      Slot *slot;
+
+      g_mutex_lock (&reader->lock);
+      slot = claim (reader);
+      g_mutex_unlock (&reader->lock);
+      if (slot == NULL)
+        break;
+      slot->start = winnow_csv_reader_boundary (reader, slot->index);
+      winnow_csv_parse_thread_run_slot (thread, slot, TRUE);
+    }
+  return NULL;
+}
+
+/* Parallel only for UTF-8 (a line end byte is a line end) and files worth
+ * it; the first chunk must not already be read past. */
+static guint
+choose_parse_threads (WinnowCsvReader *reader)
+{
+  ParseThread *first = reader->threads[0];
+  guint n = reader->options.n_threads ? reader->options.n_threads
+                                      : (guint) CLAMP (g_get_num_processors (), 1, MAX_PARSE_THREADS);
+
+  if (first->decoder != NULL || reader->size < 3 * reader->chunk_size ||
+      first->read_pos > reader->chunk_size)
+    return 1;
+  return n;
+}
+
+/**
+ * winnow_csv_reader_keep_raw:
+ *
+ * Before start(): every batch also keeps its rows as they were read, and
+ * the bad lines the reader skips (bad_lines "skip" or "warn"), for a
+ * rejected-rows file (see winnow-row-batch.h). A batch may then hold bad
+ * lines and no row.
+ */
+void
+winnow_csv_reader_keep_raw (WinnowCsvReader *reader)
+{
+  g_return_if_fail (!reader->started);
+  reader->keep_raw = TRUE;
+}
+
+/**
+ * winnow_csv_reader_set_replace:
+ * @replace: per kept column, what its fields become, or NULL; must outlive
+ *   the reader
+ *
+ * Fields are replaced after trimming and the NA tokens (a missing field
+ * is never replaced), and each batch counts them (WinnowRowBatch.replaced).
+ */
+void
+winnow_csv_reader_set_replace (WinnowCsvReader *reader, WinnowFieldReplace * const *replace)
+{
+  g_return_if_fail (!reader->started);
+  reader->replace = replace;
+}
+
+/**
+ * winnow_csv_reader_start:
+ * @column_map: for each input column, its index among the kept columns, or
+ *   -1 to drop it; must outlive the reader
+ * @na: the NA tokens; must outlive the reader
+ * @trim: strip spaces and tabs around every field first
+ *
+ * Starts parsing the data rows on the reader's own threads.
+ */
+void
+winnow_csv_reader_start (WinnowCsvReader *reader, const gint *column_map, guint n_kept,
+                         const WinnowTextSet *na, gboolean trim)
+{
+  guint n_threads;
+
+  g_return_if_fail (!reader->started);
+
+  reader->column_map = column_map;
+  reader->n_kept = n_kept;
+  reader->na = na;
+  reader->trim = trim;
+  reader->started = TRUE;
+  reader->line_base = 1;
+
+  n_threads = choose_parse_threads (reader);
+  reader->n_slots = n_threads > 1
+    ? (guint) ((reader->size + reader->chunk_size - 1) / reader->chunk_size) : 1;
+  reader->slots = g_new0 (Slot, reader->n_slots);
+  for (guint i = 0; i < reader->n_slots; i++)
+    {
+      reader->slots[i].index = i;
+      reader->slots[i].queue = g_async_queue_new ();
+      reader->slots[i].bad_list = g_array_new (FALSE, FALSE, sizeof (WinnowBadLine));
+    }
+  reader->slots[0].state = SLOT_RUNNING;
+  reader->slots[0].pinned = TRUE;
+  reader->next_slot = 1;
+
+  reader->threads = g_renew (ParseThread *, reader->threads, n_threads);
+  for (guint i = 1; i < n_threads; i++)
+    reader->threads[i] = winnow_csv_parse_thread_new (reader, i);
+  reader->n_threads = n_threads;
+  for (guint i = 0; i < n_threads; i++)
+    {
+      ParseThread *thread = reader->threads[i];
+      for (guint b = 0; b < BATCHES_PER_THREAD; b++)
+        {
+          WinnowRowBatch *batch = winnow_row_batch_new (n_kept);
+          if (reader->keep_raw)
+            winnow_row_batch_keep_raw (batch, reader->n_columns);
+          if (reader->replace != NULL)
+            winnow_row_batch_count_replaced (batch);
+          g_ptr_array_add (thread->batches, batch);
+          g_async_queue_push (thread->pool, batch);
+        }
+    }
+  for (guint i = 0; i < n_threads; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      reader->threads[i]->gthread = g_thread_try_new ("winnow-reader", parse_thread_main,
+                                                     reader->threads[i], &error);
+      if (reader->threads[i]->gthread != NULL)
+        continue;
+      if (i > 0)
+        {
+          /* The others claim its chunks: the file is read, more slowly. */
+          g_debug ("%s: %u reader threads instead of %u: %s", reader->display_name, i,
+                   n_threads, error->message);
+          break;
+        }
+      /* No thread at all (a process at its thread limit): the task fails
+       * with a message instead of the process aborting. */
+      reader->error = g_error_new (WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_OPEN,
+                                   /* Translators: a file name, then the system's reason */
+                                   _("could not start a thread to read %s: %s"),
+                                   reader->display_name, error->message);
+      reader->finished = TRUE;
+      break;
+    }
+}
+
+/* Throws away what a chunk's queue holds, up to its end marker. */
+static void
+drain (WinnowCsvReader *reader, Slot *slot)
+{
+  WinnowRowBatch *batch;
+  gboolean queued;
+
+  g_mutex_lock (&reader->lock);
+  if (slot->state == SLOT_UNCLAIMED)
+    slot->state = SLOT_SKIPPED;
+  queued = slot->state == SLOT_RUNNING || slot->state == SLOT_DONE ||
+           slot->state == SLOT_ABANDONED;
+  g_mutex_unlock (&reader->lock);
+  if (!queued)
+    return;
+  while ((batch = g_async_queue_pop (slot->queue)) != winnow_csv_end_marker ())
+    g_async_queue_push (batch->home, batch);
+  g_mutex_lock (&reader->lock);
+  slot->state = SLOT_DRAINED;
+  g_mutex_unlock (&reader->lock);
+}
+
+/* The chunk @index becomes the one handed out. If a wrong guess kept it
+ * from being parsed to its end, it is parsed again. */
+static void
+move_to (WinnowCsvReader *reader, guint index)
+{
+  Slot *slot;
+  gboolean again;
+
+  g_mutex_lock (&reader->lock);
+  reader->current = index;
+  if (index >= reader->n_slots)
+    {
+      reader->done = TRUE;
+      g_cond_broadcast (&reader->cond);
+      g_mutex_unlock (&reader->lock);
+      return;
+    }
+  slot = &reader->slots[index];
+  slot->pinned = TRUE;
+  again = slot->state == SLOT_SKIPPED || slot->state == SLOT_ABANDONED;
+  g_mutex_unlock (&reader->lock);
+
+  if (again)
+    {
+      drain (reader, slot);
+      chunk_error_clear (&slot->error);
+      g_array_set_size (slot->bad_list, 0);
+      slot->rows = slot->bad_lines = slot->lines = 0;
+      g_atomic_int_set (&slot->absorbed, 0);
+      g_mutex_lock (&reader->lock);
+      slot->state = SLOT_UNCLAIMED;
+      g_queue_push_tail (&reader->redo, GUINT_TO_POINTER (index));
+      g_mutex_unlock (&reader->lock);
+    }
+  g_mutex_lock (&reader->lock);
+  g_cond_broadcast (&reader->cond);
+  g_mutex_unlock (&reader->lock);
+}
+
+static void
+check_unchanged (WinnowCsvReader *reader)
+{
+  struct stat st;
+
+  if (fstat (reader->fd, &st) != 0 || (guint64) st.st_size != reader->size ||
+      (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000 != reader->mtime)
+    reader->error = g_error_new (WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_CHANGED,
+                                 /* Translators: %s is a file name */
+                                 _("%s changed while it was being read; nothing was written"),
+                                 reader->display_name);
+}
+
+/* A chunk's parse ended: take its counts, move past what it covered. */
+static gboolean
+end_of_slot (WinnowCsvReader *reader, Slot *slot)
+{
+  guint next = slot->absorbed_through + 1;
+
+  g_mutex_lock (&reader->lock);
+  slot->state = SLOT_DRAINED;
+  g_mutex_unlock (&reader->lock);
+  if (slot->error.set)
+    {
+      reader->error = winnow_csv_chunk_error_to_gerror (reader, &slot->error, reader->line_base);
+      winnow_csv_reader_abort (reader);
+      return FALSE;
+    }
+  reader->rows += slot->rows;
+  reader->bad_lines += slot->bad_lines;
+  for (guint i = 0; i < slot->bad_list->len && reader->bad_line_list->len < MAX_BAD_LINES_LISTED; i++)
+    {
+      WinnowBadLine bad = g_array_index (slot->bad_list, WinnowBadLine, i);
+      bad.line += reader->line_base - 1;
+      g_array_append_val (reader->bad_line_list, bad);
+    }
+  reader->line_base += slot->lines;
+
+  for (guint k = slot->index + 1; k < next && k < reader->n_slots; k++)
+    drain (reader, &reader->slots[k]);
+  move_to (reader, next);
+
+  if (next >= reader->n_slots)
+    {
+      reader->finished = TRUE;
+      check_unchanged (reader);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * winnow_csv_reader_next_batch:
+ *
+ * Blocks until the next batch, in file order, is parsed.
+ *
+ * Returns: (transfer none) (nullable): the batch, to give back with
+ *   winnow_csv_reader_recycle(); %NULL after the last one (then call
+ *   winnow_csv_reader_finish() for the outcome)
+ */
+WinnowRowBatch *
+winnow_csv_reader_next_batch (WinnowCsvReader *reader)
+{
+  while (!reader->finished)
+    {
+      Slot *slot = &reader->slots[reader->current];
+      WinnowRowBatch *batch = g_async_queue_pop (slot->queue);
+
+      if (batch == winnow_csv_end_marker ())
+        {
+          if (!end_of_slot (reader, slot))
+            return NULL;
+          continue;
+        }
+      batch->first_row = reader->rows_handed;
+      reader->rows_handed += batch->n_rows;
+      if (reader->line_base != 1)
+        {
+          for (guint i = 0; i < batch->n_rows; i++)
+            batch->lines[i] += reader->line_base - 1;
+          for (guint i = 0; i < batch->n_bad; i++)
+            batch->bad_lines[i] += reader->line_base - 1;
+        }
+      return batch;
+    }
+  return NULL;
+}
+
+void
+winnow_csv_reader_recycle (WinnowCsvReader *reader, WinnowRowBatch *batch)
+{
+  g_async_queue_push (batch->home, batch);
+}
+
+/* Stops the parse threads early (the caller failed or was cancelled) and takes
+ * back every batch. */
+void
+winnow_csv_reader_abort (WinnowCsvReader *reader)
+{
+  if (!reader->started || reader->finished)
+    return;
+  g_atomic_int_set (&reader->abort, 1);
+  g_mutex_lock (&reader->lock);
+  reader->done = TRUE;
+  g_cond_broadcast (&reader->cond);
+  g_mutex_unlock (&reader->lock);
+  for (guint k = reader->current; k < reader->n_slots; k++)
+    drain (reader, &reader->slots[k]);
+  reader->finished = TRUE;
+}
+
+/**
+ * winnow_csv_reader_finish:
+ *
+ * Waits for the parse threads after the last batch.
+ *
+ * Returns: %TRUE when the whole file was read without error
+ */
+gboolean
+winnow_csv_reader_finish (WinnowCsvReader *reader, GError **error)
+{
+  if (reader->started && !reader->finished)
+    winnow_csv_reader_abort (reader);
+  for (guint i = 0; i < reader->n_threads; i++)
+    if (reader->threads[i]->gthread != NULL)
+      {
+        g_thread_join (reader->threads[i]->gthread);
+        reader->threads[i]->gthread = NULL;
+      }
+  if (reader->error != NULL)
+    {
+      if (error != NULL)
+        *error = g_error_copy (reader->error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Data rows parsed, bad lines included (valid after finish). */
+guint64
+winnow_csv_reader_get_rows (WinnowCsvReader *reader)
+{
+  return reader->rows;
+}
+
+guint64
+winnow_csv_reader_get_bad_lines (WinnowCsvReader *reader)
+{
+  return reader->bad_lines;
+}
+
+/* The first 100 bad lines, for bad_lines "warn" (a GArray of WinnowBadLine). */
+const GArray *
+winnow_csv_reader_get_bad_line_list (WinnowCsvReader *reader)
+{
+  return reader->bad_line_list;
+}
