@@ -13,7 +13,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "winnow-scheduler.h"
+#include "winnow-scheduler-private.h"
 #include "winnow-test-util.h"
 
 typedef struct {

@@ -10,7 +10,7 @@
 
 #include "winnow-cleaner.h"
 #include "winnow-recipe.h"
-#include "winnow-scheduler.h"
+#include "winnow-scheduler-private.h"
 #include "winnow-test-util.h"
 
 typedef struct {

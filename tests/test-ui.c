@@ -15,6 +15,7 @@
 #include "winnow-history-call.h"
 #include "winnow-output-file.h"
 #include "winnow-recipe-editor.h"
+#include "winnow-scheduler-private.h"
 #include "winnow-task-dialog.h"
 #include "winnow-task-list.h"
 #include "winnow-task-page.h"

@@ -111,6 +111,23 @@ char         *store_column_text   (sqlite3_stmt *statement,
 gboolean      store_migrate       (WinnowTaskStore *store,
                                    StoreConn *conn,
                                    GError **error);
+/* For tests: a patience of the store's own instead of
+ * WINNOW_STORE_PATIENCE_MS, and the two halves of
+ * winnow_task_store_report() on their own. */
+void          winnow_task_store_set_patience (WinnowTaskStore *store,
+                                              guint milliseconds);
+gboolean      winnow_task_store_renew_lease  (WinnowTaskStore *store,
+                                              gint64 id,
+                                              const char *owner,
+                                              gint64 lease_ms,
+                                              gboolean *cancel_requested,
+                                              GError **error);
+gboolean      winnow_task_store_set_progress (WinnowTaskStore *store,
+                                              gint64 id,
+                                              const char *owner,
+                                              double progress,
+                                              GError **error);
+
 /* The connection pool (winnow-task-store-conn.c), for the object's file. */
 void          store_check_thread  (const char *caller);
 StoreConn    *store_acquire       (WinnowTaskStore *store,

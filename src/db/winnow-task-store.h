@@ -111,8 +111,6 @@ gboolean         winnow_task_store_open         (WinnowTaskStore *store,
                                                  GError **error);
 const char      *winnow_task_store_get_path     (WinnowTaskStore *store);
 const char      *winnow_task_store_get_problem  (WinnowTaskStore *store);
-void             winnow_task_store_set_patience (WinnowTaskStore *store,
-                                                 guint milliseconds);
 gint64           winnow_task_store_data_version (WinnowTaskStore *store,
                                                  GError **error);
 
@@ -146,17 +144,6 @@ gboolean         winnow_task_store_report       (WinnowTaskStore *store,
                                                  double progress,
                                                  gint64 lease_ms,
                                                  gboolean *cancel_requested,
-                                                 GError **error);
-gboolean         winnow_task_store_renew_lease  (WinnowTaskStore *store,
-                                                 gint64 id,
-                                                 const char *owner,
-                                                 gint64 lease_ms,
-                                                 gboolean *cancel_requested,
-                                                 GError **error);
-gboolean         winnow_task_store_set_progress (WinnowTaskStore *store,
-                                                 gint64 id,
-                                                 const char *owner,
-                                                 double progress,
                                                  GError **error);
 gboolean         winnow_task_store_check_running (WinnowTaskStore *store,
                                                  const char *owner,

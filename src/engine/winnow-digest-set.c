@@ -92,12 +92,6 @@ winnow_digest_set_free (WinnowDigestSet *set)
   g_free (set);
 }
 
-gsize
-winnow_digest_set_memory (const WinnowDigestSet *set)
-{
-  return (set->mask + 1) * (sizeof (WinnowDigest) + set->n_values * sizeof (guint64));
-}
-
 static gsize
 probe (const WinnowDigestSet *set, WinnowDigest digest, gboolean *found)
 {

@@ -36,7 +36,6 @@ gboolean         winnow_digest_set_insert    (WinnowDigestSet *set,
                                               guint64        **value);
 guint64         *winnow_digest_set_lookup    (const WinnowDigestSet *set,
                                               WinnowDigest     digest);
-gsize            winnow_digest_set_memory    (const WinnowDigestSet *set);
 
 /* Always inlined: GCC takes a function whose only effect is a prefetch for
  * one without effects, and drops the call. */

@@ -227,12 +227,6 @@ winnow_output_file_get_fd (WinnowOutputFile *file)
   return file->fd;
 }
 
-const char *
-winnow_output_file_get_temp_path (WinnowOutputFile *file)
-{
-  return file->temp_path;
-}
-
 /* Empties the temporary file, to write it again from the start. */
 gboolean
 winnow_output_file_truncate (WinnowOutputFile *file, GError **error)

@@ -41,7 +41,6 @@ WinnowOutputFile *winnow_output_file_create  (const char *path,
                                               gboolean replace,
                                               GError **error);
 int               winnow_output_file_get_fd  (WinnowOutputFile *file);
-const char       *winnow_output_file_get_temp_path (WinnowOutputFile *file);
 gboolean          winnow_output_file_truncate (WinnowOutputFile *file,
                                               GError **error);
 gboolean          winnow_output_file_commit  (WinnowOutputFile *file,

@@ -149,6 +149,23 @@ read_delimiter (JsonNode *node, const char *path, const char *zero_word, gunicha
   return TRUE;
 }
 
+/* The object of section @name (input, output), checked for its keys; NULL
+ * when the section is null. */
+static gboolean
+read_section (JsonNode *node, const char *name, const char * const *keys, JsonObject **object,
+              GError **error)
+{
+  *object = NULL;
+  if (JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    /* Translators: a recipe key (input or output), then what it held, such as "a list" */
+    return recipe_invalid (error, _("%s: expected an object, not %s"), name,
+                           recipe_node_type_name (node));
+  *object = json_node_get_object (node);
+  return recipe_check_keys (*object, name, keys, error);
+}
+
 static gboolean
 read_input (JsonNode *node, WinnowRecipe *recipe, GError **error)
 {
@@ -158,14 +175,10 @@ read_input (JsonNode *node, WinnowRecipe *recipe, GError **error)
   JsonNode *member;
   const char *s;
 
-  if (JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    /* Translators: input is a recipe key; %s is what it held, such as "a list" */
-    return recipe_invalid (error, _("input: expected an object, not %s"), recipe_node_type_name (node));
-  object = json_node_get_object (node);
-  if (!recipe_check_keys (object, "input", keys, error))
+  if (!read_section (node, "input", keys, &object, error))
     return FALSE;
+  if (object == NULL)
+    return TRUE;
 
   if ((member = json_object_get_member (object, "delimiter")) &&
       !read_delimiter (member, "input.delimiter", "auto", &recipe->delimiter, error))
@@ -240,14 +253,10 @@ read_output (JsonNode *node, WinnowRecipe *recipe, GError **error)
   JsonNode *member;
   const char *s;
 
-  if (JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    /* Translators: output is a recipe key; %s is what it held, such as "a list" */
-    return recipe_invalid (error, _("output: expected an object, not %s"), recipe_node_type_name (node));
-  object = json_node_get_object (node);
-  if (!recipe_check_keys (object, "output", keys, error))
+  if (!read_section (node, "output", keys, &object, error))
     return FALSE;
+  if (object == NULL)
+    return TRUE;
   if ((member = json_object_get_member (object, "delimiter")) &&
       !read_delimiter (member, "output.delimiter", "same", &recipe->out_delimiter, error))
     return FALSE;

@@ -62,12 +62,6 @@ winnow_recipe_library_new (const char *dir)
   return self;
 }
 
-const char *
-winnow_recipe_library_get_dir (WinnowRecipeLibrary *library)
-{
-  return library->dir;
-}
-
 /**
  * winnow_recipe_library_check_name:
  *

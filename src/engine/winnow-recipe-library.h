@@ -21,7 +21,6 @@ G_DECLARE_FINAL_TYPE (WinnowRecipeLibrary, winnow_recipe_library, WINNOW, RECIPE
 char                *winnow_recipe_library_default_dir (void);
 
 WinnowRecipeLibrary *winnow_recipe_library_new      (const char *dir);
-const char          *winnow_recipe_library_get_dir  (WinnowRecipeLibrary *library);
 GStrv                winnow_recipe_library_list     (WinnowRecipeLibrary *library);
 WinnowRecipe        *winnow_recipe_library_load     (WinnowRecipeLibrary *library,
                                                      const char *name,

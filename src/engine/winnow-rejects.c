@@ -162,13 +162,6 @@ winnow_rejects_finish (WinnowRejects *rejects, GError **error)
   return TRUE;
 }
 
-/* Rows written after the header. */
-guint64
-winnow_rejects_get_rows (const WinnowRejects *rejects)
-{
-  return rejects->rows;
-}
-
 /* The temporary file, to commit with the output. */
 WinnowOutputFile *
 winnow_rejects_get_file (WinnowRejects *rejects)

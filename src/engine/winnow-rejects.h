@@ -52,7 +52,6 @@ void              winnow_rejects_add        (WinnowRejects *rejects,
 gboolean          winnow_rejects_failed     (const WinnowRejects *rejects);
 gboolean          winnow_rejects_finish     (WinnowRejects *rejects,
                                              GError **error);
-guint64           winnow_rejects_get_rows   (const WinnowRejects *rejects);
 WinnowOutputFile *winnow_rejects_get_file   (WinnowRejects *rejects);
 
 const char       *winnow_reject_reason_to_string (WinnowRejectReason reason);

@@ -8,6 +8,9 @@
 
 G_BEGIN_DECLS
 
+/* A test's hook on a worker (winnow_scheduler_set_run_hook()). */
+typedef void (*WinnowSchedulerHook) (gint64 id, gpointer data);
+
 /* How often the bookkeeping thread looks at the running tasks: a cancel
  * asked by another process reaches its task within this (plus one read). */
 #define KEEPER_TICK_MS 250
@@ -99,6 +102,17 @@ struct _WinnowScheduler {
   GArray *cancel_queue;        /* OWN_TASKS: ids to cancel in the store */
   GError *claim_error;         /* OWN_TASKS: why claiming stopped for good */
 };
+
+/* For tests (winnow-scheduler.c): a shorter lease, and hooks that hold a
+ * worker right after it claims a task, or just before it cleans it. */
+void     winnow_scheduler_set_lease_ms   (WinnowScheduler *scheduler,
+                                          gint64 lease_ms);
+void     winnow_scheduler_set_run_hook   (WinnowScheduler *scheduler,
+                                          WinnowSchedulerHook hook,
+                                          gpointer data);
+void     winnow_scheduler_set_claim_hook (WinnowScheduler *scheduler,
+                                          WinnowSchedulerHook hook,
+                                          gpointer data);
 
 /* winnow-scheduler.c */
 void     emit_on_owner      (WinnowScheduler *self,

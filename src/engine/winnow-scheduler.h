@@ -45,16 +45,7 @@ WinnowTaskStore *winnow_scheduler_get_store      (WinnowScheduler *scheduler);
 guint            winnow_scheduler_get_n_workers  (WinnowScheduler *scheduler);
 void             winnow_scheduler_set_n_workers  (WinnowScheduler *scheduler,
                                                   guint n_workers);
-void             winnow_scheduler_set_lease_ms   (WinnowScheduler *scheduler,
-                                                  gint64 lease_ms);
 guint            winnow_scheduler_get_n_running  (WinnowScheduler *scheduler);
-typedef void (*WinnowSchedulerHook) (gint64 id, gpointer data);
-void             winnow_scheduler_set_run_hook   (WinnowScheduler *scheduler,
-                                                  WinnowSchedulerHook hook,
-                                                  gpointer data);
-void             winnow_scheduler_set_claim_hook (WinnowScheduler *scheduler,
-                                                  WinnowSchedulerHook hook,
-                                                  gpointer data);
 
 WinnowTask      *winnow_scheduler_add            (WinnowScheduler *scheduler,
                                                   const char *input_path,
