@@ -590,6 +590,18 @@ test_duplicate_header_names (void)
 {
   /* written unchanged; the second "a" answers to "a.1" as in pandas */
   winnow_test_assert_clean (R (", \"drop_columns\": [\"a.1\"]"), "a,a,b\n1,2,3\n", "a,b\n1,3\n");
+  /* pandas 1.5's names, each checked with read_csv: a suffix that is a
+   * name of the header is stepped over (a,a,a.1 is a, a.2, a.1), and the
+   * empty names take their turns last */
+  winnow_test_assert_clean (R (", \"drop_columns\": [\"a.2\"]"), "a,a,a.1\n1,2,3\n", "a,a.1\n1,3\n");
+  winnow_test_assert_clean (R (", \"drop_columns\": [\"x.2\", \"x.1.1\"]"),
+                            "x,x,x.1,x.1\n1,2,3,4\n", "x,x.1\n1,3\n");
+  winnow_test_assert_clean (R (", \"drop_columns\": [\"a.2\", \"a.1.1\", \"Unnamed: 1\"]"),
+                            "a,,a.1,a,a.1\n1,2,3,4,5\n", "a,a.1\n1,3\n");
+  winnow_test_assert_clean (R (", \"drop_columns\": [\"Unnamed: 0.1\"]"),
+                            ",Unnamed: 0\n1,2\n", "Unnamed: 0\n2\n");
+  winnow_test_assert_clean (R (", \"drop_columns\": [\"Unnamed: 1.1\", \"Unnamed: 3\"]"),
+                            "a,,Unnamed: 1,\n1,2,3,4\n", "a,Unnamed: 1\n1,3\n");
 }
 
 static void

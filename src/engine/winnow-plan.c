@@ -10,42 +10,63 @@
 
 #define MAX_LISTED_COLUMNS 12
 
-/* Names as pandas gives them: the header text, or "Unnamed: N" for an
- * empty one; a repeated name also answers to "name.1", "name.2"... Each
- * name remembers the next suffix to try, so a header of 100,000 copies of
- * one name takes linear time, not quadratic. */
+/* The names of the header as pandas 1.5's reader gives them: an empty
+ * one is "Unnamed: I"; a repeated one gets ".1", ".2"… in its turn,
+ * stepping over every suffix that is a name of the header (for a,a,a.1
+ * the second column is a.2), and the named columns take their turns before
+ * the unnamed ones, as pandas does (GH 45954, 47718). The suffix counters
+ * only grow, so a header of 100,000 copies of one name takes linear time.
+ * Returns: name -> input column + 1. */
 static GHashTable *
 index_names (GPtrArray *names)
 {
   GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) next_suffix = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) present = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) header = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (guint));
 
+#define COUNT(t, k) GPOINTER_TO_UINT (g_hash_table_lookup ((t), (k)))
   for (guint i = 0; i < names->len; i++)
     {
       const char *name = g_ptr_array_index (names, i);
-      char *key = name[0] ? g_strdup (name) : g_strdup_printf ("Unnamed: %u", i);
+      char *text = name[0] ? g_strdup (name) : g_strdup_printf ("Unnamed: %u", i);
 
-      if (g_hash_table_contains (table, key))
-        {
-          const char *base = NULL;
-          gpointer value = NULL;
-          char *alias = NULL;
-          guint k;
-
-          /* the suffix counter is keyed by the table's own copy of the name */
-          g_hash_table_lookup_extended (table, key, (gpointer *) &base, NULL);
-          g_hash_table_lookup_extended (next_suffix, base, NULL, &value);
-          for (k = MAX (GPOINTER_TO_UINT (value), 1); alias == NULL || g_hash_table_contains (table, alias); k++)
-            {
-              g_free (alias);
-              alias = g_strdup_printf ("%s.%u", key, k);
-            }
-          g_hash_table_insert (next_suffix, (gpointer) base, GUINT_TO_POINTER (k));
-          g_free (key);
-          key = alias;
-        }
-      g_hash_table_insert (table, key, GUINT_TO_POINTER (i + 1));
+      g_ptr_array_add (header, text);
+      g_hash_table_insert (present, g_strdup (text), GUINT_TO_POINTER (COUNT (present, text) + 1));
     }
+  for (int unnamed = 0; unnamed <= 1; unnamed++)
+    for (guint i = 0; i < names->len; i++)
+      if ((((const char *) g_ptr_array_index (names, i))[0] == '\0') == unnamed)
+        g_array_append_val (order, i);
+
+  for (guint n = 0; n < order->len; n++)
+    {
+      guint i = g_array_index (order, guint, n);
+      g_autofree char *base = g_strdup (g_ptr_array_index (header, i));
+      char *name = g_strdup (base);
+      guint count = COUNT (counts, name);
+
+      while (count > 0)
+        {
+          g_hash_table_insert (counts, g_strdup (base), GUINT_TO_POINTER (count + 1));
+          g_free (name);
+          name = g_strdup_printf ("%s.%u", base, count);
+          count = COUNT (present, name) > 0 ? count + 1 : COUNT (counts, name);
+        }
+      if (g_strcmp0 (name, g_ptr_array_index (header, i)) != 0)
+        {
+          /* the header now holds the new name in this place */
+          const char *old = g_ptr_array_index (header, i);
+          g_hash_table_insert (present, g_strdup (old), GUINT_TO_POINTER (COUNT (present, old) - 1));
+          g_hash_table_insert (present, g_strdup (name), GUINT_TO_POINTER (COUNT (present, name) + 1));
+          g_free (g_ptr_array_index (header, i));
+          header->pdata[i] = g_strdup (name);
+        }
+      g_hash_table_insert (counts, g_strdup (name), GUINT_TO_POINTER (count + 1));
+      g_hash_table_insert (table, name, GUINT_TO_POINTER (i + 1));
+    }
+#undef COUNT
   return table;
 }
 
