@@ -19,12 +19,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bench-history-fill.h"
 #include "winnow-application.h"
 #include "winnow-task-store.h"
 #include "winnow-task-table.h"
 #include "winnow-window.h"
 
-#define N_TASKS 100000
+#define N_TASKS BENCH_HISTORY_TASKS
 #define TICK_MS 5
 #define LOCK_MS 3000
 #define UNLOCKED_MS 1000
@@ -45,58 +46,6 @@ count_tasks (const char *path)
   sqlite3_finalize (s);
   sqlite3_close (db);
   return n;
-}
-
-static void
-fill (const char *path)
-{
-  static const char * const words[] = { "orders", "customers", "sales", "report", "leads" };
-  static const char * const statuses[] = { "COMPLETED", "COMPLETED", "COMPLETED", "FAILED", "CANCELLED" };
-  g_autoptr(GRand) rand = g_rand_new_with_seed (1);
-  g_autoptr(GDateTime) base = g_date_time_new_utc (2026, 1, 1, 0, 0, 0);
-  g_autofree char *profile = g_strnfill (4000, 'p');
-  g_autofree char *preview = g_strnfill (6000, 'v');
-  sqlite3 *db;
-  sqlite3_stmt *task, *result;
-
-  sqlite3_open (path, &db);
-  sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
-  sqlite3_prepare_v2 (db, "INSERT INTO tasks (input_path, output_path, file_name, status, recipe,"
-                          " created_at, started_at, finished_at, progress, rows_in, rows_out, duration)"
-                          " VALUES (?, '/out.csv', ?, ?, '{}', ?, ?, ?, 1, ?, ?, ?)", -1, &task, NULL);
-  sqlite3_prepare_v2 (db, "INSERT INTO task_results VALUES (?, ?, ?, 0, 0, '[]', '{}', 0, 1000, 900,"
-                          " 1.5, 'UTF-8', ',', '[]', ?, ?, 0)", -1, &result, NULL);
-  for (guint i = 0; i < N_TASKS; i++)
-    {
-      g_autoptr(GDateTime) when = g_date_time_add_seconds (base, i * 60.0);
-      g_autofree char *time = winnow_store_format_time (when);
-      g_autofree char *name = g_strdup_printf ("%s_%05u.csv", words[i % 5], g_rand_int_range (rand, 0, 99999));
-      g_autofree char *input = g_strconcat ("/data/", name, NULL);
-      gint64 rows = g_rand_int_range (rand, 1, 1000000);
-
-      sqlite3_reset (task);
-      sqlite3_bind_text (task, 1, input, -1, SQLITE_STATIC);
-      sqlite3_bind_text (task, 2, name, -1, SQLITE_STATIC);
-      sqlite3_bind_text (task, 3, statuses[i % 5], -1, SQLITE_STATIC);
-      sqlite3_bind_text (task, 4, time, -1, SQLITE_STATIC);
-      sqlite3_bind_text (task, 5, time, -1, SQLITE_STATIC);
-      sqlite3_bind_text (task, 6, time, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (task, 7, rows);
-      sqlite3_bind_int64 (task, 8, rows / 2);
-      sqlite3_bind_double (task, 9, g_rand_double_range (rand, 0.1, 60));
-      sqlite3_step (task);
-      sqlite3_reset (result);
-      sqlite3_bind_int64 (result, 1, sqlite3_last_insert_rowid (db));
-      sqlite3_bind_int64 (result, 2, rows);
-      sqlite3_bind_int64 (result, 3, rows / 2);
-      sqlite3_bind_text (result, 4, profile, -1, SQLITE_STATIC);
-      sqlite3_bind_text (result, 5, preview, -1, SQLITE_STATIC);
-      sqlite3_step (result);
-    }
-  sqlite3_finalize (task);
-  sqlite3_finalize (result);
-  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
-  sqlite3_close (db);
 }
 
 /* ---- the load ---- */
@@ -294,8 +243,14 @@ main (int argc, char **argv)
   }
   if (count_tasks (load.db) < N_TASKS)
     {
+      g_autoptr(GError) error = NULL;
+
       printf ("filling %s with %d tasks...\n", load.db, N_TASKS);
-      fill (load.db);
+      if (!bench_history_fill (load.db, N_TASKS, &error))
+        {
+          fprintf (stderr, "%s\n", error->message);
+          return 1;
+        }
     }
 
   gtk_init ();
