@@ -254,6 +254,17 @@ say_failure (WinnowTaskList *self, const GError *error)
 }
 
 static void load_page (WinnowTaskList *self, Page *page);
+static void refresh_later (WinnowTaskList *self);
+
+/* Do @items (a page's, or NULL) hold the task @id? */
+static gboolean
+holds (GPtrArray *items, gint64 id)
+{
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    if (winnow_task_get_id (g_ptr_array_index (items, i)) == id)
+      return TRUE;
+  return FALSE;
+}
 
 static void
 page_read (GObject *source, GAsyncResult *result, gpointer data)
@@ -263,6 +274,7 @@ page_read (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr(GPtrArray) tasks = winnow_history_call_finish (result, &error);
   PageJob *job = winnow_history_call_get_data (result);
   guint index = job->index, generation = job->generation, length;
+  g_autoptr(GPtrArray) before = NULL;
   Page *page;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -285,9 +297,26 @@ page_read (GObject *source, GAsyncResult *result, gpointer data)
     }
   self->failed = FALSE;
   length = page_length (self, index);
-  g_ptr_array_set_size (page->items, 0);
+  before = page->loaded ? g_steal_pointer (&page->items) : NULL;
+  g_clear_pointer (&page->items, g_ptr_array_unref);
+  page->items = g_ptr_array_new_full (length, g_object_unref);
   for (guint i = 0; i < tasks->len && i < length; i++)
-    g_ptr_array_add (page->items, adopt (self, g_ptr_array_index (tasks, i)));
+    {
+      WinnowTask *task = g_ptr_array_index (tasks, i);
+      gint64 id = winnow_task_get_id (task);
+
+      /* A task another page holds means the rows moved since that page
+       * was read (a batch run added tasks): one object may not stand at
+       * two places of the model, so this place gets a copy until the
+       * refresh the change causes puts every row where it is now. */
+      if (g_hash_table_contains (self->by_id, &id) && !holds (before, id))
+        {
+          g_ptr_array_add (page->items, task_copy (task));
+          refresh_later (self);
+        }
+      else
+        g_ptr_array_add (page->items, adopt (self, task));
+    }
   /* a shorter page than counted (the history changed): placeholders, until
    * the refresh that change causes */
   while (page->items->len < length)
