@@ -66,12 +66,15 @@ test_json_check (void)
 {
   static const char * const valid[] = {
     "{}", "[]", "0", "-1.5e+3", "\"a\\u00e9\\n\"", "true", " {\"a\": [1, null, false]} ",
-    "\"é\"",
+    "\"é\"", "\"\\ud83d\\ude00\"", "\"\\uDBFF\\uDFFFx\"",
   };
   static const char * const invalid[] = {
     "", "{", "{\"a\": 1,}", "[1,]", "{'a': 1}", "{\"a\": 1} // c", "/* c */ {}", "{} {}",
     "\"\\x41\"", "\"\\u12\"", "\"a\tb\"", "01", "1.", "-", "tru", "{\"a\" 1}", "{1: 2}",
     "\"\xff\"", "\"never closed",
+    /* surrogates only as a high then a low one */
+    "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800x\"", "\"\\udade\\uaded\"", "\"\\ud800\\ud800\"",
+    "\"\\udc00\\ud800\"", "\"\\ud800\\\"", "\"\\ud800\\u00\"",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (valid); i++)

@@ -64,6 +64,23 @@ expect (Scan *s, char c)
   return TRUE;
 }
 
+/* Reads the four hex digits after the 'u' at s->p into *unit, and leaves
+ * s->p on the last of them. */
+static gboolean
+scan_unit (Scan     *s,
+           gunichar *unit)
+{
+  *unit = 0;
+  for (int i = 1; i <= 4; i++)
+    {
+      if (s->p + i >= s->end || !g_ascii_isxdigit (s->p[i]))
+        return fail (s, WINNOW_JSON_ERROR_SYNTAX, _("an invalid \\u escape"));
+      *unit = *unit * 16 + (gunichar) g_ascii_xdigit_value (s->p[i]);
+    }
+  s->p += 4;
+  return TRUE;
+}
+
 static gboolean
 scan_string (Scan *s)
 {
@@ -86,10 +103,24 @@ scan_string (Scan *s)
             break;
           if (*s->p == 'u')
             {
-              for (int i = 1; i <= 4; i++)
-                if (s->p + i >= s->end || !g_ascii_isxdigit (s->p[i]))
-                  return fail (s, WINNOW_JSON_ERROR_SYNTAX, _("an invalid \\u escape"));
-              s->p += 4;
+              gunichar unit;
+
+              if (!scan_unit (s, &unit))
+                return FALSE;
+              /* UTF-16 surrogates come in pairs, a high one then a low one,
+               * and json-glib refuses (or misreads) any other use of them. */
+              if (unit >= 0xdc00 && unit <= 0xdfff)
+                return fail (s, WINNOW_JSON_ERROR_SYNTAX, _("a \\u escape of half a character"));
+              if (unit >= 0xd800 && unit <= 0xdbff)
+                {
+                  if (s->p + 2 >= s->end || s->p[1] != '\\' || s->p[2] != 'u')
+                    return fail (s, WINNOW_JSON_ERROR_SYNTAX, _("a \\u escape of half a character"));
+                  s->p += 2;
+                  if (!scan_unit (s, &unit))
+                    return FALSE;
+                  if (unit < 0xdc00 || unit > 0xdfff)
+                    return fail (s, WINNOW_JSON_ERROR_SYNTAX, _("a \\u escape of half a character"));
+                }
             }
           else if (strchr ("\"\\/bfnrt", *s->p) == NULL || *s->p == '\0')
             return fail (s, WINNOW_JSON_ERROR_SYNTAX, _("an invalid \\ escape"));
