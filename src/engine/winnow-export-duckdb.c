@@ -189,16 +189,77 @@ static gboolean
 duckdb_drop_columns (WinnowExportWriter *w, GError **error)
 {
   /* Resolved when the script was written: winnow_rows holds the kept columns. */
-  if (w->recipe->drop_columns->len > 0)
-    g_string_append (w->body, "-- drop_columns: winnow_rows above has only the columns kept\n\n");
+  g_string_append (w->body, "-- drop_columns: winnow_rows above has only the columns kept\n\n");
   return TRUE;
 }
 
 static gboolean
 duckdb_trim_whitespace (WinnowExportWriter *w, GError **error)
 {
-  if (w->recipe->trim_whitespace)
-    g_string_append (w->body, "-- trim_whitespace: as fields are read, in winnow_rows above\n\n");
+  g_string_append (w->body, "-- trim_whitespace: as fields are read, in winnow_rows above\n\n");
+  return TRUE;
+}
+
+/* Each replaced column looks its fields up in a table of its texts (any
+ * number of them); a field that is not there, or missing, stays as it is.
+ * The rules of a column are one table, so they apply at once (no chains),
+ * and a NULL "to" makes the field missing. */
+static gboolean
+duckdb_replace (WinnowExportWriter *w, GError **error)
+{
+  DuckState *s = state (w);
+  WinnowPlan *plan = s->plan;
+  g_autofree char *from = g_strdup (s->relation);
+  GString *out = w->body;
+
+  g_string_append (out, "-- replace: whole fields, after trimming and the NA tokens; a missing field\n"
+                        "-- is never matched, and a NULL text makes the field missing\n");
+  for (guint k = 0; k < plan->n_kept; k++)
+    {
+      const WinnowFieldReplace *replace = plan->replace[k];
+      g_autofree char *name = kept_column (s, k);
+      const guint batch = 1000;
+
+      if (replace == NULL)
+        continue;
+      g_string_append_printf (out, "CREATE TEMP TABLE winnow_replace_%s (f VARCHAR PRIMARY KEY, t VARCHAR);\n",
+                              name);
+      for (guint i = 0; i < replace->from->texts->len; i++)
+        {
+          g_string_append (out, i % batch == 0 ? "INSERT INTO winnow_replace_" : ",\n    ");
+          if (i % batch == 0)
+            g_string_append_printf (out, "%s VALUES\n    ", name);
+          g_string_append_c (out, '(');
+          append_literal (out, g_ptr_array_index (replace->from->texts, i));
+          g_string_append (out, ", ");
+          if (replace->to[i] != NULL)
+            append_literal (out, replace->to[i]);
+          else
+            g_string_append (out, "NULL");
+          g_string_append_c (out, ')');
+          if (i % batch == batch - 1 || i + 1 == replace->from->texts->len)
+            g_string_append (out, ";\n");
+        }
+    }
+  g_string_append_printf (out, "CREATE TEMP VIEW %s AS\nSELECT r.winnow_row", next_relation (s));
+  for (guint k = 0; k < plan->n_kept; k++)
+    {
+      g_autofree char *name = kept_column (s, k);
+      if (plan->replace[k] == NULL)
+        g_string_append_printf (out, ", r.%s", name);
+      else
+        g_string_append_printf (out, ",\n    CASE WHEN x_%s.f IS NULL THEN r.%s ELSE x_%s.t END AS %s",
+                                name, name, name, name);
+    }
+  g_string_append_printf (out, "\nFROM %s r", from);
+  for (guint k = 0; k < plan->n_kept; k++)
+    if (plan->replace[k] != NULL)
+      {
+        g_autofree char *name = kept_column (s, k);
+        g_string_append_printf (out, "\nLEFT JOIN winnow_replace_%s x_%s ON r.%s = x_%s.f",
+                                name, name, name, name);
+      }
+  g_string_append (out, ";\n\n");
   return TRUE;
 }
 
@@ -523,19 +584,6 @@ duckdb_output (WinnowExportWriter *w, GError **error)
   return TRUE;
 }
 
-static const WinnowExportStep duckdb_steps[] = {
-  { "input", duckdb_input },
-  { "drop_columns", duckdb_drop_columns },
-  { "trim_whitespace", duckdb_trim_whitespace },
-  { "drop_duplicates", duckdb_drop_duplicates },
-  { "drop_missing", duckdb_drop_missing },
-  { "fill", duckdb_fill },
-  { "output", duckdb_output },
-  { NULL, NULL },
-};
-
-/* ---- the script ---- */
-
 static void
 append_class_char (GString *out, char c)
 {
@@ -608,5 +656,17 @@ assemble_duckdb (WinnowExportWriter *w, GError **error)
 }
 
 const WinnowExportBackend winnow_export_duckdb_backend = {
-  duckdb_steps, assemble_duckdb, duckdb_begin, duckdb_end,
+  .input = duckdb_input,
+  .steps = {
+    [WINNOW_STEP_DROP_COLUMNS] = duckdb_drop_columns,
+    [WINNOW_STEP_TRIM] = duckdb_trim_whitespace,
+    [WINNOW_STEP_REPLACE] = duckdb_replace,
+    [WINNOW_STEP_DROP_DUPLICATES] = duckdb_drop_duplicates,
+    [WINNOW_STEP_DROP_MISSING] = duckdb_drop_missing,
+    [WINNOW_STEP_FILL] = duckdb_fill,
+  },
+  .output = duckdb_output,
+  .assemble = assemble_duckdb,
+  .begin = duckdb_begin,
+  .end = duckdb_end,
 };

@@ -60,7 +60,7 @@ append_list (GString *out, GPtrArray *list)
   g_string_append_c (out, ']');
 }
 
-/* ---- one function per step ---- */
+/* ---- the input, one function per step (by WinnowStepId), the output ---- */
 
 static gboolean
 python_input (WinnowExportWriter *w, GError **error)
@@ -88,27 +88,49 @@ static gboolean
 python_trim_whitespace (WinnowExportWriter *w, GError **error)
 {
   /* Trimming happens as fields are read, before the NA tokens are matched. */
-  if (w->recipe->trim_whitespace)
-    g_string_append (w->settings, "INPUT[\"trim\"] = True\n");
+  g_string_append (w->settings, "INPUT[\"trim\"] = True\n");
   return TRUE;
 }
 
 static gboolean
 python_drop_columns (WinnowExportWriter *w, GError **error)
 {
-  if (w->recipe->drop_columns->len == 0)
-    return TRUE;
   g_string_append (w->body, "    drop_columns(t, ");
   append_list (w->body, w->recipe->drop_columns);
   g_string_append (w->body, ")\n");
   return TRUE;
 }
 
+/* All the rules in one call: the runtime merges a column's rules into one
+ * dict and applies it at once, as Winnow does (no chains). */
+static gboolean
+python_replace (WinnowExportWriter *w, GError **error)
+{
+  GPtrArray *rules = w->recipe->replace;
+
+  g_string_append (w->body, "    replace(t, [\n");
+  for (guint i = 0; i < rules->len; i++)
+    {
+      const WinnowReplaceRule *rule = g_ptr_array_index (rules, i);
+
+      g_string_append_printf (w->body, "        (\"replace[%u].column\", ", i);
+      append_string (w->body, rule->column);
+      g_string_append (w->body, ", ");
+      append_list (w->body, rule->from);
+      g_string_append (w->body, ", ");
+      if (rule->to != NULL)
+        append_string (w->body, rule->to);
+      else
+        g_string_append (w->body, "None");  /* missing */
+      g_string_append (w->body, "),\n");
+    }
+  g_string_append (w->body, "    ])\n");
+  return TRUE;
+}
+
 static gboolean
 python_drop_duplicates (WinnowExportWriter *w, GError **error)
 {
-  if (!w->recipe->drop_duplicates)
-    return TRUE;
   g_string_append (w->body, "    drop_duplicates(t, ");
   append_list (w->body, w->recipe->duplicates_subset);
   g_string_append_printf (w->body, ", \"%s\")\n", winnow_keep_to_string (w->recipe->keep));
@@ -120,8 +142,6 @@ python_drop_missing (WinnowExportWriter *w, GError **error)
 {
   const WinnowRecipe *r = w->recipe;
 
-  if (!r->drop_missing)
-    return TRUE;
   g_string_append (w->body, "    drop_missing(t, ");
   append_list (w->body, r->missing_subset);
   if (r->thresh >= 0)
@@ -167,17 +187,6 @@ python_output (WinnowExportWriter *w, GError **error)
                           r->crlf ? "\\r\\n" : "\\n", r->formula_guard ? "True" : "False");
   return TRUE;
 }
-
-static const WinnowExportStep python_steps[] = {
-  { "input", python_input },
-  { "drop_columns", python_drop_columns },
-  { "trim_whitespace", python_trim_whitespace },
-  { "drop_duplicates", python_drop_duplicates },
-  { "drop_missing", python_drop_missing },
-  { "fill", python_fill },
-  { "output", python_output },
-  { NULL, NULL },
-};
 
 /* ---- the program ---- */
 
@@ -234,10 +243,24 @@ assemble_dask (WinnowExportWriter *w, GError **error)
                    "runtime-dask.py");
 }
 
+#define PYTHON_STEPS                                        \
+  .input = python_input,                                    \
+  .steps = {                                                \
+    [WINNOW_STEP_DROP_COLUMNS] = python_drop_columns,       \
+    [WINNOW_STEP_TRIM] = python_trim_whitespace,            \
+    [WINNOW_STEP_REPLACE] = python_replace,                 \
+    [WINNOW_STEP_DROP_DUPLICATES] = python_drop_duplicates, \
+    [WINNOW_STEP_DROP_MISSING] = python_drop_missing,       \
+    [WINNOW_STEP_FILL] = python_fill,                       \
+  },                                                        \
+  .output = python_output
+
 const WinnowExportBackend winnow_export_pandas_backend = {
-  python_steps, assemble_pandas, NULL, NULL,
+  PYTHON_STEPS,
+  .assemble = assemble_pandas,
 };
 
 const WinnowExportBackend winnow_export_dask_backend = {
-  python_steps, assemble_dask, NULL, NULL,
+  PYTHON_STEPS,
+  .assemble = assemble_dask,
 };

@@ -134,6 +134,45 @@ winnow_export_unsupported (GError **error, WinnowExportFormat format, const char
   return FALSE;
 }
 
+/* Returns: (transfer none): @format's code generator. */
+const WinnowExportBackend *
+winnow_export_get_backend (WinnowExportFormat format)
+{
+  g_return_val_if_fail (format < WINNOW_EXPORT_N_FORMATS, NULL);
+  return formats[format].backend;
+}
+
+/* Adds a line to the program's header: where it differs from
+ * winnow --batch. Program text, so English, like the code around it. */
+void
+winnow_export_note (WinnowExportWriter *writer, const char *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_ptr_array_add (writer->notes, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+/* Returns: (transfer full): the notes as a list, each line after @prefix,
+ *   or "" when there are none. */
+char *
+winnow_export_notes_text (WinnowExportWriter *writer, const char *prefix)
+{
+  GString *out = g_string_new (NULL);
+
+  if (writer->notes->len == 0)
+    return g_string_free (out, FALSE);
+  g_string_append_printf (out, "%sWhere this program differs from winnow --batch:\n", prefix);
+  for (guint i = 0; i < writer->notes->len; i++)
+    {
+      g_auto(GStrv) lines = g_strsplit (g_ptr_array_index (writer->notes, i), "\n", -1);
+      for (guint j = 0; lines[j]; j++)
+        g_string_append_printf (out, "%s%s%s\n", prefix, j == 0 ? "- " : "  ", lines[j]);
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* Returns: (transfer full): a text file of the export resources. */
 char *
 winnow_export_load_resource (const char *name)
@@ -199,8 +238,26 @@ winnow_export_generate (const WinnowRecipe *recipe, WinnowExportFormat format,
 
   if (backend->begin != NULL)
     ok = backend->begin (&writer, error);
-  for (const WinnowExportStep *step = backend->steps; ok && step->key != NULL; step++)
-    ok = step->emit (&writer, error);
+  ok = ok && backend->input (&writer, error);
+  /* The table of steps drives the export, in the order the steps run. */
+  for (guint id = 0; ok && id < WINNOW_N_STEPS; id++)
+    {
+      const WinnowStep *step = winnow_step_get (id);
+
+      if (!step->is_on (recipe))
+        continue;
+      if (backend->steps[id] == NULL)
+        {
+          /* never skipped in silence: tests/test-export.c checks every entry */
+          g_autofree char *what =
+            /* Translators: %s is a recipe key, such as replace */
+            g_strdup_printf (_("%s: this step cannot be exported yet"), step->key);
+          ok = winnow_export_unsupported (error, format, what);
+        }
+      else
+        ok = backend->steps[id] (&writer, error);
+    }
+  ok = ok && backend->output (&writer, error);
   if (ok)
     program = backend->assemble (&writer, error);
   if (backend->end != NULL)

@@ -116,4 +116,23 @@ def write_all(folder):
         ragged[k] += ",extra,fields"
     put("ragged.csv", ("\n".join(ragged) + "\n").encode())
     put("one-column.csv", b"only\n1\n\"\"\nNA\n2\n\n=x\n")
+    put("replace.csv", replace_input().encode())
     return files
+
+
+def replace_input(rows=400, seed=21):
+    """key,a,a,note,n: a repeated header name (the second "a" is "a.1"),
+    texts with quotes, backslashes, commas and characters past ASCII, spaces
+    to trim, and a number column for a rule of many texts."""
+    rng = random.Random(seed)
+    texts = ['say "hi"', "C:\\temp\\x", "a,b", "\u00e9\u20ac", " NYC ", "NYC", "nyc", "New York City",
+             "x", "y", "", "NA", "?", "\U0001f600"]
+    out = ["key,a,a,note,n"]
+    for i in range(rows):
+        row = [str(rng.randint(1, 30)), rng.choice(texts), rng.choice(texts),
+               rng.choice(texts + WORDS), str(rng.randint(0, 2500))]
+        if rng.random() < 0.05:
+            row = row[:rng.randint(1, 4)]
+        out.append(",".join(quote(f) for f in row))
+    return "\n".join(out) + "\n"
+

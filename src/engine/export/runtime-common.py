@@ -252,6 +252,28 @@ def mark_missing(frame, settings):
     return pd.DataFrame(out, index=frame.index)
 
 
+def replace_mappings(columns, rules):
+    """{column: {text: what it becomes}} of the replace rules: a column's
+    rules are one dict, applied at once (no chains)."""
+    mappings = {}
+    for step, name, texts, to in rules:
+        mapping = mappings.setdefault(columns.resolve(step, name), {})
+        for text in texts:
+            mapping[text] = to
+    return mappings
+
+
+def replace_column(s, mapping):
+    """Whole fields found in @mapping become its value (None: missing); a
+    missing field is never matched. None when nothing matched."""
+    hit = s.isin(list(mapping)).to_numpy()
+    if not hit.any():
+        return None
+    values = s.to_numpy(dtype=object).copy()
+    values[hit] = [mapping[v] for v in values[hit]]
+    return pd.Series(values, index=s.index, dtype=object)
+
+
 def column_names(first_row, header):
     if header:
         return list(first_row)

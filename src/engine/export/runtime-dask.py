@@ -128,6 +128,20 @@ def drop_columns(t, names):
     t.frame = t.frame[t.columns.kept()]
 
 
+def replace_part(part, mappings):
+    part = part.copy()
+    for c, mapping in mappings.items():
+        s = replace_column(part[c], mapping)
+        if s is not None:
+            part[c] = s
+    return part
+
+
+def replace(t, rules):
+    mappings = replace_mappings(t.columns, rules)
+    t.frame = t.frame.map_partitions(replace_part, mappings, meta=t.frame._meta)
+
+
 HASH_KEYS = ("winnow-rows-one", "winnow-rows-two")
 MISSING = np.uint64(0x9E3779B97F4A7C15)
 

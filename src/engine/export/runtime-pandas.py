@@ -44,6 +44,13 @@ def drop_columns(t, names):
     t.frame = t.frame[t.columns.kept()]
 
 
+def replace(t, rules):
+    for c, mapping in replace_mappings(t.columns, rules).items():
+        s = replace_column(t.frame[c], mapping)
+        if s is not None:
+            t.frame[c] = s
+
+
 def drop_duplicates(t, subset, keep):
     cols = [t.columns.resolve("drop_duplicates.subset", n) for n in subset] or list(t.frame.columns)
     t.frame = t.frame.drop_duplicates(subset=cols, keep={"none": False}.get(keep, keep))
