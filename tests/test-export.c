@@ -239,6 +239,41 @@ test_every_step (WinnowTestDir *dir, gconstpointer data)
     }
 }
 
+/* Delimiters are any Unicode character, in and out; "same" is the input's. */
+static void
+test_delimiters (WinnowTestDir *dir, gconstpointer data)
+{
+  static const char *json =
+    "{\"winnow_recipe\": 1, \"input\": {\"delimiter\": \"§\"}, \"output\": {\"delimiter\": \"😀\"}}";
+  g_autofree char *pandas = generate (json, WINNOW_EXPORT_PANDAS, NULL);
+  g_autofree char *dask = generate ("{\"winnow_recipe\": 1}", WINNOW_EXPORT_DASK, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowExportFile) file = probe (dir, json, "a§b\n1§\"x😀y\"\n", &error);
+  g_autoptr(WinnowExportFile) tsv = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *same = NULL;
+
+  assert_contains (pandas, "INPUT = dict(\n    delimiter=\"§\",\n");
+  assert_contains (pandas, "OUTPUT = dict(\n    delimiter=\"😀\",\n");
+  assert_contains (dask, "INPUT = dict(\n    delimiter=None,\n");
+  assert_contains (dask, "OUTPUT = dict(\n    delimiter=None,  # \"same\"");
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (file->delimiter, ==, g_utf8_get_char ("§"));
+  sql = generate (json, WINNOW_EXPORT_DUCKDB, file);
+  assert_contains (sql, "delim = '§'");
+  assert_contains (sql, "winnow_field(c1) || '😀' || winnow_field(c2)");
+  assert_contains (sql, "contains(coalesce(x, ''), '😀')");
+
+  /* sniffed TAB, written TAB */
+  tsv = probe (dir, "{\"winnow_recipe\": 1}", "a\tb\n1\t2\n", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tsv->delimiter, ==, '\t');
+  same = generate ("{\"winnow_recipe\": 1}", WINNOW_EXPORT_DUCKDB, tsv);
+  assert_contains (same, "delim = '\t'");
+  assert_contains (same, "winnow_field(c1) || '\t' || winnow_field(c2)");
+}
+
 static void
 expect_failure (const char *json, WinnowExportFormat format, const WinnowExportFile *file,
                 GQuark domain, int code, const char *needle)
@@ -285,6 +320,8 @@ main (int argc, char **argv)
   g_test_add ("/export/unsupported", WinnowTestDir, NULL, winnow_test_dir_setup, test_unsupported,
               winnow_test_dir_teardown);
   g_test_add ("/export/every-step", WinnowTestDir, NULL, winnow_test_dir_setup, test_every_step,
+              winnow_test_dir_teardown);
+  g_test_add ("/export/delimiters", WinnowTestDir, NULL, winnow_test_dir_setup, test_delimiters,
               winnow_test_dir_teardown);
   return g_test_run ();
 }

@@ -45,10 +45,13 @@ append_literal (GString *out, const char *text)
   g_string_append_c (out, '\'');
 }
 
+/* One character, any Unicode one (a delimiter), as a SQL literal. */
 static void
-append_char_literal (GString *out, char c)
+append_char_literal (GString *out, gunichar c)
 {
-  char text[2] = { c, 0 };
+  char text[8] = { 0 };
+
+  g_unichar_to_utf8 (c, text);
   append_literal (out, text);
 }
 
@@ -541,6 +544,7 @@ duckdb_output (WinnowExportWriter *w, GError **error)
   const char *eol = r->crlf ? " || chr(13)" : "";
   GString *delim = g_string_new (NULL);
 
+  /* "same": the input's delimiter as the file was read, a comma for '"' */
   append_char_literal (delim, winnow_recipe_output_delimiter (r, w->file->delimiter));
   sep = g_string_free (delim, FALSE);
 
@@ -584,22 +588,7 @@ duckdb_output (WinnowExportWriter *w, GError **error)
   return TRUE;
 }
 
-static void
-append_class_char (GString *out, char c)
-{
-  if (c == '\t')
-    g_string_append (out, "\\t");
-  else if (g_ascii_isalnum (c))
-    g_string_append_c (out, c);
-  else
-    {
-      if (c == '\'')
-        g_string_append_c (out, '\'');
-      else
-        g_string_append_c (out, '\\');
-      g_string_append_c (out, c);
-    }
-}
+/* ---- the script ---- */
 
 static char *
 assemble_duckdb (WinnowExportWriter *w, GError **error)
@@ -647,9 +636,11 @@ assemble_duckdb (WinnowExportWriter *w, GError **error)
                           "THEN '''' || x ELSE x END;\n");
   else
     g_string_append (out, "CREATE TEMP MACRO winnow_guard(x) AS x;\n");
-  g_string_append (out, "CREATE TEMP MACRO winnow_field(x) AS CASE WHEN regexp_matches(coalesce(x, ''), '[");
-  append_class_char (out, winnow_recipe_output_delimiter (r, w->file->delimiter));
-  g_string_append (out, "\"\\r\\n]')\n    THEN '\"' || replace(winnow_guard(coalesce(x, '')), '\"', '\"\"') || '\"'"
+  /* quoted when it holds the delimiter (the whole character), '"', CR or LF */
+  g_string_append (out, "CREATE TEMP MACRO winnow_field(x) AS CASE WHEN regexp_matches(coalesce(x, ''), "
+                        "'[\"\\r\\n]')\n    OR contains(coalesce(x, ''), ");
+  append_char_literal (out, winnow_recipe_output_delimiter (r, w->file->delimiter));
+  g_string_append (out, ")\n    THEN '\"' || replace(winnow_guard(coalesce(x, '')), '\"', '\"\"') || '\"'"
                         " ELSE winnow_guard(coalesce(x, '')) END;\n\n");
   g_string_append (out, w->body->str);
   return g_string_free (out, FALSE);

@@ -40,10 +40,13 @@ append_string (GString *out, const char *text)
   g_string_append_c (out, '"');
 }
 
+/* One character, any Unicode one (a delimiter), as a string literal. */
 static void
-append_char (GString *out, char c)
+append_char (GString *out, gunichar c)
 {
-  char text[2] = { c, 0 };
+  char text[8] = { 0 };
+
+  g_unichar_to_utf8 (c, text);
   append_string (out, text);
 }
 
@@ -74,7 +77,7 @@ python_input (WinnowExportWriter *w, GError **error)
   else
     append_char (out, r->delimiter);
   g_string_append (out, ",\n    quote=");
-  append_char (out, r->quote);
+  append_char (out, (guchar) r->quote);
   g_string_append (out, ",\n    encoding=");
   append_string (out, r->encoding);
   g_string_append_printf (out, ",\n    header=%s,\n    na_values=", r->header ? "True" : "False");
@@ -180,10 +183,13 @@ python_output (WinnowExportWriter *w, GError **error)
 
   g_string_append (w->settings, "OUTPUT = dict(\n    delimiter=");
   if (r->out_delimiter == 0)
-    g_string_append (w->settings, "None");  /* the input's */
+    g_string_append (w->settings, "None,  # \"same\": the input's, or a comma if that is '\"'\n");
   else
-    append_char (w->settings, r->out_delimiter);
-  g_string_append_printf (w->settings, ",\n    line_ending=\"%s\",\n    formula_guard=%s,\n)\n",
+    {
+      append_char (w->settings, r->out_delimiter);
+      g_string_append (w->settings, ",\n");
+    }
+  g_string_append_printf (w->settings, "    line_ending=\"%s\",\n    formula_guard=%s,\n)\n",
                           r->crlf ? "\\r\\n" : "\\n", r->formula_guard ? "True" : "False");
   return TRUE;
 }

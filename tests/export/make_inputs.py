@@ -117,6 +117,10 @@ def write_all(folder):
     put("ragged.csv", ("\n".join(ragged) + "\n").encode())
     put("one-column.csv", b"only\n1\n\"\"\nNA\n2\n\n=x\n")
     put("replace.csv", replace_input().encode())
+    put("section.csv", small(15, "\u00a7").encode())
+    # more than one 64 KiB partition, a 4-byte delimiter inside quoted fields
+    put("emoji.csv", small(16, "\U0001f600", rows=3000).replace("p, q", "\"p\U0001f600q\"").encode())
+    put("semicolon-quoted.csv", small(14, ";").replace("p, q", '"p; q"').encode())
     return files
 
 

@@ -142,6 +142,13 @@ CASES = [
         replace=[{"column": "n", "from": [str(i) for i in range(0, 2500, 2)], "to": "even"}] +
                 [{"column": "key", "from": [str(i)], "to": f"k{i * 7}"} for i in range(1, 31)],
         drop_duplicates={"subset": ["key", "n"]})),
+    # the reading rules of docs/BEHAVIOUR.md section 1
+    ("delimiter-section", "section.csv", recipe(input={"delimiter": "\u00a7"}, drop_duplicates={})),
+    ("delimiter-emoji-euro", "emoji.csv", recipe(input={"delimiter": "\U0001f600"},
+                                                 output={"delimiter": "\u20ac"}, drop_duplicates={})),
+    ("delimiter-sniffed-arrow", "semicolon-quoted.csv", recipe(output={"delimiter": "\u2192"})),
+    ("same-semicolon", "semicolon-quoted.csv", recipe(drop_missing={"how": "all"})),
+    ("same-tsv", "tab.tsv", recipe(drop_duplicates={"keep": "last"})),
 ]
 
 # What a format cannot express: the export must fail naming it.

@@ -137,13 +137,13 @@ def decode(data, codec, line_base=1, nl=b"\n"):
 
 def scan_quotes(data, delim, quote, nl, in_quotes, line_base=1, final=False):
     """Follows Winnow's quoting over @data (bytes or text) that starts at a
-    row start (@in_quotes false) or inside a quoted field (true).
+    row start (@in_quotes false) or inside a quoted field (true); @delim
+    may be several bytes (a character past ASCII).
     Returns (in_quotes at the end, offset of the first row start, line of
     the last quote opened). Raises CleanError for text after a closing quote,
     and (when @final) for a quote that never closes."""
     cr, lf = ("\r", "\n") if isinstance(data, str) else (b"\r", b"\n")
-    enders = (delim, cr, lf)
-    pos, n = 0, len(data)
+    pos = 0
     row_start = None if in_quotes else 0
     opened = -1
     while True:
@@ -158,7 +158,7 @@ def scan_quotes(data, delim, quote, nl, in_quotes, line_base=1, final=False):
             if after == quote:
                 pos = q + 2
                 continue
-            if after and after not in enders:
+            if after and after != cr and after != lf and not data.startswith(delim, q + 1):
                 line = line_base + data.count(nl, 0, q)
                 raise CleanError(f"line {line}: unexpected text after a closing quote")
             in_quotes = False
@@ -171,7 +171,8 @@ def scan_quotes(data, delim, quote, nl, in_quotes, line_base=1, final=False):
                     row_start = e + 1
             if q < 0:
                 return False, row_start, opened
-            if q == 0 or data[q - 1:q] in enders:
+            before = data[q - 1:q]
+            if q == 0 or before == cr or before == lf or data.endswith(delim, 0, q):
                 in_quotes = True
                 opened = q
             pos = q + 1
@@ -203,8 +204,9 @@ def parse_rows(text, n, settings, line_base=1):
     """The rows of @text (whole rows only) as a frame of n text columns,
     None for the fields a short row lacks. With "" an NA token, pandas' C
     parser does it (a missing field and an empty one are the same there);
-    otherwise Python's csv module, which tells them apart."""
-    if "" in settings.na_values:
+    otherwise (or for a delimiter past ASCII, which pandas' C parser does
+    not take) Python's csv module, which tells them apart."""
+    if "" in settings.na_values and len(settings.delimiter.encode("utf-8")) == 1:
         try:
             frame = pd.read_csv(io.BytesIO(text.encode("utf-8")), encoding="utf-8",
                                 sep=settings.delimiter, quotechar=settings.quote,

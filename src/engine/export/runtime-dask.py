@@ -20,11 +20,28 @@ def empty_frame(columns):
 
 
 # -- reading: raw blocks cut at line ends, then quoting followed block by block --
+def delimiter_bytes(delimiter, codec):
+    """The delimiter as the file's bytes; a NUL (never in a text file)
+    when the encoding has no such character."""
+    name = {"auto-utf-8": "utf-8", "windows-1252": "cp1252"}.get(codec, codec)
+    try:
+        return delimiter.encode(name)
+    except UnicodeEncodeError:
+        return delimiter.encode("latin-1") if codec == "windows-1252" and ord(delimiter) < 256 else b"\x00"
+
+
 def survey(block, skip, codec, delimiter, quote, nl):
     """What a block does to quoting, from either state at its start: for
     each, (in quotes at the end, first row start, error), and its lines."""
     data = block[skip:]
-    d, q = delimiter.encode(), quote.encode()
+    d, q = delimiter_bytes(delimiter, codec), quote.encode()
+    if not ascii_compatible(codec):
+        # one block per file (UTF-16...), so its rows start at 0: its
+        # quoting is followed in its text
+        try:
+            data, d, q, nl = data.decode(codec), delimiter, quote, nl.decode()
+        except UnicodeDecodeError:  # reported with its line when it is parsed
+            return {False: (False, 0, None, -1), True: (True, None, None, -1)}, 0, True
     result = {}
     for start in (False, True):
         try:
@@ -73,15 +90,19 @@ def read_table(urlpath, settings, blocksize):
         raise CleanError(f"{urlpath} has no rows, only blank lines")
     n = len(first)
 
-    surveys = dask.compute(*[dask.delayed(survey, pure=True)(
-        block, bom if i == 0 and bom else 0, codec, settings.delimiter, settings.quote, nl)
-        for blocks in files for i, block in enumerate(blocks)])
+    def all_surveys():
+        return dask.compute(*[dask.delayed(survey, pure=True)(
+            block, bom if i == 0 and bom else 0, codec, settings.delimiter, settings.quote, nl)
+            for blocks in files for i, block in enumerate(blocks)])
+    surveys = all_surveys()
     if codec == "auto-utf-8":
         if all(s[2] for s in surveys):
             codec = "utf-8"
         else:
             print("the file is not valid UTF-8; it was read as Windows-1252", file=sys.stderr)
             codec = "windows-1252"
+            if not settings.delimiter.isascii():
+                surveys = all_surveys()  # the delimiter's bytes are not the same
 
     # Where rows really start, following the quoting from each file's start.
     parts, k = [], 0
