@@ -130,6 +130,38 @@ duckdb_encoding (WinnowExportWriter *w, const char **name, GError **error)
   return TRUE;
 }
 
+/* The options of read_csv after the file's name: every field as text, short
+ * rows padded with NULL, and nothing else NULL (nullstr is a line end, which
+ * no unquoted field holds), unless @nullstr says otherwise. One column more
+ * than the file has, winnow_extra: DuckDB takes a line of N + 1 fields whose
+ * last is empty ("1,2," for two columns) for N fields, where Winnow sees a
+ * bad line; with the extra column such a line fills it instead. */
+static void
+append_read_options (WinnowExportWriter *w, GString *out, const char *encoding,
+                     const char *nullstr, gboolean store_rejects)
+{
+  const WinnowRecipe *r = w->recipe;
+  DuckState *s = state (w);
+
+  /* The header is read as a row and set aside below: DuckDB's header
+   * option would take a blank first line for it. */
+  g_string_append (out, ",\n    header = false,\n    columns = {");
+  for (guint i = 0; i < s->plan->n_input; i++)
+    g_string_append_printf (out, "%s'c%u': 'VARCHAR'", i ? ", " : "", i + 1);
+  g_string_append (out, ", 'winnow_extra': 'VARCHAR'},\n    delim = ");
+  append_char_literal (out, w->file->delimiter);
+  g_string_append (out, ", quote = ");
+  append_char_literal (out, (guchar) r->quote);
+  g_string_append (out, ", escape = ");
+  append_char_literal (out, (guchar) r->quote);
+  g_string_append_printf (out, ", encoding = '%s',\n"
+                               "    auto_detect = false, strict_mode = true, null_padding = true,\n"
+                               "    parallel = false, nullstr = %s, allow_quoted_nulls = false,\n"
+                               "    max_line_size = 268435456", encoding, nullstr);
+  if (r->bad_lines != WINNOW_BAD_LINES_ERROR)
+    g_string_append_printf (out, ",\n    ignore_errors = true%s", store_rejects ? ", store_rejects = true" : "");
+}
+
 static gboolean
 duckdb_input (WinnowExportWriter *w, GError **error)
 {
@@ -137,6 +169,10 @@ duckdb_input (WinnowExportWriter *w, GError **error)
   DuckState *s = state (w);
   GString *out = w->body;
   const char *encoding = NULL;
+  gunichar delimiter = w->file->delimiter;
+  /* the spaces and tabs of a blank line; a delimiter among them is data */
+  const char *blanks = delimiter == ' ' ? "chr(9)" : delimiter == '\t' ? "' '" : "' ' || chr(9)";
+  g_autofree char *candidate = NULL;
 
   if (!duckdb_encoding (w, &encoding, error))
     return FALSE;
@@ -144,21 +180,7 @@ duckdb_input (WinnowExportWriter *w, GError **error)
   g_string_append (out, "-- input: every field as text, short rows padded with NULL\n"
                         "CREATE TEMP TABLE winnow_raw AS\nSELECT * FROM read_csv(");
   append_literal (out, w->file->input_path);
-  g_string_append_printf (out, ",\n    header = %s,\n    columns = {", r->header ? "true" : "false");
-  for (guint i = 0; i < s->plan->n_input; i++)
-    g_string_append_printf (out, "%s'c%u': 'VARCHAR'", i ? ", " : "", i + 1);
-  g_string_append (out, "},\n    delim = ");
-  append_char_literal (out, w->file->delimiter);
-  g_string_append (out, ", quote = ");
-  append_char_literal (out, r->quote);
-  g_string_append (out, ", escape = ");
-  append_char_literal (out, r->quote);
-  g_string_append_printf (out, ", encoding = '%s',\n"
-                               "    auto_detect = false, strict_mode = true, null_padding = true,\n"
-                               "    parallel = false, nullstr = '\n', allow_quoted_nulls = false,\n"
-                               "    max_line_size = 268435456", encoding);
-  if (r->bad_lines != WINNOW_BAD_LINES_ERROR)
-    g_string_append (out, ",\n    ignore_errors = true, store_rejects = true");
+  append_read_options (w, out, encoding, "'\\n'", TRUE);
   g_string_append (out, ");\n");
   if (r->bad_lines != WINNOW_BAD_LINES_ERROR)
     {
@@ -168,9 +190,41 @@ duckdb_input (WinnowExportWriter *w, GError **error)
                             "    WHERE error_type <> 'TOO MANY COLUMNS' LIMIT 1;\n");
       if (r->bad_lines == WINNOW_BAD_LINES_WARN)
         g_string_append_printf (out, "SELECT 'warning: line ' || line || ': expected %u fields; "
-                                     "the line was skipped' FROM reject_errors ORDER BY line LIMIT 100;\n",
-                                s->plan->n_input);
+                                     "the line was skipped' FROM reject_errors ORDER BY line LIMIT 100;\n"
+                                     "SELECT 'warning: ' || count(*) || ' more lines of more than %u fields (ending "
+                                     "with the delimiter) were skipped'\n    FROM winnow_raw WHERE winnow_extra "
+                                     "IS NOT NULL HAVING count(*) > 0;\n",
+                                s->plan->n_input, s->plan->n_input);
     }
+  else
+    /* the rows DuckDB did not refuse itself (see append_read_options) */
+    g_string_append_printf (out, "SELECT error('expected %u fields, saw %u or more (a line that ends "
+                                 "with the delimiter)')\n    FROM winnow_raw WHERE winnow_extra IS NOT NULL "
+                                 "LIMIT 1;\n", s->plan->n_input, s->plan->n_input + 1);
+
+  /* A line of only spaces and tabs is blank and skipped, as in Winnow and
+   * pandas. DuckDB reads it as a row of those characters, the rest padded;
+   * a quoted field of spaces alone on its line reads the same. So when
+   * such rows exist, the file is read again with their texts as NULL
+   * strings, which match unquoted fields only: those rows are the blank
+   * lines. Files without them are not read again. */
+  candidate = g_strdup_printf ("%s IS NULL AND c1 <> '' AND trim(c1, %s) = ''",
+                               s->plan->n_input > 1 ? "c2" : "winnow_extra", blanks);
+  g_string_append_printf (out,
+    "-- blank lines (only spaces and tabs) are skipped\n"
+    "SET VARIABLE winnow_blanks = (SELECT coalesce(list(DISTINCT c1), []) FROM winnow_raw\n"
+    "    WHERE %s);\n"
+    "CREATE TEMP TABLE winnow_reread AS\nSELECT c1 IS NULL AS unquoted FROM read_csv(", candidate);
+  append_literal (out, w->file->input_path);
+  append_read_options (w, out, encoding, "list_prepend('\\n', getvariable('winnow_blanks'))", FALSE);
+  g_string_append_printf (out, ")\nWHERE len(getvariable('winnow_blanks')) > 0;\n"
+                               "CREATE TEMP TABLE winnow_blank AS\n"
+                               "SELECT a.rowid AS winnow_row FROM winnow_reread b JOIN winnow_raw a ON a.rowid = b.rowid\n"
+                               "WHERE b.unquoted AND %s;\n", candidate);
+  if (r->header)
+    g_string_append (out, "-- the header: the first row that is not blank (the names are fixed above)\n"
+                          "SET VARIABLE winnow_header = (SELECT min(rowid) FROM winnow_raw\n"
+                          "    WHERE rowid NOT IN (SELECT winnow_row FROM winnow_blank));\n");
 
   /* NA tokens match whole fields, after trimming when the recipe trims. */
   g_string_append (out, "CREATE TEMP TABLE winnow_rows AS\nSELECT rowid AS winnow_row");
@@ -183,7 +237,12 @@ duckdb_input (WinnowExportWriter *w, GError **error)
       else
         g_string_append_printf (out, ",\n    winnow_na(c%u) AS c%u", i + 1, i + 1);
     }
-  g_string_append (out, "\nFROM winnow_raw;\n\n");
+  g_string_append (out, "\nFROM winnow_raw\nWHERE rowid NOT IN (SELECT winnow_row FROM winnow_blank)");
+  if (r->bad_lines != WINNOW_BAD_LINES_ERROR)
+    g_string_append (out, " AND winnow_extra IS NULL");
+  if (r->header)
+    g_string_append (out, " AND rowid > getvariable('winnow_header')");
+  g_string_append (out, ";\n\n");
   s->relation = g_strdup ("winnow_rows");
   return TRUE;
 }
@@ -607,7 +666,7 @@ assemble_duckdb (WinnowExportWriter *w, GError **error)
   g_string_append (out,
     "-- Where DuckDB may differ from winnow --batch: a file that is not valid\n"
     "-- UTF-8 past its first 64 KiB stops the script (Winnow reads it again as\n"
-    "-- Windows-1252); lines of only spaces are rows here.\n--\n"
+    "-- Windows-1252).\n--\n"
     "-- The recipe:\n");
   g_string_append (out, recipe);
   g_string_append (out, "\nSET preserve_insertion_order = true;\n\n");

@@ -121,6 +121,13 @@ def write_all(folder):
     # more than one 64 KiB partition, a 4-byte delimiter inside quoted fields
     put("emoji.csv", small(16, "\U0001f600", rows=3000).replace("p, q", "\"p\U0001f600q\"").encode())
     put("semicolon-quoted.csv", small(14, ";").replace("p, q", '"p; q"').encode())
+    put("blank-lines.csv", blank_lines(",").encode())
+    put("blank-lines.tsv", blank_lines("\t").encode())
+    trailing = small(18).splitlines()
+    for k in (3, 30, 200):
+        trailing[k] += ","  # one field more, an empty one
+    put("trailing-delimiter.csv", ("\n".join(trailing) + "\n").encode())
+    put("cr-only.csv", small(19).replace("\n", "\r").replace("\"p, q\"", "\"p,\rq\"").encode())
     return files
 
 
@@ -140,3 +147,26 @@ def replace_input(rows=400, seed=21):
         out.append(",".join(quote(f) for f in row))
     return "\n".join(out) + "\n"
 
+
+def blank_lines(delimiter):
+    """Lines of only spaces and tabs before the header, between rows and at
+    the end (with no line end), beside rows that only look like them: a
+    quoted field of spaces, a tab that is the delimiter."""
+    d = delimiter
+    lines = ["  ", "\t", "a" + d + "b" + d + "c"]
+    rng = random.Random(22)
+    for i in range(300):
+        r = rng.random()
+        if r < 0.1:
+            lines.append(rng.choice([" ", "  \t ", "\t\t", "    "]))
+        elif r < 0.13:
+            lines.append('" "')
+        elif r < 0.16:
+            lines.append('"\t"' + d + "x")
+        elif r < 0.18:
+            lines.append(" " + d + " ")
+        elif r < 0.2:
+            lines.append("")
+        else:
+            lines.append(d.join([str(rng.randint(1, 20)), rng.choice(WORDS), rng.choice(["", " ", "NA", "1"])]))
+    return "\n".join(lines) + "\n \t "

@@ -149,6 +149,11 @@ CASES = [
     ("delimiter-sniffed-arrow", "semicolon-quoted.csv", recipe(output={"delimiter": "\u2192"})),
     ("same-semicolon", "semicolon-quoted.csv", recipe(drop_missing={"how": "all"})),
     ("same-tsv", "tab.tsv", recipe(drop_duplicates={"keep": "last"})),
+    ("blank-lines", "blank-lines.csv", recipe(drop_duplicates={})),
+    ("blank-lines-tsv", "blank-lines.tsv", recipe(input={"delimiter": "tab"}, trim_whitespace=True)),
+    ("cr-only", "cr-only.csv", recipe(drop_duplicates={})),
+    ("trailing-delimiter-error", "trailing-delimiter.csv", recipe()),
+    ("trailing-delimiter-skip", "trailing-delimiter.csv", recipe(input={"bad_lines": "skip"})),
 ]
 
 # What a format cannot express: the export must fail naming it.
