@@ -294,6 +294,7 @@ test_unsupported (WinnowTestDir *dir, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(WinnowExportFile) latin = probe (dir, "{\"winnow_recipe\": 1}", "a,b\n1,caf\xe9\n", &error);
   g_autoptr(WinnowExportFile) plain = NULL;
+  g_autoptr(WinnowExportFile) bom = NULL;
 
   g_assert_no_error (error);
   g_assert_cmpstr (latin->encoding, ==, "Windows-1252");
@@ -301,6 +302,14 @@ test_unsupported (WinnowTestDir *dir, gconstpointer data)
                   WINNOW_EXPORT_ERROR_UNSUPPORTED, "input.encoding \"Windows-1252\"");
   expect_failure ("{\"winnow_recipe\": 1}", WINNOW_EXPORT_DUCKDB, NULL, WINNOW_EXPORT_ERROR,
                   WINNOW_EXPORT_ERROR_NEEDS_FILE, "duckdb");
+
+  /* a UTF-8 BOM, then bytes that are not UTF-8: read as a task reads it */
+  bom = probe (dir, "{\"winnow_recipe\": 1}", "\xef\xbb\xbf" "a,b\n1,caf\xe9\n", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bom->encoding, ==, "Windows-1252");
+  g_assert_cmpstr (g_ptr_array_index (bom->column_names, 0), ==, "a");
+  expect_failure ("{\"winnow_recipe\": 1}", WINNOW_EXPORT_DUCKDB, bom, WINNOW_EXPORT_ERROR,
+                  WINNOW_EXPORT_ERROR_UNSUPPORTED, "input.encoding \"Windows-1252\"");
 
   plain = probe (dir, "{\"winnow_recipe\": 1}", PEOPLE, &error);
   g_assert_no_error (error);

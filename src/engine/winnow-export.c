@@ -87,24 +87,40 @@ winnow_export_file_probe (const WinnowRecipe *recipe, const char *input_path,
 {
   WinnowCsvReaderOptions options = { 0 };
   g_autoptr(WinnowCsvReader) reader = NULL;
+  const char *encoding = NULL;
   WinnowExportFile *file;
 
   g_return_val_if_fail (recipe != NULL && input_path != NULL && output_path != NULL, NULL);
+
+  g_autoptr(GError) local_error = NULL;
 
   options.delimiter = recipe->delimiter;
   options.quote = recipe->quote;
   options.encoding = recipe->encoding;
   options.header = recipe->header;
   options.bad_lines = recipe->bad_lines;
-  reader = winnow_csv_reader_open (input_path, &options, cancellable, error);
+  reader = winnow_csv_reader_open (input_path, &options, cancellable, &local_error);
+  if (reader == NULL && g_error_matches (local_error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_NOT_UTF8))
+    {
+      /* as a task does: encoding "auto" that meets a byte that is not
+       * UTF-8 (a file with a UTF-8 BOM) reads the file as Windows-1252 */
+      g_clear_error (&local_error);
+      winnow_csv_reader_options_fall_back (&options);
+      reader = winnow_csv_reader_open (input_path, &options, cancellable, &local_error);
+      if (reader != NULL)
+        encoding = "Windows-1252";
+    }
   if (reader == NULL)
-    return NULL;
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
 
   file = g_new0 (WinnowExportFile, 1);
   file->input_path = g_strdup (input_path);
   file->output_path = g_strdup (output_path);
   file->delimiter = winnow_csv_reader_get_delimiter (reader);
-  file->encoding = g_strdup (winnow_csv_reader_get_encoding (reader));
+  file->encoding = g_strdup (encoding ? encoding : winnow_csv_reader_get_encoding (reader));
   file->column_names = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < winnow_csv_reader_get_n_columns (reader); i++)
     g_ptr_array_add (file->column_names, g_strdup (winnow_csv_reader_get_column (reader, i)));

@@ -121,6 +121,8 @@ def write_all(folder):
     # more than one 64 KiB partition, a 4-byte delimiter inside quoted fields
     put("emoji.csv", small(16, "\U0001f600", rows=3000).replace("p, q", "\"p\U0001f600q\"").encode())
     put("semicolon-quoted.csv", small(14, ";").replace("p, q", '"p; q"').encode())
+    put("stray-quote.csv", b'size";w;h\n1;2;3\n4;5;6\n7;"8;9";x\n')
+    put("bom-1252.csv", b"\xef\xbb\xbf" + small(17).replace("x\"y", "caf\u00e9").encode("cp1252", "replace"))
     put("blank-lines.csv", blank_lines(",").encode())
     put("blank-lines.tsv", blank_lines("\t").encode())
     trailing = small(18).splitlines()

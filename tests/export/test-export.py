@@ -154,6 +154,8 @@ CASES = [
     ("cr-only", "cr-only.csv", recipe(drop_duplicates={})),
     ("trailing-delimiter-error", "trailing-delimiter.csv", recipe()),
     ("trailing-delimiter-skip", "trailing-delimiter.csv", recipe(input={"bad_lines": "skip"})),
+    ("sniff-stray-quote", "stray-quote.csv", recipe()),
+    ("encoding-bom-1252", "bom-1252.csv", recipe(fill=[{"column": "a", "strategy": "median"}])),
 ]
 
 # What a format cannot express: the export must fail naming it.
@@ -162,6 +164,7 @@ UNSUPPORTED = {
         "encoding-auto-1252": "input.encoding",
         "encoding-1252": "input.encoding",
         "encoding-late-1252": "input.encoding",
+        "encoding-bom-1252": "input.encoding",
     },
 }
 # Where a format's script says it stops with an error where Winnow goes on

@@ -37,30 +37,41 @@ CP1252 = {0x80 + i: c for i, c in enumerate(
 
 def sniff_delimiter(head, quote):
     """The delimiter among , ; TAB | whose most common non-zero count per
-    record is shared by the most records (the first 64 KiB of text, UTF-8)."""
+    record is shared by the most records (the first 64 KiB of text, UTF-8).
+    A quote opens a quoted field only at the start of a field; lines of
+    only spaces and tabs, and the LF of a CRLF pair, are no records."""
     head = head[:SNIFF_BYTES]
     q = ord(quote)
-    records, row, quoted, seen = [], [0, 0, 0, 0], False, False
-    prev = None
-    for c in head:
-        if len(records) >= 2000:
-            break
-        if c == q:
-            quoted = not quoted
-        elif quoted:
-            pass
-        elif c in (10, 13):
-            if any(row) or (prev is not None and prev not in (10, 13)):
+    records, row = [], [0, 0, 0, 0]
+    quoted, seen, field_start, blank = False, False, True, True
+    i, end = 0, len(head)
+    while i < end and len(records) < 2000:
+        c = head[i]
+        if quoted:
+            if c != q:
+                i += 1
+                continue
+            if i + 1 < end and head[i + 1] == q:
+                i += 1
+            else:
+                quoted = False
+        elif c == q:
+            quoted = field_start
+        elif c == 10 or c == 13:
+            if not blank:
                 records.append([min(n, 255) for n in row])
-            row = [0, 0, 0, 0]
+            row, blank = [0, 0, 0, 0], True
         else:
-            k = SNIFF_CANDIDATES.find(bytes((c,)))
+            k = SNIFF_CANDIDATES.find(c)
             if k >= 0:
                 row[k] += 1
                 seen = True
-        prev = c
-    if not records:
-        records.append([min(n, 255) for n in row])
+        field_start = not quoted and (c == 10 or c == 13 or c in SNIFF_CANDIDATES)
+        if c not in (32, 9, 10, 13):
+            blank = False
+        i += 1
+    if not records and not blank:
+        records.append([min(n, 255) for n in row])  # a sample without a line end
     if not seen:
         return ","
     best, best_score = ",", 0
@@ -75,6 +86,16 @@ def sniff_delimiter(head, quote):
     return best
 
 
+def sniff_head(text):
+    """The first 64 KiB of the text as UTF-8, as Winnow sniffs it."""
+    return text[:SNIFF_BYTES].encode("utf-8")[:SNIFF_BYTES]
+
+
+def sniff_line_end(head):
+    """CR for a sample with CR and no LF (old Mac files), else LF."""
+    return "\r" if b"\n" not in head and b"\r" in head else "\n"
+
+
 def encoding_key(name):
     return "".join(c for c in name.lower() if c.isascii() and c.isalnum())
 
@@ -86,7 +107,7 @@ def choose_encoding(head, encoding):
     key = encoding_key(encoding)
     if key == "auto":
         if head.startswith(b"\xef\xbb\xbf"):
-            return "utf-8", 3
+            return "auto-utf-8", 3  # bytes that are not UTF-8 still fall back
         if head.startswith(b"\xff\xfe"):
             return "utf-16-le", 2
         if head.startswith(b"\xfe\xff"):

@@ -82,9 +82,12 @@ def read_table(urlpath, settings, blocksize):
     nl = b"\r" if b"\n" not in sample[:SNIFF_BYTES] and b"\r" in sample[:SNIFF_BYTES] else b"\n"
     _, files = read_bytes(urlpath, delimiter=nl, blocksize=blocksize, sample=False)
     head = sample[bom:]
-    head_text = head.decode("latin-1" if codec == "windows-1252" else codec.replace("auto-", ""), "replace")
+    if codec == "windows-1252":
+        head_text = head.decode("latin-1").translate(CP1252)
+    else:
+        head_text = head.decode(codec.replace("auto-", ""), "replace")
     if settings.delimiter is None:
-        settings.delimiter = sniff_delimiter(head_text[:SNIFF_BYTES].encode("utf-8"), settings.quote)
+        settings.delimiter = sniff_delimiter(sniff_head(head_text), settings.quote)
     first = first_record(head_text, settings.delimiter, settings.quote)
     if first is None:
         raise CleanError(f"{urlpath} has no rows, only blank lines")

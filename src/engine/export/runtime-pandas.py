@@ -22,9 +22,10 @@ def read_table(path, settings):
             text = decode(data, "windows-1252")
     else:
         text = decode(data, codec)
+    head = sniff_head(text)
     if settings.delimiter is None:
-        settings.delimiter = sniff_delimiter(text[:SNIFF_BYTES].encode("utf-8"), settings.quote)
-    nl = "\r" if "\n" not in text[:SNIFF_BYTES] and "\r" in text[:SNIFF_BYTES] else "\n"
+        settings.delimiter = sniff_delimiter(head, settings.quote)
+    nl = sniff_line_end(head)
     scan_quotes(text, settings.delimiter, settings.quote, nl, False, final=True)
     first = first_record(text, settings.delimiter, settings.quote)
     if first is None:
