@@ -376,7 +376,11 @@ duckdb_drop_missing (WinnowExportWriter *w, GError **error)
   for (guint i = 0; i < s->plan->n_missing_columns; i++)
     {
       g_autofree char *name = kept_column (s, s->plan->missing_columns[i]);
+      /* a column the subset names twice counts twice, as in pandas */
+      guint weight = s->plan->missing_weights ? s->plan->missing_weights[i] : 1;
       g_string_append_printf (out, " + (%s IS NOT NULL)::INTEGER", name);
+      if (weight != 1)
+        g_string_append_printf (out, " * %u", weight);
     }
   g_string_append_printf (out, " >= %u;\n\n", s->plan->missing_needed);
   return TRUE;

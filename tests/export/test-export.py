@@ -156,6 +156,7 @@ CASES = [
     ("trailing-delimiter-skip", "trailing-delimiter.csv", recipe(input={"bad_lines": "skip"})),
     ("sniff-stray-quote", "stray-quote.csv", recipe()),
     ("encoding-bom-1252", "bom-1252.csv", recipe(fill=[{"column": "a", "strategy": "median"}])),
+    ("dropna-thresh-repeated", "semicolon.csv", recipe(drop_missing={"thresh": 2, "subset": ["a", "a", "b"]})),
 ]
 
 # What a format cannot express: the export must fail naming it.
