@@ -274,6 +274,30 @@ test_delimiters (WinnowTestDir *dir, gconstpointer data)
   assert_contains (same, "winnow_field(c1) || '\t' || winnow_field(c2)");
 }
 
+/* The rejected-rows file is Winnow's alone: each program says so. */
+static void
+test_rejects_said (WinnowTestDir *dir, gconstpointer data)
+{
+  static const char *json = "{\"winnow_recipe\": 1, \"output\": {\"rejects\": true}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowExportFile) file = probe (dir, json, PEOPLE, &error);
+  g_autofree char *plain = generate ("{\"winnow_recipe\": 1}", WINNOW_EXPORT_PANDAS, NULL);
+
+  g_assert_no_error (error);
+  for (guint f = 0; f < WINNOW_EXPORT_N_FORMATS; f++)
+    {
+      g_autofree char *program = generate (json, f, file);
+      const char *note = strstr (program, "output.rejects: this program writes only the cleaned file");
+      const char *code = strstr (program, f == WINNOW_EXPORT_DUCKDB ? "CREATE TEMP" : "INPUT = dict(");
+
+      /* in the header, before the code */
+      g_assert_nonnull (note);
+      g_assert_nonnull (code);
+      g_assert_true (note < code);
+    }
+  g_assert_null (strstr (plain, "output.rejects: this"));
+}
+
 static void
 expect_failure (const char *json, WinnowExportFormat format, const WinnowExportFile *file,
                 GQuark domain, int code, const char *needle)
@@ -331,6 +355,8 @@ main (int argc, char **argv)
   g_test_add ("/export/every-step", WinnowTestDir, NULL, winnow_test_dir_setup, test_every_step,
               winnow_test_dir_teardown);
   g_test_add ("/export/delimiters", WinnowTestDir, NULL, winnow_test_dir_setup, test_delimiters,
+              winnow_test_dir_teardown);
+  g_test_add ("/export/rejects-said", WinnowTestDir, NULL, winnow_test_dir_setup, test_rejects_said,
               winnow_test_dir_teardown);
   return g_test_run ();
 }

@@ -659,6 +659,7 @@ assemble_duckdb (WinnowExportWriter *w, GError **error)
   const WinnowRecipe *r = w->recipe;
   g_autofree char *recipe = winnow_export_recipe_comment (r, "--   ");
   g_autofree char *delimiter = winnow_delimiter_to_string (w->file->delimiter, "auto");
+  g_autofree char *notes = winnow_export_notes_text (w, "-- ");
   GString *out = g_string_new (NULL);
 
   g_string_append (out, "-- Cleans one CSV file with DuckDB, as a Winnow recipe does.\n--\n"
@@ -670,8 +671,10 @@ assemble_duckdb (WinnowExportWriter *w, GError **error)
   g_string_append (out,
     "-- Where DuckDB may differ from winnow --batch: a file that is not valid\n"
     "-- UTF-8 past its first 64 KiB stops the script (Winnow reads it again as\n"
-    "-- Windows-1252).\n--\n"
-    "-- The recipe:\n");
+    "-- Windows-1252).\n--\n");
+  if (notes[0] != '\0')
+    g_string_append_printf (out, "%s--\n", notes);
+  g_string_append (out, "-- The recipe:\n");
   g_string_append (out, recipe);
   g_string_append (out, "\nSET preserve_insertion_order = true;\n\n");
 

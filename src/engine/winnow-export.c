@@ -252,6 +252,12 @@ winnow_export_generate (const WinnowRecipe *recipe, WinnowExportFormat format,
   writer.body = g_string_new (NULL);
   writer.notes = g_ptr_array_new_with_free_func (g_free);
 
+  /* None of the programs writes the rejected-rows file: the header says so. */
+  if (recipe->rejects)
+    winnow_export_note (&writer, "output.rejects: this program writes only the cleaned file; "
+                                 "the rows it drops\nare not written to a rejected-rows file, "
+                                 "as winnow --batch --rejects does.");
+
   if (backend->begin != NULL)
     ok = backend->begin (&writer, error);
   ok = ok && backend->input (&writer, error);

@@ -157,6 +157,7 @@ CASES = [
     ("sniff-stray-quote", "stray-quote.csv", recipe()),
     ("encoding-bom-1252", "bom-1252.csv", recipe(fill=[{"column": "a", "strategy": "median"}])),
     ("dropna-thresh-repeated", "semicolon.csv", recipe(drop_missing={"thresh": 2, "subset": ["a", "a", "b"]})),
+    ("rejects", "semicolon.csv", recipe(drop_duplicates={"keep": "none"}, output={"rejects": True})),
 ]
 
 # What a format cannot express: the export must fail naming it.
