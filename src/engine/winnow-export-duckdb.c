@@ -45,10 +45,13 @@ append_literal (GString *out, const char *text)
   g_string_append_c (out, '\'');
 }
 
+/* One character, any Unicode one (a delimiter), as a SQL literal. */
 static void
-append_char_literal (GString *out, char c)
+append_char_literal (GString *out, gunichar c)
 {
-  char text[2] = { c, 0 };
+  char text[8] = { 0 };
+
+  g_unichar_to_utf8 (c, text);
   append_literal (out, text);
 }
 
@@ -127,6 +130,38 @@ duckdb_encoding (WinnowExportWriter *w, const char **name, GError **error)
   return TRUE;
 }
 
+/* The options of read_csv after the file's name: every field as text, short
+ * rows padded with NULL, and nothing else NULL (nullstr is a line end, which
+ * no unquoted field holds), unless @nullstr says otherwise. One column more
+ * than the file has, winnow_extra: DuckDB takes a line of N + 1 fields whose
+ * last is empty ("1,2," for two columns) for N fields, where Winnow sees a
+ * bad line; with the extra column such a line fills it instead. */
+static void
+append_read_options (WinnowExportWriter *w, GString *out, const char *encoding,
+                     const char *nullstr, gboolean store_rejects)
+{
+  const WinnowRecipe *r = w->recipe;
+  DuckState *s = state (w);
+
+  /* The header is read as a row and set aside below: DuckDB's header
+   * option would take a blank first line for it. */
+  g_string_append (out, ",\n    header = false,\n    columns = {");
+  for (guint i = 0; i < s->plan->n_input; i++)
+    g_string_append_printf (out, "%s'c%u': 'VARCHAR'", i ? ", " : "", i + 1);
+  g_string_append (out, ", 'winnow_extra': 'VARCHAR'},\n    delim = ");
+  append_char_literal (out, w->file->delimiter);
+  g_string_append (out, ", quote = ");
+  append_char_literal (out, (guchar) r->quote);
+  g_string_append (out, ", escape = ");
+  append_char_literal (out, (guchar) r->quote);
+  g_string_append_printf (out, ", encoding = '%s',\n"
+                               "    auto_detect = false, strict_mode = true, null_padding = true,\n"
+                               "    parallel = false, nullstr = %s, allow_quoted_nulls = false,\n"
+                               "    max_line_size = 268435456", encoding, nullstr);
+  if (r->bad_lines != WINNOW_BAD_LINES_ERROR)
+    g_string_append_printf (out, ",\n    ignore_errors = true%s", store_rejects ? ", store_rejects = true" : "");
+}
+
 static gboolean
 duckdb_input (WinnowExportWriter *w, GError **error)
 {
@@ -134,6 +169,10 @@ duckdb_input (WinnowExportWriter *w, GError **error)
   DuckState *s = state (w);
   GString *out = w->body;
   const char *encoding = NULL;
+  gunichar delimiter = w->file->delimiter;
+  /* the spaces and tabs of a blank line; a delimiter among them is data */
+  const char *blanks = delimiter == ' ' ? "chr(9)" : delimiter == '\t' ? "' '" : "' ' || chr(9)";
+  g_autofree char *candidate = NULL;
 
   if (!duckdb_encoding (w, &encoding, error))
     return FALSE;
@@ -141,21 +180,7 @@ duckdb_input (WinnowExportWriter *w, GError **error)
   g_string_append (out, "-- input: every field as text, short rows padded with NULL\n"
                         "CREATE TEMP TABLE winnow_raw AS\nSELECT * FROM read_csv(");
   append_literal (out, w->file->input_path);
-  g_string_append_printf (out, ",\n    header = %s,\n    columns = {", r->header ? "true" : "false");
-  for (guint i = 0; i < s->plan->n_input; i++)
-    g_string_append_printf (out, "%s'c%u': 'VARCHAR'", i ? ", " : "", i + 1);
-  g_string_append (out, "},\n    delim = ");
-  append_char_literal (out, w->file->delimiter);
-  g_string_append (out, ", quote = ");
-  append_char_literal (out, r->quote);
-  g_string_append (out, ", escape = ");
-  append_char_literal (out, r->quote);
-  g_string_append_printf (out, ", encoding = '%s',\n"
-                               "    auto_detect = false, strict_mode = true, null_padding = true,\n"
-                               "    parallel = false, nullstr = '\n', allow_quoted_nulls = false,\n"
-                               "    max_line_size = 268435456", encoding);
-  if (r->bad_lines != WINNOW_BAD_LINES_ERROR)
-    g_string_append (out, ",\n    ignore_errors = true, store_rejects = true");
+  append_read_options (w, out, encoding, "'\\n'", TRUE);
   g_string_append (out, ");\n");
   if (r->bad_lines != WINNOW_BAD_LINES_ERROR)
     {
@@ -165,9 +190,41 @@ duckdb_input (WinnowExportWriter *w, GError **error)
                             "    WHERE error_type <> 'TOO MANY COLUMNS' LIMIT 1;\n");
       if (r->bad_lines == WINNOW_BAD_LINES_WARN)
         g_string_append_printf (out, "SELECT 'warning: line ' || line || ': expected %u fields; "
-                                     "the line was skipped' FROM reject_errors ORDER BY line LIMIT 100;\n",
-                                s->plan->n_input);
+                                     "the line was skipped' FROM reject_errors ORDER BY line LIMIT 100;\n"
+                                     "SELECT 'warning: ' || count(*) || ' more lines of more than %u fields (ending "
+                                     "with the delimiter) were skipped'\n    FROM winnow_raw WHERE winnow_extra "
+                                     "IS NOT NULL HAVING count(*) > 0;\n",
+                                s->plan->n_input, s->plan->n_input);
     }
+  else
+    /* the rows DuckDB did not refuse itself (see append_read_options) */
+    g_string_append_printf (out, "SELECT error('expected %u fields, saw %u or more (a line that ends "
+                                 "with the delimiter)')\n    FROM winnow_raw WHERE winnow_extra IS NOT NULL "
+                                 "LIMIT 1;\n", s->plan->n_input, s->plan->n_input + 1);
+
+  /* A line of only spaces and tabs is blank and skipped, as in Winnow and
+   * pandas. DuckDB reads it as a row of those characters, the rest padded;
+   * a quoted field of spaces alone on its line reads the same. So when
+   * such rows exist, the file is read again with their texts as NULL
+   * strings, which match unquoted fields only: those rows are the blank
+   * lines. Files without them are not read again. */
+  candidate = g_strdup_printf ("%s IS NULL AND c1 <> '' AND trim(c1, %s) = ''",
+                               s->plan->n_input > 1 ? "c2" : "winnow_extra", blanks);
+  g_string_append_printf (out,
+    "-- blank lines (only spaces and tabs) are skipped\n"
+    "SET VARIABLE winnow_blanks = (SELECT coalesce(list(DISTINCT c1), []) FROM winnow_raw\n"
+    "    WHERE %s);\n"
+    "CREATE TEMP TABLE winnow_reread AS\nSELECT c1 IS NULL AS unquoted FROM read_csv(", candidate);
+  append_literal (out, w->file->input_path);
+  append_read_options (w, out, encoding, "list_prepend('\\n', getvariable('winnow_blanks'))", FALSE);
+  g_string_append_printf (out, ")\nWHERE len(getvariable('winnow_blanks')) > 0;\n"
+                               "CREATE TEMP TABLE winnow_blank AS\n"
+                               "SELECT a.rowid AS winnow_row FROM winnow_reread b JOIN winnow_raw a ON a.rowid = b.rowid\n"
+                               "WHERE b.unquoted AND %s;\n", candidate);
+  if (r->header)
+    g_string_append (out, "-- the header: the first row that is not blank (the names are fixed above)\n"
+                          "SET VARIABLE winnow_header = (SELECT min(rowid) FROM winnow_raw\n"
+                          "    WHERE rowid NOT IN (SELECT winnow_row FROM winnow_blank));\n");
 
   /* NA tokens match whole fields, after trimming when the recipe trims. */
   g_string_append (out, "CREATE TEMP TABLE winnow_rows AS\nSELECT rowid AS winnow_row");
@@ -180,7 +237,12 @@ duckdb_input (WinnowExportWriter *w, GError **error)
       else
         g_string_append_printf (out, ",\n    winnow_na(c%u) AS c%u", i + 1, i + 1);
     }
-  g_string_append (out, "\nFROM winnow_raw;\n\n");
+  g_string_append (out, "\nFROM winnow_raw\nWHERE rowid NOT IN (SELECT winnow_row FROM winnow_blank)");
+  if (r->bad_lines != WINNOW_BAD_LINES_ERROR)
+    g_string_append (out, " AND winnow_extra IS NULL");
+  if (r->header)
+    g_string_append (out, " AND rowid > getvariable('winnow_header')");
+  g_string_append (out, ";\n\n");
   s->relation = g_strdup ("winnow_rows");
   return TRUE;
 }
@@ -189,16 +251,77 @@ static gboolean
 duckdb_drop_columns (WinnowExportWriter *w, GError **error)
 {
   /* Resolved when the script was written: winnow_rows holds the kept columns. */
-  if (w->recipe->drop_columns->len > 0)
-    g_string_append (w->body, "-- drop_columns: winnow_rows above has only the columns kept\n\n");
+  g_string_append (w->body, "-- drop_columns: winnow_rows above has only the columns kept\n\n");
   return TRUE;
 }
 
 static gboolean
 duckdb_trim_whitespace (WinnowExportWriter *w, GError **error)
 {
-  if (w->recipe->trim_whitespace)
-    g_string_append (w->body, "-- trim_whitespace: as fields are read, in winnow_rows above\n\n");
+  g_string_append (w->body, "-- trim_whitespace: as fields are read, in winnow_rows above\n\n");
+  return TRUE;
+}
+
+/* Each replaced column looks its fields up in a table of its texts (any
+ * number of them); a field that is not there, or missing, stays as it is.
+ * The rules of a column are one table, so they apply at once (no chains),
+ * and a NULL "to" makes the field missing. */
+static gboolean
+duckdb_replace (WinnowExportWriter *w, GError **error)
+{
+  DuckState *s = state (w);
+  WinnowPlan *plan = s->plan;
+  g_autofree char *from = g_strdup (s->relation);
+  GString *out = w->body;
+
+  g_string_append (out, "-- replace: whole fields, after trimming and the NA tokens; a missing field\n"
+                        "-- is never matched, and a NULL text makes the field missing\n");
+  for (guint k = 0; k < plan->n_kept; k++)
+    {
+      const WinnowFieldReplace *replace = plan->replace[k];
+      g_autofree char *name = kept_column (s, k);
+      const guint batch = 1000;
+
+      if (replace == NULL)
+        continue;
+      g_string_append_printf (out, "CREATE TEMP TABLE winnow_replace_%s (f VARCHAR PRIMARY KEY, t VARCHAR);\n",
+                              name);
+      for (guint i = 0; i < replace->from->texts->len; i++)
+        {
+          g_string_append (out, i % batch == 0 ? "INSERT INTO winnow_replace_" : ",\n    ");
+          if (i % batch == 0)
+            g_string_append_printf (out, "%s VALUES\n    ", name);
+          g_string_append_c (out, '(');
+          append_literal (out, g_ptr_array_index (replace->from->texts, i));
+          g_string_append (out, ", ");
+          if (replace->to[i] != NULL)
+            append_literal (out, replace->to[i]);
+          else
+            g_string_append (out, "NULL");
+          g_string_append_c (out, ')');
+          if (i % batch == batch - 1 || i + 1 == replace->from->texts->len)
+            g_string_append (out, ";\n");
+        }
+    }
+  g_string_append_printf (out, "CREATE TEMP VIEW %s AS\nSELECT r.winnow_row", next_relation (s));
+  for (guint k = 0; k < plan->n_kept; k++)
+    {
+      g_autofree char *name = kept_column (s, k);
+      if (plan->replace[k] == NULL)
+        g_string_append_printf (out, ", r.%s", name);
+      else
+        g_string_append_printf (out, ",\n    CASE WHEN x_%s.f IS NULL THEN r.%s ELSE x_%s.t END AS %s",
+                                name, name, name, name);
+    }
+  g_string_append_printf (out, "\nFROM %s r", from);
+  for (guint k = 0; k < plan->n_kept; k++)
+    if (plan->replace[k] != NULL)
+      {
+        g_autofree char *name = kept_column (s, k);
+        g_string_append_printf (out, "\nLEFT JOIN winnow_replace_%s x_%s ON r.%s = x_%s.f",
+                                name, name, name, name);
+      }
+  g_string_append (out, ";\n\n");
   return TRUE;
 }
 
@@ -253,7 +376,11 @@ duckdb_drop_missing (WinnowExportWriter *w, GError **error)
   for (guint i = 0; i < s->plan->n_missing_columns; i++)
     {
       g_autofree char *name = kept_column (s, s->plan->missing_columns[i]);
+      /* a column the subset names twice counts twice, as in pandas */
+      guint weight = s->plan->missing_weights ? s->plan->missing_weights[i] : 1;
       g_string_append_printf (out, " + (%s IS NOT NULL)::INTEGER", name);
+      if (weight != 1)
+        g_string_append_printf (out, " * %u", weight);
     }
   g_string_append_printf (out, " >= %u;\n\n", s->plan->missing_needed);
   return TRUE;
@@ -480,6 +607,7 @@ duckdb_output (WinnowExportWriter *w, GError **error)
   const char *eol = r->crlf ? " || chr(13)" : "";
   GString *delim = g_string_new (NULL);
 
+  /* "same": the input's delimiter as the file was read, a comma for '"' */
   append_char_literal (delim, winnow_recipe_output_delimiter (r, w->file->delimiter));
   sep = g_string_free (delim, FALSE);
 
@@ -523,35 +651,7 @@ duckdb_output (WinnowExportWriter *w, GError **error)
   return TRUE;
 }
 
-static const WinnowExportStep duckdb_steps[] = {
-  { "input", duckdb_input },
-  { "drop_columns", duckdb_drop_columns },
-  { "trim_whitespace", duckdb_trim_whitespace },
-  { "drop_duplicates", duckdb_drop_duplicates },
-  { "drop_missing", duckdb_drop_missing },
-  { "fill", duckdb_fill },
-  { "output", duckdb_output },
-  { NULL, NULL },
-};
-
 /* ---- the script ---- */
-
-static void
-append_class_char (GString *out, char c)
-{
-  if (c == '\t')
-    g_string_append (out, "\\t");
-  else if (g_ascii_isalnum (c))
-    g_string_append_c (out, c);
-  else
-    {
-      if (c == '\'')
-        g_string_append_c (out, '\'');
-      else
-        g_string_append_c (out, '\\');
-      g_string_append_c (out, c);
-    }
-}
 
 static char *
 assemble_duckdb (WinnowExportWriter *w, GError **error)
@@ -559,6 +659,7 @@ assemble_duckdb (WinnowExportWriter *w, GError **error)
   const WinnowRecipe *r = w->recipe;
   g_autofree char *recipe = winnow_export_recipe_comment (r, "--   ");
   g_autofree char *delimiter = winnow_delimiter_to_string (w->file->delimiter, "auto");
+  g_autofree char *notes = winnow_export_notes_text (w, "-- ");
   GString *out = g_string_new (NULL);
 
   g_string_append (out, "-- Cleans one CSV file with DuckDB, as a Winnow recipe does.\n--\n"
@@ -570,8 +671,10 @@ assemble_duckdb (WinnowExportWriter *w, GError **error)
   g_string_append (out,
     "-- Where DuckDB may differ from winnow --batch: a file that is not valid\n"
     "-- UTF-8 past its first 64 KiB stops the script (Winnow reads it again as\n"
-    "-- Windows-1252); lines of only spaces are rows here.\n--\n"
-    "-- The recipe:\n");
+    "-- Windows-1252).\n--\n");
+  if (notes[0] != '\0')
+    g_string_append_printf (out, "%s--\n", notes);
+  g_string_append (out, "-- The recipe:\n");
   g_string_append (out, recipe);
   g_string_append (out, "\nSET preserve_insertion_order = true;\n\n");
 
@@ -599,14 +702,28 @@ assemble_duckdb (WinnowExportWriter *w, GError **error)
                           "THEN '''' || x ELSE x END;\n");
   else
     g_string_append (out, "CREATE TEMP MACRO winnow_guard(x) AS x;\n");
-  g_string_append (out, "CREATE TEMP MACRO winnow_field(x) AS CASE WHEN regexp_matches(coalesce(x, ''), '[");
-  append_class_char (out, winnow_recipe_output_delimiter (r, w->file->delimiter));
-  g_string_append (out, "\"\\r\\n]')\n    THEN '\"' || replace(winnow_guard(coalesce(x, '')), '\"', '\"\"') || '\"'"
+  /* quoted when it holds the delimiter (the whole character), '"', CR or LF */
+  g_string_append (out, "CREATE TEMP MACRO winnow_field(x) AS CASE WHEN regexp_matches(coalesce(x, ''), "
+                        "'[\"\\r\\n]')\n    OR contains(coalesce(x, ''), ");
+  append_char_literal (out, winnow_recipe_output_delimiter (r, w->file->delimiter));
+  g_string_append (out, ")\n    THEN '\"' || replace(winnow_guard(coalesce(x, '')), '\"', '\"\"') || '\"'"
                         " ELSE winnow_guard(coalesce(x, '')) END;\n\n");
   g_string_append (out, w->body->str);
   return g_string_free (out, FALSE);
 }
 
 const WinnowExportBackend winnow_export_duckdb_backend = {
-  duckdb_steps, assemble_duckdb, duckdb_begin, duckdb_end,
+  .input = duckdb_input,
+  .steps = {
+    [WINNOW_STEP_DROP_COLUMNS] = duckdb_drop_columns,
+    [WINNOW_STEP_TRIM] = duckdb_trim_whitespace,
+    [WINNOW_STEP_REPLACE] = duckdb_replace,
+    [WINNOW_STEP_DROP_DUPLICATES] = duckdb_drop_duplicates,
+    [WINNOW_STEP_DROP_MISSING] = duckdb_drop_missing,
+    [WINNOW_STEP_FILL] = duckdb_fill,
+  },
+  .output = duckdb_output,
+  .assemble = assemble_duckdb,
+  .begin = duckdb_begin,
+  .end = duckdb_end,
 };

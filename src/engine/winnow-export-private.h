@@ -1,14 +1,18 @@
 /* winnow-export-private.h: how a format's code generator is put together.
  *
- * Each format has a table with one entry per recipe step, in the order the
- * steps run; an entry's function writes that step's code (or nothing when
- * the step is off), or fails with WINNOW_EXPORT_ERROR_UNSUPPORTED naming
- * what the format cannot express. Adding a step to the recipe means one
- * entry, and its function, per format.
+ * Each format has a table indexed by WinnowStepId (winnow-step.h), so the
+ * table of steps drives the export: winnow_export_generate() walks the
+ * steps in the order they run and calls the entry of each step that is on,
+ * between the format's input and output emitters. An entry writes that
+ * step's code, or fails with winnow_export_unsupported() naming what the
+ * format cannot express. No entry may be left out: a step without one
+ * fails the export (and tests/test-export.c fails for it), so a new step
+ * is either exported or refused, never silently skipped.
  */
 #pragma once
 
 #include "winnow-export.h"
+#include "winnow-step.h"
 
 G_BEGIN_DECLS
 
@@ -18,7 +22,8 @@ typedef struct {
   WinnowExportFormat format;
   GString *settings;              /* module-level settings, or SQL SET lines */
   GString *body;                  /* the steps, in order */
-  GPtrArray *notes;               /* of char*: where the program may differ */
+  GPtrArray *notes;               /* of char*: where the program differs from
+                                   * winnow --batch; in its header */
   gpointer data;                  /* the format's own state */
 } WinnowExportWriter;
 
@@ -26,12 +31,9 @@ typedef gboolean (*WinnowExportStepFunc) (WinnowExportWriter *writer,
                                           GError **error);
 
 typedef struct {
-  const char *key;                /* the recipe's key for the step */
-  WinnowExportStepFunc emit;
-} WinnowExportStep;
-
-typedef struct {
-  const WinnowExportStep *steps;  /* ends with a NULL key */
+  WinnowExportStepFunc input;     /* reading: encoding, delimiter, NA tokens */
+  WinnowExportStepFunc steps[WINNOW_N_STEPS];  /* by WinnowStepId; none NULL */
+  WinnowExportStepFunc output;    /* writing: delimiter, quoting, line ends */
   char *(*assemble) (WinnowExportWriter *writer, GError **error);
   gboolean (*begin) (WinnowExportWriter *writer, GError **error);
   void (*end) (WinnowExportWriter *writer);
@@ -41,11 +43,18 @@ extern const WinnowExportBackend winnow_export_pandas_backend;
 extern const WinnowExportBackend winnow_export_dask_backend;
 extern const WinnowExportBackend winnow_export_duckdb_backend;
 
+const WinnowExportBackend *winnow_export_get_backend (WinnowExportFormat format);
+
 gboolean winnow_export_unsupported   (GError **error,
                                       WinnowExportFormat format,
                                       const char *what) G_GNUC_WARN_UNUSED_RESULT;
+void     winnow_export_note          (WinnowExportWriter *writer,
+                                      const char *format,
+                                      ...) G_GNUC_PRINTF (2, 3);
 char    *winnow_export_load_resource (const char *name);
 char    *winnow_export_recipe_comment (const WinnowRecipe *recipe,
                                        const char *prefix);
+char    *winnow_export_notes_text    (WinnowExportWriter *writer,
+                                      const char *prefix);
 
 G_END_DECLS

@@ -40,10 +40,13 @@ append_string (GString *out, const char *text)
   g_string_append_c (out, '"');
 }
 
+/* One character, any Unicode one (a delimiter), as a string literal. */
 static void
-append_char (GString *out, char c)
+append_char (GString *out, gunichar c)
 {
-  char text[2] = { c, 0 };
+  char text[8] = { 0 };
+
+  g_unichar_to_utf8 (c, text);
   append_string (out, text);
 }
 
@@ -60,7 +63,7 @@ append_list (GString *out, GPtrArray *list)
   g_string_append_c (out, ']');
 }
 
-/* ---- one function per step ---- */
+/* ---- the input, one function per step (by WinnowStepId), the output ---- */
 
 static gboolean
 python_input (WinnowExportWriter *w, GError **error)
@@ -74,7 +77,7 @@ python_input (WinnowExportWriter *w, GError **error)
   else
     append_char (out, r->delimiter);
   g_string_append (out, ",\n    quote=");
-  append_char (out, r->quote);
+  append_char (out, (guchar) r->quote);
   g_string_append (out, ",\n    encoding=");
   append_string (out, r->encoding);
   g_string_append_printf (out, ",\n    header=%s,\n    na_values=", r->header ? "True" : "False");
@@ -88,27 +91,49 @@ static gboolean
 python_trim_whitespace (WinnowExportWriter *w, GError **error)
 {
   /* Trimming happens as fields are read, before the NA tokens are matched. */
-  if (w->recipe->trim_whitespace)
-    g_string_append (w->settings, "INPUT[\"trim\"] = True\n");
+  g_string_append (w->settings, "INPUT[\"trim\"] = True\n");
   return TRUE;
 }
 
 static gboolean
 python_drop_columns (WinnowExportWriter *w, GError **error)
 {
-  if (w->recipe->drop_columns->len == 0)
-    return TRUE;
   g_string_append (w->body, "    drop_columns(t, ");
   append_list (w->body, w->recipe->drop_columns);
   g_string_append (w->body, ")\n");
   return TRUE;
 }
 
+/* All the rules in one call: the runtime merges a column's rules into one
+ * dict and applies it at once, as Winnow does (no chains). */
+static gboolean
+python_replace (WinnowExportWriter *w, GError **error)
+{
+  GPtrArray *rules = w->recipe->replace;
+
+  g_string_append (w->body, "    replace(t, [\n");
+  for (guint i = 0; i < rules->len; i++)
+    {
+      const WinnowReplaceRule *rule = g_ptr_array_index (rules, i);
+
+      g_string_append_printf (w->body, "        (\"replace[%u].column\", ", i);
+      append_string (w->body, rule->column);
+      g_string_append (w->body, ", ");
+      append_list (w->body, rule->from);
+      g_string_append (w->body, ", ");
+      if (rule->to != NULL)
+        append_string (w->body, rule->to);
+      else
+        g_string_append (w->body, "None");  /* missing */
+      g_string_append (w->body, "),\n");
+    }
+  g_string_append (w->body, "    ])\n");
+  return TRUE;
+}
+
 static gboolean
 python_drop_duplicates (WinnowExportWriter *w, GError **error)
 {
-  if (!w->recipe->drop_duplicates)
-    return TRUE;
   g_string_append (w->body, "    drop_duplicates(t, ");
   append_list (w->body, w->recipe->duplicates_subset);
   g_string_append_printf (w->body, ", \"%s\")\n", winnow_keep_to_string (w->recipe->keep));
@@ -120,8 +145,6 @@ python_drop_missing (WinnowExportWriter *w, GError **error)
 {
   const WinnowRecipe *r = w->recipe;
 
-  if (!r->drop_missing)
-    return TRUE;
   g_string_append (w->body, "    drop_missing(t, ");
   append_list (w->body, r->missing_subset);
   if (r->thresh >= 0)
@@ -160,24 +183,16 @@ python_output (WinnowExportWriter *w, GError **error)
 
   g_string_append (w->settings, "OUTPUT = dict(\n    delimiter=");
   if (r->out_delimiter == 0)
-    g_string_append (w->settings, "None");  /* the input's */
+    g_string_append (w->settings, "None,  # \"same\": the input's, or a comma if that is '\"'\n");
   else
-    append_char (w->settings, r->out_delimiter);
-  g_string_append_printf (w->settings, ",\n    line_ending=\"%s\",\n    formula_guard=%s,\n)\n",
+    {
+      append_char (w->settings, r->out_delimiter);
+      g_string_append (w->settings, ",\n");
+    }
+  g_string_append_printf (w->settings, "    line_ending=\"%s\",\n    formula_guard=%s,\n)\n",
                           r->crlf ? "\\r\\n" : "\\n", r->formula_guard ? "True" : "False");
   return TRUE;
 }
-
-static const WinnowExportStep python_steps[] = {
-  { "input", python_input },
-  { "drop_columns", python_drop_columns },
-  { "trim_whitespace", python_trim_whitespace },
-  { "drop_duplicates", python_drop_duplicates },
-  { "drop_missing", python_drop_missing },
-  { "fill", python_fill },
-  { "output", python_output },
-  { NULL, NULL },
-};
 
 /* ---- the program ---- */
 
@@ -187,6 +202,7 @@ assemble (WinnowExportWriter *w, const char *summary, const char *usage, const c
   g_autofree char *recipe = winnow_export_recipe_comment (w->recipe, "#   ");
   g_autofree char *common = winnow_export_load_resource ("runtime-common.py");
   g_autofree char *engine = winnow_export_load_resource (runtime);
+  g_autofree char *notes = winnow_export_notes_text (w, "");
   GString *out = g_string_new ("#!/usr/bin/env python3\n");
 
   g_string_append_printf (out, "\"\"\"%s\n\n%s\n", summary, usage);
@@ -194,7 +210,10 @@ assemble (WinnowExportWriter *w, const char *summary, const char *usage, const c
     "Generated by " PACKAGE_NAME " " PACKAGE_VERSION " from the recipe below. It\n"
     "writes the bytes `winnow --batch` writes with this recipe: every field is\n"
     "read as text, the NA tokens match whole fields, statistics are Winnow's\n"
-    "(mean summed as numpy does, shortest round-trip float text).\n\"\"\"\n");
+    "(mean summed as numpy does, shortest round-trip float text).\n");
+  if (notes[0] != '\0')
+    g_string_append_printf (out, "\n%s", notes);
+  g_string_append (out, "\"\"\"\n");
   g_string_append (out, "\n# ---- the recipe ----\n");
   g_string_append (out, w->settings->str);
   g_string_append (out, "\n\ndef clean(t):\n");
@@ -234,10 +253,24 @@ assemble_dask (WinnowExportWriter *w, GError **error)
                    "runtime-dask.py");
 }
 
+#define PYTHON_STEPS                                        \
+  .input = python_input,                                    \
+  .steps = {                                                \
+    [WINNOW_STEP_DROP_COLUMNS] = python_drop_columns,       \
+    [WINNOW_STEP_TRIM] = python_trim_whitespace,            \
+    [WINNOW_STEP_REPLACE] = python_replace,                 \
+    [WINNOW_STEP_DROP_DUPLICATES] = python_drop_duplicates, \
+    [WINNOW_STEP_DROP_MISSING] = python_drop_missing,       \
+    [WINNOW_STEP_FILL] = python_fill,                       \
+  },                                                        \
+  .output = python_output
+
 const WinnowExportBackend winnow_export_pandas_backend = {
-  python_steps, assemble_pandas, NULL, NULL,
+  PYTHON_STEPS,
+  .assemble = assemble_pandas,
 };
 
 const WinnowExportBackend winnow_export_dask_backend = {
-  python_steps, assemble_dask, NULL, NULL,
+  PYTHON_STEPS,
+  .assemble = assemble_dask,
 };

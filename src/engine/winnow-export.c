@@ -87,24 +87,40 @@ winnow_export_file_probe (const WinnowRecipe *recipe, const char *input_path,
 {
   WinnowCsvReaderOptions options = { 0 };
   g_autoptr(WinnowCsvReader) reader = NULL;
+  const char *encoding = NULL;
   WinnowExportFile *file;
 
   g_return_val_if_fail (recipe != NULL && input_path != NULL && output_path != NULL, NULL);
+
+  g_autoptr(GError) local_error = NULL;
 
   options.delimiter = recipe->delimiter;
   options.quote = recipe->quote;
   options.encoding = recipe->encoding;
   options.header = recipe->header;
   options.bad_lines = recipe->bad_lines;
-  reader = winnow_csv_reader_open (input_path, &options, cancellable, error);
+  reader = winnow_csv_reader_open (input_path, &options, cancellable, &local_error);
+  if (reader == NULL && g_error_matches (local_error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_NOT_UTF8))
+    {
+      /* as a task does: encoding "auto" that meets a byte that is not
+       * UTF-8 (a file with a UTF-8 BOM) reads the file as Windows-1252 */
+      g_clear_error (&local_error);
+      winnow_csv_reader_options_fall_back (&options);
+      reader = winnow_csv_reader_open (input_path, &options, cancellable, &local_error);
+      if (reader != NULL)
+        encoding = "Windows-1252";
+    }
   if (reader == NULL)
-    return NULL;
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
 
   file = g_new0 (WinnowExportFile, 1);
   file->input_path = g_strdup (input_path);
   file->output_path = g_strdup (output_path);
   file->delimiter = winnow_csv_reader_get_delimiter (reader);
-  file->encoding = g_strdup (winnow_csv_reader_get_encoding (reader));
+  file->encoding = g_strdup (encoding ? encoding : winnow_csv_reader_get_encoding (reader));
   file->column_names = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < winnow_csv_reader_get_n_columns (reader); i++)
     g_ptr_array_add (file->column_names, g_strdup (winnow_csv_reader_get_column (reader, i)));
@@ -132,6 +148,45 @@ winnow_export_unsupported (GError **error, WinnowExportFormat format, const char
                 * cannot do, such as: input.encoding "Shift_JIS": DuckDB reads ... */
                _("cannot export to %s: %s"), formats[format].name, what);
   return FALSE;
+}
+
+/* Returns: (transfer none): @format's code generator. */
+const WinnowExportBackend *
+winnow_export_get_backend (WinnowExportFormat format)
+{
+  g_return_val_if_fail (format < WINNOW_EXPORT_N_FORMATS, NULL);
+  return formats[format].backend;
+}
+
+/* Adds a line to the program's header: where it differs from
+ * winnow --batch. Program text, so English, like the code around it. */
+void
+winnow_export_note (WinnowExportWriter *writer, const char *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_ptr_array_add (writer->notes, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+/* Returns: (transfer full): the notes as a list, each line after @prefix,
+ *   or "" when there are none. */
+char *
+winnow_export_notes_text (WinnowExportWriter *writer, const char *prefix)
+{
+  GString *out = g_string_new (NULL);
+
+  if (writer->notes->len == 0)
+    return g_string_free (out, FALSE);
+  g_string_append_printf (out, "%sWhere this program differs from winnow --batch:\n", prefix);
+  for (guint i = 0; i < writer->notes->len; i++)
+    {
+      g_auto(GStrv) lines = g_strsplit (g_ptr_array_index (writer->notes, i), "\n", -1);
+      for (guint j = 0; lines[j]; j++)
+        g_string_append_printf (out, "%s%s%s\n", prefix, j == 0 ? "- " : "  ", lines[j]);
+    }
+  return g_string_free (out, FALSE);
 }
 
 /* Returns: (transfer full): a text file of the export resources. */
@@ -197,10 +252,34 @@ winnow_export_generate (const WinnowRecipe *recipe, WinnowExportFormat format,
   writer.body = g_string_new (NULL);
   writer.notes = g_ptr_array_new_with_free_func (g_free);
 
+  /* None of the programs writes the rejected-rows file: the header says so. */
+  if (recipe->rejects)
+    winnow_export_note (&writer, "output.rejects: this program writes only the cleaned file; "
+                                 "the rows it drops\nare not written to a rejected-rows file, "
+                                 "as winnow --batch --rejects does.");
+
   if (backend->begin != NULL)
     ok = backend->begin (&writer, error);
-  for (const WinnowExportStep *step = backend->steps; ok && step->key != NULL; step++)
-    ok = step->emit (&writer, error);
+  ok = ok && backend->input (&writer, error);
+  /* The table of steps drives the export, in the order the steps run. */
+  for (guint id = 0; ok && id < WINNOW_N_STEPS; id++)
+    {
+      const WinnowStep *step = winnow_step_get (id);
+
+      if (!step->is_on (recipe))
+        continue;
+      if (backend->steps[id] == NULL)
+        {
+          /* never skipped in silence: tests/test-export.c checks every entry */
+          g_autofree char *what =
+            /* Translators: %s is a recipe key, such as replace */
+            g_strdup_printf (_("%s: this step cannot be exported yet"), step->key);
+          ok = winnow_export_unsupported (error, format, what);
+        }
+      else
+        ok = backend->steps[id] (&writer, error);
+    }
+  ok = ok && backend->output (&writer, error);
   if (ok)
     program = backend->assemble (&writer, error);
   if (backend->end != NULL)

@@ -37,7 +37,7 @@ typedef enum {
 typedef struct {
   char *input_path;
   char *output_path;
-  char delimiter;
+  gunichar delimiter;       /* the character, as read or sniffed */
   char *encoding;          /* as the reader reports it, e.g. "UTF-8 (BOM)" */
   GPtrArray *column_names; /* of char*, as the file names them */
 } WinnowExportFile;

@@ -116,4 +116,59 @@ def write_all(folder):
         ragged[k] += ",extra,fields"
     put("ragged.csv", ("\n".join(ragged) + "\n").encode())
     put("one-column.csv", b"only\n1\n\"\"\nNA\n2\n\n=x\n")
+    put("replace.csv", replace_input().encode())
+    put("section.csv", small(15, "\u00a7").encode())
+    # more than one 64 KiB partition, a 4-byte delimiter inside quoted fields
+    put("emoji.csv", small(16, "\U0001f600", rows=3000).replace("p, q", "\"p\U0001f600q\"").encode())
+    put("semicolon-quoted.csv", small(14, ";").replace("p, q", '"p; q"').encode())
+    put("stray-quote.csv", b'size";w;h\n1;2;3\n4;5;6\n7;"8;9";x\n')
+    put("bom-1252.csv", b"\xef\xbb\xbf" + small(17).replace("x\"y", "caf\u00e9").encode("cp1252", "replace"))
+    put("blank-lines.csv", blank_lines(",").encode())
+    put("blank-lines.tsv", blank_lines("\t").encode())
+    trailing = small(18).splitlines()
+    for k in (3, 30, 200):
+        trailing[k] += ","  # one field more, an empty one
+    put("trailing-delimiter.csv", ("\n".join(trailing) + "\n").encode())
+    put("cr-only.csv", small(19).replace("\n", "\r").replace("\"p, q\"", "\"p,\rq\"").encode())
     return files
+
+
+def replace_input(rows=400, seed=21):
+    """key,a,a,note,n: a repeated header name (the second "a" is "a.1"),
+    texts with quotes, backslashes, commas and characters past ASCII, spaces
+    to trim, and a number column for a rule of many texts."""
+    rng = random.Random(seed)
+    texts = ['say "hi"', "C:\\temp\\x", "a,b", "\u00e9\u20ac", " NYC ", "NYC", "nyc", "New York City",
+             "x", "y", "", "NA", "?", "\U0001f600"]
+    out = ["key,a,a,note,n"]
+    for i in range(rows):
+        row = [str(rng.randint(1, 30)), rng.choice(texts), rng.choice(texts),
+               rng.choice(texts + WORDS), str(rng.randint(0, 2500))]
+        if rng.random() < 0.05:
+            row = row[:rng.randint(1, 4)]
+        out.append(",".join(quote(f) for f in row))
+    return "\n".join(out) + "\n"
+
+
+def blank_lines(delimiter):
+    """Lines of only spaces and tabs before the header, between rows and at
+    the end (with no line end), beside rows that only look like them: a
+    quoted field of spaces, a tab that is the delimiter."""
+    d = delimiter
+    lines = ["  ", "\t", "a" + d + "b" + d + "c"]
+    rng = random.Random(22)
+    for i in range(300):
+        r = rng.random()
+        if r < 0.1:
+            lines.append(rng.choice([" ", "  \t ", "\t\t", "    "]))
+        elif r < 0.13:
+            lines.append('" "')
+        elif r < 0.16:
+            lines.append('"\t"' + d + "x")
+        elif r < 0.18:
+            lines.append(" " + d + " ")
+        elif r < 0.2:
+            lines.append("")
+        else:
+            lines.append(d.join([str(rng.randint(1, 20)), rng.choice(WORDS), rng.choice(["", " ", "NA", "1"])]))
+    return "\n".join(lines) + "\n \t "

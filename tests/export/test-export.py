@@ -108,6 +108,56 @@ CASES = [
     ("output-tab-crlf", "people.csv", recipe(output={"delimiter": "tab", "line_ending": "crlf"})),
     ("formula-guard", "people.csv", recipe(output={"formula_guard": True})),
     ("one-column", "one-column.csv", recipe(output={"formula_guard": True})),
+    # replace: pandas' Series.replace with a dict, after trim and NA matching,
+    # before duplicates; a column's rules at once; null is missing, "" is not
+    ("replace-rules", "people.csv", recipe(
+        replace=[{"column": "city", "from": ["Berlin", "Paris"], "to": "EU"},
+                 {"column": "city", "from": ["Lima"], "to": "Osaka"},
+                 {"column": "city", "from": ["Osaka"], "to": "Pune"},
+                 {"column": "city", "from": "Z\u00fcrich", "to": "Z\u00fcrich, CH"},
+                 {"column": "name", "from": ["Ana", "Ben"], "to": 'A "B"'}],
+        drop_duplicates={"subset": ["city", "name"], "keep": "last"})),
+    ("replace-to-missing", "people.csv", recipe(
+        replace=[{"column": "city", "from": ["Oslo", "Pune"], "to": None},
+                 {"column": "age", "from": ["18", "19", "20"], "to": None}],
+        drop_missing={"how": "any", "subset": ["city"]},
+        fill=[{"column": "age", "strategy": "mean"}, {"column": "city", "strategy": "mode"}])),
+    ("replace-empty-dedupe", "replace.csv", recipe(
+        replace=[{"column": "a", "from": ["x", "y"], "to": ""}],
+        drop_duplicates={"subset": ["key", "a"]})),
+    ("replace-trim", "replace.csv", recipe(
+        trim_whitespace=True,
+        replace=[{"column": "a", "from": ["NYC", "New York City"], "to": "New York"},
+                 {"column": "note", "from": ["NYC"], "to": None}],
+        drop_duplicates={"subset": ["a", "note"], "keep": "none"},
+        fill=[{"column": "note", "strategy": "ffill"}])),
+    ("replace-texts", "replace.csv", recipe(
+        drop_columns=["key"],
+        replace=[{"column": "a.1", "from": ['say "hi"', "C:\\temp\\x", "a,b", "\u00e9\u20ac", "\U0001f600"],
+                  "to": 'q"\\,\u20ac'},
+                 {"column": "a", "from": ["?"], "to": "NA"},
+                 {"column": "note", "from": ["a,b", "nyc"], "to": "=1+2"}],
+        output={"formula_guard": True})),
+    ("replace-many", "replace.csv", recipe(
+        replace=[{"column": "n", "from": [str(i) for i in range(0, 2500, 2)], "to": "even"}] +
+                [{"column": "key", "from": [str(i)], "to": f"k{i * 7}"} for i in range(1, 31)],
+        drop_duplicates={"subset": ["key", "n"]})),
+    # the reading rules of docs/BEHAVIOUR.md section 1
+    ("delimiter-section", "section.csv", recipe(input={"delimiter": "\u00a7"}, drop_duplicates={})),
+    ("delimiter-emoji-euro", "emoji.csv", recipe(input={"delimiter": "\U0001f600"},
+                                                 output={"delimiter": "\u20ac"}, drop_duplicates={})),
+    ("delimiter-sniffed-arrow", "semicolon-quoted.csv", recipe(output={"delimiter": "\u2192"})),
+    ("same-semicolon", "semicolon-quoted.csv", recipe(drop_missing={"how": "all"})),
+    ("same-tsv", "tab.tsv", recipe(drop_duplicates={"keep": "last"})),
+    ("blank-lines", "blank-lines.csv", recipe(drop_duplicates={})),
+    ("blank-lines-tsv", "blank-lines.tsv", recipe(input={"delimiter": "tab"}, trim_whitespace=True)),
+    ("cr-only", "cr-only.csv", recipe(drop_duplicates={})),
+    ("trailing-delimiter-error", "trailing-delimiter.csv", recipe()),
+    ("trailing-delimiter-skip", "trailing-delimiter.csv", recipe(input={"bad_lines": "skip"})),
+    ("sniff-stray-quote", "stray-quote.csv", recipe()),
+    ("encoding-bom-1252", "bom-1252.csv", recipe(fill=[{"column": "a", "strategy": "median"}])),
+    ("dropna-thresh-repeated", "semicolon.csv", recipe(drop_missing={"thresh": 2, "subset": ["a", "a", "b"]})),
+    ("rejects", "semicolon.csv", recipe(drop_duplicates={"keep": "none"}, output={"rejects": True})),
 ]
 
 # What a format cannot express: the export must fail naming it.
@@ -116,6 +166,7 @@ UNSUPPORTED = {
         "encoding-auto-1252": "input.encoding",
         "encoding-1252": "input.encoding",
         "encoding-late-1252": "input.encoding",
+        "encoding-bom-1252": "input.encoding",
     },
 }
 # Where a format's script says it stops with an error where Winnow goes on
@@ -293,7 +344,7 @@ def check_as_command(fmt, files, work):
     """The program as its docstring says to run it: python3 clean.py IN OUT."""
     path = os.path.join(work, "cmd.json")
     with open(path, "w") as f:
-        json.dump(CASES[-3][2], f)
+        json.dump(next(rec for name, _, rec in CASES if name == "output-tab-crlf"), f)
     code, program, err = export(fmt, path)
     prog = os.path.join(work, "cmd.py")
     with open(prog, "w") as f:
@@ -323,7 +374,7 @@ def check_duckdb_command(states):
 
 def check_parts(runner, files, work):
     """--parts: a folder of part files, each with the header; together the rows of one file."""
-    name, inp, rec = CASES[4]  # dedupe-last
+    name, inp, rec = next(case for case in CASES if case[0] == "dedupe-last")
     path = os.path.join(work, "parts.json")
     with open(path, "w") as f:
         json.dump(rec, f)

@@ -37,30 +37,41 @@ CP1252 = {0x80 + i: c for i, c in enumerate(
 
 def sniff_delimiter(head, quote):
     """The delimiter among , ; TAB | whose most common non-zero count per
-    record is shared by the most records (the first 64 KiB of text, UTF-8)."""
+    record is shared by the most records (the first 64 KiB of text, UTF-8).
+    A quote opens a quoted field only at the start of a field; lines of
+    only spaces and tabs, and the LF of a CRLF pair, are no records."""
     head = head[:SNIFF_BYTES]
     q = ord(quote)
-    records, row, quoted, seen = [], [0, 0, 0, 0], False, False
-    prev = None
-    for c in head:
-        if len(records) >= 2000:
-            break
-        if c == q:
-            quoted = not quoted
-        elif quoted:
-            pass
-        elif c in (10, 13):
-            if any(row) or (prev is not None and prev not in (10, 13)):
+    records, row = [], [0, 0, 0, 0]
+    quoted, seen, field_start, blank = False, False, True, True
+    i, end = 0, len(head)
+    while i < end and len(records) < 2000:
+        c = head[i]
+        if quoted:
+            if c != q:
+                i += 1
+                continue
+            if i + 1 < end and head[i + 1] == q:
+                i += 1
+            else:
+                quoted = False
+        elif c == q:
+            quoted = field_start
+        elif c == 10 or c == 13:
+            if not blank:
                 records.append([min(n, 255) for n in row])
-            row = [0, 0, 0, 0]
+            row, blank = [0, 0, 0, 0], True
         else:
-            k = SNIFF_CANDIDATES.find(bytes((c,)))
+            k = SNIFF_CANDIDATES.find(c)
             if k >= 0:
                 row[k] += 1
                 seen = True
-        prev = c
-    if not records:
-        records.append([min(n, 255) for n in row])
+        field_start = not quoted and (c == 10 or c == 13 or c in SNIFF_CANDIDATES)
+        if c not in (32, 9, 10, 13):
+            blank = False
+        i += 1
+    if not records and not blank:
+        records.append([min(n, 255) for n in row])  # a sample without a line end
     if not seen:
         return ","
     best, best_score = ",", 0
@@ -75,6 +86,16 @@ def sniff_delimiter(head, quote):
     return best
 
 
+def sniff_head(text):
+    """The first 64 KiB of the text as UTF-8, as Winnow sniffs it."""
+    return text[:SNIFF_BYTES].encode("utf-8")[:SNIFF_BYTES]
+
+
+def sniff_line_end(head):
+    """CR for a sample with CR and no LF (old Mac files), else LF."""
+    return "\r" if b"\n" not in head and b"\r" in head else "\n"
+
+
 def encoding_key(name):
     return "".join(c for c in name.lower() if c.isascii() and c.isalnum())
 
@@ -86,7 +107,7 @@ def choose_encoding(head, encoding):
     key = encoding_key(encoding)
     if key == "auto":
         if head.startswith(b"\xef\xbb\xbf"):
-            return "utf-8", 3
+            return "auto-utf-8", 3  # bytes that are not UTF-8 still fall back
         if head.startswith(b"\xff\xfe"):
             return "utf-16-le", 2
         if head.startswith(b"\xfe\xff"):
@@ -137,13 +158,13 @@ def decode(data, codec, line_base=1, nl=b"\n"):
 
 def scan_quotes(data, delim, quote, nl, in_quotes, line_base=1, final=False):
     """Follows Winnow's quoting over @data (bytes or text) that starts at a
-    row start (@in_quotes false) or inside a quoted field (true).
+    row start (@in_quotes false) or inside a quoted field (true); @delim
+    may be several bytes (a character past ASCII).
     Returns (in_quotes at the end, offset of the first row start, line of
     the last quote opened). Raises CleanError for text after a closing quote,
     and (when @final) for a quote that never closes."""
     cr, lf = ("\r", "\n") if isinstance(data, str) else (b"\r", b"\n")
-    enders = (delim, cr, lf)
-    pos, n = 0, len(data)
+    pos = 0
     row_start = None if in_quotes else 0
     opened = -1
     while True:
@@ -158,7 +179,7 @@ def scan_quotes(data, delim, quote, nl, in_quotes, line_base=1, final=False):
             if after == quote:
                 pos = q + 2
                 continue
-            if after and after not in enders:
+            if after and after != cr and after != lf and not data.startswith(delim, q + 1):
                 line = line_base + data.count(nl, 0, q)
                 raise CleanError(f"line {line}: unexpected text after a closing quote")
             in_quotes = False
@@ -171,7 +192,8 @@ def scan_quotes(data, delim, quote, nl, in_quotes, line_base=1, final=False):
                     row_start = e + 1
             if q < 0:
                 return False, row_start, opened
-            if q == 0 or data[q - 1:q] in enders:
+            before = data[q - 1:q]
+            if q == 0 or before == cr or before == lf or data.endswith(delim, 0, q):
                 in_quotes = True
                 opened = q
             pos = q + 1
@@ -203,8 +225,9 @@ def parse_rows(text, n, settings, line_base=1):
     """The rows of @text (whole rows only) as a frame of n text columns,
     None for the fields a short row lacks. With "" an NA token, pandas' C
     parser does it (a missing field and an empty one are the same there);
-    otherwise Python's csv module, which tells them apart."""
-    if "" in settings.na_values:
+    otherwise (or for a delimiter past ASCII, which pandas' C parser does
+    not take) Python's csv module, which tells them apart."""
+    if "" in settings.na_values and len(settings.delimiter.encode("utf-8")) == 1:
         try:
             frame = pd.read_csv(io.BytesIO(text.encode("utf-8")), encoding="utf-8",
                                 sep=settings.delimiter, quotechar=settings.quote,
@@ -250,6 +273,28 @@ def mark_missing(frame, settings):
             s = s.str.strip(" \t")
         out[c] = s.where(s.notna() & ~s.isin(na), None).astype(object)
     return pd.DataFrame(out, index=frame.index)
+
+
+def replace_mappings(columns, rules):
+    """{column: {text: what it becomes}} of the replace rules: a column's
+    rules are one dict, applied at once (no chains)."""
+    mappings = {}
+    for step, name, texts, to in rules:
+        mapping = mappings.setdefault(columns.resolve(step, name), {})
+        for text in texts:
+            mapping[text] = to
+    return mappings
+
+
+def replace_column(s, mapping):
+    """Whole fields found in @mapping become its value (None: missing); a
+    missing field is never matched. None when nothing matched."""
+    hit = s.isin(list(mapping)).to_numpy()
+    if not hit.any():
+        return None
+    values = s.to_numpy(dtype=object).copy()
+    values[hit] = [mapping[v] for v in values[hit]]
+    return pd.Series(values, index=s.index, dtype=object)
 
 
 def column_names(first_row, header):

@@ -20,11 +20,28 @@ def empty_frame(columns):
 
 
 # -- reading: raw blocks cut at line ends, then quoting followed block by block --
+def delimiter_bytes(delimiter, codec):
+    """The delimiter as the file's bytes; a NUL (never in a text file)
+    when the encoding has no such character."""
+    name = {"auto-utf-8": "utf-8", "windows-1252": "cp1252"}.get(codec, codec)
+    try:
+        return delimiter.encode(name)
+    except UnicodeEncodeError:
+        return delimiter.encode("latin-1") if codec == "windows-1252" and ord(delimiter) < 256 else b"\x00"
+
+
 def survey(block, skip, codec, delimiter, quote, nl):
     """What a block does to quoting, from either state at its start: for
     each, (in quotes at the end, first row start, error), and its lines."""
     data = block[skip:]
-    d, q = delimiter.encode(), quote.encode()
+    d, q = delimiter_bytes(delimiter, codec), quote.encode()
+    if not ascii_compatible(codec):
+        # one block per file (UTF-16...), so its rows start at 0: its
+        # quoting is followed in its text
+        try:
+            data, d, q, nl = data.decode(codec), delimiter, quote, nl.decode()
+        except UnicodeDecodeError:  # reported with its line when it is parsed
+            return {False: (False, 0, None, -1), True: (True, None, None, -1)}, 0, True
     result = {}
     for start in (False, True):
         try:
@@ -65,23 +82,30 @@ def read_table(urlpath, settings, blocksize):
     nl = b"\r" if b"\n" not in sample[:SNIFF_BYTES] and b"\r" in sample[:SNIFF_BYTES] else b"\n"
     _, files = read_bytes(urlpath, delimiter=nl, blocksize=blocksize, sample=False)
     head = sample[bom:]
-    head_text = head.decode("latin-1" if codec == "windows-1252" else codec.replace("auto-", ""), "replace")
+    if codec == "windows-1252":
+        head_text = head.decode("latin-1").translate(CP1252)
+    else:
+        head_text = head.decode(codec.replace("auto-", ""), "replace")
     if settings.delimiter is None:
-        settings.delimiter = sniff_delimiter(head_text[:SNIFF_BYTES].encode("utf-8"), settings.quote)
+        settings.delimiter = sniff_delimiter(sniff_head(head_text), settings.quote)
     first = first_record(head_text, settings.delimiter, settings.quote)
     if first is None:
         raise CleanError(f"{urlpath} has no rows, only blank lines")
     n = len(first)
 
-    surveys = dask.compute(*[dask.delayed(survey, pure=True)(
-        block, bom if i == 0 and bom else 0, codec, settings.delimiter, settings.quote, nl)
-        for blocks in files for i, block in enumerate(blocks)])
+    def all_surveys():
+        return dask.compute(*[dask.delayed(survey, pure=True)(
+            block, bom if i == 0 and bom else 0, codec, settings.delimiter, settings.quote, nl)
+            for blocks in files for i, block in enumerate(blocks)])
+    surveys = all_surveys()
     if codec == "auto-utf-8":
         if all(s[2] for s in surveys):
             codec = "utf-8"
         else:
             print("the file is not valid UTF-8; it was read as Windows-1252", file=sys.stderr)
             codec = "windows-1252"
+            if not settings.delimiter.isascii():
+                surveys = all_surveys()  # the delimiter's bytes are not the same
 
     # Where rows really start, following the quoting from each file's start.
     parts, k = [], 0
@@ -126,6 +150,20 @@ def drop_columns(t, names):
     if not t.columns.kept():
         raise CleanError("drop_columns: every column would be removed")
     t.frame = t.frame[t.columns.kept()]
+
+
+def replace_part(part, mappings):
+    part = part.copy()
+    for c, mapping in mappings.items():
+        s = replace_column(part[c], mapping)
+        if s is not None:
+            part[c] = s
+    return part
+
+
+def replace(t, rules):
+    mappings = replace_mappings(t.columns, rules)
+    t.frame = t.frame.map_partitions(replace_part, mappings, meta=t.frame._meta)
 
 
 HASH_KEYS = ("winnow-rows-one", "winnow-rows-two")

@@ -22,9 +22,10 @@ def read_table(path, settings):
             text = decode(data, "windows-1252")
     else:
         text = decode(data, codec)
+    head = sniff_head(text)
     if settings.delimiter is None:
-        settings.delimiter = sniff_delimiter(text[:SNIFF_BYTES].encode("utf-8"), settings.quote)
-    nl = "\r" if "\n" not in text[:SNIFF_BYTES] and "\r" in text[:SNIFF_BYTES] else "\n"
+        settings.delimiter = sniff_delimiter(head, settings.quote)
+    nl = sniff_line_end(head)
     scan_quotes(text, settings.delimiter, settings.quote, nl, False, final=True)
     first = first_record(text, settings.delimiter, settings.quote)
     if first is None:
@@ -42,6 +43,13 @@ def drop_columns(t, names):
     if not t.columns.kept():
         raise CleanError("drop_columns: every column would be removed")
     t.frame = t.frame[t.columns.kept()]
+
+
+def replace(t, rules):
+    for c, mapping in replace_mappings(t.columns, rules).items():
+        s = replace_column(t.frame[c], mapping)
+        if s is not None:
+            t.frame[c] = s
 
 
 def drop_duplicates(t, subset, keep):
