@@ -103,6 +103,7 @@ def write_all(folder):
     put("quote.csv", small(4, q="'").encode())
     put("crlf.csv", small(5).replace("\n", "\r\n").encode())
     put("names.csv", small(6, header=("a", "a", "", "b")).encode())
+    put("names-taken.csv", small(6, header=("a", "a", "a.1", "")).encode())
     put("noheader.csv", small(7, header=None).encode())
     put("custom-na.csv", small(8, na=["-", "NA", "", "missing"]).encode())
     latin = small(9).replace("x\"y", "caf\u00e9 \u20ac")

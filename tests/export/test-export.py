@@ -93,6 +93,9 @@ CASES = [
     ("quote", "quote.csv", recipe(input={"quote": "'"})),
     ("crlf-in", "crlf.csv", recipe(drop_duplicates={"keep": "last"})),
     ("names", "names.csv", recipe(drop_columns=["a.1"], fill=[{"column": "Unnamed: 2", "strategy": "ffill"}])),
+    # the second "a" is "a.2", as "a.1" is a name of the header (pandas 1.5)
+    ("names-taken", "names-taken.csv", recipe(drop_columns=["a.2"], fill=[{"column": "a.1", "strategy": "bfill"},
+                                                                          {"column": "Unnamed: 3", "strategy": "ffill"}])),
     ("no-header", "noheader.csv", recipe(input={"header": False}, drop_columns=["column_2"],
                                          drop_missing={"how": "any"})),
     ("encoding-auto-1252", "cp1252.csv", recipe(drop_duplicates={})),

@@ -304,19 +304,33 @@ def column_names(first_row, header):
 
 
 class Columns:
-    """The file's columns by the names a recipe uses: the header text,
-    "Unnamed: N" for an empty one, "name.1", "name.2"... for repeats."""
+    """The file's columns by the names a recipe uses, as pandas 1.5 names
+    them: the header text, "Unnamed: N" for an empty one, and for a repeat
+    the next "name.K" that is not already a name of the header, the empty
+    names taking their turns after the named ones (a,a,a.1 is a, a.2, a.1)."""
 
     def __init__(self, names):
         self.names = names
         self.index = {}
-        for i, name in enumerate(names):
-            key = name if name else f"Unnamed: {i}"
-            if key in self.index:
-                k = 1
-                while f"{key}.{k}" in self.index:
-                    k += 1
-                key = f"{key}.{k}"
+        header = [name if name else f"Unnamed: {i}" for i, name in enumerate(names)]
+        present = {}
+        for name in header:
+            present[name] = present.get(name, 0) + 1
+        counts = {}
+        order = [i for i, name in enumerate(names) if name] + [i for i, name in enumerate(names) if not name]
+        for i in order:
+            base = header[i]
+            key = base
+            count = counts.get(key, 0)
+            while count > 0:
+                counts[base] = count + 1
+                key = f"{base}.{count}"
+                count = count + 1 if present.get(key, 0) > 0 else counts.get(key, 0)
+            if key != header[i]:
+                present[header[i]] -= 1
+                present[key] = present.get(key, 0) + 1
+                header[i] = key
+            counts[key] = count + 1
             self.index[key] = i
         self.dropped = set()
 
