@@ -21,6 +21,7 @@
 #include "winnow-task-page.h"
 #include "winnow-task-table.h"
 #include "winnow-test-util.h"
+#include "winnow-toast.h"
 #include "winnow-ui-test-util.h"
 #include "winnow-ui-util.h"
 #include "winnow-window.h"
@@ -543,7 +544,7 @@ test_delete_undo (Fixture *f, gconstpointer data)
   gtk_single_selection_set_selected (winnow_task_table_get_selection (table (f)), 1);
   g_signal_emit_by_name (table (f), "delete-requested", row (f, 1));
   toast = winnow_window_get_last_toast (f->window);
-  adw_toast_dismiss (toast);
+  winnow_window_dismiss_toast (f->window, toast);
   winnow_ui_test_settle (f->app);
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 1);
   gone = stored (f, second);
@@ -599,7 +600,7 @@ test_delete_queued (Fixture *f, gconstpointer data)
   if (winnow_task_get_status (requeued) != WINNOW_TASK_PENDING)
     return;
   g_signal_emit_by_name (table (f), "delete-requested", requeued);
-  adw_toast_dismiss (winnow_window_get_last_toast (f->window));
+  winnow_window_dismiss_toast (f->window, winnow_window_get_last_toast (f->window));
   winnow_ui_test_settle (f->app);
   gone = stored (f, small);
   g_assert_null (gone);
@@ -698,7 +699,7 @@ test_history_busy (Fixture *f, gconstpointer data)
 
   /* delete it (the toast goes without undo): the history is busy */
   gtk_widget_activate_action (GTK_WIDGET (page), "task.delete", NULL);
-  adw_toast_dismiss (winnow_window_get_last_toast (f->window));
+  winnow_window_dismiss_toast (f->window, winnow_window_get_last_toast (f->window));
   iterate_until (toast_says_busy, f, 30);
   g_test_message ("%s", adw_toast_get_title (winnow_window_get_last_toast (f->window)));
   g_assert_nonnull (strstr (adw_toast_get_title (winnow_window_get_last_toast (f->window)),
@@ -792,7 +793,7 @@ test_clear_undo (Fixture *f, gconstpointer data)
   /* and for good, once the toast goes */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.clear-finished", NULL);
   winnow_ui_test_settle (f->app);
-  adw_toast_dismiss (winnow_window_get_last_toast (f->window));
+  winnow_window_dismiss_toast (f->window, winnow_window_get_last_toast (f->window));
   winnow_ui_test_settle (f->app);
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 0);
   g_assert_null (winnow_ui_test_get_task (f->app, winnow_task_get_id (first)));
@@ -830,6 +831,39 @@ test_describe_recipe (void)
     }
 }
 
+/* ---- toasts ---- */
+
+static gboolean
+time_passed (gpointer data)
+{
+  return g_get_monotonic_time () > *(gint64 *) data;
+}
+
+/* A toast taken away while it still slides in: libadwaita 1.2 frees its
+ * state when the hide animation ends, before the longer show animation
+ * does, and crashed when the window then closed (winnow-toast.c); seen
+ * in /ui/delete-queued about one run in six. Whether the old code crashes
+ * here depends on the frame clock, so this walks the path; ASan and
+ * valgrind runs of the suite are what catch a use after free. */
+static void
+test_toast_dismissed_while_showing (Fixture *f, gconstpointer data)
+{
+  AdwToast *first = adw_toast_new ("first");
+  AdwToast *second = adw_toast_new ("second");
+  gint64 until;
+
+  winnow_window_toast (f->window, first);
+  winnow_window_dismiss_toast (f->window, first);
+  /* the second slides in while the first slides out: its longest show */
+  winnow_window_toast (f->window, second);
+  winnow_window_dismiss_toast (f->window, second);
+  /* long enough for a hide animation to end, not a replacing show */
+  until = g_get_monotonic_time () + 400 * G_TIME_SPAN_MILLISECOND;
+  winnow_test_iterate_until (time_passed, &until, 10);
+  /* the teardown closes the window with whatever still animates */
+  g_assert_true (time_passed (&until));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -847,6 +881,7 @@ main (int argc, char **argv)
   ADD ("/ui/history-busy", test_history_busy);
   ADD ("/ui/delete-then-close", test_delete_then_close);
   ADD ("/ui/clear-undo", test_clear_undo);
+  ADD ("/ui/toast-dismissed-while-showing", test_toast_dismissed_while_showing);
 #undef ADD
   g_test_add_func ("/ui/describe-recipe", test_describe_recipe);
 

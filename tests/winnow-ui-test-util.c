@@ -7,6 +7,7 @@
 
 #include "winnow-history-call.h"
 #include "winnow-task-page.h"
+#include "winnow-toast.h"
 
 /* GTK's test set-up, after checking there is a display (xvfb-run). */
 void
@@ -124,7 +125,7 @@ list_settled (gpointer data)
   WinnowWindow *window = winnow_application_get_window (data);
   WinnowTaskPage *page = WINNOW_TASK_PAGE (winnow_window_get_task_page (window));
 
-  return winnow_history_get_n_pending () == 0 &&
+  return winnow_history_get_n_pending () == 0 && winnow_toast_get_n_pending () == 0 &&
          !winnow_task_list_is_busy (winnow_window_get_list (window)) &&
          (winnow_task_page_get_task (page) == NULL || winnow_task_page_is_ready (page));
 }

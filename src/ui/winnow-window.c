@@ -12,6 +12,7 @@
 #include "winnow-task-page.h"
 #include "winnow-task-table.h"
 #include "winnow-task-dialog.h"
+#include "winnow-toast.h"
 #include "winnow-ui-util.h"
 
 #define MAX_NAMES_IN_TOAST 3
@@ -48,6 +49,13 @@ winnow_window_toast (WinnowWindow *self, AdwToast *toast)
 {
   g_set_weak_pointer (&self->last_toast, toast);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* Dismisses @toast as the window does (winnow-toast.c), for tests. */
+void
+winnow_window_dismiss_toast (WinnowWindow *self, AdwToast *toast)
+{
+  winnow_toast_dismiss (self->toast_overlay, toast);
 }
 
 /* The toast shown last, while it lives. */
@@ -318,7 +326,7 @@ winnow_window_say_busy (WinnowWindow *self, const char *what, gboolean busy)
   if (!busy)
     {
       if (toast != NULL)
-        adw_toast_dismiss (toast);
+        winnow_toast_dismiss (self->toast_overlay, toast);
       g_hash_table_remove (self->busy_toasts, what);
       return;
     }
@@ -433,7 +441,7 @@ undo_delete_activated (GtkWidget *widget, const char *action, GVariant *paramete
                           g_object_ref (self));
     }
   if (deletion->toast != NULL)
-    adw_toast_dismiss (deletion->toast);
+    winnow_toast_dismiss (self->toast_overlay, deletion->toast);
 }
 
 static void
@@ -537,7 +545,7 @@ undo_clear_activated (GtkWidget *widget, const char *action, GVariant *parameter
   self->clearing_upto = 0;
   winnow_task_list_hide_finished (self->list, 0);
   if (self->clear_toast != NULL)
-    adw_toast_dismiss (self->clear_toast);
+    winnow_toast_dismiss (self->toast_overlay, self->clear_toast);
 }
 
 typedef struct {

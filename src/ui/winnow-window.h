@@ -24,6 +24,8 @@ const char   *winnow_window_get_visible_page (WinnowWindow *window);
 void          winnow_window_toast      (WinnowWindow *window,
                                         AdwToast *toast);
 AdwToast     *winnow_window_get_last_toast (WinnowWindow *window);
+void          winnow_window_dismiss_toast  (WinnowWindow *window,
+                                           AdwToast     *toast);
 void          winnow_window_say_busy   (WinnowWindow *window,
                                         const char *what,
                                         gboolean busy);
