@@ -413,6 +413,28 @@ test_digest_set (void)
       }
     g_assert_null (winnow_digest_set_lookup (pairs, winnow_digest_compute ("absent", 6)));
   }
+  /* sized for what is expected, a distinct row costs at most 20 bytes
+   * (16 / 0.8), and no more than 32 however far the table grew */
+  {
+    g_autoptr(WinnowDigestSet) sized = winnow_digest_set_new (100000, 0);
+    g_autoptr(WinnowDigestSet) grown = winnow_digest_set_new (1000, 0);
+    for (guint i = 0; i < 100000; i++)
+      {
+        gsize n = (gsize) g_snprintf (key, sizeof key, "row %u", i);
+        winnow_digest_set_insert (sized, winnow_digest_compute (key, n), NULL);
+        winnow_digest_set_insert (grown, winnow_digest_compute (key, n), NULL);
+        if (i >= 1000)
+          g_assert_cmpuint (winnow_digest_set_get_bytes (grown), <=, 32 * (gsize) (i + 1));
+      }
+    g_assert_cmpuint (winnow_digest_set_get_bytes (sized), <=, 20 * (gsize) 100000);
+    g_assert_cmpuint (sized->count, ==, 100000);
+    g_assert_cmpuint (grown->count, ==, 100000);
+    for (guint i = 0; i < 100000; i += 7)
+      {
+        gsize n = (gsize) g_snprintf (key, sizeof key, "row %u", i);
+        g_assert_false (winnow_digest_set_insert (grown, winnow_digest_compute (key, n), NULL));
+      }
+  }
   /* the digest covers every byte, NULs included */
   {
     WinnowDigest a = winnow_digest_compute ("ab\0c", 4), b = winnow_digest_compute ("ab\0d", 4);
