@@ -441,7 +441,7 @@ write_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
       if (present)
         winnow_profiler_add_value (c->profiler, k, text, length);
       else
-        winnow_profiler_add_missing (c->profiler, k);
+        winnow_profiler_add_missing (c->profiler, k, 1);
 
       if (n == 1 && length == 0)
         winnow_csv_writer_empty_row (c->writer);
