@@ -10,12 +10,15 @@
 
 #include "winnow-csv-reader.h"
 #include "winnow-test-util.h"
+#include "winnow-thread-budget-private.h"
 
 typedef struct {
   gsize chunk_size;
   guint n_threads;
   WinnowBadLines bad_lines;
   gunichar delimiter;         /* 0 for "," */
+  WinnowThreadBudget *budget; /* NULL for the process's */
+  const char *encoding;       /* NULL for "auto" */
 } ReadSetup;
 
 static WinnowCsvReaderOptions
@@ -29,6 +32,9 @@ options_for (const ReadSetup *setup)
       options.bad_lines = setup->bad_lines;
       if (setup->delimiter != 0)
         options.delimiter = setup->delimiter;
+      options.budget = setup->budget;
+      if (setup->encoding != NULL)
+        options.encoding = setup->encoding;
     }
   return options;
 }
@@ -273,6 +279,85 @@ test_chunks_long_line (WinnowTestDir *fixture, gconstpointer data)
   assert_chunked_equal (path, WINNOW_BAD_LINES_ERROR);
 }
 
+/* Two readers of four parse threads each, at once, on one budget. */
+typedef struct {
+  const char *path;
+  ReadSetup setup;
+  char *got;
+} SharedRead;
+
+static gpointer
+shared_read (gpointer data)
+{
+  SharedRead *read = data;
+
+  read->got = dump (read->path, &read->setup);
+  return NULL;
+}
+
+static void
+read_two_at_once (const char *path, WinnowThreadBudget *budget, const char *expected)
+{
+  SharedRead reads[2] = {
+    { path, { 64, 4, WINNOW_BAD_LINES_SKIP, 0, budget, NULL }, NULL },
+    { path, { 257, 4, WINNOW_BAD_LINES_SKIP, 0, budget, NULL }, NULL },
+  };
+  GThread *threads[2];
+
+  for (guint i = 0; i < 2; i++)
+    threads[i] = g_thread_new ("test-read", shared_read, &reads[i]);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_cmpstr (reads[i].got, ==, expected);
+      g_free (reads[i].got);
+    }
+}
+
+/* Tasks share the cores through one budget (winnow-thread-budget.h):
+ * extra parse threads wait for a place, and the rows are the same. */
+static void
+test_chunks_budget (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autoptr(GString) plain = g_string_new ("a,b,c\n");
+  g_autofree char *plain_path = NULL;
+  ReadSetup sequential = { 1 << 30, 1, WINNOW_BAD_LINES_SKIP };
+  g_autofree char *expected = NULL;
+
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_printf (plain, "%u,w%u,%u\n", i, i % 97, i * 7);
+  plain_path = winnow_test_write_file (fixture->dir, "plain.csv", plain->str, -1);
+  expected = dump (plain_path, &sequential);
+
+  for (guint capacity = 1; capacity <= 3; capacity++)
+    {
+      g_autoptr(WinnowThreadBudget) budget = winnow_thread_budget_new (capacity);
+      ReadSetup alone = { 64, 4, WINNOW_BAD_LINES_SKIP, 0, budget, NULL };
+      g_autofree char *got = dump (plain_path, &alone);
+
+      /* one task: never more than the budget */
+      g_assert_cmpstr (got, ==, expected);
+      g_assert_cmpuint (winnow_thread_budget_take_peak (budget), <=, capacity);
+      g_assert_cmpuint (winnow_thread_budget_take_peak (budget), ==, 0);
+
+      /* two: each has its base thread, the extras only the room left */
+      read_two_at_once (plain_path, budget, expected);
+      g_assert_cmpuint (winnow_thread_budget_take_peak (budget), <=, MAX (capacity, 2));
+    }
+
+  /* Quoted fields across chunks: chunks parsed again from a wrong guess
+   * are parsed even when the budget has no room for an extra. */
+  for (guint32 seed = 30; seed <= 32; seed++)
+    {
+      g_autofree char *csv = random_csv (seed, 400, TRUE);
+      g_autofree char *path = winnow_test_write_file (fixture->dir, "r.csv", csv, -1);
+      g_autofree char *rows = dump (path, &sequential);
+      g_autoptr(WinnowThreadBudget) budget = winnow_thread_budget_new (1);
+
+      read_two_at_once (path, budget, rows);
+    }
+}
+
 static void
 assert_open_error (const char *path, WinnowCsvError code, const char *message)
 {
@@ -409,6 +494,7 @@ main (int argc, char **argv)
   ADD ("/reader/chunks/unicode-delimiter", test_chunks_unicode_delimiter);
   ADD ("/reader/chunks/unclosed-quote", test_chunks_unclosed_quote);
   ADD ("/reader/chunks/long-line", test_chunks_long_line);
+  ADD ("/reader/chunks/budget", test_chunks_budget);
   ADD ("/reader/errors/open", test_errors_open);
   ADD ("/reader/errors/unreadable", test_errors_unreadable);
   g_test_add_func ("/reader/errors/unreadable/child", test_errors_unreadable_child);

@@ -13,6 +13,7 @@
 #include "winnow-exact-sum.h"
 #include "winnow-fill-stats.h"
 #include "winnow-text-set.h"
+#include "winnow-thread-budget-private.h"
 #include "winnow-number.h"
 #include "winnow-profiler.h"
 #include "winnow-value-counter.h"
@@ -767,6 +768,84 @@ test_fill_mean_pairwise (void)
   g_assert_cmpfloat (winnow_pairwise_sum (ones, 1000), ==, 100.00000000000001);
 }
 
+/* A base thread that waits for the budget, on a thread of its own. */
+typedef struct {
+  WinnowThreadBudget *budget;
+  gint started;
+} BaseWaiter;
+
+static gpointer
+take_base_thread (gpointer data)
+{
+  BaseWaiter *waiter = data;
+
+  winnow_thread_budget_take_base (waiter->budget);
+  g_atomic_int_set (&waiter->started, 1);
+  winnow_thread_budget_release_base (waiter->budget);
+  return NULL;
+}
+
+/* Spins (no sleep) until the budget asks extras to step back, or 10 s. */
+static gboolean
+wait_for_yield (WinnowThreadBudget *budget)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!winnow_thread_budget_should_yield (budget))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_thread_yield ();
+    }
+  return TRUE;
+}
+
+static void
+test_thread_budget (void)
+{
+  g_autoptr(WinnowThreadBudget) budget = winnow_thread_budget_new (2);
+  gint wake = 0;
+  BaseWaiter waiter = { budget, 0 };
+  GThread *thread;
+
+  g_assert_cmpuint (winnow_thread_budget_get_capacity (budget), ==, 2);
+  g_assert_cmpuint (winnow_thread_budget_get_capacity (winnow_thread_budget_get_default ()), ==,
+                    (guint) MAX (g_get_num_processors (), 1));
+
+  /* one task: its base thread and one extra fill the budget */
+  winnow_thread_budget_take_base (budget);
+  g_assert_true (winnow_thread_budget_take_extra (budget, &wake));
+  g_assert_false (winnow_thread_budget_should_yield (budget));
+
+  /* no room for a second extra: a set flag ends its wait at once */
+  g_atomic_int_set (&wake, 1);
+  g_assert_false (winnow_thread_budget_take_extra (budget, &wake));
+  g_atomic_int_set (&wake, 0);
+
+  /* a second task's base thread waits for the extra to step back */
+  thread = g_thread_new ("test-base", take_base_thread, &waiter);
+  g_assert_true (wait_for_yield (budget));
+  g_assert_cmpint (g_atomic_int_get (&waiter.started), ==, 0);
+  winnow_thread_budget_release_extra (budget);
+  g_thread_join (thread);
+  g_assert_cmpint (g_atomic_int_get (&waiter.started), ==, 1);
+  g_assert_cmpuint (winnow_thread_budget_take_peak (budget), ==, 2);
+
+  /* forced past the budget: counted, and asked to step back */
+  winnow_thread_budget_take_base (budget);
+  winnow_thread_budget_force_extra (budget);
+  winnow_thread_budget_force_extra (budget);
+  g_assert_true (winnow_thread_budget_should_yield (budget));
+  g_assert_cmpuint (winnow_thread_budget_take_peak (budget), ==, 4);
+  winnow_thread_budget_release_extra (budget);
+  winnow_thread_budget_release_extra (budget);
+  g_assert_false (winnow_thread_budget_should_yield (budget));
+  winnow_thread_budget_release_base (budget);
+  winnow_thread_budget_release_base (budget);
+  g_assert_cmpuint (winnow_thread_budget_take_peak (budget), ==, 4);
+  g_assert_cmpuint (winnow_thread_budget_take_peak (budget), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -789,6 +868,7 @@ main (int argc, char **argv)
   g_test_add_func ("/profiler/merge", test_profiler_merge);
   g_test_add_func ("/fill-stats/median", test_fill_median);
   g_test_add_func ("/fill-stats/mean-pairwise", test_fill_mean_pairwise);
+  g_test_add_func ("/thread-budget", test_thread_budget);
 
   return g_test_run ();
 }

@@ -138,6 +138,7 @@ typedef struct {
   GAsyncQueue *pool;          /* this thread's free batches */
   GPtrArray *batches;
   gboolean stop;
+  gboolean holds_extra;       /* an extra thread's place in the budget */
 } ParseThread;
 
 struct _WinnowCsvReader {
@@ -172,6 +173,10 @@ struct _WinnowCsvReader {
 
   ParseThread **threads;
   guint n_threads;
+  WinnowThreadBudget *budget; /* thread 0 is the task's base thread, the
+                               * others extras (winnow-thread-budget.h) */
+  gint wake_extras;           /* atomic: extras waiting for a place look at
+                               * the reader again (update_wake_extras()) */
   Slot *slots;
   guint n_slots;
   GMutex lock;
