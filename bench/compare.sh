@@ -11,16 +11,27 @@
 # Recipes: bench/recipes/r0.json, r.json and rx.json (replace, trim,
 # keep=last on a subset, every kind of fill, rejected rows).
 #
-# usage: bench/compare.sh REFERENCE_WINNOW [ROWS...]   (default: 1000000 5000000)
-#   e.g. git archive 8f7fea3 | tar -x -C /tmp/ref &&
-#        (cd /tmp/ref && meson setup b --buildtype=release -Dtests=false &&
-#         meson compile -C b) && bench/compare.sh /tmp/ref/b/src/winnow
+# usage: bench/compare.sh REFERENCE [ROWS...]   (default: 1000000 5000000)
+#   REFERENCE is a `winnow` program, or a revision of this repository,
+#   built once (release) in build-ref-REVISION/: bench/compare.sh 8f7fea3 1000000
 # env:   WINNOW_GEN  the generator (default: ../shared/bench/gen_csv.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-REF=${1:?usage: bench/compare.sh REFERENCE_WINNOW [ROWS...]}
+REF=${1:?usage: bench/compare.sh REFERENCE [ROWS...]}
 shift
+if [ ! -x "$REF" ] || [ -d "$REF" ]; then
+    rev=$(git rev-parse --short "$REF^{commit}") || { echo "compare: $REF is neither a program nor a revision" >&2; exit 1; }
+    refdir=build-ref-$rev
+    if [ ! -x "$refdir/build/src/winnow" ]; then
+        echo "building $rev in $refdir ..." >&2
+        rm -rf "$refdir" && mkdir -p "$refdir/src"
+        git archive "$rev" | tar -x -C "$refdir/src"
+        meson setup "$refdir/build" "$refdir/src" --buildtype=release -Dtests=false >/dev/null
+        meson compile -C "$refdir/build" >/dev/null
+    fi
+    REF=$refdir/build/src/winnow
+fi
 GEN=${WINNOW_GEN:-../shared/bench/gen_csv.py}
 DATA=bench/data
 BUILD=build-bench

@@ -358,6 +358,61 @@ test_chunks_budget (WinnowTestDir *fixture, gconstpointer data)
     }
 }
 
+/* Single-byte encodings are parsed in chunks too, each with a decoder of
+ * its own: the rows, lines and errors of a sequential parse. */
+static void
+test_chunks_single_byte (WinnowTestDir *fixture, gconstpointer data)
+{
+  static const char *encodings[] = { NULL /* auto: Windows-1252 */, "latin1", "ISO-8859-15" };
+
+  for (guint e = 0; e < G_N_ELEMENTS (encodings); e++)
+    for (guint32 seed = 40; seed <= 41; seed++)
+      {
+        g_autofree char *csv = random_csv (seed, 400, TRUE);
+        g_autofree char *path = NULL;
+        g_autofree char *expected = NULL;
+        static const gsize chunk_sizes[] = { 64, 257 };
+
+        /* "w12" becomes "ö12", "x, y" "€, y" (Windows-1252 bytes) */
+        for (char *p = csv; *p; p++)
+          if (*p == 'w')
+            *p = '\xF6';
+          else if (*p == 'x')
+            *p = '\x80';
+        if (seed == 41)
+          {
+            /* a NUL byte late in the file: the same error, the same line */
+            char *late = strrchr (csv, '\n');
+            *(late - 1) = '\0';
+            path = winnow_test_write_file (fixture->dir, "s.csv", csv, (gssize) (late - csv + 1));
+            *(late - 1) = 'z';
+          }
+        else
+          path = winnow_test_write_file (fixture->dir, "s.csv", csv, -1);
+        {
+          ReadSetup sequential = { 1 << 30, 1, WINNOW_BAD_LINES_SKIP, 0, NULL, encodings[e] };
+          expected = dump (path, &sequential);
+        }
+        if (seed == 41)
+          {
+            /* read whole by open() here, by the parse threads with chunks */
+            char *whole = expected;
+            g_assert_true (g_str_has_prefix (whole, "open error: line "));
+            expected = g_strconcat (whole + strlen ("open "), "\n", NULL);
+            g_free (whole);
+          }
+        else
+          g_assert_nonnull (strstr (expected, "|ö"));
+        for (guint c = 0; c < G_N_ELEMENTS (chunk_sizes); c++)
+          for (guint w = 2; w <= 4; w += 2)
+            {
+              ReadSetup setup = { chunk_sizes[c], w, WINNOW_BAD_LINES_SKIP, 0, NULL, encodings[e] };
+              g_autofree char *got = dump (path, &setup);
+              g_assert_cmpstr (got, ==, expected);
+            }
+      }
+}
+
 static void
 assert_open_error (const char *path, WinnowCsvError code, const char *message)
 {
@@ -495,6 +550,7 @@ main (int argc, char **argv)
   ADD ("/reader/chunks/unclosed-quote", test_chunks_unclosed_quote);
   ADD ("/reader/chunks/long-line", test_chunks_long_line);
   ADD ("/reader/chunks/budget", test_chunks_budget);
+  ADD ("/reader/chunks/single-byte", test_chunks_single_byte);
   ADD ("/reader/errors/open", test_errors_open);
   ADD ("/reader/errors/unreadable", test_errors_unreadable);
   g_test_add_func ("/reader/errors/unreadable/child", test_errors_unreadable_child);

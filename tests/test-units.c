@@ -12,6 +12,7 @@
 #include "winnow-digest-set.h"
 #include "winnow-exact-sum.h"
 #include "winnow-fill-stats.h"
+#include "winnow-text-decoder.h"
 #include "winnow-text-set.h"
 #include "winnow-thread-budget-private.h"
 #include "winnow-number.h"
@@ -768,6 +769,31 @@ test_fill_mean_pairwise (void)
   g_assert_cmpfloat (winnow_pairwise_sum (ones, 1000), ==, 100.00000000000001);
 }
 
+/* Which encodings may be cut at any line end and decoded in parts. */
+static void
+test_decoder_single_byte (void)
+{
+  static const struct { const char *name; gboolean single; } cases[] = {
+    { "windows-1252", TRUE }, { "latin1", TRUE }, { "ISO-8859-15", TRUE }, { "KOI8-R", TRUE },
+    { "UTF-16", FALSE }, { "UTF-32", FALSE }, { "SHIFT_JIS", FALSE }, { "GB18030", FALSE },
+    { "UTF-7", FALSE }, { "ISO-2022-JP", FALSE }, { "EBCDIC-US", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WinnowTextDecoder) decoder = winnow_text_decoder_new (cases[i].name, &error);
+
+      if (decoder == NULL)
+        {
+          g_test_message ("%s: not known here", cases[i].name);
+          continue;
+        }
+      g_test_message ("%s", cases[i].name);
+      g_assert_cmpint (winnow_text_decoder_is_single_byte (decoder), ==, cases[i].single);
+    }
+}
+
 /* A base thread that waits for the budget, on a thread of its own. */
 typedef struct {
   WinnowThreadBudget *budget;
@@ -869,6 +895,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fill-stats/median", test_fill_median);
   g_test_add_func ("/fill-stats/mean-pairwise", test_fill_mean_pairwise);
   g_test_add_func ("/thread-budget", test_thread_budget);
+  g_test_add_func ("/text-decoder/single-byte", test_decoder_single_byte);
 
   return g_test_run ();
 }

@@ -206,8 +206,10 @@ parse_thread_main (gpointer data)
   return NULL;
 }
 
-/* Parallel only for UTF-8 (a line end byte is a line end) and files worth
- * it; the first chunk must not already be read past. */
+/* Parallel only where a line end byte is a line end (UTF-8 and the
+ * single-byte encodings: chunks are cut between bytes, each decoded on
+ * its own) and for files worth it; the first chunk must not already be
+ * read past. */
 static guint
 choose_parse_threads (WinnowCsvReader *reader)
 {
@@ -215,8 +217,9 @@ choose_parse_threads (WinnowCsvReader *reader)
   guint n = reader->options.n_threads ? reader->options.n_threads
                                       : (guint) CLAMP (g_get_num_processors (), 1, MAX_PARSE_THREADS);
 
-  if (first->decoder != NULL || reader->size < 3 * reader->chunk_size ||
-      first->read_pos > reader->chunk_size)
+  if (reader->size < 3 * reader->chunk_size || first->read_pos > reader->chunk_size)
+    return 1;
+  if (first->decoder != NULL && !winnow_text_decoder_is_single_byte (first->decoder))
     return 1;
   return n;
 }
@@ -291,7 +294,15 @@ winnow_csv_reader_start (WinnowCsvReader *reader, const gint *column_map, guint 
 
   reader->threads = g_renew (ParseThread *, reader->threads, n_threads);
   for (guint i = 1; i < n_threads; i++)
-    reader->threads[i] = winnow_csv_parse_thread_new (reader, i);
+    {
+      reader->threads[i] = winnow_csv_parse_thread_new (reader, i);
+      /* a single-byte encoding: a decoder each (the first one made it, so
+       * its name is known) */
+      if (reader->threads[0]->decoder != NULL)
+        reader->threads[i]->decoder =
+          winnow_text_decoder_new (winnow_text_decoder_name (reader->threads[0]->decoder), NULL);
+      g_assert (reader->threads[0]->decoder == NULL || reader->threads[i]->decoder != NULL);
+    }
   reader->n_threads = n_threads;
   for (guint i = 0; i < n_threads; i++)
     {
