@@ -69,6 +69,13 @@ typedef struct {
   guint64 *filled;                /* per kept column */
   guint64 *replaced;              /* per kept column */
   guint64 *missing_before;
+  /* Fills by a statistic (mean, median, mode) without a statistics pass:
+   * the write pass leaves their cells empty and notes where (holes), and
+   * winnow_cleaner_fill_holes() puts the values in once they are known. */
+  gboolean defer_fills;
+  GArray *holes;                  /* of WinnowOutputHole, value = kept column */
+  guint64 *hole_counts;           /* per kept column */
+  GArray *preview_holes;          /* of guint64: preview row << 32 | column */
 
   /* writing */
   WinnowOutputFile *output;
@@ -90,5 +97,7 @@ typedef struct {
 gboolean winnow_cleaner_run_pass (Cleaner *c,
                                   PassKind kind,
                                   GError **error);
+gboolean winnow_cleaner_fill_holes (Cleaner *c,
+                                    GError **error);
 
 G_END_DECLS

@@ -408,6 +408,86 @@ write_header (Cleaner *c)
   winnow_csv_writer_end_row (c->writer);
 }
 
+/* A missing cell of column @k to be filled by its statistic: empty now,
+ * its place noted (never a row of one empty field: not deferred then). */
+static void
+write_hole (Cleaner *c, guint k, char **preview)
+{
+  WinnowOutputHole hole;
+
+  winnow_csv_writer_field (c->writer, k == 0, "", 0);
+  hole.offset = c->writer->bytes_written + c->writer->length;
+  hole.value = k;
+  g_array_append_val (c->holes, hole);
+  c->hole_counts[k]++;
+  if (preview && k < WINNOW_PREVIEW_COLUMNS)
+    {
+      guint64 at = (guint64) c->result->preview->len << 32 | k;
+      preview[k] = g_strdup ("");
+      g_array_append_val (c->preview_holes, at);
+    }
+}
+
+static void
+bytes_free (gpointer bytes)
+{
+  if (bytes != NULL)
+    g_byte_array_unref (bytes);
+}
+
+/**
+ * winnow_cleaner_fill_holes:
+ *
+ * After the write pass, with the writer flushed: the statistics become
+ * fill values, which go into the holes, the profile, the counts and the
+ * preview.
+ */
+gboolean
+winnow_cleaner_fill_holes (Cleaner *c, GError **error)
+{
+  guint n = c->plan->n_kept;
+  g_autoptr(GPtrArray) values = g_ptr_array_new_full (n, bytes_free);
+  guint64 inserted;
+
+  finish_stats (c);
+  for (guint k = 0; k < n; k++)
+    {
+      const char *value = c->stats[k] != NULL ? c->plan->fills[k].value : NULL;
+      GByteArray *bytes = NULL;
+
+      if (c->hole_counts[k] > 0 && value != NULL)
+        {
+          bytes = g_byte_array_new ();
+          winnow_csv_writer_encode (c->writer, value, strlen (value), bytes);
+          winnow_profiler_add_values (c->profiler, k, value, strlen (value), c->hole_counts[k]);
+          c->filled[k] += c->hole_counts[k];
+        }
+      else if (c->hole_counts[k] > 0)
+        winnow_profiler_add_missing (c->profiler, k, c->hole_counts[k]);
+      g_ptr_array_add (values, bytes);
+    }
+  for (guint i = 0; i < c->preview_holes->len; i++)
+    {
+      guint64 at = g_array_index (c->preview_holes, guint64, i);
+      char **row = g_ptr_array_index (c->result->preview, (guint) (at >> 32));
+      guint k = (guint) (at & G_MAXUINT32);
+      const char *value = c->plan->fills[k].value;
+
+      if (value != NULL)
+        {
+          g_free (row[k]);
+          row[k] = g_strdup (value);
+        }
+    }
+  if (!winnow_output_file_fill_holes (c->output, c->writer->bytes_written,
+                                      (const WinnowOutputHole *) c->holes->data, c->holes->len,
+                                      (GByteArray * const *) values->pdata, &inserted, error))
+    return FALSE;
+  c->writer->bytes_written += inserted;
+  g_array_set_size (c->holes, 0);
+  return TRUE;
+}
+
 static void
 write_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
 {
@@ -426,6 +506,16 @@ write_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
       gboolean present = !(lengths[k] & WINNOW_FIELD_MISSING);
 
       p += length;
+      if (c->defer_fills && c->stats[k] != NULL)
+        {
+          /* the statistic, of the rows kept; the value comes later */
+          winnow_fill_stats_add (c->stats[k], text, length, !present);
+          if (!present)
+            {
+              write_hole (c, k, preview);
+              continue;
+            }
+        }
       if (present)
         {
           if (c->last != NULL && c->plan->fills[k].strategy == WINNOW_FILL_FFILL &&
