@@ -8,8 +8,10 @@
 # Files: the generated files of bench/run.sh (gen_ROWS.csv), the same
 # with "Oslo" written "Osl\xF6" (read as Windows-1252 from the start), and
 # with that only past 90 % of the lines (the late Windows-1252 fallback).
-# Recipes: bench/recipes/r0.json, r.json and rx.json (replace, trim,
-# keep=last on a subset, every kind of fill, rejected rows).
+# Recipes: bench/recipes/r0.json, r.json, rx.json (replace, trim,
+# keep=last on a subset, every kind of fill, rejected rows) and rh.json
+# (fills by a statistic written as holes, among keep=last, rejected rows
+# and the formula guard).
 #
 # usage: bench/compare.sh REFERENCE [ROWS...]   (default: 1000000 5000000)
 #   REFERENCE is a `winnow` program, or a revision of this repository,
@@ -77,7 +79,7 @@ for rows in "${ROWS[@]}"; do
         'NR > from { gsub("Oslo", "Osl\366") } { print }' "$plain" > "$late"
 
     for file in "$plain" "$cp1252" "$late"; do
-        for recipe in r0 r rx; do
+        for recipe in r0 r rx rh; do
             [ "$file" = "$plain" ] || [ "$recipe" != r ] || continue
             for side in ref new; do
                 bin=$REF; [ $side = new ] && bin=$WINNOW

@@ -413,6 +413,64 @@ test_chunks_single_byte (WinnowTestDir *fixture, gconstpointer data)
       }
 }
 
+typedef struct {
+  GThread *consumer;
+  gint rows;            /* atomic: rows prepared */
+  gint on_consumer;     /* atomic: batches prepared on the consumer's thread */
+} PrepareCount;
+
+static void
+count_prepared (WinnowRowBatch *batch, gpointer data)
+{
+  PrepareCount *count = data;
+
+  g_assert_cmpuint (batch->n_rows, >, 0);
+  g_atomic_int_add (&count->rows, (gint) batch->n_rows);
+  if (g_thread_self () == count->consumer)
+    g_atomic_int_inc (&count->on_consumer);
+  /* marks the batch, as the cleaner's digests do */
+  batch->has_row_digests = TRUE;
+}
+
+/* The prepare function runs on the parse threads, once for every batch
+ * of rows, before the batch is handed out. */
+static void
+test_chunks_prepare (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *csv = random_csv (50, 400, FALSE);
+  g_autofree char *path = winnow_test_write_file (fixture->dir, "r.csv", csv, -1);
+
+  for (guint threads = 1; threads <= 3; threads += 2)
+    {
+      WinnowCsvReaderOptions options = options_for (NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WinnowCsvReader) reader = NULL;
+      g_autoptr(WinnowTextSet) na = winnow_text_set_new ((const char *[]) { "" }, 1);
+      PrepareCount count = { g_thread_self (), 0, 0 };
+      gint map[4] = { 0, 1, 2, 3 };
+      WinnowRowBatch *batch;
+      guint64 rows = 0;
+
+      options.chunk_size = 257;
+      options.n_threads = threads;
+      reader = winnow_csv_reader_open (path, &options, NULL, &error);
+      g_assert_no_error (error);
+      winnow_csv_reader_set_prepare (reader, count_prepared, &count);
+      winnow_csv_reader_start (reader, map, 4, na, FALSE);
+      while ((batch = winnow_csv_reader_next_batch (reader)) != NULL)
+        {
+          g_assert_true (batch->has_row_digests);
+          rows += batch->n_rows;
+          winnow_csv_reader_recycle (reader, batch);
+        }
+      g_assert_true (winnow_csv_reader_finish (reader, &error));
+      g_assert_cmpuint (rows, ==, winnow_csv_reader_get_rows (reader));
+      g_assert_cmpint (g_atomic_int_get (&count.on_consumer), ==, 0);
+      /* a chunk parsed from a wrong guess is prepared too, then dropped */
+      g_assert_cmpuint ((guint64) g_atomic_int_get (&count.rows), >=, rows);
+    }
+}
+
 static void
 assert_open_error (const char *path, WinnowCsvError code, const char *message)
 {
@@ -551,6 +609,7 @@ main (int argc, char **argv)
   ADD ("/reader/chunks/long-line", test_chunks_long_line);
   ADD ("/reader/chunks/budget", test_chunks_budget);
   ADD ("/reader/chunks/single-byte", test_chunks_single_byte);
+  ADD ("/reader/chunks/prepare", test_chunks_prepare);
   ADD ("/reader/errors/open", test_errors_open);
   ADD ("/reader/errors/unreadable", test_errors_unreadable);
   g_test_add_func ("/reader/errors/unreadable/child", test_errors_unreadable_child);

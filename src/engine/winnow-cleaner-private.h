@@ -60,6 +60,8 @@ typedef struct {
   Bitset keep;                    /* rows that remain */
   Bitset unique;                  /* selection pass: rows dedupe keeps */
   gboolean have_keep;
+  gboolean hash_rows;             /* this pass's parse threads make digests */
+  gboolean hash_cells;            /* and hash the fields for the profile */
   guint64 duplicates;
   guint64 missing_dropped;
 
@@ -99,5 +101,7 @@ gboolean winnow_cleaner_run_pass (Cleaner *c,
                                   GError **error);
 gboolean winnow_cleaner_fill_holes (Cleaner *c,
                                     GError **error);
+void     winnow_cleaner_prepare_batch (WinnowRowBatch *batch,
+                                       gpointer data);
 
 G_END_DECLS

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "winnow-user-text.h"
+#include "winnow-value-counter.h"
 
 #define PROGRESS_INTERVAL (G_USEC_PER_SEC / 10)
 
@@ -83,26 +84,96 @@ row_fields (Cleaner *c, const WinnowRowBatch *batch, guint row)
 
 /* The digest of the compared columns. The record itself (lengths, missing
  * marks, texts) is the canonical form of the whole row; a subset is copied
- * into the same form first. */
+ * into the same form first, through @key, with @fields as room for the
+ * row's field starts. Reads only the plan: parse threads call it too. */
 static WinnowDigest
-row_digest (Cleaner *c, const WinnowRowBatch *batch, guint row)
+digest_row (const WinnowPlan *plan, const WinnowRowBatch *batch, guint row, GByteArray *key,
+            const char **fields)
 {
   const guint32 *lengths;
+  const char *p;
 
-  if (c->plan->dedupe_columns == NULL)
+  if (plan->dedupe_columns == NULL)
     return winnow_digest_compute (batch->data + batch->starts[row],
                                   batch->ends[row] - batch->starts[row]);
 
   lengths = winnow_row_batch_lengths (batch, row);
-  row_fields (c, batch, row);
-  g_byte_array_set_size (c->key, 0);
-  for (guint i = 0; i < c->plan->n_dedupe_columns; i++)
+  p = winnow_row_batch_texts (batch, row);
+  for (guint k = 0; k < batch->n_columns; k++)
     {
-      guint k = c->plan->dedupe_columns[i];
-      g_byte_array_append (c->key, (const guint8 *) &lengths[k], 4);
-      g_byte_array_append (c->key, (const guint8 *) c->fields[k], WINNOW_FIELD_LENGTH (lengths[k]));
+      fields[k] = p;
+      p += WINNOW_FIELD_LENGTH (lengths[k]);
     }
-  return winnow_digest_compute (c->key->data, c->key->len);
+  g_byte_array_set_size (key, 0);
+  for (guint i = 0; i < plan->n_dedupe_columns; i++)
+    {
+      guint k = plan->dedupe_columns[i];
+      g_byte_array_append (key, (const guint8 *) &lengths[k], 4);
+      g_byte_array_append (key, (const guint8 *) fields[k], WINNOW_FIELD_LENGTH (lengths[k]));
+    }
+  return winnow_digest_compute (key->data, key->len);
+}
+
+static WinnowDigest
+row_digest (Cleaner *c, const WinnowRowBatch *batch, guint row)
+{
+  if (batch->has_row_digests)
+    return (WinnowDigest) { batch->row_digests[2 * row], batch->row_digests[2 * row + 1] };
+  return digest_row (c->plan, batch, row, c->key, c->fields);
+}
+
+/* ---- on the parse threads ---- */
+
+/**
+ * winnow_cleaner_prepare_batch:
+ *
+ * The reader's prepare function (winnow_csv_reader_set_prepare()): the
+ * work on each row that needs no order runs on the parse threads, beside
+ * the parsing: the rows' digests when the pass decides duplicates (or
+ * names the kept copy of a rejected one), and the hash of every present
+ * field for the profile when it writes. Reads only what a pass does not
+ * change: the plan and the pass's choices.
+ */
+void
+winnow_cleaner_prepare_batch (WinnowRowBatch *batch, gpointer data)
+{
+  const Cleaner *c = data;
+
+  if (c->hash_rows)
+    {
+      guint64 *digests = winnow_row_batch_get_row_digests (batch);
+      g_autoptr(GByteArray) key = c->plan->dedupe_columns ? g_byte_array_new () : NULL;
+      g_autofree const char **fields = c->plan->dedupe_columns ? g_new (const char *, batch->n_columns)
+                                                               : NULL;
+
+      for (guint i = 0; i < batch->n_rows; i++)
+        {
+          WinnowDigest digest = digest_row (c->plan, batch, i, key, fields);
+          digests[2 * i] = digest.lo;
+          digests[2 * i + 1] = digest.hi;
+        }
+      batch->has_row_digests = TRUE;
+    }
+  if (c->hash_cells)
+    {
+      guint64 *hashes = winnow_row_batch_get_cell_hashes (batch);
+      guint n = batch->n_columns;
+
+      for (guint i = 0; i < batch->n_rows; i++)
+        {
+          const guint32 *lengths = winnow_row_batch_lengths (batch, i);
+          const char *p = winnow_row_batch_texts (batch, i);
+
+          for (guint k = 0; k < n; k++)
+            {
+              gsize length = WINNOW_FIELD_LENGTH (lengths[k]);
+              if (!(lengths[k] & WINNOW_FIELD_MISSING))
+                hashes[(gsize) i * n + k] = winnow_value_counter_hash (p, length);
+              p += length;
+            }
+        }
+      batch->has_cell_hashes = TRUE;
+    }
 }
 
 static inline gboolean
@@ -130,8 +201,11 @@ enough_present (const Cleaner *c, const guint32 *lengths)
 static void
 batch_digests (Cleaner *c, const WinnowRowBatch *batch)
 {
-  for (guint i = 0; i < batch->n_rows; i++)
-    c->digests[i] = row_digest (c, batch, i);
+  if (batch->has_row_digests)
+    memcpy (c->digests, batch->row_digests, batch->n_rows * sizeof *c->digests);
+  else
+    for (guint i = 0; i < batch->n_rows; i++)
+      c->digests[i] = row_digest (c, batch, i);
   for (guint i = 0; i < MIN (batch->n_rows, PREFETCH_AHEAD); i++)
     winnow_digest_set_prefetch (c->seen, c->digests[i]);
 }
@@ -504,6 +578,7 @@ write_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
       const char *text = p;
       gsize length = WINNOW_FIELD_LENGTH (lengths[k]);
       gboolean present = !(lengths[k] & WINNOW_FIELD_MISSING);
+      gboolean as_read = present;
 
       p += length;
       if (c->defer_fills && c->stats[k] != NULL)
@@ -528,7 +603,10 @@ write_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
           c->filled[k]++;
         }
 
-      if (present)
+      if (as_read && batch->has_cell_hashes)
+        winnow_profiler_add_value_hashed (c->profiler, k, text, length,
+                                          batch->cell_hashes[(gsize) i * n + k]);
+      else if (present)
         winnow_profiler_add_value (c->profiler, k, text, length);
       else
         winnow_profiler_add_missing (c->profiler, k, 1);
@@ -582,7 +660,7 @@ static void
 write_batch_with_rejects (Cleaner *c, const WinnowRowBatch *batch)
 {
   gboolean deciding = !c->have_keep;
-  gboolean digests = deciding && c->recipe->drop_duplicates;
+  gboolean digests = c->recipe->drop_duplicates && (deciding || batch->has_row_digests);
   guint bad = 0;
 
   if (digests)
@@ -678,6 +756,11 @@ winnow_cleaner_run_pass (Cleaner *c, PassKind kind, GError **error)
 
   if (kind == PASS_WRITE && c->rejects != NULL)
     winnow_csv_reader_keep_raw (c->reader);
+  /* what the parse threads do for this pass (winnow_cleaner_prepare_batch()) */
+  c->hash_rows = c->recipe->drop_duplicates &&
+                 (kind == PASS_SELECT || !c->have_keep || (kind == PASS_WRITE && c->rejects != NULL));
+  c->hash_cells = kind == PASS_WRITE;
+  winnow_csv_reader_set_prepare (c->reader, winnow_cleaner_prepare_batch, c);
   winnow_csv_reader_set_replace (c->reader, c->plan->replace);
   winnow_csv_reader_start (c->reader, c->plan->column_map, c->plan->n_kept, c->plan->na,
                            c->recipe->trim_whitespace);

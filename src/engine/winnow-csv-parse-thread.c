@@ -155,11 +155,22 @@ take_batch (ParseThread *thread)
   return batch;
 }
 
+/* The batch goes to its chunk's queue, prepared first. */
+static void
+winnow_csv_parse_thread_hand_over (ParseThread *thread, Slot *slot, WinnowRowBatch *batch)
+{
+  WinnowCsvReader *reader = thread->reader;
+
+  if (reader->prepare != NULL && batch->n_rows > 0)
+    reader->prepare (batch, reader->prepare_data);
+  g_async_queue_push (slot->queue, batch);
+}
+
 static void
 push_batch (ParseThread *thread)
 {
   thread->batch->bytes_consumed = thread->read_pos;
-  g_async_queue_push (thread->slot->queue, thread->batch);
+  winnow_csv_parse_thread_hand_over (thread, thread->slot, thread->batch);
   thread->batch = take_batch (thread);
 }
 
@@ -798,7 +809,7 @@ winnow_csv_parse_thread_run_slot (ParseThread *thread, Slot *slot, gboolean fres
   if (!slot->error.set && (thread->batch->n_rows > 0 || thread->batch->n_bad > 0))
     {
       thread->batch->bytes_consumed = thread->read_pos;
-      g_async_queue_push (slot->queue, thread->batch);
+      winnow_csv_parse_thread_hand_over (thread, slot, thread->batch);
     }
   else
     g_async_queue_push (thread->pool, thread->batch);

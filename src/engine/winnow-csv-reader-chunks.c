@@ -240,6 +240,23 @@ winnow_csv_reader_keep_raw (WinnowCsvReader *reader)
 }
 
 /**
+ * winnow_csv_reader_set_prepare:
+ * @func: (nullable): called on the parse threads, with each batch that
+ *   holds rows, before it is handed out; @data must outlive the reader
+ *
+ * Per-row work that needs no order runs on the parse threads, beside the
+ * parsing, instead of on the thread that takes the batches.
+ */
+void
+winnow_csv_reader_set_prepare (WinnowCsvReader *reader, WinnowBatchPrepareFunc func,
+                               gpointer data)
+{
+  g_return_if_fail (!reader->started);
+  reader->prepare = func;
+  reader->prepare_data = data;
+}
+
+/**
  * winnow_csv_reader_set_replace:
  * @replace: per kept column, what its fields become, or NULL; must outlive
  *   the reader

@@ -163,6 +163,8 @@ struct _WinnowCsvReader {
   GPtrArray *column_names;
 
   gboolean keep_raw;          /* batches keep rows as read, bad lines too */
+  WinnowBatchPrepareFunc prepare;  /* on the parse threads, or NULL */
+  gpointer prepare_data;
 
   /* set by start() */
   const gint *column_map;

@@ -92,7 +92,14 @@ typedef struct {
   guint32 *to_length;
 } WinnowFieldReplace;
 
+/* Called on a parse thread with each batch of rows before it is handed
+ * out: per-row work that needs no order (digests, hashes). */
+typedef void (*WinnowBatchPrepareFunc) (WinnowRowBatch *batch, gpointer data);
+
 void             winnow_csv_reader_keep_raw       (WinnowCsvReader *reader);
+void             winnow_csv_reader_set_prepare    (WinnowCsvReader *reader,
+                                                   WinnowBatchPrepareFunc func,
+                                                   gpointer data);
 void             winnow_csv_reader_set_replace    (WinnowCsvReader *reader,
                                                    WinnowFieldReplace * const *replace);
 void             winnow_csv_reader_start          (WinnowCsvReader *reader,

@@ -155,16 +155,18 @@ max_of (double a, double b)
  *
  * Profiles @count cells of @column that hold @text.
  */
-void
-winnow_profiler_add_values (WinnowProfiler *profiler, guint column, const char *text,
-                            gsize length, guint64 count)
+static inline void
+add_values (WinnowProfiler *profiler, guint column, const char *text, gsize length,
+            guint64 count, const guint64 *hash)
 {
   Column *c = &profiler->columns[column];
 
   c->present += count;
   if (G_UNLIKELY (c->values == NULL))
     c->values = winnow_value_counter_new (EXACT_DISTINCT_CAP);
-  if (G_LIKELY (count == 1))
+  if (hash != NULL)
+    winnow_value_counter_add_hashed (c->values, text, length, *hash);
+  else if (G_LIKELY (count == 1))
     winnow_value_counter_add (c->values, text, length);
   else
     winnow_value_counter_add_count (c->values, text, length, count);
@@ -194,9 +196,24 @@ winnow_profiler_add_values (WinnowProfiler *profiler, guint column, const char *
 }
 
 void
+winnow_profiler_add_values (WinnowProfiler *profiler, guint column, const char *text,
+                            gsize length, guint64 count)
+{
+  add_values (profiler, column, text, length, count, NULL);
+}
+
+void
 winnow_profiler_add_value (WinnowProfiler *profiler, guint column, const char *text, gsize length)
 {
-  winnow_profiler_add_values (profiler, column, text, length, 1);
+  add_values (profiler, column, text, length, 1, NULL);
+}
+
+/* One cell, whose XXH3_64bits() the caller made (a parse thread). */
+void
+winnow_profiler_add_value_hashed (WinnowProfiler *profiler, guint column, const char *text,
+                                  gsize length, guint64 hash)
+{
+  add_values (profiler, column, text, length, 1, &hash);
 }
 
 void

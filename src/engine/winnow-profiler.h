@@ -34,6 +34,11 @@ void                 winnow_profiler_add_values     (WinnowProfiler *profiler,
                                                      const char *text,
                                                      gsize length,
                                                      guint64 count);
+void                 winnow_profiler_add_value_hashed (WinnowProfiler *profiler,
+                                                       guint column,
+                                                       const char *text,
+                                                       gsize length,
+                                                       guint64 hash);
 void                 winnow_profiler_add_missing    (WinnowProfiler *profiler,
                                                      guint column,
                                                      guint64 count);

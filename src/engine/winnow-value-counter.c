@@ -163,6 +163,23 @@ winnow_value_counter_add (WinnowValueCounter *counter, const char *text, gsize l
   add_hashed (counter, text, length, XXH3_64bits (text, length), 1);
 }
 
+/* The hash a counter keeps of @text: callers that hash on other threads
+ * give it to winnow_value_counter_add_hashed(). */
+guint64
+winnow_value_counter_hash (const char *text, gsize length)
+{
+  return XXH3_64bits (text, length);
+}
+
+/* Adds @text, whose winnow_value_counter_hash() the caller made (on
+ * another thread). */
+void
+winnow_value_counter_add_hashed (WinnowValueCounter *counter, const char *text, gsize length,
+                                 guint64 hash)
+{
+  add_hashed (counter, text, length, hash, 1);
+}
+
 /* Adds @count occurrences of @text at once (@count > 0). */
 void
 winnow_value_counter_add_count (WinnowValueCounter *counter, const char *text, gsize length,

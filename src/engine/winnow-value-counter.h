@@ -28,6 +28,12 @@ void                winnow_value_counter_add_count (WinnowValueCounter *counter,
                                                    const char *text,
                                                    gsize length,
                                                    guint64 count);
+guint64             winnow_value_counter_hash    (const char *text,
+                                                  gsize length);
+void                winnow_value_counter_add_hashed (WinnowValueCounter *counter,
+                                                     const char *text,
+                                                     gsize length,
+                                                     guint64 hash);
 void                winnow_value_counter_merge    (WinnowValueCounter *counter,
                                                    const WinnowValueCounter *other);
 guint64             winnow_value_counter_distinct (WinnowValueCounter *counter,
