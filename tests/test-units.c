@@ -776,7 +776,9 @@ test_decoder_single_byte (void)
   static const struct { const char *name; gboolean single; } cases[] = {
     { "windows-1252", TRUE }, { "latin1", TRUE }, { "ISO-8859-15", TRUE }, { "KOI8-R", TRUE },
     { "UTF-16", FALSE }, { "UTF-32", FALSE }, { "SHIFT_JIS", FALSE }, { "GB18030", FALSE },
-    { "UTF-7", FALSE }, { "ISO-2022-JP", FALSE }, { "EBCDIC-US", FALSE },
+    { "BIG5", FALSE }, { "UTF-7", FALSE }, { "EBCDIC-US", FALSE },
+    /* not ISO-2022-JP: its module loads libraries by $ORIGIN, where
+     * valgrind reports the dynamic loader's own reads */
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
