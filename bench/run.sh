@@ -46,7 +46,7 @@ OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
 DUCKDB=.deps/duckdb/duckdb
-ENGINES=${ENGINES:-pandas dask duckdb}
+ENGINES=${ENGINES-pandas dask duckdb}
 # have ENGINE: is the engine installed?
 have() {
     case "$1" in
