@@ -101,6 +101,12 @@ gboolean winnow_cleaner_run_pass (Cleaner *c,
                                   GError **error);
 gboolean winnow_cleaner_fill_holes (Cleaner *c,
                                     GError **error);
+/* winnow-cleaner-prepare.c */
+WinnowDigest winnow_cleaner_digest_row (const WinnowPlan *plan,
+                                        const WinnowRowBatch *batch,
+                                        guint row,
+                                        GByteArray *key,
+                                        const char **fields);
 void     winnow_cleaner_prepare_batch (WinnowRowBatch *batch,
                                        gpointer data);
 
