@@ -15,7 +15,10 @@
 # env:   WINNOW_GEN  the generator (default: ../shared/bench/gen_csv.py)
 #        RUNS        runs per measurement of Winnow, the best is kept
 #                    (default: 3; the exported programs run once)
-#        ENGINES     which programs to run (default: "pandas dask duckdb")
+#        ENGINES     which programs to run (default: "pandas dask duckdb";
+#                    "" for Winnow alone)
+# Prints the ratios issue 18 asks for: R0 / ceiling, R / R0, R's peak
+# memory, and four files at once with --jobs 2 against --jobs 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,7 +46,7 @@ OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
 DUCKDB=.deps/duckdb/duckdb
-ENGINES=${ENGINES:-pandas dask duckdb}
+ENGINES=${ENGINES-pandas dask duckdb}
 # have ENGINE: is the engine installed?
 have() {
     case "$1" in
@@ -78,10 +81,12 @@ for rows in "${ROWS[@]}"; do
     read -r t m < <(best_of sh -c "\"$CEILING\" \"$file\" > \"$OUT/ceiling.csv\"")
     printf "%-10s %-4s %-8s %9s %9s %10s %s\n" "$rows" "" "ceiling" "$t" "$(mbps "$size" "$t")" "$((m / 1024))" "bare libcsv, one thread"
 
+    ceiling=$t
     for recipe in r0 r; do
         read -r t m < <(best_of "$WINNOW" --batch --no-history --recipe "bench/recipes/$recipe.json" \
                                 --force --output "$OUT/winnow.csv" "$file")
         R=$(echo $recipe | tr a-z A-Z)
+        if [ $recipe = r0 ]; then r0_time=$t; else r_time=$t; r_peak=$((m / 1024)); fi
         printf "%-10s %-4s %-8s %9s %9s %10s %s\n" "$rows" "$R" "winnow" "$t" "$(mbps "$size" "$t")" "$((m / 1024))" ""
         for engine in $ENGINES; do
             have "$engine" || { echo "bench: $engine is not installed; skipped" >&2; continue; }
@@ -101,4 +106,26 @@ for rows in "${ROWS[@]}"; do
             printf "%-10s %-4s %-8s %9s %9s %10s %s\n" "$rows" "$R" "$engine" "$et" "$(mbps "$size" "$et")" "$((em / 1024))" "$note"
         done
     done
+    printf "%-10s ratios: R0 / ceiling %s (target <= 0.65), R / R0 %s (target <= 1.15), R peak %s MiB (5M: target < 200)\n" \
+           "$rows" "$(awk "BEGIN{printf \"%.2f\", $r0_time / $ceiling}")" \
+           "$(awk "BEGIN{printf \"%.2f\", $r_time / $r0_time}")" "$r_peak"
 done
+
+# Four files of the first size at once: --jobs 2 against one after another
+# (--jobs 1); parse threads and jobs share the cores (issue: no
+# oversubscription), so the first must not be slower.
+rows=${ROWS[0]}
+mkdir -p "$OUT/jobs"
+for i in 1 2 3 4; do
+    [ -f "$DATA/jobs_$i.csv" ] || ln -f "$DATA/gen_$rows.csv" "$DATA/jobs_$i.csv" 2>/dev/null ||
+        cp "$DATA/gen_$rows.csv" "$DATA/jobs_$i.csv"
+done
+declare -A jobs_time
+for jobs in 1 2; do
+    read -r t m < <(best_of "$WINNOW" --batch --no-history --recipe bench/recipes/r.json --force \
+                            --jobs $jobs --output-dir "$OUT/jobs" "$DATA"/jobs_[1-4].csv)
+    jobs_time[$jobs]=$t
+    printf "%-10s %-4s %-8s %9s %9s %10s %s\n" "4x$rows" "R" "jobs $jobs" "$t" "" "$((m / 1024))" ""
+done
+printf "%-10s ratios: --jobs 2 / --jobs 1 %s (target <= 1.05)\n" "4x$rows" \
+       "$(awk "BEGIN{printf \"%.2f\", ${jobs_time[2]} / ${jobs_time[1]}}")"

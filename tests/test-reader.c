@@ -10,12 +10,15 @@
 
 #include "winnow-csv-reader.h"
 #include "winnow-test-util.h"
+#include "winnow-thread-budget-private.h"
 
 typedef struct {
   gsize chunk_size;
   guint n_threads;
   WinnowBadLines bad_lines;
   gunichar delimiter;         /* 0 for "," */
+  WinnowThreadBudget *budget; /* NULL for the process's */
+  const char *encoding;       /* NULL for "auto" */
 } ReadSetup;
 
 static WinnowCsvReaderOptions
@@ -29,6 +32,9 @@ options_for (const ReadSetup *setup)
       options.bad_lines = setup->bad_lines;
       if (setup->delimiter != 0)
         options.delimiter = setup->delimiter;
+      options.budget = setup->budget;
+      if (setup->encoding != NULL)
+        options.encoding = setup->encoding;
     }
   return options;
 }
@@ -273,6 +279,198 @@ test_chunks_long_line (WinnowTestDir *fixture, gconstpointer data)
   assert_chunked_equal (path, WINNOW_BAD_LINES_ERROR);
 }
 
+/* Two readers of four parse threads each, at once, on one budget. */
+typedef struct {
+  const char *path;
+  ReadSetup setup;
+  char *got;
+} SharedRead;
+
+static gpointer
+shared_read (gpointer data)
+{
+  SharedRead *read = data;
+
+  read->got = dump (read->path, &read->setup);
+  return NULL;
+}
+
+static void
+read_two_at_once (const char *path, WinnowThreadBudget *budget, const char *expected)
+{
+  SharedRead reads[2] = {
+    { path, { 64, 4, WINNOW_BAD_LINES_SKIP, 0, budget, NULL }, NULL },
+    { path, { 257, 4, WINNOW_BAD_LINES_SKIP, 0, budget, NULL }, NULL },
+  };
+  GThread *threads[2];
+
+  for (guint i = 0; i < 2; i++)
+    threads[i] = g_thread_new ("test-read", shared_read, &reads[i]);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_cmpstr (reads[i].got, ==, expected);
+      g_free (reads[i].got);
+    }
+}
+
+/* Tasks share the cores through one budget (winnow-thread-budget.h):
+ * extra parse threads wait for a place, and the rows are the same. */
+static void
+test_chunks_budget (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autoptr(GString) plain = g_string_new ("a,b,c\n");
+  g_autofree char *plain_path = NULL;
+  ReadSetup sequential = { 1 << 30, 1, WINNOW_BAD_LINES_SKIP };
+  g_autofree char *expected = NULL;
+
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_printf (plain, "%u,w%u,%u\n", i, i % 97, i * 7);
+  plain_path = winnow_test_write_file (fixture->dir, "plain.csv", plain->str, -1);
+  expected = dump (plain_path, &sequential);
+
+  for (guint capacity = 1; capacity <= 3; capacity++)
+    {
+      g_autoptr(WinnowThreadBudget) budget = winnow_thread_budget_new (capacity);
+      ReadSetup alone = { 64, 4, WINNOW_BAD_LINES_SKIP, 0, budget, NULL };
+      g_autofree char *got = dump (plain_path, &alone);
+
+      /* one task: never more than the budget */
+      g_assert_cmpstr (got, ==, expected);
+      g_assert_cmpuint (winnow_thread_budget_take_peak (budget), <=, capacity);
+      g_assert_cmpuint (winnow_thread_budget_take_peak (budget), ==, 0);
+
+      /* two: each has its base thread, the extras only the room left */
+      read_two_at_once (plain_path, budget, expected);
+      g_assert_cmpuint (winnow_thread_budget_take_peak (budget), <=, MAX (capacity, 2));
+    }
+
+  /* Quoted fields across chunks: chunks parsed again from a wrong guess
+   * are parsed even when the budget has no room for an extra. */
+  for (guint32 seed = 30; seed <= 32; seed++)
+    {
+      g_autofree char *csv = random_csv (seed, 400, TRUE);
+      g_autofree char *path = winnow_test_write_file (fixture->dir, "r.csv", csv, -1);
+      g_autofree char *rows = dump (path, &sequential);
+      g_autoptr(WinnowThreadBudget) budget = winnow_thread_budget_new (1);
+
+      read_two_at_once (path, budget, rows);
+    }
+}
+
+/* Single-byte encodings are parsed in chunks too, each with a decoder of
+ * its own: the rows, lines and errors of a sequential parse. */
+static void
+test_chunks_single_byte (WinnowTestDir *fixture, gconstpointer data)
+{
+  static const char *encodings[] = { NULL /* auto: Windows-1252 */, "latin1", "ISO-8859-15" };
+
+  for (guint e = 0; e < G_N_ELEMENTS (encodings); e++)
+    for (guint32 seed = 40; seed <= 41; seed++)
+      {
+        g_autofree char *csv = random_csv (seed, 400, TRUE);
+        g_autofree char *path = NULL;
+        g_autofree char *expected = NULL;
+        static const gsize chunk_sizes[] = { 64, 257 };
+
+        /* "w12" becomes "ö12", "x, y" "€, y" (Windows-1252 bytes) */
+        for (char *p = csv; *p; p++)
+          if (*p == 'w')
+            *p = '\xF6';
+          else if (*p == 'x')
+            *p = '\x80';
+        if (seed == 41)
+          {
+            /* a NUL byte late in the file: the same error, the same line */
+            char *late = strrchr (csv, '\n');
+            *(late - 1) = '\0';
+            path = winnow_test_write_file (fixture->dir, "s.csv", csv, (gssize) (late - csv + 1));
+            *(late - 1) = 'z';
+          }
+        else
+          path = winnow_test_write_file (fixture->dir, "s.csv", csv, -1);
+        {
+          ReadSetup sequential = { 1 << 30, 1, WINNOW_BAD_LINES_SKIP, 0, NULL, encodings[e] };
+          expected = dump (path, &sequential);
+        }
+        if (seed == 41)
+          {
+            /* read whole by open() here, by the parse threads with chunks */
+            char *whole = expected;
+            g_assert_true (g_str_has_prefix (whole, "open error: line "));
+            expected = g_strconcat (whole + strlen ("open "), "\n", NULL);
+            g_free (whole);
+          }
+        else
+          g_assert_nonnull (strstr (expected, "|ö"));
+        for (guint c = 0; c < G_N_ELEMENTS (chunk_sizes); c++)
+          for (guint w = 2; w <= 4; w += 2)
+            {
+              ReadSetup setup = { chunk_sizes[c], w, WINNOW_BAD_LINES_SKIP, 0, NULL, encodings[e] };
+              g_autofree char *got = dump (path, &setup);
+              g_assert_cmpstr (got, ==, expected);
+            }
+      }
+}
+
+typedef struct {
+  GThread *consumer;
+  gint rows;            /* atomic: rows prepared */
+  gint on_consumer;     /* atomic: batches prepared on the consumer's thread */
+} PrepareCount;
+
+static void
+count_prepared (WinnowRowBatch *batch, gpointer data)
+{
+  PrepareCount *count = data;
+
+  g_assert_cmpuint (batch->n_rows, >, 0);
+  g_atomic_int_add (&count->rows, (gint) batch->n_rows);
+  if (g_thread_self () == count->consumer)
+    g_atomic_int_inc (&count->on_consumer);
+  /* marks the batch, as the cleaner's digests do */
+  batch->has_row_digests = TRUE;
+}
+
+/* The prepare function runs on the parse threads, once for every batch
+ * of rows, before the batch is handed out. */
+static void
+test_chunks_prepare (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *csv = random_csv (50, 400, FALSE);
+  g_autofree char *path = winnow_test_write_file (fixture->dir, "r.csv", csv, -1);
+
+  for (guint threads = 1; threads <= 3; threads += 2)
+    {
+      WinnowCsvReaderOptions options = options_for (NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WinnowCsvReader) reader = NULL;
+      g_autoptr(WinnowTextSet) na = winnow_text_set_new ((const char *[]) { "" }, 1);
+      PrepareCount count = { g_thread_self (), 0, 0 };
+      gint map[4] = { 0, 1, 2, 3 };
+      WinnowRowBatch *batch;
+      guint64 rows = 0;
+
+      options.chunk_size = 257;
+      options.n_threads = threads;
+      reader = winnow_csv_reader_open (path, &options, NULL, &error);
+      g_assert_no_error (error);
+      winnow_csv_reader_set_prepare (reader, count_prepared, &count);
+      winnow_csv_reader_start (reader, map, 4, na, FALSE);
+      while ((batch = winnow_csv_reader_next_batch (reader)) != NULL)
+        {
+          g_assert_true (batch->has_row_digests);
+          rows += batch->n_rows;
+          winnow_csv_reader_recycle (reader, batch);
+        }
+      g_assert_true (winnow_csv_reader_finish (reader, &error));
+      g_assert_cmpuint (rows, ==, winnow_csv_reader_get_rows (reader));
+      g_assert_cmpint (g_atomic_int_get (&count.on_consumer), ==, 0);
+      /* a chunk parsed from a wrong guess is prepared too, then dropped */
+      g_assert_cmpuint ((guint64) g_atomic_int_get (&count.rows), >=, rows);
+    }
+}
+
 static void
 assert_open_error (const char *path, WinnowCsvError code, const char *message)
 {
@@ -409,6 +607,9 @@ main (int argc, char **argv)
   ADD ("/reader/chunks/unicode-delimiter", test_chunks_unicode_delimiter);
   ADD ("/reader/chunks/unclosed-quote", test_chunks_unclosed_quote);
   ADD ("/reader/chunks/long-line", test_chunks_long_line);
+  ADD ("/reader/chunks/budget", test_chunks_budget);
+  ADD ("/reader/chunks/single-byte", test_chunks_single_byte);
+  ADD ("/reader/chunks/prepare", test_chunks_prepare);
   ADD ("/reader/errors/open", test_errors_open);
   ADD ("/reader/errors/unreadable", test_errors_unreadable);
   g_test_add_func ("/reader/errors/unreadable/child", test_errors_unreadable_child);

@@ -2,6 +2,7 @@
  * quoting, digests, value counts and fill statistics. */
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +10,13 @@
 #include "winnow-csv-sniffer.h"
 #include "winnow-csv-writer.h"
 #include "winnow-digest-set.h"
+#include "winnow-exact-sum.h"
 #include "winnow-fill-stats.h"
+#include "winnow-text-decoder.h"
 #include "winnow-text-set.h"
+#include "winnow-thread-budget-private.h"
 #include "winnow-number.h"
+#include "winnow-profiler.h"
 #include "winnow-value-counter.h"
 
 static void
@@ -291,6 +296,141 @@ test_number_python_repr (void)
   g_assert_cmpuint (checked, ==, 2098 + 300000);
 }
 
+static double
+exact_sum_of (const double *values, gsize n)
+{
+  WinnowExactSum sum;
+  double result;
+
+  winnow_exact_sum_init (&sum);
+  for (gsize i = 0; i < n; i++)
+    winnow_exact_sum_add (&sum, values[i]);
+  result = winnow_exact_sum_value (&sum);
+  winnow_exact_sum_clear (&sum);
+  return result;
+}
+
+/* The exact sum, rounded once: the cases float sums get wrong, the ends
+ * of the range, counts, and merging in any order. */
+static void
+test_exact_sum (void)
+{
+  const double tenths[] = { 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1 };
+  const double cancel[] = { 1e100, 1.0, -1e100, 1e-100, 1e50, -1.0, -1e50 };
+  const double tiny[] = { 0x1p-1074, 0x1p-1074, 0x1p-1074 };
+  const double huge[] = { DBL_MAX, DBL_MAX };
+  const double back[] = { DBL_MAX, DBL_MAX, -DBL_MAX };
+  const double tie[] = { 1.0, 0x1p-53 };
+  const double above_tie[] = { 1.0, 0x1p-53, 0x1p-100 };
+  const double odd_tie[] = { 1.0 + 0x1p-52, 0x1p-53 };
+  const double negative[] = { -1.5, 0.25 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (18);
+  double values[3000];
+  WinnowExactSum parts[3], whole, counted;
+
+  g_assert_cmpfloat (exact_sum_of (tenths, 10), ==, 1.0);
+  g_assert_cmpfloat (exact_sum_of (cancel, G_N_ELEMENTS (cancel)), ==, 1e-100);
+  g_assert_cmpfloat (exact_sum_of (tiny, 3), ==, 3 * 0x1p-1074);
+  g_assert_cmpfloat (exact_sum_of (huge, 2), ==, INFINITY);
+  g_assert_cmpfloat (exact_sum_of (back, 3), ==, DBL_MAX);
+  g_assert_cmpfloat (exact_sum_of (tie, 2), ==, 1.0);
+  g_assert_cmpfloat (exact_sum_of (above_tie, 3), ==, 1.0 + 0x1p-52);
+  g_assert_cmpfloat (exact_sum_of (odd_tie, 2), ==, 1.0 + 0x1p-51);
+  g_assert_cmpfloat (exact_sum_of (negative, 2), ==, -1.25);
+  g_assert_cmpfloat (exact_sum_of (NULL, 0), ==, 0.0);
+
+  /* a value added n times at once is n additions */
+  winnow_exact_sum_init (&counted);
+  winnow_exact_sum_add_n (&counted, 0.1, 10);
+  g_assert_cmpfloat (winnow_exact_sum_value (&counted), ==, 1.0);
+  winnow_exact_sum_add_n (&counted, -0x1p1000, G_MAXUINT64);
+  winnow_exact_sum_add_n (&counted, 0x1p1000, G_MAXUINT64);
+  g_assert_cmpfloat (winnow_exact_sum_value (&counted), ==, 1.0);
+  winnow_exact_sum_clear (&counted);
+
+  /* parts merged in any order make the whole */
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    values[i] = ldexp (g_rand_double_range (rand, -1, 1), g_rand_int_range (rand, -60, 60));
+  winnow_exact_sum_init (&whole);
+  for (guint p = 0; p < 3; p++)
+    winnow_exact_sum_init (&parts[p]);
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      winnow_exact_sum_add (&whole, values[i]);
+      winnow_exact_sum_add (&parts[g_rand_int_range (rand, 0, 3)], values[G_N_ELEMENTS (values) - 1 - i]);
+    }
+  winnow_exact_sum_merge (&parts[2], &parts[0]);
+  winnow_exact_sum_merge (&parts[1], &parts[2]);
+  g_assert_cmpfloat (winnow_exact_sum_value (&parts[1]), ==, winnow_exact_sum_value (&whole));
+  for (guint p = 0; p < 3; p++)
+    winnow_exact_sum_clear (&parts[p]);
+  winnow_exact_sum_clear (&whole);
+}
+
+/* The same sums as Python's math.fsum (exact, rounded once) over 3,000
+ * lists of doubles of every size and sign that python3 makes. */
+static void
+test_exact_sum_python (void)
+{
+  static const char script[] =
+    "import math, random, struct, sys\n"
+    "rng = random.Random(18)\n"
+    "h = lambda x: struct.pack('>d', x).hex()\n"
+    "for n in range(3000):\n"
+    "    e = rng.choice([4, 60, 300, 1000])\n"
+    "    xs = [rng.uniform(-1, 1) * 2.0 ** rng.randint(-e, min(e, 1000)) for _ in range(rng.randint(1, 40))]\n"
+    "    try:\n"
+    "        s = math.fsum(xs)\n"
+    "    except OverflowError:\n"
+    "        continue\n"
+    "    sys.stdout.write(' '.join(h(x) for x in xs) + ' = ' + h(s) + '\\n')\n";
+  g_autofree char *python = g_find_program_in_path ("python3");
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  guint checked = 0;
+
+  if (python == NULL)
+    {
+      g_test_skip ("python3 is not installed");
+      return;
+    }
+  {
+    const char *argv[] = { python, "-c", script, NULL };
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status,
+                  &error);
+  }
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  lines = g_strsplit (out, "\n", -1);
+  for (guint l = 0; lines[l] != NULL && lines[l][0] != '\0'; l++)
+    {
+      g_auto(GStrv) words = g_strsplit (lines[l], " ", -1);
+      guint n = g_strv_length (words);
+      WinnowExactSum sum;
+      guint64 bits;
+      double value, expected;
+
+      g_assert_cmpuint (n, >=, 3);
+      winnow_exact_sum_init (&sum);
+      for (guint i = 0; i + 2 < n; i++)
+        {
+          bits = g_ascii_strtoull (words[i], NULL, 16);
+          memcpy (&value, &bits, sizeof value);
+          winnow_exact_sum_add (&sum, value);
+        }
+      bits = g_ascii_strtoull (words[n - 1], NULL, 16);
+      memcpy (&expected, &bits, sizeof expected);
+      value = winnow_exact_sum_value (&sum);
+      if (memcmp (&value, &expected, sizeof value) != 0)
+        g_error ("line %u: math.fsum gives %a, Winnow %a", l, expected, value);
+      winnow_exact_sum_clear (&sum);
+      checked++;
+    }
+  g_assert_cmpuint (checked, >, 2000);
+}
+
 static void
 test_na_set (void)
 {
@@ -413,6 +553,28 @@ test_digest_set (void)
       }
     g_assert_null (winnow_digest_set_lookup (pairs, winnow_digest_compute ("absent", 6)));
   }
+  /* sized for what is expected, a distinct row costs at most 20 bytes
+   * (16 / 0.8), and no more than 32 however far the table grew */
+  {
+    g_autoptr(WinnowDigestSet) sized = winnow_digest_set_new (100000, 0);
+    g_autoptr(WinnowDigestSet) grown = winnow_digest_set_new (1000, 0);
+    for (guint i = 0; i < 100000; i++)
+      {
+        gsize n = (gsize) g_snprintf (key, sizeof key, "row %u", i);
+        winnow_digest_set_insert (sized, winnow_digest_compute (key, n), NULL);
+        winnow_digest_set_insert (grown, winnow_digest_compute (key, n), NULL);
+        if (i >= 1000)
+          g_assert_cmpuint (winnow_digest_set_get_bytes (grown), <=, 32 * (gsize) (i + 1));
+      }
+    g_assert_cmpuint (winnow_digest_set_get_bytes (sized), <=, 20 * (gsize) 100000);
+    g_assert_cmpuint (sized->count, ==, 100000);
+    g_assert_cmpuint (grown->count, ==, 100000);
+    for (guint i = 0; i < 100000; i += 7)
+      {
+        gsize n = (gsize) g_snprintf (key, sizeof key, "row %u", i);
+        g_assert_false (winnow_digest_set_insert (grown, winnow_digest_compute (key, n), NULL));
+      }
+  }
   /* the digest covers every byte, NULs included */
   {
     WinnowDigest a = winnow_digest_compute ("ab\0c", 4), b = winnow_digest_compute ("ab\0d", 4);
@@ -454,6 +616,105 @@ test_value_counter (void)
   g_assert_false (is_exact);
   g_assert_cmpuint (distinct, >, 50000 * 0.93);
   g_assert_cmpuint (distinct, <, 50000 * 1.07);
+}
+
+/* One stream of values, counted whole and in three parts merged: the
+ * same counts, top values, and (past the cap) the same estimate. */
+static void
+check_counter_merge (gsize cap, guint n_values, guint range)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (cap + n_values);
+  g_autoptr(WinnowValueCounter) whole = winnow_value_counter_new (cap);
+  WinnowValueCounter *parts[3];
+  g_autoptr(GPtrArray) top_whole = NULL;
+  g_autoptr(GPtrArray) top_merged = NULL;
+  gboolean exact_whole, exact_merged;
+  char text[32];
+
+  for (guint p = 0; p < 3; p++)
+    parts[p] = winnow_value_counter_new (cap);
+  for (guint i = 0; i < n_values; i++)
+    {
+      gsize n = (gsize) g_snprintf (text, sizeof text, "v%u", g_rand_int_range (rand, 0, range));
+      winnow_value_counter_add (whole, text, n);
+      if (i % 7 == 0)
+        winnow_value_counter_add_count (parts[g_rand_int_range (rand, 0, 3)], text, n, 1);
+      else
+        winnow_value_counter_add (parts[g_rand_int_range (rand, 0, 3)], text, n);
+    }
+  winnow_value_counter_merge (parts[1], parts[2]);
+  winnow_value_counter_merge (parts[0], parts[1]);
+  g_assert_cmpuint (winnow_value_counter_distinct (parts[0], &exact_merged), ==,
+                    winnow_value_counter_distinct (whole, &exact_whole));
+  g_assert_cmpint (exact_merged, ==, exact_whole);
+  top_whole = winnow_value_counter_top (whole, 5);
+  top_merged = winnow_value_counter_top (parts[0], 5);
+  g_assert_cmpuint (top_merged->len, ==, top_whole->len);
+  for (guint i = 0; i < top_whole->len; i++)
+    {
+      WinnowTopValue *a = g_ptr_array_index (top_whole, i), *b = g_ptr_array_index (top_merged, i);
+      g_assert_cmpstr (a->value, ==, b->value);
+      g_assert_cmpuint (a->count, ==, b->count);
+    }
+  for (guint p = 0; p < 3; p++)
+    winnow_value_counter_free (parts[p]);
+}
+
+static void
+test_value_counter_merge (void)
+{
+  check_counter_merge (0, 20000, 300);       /* the mode fill's counter */
+  check_counter_merge (100, 20000, 90);      /* under the cap */
+  check_counter_merge (100, 20000, 5000);    /* past it: the same estimate */
+  check_counter_merge (10000, 50000, 12000); /* the profile's cap, crossed by the merge */
+}
+
+/* A column profiled whole, or in parts merged: the same profile. */
+static void
+test_profiler_merge (void)
+{
+  const char *cells[] = { "3", "-0", "0", "2.5", "x", "", "7", "1e3", "0", "-0", "7" };
+  g_autoptr(WinnowProfiler) whole = winnow_profiler_new (2);
+  g_autoptr(WinnowProfiler) a = winnow_profiler_new (2);
+  g_autoptr(WinnowProfiler) b = winnow_profiler_new (2);
+  g_autoptr(WinnowColumnProfile) pw = NULL, pm = NULL, qw = NULL, qm = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+    {
+      /* column 0: numbers then text; column 1: numbers only */
+      winnow_profiler_add_value (whole, 0, cells[i], strlen (cells[i]));
+      winnow_profiler_add_value (i % 2 ? a : b, 0, cells[i], strlen (cells[i]));
+      if (cells[i][0] != 'x' && cells[i][0] != '\0')
+        {
+          winnow_profiler_add_value (whole, 1, cells[i], strlen (cells[i]));
+          winnow_profiler_add_values (i % 3 ? b : a, 1, cells[i], strlen (cells[i]), 1);
+        }
+    }
+  winnow_profiler_add_values (whole, 1, "0.1", 3, 4);
+  for (guint i = 0; i < 4; i++)
+    winnow_profiler_add_value (a, 1, "0.1", 3);
+  winnow_profiler_add_missing (whole, 1, 2);
+  winnow_profiler_add_missing (b, 1, 2);
+
+  winnow_profiler_merge (b, a);
+  pw = winnow_profiler_finish_column (whole, 0, "a");
+  pm = winnow_profiler_finish_column (b, 0, "a");
+  qw = winnow_profiler_finish_column (whole, 1, "b");
+  qm = winnow_profiler_finish_column (b, 1, "b");
+  g_assert_cmpint (pw->type, ==, WINNOW_COLUMN_TEXT);
+  g_assert_cmpint (pm->type, ==, pw->type);
+  g_assert_cmpuint (pm->distinct, ==, pw->distinct);
+  g_assert_cmpint (qw->type, ==, WINNOW_COLUMN_FLOAT);
+  g_assert_cmpint (qm->type, ==, qw->type);
+  g_assert_cmpuint (qm->missing_after, ==, 2);
+  g_assert_cmpuint (qm->distinct, ==, qw->distinct);
+  g_assert_true (signbit (qw->min) && qw->min == 0);  /* -0 before 0, whatever the order */
+  g_assert_true (signbit (qm->min) && qm->min == 0);
+  g_assert_cmpfloat (qm->max, ==, 1000);
+  /* (3 - 0 + 0 + 2.5 + 7 + 1000 + 0 - 0 + 7 + 4 × 0.1) / 13, exactly */
+  g_assert_cmpfloat (qw->mean, ==, 1019.9 / 13);
+  g_assert_cmpfloat (qm->mean, ==, qw->mean);
+  g_assert_cmpuint (qm->top_values->len, ==, qw->top_values->len);
 }
 
 static int
@@ -508,6 +769,111 @@ test_fill_mean_pairwise (void)
   g_assert_cmpfloat (winnow_pairwise_sum (ones, 1000), ==, 100.00000000000001);
 }
 
+/* Which encodings may be cut at any line end and decoded in parts. */
+static void
+test_decoder_single_byte (void)
+{
+  static const struct { const char *name; gboolean single; } cases[] = {
+    { "windows-1252", TRUE }, { "latin1", TRUE }, { "ISO-8859-15", TRUE }, { "KOI8-R", TRUE },
+    { "UTF-16", FALSE }, { "UTF-32", FALSE }, { "SHIFT_JIS", FALSE }, { "GB18030", FALSE },
+    { "BIG5", FALSE }, { "UTF-7", FALSE }, { "EBCDIC-US", FALSE },
+    /* not ISO-2022-JP: its module loads libraries by $ORIGIN, where
+     * valgrind reports the dynamic loader's own reads */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WinnowTextDecoder) decoder = winnow_text_decoder_new (cases[i].name, &error);
+
+      if (decoder == NULL)
+        {
+          g_test_message ("%s: not known here", cases[i].name);
+          continue;
+        }
+      g_test_message ("%s", cases[i].name);
+      g_assert_cmpint (winnow_text_decoder_is_single_byte (decoder), ==, cases[i].single);
+    }
+}
+
+/* A base thread that waits for the budget, on a thread of its own. */
+typedef struct {
+  WinnowThreadBudget *budget;
+  gint started;
+} BaseWaiter;
+
+static gpointer
+take_base_thread (gpointer data)
+{
+  BaseWaiter *waiter = data;
+
+  winnow_thread_budget_take_base (waiter->budget);
+  g_atomic_int_set (&waiter->started, 1);
+  winnow_thread_budget_release_base (waiter->budget);
+  return NULL;
+}
+
+/* Spins (no sleep) until the budget asks extras to step back, or 10 s. */
+static gboolean
+wait_for_yield (WinnowThreadBudget *budget)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!winnow_thread_budget_should_yield (budget))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_thread_yield ();
+    }
+  return TRUE;
+}
+
+static void
+test_thread_budget (void)
+{
+  g_autoptr(WinnowThreadBudget) budget = winnow_thread_budget_new (2);
+  gint wake = 0;
+  BaseWaiter waiter = { budget, 0 };
+  GThread *thread;
+
+  g_assert_cmpuint (winnow_thread_budget_get_capacity (budget), ==, 2);
+  g_assert_cmpuint (winnow_thread_budget_get_capacity (winnow_thread_budget_get_default ()), ==,
+                    (guint) MAX (g_get_num_processors (), 1));
+
+  /* one task: its base thread and one extra fill the budget */
+  winnow_thread_budget_take_base (budget);
+  g_assert_true (winnow_thread_budget_take_extra (budget, &wake));
+  g_assert_false (winnow_thread_budget_should_yield (budget));
+
+  /* no room for a second extra: a set flag ends its wait at once */
+  g_atomic_int_set (&wake, 1);
+  g_assert_false (winnow_thread_budget_take_extra (budget, &wake));
+  g_atomic_int_set (&wake, 0);
+
+  /* a second task's base thread waits for the extra to step back */
+  thread = g_thread_new ("test-base", take_base_thread, &waiter);
+  g_assert_true (wait_for_yield (budget));
+  g_assert_cmpint (g_atomic_int_get (&waiter.started), ==, 0);
+  winnow_thread_budget_release_extra (budget);
+  g_thread_join (thread);
+  g_assert_cmpint (g_atomic_int_get (&waiter.started), ==, 1);
+  g_assert_cmpuint (winnow_thread_budget_take_peak (budget), ==, 2);
+
+  /* forced past the budget: counted, and asked to step back */
+  winnow_thread_budget_take_base (budget);
+  winnow_thread_budget_force_extra (budget);
+  winnow_thread_budget_force_extra (budget);
+  g_assert_true (winnow_thread_budget_should_yield (budget));
+  g_assert_cmpuint (winnow_thread_budget_take_peak (budget), ==, 4);
+  winnow_thread_budget_release_extra (budget);
+  winnow_thread_budget_release_extra (budget);
+  g_assert_false (winnow_thread_budget_should_yield (budget));
+  winnow_thread_budget_release_base (budget);
+  winnow_thread_budget_release_base (budget);
+  g_assert_cmpuint (winnow_thread_budget_take_peak (budget), ==, 4);
+  g_assert_cmpuint (winnow_thread_budget_take_peak (budget), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -519,13 +885,19 @@ main (int argc, char **argv)
   g_test_add_func ("/number/shortest/powers-of-two", test_number_powers_of_two);
   g_test_add_func ("/number/shortest/random", test_number_shortest_random);
   g_test_add_func ("/number/shortest/python-repr", test_number_python_repr);
+  g_test_add_func ("/exact-sum", test_exact_sum);
+  g_test_add_func ("/exact-sum/python-fsum", test_exact_sum_python);
   g_test_add_func ("/na-set", test_na_set);
   g_test_add_func ("/sniffer", test_sniffer);
   g_test_add_func ("/writer/quotes", test_writer_quotes);
   g_test_add_func ("/digest-set", test_digest_set);
   g_test_add_func ("/value-counter", test_value_counter);
+  g_test_add_func ("/value-counter/merge", test_value_counter_merge);
+  g_test_add_func ("/profiler/merge", test_profiler_merge);
   g_test_add_func ("/fill-stats/median", test_fill_median);
   g_test_add_func ("/fill-stats/mean-pairwise", test_fill_mean_pairwise);
+  g_test_add_func ("/thread-budget", test_thread_budget);
+  g_test_add_func ("/text-decoder/single-byte", test_decoder_single_byte);
 
   return g_test_run ();
 }

@@ -37,6 +37,10 @@ cleaner_clear (Cleaner *c)
   g_clear_pointer (&c->filled, g_free);
   g_clear_pointer (&c->replaced, g_free);
   g_clear_pointer (&c->missing_before, g_free);
+  g_clear_pointer (&c->holes, g_array_unref);
+  g_clear_pointer (&c->hole_counts, g_free);
+  g_clear_pointer (&c->preview_holes, g_array_unref);
+  c->defer_fills = FALSE;
   g_clear_pointer (&c->writer, winnow_csv_writer_free);
   g_clear_pointer (&c->profiler, winnow_profiler_free);
   g_clear_pointer (&c->result, winnow_result_free);
@@ -67,7 +71,6 @@ prepare (Cleaner *c, GError **error)
     return FALSE;
   n_kept = c->plan->n_kept;
 
-  c->n_passes = 1 + (c->plan->needs_selection_pass ? 1 : 0) + (c->plan->needs_statistics ? 1 : 0);
   c->fields = g_new0 (const char *, n_kept);
   c->key = g_byte_array_new ();
   c->digests = g_new (WinnowDigest, WINNOW_ROW_BATCH_ROWS);
@@ -87,15 +90,34 @@ prepare (Cleaner *c, GError **error)
       else if (fill->strategy != WINNOW_FILL_VALUE && fill->strategy != WINNOW_FILL_FFILL)
         c->stats[k] = winnow_fill_stats_new (fill->strategy);
     }
+  /* Mean, median and mode need no statistics pass: the write pass leaves
+   * holes, filled at its end (winnow_cleaner_fill_holes()). bfill still
+   * reads ahead in a pass of its own; a file of one column writes a
+   * missing cell as "" (a row of one empty field), so it is not left as a
+   * hole either. */
+  c->defer_fills = c->plan->needs_statistics && n_kept > 1;
+  for (guint k = 0; k < n_kept; k++)
+    if (c->plan->fills[k].active && c->plan->fills[k].strategy == WINNOW_FILL_BFILL)
+      c->defer_fills = FALSE;
+  if (c->defer_fills)
+    {
+      c->holes = g_array_new (FALSE, FALSE, sizeof (WinnowOutputHole));
+      c->hole_counts = g_new0 (guint64, n_kept);
+      c->preview_holes = g_array_new (FALSE, FALSE, sizeof (guint64));
+    }
+  c->n_passes = 1 + (c->plan->needs_selection_pass ? 1 : 0) +
+                (c->plan->needs_statistics && !c->defer_fills ? 1 : 0);
   if (c->recipe->drop_duplicates)
     {
       /* Sized for the whole file up front: growing a table of millions of
        * digests costs more time and peak memory than a guess. Values: the
-       * row kept, for keep=last/none; and its line for rejected rows. */
+       * row kept, for keep=last/none; and its line for rejected rows
+       * (keep=first: the line alone). */
       expected_rows = (gsize) MIN (winnow_csv_reader_estimate_rows (c->reader), 32u << 20);
       c->seen = winnow_digest_set_new (expected_rows,
-                                       c->recipe->rejects ? 2
-                                       : c->plan->needs_selection_pass ? 1 : 0);
+                                       c->recipe->rejects && c->plan->needs_selection_pass ? 2
+                                       : c->recipe->rejects || c->plan->needs_selection_pass ? 1
+                                       : 0);
     }
   c->profiler = winnow_profiler_new (n_kept);
   return TRUE;
@@ -203,7 +225,8 @@ attempt (Cleaner *c, GError **error)
 
   if (c->plan->needs_selection_pass && !winnow_cleaner_run_pass (c, PASS_SELECT, error))
     return NULL;
-  if (c->plan->needs_statistics && !winnow_cleaner_run_pass (c, PASS_STATS, error))
+  if (c->plan->needs_statistics && !c->defer_fills &&
+      !winnow_cleaner_run_pass (c, PASS_STATS, error))
     return NULL;
   if (!winnow_cleaner_run_pass (c, PASS_WRITE, error))
     return NULL;
@@ -215,6 +238,8 @@ attempt (Cleaner *c, GError **error)
                    _("could not write %s: %s"), name, g_strerror (c->writer->error_number));
       return NULL;
     }
+  if (c->defer_fills && !winnow_cleaner_fill_holes (c, error))
+    return NULL;
   if (c->rejects != NULL && !winnow_rejects_finish (c->rejects, error))
     return NULL;
   finish_result (c);

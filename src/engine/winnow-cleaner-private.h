@@ -60,6 +60,8 @@ typedef struct {
   Bitset keep;                    /* rows that remain */
   Bitset unique;                  /* selection pass: rows dedupe keeps */
   gboolean have_keep;
+  gboolean hash_rows;             /* this pass's parse threads make digests */
+  gboolean hash_cells;            /* and hash the fields for the profile */
   guint64 duplicates;
   guint64 missing_dropped;
 
@@ -69,6 +71,13 @@ typedef struct {
   guint64 *filled;                /* per kept column */
   guint64 *replaced;              /* per kept column */
   guint64 *missing_before;
+  /* Fills by a statistic (mean, median, mode) without a statistics pass:
+   * the write pass leaves their cells empty and notes where (holes), and
+   * winnow_cleaner_fill_holes() puts the values in once they are known. */
+  gboolean defer_fills;
+  GArray *holes;                  /* of WinnowOutputHole, value = kept column */
+  guint64 *hole_counts;           /* per kept column */
+  GArray *preview_holes;          /* of guint64: preview row << 32 | column */
 
   /* writing */
   WinnowOutputFile *output;
@@ -90,5 +99,15 @@ typedef struct {
 gboolean winnow_cleaner_run_pass (Cleaner *c,
                                   PassKind kind,
                                   GError **error);
+gboolean winnow_cleaner_fill_holes (Cleaner *c,
+                                    GError **error);
+/* winnow-cleaner-prepare.c */
+WinnowDigest winnow_cleaner_digest_row (const WinnowPlan *plan,
+                                        const WinnowRowBatch *batch,
+                                        guint row,
+                                        GByteArray *key,
+                                        const char **fields);
+void     winnow_cleaner_prepare_batch (WinnowRowBatch *batch,
+                                       gpointer data);
 
 G_END_DECLS

@@ -81,28 +81,12 @@ row_fields (Cleaner *c, const WinnowRowBatch *batch, guint row)
     }
 }
 
-/* The digest of the compared columns. The record itself (lengths, missing
- * marks, texts) is the canonical form of the whole row; a subset is copied
- * into the same form first. */
 static WinnowDigest
 row_digest (Cleaner *c, const WinnowRowBatch *batch, guint row)
 {
-  const guint32 *lengths;
-
-  if (c->plan->dedupe_columns == NULL)
-    return winnow_digest_compute (batch->data + batch->starts[row],
-                                  batch->ends[row] - batch->starts[row]);
-
-  lengths = winnow_row_batch_lengths (batch, row);
-  row_fields (c, batch, row);
-  g_byte_array_set_size (c->key, 0);
-  for (guint i = 0; i < c->plan->n_dedupe_columns; i++)
-    {
-      guint k = c->plan->dedupe_columns[i];
-      g_byte_array_append (c->key, (const guint8 *) &lengths[k], 4);
-      g_byte_array_append (c->key, (const guint8 *) c->fields[k], WINNOW_FIELD_LENGTH (lengths[k]));
-    }
-  return winnow_digest_compute (c->key->data, c->key->len);
+  if (batch->has_row_digests)
+    return (WinnowDigest) { batch->row_digests[2 * row], batch->row_digests[2 * row + 1] };
+  return winnow_cleaner_digest_row (c->plan, batch, row, c->key, c->fields);
 }
 
 static inline gboolean
@@ -130,8 +114,11 @@ enough_present (const Cleaner *c, const guint32 *lengths)
 static void
 batch_digests (Cleaner *c, const WinnowRowBatch *batch)
 {
-  for (guint i = 0; i < batch->n_rows; i++)
-    c->digests[i] = row_digest (c, batch, i);
+  if (batch->has_row_digests)
+    memcpy (c->digests, batch->row_digests, batch->n_rows * sizeof *c->digests);
+  else
+    for (guint i = 0; i < batch->n_rows; i++)
+      c->digests[i] = row_digest (c, batch, i);
   for (guint i = 0; i < MIN (batch->n_rows, PREFETCH_AHEAD); i++)
     winnow_digest_set_prefetch (c->seen, c->digests[i]);
 }
@@ -157,12 +144,10 @@ decide_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
           c->duplicates++;
           return FALSE;
         }
-      if (c->seen->n_values == 2)
-        {
-          /* for the rejected-rows file's "of line N" */
-          owner[0] = batch->first_row + i;
-          owner[1] = batch->lines[i];
-        }
+      /* for the rejected-rows file's "of line N": keep=first needs only
+       * the kept copy's line, which no other row starts on */
+      if (c->seen->n_values == 1)
+        owner[0] = batch->lines[i];
     }
   if (c->recipe->drop_missing && !enough_present (c, winnow_row_batch_lengths (batch, i)))
     {
@@ -258,14 +243,18 @@ reject_row (Cleaner *c, const WinnowRowBatch *batch, guint i, gboolean digest_re
     {
       WinnowDigest digest = digest_ready ? c->digests[i] : row_digest (c, batch, i);
       const guint64 *owner = winnow_digest_set_lookup (c->seen, digest);
+      /* keep=first: one value, the kept copy's line; else the row kept
+       * (or DUPLICATE_MARK), then a line */
+      gboolean first = c->seen->n_values == 1;
+      guint64 line = owner == NULL ? 0 : first ? owner[0] : owner[1];
 
-      if (owner != NULL && owner[0] != batch->first_row + i)
+      if (owner != NULL && (first ? owner[0] != batch->lines[i] : owner[0] != batch->first_row + i))
         {
           if (c->recipe->keep == WINNOW_KEEP_NONE)
             g_string_printf (c->detail, "every copy dropped; the first is on line %" G_GUINT64_FORMAT,
-                             owner[1]);
+                             line);
           else
-            g_string_printf (c->detail, "of line %" G_GUINT64_FORMAT, owner[1]);
+            g_string_printf (c->detail, "of line %" G_GUINT64_FORMAT, line);
           winnow_rejects_add (c->rejects, batch->lines[i], WINNOW_REJECT_DUPLICATE, c->detail->str,
                               batch, batch->raw_starts[i]);
           return;
@@ -408,6 +397,88 @@ write_header (Cleaner *c)
   winnow_csv_writer_end_row (c->writer);
 }
 
+/* A missing cell of column @k to be filled by its statistic: empty now,
+ * its place noted (never a row of one empty field: not deferred then). */
+static void
+write_hole (Cleaner *c, guint k, char **preview)
+{
+  WinnowOutputHole hole;
+
+  winnow_csv_writer_field (c->writer, k == 0, "", 0);
+  hole.offset = c->writer->bytes_written + c->writer->length;
+  hole.value = k;
+  g_array_append_val (c->holes, hole);
+  c->hole_counts[k]++;
+  if (preview && k < WINNOW_PREVIEW_COLUMNS)
+    {
+      guint64 at = (guint64) c->result->preview->len << 32 | k;
+      preview[k] = g_strdup ("");
+      g_array_append_val (c->preview_holes, at);
+    }
+}
+
+static void
+bytes_free (gpointer bytes)
+{
+  if (bytes != NULL)
+    g_byte_array_unref (bytes);
+}
+
+/**
+ * winnow_cleaner_fill_holes:
+ *
+ * After the write pass, with the writer flushed: the statistics become
+ * fill values, which go into the holes, the profile, the counts and the
+ * preview.
+ */
+gboolean
+winnow_cleaner_fill_holes (Cleaner *c, GError **error)
+{
+  guint n = c->plan->n_kept;
+  g_autoptr(GPtrArray) values = g_ptr_array_new_full (n, bytes_free);
+  guint64 inserted;
+
+  finish_stats (c);
+  for (guint k = 0; k < n; k++)
+    {
+      const char *value = c->stats[k] != NULL ? c->plan->fills[k].value : NULL;
+      GByteArray *bytes = NULL;
+
+      if (c->hole_counts[k] > 0 && value != NULL)
+        {
+          bytes = g_byte_array_new ();
+          winnow_csv_writer_encode (c->writer, value, strlen (value), bytes);
+          winnow_profiler_add_values (c->profiler, k, value, strlen (value), c->hole_counts[k]);
+          c->filled[k] += c->hole_counts[k];
+        }
+      else if (c->hole_counts[k] > 0)
+        winnow_profiler_add_missing (c->profiler, k, c->hole_counts[k]);
+      g_ptr_array_add (values, bytes);
+    }
+  for (guint i = 0; i < c->preview_holes->len; i++)
+    {
+      guint64 at = g_array_index (c->preview_holes, guint64, i);
+      char **row = g_ptr_array_index (c->result->preview, (guint) (at >> 32));
+      guint k = (guint) (at & G_MAXUINT32);
+      const char *value = c->plan->fills[k].value;
+
+      if (value != NULL)
+        {
+          g_free (row[k]);
+          row[k] = g_strdup (value);
+        }
+    }
+  g_debug ("filling %u holes", c->holes->len);
+  if (!winnow_output_file_fill_holes (c->output, c->writer->bytes_written,
+                                      (const WinnowOutputHole *) c->holes->data, c->holes->len,
+                                      (GByteArray * const *) values->pdata, &inserted, error))
+    return FALSE;
+  c->writer->bytes_written += inserted;
+  g_debug ("filled: %" G_GUINT64_FORMAT " bytes inserted", inserted);
+  g_array_set_size (c->holes, 0);
+  return TRUE;
+}
+
 static void
 write_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
 {
@@ -424,8 +495,19 @@ write_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
       const char *text = p;
       gsize length = WINNOW_FIELD_LENGTH (lengths[k]);
       gboolean present = !(lengths[k] & WINNOW_FIELD_MISSING);
+      gboolean as_read = present;
 
       p += length;
+      if (c->defer_fills && c->stats[k] != NULL)
+        {
+          /* the statistic, of the rows kept; the value comes later */
+          winnow_fill_stats_add (c->stats[k], text, length, !present);
+          if (!present)
+            {
+              write_hole (c, k, preview);
+              continue;
+            }
+        }
       if (present)
         {
           if (c->last != NULL && c->plan->fills[k].strategy == WINNOW_FILL_FFILL &&
@@ -438,10 +520,13 @@ write_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
           c->filled[k]++;
         }
 
-      if (present)
+      if (as_read && batch->has_cell_hashes)
+        winnow_profiler_add_value_hashed (c->profiler, k, text, length,
+                                          batch->cell_hashes[(gsize) i * n + k]);
+      else if (present)
         winnow_profiler_add_value (c->profiler, k, text, length);
       else
-        winnow_profiler_add_missing (c->profiler, k);
+        winnow_profiler_add_missing (c->profiler, k, 1);
 
       if (n == 1 && length == 0)
         winnow_csv_writer_empty_row (c->writer);
@@ -492,7 +577,7 @@ static void
 write_batch_with_rejects (Cleaner *c, const WinnowRowBatch *batch)
 {
   gboolean deciding = !c->have_keep;
-  gboolean digests = deciding && c->recipe->drop_duplicates;
+  gboolean digests = c->recipe->drop_duplicates && (deciding || batch->has_row_digests);
   guint bad = 0;
 
   if (digests)
@@ -588,6 +673,11 @@ winnow_cleaner_run_pass (Cleaner *c, PassKind kind, GError **error)
 
   if (kind == PASS_WRITE && c->rejects != NULL)
     winnow_csv_reader_keep_raw (c->reader);
+  /* what the parse threads do for this pass (winnow_cleaner_prepare_batch()) */
+  c->hash_rows = c->recipe->drop_duplicates &&
+                 (kind == PASS_SELECT || !c->have_keep || (kind == PASS_WRITE && c->rejects != NULL));
+  c->hash_cells = kind == PASS_WRITE;
+  winnow_csv_reader_set_prepare (c->reader, winnow_cleaner_prepare_batch, c);
   winnow_csv_reader_set_replace (c->reader, c->plan->replace);
   winnow_csv_reader_start (c->reader, c->plan->column_map, c->plan->n_kept, c->plan->na,
                            c->recipe->trim_whitespace);

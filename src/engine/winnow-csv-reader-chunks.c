@@ -89,10 +89,26 @@ max_ahead (WinnowCsvReader *reader)
   return 2 * reader->n_threads;
 }
 
+/* Under the lock: extras waiting for a place must look at the reader
+ * again when it is done, or when a chunk is to be parsed again: the base
+ * thread may be held up by a chunk past it, waiting for its batches to be
+ * taken, so the chunk must not wait for a place in the budget. */
+static void
+update_wake_extras (WinnowCsvReader *reader)
+{
+  gboolean wake = reader->done || g_atomic_int_get (&reader->abort) ||
+                  !g_queue_is_empty (&reader->redo);
+
+  g_atomic_int_set (&reader->wake_extras, wake);
+  if (wake)
+    winnow_thread_budget_wake (reader->budget);
+}
+
 /* Under the lock: the next chunk this thread should parse, or NULL when
- * the reader is done. */
+ * the reader is done. An extra thread gives its place in the budget back
+ * while it waits for a chunk, and takes one again before it claims. */
 static Slot *
-claim (WinnowCsvReader *reader)
+claim (WinnowCsvReader *reader, ParseThread *thread)
 {
   for (;;)
     {
@@ -100,10 +116,25 @@ claim (WinnowCsvReader *reader)
 
       if (g_atomic_int_get (&reader->abort) || reader->done)
         return NULL;
+      if (thread->id > 0 && !thread->holds_extra)
+        {
+          gboolean taken;
+
+          g_mutex_unlock (&reader->lock);
+          taken = winnow_thread_budget_take_extra (reader->budget, &reader->wake_extras);
+          g_mutex_lock (&reader->lock);
+          if (!taken && g_queue_is_empty (&reader->redo))
+            continue;  /* done (then the loop ends), or another took the chunk */
+          if (!taken)
+            winnow_thread_budget_force_extra (reader->budget);
+          thread->holds_extra = TRUE;
+          continue;  /* the reader may have moved on meanwhile */
+        }
       if (!g_queue_is_empty (&reader->redo))
         {
           slot = &reader->slots[GPOINTER_TO_UINT (g_queue_pop_head (&reader->redo))];
           slot->state = SLOT_RUNNING;
+          update_wake_extras (reader);
           return slot;
         }
       if (reader->next_slot < reader->n_slots &&
@@ -120,7 +151,24 @@ claim (WinnowCsvReader *reader)
           slot->state = SLOT_RUNNING;
           return slot;
         }
+      if (thread->holds_extra)
+        {
+          /* lock order: the reader's, then the budget's */
+          winnow_thread_budget_release_extra (reader->budget);
+          thread->holds_extra = FALSE;
+        }
       g_cond_wait (&reader->cond, &reader->lock);
+    }
+}
+
+/* Gives an extra thread's place back. */
+static void
+step_back (WinnowCsvReader *reader, ParseThread *thread)
+{
+  if (thread->holds_extra)
+    {
+      winnow_thread_budget_release_extra (reader->budget);
+      thread->holds_extra = FALSE;
     }
 }
 
@@ -131,25 +179,37 @@ parse_thread_main (gpointer data)
   WinnowCsvReader *reader = thread->reader;
 
   if (thread->id == 0)
-    winnow_csv_parse_thread_run_slot (thread, &reader->slots[0], FALSE);
+    {
+      winnow_thread_budget_take_base (reader->budget);
+      winnow_csv_parse_thread_run_slot (thread, &reader->slots[0], FALSE);
+    }
 
   for (;;)
     {
       Slot *slot;
 
       g_mutex_lock (&reader->lock);
-      slot = claim (reader);
+      slot = claim (reader, thread);
       g_mutex_unlock (&reader->lock);
       if (slot == NULL)
         break;
       slot->start = winnow_csv_reader_boundary (reader, slot->index);
       winnow_csv_parse_thread_run_slot (thread, slot, TRUE);
+      /* another task's base thread may need the place now */
+      if (thread->id > 0 && winnow_thread_budget_should_yield (reader->budget))
+        step_back (reader, thread);
     }
+  if (thread->id == 0)
+    winnow_thread_budget_release_base (reader->budget);
+  else
+    step_back (reader, thread);
   return NULL;
 }
 
-/* Parallel only for UTF-8 (a line end byte is a line end) and files worth
- * it; the first chunk must not already be read past. */
+/* Parallel only where a line end byte is a line end (UTF-8 and the
+ * single-byte encodings: chunks are cut between bytes, each decoded on
+ * its own) and for files worth it; the first chunk must not already be
+ * read past. */
 static guint
 choose_parse_threads (WinnowCsvReader *reader)
 {
@@ -157,8 +217,9 @@ choose_parse_threads (WinnowCsvReader *reader)
   guint n = reader->options.n_threads ? reader->options.n_threads
                                       : (guint) CLAMP (g_get_num_processors (), 1, MAX_PARSE_THREADS);
 
-  if (first->decoder != NULL || reader->size < 3 * reader->chunk_size ||
-      first->read_pos > reader->chunk_size)
+  if (reader->size < 3 * reader->chunk_size || first->read_pos > reader->chunk_size)
+    return 1;
+  if (first->decoder != NULL && !winnow_text_decoder_is_single_byte (first->decoder))
     return 1;
   return n;
 }
@@ -176,6 +237,23 @@ winnow_csv_reader_keep_raw (WinnowCsvReader *reader)
 {
   g_return_if_fail (!reader->started);
   reader->keep_raw = TRUE;
+}
+
+/**
+ * winnow_csv_reader_set_prepare:
+ * @func: (nullable): called on the parse threads, with each batch that
+ *   holds rows, before it is handed out; @data must outlive the reader
+ *
+ * Per-row work that needs no order runs on the parse threads, beside the
+ * parsing, instead of on the thread that takes the batches.
+ */
+void
+winnow_csv_reader_set_prepare (WinnowCsvReader *reader, WinnowBatchPrepareFunc func,
+                               gpointer data)
+{
+  g_return_if_fail (!reader->started);
+  reader->prepare = func;
+  reader->prepare_data = data;
 }
 
 /**
@@ -233,7 +311,15 @@ winnow_csv_reader_start (WinnowCsvReader *reader, const gint *column_map, guint 
 
   reader->threads = g_renew (ParseThread *, reader->threads, n_threads);
   for (guint i = 1; i < n_threads; i++)
-    reader->threads[i] = winnow_csv_parse_thread_new (reader, i);
+    {
+      reader->threads[i] = winnow_csv_parse_thread_new (reader, i);
+      /* a single-byte encoding: a decoder each (the first one made it, so
+       * its name is known) */
+      if (reader->threads[0]->decoder != NULL)
+        reader->threads[i]->decoder =
+          winnow_text_decoder_new (winnow_text_decoder_name (reader->threads[0]->decoder), NULL);
+      g_assert (reader->threads[0]->decoder == NULL || reader->threads[i]->decoder != NULL);
+    }
   reader->n_threads = n_threads;
   for (guint i = 0; i < n_threads; i++)
     {
@@ -310,6 +396,7 @@ move_to (WinnowCsvReader *reader, guint index)
   if (index >= reader->n_slots)
     {
       reader->done = TRUE;
+      update_wake_extras (reader);
       g_cond_broadcast (&reader->cond);
       g_mutex_unlock (&reader->lock);
       return;
@@ -329,6 +416,7 @@ move_to (WinnowCsvReader *reader, guint index)
       g_mutex_lock (&reader->lock);
       slot->state = SLOT_UNCLAIMED;
       g_queue_push_tail (&reader->redo, GUINT_TO_POINTER (index));
+      update_wake_extras (reader);
       g_mutex_unlock (&reader->lock);
     }
   g_mutex_lock (&reader->lock);
@@ -440,6 +528,7 @@ winnow_csv_reader_abort (WinnowCsvReader *reader)
   g_atomic_int_set (&reader->abort, 1);
   g_mutex_lock (&reader->lock);
   reader->done = TRUE;
+  update_wake_extras (reader);
   g_cond_broadcast (&reader->cond);
   g_mutex_unlock (&reader->lock);
   for (guint k = reader->current; k < reader->n_slots; k++)

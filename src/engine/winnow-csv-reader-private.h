@@ -107,6 +107,8 @@ typedef struct {
   char *text;                 /* UTF-8; writable for DELIMITER_STAND_IN */
   gsize text_len;
   gsize text_pos;
+  gssize next_quote;          /* where the next quote or CR of the text is */
+  gssize next_cr;             /* (-1: not looked for yet; see next_byte()) */
   gsize since_check;
 
   struct csv_parser parser;
@@ -136,6 +138,7 @@ typedef struct {
   GAsyncQueue *pool;          /* this thread's free batches */
   GPtrArray *batches;
   gboolean stop;
+  gboolean holds_extra;       /* an extra thread's place in the budget */
 } ParseThread;
 
 struct _WinnowCsvReader {
@@ -160,6 +163,8 @@ struct _WinnowCsvReader {
   GPtrArray *column_names;
 
   gboolean keep_raw;          /* batches keep rows as read, bad lines too */
+  WinnowBatchPrepareFunc prepare;  /* on the parse threads, or NULL */
+  gpointer prepare_data;
 
   /* set by start() */
   const gint *column_map;
@@ -170,6 +175,10 @@ struct _WinnowCsvReader {
 
   ParseThread **threads;
   guint n_threads;
+  WinnowThreadBudget *budget; /* thread 0 is the task's base thread, the
+                               * others extras (winnow-thread-budget.h) */
+  gint wake_extras;           /* atomic: extras waiting for a place look at
+                               * the reader again (update_wake_extras()) */
   Slot *slots;
   guint n_slots;
   GMutex lock;

@@ -231,6 +231,9 @@ winnow_csv_reader_open (const char *path, const WinnowCsvReaderOptions *options,
   reader->fd = -1;
   reader->options = *options;
   reader->options.encoding = NULL;  /* not ours to keep */
+  reader->options.budget = NULL;
+  reader->budget = winnow_thread_budget_ref (options->budget ? options->budget
+                                                             : winnow_thread_budget_get_default ());
   reader->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   reader->bad_line_list = g_array_new (FALSE, FALSE, sizeof (WinnowBadLine));
   reader->chunk_size = options->chunk_size ? options->chunk_size : CHUNK_SIZE;
@@ -341,6 +344,7 @@ winnow_csv_reader_free (WinnowCsvReader *reader)
       winnow_csv_parse_thread_free (reader->threads[i]);
     }
   g_free (reader->threads);
+  winnow_thread_budget_unref (reader->budget);
   if (reader->fd >= 0)
     close (reader->fd);
   g_queue_clear (&reader->redo);

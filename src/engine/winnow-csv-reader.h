@@ -15,6 +15,7 @@
 #include "winnow-text-set.h"
 #include "winnow-recipe.h"
 #include "winnow-row-batch.h"
+#include "winnow-thread-budget.h"
 
 G_BEGIN_DECLS
 
@@ -52,6 +53,9 @@ typedef struct {
   /* Set by winnow_csv_reader_options_fall_back(): the file is read again
    * as Windows-1252 after "auto" met bytes that are not UTF-8. */
   gboolean utf8_fallback;
+  /* The threads the parse threads share with every other task
+   * (winnow-thread-budget.h); NULL for the process's own. */
+  WinnowThreadBudget *budget;
 } WinnowCsvReaderOptions;
 
 typedef struct {
@@ -88,7 +92,14 @@ typedef struct {
   guint32 *to_length;
 } WinnowFieldReplace;
 
+/* Called on a parse thread with each batch of rows before it is handed
+ * out: per-row work that needs no order (digests, hashes). */
+typedef void (*WinnowBatchPrepareFunc) (WinnowRowBatch *batch, gpointer data);
+
 void             winnow_csv_reader_keep_raw       (WinnowCsvReader *reader);
+void             winnow_csv_reader_set_prepare    (WinnowCsvReader *reader,
+                                                   WinnowBatchPrepareFunc func,
+                                                   gpointer data);
 void             winnow_csv_reader_set_replace    (WinnowCsvReader *reader,
                                                    WinnowFieldReplace * const *replace);
 void             winnow_csv_reader_start          (WinnowCsvReader *reader,

@@ -92,6 +92,39 @@ winnow_csv_writer_holds_special (const WinnowCsvWriter *writer, const char *text
   return FALSE;
 }
 
+/**
+ * winnow_csv_writer_encode:
+ * @out: the field's bytes are appended here
+ *
+ * The bytes winnow_csv_writer_field() writes for a field, without the
+ * delimiter before it: for a value written later into its place.
+ */
+void
+winnow_csv_writer_encode (const WinnowCsvWriter *writer, const char *text, gsize length,
+                          GByteArray *out)
+{
+  gboolean quote = winnow_csv_writer_holds_special (writer, text, length);
+  gboolean guard = writer->formula_guard && winnow_csv_writer_needs_guard (text, length);
+
+  if (quote)
+    g_byte_array_append (out, (const guint8 *) "\"", 1);
+  if (guard)
+    g_byte_array_append (out, (const guint8 *) "'", 1);
+  if (!quote)
+    g_byte_array_append (out, (const guint8 *) text, (guint) length);
+  else
+    for (gsize start = 0, i = 0; i <= length; i++)
+      if (i == length || text[i] == '"')
+        {
+          /* up to and with the quote, then the quote again */
+          gsize end = i < length ? i + 1 : i;
+          g_byte_array_append (out, (const guint8 *) text + start, (guint) (end - start));
+          start = i;
+        }
+  if (quote)
+    g_byte_array_append (out, (const guint8 *) "\"", 1);
+}
+
 /* A field larger than the buffer: flushed in pieces. */
 void
 winnow_csv_writer_write_slow (WinnowCsvWriter *writer, const char *text, gsize length,

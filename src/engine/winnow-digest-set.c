@@ -52,13 +52,18 @@ winnow_digest_compute (const void *data, gsize length)
   return digest;
 }
 
+/* A load of 0.8 at the expected count; growing past 7/8 of it. */
 static gsize
 capacity_for (gsize expected)
 {
-  gsize capacity = 1024;
-  while (capacity * 3 / 4 < expected)
-    capacity *= 2;
-  return capacity;
+  return MAX (expected / 4 * 5 + expected % 4 * 2, 1024);
+}
+
+static void
+set_capacity (WinnowDigestSet *set, gsize capacity)
+{
+  set->capacity = capacity;
+  set->grow_at = capacity / 8 * 7;
 }
 
 /**
@@ -77,8 +82,7 @@ winnow_digest_set_new (gsize expected, guint n_values)
   set->slots = table_alloc (capacity * sizeof (WinnowDigest));
   if (n_values > 0)
     set->values = table_alloc (capacity * n_values * sizeof (guint64));
-  set->mask = capacity - 1;
-  set->grow_at = capacity * 3 / 4;
+  set_capacity (set, capacity);
   return set;
 }
 
@@ -87,15 +91,15 @@ winnow_digest_set_free (WinnowDigestSet *set)
 {
   if (set == NULL)
     return;
-  table_free (set->slots, (set->mask + 1) * sizeof (WinnowDigest));
-  table_free (set->values, (set->mask + 1) * set->n_values * sizeof (guint64));
+  table_free (set->slots, set->capacity * sizeof (WinnowDigest));
+  table_free (set->values, set->capacity * set->n_values * sizeof (guint64));
   g_free (set);
 }
 
 static gsize
 probe (const WinnowDigestSet *set, WinnowDigest digest, gboolean *found)
 {
-  gsize i = digest.lo & set->mask;
+  gsize i = winnow_digest_set_home (set, digest);
 
   for (;;)
     {
@@ -110,7 +114,8 @@ probe (const WinnowDigestSet *set, WinnowDigest digest, gboolean *found)
           *found = FALSE;
           return i;
         }
-      i = (i + 1) & set->mask;
+      if (++i == set->capacity)
+        i = 0;
     }
 }
 
@@ -119,13 +124,12 @@ grow (WinnowDigestSet *set)
 {
   WinnowDigest *old_slots = set->slots;
   guint64 *old_values = set->values;
-  gsize old_capacity = set->mask + 1;
-  gsize capacity = old_capacity * 2;
+  gsize old_capacity = set->capacity;
+  gsize capacity = old_capacity + old_capacity / 2;
 
   set->slots = table_alloc (capacity * sizeof (WinnowDigest));
   set->values = old_values ? table_alloc (capacity * set->n_values * sizeof (guint64)) : NULL;
-  set->mask = capacity - 1;
-  set->grow_at = capacity * 3 / 4;
+  set_capacity (set, capacity);
 
   for (gsize i = 0; i < old_capacity; i++)
     {
@@ -185,4 +189,11 @@ winnow_digest_set_lookup (const WinnowDigestSet *set, WinnowDigest digest)
   gsize i = probe (set, digest, &found);
 
   return found && set->values ? &set->values[i * set->n_values] : NULL;
+}
+
+/* The bytes its table takes (slots and values). */
+gsize
+winnow_digest_set_get_bytes (const WinnowDigestSet *set)
+{
+  return set->capacity * (sizeof (WinnowDigest) + set->n_values * sizeof (guint64));
 }

@@ -227,6 +227,143 @@ winnow_output_file_get_fd (WinnowOutputFile *file)
   return file->fd;
 }
 
+/* ---- holes ---- */
+
+#define MOVE_BUFFER (4u << 20)
+
+typedef struct {
+  int fd;
+  guint8 *buffer;         /* MOVE_BUFFER bytes, filled from its end */
+  gsize length;           /* buffer[MOVE_BUFFER - length ..) is ready */
+  guint64 dest_end;       /* where the ready bytes end in the file */
+  int error_number;
+} Mover;
+
+static void
+mover_flush (Mover *m)
+{
+  const guint8 *data = m->buffer + MOVE_BUFFER - m->length;
+  guint64 at = m->dest_end - m->length;
+  gsize left = m->length;
+
+  while (left > 0 && m->error_number == 0)
+    {
+      gssize n = pwrite (m->fd, data, left, (off_t) at);
+      if (n < 0)
+        {
+          if (errno != EINTR)
+            m->error_number = errno;
+          continue;
+        }
+      data += n;
+      at += (guint64) n;
+      left -= (gsize) n;
+    }
+  m->dest_end -= m->length;
+  m->length = 0;
+}
+
+/* Puts the file's bytes [start, end) before the ready ones. */
+static void
+mover_prepend_file (Mover *m, guint64 start, guint64 end)
+{
+  while (end > start && m->error_number == 0)
+    {
+      gsize piece = (gsize) MIN (end - start, (guint64) (MOVE_BUFFER - m->length));
+      guint8 *to;
+      gssize n;
+
+      if (piece == 0)
+        {
+          mover_flush (m);
+          continue;
+        }
+      to = m->buffer + MOVE_BUFFER - m->length - piece;
+      n = pread (m->fd, to, piece, (off_t) (end - piece));
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n != (gssize) piece)
+        {
+          m->error_number = n < 0 ? errno : EIO;
+          return;
+        }
+      m->length += piece;
+      end -= piece;
+    }
+}
+
+static void
+mover_prepend_bytes (Mover *m, const guint8 *data, gsize length)
+{
+  while (length > 0 && m->error_number == 0)
+    {
+      gsize piece = MIN (length, MOVE_BUFFER - m->length);
+
+      if (piece == 0)
+        {
+          mover_flush (m);
+          continue;
+        }
+      memcpy (m->buffer + MOVE_BUFFER - m->length - piece, data + length - piece, piece);
+      m->length += piece;
+      length -= piece;
+    }
+}
+
+/**
+ * winnow_output_file_fill_holes:
+ * @size: the bytes written so far
+ * @holes: in the order of their offsets
+ * @values: the bytes each hole gets (none for an empty array)
+ * @inserted: (out): the bytes added
+ *
+ * Inserts the values into the temporary file in place, moving what
+ * follows each hole on: one backward pass from the end of the file,
+ * through a buffer, stopping at the first hole (nothing before it moves).
+ * The file is written once with empty holes and completed here when the
+ * values are known at its end (the fills by a statistic of the column),
+ * instead of reading the input twice.
+ */
+gboolean
+winnow_output_file_fill_holes (WinnowOutputFile *file, guint64 size, const WinnowOutputHole *holes,
+                               gsize n_holes, GByteArray * const *values, guint64 *inserted,
+                               GError **error)
+{
+  Mover m = { file->fd, NULL, 0, size, 0 };
+  guint64 src_end = size;
+
+  for (gsize i = 0; i < n_holes; i++)
+    m.dest_end += values[holes[i].value] ? values[holes[i].value]->len : 0;
+  *inserted = m.dest_end - size;
+  if (*inserted == 0)
+    return TRUE;
+
+  m.buffer = g_malloc (MOVE_BUFFER);
+  for (gsize i = n_holes; i-- > 0 && m.error_number == 0;)
+    {
+      const GByteArray *value = values[holes[i].value];
+
+      g_assert (holes[i].offset <= src_end);
+      mover_prepend_file (&m, holes[i].offset, src_end);
+      src_end = holes[i].offset;
+      if (value != NULL)
+        mover_prepend_bytes (&m, value->data, value->len);
+      if (m.dest_end - m.length == src_end)
+        break;  /* nothing before this hole moves */
+    }
+  if (m.error_number == 0)
+    mover_flush (&m);
+  g_free (m.buffer);
+  if (m.error_number != 0)
+    {
+      g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_WRITE,
+                   /* Translators: a file name, then the system's reason */
+                   _("could not write %s: %s"), file->display_name, g_strerror (m.error_number));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Empties the temporary file, to write it again from the start. */
 gboolean
 winnow_output_file_truncate (WinnowOutputFile *file, GError **error)

@@ -50,6 +50,20 @@ gboolean          winnow_output_file_commit_with (WinnowOutputFile *file,
                                                   GError **error);
 void              winnow_output_file_free    (WinnowOutputFile *file);
 
+/* A place in the written file where value number @value goes. */
+typedef struct {
+  guint64 offset;
+  guint32 value;
+} WinnowOutputHole;
+
+gboolean          winnow_output_file_fill_holes (WinnowOutputFile *file,
+                                                 guint64 size,
+                                                 const WinnowOutputHole *holes,
+                                                 gsize n_holes,
+                                                 GByteArray * const *values,
+                                                 guint64 *inserted,
+                                                 GError **error);
+
 guint             winnow_output_file_remove_stale (const char *path);
 char             *winnow_output_file_default_path (const char *input_path,
                                                    const char *output_dir,

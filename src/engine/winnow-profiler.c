@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "winnow-exact-sum.h"
 #include "winnow-number.h"
 #include "winnow-value-counter.h"
 
@@ -27,8 +28,7 @@ typedef struct {
   guint64 n_numbers;
   double min;
   double max;
-  double sum;
-  double compensation;  /* Kahan */
+  WinnowExactSum sum;          /* of the numbers: the same in any order */
   WinnowValueCounter *values;  /* from the first value on */
 } Column;
 
@@ -59,7 +59,10 @@ winnow_profiler_free (WinnowProfiler *profiler)
   if (profiler == NULL)
     return;
   for (guint i = 0; i < profiler->n_columns; i++)
-    winnow_value_counter_free (profiler->columns[i].values);
+    {
+      winnow_value_counter_free (profiler->columns[i].values);
+      winnow_exact_sum_clear (&profiler->columns[i].sum);
+    }
   g_free (profiler->columns);
   g_free (profiler);
 }
@@ -132,15 +135,41 @@ is_date (const char *t, gsize n)
   return i == n;
 }
 
-void
-winnow_profiler_add_value (WinnowProfiler *profiler, guint column, const char *text, gsize length)
+/* The smaller, -0 before 0, and the larger, 0 after -0, whatever the
+ * order the numbers come in. */
+static inline double
+min_of (double a, double b)
+{
+  return a < b || (a == b && signbit (a)) ? a : b;
+}
+
+static inline double
+max_of (double a, double b)
+{
+  return a > b || (a == b && !signbit (a)) ? a : b;
+}
+
+/**
+ * winnow_profiler_add_values:
+ * @count: how many cells hold @text (at least 1)
+ *
+ * Profiles @count cells of @column that hold @text.
+ */
+static inline void
+add_values (WinnowProfiler *profiler, guint column, const char *text, gsize length,
+            guint64 count, const guint64 *hash)
 {
   Column *c = &profiler->columns[column];
 
-  c->present++;
+  c->present += count;
   if (G_UNLIKELY (c->values == NULL))
     c->values = winnow_value_counter_new (EXACT_DISTINCT_CAP);
-  winnow_value_counter_add (c->values, text, length);
+  if (hash != NULL)
+    winnow_value_counter_add_hashed (c->values, text, length, *hash);
+  else if (G_LIKELY (count == 1))
+    winnow_value_counter_add (c->values, text, length);
+  else
+    winnow_value_counter_add_count (c->values, text, length, count);
   if (c->maybe == 0)
     return;
 
@@ -150,12 +179,10 @@ winnow_profiler_add_value (WinnowProfiler *profiler, guint column, const char *t
       gboolean integer;
       if (winnow_number_parse (text, length, &v, &integer))
         {
-          double y = v - c->compensation, t = c->sum + y;
-          c->compensation = (t - c->sum) - y;
-          c->sum = t;
-          c->min = MIN (c->min, v);
-          c->max = MAX (c->max, v);
-          c->n_numbers++;
+          winnow_exact_sum_add_n (&c->sum, v, count);
+          c->min = min_of (c->min, v);
+          c->max = max_of (c->max, v);
+          c->n_numbers += count;
           if (!integer)
             c->maybe &= ~MAYBE_INTEGER;
         }
@@ -169,9 +196,62 @@ winnow_profiler_add_value (WinnowProfiler *profiler, guint column, const char *t
 }
 
 void
-winnow_profiler_add_missing (WinnowProfiler *profiler, guint column)
+winnow_profiler_add_values (WinnowProfiler *profiler, guint column, const char *text,
+                            gsize length, guint64 count)
 {
-  profiler->columns[column].missing++;
+  add_values (profiler, column, text, length, count, NULL);
+}
+
+void
+winnow_profiler_add_value (WinnowProfiler *profiler, guint column, const char *text, gsize length)
+{
+  add_values (profiler, column, text, length, 1, NULL);
+}
+
+/* One cell, whose XXH3_64bits() the caller made (a parse thread). */
+void
+winnow_profiler_add_value_hashed (WinnowProfiler *profiler, guint column, const char *text,
+                                  gsize length, guint64 hash)
+{
+  add_values (profiler, column, text, length, 1, &hash);
+}
+
+void
+winnow_profiler_add_missing (WinnowProfiler *profiler, guint column, guint64 count)
+{
+  profiler->columns[column].missing += count;
+}
+
+/**
+ * winnow_profiler_merge:
+ *
+ * Adds what @other profiled to @profiler (of as many columns): the result
+ * is the profile of both parts' cells, whatever their order.
+ */
+void
+winnow_profiler_merge (WinnowProfiler *profiler, const WinnowProfiler *other)
+{
+  g_return_if_fail (profiler->n_columns == other->n_columns);
+
+  for (guint i = 0; i < profiler->n_columns; i++)
+    {
+      Column *c = &profiler->columns[i];
+      const Column *o = &other->columns[i];
+
+      c->maybe &= o->maybe;
+      c->present += o->present;
+      c->missing += o->missing;
+      c->n_numbers += o->n_numbers;
+      c->min = min_of (c->min, o->min);
+      c->max = max_of (c->max, o->max);
+      winnow_exact_sum_merge (&c->sum, &o->sum);
+      if (o->values != NULL)
+        {
+          if (c->values == NULL)
+            c->values = winnow_value_counter_new (EXACT_DISTINCT_CAP);
+          winnow_value_counter_merge (c->values, o->values);
+        }
+    }
 }
 
 /**
@@ -208,7 +288,7 @@ winnow_profiler_finish_column (WinnowProfiler *profiler, guint column, const cha
       p->has_numbers = TRUE;
       p->min = c->min;
       p->max = c->max;
-      p->mean = c->sum / (double) c->n_numbers;
+      p->mean = winnow_exact_sum_value (&c->sum) / (double) c->n_numbers;
     }
   if (c->values == NULL)
     return p;

@@ -8,6 +8,10 @@
  * its value counter starts small: a file of 100,000 columns and a few rows
  * costs memory in proportion to its data. Each column is finished once,
  * which frees its counter.
+ *
+ * Nothing in a profile depends on the order of the cells: parse threads
+ * profile parts of a file and their profiles are merged; the mean is the
+ * exact sum of the numbers, rounded once, divided by their count.
  */
 #pragma once
 
@@ -25,8 +29,21 @@ void                 winnow_profiler_add_value      (WinnowProfiler *profiler,
                                                      guint column,
                                                      const char *text,
                                                      gsize length);
+void                 winnow_profiler_add_values     (WinnowProfiler *profiler,
+                                                     guint column,
+                                                     const char *text,
+                                                     gsize length,
+                                                     guint64 count);
+void                 winnow_profiler_add_value_hashed (WinnowProfiler *profiler,
+                                                       guint column,
+                                                       const char *text,
+                                                       gsize length,
+                                                       guint64 hash);
 void                 winnow_profiler_add_missing    (WinnowProfiler *profiler,
-                                                     guint column);
+                                                     guint column,
+                                                     guint64 count);
+void                 winnow_profiler_merge          (WinnowProfiler *profiler,
+                                                     const WinnowProfiler *other);
 WinnowColumnProfile *winnow_profiler_finish_column  (WinnowProfiler *profiler,
                                                      guint column,
                                                      const char *name);

@@ -100,5 +100,6 @@ void                 winnow_column_profile_free (WinnowColumnProfile *profile);
 const char          *winnow_column_type_to_string (WinnowColumnType type);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WinnowResult, winnow_result_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WinnowColumnProfile, winnow_column_profile_free)
 
 G_END_DECLS

@@ -60,7 +60,35 @@ winnow_row_batch_free (WinnowRowBatch *batch)
   g_free (batch->starts);
   g_free (batch->ends);
   g_free (batch->lines);
+  g_free (batch->row_digests);
+  g_free (batch->cell_hashes);
   g_free (batch);
+}
+
+/* Room for the rows' digests (made on first use). */
+guint64 *
+winnow_row_batch_get_row_digests (WinnowRowBatch *batch)
+{
+  if (batch->row_digests == NULL)
+    batch->row_digests = g_new (guint64, 2 * (gsize) batch->max_rows);
+  return batch->row_digests;
+}
+
+/* Room for the hashes of the fields of the rows the batch holds: at most
+ * twice the bytes of their records' lengths, so a file of 100,000 columns
+ * (a few rows a batch) does not pay for 4,096 rows of them. */
+guint64 *
+winnow_row_batch_get_cell_hashes (WinnowRowBatch *batch)
+{
+  gsize need = (gsize) batch->n_rows * batch->n_columns;
+
+  if (need > batch->cell_hashes_capacity)
+    {
+      g_free (batch->cell_hashes);
+      batch->cell_hashes_capacity = need;
+      batch->cell_hashes = g_new (guint64, batch->cell_hashes_capacity);
+    }
+  return batch->cell_hashes;
 }
 
 void
@@ -73,6 +101,7 @@ winnow_row_batch_reset (WinnowRowBatch *batch)
   batch->raw_length = 0;
   batch->raw_current = 0;
   batch->n_bad = 0;
+  batch->has_row_digests = batch->has_cell_hashes = FALSE;
   if (batch->replaced != NULL)
     memset (batch->replaced, 0, batch->n_columns * sizeof *batch->replaced);
   /* A batch that grew for one huge row goes back to its normal size. */

@@ -47,6 +47,15 @@ typedef struct {
                           * these rows (winnow_row_batch_count_replaced()),
                           * or NULL */
 
+  /* Filled on the parse thread by the reader's prepare function
+   * (winnow_csv_reader_set_prepare()), work that needs no order: */
+  guint64 *row_digests;  /* two words per row, when has_row_digests */
+  guint64 *cell_hashes;  /* n_columns per row (XXH3 of each present field),
+                          * when has_cell_hashes */
+  gsize cell_hashes_capacity;
+  gboolean has_row_digests;
+  gboolean has_cell_hashes;
+
   /* raw records, with winnow_row_batch_keep_raw() only */
   guint n_input;         /* input columns; 0: no raw records */
   guint8 *raw;
@@ -73,6 +82,8 @@ void            winnow_row_batch_add_bad (WinnowRowBatch *batch,
                                           guint64 line,
                                           guint fields);
 gboolean        winnow_row_batch_is_full (const WinnowRowBatch *batch);
+guint64        *winnow_row_batch_get_row_digests (WinnowRowBatch *batch);
+guint64        *winnow_row_batch_get_cell_hashes (WinnowRowBatch *batch);
 
 /* The raw record of row @row, or of bad line @bad: lengths, then texts. */
 static inline const guint32 *

@@ -199,6 +199,73 @@ winnow_text_decoder_name (WinnowTextDecoder *decoder)
   return decoder->name;
 }
 
+/* Does this iconv encoding take one byte per character, ASCII as ASCII
+ * and no state? Each byte alone, from the first state, must be one
+ * character (or invalid wherever it is), and a byte under 0x80 itself. */
+static gboolean
+probe_single_byte (const char *encoding)
+{
+  GIConv conv = g_iconv_open ("UTF-8", encoding);
+  gboolean single = conv != (GIConv) -1;
+
+  for (guint b = 1; single && b < 256; b++)
+    {
+      char byte = (char) b;
+      char *in = &byte;
+      gsize in_left = 1;
+      char buffer[16];
+      char *out = buffer;
+      gsize out_left = sizeof buffer;
+      gsize r;
+
+      g_iconv (conv, NULL, NULL, NULL, NULL);
+      r = g_iconv (conv, &in, &in_left, &out, &out_left);
+      if (r == (gsize) -1)
+        {
+          single = errno == EILSEQ && b >= 0x80;
+          continue;
+        }
+      /* nothing held back for a later byte */
+      if (g_iconv (conv, NULL, NULL, &out, &out_left) == (gsize) -1)
+        {
+          single = FALSE;
+          continue;
+        }
+      if (b < 0x80)
+        single = out - buffer == 1 && buffer[0] == byte;
+      else
+        single = out > buffer && g_utf8_validate (buffer, out - buffer, NULL) &&
+                 g_utf8_strlen (buffer, out - buffer) == 1;
+    }
+  if (conv != (GIConv) -1)
+    g_iconv_close (conv);
+  return single;
+}
+
+/**
+ * winnow_text_decoder_is_single_byte:
+ *
+ * Returns: %TRUE when every character is one byte, ASCII is ASCII and the
+ *   decoder keeps no state from one byte to the next (Windows-1252,
+ *   Latin-1, ISO-8859-15, KOI8-R…): then a file may be cut at any line end
+ *   and its parts decoded apart, each by a decoder of its own
+ */
+gboolean
+winnow_text_decoder_is_single_byte (WinnowTextDecoder *decoder)
+{
+  switch (decoder->kind)
+    {
+    case WINNOW_TEXT_CP1252:
+    case WINNOW_TEXT_LATIN1:
+      return TRUE;
+    case WINNOW_TEXT_ICONV:
+      return probe_single_byte (decoder->name);
+    case WINNOW_TEXT_UTF8:
+    default:
+      return FALSE;
+    }
+}
+
 static WinnowTextStatus
 convert_table (WinnowTextDecoder *decoder, const guint8 *input, gsize length,
                GByteArray *output, gsize *consumed)

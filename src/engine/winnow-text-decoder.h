@@ -36,6 +36,7 @@ WinnowTextDecoder *winnow_text_decoder_new    (const char   *encoding,
 void               winnow_text_decoder_free   (WinnowTextDecoder *decoder);
 WinnowTextKind     winnow_text_decoder_kind   (WinnowTextDecoder *decoder);
 const char        *winnow_text_decoder_name   (WinnowTextDecoder *decoder);
+gboolean           winnow_text_decoder_is_single_byte (WinnowTextDecoder *decoder);
 WinnowTextStatus   winnow_text_decoder_convert (WinnowTextDecoder *decoder,
                                                const guint8 *input,
                                                gsize         length,

@@ -109,10 +109,11 @@ grow (WinnowValueCounter *counter)
   g_free (old);
 }
 
-void
-winnow_value_counter_add (WinnowValueCounter *counter, const char *text, gsize length)
+/* Adds @count occurrences of a text whose XXH3 is @hash. */
+static void
+add_hashed (WinnowValueCounter *counter, const char *text, gsize length, guint64 hash,
+            guint64 count)
 {
-  guint64 hash = XXH3_64bits (text, length);
   gsize i;
 
   if (counter->registers != NULL)
@@ -129,7 +130,7 @@ winnow_value_counter_add (WinnowValueCounter *counter, const char *text, gsize l
       if (e->hash == hash && e->length == length &&
           (counter->cap != 0 || memcmp (counter->pool + e->offset, text, length) == 0))
         {
-          e->count++;
+          e->count += count;
           return;
         }
     }
@@ -149,11 +150,72 @@ winnow_value_counter_add (WinnowValueCounter *counter, const char *text, gsize l
       counter->pool_capacity = capacity;
     }
   memcpy (counter->pool + counter->pool_length, text, length);
-  counter->entries[i] = (Entry) { hash, counter->pool_length, length, 1 };
+  counter->entries[i] = (Entry) { hash, counter->pool_length, length, count };
   counter->pool_length += length;
   counter->n_entries++;
   if (counter->n_entries * 4 >= (counter->mask + 1) * 3)
     grow (counter);
+}
+
+void
+winnow_value_counter_add (WinnowValueCounter *counter, const char *text, gsize length)
+{
+  add_hashed (counter, text, length, XXH3_64bits (text, length), 1);
+}
+
+/* The hash a counter keeps of @text: callers that hash on other threads
+ * give it to winnow_value_counter_add_hashed(). */
+guint64
+winnow_value_counter_hash (const char *text, gsize length)
+{
+  return XXH3_64bits (text, length);
+}
+
+/* Adds @text, whose winnow_value_counter_hash() the caller made (on
+ * another thread). */
+void
+winnow_value_counter_add_hashed (WinnowValueCounter *counter, const char *text, gsize length,
+                                 guint64 hash)
+{
+  add_hashed (counter, text, length, hash, 1);
+}
+
+/* Adds @count occurrences of @text at once (@count > 0). */
+void
+winnow_value_counter_add_count (WinnowValueCounter *counter, const char *text, gsize length,
+                                guint64 count)
+{
+  g_return_if_fail (count > 0);
+  add_hashed (counter, text, length, XXH3_64bits (text, length), count);
+}
+
+/**
+ * winnow_value_counter_merge:
+ *
+ * Adds what @other counted to @counter, which then holds what one counter
+ * given both streams of values would, in any order: the same counts, and
+ * past the cap the same HyperLogLog registers (a register is the maximum
+ * over the distinct values' hashes), so the same estimate.
+ */
+void
+winnow_value_counter_merge (WinnowValueCounter *counter, const WinnowValueCounter *other)
+{
+  g_return_if_fail (counter->cap == other->cap);
+
+  if (other->registers != NULL)
+    {
+      if (counter->registers == NULL)
+        overflow (counter);
+      for (guint i = 0; i < HLL_REGISTERS; i++)
+        counter->registers[i] = MAX (counter->registers[i], other->registers[i]);
+      return;
+    }
+  for (gsize i = 0; i <= other->mask; i++)
+    {
+      const Entry *e = &other->entries[i];
+      if (e->count != 0)
+        add_hashed (counter, other->pool + e->offset, e->length, e->hash, e->count);
+    }
 }
 
 /* The number of distinct values; *exact is FALSE past the cap. */
