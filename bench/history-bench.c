@@ -222,7 +222,7 @@ main (int argc, char **argv)
   guint seconds = argc > 2 ? (guint) atoi (argv[2]) : 30;
   guint tick_source, use_source;
 
-  if (argc < 2)
+  if (argc < 2 || argc > 3 || argv[1][0] == '-')
     {
       fprintf (stderr, "usage: %s DB [SECONDS]   (under xvfb-run -a)\n", argv[0]);
       return 2;

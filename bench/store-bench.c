@@ -99,6 +99,11 @@ main (int argc, char **argv)
   WinnowTaskQuery all = { .sort = WINNOW_TASK_SORT_CREATED, .descending = TRUE };
   gint64 start;
 
+  if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
+    {
+      fprintf (stderr, "usage: %s [DB]   (fills DB, or a temporary one, with 100,000 tasks)\n", argv[0]);
+      return 2;
+    }
   if (argc > 1)
     path = g_strdup (argv[1]);
   else

@@ -45,7 +45,7 @@ main (int argc, char **argv)
   GtkAdjustment *adjustment;
   double start;
 
-  if (argc != 2)
+  if (argc != 2 || argv[1][0] == '-')
     {
       fprintf (stderr, "usage: %s DB   (fill DB first with store-bench DB)\n", argv[0]);
       return 2;
