@@ -13,6 +13,14 @@
  * no top values. */
 #define EXACT_DISTINCT_CAP 10000
 
+/* The histogram of a number column is counted in this many fine bins,
+ * twice as many as a profile keeps: when a number falls outside them,
+ * they double in width (pairs merge) until it fits, so that after the
+ * first two numbers the values always spread over half of them or more,
+ * whatever their range, at a subtraction, a multiplication and an
+ * increment a number. */
+#define FINE_BINS (2 * WINNOW_HISTOGRAM_BINS)
+
 enum {
   MAYBE_INTEGER = 1 << 0,
   MAYBE_FLOAT = 1 << 1,
@@ -29,6 +37,10 @@ typedef struct {
   double max;
   double sum;
   double compensation;  /* Kahan */
+  double bins_start;    /* fine bin i holds [start + i * width, + width) */
+  double bins_width;    /* 0 while every number is the same; -1 gave up */
+  double bins_scale;    /* 1 / bins_width */
+  guint64 bins[FINE_BINS];
   WinnowValueCounter *values;  /* from the first value on */
 } Column;
 
@@ -132,6 +144,76 @@ is_date (const char *t, gsize n)
   return i == n;
 }
 
+/* Twice as wide: pairs of bins merge, and when @down the range grows
+ * below its start, else above its end. */
+static void
+widen_bins (Column *c, gboolean down)
+{
+  guint64 merged[FINE_BINS] = { 0 };
+  guint offset = down ? FINE_BINS / 2 : 0;
+
+  for (guint i = 0; i < FINE_BINS; i++)
+    merged[offset + i / 2] += c->bins[i];
+  memcpy (c->bins, merged, sizeof merged);
+  if (down)
+    c->bins_start -= FINE_BINS * c->bins_width;
+  c->bins_width *= 2;
+  c->bins_scale = 1 / c->bins_width;
+}
+
+static void
+count_in_bins (Column *c, double v)
+{
+  double index;
+
+  if (c->bins_width < 0 || !isfinite (v))
+    return;
+  if (c->n_numbers == 0)
+    {
+      c->bins_start = v;
+      c->bins[0] = 1;
+      return;
+    }
+  if (c->bins_width == 0)
+    {
+      double width;
+
+      if (v == c->bins_start)
+        {
+          c->bins[0]++;
+          return;
+        }
+      /* the second value: the two a quarter of the bins apart */
+      width = fabs (v - c->bins_start) / (FINE_BINS / 4);
+      if (!(width > 0) || !isfinite (width))
+        {
+          c->bins_width = -1;
+          return;
+        }
+      if (v < c->bins_start)
+        {
+          c->bins[FINE_BINS / 4] = c->bins[0];
+          c->bins[0] = 0;
+          c->bins_start = v;
+        }
+      c->bins_width = width;
+      c->bins_scale = 1 / width;
+    }
+  for (;;)
+    {
+      index = floor ((v - c->bins_start) * c->bins_scale);
+      if (index >= 0 && index < FINE_BINS)
+        break;
+      widen_bins (c, index < 0);
+      if (!isfinite (c->bins_width) || !isfinite (c->bins_start))
+        {
+          c->bins_width = -1;  /* a range past what doubles hold */
+          return;
+        }
+    }
+  c->bins[(guint) index]++;
+}
+
 void
 winnow_profiler_add_value (WinnowProfiler *profiler, guint column, const char *text, gsize length)
 {
@@ -155,6 +237,7 @@ winnow_profiler_add_value (WinnowProfiler *profiler, guint column, const char *t
           c->sum = t;
           c->min = MIN (c->min, v);
           c->max = MAX (c->max, v);
+          count_in_bins (c, v);
           c->n_numbers++;
           if (!integer)
             c->maybe &= ~MAYBE_INTEGER;
@@ -172,6 +255,34 @@ void
 winnow_profiler_add_missing (WinnowProfiler *profiler, guint column)
 {
   profiler->columns[column].missing++;
+}
+
+/* The fine bins, from the first to the last one used, in at most
+ * WINNOW_HISTOGRAM_BINS bins. */
+static void
+finish_histogram (Column *c, WinnowColumnProfile *p)
+{
+  guint first = 0, last = FINE_BINS - 1, group;
+
+  if (c->bins_width < 0 || c->n_numbers == 0)
+    return;
+  if (c->bins_width == 0)
+    {
+      p->histogram_bins = 1;
+      p->histogram_start = c->bins_start;
+      p->histogram[0] = c->bins[0];
+      return;
+    }
+  while (c->bins[first] == 0)
+    first++;
+  while (c->bins[last] == 0)
+    last--;
+  group = (last - first) / WINNOW_HISTOGRAM_BINS + 1;
+  p->histogram_start = c->bins_start + first * c->bins_width;
+  p->histogram_width = c->bins_width * group;
+  p->histogram_bins = (last - first) / group + 1;
+  for (guint i = first; i <= last; i++)
+    p->histogram[(i - first) / group] += c->bins[i];
 }
 
 /**
@@ -209,6 +320,7 @@ winnow_profiler_finish_column (WinnowProfiler *profiler, guint column, const cha
       p->min = c->min;
       p->max = c->max;
       p->mean = c->sum / (double) c->n_numbers;
+      finish_histogram (c, p);
     }
   if (c->values == NULL)
     return p;
