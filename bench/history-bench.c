@@ -21,8 +21,8 @@
 
 #include "winnow-application.h"
 #include "winnow-task-store.h"
-#include "winnow-task-table.h"
-#include "winnow-window.h"
+#include "winnow-task-table-private.h"
+#include "winnow-window-private.h"
 
 #define N_TASKS 100000
 #define TICK_MS 5

@@ -9,15 +9,15 @@
 #include <string.h>
 
 #include "winnow-application.h"
-#include "winnow-column-picker.h"
-#include "winnow-export-dialog.h"
+#include "winnow-column-picker-private.h"
+#include "winnow-export-dialog-private.h"
 #include "winnow-recipe-editor.h"
-#include "winnow-sample-job.h"
+#include "winnow-sample-job-private.h"
 #include "winnow-task-dialog.h"
-#include "winnow-task-list.h"
+#include "winnow-task-list-private.h"
 #include "winnow-test-util.h"
 #include "winnow-ui-test-util.h"
-#include "winnow-window.h"
+#include "winnow-window-private.h"
 
 #define PEOPLE \
   "id,name,age,city\n" \

@@ -10,7 +10,7 @@
 #include "winnow-about.h"
 #include "winnow-application.h"
 #include "winnow-csv-reader.h"
-#include "winnow-preferences.h"
+#include "winnow-preferences-private.h"
 #include "winnow-test-util.h"
 #include "winnow-ui-test-util.h"
 #include "winnow-window.h"

@@ -11,18 +11,18 @@
 #include <string.h>
 
 #include "winnow-application.h"
-#include "winnow-export-dialog.h"
+#include "winnow-export-dialog-private.h"
 #include "winnow-history-call.h"
 #include "winnow-output-file.h"
 #include "winnow-recipe-editor.h"
 #include "winnow-task-dialog.h"
-#include "winnow-task-list.h"
-#include "winnow-task-page.h"
-#include "winnow-task-table.h"
+#include "winnow-task-list-private.h"
+#include "winnow-task-page-private.h"
+#include "winnow-task-table-private.h"
 #include "winnow-test-util.h"
 #include "winnow-ui-test-util.h"
 #include "winnow-ui-util.h"
-#include "winnow-window.h"
+#include "winnow-window-private.h"
 
 typedef struct {
   WinnowTestDir dir;

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "winnow-export-dialog.h"
+#include "winnow-export-dialog-private.h"
 
 #include <glib/gi18n.h>
 

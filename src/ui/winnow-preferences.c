@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "winnow-preferences.h"
+#include "winnow-preferences-private.h"
 
 #include <glib/gi18n.h>
 

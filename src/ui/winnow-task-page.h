@@ -18,11 +18,7 @@ void        winnow_task_page_set_engine (WinnowTaskPage *page,
                                          WinnowScheduler *scheduler);
 void        winnow_task_page_show       (WinnowTaskPage *page,
                                          gint64 id);
-WinnowTask *winnow_task_page_get_task   (WinnowTaskPage *page);
-gboolean    winnow_task_page_is_ready   (WinnowTaskPage *page);
 void        winnow_task_page_open_path  (GtkWidget *widget,
                                          const char *path);
-GtkWidget  *winnow_task_page_get_child  (WinnowTaskPage *page,
-                                         const char *name);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "winnow-task-table.h"
+#include "winnow-task-table-private.h"
 
 #include <glib/gi18n.h>
 
@@ -535,16 +536,4 @@ winnow_task_table_set_filter (WinnowTaskTable *self, guint statuses, const char 
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), name ? name : "");
   /* the entry waits a moment before it says; the test does not */
   on_search_changed (self->search_entry, self);
-}
-
-void
-winnow_task_table_hide (WinnowTaskTable *self, gint64 id)
-{
-  winnow_task_list_hide (self->list, id);
-}
-
-void
-winnow_task_table_unhide (WinnowTaskTable *self, gint64 id)
-{
-  winnow_task_list_unhide (self->list, id);
 }

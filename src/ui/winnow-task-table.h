@@ -13,14 +13,5 @@ G_DECLARE_FINAL_TYPE (WinnowTaskTable, winnow_task_table, WINNOW, TASK_TABLE, Gt
 
 void                winnow_task_table_set_list        (WinnowTaskTable *table,
                                                        WinnowTaskList *list);
-GtkColumnView      *winnow_task_table_get_column_view (WinnowTaskTable *table);
-GtkSingleSelection *winnow_task_table_get_selection   (WinnowTaskTable *table);
-void                winnow_task_table_set_filter      (WinnowTaskTable *table,
-                                                       guint statuses,
-                                                       const char *name);
-void                winnow_task_table_hide            (WinnowTaskTable *table,
-                                                       gint64 id);
-void                winnow_task_table_unhide          (WinnowTaskTable *table,
-                                                       gint64 id);
 
 G_END_DECLS
