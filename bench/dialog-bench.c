@@ -14,7 +14,7 @@
 
 #include "winnow-application.h"
 #include "winnow-recipe-editor.h"
-#include "winnow-task-dialog.h"
+#include "winnow-task-dialog-private.h"
 #include "winnow-window-private.h"
 
 static double

@@ -15,7 +15,7 @@
 #include "winnow-history-call.h"
 #include "winnow-output-file.h"
 #include "winnow-recipe-editor.h"
-#include "winnow-task-dialog.h"
+#include "winnow-task-dialog-private.h"
 #include "winnow-task-list-private.h"
 #include "winnow-task-page-private.h"
 #include "winnow-task-table-private.h"
