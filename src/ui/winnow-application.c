@@ -13,6 +13,7 @@
 #include "winnow-preferences.h"
 #include "winnow-recipe-library.h"
 #include "winnow-settings.h"
+#include "winnow-ui-util.h"
 #include "winnow-window.h"
 
 struct _WinnowApplication {
@@ -158,6 +159,7 @@ winnow_application_startup (GApplication *app)
   G_APPLICATION_CLASS (winnow_application_parent_class)->startup (app);
 
   g_set_application_name (_("Winnow"));
+  winnow_ui_install_accessible_names ();
   gtk_window_set_default_icon_name (APP_ID);
   /* no SQLite on the thread that draws (checked in debug builds) */
   winnow_task_store_forbid_thread (g_thread_self ());

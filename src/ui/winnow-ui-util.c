@@ -3,6 +3,8 @@
 
 #include "winnow-ui-util.h"
 
+#include <adwaita.h>
+
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <math.h>
@@ -265,6 +267,103 @@ winnow_ui_is_csv_file (GFile *file)
   type = g_content_type_guess (name, NULL, 0, NULL);
   return g_content_type_is_a (type, "text/csv") ||
          g_content_type_is_a (type, "text/tab-separated-values");
+}
+
+/* ---- names for screen readers ---- */
+
+/* GTK 4.8 names a button twice: by its label as set ("_Open Result",
+ * mnemonic and all) and by the label inside it that the button is
+ * "labelled by" ("Open Result"), so a screen reader says "_Open Result
+ * Open Result"; AdwButtonContent adds its label the same way to a name
+ * given in the .ui ("Open Open"). A button is named once, here. */
+
+static char *
+strip_mnemonic (const char *label)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = label; *p != '\0'; p++)
+    {
+      if (*p == '_' && p[1] != '\0')
+        p++;
+      g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * winnow_ui_fix_button_name:
+ * @button: a GtkButton or GtkMenuButton
+ * @name: (nullable): its accessible name; %NULL keeps the one it has
+ *
+ * Makes @name the button's only name (and its inner button's, for a
+ * menu button).
+ */
+void
+winnow_ui_fix_button_name (GtkWidget *button, const char *name)
+{
+  g_return_if_fail (GTK_IS_WIDGET (button));
+
+  if (name != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    name, -1);
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  if (GTK_IS_MENU_BUTTON (button))
+    {
+      GtkWidget *inner = gtk_widget_get_first_child (button);
+      if (inner != NULL && GTK_IS_BUTTON (inner))
+        winnow_ui_fix_button_name (inner, name);
+    }
+}
+
+static void
+fix_name (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget))
+    {
+      GtkWidget *child = gtk_button_get_child (GTK_BUTTON (widget));
+      const char *label = gtk_button_get_label (GTK_BUTTON (widget));
+
+      if (label != NULL && gtk_button_get_use_underline (GTK_BUTTON (widget)))
+        {
+          g_autofree char *name = strip_mnemonic (label);
+          winnow_ui_fix_button_name (widget, name);
+        }
+      else if (child != NULL && ADW_IS_BUTTON_CONTENT (child))
+        /* its name is given in the .ui */
+        winnow_ui_fix_button_name (widget, NULL);
+    }
+  else if (GTK_IS_SCROLLBAR (widget))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    gtk_orientable_get_orientation (GTK_ORIENTABLE (widget)) ==
+                                    GTK_ORIENTATION_VERTICAL ? _("Vertical scroll bar")
+                                                             : _("Horizontal scroll bar"), -1);
+}
+
+static gboolean
+on_map (GSignalInvocationHint *hint, guint n_values, const GValue *values, gpointer data)
+{
+  fix_name (g_value_get_object (&values[0]));
+  return TRUE;
+}
+
+/* Every widget of the app as it is shown, toasts' buttons too (made by
+ * libadwaita as the toast shows): named once. */
+void
+winnow_ui_install_accessible_names (void)
+{
+  static gsize installed = 0;
+
+  if (g_once_init_enter (&installed))
+    {
+      /* the class is made once, and kept: its signals are looked up */
+      gpointer klass = g_type_class_ref (GTK_TYPE_WIDGET);
+      guint map = g_signal_lookup ("map", GTK_TYPE_WIDGET);
+
+      g_signal_add_emission_hook (map, 0, on_map, NULL, NULL);
+      g_type_class_unref (klass);
+      g_once_init_leave (&installed, 1);
+    }
 }
 
 /* ---- choosing a folder ---- */
