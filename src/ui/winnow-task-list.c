@@ -543,6 +543,15 @@ winnow_task_list_get_total (WinnowTaskList *self)
   return self->total;
 }
 
+/* Whether a filter (statuses, name, dates) leaves tasks out. */
+gboolean
+winnow_task_list_is_filtered (WinnowTaskList *self)
+{
+  g_return_val_if_fail (WINNOW_IS_TASK_LIST (self), FALSE);
+  return self->query.statuses != 0 || self->name != NULL || self->from != NULL ||
+         self->until != NULL;
+}
+
 /* The list's object for task @id, if it is on a page read. */
 WinnowTask *
 winnow_task_list_find (WinnowTaskList *self, gint64 id)

@@ -1,43 +1,24 @@
 /* winnow-task-page-actions.c: what can be done with the task shown
- * (task.*): open its output or rejected rows, show it in its folder,
- * retry, edit and run again, export as code, cancel, delete. */
+ * (task.*): open its output or rejected rows, show it in its folder or
+ * copy its path, retry, edit and run again, export as code, cancel,
+ * delete; and whether Retry could go otherwise than the last time. */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
 #include "winnow-export-dialog.h"
 #include "winnow-history-call.h"
+#include "winnow-sample.h"
 #include "winnow-task-page-private.h"
 
-/* ---- actions ---- */
-
-static void
-on_launched (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!g_app_info_launch_default_for_uri_finish (result, &error))
-    g_warning ("could not open the file: %s", error->message);
-}
-
-/* Opens @path with the user's application for it (the OpenURI portal
- * under Flatpak). */
-void
-winnow_task_page_open_path (GtkWidget *widget, const char *path)
-{
-  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
-  g_autoptr(GdkAppLaunchContext) context =
-    gdk_display_get_app_launch_context (gtk_widget_get_display (widget));
-
-  if (uri != NULL)
-    g_app_info_launch_default_for_uri_async (uri, G_APP_LAUNCH_CONTEXT (context), NULL, on_launched, NULL);
-}
+/* ---- the output, opened, shown or copied: by the window, which says
+ * in a toast when nothing could do it ---- */
 
 static void
 open_activated (GtkWidget *widget, const char *action, GVariant *parameter)
 {
   WinnowTaskPage *self = WINNOW_TASK_PAGE (widget);
-  winnow_task_page_open_path (widget, winnow_task_get_output_path (self->task));
+  gtk_widget_activate_action (widget, "win.open-file", "s", winnow_task_get_output_path (self->task));
 }
 
 static void
@@ -45,45 +26,24 @@ open_rejects_activated (GtkWidget *widget, const char *action, GVariant *paramet
 {
   WinnowTaskPage *self = WINNOW_TASK_PAGE (widget);
   if (self->rejects_path != NULL)
-    winnow_task_page_open_path (widget, self->rejects_path);
-}
-
-static void
-on_shown (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-  g_autofree char *path = data;
-
-  /* no file manager that takes the call: open the folder instead */
-  if (reply == NULL)
-    {
-      g_autofree char *dir = g_path_get_dirname (path);
-      g_autofree char *uri = g_filename_to_uri (dir, NULL, NULL);
-      if (uri != NULL)
-        g_app_info_launch_default_for_uri_async (uri, NULL, NULL, on_launched, NULL);
-    }
+    gtk_widget_activate_action (widget, "win.open-file", "s", self->rejects_path);
 }
 
 static void
 show_folder_activated (GtkWidget *widget, const char *action, GVariant *parameter)
 {
   WinnowTaskPage *self = WINNOW_TASK_PAGE (widget);
-  const char *path = winnow_task_get_output_path (self->task);
-  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
-  GDBusConnection *bus = g_application_get_dbus_connection (g_application_get_default ());
-  const char *uris[] = { uri, NULL };
-
-  if (bus == NULL || uri == NULL)
-    {
-      on_shown (NULL, NULL, g_strdup (path));
-      return;
-    }
-  g_dbus_connection_call (bus, "org.freedesktop.FileManager1", "/org/freedesktop/FileManager1",
-                          "org.freedesktop.FileManager1", "ShowItems",
-                          g_variant_new ("(^ass)", uris, ""), NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                          on_shown, g_strdup (path));
+  gtk_widget_activate_action (widget, "win.show-file", "s", winnow_task_get_output_path (self->task));
 }
+
+static void
+copy_path_activated (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  WinnowTaskPage *self = WINNOW_TASK_PAGE (widget);
+  gtk_widget_activate_action (widget, "win.copy-path", "s", winnow_task_get_output_path (self->task));
+}
+
+/* ---- the history ---- */
 
 static void
 report_error (WinnowTaskPage *self, GError *error)
@@ -165,12 +125,106 @@ delete_activated (GtkWidget *widget, const char *action, GVariant *parameter)
 }
 
 
+/* ---- whether Retry could go otherwise ---- */
+
+typedef struct {
+  char *input;
+  char *recipe;
+  GDateTime *finished;
+} RetryCheck;
+
+static void
+retry_check_free (gpointer data)
+{
+  RetryCheck *check = data;
+
+  g_free (check->input);
+  g_free (check->recipe);
+  g_clear_pointer (&check->finished, g_date_time_unref);
+  g_free (check);
+}
+
+/* On a worker thread (a stat and the file's first lines): a task that
+ * failed on a file that cannot be read, unchanged since, would only fail
+ * again the same way. Anything else (a folder that was full or read-only,
+ * a quote deep in the file that the user may have fixed) may go
+ * otherwise. */
+static void
+check_retry (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  RetryCheck *check = data;
+  g_autoptr(GFile) file = g_file_new_for_path (check->input);
+  g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_TIME_MODIFIED,
+                                                 G_FILE_QUERY_INFO_NONE, cancellable, NULL);
+  g_autoptr(GDateTime) modified = info != NULL ? g_file_info_get_modification_date_time (info) : NULL;
+  g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (check->recipe, -1, NULL);
+  g_autoptr(GPtrArray) header = NULL;
+
+  if (modified != NULL && check->finished != NULL &&
+      g_date_time_compare (modified, check->finished) > 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (info == NULL || recipe == NULL)
+    {
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+  header = winnow_read_header (check->input, recipe, NULL);
+  g_task_return_boolean (task, header != NULL);
+}
+
+static void
+on_retry_checked (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(WinnowTaskPage) self = data;
+  gboolean can = g_task_propagate_boolean (G_TASK (result), NULL);
+
+  if (g_task_get_cancellable (G_TASK (result)) != self->retry_cancellable)
+    return;  /* another task, or a later check */
+  g_clear_object (&self->retry_cancellable);
+  self->can_retry = can;
+  if (!can)
+    {
+      g_autofree char *note = g_strdup_printf (_("“%s” has not changed since the task failed: "
+                                                 "Retry would fail the same way. Fix the file, or "
+                                                 "edit the recipe and run it again."),
+                                               winnow_task_get_file_name (self->task));
+      gtk_label_set_text (self->retry_note, note);
+    }
+  _winnow_task_page_update_status (self);
+}
+
+/* For a failed task: Retry is offered once a look at its input (off the
+ * main thread) says it could go otherwise. */
+void
+_winnow_task_page_check_retry (WinnowTaskPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+  RetryCheck *check;
+
+  if (self->retry_cancellable != NULL)
+    g_cancellable_cancel (self->retry_cancellable);
+  g_clear_object (&self->retry_cancellable);
+  self->retry_cancellable = g_cancellable_new ();
+  check = g_new0 (RetryCheck, 1);
+  check->input = g_strdup (winnow_task_get_input_path (self->task));
+  check->recipe = g_strdup (winnow_task_get_recipe (self->task));
+  check->finished = winnow_task_get_finished (self->task) != NULL
+                    ? g_date_time_ref (winnow_task_get_finished (self->task)) : NULL;
+  task = g_task_new (NULL, self->retry_cancellable, on_retry_checked, g_object_ref (self));
+  g_task_set_task_data (task, check, retry_check_free);
+  g_task_run_in_thread (task, check_retry);
+}
+
 void
 _winnow_task_page_class_init_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "task.open", NULL, open_activated);
   gtk_widget_class_install_action (widget_class, "task.open-rejects", NULL, open_rejects_activated);
   gtk_widget_class_install_action (widget_class, "task.show-folder", NULL, show_folder_activated);
+  gtk_widget_class_install_action (widget_class, "task.copy-path", NULL, copy_path_activated);
   gtk_widget_class_install_action (widget_class, "task.retry", NULL, retry_activated);
   gtk_widget_class_install_action (widget_class, "task.rerun", NULL, rerun_activated);
   gtk_widget_class_install_action (widget_class, "task.export-code", NULL, export_code_activated);

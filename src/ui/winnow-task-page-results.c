@@ -4,7 +4,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
+#include "winnow-column-chart.h"
 #include "winnow-output-file.h"
 #include "winnow-recipe.h"
 #include "winnow-rejects.h"
@@ -267,44 +269,116 @@ _winnow_task_page_fill_rejects (WinnowTaskPage *self, gboolean completed)
   g_task_run_in_thread (task, read_rejects);
 }
 
+/* The page shows this many columns, the first ones; a file of 100,000
+ * columns says how many more there are. */
+#define MAX_COLUMNS_SHOWN 100
+
 static void
-fill_profile (WinnowTaskPage *self, WinnowResult *result)
+add_detail (AdwExpanderRow *expander, const char *title, const char *value)
 {
-  static const char *headers[] = { N_("Column"), N_("Type"), N_("Missing before"),
-                                   N_("Missing after"), N_("Filled"), N_("Distinct"),
-                                   N_("Min"), N_("Max"), N_("Mean"), N_("Most frequent") };
-  const char *translated[G_N_ELEMENTS (headers)];
-  g_autoptr(GListStore) rows = g_list_store_new (GTK_TYPE_STRING_LIST);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *label = gtk_label_new (value);
 
-  for (guint i = 0; i < G_N_ELEMENTS (headers); i++)
-    translated[i] = _(headers[i]);
-  for (guint i = 0; i < result->columns->len; i++)
-    {
-      const WinnowColumnProfile *p = g_ptr_array_index (result->columns, i);
-      g_autofree char *before = winnow_ui_format_count ((gint64) p->missing_before);
-      g_autofree char *after = winnow_ui_format_count ((gint64) p->missing_after);
-      g_autofree char *filled = winnow_ui_format_count ((gint64) p->cells[WINNOW_STEP_FILL]);
-      g_autofree char *count = winnow_ui_format_count ((gint64) p->distinct);
-      g_autofree char *distinct = p->distinct_exact ? g_strdup (count) : g_strdup_printf ("≈ %s", count);
-      g_autofree char *min = p->has_numbers ? g_strdup_printf ("%g", p->min) : g_strdup ("");
-      g_autofree char *max = p->has_numbers ? g_strdup_printf ("%g", p->max) : g_strdup ("");
-      g_autofree char *mean = p->has_numbers ? g_strdup_printf ("%.4g", p->mean) : g_strdup ("");
-      g_autoptr(GString) top = g_string_new (NULL);
-      g_autoptr(GtkStringList) row = NULL;
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "dim-label");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  adw_expander_row_add_row (expander, row);
+}
 
-      for (guint k = 0; k < p->top_values->len && k < 3; k++)
-        {
-          const WinnowTopValue *v = g_ptr_array_index (p->top_values, k);
-          g_string_append_printf (top, "%s%s (%" G_GUINT64_FORMAT ")", k ? ", " : "", v->value, v->count);
-        }
+static char *
+count_text (guint64 n)
+{
+  return winnow_ui_format_count ((gint64) n);
+}
+
+/* One column: its type and missing values, its chart, and (opened) the
+ * rest of its profile. */
+static void
+add_column (WinnowTaskPage *self, const WinnowColumnProfile *p, guint64 rows_read,
+            guint64 rows_written)
+{
+  GtkWidget *row = adw_expander_row_new ();
+  GtkWidget *chart = winnow_column_chart_new ();
+  AdwExpanderRow *expander = ADW_EXPANDER_ROW (row);
+  g_autofree char *missing = count_text (p->missing_after);
+  g_autofree char *distinct = count_text (p->distinct);
+  g_autofree char *subtitle = NULL;
+  g_autoptr(GString) top = g_string_new (NULL);
+  /* the chart pictures the rows written: what is missing there */
+  WinnowColumnProfile written = *p;
+
+  written.missing_before = p->missing_after;
+  subtitle = p->missing_after == 0
+             /* Translators: a column's type, such as "Whole numbers" */
+             ? g_strdup_printf (_("%s · none missing"), winnow_ui_column_type_label (p->type))
+             : g_strdup_printf (_("%s · %s missing"), winnow_ui_column_type_label (p->type), missing);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), p->name);
+  adw_expander_row_set_subtitle (expander, subtitle);
+  winnow_column_chart_set_profile (WINNOW_COLUMN_CHART (chart), &written, rows_written);
+  adw_expander_row_add_action (expander, chart);
+
+  {
+    g_autofree char *before = count_text (p->missing_before);
+    g_autofree char *text = g_strdup_printf (_("%s before, %s after"), before, missing);
+    add_detail (expander, _("Missing"), text);
+  }
+  for (guint i = 0; i < WINNOW_N_STEPS; i++)
+    if (winnow_step_get (i)->cells_key != NULL && p->cells[i] > 0 &&
+        winnow_step_get (i)->count_label != NULL)
       {
-        const char *cells[] = { p->name, winnow_ui_column_type_label (p->type), before, after,
-                                filled, distinct, min, max, mean, top->str, NULL };
-        row = gtk_string_list_new (cells);
+        g_autofree char *n = count_text (p->cells[i]);
+        add_detail (expander, _(winnow_step_get (i)->count_label), n);
       }
-      g_list_store_append (rows, row);
+  if (!p->distinct_exact)
+    {
+      g_autofree char *about = g_strdup_printf (_("about %s"), distinct);
+      add_detail (expander, _("Distinct values"), about);
     }
-  fill_table (self->profile_view, translated, G_N_ELEMENTS (headers), rows);
+  else
+    add_detail (expander, _("Distinct values"), distinct);
+  if (p->has_numbers)
+    {
+      g_autofree char *min = winnow_ui_format_number (p->min);
+      g_autofree char *max = winnow_ui_format_number (p->max);
+      g_autofree char *mean = winnow_ui_format_number (p->mean);
+      g_autofree char *range = g_strdup_printf (_("%s to %s"), min, max);
+
+      add_detail (expander, _("Range"), range);
+      add_detail (expander, _("Mean"), mean);
+    }
+  for (guint k = 0; k < p->top_values->len; k++)
+    {
+      const WinnowTopValue *v = g_ptr_array_index (p->top_values, k);
+      g_autofree char *n = count_text (v->count);
+      /* Translators: a value and how many rows hold it, as in "“Lagos” (3)" */
+      g_string_append_printf (top, k > 0 ? _(", “%s” (%s)") : _("“%s” (%s)"), v->value, n);
+    }
+  if (top->len > 0)
+    add_detail (expander, _("Most frequent"), top->str);
+  adw_preferences_group_add (self->columns_group, row);
+  g_object_set_data (G_OBJECT (row), "group", self->columns_group);
+  g_ptr_array_add (self->rows, row);
+}
+
+static void
+fill_columns (WinnowTaskPage *self, WinnowResult *result)
+{
+  guint shown = MIN (result->columns->len, MAX_COLUMNS_SHOWN);
+
+  for (guint i = 0; i < shown; i++)
+    add_column (self, g_ptr_array_index (result->columns, i), result->rows_read,
+                result->rows_written);
+  if (result->columns->len > shown)
+    {
+      g_autofree char *all = count_text (result->columns->len);
+      g_autofree char *note = g_strdup_printf (_("The first %u of %s columns are shown"), shown, all);
+      add_row (self, self->columns_group, note, NULL);
+    }
 }
 
 static void
@@ -333,7 +407,7 @@ _winnow_task_page_fill_results (WinnowTaskPage *self)
   g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (winnow_task_get_recipe (self->task), -1, NULL);
 
   gtk_widget_set_visible (GTK_WIDGET (self->results_group), record != NULL);
-  gtk_widget_set_visible (self->profile_box, record != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->columns_group), record != NULL);
   gtk_widget_set_visible (self->preview_box, record != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->warnings_group), FALSE);
   if (record == NULL)
@@ -358,19 +432,63 @@ _winnow_task_page_fill_results (WinnowTaskPage *self)
     g_autofree char *out = g_format_size (result->bytes_out);
     g_autofree char *size = g_strdup_printf ("%s → %s", in, out);
     g_autofree char *time = winnow_ui_format_duration (result->elapsed);
-    const char *delimiter = result->delimiter == '\t' ? _("tab") : NULL;
-    char single[8] = { 0 };
+    g_autofree char *delimiter = winnow_ui_delimiter_name (result->delimiter);
 
-    g_unichar_to_utf8 (result->delimiter, single);
     add_row (self, self->results_group, _("Size"), size);
     add_row (self, self->results_group, _("Time"), time);
+    if (result->elapsed >= 0.01 && result->rows_read > 0)
+      {
+        g_autofree char *rate = winnow_ui_format_short_count ((double) result->rows_read /
+                                                              result->elapsed);
+        /* Translators: a speed, such as "350 k rows a second" */
+        g_autofree char *text = g_strdup_printf (_("%s rows a second"), rate);
+        add_row (self, self->results_group, _("Rate"), text);
+      }
     add_row (self, self->results_group, _("Encoding"), result->encoding);
-    add_row (self, self->results_group, _("Delimiter"), delimiter ? delimiter : single);
+    add_row (self, self->results_group, _("Delimiter"), delimiter);
   }
   for (guint i = 0; i < result->warnings->len; i++)
     add_row (self, self->warnings_group, g_ptr_array_index (result->warnings, i), NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->warnings_group), result->warnings->len > 0);
 
-  fill_profile (self, result);
+  fill_columns (self, result);
   fill_preview (self, result);
+}
+
+/* ---- the preview's wheel ---- */
+
+/* The previews scroll sideways in a page that scrolls down: a wheel
+ * turned over them scrolls the page (GTK 4.8's scrolled window keeps
+ * vertical scrolls it cannot use), sideways ones the preview. */
+static gboolean
+on_preview_scroll (GtkEventControllerScroll *controller, double dx, double dy, WinnowTaskPage *self)
+{
+  GtkAdjustment *page = gtk_scrolled_window_get_vadjustment (self->scroller);
+  double step;
+
+  if (dy == 0 || fabs (dx) > fabs (dy))
+    return FALSE;
+  if (gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_WHEEL)
+    step = dy * pow (gtk_adjustment_get_page_size (page), 2.0 / 3.0);
+  else
+    step = dy;
+  gtk_adjustment_set_value (page, gtk_adjustment_get_value (page) + step);
+  return TRUE;
+}
+
+static void
+forward_wheel (WinnowTaskPage *self, GtkWidget *table)
+{
+  GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+
+  gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+  g_signal_connect (scroll, "scroll", G_CALLBACK (on_preview_scroll), self);
+  gtk_widget_add_controller (table, scroll);
+}
+
+void
+_winnow_task_page_init_results (WinnowTaskPage *self)
+{
+  forward_wheel (self, self->preview_table);
+  forward_wheel (self, self->rejected_table);
 }

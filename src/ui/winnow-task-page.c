@@ -1,7 +1,8 @@
 /* winnow-task-page.c: the task page itself: which task it shows, read
  * off the main thread, its status and progress as the scheduler reports
- * them. What it shows of the task and what can be done with it are rooms
- * of their own (winnow-task-page-private.h). */
+ * them, and which of its actions apply. What it shows of the task and
+ * what can be done with it are rooms of their own
+ * (winnow-task-page-private.h). */
 #include "config.h"
 
 #include "winnow-task-page.h"
@@ -22,12 +23,40 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* "42 %", and under it the rows read, the rate and the time left. */
 static void
-update_status (WinnowTaskPage *self)
+update_progress (WinnowTaskPage *self)
+{
+  WinnowTaskStatus status = winnow_task_get_status (self->task);
+  gboolean active = status == WINNOW_TASK_PENDING || status == WINNOW_TASK_PROCESSING;
+  g_autofree char *details = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), active);
+  gtk_progress_bar_set_fraction (self->progress_bar, winnow_task_get_progress (self->task));
+  if (status == WINNOW_TASK_PROCESSING && self->meter != NULL)
+    details = winnow_task_meter_describe (self->meter, self->task, FALSE);
+  else if (status == WINNOW_TASK_PROCESSING)
+    details = g_strdup (_("Running in another window or batch run"));
+  else if (status == WINNOW_TASK_PENDING)
+    details = g_strdup (_("Waiting for a worker"));
+  else if (status == WINNOW_TASK_COMPLETED)
+    details = winnow_task_meter_describe_finished (self->task);
+  if (details == NULL && status == WINNOW_TASK_PROCESSING)
+    details = g_strdup (_("Starting…"));
+  gtk_label_set_text (self->progress_label, details != NULL ? details : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_label), details != NULL);
+}
+
+/* What applies to the task as it is, shown; what does not, hidden. */
+void
+_winnow_task_page_update_status (WinnowTaskPage *self)
 {
   WinnowTaskStatus status = winnow_task_get_status (self->task);
   const char *error = winnow_task_get_error (self->task);
   gboolean active = status == WINNOW_TASK_PENDING || status == WINNOW_TASK_PROCESSING;
+  gboolean completed = status == WINNOW_TASK_COMPLETED;
+  gboolean retry = (status == WINNOW_TASK_CANCELLED) ||
+                   (status == WINNOW_TASK_FAILED && self->can_retry == 1);
 
   adw_window_title_set_title (self->title, winnow_task_get_file_name (self->task));
   adw_window_title_set_subtitle (self->title, winnow_task_get_input_path (self->task));
@@ -36,31 +65,47 @@ update_status (WinnowTaskPage *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self->status_icon), winnow_ui_status_css_class ((WinnowTaskStatus) s));
   gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), winnow_ui_status_css_class (status));
   gtk_label_set_text (self->status_label, winnow_ui_status_label (status));
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), active);
-  gtk_progress_bar_set_fraction (self->progress_bar, winnow_task_get_progress (self->task));
+  update_progress (self);
   gtk_label_set_text (self->error_label, error ? error : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), error != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_note),
+                          status == WINNOW_TASK_FAILED && self->can_retry == 0);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "task.open", status == WINNOW_TASK_COMPLETED);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "task.show-folder", status == WINNOW_TASK_COMPLETED);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "task.retry",
-                                 status == WINNOW_TASK_FAILED || status == WINNOW_TASK_CANCELLED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "task.open", completed);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "task.show-folder", completed);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "task.copy-path", completed);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "task.retry", retry);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "task.cancel", active);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "task.rerun", !active);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "task.delete", status != WINNOW_TASK_PROCESSING);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "task.export-code", TRUE);
+
+  /* the next thing to do, as buttons; the rest is in the Task menu */
+  gtk_widget_set_visible (self->open_button, completed);
+  gtk_widget_set_visible (self->folder_button, completed);
+  gtk_widget_set_visible (self->retry_button, retry);
+  gtk_widget_set_visible (self->rerun_button, !active && !completed);
+  gtk_widget_set_visible (self->cancel_button, active);
+  gtk_widget_set_visible (self->delete_button, status != WINNOW_TASK_PROCESSING);
 }
 
 static void
 show (WinnowTaskPage *self, WinnowTask *task)
 {
+  gboolean same = self->task != NULL && winnow_task_get_id (self->task) == winnow_task_get_id (task);
+
   g_clear_object (&self->task);
   self->task = task;
+  if (!same || winnow_task_get_status (task) != WINNOW_TASK_FAILED)
+    self->can_retry = -1;
   _winnow_task_page_clear_rows (self);
   _winnow_task_page_fill_recipe (self);
   _winnow_task_page_fill_results (self);
   _winnow_task_page_fill_rejects (self, winnow_task_get_status (task) == WINNOW_TASK_COMPLETED &&
-                      winnow_task_get_result (task) != NULL);
-  update_status (self);
+                                        winnow_task_get_result (task) != NULL);
+  _winnow_task_page_update_status (self);
+  if (winnow_task_get_status (task) == WINNOW_TASK_FAILED)
+    _winnow_task_page_check_retry (self);
 }
 
 static void
@@ -81,19 +126,21 @@ task_read (GObject *source, GAsyncResult *result, gpointer data)
     g_object_unref (task);
 }
 
-/* Reads the task again (with its result), off the thread that draws, and
- * shows it when it arrives; the page shows what it had meanwhile. */
 static const char * const task_actions[] = {
-  "task.open", "task.show-folder", "task.retry", "task.rerun", "task.cancel", "task.delete",
+  "task.open", "task.show-folder", "task.copy-path", "task.retry", "task.rerun", "task.cancel",
+  "task.delete", "task.open-rejects", "task.export-code",
 };
 
+/* Reads the task again (with its result), off the thread that draws, and
+ * shows it when it arrives; the page shows what it had meanwhile. */
 void
 _winnow_task_page_reload (WinnowTaskPage *self, gint64 id)
 {
+  gboolean another = self->task == NULL || winnow_task_get_id (self->task) != id;
+
   /* another task: nothing to act on until it is read */
-  if (self->task == NULL || winnow_task_get_id (self->task) != id)
-    for (guint i = 0; i < G_N_ELEMENTS (task_actions); i++)
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), task_actions[i], FALSE);
+  for (guint i = 0; another && i < G_N_ELEMENTS (task_actions); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), task_actions[i], FALSE);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -107,6 +154,8 @@ winnow_task_page_show (WinnowTaskPage *self, gint64 id)
 {
   g_return_if_fail (WINNOW_IS_TASK_PAGE (self));
   _winnow_task_page_reload (self, id);
+  /* a new task starts at its top */
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
 }
 
 /* Whether the page shows the task it was last asked for. */
@@ -138,25 +187,37 @@ on_task_changed (WinnowScheduler *scheduler, WinnowTask *task, WinnowTaskPage *s
     _winnow_task_page_reload (self, winnow_task_get_id (task));
 }
 
+/* At most ten times a second (the scheduler coalesces). */
 static void
 on_task_progress (WinnowScheduler *scheduler, WinnowTask *task, double fraction, guint64 rows,
                   gint phase, WinnowTaskPage *self)
 {
   if (!is_shown (self, task))
     return;
+  winnow_task_set_progress (self->task, fraction);
   if (winnow_task_get_status (self->task) != WINNOW_TASK_PROCESSING)
     {
       winnow_task_set_status (self->task, WINNOW_TASK_PROCESSING);
-      update_status (self);
+      _winnow_task_page_update_status (self);
     }
-  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+  else
+    update_progress (self);
 }
 
+/**
+ * winnow_task_page_set_engine:
+ * @meter: (nullable): how far this window's running tasks are
+ */
 void
-winnow_task_page_set_engine (WinnowTaskPage *self, WinnowTaskStore *store, WinnowScheduler *scheduler)
+winnow_task_page_set_engine (WinnowTaskPage *self, WinnowTaskStore *store,
+                             WinnowScheduler *scheduler, WinnowTaskMeter *meter)
 {
+  g_return_if_fail (WINNOW_IS_TASK_PAGE (self));
+  g_return_if_fail (WINNOW_IS_SCHEDULER (scheduler));
+
   g_set_object (&self->store, store);
   g_set_object (&self->scheduler, scheduler);
+  g_set_object (&self->meter, meter);
   g_signal_connect (scheduler, "task-started", G_CALLBACK (on_task_changed), self);
   g_signal_connect (scheduler, "task-finished", G_CALLBACK (on_task_changed), self);
   g_signal_connect (scheduler, "task-progress", G_CALLBACK (on_task_progress), self);
@@ -172,6 +233,14 @@ winnow_task_page_get_child (WinnowTaskPage *self, const char *name)
 }
 
 static void
+cancel (GCancellable **cancellable)
+{
+  if (*cancellable != NULL)
+    g_cancellable_cancel (*cancellable);
+  g_clear_object (cancellable);
+}
+
+static void
 winnow_task_page_dispose (GObject *object)
 {
   WinnowTaskPage *self = WINNOW_TASK_PAGE (object);
@@ -179,17 +248,15 @@ winnow_task_page_dispose (GObject *object)
 
   if (self->scheduler != NULL)
     g_signal_handlers_disconnect_by_data (self->scheduler, self);
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  if (self->rejects_cancellable != NULL)
-    g_cancellable_cancel (self->rejects_cancellable);
-  g_clear_object (&self->rejects_cancellable);
+  cancel (&self->cancellable);
+  cancel (&self->rejects_cancellable);
+  cancel (&self->retry_cancellable);
   g_clear_pointer (&self->rejects_path, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), WINNOW_TYPE_TASK_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->task);
+  g_clear_object (&self->meter);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->store);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
@@ -222,25 +289,37 @@ winnow_task_page_class_init (WinnowTaskPageClass *klass)
                   NULL, G_TYPE_NONE, 1, WINNOW_TYPE_TASK);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/winnow/Winnow/winnow-task-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, title);
-  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, status_icon);
-  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, status_label);
-  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, progress_bar);
-  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, error_label);
-  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, actions);
-  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, recipe_group);
-  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, results_group);
-  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, warnings_group);
-  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, profile_box);
-  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, profile_view);
-  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, preview_box);
-  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, preview_heading);
-  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, preview_view);
-  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, preview_switcher);
-  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, preview_stack);
-  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, rejected_heading);
-  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, rejected_table);
-  gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, rejected_view);
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, WinnowTaskPage, name)
+  BIND (title);
+  BIND (delete_button);
+  BIND (menu_button);
+  BIND (scroller);
+  BIND (status_icon);
+  BIND (status_label);
+  BIND (progress_bar);
+  BIND (progress_label);
+  BIND (error_label);
+  BIND (retry_note);
+  BIND (actions);
+  BIND (open_button);
+  BIND (folder_button);
+  BIND (retry_button);
+  BIND (rerun_button);
+  BIND (cancel_button);
+  BIND (recipe_group);
+  BIND (results_group);
+  BIND (warnings_group);
+  BIND (columns_group);
+  BIND (preview_box);
+  BIND (preview_heading);
+  BIND (preview_table);
+  BIND (preview_view);
+  BIND (preview_switcher);
+  BIND (preview_stack);
+  BIND (rejected_heading);
+  BIND (rejected_table);
+  BIND (rejected_view);
+#undef BIND
 
   _winnow_task_page_class_init_actions (widget_class);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -251,4 +330,6 @@ winnow_task_page_init (WinnowTaskPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->rows = g_ptr_array_new ();
+  self->can_retry = -1;
+  _winnow_task_page_init_results (self);
 }

@@ -50,12 +50,188 @@ open_activated (GtkWidget *widget, const char *action, GVariant *parameter)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
+/* ---- a result, opened, shown in its folder, or its path copied ----
+ *
+ * Where no application opens the file (none for CSV files, no file
+ * manager), the window says so, with the next thing to try: Show in
+ * Folder, then Copy Path. */
+
+typedef struct {
+  GWeakRef window;
+  char *path;
+} Launch;
+
+static Launch *
+launch_new (WinnowWindow *self, const char *path)
+{
+  Launch *launch = g_new0 (Launch, 1);
+
+  g_weak_ref_init (&launch->window, self);
+  launch->path = g_strdup (path);
+  return launch;
+}
+
+static void
+launch_free (Launch *launch)
+{
+  g_weak_ref_clear (&launch->window);
+  g_free (launch->path);
+  g_free (launch);
+}
+
+/* A toast saying what could not be done (@title names the file), and a
+ * button for what to try. */
+static void
+say_failed (Launch *launch, const char *title, const char *button, const char *action)
+{
+  g_autoptr(WinnowWindow) self = g_weak_ref_get (&launch->window);
+  AdwToast *toast;
+
+  if (self == NULL)
+    return;
+  toast = adw_toast_new (title);
+  adw_toast_set_timeout (toast, 8);
+  adw_toast_set_button_label (toast, button);
+  adw_toast_set_action_name (toast, action);
+  adw_toast_set_action_target (toast, "s", launch->path);
+  winnow_window_toast (self, toast);
+}
+
+static void
+say_no_file_manager (Launch *launch)
+{
+  g_autofree char *name = g_path_get_basename (launch->path);
+  /* Translators: %s is a file name */
+  g_autofree char *title = g_strdup_printf (_("No file manager could show “%s”"), name);
+
+  say_failed (launch, title, _("Copy Path"), "win.copy-path");
+}
+
+static void
+on_opened (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Launch *launch = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error))
+    {
+      g_debug ("could not open %s: %s", launch->path, error->message);
+      g_autofree char *name = g_path_get_basename (launch->path);
+      /* Translators: %s is a file name */
+      g_autofree char *title = g_strdup_printf (_("No app is set to open “%s”"), name);
+      say_failed (launch, title, _("Show in Folder"), "win.show-file");
+    }
+  launch_free (launch);
+}
+
+/* win.open-file: with the user's application for it (the OpenURI portal
+ * under Flatpak). */
+static void
+open_file_activated (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  const char *path = g_variant_get_string (parameter, NULL);
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+  g_autoptr(GdkAppLaunchContext) context =
+    gdk_display_get_app_launch_context (gtk_widget_get_display (widget));
+
+  if (uri != NULL)
+    g_app_info_launch_default_for_uri_async (uri, G_APP_LAUNCH_CONTEXT (context), NULL, on_opened,
+                                             launch_new (WINNOW_WINDOW (widget), path));
+}
+
+static void
+on_folder_opened (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Launch *launch = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error))
+    {
+      g_debug ("could not open the folder of %s: %s", launch->path, error->message);
+      say_no_file_manager (launch);
+    }
+  launch_free (launch);
+}
+
+static void
+open_folder (Launch *launch)
+{
+  g_autofree char *dir = g_path_get_dirname (launch->path);
+  g_autofree char *uri = g_filename_to_uri (dir, NULL, NULL);
+
+  if (uri == NULL)
+    {
+      say_no_file_manager (launch);
+      launch_free (launch);
+      return;
+    }
+  g_app_info_launch_default_for_uri_async (uri, NULL, NULL, on_folder_opened, launch);
+}
+
+static void
+on_shown (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result,
+                                                             &error);
+
+  /* no file manager that takes the call: open the folder instead */
+  if (reply == NULL)
+    open_folder (data);
+  else
+    launch_free (data);
+}
+
+/* win.show-file: the file selected in the file manager, or its folder. */
+static void
+show_file_activated (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  const char *path = g_variant_get_string (parameter, NULL);
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+  GDBusConnection *bus = g_application_get_dbus_connection (g_application_get_default ());
+  Launch *launch = launch_new (WINNOW_WINDOW (widget), path);
+  const char *uris[] = { uri, NULL };
+
+  if (bus == NULL || uri == NULL)
+    {
+      open_folder (launch);
+      return;
+    }
+  g_dbus_connection_call (bus, "org.freedesktop.FileManager1", "/org/freedesktop/FileManager1",
+                          "org.freedesktop.FileManager1", "ShowItems",
+                          g_variant_new ("(^ass)", uris, ""), NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                          on_shown, launch);
+}
+
+/* win.copy-path: the path on the clipboard, to paste elsewhere. */
+static void
+copy_path_activated (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  const char *path = g_variant_get_string (parameter, NULL);
+  g_autofree char *name = g_path_get_basename (path);
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), path);
+  /* Translators: %s is a file name */
+  winnow_window_toast (WINNOW_WINDOW (widget), adw_toast_new_format (_("The path of “%s” is copied"),
+                                                                     name));
+}
+
 /* ---- pages ---- */
 
 static void
 back_activated (GtkWidget *widget, const char *action, GVariant *parameter)
 {
   winnow_window_show_list (WINNOW_WINDOW (widget));
+}
+
+/* Ctrl+F: the list's search entry. */
+static void
+search_activated (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  WinnowWindow *self = WINNOW_WINDOW (widget);
+
+  winnow_window_show_list (self);
+  winnow_task_table_search (self->table);
 }
 
 /* ---- deleting and clearing ---- */
@@ -84,10 +260,15 @@ _winnow_window_class_init_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_activated);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
+  gtk_widget_class_install_action (widget_class, "win.open-file", "s", open_file_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-file", "s", show_file_activated);
+  gtk_widget_class_install_action (widget_class, "win.copy-path", "s", copy_path_activated);
   gtk_widget_class_install_action (widget_class, "win.clear-finished", NULL, clear_finished_activated);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", "x", undo_delete_activated);
   gtk_widget_class_install_action (widget_class, "win.undo-clear", NULL, undo_clear_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);
 }

@@ -57,13 +57,6 @@ winnow_window_say_busy (WinnowWindow *self, const char *what, gboolean busy)
 /* ---- tasks ending ---- */
 
 static void
-on_open_output (AdwToast *toast, WinnowWindow *self)
-{
-  const char *path = g_object_get_data (G_OBJECT (toast), "output");
-  winnow_task_page_open_path (GTK_WIDGET (self), path);
-}
-
-static void
 on_show_details (AdwToast *toast, WinnowWindow *self)
 {
   winnow_window_show_task (self, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (toast), "id")));
@@ -106,6 +99,16 @@ notify_finished (WinnowWindow *self, WinnowTask *task)
   notification = g_notification_new (message);
   if (winnow_task_get_status (task) == WINNOW_TASK_FAILED && winnow_task_get_error (task))
     g_notification_set_body (notification, winnow_task_get_error (task));
+  else
+    {
+      /* the rows, the time it took and the rate */
+      g_autofree char *rows = winnow_ui_format_rows (task);
+      g_autofree char *time = winnow_task_meter_describe_finished (task);
+      g_autofree char *body = g_strdup_printf (_("%s rows in %s"), rows, time != NULL ? time : "");
+
+      if (rows[0] != '\0')
+        g_notification_set_body (notification, body);
+    }
   g_notification_set_default_action_and_target (notification, "app.show-task", "x",
                                                 winnow_task_get_id (task));
   g_application_send_notification (G_APPLICATION (self->app), NULL, notification);
@@ -145,6 +148,7 @@ _winnow_window_task_finished (WinnowWindow *self, WinnowTask *task)
       g_object_set_data (burst, "failed", GUINT_TO_POINTER (failed));
       adw_toast_set_title (self->finished_toast, title);
       adw_toast_set_button_label (self->finished_toast, NULL);
+      adw_toast_set_action_name (self->finished_toast, NULL);
       g_signal_handlers_disconnect_by_data (self->finished_toast, self);
       return;
     }
@@ -155,9 +159,8 @@ _winnow_window_task_finished (WinnowWindow *self, WinnowTask *task)
   if (status == WINNOW_TASK_COMPLETED)
     {
       adw_toast_set_button_label (toast, _("_Open"));
-      g_object_set_data_full (G_OBJECT (toast), "output",
-                              g_strdup (winnow_task_get_output_path (task)), g_free);
-      g_signal_connect (toast, "button-clicked", G_CALLBACK (on_open_output), self);
+      adw_toast_set_action_name (toast, "win.open-file");
+      adw_toast_set_action_target (toast, "s", winnow_task_get_output_path (task));
     }
   else
     {

@@ -12,6 +12,7 @@
 
 #include "winnow-task-dialog.h"
 #include "winnow-task-list.h"
+#include "winnow-task-meter.h"
 #include "winnow-task-page.h"
 #include "winnow-task-table.h"
 #include "winnow-window.h"
@@ -33,6 +34,7 @@ struct _WinnowWindow {
   WinnowTaskStore *store;
   WinnowScheduler *scheduler;
   WinnowTaskList *list;
+  WinnowTaskMeter *meter;
   GtkFileChooserNative *chooser;
   AdwToast *last_toast;    /* weak: the toast shown last, for tests */
   AdwToast *finished_toast; /* weak: the latest "task finished" toast */

@@ -180,23 +180,34 @@ on_row_activated (WinnowTaskTable *table, WinnowTask *task, WinnowWindow *self)
   winnow_window_show_task (self, winnow_task_get_id (task));
 }
 
+/* "13 tasks", "2 of 13 tasks" while a filter is on, and how many run. */
 void
 _winnow_window_update_title (WinnowWindow *self)
 {
   gint64 total = winnow_task_list_get_total (self->list);
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->list));
   guint running = winnow_scheduler_get_n_running (self->scheduler);
-  g_autofree char *subtitle = NULL;
+  g_autoptr(GString) subtitle = g_string_new (NULL);
 
-  if (total <= 0)
-    subtitle = g_strdup ("");
-  else if (running > 0)
-    subtitle = g_strdup_printf (ngettext ("%u running", "%u running", running), running);
-  else
+  if (total > 0)
     {
-      g_autofree char *count = winnow_ui_format_count (total);
-      subtitle = g_strdup_printf (ngettext ("%s task", "%s tasks", (gulong) total), count);
+      g_autofree char *all = winnow_ui_format_count (total);
+
+      if (winnow_task_list_is_filtered (self->list))
+        {
+          g_autofree char *some = winnow_ui_format_count (shown);
+          /* Translators: tasks shown by the filters, then all of them */
+          g_string_append_printf (subtitle, ngettext ("%s of %s task", "%s of %s tasks",
+                                                      (gulong) total), some, all);
+        }
+      else
+        g_string_append_printf (subtitle, ngettext ("%s task", "%s tasks", (gulong) total), all);
+      if (running > 0)
+        /* Translators: follows the count of tasks, as in "13 tasks · 2 running" */
+        g_string_append_printf (subtitle, ngettext (" · %u running", " · %u running", running),
+                                running);
     }
-  adw_window_title_set_subtitle (self->window_title, subtitle);
+  adw_window_title_set_subtitle (self->window_title, subtitle->str);
   /* until the first count arrives (total -1), the list, not the invitation */
   gtk_stack_set_visible_child_name (self->list_stack, total != 0 ? "tasks" : "empty");
 }
@@ -248,6 +259,7 @@ winnow_window_dispose (GObject *object)
     }
   g_clear_object (&self->chooser);
   g_clear_object (&self->list);
+  g_clear_object (&self->meter);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->store);
   gtk_widget_dispose_template (GTK_WIDGET (self), WINNOW_TYPE_WINDOW);
@@ -297,12 +309,15 @@ winnow_window_new (WinnowApplication *app)
   self->app = app;
   self->store = g_object_ref (winnow_application_get_store (app));
   self->scheduler = g_object_ref (winnow_application_get_scheduler (app));
+  /* the meter hears of progress before the rows that show it redraw */
+  self->meter = winnow_task_meter_new (self->scheduler);
   self->list = winnow_task_list_new (self->store, self->scheduler);
-  winnow_task_table_set_list (self->table, self->list);
-  winnow_task_page_set_engine (self->task_page, self->store, self->scheduler);
+  winnow_task_table_set_list (self->table, self->list, self->meter);
+  winnow_task_page_set_engine (self->task_page, self->store, self->scheduler, self->meter);
   _winnow_window_init_notify (self);
 
   g_signal_connect (self->list, "notify::total", G_CALLBACK (on_total_changed), self);
+  g_signal_connect (self->list, "notify::n-items", G_CALLBACK (on_total_changed), self);
   g_signal_connect (self->table, "task-activated", G_CALLBACK (on_row_activated), self);
   g_signal_connect (self->table, "delete-requested", G_CALLBACK (on_delete_requested), self);
   g_signal_connect (self->task_page, "delete-requested", G_CALLBACK (on_delete_requested), self);
