@@ -283,10 +283,13 @@ static void
 quit_activated (GSimpleAction *action, GVariant *parameter, gpointer data)
 {
   GtkApplication *app = data;
-  GList *windows = gtk_application_get_windows (app);
+  /* a window closed leaves the application's list: walk a copy */
+  GList *windows = g_list_copy_deep (gtk_application_get_windows (app),
+                                     (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
 
   for (GList *l = windows; l; l = l->next)
     gtk_window_close (l->data);
+  g_list_free_full (windows, g_object_unref);
   g_application_quit (G_APPLICATION (app));
 }
 
