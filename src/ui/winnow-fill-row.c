@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "winnow-recipe-editor.h"
+#include "winnow-ui-util.h"
 
 const char *
 winnow_fill_row_get_column (WinnowFillRow *fill)
@@ -95,16 +96,14 @@ winnow_fill_row_new (const char *column, gboolean numeric)
   gtk_entry_set_placeholder_text (fill->value, _("Value"));
   gtk_editable_set_width_chars (GTK_EDITABLE (fill->value), 10);
   gtk_widget_set_valign (GTK_WIDGET (fill->value), GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (fill->value), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  value_label, -1);
+  winnow_ui_set_accessible_label (GTK_WIDGET (fill->value), value_label);
   adw_action_row_add_suffix (ADW_ACTION_ROW (fill->row), GTK_WIDGET (fill->value));
 
   fill->limit = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (0, 1e9, 1));
   gtk_widget_set_valign (GTK_WIDGET (fill->limit), GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (GTK_WIDGET (fill->limit),
                                _("How many missing values in a row to fill; 0 fills them all"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (fill->limit), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  limit_label, -1);
+  winnow_ui_set_accessible_label (GTK_WIDGET (fill->limit), limit_label);
   adw_action_row_add_suffix (ADW_ACTION_ROW (fill->row), GTK_WIDGET (fill->limit));
 
   g_object_set_data (G_OBJECT (fill->row), "fill-row", fill);

@@ -365,6 +365,7 @@ winnow_preferences_init (WinnowPreferences *self)
   self->names = gtk_string_list_new (NULL);
   self->deletions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, deletion_free);
   set_jobs_subtitle (self);
+  winnow_ui_name_widgets (GTK_WIDGET (self));
 }
 
 /**

@@ -261,7 +261,7 @@ add_column_row (WinnowRecipeEditor *self, const char *name, const WinnowColumnPr
   gtk_widget_set_visible (chart, p != NULL);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), chart);
   gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (sw), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  winnow_ui_set_accessible_label (sw, label);
   g_object_set_data_full (G_OBJECT (sw), "column", g_strdup (name), g_free);
   g_signal_connect (sw, "notify::active", G_CALLBACK (on_column_switch), self);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);

@@ -36,6 +36,7 @@ struct _WinnowRecipeEditor {
   AdwComboRow *encoding_row;
   GtkSwitch *header_switch;
   AdwComboRow *bad_lines_row;
+  AdwPreferencesGroup *summary_group;
   AdwPreferencesGroup *columns_group;
   AdwActionRow *columns_placeholder;
   GtkSpinner *columns_spinner;

@@ -409,6 +409,7 @@ winnow_recipe_editor_class_init (WinnowRecipeEditorClass *klass)
   BIND (encoding_row);
   BIND (header_switch);
   BIND (bad_lines_row);
+  BIND (summary_group);
   BIND (columns_group);
   BIND (columns_placeholder);
   BIND (columns_spinner);
@@ -482,6 +483,11 @@ winnow_recipe_editor_init (WinnowRecipeEditor *self)
   init_choices (self);
   _winnow_recipe_editor_init_columns (self);
   _winnow_recipe_editor_sync_controls (self);
+  /* the first group has no title to name its list for a screen reader */
+  g_object_set_data (G_OBJECT (self->summary_group), "winnow-list-name", (gpointer) _("Recipe and file"));
+  /* two rows titled Delimiter, told apart for a screen reader */
+  winnow_ui_set_accessible_label (GTK_WIDGET (self->delimiter_row), _("Input delimiter"));
+  winnow_ui_set_accessible_label (GTK_WIDGET (self->out_delimiter_row), _("Output delimiter"));
 
   g_signal_connect (self->delimiter_row, "notify::selected", G_CALLBACK (on_input_changed), self);
   g_signal_connect (self->encoding_row, "notify::selected", G_CALLBACK (on_input_changed), self);

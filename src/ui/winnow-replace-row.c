@@ -182,7 +182,7 @@ add_value_row (WinnowReplaceRow *self, const char *text, const char *count)
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), contains (self->from, text));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  winnow_ui_set_accessible_label (check, label);
   g_object_set_data_full (G_OBJECT (check), "text", g_strdup (text), g_free);
   g_object_set_data_full (G_OBJECT (row), "text", g_strdup (text), g_free);
   g_object_set_data_full (G_OBJECT (row), "count", g_strdup (count), g_free);

@@ -683,6 +683,7 @@ winnow_task_dialog_init (WinnowTaskDialog *self)
   self->recipe_names = g_ptr_array_new_with_free_func (g_free);
   _winnow_task_dialog_init_output (self);
   g_signal_connect (self->editor, "changed", G_CALLBACK (on_editor_changed), self);
+  winnow_ui_name_widgets (GTK_WIDGET (self));
 }
 
 static WinnowTaskDialog *

@@ -32,7 +32,21 @@ bind_text (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
 {
   GtkStringList *row = gtk_list_item_get_item (item);
   const char *text = gtk_string_list_get_string (row, GPOINTER_TO_UINT (data));
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text ? text : "");
+  GtkWidget *label = gtk_list_item_get_child (item);
+
+  gtk_label_set_text (GTK_LABEL (label), text ? text : "");
+  winnow_ui_name_cell (label, text);
+  if (GPOINTER_TO_UINT (data) == 0)
+    {
+      /* the row (the cell's parent) says which it is */
+      GtkWidget *cell = gtk_widget_get_parent (label);
+      GtkWidget *line = cell != NULL ? gtk_widget_get_parent (cell) : NULL;
+      /* Translators: a row of a preview, "Row 3" */
+      g_autofree char *name = g_strdup_printf (_("Row %u"), gtk_list_item_get_position (item) + 1);
+
+      if (line != NULL)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (line), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+    }
 }
 
 /* Replaces the columns and rows of @view: one column per header, one

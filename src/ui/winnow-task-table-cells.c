@@ -122,6 +122,7 @@ set_text (GtkWidget *label, const char *text)
 {
   gtk_label_set_text (GTK_LABEL (label), text != NULL ? text : "");
   gtk_widget_set_visible (label, text != NULL && text[0] != '\0');
+  winnow_ui_name_cell (label, text);
 }
 
 static void
@@ -249,12 +250,16 @@ render_status (GtkWidget *cell, WinnowTask *task, WinnowTaskTable *table)
   set_status_icon (gtk_widget_get_first_child (cell), status);
   set_text (gtk_widget_get_last_child (cell),
             winnow_task_get_id (task) != 0 ? winnow_ui_status_label (status) : NULL);
+  winnow_ui_name_cell (cell, winnow_task_get_id (task) != 0 ? winnow_ui_status_label (status) : NULL);
 }
 
 static void
 render_progress (GtkWidget *cell, WinnowTask *task, WinnowTaskTable *table)
 {
+  g_autofree char *text = g_strdup_printf (_("%d percent"), (int) (winnow_task_get_progress (task) * 100));
+
   set_progress (cell, task);
+  winnow_ui_name_cell (cell, is_active (task) ? text : NULL);
 }
 
 static void

@@ -331,5 +331,6 @@ winnow_window_new (WinnowApplication *app)
   g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
   _winnow_window_say_store_problem (self);
+  winnow_ui_name_widgets (GTK_WIDGET (self));
   return self;
 }
