@@ -43,6 +43,8 @@ WINNOW_DB="$work/history.db" "$binary" --batch --recipe data/samples/customers.r
 shots () {
   prefix=$1
   cp "$work/history.db" "$work/run.db"
+  # the running task writes anew in each pass
+  rm -f "$work"/sales-2026.cleaned*.csv
   WINNOW_DB="$work/run.db" xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- sh -c "
   set -e
   shot () { import -window root \"$out/$prefix\$1.png\"; }
