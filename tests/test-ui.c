@@ -960,6 +960,80 @@ test_narrow (Fixture *f, gconstpointer data)
   g_assert_false (gtk_widget_get_visible (page->retry_button));
 }
 
+static gboolean
+toast_starts (gpointer data)
+{
+  WinnowWindow *window = ((gpointer *) data)[0];
+  AdwToast *toast = winnow_window_get_last_toast (window);
+
+  return toast != NULL && g_str_has_prefix (adw_toast_get_title (toast), ((gpointer *) data)[1]);
+}
+
+static void
+on_clipboard_read (GObject *source, GAsyncResult *result, gpointer data)
+{
+  char **text = data;
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+/* Issue 16, item 4: a file no application opens is said in a toast,
+ * with Show in Folder to try next; Copy Path puts the path on the
+ * clipboard. */
+static void
+test_open_fails (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir.dir, "blob.winnow-unknown", NULL);
+  g_autofree char *pasted = NULL;
+  gpointer wait[2] = { f->window, (gpointer) "No app is set to open “blob.winnow-unknown”" };
+  AdwToast *toast;
+  GVariant *target;
+
+  g_assert_true (g_file_set_contents (path, "\x01\x02\x03\x04", 4, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.open-file", "s", path));
+  iterate_until (toast_starts, wait, 30);
+  toast = winnow_window_get_last_toast (f->window);
+  g_assert_cmpstr (adw_toast_get_button_label (toast), ==, "Show in Folder");
+  g_assert_cmpstr (adw_toast_get_action_name (toast), ==, "win.show-file");
+  target = adw_toast_get_action_target_value (toast);
+  g_assert_cmpstr (g_variant_get_string (target, NULL), ==, path);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.copy-path", "s", path));
+  wait[1] = (gpointer) "The path of “blob.winnow-unknown” is copied";
+  iterate_until (toast_starts, wait, 30);
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (f->window)), NULL,
+                                 on_clipboard_read, &pasted);
+  iterate_until (is_set, &pasted, 30);
+  g_assert_cmpstr (pasted, ==, path);
+}
+
+/* Issue 16, item 6: Ctrl+F reaches the search from anywhere, Escape
+ * there clears it. */
+static void
+test_search_keys (Fixture *f, gconstpointer data)
+{
+  WinnowTaskTable *t = table (f);
+  GtkWidget *focus;
+
+  winnow_window_show_task (f->window, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.search", NULL));
+  g_assert_cmpstr (winnow_window_get_visible_page (f->window), ==, "list");
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_nonnull (focus);
+  g_assert_true (focus == GTK_WIDGET (t->search_entry) ||
+                 gtk_widget_is_ancestor (focus, GTK_WIDGET (t->search_entry)));
+  gtk_editable_set_text (GTK_EDITABLE (t->search_entry), "people");
+  g_signal_emit_by_name (t->search_entry, "stop-search");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (t->search_entry)), ==, "");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -978,6 +1052,8 @@ main (int argc, char **argv)
   ADD ("/ui/delete-then-close", test_delete_then_close);
   ADD ("/ui/clear-undo", test_clear_undo);
   ADD ("/ui/narrow", test_narrow);
+  ADD ("/ui/open-fails", test_open_fails);
+  ADD ("/ui/search-keys", test_search_keys);
 #undef ADD
   g_test_add_func ("/ui/describe-recipe", test_describe_recipe);
 
