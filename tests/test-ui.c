@@ -288,6 +288,12 @@ export_settled (gpointer data)
   return !winnow_export_dialog_is_busy (data);
 }
 
+static gboolean
+retry_checked (gpointer data)
+{
+  return WINNOW_TASK_PAGE (data)->can_retry >= 0;
+}
+
 static void
 test_task_page (Fixture *f, gconstpointer data)
 {
@@ -337,6 +343,13 @@ test_task_page (Fixture *f, gconstpointer data)
   g_assert_cmpstr (label_text (page, "status_label"), ==, "Failed");
   g_assert_cmpstr (label_text (page, "error_label"), ==, "line 2: expected 2 fields, saw 3");
   g_assert_false (gtk_widget_get_visible (winnow_task_page_get_child (page, "results_group")));
+
+  /* its file has not changed: Retry would fail the same way, and is not
+   * offered (the page says why); Edit and Run Again is */
+  iterate_until (retry_checked, page, 30);
+  g_assert_false (gtk_widget_get_visible (page->retry_button));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->retry_note)));
+  g_assert_true (gtk_widget_get_visible (page->rerun_button));
 }
 
 static gboolean

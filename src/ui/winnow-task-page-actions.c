@@ -8,7 +8,6 @@
 
 #include "winnow-export-dialog.h"
 #include "winnow-history-call.h"
-#include "winnow-sample.h"
 #include "winnow-task-page-private.h"
 
 /* ---- the output, opened, shown or copied: by the window, which says
@@ -129,7 +128,6 @@ delete_activated (GtkWidget *widget, const char *action, GVariant *parameter)
 
 typedef struct {
   char *input;
-  char *recipe;
   GDateTime *finished;
 } RetryCheck;
 
@@ -139,16 +137,17 @@ retry_check_free (gpointer data)
   RetryCheck *check = data;
 
   g_free (check->input);
-  g_free (check->recipe);
   g_clear_pointer (&check->finished, g_date_time_unref);
   g_free (check);
 }
 
-/* On a worker thread (a stat and the file's first lines): a task that
- * failed on a file that cannot be read, unchanged since, would only fail
- * again the same way. Anything else (a folder that was full or read-only,
- * a quote deep in the file that the user may have fixed) may go
- * otherwise. */
+/* On a worker thread (a stat): Retry runs the same recipe on the same
+ * file, so a task that failed on a file unchanged since would fail again
+ * the same way (a bad line, a column the recipe names that the file does
+ * not have). A file changed after the failure may go otherwise. What
+ * stopped a task from outside the file (a full disk, a folder that could
+ * not be written) is run anew by Edit and Run Again, which the page
+ * offers then. */
 static void
 check_retry (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
@@ -157,22 +156,9 @@ check_retry (GTask *task, gpointer source, gpointer data, GCancellable *cancella
   g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_TIME_MODIFIED,
                                                  G_FILE_QUERY_INFO_NONE, cancellable, NULL);
   g_autoptr(GDateTime) modified = info != NULL ? g_file_info_get_modification_date_time (info) : NULL;
-  g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (check->recipe, -1, NULL);
-  g_autoptr(GPtrArray) header = NULL;
 
-  if (modified != NULL && check->finished != NULL &&
-      g_date_time_compare (modified, check->finished) > 0)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  if (info == NULL || recipe == NULL)
-    {
-      g_task_return_boolean (task, FALSE);
-      return;
-    }
-  header = winnow_read_header (check->input, recipe, NULL);
-  g_task_return_boolean (task, header != NULL);
+  g_task_return_boolean (task, modified != NULL && check->finished != NULL &&
+                               g_date_time_compare (modified, check->finished) > 0);
 }
 
 static void
@@ -187,8 +173,8 @@ on_retry_checked (GObject *source, GAsyncResult *result, gpointer data)
   self->can_retry = can;
   if (!can)
     {
-      g_autofree char *note = g_strdup_printf (_("“%s” has not changed since the task failed: "
-                                                 "Retry would fail the same way. Fix the file, or "
+      g_autofree char *note = g_strdup_printf (_("“%s” has not changed since the task failed, so "
+                                                 "Retry would fail the same way: fix the file, or "
                                                  "edit the recipe and run it again."),
                                                winnow_task_get_file_name (self->task));
       gtk_label_set_text (self->retry_note, note);
@@ -210,7 +196,6 @@ _winnow_task_page_check_retry (WinnowTaskPage *self)
   self->retry_cancellable = g_cancellable_new ();
   check = g_new0 (RetryCheck, 1);
   check->input = g_strdup (winnow_task_get_input_path (self->task));
-  check->recipe = g_strdup (winnow_task_get_recipe (self->task));
   check->finished = winnow_task_get_finished (self->task) != NULL
                     ? g_date_time_ref (winnow_task_get_finished (self->task)) : NULL;
   task = g_task_new (NULL, self->retry_cancellable, on_retry_checked, g_object_ref (self));
