@@ -180,15 +180,15 @@ rate_text (double rate)
 /**
  * winnow_task_meter_describe:
  * @task: a task; one running here is described by its progress
- * @brief: for the list's narrow cells ("1.2 M rows · 350 k rows/s · 20 s
- *   left"), else for the task page ("1,234,567 rows read · 350 k rows/s ·
- *   about 20 s left")
+ *
+ * For the task page and a list row's sentence: "1,234,567 rows read ·
+ * 350 k rows/s · about 20 s left" (the list's cells say it in parts).
  *
  * Returns: (transfer full) (nullable): how far @task is, or %NULL when it
  *   is not running here (or has not said yet)
  */
 char *
-winnow_task_meter_describe (WinnowTaskMeter *self, WinnowTask *task, gboolean brief)
+winnow_task_meter_describe (WinnowTaskMeter *self, WinnowTask *task)
 {
   WinnowMeterReading r;
   g_autoptr(GString) text = g_string_new (NULL);
@@ -196,17 +196,10 @@ winnow_task_meter_describe (WinnowTaskMeter *self, WinnowTask *task, gboolean br
   g_return_val_if_fail (WINNOW_IS_TASK_METER (self), NULL);
   if (!winnow_task_meter_read (self, winnow_task_get_id (task), &r))
     return NULL;
-  if (brief)
-    {
-      g_autofree char *rows = winnow_ui_format_short_count ((double) r.rows);
-      /* Translators: rows read so far, such as "1.2 M rows" */
-      g_string_append_printf (text, ngettext ("%s row", "%s rows", (gulong) r.rows), rows);
-    }
-  else
-    {
-      g_autofree char *rows = winnow_ui_format_count ((gint64) r.rows);
-      g_string_append_printf (text, ngettext ("%s row read", "%s rows read", (gulong) r.rows), rows);
-    }
+  {
+    g_autofree char *rows = winnow_ui_format_count ((gint64) r.rows);
+    g_string_append_printf (text, ngettext ("%s row read", "%s rows read", (gulong) r.rows), rows);
+  }
   if (r.rate > 0)
     {
       g_autofree char *rate = rate_text (r.rate);
@@ -216,7 +209,7 @@ winnow_task_meter_describe (WinnowTaskMeter *self, WinnowTask *task, gboolean br
     {
       g_autofree char *left = winnow_ui_format_duration (r.seconds_left);
       /* Translators: a time left, such as "20 s left" */
-      g_string_append_printf (text, brief ? _(" · %s left") : _(" · about %s left"), left);
+      g_string_append_printf (text, _(" · about %s left"), left);
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
 }

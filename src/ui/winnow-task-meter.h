@@ -26,8 +26,7 @@ gboolean         winnow_task_meter_read       (WinnowTaskMeter *meter,
                                                gint64 id,
                                                WinnowMeterReading *reading);
 char            *winnow_task_meter_describe   (WinnowTaskMeter *meter,
-                                               WinnowTask *task,
-                                               gboolean brief);
+                                               WinnowTask *task);
 char            *winnow_task_meter_describe_finished (WinnowTask *task);
 
 G_END_DECLS

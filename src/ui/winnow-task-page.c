@@ -34,7 +34,7 @@ update_progress (WinnowTaskPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), active);
   gtk_progress_bar_set_fraction (self->progress_bar, winnow_task_get_progress (self->task));
   if (status == WINNOW_TASK_PROCESSING && self->meter != NULL)
-    details = winnow_task_meter_describe (self->meter, self->task, FALSE);
+    details = winnow_task_meter_describe (self->meter, self->task);
   else if (status == WINNOW_TASK_PROCESSING)
     details = g_strdup (_("Running in another window or batch run"));
   else if (status == WINNOW_TASK_PENDING)

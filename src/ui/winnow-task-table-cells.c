@@ -36,36 +36,57 @@ is_active (WinnowTask *task)
 
 /* ---- what a row says ---- */
 
-/* Rows read so far and the rate, or rows in and out; %NULL before. */
+/* Rows read so far, or rows in and out; %NULL before. */
 static char *
 rows_text (WinnowTask *task, WinnowTaskTable *table)
-{
-  if (winnow_task_get_status (task) == WINNOW_TASK_PROCESSING && table->meter != NULL)
-    return winnow_task_meter_describe (table->meter, task, TRUE);
-  if (winnow_task_get_rows_in (task) < 0)
-    return NULL;
-  return winnow_ui_format_rows (task);
-}
-
-/* The time it took, or the time left; %NULL before. */
-static char *
-time_text (WinnowTask *task, WinnowTaskTable *table)
 {
   WinnowMeterReading reading;
 
   if (winnow_task_get_status (task) == WINNOW_TASK_PROCESSING)
     {
-      if (table->meter != NULL &&
-          winnow_task_meter_read (table->meter, winnow_task_get_id (task), &reading) &&
-          reading.seconds_left >= 0)
-        {
-          g_autofree char *left = winnow_ui_format_duration (reading.seconds_left);
-          /* Translators: a time left, such as "20 s left" */
-          return g_strdup_printf (_("%s left"), left);
-        }
-      return NULL;
+      g_autofree char *rows = NULL;
+
+      if (table->meter == NULL ||
+          !winnow_task_meter_read (table->meter, winnow_task_get_id (task), &reading))
+        return NULL;
+      rows = winnow_ui_format_short_count ((double) reading.rows);
+      /* Translators: rows read so far, such as "1.2 M rows" */
+      return g_strdup_printf (ngettext ("%s row", "%s rows", (gulong) reading.rows), rows);
     }
-  return winnow_task_meter_describe_finished (task);
+  if (winnow_task_get_rows_in (task) < 0)
+    return NULL;
+  return winnow_ui_format_rows (task);
+}
+
+/* The rate and the time left, or the time it took and the rate; %NULL
+ * before. */
+static char *
+time_text (WinnowTask *task, WinnowTaskTable *table)
+{
+  WinnowMeterReading reading;
+  g_autoptr(GString) text = NULL;
+
+  if (winnow_task_get_status (task) != WINNOW_TASK_PROCESSING)
+    return winnow_task_meter_describe_finished (task);
+  if (table->meter == NULL ||
+      !winnow_task_meter_read (table->meter, winnow_task_get_id (task), &reading))
+    return NULL;
+  text = g_string_new (NULL);
+  if (reading.rate > 0)
+    {
+      g_autofree char *rate = winnow_ui_format_short_count (reading.rate);
+      /* Translators: a speed, such as "350 k rows/s" */
+      g_string_append_printf (text, _("%s rows/s"), rate);
+    }
+  if (reading.seconds_left >= 0)
+    {
+      g_autofree char *left = winnow_ui_format_duration (reading.seconds_left);
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      /* Translators: a time left, such as "20 s left" */
+      g_string_append_printf (text, _("%s left"), left);
+    }
+  return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
 }
 
 /* The row as one sentence: "people.csv, Completed, 2,000 rows to 1,801". */
@@ -82,7 +103,7 @@ row_sentence (WinnowTask *task, WinnowTaskTable *table)
   if (status == WINNOW_TASK_PROCESSING)
     {
       g_autofree char *progress = table->meter != NULL
-                                  ? winnow_task_meter_describe (table->meter, task, FALSE) : NULL;
+                                  ? winnow_task_meter_describe (table->meter, task) : NULL;
       g_string_append_printf (text, _(", %d percent done"),
                               (int) (winnow_task_get_progress (task) * 100));
       if (progress != NULL)
