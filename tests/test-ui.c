@@ -1027,6 +1027,42 @@ test_open_fails (Fixture *f, gconstpointer data)
   g_assert_cmpstr (pasted, ==, path);
 }
 
+/* Issue 16, item 3: progress in words, from the scheduler's signals:
+ * rows read so far (the rate and the time left once they can be told),
+ * and a finished task's duration and rate. */
+static void
+test_meter (Fixture *f, gconstpointer data)
+{
+  WinnowTaskMeter *meter = f->window->meter;
+  g_autoptr(WinnowTask) task = winnow_task_new (999);
+  g_autofree char *running = NULL;
+  g_autofree char *finished = NULL;
+  WinnowMeterReading reading;
+
+  g_assert_false (winnow_task_meter_read (meter, 999, &reading));
+  g_assert_null (winnow_task_meter_describe (meter, task));
+  /* a task as the scheduler would hand it (the window tells of it too) */
+  winnow_task_set_input_path (task, "/nowhere/big.csv");
+  winnow_task_set_output_path (task, "/nowhere/big.cleaned.csv");
+  winnow_task_set_status (task, WINNOW_TASK_PROCESSING);
+  g_signal_emit_by_name (f->scheduler, "task-started", task);
+  g_signal_emit_by_name (f->scheduler, "task-progress", task, 0.25, (guint64) 1234567, 1);
+  g_assert_true (winnow_task_meter_read (meter, 999, &reading));
+  g_assert_cmpuint (reading.rows, ==, 1234567);
+  g_assert_cmpfloat (reading.fraction, ==, 0.25);
+  /* a moment in: no rate or time left to tell yet */
+  running = winnow_task_meter_describe (meter, task);
+  g_assert_cmpstr (running, ==, "1,234,567 rows read");
+
+  winnow_task_set_status (task, WINNOW_TASK_COMPLETED);
+  winnow_task_set_rows (task, 1000000, 900000);
+  winnow_task_set_duration (task, 2.0);
+  g_signal_emit_by_name (f->scheduler, "task-finished", task);
+  g_assert_false (winnow_task_meter_read (meter, 999, &reading));
+  finished = winnow_task_meter_describe_finished (task);
+  g_assert_cmpstr (finished, ==, "2.0 s · 500 k rows/s");
+}
+
 /* Issue 16, item 6: Ctrl+F reaches the search from anywhere, Escape
  * there clears it. */
 static void
@@ -1067,6 +1103,7 @@ main (int argc, char **argv)
   ADD ("/ui/narrow", test_narrow);
   ADD ("/ui/open-fails", test_open_fails);
   ADD ("/ui/search-keys", test_search_keys);
+  ADD ("/ui/meter", test_meter);
 #undef ADD
   g_test_add_func ("/ui/describe-recipe", test_describe_recipe);
 
