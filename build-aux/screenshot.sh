@@ -3,7 +3,7 @@
 # samples, in the light style and the dark one (dark-*.png): the empty
 # window, the task list at 1280 px and at 360 px (narrow-*.png), a task's
 # page and its columns with their charts, a running task, a failed task,
-# the configuration dialog and its columns, and the preferences.
+# the configuration dialog with its charts, and the preferences.
 #
 # usage: build-aux/screenshot.sh [OUT_DIR]       (default: _build/screenshots)
 # needs: xvfb-run, dbus-run-session, imagemagick's import, xwininfo,
@@ -42,12 +42,14 @@ WINNOW_DB="$work/history.db" "$binary" --batch --recipe data/samples/customers.r
 # $1: a prefix for the file names ("" or "dark-")
 shots () {
   prefix=$1
+  rm -f "$work"/run.db*
   cp "$work/history.db" "$work/run.db"
   # the running task writes anew in each pass
   rm -f "$work"/sales-2026.cleaned*.csv
   WINNOW_DB="$work/run.db" xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- sh -c "
   set -e
-  shot () { import -window root \"$out/$prefix\$1.png\"; }
+  # the main window alone (at 360 px the screen is mostly empty)
+  shot () { import -window \"\$(main)\" \"$out/$prefix\$1.png\"; }
   # one window by its title (no window manager here: windows overlap)
   window () { xwininfo -root -tree | grep \"\$1\" | grep -v ' 1x1+' | head -1 | awk '{print \$1}'; }
   shot_window () { import -window \"\$(window \"\$2\")\" \"$out/$prefix\$1.png\"; }
@@ -75,17 +77,12 @@ shots () {
   sleep 2; shot failed
   '$binary' '$work/customers.csv'
   sleep 3; shot_window dialog 'Clean'
-  d=\$(window 'Clean')
-  xdotool mousemove --window \$d 300 400
-  i=0; while [ \$i -lt 8 ]; do xdotool click 5; i=\$((i + 1)); done
-  xdotool mousemove 1279 799
-  sleep 1; shot_window dialog-columns 'Clean'
-  xdotool windowfocus --sync \$d key Escape || true
+  xdotool windowfocus --sync \$(window 'Clean') key Escape || true
   sleep 1
   '$binary' '$work/sales-2026.csv'
   sleep 4
   xdotool windowfocus --sync \"\$(window 'Clean')\" key ctrl+Return
-  sleep 1.5; shot running
+  sleep 3; shot running
   gapplication action io.github.winnow.Winnow show-task 'int64 6'
   sleep 0.5; shot running-task
   size 360 700; sleep 0.5; shot narrow-running-task
