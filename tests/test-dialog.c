@@ -658,7 +658,7 @@ test_rerun (Fixture *f, gconstpointer data)
   g_assert_false (gtk_widget_is_sensitive (winnow_task_dialog_get_child (dialog, "name_row")));
   g_assert_true (gtk_widget_get_visible (winnow_task_dialog_get_child (dialog, "exists_row")));
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (winnow_task_dialog_get_child (
-                     dialog, "exists_row"))), ==, "Replaces the Earlier Result");
+                     dialog, "exists_row"))), ==, "Replaces the earlier result");
 
   /* keep city now: a new task replaces the same output */
   gtk_switch_set_active (winnow_recipe_editor_get_column_switch (editor (dialog), "city"), TRUE);
@@ -1015,7 +1015,7 @@ test_existing_replace (Fixture *f, gconstpointer data)
 
   g_assert_true (gtk_widget_get_visible (exists_row));
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (exists_row)), ==,
-                   "“people.cleaned.csv” Is Already There");
+                   "“people.cleaned.csv” is already there");
   g_assert_cmpuint (winnow_task_dialog_confirm (dialog), ==, 0);
   question = find_question ();
   g_assert_nonnull (question);

@@ -184,8 +184,8 @@ row_problem (WinnowRecipeEditor *self, WinnowReplaceRow *row, GHashTable *na, GH
                                   "replaced: fill it instead, or take it out of the missing "
                                   "value markers"), t);
       if (self->recipe->trim_whitespace && has_spaces_around (t))
-        /* Translators: %s is a text of the file; Trim Spaces is a setting */
-        return g_strdup_printf (_("“%s” has spaces around it, which Trim Spaces removes "
+        /* Translators: %s is a text of the file; Trim spaces is a setting */
+        return g_strdup_printf (_("“%s” has spaces around it, which Trim spaces removes "
                                   "first: it can never match"), t);
       if (!g_hash_table_add (seen, g_steal_pointer (&key)))
         /* Translators: a text of the file, then a column name */

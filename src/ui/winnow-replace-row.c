@@ -2,7 +2,7 @@
  *
  * The row keeps its texts in the order they were ticked or typed (the
  * order the recipe lists them). A row of values per text to tick sits
- * between "Replace These Texts" and the entry for another one: first the
+ * between "Replace these texts" and the entry for another one: first the
  * column's most frequent values in the sample, with how many rows hold
  * them, then the texts typed that are not among them. */
 #include "config.h"

@@ -1,6 +1,6 @@
 /* winnow-task-dialog-output.c: where the configuration dialog writes the
  * cleaned files and what it calls them: the Folder row (beside each file,
- * or a folder chosen), the File Name row (the default name, which keeps
+ * or a folder chosen), the File name row (the default name, which keeps
  * the input's extension unless the recipe names another delimiter, or
  * one typed), and what happens when an output is already there: the
  * first time, a question (Replace or Keep Both), whose answer is kept in
@@ -206,7 +206,7 @@ update_exists_row (WinnowTaskDialog *self, const char *first_path)
 
   if (self->rerun != NULL)
     {
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Replaces the Earlier Result"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Replaces the earlier result"));
       adw_action_row_set_subtitle (row, _("The task’s output is written again"));
       gtk_widget_set_visible (GTK_WIDGET (row), TRUE);
       return;
@@ -222,11 +222,11 @@ update_exists_row (WinnowTaskDialog *self, const char *first_path)
     {
       g_autofree char *name = g_path_get_basename (first_path);
       /* Translators: %s is a file name */
-      title = g_strdup_printf (_("“%s” Is Already There"), name);
+      title = g_strdup_printf (_("“%s” is already there"), name);
     }
   else
-    title = g_strdup_printf (ngettext ("%u Cleaned File Is Already There",
-                                       "%u Cleaned Files Are Already There", n), n);
+    title = g_strdup_printf (ngettext ("%u cleaned file is already there",
+                                       "%u cleaned files are already there", n), n);
   switch (existing)
     {
     case WINNOW_EXISTING_REPLACE:
@@ -253,7 +253,7 @@ update_exists_row (WinnowTaskDialog *self, const char *first_path)
   adw_action_row_set_subtitle (row, subtitle);
 }
 
-/* The Folder, File Name and "already there" rows, and whether the output
+/* The Folder, File name and "already there" rows, and whether the output
  * can be written where they say. */
 void
 _winnow_task_dialog_update_output (WinnowTaskDialog *self)
