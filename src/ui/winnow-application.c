@@ -13,6 +13,7 @@
 #include "winnow-preferences.h"
 #include "winnow-recipe-library.h"
 #include "winnow-settings.h"
+#include "winnow-ui-names.h"
 #include "winnow-ui-util.h"
 #include "winnow-window.h"
 

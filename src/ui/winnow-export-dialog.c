@@ -6,7 +6,7 @@
 
 #include <glib/gi18n.h>
 
-#include "winnow-ui-util.h"
+#include "winnow-ui-names.h"
 
 struct _WinnowExportDialog {
   AdwWindow parent_instance;

@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "winnow-recipe-editor.h"
-#include "winnow-ui-util.h"
+#include "winnow-ui-names.h"
 
 const char *
 winnow_fill_row_get_column (WinnowFillRow *fill)

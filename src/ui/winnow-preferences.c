@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "winnow-ui-names.h"
 #include "winnow-ui-util.h"
 
 /* A recipe deleted while its undo is offered: what it was, and whether

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "winnow-ui-names.h"
 #include "winnow-ui-util.h"
 
 static void

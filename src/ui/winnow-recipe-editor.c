@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "winnow-ui-names.h"
 #include "winnow-ui-util.h"
 
 G_DEFINE_FINAL_TYPE (WinnowRecipeEditor, winnow_recipe_editor, ADW_TYPE_BIN)

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "winnow-ui-names.h"
 #include "winnow-ui-util.h"
 
 /* How many of the texts the row's subtitle names before "and N more". */

@@ -13,6 +13,7 @@
 #include "winnow-history-call.h"
 #include "winnow-recipe-library.h"
 #include "winnow-sample-job.h"
+#include "winnow-ui-names.h"
 #include "winnow-ui-util.h"
 
 G_DEFINE_FINAL_TYPE (WinnowTaskDialog, winnow_task_dialog, ADW_TYPE_WINDOW)

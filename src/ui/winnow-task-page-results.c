@@ -12,6 +12,7 @@
 #include "winnow-rejects.h"
 #include "winnow-result-record.h"
 #include "winnow-task-page-private.h"
+#include "winnow-ui-names.h"
 #include "winnow-ui-util.h"
 
 /* ---- tables of strings ---- */

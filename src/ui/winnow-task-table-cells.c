@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "winnow-ui-names.h"
 #include "winnow-ui-util.h"
 
 typedef void (*RenderFunc) (GtkWidget *cell, WinnowTask *task, WinnowTaskTable *table);

@@ -18,6 +18,7 @@
 
 #include <glib/gi18n.h>
 
+#include "winnow-ui-names.h"
 #include "winnow-ui-util.h"
 
 /* ---- the sort probe ---- */

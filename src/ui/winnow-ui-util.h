@@ -25,14 +25,6 @@ const char *winnow_ui_status_icon      (WinnowTaskStatus status);
 const char *winnow_ui_status_css_class (WinnowTaskStatus status);
 gboolean    winnow_ui_is_csv_file      (GFile *file);
 
-void        winnow_ui_fix_button_name  (GtkWidget *button,
-                                        const char *name);
-void        winnow_ui_install_accessible_names (void);
-void        winnow_ui_name_widgets     (GtkWidget *root);
-void        winnow_ui_name_cell        (GtkWidget *child,
-                                        const char *text);
-void        winnow_ui_set_accessible_label (GtkWidget *widget,
-                                        const char *label);
 
 typedef void (*WinnowFolderFunc) (GtkWindow *parent, GFile *folder);
 void        winnow_ui_choose_folder    (GtkWindow *parent,

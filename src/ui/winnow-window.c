@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "winnow-ui-names.h"
 #include "winnow-ui-util.h"
 
 #define MAX_NAMES_IN_TOAST 3
