@@ -14,8 +14,8 @@
 
 #include "winnow-application.h"
 #include "winnow-recipe-editor.h"
-#include "winnow-task-dialog.h"
-#include "winnow-window.h"
+#include "winnow-task-dialog-private.h"
+#include "winnow-window-private.h"
 
 static double
 now_ms (void)

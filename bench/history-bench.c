@@ -22,8 +22,8 @@
 #include "bench-history-fill.h"
 #include "winnow-application.h"
 #include "winnow-task-store.h"
-#include "winnow-task-table.h"
-#include "winnow-window.h"
+#include "winnow-task-table-private.h"
+#include "winnow-window-private.h"
 
 #define N_TASKS BENCH_HISTORY_TASKS
 #define TICK_MS 5

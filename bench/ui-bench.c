@@ -11,8 +11,8 @@
 #include <stdio.h>
 
 #include "winnow-application.h"
-#include "winnow-task-table.h"
-#include "winnow-window.h"
+#include "winnow-task-table-private.h"
+#include "winnow-window-private.h"
 
 static double
 now_ms (void)

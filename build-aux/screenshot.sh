@@ -1,11 +1,13 @@
 #!/bin/sh
 # Screenshots of Winnow under Xvfb, on a fresh database with the bundled
-# samples: the empty window, the task list, a task's page, a failed task,
-# the configuration dialog and the preferences.
+# samples, in the light style and the dark one (dark-*.png): the empty
+# window, the task list at 1280 px and at 360 px (narrow-*.png), a task's
+# page and its columns with their charts, a running task, a failed task,
+# the configuration dialog with its charts, and the preferences.
 #
 # usage: build-aux/screenshot.sh [OUT_DIR]       (default: _build/screenshots)
-# needs: xvfb-run, dbus-run-session, imagemagick's import, xwininfo; a
-# built _build/.
+# needs: xvfb-run, dbus-run-session, imagemagick's import, xwininfo,
+# xdotool, awk; a built _build/.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -21,39 +23,75 @@ for name in orders-2026-q3 leads-october suppliers; do
   cp data/samples/customers.csv "$work/$name.csv"
 done
 printf 'id,name\n1,"unterminated\n' > "$work/export-broken.csv"
+# a file big enough to be seen running
+awk 'BEGIN { print "id,name,city,amount";
+             for (i = 0; i < 10000000; i++)
+               printf "%d,name %d,%s,%d.%02d\n", i, i % 5000, (i % 7 ? "Lagos" : ""), i % 9973, i % 100 }' \
+  > "$work/sales-2026.csv"
 binary=$(pwd)/_build/src/winnow
 [ -x "$binary" ] || { echo "build first (build-aux/build.sh)" >&2; exit 1; }
 
-export WINNOW_DB="$work/history.db"
 export GSETTINGS_BACKEND=memory
 export GSETTINGS_SCHEMA_DIR="$(pwd)/_build/data"
 
 # the tasks come from the batch mode, which keeps the same history
-"$binary" --batch --recipe data/samples/customers.recipe.json "$work/customers.csv" "$work/orders-2026-q3.csv" "$work/leads-october.csv" \
+WINNOW_DB="$work/history.db" "$binary" --batch --recipe data/samples/customers.recipe.json \
+  "$work/customers.csv" "$work/orders-2026-q3.csv" "$work/leads-october.csv" \
   "$work/suppliers.csv" "$work/export-broken.csv" > /dev/null || true
 
-xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- sh -c "
+# $1: a prefix for the file names ("" or "dark-")
+shots () {
+  prefix=$1
+  rm -f "$work"/run.db*
+  cp "$work/history.db" "$work/run.db"
+  # the running task writes anew in each pass
+  rm -f "$work"/sales-2026.cleaned*.csv
+  WINNOW_DB="$work/run.db" xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- sh -c "
   set -e
-  shot () { import -window root \"$out/\$1.png\"; }
+  # the main window alone (at 360 px the screen is mostly empty)
+  shot () { import -window \"\$(main)\" \"$out/$prefix\$1.png\"; }
   # one window by its title (no window manager here: windows overlap)
-  shot_window () {
-    id=\$(xwininfo -root -tree | grep \"\$2\" | head -1 | awk '{print \$1}')
-    import -window \"\$id\" \"$out/\$1.png\"
+  window () { xwininfo -root -tree | grep \"\$1\" | grep -v ' 1x1+' | head -1 | awk '{print \$1}'; }
+  shot_window () { import -window \"\$(window \"\$2\")\" \"$out/$prefix\$1.png\"; }
+  main () { xdotool search --onlyvisible --name '^Winnow\$' | head -1; }
+  size () { xdotool windowsize \"\$(main)\" \$1 \$2; sleep 1; }
+  # the wheel turned \$3 notches down at (\$1, \$2) of the main window
+  scroll () {
+    xdotool mousemove --window \"\$(main)\" \$1 \$2
+    i=0; while [ \$i -lt \$3 ]; do xdotool click 5; i=\$((i + 1)); done
+    xdotool mousemove 1279 799
+    sleep 1
   }
-  WINNOW_DB='$work/empty.db' '$binary' & pid=\$!
+  WINNOW_DB='$work/empty-$prefix.db' '$binary' & pid=\$!
   sleep 3; shot empty
   gapplication action io.github.winnow.Winnow quit || kill \$pid
   wait \$pid || true
   '$binary' & pid=\$!
-  sleep 3; shot tasks
+  sleep 3; size 1280 800; shot tasks
+  size 360 700; shot narrow-tasks
   gapplication action io.github.winnow.Winnow show-task 'int64 1'
-  sleep 2; shot task
+  sleep 2; shot narrow-task
+  size 1280 800; shot task
+  scroll 600 500 12; shot task-columns
   gapplication action io.github.winnow.Winnow show-task 'int64 5'
   sleep 2; shot failed
   '$binary' '$work/customers.csv'
   sleep 3; shot_window dialog 'Clean'
+  xdotool windowfocus --sync \$(window 'Clean') key Escape || true
+  sleep 1
+  '$binary' '$work/sales-2026.csv'
+  sleep 4
+  xdotool windowfocus --sync \"\$(window 'Clean')\" key ctrl+Return
+  sleep 3; shot running
+  gapplication action io.github.winnow.Winnow show-task 'int64 6'
+  sleep 0.5; shot running-task
+  size 360 700; sleep 0.5; shot narrow-running-task
   gapplication action io.github.winnow.Winnow preferences
   sleep 2; shot_window preferences 'Preferences'
   kill \$pid
 "
+}
+
+shots ""
+ADW_DEBUG_COLOR_SCHEME=prefer-dark shots dark-
 echo "screenshots in $out"

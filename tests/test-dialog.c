@@ -9,15 +9,15 @@
 #include <string.h>
 
 #include "winnow-application.h"
-#include "winnow-column-picker.h"
-#include "winnow-export-dialog.h"
+#include "winnow-column-picker-private.h"
+#include "winnow-export-dialog-private.h"
 #include "winnow-recipe-editor.h"
-#include "winnow-sample-job.h"
-#include "winnow-task-dialog.h"
-#include "winnow-task-list.h"
+#include "winnow-sample-job-private.h"
+#include "winnow-task-dialog-private.h"
+#include "winnow-task-list-private.h"
 #include "winnow-test-util.h"
 #include "winnow-ui-test-util.h"
-#include "winnow-window.h"
+#include "winnow-window-private.h"
 
 #define PEOPLE \
   "id,name,age,city\n" \
@@ -189,13 +189,13 @@ test_columns_and_recipe (Fixture *f, gconstpointer data)
   /* the built-in recipe: duplicates and rows where every field is missing */
   g_assert_cmpstr (winnow_task_dialog_get_forecast (dialog), ==,
                    "In all 7 rows: 1 duplicate, 1 row with missing values. 5 rows kept.");
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (winnow_task_dialog_get_child (
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (winnow_task_dialog_get_child (
                      dialog, "name_row"))), ==, "people.cleaned.csv");
 
   /* a column of text offers mean, marked */
   city_fill = winnow_recipe_editor_get_fill_row (ed, "city");
   item = g_list_model_get_item (adw_combo_row_get_model (city_fill), WINNOW_FILL_CHOICE_MEAN);
-  g_assert_cmpstr (gtk_string_object_get_string (item), ==, "Mean (needs numbers)");
+  g_assert_cmpstr (gtk_string_object_get_string (item), ==, "Mean (Needs Numbers)");
   g_object_unref (item);
   adw_combo_row_set_selected (city_fill, WINNOW_FILL_CHOICE_MEAN);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (city_fill), "warning"));
@@ -222,7 +222,8 @@ test_columns_and_recipe (Fixture *f, gconstpointer data)
   gtk_editable_set_text (GTK_EDITABLE (control (dialog, "na_row")), "NA, -,n/a");
   age_fill = winnow_recipe_editor_get_fill_row (ed, "age");
   adw_combo_row_set_selected (age_fill, WINNOW_FILL_CHOICE_MEDIAN);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (control (dialog, "out_delimiter_row")), 1);
+  /* 0 is "Same as Input" */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (control (dialog, "out_delimiter_row")), 2);
   adw_combo_row_set_selected (ADW_COMBO_ROW (control (dialog, "line_ending_row")), 1);
   gtk_switch_set_active (GTK_SWITCH (control (dialog, "formula_switch")), TRUE);
   settle (dialog);
@@ -449,6 +450,25 @@ test_reads_off_main_thread (Fixture *f, gconstpointer data)
 
 /* ---- several files ---- */
 
+static gboolean
+no_task_dialog (gpointer data)
+{
+  Fixture *f = data;
+  return winnow_window_get_task_dialog (f->window) == NULL;
+}
+
+/* The question a dialog asks over itself, if one is up. */
+static AdwMessageDialog *
+find_question (void)
+{
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
+
+  for (GList *l = windows; l; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
 static void
 test_several_files (Fixture *f, gconstpointer data)
 {
@@ -459,20 +479,25 @@ test_several_files (Fixture *f, gconstpointer data)
   g_autofree char *a2 = NULL;
   g_autofree char *out = g_build_filename (f->dir.dir, "out", NULL);
   g_autofree char *taken = NULL;
+  g_autofree char *existing = NULL;
   WinnowTaskDialog *dialog;
+  AdwMessageDialog *question;
   GtkWidget *differ;
   WinnowTaskList *list;
 
   g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
   g_assert_cmpint (g_mkdir (out, 0755), ==, 0);
   a2 = write_csv (f, "sub/a.csv", "x,y\n7,8\n");
-  /* an earlier result in the output folder is never replaced */
+  /* an earlier result in the output folder: the dialog asks, and Keep
+   * Both keeps it */
   taken = write_csv (f, "out/b.cleaned.csv", "old\n");
 
   dialog = open_dialog (f, "a.csv", "b.csv", NULL);
   differ = winnow_task_dialog_get_child (dialog, "differ_row");
   g_assert_false (gtk_widget_get_visible (differ));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Clean 2 Files");
+  g_assert_cmpstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (dialog->window_title)), ==,
+                   "a.csv and b.csv");
 
   /* more files dropped while it is open join it */
   open_dialog (f, "c.csv", "sub/a.csv", NULL);
@@ -485,7 +510,16 @@ test_several_files (Fixture *f, gconstpointer data)
                    "1 row kept.");
 
   winnow_task_dialog_set_output_folder (dialog, out);
-  g_assert_cmpuint (winnow_task_dialog_confirm (dialog), ==, 4);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (winnow_task_dialog_get_child (
+                     dialog, "names_row"))), ==, "a.cleaned.csv, b.cleaned.csv and 2 more");
+  g_assert_cmpuint (winnow_task_dialog_confirm (dialog), ==, 0);
+  question = find_question ();
+  g_assert_nonnull (question);
+  g_assert_cmpstr (adw_message_dialog_get_heading (question), ==, "Replace “b.cleaned.csv”?");
+  adw_message_dialog_response (question, "keep-both");
+  iterate_until (no_task_dialog, f, 30);
+  existing = g_settings_get_string (winnow_application_get_settings (f->app), "existing-output");
+  g_assert_cmpstr (existing, ==, "keep-both");
   wait_tasks (f, 4);
 
   winnow_ui_test_settle (f->app);
@@ -619,8 +653,12 @@ test_rerun (Fixture *f, gconstpointer data)
   g_assert_false (gtk_switch_get_active (winnow_recipe_editor_get_column_switch (editor (dialog),
                                                                                   "city")));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Run “people.csv” Again");
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (winnow_task_dialog_get_child (
-                     dialog, "name_row"))), ==, "people.cleaned.csv, replacing the earlier result");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (winnow_task_dialog_get_child (
+                     dialog, "name_row"))), ==, "people.cleaned.csv");
+  g_assert_false (gtk_widget_is_sensitive (winnow_task_dialog_get_child (dialog, "name_row")));
+  g_assert_true (gtk_widget_get_visible (winnow_task_dialog_get_child (dialog, "exists_row")));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (winnow_task_dialog_get_child (
+                     dialog, "exists_row"))), ==, "Replaces the earlier result");
 
   /* keep city now: a new task replaces the same output */
   gtk_switch_set_active (winnow_recipe_editor_get_column_switch (editor (dialog), "city"), TRUE);
@@ -753,6 +791,316 @@ test_export_code (Fixture *f, gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (export));
 }
 
+/* ---- replacing values ---- */
+
+#define CITIES \
+  "id,city\n" \
+  "1,NYC\n" \
+  "2,New York City\n" \
+  "3,Boston\n" \
+  "4,NYC\n" \
+  "5,??\n" \
+  "6,Boston\n" \
+  "7,NA\n"
+
+static GtkWidget *
+row_child (WinnowReplaceRow *row, const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (row), WINNOW_TYPE_REPLACE_ROW, name));
+}
+
+/* The tick box of @text among a replacement's values, or %NULL. */
+static GtkCheckButton *
+value_check (WinnowReplaceRow *row, const char *text)
+{
+  GtkWidget *list = gtk_widget_get_parent (row_child (row, "add_text_row"));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (list); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *value = g_object_get_data (G_OBJECT (child), "text");
+      if (value != NULL && g_str_equal (value, text))
+        return GTK_CHECK_BUTTON (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (child)));
+    }
+  return NULL;
+}
+
+static void
+choose_column (WinnowReplaceRow *row, const char *column)
+{
+  AdwComboRow *combo = ADW_COMBO_ROW (row_child (row, "column_row"));
+  GListModel *model = adw_combo_row_get_model (combo);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+      if (g_str_equal (gtk_string_object_get_string (item), column))
+        adw_combo_row_set_selected (combo, i);
+    }
+  g_assert_cmpstr (winnow_replace_row_get_column (row), ==, column);
+}
+
+static gboolean
+clean_enabled (WinnowTaskDialog *dialog)
+{
+  return gtk_widget_is_sensitive (winnow_task_dialog_get_child (dialog, "clean_button"));
+}
+
+/* The Replace section: values picked among the column's most frequent
+ * ones or typed, the forecast live, the rules that cannot match said on
+ * their row (Clean off meanwhile), and the task writes what it said. */
+static void
+test_replace (Fixture *f, gconstpointer data)
+{
+  g_autofree char *input = write_csv (f, "cities.csv", CITIES);
+  g_autofree char *output = g_build_filename (f->dir.dir, "cities.cleaned.csv", NULL);
+  g_autofree char *json = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *text = NULL;
+  WinnowTaskDialog *dialog = open_dialog (f, "cities.csv", NULL);
+  WinnowRecipeEditor *ed = editor (dialog);
+  WinnowReplaceRow *row, *second;
+  GtkCheckButton *nyc;
+
+  g_assert_true (gtk_widget_get_visible (control (dialog, "replace_placeholder")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ed), "editor.add-replace", NULL));
+  row = winnow_recipe_editor_get_replace_row (ed, 0);
+  g_assert_nonnull (row);
+  g_assert_false (gtk_widget_get_visible (control (dialog, "replace_placeholder")));
+  /* nothing ticked yet: said, and Clean waits */
+  g_assert_cmpstr (winnow_recipe_editor_get_problem (ed), ==, "Tick or type the texts to replace");
+  g_assert_false (clean_enabled (dialog));
+
+  /* the column's most frequent values, to pick */
+  choose_column (row, "city");
+  nyc = value_check (row, "NYC");
+  g_assert_nonnull (nyc);
+  g_assert_nonnull (value_check (row, "Boston"));
+  g_assert_null (value_check (row, "NA"));  /* missing: never offered */
+  gtk_check_button_set_active (nyc, TRUE);
+  gtk_check_button_set_active (value_check (row, "New York City"), TRUE);
+  g_assert_cmpstr (winnow_recipe_editor_get_problem (ed), ==,
+                   "Type the new text, or replace with a missing value");
+  gtk_editable_set_text (GTK_EDITABLE (row_child (row, "to_row")), "New York");
+  g_assert_null (winnow_recipe_editor_get_problem (ed));
+  settle (dialog);
+  g_assert_true (clean_enabled (dialog));
+  g_assert_cmpstr (winnow_task_dialog_get_forecast (dialog), ==,
+                   "In all 7 rows: 3 cells replaced, 0 duplicates, 0 rows with missing values. "
+                   "7 rows kept.");
+  g_assert_true (g_str_has_suffix (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)),
+                                   "“NYC”, “New York City” → “New York” · 3 cells in the first rows"));
+
+  /* a second one, typed, to a missing value */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ed), "editor.add-replace", NULL));
+  second = winnow_recipe_editor_get_replace_row (ed, 1);
+  choose_column (second, "city");
+  winnow_replace_row_add_text (second, "??");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row_child (second, "target_row")), 1);
+  settle (dialog);
+  json = recipe_json (dialog);
+  g_assert_nonnull (strstr (json, "\"replace\" : [\n"
+                                  "    {\n"
+                                  "      \"column\" : \"city\",\n"
+                                  "      \"from\" : [\n"
+                                  "        \"NYC\",\n"
+                                  "        \"New York City\"\n"
+                                  "      ],\n"
+                                  "      \"to\" : \"New York\"\n"
+                                  "    },\n"
+                                  "    {\n"
+                                  "      \"column\" : \"city\",\n"
+                                  "      \"from\" : [\n"
+                                  "        \"??\"\n"
+                                  "      ],\n"
+                                  "      \"to\" : null\n"
+                                  "    }\n"
+                                  "  ]"));
+
+  /* what can never match is said on its row, and Clean is off */
+  winnow_replace_row_add_text (second, "NA");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (second), "error"));
+  g_assert_true (g_str_has_prefix (winnow_recipe_editor_get_problem (ed), "“NA” counts as missing"));
+  settle (dialog);
+  g_assert_false (clean_enabled (dialog));
+  g_assert_cmpstr (winnow_task_dialog_get_forecast (dialog), ==, winnow_recipe_editor_get_problem (ed));
+  gtk_check_button_set_active (value_check (second, "NA"), FALSE);
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (second), "error"));
+  winnow_replace_row_add_text (second, "NYC");
+  g_assert_cmpstr (winnow_recipe_editor_get_problem (ed), ==,
+                   "“NYC” is replaced twice in city: keep it in one replacement");
+  gtk_check_button_set_active (value_check (second, "NYC"), FALSE);
+  gtk_switch_set_active (GTK_SWITCH (control (dialog, "trim_switch")), TRUE);
+  winnow_replace_row_add_text (second, " Boston");
+  g_assert_true (g_str_has_prefix (winnow_recipe_editor_get_problem (ed), "“ Boston” has spaces"));
+  gtk_switch_set_active (GTK_SWITCH (control (dialog, "trim_switch")), FALSE);
+  g_assert_null (winnow_recipe_editor_get_problem (ed));
+  gtk_check_button_set_active (value_check (second, " Boston"), FALSE);
+  settle (dialog);
+  g_assert_true (clean_enabled (dialog));
+
+  /* Clean: the task writes what the forecast said */
+  g_assert_cmpuint (winnow_task_dialog_confirm (dialog), ==, 1);
+  wait_tasks (f, 1);
+  text = winnow_test_read_file (output);
+  g_assert_cmpstr (text, ==, "id,city\n1,New York\n2,New York\n3,Boston\n4,New York\n5,\n"
+                             "6,Boston\n7,\n");
+
+  /* a dropped column takes its replacements with it */
+  dialog = open_dialog (f, "cities.csv", NULL);
+  ed = editor (dialog);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ed), "editor.add-replace", NULL));
+  choose_column (winnow_recipe_editor_get_replace_row (ed, 0), "city");
+  gtk_switch_set_active (winnow_recipe_editor_get_column_switch (ed, "city"), FALSE);
+  g_assert_null (winnow_recipe_editor_get_replace_row (ed, 0));
+  g_assert_cmpuint (winnow_recipe_editor_get_recipe (ed)->replace->len, ==, 0);
+  expected = NULL;
+}
+
+/* ---- the output's name ---- */
+
+/* A TSV stays a TSV unless the recipe says otherwise; the name can be
+ * typed; the output delimiter "Same as Input" names the input's. */
+static void
+test_output_name (Fixture *f, gconstpointer data)
+{
+  g_autofree char *input = write_csv (f, "tabs.tsv", "a\tb\n1\t2\n1\t2\n");
+  g_autofree char *mine = g_build_filename (f->dir.dir, "mine.tsv", NULL);
+  g_autofree char *text = NULL;
+  WinnowTaskDialog *dialog = open_dialog (f, "tabs.tsv", NULL);
+  GtkEditable *name = GTK_EDITABLE (winnow_task_dialog_get_child (dialog, "name_row"));
+  AdwComboRow *out = ADW_COMBO_ROW (control (dialog, "out_delimiter_row"));
+  g_autoptr(GtkStringObject) same = g_list_model_get_item (adw_combo_row_get_model (out), 0);
+
+  g_assert_cmpstr (gtk_string_object_get_string (same), ==, "Same as Input (Tab)");
+  g_assert_cmpuint (adw_combo_row_get_selected (out), ==, 0);
+  g_assert_cmpstr (gtk_editable_get_text (name), ==, "tabs.cleaned.tsv");
+  /* a comma: the name follows */
+  adw_combo_row_set_selected (out, 1);
+  g_assert_cmpstr (gtk_editable_get_text (name), ==, "tabs.cleaned.csv");
+  adw_combo_row_set_selected (out, 0);
+  g_assert_cmpstr (gtk_editable_get_text (name), ==, "tabs.cleaned.tsv");
+
+  /* a name that is no file name, or the input itself: said, Clean off */
+  gtk_editable_set_text (name, "sub/x.tsv");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (name), "error"));
+  g_assert_false (clean_enabled (dialog));
+  gtk_editable_set_text (name, "tabs.tsv");
+  g_assert_cmpstr (winnow_task_dialog_get_forecast (dialog), ==,
+                   "That is the file being cleaned: choose another name");
+  g_assert_false (clean_enabled (dialog));
+
+  /* a name of one's own */
+  gtk_editable_set_text (name, "mine.tsv");
+  settle (dialog);
+  g_assert_true (clean_enabled (dialog));
+  g_assert_cmpuint (winnow_task_dialog_confirm (dialog), ==, 1);
+  wait_tasks (f, 1);
+  text = winnow_test_read_file (mine);
+  g_assert_cmpstr (text, ==, "a\tb\n1\t2\n");
+}
+
+/* Cleaning a file again: Replace, remembered, writes over the earlier
+ * result, and the next time no question is asked. */
+static void
+test_existing_replace (Fixture *f, gconstpointer data)
+{
+  g_autofree char *input = write_csv (f, "people.csv", PEOPLE);
+  g_autofree char *earlier = write_csv (f, "people.cleaned.csv", "old\n");
+  g_autofree char *text = NULL;
+  g_autofree char *existing = NULL;
+  WinnowTaskDialog *dialog = open_dialog (f, "people.csv", NULL);
+  GtkWidget *exists_row = winnow_task_dialog_get_child (dialog, "exists_row");
+  AdwMessageDialog *question;
+
+  g_assert_true (gtk_widget_get_visible (exists_row));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (exists_row)), ==,
+                   "“people.cleaned.csv” is already there");
+  g_assert_cmpuint (winnow_task_dialog_confirm (dialog), ==, 0);
+  question = find_question ();
+  g_assert_nonnull (question);
+  g_assert_false (clean_enabled (dialog));
+  adw_message_dialog_response (question, "replace");
+  iterate_until (no_task_dialog, f, 30);
+  wait_tasks (f, 1);
+  text = winnow_test_read_file (earlier);
+  g_assert_true (g_str_has_prefix (text, "id,name,age,city\n"));
+  existing = g_settings_get_string (winnow_application_get_settings (f->app), "existing-output");
+  g_assert_cmpstr (existing, ==, "replace");
+
+  /* remembered: no question now */
+  dialog = open_dialog (f, "people.csv", NULL);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (winnow_task_dialog_get_child (
+                     dialog, "exists_row"))), ==, "Replaced once the new tasks have finished");
+  g_assert_cmpuint (winnow_task_dialog_confirm (dialog), ==, 1);
+  g_assert_null (find_question ());
+}
+
+/* ---- files that cannot be cleaned ---- */
+
+/* An image renamed .csv and an empty file: the dialog says why, keeps
+ * Clean off, and with several files leaves the unreadable one out. */
+static void
+test_unreadable (Fixture *f, gconstpointer data)
+{
+  static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
+  g_autofree char *image = winnow_test_write_file (f->dir.dir, "photo.csv", png, sizeof png - 1);
+  g_autofree char *empty = write_csv (f, "empty.csv", "");
+  g_autofree char *good = write_csv (f, "people.csv", PEOPLE);
+  WinnowTaskDialog *dialog = open_dialog (f, "photo.csv", NULL);
+
+  g_assert_false (clean_enabled (dialog));
+  g_assert_true (g_str_has_prefix (winnow_task_dialog_get_forecast (dialog),
+                                   "“photo.csv” cannot be read: "));
+  g_assert_true (gtk_widget_has_css_class (winnow_task_dialog_get_child (dialog, "file_row"),
+                                           "error"));
+  g_assert_false (gtk_widget_get_visible (winnow_task_dialog_get_child (dialog, "file_skip")));
+  g_assert_cmpuint (winnow_task_dialog_confirm (dialog), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  dialog = open_dialog (f, "empty.csv", "people.csv", NULL);
+  g_assert_false (clean_enabled (dialog));
+  g_assert_true (g_str_has_prefix (winnow_task_dialog_get_forecast (dialog),
+                                   "“empty.csv” cannot be read: "));
+  g_assert_true (gtk_widget_get_visible (winnow_task_dialog_get_child (dialog, "file_skip")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.skip-file", NULL));
+  settle (dialog);
+  g_assert_cmpuint (winnow_task_dialog_get_n_files (dialog), ==, 1);
+  g_assert_true (clean_enabled (dialog));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Clean “people.csv”");
+}
+
+/* A fill of "a value" with no value is refused where it is set; the
+ * dialog opens with the focus on its first control. */
+static void
+test_fill_value_and_focus (Fixture *f, gconstpointer data)
+{
+  g_autofree char *input = write_csv (f, "people.csv", PEOPLE);
+  WinnowTaskDialog *dialog = open_dialog (f, "people.csv", NULL);
+  AdwComboRow *city = winnow_recipe_editor_get_fill_row (editor (dialog), "city");
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (dialog));
+
+  g_assert_nonnull (focus);
+  g_assert_true (focus == winnow_task_dialog_get_child (dialog, "recipe_row") ||
+                 gtk_widget_is_ancestor (focus, winnow_task_dialog_get_child (dialog, "recipe_row")));
+  g_assert_false (gtk_label_get_selectable (GTK_LABEL (winnow_task_dialog_get_child (dialog,
+                                                                                     "forecast_label"))));
+
+  adw_combo_row_set_selected (city, WINNOW_FILL_CHOICE_VALUE);
+  g_assert_cmpstr (winnow_recipe_editor_get_problem (editor (dialog)), ==,
+                   "Type the value to fill city with");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (city), "error"));
+  settle (dialog);
+  g_assert_false (clean_enabled (dialog));
+  gtk_editable_set_text (find_entry (GTK_WIDGET (city)), "Unknown");
+  g_assert_null (winnow_recipe_editor_get_problem (editor (dialog)));
+  settle (dialog);
+  g_assert_true (clean_enabled (dialog));
+  g_assert_cmpstr (winnow_task_dialog_get_forecast (dialog), ==,
+                   "In all 7 rows: 1 duplicate, 1 row with missing values, 2 cells filled. "
+                   "5 rows kept.");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -769,6 +1117,11 @@ main (int argc, char **argv)
   ADD ("/dialog/rerun", test_rerun);
   ADD ("/dialog/preferences", test_preferences);
   ADD ("/dialog/output-not-writable", test_output_not_writable);
+  ADD ("/dialog/replace", test_replace);
+  ADD ("/dialog/output-name", test_output_name);
+  ADD ("/dialog/existing-replace", test_existing_replace);
+  ADD ("/dialog/unreadable", test_unreadable);
+  ADD ("/dialog/fill-value-and-focus", test_fill_value_and_focus);
 #undef ADD
   return g_test_run ();
 }

@@ -10,7 +10,7 @@
 #include "winnow-about.h"
 #include "winnow-application.h"
 #include "winnow-csv-reader.h"
-#include "winnow-preferences.h"
+#include "winnow-preferences-private.h"
 #include "winnow-test-util.h"
 #include "winnow-ui-test-util.h"
 #include "winnow-window.h"
@@ -118,23 +118,34 @@ test_jobs (Fixture *f, gconstpointer data)
 {
   WinnowPreferences *prefs = open_preferences (f);
   GtkSpinButton *spin = winnow_preferences_get_jobs_spin (prefs);
+  GtkSwitch *automatic = winnow_preferences_get_auto_jobs_switch (prefs);
+  GtkWidget *spin_row = gtk_widget_get_ancestor (GTK_WIDGET (spin), ADW_TYPE_ACTION_ROW);
   g_autofree char *cores = g_strdup_printf ("(%u on this computer)", g_get_num_processors ());
   guint other = g_get_num_processors () == 3 ? 5 : 3;
 
-  /* the default, 0, is one per core, and the row says how many that is */
-  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 0);
+  /* the default (the setting's 0) is Automatic, one per core, and the
+   * row says how many that is; the number is not to be set then */
+  g_assert_true (gtk_switch_get_active (automatic));
+  g_assert_false (gtk_widget_get_sensitive (spin_row));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, g_get_num_processors ());
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (
-    gtk_widget_get_ancestor (GTK_WIDGET (spin), ADW_TYPE_ACTION_ROW))), cores));
+    gtk_widget_get_ancestor (GTK_WIDGET (automatic), ADW_TYPE_ACTION_ROW))), cores));
 
+  /* Automatic off: the number counts */
+  gtk_switch_set_active (automatic, FALSE);
+  g_assert_true (gtk_widget_get_sensitive (spin_row));
+  g_assert_cmpint (g_settings_get_int (f->settings, "jobs"), ==, g_get_num_processors ());
   gtk_spin_button_set_value (spin, other);
   g_assert_cmpint (g_settings_get_int (f->settings, "jobs"), ==, other);
   iterate_until (workers_are, f, GUINT_TO_POINTER (other), 5);
 
-  gtk_spin_button_set_value (spin, 0);
+  gtk_switch_set_active (automatic, TRUE);
+  g_assert_cmpint (g_settings_get_int (f->settings, "jobs"), ==, 0);
   iterate_until (workers_are, f, GUINT_TO_POINTER (g_get_num_processors ()), 5);
 
-  /* and a change made elsewhere shows in the spin button */
+  /* and a change made elsewhere shows in the switch and the spin button */
   g_settings_set_int (f->settings, "jobs", 7);
+  g_assert_false (gtk_switch_get_active (automatic));
   g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 7);
 }
 
@@ -410,6 +421,29 @@ test_shortcuts (Fixture *f, gconstpointer data)
   builder = gtk_builder_new_from_resource ("/io/github/winnow/Winnow/winnow-shortcuts.ui");
   overlay = gtk_builder_get_object (builder, "help_overlay");
   g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
+  /* every line shows its keys (an action-name alone shows empty key
+   * caps in a window built on its own), and the keys people look for
+   * are there */
+  {
+    g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
+    g_autoptr(GString) all = g_string_new (NULL);
+
+    for (GSList *l = objects; l != NULL; l = l->next)
+      if (GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+        {
+          g_autofree char *accelerator = NULL;
+          g_autofree char *title = NULL;
+
+          g_object_get (l->data, "accelerator", &accelerator, "title", &title, NULL);
+          g_assert_nonnull (accelerator);
+          g_assert_cmpstr (accelerator, !=, "");
+          g_string_append_printf (all, "%s=%s;", title, accelerator);
+        }
+    g_assert_nonnull (strstr (all->str, "Preferences=<Control>comma;"));
+    g_assert_nonnull (strstr (all->str, "Quit=<Control>q;"));
+    g_assert_nonnull (strstr (all->str, "Search file names=<Control>f;"));
+    g_assert_nonnull (strstr (all->str, "Clean=<Control>Return;"));
+  }
   gtk_window_destroy (GTK_WINDOW (overlay));
 
   /* Ctrl+? opens it over the window */

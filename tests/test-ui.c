@@ -11,20 +11,20 @@
 #include <string.h>
 
 #include "winnow-application.h"
-#include "winnow-export-dialog.h"
+#include "winnow-export-dialog-private.h"
 #include "winnow-history-call.h"
 #include "winnow-output-file.h"
 #include "winnow-recipe-editor.h"
 #include "winnow-scheduler-private.h"
-#include "winnow-task-dialog.h"
-#include "winnow-task-list.h"
-#include "winnow-task-page.h"
-#include "winnow-task-table.h"
+#include "winnow-task-dialog-private.h"
+#include "winnow-task-list-private.h"
+#include "winnow-task-page-private.h"
+#include "winnow-task-table-private.h"
 #include "winnow-test-util.h"
 #include "winnow-toast.h"
 #include "winnow-ui-test-util.h"
 #include "winnow-ui-util.h"
-#include "winnow-window.h"
+#include "winnow-window-private.h"
 
 typedef struct {
   WinnowTestDir dir;
@@ -290,6 +290,12 @@ export_settled (gpointer data)
   return !winnow_export_dialog_is_busy (data);
 }
 
+static gboolean
+retry_checked (gpointer data)
+{
+  return WINNOW_TASK_PAGE (data)->can_retry >= 0;
+}
+
 static void
 test_task_page (Fixture *f, gconstpointer data)
 {
@@ -339,6 +345,13 @@ test_task_page (Fixture *f, gconstpointer data)
   g_assert_cmpstr (label_text (page, "status_label"), ==, "Failed");
   g_assert_cmpstr (label_text (page, "error_label"), ==, "line 2: expected 2 fields, saw 3");
   g_assert_false (gtk_widget_get_visible (winnow_task_page_get_child (page, "results_group")));
+
+  /* its file has not changed: Retry would fail the same way, and is not
+   * offered (the page says why); Edit and Run Again is */
+  iterate_until (retry_checked, page, 30);
+  g_assert_false (gtk_widget_get_visible (page->retry_button));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->retry_note)));
+  g_assert_true (gtk_widget_get_visible (page->rerun_button));
 }
 
 static gboolean
@@ -864,6 +877,247 @@ test_toast_dismissed_while_showing (Fixture *f, gconstpointer data)
   g_assert_true (time_passed (&until));
 }
 
+/* The actions a menu model names, in all its sections, as "a|b|…". */
+static void
+collect_actions (GMenuModel *menu, GString *out)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *action = NULL;
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &action))
+        g_string_append_printf (out, "%s|", action);
+      if (section != NULL)
+        collect_actions (section, out);
+    }
+}
+
+/* Shown, and not cut off by the edges of @page. */
+static gboolean
+reachable (GtkWidget *widget, GtkWidget *page)
+{
+  graphene_rect_t bounds;
+
+  return gtk_widget_get_mapped (widget) && gtk_widget_compute_bounds (widget, page, &bounds) &&
+         bounds.origin.x >= 0 && bounds.size.width >= gtk_widget_get_width (widget) - 0.5 &&
+         bounds.origin.x + bounds.size.width <= gtk_widget_get_width (page) + 0.5;
+}
+
+typedef struct {
+  GtkWidget *page;
+  GtkWidget *widgets[5];
+} Reach;
+
+/* Every widget of @data reachable, once the window has been laid out
+ * at its new width. */
+static gboolean
+all_reachable (gpointer data)
+{
+  Reach *reach = data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (reach->widgets) && reach->widgets[i] != NULL; i++)
+    if (!reachable (reach->widgets[i], reach->page))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+narrow (gpointer data)
+{
+  WinnowTaskTable *t = data;
+  int width = gtk_widget_get_width (GTK_WIDGET (t));
+  return width > 0 && width <= 360 && winnow_task_table_is_compact (t);
+}
+
+static gboolean
+page_narrow (gpointer data)
+{
+  int width = gtk_widget_get_width (data);
+  return width > 0 && width <= 360;
+}
+
+/* Issue 16: from 360 px wide, the list is two-line rows under a Filter
+ * menu, and every action of the list and of the task page can be
+ * reached. */
+static void
+test_narrow (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  WinnowTaskTable *t = table (f);
+  WinnowTaskPage *page = WINNOW_TASK_PAGE (winnow_window_get_task_page (f->window));
+  g_autoptr(GString) actions = g_string_new ("|");
+  static const char * const table_actions[] = {
+    "table.show-queued", "table.show-running", "table.show-completed", "table.show-failed",
+    "table.show-cancelled", "table.range", "table.clear-filters",
+  };
+  static const char * const task_actions[] = {
+    "task.open", "task.show-folder", "task.open-rejects", "task.copy-path", "task.retry",
+    "task.rerun", "task.export-code", "task.cancel", "task.delete",
+  };
+
+  write_csv (f, "people.csv", "id,name\n1,Ana\n1,Ana\n2,Ben\n");
+  list = files (f, "people.csv", NULL);
+  winnow_window_add_files (f->window, list);
+  press_clean (f);
+  settle (f, 1);
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 700);
+  iterate_until (narrow, t, 30);
+
+  /* the list: the Filter menu instead of the bar, the search, the rows */
+  g_assert_true (adw_squeezer_get_visible_child (t->filters_squeezer) == GTK_WIDGET (t->filter_button));
+  {
+    Reach reach = { GTK_WIDGET (t), { GTK_WIDGET (t->filter_button), GTK_WIDGET (t->search_entry),
+                                      GTK_WIDGET (t->compact_view) } };
+    iterate_until (all_reachable, &reach, 30);
+  }
+  collect_actions (gtk_menu_button_get_menu_model (t->filter_button), actions);
+  for (guint i = 0; i < G_N_ELEMENTS (table_actions); i++)
+    {
+      g_autofree char *item = g_strdup_printf ("|%s|", table_actions[i]);
+      g_assert_nonnull (strstr (actions->str, item));
+    }
+  /* a filter from the menu works as the bar's buttons do */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (t), "table.show-failed", NULL));
+  winnow_ui_test_settle (f->app);
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (t), "table.clear-filters", NULL));
+  winnow_ui_test_settle (f->app);
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 1);
+
+  /* the task page: its buttons within the window, the rest in its menu */
+  winnow_window_show_task (f->window, winnow_task_get_id (row (f, 0)));
+  winnow_ui_test_settle (f->app);
+  iterate_until (page_narrow, page, 30);
+  g_assert_cmpstr (gtk_label_get_text (page->status_label), ==, "Completed");
+  {
+    Reach reach = { GTK_WIDGET (page), { page->open_button, page->folder_button,
+                                         page->delete_button, page->menu_button } };
+    iterate_until (all_reachable, &reach, 30);
+  }
+  g_string_assign (actions, "|");
+  collect_actions (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (page->menu_button)), actions);
+  for (guint i = 0; i < G_N_ELEMENTS (task_actions); i++)
+    {
+      g_autofree char *item = g_strdup_printf ("|%s|", task_actions[i]);
+      g_assert_nonnull (strstr (actions->str, item));
+    }
+  /* what cannot apply to a finished task is not offered */
+  g_assert_false (gtk_widget_get_visible (page->cancel_button));
+  g_assert_false (gtk_widget_get_visible (page->retry_button));
+}
+
+static gboolean
+toast_starts (gpointer data)
+{
+  WinnowWindow *window = ((gpointer *) data)[0];
+  AdwToast *toast = winnow_window_get_last_toast (window);
+
+  return toast != NULL && g_str_has_prefix (adw_toast_get_title (toast), ((gpointer *) data)[1]);
+}
+
+static void
+on_clipboard_read (GObject *source, GAsyncResult *result, gpointer data)
+{
+  char **text = data;
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+/* Issue 16, item 4: a file no application opens is said in a toast,
+ * with Show in Folder to try next; Copy Path puts the path on the
+ * clipboard. */
+static void
+test_open_fails (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir.dir, "blob.winnow-unknown", NULL);
+  g_autofree char *pasted = NULL;
+  gpointer wait[2] = { f->window, (gpointer) "No app is set to open “blob.winnow-unknown”" };
+  AdwToast *toast;
+  GVariant *target;
+
+  g_assert_true (g_file_set_contents (path, "\x01\x02\x03\x04", 4, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.open-file", "s", path));
+  iterate_until (toast_starts, wait, 30);
+  toast = winnow_window_get_last_toast (f->window);
+  g_assert_cmpstr (adw_toast_get_button_label (toast), ==, "Show in Folder");
+  g_assert_cmpstr (adw_toast_get_action_name (toast), ==, "win.show-file");
+  target = adw_toast_get_action_target_value (toast);
+  g_assert_cmpstr (g_variant_get_string (target, NULL), ==, path);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.copy-path", "s", path));
+  wait[1] = (gpointer) "The path of “blob.winnow-unknown” is copied";
+  iterate_until (toast_starts, wait, 30);
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (f->window)), NULL,
+                                 on_clipboard_read, &pasted);
+  iterate_until (is_set, &pasted, 30);
+  g_assert_cmpstr (pasted, ==, path);
+}
+
+/* Issue 16, item 3: progress in words, from the scheduler's signals:
+ * rows read so far (the rate and the time left once they can be told),
+ * and a finished task's duration and rate. */
+static void
+test_meter (Fixture *f, gconstpointer data)
+{
+  WinnowTaskMeter *meter = f->window->meter;
+  g_autoptr(WinnowTask) task = winnow_task_new (999);
+  g_autofree char *running = NULL;
+  g_autofree char *finished = NULL;
+  WinnowMeterReading reading;
+
+  g_assert_false (winnow_task_meter_read (meter, 999, &reading));
+  g_assert_null (winnow_task_meter_describe (meter, task));
+  /* a task as the scheduler would hand it (the window tells of it too) */
+  winnow_task_set_input_path (task, "/nowhere/big.csv");
+  winnow_task_set_output_path (task, "/nowhere/big.cleaned.csv");
+  winnow_task_set_status (task, WINNOW_TASK_PROCESSING);
+  g_signal_emit_by_name (f->scheduler, "task-started", task);
+  g_signal_emit_by_name (f->scheduler, "task-progress", task, 0.25, (guint64) 1234567, 1);
+  g_assert_true (winnow_task_meter_read (meter, 999, &reading));
+  g_assert_cmpuint (reading.rows, ==, 1234567);
+  g_assert_cmpfloat (reading.fraction, ==, 0.25);
+  /* a moment in: no rate or time left to tell yet */
+  running = winnow_task_meter_describe (meter, task);
+  g_assert_cmpstr (running, ==, "1,234,567 rows read");
+
+  winnow_task_set_status (task, WINNOW_TASK_COMPLETED);
+  winnow_task_set_rows (task, 1000000, 900000);
+  winnow_task_set_duration (task, 2.0);
+  g_signal_emit_by_name (f->scheduler, "task-finished", task);
+  g_assert_false (winnow_task_meter_read (meter, 999, &reading));
+  finished = winnow_task_meter_describe_finished (task);
+  g_assert_cmpstr (finished, ==, "2.0 s · 500 k rows/s");
+}
+
+/* Issue 16, item 6: Ctrl+F reaches the search from anywhere, Escape
+ * there clears it. */
+static void
+test_search_keys (Fixture *f, gconstpointer data)
+{
+  WinnowTaskTable *t = table (f);
+  GtkWidget *focus;
+
+  winnow_window_show_task (f->window, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.search", NULL));
+  g_assert_cmpstr (winnow_window_get_visible_page (f->window), ==, "list");
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_nonnull (focus);
+  g_assert_true (focus == GTK_WIDGET (t->search_entry) ||
+                 gtk_widget_is_ancestor (focus, GTK_WIDGET (t->search_entry)));
+  gtk_editable_set_text (GTK_EDITABLE (t->search_entry), "people");
+  g_signal_emit_by_name (t->search_entry, "stop-search");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (t->search_entry)), ==, "");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -882,6 +1136,10 @@ main (int argc, char **argv)
   ADD ("/ui/delete-then-close", test_delete_then_close);
   ADD ("/ui/clear-undo", test_clear_undo);
   ADD ("/ui/toast-dismissed-while-showing", test_toast_dismissed_while_showing);
+  ADD ("/ui/narrow", test_narrow);
+  ADD ("/ui/open-fails", test_open_fails);
+  ADD ("/ui/search-keys", test_search_keys);
+  ADD ("/ui/meter", test_meter);
 #undef ADD
   g_test_add_func ("/ui/describe-recipe", test_describe_recipe);
 

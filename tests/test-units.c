@@ -715,6 +715,73 @@ test_profiler_merge (void)
   g_assert_cmpfloat (qw->mean, ==, 1019.9 / 13);
   g_assert_cmpfloat (qm->mean, ==, qw->mean);
   g_assert_cmpuint (qm->top_values->len, ==, qw->top_values->len);
+  g_assert_cmpuint (qw->histogram_bins, >, 1);
+  g_assert_cmpuint (qm->histogram_bins, ==, qw->histogram_bins);
+  g_assert_cmpfloat (qm->histogram_start, ==, qw->histogram_start);
+  g_assert_cmpfloat (qm->histogram_width, ==, qw->histogram_width);
+  g_assert_cmpmem (qm->histogram, sizeof qm->histogram, qw->histogram, sizeof qw->histogram);
+}
+
+/* A histogram depends on the numbers, not on their order nor on how they
+ * were split into parts: shuffled, cut in three and merged, the same. */
+static void
+test_histogram_order (void)
+{
+  static const char *sets[][12] = {
+    { "-1", "1", "0", "-0.5", "0.25", "3", NULL },
+    { "1e-300", "2e-300", "1e300", "-1e300", "5", NULL },
+    { "1000000", "1000001", "1000000.5", "999999", "1000003", "-7", "1e15", NULL },
+    { "-1.7976931348623157e308", "1.7976931348623157e308", "0", "1", NULL },
+    { "42", "42", "42", NULL },
+    { "0.1", "0.2", "0.30000000000000004", "0.3", "1e-9", NULL },
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+
+  for (guint s = 0; s < G_N_ELEMENTS (sets); s++)
+    {
+      g_autoptr(WinnowColumnProfile) first = NULL;
+      guint n = 0;
+
+      while (sets[s][n] != NULL)
+        n++;
+      for (guint round = 0; round < 40; round++)
+        {
+          WinnowProfiler *parts[3] = { winnow_profiler_new (1), winnow_profiler_new (1),
+                                       winnow_profiler_new (1) };
+          g_autoptr(WinnowColumnProfile) p = NULL;
+          guint order[12];
+
+          for (guint i = 0; i < n; i++)
+            order[i] = i;
+          for (guint i = n - 1; i > 0; i--)
+            {
+              guint j = (guint) g_rand_int_range (rand, 0, (gint32) i + 1), t = order[i];
+              order[i] = order[j];
+              order[j] = t;
+            }
+          for (guint i = 0; i < n; i++)
+            {
+              const char *cell = sets[s][order[i]];
+              winnow_profiler_add_values (parts[round == 0 ? 0 : g_rand_int_range (rand, 0, 3)], 0,
+                                          cell, strlen (cell), 1 + order[i] % 2);
+            }
+          winnow_profiler_merge (parts[round % 3], parts[(round + 1) % 3]);
+          winnow_profiler_merge (parts[round % 3], parts[(round + 2) % 3]);
+          p = winnow_profiler_finish_column (parts[round % 3], 0, "x");
+          for (guint i = 0; i < 3; i++)
+            winnow_profiler_free (parts[i]);
+          if (first == NULL)
+            {
+              g_assert_cmpuint (p->histogram_bins, >, 0);
+              first = g_steal_pointer (&p);
+              continue;
+            }
+          g_assert_cmpuint (p->histogram_bins, ==, first->histogram_bins);
+          g_assert_cmpfloat (p->histogram_start, ==, first->histogram_start);
+          g_assert_cmpfloat (p->histogram_width, ==, first->histogram_width);
+          g_assert_cmpmem (p->histogram, sizeof p->histogram, first->histogram, sizeof first->histogram);
+        }
+    }
 }
 
 static int
@@ -894,6 +961,7 @@ main (int argc, char **argv)
   g_test_add_func ("/value-counter", test_value_counter);
   g_test_add_func ("/value-counter/merge", test_value_counter_merge);
   g_test_add_func ("/profiler/merge", test_profiler_merge);
+  g_test_add_func ("/profiler/histogram-order", test_histogram_order);
   g_test_add_func ("/fill-stats/median", test_fill_median);
   g_test_add_func ("/fill-stats/mean-pairwise", test_fill_mean_pairwise);
   g_test_add_func ("/thread-budget", test_thread_budget);

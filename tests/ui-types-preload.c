@@ -8,6 +8,7 @@
 #include "winnow-column-picker.h"
 #include "winnow-preferences.h"
 #include "winnow-recipe-editor.h"
+#include "winnow-replace-row.h"
 #include "winnow-task-dialog.h"
 #include "winnow-task-page.h"
 #include "winnow-task-table.h"
@@ -21,10 +22,12 @@ register_types (void)
 {
   g_type_ensure (ADW_TYPE_APPLICATION_WINDOW);
   g_type_ensure (ADW_TYPE_BIN);
+  g_type_ensure (ADW_TYPE_EXPANDER_ROW);
   g_type_ensure (ADW_TYPE_PREFERENCES_WINDOW);
   g_type_ensure (ADW_TYPE_WINDOW);
   g_type_ensure (WINNOW_TYPE_COLUMN_PICKER);
   g_type_ensure (WINNOW_TYPE_RECIPE_EDITOR);
+  g_type_ensure (WINNOW_TYPE_REPLACE_ROW);
   g_type_ensure (WINNOW_TYPE_TASK_PAGE);
   g_type_ensure (WINNOW_TYPE_TASK_TABLE);
 }
@@ -33,8 +36,20 @@ register_types (void)
  * functions with gtk_widget_class_bind_template_callback(): the tool only
  * checks that a function of that name exists. */
 void on_clear_filters (void);
+void on_add_text (void);
+void on_remove_clicked (void);
 
 void
 on_clear_filters (void)
+{
+}
+
+void
+on_add_text (void)
+{
+}
+
+void
+on_remove_clicked (void)
 {
 }

@@ -6,8 +6,10 @@
 #include <stdlib.h>
 
 #include "winnow-history-call.h"
-#include "winnow-task-page.h"
+#include "winnow-task-list-private.h"
+#include "winnow-task-page-private.h"
 #include "winnow-toast.h"
+#include "winnow-window-private.h"
 
 /* GTK's test set-up, after checking there is a display (xvfb-run). */
 void

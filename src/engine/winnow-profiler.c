@@ -14,6 +14,17 @@
  * no top values. */
 #define EXACT_DISTINCT_CAP 10000
 
+/* The histogram of a number column is counted in this many fine bins,
+ * twice as many as a profile keeps, of a width that is a power of two,
+ * 2^shift, on a grid through 0: fine bin i holds [(start + i) * 2^shift,
+ * + 2^shift), start a multiple of half their number. The shift is the
+ * smallest at which every number seen fits in them, start the greatest
+ * that still holds the smallest; a number outside moves them or doubles
+ * their width (pairs merge). Shift, start and counts depend only on the
+ * numbers, not on their order, so a histogram is the same however the
+ * file was read (in parts, or with its filled cells counted at the end). */
+#define FINE_BINS (2 * WINNOW_HISTOGRAM_BINS)
+
 enum {
   MAYBE_INTEGER = 1 << 0,
   MAYBE_FLOAT = 1 << 1,
@@ -29,6 +40,11 @@ typedef struct {
   double min;
   double max;
   WinnowExactSum sum;          /* of the numbers: the same in any order */
+  double first;         /* the first number, while every number is it */
+  int bins_state;       /* BINS_ONE_VALUE, BINS_GRID or BINS_GAVE_UP */
+  int shift;            /* the fine bins are 2^shift wide */
+  gint64 start;         /* ... and bin i is the grid's bin start + i */
+  guint64 bins[FINE_BINS];
   WinnowValueCounter *values;  /* from the first value on */
 } Column;
 
@@ -149,6 +165,223 @@ max_of (double a, double b)
   return a > b || (a == b && !signbit (a)) ? a : b;
 }
 
+enum { BINS_ONE_VALUE, BINS_GRID, BINS_GAVE_UP };
+
+/* past this, a bin's number is not held exactly by a double */
+#define MAX_BIN_INDEX 4.0e15
+/* wider bins than 2^MAX_SHIFT hold every double */
+#define MAX_SHIFT 1100
+
+/* The number of the grid's bin of @v at @shift, or FALSE past what the
+ * grid can hold at that shift. */
+static gboolean
+bin_of (double v, int shift, gint64 *index)
+{
+  double i = floor (ldexp (v, -shift));
+
+  if (!(fabs (i) < MAX_BIN_INDEX))
+    return FALSE;
+  *index = (gint64) i;
+  return TRUE;
+}
+
+/* The greatest multiple of half the fine bins at or below @lowest. */
+static gint64
+window_start (gint64 lowest)
+{
+  const gint64 half = FINE_BINS / 2;
+
+  return (lowest >= 0 ? lowest / half : -((-lowest + half - 1) / half)) * half;
+}
+
+/* The first and last bins used (a grid holds at least two numbers). */
+static void
+occupied (const Column *c, gint64 *lowest, gint64 *highest)
+{
+  guint first = 0, last = FINE_BINS - 1;
+
+  while (c->bins[first] == 0)
+    first++;
+  while (c->bins[last] == 0)
+    last--;
+  *lowest = c->start + first;
+  *highest = c->start + last;
+}
+
+static void
+move_window (Column *c, gint64 start)
+{
+  guint64 moved[FINE_BINS] = { 0 };
+
+  for (guint i = 0; i < FINE_BINS; i++)
+    if (c->bins[i] != 0)
+      moved[c->start + i - start] = c->bins[i];
+  memcpy (c->bins, moved, sizeof moved);
+  c->start = start;
+}
+
+/* Twice as wide: pairs of bins merge (the numbers used span at most
+ * FINE_BINS / 2 + 1 of the wider bins, so they fit from the new start). */
+static void
+widen_bins (Column *c)
+{
+  guint64 merged[FINE_BINS] = { 0 };
+  gint64 lowest, highest, start;
+
+  occupied (c, &lowest, &highest);
+  start = window_start (lowest >> 1);
+  for (guint i = 0; i < FINE_BINS; i++)
+    merged[((c->start + (gint64) i) >> 1) - start] += c->bins[i];
+  memcpy (c->bins, merged, sizeof merged);
+  c->start = start;
+  c->shift++;
+}
+
+/* Does [lowest, highest] fit the fine bins from its window start? */
+static gboolean
+fits (gint64 lowest, gint64 highest, gint64 *start)
+{
+  *start = window_start (lowest);
+  return highest - *start < FINE_BINS;
+}
+
+/* Counts @count of @v in a grid, moving or widening it as needed. */
+static void
+grid_add (Column *c, double v, guint64 count)
+{
+  for (;;)
+    {
+      gint64 index, lowest, highest, start;
+
+      if (c->shift > MAX_SHIFT)
+        {
+          c->bins_state = BINS_GAVE_UP;
+          return;
+        }
+      if (bin_of (v, c->shift, &index))
+        {
+          if (index >= c->start && index < c->start + FINE_BINS)
+            {
+              c->bins[index - c->start] += count;
+              return;
+            }
+          occupied (c, &lowest, &highest);
+          if (fits (MIN (lowest, index), MAX (highest, index), &start))
+            {
+              move_window (c, start);
+              c->bins[index - start] += count;
+              return;
+            }
+        }
+      widen_bins (c);
+    }
+}
+
+/* The grid of two different numbers: @a (@count_a of it) and @b. */
+static void
+start_grid (Column *c, double a, guint64 count_a, double b, guint64 count_b)
+{
+  double gap = fabs (a - b);
+
+  memset (c->bins, 0, sizeof c->bins);
+  c->bins_state = BINS_GRID;
+  /* below this, the fine bins together are narrower than the gap */
+  for (c->shift = isfinite (gap) ? ilogb (gap) - 8 : 1016; c->shift <= MAX_SHIFT; c->shift++)
+    {
+      gint64 ia, ib, start;
+
+      if (bin_of (a, c->shift, &ia) && bin_of (b, c->shift, &ib) &&
+          fits (MIN (ia, ib), MAX (ia, ib), &start))
+        {
+          c->start = start;
+          c->bins[ia - start] += count_a;
+          c->bins[ib - start] += count_b;
+          return;
+        }
+    }
+  c->bins_state = BINS_GAVE_UP;
+}
+
+/* Counts @count numbers @v; @c->n_numbers is still the count before. */
+static void
+count_in_bins (Column *c, double v, guint64 count)
+{
+  if (c->bins_state == BINS_GAVE_UP || !isfinite (v))
+    return;
+  if (c->n_numbers == 0)
+    {
+      c->bins_state = BINS_ONE_VALUE;
+      c->first = v;
+      return;
+    }
+  if (c->bins_state == BINS_ONE_VALUE)
+    {
+      if (v != c->first)
+        start_grid (c, c->first, c->n_numbers, v, count);
+      return;
+    }
+  grid_add (c, v, count);
+}
+
+/* Adds @o's fine bins to @c's, as if @c had counted @o's numbers. */
+static void
+merge_bins (Column *c, const Column *o)
+{
+  Column theirs;
+
+  if (o->n_numbers == 0 || c->bins_state == BINS_GAVE_UP)
+    return;
+  if (o->bins_state == BINS_GAVE_UP)
+    {
+      c->bins_state = BINS_GAVE_UP;
+      return;
+    }
+  if (o->bins_state == BINS_ONE_VALUE)
+    {
+      count_in_bins (c, o->first, o->n_numbers);
+      return;
+    }
+  if (c->n_numbers == 0 || c->bins_state == BINS_ONE_VALUE)
+    {
+      Column mine = *c;
+
+      c->bins_state = BINS_GRID;
+      c->shift = o->shift;
+      c->start = o->start;
+      memcpy (c->bins, o->bins, sizeof c->bins);
+      if (mine.n_numbers > 0)
+        grid_add (c, mine.first, mine.n_numbers);
+      return;
+    }
+  theirs = *o;
+  while (c->shift < theirs.shift)
+    widen_bins (c);
+  while (theirs.shift < c->shift)
+    widen_bins (&theirs);
+  for (;;)
+    {
+      gint64 lo1, hi1, lo2, hi2, start;
+
+      if (c->shift > MAX_SHIFT)
+        {
+          c->bins_state = BINS_GAVE_UP;
+          return;
+        }
+      occupied (c, &lo1, &hi1);
+      occupied (&theirs, &lo2, &hi2);
+      if (fits (MIN (lo1, lo2), MAX (hi1, hi2), &start))
+        {
+          move_window (c, start);
+          move_window (&theirs, start);
+          for (guint i = 0; i < FINE_BINS; i++)
+            c->bins[i] += theirs.bins[i];
+          return;
+        }
+      widen_bins (c);
+      widen_bins (&theirs);
+    }
+}
+
 /**
  * winnow_profiler_add_values:
  * @count: how many cells hold @text (at least 1)
@@ -182,6 +415,7 @@ add_values (WinnowProfiler *profiler, guint column, const char *text, gsize leng
           winnow_exact_sum_add_n (&c->sum, v, count);
           c->min = min_of (c->min, v);
           c->max = max_of (c->max, v);
+          count_in_bins (c, v, count);
           c->n_numbers += count;
           if (!integer)
             c->maybe &= ~MAYBE_INTEGER;
@@ -241,6 +475,7 @@ winnow_profiler_merge (WinnowProfiler *profiler, const WinnowProfiler *other)
       c->maybe &= o->maybe;
       c->present += o->present;
       c->missing += o->missing;
+      merge_bins (c, o);
       c->n_numbers += o->n_numbers;
       c->min = min_of (c->min, o->min);
       c->max = max_of (c->max, o->max);
@@ -252,6 +487,36 @@ winnow_profiler_merge (WinnowProfiler *profiler, const WinnowProfiler *other)
           winnow_value_counter_merge (c->values, o->values);
         }
     }
+}
+
+/* The fine bins, from the first to the last one used, in at most
+ * WINNOW_HISTOGRAM_BINS bins. */
+static void
+finish_histogram (Column *c, WinnowColumnProfile *p)
+{
+  guint first = 0, last = FINE_BINS - 1, group;
+  double width;
+
+  if (c->bins_state == BINS_GAVE_UP || c->n_numbers == 0)
+    return;
+  if (c->bins_state == BINS_ONE_VALUE)
+    {
+      p->histogram_bins = 1;
+      p->histogram_start = c->first;
+      p->histogram[0] = c->n_numbers;
+      return;
+    }
+  while (c->bins[first] == 0)
+    first++;
+  while (c->bins[last] == 0)
+    last--;
+  group = (last - first) / WINNOW_HISTOGRAM_BINS + 1;
+  width = ldexp (1, c->shift);
+  p->histogram_start = (double) (c->start + first) * width;
+  p->histogram_width = width * group;
+  p->histogram_bins = (last - first) / group + 1;
+  for (guint i = first; i <= last; i++)
+    p->histogram[(i - first) / group] += c->bins[i];
 }
 
 /**
@@ -289,6 +554,7 @@ winnow_profiler_finish_column (WinnowProfiler *profiler, guint column, const cha
       p->min = c->min;
       p->max = c->max;
       p->mean = winnow_exact_sum_value (&c->sum) / (double) c->n_numbers;
+      finish_histogram (c, p);
     }
   if (c->values == NULL)
     return p;

@@ -165,6 +165,18 @@ append_profile (GString *out, const WinnowColumnProfile *p)
       member_double (out, "max", p->max);
       member_double (out, "mean", p->mean);
     }
+  if (p->histogram_bins > 0)
+    {
+      key (out, "histogram");
+      g_string_append_c (out, '{');
+      member_double (out, "start", p->histogram_start);
+      member_double (out, "width", p->histogram_width);
+      key (out, "counts");
+      g_string_append_c (out, '[');
+      for (guint i = 0; i < p->histogram_bins; i++)
+        g_string_append_printf (out, "%s%" G_GUINT64_FORMAT, i > 0 ? "," : "", p->histogram[i]);
+      g_string_append (out, "]}");
+    }
   key (out, "top_values");
   g_string_append_c (out, '[');
   for (guint i = 0; i < p->top_values->len; i++)
@@ -447,6 +459,25 @@ read_profile (JsonObject *o)
   p->min = get_double (o, "min");
   p->max = get_double (o, "max");
   p->mean = get_double (o, "mean");
+  node = json_object_get_member (o, "histogram");
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *h = json_node_get_object (node);
+      JsonArray *counts = get_array (h, "counts");
+
+      p->histogram_start = get_double (h, "start");
+      p->histogram_width = get_double (h, "width");
+      for (guint i = 0; counts && i < json_array_get_length (counts) && i < WINNOW_HISTOGRAM_BINS; i++)
+        {
+          JsonNode *count = json_array_get_element (counts, i);
+          p->histogram[i] = JSON_NODE_HOLDS_VALUE (count) ? (guint64) json_node_get_int (count) : 0;
+          p->histogram_bins = i + 1;
+        }
+      /* a damaged one is no picture */
+      if (!isfinite (p->histogram_start) || !isfinite (p->histogram_width) ||
+          p->histogram_width < 0)
+        p->histogram_bins = 0;
+    }
   for (guint i = 0; top && i < json_array_get_length (top); i++)
     {
       JsonObject *v = element_object (top, i);

@@ -19,6 +19,9 @@ G_BEGIN_DECLS
  * result, and no table shows that many. */
 #define WINNOW_PREVIEW_COLUMNS 100
 #define WINNOW_TOP_VALUES 5
+/* A number column's profile counts its values in at most this many
+ * equal bins (a picture of their spread, for the UI's charts). */
+#define WINNOW_HISTOGRAM_BINS 32
 
 typedef enum {
   WINNOW_COLUMN_EMPTY,
@@ -41,6 +44,13 @@ typedef struct {
   double min;
   double max;
   double mean;
+  /* numbers counted in histogram_bins bins (0: none), bin i holding
+   * [histogram_start + i * histogram_width, + histogram_width); a width
+   * of 0 when every number is the same */
+  guint histogram_bins;
+  double histogram_start;
+  double histogram_width;
+  guint64 histogram[WINNOW_HISTOGRAM_BINS];
   GPtrArray *top_values;    /* of WinnowTopValue */
 } WinnowColumnProfile;
 

@@ -13,6 +13,8 @@
 #include "winnow-preferences.h"
 #include "winnow-recipe-library.h"
 #include "winnow-settings.h"
+#include "winnow-ui-names.h"
+#include "winnow-ui-util.h"
 #include "winnow-window.h"
 
 struct _WinnowApplication {
@@ -158,6 +160,7 @@ winnow_application_startup (GApplication *app)
   G_APPLICATION_CLASS (winnow_application_parent_class)->startup (app);
 
   g_set_application_name (_("Winnow"));
+  winnow_ui_install_accessible_names ();
   gtk_window_set_default_icon_name (APP_ID);
   /* no SQLite on the thread that draws (checked in debug builds) */
   winnow_task_store_forbid_thread (g_thread_self ());
@@ -281,10 +284,13 @@ static void
 quit_activated (GSimpleAction *action, GVariant *parameter, gpointer data)
 {
   GtkApplication *app = data;
-  GList *windows = gtk_application_get_windows (app);
+  /* a window closed leaves the application's list: walk a copy */
+  GList *windows = g_list_copy_deep (gtk_application_get_windows (app),
+                                     (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
 
   for (GList *l = windows; l; l = l->next)
     gtk_window_close (l->data);
+  g_list_free_full (windows, g_object_unref);
   g_application_quit (G_APPLICATION (app));
 }
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "winnow-column-picker.h"
+#include "winnow-column-picker-private.h"
 
 #include <glib/gi18n.h>
 

@@ -18,7 +18,5 @@ void       winnow_column_picker_set_columns  (WinnowColumnPicker *picker,
 void       winnow_column_picker_set_selected (WinnowColumnPicker *picker,
                                               GPtrArray *selected);
 GPtrArray *winnow_column_picker_get_selected (WinnowColumnPicker *picker);
-GtkCheckButton *winnow_column_picker_get_check (WinnowColumnPicker *picker,
-                                                const char *column);
 
 G_END_DECLS

@@ -2,8 +2,11 @@
 #include "config.h"
 
 #include "winnow-export-dialog.h"
+#include "winnow-export-dialog-private.h"
 
 #include <glib/gi18n.h>
+
+#include "winnow-ui-names.h"
 
 struct _WinnowExportDialog {
   AdwWindow parent_instance;
@@ -97,6 +100,7 @@ show (WinnowExportDialog *self, const char *program, const char *message)
   gtk_label_set_text (self->message_label, message ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
   update_actions (self);
+  winnow_ui_name_widgets (GTK_WIDGET (self));
 }
 
 static void
@@ -290,8 +294,7 @@ winnow_export_dialog_init (WinnowExportDialog *self)
   for (guint i = 0; i < WINNOW_EXPORT_N_FORMATS; i++)
     gtk_string_list_append (formats, winnow_export_format_get_label ((WinnowExportFormat) i));
   adw_combo_row_set_model (self->format_row, G_LIST_MODEL (formats));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->format_row), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Format"), -1);
+  winnow_ui_set_accessible_label (GTK_WIDGET (self->format_row), _("Format"));
   /* GTK 4.8 names a button with a mnemonic "_Save… Save…": say it once */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->copy_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Copy the program"), -1);

@@ -23,9 +23,6 @@ WinnowExportDialog *winnow_export_dialog_new        (GtkWindow *parent,
 void                winnow_export_dialog_set_format (WinnowExportDialog *dialog,
                                                      WinnowExportFormat format);
 WinnowExportFormat  winnow_export_dialog_get_format (WinnowExportDialog *dialog);
-gboolean            winnow_export_dialog_is_busy    (WinnowExportDialog *dialog);
-const char         *winnow_export_dialog_get_program (WinnowExportDialog *dialog);
-const char         *winnow_export_dialog_get_message (WinnowExportDialog *dialog);
 void                winnow_export_dialog_save_to    (WinnowExportDialog *dialog,
                                                      GFile *file);
 

@@ -12,6 +12,7 @@ typedef struct {
   GtkEntry *value;
   GtkSpinButton *limit;
   gboolean numeric;       /* FALSE: the sample found text in the column */
+  char *problem;          /* why the rule cannot run as set, or NULL */
 } WinnowFillRow;
 
 WinnowFillRow *winnow_fill_row_new        (const char *column,
@@ -19,5 +20,6 @@ WinnowFillRow *winnow_fill_row_new        (const char *column,
 void           winnow_fill_row_free       (gpointer fill);
 const char    *winnow_fill_row_get_column (WinnowFillRow *fill);
 void           winnow_fill_row_update     (WinnowFillRow *fill);
+const char    *winnow_fill_row_get_problem (WinnowFillRow *fill);
 
 G_END_DECLS

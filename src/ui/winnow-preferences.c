@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include "winnow-preferences.h"
+#include "winnow-preferences-private.h"
 
 #include <glib/gi18n.h>
 
+#include "winnow-ui-names.h"
 #include "winnow-ui-util.h"
 
 /* A recipe deleted while its undo is offered: what it was, and whether
@@ -19,6 +21,8 @@ struct _WinnowPreferences {
   AdwPreferencesWindow parent_instance;
 
   AdwActionRow *output_row;
+  AdwActionRow *auto_jobs_row;
+  GtkSwitch *auto_jobs_switch;
   AdwActionRow *jobs_row;
   GtkSpinButton *jobs_spin;
   AdwComboRow *default_recipe_row;
@@ -30,7 +34,7 @@ struct _WinnowPreferences {
   GtkStringList *names;     /* the saved recipes, sorted */
   GHashTable *deletions;    /* name -> Deletion */
   AdwToast *last_toast;     /* weak: for tests */
-  gboolean syncing;         /* the combo row is being set from the settings */
+  gboolean syncing;         /* a control is being set from the settings */
 };
 
 G_DEFINE_FINAL_TYPE (WinnowPreferences, winnow_preferences, ADW_TYPE_PREFERENCES_WINDOW)
@@ -303,14 +307,46 @@ undo_delete_recipe_activated (GtkWidget *widget, const char *action, GVariant *p
 
 /* ---- the object ---- */
 
+/* ---- parallel jobs: automatic (the setting's 0), or a number ---- */
+
 static void
 set_jobs_subtitle (WinnowPreferences *self)
 {
   g_autofree char *subtitle =
-    g_strdup_printf (_("0 means one per processor core (%u on this computer)"),
-                     g_get_num_processors ());
+    g_strdup_printf (_("One per processor core (%u on this computer)"), g_get_num_processors ());
 
-  adw_action_row_set_subtitle (self->jobs_row, subtitle);
+  adw_action_row_set_subtitle (self->auto_jobs_row, subtitle);
+}
+
+/* The switch and the spin button say what the setting says. */
+static void
+on_jobs_changed (GSettings *settings, const char *key, WinnowPreferences *self)
+{
+  int jobs = g_settings_get_int (settings, "jobs");
+
+  self->syncing = TRUE;
+  gtk_switch_set_active (self->auto_jobs_switch, jobs <= 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->jobs_row), jobs > 0);
+  gtk_spin_button_set_value (self->jobs_spin, jobs > 0 ? jobs : (int) g_get_num_processors ());
+  self->syncing = FALSE;
+}
+
+static void
+on_auto_jobs (GtkSwitch *sw, GParamSpec *pspec, WinnowPreferences *self)
+{
+  if (self->syncing)
+    return;
+  /* off: the number shown, one per core to start with */
+  g_settings_set_int (self->settings, "jobs", gtk_switch_get_active (sw)
+                      ? 0 : gtk_spin_button_get_value_as_int (self->jobs_spin));
+}
+
+static void
+on_jobs_value (GtkSpinButton *spin, WinnowPreferences *self)
+{
+  if (self->syncing || gtk_switch_get_active (self->auto_jobs_switch))
+    return;
+  g_settings_set_int (self->settings, "jobs", gtk_spin_button_get_value_as_int (spin));
 }
 
 static void
@@ -341,6 +377,8 @@ winnow_preferences_class_init (WinnowPreferencesClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/winnow/Winnow/winnow-preferences.ui");
   gtk_widget_class_bind_template_child (widget_class, WinnowPreferences, output_row);
+  gtk_widget_class_bind_template_child (widget_class, WinnowPreferences, auto_jobs_row);
+  gtk_widget_class_bind_template_child (widget_class, WinnowPreferences, auto_jobs_switch);
   gtk_widget_class_bind_template_child (widget_class, WinnowPreferences, jobs_row);
   gtk_widget_class_bind_template_child (widget_class, WinnowPreferences, jobs_spin);
   gtk_widget_class_bind_template_child (widget_class, WinnowPreferences, default_recipe_row);
@@ -364,6 +402,7 @@ winnow_preferences_init (WinnowPreferences *self)
   self->names = gtk_string_list_new (NULL);
   self->deletions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, deletion_free);
   set_jobs_subtitle (self);
+  winnow_ui_name_widgets (GTK_WIDGET (self));
 }
 
 /**
@@ -384,9 +423,10 @@ winnow_preferences_new (WinnowApplication *app)
   self->settings = g_object_ref (winnow_application_get_settings (app));
   self->recipes = g_object_ref (winnow_application_get_recipes (app));
 
-  g_settings_bind (self->settings, "jobs",
-                   gtk_spin_button_get_adjustment (self->jobs_spin), "value",
-                   G_SETTINGS_BIND_DEFAULT);
+  on_jobs_changed (self->settings, "jobs", self);
+  g_signal_connect (self->settings, "changed::jobs", G_CALLBACK (on_jobs_changed), self);
+  g_signal_connect (self->auto_jobs_switch, "notify::active", G_CALLBACK (on_auto_jobs), self);
+  g_signal_connect (self->jobs_spin, "value-changed", G_CALLBACK (on_jobs_value), self);
   g_settings_bind (self->settings, "notifications", self->notifications_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   g_signal_connect (self->settings, "changed::output-folder",
@@ -416,6 +456,12 @@ GtkSpinButton *
 winnow_preferences_get_jobs_spin (WinnowPreferences *self)
 {
   return self->jobs_spin;
+}
+
+GtkSwitch *
+winnow_preferences_get_auto_jobs_switch (WinnowPreferences *self)
+{
+  return self->auto_jobs_switch;
 }
 
 /* Its items: "Built-in", then the saved recipes by name. */

@@ -17,10 +17,5 @@ G_DECLARE_FINAL_TYPE (WinnowPreferences, winnow_preferences, WINNOW, PREFERENCES
 GtkWidget     *winnow_preferences_new                    (WinnowApplication *app);
 void           winnow_preferences_set_output_folder      (WinnowPreferences *prefs,
                                                           GFile *folder);
-AdwActionRow  *winnow_preferences_get_output_row         (WinnowPreferences *prefs);
-GtkSpinButton *winnow_preferences_get_jobs_spin          (WinnowPreferences *prefs);
-AdwComboRow   *winnow_preferences_get_default_recipe_row (WinnowPreferences *prefs);
-GtkListBox    *winnow_preferences_get_recipe_list        (WinnowPreferences *prefs);
-AdwToast      *winnow_preferences_get_last_toast         (WinnowPreferences *prefs);
 
 G_END_DECLS

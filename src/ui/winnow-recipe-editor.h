@@ -3,9 +3,12 @@
  * The editor owns a recipe and keeps it in step with its controls: each
  * control writes its field, and winnow_recipe_editor_set_recipe() sets
  * the controls from a recipe. The rows that name columns (keep or drop,
- * subsets, fill) are built from the columns of the file, with their type
- * and missing share when known. "changed" says what a change touched, so
- * that the dialog reads the file again only when it has to.
+ * subsets, replacements, fills) are built from the columns of the file,
+ * with their type, chart and missing share when known. "changed" says
+ * what a change touched, so that the dialog reads the file again only
+ * when it has to; winnow_recipe_editor_get_problem() says when the
+ * controls make no recipe that can run (a replacement that can never
+ * match, a fill with no value), and the row concerned says it too.
  */
 #pragma once
 
@@ -29,6 +32,7 @@ GtkWidget          *winnow_recipe_editor_new          (void);
 void                winnow_recipe_editor_set_recipe   (WinnowRecipeEditor *editor,
                                                        const WinnowRecipe *recipe);
 const WinnowRecipe *winnow_recipe_editor_get_recipe   (WinnowRecipeEditor *editor);
+const char         *winnow_recipe_editor_get_problem  (WinnowRecipeEditor *editor);
 void                winnow_recipe_editor_set_columns  (WinnowRecipeEditor *editor,
                                                        GPtrArray *names,
                                                        GPtrArray *profile,
@@ -36,6 +40,8 @@ void                winnow_recipe_editor_set_columns  (WinnowRecipeEditor *edito
 void                winnow_recipe_editor_update_profile (WinnowRecipeEditor *editor,
                                                          GPtrArray *profile,
                                                          guint64 n_rows);
+void                winnow_recipe_editor_set_estimate (WinnowRecipeEditor *editor,
+                                                       const WinnowResult *estimate);
 void                winnow_recipe_editor_set_columns_problem (WinnowRecipeEditor *editor,
                                                               const char *message);
 void                winnow_recipe_editor_set_columns_note (WinnowRecipeEditor *editor,
@@ -43,14 +49,6 @@ void                winnow_recipe_editor_set_columns_note (WinnowRecipeEditor *e
 void                winnow_recipe_editor_set_detected (WinnowRecipeEditor *editor,
                                                        gunichar delimiter,
                                                        const char *encoding);
-AdwPreferencesGroup *winnow_recipe_editor_get_group   (WinnowRecipeEditor *editor,
-                                                       const char *name);
-GtkWidget          *winnow_recipe_editor_get_child    (WinnowRecipeEditor *editor,
-                                                       const char *name);
-GtkSwitch          *winnow_recipe_editor_get_column_switch (WinnowRecipeEditor *editor,
-                                                            const char *column);
-AdwComboRow        *winnow_recipe_editor_get_fill_row (WinnowRecipeEditor *editor,
-                                                       const char *column);
 
 /* The positions of a fill row's choices. */
 typedef enum {

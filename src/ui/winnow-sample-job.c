@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "winnow-sample-job.h"
+#include "winnow-sample-job-private.h"
 
 typedef struct {
   GStrv paths;

@@ -36,11 +36,6 @@ void                winnow_sample_job_run_async  (GStrv paths,
 WinnowSampleReport *winnow_sample_job_finish     (GAsyncResult *result,
                                                   GError **error);
 
-/* For tests: called on the worker thread before a job reads a file. */
-typedef void (*WinnowSampleJobHook) (gpointer data);
-void                winnow_sample_job_set_hook   (WinnowSampleJobHook hook,
-                                                  gpointer data);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WinnowSampleReport, winnow_sample_report_free)
 
 G_END_DECLS

@@ -8,7 +8,6 @@
 #include "winnow-task-dialog-private.h"
 
 #include "winnow-export-dialog.h"
-#include "winnow-output-file.h"
 
 void
 winnow_task_dialog_fill_recipe_row (WinnowTaskDialog *self, const char *select)
@@ -34,15 +33,15 @@ winnow_task_dialog_fill_recipe_row (WinnowTaskDialog *self, const char *select)
     if (g_strcmp0 (g_ptr_array_index (self->recipe_names, i), select) == 0)
       selected = i;
   self->selecting++;
-  adw_combo_row_set_model (self->recipe_row, G_LIST_MODEL (items));
-  adw_combo_row_set_selected (self->recipe_row, selected);
+  adw_combo_row_set_model (self->editor->recipe_row, G_LIST_MODEL (items));
+  adw_combo_row_set_selected (self->editor->recipe_row, selected);
   self->selecting--;
 }
 
 const char *
 winnow_task_dialog_selected_recipe_name (WinnowTaskDialog *self)
 {
-  guint i = adw_combo_row_get_selected (self->recipe_row);
+  guint i = adw_combo_row_get_selected (self->editor->recipe_row);
   return i < self->recipe_names->len ? g_ptr_array_index (self->recipe_names, i) : NULL;
 }
 
@@ -75,7 +74,7 @@ winnow_task_dialog_select_recipe (WinnowTaskDialog *self, const char *name)
 {
   for (guint i = 0; i < self->recipe_names->len; i++)
     if (g_strcmp0 (g_ptr_array_index (self->recipe_names, i), name) == 0)
-      adw_combo_row_set_selected (self->recipe_row, i);
+      adw_combo_row_set_selected (self->editor->recipe_row, i);
 }
 
 void
@@ -272,10 +271,9 @@ winnow_task_dialog_export_code_activated (GtkWidget *widget, const char *action,
 {
   WinnowTaskDialog *self = WINNOW_TASK_DIALOG (widget);
   const char *input = g_ptr_array_index (self->paths, 0);
-  g_autofree char *output = self->rerun != NULL
-                            ? g_strdup (winnow_task_get_output_path (self->rerun))
-                            : winnow_output_file_default_path (input, self->output_folder,
-                                                               winnow_recipe_editor_get_recipe (self->editor)->out_delimiter);
+  g_autoptr(GPtrArray) outputs = _winnow_task_dialog_plan_outputs (self, WINNOW_EXISTING_REPLACE,
+                                                                    NULL);
+  const char *output = g_ptr_array_index (outputs, 0);
 
   winnow_export_dialog_new (GTK_WINDOW (self), winnow_recipe_editor_get_recipe (self->editor),
                             input, output);

@@ -1,20 +1,20 @@
-/* winnow-task-dialog.c: see winnow-task-dialog.h. */
+/* winnow-task-dialog.c: see winnow-task-dialog.h. The object, the files
+ * it cleans, the sample read and cleaned off the main thread, the line
+ * that says what will happen, and Clean. Where the output goes and the
+ * recipe menu are rooms of their own (winnow-task-dialog-private.h). */
 #include "config.h"
 
 #include "winnow-task-dialog.h"
 #include "winnow-task-dialog-private.h"
 
-#include <errno.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
 #include "winnow-forecast.h"
 #include "winnow-history-call.h"
-#include "winnow-output-file.h"
 #include "winnow-recipe-library.h"
 #include "winnow-sample-job.h"
+#include "winnow-ui-names.h"
 #include "winnow-ui-util.h"
-
 
 G_DEFINE_FINAL_TYPE (WinnowTaskDialog, winnow_task_dialog, ADW_TYPE_WINDOW)
 
@@ -54,6 +54,7 @@ update_titles (WinnowTaskDialog *self)
 {
   g_autofree char *first = g_path_get_basename (g_ptr_array_index (self->paths, 0));
   g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
   guint n = self->paths->len;
 
   if (self->rerun != NULL)
@@ -61,19 +62,25 @@ update_titles (WinnowTaskDialog *self)
   else if (n == 1)
     title = g_strdup_printf (_("Clean “%s”"), first);
   else
-    title = g_strdup_printf (ngettext ("Clean %u File", "Clean %u Files", n), n);
-  adw_window_title_set_title (self->window_title, title);
-  gtk_window_set_title (GTK_WINDOW (self), title);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->file_row), first);
-  if (n > 1)
     {
-      g_autofree char *others = g_strdup_printf (ngettext ("and %u more file", "and %u more files",
-                                                           n - 1), n - 1);
-      adw_window_title_set_subtitle (self->window_title, others);
+      g_autofree char *second = g_path_get_basename (g_ptr_array_index (self->paths, 1));
+
+      title = g_strdup_printf (ngettext ("Clean %u File", "Clean %u Files", n), n);
+      if (n == 2)
+        /* Translators: two file names */
+        subtitle = g_strdup_printf (_("%s and %s"), first, second);
+      else
+        /* Translators: two file names, then how many more */
+        subtitle = g_strdup_printf (ngettext ("%s, %s and %u more", "%s, %s and %u more", n - 2),
+                                    first, second, n - 2);
       winnow_recipe_editor_set_columns_note (self->editor,
                                              _("The columns of the first file. Switch off the "
                                                "columns to drop."));
     }
+  adw_window_title_set_title (self->window_title, title);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->editor->file_row), first);
 }
 
 static void
@@ -86,8 +93,20 @@ update_file_row (WinnowTaskDialog *self)
   g_autofree char *subtitle = NULL;
   guint64 n;
 
+  gtk_widget_set_visible (self->editor->file_skip, self->file_error != NULL &&
+                                                   self->paths->len > 1);
+  if (self->file_error != NULL)
+    {
+      adw_action_row_set_subtitle (self->editor->file_row, self->file_error);
+      gtk_widget_add_css_class (GTK_WIDGET (self->editor->file_row), "error");
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->editor->file_row), "error");
   if (self->sample == NULL)
-    return;
+    {
+      adw_action_row_set_subtitle (self->editor->file_row, _("Reading the first rows…"));
+      return;
+    }
   n = winnow_sample_get_n_rows (self->sample);
   words = delimiter_words (winnow_sample_get_delimiter (self->sample));
   size = g_format_size (winnow_sample_get_file_size (self->sample));
@@ -97,208 +116,7 @@ update_file_row (WinnowTaskDialog *self)
          : g_strdup_printf (ngettext ("first %s row read", "first %s rows read", (gulong) n), rows);
   subtitle = g_strdup_printf ("%s · %s · %s · %s", words,
                               winnow_sample_get_encoding (self->sample), size, read);
-  adw_action_row_set_subtitle (self->file_row, subtitle);
-}
-
-/* ---- the output ---- */
-
-/* Neither the output nor its rejected rows' file is there, or taken by
- * another file of this batch. The rejected rows count whether or not the
- * recipe keeps them, so the name does not change with that switch. */
-static gboolean
-is_free (const char *path, GHashTable *taken)
-{
-  g_autofree char *rejects = winnow_output_file_rejects_path (path);
-
-  return !g_hash_table_contains (taken, path) && !g_file_test (path, G_FILE_TEST_EXISTS) &&
-         !g_file_test (rejects, G_FILE_TEST_EXISTS);
-}
-
-/* <stem>.cleaned.csv (or the input's extension) in the output folder, or
- * <stem>.cleaned-2.csv and so on when that exists or another file of this
- * batch takes it: a new task never replaces an earlier result. */
-static char *
-free_output_path (WinnowTaskDialog *self, const char *input, GHashTable *taken)
-{
-  const WinnowRecipe *recipe = winnow_recipe_editor_get_recipe (self->editor);
-  g_autofree char *path = winnow_output_file_default_path (input, self->output_folder,
-                                                           recipe->out_delimiter);
-
-  if (is_free (path, taken))
-    return g_steal_pointer (&path);
-  for (guint n = 2;; n++)
-    {
-      char *candidate = winnow_output_file_numbered_path (path, n);
-      if (is_free (candidate, taken))
-        return candidate;
-      g_free (candidate);
-    }
-}
-
-/* Returns: (transfer full): the name the first file's output will have */
-char *
-winnow_task_dialog_get_output_name (WinnowTaskDialog *self)
-{
-  g_autoptr(GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree char *path = NULL;
-
-  if (self->rerun != NULL)
-    return g_path_get_basename (winnow_task_get_output_path (self->rerun));
-  path = free_output_path (self, g_ptr_array_index (self->paths, 0), taken);
-  return g_path_get_basename (path);
-}
-
-/* Why the cleaned files cannot be written where they would go, or %NULL:
- * a folder that is gone or read-only, or (under Flatpak) the folder of a
- * file opened through the document portal, where the sandbox may read the
- * file but not create others. */
-static char *
-folder_problem (const char *folder)
-{
-  int saved;
-
-  if (g_access (folder, W_OK) == 0)
-    return NULL;
-  saved = errno;
-  /* Translators: %s is a folder, then why it cannot be written */
-  return g_strdup_printf (_("Cannot write in %s (%s): choose another folder"), folder,
-                          g_strerror (saved));
-}
-
-static char *
-output_problem (WinnowTaskDialog *self)
-{
-  g_autoptr(GHashTable) seen = NULL;
-
-  if (self->rerun != NULL)
-    {
-      g_autofree char *folder = g_path_get_dirname (winnow_task_get_output_path (self->rerun));
-      return folder_problem (folder);
-    }
-  if (self->output_folder != NULL)
-    return folder_problem (self->output_folder);
-  /* beside each file: each folder once */
-  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (guint i = 0; i < self->paths->len; i++)
-    {
-      char *folder = g_path_get_dirname (g_ptr_array_index (self->paths, i));
-      char *problem;
-
-      if (!g_hash_table_add (seen, folder))
-        continue;
-      problem = folder_problem (folder);
-      if (problem != NULL)
-        return problem;
-    }
-  return NULL;
-}
-
-
-static void
-update_clean_sensitivity (WinnowTaskDialog *self)
-{
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.clean",
-                                 !self->recipe_error && !self->output_error);
-}
-
-static void
-update_output_rows (WinnowTaskDialog *self)
-{
-  g_autofree char *name = winnow_task_dialog_get_output_name (self);
-  g_autofree char *subtitle = NULL;
-  g_autofree char *problem = output_problem (self);
-
-  if (self->rerun != NULL)
-    {
-      g_autofree char *folder = g_path_get_dirname (winnow_task_get_output_path (self->rerun));
-      adw_action_row_set_subtitle (self->folder_row, folder);
-      subtitle = g_strdup_printf (_("%s, replacing the earlier result"), name);
-    }
-  else
-    {
-      adw_action_row_set_subtitle (self->folder_row, self->output_folder != NULL
-                                                     ? self->output_folder
-                                                     : _("Beside each input file"));
-      if (self->paths->len > 1)
-        subtitle = g_strdup_printf (ngettext ("%s and %u more", "%s and %u more",
-                                              self->paths->len - 1),
-                                    name, self->paths->len - 1);
-      else
-        subtitle = g_strdup (name);
-    }
-  gtk_widget_set_visible (self->folder_reset, self->output_folder != NULL && self->rerun == NULL);
-  adw_action_row_set_subtitle (self->name_row, subtitle);
-  self->output_error = problem != NULL;
-  if (problem != NULL)
-    {
-      adw_action_row_set_subtitle (self->folder_row, problem);
-      gtk_widget_add_css_class (GTK_WIDGET (self->folder_row), "error");
-    }
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->folder_row), "error");
-  update_clean_sensitivity (self);
-}
-
-/**
- * winnow_task_dialog_set_output_folder:
- * @folder: (nullable): where the cleaned files go; %NULL beside each input
- */
-void
-winnow_task_dialog_set_output_folder (WinnowTaskDialog *self, const char *folder)
-{
-  g_free (self->output_folder);
-  self->output_folder = folder != NULL && folder[0] != '\0' ? g_strdup (folder) : NULL;
-  update_output_rows (self);
-}
-
-static void
-on_folder_chosen (GtkWindow *parent, GFile *folder)
-{
-  WinnowTaskDialog *self = WINNOW_TASK_DIALOG (parent);
-  g_autofree char *path = g_file_get_path (folder);
-  g_autofree char *uri = NULL;
-  g_autofree char *message = NULL;
-
-  if (path != NULL)
-    {
-      winnow_task_dialog_set_output_folder (self, path);
-      return;
-    }
-  uri = g_file_get_uri (folder);
-  message = g_strdup_printf (_("“%s” is not a folder on this computer"), uri);
-  winnow_task_dialog_toast (self, message);
-}
-
-static void
-on_choose_folder (GtkButton *button, WinnowTaskDialog *self)
-{
-  winnow_ui_choose_folder (GTK_WINDOW (self), self->output_folder, on_folder_chosen);
-}
-
-static void
-on_reset_folder (GtkButton *button, WinnowTaskDialog *self)
-{
-  winnow_task_dialog_set_output_folder (self, NULL);
-}
-
-/* ---- what will happen ---- */
-
-static void
-show_forecast (WinnowTaskDialog *self, const char *text, gboolean problem)
-{
-  gtk_label_set_label (self->forecast_label, text);
-  if (problem)
-    gtk_widget_add_css_class (GTK_WIDGET (self->forecast_label), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->forecast_label), "error");
-}
-
-static void
-set_busy (WinnowTaskDialog *self, gboolean busy)
-{
-  self->busy = busy;
-  gtk_spinner_set_spinning (self->forecast_spinner, busy);
-  gtk_widget_set_opacity (GTK_WIDGET (self->forecast_label), busy ? 0.6 : 1.0);
+  adw_action_row_set_subtitle (self->editor->file_row, subtitle);
 }
 
 static void
@@ -308,13 +126,104 @@ show_differing (WinnowTaskDialog *self, GPtrArray *differing)
 
   if (differing == NULL)
     return;
-  gtk_widget_set_visible (GTK_WIDGET (self->differ_row), differing->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->editor->differ_row), differing->len > 0);
   for (guint i = 0; i < differing->len && i < 3; i++)
     g_string_append_printf (names, "%s“%s”", i ? ", " : "",
                             (char *) g_ptr_array_index (differing, i));
   if (differing->len > 3)
     g_string_append (names, ", …");
-  adw_action_row_set_subtitle (self->differ_row, names->str);
+  adw_action_row_set_subtitle (self->editor->differ_row, names->str);
+}
+
+/* ---- what will happen, and whether Clean can ---- */
+
+/* Says the first thing that keeps Clean off, where the forecast goes;
+ * else the forecast. */
+void
+_winnow_task_dialog_update_state (WinnowTaskDialog *self)
+{
+  const char *problem = self->file_error;
+  gboolean editor_problem = FALSE;
+  const char *text;
+
+  if (problem == NULL && winnow_recipe_editor_get_problem (self->editor) != NULL)
+    {
+      problem = winnow_recipe_editor_get_problem (self->editor);
+      editor_problem = TRUE;
+    }
+  if (problem == NULL)
+    problem = self->output_error;
+  if (problem == NULL)
+    problem = self->recipe_error;
+  text = problem != NULL ? problem
+                         : self->forecast != NULL ? self->forecast : _("Reading the first rows…");
+  gtk_label_set_label (self->forecast_label, text);
+  if (problem != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->forecast_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->forecast_label), "error");
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.clean",
+                                 problem == NULL && !self->asking);
+  /* a recipe the controls cannot make is not saved or exported either */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.save-recipe", !editor_problem);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.export-recipe", !editor_problem);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.export-code", !editor_problem);
+}
+
+static void
+set_busy (WinnowTaskDialog *self, gboolean busy)
+{
+  self->busy = busy;
+  gtk_spinner_set_spinning (self->forecast_spinner, busy);
+}
+
+static void
+set_string (char **field, char *value)
+{
+  g_free (*field);
+  *field = value;
+}
+
+static void
+show_report (WinnowTaskDialog *self, WinnowSampleReport *report)
+{
+  if (report->sample != self->sample)
+    {
+      g_clear_pointer (&self->sample, winnow_sample_unref);
+      self->sample = winnow_sample_ref (report->sample);
+      winnow_recipe_editor_set_detected (self->editor, winnow_sample_get_delimiter (self->sample),
+                                         winnow_sample_get_encoding (self->sample));
+      update_file_row (self);
+      show_differing (self, report->differing);
+      winnow_recipe_editor_set_columns (self->editor, winnow_sample_get_columns (self->sample),
+                                        report->profile->columns,
+                                        winnow_sample_get_n_rows (self->sample));
+    }
+  else if (report->profile != NULL)
+    winnow_recipe_editor_update_profile (self->editor, report->profile->columns,
+                                         winnow_sample_get_n_rows (self->sample));
+
+  winnow_recipe_editor_set_estimate (self->editor, report->estimate);
+  set_string (&self->recipe_error, NULL);
+  set_string (&self->forecast, NULL);
+  if (report->estimate != NULL)
+    {
+      g_autofree char *first = self->paths->len > 1
+                               ? g_path_get_basename (g_ptr_array_index (self->paths, 0)) : NULL;
+      set_string (&self->forecast,
+                  winnow_forecast_text (winnow_recipe_editor_get_recipe (self->editor),
+                                        report->estimate, winnow_sample_get_n_rows (self->sample),
+                                        winnow_sample_is_whole_file (self->sample), first));
+    }
+  else if (report->estimate_error->domain == WINNOW_RECIPE_ERROR)
+    set_string (&self->recipe_error,
+                g_strdup_printf (_("This recipe cannot clean the file: %s"),
+                                 report->estimate_error->message));
+  else
+    set_string (&self->forecast,
+                g_strdup_printf (_("The first rows cannot be cleaned: %s"),
+                                 report->estimate_error->message));
 }
 
 /* @data: a GWeakRef to the dialog: a job does not keep a closed dialog. */
@@ -333,52 +242,22 @@ on_job_done (GObject *source, GAsyncResult *result, gpointer data)
   set_busy (self, FALSE);
   if (report == NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("“%s” cannot be read: %s"),
-                                                  (char *) g_ptr_array_index (self->paths, 0),
-                                                  error->message);
-      g_clear_pointer (&self->sample, winnow_sample_unref);
-      winnow_recipe_editor_set_columns_problem (self->editor, error->message);
-      show_forecast (self, message, TRUE);
-      self->recipe_error = FALSE;
-      update_clean_sensitivity (self);
-      return;
-    }
-  if (report->sample != self->sample)
-    {
-      g_clear_pointer (&self->sample, winnow_sample_unref);
-      self->sample = winnow_sample_ref (report->sample);
-      winnow_recipe_editor_set_detected (self->editor, winnow_sample_get_delimiter (self->sample),
-                                         winnow_sample_get_encoding (self->sample));
-      update_file_row (self);
-      show_differing (self, report->differing);
-      winnow_recipe_editor_set_columns (self->editor, winnow_sample_get_columns (self->sample),
-                                        report->profile->columns,
-                                        winnow_sample_get_n_rows (self->sample));
-    }
-  else if (report->profile != NULL)
-    winnow_recipe_editor_update_profile (self->editor, report->profile->columns,
-                                         winnow_sample_get_n_rows (self->sample));
+      /* a file that cannot be read (an image renamed .csv, an empty
+       * file) would only make a failed task: Clean stays off */
+      g_autofree char *name = g_path_get_basename (g_ptr_array_index (self->paths, 0));
 
-  self->recipe_error = report->estimate == NULL &&
-                       report->estimate_error->domain == WINNOW_RECIPE_ERROR;
-  update_clean_sensitivity (self);
-  if (report->estimate != NULL)
-    {
-      g_autofree char *first = self->paths->len > 1
-                               ? g_path_get_basename (g_ptr_array_index (self->paths, 0)) : NULL;
-      g_autofree char *text = winnow_forecast_text (winnow_recipe_editor_get_recipe (self->editor),
-                                                    report->estimate,
-                                                    winnow_sample_get_n_rows (self->sample),
-                                                    winnow_sample_is_whole_file (self->sample),
-                                                    first);
-      show_forecast (self, text, FALSE);
+      g_clear_pointer (&self->sample, winnow_sample_unref);
+      set_string (&self->file_error,
+                  g_strdup_printf (_("“%s” cannot be read: %s"), name, error->message));
+      winnow_recipe_editor_set_columns_problem (self->editor, error->message);
+      update_file_row (self);
     }
   else
     {
-      g_autofree char *text = g_strdup_printf (_("This recipe cannot clean the file: %s"),
-                                               report->estimate_error->message);
-      show_forecast (self, text, TRUE);
+      set_string (&self->file_error, NULL);
+      show_report (self, report);
     }
+  _winnow_task_dialog_update_state (self);
 }
 
 /* Cleans the sample with the recipe as it is now, reading the file first
@@ -429,6 +308,8 @@ on_editor_changed (WinnowRecipeEditor *editor, guint what, WinnowTaskDialog *sel
   set_busy (self, TRUE);
   g_clear_handle_id (&self->delay_id, g_source_remove);
   self->delay_id = g_timeout_add (ESTIMATE_DELAY_MS, on_delay_done, self);
+  /* the output's name follows its delimiter; a problem shows at once */
+  _winnow_task_dialog_update_output (self);
 }
 
 /* ---- recipes ---- */
@@ -438,6 +319,9 @@ winnow_task_dialog_set_recipe (WinnowTaskDialog *self, const WinnowRecipe *recip
 {
   const WinnowRecipe *old = winnow_recipe_editor_get_recipe (self->editor);
   WinnowEditorChange what = WINNOW_EDITOR_CHANGED_STEPS;
+
+  g_return_if_fail (WINNOW_IS_TASK_DIALOG (self));
+  g_return_if_fail (recipe != NULL);
 
   /* the file is read again only when the new recipe reads it differently */
   if (old->delimiter != recipe->delimiter || old->quote != recipe->quote ||
@@ -454,6 +338,7 @@ winnow_task_dialog_set_recipe (WinnowTaskDialog *self, const WinnowRecipe *recip
         what |= WINNOW_EDITOR_CHANGED_PROFILE;
   winnow_recipe_editor_set_recipe (self->editor, recipe);
   self->pending |= what;
+  _winnow_task_dialog_update_output (self);
   start_job (self);
 }
 
@@ -461,11 +346,21 @@ winnow_task_dialog_set_recipe (WinnowTaskDialog *self, const WinnowRecipe *recip
 
 typedef struct {
   WinnowScheduler *scheduler;
-  GPtrArray *paths;          /* input, output, input, output... */
-  char *json;
+  GPtrArray *specs;          /* of WinnowTaskSpec*, their strings owned */
   gint64 rerun;              /* the task run again, or 0 */
   GWeakRef parent;           /* the window, to say what went wrong */
 } Adding;
+
+static void
+spec_free (gpointer data)
+{
+  WinnowTaskSpec *spec = data;
+
+  g_free ((char *) spec->input_path);
+  g_free ((char *) spec->output_path);
+  g_free ((char *) spec->recipe_json);
+  g_free (spec);
+}
 
 static void
 adding_free (gpointer data)
@@ -473,8 +368,7 @@ adding_free (gpointer data)
   Adding *adding = data;
   g_weak_ref_clear (&adding->parent);
   g_object_unref (adding->scheduler);
-  g_ptr_array_unref (adding->paths);
-  g_free (adding->json);
+  g_ptr_array_unref (adding->specs);
   g_free (adding);
 }
 
@@ -487,8 +381,9 @@ add_tasks (gpointer data, GError **error)
 
   if (adding->rerun > 0)
     {
-      WinnowTask *task = winnow_scheduler_rerun (adding->scheduler, adding->rerun, adding->json,
-                                                 error);
+      const WinnowTaskSpec *spec = g_ptr_array_index (adding->specs, 0);
+      WinnowTask *task = winnow_scheduler_rerun (adding->scheduler, adding->rerun,
+                                                 spec->recipe_json, error);
       GPtrArray *tasks;
 
       if (task == NULL)
@@ -497,12 +392,8 @@ add_tasks (gpointer data, GError **error)
       g_ptr_array_add (tasks, task);
       return tasks;
     }
-  for (guint i = 0; i + 1 < adding->paths->len; i += 2)
-    {
-      WinnowTaskSpec spec = { g_ptr_array_index (adding->paths, i),
-                              g_ptr_array_index (adding->paths, i + 1), adding->json, FALSE };
-      g_array_append_val (specs, spec);
-    }
+  for (guint i = 0; i < adding->specs->len; i++)
+    g_array_append_val (specs, *(WinnowTaskSpec *) g_ptr_array_index (adding->specs, i));
   return winnow_scheduler_add_many (adding->scheduler, (WinnowTaskSpec *) specs->data, specs->len,
                                     error);
 }
@@ -531,53 +422,28 @@ tasks_added (GObject *source, GAsyncResult *result, gpointer data)
     g_warning ("could not add the tasks: %s", error->message);
 }
 
-/**
- * winnow_task_dialog_confirm:
- *
- * Makes a task of each file with the recipe as it is (or, for a task run
- * again, a new task that replaces its output) and closes the dialog; the
- * tasks are written to the history on a worker thread (a failure is said
- * in the window), and the list shows them when they are.
- *
- * Returns: how many tasks are being added; 0 leaves the dialog open,
- *   saying why
- */
-guint
-winnow_task_dialog_confirm (WinnowTaskDialog *self)
+/* Makes the tasks, each output replaced or kept beside as @existing says. */
+static guint
+add (WinnowTaskDialog *self, WinnowExisting existing)
 {
   const WinnowRecipe *recipe = winnow_recipe_editor_get_recipe (self->editor);
-  g_autoptr(GHashTable) taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GError) error = NULL;
-  Adding *adding;
+  Adding *adding = g_new0 (Adding, 1);
+  g_autoptr(GPtrArray) outputs = _winnow_task_dialog_plan_outputs (self, existing, NULL);
+  g_autofree char *json = winnow_recipe_to_json (recipe);
   guint n;
 
-  if (!winnow_recipe_validate (recipe, &error))
-    {
-      winnow_task_dialog_toast (self, error->message);
-      return 0;
-    }
-  if (self->output_error)
-    {
-      g_autofree char *problem = output_problem (self);
-      if (problem != NULL)
-        {
-          winnow_task_dialog_toast (self, problem);
-          return 0;
-        }
-    }
-  adding = g_new0 (Adding, 1);
   adding->scheduler = g_object_ref (self->scheduler);
-  adding->json = winnow_recipe_to_json (recipe);
-  adding->paths = g_ptr_array_new_with_free_func (g_free);
+  adding->specs = g_ptr_array_new_with_free_func (spec_free);
   adding->rerun = self->rerun != NULL ? winnow_task_get_id (self->rerun) : 0;
   for (guint i = 0; i < self->paths->len; i++)
     {
-      const char *input = g_ptr_array_index (self->paths, i);
-      char *output = free_output_path (self, input, taken);
+      WinnowTaskSpec *spec = g_new0 (WinnowTaskSpec, 1);
 
-      g_hash_table_add (taken, output);
-      g_ptr_array_add (adding->paths, g_strdup (input));
-      g_ptr_array_add (adding->paths, g_strdup (output));
+      spec->input_path = g_strdup (g_ptr_array_index (self->paths, i));
+      spec->output_path = g_strdup (g_ptr_array_index (outputs, i));
+      spec->recipe_json = g_strdup (json);
+      spec->replace_output = existing == WINNOW_EXISTING_REPLACE;
+      g_ptr_array_add (adding->specs, spec);
     }
   g_weak_ref_init (&adding->parent, gtk_window_get_transient_for (GTK_WINDOW (self)));
   /* Translators: said while the history is busy */
@@ -589,17 +455,72 @@ winnow_task_dialog_confirm (WinnowTaskDialog *self)
   return n;
 }
 
+/* The Replace / Keep Both question answered (and remembered). */
+void
+_winnow_task_dialog_add_with (WinnowTaskDialog *self, WinnowExisting existing)
+{
+  add (self, existing);
+}
+
+/**
+ * winnow_task_dialog_confirm:
+ *
+ * Makes a task of each file with the recipe as it is (or, for a task run
+ * again, a new task that replaces its output) and closes the dialog; the
+ * tasks are written to the history on a worker thread (a failure is said
+ * in the window), and the list shows them when they are. When an output
+ * is already there and the user has not said what to do with one, asks
+ * first (Replace or Keep Both, remembered).
+ *
+ * Returns: how many tasks are being added; 0 leaves the dialog open,
+ *   saying why (or asking)
+ */
+guint
+winnow_task_dialog_confirm (WinnowTaskDialog *self)
+{
+  const WinnowRecipe *recipe;
+  g_autoptr(GError) error = NULL;
+  WinnowExisting existing;
+  guint n_existing = 0;
+
+  g_return_val_if_fail (WINNOW_IS_TASK_DIALOG (self), 0);
+  recipe = winnow_recipe_editor_get_recipe (self->editor);
+  _winnow_task_dialog_update_output (self);
+  if (self->file_error != NULL || winnow_recipe_editor_get_problem (self->editor) != NULL ||
+      self->output_error != NULL)
+    {
+      winnow_task_dialog_toast (self, gtk_label_get_label (self->forecast_label));
+      return 0;
+    }
+  if (!winnow_recipe_validate (recipe, &error))
+    {
+      winnow_task_dialog_toast (self, error->message);
+      return 0;
+    }
+  existing = self->rerun != NULL ? WINNOW_EXISTING_REPLACE : _winnow_task_dialog_get_existing (self);
+  g_ptr_array_unref (_winnow_task_dialog_plan_outputs (self, WINNOW_EXISTING_ASK, &n_existing));
+  if (existing == WINNOW_EXISTING_ASK && n_existing > 0)
+    {
+      _winnow_task_dialog_ask_existing (self, n_existing);
+      return 0;
+    }
+  return add (self, existing == WINNOW_EXISTING_ASK ? WINNOW_EXISTING_KEEP_BOTH : existing);
+}
+
 static void
 clean_activated (GtkWidget *widget, const char *action, GVariant *parameter)
 {
   winnow_task_dialog_confirm (WINNOW_TASK_DIALOG (widget));
 }
 
-/* ---- the dialog ---- */
+/* ---- the files ---- */
 
 void
 winnow_task_dialog_add_files (WinnowTaskDialog *self, GPtrArray *files)
 {
+  g_return_if_fail (WINNOW_IS_TASK_DIALOG (self));
+  g_return_if_fail (files != NULL);
+
   for (guint i = 0; i < files->len; i++)
     {
       char *path = g_file_get_path (g_ptr_array_index (files, i));
@@ -613,8 +534,28 @@ winnow_task_dialog_add_files (WinnowTaskDialog *self, GPtrArray *files)
         g_free (path);
     }
   update_titles (self);
-  update_output_rows (self);
+  update_file_row (self);
+  _winnow_task_dialog_update_output (self);
   /* the header check covers the new files */
+  self->pending |= WINNOW_EDITOR_CHANGED_INPUT | WINNOW_EDITOR_CHANGED_PROFILE;
+  start_job (self);
+}
+
+/* dialog.skip-file: the first file cannot be read; the others are
+ * cleaned without it. */
+static void
+skip_file_activated (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  WinnowTaskDialog *self = WINNOW_TASK_DIALOG (widget);
+
+  if (self->paths->len < 2)
+    return;
+  g_ptr_array_remove_index (self->paths, 0);
+  set_string (&self->file_error, NULL);
+  g_clear_pointer (&self->output_name, g_free);
+  update_titles (self);
+  update_file_row (self);
+  _winnow_task_dialog_update_output (self);
   self->pending |= WINNOW_EDITOR_CHANGED_INPUT | WINNOW_EDITOR_CHANGED_PROFILE;
   start_job (self);
 }
@@ -622,12 +563,14 @@ winnow_task_dialog_add_files (WinnowTaskDialog *self, GPtrArray *files)
 guint
 winnow_task_dialog_get_n_files (WinnowTaskDialog *self)
 {
+  g_return_val_if_fail (WINNOW_IS_TASK_DIALOG (self), 0);
   return self->paths->len;
 }
 
 WinnowRecipeEditor *
 winnow_task_dialog_get_editor (WinnowTaskDialog *self)
 {
+  g_return_val_if_fail (WINNOW_IS_TASK_DIALOG (self), NULL);
   return self->editor;
 }
 
@@ -644,24 +587,18 @@ winnow_task_dialog_get_forecast (WinnowTaskDialog *self)
   return gtk_label_get_label (self->forecast_label);
 }
 
-/* For tests: a row or control by name. */
+/* For tests: a row or control of the dialog, wherever it lives. */
 GtkWidget *
 winnow_task_dialog_get_child (WinnowTaskDialog *self, const char *name)
 {
-  if (g_str_equal (name, "recipe_row"))
-    return GTK_WIDGET (self->recipe_row);
-  if (g_str_equal (name, "file_row"))
-    return GTK_WIDGET (self->file_row);
-  if (g_str_equal (name, "differ_row"))
-    return GTK_WIDGET (self->differ_row);
-  if (g_str_equal (name, "folder_row"))
-    return GTK_WIDGET (self->folder_row);
-  if (g_str_equal (name, "name_row"))
-    return GTK_WIDGET (self->name_row);
   if (g_str_equal (name, "clean_button"))
     return GTK_WIDGET (self->clean_button);
-  return NULL;
+  if (g_str_equal (name, "forecast_label"))
+    return GTK_WIDGET (self->forecast_label);
+  return winnow_recipe_editor_get_child (self->editor, name);
 }
+
+/* ---- the object ---- */
 
 static void
 winnow_task_dialog_dispose (GObject *object)
@@ -691,6 +628,11 @@ winnow_task_dialog_finalize (GObject *object)
   g_ptr_array_unref (self->paths);
   g_ptr_array_unref (self->recipe_names);
   g_free (self->output_folder);
+  g_free (self->output_name);
+  g_free (self->forecast);
+  g_free (self->recipe_error);
+  g_free (self->file_error);
+  g_free (self->output_error);
   G_OBJECT_CLASS (winnow_task_dialog_parent_class)->finalize (object);
 }
 
@@ -722,6 +664,7 @@ winnow_task_dialog_class_init (WinnowTaskDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WinnowTaskDialog, forecast_spinner);
   gtk_widget_class_bind_template_child (widget_class, WinnowTaskDialog, forecast_label);
   gtk_widget_class_install_action (widget_class, "dialog.clean", NULL, clean_activated);
+  gtk_widget_class_install_action (widget_class, "dialog.skip-file", NULL, skip_file_activated);
   gtk_widget_class_install_action (widget_class, "dialog.save-recipe", NULL,
                                    winnow_task_dialog_save_recipe_activated);
   gtk_widget_class_install_action (widget_class, "dialog.import-recipe", NULL,
@@ -730,65 +673,7 @@ winnow_task_dialog_class_init (WinnowTaskDialogClass *klass)
                                    winnow_task_dialog_recipe_file_activated);
   gtk_widget_class_install_action (widget_class, "dialog.export-code", NULL,
                                    winnow_task_dialog_export_code_activated);
-}
-
-static GtkWidget *
-flat_button (const char *icon, const char *tooltip)
-{
-  GtkWidget *button = gtk_button_new_from_icon_name (icon);
-
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  tooltip, -1);
-  gtk_widget_add_css_class (button, "flat");
-  return button;
-}
-
-/* The rows about the files and the output, in the editor's groups. */
-static void
-build_rows (WinnowTaskDialog *self)
-{
-  AdwPreferencesGroup *summary = winnow_recipe_editor_get_group (self->editor, "summary_group");
-  AdwPreferencesGroup *output = winnow_recipe_editor_get_group (self->editor, "output_group");
-  GtkWidget *choose = flat_button ("folder-open-symbolic", _("Choose a Folder"));
-  GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-
-  self->recipe_row = ADW_COMBO_ROW (adw_combo_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->recipe_row), _("Recipe"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->recipe_row),
-                               _("Start from the built-in steps or a saved recipe"));
-  adw_preferences_group_add (summary, GTK_WIDGET (self->recipe_row));
-
-  self->file_row = ADW_ACTION_ROW (adw_action_row_new ());
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->file_row), FALSE);
-  adw_action_row_add_prefix (self->file_row, gtk_image_new_from_icon_name ("x-office-spreadsheet-symbolic"));
-  adw_preferences_group_add (summary, GTK_WIDGET (self->file_row));
-
-  self->differ_row = ADW_ACTION_ROW (adw_action_row_new ());
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->differ_row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->differ_row),
-                                 _("These files have other columns: the recipe may not fit them"));
-  gtk_widget_add_css_class (icon, "warning");
-  adw_action_row_add_prefix (self->differ_row, icon);
-  gtk_widget_set_visible (GTK_WIDGET (self->differ_row), FALSE);
-  adw_preferences_group_add (summary, GTK_WIDGET (self->differ_row));
-
-  self->folder_row = ADW_ACTION_ROW (adw_action_row_new ());
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->folder_row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->folder_row), _("Folder"));
-  self->folder_reset = flat_button ("edit-undo-symbolic", _("Beside Each Input File"));
-  adw_action_row_add_suffix (self->folder_row, self->folder_reset);
-  adw_action_row_add_suffix (self->folder_row, choose);
-  adw_action_row_set_activatable_widget (self->folder_row, choose);
-  g_signal_connect (choose, "clicked", G_CALLBACK (on_choose_folder), self);
-  g_signal_connect (self->folder_reset, "clicked", G_CALLBACK (on_reset_folder), self);
-  adw_preferences_group_add (output, GTK_WIDGET (self->folder_row));
-
-  self->name_row = ADW_ACTION_ROW (adw_action_row_new ());
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->name_row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->name_row), _("File Name"));
-  adw_preferences_group_add (output, GTK_WIDGET (self->name_row));
+  _winnow_task_dialog_class_init_output (widget_class);
 }
 
 static void
@@ -797,8 +682,9 @@ winnow_task_dialog_init (WinnowTaskDialog *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->paths = g_ptr_array_new_with_free_func (g_free);
   self->recipe_names = g_ptr_array_new_with_free_func (g_free);
-  build_rows (self);
+  _winnow_task_dialog_init_output (self);
   g_signal_connect (self->editor, "changed", G_CALLBACK (on_editor_changed), self);
+  winnow_ui_name_widgets (GTK_WIDGET (self));
 }
 
 static WinnowTaskDialog *
@@ -813,6 +699,14 @@ dialog_new (WinnowApplication *app, GtkWindow *parent)
   return self;
 }
 
+/* Shown with the focus on its first control, not on the forecast. */
+static void
+present (WinnowTaskDialog *self)
+{
+  gtk_window_present (GTK_WINDOW (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->editor->recipe_row));
+}
+
 /**
  * winnow_task_dialog_new:
  * @files: (element-type GFile): the CSV files to clean
@@ -822,18 +716,27 @@ dialog_new (WinnowApplication *app, GtkWindow *parent)
 WinnowTaskDialog *
 winnow_task_dialog_new (WinnowApplication *app, GtkWindow *parent, GPtrArray *files)
 {
-  WinnowTaskDialog *self = dialog_new (app, parent);
-  GSettings *settings = winnow_application_get_settings (app);
-  g_autofree char *folder = g_settings_get_string (settings, "output-folder");
-  g_autofree char *name = g_settings_get_string (settings, "default-recipe");
-  g_autoptr(WinnowRecipe) recipe = winnow_application_get_default_recipe (app);
+  WinnowTaskDialog *self;
+  GSettings *settings;
+  g_autofree char *folder = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(WinnowRecipe) recipe = NULL;
 
+  g_return_val_if_fail (WINNOW_IS_APPLICATION (app), NULL);
+  g_return_val_if_fail (files != NULL && files->len > 0, NULL);
+
+  self = dialog_new (app, parent);
+  settings = winnow_application_get_settings (app);
+  folder = g_settings_get_string (settings, "output-folder");
+  name = g_settings_get_string (settings, "default-recipe");
+  recipe = winnow_application_get_default_recipe (app);
   /* a default that is not saved (any more) selects nothing: Built-in */
   winnow_task_dialog_fill_recipe_row (self, name[0] != '\0' ? name : NULL);
-  g_signal_connect (self->recipe_row, "notify::selected", G_CALLBACK (winnow_task_dialog_on_recipe_chosen), self);
+  g_signal_connect (self->editor->recipe_row, "notify::selected",
+                    G_CALLBACK (winnow_task_dialog_on_recipe_chosen), self);
   winnow_recipe_editor_set_recipe (self->editor, recipe);
   self->output_folder = folder[0] != '\0' ? g_steal_pointer (&folder) : NULL;
-  gtk_window_present (GTK_WINDOW (self));
+  present (self);
   winnow_task_dialog_add_files (self, files);
   return self;
 }
@@ -846,11 +749,16 @@ winnow_task_dialog_new (WinnowApplication *app, GtkWindow *parent, GPtrArray *fi
 WinnowTaskDialog *
 winnow_task_dialog_new_rerun (WinnowApplication *app, GtkWindow *parent, WinnowTask *task)
 {
-  WinnowTaskDialog *self = dialog_new (app, parent);
+  WinnowTaskDialog *self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) input = g_file_new_for_path (winnow_task_get_input_path (task));
+  g_autoptr(GFile) input = NULL;
   g_autoptr(GPtrArray) files = g_ptr_array_new ();
 
+  g_return_val_if_fail (WINNOW_IS_APPLICATION (app), NULL);
+  g_return_val_if_fail (WINNOW_IS_TASK (task), NULL);
+
+  self = dialog_new (app, parent);
+  input = g_file_new_for_path (winnow_task_get_input_path (task));
   self->rerun = g_object_ref (task);
   self->rerun_recipe = winnow_recipe_new_from_json (winnow_task_get_recipe (task), -1, &error);
   if (self->rerun_recipe == NULL)
@@ -859,11 +767,11 @@ winnow_task_dialog_new_rerun (WinnowApplication *app, GtkWindow *parent, WinnowT
       self->rerun_recipe = winnow_recipe_new_default ();
     }
   gtk_button_set_label (self->clean_button, _("_Run Again"));
-  gtk_widget_set_sensitive (GTK_WIDGET (self->folder_row), FALSE);
   winnow_task_dialog_fill_recipe_row (self, "");
-  g_signal_connect (self->recipe_row, "notify::selected", G_CALLBACK (winnow_task_dialog_on_recipe_chosen), self);
+  g_signal_connect (self->editor->recipe_row, "notify::selected",
+                    G_CALLBACK (winnow_task_dialog_on_recipe_chosen), self);
   winnow_recipe_editor_set_recipe (self->editor, self->rerun_recipe);
-  gtk_window_present (GTK_WINDOW (self));
+  present (self);
   g_ptr_array_add (files, input);
   winnow_task_dialog_add_files (self, files);
   return self;

@@ -35,8 +35,6 @@ void                winnow_task_dialog_set_recipe   (WinnowTaskDialog *dialog,
 void                winnow_task_dialog_set_output_folder (WinnowTaskDialog *dialog,
                                                           const char *folder);
 char               *winnow_task_dialog_get_output_name (WinnowTaskDialog *dialog);
-gboolean            winnow_task_dialog_is_busy      (WinnowTaskDialog *dialog);
-const char         *winnow_task_dialog_get_forecast (WinnowTaskDialog *dialog);
 gboolean            winnow_task_dialog_save_recipe  (WinnowTaskDialog *dialog,
                                                      const char *name,
                                                      gboolean make_default,
@@ -50,7 +48,5 @@ gboolean            winnow_task_dialog_export_recipe (WinnowTaskDialog *dialog,
 void                winnow_task_dialog_select_recipe (WinnowTaskDialog *dialog,
                                                       const char *name);
 guint               winnow_task_dialog_confirm      (WinnowTaskDialog *dialog);
-GtkWidget          *winnow_task_dialog_get_child    (WinnowTaskDialog *dialog,
-                                                     const char *name);
 
 G_END_DECLS

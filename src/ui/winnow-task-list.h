@@ -34,8 +34,8 @@ void            winnow_task_list_hide_finished (WinnowTaskList *list,
                                                gint64 upto_id);
 void            winnow_task_list_refresh      (WinnowTaskList *list);
 void            winnow_task_list_close        (WinnowTaskList *list);
-gboolean        winnow_task_list_is_busy      (WinnowTaskList *list);
 gint64          winnow_task_list_get_total    (WinnowTaskList *list);
+gboolean        winnow_task_list_is_filtered  (WinnowTaskList *list);
 WinnowTask     *winnow_task_list_find         (WinnowTaskList *list,
                                                gint64 id);
 

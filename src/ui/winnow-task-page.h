@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "winnow-scheduler.h"
+#include "winnow-task-meter.h"
 #include "winnow-task-store.h"
 
 G_BEGIN_DECLS
@@ -15,14 +16,9 @@ G_DECLARE_FINAL_TYPE (WinnowTaskPage, winnow_task_page, WINNOW, TASK_PAGE, GtkWi
 
 void        winnow_task_page_set_engine (WinnowTaskPage *page,
                                          WinnowTaskStore *store,
-                                         WinnowScheduler *scheduler);
+                                         WinnowScheduler *scheduler,
+                                         WinnowTaskMeter *meter);
 void        winnow_task_page_show       (WinnowTaskPage *page,
                                          gint64 id);
-WinnowTask *winnow_task_page_get_task   (WinnowTaskPage *page);
-gboolean    winnow_task_page_is_ready   (WinnowTaskPage *page);
-void        winnow_task_page_open_path  (GtkWidget *widget,
-                                         const char *path);
-GtkWidget  *winnow_task_page_get_child  (WinnowTaskPage *page,
-                                         const char *name);
 
 G_END_DECLS

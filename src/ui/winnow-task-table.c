@@ -1,5 +1,9 @@
-/* winnow-task-table.c: the task list: a filter bar over a GtkColumnView of
- * the tasks, sorted by a click on a column header.
+/* winnow-task-table.c: the task list widget: its filters, sorting, and
+ * the two views of the tasks (what a row shows: winnow-task-table-cells.c).
+ *
+ * The filters are properties, and the table.show-* and table.range
+ * actions are those properties: the wide bar's buttons and the narrow
+ * bar's Filter menu both name them, so they always agree.
  *
  * The rows come sorted and filtered from the store, so the column view's
  * own sorter is only asked which column and which order the user chose.
@@ -10,9 +14,11 @@
 #include "config.h"
 
 #include "winnow-task-table.h"
+#include "winnow-task-table-private.h"
 
 #include <glib/gi18n.h>
 
+#include "winnow-ui-names.h"
 #include "winnow-ui-util.h"
 
 /* ---- the sort probe ---- */
@@ -63,21 +69,6 @@ winnow_sort_probe_new (WinnowTaskSort key)
 
 /* ---- the table ---- */
 
-struct _WinnowTaskTable {
-  GtkWidget parent_instance;
-
-  GtkBox *status_box;
-  GtkDropDown *range_dropdown;
-  GtkSearchEntry *search_entry;
-  GtkStack *stack;
-  GtkColumnView *column_view;
-
-  WinnowTaskList *list;
-  GtkSingleSelection *selection;
-  GPtrArray *probes;
-  GtkToggleButton *status_buttons[WINNOW_TASK_N_STATUSES];
-};
-
 G_DEFINE_FINAL_TYPE (WinnowTaskTable, winnow_task_table, GTK_TYPE_WIDGET)
 
 enum {
@@ -88,191 +79,51 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* ---- cells ---- */
-
-typedef void (*RenderFunc) (GtkWidget *cell, WinnowTask *task);
-
-typedef struct {
-  GtkWidget *(*make) (void);
-  RenderFunc render;
-} ColumnKind;
-
-typedef struct {
-  GtkWidget *cell;
-  RenderFunc render;
-} Binding;
-
-static void
-on_task_notify (WinnowTask *task, GParamSpec *pspec, Binding *binding)
-{
-  binding->render (binding->cell, task);
-}
-
-static void
-setup_cell (GtkSignalListItemFactory *factory, GtkListItem *item, ColumnKind *kind)
-{
-  gtk_list_item_set_child (item, kind->make ());
-}
-
-static void
-bind_cell (GtkSignalListItemFactory *factory, GtkListItem *item, ColumnKind *kind)
-{
-  WinnowTask *task = gtk_list_item_get_item (item);
-  Binding *binding = g_new0 (Binding, 1);
-  gulong handler;
-
-  binding->cell = gtk_list_item_get_child (item);
-  binding->render = kind->render;
-  kind->render (binding->cell, task);
-  handler = g_signal_connect_data (task, "notify", G_CALLBACK (on_task_notify), binding,
-                                   (GClosureNotify) G_CALLBACK (g_free), 0);
-  g_object_set_data (G_OBJECT (item), "winnow-handler", GSIZE_TO_POINTER (handler));
-}
-
-static void
-unbind_cell (GtkSignalListItemFactory *factory, GtkListItem *item, ColumnKind *kind)
-{
-  WinnowTask *task = gtk_list_item_get_item (item);
-  gulong handler = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (item), "winnow-handler"));
-
-  if (task != NULL && handler != 0)
-    g_signal_handler_disconnect (task, handler);
-  g_object_set_data (G_OBJECT (item), "winnow-handler", NULL);
-}
-
-static GtkWidget *
-make_label (void)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
-  return label;
-}
-
-static GtkWidget *
-make_number (void)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  gtk_widget_add_css_class (label, "numeric");
-  return label;
-}
-
-static GtkWidget *
-make_status (void)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_box_append (GTK_BOX (box), gtk_image_new ());
-  gtk_box_append (GTK_BOX (box), gtk_label_new (NULL));
-  return box;
-}
-
-static GtkWidget *
-make_progress (void)
-{
-  GtkWidget *bar = gtk_progress_bar_new ();
-  gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
-  return bar;
-}
-
-static gboolean
-on_file_tooltip (GtkWidget *cell, int x, int y, gboolean keyboard, GtkTooltip *tooltip,
-                 gpointer data)
-{
-  const char *path = g_object_get_data (G_OBJECT (cell), "winnow-path");
-
-  if (path == NULL)
-    return FALSE;
-  gtk_tooltip_set_text (tooltip, path);
-  return TRUE;
-}
-
-/* The file's path shows as a tooltip asked for when the pointer rests:
- * setting a tooltip's text asks the display server where the pointer is,
- * a round trip for every row bound as the list scrolls. */
-static GtkWidget *
-make_file (void)
-{
-  GtkWidget *label = make_label ();
-
-  gtk_widget_set_has_tooltip (label, TRUE);
-  g_signal_connect (label, "query-tooltip", G_CALLBACK (on_file_tooltip), NULL);
-  return label;
-}
-
-static void
-render_file (GtkWidget *cell, WinnowTask *task)
-{
-  gtk_label_set_text (GTK_LABEL (cell), winnow_task_get_file_name (task));
-  g_object_set_data_full (G_OBJECT (cell), "winnow-path",
-                          g_strdup (winnow_task_get_input_path (task)), g_free);
-}
-
-static void
-render_status (GtkWidget *cell, WinnowTask *task)
-{
-  WinnowTaskStatus status = winnow_task_get_status (task);
-  GtkWidget *icon = gtk_widget_get_first_child (cell);
-  GtkWidget *label = gtk_widget_get_last_child (cell);
-
-  gtk_image_set_from_icon_name (GTK_IMAGE (icon), winnow_ui_status_icon (status));
-  gtk_label_set_text (GTK_LABEL (label), winnow_ui_status_label (status));
-  for (guint s = 0; s < WINNOW_TASK_N_STATUSES; s++)
-    gtk_widget_remove_css_class (icon, winnow_ui_status_css_class ((WinnowTaskStatus) s));
-  gtk_widget_add_css_class (icon, winnow_ui_status_css_class (status));
-}
-
-static void
-render_progress (GtkWidget *cell, WinnowTask *task)
-{
-  g_autofree char *text = g_strdup_printf (_("%d percent"), (int) (winnow_task_get_progress (task) * 100));
-
-  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (cell), winnow_task_get_progress (task));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, text, -1);
-}
-
-static void
-render_rows (GtkWidget *cell, WinnowTask *task)
-{
-  g_autofree char *text = winnow_ui_format_rows (task);
-  gtk_label_set_text (GTK_LABEL (cell), text);
-}
-
-static void
-render_created (GtkWidget *cell, WinnowTask *task)
-{
-  g_autofree char *text = winnow_ui_format_time (winnow_task_get_created (task));
-  gtk_label_set_text (GTK_LABEL (cell), text);
-}
-
-static void
-render_duration (GtkWidget *cell, WinnowTask *task)
-{
-  g_autofree char *text = winnow_ui_format_duration (winnow_task_get_duration (task));
-  gtk_label_set_text (GTK_LABEL (cell), text);
-}
-
-static const ColumnKind kinds[] = {
-  { make_file, render_file },
-  { make_status, render_status },
-  { make_progress, render_progress },
-  { make_number, render_rows },
-  { make_label, render_created },
-  { make_number, render_duration },
+/* The show-* properties, in the order of WinnowTaskStatus. */
+enum {
+  PROP_0,
+  PROP_SHOW_QUEUED,
+  PROP_SHOW_RUNNING,
+  PROP_SHOW_COMPLETED,
+  PROP_SHOW_FAILED,
+  PROP_SHOW_CANCELLED,
+  PROP_RANGE,
+  N_PROPS
 };
 
-static void
-add_column (WinnowTaskTable *self, const char *title, guint kind, WinnowTaskSort key, gboolean expand,
-            int width)
+static GParamSpec *properties[N_PROPS];
+
+/* The date filter's choices: its action target, days back from today
+ * (0: today; < 0: any time), and its label. */
+static const struct {
+  const char *target;
+  int days;
+  const char *label;
+} ranges[] = {
+  { "any", -1, N_("Any Time") },
+  { "today", 0, N_("Today") },
+  { "week", 6, N_("Last 7 Days") },
+  { "month", 29, N_("Last 30 Days") },
+  { "year", 364, N_("Last 12 Months") },
+};
+
+static guint
+range_index (const char *target)
 {
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *column;
+  for (guint i = 0; i < G_N_ELEMENTS (ranges); i++)
+    if (g_strcmp0 (ranges[i].target, target) == 0)
+      return i;
+  return 0;
+}
+
+void
+_winnow_task_table_append_column (WinnowTaskTable *self, const char *title,
+                                  GtkListItemFactory *factory, WinnowTaskSort key,
+                                  gboolean expand, int width)
+{
+  GtkColumnViewColumn *column = gtk_column_view_column_new (title, factory);
   GtkSorter *probe = winnow_sort_probe_new (key);
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), (gpointer) &kinds[kind]);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) &kinds[kind]);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), (gpointer) &kinds[kind]);
-  column = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_sorter (column, probe);
   gtk_column_view_column_set_expand (column, expand);
   gtk_column_view_column_set_resizable (column, TRUE);
@@ -283,7 +134,7 @@ add_column (WinnowTaskTable *self, const char *title, guint kind, WinnowTaskSort
   g_object_unref (column);
 }
 
-/* ---- sorting and filtering ---- */
+/* ---- sorting ---- */
 
 static void
 on_sort_changed (GtkSorter *sorter, GtkSorterChange change, WinnowTaskTable *self)
@@ -310,10 +161,12 @@ on_sort_changed (GtkSorter *sorter, GtkSorterChange change, WinnowTaskTable *sel
   winnow_task_list_set_sort (self->list, WINNOW_TASK_SORT_CREATED, TRUE);
 }
 
+/* ---- filtering ---- */
+
 static void
 update_stack (WinnowTaskTable *self)
 {
-  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 0;
+  gboolean empty = self->list == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 0;
   gtk_stack_set_visible_child_name (self->stack, empty ? "no-match" : "list");
 }
 
@@ -323,16 +176,51 @@ on_items_changed (GListModel *model, guint position, guint removed, guint added,
   update_stack (self);
 }
 
+/* The menu buttons say what they filter: "Last 7 Days", "Filter (2)". */
 static void
-on_status_toggled (GtkToggleButton *button, WinnowTaskTable *self)
+update_filter_buttons (WinnowTaskTable *self)
 {
-  guint mask = 0;
+  guint range = range_index (self->range);
+  guint n = range > 0 ? 1 : 0;
+  g_autofree char *range_name = NULL;
+  g_autofree char *filter_label = NULL;
 
   for (guint s = 0; s < WINNOW_TASK_N_STATUSES; s++)
-    if (gtk_toggle_button_get_active (self->status_buttons[s]))
-      mask |= 1u << s;
-  if (self->list != NULL)
-    winnow_task_list_set_statuses (self->list, mask);
+    n += (self->statuses >> s) & 1;
+  gtk_menu_button_set_label (self->range_button, _(ranges[range].label));
+  /* Translators: the date filter's name, then its choice, such as "Created: Today" */
+  range_name = g_strdup_printf (_("Created: %s"), _(ranges[range].label));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->range_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, range_name, -1);
+  winnow_ui_fix_button_name (GTK_WIDGET (self->range_button), range_name);
+  /* Translators: the Filter button when filters are on, such as "Filter (2)" */
+  filter_label = n > 0 ? g_strdup_printf (_("Filter (%u)"), n) : g_strdup (_("Filter"));
+  gtk_menu_button_set_label (self->filter_button, filter_label);
+  winnow_ui_fix_button_name (GTK_WIDGET (self->filter_button), filter_label);
+}
+
+static void
+apply_filters (WinnowTaskTable *self)
+{
+  guint range = range_index (self->range);
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) today = NULL;
+  g_autoptr(GDateTime) from = NULL;
+
+  update_filter_buttons (self);
+  if (self->list == NULL)
+    return;
+  winnow_task_list_set_statuses (self->list, self->statuses);
+  if (ranges[range].days < 0)
+    {
+      winnow_task_list_set_range (self->list, NULL, NULL);
+      return;
+    }
+  now = g_date_time_new_now_local ();
+  today = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                 g_date_time_get_day_of_month (now), 0, 0, 0);
+  from = g_date_time_add_days (today, -ranges[range].days);
+  winnow_task_list_set_range (self->list, from, NULL);
 }
 
 static void
@@ -342,47 +230,57 @@ on_search_changed (GtkSearchEntry *entry, WinnowTaskTable *self)
     winnow_task_list_set_name (self->list, gtk_editable_get_text (GTK_EDITABLE (entry)));
 }
 
-/* The presets of the date filter, in days back from today (0: today). */
-static const int range_days[] = { -1, 0, 6, 29, 364 };
-
+/* Escape in the search entry clears it (and the window's Escape, which
+ * goes back, is not reached). */
 static void
-on_range_changed (GtkDropDown *dropdown, GParamSpec *pspec, WinnowTaskTable *self)
+on_stop_search (GtkSearchEntry *entry, WinnowTaskTable *self)
 {
-  guint selected = gtk_drop_down_get_selected (dropdown);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) today = NULL;
-  g_autoptr(GDateTime) from = NULL;
-
-  if (self->list == NULL)
-    return;
-  if (selected >= G_N_ELEMENTS (range_days) || range_days[selected] < 0)
-    {
-      winnow_task_list_set_range (self->list, NULL, NULL);
-      return;
-    }
-  today = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
-                                 g_date_time_get_day_of_month (now), 0, 0, 0);
-  from = g_date_time_add_days (today, -range_days[selected]);
-  winnow_task_list_set_range (self->list, from, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  on_search_changed (entry, self);
 }
 
 static void
-on_clear_filters (WinnowTaskTable *self)
+clear_filters_activated (GtkWidget *widget, const char *action, GVariant *parameter)
 {
+  WinnowTaskTable *self = WINNOW_TASK_TABLE (widget);
+
+  g_object_freeze_notify (G_OBJECT (self));
   for (guint s = 0; s < WINNOW_TASK_N_STATUSES; s++)
-    gtk_toggle_button_set_active (self->status_buttons[s], FALSE);
-  gtk_drop_down_set_selected (self->range_dropdown, 0);
+    g_object_set (self, g_param_spec_get_name (properties[PROP_SHOW_QUEUED + s]), FALSE, NULL);
+  g_object_set (self, "range", "any", NULL);
+  g_object_thaw_notify (G_OBJECT (self));
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
 }
 
-/* ---- activation ---- */
+/* Ctrl+F (win.search): the search entry, wherever the focus was. */
+void
+winnow_task_table_search (WinnowTaskTable *self)
+{
+  g_return_if_fail (WINNOW_IS_TASK_TABLE (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/* ---- activation and keys ---- */
 
 static void
-on_activate (GtkColumnView *view, guint position, WinnowTaskTable *self)
+activate_position (WinnowTaskTable *self, guint position)
 {
   g_autoptr(WinnowTask) task = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
-  if (task != NULL)
+
+  if (task != NULL && winnow_task_get_id (task) != 0)
     g_signal_emit (self, signals[TASK_ACTIVATED], 0, task);
+}
+
+static void
+on_column_activate (GtkColumnView *view, guint position, WinnowTaskTable *self)
+{
+  activate_position (self, position);
+}
+
+static void
+on_compact_activate (GtkListView *view, guint position, WinnowTaskTable *self)
+{
+  activate_position (self, position);
 }
 
 static gboolean
@@ -396,7 +294,95 @@ on_delete_key (GtkWidget *widget, GVariant *args, gpointer data)
   return TRUE;
 }
 
+/* Tab leaves the list instead of walking through every row (GTK 4.8 has
+ * no tab-behavior for list views): the view is taken out of the focus
+ * chain for the one move. */
+static gboolean
+on_tab_key (GtkWidget *widget, GVariant *args, gpointer data)
+{
+  GtkWidget *view = widget;
+  GtkDirectionType direction = g_variant_get_boolean (args) ? GTK_DIR_TAB_BACKWARD
+                                                             : GTK_DIR_TAB_FORWARD;
+
+  gtk_widget_set_can_focus (view, FALSE);
+  if (!gtk_widget_child_focus (GTK_WIDGET (gtk_widget_get_root (view)), direction))
+    gtk_widget_child_focus (GTK_WIDGET (gtk_widget_get_root (view)), direction);
+  gtk_widget_set_can_focus (view, TRUE);
+  return TRUE;
+}
+
+static void
+add_keys (WinnowTaskTable *self, GtkWidget *view)
+{
+  GtkEventController *keys = gtk_shortcut_controller_new ();
+  GtkShortcutController *controller = GTK_SHORTCUT_CONTROLLER (keys);
+
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (controller,
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Delete, 0),
+                      gtk_callback_action_new (on_delete_key, self, NULL)));
+  gtk_shortcut_controller_add_shortcut (controller,
+    gtk_shortcut_new_with_arguments (gtk_keyval_trigger_new (GDK_KEY_Tab, 0),
+                                     gtk_callback_action_new (on_tab_key, self, NULL),
+                                     "b", FALSE));
+  gtk_shortcut_controller_add_shortcut (controller,
+    gtk_shortcut_new_with_arguments (gtk_keyval_trigger_new (GDK_KEY_ISO_Left_Tab, GDK_SHIFT_MASK),
+                                     gtk_callback_action_new (on_tab_key, self, NULL),
+                                     "b", TRUE));
+  gtk_shortcut_controller_add_shortcut (controller,
+    gtk_shortcut_new_with_arguments (gtk_keyval_trigger_new (GDK_KEY_Tab, GDK_SHIFT_MASK),
+                                     gtk_callback_action_new (on_tab_key, self, NULL),
+                                     "b", TRUE));
+  gtk_widget_add_controller (view, keys);
+}
+
 /* ---- the object ---- */
+
+static void
+winnow_task_table_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  WinnowTaskTable *self = WINNOW_TASK_TABLE (object);
+
+  if (prop_id >= PROP_SHOW_QUEUED && prop_id <= PROP_SHOW_CANCELLED)
+    g_value_set_boolean (value, (self->statuses >> (prop_id - PROP_SHOW_QUEUED)) & 1);
+  else if (prop_id == PROP_RANGE)
+    g_value_set_string (value, self->range);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+winnow_task_table_set_property (GObject *object, guint prop_id, const GValue *value,
+                                GParamSpec *pspec)
+{
+  WinnowTaskTable *self = WINNOW_TASK_TABLE (object);
+
+  if (prop_id >= PROP_SHOW_QUEUED && prop_id <= PROP_SHOW_CANCELLED)
+    {
+      guint bit = 1u << (prop_id - PROP_SHOW_QUEUED);
+      guint statuses = g_value_get_boolean (value) ? self->statuses | bit : self->statuses & ~bit;
+
+      if (statuses == self->statuses)
+        return;
+      self->statuses = statuses;
+    }
+  else if (prop_id == PROP_RANGE)
+    {
+      const char *range = ranges[range_index (g_value_get_string (value))].target;
+
+      if (g_strcmp0 (range, self->range) == 0)
+        return;
+      g_free (self->range);
+      self->range = g_strdup (range);
+    }
+  else
+    {
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+    }
+  apply_filters (self);
+  g_object_notify_by_pspec (object, pspec);
+}
 
 static void
 winnow_task_table_dispose (GObject *object)
@@ -411,13 +397,17 @@ winnow_task_table_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
   g_clear_object (&self->list);
+  g_clear_object (&self->meter);
   G_OBJECT_CLASS (winnow_task_table_parent_class)->dispose (object);
 }
 
 static void
 winnow_task_table_finalize (GObject *object)
 {
-  g_ptr_array_unref (WINNOW_TASK_TABLE (object)->probes);
+  WinnowTaskTable *self = WINNOW_TASK_TABLE (object);
+
+  g_ptr_array_unref (self->probes);
+  g_free (self->range);
   G_OBJECT_CLASS (winnow_task_table_parent_class)->finalize (object);
 }
 
@@ -426,9 +416,30 @@ winnow_task_table_class_init (WinnowTaskTableClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  static const char * const show[] = {
+    "show-queued", "show-running", "show-completed", "show-failed", "show-cancelled"
+  };
 
   object_class->dispose = winnow_task_table_dispose;
   object_class->finalize = winnow_task_table_finalize;
+  object_class->get_property = winnow_task_table_get_property;
+  object_class->set_property = winnow_task_table_set_property;
+
+  /* WinnowTaskTable:show-queued and the others: tasks of that status
+   * are shown; none on shows every status. */
+  for (guint s = 0; s < G_N_ELEMENTS (show); s++)
+    properties[PROP_SHOW_QUEUED + s] =
+      g_param_spec_boolean (show[s], NULL, NULL, FALSE,
+                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * WinnowTaskTable:range:
+   *
+   * Tasks created when: "any", "today", "week", "month" or "year".
+   */
+  properties[PROP_RANGE] =
+    g_param_spec_string ("range", NULL, NULL, "any",
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * WinnowTaskTable::task-activated:
@@ -446,12 +457,23 @@ winnow_task_table_class_init (WinnowTaskTableClass *klass)
                   NULL, G_TYPE_NONE, 1, WINNOW_TYPE_TASK);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/winnow/Winnow/winnow-task-table.ui");
-  gtk_widget_class_bind_template_child (widget_class, WinnowTaskTable, status_box);
-  gtk_widget_class_bind_template_child (widget_class, WinnowTaskTable, range_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, WinnowTaskTable, filters_squeezer);
+  gtk_widget_class_bind_template_child (widget_class, WinnowTaskTable, wide_filters);
+  gtk_widget_class_bind_template_child (widget_class, WinnowTaskTable, range_button);
+  gtk_widget_class_bind_template_child (widget_class, WinnowTaskTable, filter_button);
   gtk_widget_class_bind_template_child (widget_class, WinnowTaskTable, search_entry);
   gtk_widget_class_bind_template_child (widget_class, WinnowTaskTable, stack);
+  gtk_widget_class_bind_template_child (widget_class, WinnowTaskTable, views);
   gtk_widget_class_bind_template_child (widget_class, WinnowTaskTable, column_view);
-  gtk_widget_class_bind_template_callback (widget_class, on_clear_filters);
+  gtk_widget_class_bind_template_child (widget_class, WinnowTaskTable, compact_view);
+  for (guint s = 0; s < G_N_ELEMENTS (show); s++)
+    {
+      g_autofree char *action = g_strdup_printf ("table.%s", show[s]);
+      gtk_widget_class_install_property_action (widget_class, action, show[s]);
+    }
+  gtk_widget_class_install_property_action (widget_class, "table.range", "range");
+  gtk_widget_class_install_action (widget_class, "table.clear-filters", NULL,
+                                   clear_filters_activated);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
@@ -459,52 +481,47 @@ winnow_task_table_class_init (WinnowTaskTableClass *klass)
 static void
 winnow_task_table_init (WinnowTaskTable *self)
 {
-  static const WinnowTaskStatus order[] = { WINNOW_TASK_PENDING, WINNOW_TASK_PROCESSING,
-                                            WINNOW_TASK_COMPLETED, WINNOW_TASK_FAILED,
-                                            WINNOW_TASK_CANCELLED };
-  GtkEventController *shortcuts;
+  g_autoptr(GtkListItemFactory) compact = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->probes = g_ptr_array_new_with_free_func (g_object_unref);
+  self->range = g_strdup ("any");
 
-  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
-    {
-      GtkWidget *button = gtk_toggle_button_new_with_label (winnow_ui_status_label (order[i]));
-      self->status_buttons[order[i]] = GTK_TOGGLE_BUTTON (button);
-      g_signal_connect (button, "toggled", G_CALLBACK (on_status_toggled), self);
-      gtk_box_append (self->status_box, button);
-    }
+  _winnow_task_table_add_columns (self);
+  compact = _winnow_task_table_compact_factory (self);
+  gtk_list_view_set_factory (self->compact_view, compact);
+  gtk_list_view_set_single_click_activate (self->compact_view, FALSE);
 
-  add_column (self, _("File"), 0, WINNOW_TASK_SORT_FILE, TRUE, -1);
-  add_column (self, _("Status"), 1, WINNOW_TASK_SORT_STATUS, FALSE, 130);
-  add_column (self, _("Progress"), 2, WINNOW_TASK_SORT_PROGRESS, FALSE, 140);
-  add_column (self, _("Rows in → out"), 3, WINNOW_TASK_SORT_ROWS_IN, FALSE, 190);
-  add_column (self, _("Created"), 4, WINNOW_TASK_SORT_CREATED, FALSE, 150);
-  add_column (self, _("Duration"), 5, WINNOW_TASK_SORT_DURATION, FALSE, 110);
-
-  g_signal_connect (self->column_view, "activate", G_CALLBACK (on_activate), self);
+  g_signal_connect (self->column_view, "activate", G_CALLBACK (on_column_activate), self);
+  g_signal_connect (self->compact_view, "activate", G_CALLBACK (on_compact_activate), self);
   g_signal_connect (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
-  g_signal_connect (self->range_dropdown, "notify::selected", G_CALLBACK (on_range_changed), self);
-
-  shortcuts = gtk_shortcut_controller_new ();
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Delete, 0),
-                      gtk_callback_action_new (on_delete_key, self, NULL)));
-  gtk_widget_add_controller (GTK_WIDGET (self->column_view), shortcuts);
+  g_signal_connect (self->search_entry, "stop-search", G_CALLBACK (on_stop_search), self);
+  add_keys (self, GTK_WIDGET (self->column_view));
+  add_keys (self, GTK_WIDGET (self->compact_view));
+  update_filter_buttons (self);
 }
 
+/**
+ * winnow_task_table_set_list:
+ * @meter: (nullable): how far this window's running tasks are
+ */
 void
-winnow_task_table_set_list (WinnowTaskTable *self, WinnowTaskList *list)
+winnow_task_table_set_list (WinnowTaskTable *self, WinnowTaskList *list, WinnowTaskMeter *meter)
 {
   GtkSorter *sorter;
   g_autoptr(GtkColumnViewColumn) created = NULL;
 
+  g_return_if_fail (WINNOW_IS_TASK_TABLE (self));
+  g_return_if_fail (WINNOW_IS_TASK_LIST (list));
+
   g_set_object (&self->list, list);
+  g_set_object (&self->meter, meter);
   g_clear_object (&self->selection);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (list)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  gtk_list_view_set_model (self->compact_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect (list, "items-changed", G_CALLBACK (on_items_changed), self);
 
   /* newest first, as the list starts */
@@ -527,24 +544,21 @@ winnow_task_table_get_selection (WinnowTaskTable *self)
   return self->selection;
 }
 
+/* Whether the rows show as two lines, the table not fitting. */
+gboolean
+winnow_task_table_is_compact (WinnowTaskTable *self)
+{
+  return adw_squeezer_get_visible_child (self->views) != gtk_widget_get_parent (GTK_WIDGET (self->column_view)) &&
+         adw_squeezer_get_visible_child (self->views) != NULL;
+}
+
 void
 winnow_task_table_set_filter (WinnowTaskTable *self, guint statuses, const char *name)
 {
   for (guint s = 0; s < WINNOW_TASK_N_STATUSES; s++)
-    gtk_toggle_button_set_active (self->status_buttons[s], (statuses >> s) & 1);
+    g_object_set (self, g_param_spec_get_name (properties[PROP_SHOW_QUEUED + s]),
+                  (statuses >> s) & 1, NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), name ? name : "");
   /* the entry waits a moment before it says; the test does not */
   on_search_changed (self->search_entry, self);
-}
-
-void
-winnow_task_table_hide (WinnowTaskTable *self, gint64 id)
-{
-  winnow_task_list_hide (self->list, id);
-}
-
-void
-winnow_task_table_unhide (WinnowTaskTable *self, gint64 id)
-{
-  winnow_task_list_unhide (self->list, id);
 }

@@ -4,13 +4,114 @@
 #include "winnow-ui-util.h"
 
 #include <glib/gi18n.h>
+#include <locale.h>
+#include <math.h>
 #include <string.h>
 
-/* 1204 -> "1,204" in the user's locale. */
+/* The locale's digit group separator, or a comma when it has none (the
+ * C locale): "10000000" is hard to read in any language. */
+static const char *
+group_separator (void)
+{
+  const char *separator = localeconv ()->thousands_sep;
+  return separator != NULL && separator[0] != '\0' ? separator : ",";
+}
+
+/* 1204 -> "1,204", grouped as the user's locale does (by threes, with a
+ * comma where the locale groups nothing). */
 char *
 winnow_ui_format_count (gint64 value)
 {
-  return g_strdup_printf ("%'" G_GINT64_FORMAT, value);
+  const char *separator;
+  g_autofree char *digits = NULL;
+  GString *out;
+  gsize n, start;
+
+  if (localeconv ()->thousands_sep[0] != '\0')
+    return g_strdup_printf ("%'" G_GINT64_FORMAT, value);
+  separator = group_separator ();
+  digits = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+  out = g_string_new (NULL);
+  start = digits[0] == '-' ? 1 : 0;
+  g_string_append_len (out, digits, (gssize) start);
+  n = strlen (digits + start);
+  for (gsize i = 0; i < n; i++)
+    {
+      if (i > 0 && (n - i) % 3 == 0)
+        g_string_append (out, separator);
+      g_string_append_c (out, digits[start + i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* A count in at most three figures: "980", "12 k", "1.2 M", for the
+ * narrow places (the list's rows, rates). */
+char *
+winnow_ui_format_short_count (double value)
+{
+  if (value < 10000)
+    return winnow_ui_format_count ((gint64) (value + 0.5));
+  if (value < 1e6)
+    /* Translators: thousands, such as "12 k" */
+    return g_strdup_printf (_("%.0f k"), value / 1e3);
+  if (value < 1e9)
+    /* Translators: millions, such as "1.2 M" */
+    return g_strdup_printf (value < 1e7 ? _("%.1f M") : _("%.0f M"), value / 1e6);
+  /* Translators: billions, such as "3.4 G" */
+  return g_strdup_printf (_("%.1f G"), value / 1e9);
+}
+
+/* A number as people write it: whole numbers grouped, fractions in plain
+ * decimals with four significant digits where they fit ("55,780.43",
+ * "0.0123"), the exponent only past what plain digits hold sensibly. */
+char *
+winnow_ui_format_number (double value)
+{
+  double magnitude = fabs (value);
+  g_autofree char *whole = NULL;
+  char decimals[64];
+  char *point;
+  int places;
+
+  if (!isfinite (value))
+    return g_strdup (isnan (value) ? "NaN" : value > 0 ? "∞" : "−∞");
+  if (magnitude >= 1e15 || (magnitude > 0 && magnitude < 1e-4))
+    return g_strdup_printf ("%.4g", value);
+  if (value == floor (value))
+    return winnow_ui_format_count ((gint64) value);
+  /* two decimals at least, four significant digits at most */
+  places = magnitude >= 1 ? MAX (2, 3 - (int) floor (log10 (magnitude))) : 3 - (int) floor (log10 (magnitude));
+  places = CLAMP (places, 2, 8);
+  g_snprintf (decimals, sizeof decimals, "%.*f", places, value);
+  /* the whole part grouped, the fraction with the locale's point */
+  point = strpbrk (decimals, ".,");
+  if (point == NULL)
+    return g_strdup (decimals);
+  while (strlen (point) > 2 && point[strlen (point) - 1] == '0')
+    point[strlen (point) - 1] = '\0';
+  whole = winnow_ui_format_count ((gint64) trunc (value));
+  if (value < 0 && value > -1)
+    return g_strdup_printf ("-0%s", point);
+  return g_strdup_printf ("%s%s", whole, point);
+}
+
+/* A delimiter by its name: "Comma", "Tab", or the character in quotes. */
+char *
+winnow_ui_delimiter_name (gunichar delimiter)
+{
+  char text[8] = { 0 };
+
+  switch (delimiter)
+    {
+    case ',': return g_strdup (_("Comma"));
+    case ';': return g_strdup (_("Semicolon"));
+    case '\t': return g_strdup (_("Tab"));
+    case '|': return g_strdup (_("Vertical Bar"));
+    case ' ': return g_strdup (_("Space"));
+    default:
+      g_unichar_to_utf8 (delimiter, text);
+      return g_strdup_printf ("“%s”", text);
+    }
 }
 
 char *
@@ -27,20 +128,53 @@ winnow_ui_format_duration (double seconds)
   return g_strdup_printf (_("%d h %02d min"), (int) seconds / 3600, ((int) seconds % 3600) / 60);
 }
 
-/* A stored UTC time, shown in local time: "14:03" today, else the date. */
+/* A stored UTC time in local time, as people say it: "Today 14:03",
+ * "Yesterday 07:51", "Monday 09:12" within a week, "30 Nov 07:51" this
+ * year, else "30 Nov 2025". The clock follows the locale (%X's style is
+ * too long: hours and minutes). */
 char *
 winnow_ui_format_time (GDateTime *utc)
 {
   g_autoptr(GDateTime) local = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) today = NULL;
+  g_autofree char *clock = NULL;
+  GTimeSpan ago;
 
   if (utc == NULL)
     return g_strdup ("");
   local = g_date_time_to_local (utc);
-  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
-      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
-    return g_date_time_format (local, "%H:%M");
-  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+  today = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                 g_date_time_get_day_of_month (now), 0, 0, 0);
+  ago = g_date_time_difference (today, local);
+  clock = g_date_time_format (local, "%H:%M");
+  if (ago <= 0)
+    /* Translators: a time today, such as "Today 14:03" */
+    return g_strdup_printf (_("Today %s"), clock);
+  if (ago <= G_TIME_SPAN_DAY)
+    /* Translators: a time yesterday, such as "Yesterday 07:51" */
+    return g_strdup_printf (_("Yesterday %s"), clock);
+  if (ago <= 6 * G_TIME_SPAN_DAY)
+    /* Translators: a weekday and a time, see the strftime manual */
+    return g_date_time_format (local, _("%A %H:%M"));
+  if (g_date_time_get_year (local) == g_date_time_get_year (now))
+    /* Translators: a day of this year and a time, see the strftime manual */
+    return g_date_time_format (local, _("%e %b %H:%M"));
+  /* Translators: a day of another year, see the strftime manual */
+  return g_date_time_format (local, _("%e %b %Y"));
+}
+
+/* The whole date and time, for a tooltip: "Monday, 30 November 2026, 07:51:12". */
+char *
+winnow_ui_format_time_full (GDateTime *utc)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  if (utc == NULL)
+    return g_strdup ("");
+  local = g_date_time_to_local (utc);
+  /* Translators: a full date and time, see the strftime manual */
+  return g_date_time_format (local, _("%A, %e %B %Y, %H:%M:%S"));
 }
 
 /* "1,204 → 850", or "" before the task has finished. */

@@ -12,14 +12,19 @@
 G_BEGIN_DECLS
 
 char       *winnow_ui_format_count     (gint64 value);
+char       *winnow_ui_format_short_count (double value);
+char       *winnow_ui_format_number    (double value);
 char       *winnow_ui_format_duration  (double seconds);
 char       *winnow_ui_format_time      (GDateTime *utc);
+char       *winnow_ui_format_time_full (GDateTime *utc);
+char       *winnow_ui_delimiter_name   (gunichar delimiter);
 char       *winnow_ui_format_rows      (WinnowTask *task);
 const char *winnow_ui_status_label     (WinnowTaskStatus status);
 const char *winnow_ui_column_type_label (WinnowColumnType type);
 const char *winnow_ui_status_icon      (WinnowTaskStatus status);
 const char *winnow_ui_status_css_class (WinnowTaskStatus status);
 gboolean    winnow_ui_is_csv_file      (GFile *file);
+
 
 typedef void (*WinnowFolderFunc) (GtkWindow *parent, GFile *folder);
 void        winnow_ui_choose_folder    (GtkWindow *parent,

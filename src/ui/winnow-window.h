@@ -5,7 +5,6 @@
 #include <adwaita.h>
 
 #include "winnow-application.h"
-#include "winnow-task-list.h"
 
 G_BEGIN_DECLS
 
@@ -18,19 +17,10 @@ guint         winnow_window_add_files  (WinnowWindow *window,
 void          winnow_window_show_task  (WinnowWindow *window,
                                         gint64 id);
 void          winnow_window_show_list  (WinnowWindow *window);
-GtkWidget    *winnow_window_get_table  (WinnowWindow *window);
-GtkWidget    *winnow_window_get_task_page (WinnowWindow *window);
-const char   *winnow_window_get_visible_page (WinnowWindow *window);
 void          winnow_window_toast      (WinnowWindow *window,
                                         AdwToast *toast);
-AdwToast     *winnow_window_get_last_toast (WinnowWindow *window);
-void          winnow_window_dismiss_toast  (WinnowWindow *window,
-                                           AdwToast     *toast);
 void          winnow_window_say_busy   (WinnowWindow *window,
                                         const char *what,
                                         gboolean busy);
-WinnowTaskList *winnow_window_get_list (WinnowWindow *window);
-typedef struct _WinnowTaskDialog WinnowTaskDialog;
-WinnowTaskDialog *winnow_window_get_task_dialog (WinnowWindow *window);
 
 G_END_DECLS

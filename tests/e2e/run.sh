@@ -1,12 +1,14 @@
 #!/bin/sh
-# Runs drive.py against the real Winnow in a private D-Bus session with
-# the AT-SPI bus, on a temporary database. Needs a display (xvfb-run).
+# Runs a driver (drive.py, a11y.py) against the real Winnow in a private
+# D-Bus session with the AT-SPI bus, on a temporary database. Needs a
+# display (xvfb-run).
 #
-# usage: run.sh WINNOW_BINARY SAMPLE_CSV
+# usage: run.sh DRIVER WINNOW_BINARY SAMPLE_CSV
 set -eu
 
-binary=$1
-sample=$2
+driver=$1
+binary=$2
+sample=$3
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 cp "$sample" "$work/"
@@ -27,7 +29,7 @@ dbus-run-session -- sh -c "
   gsettings set org.gnome.desktop.interface toolkit-accessibility true 2>/dev/null || true
   '$binary' '$work/$name' &
   app=\$!
-  /usr/bin/python3 '$here/drive.py' '$name' '$binary' '$work/second-$name'
+  /usr/bin/python3 '$here/$driver' '$name' '$binary' '$work/second-$name'
   result=\$?
   kill \$app \$launcher 2>/dev/null
   exit \$result

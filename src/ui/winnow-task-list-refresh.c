@@ -1,0 +1,368 @@
+/* winnow-task-list-refresh.c: the task list read again: the count and
+ * the pages around the one used last, while the old rows stay on screen,
+ * then only the rows that changed announced (winnow-task-list.c says
+ * why); and the history followed, this process's tasks through its
+ * scheduler, other processes' through PRAGMA data_version. */
+#include "config.h"
+
+#include "winnow-task-list-private.h"
+
+#include "winnow-history-call.h"
+
+/* ---- refreshing ---- */
+
+typedef struct {
+  WinnowTaskStore *store;
+  Snapshot *snapshot;
+  guint first_page;
+  guint n_pages;
+  gboolean reset;
+  guint generation;
+  /* results */
+  gint64 count;
+  gint64 total;
+  GPtrArray *pages;        /* of GPtrArray of WinnowTask */
+} RefreshJob;
+
+static void
+refresh_job_free (gpointer data)
+{
+  RefreshJob *job = data;
+
+  g_object_unref (job->store);
+  _winnow_task_list_snapshot_free (job->snapshot);
+  g_clear_pointer (&job->pages, g_ptr_array_unref);
+  g_free (job);
+}
+
+static gpointer
+read_refresh (gpointer data, GError **error)
+{
+  RefreshJob *job = data;
+
+  job->count = winnow_task_store_count (job->store, &job->snapshot->query, &job->total, error);
+  if (job->count < 0)
+    return NULL;
+  job->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; i < job->n_pages; i++)
+    {
+      guint index = job->first_page + i;
+      GPtrArray *page;
+
+      if ((gint64) index * PAGE_SIZE >= job->count)
+        break;
+      page = winnow_task_store_query (job->store, &job->snapshot->query, index * PAGE_SIZE,
+                                      PAGE_SIZE, error);
+      if (page == NULL)
+        return NULL;
+      g_ptr_array_add (job->pages, page);
+    }
+  return GINT_TO_POINTER (1);
+}
+
+/* The id at @position before the refresh: 0 when it was not read. */
+static gint64
+old_id (WinnowTaskList *self, guint position)
+{
+  Page *page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (position / PAGE_SIZE));
+  WinnowTask *task;
+
+  if (page == NULL || !page->loaded || position % PAGE_SIZE >= page->items->len)
+    return 0;
+  task = g_ptr_array_index (page->items, position % PAGE_SIZE);
+  return winnow_task_get_id (task);
+}
+
+static gint64
+new_id (RefreshJob *job, guint position)
+{
+  guint i = position / PAGE_SIZE;
+  GPtrArray *page;
+
+  if (position < job->first_page * PAGE_SIZE || i - job->first_page >= job->pages->len)
+    return -1;  /* not read */
+  page = g_ptr_array_index (job->pages, i - job->first_page);
+  if (position % PAGE_SIZE >= page->len)
+    return -1;
+  return winnow_task_get_id (g_ptr_array_index (page, position % PAGE_SIZE));
+}
+
+/* Announces rows [position, position + removed) replaced by @added rows.
+ * GTK 4.8 looks up every added item to reuse the widgets of removed ones;
+ * for a long tail, the removal and the addition are announced apart. */
+static void
+announce (WinnowTaskList *self, guint position, guint removed, guint added, guint old_n)
+{
+  guint new_n = self->n_items;
+
+  if (removed == 0 && added == 0)
+    return;
+  if (removed + added > 2 * PAGE_SIZE && removed > 0 && added > 0)
+    {
+      self->n_items = old_n - removed;
+      g_list_model_items_changed (G_LIST_MODEL (self), position, removed, 0);
+      self->n_items = new_n;
+      g_list_model_items_changed (G_LIST_MODEL (self), position, 0, added);
+    }
+  else
+    g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+}
+
+static void
+apply_refresh (WinnowTaskList *self, RefreshJob *job)
+{
+  guint old_n = self->n_items;
+  guint new_n = (guint) MAX (job->count, 0);
+  guint window_start = job->first_page * PAGE_SIZE;
+  guint window_end = window_start;
+  gint64 delta = (gint64) new_n - old_n;
+  guint first = G_MAXUINT;
+  guint removed, added;
+  g_autoptr(GHashTable) old_pages = NULL;
+
+  for (guint i = 0; i < job->pages->len; i++)
+    window_end += ((GPtrArray *) g_ptr_array_index (job->pages, i))->len;
+
+  /* which rows changed: the first that differs within the rows read ... */
+  if (!job->reset)
+    {
+      guint end = MAX (window_end, MIN (old_n, window_start + job->n_pages * PAGE_SIZE));
+      for (guint p = window_start; p < end; p++)
+        if (old_id (self, p) != new_id (job, p) || old_id (self, p) == 0)
+          {
+            first = p;
+            break;
+          }
+      if (first == G_MAXUINT && delta != 0)
+        first = MIN (end, MIN (old_n, new_n));
+      if (window_start > 0 && first != G_MAXUINT && delta != 0 && first == window_start)
+        first = window_start;  /* rows above the window may have moved too */
+    }
+  else
+    first = 0;
+
+  /* ... and how far, matching the rest of the window shifted by delta */
+  removed = added = 0;
+  if (first != G_MAXUINT)
+    {
+      guint last_old = old_n;  /* exclusive: up to the end, unless matched */
+      if (!job->reset && window_end > first)
+        {
+          gint64 p = (gint64) MIN (old_n, window_end) - 1;
+          while (p >= (gint64) first && p + delta >= (gint64) first &&
+                 new_id (job, (guint) (p + delta)) > 0 &&
+                 old_id (self, (guint) p) == new_id (job, (guint) (p + delta)))
+            p--;
+          if (p + 1 < (gint64) MIN (old_n, window_end) || (p + 1 == (gint64) first))
+            last_old = (guint) (p + 1);
+          if ((gint64) last_old + delta < (gint64) first)
+            last_old = (guint) ((gint64) first - delta);
+        }
+      removed = last_old > first ? last_old - first : 0;
+      added = (guint) MAX ((gint64) removed + delta, 0);
+    }
+
+  /* the new pages: objects rows are bound to, updated in place */
+  old_pages = g_steal_pointer (&self->pages);
+  self->pages = g_hash_table_new_full (NULL, NULL, NULL, _winnow_task_list_page_free);
+  g_queue_clear (&self->lru);
+  self->n_items = new_n;
+  for (guint i = 0; i < job->pages->len; i++)
+    {
+      GPtrArray *tasks = g_ptr_array_index (job->pages, i);
+      Page *page = g_new0 (Page, 1);
+
+      page->index = job->first_page + i;
+      page->items = g_ptr_array_new_full (tasks->len, g_object_unref);
+      for (guint t = 0; t < tasks->len; t++)
+        g_ptr_array_add (page->items, _winnow_task_list_adopt (self, g_ptr_array_index (tasks, t)));
+      page->loaded = TRUE;
+      if (tasks->len > 0)
+        {
+          page->first = _winnow_task_list_task_copy (g_ptr_array_index (tasks, 0));
+          page->last = _winnow_task_list_task_copy (g_ptr_array_index (tasks, tasks->len - 1));
+        }
+      g_hash_table_insert (self->pages, GUINT_TO_POINTER (page->index), page);
+      g_queue_push_tail (&self->lru, GUINT_TO_POINTER (page->index));
+    }
+  self->generation++;
+  _winnow_task_list_rebuild_ids (self);
+
+  if (job->reset)
+    announce (self, 0, old_n, new_n, old_n);
+  else if (first != G_MAXUINT)
+    announce (self, first, removed, added, old_n);
+
+  _winnow_task_list_counts_changed (self, old_n, job->total);
+}
+
+static void
+refresh_read (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(WinnowTaskList) self = data;
+  g_autoptr(GError) error = NULL;
+  gpointer ok = winnow_history_call_finish (result, &error);
+  RefreshJob *job = winnow_history_call_get_data (result);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->refreshing = FALSE;
+  if (ok == NULL)
+    _winnow_task_list_say_failure (self, error);
+  else
+    {
+      self->failed = FALSE;
+      apply_refresh (self, job);
+    }
+  if (self->refresh_again)
+    {
+      gboolean reset = self->reset_again;
+      self->refresh_again = self->reset_again = FALSE;
+      _winnow_task_list_start_refresh (self, reset);
+    }
+}
+
+/* Reads the count and the pages around the one used last; @reset when
+ * the filter or sort changed (every row is replaced, from the top). */
+void
+_winnow_task_list_start_refresh (WinnowTaskList *self, gboolean reset)
+{
+  RefreshJob *job;
+  guint recent = 0;
+
+  if (self->refreshing)
+    {
+      self->refresh_again = TRUE;
+      self->reset_again |= reset;
+      return;
+    }
+  if (!reset && self->lru.length > 0)
+    recent = GPOINTER_TO_UINT (g_queue_peek_head (&self->lru));
+  job = g_new0 (RefreshJob, 1);
+  job->store = g_object_ref (self->store);
+  job->snapshot = _winnow_task_list_snapshot_new (self);
+  job->reset = reset;
+  job->first_page = reset ? 0 : (recent > 0 ? recent - 1 : 0);
+  job->n_pages = reset ? 1 : REFRESH_PAGES;
+  self->refreshing = TRUE;
+  winnow_history_call (NULL, read_refresh, job, refresh_job_free, NULL, self->cancellable,
+                       refresh_read, g_object_ref (self));
+}
+
+/**
+ * winnow_task_list_refresh:
+ *
+ * Reads the list again, off the thread that draws; the rows on screen
+ * stay until the new ones arrive.
+ */
+void
+winnow_task_list_refresh (WinnowTaskList *self)
+{
+  g_return_if_fail (WINNOW_IS_TASK_LIST (self));
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  _winnow_task_list_start_refresh (self, FALSE);
+}
+
+static gboolean
+refresh_later_cb (gpointer data)
+{
+  WinnowTaskList *self = data;
+  self->refresh_source = 0;
+  _winnow_task_list_start_refresh (self, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* A refresh soon, once for many changes. */
+void
+_winnow_task_list_refresh_later (WinnowTaskList *self)
+{
+  if (self->refresh_source == 0)
+    self->refresh_source = g_timeout_add (REFRESH_DELAY_MS, refresh_later_cb, self);
+}
+
+/* ---- following the history ---- */
+
+static gpointer
+read_data_version (gpointer data, GError **error)
+{
+  gint64 version = winnow_task_store_data_version (data, error);
+  return version < 0 ? NULL : g_memdup2 (&version, sizeof version);
+}
+
+static void
+data_version_read (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(WinnowTaskList) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree gint64 *version = winnow_history_call_finish (result, &error);
+
+  self->watching = FALSE;
+  if (version == NULL)
+    return;
+  if (*version != self->data_version)
+    {
+      gboolean first = self->data_version == G_MININT64;
+      self->data_version = *version;
+      if (!first)
+        _winnow_task_list_start_refresh (self, FALSE);
+    }
+}
+
+static gboolean
+watch (gpointer data)
+{
+  WinnowTaskList *self = data;
+
+  if (!self->watching)
+    {
+      self->watching = TRUE;
+      winnow_history_call (NULL, read_data_version, g_object_ref (self->store), g_object_unref,
+                           g_free, self->cancellable, data_version_read, g_object_ref (self));
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_task_changed (WinnowScheduler *scheduler, WinnowTask *task, WinnowTaskList *self)
+{
+  gint64 id = winnow_task_get_id (task);
+  WinnowTask *known = g_hash_table_lookup (self->by_id, &id);
+
+  /* a task outside the pages read is read afresh when it scrolls in */
+  if (known != NULL && known != task)
+    winnow_task_update_from (known, task);
+  _winnow_task_list_refresh_later (self);
+}
+
+static void
+on_task_added (WinnowScheduler *scheduler, WinnowTask *task, WinnowTaskList *self)
+{
+  _winnow_task_list_refresh_later (self);
+}
+
+static void
+on_task_progress (WinnowScheduler *scheduler, WinnowTask *task, double fraction, guint64 rows,
+                  gint phase, WinnowTaskList *self)
+{
+  gint64 id = winnow_task_get_id (task);
+  WinnowTask *known = g_hash_table_lookup (self->by_id, &id);
+
+  if (known != NULL)
+    {
+      winnow_task_set_status (known, WINNOW_TASK_PROCESSING);
+      winnow_task_set_progress (known, fraction);
+    }
+}
+
+/* Follows this process's scheduler and, every WATCH_MS, the history's
+ * data version (other processes' changes). */
+void
+_winnow_task_list_follow (WinnowTaskList *self)
+{
+  g_signal_connect (self->scheduler, "task-added", G_CALLBACK (on_task_added), self);
+  g_signal_connect (self->scheduler, "task-started", G_CALLBACK (on_task_changed), self);
+  g_signal_connect (self->scheduler, "task-finished", G_CALLBACK (on_task_changed), self);
+  g_signal_connect (self->scheduler, "task-progress", G_CALLBACK (on_task_progress), self);
+  self->watch_source = g_timeout_add (WATCH_MS, watch, self);
+  watch (self);
+}

@@ -1,0 +1,509 @@
+/* winnow-task-page-results.c: what the task page shows of a task: its
+ * recipe in sentences, its results, its columns, a preview of the
+ * cleaned rows and (read off the main thread) of the rejected ones. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "winnow-column-chart.h"
+#include "winnow-output-file.h"
+#include "winnow-recipe.h"
+#include "winnow-rejects.h"
+#include "winnow-result-record.h"
+#include "winnow-task-page-private.h"
+#include "winnow-ui-names.h"
+#include "winnow-ui-util.h"
+
+/* ---- tables of strings ---- */
+
+static void
+setup_text (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+  gtk_label_set_selectable (GTK_LABEL (label), FALSE);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_text (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
+{
+  GtkStringList *row = gtk_list_item_get_item (item);
+  const char *text = gtk_string_list_get_string (row, GPOINTER_TO_UINT (data));
+  GtkWidget *label = gtk_list_item_get_child (item);
+
+  gtk_label_set_text (GTK_LABEL (label), text ? text : "");
+  winnow_ui_name_cell (label, text);
+  if (GPOINTER_TO_UINT (data) == 0)
+    {
+      /* the row (the cell's parent) says which it is */
+      GtkWidget *cell = gtk_widget_get_parent (label);
+      GtkWidget *line = cell != NULL ? gtk_widget_get_parent (cell) : NULL;
+      /* Translators: a row of a preview, "Row 3" */
+      g_autofree char *name = g_strdup_printf (_("Row %u"), gtk_list_item_get_position (item) + 1);
+
+      if (line != NULL)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (line), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+    }
+}
+
+/* Replaces the columns and rows of @view: one column per header, one
+ * GtkStringList per row. */
+static void
+fill_table (GtkColumnView *view, const char * const *headers, guint n_columns, GListStore *rows)
+{
+  GListModel *columns = gtk_column_view_get_columns (view);
+  g_autoptr(GtkNoSelection) model = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (rows)));
+
+  while (g_list_model_get_n_items (columns) > 0)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, 0);
+      gtk_column_view_remove_column (view, column);
+    }
+  for (guint c = 0; c < n_columns; c++)
+    {
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      g_autoptr(GtkColumnViewColumn) column = NULL;
+
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_text), NULL);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_text), GUINT_TO_POINTER (c));
+      column = gtk_column_view_column_new (headers[c], factory);
+      gtk_column_view_column_set_resizable (column, TRUE);
+      /* the last column takes what is left, so the rows reach across the card */
+      gtk_column_view_column_set_expand (column, c + 1 == n_columns);
+      gtk_column_view_append_column (view, column);
+    }
+  gtk_column_view_set_model (view, GTK_SELECTION_MODEL (model));
+}
+
+/* ---- filling the page ---- */
+
+void
+_winnow_task_page_clear_rows (WinnowTaskPage *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->rows, i);
+      AdwPreferencesGroup *group = g_object_get_data (G_OBJECT (row), "group");
+      adw_preferences_group_remove (group, row);
+    }
+  g_ptr_array_set_size (self->rows, 0);
+}
+
+static void
+add_row (WinnowTaskPage *self, AdwPreferencesGroup *group, const char *title, const char *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  if (value != NULL)
+    {
+      GtkWidget *label = gtk_label_new (value);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      /* long values (a path, a warning) wrap; a short one keeps its line:
+       * the row gives a wrapping suffix only its narrowest width */
+      gtk_label_set_wrap (GTK_LABEL (label), g_utf8_strlen (value, -1) > 40);
+      gtk_label_set_xalign (GTK_LABEL (label), 1);
+      gtk_widget_add_css_class (label, "dim-label");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+    }
+  g_object_set_data (G_OBJECT (row), "group", group);
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (self->rows, row);
+}
+
+static void
+add_count (WinnowTaskPage *self, const char *title, gint64 value)
+{
+  g_autofree char *text = winnow_ui_format_count (value);
+  add_row (self, self->results_group, title, text);
+}
+
+static void
+add_path_row (WinnowTaskPage *self, const char *title, const char *path)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), path);
+  g_object_set_data (G_OBJECT (row), "group", self->recipe_group);
+  adw_preferences_group_add (self->recipe_group, row);
+  g_ptr_array_add (self->rows, row);
+}
+
+void
+_winnow_task_page_fill_recipe (WinnowTaskPage *self)
+{
+  g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (winnow_task_get_recipe (self->task), -1, NULL);
+  g_autoptr(GPtrArray) lines = NULL;
+
+  g_clear_pointer (&self->rejects_path, g_free);
+  if (recipe == NULL)
+    return;
+  lines = winnow_step_describe_recipe (recipe);
+  for (guint i = 0; i < lines->len; i++)
+    add_row (self, self->recipe_group, g_ptr_array_index (lines, i), NULL);
+  add_path_row (self, _("Output file"), winnow_task_get_output_path (self->task));
+  if (recipe->rejects)
+    {
+      self->rejects_path = winnow_output_file_rejects_path (winnow_task_get_output_path (self->task));
+      self->rejects_delimiter = recipe->out_delimiter;  /* 0: the input's, once the result says */
+      add_path_row (self, _("Rejected rows"), self->rejects_path);
+    }
+}
+
+/* ---- the rejected rows ---- */
+
+typedef struct {
+  char *path;
+  gunichar delimiter;
+  GPtrArray *header;
+  GPtrArray *rows;
+} RejectsPreview;
+
+static void
+rejects_preview_free (RejectsPreview *preview)
+{
+  g_free (preview->path);
+  g_clear_pointer (&preview->header, g_ptr_array_unref);
+  g_clear_pointer (&preview->rows, g_ptr_array_unref);
+  g_free (preview);
+}
+
+/* On a worker thread: the main thread never reads a file. */
+static void
+read_rejects (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  RejectsPreview *preview = data;
+  GError *error = NULL;
+
+  if (winnow_rejects_read_preview (preview->path, preview->delimiter, WINNOW_PREVIEW_ROWS,
+                                   &preview->header, &preview->rows, NULL, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_rejects_read (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(WinnowTaskPage) self = g_weak_ref_get (data);
+  RejectsPreview *preview = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListStore) rows = NULL;
+  g_autofree char *heading = NULL;
+  WinnowTaskResult *record;
+  g_autoptr(WinnowResult) counts = NULL;
+
+  g_weak_ref_clear (data);
+  g_free (data);
+  /* a page that is gone, or shows another reading by now */
+  if (self == NULL || g_task_get_cancellable (G_TASK (result)) != self->rejects_cancellable)
+    return;
+  g_clear_object (&self->rejects_cancellable);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      /* Translators: %s says why, such as "no such file" */
+      heading = g_strdup_printf (_("The rejected rows cannot be read: %s"), error->message);
+      gtk_label_set_text (self->rejected_heading, heading);
+      gtk_widget_set_visible (self->rejected_table, FALSE);
+      return;
+    }
+
+  rows = g_list_store_new (GTK_TYPE_STRING_LIST);
+  for (guint i = 0; i < preview->rows->len; i++)
+    {
+      g_autoptr(GtkStringList) row =
+        gtk_string_list_new ((const char * const *) g_ptr_array_index (preview->rows, i));
+      g_list_store_append (rows, row);
+    }
+  fill_table (self->rejected_view, (const char * const *) preview->header->pdata,
+              preview->header->len, rows);
+  gtk_widget_set_visible (self->rejected_table, preview->rows->len > 0);
+
+  record = winnow_task_get_result (self->task);
+  counts = record != NULL ? winnow_result_from_record (record) : NULL;
+  if (preview->rows->len == 0)
+    heading = g_strdup (_("No rows were rejected"));
+  else
+    {
+      guint64 total = counts != NULL ? winnow_result_get_rows_rejected (counts) : preview->rows->len;
+      g_autofree char *all = winnow_ui_format_count ((gint64) total);
+
+      if (total <= preview->rows->len)
+        /* Translators: %s is a count of rows, all shown */
+        heading = g_strdup_printf (ngettext ("%s rejected row", "%s rejected rows", (gulong) total),
+                                   all);
+      else
+        /* Translators: a count of rows shown, then the count of all of them */
+        heading = g_strdup_printf (ngettext ("Rejected rows: the first %u of %s",
+                                             "Rejected rows: the first %u of %s",
+                                             preview->rows->len), preview->rows->len, all);
+    }
+  gtk_label_set_text (self->rejected_heading, heading);
+}
+
+/* Shows the Rejected tab for a completed task whose recipe keeps its
+ * rejected rows, and reads their first rows off the main thread. */
+void
+_winnow_task_page_fill_rejects (WinnowTaskPage *self, gboolean completed)
+{
+  g_autoptr(GTask) task = NULL;
+  RejectsPreview *preview;
+  GWeakRef *ref;
+
+  if (self->rejects_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->rejects_cancellable);
+      g_clear_object (&self->rejects_cancellable);
+    }
+  gtk_widget_set_visible (self->preview_switcher, self->rejects_path != NULL && completed);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "task.open-rejects",
+                                 self->rejects_path != NULL && completed);
+  if (self->rejects_path == NULL || !completed)
+    {
+      gtk_stack_set_visible_child_name (self->preview_stack, "cleaned");
+      return;
+    }
+
+  gtk_label_set_text (self->rejected_heading, _("Reading the rejected rows…"));
+  self->rejects_cancellable = g_cancellable_new ();
+  preview = g_new0 (RejectsPreview, 1);
+  preview->path = g_strdup (self->rejects_path);
+  preview->delimiter = self->rejects_delimiter;
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+  task = g_task_new (NULL, self->rejects_cancellable, on_rejects_read, ref);
+  g_task_set_task_data (task, preview, (GDestroyNotify) rejects_preview_free);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, read_rejects);
+}
+
+/* The page shows this many columns, the first ones; a file of 100,000
+ * columns says how many more there are. */
+#define MAX_COLUMNS_SHOWN 100
+
+static void
+add_detail (AdwExpanderRow *expander, const char *title, const char *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *label = gtk_label_new (value);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "dim-label");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  adw_expander_row_add_row (expander, row);
+}
+
+static char *
+count_text (guint64 n)
+{
+  return winnow_ui_format_count ((gint64) n);
+}
+
+/* One column: its type and missing values, its chart, and (opened) the
+ * rest of its profile. */
+static void
+add_column (WinnowTaskPage *self, const WinnowColumnProfile *p, guint64 rows_read,
+            guint64 rows_written)
+{
+  GtkWidget *row = adw_expander_row_new ();
+  GtkWidget *chart = winnow_column_chart_new ();
+  AdwExpanderRow *expander = ADW_EXPANDER_ROW (row);
+  g_autofree char *missing = count_text (p->missing_after);
+  g_autofree char *distinct = count_text (p->distinct);
+  g_autofree char *subtitle = NULL;
+  g_autoptr(GString) top = g_string_new (NULL);
+  /* the chart pictures the rows written: what is missing there */
+  WinnowColumnProfile written = *p;
+
+  written.missing_before = p->missing_after;
+  subtitle = p->missing_after == 0
+             /* Translators: a column's type, such as "Whole numbers" */
+             ? g_strdup_printf (_("%s · none missing"), winnow_ui_column_type_label (p->type))
+             : g_strdup_printf (_("%s · %s missing"), winnow_ui_column_type_label (p->type), missing);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), p->name);
+  adw_expander_row_set_subtitle (expander, subtitle);
+  winnow_column_chart_set_profile (WINNOW_COLUMN_CHART (chart), &written, rows_written);
+  adw_expander_row_add_action (expander, chart);
+
+  {
+    g_autofree char *before = count_text (p->missing_before);
+    g_autofree char *text = g_strdup_printf (_("%s before, %s after"), before, missing);
+    add_detail (expander, _("Missing"), text);
+  }
+  for (guint i = 0; i < WINNOW_N_STEPS; i++)
+    if (winnow_step_get (i)->cells_key != NULL && p->cells[i] > 0 &&
+        winnow_step_get (i)->count_label != NULL)
+      {
+        g_autofree char *n = count_text (p->cells[i]);
+        add_detail (expander, _(winnow_step_get (i)->count_label), n);
+      }
+  if (!p->distinct_exact)
+    {
+      g_autofree char *about = g_strdup_printf (_("about %s"), distinct);
+      add_detail (expander, _("Distinct values"), about);
+    }
+  else
+    add_detail (expander, _("Distinct values"), distinct);
+  if (p->has_numbers)
+    {
+      g_autofree char *min = winnow_ui_format_number (p->min);
+      g_autofree char *max = winnow_ui_format_number (p->max);
+      g_autofree char *mean = winnow_ui_format_number (p->mean);
+      g_autofree char *range = g_strdup_printf (_("%s to %s"), min, max);
+
+      add_detail (expander, _("Range"), range);
+      add_detail (expander, _("Mean"), mean);
+    }
+  for (guint k = 0; k < p->top_values->len; k++)
+    {
+      const WinnowTopValue *v = g_ptr_array_index (p->top_values, k);
+      g_autofree char *n = count_text (v->count);
+      /* Translators: a value and how many rows hold it, as in "“Lagos” (3)" */
+      g_string_append_printf (top, k > 0 ? _(", “%s” (%s)") : _("“%s” (%s)"), v->value, n);
+    }
+  if (top->len > 0)
+    add_detail (expander, _("Most frequent"), top->str);
+  adw_preferences_group_add (self->columns_group, row);
+  g_object_set_data (G_OBJECT (row), "group", self->columns_group);
+  g_ptr_array_add (self->rows, row);
+}
+
+static void
+fill_columns (WinnowTaskPage *self, WinnowResult *result)
+{
+  guint shown = MIN (result->columns->len, MAX_COLUMNS_SHOWN);
+
+  for (guint i = 0; i < shown; i++)
+    add_column (self, g_ptr_array_index (result->columns, i), result->rows_read,
+                result->rows_written);
+  if (result->columns->len > shown)
+    {
+      g_autofree char *all = count_text (result->columns->len);
+      g_autofree char *note = g_strdup_printf (_("The first %u of %s columns are shown"), shown, all);
+      add_row (self, self->columns_group, note, NULL);
+    }
+}
+
+static void
+fill_preview (WinnowTaskPage *self, WinnowResult *result)
+{
+  g_autoptr(GListStore) rows = g_list_store_new (GTK_TYPE_STRING_LIST);
+  g_autofree char *heading = NULL;
+
+  for (guint i = 0; i < result->preview->len; i++)
+    {
+      g_autoptr(GtkStringList) row = gtk_string_list_new ((const char * const *) g_ptr_array_index (result->preview, i));
+      g_list_store_append (rows, row);
+    }
+  fill_table (self->preview_view, (const char * const *) result->preview_header->pdata,
+              result->preview_header->len, rows);
+  heading = g_strdup_printf (ngettext ("Preview: the first %u row", "Preview: the first %u rows",
+                                       result->preview->len), result->preview->len);
+  gtk_label_set_text (self->preview_heading, heading);
+}
+
+void
+_winnow_task_page_fill_results (WinnowTaskPage *self)
+{
+  WinnowTaskResult *record = winnow_task_get_result (self->task);
+  g_autoptr(WinnowResult) result = NULL;
+  g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (winnow_task_get_recipe (self->task), -1, NULL);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->results_group), record != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->columns_group), record != NULL);
+  gtk_widget_set_visible (self->preview_box, record != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->warnings_group), FALSE);
+  if (record == NULL)
+    return;
+  result = winnow_result_from_record (record);
+  if (recipe != NULL && recipe->rejects)
+    self->rejects_delimiter = winnow_recipe_output_delimiter (recipe, result->delimiter);
+
+  add_count (self, _("Rows read"), (gint64) result->rows_read);
+  add_count (self, _("Rows written"), (gint64) result->rows_written);
+  /* the count of each step that was on or changed something */
+  for (guint i = 0; i < WINNOW_N_STEPS; i++)
+    {
+      const WinnowStep *step = winnow_step_get (i);
+      if (step->count_label != NULL && (result->counts[i] > 0 || (recipe && step->is_on (recipe))))
+        add_count (self, _(step->count_label), (gint64) result->counts[i]);
+    }
+  if (result->bad_lines_skipped > 0)
+    add_count (self, _("Bad lines skipped"), (gint64) result->bad_lines_skipped);
+  {
+    g_autofree char *in = g_format_size (result->bytes_in);
+    g_autofree char *out = g_format_size (result->bytes_out);
+    g_autofree char *size = g_strdup_printf ("%s → %s", in, out);
+    g_autofree char *time = winnow_ui_format_duration (result->elapsed);
+    g_autofree char *delimiter = winnow_ui_delimiter_name (result->delimiter);
+
+    add_row (self, self->results_group, _("Size"), size);
+    add_row (self, self->results_group, _("Time"), time);
+    if (result->elapsed >= 0.01 && result->rows_read > 0)
+      {
+        g_autofree char *rate = winnow_ui_format_short_count ((double) result->rows_read /
+                                                              result->elapsed);
+        /* Translators: a speed, such as "350 k rows a second" */
+        g_autofree char *text = g_strdup_printf (_("%s rows a second"), rate);
+        add_row (self, self->results_group, _("Rate"), text);
+      }
+    add_row (self, self->results_group, _("Encoding"), result->encoding);
+    add_row (self, self->results_group, _("Delimiter"), delimiter);
+  }
+  for (guint i = 0; i < result->warnings->len; i++)
+    add_row (self, self->warnings_group, g_ptr_array_index (result->warnings, i), NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->warnings_group), result->warnings->len > 0);
+
+  fill_columns (self, result);
+  fill_preview (self, result);
+}
+
+/* ---- the preview's wheel ---- */
+
+/* The previews scroll sideways in a page that scrolls down: a wheel
+ * turned over them scrolls the page (GTK 4.8's scrolled window keeps
+ * vertical scrolls it cannot use), sideways ones the preview. */
+static gboolean
+on_preview_scroll (GtkEventControllerScroll *controller, double dx, double dy, WinnowTaskPage *self)
+{
+  GtkAdjustment *page = gtk_scrolled_window_get_vadjustment (self->scroller);
+  double step;
+
+  if (dy == 0 || fabs (dx) > fabs (dy))
+    return FALSE;
+  if (gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_WHEEL)
+    step = dy * pow (gtk_adjustment_get_page_size (page), 2.0 / 3.0);
+  else
+    step = dy;
+  gtk_adjustment_set_value (page, gtk_adjustment_get_value (page) + step);
+  return TRUE;
+}
+
+static void
+forward_wheel (WinnowTaskPage *self, GtkWidget *table)
+{
+  GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+
+  gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+  g_signal_connect (scroll, "scroll", G_CALLBACK (on_preview_scroll), self);
+  gtk_widget_add_controller (table, scroll);
+}
+
+void
+_winnow_task_page_init_results (WinnowTaskPage *self)
+{
+  forward_wheel (self, self->preview_table);
+  forward_wheel (self, self->rejected_table);
+}

@@ -1,0 +1,458 @@
+/* winnow-task-table-cells.c: what a task's row shows. In the table, a
+ * cell per column (file, status, progress, rows, created, time); in the
+ * narrow view, two lines (file and status, then rows, time and date).
+ * A running task of this window says its rows read, rate and time left
+ * (WinnowTaskMeter); a finished one its rows in and out, duration and
+ * rate. Each row reads to a screen reader as one sentence, "people.csv,
+ * Completed, 2,000 rows to 1,801", and a cell with nothing to say is
+ * hidden rather than read out empty. */
+#include "config.h"
+
+#include "winnow-task-table-private.h"
+
+#include <glib/gi18n.h>
+
+#include "winnow-ui-names.h"
+#include "winnow-ui-util.h"
+
+typedef void (*RenderFunc) (GtkWidget *cell, WinnowTask *task, WinnowTaskTable *table);
+
+typedef struct {
+  GtkWidget *(*make) (void);
+  RenderFunc render;
+} CellKind;
+
+typedef struct {
+  GtkWidget *cell;
+  const CellKind *kind;
+  WinnowTaskTable *table;
+} Binding;
+
+static gboolean
+is_active (WinnowTask *task)
+{
+  WinnowTaskStatus status = winnow_task_get_status (task);
+  return status == WINNOW_TASK_PENDING || status == WINNOW_TASK_PROCESSING;
+}
+
+/* ---- what a row says ---- */
+
+/* Rows read so far, or rows in and out; %NULL before. */
+static char *
+rows_text (WinnowTask *task, WinnowTaskTable *table)
+{
+  WinnowMeterReading reading;
+
+  if (winnow_task_get_status (task) == WINNOW_TASK_PROCESSING)
+    {
+      g_autofree char *rows = NULL;
+
+      if (table->meter == NULL ||
+          !winnow_task_meter_read (table->meter, winnow_task_get_id (task), &reading))
+        return NULL;
+      rows = winnow_ui_format_short_count ((double) reading.rows);
+      /* Translators: rows read so far, such as "1.2 M rows" */
+      return g_strdup_printf (ngettext ("%s row", "%s rows", (gulong) reading.rows), rows);
+    }
+  if (winnow_task_get_rows_in (task) < 0)
+    return NULL;
+  return winnow_ui_format_rows (task);
+}
+
+/* The rate and the time left, or the time it took and the rate; %NULL
+ * before. */
+static char *
+time_text (WinnowTask *task, WinnowTaskTable *table)
+{
+  WinnowMeterReading reading;
+  g_autoptr(GString) text = NULL;
+
+  if (winnow_task_get_status (task) != WINNOW_TASK_PROCESSING)
+    return winnow_task_meter_describe_finished (task);
+  if (table->meter == NULL ||
+      !winnow_task_meter_read (table->meter, winnow_task_get_id (task), &reading))
+    return NULL;
+  text = g_string_new (NULL);
+  if (reading.rate > 0)
+    {
+      g_autofree char *rate = winnow_ui_format_short_count (reading.rate);
+      /* Translators: a speed, such as "350 k rows/s" */
+      g_string_append_printf (text, _("%s rows/s"), rate);
+    }
+  if (reading.seconds_left >= 0)
+    {
+      g_autofree char *left = winnow_ui_format_duration (reading.seconds_left);
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      /* Translators: a time left, such as "20 s left" */
+      g_string_append_printf (text, _("%s left"), left);
+    }
+  return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+}
+
+/* The row as one sentence: "people.csv, Completed, 2,000 rows to 1,801". */
+static char *
+row_sentence (WinnowTask *task, WinnowTaskTable *table)
+{
+  WinnowTaskStatus status = winnow_task_get_status (task);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (winnow_task_get_id (task) == 0)
+    return g_strdup (_("Task not read yet"));
+  g_string_append_printf (text, "%s, %s", winnow_task_get_file_name (task),
+                          winnow_ui_status_label (status));
+  if (status == WINNOW_TASK_PROCESSING)
+    {
+      g_autofree char *progress = table->meter != NULL
+                                  ? winnow_task_meter_describe (table->meter, task) : NULL;
+      g_string_append_printf (text, _(", %d percent done"),
+                              (int) (winnow_task_get_progress (task) * 100));
+      if (progress != NULL)
+        g_string_append_printf (text, ", %s", progress);
+    }
+  else if (winnow_task_get_rows_in (task) >= 0)
+    {
+      g_autofree char *in = winnow_ui_format_count (winnow_task_get_rows_in (task));
+      g_autofree char *out = winnow_ui_format_count (winnow_task_get_rows_out (task));
+      /* Translators: rows read, then rows written */
+      g_string_append_printf (text, ngettext (", %s row to %s", ", %s rows to %s",
+                                              (gulong) winnow_task_get_rows_in (task)), in, out);
+    }
+  if (status == WINNOW_TASK_FAILED && winnow_task_get_error (task) != NULL)
+    g_string_append_printf (text, ": %s", winnow_task_get_error (task));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* GTK 4.8 has no API for a list row's accessible label (GtkColumnViewRow
+ * came in 4.12): the row is the widget whose parent is the list view. */
+static void
+name_row (GtkWidget *cell, WinnowTask *task, WinnowTaskTable *table)
+{
+  GtkWidget *row = cell;
+  g_autofree char *sentence = NULL;
+
+  while (row != NULL && !GTK_IS_LIST_VIEW (gtk_widget_get_parent (row)))
+    row = gtk_widget_get_parent (row);
+  if (row == NULL)
+    return;
+  sentence = row_sentence (task, table);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, sentence, -1);
+}
+
+static void
+set_text (GtkWidget *label, const char *text)
+{
+  gtk_label_set_text (GTK_LABEL (label), text != NULL ? text : "");
+  gtk_widget_set_visible (label, text != NULL && text[0] != '\0');
+  winnow_ui_name_cell (label, text);
+}
+
+static void
+set_status_icon (GtkWidget *icon, WinnowTaskStatus status)
+{
+  gtk_image_set_from_icon_name (GTK_IMAGE (icon), winnow_ui_status_icon (status));
+  for (guint s = 0; s < WINNOW_TASK_N_STATUSES; s++)
+    gtk_widget_remove_css_class (icon, winnow_ui_status_css_class ((WinnowTaskStatus) s));
+  gtk_widget_add_css_class (icon, winnow_ui_status_css_class (status));
+}
+
+static void
+set_progress (GtkWidget *bar, WinnowTask *task)
+{
+  g_autofree char *text = g_strdup_printf (_("%d percent"), (int) (winnow_task_get_progress (task) * 100));
+
+  gtk_widget_set_visible (bar, is_active (task));
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (bar), winnow_task_get_progress (task));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, text, -1);
+}
+
+/* ---- tooltips, asked for when the pointer rests ---- */
+
+/* Setting a tooltip's text asks the display server where the pointer is,
+ * a round trip for every row bound as the list scrolls: the text is kept
+ * on the widget and given only when asked. */
+static gboolean
+on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip *tooltip,
+                  gpointer data)
+{
+  const char *text = g_object_get_data (G_OBJECT (widget), "winnow-tooltip");
+
+  if (text == NULL || text[0] == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static void
+with_tooltip (GtkWidget *widget)
+{
+  gtk_widget_set_has_tooltip (widget, TRUE);
+  g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
+}
+
+static void
+set_tooltip (GtkWidget *widget, char *text)
+{
+  g_object_set_data_full (G_OBJECT (widget), "winnow-tooltip", text, g_free);
+}
+
+/* ---- the table's cells ---- */
+
+static GtkWidget *
+make_label (void)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  return label;
+}
+
+static GtkWidget *
+make_number (void)
+{
+  GtkWidget *label = make_label ();
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_widget_add_css_class (label, "numeric");
+  return label;
+}
+
+static GtkWidget *
+make_file (void)
+{
+  GtkWidget *label = make_label ();
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  with_tooltip (label);
+  return label;
+}
+
+static GtkWidget *
+make_created (void)
+{
+  GtkWidget *label = make_label ();
+  with_tooltip (label);
+  return label;
+}
+
+static GtkWidget *
+make_status (void)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *icon = gtk_image_new ();
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Status"), -1);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), gtk_label_new (NULL));
+  return box;
+}
+
+static GtkWidget *
+make_progress (void)
+{
+  GtkWidget *bar = gtk_progress_bar_new ();
+  gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Progress"), -1);
+  return bar;
+}
+
+static void
+render_file (GtkWidget *cell, WinnowTask *task, WinnowTaskTable *table)
+{
+  set_text (cell, winnow_task_get_file_name (task));
+  set_tooltip (cell, g_strdup (winnow_task_get_input_path (task)));
+  name_row (cell, task, table);
+}
+
+static void
+render_status (GtkWidget *cell, WinnowTask *task, WinnowTaskTable *table)
+{
+  WinnowTaskStatus status = winnow_task_get_status (task);
+
+  set_status_icon (gtk_widget_get_first_child (cell), status);
+  set_text (gtk_widget_get_last_child (cell),
+            winnow_task_get_id (task) != 0 ? winnow_ui_status_label (status) : NULL);
+  winnow_ui_name_cell (cell, winnow_task_get_id (task) != 0 ? winnow_ui_status_label (status) : NULL);
+}
+
+static void
+render_progress (GtkWidget *cell, WinnowTask *task, WinnowTaskTable *table)
+{
+  g_autofree char *text = g_strdup_printf (_("%d percent"), (int) (winnow_task_get_progress (task) * 100));
+
+  set_progress (cell, task);
+  winnow_ui_name_cell (cell, is_active (task) ? text : NULL);
+}
+
+static void
+render_rows (GtkWidget *cell, WinnowTask *task, WinnowTaskTable *table)
+{
+  g_autofree char *text = rows_text (task, table);
+  set_text (cell, text);
+}
+
+static void
+render_created (GtkWidget *cell, WinnowTask *task, WinnowTaskTable *table)
+{
+  g_autofree char *text = winnow_ui_format_time (winnow_task_get_created (task));
+  set_text (cell, text);
+  set_tooltip (cell, winnow_ui_format_time_full (winnow_task_get_created (task)));
+}
+
+static void
+render_time (GtkWidget *cell, WinnowTask *task, WinnowTaskTable *table)
+{
+  g_autofree char *text = time_text (task, table);
+  set_text (cell, text);
+}
+
+/* ---- the narrow view's two-line rows ---- */
+
+static GtkWidget *
+make_compact (void)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *icon = gtk_image_new ();
+  GtkWidget *file = make_file ();
+  GtkWidget *status = make_label ();
+  GtkWidget *bar = make_progress ();
+  GtkWidget *details = make_label ();
+
+  gtk_widget_set_margin_top (row, 8);
+  gtk_widget_set_margin_bottom (row, 8);
+  gtk_widget_set_margin_start (row, 12);
+  gtk_widget_set_margin_end (row, 12);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Status"), -1);
+  gtk_widget_set_hexpand (file, TRUE);
+  gtk_widget_add_css_class (status, "dim-label");
+  gtk_widget_add_css_class (details, "dim-label");
+  gtk_widget_add_css_class (details, "caption");
+  gtk_widget_add_css_class (details, "numeric");
+  gtk_box_append (GTK_BOX (top), icon);
+  gtk_box_append (GTK_BOX (top), file);
+  gtk_box_append (GTK_BOX (top), status);
+  gtk_box_append (GTK_BOX (row), top);
+  gtk_box_append (GTK_BOX (row), bar);
+  gtk_box_append (GTK_BOX (row), details);
+  g_object_set_data (G_OBJECT (row), "icon", icon);
+  g_object_set_data (G_OBJECT (row), "file", file);
+  g_object_set_data (G_OBJECT (row), "status", status);
+  g_object_set_data (G_OBJECT (row), "bar", bar);
+  g_object_set_data (G_OBJECT (row), "details", details);
+  return row;
+}
+
+static void
+render_compact (GtkWidget *row, WinnowTask *task, WinnowTaskTable *table)
+{
+  WinnowTaskStatus status = winnow_task_get_status (task);
+  g_autofree char *rows = rows_text (task, table);
+  g_autofree char *time = time_text (task, table);
+  g_autofree char *created = winnow_ui_format_time (winnow_task_get_created (task));
+  g_autoptr(GString) details = g_string_new (NULL);
+  const char *parts[] = { rows, time, created };
+
+  set_status_icon (g_object_get_data (G_OBJECT (row), "icon"), status);
+  set_text (g_object_get_data (G_OBJECT (row), "file"), winnow_task_get_file_name (task));
+  set_tooltip (g_object_get_data (G_OBJECT (row), "file"),
+               g_strdup (winnow_task_get_input_path (task)));
+  set_text (g_object_get_data (G_OBJECT (row), "status"),
+            winnow_task_get_id (task) != 0 ? winnow_ui_status_label (status) : NULL);
+  set_progress (g_object_get_data (G_OBJECT (row), "bar"), task);
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    if (parts[i] != NULL && parts[i][0] != '\0')
+      g_string_append_printf (details, "%s%s", details->len > 0 ? " · " : "", parts[i]);
+  set_text (g_object_get_data (G_OBJECT (row), "details"), details->str);
+  name_row (row, task, table);
+}
+
+/* ---- binding ---- */
+
+static const CellKind kinds[] = {
+  { make_file, render_file },
+  { make_status, render_status },
+  { make_progress, render_progress },
+  { make_number, render_rows },
+  { make_created, render_created },
+  { make_number, render_time },
+  { make_compact, render_compact },
+};
+#define COMPACT 6
+
+static void
+on_task_notify (WinnowTask *task, GParamSpec *pspec, Binding *binding)
+{
+  binding->kind->render (binding->cell, task, binding->table);
+}
+
+static void
+setup_cell (GtkSignalListItemFactory *factory, GtkListItem *item, const CellKind *kind)
+{
+  gtk_list_item_set_child (item, kind->make ());
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory, GtkListItem *item, const CellKind *kind)
+{
+  WinnowTask *task = gtk_list_item_get_item (item);
+  Binding *binding = g_new0 (Binding, 1);
+  gulong handler;
+
+  binding->cell = gtk_list_item_get_child (item);
+  binding->kind = kind;
+  binding->table = g_object_get_data (G_OBJECT (factory), "table");
+  kind->render (binding->cell, task, binding->table);
+  handler = g_signal_connect_data (task, "notify", G_CALLBACK (on_task_notify), binding,
+                                   (GClosureNotify) G_CALLBACK (g_free), 0);
+  g_object_set_data (G_OBJECT (item), "winnow-handler", GSIZE_TO_POINTER (handler));
+}
+
+static void
+unbind_cell (GtkSignalListItemFactory *factory, GtkListItem *item, const CellKind *kind)
+{
+  WinnowTask *task = gtk_list_item_get_item (item);
+  gulong handler = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (item), "winnow-handler"));
+
+  if (task != NULL && handler != 0)
+    g_signal_handler_disconnect (task, handler);
+  g_object_set_data (G_OBJECT (item), "winnow-handler", NULL);
+}
+
+static GtkListItemFactory *
+factory_new (WinnowTaskTable *self, const CellKind *kind)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_object_set_data (G_OBJECT (factory), "table", self);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), (gpointer) kind);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) kind);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), (gpointer) kind);
+  return factory;
+}
+
+/* The table's columns, each sortable by a click on its header. */
+void
+_winnow_task_table_add_columns (WinnowTaskTable *self)
+{
+  _winnow_task_table_append_column (self, _("File"), factory_new (self, &kinds[0]),
+                                    WINNOW_TASK_SORT_FILE, TRUE, -1);
+  _winnow_task_table_append_column (self, _("Status"), factory_new (self, &kinds[1]),
+                                    WINNOW_TASK_SORT_STATUS, FALSE, 130);
+  _winnow_task_table_append_column (self, _("Progress"), factory_new (self, &kinds[2]),
+                                    WINNOW_TASK_SORT_PROGRESS, FALSE, 120);
+  _winnow_task_table_append_column (self, _("Rows In → Out"), factory_new (self, &kinds[3]),
+                                    WINNOW_TASK_SORT_ROWS_IN, FALSE, 200);
+  _winnow_task_table_append_column (self, _("Created"), factory_new (self, &kinds[4]),
+                                    WINNOW_TASK_SORT_CREATED, FALSE, 150);
+  _winnow_task_table_append_column (self, _("Time"), factory_new (self, &kinds[5]),
+                                    WINNOW_TASK_SORT_DURATION, FALSE, 170);
+}
+
+/* Returns: (transfer full): the narrow view's rows */
+GtkListItemFactory *
+_winnow_task_table_compact_factory (WinnowTaskTable *self)
+{
+  return factory_new (self, &kinds[COMPACT]);
+}

@@ -1,0 +1,307 @@
+/* winnow-window-undo.c: deleting tasks and clearing the finished ones,
+ * each offered for undo in a toast. Nothing leaves the history while its
+ * undo is offered: the list only hides it. It goes when the toast goes
+ * without an undo, when the window closes, and on quit (the application
+ * waits for these calls at shutdown). */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "winnow-history-call.h"
+#include "winnow-toast.h"
+#include "winnow-ui-util.h"
+#include "winnow-window-private.h"
+
+/* ---- deleting ---- */
+
+/* A deleted task is only hidden while its toast offers to undo; it leaves
+ * the store when the toast goes without an undo, or when the window
+ * closes. A queued one is cancelled at once, so that no worker starts it
+ * meanwhile, and queued again on undo. */
+typedef struct {
+  gint64 id;
+  char *name;
+  gboolean undone;
+  gboolean applied;
+  gboolean was_queued;
+  AdwToast *toast;  /* weak */
+} Deletion;
+
+static void
+delete_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(WinnowWindow) self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!winnow_history_act_finish (result, NULL, &error) &&
+      !g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_NOT_FOUND))
+    winnow_window_toast (self, adw_toast_new_format (_("Could not delete the task: %s"),
+                                                     error->message));
+  if (self->list != NULL)
+    winnow_task_list_refresh (self->list);
+}
+
+/* The deletion goes to the history (once). */
+static void
+apply_deletion (WinnowWindow *self, Deletion *deletion)
+{
+  g_autofree char *what = NULL;
+
+  if (deletion->undone || deletion->applied)
+    return;
+  deletion->applied = TRUE;
+  /* Translators: said while the history is busy; %s is a file name */
+  what = g_strdup_printf (_("deleting “%s”"), deletion->name);
+  winnow_history_act (self->scheduler, WINNOW_HISTORY_DELETE, deletion->id, what, delete_done,
+                      g_object_ref (self));
+}
+
+static void
+on_delete_dismissed (AdwToast *toast, WinnowWindow *self)
+{
+  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "task-id"));
+  Deletion *deletion;
+
+  if (self->deletions == NULL)
+    return;  /* the window is going: its deletions were applied */
+  deletion = g_hash_table_lookup (self->deletions, &id);
+  if (deletion == NULL)
+    return;
+  apply_deletion (self, deletion);
+  winnow_task_list_unhide (self->list, id);
+  g_hash_table_remove (self->deletions, &id);
+}
+
+static void
+requeue_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(WinnowWindow) self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!winnow_history_act_finish (result, NULL, &error))
+    winnow_window_toast (self, adw_toast_new_format (_("Could not queue the task again: %s"),
+                                                     error->message));
+}
+
+/* The toast's Undo (win.undo-delete): the task comes back, queued again
+ * if it was queued. */
+void
+_winnow_window_undo_delete (WinnowWindow *self, gint64 id)
+{
+  Deletion *deletion = g_hash_table_lookup (self->deletions, &id);
+
+  if (deletion == NULL)
+    return;
+  deletion->undone = TRUE;
+  if (deletion->was_queued)
+    {
+      /* Translators: said while the history is busy; %s is a file name */
+      g_autofree char *what = g_strdup_printf (_("queuing “%s” again"), deletion->name);
+      winnow_history_act (self->scheduler, WINNOW_HISTORY_RETRY, id, what, requeue_done,
+                          g_object_ref (self));
+    }
+  if (deletion->toast != NULL)
+    winnow_toast_dismiss (self->toast_overlay, deletion->toast);
+}
+
+static void
+deletion_free (gpointer data)
+{
+  Deletion *deletion = data;
+  g_clear_weak_pointer (&deletion->toast);
+  g_free (deletion->name);
+  g_free (deletion);
+}
+
+static void
+cancel_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  winnow_history_act_finish (result, NULL, &error);
+  g_clear_object (&data);
+}
+
+/* Deletes @task from the list at once and offers an undo; a running
+ * task must be cancelled first. */
+void
+_winnow_window_delete_task (WinnowWindow *self, WinnowTask *task)
+{
+  Deletion *deletion;
+  gint64 *key;
+  AdwToast *toast;
+
+  if (winnow_task_get_status (task) == WINNOW_TASK_PROCESSING)
+    {
+      winnow_window_toast (self, adw_toast_new (_("Cancel the task before deleting it")));
+      return;
+    }
+  deletion = g_new0 (Deletion, 1);
+  deletion->id = winnow_task_get_id (task);
+  deletion->name = g_strdup (winnow_task_get_file_name (task));
+  deletion->was_queued = winnow_task_get_status (task) == WINNOW_TASK_PENDING;
+  if (deletion->was_queued)
+    {
+      /* Translators: said while the history is busy; %s is a file name */
+      g_autofree char *what = g_strdup_printf (_("cancelling “%s”"), deletion->name);
+      winnow_history_act (self->scheduler, WINNOW_HISTORY_CANCEL, deletion->id, what,
+                          cancel_done, g_object_ref (self));
+    }
+  key = g_new (gint64, 1);
+  *key = deletion->id;
+  g_hash_table_insert (self->deletions, key, deletion);
+  winnow_task_list_hide (self->list, deletion->id);
+  winnow_window_show_list (self);
+
+  toast = adw_toast_new_format (_("“%s” deleted"), winnow_task_get_file_name (task));
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-delete");
+  adw_toast_set_action_target (toast, "x", deletion->id);
+  /* Not ADW_TOAST_PRIORITY_HIGH: libadwaita 1.2 asserts when a toast it
+   * pushed back for a high-priority one is shown again too soon. */
+  g_object_set_data (G_OBJECT (toast), "task-id", GSIZE_TO_POINTER ((gsize) deletion->id));
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_delete_dismissed), self, 0);
+  g_set_weak_pointer (&deletion->toast, toast);
+  winnow_window_toast (self, toast);
+}
+
+/* ---- clearing the finished tasks, with undo ---- */
+
+static void
+clear_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(WinnowWindow) self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!winnow_history_act_finish (result, NULL, &error))
+    winnow_window_toast (self, adw_toast_new_format (_("Could not clear the history: %s"),
+                                                     error->message));
+  if (self->list != NULL)
+    winnow_task_list_hide_finished (self->list, 0);
+}
+
+static void
+apply_clear (WinnowWindow *self)
+{
+  gint64 upto = self->clearing_upto;
+
+  if (upto <= 0)
+    return;
+  self->clearing_upto = 0;
+  winnow_history_act (self->scheduler, WINNOW_HISTORY_CLEAR_FINISHED, upto,
+                      /* Translators: said while the history is busy */
+                      _("clearing the finished tasks"), clear_done, g_object_ref (self));
+}
+
+static void
+on_clear_dismissed (AdwToast *toast, WinnowWindow *self)
+{
+  if (self->scheduler != NULL)
+    apply_clear (self);
+}
+
+/* The toast's Undo (win.undo-clear). */
+void
+_winnow_window_undo_clear (WinnowWindow *self)
+{
+  self->clearing_upto = 0;
+  winnow_task_list_hide_finished (self->list, 0);
+  if (self->clear_toast != NULL)
+    winnow_toast_dismiss (self->toast_overlay, self->clear_toast);
+}
+
+typedef struct {
+  gint64 count;
+  gint64 last_id;
+} Finished;
+
+static gpointer
+count_finished (gpointer data, GError **error)
+{
+  Finished *finished = g_new0 (Finished, 1);
+
+  finished->count = winnow_task_store_count_finished (data, &finished->last_id, error);
+  if (finished->count < 0)
+    g_clear_pointer (&finished, g_free);
+  return finished;
+}
+
+static void
+finished_counted (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(WinnowWindow) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree Finished *finished = winnow_history_call_finish (result, &error);
+  g_autofree char *count = NULL;
+  AdwToast *toast;
+
+  if (finished == NULL)
+    {
+      winnow_window_toast (self, adw_toast_new_format (_("Could not clear the history: %s"),
+                                                       error->message));
+      return;
+    }
+  if (finished->count == 0)
+    {
+      winnow_window_toast (self, adw_toast_new (_("No finished tasks to clear")));
+      return;
+    }
+  apply_clear (self);  /* a clear still offered is done first */
+  self->clearing_upto = finished->last_id;
+  winnow_task_list_hide_finished (self->list, finished->last_id);
+  winnow_window_show_list (self);
+  count = winnow_ui_format_count (finished->count);
+  toast = adw_toast_new_format (ngettext ("%s finished task cleared", "%s finished tasks cleared",
+                                          (gulong) finished->count), count);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-clear");
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_clear_dismissed), self, 0);
+  g_set_weak_pointer (&self->clear_toast, toast);
+  winnow_window_toast (self, toast);
+}
+
+/* Clear Finished Tasks (win.clear-finished): counted off the main
+ * thread, hidden at once, offered for undo. */
+void
+_winnow_window_clear_finished (WinnowWindow *self)
+{
+  winnow_history_call (NULL, count_finished, g_object_ref (self->store), g_object_unref, g_free,
+                       NULL, finished_counted, g_object_ref (self));
+}
+
+/* Deletions and a clear still offered for undo are done now: the window
+ * closes, or the app quits. */
+void
+_winnow_window_apply_pending (WinnowWindow *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->deletions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    apply_deletion (self, value);
+  apply_clear (self);
+}
+
+static gboolean
+on_close_request (GtkWindow *window, gpointer data)
+{
+  _winnow_window_apply_pending (WINNOW_WINDOW (window));
+  return FALSE;
+}
+
+void
+_winnow_window_init_undo (WinnowWindow *self)
+{
+  self->deletions = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, deletion_free);
+  g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
+}
+
+/* Deletions and a clear still offered are done as the window goes. */
+void
+_winnow_window_dispose_undo (WinnowWindow *self)
+{
+  g_clear_weak_pointer (&self->clear_toast);
+  if (self->deletions != NULL)
+    _winnow_window_apply_pending (self);
+  g_clear_pointer (&self->deletions, g_hash_table_unref);
+}
