@@ -123,6 +123,10 @@ typedef struct {
   GArray *gaps;          /* double, ms */
 } Ticks;
 
+/* what the user did last, said with each long gap when
+ * WINNOW_BENCH_VERBOSE is set */
+static const char *last_use = "starting";
+
 static gboolean
 tick (gpointer data)
 {
@@ -132,6 +136,8 @@ tick (gpointer data)
 
   if (ticks->last != 0)
     g_array_append_val (ticks->gaps, gap);
+  if (ticks->last != 0 && gap > 100 && g_getenv ("WINNOW_BENCH_VERBOSE") != NULL)
+    fprintf (stderr, "gap %.0f ms after: %s\n", gap, last_use);
   ticks->last = now;
   return G_SOURCE_CONTINUE;
 }
@@ -157,23 +163,32 @@ use (gpointer data)
                                        (1u << WINNOW_TASK_PENDING) | (1u << WINNOW_TASK_PROCESSING) };
       winnow_task_table_set_filter (user->table, filters[(step / 10) % G_N_ELEMENTS (filters)],
                                     (step / 10) % 3 == 1 ? "orders_1" : NULL);
+      last_use = "filter";
     }
   else if (step % 25 == 0)
     {
       g_autoptr(GtkColumnViewColumn) column =
         g_list_model_get_item (gtk_column_view_get_columns (view), (step / 25) % 4);
       gtk_column_view_sort_by_column (view, column, step % 2 ? GTK_SORT_ASCENDING : GTK_SORT_DESCENDING);
+      last_use = "sort";
     }
   else if (step % 15 == 0)
-    winnow_window_show_task (user->window, 1 + (step * 7919) % N_TASKS);
+    {
+      winnow_window_show_task (user->window, 1 + (step * 7919) % N_TASKS);
+      last_use = "task page";
+    }
   else if (step % 15 == 1)
-    winnow_window_show_list (user->window);
+    {
+      winnow_window_show_list (user->window);
+      last_use = "back to the list";
+    }
   else
     {
       double upper = gtk_adjustment_get_upper (user->adjustment);
       double value = step % 7 == 0 ? upper * ((step * 37) % 100) / 100.0
                                    : gtk_adjustment_get_value (user->adjustment) + 300;
       gtk_adjustment_set_value (user->adjustment, value);
+      last_use = step % 7 == 0 ? "jump" : "scroll";
     }
   return G_SOURCE_CONTINUE;
 }
