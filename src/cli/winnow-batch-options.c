@@ -280,9 +280,7 @@ apply (Parsed *p, WinnowRecipe *r, GError **error)
     }
   if (p->na_values)
     {
-      g_autoptr(GPtrArray) list = winnow_step_split_list (p->na_values);
-      g_ptr_array_unref (r->na_values);
-      r->na_values = g_steal_pointer (&list);
+      winnow_step_set_list (r->na_values, p->na_values);
     }
   if (p->delimiter && !winnow_delimiter_from_string (p->delimiter, "auto", &r->delimiter))
     return bad_value (error, "--delimiter", _("auto, tab or one character"), p->delimiter);

@@ -206,13 +206,17 @@ finish_selection (Cleaner *c, guint64 n_rows)
 {
   guint64 unique = 0, kept = 0;
 
-  for (guint64 row = 0; row < n_rows; row++)
+  /* a word (64 rows) at a time; bits past the last row stay as they are */
+  for (gsize w = 0; w < (n_rows + 63) / 64; w++)
     {
-      gboolean u = bitset_get (&c->unique, row);
-      gboolean k = u && bitset_get (&c->keep, row);
-      unique += u;
-      kept += k;
-      bitset_set (&c->keep, row, k);
+      guint64 rows = w < n_rows / 64 ? G_MAXUINT64 : (G_GUINT64_CONSTANT (1) << (n_rows % 64)) - 1;
+      guint64 u = (w < c->unique.n_words ? c->unique.words[w] : 0) & rows;
+      guint64 k = u & (w < c->keep.n_words ? c->keep.words[w] : 0);
+
+      unique += (guint64) __builtin_popcountll (u);
+      kept += (guint64) __builtin_popcountll (k);
+      if (w < c->keep.n_words)
+        c->keep.words[w] = k | (c->keep.words[w] & ~rows);
     }
   c->duplicates = n_rows - unique;
   c->missing_dropped = unique - kept;

@@ -494,7 +494,8 @@ winnow_profiler_merge (WinnowProfiler *profiler, const WinnowProfiler *other)
 static void
 finish_histogram (Column *c, WinnowColumnProfile *p)
 {
-  guint first = 0, last = FINE_BINS - 1, group;
+  gint64 lowest, highest;
+  guint first, last, group;
   double width;
 
   if (c->bins_state == BINS_GAVE_UP || c->n_numbers == 0)
@@ -506,10 +507,9 @@ finish_histogram (Column *c, WinnowColumnProfile *p)
       p->histogram[0] = c->n_numbers;
       return;
     }
-  while (c->bins[first] == 0)
-    first++;
-  while (c->bins[last] == 0)
-    last--;
+  occupied (c, &lowest, &highest);
+  first = (guint) (lowest - c->start);
+  last = (guint) (highest - c->start);
   group = (last - first) / WINNOW_HISTOGRAM_BINS + 1;
   width = ldexp (1, c->shift);
   p->histogram_start = (double) (c->start + first) * width;

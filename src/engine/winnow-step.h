@@ -95,7 +95,8 @@ GPtrArray        *winnow_step_describe_recipe (const WinnowRecipe *recipe);
 
 /* For the options' apply(): "A,B" as options write a list, and the error
  * of a value an option does not take. */
-GPtrArray        *winnow_step_split_list   (const char *text);
+void              winnow_step_set_list     (GPtrArray  *list,
+                                            const char *text);
 gboolean          winnow_step_bad_option   (GError **error,
                                             const char *option,
                                             const char *expected,

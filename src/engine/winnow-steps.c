@@ -76,16 +76,16 @@ winnow_step_describe_recipe (const WinnowRecipe *recipe)
   return lines;
 }
 
-/* "A,B" as the options write a list of columns. */
-GPtrArray *
-winnow_step_split_list (const char *text)
+/* @list becomes the items of @text, "A,B" as the options write a list of
+ * columns (none for NULL). */
+void
+winnow_step_set_list (GPtrArray *list, const char *text)
 {
-  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
-  GPtrArray *list = recipe_str_array_new ();
+  g_auto(GStrv) parts = text != NULL ? g_strsplit (text, ",", -1) : NULL;
 
-  for (guint i = 0; parts[i]; i++)
+  g_ptr_array_set_size (list, 0);
+  for (guint i = 0; parts != NULL && parts[i]; i++)
     g_ptr_array_add (list, g_strdup (parts[i]));
-  return list;
 }
 
 /* @expected is translated by the caller; the option's own values in it

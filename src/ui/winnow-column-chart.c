@@ -253,17 +253,3 @@ winnow_column_chart_set_profile (WinnowColumnChart *self, const WinnowColumnProf
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-/* What the chart shows, in words (its accessible description). */
-const char *
-winnow_column_chart_get_description (WinnowColumnChart *self)
-{
-  g_return_val_if_fail (WINNOW_IS_COLUMN_CHART (self), NULL);
-  return self->description;
-}
-
-guint
-winnow_column_chart_get_n_bars (WinnowColumnChart *self)
-{
-  g_return_val_if_fail (WINNOW_IS_COLUMN_CHART (self), 0);
-  return self->n_bars;
-}

@@ -18,7 +18,5 @@ GtkWidget  *winnow_column_chart_new             (void);
 void        winnow_column_chart_set_profile     (WinnowColumnChart *chart,
                                                  const WinnowColumnProfile *profile,
                                                  guint64 n_rows);
-const char *winnow_column_chart_get_description (WinnowColumnChart *chart);
-guint       winnow_column_chart_get_n_bars      (WinnowColumnChart *chart);
 
 G_END_DECLS

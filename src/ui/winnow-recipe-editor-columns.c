@@ -453,12 +453,6 @@ winnow_recipe_editor_get_column_switch (WinnowRecipeEditor *self, const char *co
   return g_hash_table_lookup (self->switches, column);
 }
 
-WinnowColumnChart *
-winnow_recipe_editor_get_column_chart (WinnowRecipeEditor *self, const char *column)
-{
-  return g_hash_table_lookup (self->charts, column);
-}
-
 AdwComboRow *
 winnow_recipe_editor_get_fill_row (WinnowRecipeEditor *self, const char *column)
 {

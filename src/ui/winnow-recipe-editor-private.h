@@ -109,8 +109,6 @@ GtkWidget  *winnow_recipe_editor_get_child         (WinnowRecipeEditor *editor,
                                                     const char *name);
 GtkSwitch  *winnow_recipe_editor_get_column_switch (WinnowRecipeEditor *editor,
                                                     const char *column);
-WinnowColumnChart *winnow_recipe_editor_get_column_chart (WinnowRecipeEditor *editor,
-                                                          const char *column);
 AdwComboRow *winnow_recipe_editor_get_fill_row     (WinnowRecipeEditor *editor,
                                                     const char *column);
 WinnowReplaceRow *winnow_recipe_editor_get_replace_row (WinnowRecipeEditor *editor,

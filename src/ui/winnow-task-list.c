@@ -580,14 +580,6 @@ winnow_task_list_is_filtered (WinnowTaskList *self)
          self->until != NULL;
 }
 
-/* The list's object for task @id, if it is on a page read. */
-WinnowTask *
-winnow_task_list_find (WinnowTaskList *self, gint64 id)
-{
-  g_return_val_if_fail (WINNOW_IS_TASK_LIST (self), NULL);
-  return g_hash_table_lookup (self->by_id, &id);
-}
-
 /* Whether a read is under way (tests wait for the list to settle). */
 gboolean
 winnow_task_list_is_busy (WinnowTaskList *self)

@@ -36,7 +36,5 @@ void            winnow_task_list_refresh      (WinnowTaskList *list);
 void            winnow_task_list_close        (WinnowTaskList *list);
 gint64          winnow_task_list_get_total    (WinnowTaskList *list);
 gboolean        winnow_task_list_is_filtered  (WinnowTaskList *list);
-WinnowTask     *winnow_task_list_find         (WinnowTaskList *list,
-                                               gint64 id);
 
 G_END_DECLS

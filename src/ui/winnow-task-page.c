@@ -60,10 +60,7 @@ _winnow_task_page_update_status (WinnowTaskPage *self)
 
   adw_window_title_set_title (self->title, winnow_task_get_file_name (self->task));
   adw_window_title_set_subtitle (self->title, winnow_task_get_input_path (self->task));
-  gtk_image_set_from_icon_name (self->status_icon, winnow_ui_status_icon (status));
-  for (guint s = 0; s < WINNOW_TASK_N_STATUSES; s++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->status_icon), winnow_ui_status_css_class ((WinnowTaskStatus) s));
-  gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), winnow_ui_status_css_class (status));
+  winnow_ui_set_status_icon (self->status_icon, status);
   gtk_label_set_text (self->status_label, winnow_ui_status_label (status));
   update_progress (self);
   gtk_label_set_text (self->error_label, error ? error : "");

@@ -148,15 +148,6 @@ set_text (GtkWidget *label, const char *text)
 }
 
 static void
-set_status_icon (GtkWidget *icon, WinnowTaskStatus status)
-{
-  gtk_image_set_from_icon_name (GTK_IMAGE (icon), winnow_ui_status_icon (status));
-  for (guint s = 0; s < WINNOW_TASK_N_STATUSES; s++)
-    gtk_widget_remove_css_class (icon, winnow_ui_status_css_class ((WinnowTaskStatus) s));
-  gtk_widget_add_css_class (icon, winnow_ui_status_css_class (status));
-}
-
-static void
 set_progress (GtkWidget *bar, WinnowTask *task)
 {
   g_autofree char *text = g_strdup_printf (_("%d percent"), (int) (winnow_task_get_progress (task) * 100));
@@ -269,7 +260,7 @@ render_status (GtkWidget *cell, WinnowTask *task, WinnowTaskTable *table)
 {
   WinnowTaskStatus status = winnow_task_get_status (task);
 
-  set_status_icon (gtk_widget_get_first_child (cell), status);
+  winnow_ui_set_status_icon (GTK_IMAGE (gtk_widget_get_first_child (cell)), status);
   set_text (gtk_widget_get_last_child (cell),
             winnow_task_get_id (task) != 0 ? winnow_ui_status_label (status) : NULL);
   winnow_ui_name_cell (cell, winnow_task_get_id (task) != 0 ? winnow_ui_status_label (status) : NULL);
@@ -354,7 +345,7 @@ render_compact (GtkWidget *row, WinnowTask *task, WinnowTaskTable *table)
   g_autoptr(GString) details = g_string_new (NULL);
   const char *parts[] = { rows, time, created };
 
-  set_status_icon (g_object_get_data (G_OBJECT (row), "icon"), status);
+  winnow_ui_set_status_icon (GTK_IMAGE (g_object_get_data (G_OBJECT (row), "icon")), status);
   set_text (g_object_get_data (G_OBJECT (row), "file"), winnow_task_get_file_name (task));
   set_tooltip (g_object_get_data (G_OBJECT (row), "file"),
                g_strdup (winnow_task_get_input_path (task)));

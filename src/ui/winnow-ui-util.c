@@ -249,6 +249,16 @@ winnow_ui_status_css_class (WinnowTaskStatus status)
     }
 }
 
+/* @icon shows @status: its icon, in its colour (one status class at a time). */
+void
+winnow_ui_set_status_icon (GtkImage *icon, WinnowTaskStatus status)
+{
+  gtk_image_set_from_icon_name (icon, winnow_ui_status_icon (status));
+  for (guint s = 0; s < WINNOW_TASK_N_STATUSES; s++)
+    gtk_widget_remove_css_class (GTK_WIDGET (icon), winnow_ui_status_css_class ((WinnowTaskStatus) s));
+  gtk_widget_add_css_class (GTK_WIDGET (icon), winnow_ui_status_css_class (status));
+}
+
 /* By name (.csv, .tsv, .txt is not enough) or by content type. */
 gboolean
 winnow_ui_is_csv_file (GFile *file)

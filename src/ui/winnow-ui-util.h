@@ -23,6 +23,8 @@ const char *winnow_ui_status_label     (WinnowTaskStatus status);
 const char *winnow_ui_column_type_label (WinnowColumnType type);
 const char *winnow_ui_status_icon      (WinnowTaskStatus status);
 const char *winnow_ui_status_css_class (WinnowTaskStatus status);
+void        winnow_ui_set_status_icon  (GtkImage *icon,
+                                        WinnowTaskStatus status);
 gboolean    winnow_ui_is_csv_file      (GFile *file);
 
 

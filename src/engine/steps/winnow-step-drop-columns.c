@@ -65,11 +65,7 @@ count_words (guint64 n, const char *n_text)
 static gboolean
 apply_drop_columns (WinnowRecipe *recipe, GHashTable *given, const char *value, GError **error)
 {
-  g_autoptr(GPtrArray) list = winnow_step_split_list (value);
-
-  g_ptr_array_set_size (recipe->drop_columns, 0);
-  for (guint i = 0; i < list->len; i++)
-    g_ptr_array_add (recipe->drop_columns, g_strdup (g_ptr_array_index (list, i)));
+  winnow_step_set_list (recipe->drop_columns, value);
   return TRUE;
 }
 

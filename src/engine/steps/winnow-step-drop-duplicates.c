@@ -123,13 +123,8 @@ apply_drop_duplicates (WinnowRecipe *recipe, GHashTable *given, const char *valu
                        GError **error)
 {
   recipe->drop_duplicates = TRUE;
-  g_ptr_array_set_size (recipe->duplicates_subset, 0);
-  if (value != NULL && value[0] != '\0')
-    {
-      g_autoptr(GPtrArray) list = winnow_step_split_list (value);
-      for (guint i = 0; i < list->len; i++)
-        g_ptr_array_add (recipe->duplicates_subset, g_strdup (g_ptr_array_index (list, i)));
-    }
+  /* an empty value is no subset, not one column named "" */
+  winnow_step_set_list (recipe->duplicates_subset, value != NULL && value[0] != '\0' ? value : NULL);
   return TRUE;
 }
 

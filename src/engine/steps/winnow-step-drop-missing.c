@@ -204,11 +204,7 @@ apply_thresh (WinnowRecipe *recipe, GHashTable *given, const char *value, GError
 static gboolean
 apply_subset (WinnowRecipe *recipe, GHashTable *given, const char *value, GError **error)
 {
-  g_autoptr(GPtrArray) list = winnow_step_split_list (value);
-
-  g_ptr_array_set_size (recipe->missing_subset, 0);
-  for (guint i = 0; i < list->len; i++)
-    g_ptr_array_add (recipe->missing_subset, g_strdup (g_ptr_array_index (list, i)));
+  winnow_step_set_list (recipe->missing_subset, value);
   recipe->drop_missing = TRUE;
   return TRUE;
 }

@@ -75,8 +75,9 @@ equal (const WinnowRecipe *a, const WinnowRecipe *b)
     {
       const WinnowReplaceRule *x = g_ptr_array_index (a->replace, i);
       const WinnowReplaceRule *y = g_ptr_array_index (b->replace, i);
+      /* g_strcmp0 tells a missing TO (NULL) from an empty text */
       if (g_strcmp0 (x->column, y->column) != 0 || g_strcmp0 (x->to, y->to) != 0 ||
-          (x->to == NULL) != (y->to == NULL) || !recipe_str_array_equal (x->from, y->from))
+          !recipe_str_array_equal (x->from, y->from))
         return FALSE;
     }
   return TRUE;
