@@ -12,5 +12,23 @@ fi
 meson compile -C _build-asan > /dev/null
 export ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-xvfb-run -a -s "-screen 0 1280x800x24" meson test -C _build-asan --print-errorlogs \
-    --timeout-multiplier 3 "$@"
+run_tests () {
+    xvfb-run -a -s "-screen 0 1280x800x24" meson test -C _build-asan --print-errorlogs \
+        --timeout-multiplier 3 "$@"
+}
+if run_tests "$@"; then
+    exit 0
+fi
+# LeakSanitizer's tracer itself crashes at exit now and then, after a test
+# has passed (see build-aux/lsan-tracer-flakes.py); only tests that failed
+# that way, and nothing else, run once more.
+flakes=$(./build-aux/lsan-tracer-flakes.py _build-asan/meson-logs/testlog.json) || exit 1
+echo "LeakSanitizer's tracer crashed after these tests passed; running them again:"
+echo "$flakes"
+set --
+while IFS= read -r name; do
+    set -- "$@" "$name"
+done <<EOF
+$flakes
+EOF
+run_tests "$@"
