@@ -10,6 +10,11 @@
  *   DB: filled with 100,000 tasks if it has fewer (as store-bench does);
  *   the batch runs use $WINNOW_BINARY, else build/src/winnow beside this
  *   program.
+ * WINNOW_BENCH_VERBOSE=1: each gap over 100 ms, with what the user did
+ *   just before and how much of it the frame clock spent laying out and
+ *   painting (the rest is the work of signal handlers and idles).
+ * WINNOW_BENCH_NO_LOAD=1: no batch runs and no lock, to tell the window's
+ *   own costs from the load's.
  */
 #include "config.h"
 
@@ -127,6 +132,33 @@ typedef struct {
  * WINNOW_BENCH_VERBOSE is set */
 static const char *last_use = "starting";
 
+/* where the frame clock's time went since the last tick, in µs: its
+ * update phase (tick callbacks, animations), layout phase (measuring and
+ * allocating) and paint phase (snapshot and rendering). Each phase ends
+ * with this program's handler, the last one connected. */
+static gint64 phase_end, update_us, layout_us, paint_us;
+
+static void
+phase_done (GdkFrameClock *clock, gpointer data)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (data != NULL)
+    *(gint64 *) data += now - phase_end;
+  phase_end = now;
+}
+
+static void
+watch_phases (GtkWidget *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+
+  g_signal_connect (clock, "before-paint", G_CALLBACK (phase_done), NULL);
+  g_signal_connect (clock, "update", G_CALLBACK (phase_done), &update_us);
+  g_signal_connect (clock, "layout", G_CALLBACK (phase_done), &layout_us);
+  g_signal_connect (clock, "paint", G_CALLBACK (phase_done), &paint_us);
+}
+
 static gboolean
 tick (gpointer data)
 {
@@ -137,8 +169,11 @@ tick (gpointer data)
   if (ticks->last != 0)
     g_array_append_val (ticks->gaps, gap);
   if (ticks->last != 0 && gap > 100 && g_getenv ("WINNOW_BENCH_VERBOSE") != NULL)
-    fprintf (stderr, "gap %.0f ms after: %s\n", gap, last_use);
+    fprintf (stderr, "gap %.0f ms after: %s (frames: update %.0f ms, layout %.0f ms, "
+             "paint %.0f ms)\n", gap, last_use, update_us / 1000.0, layout_us / 1000.0,
+             paint_us / 1000.0);
   ticks->last = now;
+  update_us = layout_us = paint_us = 0;
   return G_SOURCE_CONTINUE;
 }
 
@@ -297,10 +332,14 @@ main (int argc, char **argv)
       for (guint r = 0; r < 20000; r++)
         g_string_append_printf (text, "%u,name %u\n", r % 15000, r);
       g_file_set_contents (input, text->str, (gssize) text->len, NULL);
-      start_batch (&load, i);
+      if (g_getenv ("WINNOW_BENCH_NO_LOAD") == NULL)
+        start_batch (&load, i);
     }
+  if (g_getenv ("WINNOW_BENCH_NO_LOAD") != NULL)
+    g_atomic_int_set (&load.stop, TRUE);
   lock_thread = g_thread_new ("locker", locker, &load);
 
+  watch_phases (GTK_WIDGET (user.window));
   ticks.gaps = g_array_new (FALSE, FALSE, sizeof (double));
   tick_source = g_timeout_add (TICK_MS, tick, &ticks);
   use_source = g_timeout_add (200, use, &user);
