@@ -1,165 +1,23 @@
 /* test-ui.c: the window, driven as a user would through the code paths
  * its controls use: files dropped or opened, tasks running to the end,
- * filters, sorting, the task page and its actions. Runs under Xvfb, one
+ * filters, sorting, cancel, delete and undo, narrow widths (the task
+ * page: test-task-page.c). Runs under Xvfb, one
  * test per process (meson runs each path alone): an application stays
  * registered on the session bus until its process ends. */
 #include "config.h"
 
-#include <adwaita.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
 
-#include "winnow-application.h"
-#include "winnow-export-dialog-private.h"
+#include "test-ui-fixture.h"
 #include "winnow-history-call.h"
 #include "winnow-output-file.h"
 #include "winnow-recipe-editor.h"
-#include "winnow-scheduler-private.h"
 #include "winnow-task-dialog-private.h"
 #include "winnow-task-list-private.h"
-#include "winnow-task-page-private.h"
-#include "winnow-task-table-private.h"
-#include "winnow-test-util.h"
 #include "winnow-toast.h"
-#include "winnow-ui-test-util.h"
 #include "winnow-ui-util.h"
-#include "winnow-window-private.h"
-
-typedef struct {
-  WinnowTestDir dir;
-  WinnowApplication *app;
-  WinnowWindow *window;
-  WinnowScheduler *scheduler;
-  GHashTable *finished;  /* id -> status */
-  guint n_progress;
-} Fixture;
-
-static void
-on_finished (WinnowScheduler *scheduler, WinnowTask *task, Fixture *f)
-{
-  gint64 *id = g_new (gint64, 1);
-  *id = winnow_task_get_id (task);
-  g_hash_table_insert (f->finished, id, GINT_TO_POINTER (winnow_task_get_status (task)));
-}
-
-static void
-on_progress (WinnowScheduler *scheduler, WinnowTask *task, double fraction, guint64 rows,
-             gint phase, Fixture *f)
-{
-  f->n_progress++;
-}
-
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  winnow_test_dir_setup (&f->dir, NULL);
-  f->app = winnow_ui_test_app_new (f->dir.dir);
-  f->window = winnow_application_get_window (f->app);
-  f->scheduler = winnow_application_get_scheduler (f->app);
-  f->finished = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  g_signal_connect (f->scheduler, "task-finished", G_CALLBACK (on_finished), f);
-  g_signal_connect (f->scheduler, "task-progress", G_CALLBACK (on_progress), f);
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  if (f->app != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (f->scheduler, f);
-      winnow_ui_test_app_free (f->app);
-    }
-  g_hash_table_unref (f->finished);
-  winnow_test_dir_teardown (&f->dir, NULL);
-}
-
-/* Confirms the configuration dialog the files opened, as its Clean
- * button does, with the recipe it starts with. */
-static void
-press_clean (Fixture *f)
-{
-  WinnowTaskDialog *dialog = winnow_window_get_task_dialog (f->window);
-  guint n;
-
-  g_assert_nonnull (dialog);
-  n = winnow_task_dialog_get_n_files (dialog);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.clean", NULL));
-  g_assert_null (winnow_window_get_task_dialog (f->window));
-  g_assert_cmpuint (n, >, 0);
-}
-
-#define iterate_until winnow_test_iterate_until
-
-static guint want_finished;
-
-static gboolean
-enough_finished (gpointer data)
-{
-  Fixture *f = data;
-
-  return g_hash_table_size (f->finished) >= want_finished;
-}
-
-static WinnowTaskTable *
-table (Fixture *f)
-{
-  return WINNOW_TASK_TABLE (winnow_window_get_table (f->window));
-}
-
-static GListModel *
-rows (Fixture *f)
-{
-  return G_LIST_MODEL (winnow_task_table_get_selection (table (f)));
-}
-
-static gboolean
-list_settled (Fixture *f)
-{
-  /* the list re-reads a moment after tasks change; wait for it */
-  WinnowTaskList *list = WINNOW_TASK_LIST (gtk_single_selection_get_model (winnow_task_table_get_selection (table (f))));
-  return winnow_task_list_get_total (list) > 0;
-}
-
-static WinnowTask *
-row (Fixture *f, guint i)
-{
-  WinnowTask *task = g_list_model_get_item (rows (f), i);
-  g_object_unref (task);  /* the list keeps it */
-  return task;
-}
-
-static GPtrArray *
-files (Fixture *f, ...)
-{
-  GPtrArray *list = g_ptr_array_new_with_free_func (g_object_unref);
-  va_list args;
-  const char *name;
-
-  va_start (args, f);
-  while ((name = va_arg (args, const char *)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (f->dir.dir, name, NULL);
-      g_ptr_array_add (list, g_file_new_for_path (path));
-    }
-  va_end (args);
-  return list;
-}
-
-static void
-write_csv (Fixture *f, const char *name, const char *contents)
-{
-  g_free (winnow_test_write_file (f->dir.dir, name, contents, -1));
-}
-
-static void
-settle (Fixture *f, guint n_finished)
-{
-  want_finished = n_finished;
-  iterate_until (enough_finished, f, 60);
-  /* and the list's refresh after the last change */
-  winnow_ui_test_settle (f->app);
-}
 
 static void
 test_empty_then_drop (Fixture *f, gconstpointer data)
@@ -265,176 +123,6 @@ test_filter_and_sort (Fixture *f, gconstpointer data)
   gtk_column_view_sort_by_column (view, file_column, GTK_SORT_DESCENDING);
   winnow_ui_test_settle (f->app);
   g_assert_cmpstr (winnow_task_get_file_name (row (f, 0)), ==, "zebra.csv");
-}
-
-static const char *
-label_text (WinnowTaskPage *page, const char *name)
-{
-  return gtk_label_get_text (GTK_LABEL (winnow_task_page_get_child (page, name)));
-}
-
-static WinnowExportDialog *
-find_export_dialog (void)
-{
-  g_autoptr(GList) windows = gtk_window_list_toplevels ();
-
-  for (GList *l = windows; l; l = l->next)
-    if (WINNOW_IS_EXPORT_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
-}
-
-static gboolean
-export_settled (gpointer data)
-{
-  return !winnow_export_dialog_is_busy (data);
-}
-
-static gboolean
-retry_checked (gpointer data)
-{
-  return WINNOW_TASK_PAGE (data)->can_retry >= 0;
-}
-
-static void
-test_task_page (Fixture *f, gconstpointer data)
-{
-  g_autoptr(GPtrArray) list = NULL;
-  WinnowTaskPage *page = WINNOW_TASK_PAGE (winnow_window_get_task_page (f->window));
-  WinnowExportDialog *export;
-  GtkColumnView *preview;
-  WinnowTask *task;
-
-  write_csv (f, "people.csv", "id,name\n1,Ana\n1,Ana\n2,Ben\n");
-  write_csv (f, "bad.csv", "a,b\n1,2,3\n");
-  list = files (f, "people.csv", "bad.csv", NULL);
-  winnow_window_add_files (f->window, list);
-  press_clean (f);
-  settle (f, 2);
-
-  /* a row activated: its page */
-  task = row (f, 1);
-  g_assert_cmpstr (winnow_task_get_file_name (task), ==, "people.csv");
-  g_signal_emit_by_name (table (f), "task-activated", task);
-  g_assert_cmpstr (winnow_window_get_visible_page (f->window), ==, "task");
-  winnow_ui_test_settle (f->app);
-  g_assert_cmpstr (label_text (page, "status_label"), ==, "Completed");
-  g_assert_true (gtk_widget_get_visible (winnow_task_page_get_child (page, "results_group")));
-  g_assert_false (gtk_widget_get_visible (winnow_task_page_get_child (page, "error_label")));
-  preview = GTK_COLUMN_VIEW (winnow_task_page_get_child (page, "preview_view"));
-  g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (preview)), ==, 2);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (preview))), ==, 2);
-  g_assert_true (gtk_widget_is_sensitive (gtk_widget_get_first_child (winnow_task_page_get_child (page, "actions"))));
-
-  /* Export as Code…: the task's recipe, for its file */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "task.export-code", NULL));
-  export = find_export_dialog ();
-  g_assert_nonnull (export);
-  iterate_until (export_settled, export, 30);
-  g_assert_nonnull (strstr (winnow_export_dialog_get_program (export), "def clean(t):"));
-  winnow_export_dialog_set_format (export, WINNOW_EXPORT_DUCKDB);
-  iterate_until (export_settled, export, 30);
-  g_assert_nonnull (strstr (winnow_export_dialog_get_program (export), winnow_task_get_input_path (task)));
-  gtk_window_destroy (GTK_WINDOW (export));
-
-  /* back, and the failed one */
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
-  g_assert_cmpstr (winnow_window_get_visible_page (f->window), ==, "list");
-  winnow_window_show_task (f->window, winnow_task_get_id (row (f, 0)));
-  winnow_ui_test_settle (f->app);
-  g_assert_cmpstr (label_text (page, "status_label"), ==, "Failed");
-  g_assert_cmpstr (label_text (page, "error_label"), ==, "line 2: expected 2 fields, saw 3");
-  g_assert_false (gtk_widget_get_visible (winnow_task_page_get_child (page, "results_group")));
-
-  /* its file has not changed: Retry would fail the same way, and is not
-   * offered (the page says why); Edit and Run Again is */
-  iterate_until (retry_checked, page, 30);
-  g_assert_false (gtk_widget_get_visible (page->retry_button));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->retry_note)));
-  g_assert_true (gtk_widget_get_visible (page->rerun_button));
-}
-
-static gboolean
-rejects_read (gpointer data)
-{
-  WinnowTaskPage *page = data;
-  GtkLabel *heading = GTK_LABEL (winnow_task_page_get_child (page, "rejected_heading"));
-
-  return !g_str_has_prefix (gtk_label_get_text (heading), "Reading");
-}
-
-/* The dialog's switch keeps the rejected rows; the task page shows them
- * in its Rejected tab and opens their file. A recipe without it shows no
- * tab. */
-static void
-test_rejected_tab (Fixture *f, gconstpointer data)
-{
-  g_autoptr(GPtrArray) list = NULL;
-  WinnowTaskPage *page = WINNOW_TASK_PAGE (winnow_window_get_task_page (f->window));
-  WinnowTaskDialog *dialog;
-  GtkSwitch *rejects;
-  GtkColumnView *view;
-  GListModel *columns;
-  g_autoptr(GtkColumnViewColumn) first = NULL;
-  g_autofree char *sidecar = NULL;
-  WinnowTask *task;
-
-  write_csv (f, "people.csv", "id,name\n1,Ana\n1,Ana\n,\n3,Cy\n");
-  list = files (f, "people.csv", NULL);
-  winnow_window_add_files (f->window, list);
-  dialog = winnow_window_get_task_dialog (f->window);
-  rejects = GTK_SWITCH (winnow_recipe_editor_get_child (winnow_task_dialog_get_editor (dialog),
-                                                        "rejects_switch"));
-  g_assert_false (gtk_switch_get_active (rejects));
-  gtk_switch_set_active (rejects, TRUE);
-  g_assert_true (winnow_recipe_editor_get_recipe (winnow_task_dialog_get_editor (dialog))->rejects);
-  press_clean (f);
-  settle (f, 1);
-
-  task = row (f, 0);
-  g_assert_cmpint (winnow_task_get_status (task), ==, WINNOW_TASK_COMPLETED);
-  sidecar = winnow_output_file_rejects_path (winnow_task_get_output_path (task));
-  g_assert_true (g_file_test (sidecar, G_FILE_TEST_IS_REGULAR));
-  winnow_window_show_task (f->window, winnow_task_get_id (task));
-  winnow_ui_test_settle (f->app);
-  g_assert_true (gtk_widget_get_visible (winnow_task_page_get_child (page, "preview_switcher")));
-  g_assert_true (gtk_widget_is_sensitive (winnow_task_page_get_child (page, "preview_switcher")));
-  gtk_stack_set_visible_child_name (GTK_STACK (winnow_task_page_get_child (page, "preview_stack")),
-                                    "rejected");
-  iterate_until (rejects_read, page, 30);
-  g_assert_cmpstr (label_text (page, "rejected_heading"), ==, "2 rejected rows");
-  view = GTK_COLUMN_VIEW (winnow_task_page_get_child (page, "rejected_view"));
-  columns = gtk_column_view_get_columns (view);
-  g_assert_cmpuint (g_list_model_get_n_items (columns), ==, 5);
-  first = g_list_model_get_item (columns, 1);
-  g_assert_cmpstr (gtk_column_view_column_get_title (first), ==, "reason");
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (view))), ==, 2);
-  g_assert_true (gtk_widget_is_sensitive (winnow_task_page_get_child (page, "rejected_table")));
-  /* Open Rejected Rows is there to press (not pressed: no application
-   * opens files here) */
-  {
-    GtkWidget *open = gtk_widget_get_next_sibling (winnow_task_page_get_child (page,
-                                                                               "rejected_heading"));
-    g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (open)), ==, "task.open-rejects");
-    g_assert_true (gtk_widget_is_sensitive (open));
-  }
-
-  /* without the switch: no tab */
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
-  write_csv (f, "plain.csv", "a\n1\n1\n");
-  g_clear_pointer (&list, g_ptr_array_unref);
-  list = files (f, "plain.csv", NULL);
-  winnow_window_add_files (f->window, list);
-  press_clean (f);
-  settle (f, 2);
-  winnow_window_show_task (f->window, winnow_task_get_id (row (f, 0)));
-  winnow_ui_test_settle (f->app);
-  g_assert_cmpstr (winnow_task_get_file_name (row (f, 0)), ==, "plain.csv");
-  g_assert_false (gtk_widget_get_visible (winnow_task_page_get_child (page, "preview_switcher")));
-  g_assert_false (gtk_widget_is_sensitive (gtk_widget_get_next_sibling (
-    winnow_task_page_get_child (page, "rejected_heading"))));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (
-                     GTK_STACK (winnow_task_page_get_child (page, "preview_stack"))), ==, "cleaned");
 }
 
 static gboolean
@@ -812,38 +500,6 @@ test_clear_undo (Fixture *f, gconstpointer data)
   g_assert_null (winnow_ui_test_get_task (f->app, winnow_task_get_id (first)));
 }
 
-/* The recipe reads as sentences on the task page. */
-static void
-test_describe_recipe (void)
-{
-  static const struct { const char *json; const char *lines; } cases[] = {
-    { "{\"winnow_recipe\": 1}", "Copy the file as it is" },
-    { "{\"winnow_recipe\": 1, \"drop_duplicates\": {}, \"drop_missing\": {\"how\": \"all\"}}",
-      "Drop duplicate rows, keeping the first|Drop rows where every field is missing" },
-    { "{\"winnow_recipe\": 1, \"drop_missing\": {\"how\": \"any\", \"subset\": [\"id\", \"email\"]}}",
-      "Drop rows with a missing value in id, email" },
-    { "{\"winnow_recipe\": 1, \"drop_missing\": {\"thresh\": 2}}",
-      "Keep rows with at least 2 values" },
-    { "{\"winnow_recipe\": 1, \"drop_duplicates\": {\"subset\": [\"email\"], \"keep\": \"last\"},"
-      " \"fill\": [{\"column\": \"city\", \"value\": \"Unknown\"}]}",
-      "Drop rows that repeat email, keeping the last|Fill missing city with “Unknown”" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (cases[i].json, -1, &error);
-      g_autoptr(GPtrArray) lines = NULL;
-      g_autofree char *joined = NULL;
-
-      g_assert_no_error (error);
-      lines = winnow_step_describe_recipe (recipe);
-      g_ptr_array_add (lines, NULL);
-      joined = g_strjoinv ("|", (char **) lines->pdata);
-      g_assert_cmpstr (joined, ==, cases[i].lines);
-    }
-}
-
 /* ---- toasts ---- */
 
 static gboolean
@@ -1127,8 +783,6 @@ main (int argc, char **argv)
   ADD ("/ui/empty-then-drop", test_empty_then_drop);
   ADD ("/ui/open-two-files", test_open_two_files);
   ADD ("/ui/filter-and-sort", test_filter_and_sort);
-  ADD ("/ui/task-page", test_task_page);
-  ADD ("/ui/rejected-tab", test_rejected_tab);
   ADD ("/ui/cancel-retry", test_cancel_retry);
   ADD ("/ui/delete-undo", test_delete_undo);
   ADD ("/ui/delete-queued", test_delete_queued);
@@ -1141,7 +795,6 @@ main (int argc, char **argv)
   ADD ("/ui/search-keys", test_search_keys);
   ADD ("/ui/meter", test_meter);
 #undef ADD
-  g_test_add_func ("/ui/describe-recipe", test_describe_recipe);
 
   return g_test_run ();
 }

@@ -172,11 +172,12 @@ top_value_bars (WinnowColumnChart *self, const WinnowColumnProfile *p, GString *
     {
       const WinnowTopValue *v = g_ptr_array_index (p->top_values, i);
       g_autofree char *count = winnow_ui_format_count ((gint64) v->count);
+      g_autofree char *value = winnow_ui_shorten (v->value, WINNOW_UI_NAME_CHARS);
 
       self->bars[i] = top > 0 ? (double) v->count / (double) top : 0;
       /* Translators: a value and how many rows hold it, such as "Lyon 3";
        * the list starts "Most frequent:" */
-      g_string_append_printf (words, i == 0 ? _(" “%s” %s") : _(", “%s” %s"), v->value, count);
+      g_string_append_printf (words, i == 0 ? _(" “%s” %s") : _(", “%s” %s"), value, count);
     }
 }
 
@@ -194,6 +195,7 @@ winnow_column_chart_set_profile (WinnowColumnChart *self, const WinnowColumnProf
 {
   g_autoptr(GString) words = g_string_new (NULL);
   g_autofree char *label = NULL;
+  g_autofree char *name = NULL;
 
   g_return_if_fail (WINNOW_IS_COLUMN_CHART (self));
 
@@ -245,7 +247,8 @@ winnow_column_chart_set_profile (WinnowColumnChart *self, const WinnowColumnProf
   g_free (self->description);
   self->description = g_string_free (g_steal_pointer (&words), FALSE);
   /* Translators: the accessible name of a column's chart */
-  label = g_strdup_printf (_("Chart of %s"), p->name);
+  name = winnow_ui_shorten (p->name, WINNOW_UI_NAME_CHARS);
+  label = g_strdup_printf (_("Chart of %s"), name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->description, -1);

@@ -32,10 +32,11 @@ static void
 bind_text (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
 {
   GtkStringList *row = gtk_list_item_get_item (item);
-  const char *text = gtk_string_list_get_string (row, GPOINTER_TO_UINT (data));
+  g_autofree char *text = winnow_ui_shorten (gtk_string_list_get_string (row, GPOINTER_TO_UINT (data)),
+                                             WINNOW_UI_CELL_CHARS);
   GtkWidget *label = gtk_list_item_get_child (item);
 
-  gtk_label_set_text (GTK_LABEL (label), text ? text : "");
+  gtk_label_set_text (GTK_LABEL (label), text);
   winnow_ui_name_cell (label, text);
   if (GPOINTER_TO_UINT (data) == 0)
     {
@@ -70,7 +71,9 @@ fill_table (GtkColumnView *view, const char * const *headers, guint n_columns, G
 
       g_signal_connect (factory, "setup", G_CALLBACK (setup_text), NULL);
       g_signal_connect (factory, "bind", G_CALLBACK (bind_text), GUINT_TO_POINTER (c));
-      column = gtk_column_view_column_new (headers[c], factory);
+      g_autofree char *title = winnow_ui_shorten (headers[c], WINNOW_UI_NAME_CHARS);
+
+      column = gtk_column_view_column_new (title, factory);
       gtk_column_view_column_set_resizable (column, TRUE);
       /* the last column takes what is left, so the rows reach across the card */
       gtk_column_view_column_set_expand (column, c + 1 == n_columns);
@@ -322,6 +325,7 @@ add_column (WinnowTaskPage *self, const WinnowColumnProfile *p, guint64 rows_rea
   g_autofree char *missing = count_text (p->missing_after);
   g_autofree char *distinct = count_text (p->distinct);
   g_autofree char *subtitle = NULL;
+  g_autofree char *name = winnow_ui_shorten (p->name, WINNOW_UI_NAME_CHARS);
   g_autoptr(GString) top = g_string_new (NULL);
   /* the chart pictures the rows written: what is missing there */
   WinnowColumnProfile written = *p;
@@ -332,7 +336,7 @@ add_column (WinnowTaskPage *self, const WinnowColumnProfile *p, guint64 rows_rea
              ? g_strdup_printf (_("%s · none missing"), winnow_ui_column_type_label (p->type))
              : g_strdup_printf (_("%s · %s missing"), winnow_ui_column_type_label (p->type), missing);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), p->name);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
   adw_expander_row_set_subtitle (expander, subtitle);
   winnow_column_chart_set_profile (WINNOW_COLUMN_CHART (chart), &written, rows_written);
   adw_expander_row_add_action (expander, chart);
@@ -370,8 +374,9 @@ add_column (WinnowTaskPage *self, const WinnowColumnProfile *p, guint64 rows_rea
     {
       const WinnowTopValue *v = g_ptr_array_index (p->top_values, k);
       g_autofree char *n = count_text (v->count);
+      g_autofree char *value = winnow_ui_shorten (v->value, WINNOW_UI_NAME_CHARS);
       /* Translators: a value and how many rows hold it, as in "“Lagos” (3)" */
-      g_string_append_printf (top, k > 0 ? _(", “%s” (%s)") : _("“%s” (%s)"), v->value, n);
+      g_string_append_printf (top, k > 0 ? _(", “%s” (%s)") : _("“%s” (%s)"), value, n);
     }
   if (top->len > 0)
     add_detail (expander, _("Most frequent"), top->str);

@@ -128,6 +128,31 @@ winnow_ui_format_duration (double seconds)
   return g_strdup_printf (_("%d h %02d min"), (int) seconds / 3600, ((int) seconds % 3600) / 60);
 }
 
+/**
+ * winnow_ui_local_zone:
+ *
+ * The local time zone, read at most once a minute: GLib 2.74 reads
+ * /etc/localtime again for every g_date_time_new_now_local() when TZ is
+ * not set, and the list formats a time for every row it shows.
+ *
+ * Returns: (transfer none): the zone; call on the thread that draws.
+ */
+GTimeZone *
+winnow_ui_local_zone (void)
+{
+  static GTimeZone *zone;
+  static gint64 read_at;
+  gint64 now = g_get_monotonic_time ();
+
+  if (zone == NULL || now - read_at > 60 * G_USEC_PER_SEC)
+    {
+      g_clear_pointer (&zone, g_time_zone_unref);
+      zone = g_time_zone_new_local ();
+      read_at = now;
+    }
+  return zone;
+}
+
 /* A stored UTC time in local time, as people say it: "Today 14:03",
  * "Yesterday 07:51", "Monday 09:12" within a week, "30 Nov 07:51" this
  * year, else "30 Nov 2025". The clock follows the locale (%X's style is
@@ -135,17 +160,18 @@ winnow_ui_format_duration (double seconds)
 char *
 winnow_ui_format_time (GDateTime *utc)
 {
+  GTimeZone *zone = winnow_ui_local_zone ();
   g_autoptr(GDateTime) local = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = g_date_time_new_now (zone);
   g_autoptr(GDateTime) today = NULL;
   g_autofree char *clock = NULL;
   GTimeSpan ago;
 
   if (utc == NULL)
     return g_strdup ("");
-  local = g_date_time_to_local (utc);
-  today = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
-                                 g_date_time_get_day_of_month (now), 0, 0, 0);
+  local = g_date_time_to_timezone (utc, zone);
+  today = g_date_time_new (zone, g_date_time_get_year (now), g_date_time_get_month (now),
+                           g_date_time_get_day_of_month (now), 0, 0, 0);
   ago = g_date_time_difference (today, local);
   clock = g_date_time_format (local, "%H:%M");
   if (ago <= 0)
@@ -172,7 +198,7 @@ winnow_ui_format_time_full (GDateTime *utc)
 
   if (utc == NULL)
     return g_strdup ("");
-  local = g_date_time_to_local (utc);
+  local = g_date_time_to_timezone (utc, winnow_ui_local_zone ());
   /* Translators: a full date and time, see the strftime manual */
   return g_date_time_format (local, _("%A, %e %B %Y, %H:%M:%S"));
 }
@@ -328,4 +354,37 @@ winnow_ui_choose_folder (GtkWindow *parent, const char *current, WinnowFolderFun
     }
   g_signal_connect (chooser, "response", G_CALLBACK (on_folder_response), choice);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/**
+ * winnow_ui_shorten:
+ * @text: (nullable): UTF-8 text, perhaps read from a file
+ * @max_chars: the most characters to keep
+ *
+ * Returns: (transfer full): @text, or when it is longer than @max_chars
+ * characters its first @max_chars - 1 and "…". Looks at no more than
+ * @max_chars characters of @text, so a cell of a gigabyte costs nothing.
+ */
+char *
+winnow_ui_shorten (const char *text, gsize max_chars)
+{
+  const char *end = text;
+  gsize n = 0;
+
+  if (text == NULL)
+    return g_strdup ("");
+  g_return_val_if_fail (max_chars > 0, g_strdup (""));
+  while (*end != '\0' && n < max_chars)
+    {
+      end = g_utf8_next_char (end);
+      n++;
+    }
+  if (*end == '\0')
+    return g_strdup (text);
+  end = g_utf8_offset_to_pointer (text, (glong) max_chars - 1);
+  {
+    GString *shown = g_string_new_len (text, end - text);
+    g_string_append (shown, "…");
+    return g_string_free (shown, FALSE);
+  }
 }

@@ -15,6 +15,7 @@ char       *winnow_ui_format_count     (gint64 value);
 char       *winnow_ui_format_short_count (double value);
 char       *winnow_ui_format_number    (double value);
 char       *winnow_ui_format_duration  (double seconds);
+GTimeZone  *winnow_ui_local_zone       (void);
 char       *winnow_ui_format_time      (GDateTime *utc);
 char       *winnow_ui_format_time_full (GDateTime *utc);
 char       *winnow_ui_delimiter_name   (gunichar delimiter);
@@ -26,6 +27,14 @@ const char *winnow_ui_status_css_class (WinnowTaskStatus status);
 void        winnow_ui_set_status_icon  (GtkImage *icon,
                                         WinnowTaskStatus status);
 gboolean    winnow_ui_is_csv_file      (GFile *file);
+char       *winnow_ui_shorten          (const char *text,
+                                        gsize       max_chars);
+
+/* What the page shows of a name or a field read from a file: enough to
+ * tell one from another, and never so much that laying it out stalls
+ * the window (a 4,000-character column name takes seconds to wrap). */
+#define WINNOW_UI_NAME_CHARS 120
+#define WINNOW_UI_CELL_CHARS 200
 
 
 typedef void (*WinnowFolderFunc) (GtkWindow *parent, GFile *folder);

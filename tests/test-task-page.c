@@ -1,0 +1,325 @@
+/* test-task-page.c: a task's page, as a user reads it: its status and
+ * actions, its results, its preview and rejected rows, its recipe in
+ * sentences, and what it shows of text read from a file. Runs under Xvfb,
+ * one test per process (see test-ui.c). */
+#include "config.h"
+
+#include <string.h>
+
+#include "test-ui-fixture.h"
+#include "winnow-export-dialog-private.h"
+#include "winnow-output-file.h"
+#include "winnow-recipe-editor.h"
+#include "winnow-task-dialog-private.h"
+#include "winnow-recipe.h"
+#include "winnow-step.h"
+#include "winnow-ui-util.h"
+
+static WinnowExportDialog *
+find_export_dialog (void)
+{
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
+
+  for (GList *l = windows; l; l = l->next)
+    if (WINNOW_IS_EXPORT_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+export_settled (gpointer data)
+{
+  return !winnow_export_dialog_is_busy (data);
+}
+
+static gboolean
+retry_checked (gpointer data)
+{
+  return WINNOW_TASK_PAGE (data)->can_retry >= 0;
+}
+
+static void
+test_task_page (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  WinnowTaskPage *page = WINNOW_TASK_PAGE (winnow_window_get_task_page (f->window));
+  WinnowExportDialog *export;
+  GtkColumnView *preview;
+  WinnowTask *task;
+
+  write_csv (f, "people.csv", "id,name\n1,Ana\n1,Ana\n2,Ben\n");
+  write_csv (f, "bad.csv", "a,b\n1,2,3\n");
+  list = files (f, "people.csv", "bad.csv", NULL);
+  winnow_window_add_files (f->window, list);
+  press_clean (f);
+  settle (f, 2);
+
+  /* a row activated: its page */
+  task = row (f, 1);
+  g_assert_cmpstr (winnow_task_get_file_name (task), ==, "people.csv");
+  g_signal_emit_by_name (table (f), "task-activated", task);
+  g_assert_cmpstr (winnow_window_get_visible_page (f->window), ==, "task");
+  winnow_ui_test_settle (f->app);
+  g_assert_cmpstr (label_text (page, "status_label"), ==, "Completed");
+  g_assert_true (gtk_widget_get_visible (winnow_task_page_get_child (page, "results_group")));
+  g_assert_false (gtk_widget_get_visible (winnow_task_page_get_child (page, "error_label")));
+  preview = GTK_COLUMN_VIEW (winnow_task_page_get_child (page, "preview_view"));
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (preview)), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (preview))), ==, 2);
+  g_assert_true (gtk_widget_is_sensitive (gtk_widget_get_first_child (winnow_task_page_get_child (page, "actions"))));
+
+  /* Export as Code…: the task's recipe, for its file */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "task.export-code", NULL));
+  export = find_export_dialog ();
+  g_assert_nonnull (export);
+  iterate_until (export_settled, export, 30);
+  g_assert_nonnull (strstr (winnow_export_dialog_get_program (export), "def clean(t):"));
+  winnow_export_dialog_set_format (export, WINNOW_EXPORT_DUCKDB);
+  iterate_until (export_settled, export, 30);
+  g_assert_nonnull (strstr (winnow_export_dialog_get_program (export), winnow_task_get_input_path (task)));
+  gtk_window_destroy (GTK_WINDOW (export));
+
+  /* back, and the failed one */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
+  g_assert_cmpstr (winnow_window_get_visible_page (f->window), ==, "list");
+  winnow_window_show_task (f->window, winnow_task_get_id (row (f, 0)));
+  winnow_ui_test_settle (f->app);
+  g_assert_cmpstr (label_text (page, "status_label"), ==, "Failed");
+  g_assert_cmpstr (label_text (page, "error_label"), ==, "line 2: expected 2 fields, saw 3");
+  g_assert_false (gtk_widget_get_visible (winnow_task_page_get_child (page, "results_group")));
+
+  /* its file has not changed: Retry would fail the same way, and is not
+   * offered (the page says why); Edit and Run Again is */
+  iterate_until (retry_checked, page, 30);
+  g_assert_false (gtk_widget_get_visible (page->retry_button));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->retry_note)));
+  g_assert_true (gtk_widget_get_visible (page->rerun_button));
+}
+
+static gboolean
+rejects_read (gpointer data)
+{
+  WinnowTaskPage *page = data;
+  GtkLabel *heading = GTK_LABEL (winnow_task_page_get_child (page, "rejected_heading"));
+
+  return !g_str_has_prefix (gtk_label_get_text (heading), "Reading");
+}
+
+/* The dialog's switch keeps the rejected rows; the task page shows them
+ * in its Rejected tab and opens their file. A recipe without it shows no
+ * tab. */
+static void
+test_rejected_tab (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  WinnowTaskPage *page = WINNOW_TASK_PAGE (winnow_window_get_task_page (f->window));
+  WinnowTaskDialog *dialog;
+  GtkSwitch *rejects;
+  GtkColumnView *view;
+  GListModel *columns;
+  g_autoptr(GtkColumnViewColumn) first = NULL;
+  g_autofree char *sidecar = NULL;
+  WinnowTask *task;
+
+  write_csv (f, "people.csv", "id,name\n1,Ana\n1,Ana\n,\n3,Cy\n");
+  list = files (f, "people.csv", NULL);
+  winnow_window_add_files (f->window, list);
+  dialog = winnow_window_get_task_dialog (f->window);
+  rejects = GTK_SWITCH (winnow_recipe_editor_get_child (winnow_task_dialog_get_editor (dialog),
+                                                        "rejects_switch"));
+  g_assert_false (gtk_switch_get_active (rejects));
+  gtk_switch_set_active (rejects, TRUE);
+  g_assert_true (winnow_recipe_editor_get_recipe (winnow_task_dialog_get_editor (dialog))->rejects);
+  press_clean (f);
+  settle (f, 1);
+
+  task = row (f, 0);
+  g_assert_cmpint (winnow_task_get_status (task), ==, WINNOW_TASK_COMPLETED);
+  sidecar = winnow_output_file_rejects_path (winnow_task_get_output_path (task));
+  g_assert_true (g_file_test (sidecar, G_FILE_TEST_IS_REGULAR));
+  winnow_window_show_task (f->window, winnow_task_get_id (task));
+  winnow_ui_test_settle (f->app);
+  g_assert_true (gtk_widget_get_visible (winnow_task_page_get_child (page, "preview_switcher")));
+  g_assert_true (gtk_widget_is_sensitive (winnow_task_page_get_child (page, "preview_switcher")));
+  gtk_stack_set_visible_child_name (GTK_STACK (winnow_task_page_get_child (page, "preview_stack")),
+                                    "rejected");
+  iterate_until (rejects_read, page, 30);
+  g_assert_cmpstr (label_text (page, "rejected_heading"), ==, "2 rejected rows");
+  view = GTK_COLUMN_VIEW (winnow_task_page_get_child (page, "rejected_view"));
+  columns = gtk_column_view_get_columns (view);
+  g_assert_cmpuint (g_list_model_get_n_items (columns), ==, 5);
+  first = g_list_model_get_item (columns, 1);
+  g_assert_cmpstr (gtk_column_view_column_get_title (first), ==, "reason");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (view))), ==, 2);
+  g_assert_true (gtk_widget_is_sensitive (winnow_task_page_get_child (page, "rejected_table")));
+  /* Open Rejected Rows is there to press (not pressed: no application
+   * opens files here) */
+  {
+    GtkWidget *open = gtk_widget_get_next_sibling (winnow_task_page_get_child (page,
+                                                                               "rejected_heading"));
+    g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (open)), ==, "task.open-rejects");
+    g_assert_true (gtk_widget_is_sensitive (open));
+  }
+
+  /* without the switch: no tab */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
+  write_csv (f, "plain.csv", "a\n1\n1\n");
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = files (f, "plain.csv", NULL);
+  winnow_window_add_files (f->window, list);
+  press_clean (f);
+  settle (f, 2);
+  winnow_window_show_task (f->window, winnow_task_get_id (row (f, 0)));
+  winnow_ui_test_settle (f->app);
+  g_assert_cmpstr (winnow_task_get_file_name (row (f, 0)), ==, "plain.csv");
+  g_assert_false (gtk_widget_get_visible (winnow_task_page_get_child (page, "preview_switcher")));
+  g_assert_false (gtk_widget_is_sensitive (gtk_widget_get_next_sibling (
+    winnow_task_page_get_child (page, "rejected_heading"))));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (
+                     GTK_STACK (winnow_task_page_get_child (page, "preview_stack"))), ==, "cleaned");
+}
+
+/* The recipe reads as sentences on the task page. */
+static void
+test_describe_recipe (void)
+{
+  static const struct { const char *json; const char *lines; } cases[] = {
+    { "{\"winnow_recipe\": 1}", "Copy the file as it is" },
+    { "{\"winnow_recipe\": 1, \"drop_duplicates\": {}, \"drop_missing\": {\"how\": \"all\"}}",
+      "Drop duplicate rows, keeping the first|Drop rows where every field is missing" },
+    { "{\"winnow_recipe\": 1, \"drop_missing\": {\"how\": \"any\", \"subset\": [\"id\", \"email\"]}}",
+      "Drop rows with a missing value in id, email" },
+    { "{\"winnow_recipe\": 1, \"drop_missing\": {\"thresh\": 2}}",
+      "Keep rows with at least 2 values" },
+    { "{\"winnow_recipe\": 1, \"drop_duplicates\": {\"subset\": [\"email\"], \"keep\": \"last\"},"
+      " \"fill\": [{\"column\": \"city\", \"value\": \"Unknown\"}]}",
+      "Drop rows that repeat email, keeping the last|Fill missing city with “Unknown”" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (cases[i].json, -1, &error);
+      g_autoptr(GPtrArray) lines = NULL;
+      g_autofree char *joined = NULL;
+
+      g_assert_no_error (error);
+      lines = winnow_step_describe_recipe (recipe);
+      g_ptr_array_add (lines, NULL);
+      joined = g_strjoinv ("|", (char **) lines->pdata);
+      g_assert_cmpstr (joined, ==, cases[i].lines);
+    }
+}
+
+/* ---- text from the file ---- */
+
+static void
+test_shorten (void)
+{
+  static const struct { const char *text; gsize max; const char *shown; } cases[] = {
+    { "", 5, "" },
+    { "abc", 3, "abc" },
+    { "abcd", 3, "ab…" },
+    { "Zürich, Genève", 8, "Zürich,…" },
+    { "日本語のテキスト", 4, "日本語…" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *shown = winnow_ui_shorten (cases[i].text, cases[i].max);
+      g_assert_cmpstr (shown, ==, cases[i].shown);
+    }
+  {
+    g_autofree char *none = winnow_ui_shorten (NULL, 3);
+    g_assert_cmpstr (none, ==, "");
+  }
+}
+
+static void
+longest_label (GtkWidget *widget, glong *longest)
+{
+  if (GTK_IS_LABEL (widget))
+    *longest = MAX (*longest, g_utf8_strlen (gtk_label_get_text (GTK_LABEL (widget)), -1));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    longest_label (child, longest);
+}
+
+static void
+collect_expanders (GtkWidget *widget, GPtrArray *rows)
+{
+  if (ADW_IS_EXPANDER_ROW (widget))
+    g_ptr_array_add (rows, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_expanders (child, rows);
+}
+
+/* A file's column name of 4,000 characters and a field of 100,000: the
+ * page shows the start of each and "…", never the whole (laying out such
+ * text took the window seconds). */
+static void
+test_long_text (Fixture *f, gconstpointer data)
+{
+  WinnowTaskPage *page = WINNOW_TASK_PAGE (winnow_window_get_task_page (f->window));
+  g_autofree char *name = g_strnfill (4000, 'n');
+  g_autofree char *cell = g_strnfill (100000, 'c');
+  g_autofree char *csv = g_strdup_printf ("id,%s\n1,%s\n2,short\n", name, cell);
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GListModel) columns = NULL;
+  g_autoptr(GtkColumnViewColumn) column = NULL;
+  GtkColumnView *preview;
+  g_autoptr(GPtrArray) expanders = g_ptr_array_new ();
+  const char *title;
+  glong longest = 0;
+
+  write_csv (f, "wide.csv", csv);
+  list = files (f, "wide.csv", NULL);
+  winnow_window_add_files (f->window, list);
+  press_clean (f);
+  settle (f, 1);
+  winnow_window_show_task (f->window, winnow_task_get_id (row (f, 0)));
+  winnow_ui_test_settle (f->app);
+  iterate_until ((gboolean (*) (gpointer)) winnow_task_page_is_ready, page, 30);
+  g_assert_cmpstr (label_text (page, "status_label"), ==, "Completed");
+
+  /* the columns' rows in Columns: "id" and the long one */
+  collect_expanders (winnow_task_page_get_child (page, "columns_group"), expanders);
+  g_assert_cmpuint (expanders->len, ==, 2);
+  g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (expanders, 0)), ==, "id");
+  title = adw_preferences_row_get_title (g_ptr_array_index (expanders, 1));
+  g_assert_cmpint (g_utf8_strlen (title, -1), ==, WINNOW_UI_NAME_CHARS);
+  g_assert_true (g_str_has_prefix (title, "nnnn"));
+  g_assert_true (g_str_has_suffix (title, "…"));
+
+  /* the preview's header */
+  preview = GTK_COLUMN_VIEW (winnow_task_page_get_child (page, "preview_view"));
+  columns = g_object_ref (gtk_column_view_get_columns (preview));
+  g_assert_cmpuint (g_list_model_get_n_items (columns), ==, 2);
+  column = g_list_model_get_item (columns, 1);
+  title = gtk_column_view_column_get_title (column);
+  g_assert_cmpint (g_utf8_strlen (title, -1), ==, WINNOW_UI_NAME_CHARS);
+  g_assert_true (g_str_has_prefix (title, "nnnn"));
+  g_assert_true (g_str_has_suffix (title, "…"));
+
+  /* and nothing on the page holds more than a cell's worth */
+  longest_label (GTK_WIDGET (page), &longest);
+  g_assert_cmpint (longest, >=, WINNOW_UI_CELL_CHARS);  /* the field, shortened */
+  g_assert_cmpint (longest, <=, 1000);
+}
+
+int
+main (int argc, char **argv)
+{
+  winnow_ui_test_init (&argc, &argv);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/task-page/actions", test_task_page);
+  ADD ("/task-page/rejected-tab", test_rejected_tab);
+  ADD ("/task-page/long-text", test_long_text);
+#undef ADD
+  g_test_add_func ("/task-page/describe-recipe", test_describe_recipe);
+  g_test_add_func ("/task-page/shorten", test_shorten);
+
+  return g_test_run ();
+}

@@ -1,0 +1,139 @@
+/* test-ui-fixture.c: what the window's tests share: an application over
+ * a history of its own in a temporary folder, and the steps a user takes
+ * with it (drop files, press Clean, wait for the tasks). */
+#include "config.h"
+
+#include "test-ui-fixture.h"
+
+#include "winnow-task-dialog-private.h"
+#include "winnow-task-list-private.h"
+
+static void
+on_finished (WinnowScheduler *scheduler, WinnowTask *task, Fixture *f)
+{
+  gint64 *id = g_new (gint64, 1);
+  *id = winnow_task_get_id (task);
+  g_hash_table_insert (f->finished, id, GINT_TO_POINTER (winnow_task_get_status (task)));
+}
+
+static void
+on_progress (WinnowScheduler *scheduler, WinnowTask *task, double fraction, guint64 rows,
+             gint phase, Fixture *f)
+{
+  f->n_progress++;
+}
+
+void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  winnow_test_dir_setup (&f->dir, NULL);
+  f->app = winnow_ui_test_app_new (f->dir.dir);
+  f->window = winnow_application_get_window (f->app);
+  f->scheduler = winnow_application_get_scheduler (f->app);
+  f->finished = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_signal_connect (f->scheduler, "task-finished", G_CALLBACK (on_finished), f);
+  g_signal_connect (f->scheduler, "task-progress", G_CALLBACK (on_progress), f);
+}
+
+void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  if (f->app != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (f->scheduler, f);
+      winnow_ui_test_app_free (f->app);
+    }
+  g_hash_table_unref (f->finished);
+  winnow_test_dir_teardown (&f->dir, NULL);
+}
+
+/* Confirms the configuration dialog the files opened, as its Clean
+ * button does, with the recipe it starts with. */
+void
+press_clean (Fixture *f)
+{
+  WinnowTaskDialog *dialog = winnow_window_get_task_dialog (f->window);
+  guint n;
+
+  g_assert_nonnull (dialog);
+  n = winnow_task_dialog_get_n_files (dialog);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.clean", NULL));
+  g_assert_null (winnow_window_get_task_dialog (f->window));
+  g_assert_cmpuint (n, >, 0);
+}
+
+static guint want_finished;
+
+static gboolean
+enough_finished (gpointer data)
+{
+  Fixture *f = data;
+
+  return g_hash_table_size (f->finished) >= want_finished;
+}
+
+WinnowTaskTable *
+table (Fixture *f)
+{
+  return WINNOW_TASK_TABLE (winnow_window_get_table (f->window));
+}
+
+GListModel *
+rows (Fixture *f)
+{
+  return G_LIST_MODEL (winnow_task_table_get_selection (table (f)));
+}
+
+gboolean
+list_settled (Fixture *f)
+{
+  /* the list re-reads a moment after tasks change; wait for it */
+  WinnowTaskList *list = WINNOW_TASK_LIST (gtk_single_selection_get_model (winnow_task_table_get_selection (table (f))));
+  return winnow_task_list_get_total (list) > 0;
+}
+
+WinnowTask *
+row (Fixture *f, guint i)
+{
+  WinnowTask *task = g_list_model_get_item (rows (f), i);
+  g_object_unref (task);  /* the list keeps it */
+  return task;
+}
+
+GPtrArray *
+files (Fixture *f, ...)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func (g_object_unref);
+  va_list args;
+  const char *name;
+
+  va_start (args, f);
+  while ((name = va_arg (args, const char *)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir.dir, name, NULL);
+      g_ptr_array_add (list, g_file_new_for_path (path));
+    }
+  va_end (args);
+  return list;
+}
+
+void
+write_csv (Fixture *f, const char *name, const char *contents)
+{
+  g_free (winnow_test_write_file (f->dir.dir, name, contents, -1));
+}
+
+void
+settle (Fixture *f, guint n_finished)
+{
+  want_finished = n_finished;
+  winnow_test_iterate_until (enough_finished, f, 60);
+  /* and the list's refresh after the last change */
+  winnow_ui_test_settle (f->app);
+}
+
+const char *
+label_text (WinnowTaskPage *page, const char *name)
+{
+  return gtk_label_get_text (GTK_LABEL (winnow_task_page_get_child (page, name)));
+}

@@ -1,0 +1,36 @@
+/* test-ui-fixture.h: what the window's tests share (test-ui.c,
+ * test-task-page.c). */
+#pragma once
+
+#include <adwaita.h>
+
+#include "winnow-application.h"
+#include "winnow-scheduler-private.h"
+#include "winnow-task-page-private.h"
+#include "winnow-task-table-private.h"
+#include "winnow-test-util.h"
+#include "winnow-ui-test-util.h"
+#include "winnow-window-private.h"
+
+typedef struct {
+  WinnowTestDir dir;
+  WinnowApplication *app;
+  WinnowWindow *window;
+  WinnowScheduler *scheduler;
+  GHashTable *finished;  /* id -> status */
+  guint n_progress;
+} Fixture;
+
+#define iterate_until winnow_test_iterate_until
+
+void             fixture_setup    (Fixture *f, gconstpointer data);
+void             fixture_teardown (Fixture *f, gconstpointer data);
+void             press_clean      (Fixture *f);
+WinnowTaskTable *table            (Fixture *f);
+GListModel      *rows             (Fixture *f);
+gboolean         list_settled     (Fixture *f);
+WinnowTask      *row              (Fixture *f, guint i);
+GPtrArray       *files            (Fixture *f, ...) G_GNUC_NULL_TERMINATED;
+void             write_csv        (Fixture *f, const char *name, const char *contents);
+void             settle           (Fixture *f, guint n_finished);
+const char      *label_text       (WinnowTaskPage *page, const char *name);
