@@ -428,7 +428,7 @@ void
 _winnow_task_table_add_columns (WinnowTaskTable *self)
 {
   _winnow_task_table_append_column (self, _("File"), factory_new (self, &kinds[0]),
-                                    WINNOW_TASK_SORT_FILE, TRUE, -1);
+                                    WINNOW_TASK_SORT_FILE, TRUE, 150);
   _winnow_task_table_append_column (self, _("Status"), factory_new (self, &kinds[1]),
                                     WINNOW_TASK_SORT_STATUS, FALSE, 130);
   _winnow_task_table_append_column (self, _("Progress"), factory_new (self, &kinds[2]),

@@ -27,6 +27,7 @@ struct _WinnowTaskTable {
   WinnowTaskMeter *meter;
   GtkSingleSelection *selection;
   GPtrArray *probes;
+  guint give_rows_source;
   guint statuses;            /* bits (1 << WinnowTaskStatus); 0 for all */
   char *range;               /* "any", "today", "week", "month" or "year" */
 };

@@ -390,6 +390,7 @@ winnow_task_table_dispose (GObject *object)
   WinnowTaskTable *self = WINNOW_TASK_TABLE (object);
   GtkWidget *child;
 
+  g_clear_handle_id (&self->give_rows_source, g_source_remove);
   if (self->list != NULL)
     g_signal_handlers_disconnect_by_data (self->list, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), WINNOW_TYPE_TASK_TABLE);
@@ -478,6 +479,36 @@ winnow_task_table_class_init (WinnowTaskTableClass *klass)
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
+/* Only the view on screen holds the rows: a GTK 4.8 list view makes and
+ * binds widgets for its rows even while the squeezer hides it, which
+ * doubled the work of every filter, sort and scroll. The squeezer never
+ * flips back for it: the table's least width is its columns' fixed
+ * widths, whatever the rows hold. */
+static gboolean
+give_rows (gpointer data)
+{
+  WinnowTaskTable *self = data;
+  gboolean compact = winnow_task_table_is_compact (self);
+  GtkSelectionModel *rows = self->selection != NULL ? GTK_SELECTION_MODEL (self->selection) : NULL;
+  GtkSelectionModel *wide = compact ? NULL : rows, *narrow = compact ? rows : NULL;
+
+  self->give_rows_source = 0;
+  if (gtk_column_view_get_model (self->column_view) != wide)
+    gtk_column_view_set_model (self->column_view, wide);
+  if (gtk_list_view_get_model (self->compact_view) != narrow)
+    gtk_list_view_set_model (self->compact_view, narrow);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_views_switched (AdwSqueezer *views, GParamSpec *pspec, WinnowTaskTable *self)
+{
+  /* the squeezer picks its child while it allocates: not the time to
+   * change a view's rows */
+  if (self->give_rows_source == 0)
+    self->give_rows_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, give_rows, self, NULL);
+}
+
 static void
 winnow_task_table_init (WinnowTaskTable *self)
 {
@@ -494,6 +525,7 @@ winnow_task_table_init (WinnowTaskTable *self)
 
   g_signal_connect (self->column_view, "activate", G_CALLBACK (on_column_activate), self);
   g_signal_connect (self->compact_view, "activate", G_CALLBACK (on_compact_activate), self);
+  g_signal_connect (self->views, "notify::visible-child", G_CALLBACK (on_views_switched), self);
   g_signal_connect (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
   g_signal_connect (self->search_entry, "stop-search", G_CALLBACK (on_stop_search), self);
   add_keys (self, GTK_WIDGET (self->column_view));
@@ -520,8 +552,7 @@ winnow_task_table_set_list (WinnowTaskTable *self, WinnowTaskList *list, WinnowT
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (list)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-  gtk_list_view_set_model (self->compact_view, GTK_SELECTION_MODEL (self->selection));
+  give_rows (self);
   g_signal_connect (list, "items-changed", G_CALLBACK (on_items_changed), self);
 
   /* newest first, as the list starts */
