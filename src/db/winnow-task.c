@@ -380,6 +380,28 @@ winnow_task_set_result (WinnowTask *task, WinnowTaskResult *result)
   g_object_notify_by_pspec (G_OBJECT (task), properties[PROP_RESULT]);
 }
 
+/**
+ * winnow_task_fill_placeholder:
+ * @placeholder: a task of id 0, standing for a row not read yet
+ * @task: the task read for that row
+ *
+ * Makes @placeholder the task @task is, its id included: a list's row
+ * bound to the placeholder shows the task without being made again.
+ */
+void
+winnow_task_fill_placeholder (WinnowTask *placeholder, WinnowTask *task)
+{
+  g_return_if_fail (WINNOW_IS_TASK (placeholder));
+  g_return_if_fail (WINNOW_IS_TASK (task));
+  g_return_if_fail (placeholder->id == 0);
+
+  g_object_freeze_notify (G_OBJECT (placeholder));
+  placeholder->id = task->id;
+  g_object_notify_by_pspec (G_OBJECT (placeholder), properties[PROP_ID]);
+  winnow_task_update_from (placeholder, task);
+  g_object_thaw_notify (G_OBJECT (placeholder));
+}
+
 /* Copies every field of @other (the same task, read again) into @task,
  * notifying only what changed. The result is kept unless @other has one. */
 void

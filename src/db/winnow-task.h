@@ -67,5 +67,6 @@ void              winnow_task_set_lease_owner (WinnowTask *task, const char *own
 void              winnow_task_set_result      (WinnowTask *task, WinnowTaskResult *result);
 void              winnow_task_set_replace_output (WinnowTask *task, gboolean replace);
 void              winnow_task_update_from     (WinnowTask *task, WinnowTask *other);
+void              winnow_task_fill_placeholder (WinnowTask *placeholder, WinnowTask *task);
 
 G_END_DECLS

@@ -108,6 +108,38 @@ announce (WinnowTaskList *self, guint position, guint removed, guint added, guin
     g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
 }
 
+/* Whether the rows read are the rows of before, all moved by @delta: tasks
+ * added or deleted above them (a batch run adds its tasks, the newest
+ * first, while the list is scrolled down). Announced as rows added or
+ * removed at @window_start, the rows below keep their widgets; otherwise
+ * every row from there to the end would be made again, every second. */
+static gboolean
+only_moved (WinnowTaskList *self, RefreshJob *job, guint window_start, guint window_end,
+            guint old_n, gint64 delta)
+{
+  guint compared = 0;
+
+  if (delta == 0 || (delta < 0 && (gint64) window_start - delta > old_n))
+    return FALSE;
+  for (guint p = window_start; p < window_end; p++)
+    {
+      gint64 then = (gint64) p - delta;  /* where the row at @p stood before */
+      Page *page;
+
+      if (then < window_start)
+        continue;  /* a row new to the window */
+      if (then >= old_n)
+        break;
+      page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER ((guint) then / PAGE_SIZE));
+      if (page == NULL)
+        continue;  /* not shown: nothing to keep */
+      if (!page->loaded || old_id (self, (guint) then) != new_id (job, p))
+        return FALSE;
+      compared++;
+    }
+  return compared > 0;
+}
+
 static void
 apply_refresh (WinnowTaskList *self, RefreshJob *job)
 {
@@ -117,14 +149,23 @@ apply_refresh (WinnowTaskList *self, RefreshJob *job)
   guint window_end = window_start;
   gint64 delta = (gint64) new_n - old_n;
   guint first = G_MAXUINT;
-  guint removed, added;
+  guint removed = 0, added = 0;
+  gboolean moved;
   g_autoptr(GHashTable) old_pages = NULL;
 
   for (guint i = 0; i < job->pages->len; i++)
     window_end += ((GPtrArray *) g_ptr_array_index (job->pages, i))->len;
 
-  /* which rows changed: the first that differs within the rows read ... */
-  if (!job->reset)
+  /* which rows changed: only rows added or removed above the window ... */
+  moved = !job->reset && only_moved (self, job, window_start, window_end, old_n, delta);
+  if (moved)
+    {
+      first = window_start;
+      removed = delta < 0 ? (guint) -delta : 0;
+      added = delta > 0 ? (guint) delta : 0;
+    }
+  /* ... or the first that differs within the rows read ... */
+  else if (!job->reset)
     {
       guint end = MAX (window_end, MIN (old_n, window_start + job->n_pages * PAGE_SIZE));
       for (guint p = window_start; p < end; p++)
@@ -142,8 +183,7 @@ apply_refresh (WinnowTaskList *self, RefreshJob *job)
     first = 0;
 
   /* ... and how far, matching the rest of the window shifted by delta */
-  removed = added = 0;
-  if (first != G_MAXUINT)
+  if (!moved && first != G_MAXUINT)
     {
       guint last_old = old_n;  /* exclusive: up to the end, unless matched */
       if (!job->reset && window_end > first)

@@ -225,6 +225,66 @@ holds (GPtrArray *items, gint64 id)
 }
 
 static void
+set_bounds (Page *page, GPtrArray *tasks)
+{
+  guint n = MIN (tasks->len, page->items->len);
+
+  g_clear_object (&page->first);
+  g_clear_object (&page->last);
+  if (n > 0)
+    {
+      page->first = _winnow_task_list_task_copy (g_ptr_array_index (tasks, 0));
+      page->last = _winnow_task_list_task_copy (g_ptr_array_index (tasks, n - 1));
+    }
+}
+
+/* A page read for the first time: its placeholders become the tasks read,
+ * so the rows bound to them stay and only say what they now show (GTK
+ * 4.8 makes a row's widgets again for every item replaced). Where a task
+ * has its object already (a running one, or rows that moved), that
+ * object takes the place, and only those places are announced. */
+static void
+fill_placeholders (WinnowTaskList *self, Page *page, GPtrArray *tasks)
+{
+  guint first = G_MAXUINT, last = 0;
+
+  for (guint i = 0; i < tasks->len && i < page->items->len; i++)
+    {
+      WinnowTask *task = g_ptr_array_index (tasks, i);
+      gint64 id = winnow_task_get_id (task);
+
+      if (!g_hash_table_contains (self->by_id, &id))
+        {
+          WinnowTask *placeholder = g_ptr_array_index (page->items, i);
+          gint64 *key = g_new (gint64, 1);
+
+          winnow_task_fill_placeholder (placeholder, task);
+          *key = id;
+          g_hash_table_insert (self->by_id, key, placeholder);
+          continue;
+        }
+      /* its object stands at another place (the rows moved since that
+       * page was read): one object may not stand at two places of the
+       * model, so this place gets a copy until the refresh the move causes */
+      {
+        WinnowTask *placeholder = g_ptr_array_index (page->items, i);
+
+        g_ptr_array_index (page->items, i) = _winnow_task_list_task_copy (task);
+        g_object_unref (placeholder);
+        _winnow_task_list_refresh_later (self);
+      }
+      first = MIN (first, i);
+      last = MAX (last, i);
+    }
+  page->loaded = TRUE;
+  set_bounds (page, tasks);
+  _winnow_task_list_rebuild_ids (self);
+  if (first != G_MAXUINT)
+    g_list_model_items_changed (G_LIST_MODEL (self), page->index * PAGE_SIZE + first,
+                                last - first + 1, last - first + 1);
+}
+
+static void
 page_read (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr(WinnowTaskList) self = data;
@@ -255,6 +315,11 @@ page_read (GObject *source, GAsyncResult *result, gpointer data)
     }
   self->failed = FALSE;
   length = page_length (self, index);
+  if (!page->loaded && page->items->len == length)
+    {
+      fill_placeholders (self, page, tasks);
+      return;
+    }
   before = page->loaded ? g_steal_pointer (&page->items) : NULL;
   g_clear_pointer (&page->items, g_ptr_array_unref);
   page->items = g_ptr_array_new_full (length, g_object_unref);

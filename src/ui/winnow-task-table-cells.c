@@ -26,6 +26,8 @@ typedef struct {
   GtkWidget *cell;
   const CellKind *kind;
   WinnowTaskTable *table;
+  WinnowTask *task;       /* unowned: the binding ends before it */
+  guint render_source;
 } Binding;
 
 static gboolean
@@ -372,10 +374,33 @@ static const CellKind kinds[] = {
 };
 #define COMPACT 6
 
+static gboolean
+render_now (gpointer data)
+{
+  Binding *binding = data;
+
+  binding->render_source = 0;
+  binding->kind->render (binding->cell, binding->task, binding->table);
+  return G_SOURCE_REMOVE;
+}
+
+/* A task changes a dozen properties at once (a row read for the first
+ * time, a task finishing): its cells are drawn again once, before the
+ * next frame. */
 static void
 on_task_notify (WinnowTask *task, GParamSpec *pspec, Binding *binding)
 {
-  binding->kind->render (binding->cell, task, binding->table);
+  if (binding->render_source == 0)
+    binding->render_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, render_now, binding, NULL);
+}
+
+static void
+binding_free (gpointer data, GClosure *closure)
+{
+  Binding *binding = data;
+
+  g_clear_handle_id (&binding->render_source, g_source_remove);
+  g_free (binding);
 }
 
 static void
@@ -394,9 +419,10 @@ bind_cell (GtkSignalListItemFactory *factory, GtkListItem *item, const CellKind 
   binding->cell = gtk_list_item_get_child (item);
   binding->kind = kind;
   binding->table = g_object_get_data (G_OBJECT (factory), "table");
+  binding->task = task;
   kind->render (binding->cell, task, binding->table);
   handler = g_signal_connect_data (task, "notify", G_CALLBACK (on_task_notify), binding,
-                                   (GClosureNotify) G_CALLBACK (g_free), 0);
+                                   binding_free, 0);
   g_object_set_data (G_OBJECT (item), "winnow-handler", GSIZE_TO_POINTER (handler));
 }
 

@@ -1,0 +1,190 @@
+/* test-task-list.c: the window's list of tasks as a model (no window):
+ * what it announces when the history changes, and which of its objects
+ * it keeps. A row's widgets in GTK 4.8 are made again for every item
+ * announced as replaced, so the list announces no more than changed
+ * (history-bench shows the cost). */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <sqlite3.h>
+
+#include "winnow-scheduler.h"
+#include "winnow-task-list.h"
+#include "winnow-task-store.h"
+#include "winnow-test-util.h"
+
+#define N_TASKS 1000
+
+typedef struct {
+  WinnowTestDir dir;
+  char *path;
+  WinnowTaskStore *store;
+  WinnowScheduler *scheduler;
+  WinnowTaskList *list;
+  GArray *changes;   /* guint triples: position, removed, added */
+} Fixture;
+
+/* @n finished tasks, created a second apart after @first_second */
+static void
+add_finished (Fixture *f, guint n, guint first_second)
+{
+  g_autoptr(WinnowTaskStore) other = winnow_task_store_new (f->path, NULL);  /* as another process */
+  g_autofree WinnowTaskSpec *specs = g_new0 (WinnowTaskSpec, n);
+  g_autoptr(GPtrArray) added = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  char *sql;
+
+  for (guint i = 0; i < n; i++)
+    specs[i] = (WinnowTaskSpec) { "/data/in.csv", "/data/out.csv", "{\"winnow_recipe\": 1}", FALSE };
+  added = winnow_task_store_add_many (other, specs, n, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (added->len, ==, n);
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  sql = g_strdup_printf ("UPDATE tasks SET status = 'COMPLETED', progress = 1, "
+                         "created_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ', '2026-01-01', "
+                         "'+' || (%u + id - %" G_GINT64_FORMAT ") || ' seconds') WHERE id >= %" G_GINT64_FORMAT,
+                         first_second, winnow_task_get_id (g_ptr_array_index (added, 0)),
+                         winnow_task_get_id (g_ptr_array_index (added, 0)));
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_free (sql);
+  sqlite3_close (db);
+}
+
+static void
+on_items_changed (GListModel *model, guint position, guint removed, guint added, Fixture *f)
+{
+  guint change[3] = { position, removed, added };
+  g_array_append_vals (f->changes, change, 3);
+}
+
+static gboolean
+total_is (gpointer data)
+{
+  Fixture *f = data;
+  return winnow_task_list_get_total (f->list) == GPOINTER_TO_INT (g_object_get_data (G_OBJECT (f->list), "want"));
+}
+
+static void
+wait_total (Fixture *f, gint64 total)
+{
+  g_object_set_data (G_OBJECT (f->list), "want", GINT_TO_POINTER ((int) total));
+  winnow_test_iterate_until (total_is, f, 30);
+}
+
+static gint64
+id_at (Fixture *f, guint position)
+{
+  g_autoptr(WinnowTask) task = g_list_model_get_item (G_LIST_MODEL (f->list), position);
+  return winnow_task_get_id (task);
+}
+
+static gboolean
+page_read (gpointer data)
+{
+  Fixture *f = ((gpointer *) data)[0];
+  return id_at (f, GPOINTER_TO_UINT (((gpointer *) data)[1])) != 0;
+}
+
+/* Reads the page holding @position, as a row scrolled to it does. */
+static void
+read_at (Fixture *f, guint position)
+{
+  gpointer data[2] = { f, GUINT_TO_POINTER (position) };
+  winnow_test_iterate_until (page_read, data, 30);
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  winnow_test_dir_setup (&f->dir, NULL);
+  f->path = g_build_filename (f->dir.dir, "history.db", NULL);
+  f->store = winnow_task_store_new (f->path, &error);
+  g_assert_no_error (error);
+  add_finished (f, N_TASKS, 0);
+  f->scheduler = winnow_scheduler_new (f->store, 1, WINNOW_SCHEDULER_OWN_TASKS);
+  f->list = winnow_task_list_new (f->store, f->scheduler);
+  wait_total (f, N_TASKS);
+  f->changes = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_signal_connect (f->list, "items-changed", G_CALLBACK (on_items_changed), f);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  winnow_task_list_close (f->list);
+  g_clear_object (&f->list);
+  winnow_scheduler_shutdown (f->scheduler, WINNOW_SHUTDOWN_CANCEL);
+  g_clear_object (&f->scheduler);
+  g_clear_object (&f->store);
+  g_array_unref (f->changes);
+  g_free (f->path);
+  winnow_test_dir_teardown (&f->dir, NULL);
+}
+
+/* A page read for the first time fills the placeholders rows were bound
+ * to: the same objects, and nothing announced. */
+static void
+test_page_fills_placeholders (Fixture *f, gconstpointer data)
+{
+  g_autoptr(WinnowTask) placeholder = g_list_model_get_item (G_LIST_MODEL (f->list), 750);
+  g_autoptr(WinnowTask) read = NULL;
+
+  g_assert_cmpint (winnow_task_get_id (placeholder), ==, 0);
+  read_at (f, 750);
+  read = g_list_model_get_item (G_LIST_MODEL (f->list), 750);
+  g_assert_true (read == placeholder);
+  /* newest first: position 750 holds the 251st task added */
+  g_assert_cmpint (winnow_task_get_id (read), ==, N_TASKS - 750);
+  g_assert_cmpuint (f->changes->len, ==, 0);
+}
+
+/* Tasks another process adds, newest first, while the list is scrolled
+ * down: announced as rows added above the rows read, which keep their
+ * objects; not as every row from there to the end replaced. */
+static void
+test_added_above (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (g_object_unref);
+  guint *change;
+
+  read_at (f, 450);
+  read_at (f, 650);
+  read_at (f, 550);   /* the page used last */
+  for (guint p = 500; p < 600; p++)
+    g_ptr_array_add (before, g_list_model_get_item (G_LIST_MODEL (f->list), p));
+
+  add_finished (f, 3, N_TASKS + 10);
+  winnow_task_list_refresh (f->list);
+  wait_total (f, N_TASKS + 3);
+
+  g_assert_cmpuint (f->changes->len, ==, 3);
+  change = &g_array_index (f->changes, guint, 0);
+  g_assert_cmpuint (change[0], ==, 400);  /* the first row of the pages read again */
+  g_assert_cmpuint (change[1], ==, 0);
+  g_assert_cmpuint (change[2], ==, 3);
+  for (guint i = 0; i < before->len; i++)
+    {
+      g_autoptr(WinnowTask) now = g_list_model_get_item (G_LIST_MODEL (f->list), 500 + i + 3);
+      g_assert_true (now == g_ptr_array_index (before, i));
+    }
+  /* and the top of the list holds the new ones */
+  read_at (f, 0);
+  g_assert_cmpint (id_at (f, 0), ==, N_TASKS + 3);
+  g_assert_cmpint (id_at (f, 3), ==, N_TASKS);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/task-list/page-fills-placeholders", Fixture, NULL, fixture_setup,
+              test_page_fills_placeholders, fixture_teardown);
+  g_test_add ("/task-list/added-above", Fixture, NULL, fixture_setup, test_added_above,
+              fixture_teardown);
+  return g_test_run ();
+}
