@@ -9,7 +9,7 @@
 #include <sqlite3.h>
 
 #include "winnow-scheduler.h"
-#include "winnow-task-list.h"
+#include "winnow-task-list-private.h"
 #include "winnow-task-store.h"
 #include "winnow-test-util.h"
 
@@ -177,6 +177,44 @@ test_added_above (Fixture *f, gconstpointer data)
   g_assert_cmpint (id_at (f, 3), ==, N_TASKS);
 }
 
+/* The same when a page of the window read again was never shown (no row
+ * asked for it): nothing was bound there, nothing is announced for it. */
+static void
+test_added_above_unread (Fixture *f, gconstpointer data)
+{
+  guint *change;
+
+  read_at (f, 450);
+  read_at (f, 550);   /* the page used last; the one after it is not read */
+  add_finished (f, 2, N_TASKS + 10);
+  winnow_task_list_refresh (f->list);
+  wait_total (f, N_TASKS + 2);
+
+  g_assert_cmpuint (f->changes->len, ==, 3);
+  change = &g_array_index (f->changes, guint, 0);
+  g_assert_cmpuint (change[0], ==, 400);
+  g_assert_cmpuint (change[1], ==, 0);
+  g_assert_cmpuint (change[2], ==, 2);
+  g_assert_cmpint (id_at (f, 552), ==, N_TASKS - 550);
+  g_assert_cmpint (id_at (f, 652), ==, N_TASKS - 650);
+}
+
+static gboolean
+list_idle (gpointer data)
+{
+  return !winnow_task_list_is_busy (data);
+}
+
+/* Nothing changed: nothing announced. */
+static void
+test_unchanged (Fixture *f, gconstpointer data)
+{
+  read_at (f, 550);
+  winnow_task_list_refresh (f->list);
+  winnow_test_iterate_until (list_idle, f->list, 30);
+  g_assert_cmpuint (f->changes->len, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -185,6 +223,10 @@ main (int argc, char **argv)
   g_test_add ("/task-list/page-fills-placeholders", Fixture, NULL, fixture_setup,
               test_page_fills_placeholders, fixture_teardown);
   g_test_add ("/task-list/added-above", Fixture, NULL, fixture_setup, test_added_above,
+              fixture_teardown);
+  g_test_add ("/task-list/added-above-unread", Fixture, NULL, fixture_setup,
+              test_added_above_unread, fixture_teardown);
+  g_test_add ("/task-list/unchanged", Fixture, NULL, fixture_setup, test_unchanged,
               fixture_teardown);
   return g_test_run ();
 }

@@ -108,36 +108,28 @@ announce (WinnowTaskList *self, guint position, guint removed, guint added, guin
     g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
 }
 
-/* Whether the rows read are the rows of before, all moved by @delta: tasks
- * added or deleted above them (a batch run adds its tasks, the newest
- * first, while the list is scrolled down). Announced as rows added or
- * removed at @window_start, the rows below keep their widgets; otherwise
- * every row from there to the end would be made again, every second. */
-static gboolean
-only_moved (WinnowTaskList *self, RefreshJob *job, guint window_start, guint window_end,
-            guint old_n, gint64 delta)
+/* What stood at @position before the refresh, as far as a row may be
+ * bound to it: SHOWN_NOTHING where no page was (no row asked for it), 0
+ * for a placeholder, else the task's id. */
+#define SHOWN_NOTHING (-1)
+
+static gint64
+shown_id (WinnowTaskList *self, guint position)
 {
-  guint compared = 0;
+  Page *page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (position / PAGE_SIZE));
 
-  if (delta == 0 || (delta < 0 && (gint64) window_start - delta > old_n))
-    return FALSE;
-  for (guint p = window_start; p < window_end; p++)
-    {
-      gint64 then = (gint64) p - delta;  /* where the row at @p stood before */
-      Page *page;
+  if (page == NULL)
+    return SHOWN_NOTHING;
+  return old_id (self, position);
+}
 
-      if (then < window_start)
-        continue;  /* a row new to the window */
-      if (then >= old_n)
-        break;
-      page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER ((guint) then / PAGE_SIZE));
-      if (page == NULL)
-        continue;  /* not shown: nothing to keep */
-      if (!page->loaded || old_id (self, (guint) then) != new_id (job, p))
-        return FALSE;
-      compared++;
-    }
-  return compared > 0;
+/* Whether the row at old @position may stand for the row read at new
+ * @position + @delta: nothing was shown there, or the same task. */
+static gboolean
+same_row (WinnowTaskList *self, RefreshJob *job, guint position, gint64 delta)
+{
+  gint64 shown = shown_id (self, position);
+  return shown == SHOWN_NOTHING || (shown != 0 && shown == new_id (job, (guint) (position + delta)));
 }
 
 static void
@@ -150,56 +142,49 @@ apply_refresh (WinnowTaskList *self, RefreshJob *job)
   gint64 delta = (gint64) new_n - old_n;
   guint first = G_MAXUINT;
   guint removed = 0, added = 0;
-  gboolean moved;
   g_autoptr(GHashTable) old_pages = NULL;
 
   for (guint i = 0; i < job->pages->len; i++)
     window_end += ((GPtrArray *) g_ptr_array_index (job->pages, i))->len;
 
-  /* which rows changed: only rows added or removed above the window ... */
-  moved = !job->reset && only_moved (self, job, window_start, window_end, old_n, delta);
-  if (moved)
+  /* Which rows changed, announced as one run [first, first + removed)
+   * replaced by @added rows. Rows are compared where the window was read;
+   * what no row was bound to matches anything, a placeholder nothing. GTK
+   * 4.8 makes the widgets of every row announced again, so the run is
+   * kept short: the rows before it are the same, and so are the rows
+   * after it, moved by @delta (rows added or removed within the run, as
+   * a batch run adds its tasks above the rows shown). Beyond the window,
+   * rows are taken to have moved by @delta. */
+  if (job->reset)
     {
-      first = window_start;
-      removed = delta < 0 ? (guint) -delta : 0;
-      added = delta > 0 ? (guint) delta : 0;
-    }
-  /* ... or the first that differs within the rows read ... */
-  else if (!job->reset)
-    {
-      guint end = MAX (window_end, MIN (old_n, window_start + job->n_pages * PAGE_SIZE));
-      for (guint p = window_start; p < end; p++)
-        if (old_id (self, p) != new_id (job, p) || old_id (self, p) == 0)
-          {
-            first = p;
-            break;
-          }
-      if (first == G_MAXUINT && delta != 0)
-        first = MIN (end, MIN (old_n, new_n));
-      if (window_start > 0 && first != G_MAXUINT && delta != 0 && first == window_start)
-        first = window_start;  /* rows above the window may have moved too */
+      first = 0;
+      removed = old_n;
+      added = new_n;
     }
   else
-    first = 0;
-
-  /* ... and how far, matching the rest of the window shifted by delta */
-  if (!moved && first != G_MAXUINT)
     {
-      guint last_old = old_n;  /* exclusive: up to the end, unless matched */
-      if (!job->reset && window_end > first)
+      guint end = MIN (window_end, MIN (old_n, new_n));
+      gint64 last;
+
+      first = MIN (window_start, end);
+      while (first < end && same_row (self, job, first, 0))
+        first++;
+      if (first == end && delta == 0)
+        first = G_MAXUINT;  /* nothing changed */
+      else
         {
-          gint64 p = (gint64) MIN (old_n, window_end) - 1;
-          while (p >= (gint64) first && p + delta >= (gint64) first &&
-                 new_id (job, (guint) (p + delta)) > 0 &&
-                 old_id (self, (guint) p) == new_id (job, (guint) (p + delta)))
-            p--;
-          if (p + 1 < (gint64) MIN (old_n, window_end) || (p + 1 == (gint64) first))
-            last_old = (guint) (p + 1);
-          if ((gint64) last_old + delta < (gint64) first)
-            last_old = (guint) ((gint64) first - delta);
+          /* from the last row read, back while the rows match moved */
+          last = MIN ((gint64) old_n, (gint64) window_end - delta) - 1;
+          while (last >= (gint64) first && last + delta >= (gint64) first &&
+                 same_row (self, job, (guint) last, delta))
+            last--;
+          if (last + 1 < (gint64) first)
+            last = (gint64) first - 1;
+          if (last + 1 + delta < (gint64) first)
+            last = (gint64) first - delta - 1;
+          removed = (guint) (last + 1 - first);
+          added = (guint) (last + 1 + delta - first);
         }
-      removed = last_old > first ? last_old - first : 0;
-      added = (guint) MAX ((gint64) removed + delta, 0);
     }
 
   /* the new pages: objects rows are bound to, updated in place */
