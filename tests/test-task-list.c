@@ -215,6 +215,107 @@ test_unchanged (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->changes->len, ==, 0);
 }
 
+/* A reader of the model as GTK's list view is one: it keeps the items
+ * it asked for where the announcements put them. */
+typedef struct {
+  GPtrArray *held;   /* WinnowTask* or NULL, one per position */
+} Reader;
+
+static void
+reader_follow (GListModel *model, guint position, guint removed, guint added, Reader *reader)
+{
+  g_ptr_array_remove_range (reader->held, position, removed);
+  for (guint i = 0; i < added; i++)
+    g_ptr_array_insert (reader->held, (gint) (position + i), NULL);
+}
+
+/* The reader shows rows [@from, @from + @n): it lets go of the others
+ * (as a list view does of the rows scrolled away) and asks for these. */
+static void
+reader_look (Reader *reader, GListModel *model, guint from, guint n)
+{
+  for (guint p = 0; p < reader->held->len; p++)
+    {
+      gboolean shown = p >= from && p < from + n;
+
+      if (!shown && g_ptr_array_index (reader->held, p) != NULL)
+        g_clear_object ((WinnowTask **) &g_ptr_array_index (reader->held, p));
+      else if (shown && g_ptr_array_index (reader->held, p) == NULL)
+        g_ptr_array_index (reader->held, p) = g_list_model_get_item (model, p);
+    }
+}
+
+static void
+held_free (gpointer data)
+{
+  if (data != NULL)
+    g_object_unref (data);
+}
+
+/* Random changes by another process (tasks added anywhere in the order,
+ * deleted, finished), each followed by a refresh: every row the reader
+ * holds in the window it looks at shows the task the history has there. */
+static void
+test_random_changes (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (g_test_rand_int ());
+  g_autoptr(WinnowTaskStore) other = winnow_task_store_new (f->path, NULL);
+  Reader reader = { g_ptr_array_new_with_free_func (held_free) };
+  WinnowTaskQuery query = { .sort = WINNOW_TASK_SORT_CREATED, .descending = TRUE };
+  guint view = 0;
+
+  g_ptr_array_set_size (reader.held, g_list_model_get_n_items (G_LIST_MODEL (f->list)));
+  g_signal_connect (f->list, "items-changed", G_CALLBACK (reader_follow), &reader);
+  for (guint round = 0; round < 40; round++)
+    {
+      g_autoptr(GPtrArray) truth = NULL;
+      g_autoptr(GError) error = NULL;
+      guint n;
+
+      /* the reader looks somewhere, and the pages there are read */
+      view = g_rand_int_range (rand, 0, (gint32) MAX (1, reader.held->len - 40));
+      reader_look (&reader, G_LIST_MODEL (f->list), view, 40);
+      read_at (f, view);
+      read_at (f, MIN (view + 39, reader.held->len - 1));
+
+      /* another process changes the history */
+      switch (g_rand_int_range (rand, 0, 3))
+        {
+        case 0:
+          add_finished (f, (guint) g_rand_int_range (rand, 1, 30),
+                        (guint) g_rand_int_range (rand, 0, N_TASKS + 50));
+          break;
+        case 1:
+          for (guint i = 0, k = (guint) g_rand_int_range (rand, 1, 20); i < k; i++)
+            winnow_task_store_delete (other, g_rand_int_range (rand, 1, N_TASKS), NULL);
+          break;
+        default:
+          add_finished (f, 5, N_TASKS + 100 + round);  /* the newest, at the top */
+          break;
+        }
+      winnow_task_list_refresh (f->list);
+      winnow_test_iterate_until (list_idle, f->list, 30);
+      /* rows asked for again are read, as a scrolled view asks */
+      reader_look (&reader, G_LIST_MODEL (f->list), view, 40);
+      winnow_test_iterate_until (list_idle, f->list, 30);
+
+      n = g_list_model_get_n_items (G_LIST_MODEL (f->list));
+      g_assert_cmpuint (reader.held->len, ==, n);
+      truth = winnow_task_store_query (other, &query, 0, n + 1, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (truth->len, ==, n);
+      for (guint p = view; p < view + 40 && p < n; p++)
+        {
+          WinnowTask *held = g_ptr_array_index (reader.held, p);
+          if (held != NULL)
+            g_assert_cmpint (winnow_task_get_id (held), ==,
+                             winnow_task_get_id (g_ptr_array_index (truth, p)));
+        }
+    }
+  g_signal_handlers_disconnect_by_func (f->list, reader_follow, &reader);
+  g_ptr_array_unref (reader.held);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -227,6 +328,8 @@ main (int argc, char **argv)
   g_test_add ("/task-list/added-above-unread", Fixture, NULL, fixture_setup,
               test_added_above_unread, fixture_teardown);
   g_test_add ("/task-list/unchanged", Fixture, NULL, fixture_setup, test_unchanged,
+              fixture_teardown);
+  g_test_add ("/task-list/random-changes", Fixture, NULL, fixture_setup, test_random_changes,
               fixture_teardown);
   return g_test_run ();
 }
