@@ -754,6 +754,63 @@ test_meter (Fixture *f, gconstpointer data)
   g_assert_cmpstr (finished, ==, "2.0 s · 500 k rows/s");
 }
 
+typedef struct {
+  GPtrArray *said;   /* "id|title|body|priority", or "id|withdrawn" */
+} Notifications;
+
+static void
+on_notification (WinnowWindow *window, const char *id, const char *title, const char *body,
+                 gboolean quiet, gpointer data)
+{
+  Notifications *n = data;
+
+  if (title != NULL)
+    g_ptr_array_add (n->said, g_strdup_printf ("%s|%s|%s|%s", id ? id : "", title,
+                                               body ? body : "", quiet ? "low" : "normal"));
+  else
+    g_ptr_array_add (n->said, g_strdup_printf ("%s|withdrawn", id ? id : ""));
+}
+
+/* Issue 16, item 3: while a task runs and the user is in another window,
+ * a quiet notification says how far it is, at most every few seconds;
+ * it goes when the task ends, and the ending has its own. */
+static void
+test_notify_progress (Fixture *f, gconstpointer data)
+{
+  Notifications n = { g_ptr_array_new_with_free_func (g_free) };
+  g_autoptr(WinnowTask) task = winnow_task_new (999);
+
+  if (gtk_window_is_active (GTK_WINDOW (f->window)))
+    {
+      /* the rule is for a user in another window */
+      g_test_skip ("the window has the focus here");
+      g_ptr_array_unref (n.said);
+      return;
+    }
+  g_settings_set_boolean (winnow_application_get_settings (f->app), "notifications", TRUE);
+  winnow_window_set_notifier (f->window, on_notification, &n);
+  winnow_task_set_input_path (task, "/nowhere/big.csv");
+  winnow_task_set_output_path (task, "/nowhere/big.cleaned.csv");
+  winnow_task_set_status (task, WINNOW_TASK_PROCESSING);
+  g_signal_emit_by_name (f->scheduler, "task-started", task);
+  g_signal_emit_by_name (f->scheduler, "task-progress", task, 0.25, (guint64) 1234567, 1);
+  g_signal_emit_by_name (f->scheduler, "task-progress", task, 0.26, (guint64) 1300000, 1);
+  g_assert_cmpuint (n.said->len, ==, 1);  /* the second, a moment later, waits */
+  g_assert_cmpstr (g_ptr_array_index (n.said, 0), ==,
+                   "progress|Cleaning big.csv|25% · 1,234,567 rows read|low");
+
+  winnow_task_set_status (task, WINNOW_TASK_COMPLETED);
+  winnow_task_set_rows (task, 2000000, 1900000);
+  winnow_task_set_duration (task, 4.0);
+  g_signal_emit_by_name (f->scheduler, "task-finished", task);
+  g_assert_cmpuint (n.said->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (n.said, 1), ==, "progress|withdrawn");
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (n.said, 2), "|big.csv cleaned"));
+  winnow_window_set_notifier (f->window, NULL, NULL);
+  g_settings_set_boolean (winnow_application_get_settings (f->app), "notifications", FALSE);
+  g_ptr_array_unref (n.said);
+}
+
 /* Issue 16, item 6: Ctrl+F reaches the search from anywhere, Escape
  * there clears it. */
 static void
@@ -794,6 +851,7 @@ main (int argc, char **argv)
   ADD ("/ui/open-fails", test_open_fails);
   ADD ("/ui/search-keys", test_search_keys);
   ADD ("/ui/meter", test_meter);
+  ADD ("/ui/notify-progress", test_notify_progress);
 #undef ADD
 
   return g_test_run ();

@@ -1,7 +1,8 @@
 /* winnow-window-notify.c: what the main window says on its own: a toast
- * when tasks end (one for a burst of them), a desktop notification when
- * the user is in another window, a toast while an action waits for a
- * busy history, and why the history is not the usual one. */
+ * when tasks end (one for a burst of them), desktop notifications when the
+ * user is in another window (how far the running tasks are, then how they
+ * ended), a toast while an action waits for a busy history, and why the
+ * history is not the usual one. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -86,33 +87,125 @@ finished_message (WinnowTask *task)
   }
 }
 
-/* A desktop notification, when the user is in another window. */
+/* ---- desktop notifications ---- */
+
+/* The running tasks' notification is sent again at most this often: it
+ * tells how far they are, it is no progress bar. */
+#define PROGRESS_EVERY_US (5 * G_USEC_PER_SEC)
+#define PROGRESS_ID "progress"
+
+static gboolean
+user_elsewhere (WinnowWindow *self)
+{
+  return !gtk_window_is_active (GTK_WINDOW (self)) &&
+         g_settings_get_boolean (winnow_application_get_settings (self->app), "notifications");
+}
+
+/* Sends a desktop notification that opens task @id's page, or withdraws
+ * notification @id_name when @title is %NULL. @quiet: no banner, only the
+ * list of notifications. */
+static void
+send_notification (WinnowWindow *self, const char *id_name, const char *title, const char *body,
+                   gboolean quiet, gint64 id)
+{
+  g_autoptr(GNotification) notification = NULL;
+
+  if (self->notifier != NULL)
+    {
+      self->notifier (self, id_name, title, body, quiet, self->notifier_data);
+      return;
+    }
+  if (title == NULL)
+    {
+      g_application_withdraw_notification (G_APPLICATION (self->app), id_name);
+      return;
+    }
+  notification = g_notification_new (title);
+  if (body != NULL)
+    g_notification_set_body (notification, body);
+  if (quiet)
+    g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_LOW);
+  g_notification_set_default_action_and_target (notification, "app.show-task", "x", id);
+  g_application_send_notification (G_APPLICATION (self->app), id_name, notification);
+}
+
+static void
+withdraw_progress (WinnowWindow *self)
+{
+  if (self->progress_sent_at == 0)
+    return;
+  self->progress_sent_at = 0;
+  send_notification (self, PROGRESS_ID, NULL, NULL, FALSE, 0);
+}
+
+/* While tasks run and the user is in another window: one quiet
+ * notification of how far they are, brought up to date now and then. */
+static void
+on_task_progress (WinnowScheduler *scheduler, WinnowTask *task, double fraction, guint64 rows,
+                  gint phase, WinnowWindow *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint running = winnow_scheduler_get_n_running (scheduler);
+  g_autofree char *meter = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+
+  if (!user_elsewhere (self) ||
+      (self->progress_sent_at != 0 && now - self->progress_sent_at < PROGRESS_EVERY_US))
+    return;
+  meter = winnow_task_meter_describe (self->meter, task);
+  if (meter == NULL)
+    return;
+  if (running > 1)
+    {
+      title = g_strdup_printf (ngettext ("Cleaning %u file", "Cleaning %u files", running), running);
+      /* Translators: a file name, how far it is in percent, and its rows
+       * read, rate and time left, as in "big.csv: 42% · 1,200,000 rows read" */
+      body = g_strdup_printf (_("%s: %d%% · %s"), winnow_task_get_file_name (task),
+                              (int) (CLAMP (fraction, 0, 1) * 100), meter);
+    }
+  else
+    {
+      /* Translators: a file name, as in "Cleaning customers.csv" */
+      title = g_strdup_printf (_("Cleaning %s"), winnow_task_get_file_name (task));
+      /* Translators: how far a task is in percent, then its rows read, rate
+       * and time left, as in "42% · 1,200,000 rows read" */
+      body = g_strdup_printf (_("%d%% · %s"), (int) (CLAMP (fraction, 0, 1) * 100), meter);
+    }
+  self->progress_sent_at = now;
+  send_notification (self, PROGRESS_ID, title, body, TRUE, winnow_task_get_id (task));
+}
+
+static void
+on_active_changed (WinnowWindow *self, GParamSpec *pspec, gpointer data)
+{
+  /* back in the window: the list says it all */
+  if (gtk_window_is_active (GTK_WINDOW (self)))
+    withdraw_progress (self);
+}
+
+/* How a task ended, when the user is in another window. */
 static void
 notify_finished (WinnowWindow *self, WinnowTask *task)
 {
   g_autofree char *message = NULL;
-  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *body = NULL;
 
-  if (gtk_window_is_active (GTK_WINDOW (self)) ||
-      !g_settings_get_boolean (winnow_application_get_settings (self->app), "notifications"))
+  if (!user_elsewhere (self))
     return;
   message = finished_message (task);
-  notification = g_notification_new (message);
   if (winnow_task_get_status (task) == WINNOW_TASK_FAILED && winnow_task_get_error (task))
-    g_notification_set_body (notification, winnow_task_get_error (task));
+    body = g_strdup (winnow_task_get_error (task));
   else
     {
       /* the rows, the time it took and the rate */
       g_autofree char *rows = winnow_ui_format_rows (task);
       g_autofree char *time = winnow_task_meter_describe_finished (task);
-      g_autofree char *body = g_strdup_printf (_("%s rows in %s"), rows, time != NULL ? time : "");
 
       if (rows[0] != '\0')
-        g_notification_set_body (notification, body);
+        body = g_strdup_printf (_("%s rows in %s"), rows, time != NULL ? time : "");
     }
-  g_notification_set_default_action_and_target (notification, "app.show-task", "x",
-                                                winnow_task_get_id (task));
-  g_application_send_notification (G_APPLICATION (self->app), NULL, notification);
+  send_notification (self, NULL, message, body, FALSE, winnow_task_get_id (task));
 }
 
 /* A task of this window ended: a toast, and a notification when the user
@@ -124,6 +217,8 @@ _winnow_window_task_finished (WinnowWindow *self, WinnowTask *task)
   g_autofree char *message = NULL;
   AdwToast *toast;
 
+  if (winnow_scheduler_get_n_running (self->scheduler) == 0)
+    withdraw_progress (self);
   if (status != WINNOW_TASK_COMPLETED && status != WINNOW_TASK_FAILED)
     return;
   notify_finished (self, task);
@@ -199,11 +294,24 @@ _winnow_window_init_notify (WinnowWindow *self)
   self->busy_toasts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   g_signal_connect_object (self->app, "notify::store-problem", G_CALLBACK (on_store_problem),
                            self, 0);
+  /* after the meter, which reads the progress first */
+  g_signal_connect_object (self->scheduler, "task-progress", G_CALLBACK (on_task_progress),
+                           self, 0);
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (on_active_changed), NULL);
+}
+
+void
+winnow_window_set_notifier (WinnowWindow *self, WinnowNotifier notifier, gpointer data)
+{
+  g_return_if_fail (WINNOW_IS_WINDOW (self));
+  self->notifier = notifier;
+  self->notifier_data = data;
 }
 
 void
 _winnow_window_dispose_notify (WinnowWindow *self)
 {
+  withdraw_progress (self);
   g_clear_weak_pointer (&self->finished_toast);
   g_clear_pointer (&self->busy_toasts, g_hash_table_unref);
 }

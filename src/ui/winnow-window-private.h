@@ -19,6 +19,11 @@
 
 G_BEGIN_DECLS
 
+/* Where a desktop notification goes, for tests: sent (@title, @body,
+ * @quiet: no banner) or withdrawn (@title %NULL). */
+typedef void (*WinnowNotifier) (WinnowWindow *window, const char *id, const char *title,
+                                const char *body, gboolean quiet, gpointer data);
+
 struct _WinnowWindow {
   AdwApplicationWindow parent_instance;
 
@@ -43,6 +48,9 @@ struct _WinnowWindow {
   AdwToast *clear_toast;   /* weak: its toast */
   GHashTable *busy_toasts; /* what -> AdwToast (weak): actions waiting for the history */
   WinnowTaskDialog *task_dialog; /* weak: the configuration dialog open */
+  gint64 progress_sent_at;  /* when the running tasks' notification was sent, or 0 */
+  WinnowNotifier notifier;  /* for tests: what desktop notifications go to */
+  gpointer notifier_data;
 };
 
 /* winnow-window.c */
@@ -83,5 +91,8 @@ void              winnow_window_dismiss_toast      (WinnowWindow *window,
                                                     AdwToast     *toast);
 WinnowTaskList   *winnow_window_get_list           (WinnowWindow *window);
 WinnowTaskDialog *winnow_window_get_task_dialog    (WinnowWindow *window);
+void              winnow_window_set_notifier       (WinnowWindow *window,
+                                                    WinnowNotifier notifier,
+                                                    gpointer data);
 
 G_END_DECLS
