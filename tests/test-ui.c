@@ -357,8 +357,11 @@ test_history_busy (Fixture *f, gconstpointer data)
   WinnowTaskPage *page = WINNOW_TASK_PAGE (winnow_window_get_task_page (f->window));
   g_autoptr(WinnowTask) deleted = NULL;
   Watch watch = { FALSE, FALSE };
+  WinnowTestGate gate;
   sqlite3 *other = NULL;
   gint64 victim, running;
+
+  winnow_test_gate_init (&gate);
 
   write_csv (f, "a.csv", "x\n1\n");
   write_csv (f, "b.csv", "x\n2\n");
@@ -370,15 +373,17 @@ test_history_busy (Fixture *f, gconstpointer data)
   g_signal_connect (rows (f), "items-changed", G_CALLBACK (on_rows_changed), &watch);
   on_rows_changed (rows (f), 0, 0, 0, &watch);
 
-  /* a long task, running */
-  for (guint i = 0; i < 2000000; i++)
-    g_string_append_printf (big, "%u,name %u,%u\n", i % 900000, i % 1000, i % 97);
+  /* a task, running: held at its start until the end of the test, so it
+   * cannot finish before its cancel (however slow the machine) */
+  for (guint i = 0; i < 20000; i++)
+    g_string_append_printf (big, "%u,name %u,%u\n", i % 9000, i % 1000, i % 97);
   g_free (winnow_test_write_file (f->dir.dir, "big.csv", big->str, (gssize) big->len));
   g_clear_pointer (&list, g_ptr_array_unref);
   list = files (f, "big.csv", NULL);
+  winnow_scheduler_set_run_hook (f->scheduler, hold, &gate);
   winnow_window_add_files (f->window, list);
   press_clean (f);
-  iterate_until (has_progress, f, 60);
+  iterate_until (winnow_test_gate_entered, &gate, 60);
   winnow_ui_test_settle (f->app);
   running = winnow_task_get_id (row (f, 0));
   g_object_set_data (G_OBJECT (f->window), "big", GSIZE_TO_POINTER ((gsize) running));
@@ -415,11 +420,16 @@ test_history_busy (Fixture *f, gconstpointer data)
   /* the lock goes: both are done */
   g_assert_cmpint (sqlite3_exec (other, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (other);
+  cancel_app = f->app;
+  iterate_until (cancel_recorded, GSIZE_TO_POINTER ((gsize) running), 60);
+  winnow_test_gate_open (&gate);
   iterate_until (is_cancelled, f, 60);
+  winnow_scheduler_set_run_hook (f->scheduler, NULL, NULL);
   winnow_ui_test_settle (f->app);
   deleted = stored (f, victim);
   g_assert_null (deleted);
   g_assert_false (watch.blanked);
+  winnow_test_gate_clear (&gate);
 }
 
 /* A task deleted with its undo still offered is gone for good when the
