@@ -236,6 +236,23 @@ test_shorten (void)
 }
 
 static void
+test_display_path (void)
+{
+  const char *home = g_get_home_dir ();
+  g_autofree char *inside = g_build_filename (home, "Documents", "customers.csv", NULL);
+  g_autofree char *sibling = g_strconcat (home, "2/customers.csv", NULL);
+  g_autofree char *shown = winnow_ui_display_path (inside);
+  g_autofree char *shown_home = winnow_ui_display_path (home);
+  g_autofree char *shown_sibling = winnow_ui_display_path (sibling);
+  g_autofree char *elsewhere = winnow_ui_display_path ("/srv/data/in.csv");
+
+  g_assert_cmpstr (shown, ==, "~/Documents/customers.csv");
+  g_assert_cmpstr (shown_home, ==, "~");
+  g_assert_cmpstr (shown_sibling, ==, sibling);
+  g_assert_cmpstr (elsewhere, ==, "/srv/data/in.csv");
+}
+
+static void
 longest_label (GtkWidget *widget, glong *longest)
 {
   if (GTK_IS_LABEL (widget))
@@ -320,6 +337,7 @@ main (int argc, char **argv)
 #undef ADD
   g_test_add_func ("/task-page/describe-recipe", test_describe_recipe);
   g_test_add_func ("/task-page/shorten", test_shorten);
+  g_test_add_func ("/task-page/display-path", test_display_path);
 
   return g_test_run ();
 }

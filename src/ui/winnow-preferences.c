@@ -68,7 +68,7 @@ update_output_row (WinnowPreferences *self)
     adw_action_row_set_subtitle (self->output_row, _("Beside each input file"));
   else
     {
-      display = g_filename_display_name (folder);
+      display = winnow_ui_display_path (folder);
       adw_action_row_set_subtitle (self->output_row, display);
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.reset-output-folder",

@@ -268,12 +268,16 @@ _winnow_task_dialog_update_output (WinnowTaskDialog *self)
   if (self->rerun != NULL)
     {
       g_autofree char *folder = g_path_get_dirname (winnow_task_get_output_path (self->rerun));
-      adw_action_row_set_subtitle (editor->folder_row, folder);
+      g_autofree char *shown = winnow_ui_display_path (folder);
+      adw_action_row_set_subtitle (editor->folder_row, shown);
     }
   else
-    adw_action_row_set_subtitle (editor->folder_row, self->output_folder != NULL
-                                                     ? self->output_folder
-                                                     : _("Beside each input file"));
+    {
+      g_autofree char *shown = self->output_folder != NULL
+                               ? winnow_ui_display_path (self->output_folder) : NULL;
+      adw_action_row_set_subtitle (editor->folder_row, shown != NULL ? shown
+                                                                     : _("Beside each input file"));
+    }
   gtk_widget_set_sensitive (GTK_WIDGET (editor->folder_row), self->rerun == NULL);
   gtk_widget_set_visible (editor->folder_reset, self->output_folder != NULL && self->rerun == NULL);
 

@@ -130,10 +130,11 @@ static void
 add_path_row (WinnowTaskPage *self, const char *title, const char *path)
 {
   GtkWidget *row = adw_action_row_new ();
+  g_autofree char *shown = winnow_ui_display_path (path);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), path);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), shown);
   g_object_set_data (G_OBJECT (row), "group", self->recipe_group);
   adw_preferences_group_add (self->recipe_group, row);
   g_ptr_array_add (self->rows, row);

@@ -59,7 +59,10 @@ _winnow_task_page_update_status (WinnowTaskPage *self)
                    (status == WINNOW_TASK_FAILED && self->can_retry == 1);
 
   adw_window_title_set_title (self->title, winnow_task_get_file_name (self->task));
-  adw_window_title_set_subtitle (self->title, winnow_task_get_input_path (self->task));
+  {
+    g_autofree char *input = winnow_ui_display_path (winnow_task_get_input_path (self->task));
+    adw_window_title_set_subtitle (self->title, input);
+  }
   winnow_ui_set_status_icon (self->status_icon, status);
   gtk_label_set_text (self->status_label, winnow_ui_status_label (status));
   update_progress (self);

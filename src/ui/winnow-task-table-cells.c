@@ -253,7 +253,7 @@ static void
 render_file (GtkWidget *cell, WinnowTask *task, WinnowTaskTable *table)
 {
   set_text (cell, winnow_task_get_file_name (task));
-  set_tooltip (cell, g_strdup (winnow_task_get_input_path (task)));
+  set_tooltip (cell, winnow_ui_display_path (winnow_task_get_input_path (task)));
   name_row (cell, task, table);
 }
 
@@ -350,7 +350,7 @@ render_compact (GtkWidget *row, WinnowTask *task, WinnowTaskTable *table)
   winnow_ui_set_status_icon (GTK_IMAGE (g_object_get_data (G_OBJECT (row), "icon")), status);
   set_text (g_object_get_data (G_OBJECT (row), "file"), winnow_task_get_file_name (task));
   set_tooltip (g_object_get_data (G_OBJECT (row), "file"),
-               g_strdup (winnow_task_get_input_path (task)));
+               winnow_ui_display_path (winnow_task_get_input_path (task)));
   set_text (g_object_get_data (G_OBJECT (row), "status"),
             winnow_task_get_id (task) != 0 ? winnow_ui_status_label (status) : NULL);
   set_progress (g_object_get_data (G_OBJECT (row), "bar"), task);

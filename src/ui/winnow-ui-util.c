@@ -388,3 +388,30 @@ winnow_ui_shorten (const char *text, gsize max_chars)
     return g_string_free (shown, FALSE);
   }
 }
+
+/**
+ * winnow_ui_display_path:
+ * @path: (nullable): a file's path
+ *
+ * Returns: (transfer full): @path as the window shows it: valid UTF-8, and
+ * "~" for the home folder, as in "~/Documents/customers.csv". What is
+ * copied or opened is always the path itself.
+ */
+char *
+winnow_ui_display_path (const char *path)
+{
+  const char *home = g_get_home_dir ();
+  gsize n = home != NULL ? strlen (home) : 0;
+  g_autofree char *shown = NULL;
+
+  if (path == NULL)
+    return g_strdup ("");
+  shown = g_filename_display_name (path);
+  /* the home folder itself, or a path inside it (not "/home/ann2" for "/home/ann") */
+  if (n > 1 && strncmp (path, home, n) == 0 && (path[n] == '\0' || path[n] == G_DIR_SEPARATOR))
+    {
+      g_autofree char *rest = g_filename_display_name (path + n);
+      return g_strconcat ("~", rest, NULL);
+    }
+  return g_steal_pointer (&shown);
+}

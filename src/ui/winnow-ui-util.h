@@ -27,6 +27,7 @@ const char *winnow_ui_status_css_class (WinnowTaskStatus status);
 void        winnow_ui_set_status_icon  (GtkImage *icon,
                                         WinnowTaskStatus status);
 gboolean    winnow_ui_is_csv_file      (GFile *file);
+char       *winnow_ui_display_path     (const char *path);
 char       *winnow_ui_shorten          (const char *text,
                                         gsize       max_chars);
 
