@@ -38,7 +38,7 @@ update_progress (WinnowTaskPage *self)
   else if (status == WINNOW_TASK_PROCESSING)
     details = g_strdup (_("Running in another window or batch run"));
   else if (status == WINNOW_TASK_PENDING)
-    details = g_strdup (_("Waiting for a worker"));
+    details = g_strdup (_("Waiting for a free job"));
   else if (status == WINNOW_TASK_COMPLETED)
     details = winnow_task_meter_describe_finished (self->task);
   if (details == NULL && status == WINNOW_TASK_PROCESSING)
