@@ -96,10 +96,13 @@ test_filter_and_sort (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 3);
 
   /* by status */
+  g_assert_cmpstr (adw_window_title_get_subtitle (f->window->window_title), ==, "3 tasks");
   winnow_task_table_set_filter (table (f), 1u << WINNOW_TASK_FAILED, NULL);
   winnow_ui_test_settle (f->app);
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 1);
   g_assert_cmpstr (winnow_task_get_file_name (row (f, 0)), ==, "broken.csv");
+  /* the subtitle follows the filter (issue 16, item 8) */
+  g_assert_cmpstr (adw_window_title_get_subtitle (f->window->window_title), ==, "1 of 3 tasks");
   g_assert_cmpstr (winnow_task_get_error (row (f, 0)), ==, "line 2: a quote is opened but never closed");
   /* by name, case aside */
   winnow_task_table_set_filter (table (f), 0, "ZEB");
@@ -543,137 +546,6 @@ test_toast_dismissed_while_showing (Fixture *f, gconstpointer data)
   g_assert_true (time_passed (&until));
 }
 
-/* The actions a menu model names, in all its sections, as "a|b|…". */
-static void
-collect_actions (GMenuModel *menu, GString *out)
-{
-  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
-    {
-      g_autofree char *action = NULL;
-      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
-
-      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &action))
-        g_string_append_printf (out, "%s|", action);
-      if (section != NULL)
-        collect_actions (section, out);
-    }
-}
-
-/* Shown, and not cut off by the edges of @page. */
-static gboolean
-reachable (GtkWidget *widget, GtkWidget *page)
-{
-  graphene_rect_t bounds;
-
-  return gtk_widget_get_mapped (widget) && gtk_widget_compute_bounds (widget, page, &bounds) &&
-         bounds.origin.x >= 0 && bounds.size.width >= gtk_widget_get_width (widget) - 0.5 &&
-         bounds.origin.x + bounds.size.width <= gtk_widget_get_width (page) + 0.5;
-}
-
-typedef struct {
-  GtkWidget *page;
-  GtkWidget *widgets[5];
-} Reach;
-
-/* Every widget of @data reachable, once the window has been laid out
- * at its new width. */
-static gboolean
-all_reachable (gpointer data)
-{
-  Reach *reach = data;
-
-  for (guint i = 0; i < G_N_ELEMENTS (reach->widgets) && reach->widgets[i] != NULL; i++)
-    if (!reachable (reach->widgets[i], reach->page))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
-narrow (gpointer data)
-{
-  WinnowTaskTable *t = data;
-  int width = gtk_widget_get_width (GTK_WIDGET (t));
-  return width > 0 && width <= 360 && winnow_task_table_is_compact (t);
-}
-
-static gboolean
-page_narrow (gpointer data)
-{
-  int width = gtk_widget_get_width (data);
-  return width > 0 && width <= 360;
-}
-
-/* Issue 16: from 360 px wide, the list is two-line rows under a Filter
- * menu, and every action of the list and of the task page can be
- * reached. */
-static void
-test_narrow (Fixture *f, gconstpointer data)
-{
-  g_autoptr(GPtrArray) list = NULL;
-  WinnowTaskTable *t = table (f);
-  WinnowTaskPage *page = WINNOW_TASK_PAGE (winnow_window_get_task_page (f->window));
-  g_autoptr(GString) actions = g_string_new ("|");
-  static const char * const table_actions[] = {
-    "table.show-queued", "table.show-running", "table.show-completed", "table.show-failed",
-    "table.show-cancelled", "table.range", "table.clear-filters",
-  };
-  static const char * const task_actions[] = {
-    "task.open", "task.show-folder", "task.open-rejects", "task.copy-path", "task.retry",
-    "task.rerun", "task.export-code", "task.cancel", "task.delete",
-  };
-
-  write_csv (f, "people.csv", "id,name\n1,Ana\n1,Ana\n2,Ben\n");
-  list = files (f, "people.csv", NULL);
-  winnow_window_add_files (f->window, list);
-  press_clean (f);
-  settle (f, 1);
-
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 700);
-  iterate_until (narrow, t, 30);
-
-  /* the list: the Filter menu instead of the bar, the search, the rows */
-  g_assert_true (adw_squeezer_get_visible_child (t->filters_squeezer) == GTK_WIDGET (t->filter_button));
-  {
-    Reach reach = { GTK_WIDGET (t), { GTK_WIDGET (t->filter_button), GTK_WIDGET (t->search_entry),
-                                      GTK_WIDGET (t->compact_view) } };
-    iterate_until (all_reachable, &reach, 30);
-  }
-  collect_actions (gtk_menu_button_get_menu_model (t->filter_button), actions);
-  for (guint i = 0; i < G_N_ELEMENTS (table_actions); i++)
-    {
-      g_autofree char *item = g_strdup_printf ("|%s|", table_actions[i]);
-      g_assert_nonnull (strstr (actions->str, item));
-    }
-  /* a filter from the menu works as the bar's buttons do */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (t), "table.show-failed", NULL));
-  winnow_ui_test_settle (f->app);
-  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 0);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (t), "table.clear-filters", NULL));
-  winnow_ui_test_settle (f->app);
-  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 1);
-
-  /* the task page: its buttons within the window, the rest in its menu */
-  winnow_window_show_task (f->window, winnow_task_get_id (row (f, 0)));
-  winnow_ui_test_settle (f->app);
-  iterate_until (page_narrow, page, 30);
-  g_assert_cmpstr (gtk_label_get_text (page->status_label), ==, "Completed");
-  {
-    Reach reach = { GTK_WIDGET (page), { page->open_button, page->folder_button,
-                                         page->delete_button, page->menu_button } };
-    iterate_until (all_reachable, &reach, 30);
-  }
-  g_string_assign (actions, "|");
-  collect_actions (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (page->menu_button)), actions);
-  for (guint i = 0; i < G_N_ELEMENTS (task_actions); i++)
-    {
-      g_autofree char *item = g_strdup_printf ("|%s|", task_actions[i]);
-      g_assert_nonnull (strstr (actions->str, item));
-    }
-  /* what cannot apply to a finished task is not offered */
-  g_assert_false (gtk_widget_get_visible (page->cancel_button));
-  g_assert_false (gtk_widget_get_visible (page->retry_button));
-}
-
 static gboolean
 toast_starts (gpointer data)
 {
@@ -821,26 +693,6 @@ test_notify_progress (Fixture *f, gconstpointer data)
   g_ptr_array_unref (n.said);
 }
 
-/* Issue 16, item 6: Ctrl+F reaches the search from anywhere, Escape
- * there clears it. */
-static void
-test_search_keys (Fixture *f, gconstpointer data)
-{
-  WinnowTaskTable *t = table (f);
-  GtkWidget *focus;
-
-  winnow_window_show_task (f->window, 1);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.search", NULL));
-  g_assert_cmpstr (winnow_window_get_visible_page (f->window), ==, "list");
-  focus = gtk_root_get_focus (GTK_ROOT (f->window));
-  g_assert_nonnull (focus);
-  g_assert_true (focus == GTK_WIDGET (t->search_entry) ||
-                 gtk_widget_is_ancestor (focus, GTK_WIDGET (t->search_entry)));
-  gtk_editable_set_text (GTK_EDITABLE (t->search_entry), "people");
-  g_signal_emit_by_name (t->search_entry, "stop-search");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (t->search_entry)), ==, "");
-}
-
 int
 main (int argc, char **argv)
 {
@@ -857,9 +709,7 @@ main (int argc, char **argv)
   ADD ("/ui/delete-then-close", test_delete_then_close);
   ADD ("/ui/clear-undo", test_clear_undo);
   ADD ("/ui/toast-dismissed-while-showing", test_toast_dismissed_while_showing);
-  ADD ("/ui/narrow", test_narrow);
   ADD ("/ui/open-fails", test_open_fails);
-  ADD ("/ui/search-keys", test_search_keys);
   ADD ("/ui/meter", test_meter);
   ADD ("/ui/notify-progress", test_notify_progress);
 #undef ADD
