@@ -16,18 +16,23 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp data/samples/*.csv "$work/"
+# the files sit in a home folder of their own, so the window shows their
+# paths as a user's would read, ~/Documents/customers.csv
+export HOME="$work/home"
+docs="$HOME/Documents"
+mkdir -p "$docs"
+cp data/samples/*.csv "$docs/"
 # a list with a few tasks reads better than one: copies under other names,
 # and one file that fails (unbalanced quotes) to show an error
 for name in orders-2026-q3 leads-october suppliers; do
-  cp data/samples/customers.csv "$work/$name.csv"
+  cp data/samples/customers.csv "$docs/$name.csv"
 done
-printf 'id,name\n1,"unterminated\n' > "$work/export-broken.csv"
-# a file big enough to be seen running
+printf 'id,name\n1,"unterminated\n' > "$docs/export-broken.csv"
+# a file big enough to be seen running (the engine reads some 3 M rows a second here)
 awk 'BEGIN { print "id,name,city,amount";
-             for (i = 0; i < 10000000; i++)
+             for (i = 0; i < 30000000; i++)
                printf "%d,name %d,%s,%d.%02d\n", i, i % 5000, (i % 7 ? "Lagos" : ""), i % 9973, i % 100 }' \
-  > "$work/sales-2026.csv"
+  > "$docs/sales-2026.csv"
 binary=$(pwd)/_build/src/winnow
 [ -x "$binary" ] || { echo "build first (build-aux/build.sh)" >&2; exit 1; }
 
@@ -36,8 +41,8 @@ export GSETTINGS_SCHEMA_DIR="$(pwd)/_build/data"
 
 # the tasks come from the batch mode, which keeps the same history
 WINNOW_DB="$work/history.db" "$binary" --batch --recipe data/samples/customers.recipe.json \
-  "$work/customers.csv" "$work/orders-2026-q3.csv" "$work/leads-october.csv" \
-  "$work/suppliers.csv" "$work/export-broken.csv" > /dev/null || true
+  "$docs/customers.csv" "$docs/orders-2026-q3.csv" "$docs/leads-october.csv" \
+  "$docs/suppliers.csv" "$docs/export-broken.csv" > /dev/null || true
 
 # $1: a prefix for the file names ("" or "dark-")
 shots () {
@@ -45,7 +50,7 @@ shots () {
   rm -f "$work"/run.db*
   cp "$work/history.db" "$work/run.db"
   # the running task writes anew in each pass
-  rm -f "$work"/sales-2026.cleaned*.csv
+  rm -f "$docs"/sales-2026.cleaned*.csv
   WINNOW_DB="$work/run.db" xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- sh -c "
   set -e
   # the main window alone (at 360 px the screen is mostly empty)
@@ -75,17 +80,17 @@ shots () {
   scroll 600 500 12; shot task-columns
   gapplication action io.github.winnow.Winnow show-task 'int64 5'
   sleep 2; shot failed
-  '$binary' '$work/customers.csv'
+  '$binary' '$docs/customers.csv'
   sleep 3; shot_window dialog 'Clean'
   xdotool windowfocus --sync \$(window 'Clean') key Escape || true
   sleep 1
-  '$binary' '$work/sales-2026.csv'
+  '$binary' '$docs/sales-2026.csv'
   sleep 4
   xdotool windowfocus --sync \"\$(window 'Clean')\" key ctrl+Return
   sleep 3; shot running
   gapplication action io.github.winnow.Winnow show-task 'int64 6'
-  sleep 0.5; shot running-task
   size 360 700; sleep 0.5; shot narrow-running-task
+  size 1280 800; sleep 0.5; shot running-task
   gapplication action io.github.winnow.Winnow preferences
   sleep 2; shot_window preferences 'Preferences'
   kill \$pid
