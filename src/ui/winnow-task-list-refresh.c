@@ -108,6 +108,12 @@ announce (WinnowTaskList *self, guint position, guint removed, guint added, guin
     g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
 }
 
+static int
+compare_positions (const guint *a, const guint *b)
+{
+  return *a < *b ? -1 : *a > *b;
+}
+
 /* What stood at @position before the refresh, as far as a row may be
  * bound to it: SHOWN_NOTHING where no page was (no row asked for it), 0
  * for a placeholder, else the task's id. */
@@ -130,6 +136,59 @@ same_row (WinnowTaskList *self, RefreshJob *job, guint position, gint64 delta)
 {
   gint64 shown = shown_id (self, position);
   return shown == SHOWN_NOTHING || (shown != 0 && shown == new_id (job, (guint) (position + delta)));
+}
+
+/* The rows a view may hold that the refresh did not read again: those of
+ * the pages of before (@old_pages, read or placeholders) that fall outside
+ * the window read, where they stand once the run [@first, @first +
+ * @removed) has changed the count by @delta. Their objects leave the list
+ * with their pages, so a view holding them would never hear of them
+ * again: they are announced as replaced, which costs nothing for rows no
+ * view holds. Returns runs as pairs (start, length), in order. */
+static GArray *
+stale_rows (GHashTable *old_pages, guint first, guint removed, gint64 delta,
+            guint window_start, guint window_end, guint new_n)
+{
+  GArray *runs = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (guint));
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, old_pages);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Page *page = value;
+      guint start = page->index * PAGE_SIZE;
+
+      for (guint p = start; p < start + page->items->len; p++)
+        {
+          gint64 now;
+
+          if (first != G_MAXUINT && p >= first && p < first + removed)
+            continue;  /* in the run announced */
+          now = first != G_MAXUINT && p >= first ? (gint64) p + delta : (gint64) p;
+          if (now >= (gint64) window_start && now < (gint64) window_end)
+            continue;  /* read again */
+          if (now < 0 || now >= (gint64) new_n)
+            continue;
+          {
+            guint position = (guint) now;
+            g_array_append_val (rows, position);
+          }
+        }
+    }
+  g_array_sort (rows, (GCompareFunc) compare_positions);
+  for (guint i = 0; i < rows->len;)
+    {
+      guint start = g_array_index (rows, guint, i), n = 1;
+
+      while (i + n < rows->len && g_array_index (rows, guint, i + n) == start + n)
+        n++;
+      g_array_append_val (runs, start);
+      g_array_append_val (runs, n);
+      i += n;
+    }
+  return runs;
 }
 
 static void
@@ -210,13 +269,41 @@ apply_refresh (WinnowTaskList *self, RefreshJob *job)
       g_hash_table_insert (self->pages, GUINT_TO_POINTER (page->index), page);
       g_queue_push_tail (&self->lru, GUINT_TO_POINTER (page->index));
     }
+  /* nothing moved: the pages outside the window stay as they are */
+  if (!job->reset && first == G_MAXUINT && delta == 0)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, old_pages);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        if (!g_hash_table_contains (self->pages, key))
+          {
+            g_hash_table_iter_steal (&iter);
+            g_hash_table_insert (self->pages, key, value);
+            g_queue_push_tail (&self->lru, key);
+          }
+    }
   self->generation++;
   _winnow_task_list_rebuild_ids (self);
 
   if (job->reset)
     announce (self, 0, old_n, new_n, old_n);
-  else if (first != G_MAXUINT)
-    announce (self, first, removed, added, old_n);
+  else
+    {
+      g_autoptr(GArray) stale = stale_rows (old_pages, first, removed, delta, window_start,
+                                            window_end, new_n);
+
+      if (first != G_MAXUINT)
+        announce (self, first, removed, added, old_n);
+      /* then, where the count is the new one, the rows of pages not read
+       * again, each run replaced */
+      for (guint i = 0; i < stale->len; i += 2)
+        {
+          guint start = g_array_index (stale, guint, i), n = g_array_index (stale, guint, i + 1);
+          g_list_model_items_changed (G_LIST_MODEL (self), start, n, n);
+        }
+    }
 
   _winnow_task_list_counts_changed (self, old_n, job->total);
 }

@@ -88,6 +88,8 @@ _winnow_task_list_task_copy (WinnowTask *task)
 {
   WinnowTask *copy = winnow_task_new (winnow_task_get_id (task));
   winnow_task_update_from (copy, task);
+  /* never the object the list keeps up to date for its id */
+  g_object_set_data (G_OBJECT (copy), "winnow-copy", GINT_TO_POINTER (TRUE));
   return copy;
 }
 
@@ -135,7 +137,11 @@ _winnow_task_list_rebuild_ids (WinnowTaskList *self)
       for (guint i = 0; page->loaded && i < page->items->len; i++)
         {
           WinnowTask *task = g_ptr_array_index (page->items, i);
-          gint64 *id = g_new (gint64, 1);
+          gint64 *id;
+
+          if (g_object_get_data (G_OBJECT (task), "winnow-copy") != NULL)
+            continue;  /* a stand-in while its task's object is elsewhere */
+          id = g_new (gint64, 1);
           *id = winnow_task_get_id (task);
           g_hash_table_insert (self->by_id, id, task);
         }
@@ -240,9 +246,10 @@ set_bounds (Page *page, GPtrArray *tasks)
 
 /* A page read for the first time: its placeholders become the tasks read,
  * so the rows bound to them stay and only say what they now show (GTK
- * 4.8 makes a row's widgets again for every item replaced). Where a task
- * has its object already (a running one, or rows that moved), that
- * object takes the place, and only those places are announced. */
+ * 4.8 makes a row's widgets again for every item replaced). Where a
+ * task's object stands at another place already (the rows moved since),
+ * a copy takes this place until the refresh the move causes, and only
+ * those places are announced. */
 static void
 fill_placeholders (WinnowTaskList *self, Page *page, GPtrArray *tasks)
 {
