@@ -136,19 +136,34 @@ run_load (const Load *load)
   pthread_t lock_thread;
   struct sigaction stop = { .sa_handler = on_load_stop };
 
+  sigset_t term, before;
+
   sigaction (SIGTERM, &stop, NULL);
 #ifdef __linux__
   prctl (PR_SET_PDEATHSIG, SIGTERM);
 #endif
+  /* SIGTERM for the loop, never for the locker */
+  sigemptyset (&term);
+  sigaddset (&term, SIGTERM);
+  pthread_sigmask (SIG_BLOCK, &term, &before);
   pthread_create (&lock_thread, NULL, locker, (void *) load);
+  pthread_sigmask (SIG_SETMASK, &before, NULL);
   while (!load_stop)
     {
       pid_t ended;
+      int status = 0;
 
       for (guint i = 0; i < G_N_ELEMENTS (batches); i++)
         if (batches[i] <= 0)
           batches[i] = start_batch (load, i);
-      ended = waitpid (-1, NULL, 0);
+      /* a SIGTERM between the test above and this wait waits for a batch
+       * run to end, a second or two */
+      ended = waitpid (-1, &status, 0);
+      if (ended > 0 && WIFEXITED (status) && WEXITSTATUS (status) == 127)
+        {
+          fprintf (stderr, "could not run %s\n", load->binary);
+          load_stop = 1;
+        }
       for (guint i = 0; ended > 0 && i < G_N_ELEMENTS (batches); i++)
         if (batches[i] == ended)
           {
@@ -171,6 +186,11 @@ start_load (Load *load)
 {
   load->dir = g_dir_make_tmp ("winnow-history-bench-XXXXXX", NULL);
   load->runs = mmap (NULL, sizeof (guint), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (load->runs == MAP_FAILED)
+    {
+      perror ("mmap");
+      exit (1);
+    }
   *load->runs = 0;
   for (guint i = 0; i < 3; i++)
     {

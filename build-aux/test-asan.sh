@@ -16,12 +16,15 @@ run_tests () {
     xvfb-run -a -s "-screen 0 1280x800x24" meson test -C _build-asan --print-errorlogs \
         --timeout-multiplier 3 "$@"
 }
+# a suite that never ran leaves no log to mistake for this one's
+rm -f _build-asan/meson-logs/testlog.json
 if run_tests "$@"; then
     exit 0
 fi
 # LeakSanitizer's tracer itself crashes at exit now and then, after a test
 # has passed (see build-aux/lsan-tracer-flakes.py); only tests that failed
-# that way, and nothing else, run once more.
+# that way, and nothing else, run once more (by name, without the options
+# given to this script).
 flakes=$(./build-aux/lsan-tracer-flakes.py _build-asan/meson-logs/testlog.json) || exit 1
 echo "LeakSanitizer's tracer crashed after these tests passed; running them again:"
 echo "$flakes"

@@ -246,6 +246,11 @@ test_display_path (void)
   g_autofree char *shown_sibling = winnow_ui_display_path (sibling);
   g_autofree char *elsewhere = winnow_ui_display_path ("/srv/data/in.csv");
 
+  if (strlen (home) <= 1)
+    {
+      g_test_skip ("the home folder is the root here");
+      return;
+    }
   g_assert_cmpstr (shown, ==, "~/Documents/customers.csv");
   g_assert_cmpstr (shown_home, ==, "~");
   g_assert_cmpstr (shown_sibling, ==, sibling);

@@ -406,6 +406,8 @@ winnow_ui_display_path (const char *path)
 
   if (path == NULL)
     return g_strdup ("");
+  while (n > 1 && home[n - 1] == G_DIR_SEPARATOR)
+    n--;  /* HOME=/home/ann/ */
   shown = g_filename_display_name (path);
   /* the home folder itself, or a path inside it (not "/home/ann2" for "/home/ann") */
   if (n > 1 && strncmp (path, home, n) == 0 && (path[n] == '\0' || path[n] == G_DIR_SEPARATOR))
