@@ -17,6 +17,7 @@
 #include "winnow-task-list-private.h"
 #include "winnow-test-util.h"
 #include "winnow-ui-test-util.h"
+#include "winnow-ui-util.h"
 #include "winnow-window-private.h"
 
 #define PEOPLE \
@@ -1070,6 +1071,44 @@ test_unreadable (Fixture *f, gconstpointer data)
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Clean “people.csv”");
 }
 
+/* A column name of 4,000 characters: its rows show the start of it (a
+ * whole one took seconds to lay out), and the recipe still names the
+ * whole column. */
+static void
+test_long_column_name (Fixture *f, gconstpointer data)
+{
+  g_autofree char *name = g_strnfill (4000, 'n');
+  g_autofree char *csv = g_strdup_printf ("id,%s\n1,a\n2,\n", name);
+  g_autofree char *path = write_csv (f, "wide.csv", csv);
+  WinnowTaskDialog *dialog = open_dialog (f, "wide.csv", NULL);
+  WinnowRecipeEditor *ed = editor (dialog);
+  GtkSwitch *sw = winnow_recipe_editor_get_column_switch (ed, name);
+  AdwComboRow *fill = winnow_recipe_editor_get_fill_row (ed, name);
+  GtkCheckButton *check = winnow_column_picker_get_check (
+    WINNOW_COLUMN_PICKER (control (dialog, "duplicates_picker")), name);
+  const WinnowRecipe *recipe;
+  const char *title;
+
+  g_assert_nonnull (sw);
+  g_assert_nonnull (fill);
+  g_assert_nonnull (check);
+  title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (gtk_widget_get_ancestor (
+            GTK_WIDGET (sw), ADW_TYPE_ACTION_ROW)));
+  g_assert_cmpint (g_utf8_strlen (title, -1), ==, WINNOW_UI_NAME_CHARS);
+  g_assert_true (g_str_has_suffix (title, "…"));
+  title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (fill));
+  g_assert_cmpint (g_utf8_strlen (title, -1), ==, WINNOW_UI_NAME_CHARS);
+  g_assert_cmpint (g_utf8_strlen (gtk_check_button_get_label (check), -1), ==,
+                   WINNOW_UI_NAME_CHARS);
+
+  /* what the user sets names the whole column */
+  gtk_check_button_set_active (check, TRUE);
+  gtk_switch_set_active (sw, FALSE);
+  recipe = winnow_recipe_editor_get_recipe (ed);
+  g_assert_cmpuint (recipe->drop_columns->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (recipe->drop_columns, 0), ==, name);
+}
+
 /* A fill of "a value" with no value is refused where it is set; the
  * dialog opens with the focus on its first control. */
 static void
@@ -1122,6 +1161,7 @@ main (int argc, char **argv)
   ADD ("/dialog/existing-replace", test_existing_replace);
   ADD ("/dialog/unreadable", test_unreadable);
   ADD ("/dialog/fill-value-and-focus", test_fill_value_and_focus);
+  ADD ("/dialog/long-column-name", test_long_column_name);
 #undef ADD
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
 
 #include "winnow-column-picker.h"
 #include "winnow-column-picker-private.h"
+#include "winnow-ui-util.h"
 
 #include <glib/gi18n.h>
 
@@ -34,20 +35,31 @@ selected_set (WinnowColumnPicker *self)
   return set;
 }
 
+/* The column a check stands for (its label shows the start of a long
+ * name only). */
+static const char *
+check_column (GtkCheckButton *check)
+{
+  return g_object_get_data (G_OBJECT (check), "winnow-column");
+}
+
 static void
 update_label (WinnowColumnPicker *self)
 {
-  g_autofree char *names = NULL;
+  g_autoptr(GString) names = g_string_new (NULL);
 
   if (self->selected->len == 0)
     {
       gtk_label_set_label (self->label, _("All columns"));
       return;
     }
-  g_ptr_array_add (self->selected, NULL);
-  names = g_strjoinv (", ", (char **) self->selected->pdata);
-  g_ptr_array_remove_index (self->selected, self->selected->len - 1);
-  gtk_label_set_label (self->label, names);
+  for (guint i = 0; i < self->selected->len; i++)
+    {
+      g_autofree char *shown = winnow_ui_shorten (g_ptr_array_index (self->selected, i),
+                                                  WINNOW_UI_NAME_CHARS);
+      g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", shown);
+    }
+  gtk_label_set_label (self->label, names->str);
 }
 
 static void
@@ -61,7 +73,7 @@ on_toggled (GtkCheckButton *check, WinnowColumnPicker *self)
     {
       GtkCheckButton *c = g_ptr_array_index (self->checks, i);
       if (gtk_check_button_get_active (c))
-        g_ptr_array_add (self->selected, g_strdup (gtk_check_button_get_label (c)));
+        g_ptr_array_add (self->selected, g_strdup (check_column (c)));
     }
   update_label (self);
   g_signal_emit (self, signals[CHANGED], 0);
@@ -145,7 +157,10 @@ winnow_column_picker_set_columns (WinnowColumnPicker *self, GPtrArray *columns)
   for (guint i = 0; columns != NULL && i < columns->len; i++)
     {
       const char *name = g_ptr_array_index (columns, i);
-      GtkWidget *check = gtk_check_button_new_with_label (name);
+      g_autofree char *shown = winnow_ui_shorten (name, WINNOW_UI_NAME_CHARS);
+      GtkWidget *check = gtk_check_button_new_with_label (shown);
+
+      g_object_set_data_full (G_OBJECT (check), "winnow-column", g_strdup (name), g_free);
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check), g_hash_table_contains (set, name));
       g_signal_connect (check, "toggled", G_CALLBACK (on_toggled), self);
       gtk_box_append (self->list, check);
@@ -169,7 +184,7 @@ winnow_column_picker_set_selected (WinnowColumnPicker *self, GPtrArray *selected
     {
       GtkCheckButton *check = g_ptr_array_index (self->checks, i);
       gtk_check_button_set_active (check,
-                                   g_hash_table_contains (set, gtk_check_button_get_label (check)));
+                                   g_hash_table_contains (set, check_column (check)));
     }
   self->syncing = FALSE;
   update_label (self);
@@ -189,7 +204,7 @@ winnow_column_picker_get_check (WinnowColumnPicker *self, const char *column)
   for (guint i = 0; i < self->checks->len; i++)
     {
       GtkCheckButton *check = g_ptr_array_index (self->checks, i);
-      if (g_str_equal (gtk_check_button_get_label (check), column))
+      if (g_str_equal (check_column (check), column))
         return check;
     }
   return NULL;

@@ -7,11 +7,12 @@
 
 #include "winnow-recipe-editor.h"
 #include "winnow-ui-names.h"
+#include "winnow-ui-util.h"
 
 const char *
 winnow_fill_row_get_column (WinnowFillRow *fill)
 {
-  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (fill->row));
+  return fill->column;
 }
 
 /* Shows the suffix the choice needs and, for mean or median on a column
@@ -34,9 +35,9 @@ winnow_fill_row_update (WinnowFillRow *fill)
   gtk_widget_remove_css_class (GTK_WIDGET (fill->value), "error");
   if (choice == WINNOW_FILL_CHOICE_VALUE && value[0] == '\0')
     {
+      g_autofree char *shown = winnow_ui_shorten (fill->column, WINNOW_UI_NAME_CHARS);
       /* Translators: %s is a column name */
-      fill->problem = g_strdup_printf (_("Type the value to fill %s with"),
-                                       winnow_fill_row_get_column (fill));
+      fill->problem = g_strdup_printf (_("Type the value to fill %s with"), shown);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (fill->row), fill->problem);
       gtk_widget_add_css_class (GTK_WIDGET (fill->row), "error");
       gtk_widget_add_css_class (GTK_WIDGET (fill->value), "error");
@@ -65,6 +66,7 @@ winnow_fill_row_free (gpointer data)
   WinnowFillRow *fill = data;
 
   g_free (fill->problem);
+  g_free (fill->column);
   g_free (fill);
 }
 
@@ -73,9 +75,10 @@ WinnowFillRow *
 winnow_fill_row_new (const char *column, gboolean numeric)
 {
   WinnowFillRow *fill = g_new0 (WinnowFillRow, 1);
-  g_autofree char *value_label = g_strdup_printf (_("Fill value for %s"), column);
+  g_autofree char *shown = winnow_ui_shorten (column, WINNOW_UI_NAME_CHARS);
+  g_autofree char *value_label = g_strdup_printf (_("Fill value for %s"), shown);
   g_autofree char *limit_label = g_strdup_printf (_("Fill at most this many rows in a row in %s"),
-                                                  column);
+                                                  shown);
   const char *plain[] = {
     _("Leave Missing"), _("A Value"), _("Mean"), _("Median"), _("Most Frequent Value"),
     _("Previous Value"), _("Next Value"), NULL
@@ -87,9 +90,10 @@ winnow_fill_row_new (const char *column, gboolean numeric)
   g_autoptr(GtkStringList) choices = gtk_string_list_new (numeric ? plain : marked);
 
   fill->numeric = numeric;
+  fill->column = g_strdup (column);
   fill->row = ADW_COMBO_ROW (adw_combo_row_new ());
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (fill->row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (fill->row), column);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (fill->row), shown);
   adw_combo_row_set_model (fill->row, G_LIST_MODEL (choices));
 
   fill->value = GTK_ENTRY (gtk_entry_new ());

@@ -8,7 +8,8 @@
 G_BEGIN_DECLS
 
 typedef struct {
-  AdwComboRow *row;       /* titled with the column's name */
+  AdwComboRow *row;       /* titled with the column's name (its start, if long) */
+  char *column;
   GtkEntry *value;
   GtkSpinButton *limit;
   gboolean numeric;       /* FALSE: the sample found text in the column */

@@ -248,11 +248,12 @@ add_column_row (WinnowRecipeEditor *self, const char *name, const WinnowColumnPr
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *sw = gtk_switch_new ();
   GtkWidget *chart = winnow_column_chart_new ();
-  g_autofree char *label = g_strdup_printf (_("Keep %s"), name);
+  g_autofree char *shown = winnow_ui_shorten (name, WINNOW_UI_NAME_CHARS);
+  g_autofree char *label = g_strdup_printf (_("Keep %s"), shown);
   WinnowFillRow *fill;
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), shown);
   if (p != NULL)
     {
       g_autofree char *subtitle = column_subtitle (p, self->n_rows);
