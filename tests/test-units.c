@@ -235,6 +235,31 @@ test_number_shortest_random (void)
     }
 }
 
+/* What python3 prints running @script, or %NULL (the test skipped) where
+ * there is no python3. */
+static char *
+run_python (const char *script)
+{
+  g_autofree char *python = g_find_program_in_path ("python3");
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  if (python == NULL)
+    {
+      g_test_skip ("python3 is not installed");
+      return NULL;
+    }
+  {
+    const char *argv[] = { python, "-c", script, NULL };
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status,
+                  &error);
+  }
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
+}
+
 /* The same texts as Python's repr() (without its ".0"), for every power of
  * two and 300,000 doubles that python3 makes and prints: random bit
  * patterns, and each of them cut to a random number of digits. */
@@ -256,25 +281,12 @@ test_number_python_repr (void)
     "        show(x)\n"
     "        show(float('%.*g' % (rng.randint(1, 17), x)))\n"
     "sys.stdout.write('\\n'.join(out) + '\\n')\n";
-  g_autofree char *python = g_find_program_in_path ("python3");
-  g_autofree char *out = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *out = run_python (script);
   const char *line, *end;
-  int status = 0;
   guint checked = 0;
 
-  if (python == NULL)
-    {
-      g_test_skip ("python3 is not installed");
-      return;
-    }
-  {
-    const char *argv[] = { python, "-c", script, NULL };
-    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status,
-                  &error);
-  }
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  if (out == NULL)
+    return;
   /* line by line with memchr: g_strsplit() over 7 MB is quadratic under
    * AddressSanitizer, whose strstr() measures the whole rest each time */
   end = out + strlen (out);
@@ -384,25 +396,12 @@ test_exact_sum_python (void)
     "    except OverflowError:\n"
     "        continue\n"
     "    sys.stdout.write(' '.join(h(x) for x in xs) + ' = ' + h(s) + '\\n')\n";
-  g_autofree char *python = g_find_program_in_path ("python3");
-  g_autofree char *out = NULL;
+  g_autofree char *out = run_python (script);
   g_auto(GStrv) lines = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
   guint checked = 0;
 
-  if (python == NULL)
-    {
-      g_test_skip ("python3 is not installed");
-      return;
-    }
-  {
-    const char *argv[] = { python, "-c", script, NULL };
-    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status,
-                  &error);
-  }
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  if (out == NULL)
+    return;
   lines = g_strsplit (out, "\n", -1);
   for (guint l = 0; lines[l] != NULL && lines[l][0] != '\0'; l++)
     {
