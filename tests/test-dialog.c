@@ -19,6 +19,7 @@
 #include "winnow-ui-test-util.h"
 #include "winnow-ui-util.h"
 #include "winnow-window-private.h"
+#include "test-ui-fixture.h"
 
 #define PEOPLE \
   "id,name,age,city\n" \
@@ -29,44 +30,6 @@
   "4,Dee,-,Oslo\n" \
   "5,Eve,28,\n" \
   ",,,\n"
-
-typedef struct {
-  WinnowTestDir dir;
-  WinnowApplication *app;
-  WinnowWindow *window;
-  WinnowScheduler *scheduler;
-  GHashTable *finished;  /* id -> status */
-} Fixture;
-
-static void
-on_finished (WinnowScheduler *scheduler, WinnowTask *task, Fixture *f)
-{
-  gint64 *id = g_new (gint64, 1);
-  *id = winnow_task_get_id (task);
-  g_hash_table_insert (f->finished, id, GINT_TO_POINTER (winnow_task_get_status (task)));
-}
-
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  winnow_test_dir_setup (&f->dir, NULL);
-  f->app = winnow_ui_test_app_new (f->dir.dir);
-  f->window = winnow_application_get_window (f->app);
-  f->scheduler = winnow_application_get_scheduler (f->app);
-  f->finished = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  g_signal_connect (f->scheduler, "task-finished", G_CALLBACK (on_finished), f);
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  g_signal_handlers_disconnect_by_data (f->scheduler, f);
-  winnow_ui_test_app_free (f->app);
-  g_hash_table_unref (f->finished);
-  winnow_test_dir_teardown (&f->dir, NULL);
-}
-
-#define iterate_until winnow_test_iterate_until
 
 static gboolean
 dialog_settled (gpointer data)
@@ -93,7 +56,7 @@ wait_tasks (Fixture *f, guint n)
 }
 
 static char *
-write_csv (Fixture *f, const char *name, const char *text)
+write_csv_path (Fixture *f, const char *name, const char *text)
 {
   return winnow_test_write_file (f->dir.dir, name, text, -1);
 }
@@ -138,7 +101,7 @@ control (WinnowTaskDialog *dialog, const char *name)
 
 /* Changes a control, then waits for the dialog to clean the sample again. */
 static void
-settle (WinnowTaskDialog *dialog)
+dialog_settle (WinnowTaskDialog *dialog)
 {
   iterate_until (dialog_settled, dialog, 30);
 }
@@ -163,7 +126,7 @@ normal_json (const char *json)
 static void
 test_columns_and_recipe (Fixture *f, gconstpointer data)
 {
-  g_autofree char *path = write_csv (f, "people.csv", PEOPLE);
+  g_autofree char *path = write_csv_path (f, "people.csv", PEOPLE);
   WinnowTaskDialog *dialog = open_dialog (f, "people.csv", NULL);
   WinnowRecipeEditor *ed = editor (dialog);
   const char *columns[] = { "id", "name", "age", "city" };
@@ -227,7 +190,7 @@ test_columns_and_recipe (Fixture *f, gconstpointer data)
   adw_combo_row_set_selected (ADW_COMBO_ROW (control (dialog, "out_delimiter_row")), 2);
   adw_combo_row_set_selected (ADW_COMBO_ROW (control (dialog, "line_ending_row")), 1);
   gtk_switch_set_active (GTK_SWITCH (control (dialog, "formula_switch")), TRUE);
-  settle (dialog);
+  dialog_settle (dialog);
 
   json = recipe_json (dialog);
   expected = normal_json ("{\"winnow_recipe\": 1,"
@@ -266,7 +229,7 @@ test_columns_and_recipe (Fixture *f, gconstpointer data)
 static void
 test_save_and_load (Fixture *f, gconstpointer data)
 {
-  g_autofree char *path = write_csv (f, "people.csv", PEOPLE);
+  g_autofree char *path = write_csv_path (f, "people.csv", PEOPLE);
   WinnowTaskDialog *dialog = open_dialog (f, "people.csv", NULL);
   WinnowRecipeLibrary *library = winnow_application_get_recipes (f->app);
   g_autoptr(WinnowRecipe) saved = NULL;
@@ -279,7 +242,7 @@ test_save_and_load (Fixture *f, gconstpointer data)
   gtk_switch_set_active (GTK_SWITCH (control (dialog, "trim_switch")), TRUE);
   adw_combo_row_set_selected (winnow_recipe_editor_get_fill_row (editor (dialog), "age"),
                               WINNOW_FILL_CHOICE_MEAN);
-  settle (dialog);
+  dialog_settle (dialog);
   g_assert_true (winnow_task_dialog_save_recipe (dialog, "Weekly export", TRUE, &error));
   g_assert_no_error (error);
 
@@ -295,12 +258,12 @@ test_save_and_load (Fixture *f, gconstpointer data)
 
   /* back to the built-in recipe, then the saved one again */
   winnow_task_dialog_select_recipe (dialog, NULL);
-  settle (dialog);
+  dialog_settle (dialog);
   chosen = winnow_recipe_new_default ();
   g_assert_true (winnow_recipe_equal (chosen, winnow_recipe_editor_get_recipe (editor (dialog))));
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (control (dialog, "trim_switch"))));
   winnow_task_dialog_select_recipe (dialog, "Weekly export");
-  settle (dialog);
+  dialog_settle (dialog);
   g_assert_true (winnow_recipe_equal (saved, winnow_recipe_editor_get_recipe (editor (dialog))));
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (control (dialog, "trim_switch"))));
   g_assert_cmpuint (adw_combo_row_get_selected (winnow_recipe_editor_get_fill_row (editor (dialog),
@@ -336,7 +299,7 @@ find_entry (GtkWidget *widget)
 static void
 test_export_matches_batch (Fixture *f, gconstpointer data)
 {
-  g_autofree char *input = write_csv (f, "people.csv", PEOPLE);
+  g_autofree char *input = write_csv_path (f, "people.csv", PEOPLE);
   g_autofree char *recipe_path = g_build_filename (f->dir.dir, "exported.json", NULL);
   g_autofree char *batch_out = g_build_filename (f->dir.dir, "batch.csv", NULL);
   g_autofree char *gui_out = g_build_filename (f->dir.dir, "people.cleaned.csv", NULL);
@@ -358,7 +321,7 @@ test_export_matches_batch (Fixture *f, gconstpointer data)
                               WINNOW_FILL_CHOICE_VALUE);
   gtk_editable_set_text (find_entry (GTK_WIDGET (winnow_recipe_editor_get_fill_row (ed, "city"))),
                          "(unknown)");
-  settle (dialog);
+  dialog_settle (dialog);
   g_assert_true (winnow_task_dialog_export_recipe (dialog, file, &error));
   g_assert_no_error (error);
 
@@ -405,7 +368,7 @@ has_columns (gpointer data)
 static void
 test_reads_off_main_thread (Fixture *f, gconstpointer data)
 {
-  g_autofree char *path = write_csv (f, "people.csv", PEOPLE);
+  g_autofree char *path = write_csv_path (f, "people.csv", PEOPLE);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
   WinnowTestGate gate;
   WinnowTaskDialog *dialog;
@@ -473,9 +436,9 @@ find_question (void)
 static void
 test_several_files (Fixture *f, gconstpointer data)
 {
-  g_autofree char *a = write_csv (f, "a.csv", "x,y\n1,2\n1,2\n");
-  g_autofree char *b = write_csv (f, "b.csv", "x,y\n3,4\n");
-  g_autofree char *c = write_csv (f, "c.csv", "x,z\n5,6\n");
+  g_autofree char *a = write_csv_path (f, "a.csv", "x,y\n1,2\n1,2\n");
+  g_autofree char *b = write_csv_path (f, "b.csv", "x,y\n3,4\n");
+  g_autofree char *c = write_csv_path (f, "c.csv", "x,z\n5,6\n");
   g_autofree char *sub = g_build_filename (f->dir.dir, "sub", NULL);
   g_autofree char *a2 = NULL;
   g_autofree char *out = g_build_filename (f->dir.dir, "out", NULL);
@@ -488,10 +451,10 @@ test_several_files (Fixture *f, gconstpointer data)
 
   g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
   g_assert_cmpint (g_mkdir (out, 0755), ==, 0);
-  a2 = write_csv (f, "sub/a.csv", "x,y\n7,8\n");
+  a2 = write_csv_path (f, "sub/a.csv", "x,y\n7,8\n");
   /* an earlier result in the output folder: the dialog asks, and Keep
    * Both keeps it */
-  taken = write_csv (f, "out/b.cleaned.csv", "old\n");
+  taken = write_csv_path (f, "out/b.cleaned.csv", "old\n");
 
   dialog = open_dialog (f, "a.csv", "b.csv", NULL);
   differ = winnow_task_dialog_get_child (dialog, "differ_row");
@@ -546,7 +509,7 @@ test_several_files (Fixture *f, gconstpointer data)
 static void
 test_output_not_writable (Fixture *f, gconstpointer data)
 {
-  g_autofree char *path = write_csv (f, "people.csv", PEOPLE);
+  g_autofree char *path = write_csv_path (f, "people.csv", PEOPLE);
   g_autofree char *gone = g_build_filename (f->dir.dir, "gone", NULL);
   WinnowTaskDialog *dialog = open_dialog (f, "people.csv", NULL);
   GtkWidget *folder_row = winnow_task_dialog_get_child (dialog, "folder_row");
@@ -581,7 +544,7 @@ test_output_not_writable (Fixture *f, gconstpointer data)
 static void
 test_preferences (Fixture *f, gconstpointer data)
 {
-  g_autofree char *path = write_csv (f, "people.csv", PEOPLE);
+  g_autofree char *path = write_csv_path (f, "people.csv", PEOPLE);
   g_autofree char *folder = g_build_filename (f->dir.dir, "cleaned", NULL);
   g_autofree char *expected = g_build_filename (folder, "people.cleaned.csv", NULL);
   GSettings *settings = winnow_application_get_settings (f->app);
@@ -623,7 +586,7 @@ test_preferences (Fixture *f, gconstpointer data)
 static void
 test_rerun (Fixture *f, gconstpointer data)
 {
-  g_autofree char *path = write_csv (f, "people.csv", PEOPLE);
+  g_autofree char *path = write_csv_path (f, "people.csv", PEOPLE);
   g_autofree char *output = g_build_filename (f->dir.dir, "people.cleaned.csv", NULL);
   g_autofree char *text = NULL;
   WinnowTaskDialog *dialog = open_dialog (f, "people.csv", NULL);
@@ -634,7 +597,7 @@ test_rerun (Fixture *f, gconstpointer data)
   GtkWidget *page;
 
   gtk_switch_set_active (winnow_recipe_editor_get_column_switch (editor (dialog), "city"), FALSE);
-  settle (dialog);
+  dialog_settle (dialog);
   g_assert_cmpuint (winnow_task_dialog_confirm (dialog), ==, 1);
   wait_tasks (f, 1);
   first = winnow_ui_test_get_task (f->app, 1);
@@ -647,7 +610,7 @@ test_rerun (Fixture *f, gconstpointer data)
   g_assert_true (gtk_widget_activate_action (page, "task.rerun", NULL));
   dialog = winnow_window_get_task_dialog (f->window);
   g_assert_nonnull (dialog);
-  settle (dialog);
+  dialog_settle (dialog);
   recipe = winnow_recipe_new_from_json (winnow_task_get_recipe (first), -1, &error);
   g_assert_no_error (error);
   g_assert_true (winnow_recipe_equal (recipe, winnow_recipe_editor_get_recipe (editor (dialog))));
@@ -663,7 +626,7 @@ test_rerun (Fixture *f, gconstpointer data)
 
   /* keep city now: a new task replaces the same output */
   gtk_switch_set_active (winnow_recipe_editor_get_column_switch (editor (dialog), "city"), TRUE);
-  settle (dialog);
+  dialog_settle (dialog);
   g_assert_cmpuint (winnow_task_dialog_confirm (dialog), ==, 1);
   wait_tasks (f, 2);
   second = winnow_ui_test_get_task (f->app, 2);
@@ -674,23 +637,6 @@ test_rerun (Fixture *f, gconstpointer data)
   g_assert_true (g_str_has_prefix (text, "id,name,age,city\n"));
 }
 
-
-static WinnowExportDialog *
-find_export_dialog (void)
-{
-  g_autoptr(GList) windows = gtk_window_list_toplevels ();
-
-  for (GList *l = windows; l; l = l->next)
-    if (WINNOW_IS_EXPORT_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
-}
-
-static gboolean
-export_settled (gpointer data)
-{
-  return !winnow_export_dialog_is_busy (data);
-}
 
 typedef struct {
   const char *path;
@@ -727,7 +673,7 @@ text_arrived (gpointer data)
 static void
 test_export_code (Fixture *f, gconstpointer data)
 {
-  g_autofree char *input = write_csv (f, "people.csv", PEOPLE);
+  g_autofree char *input = write_csv_path (f, "people.csv", PEOPLE);
   g_autofree char *saved = g_build_filename (f->dir.dir, "clean.py", NULL);
   g_autofree char *saved_text = NULL;
   g_autofree char *copied = NULL;
@@ -740,7 +686,7 @@ test_export_code (Fixture *f, gconstpointer data)
   GtkWidget *preview;
 
   gtk_switch_set_active (winnow_recipe_editor_get_column_switch (editor (dialog), "id"), FALSE);
-  settle (dialog);
+  dialog_settle (dialog);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.export-code", NULL));
   export = find_export_dialog ();
   g_assert_nonnull (export);
@@ -853,7 +799,7 @@ clean_enabled (WinnowTaskDialog *dialog)
 static void
 test_replace (Fixture *f, gconstpointer data)
 {
-  g_autofree char *input = write_csv (f, "cities.csv", CITIES);
+  g_autofree char *input = write_csv_path (f, "cities.csv", CITIES);
   g_autofree char *output = g_build_filename (f->dir.dir, "cities.cleaned.csv", NULL);
   g_autofree char *json = NULL;
   g_autofree char *expected = NULL;
@@ -884,7 +830,7 @@ test_replace (Fixture *f, gconstpointer data)
                    "Type the new text, or replace with a missing value");
   gtk_editable_set_text (GTK_EDITABLE (row_child (row, "to_row")), "New York");
   g_assert_null (winnow_recipe_editor_get_problem (ed));
-  settle (dialog);
+  dialog_settle (dialog);
   g_assert_true (clean_enabled (dialog));
   g_assert_cmpstr (winnow_task_dialog_get_forecast (dialog), ==,
                    "In all 7 rows: 3 cells replaced, 0 duplicates, 0 rows with missing values. "
@@ -898,7 +844,7 @@ test_replace (Fixture *f, gconstpointer data)
   choose_column (second, "city");
   winnow_replace_row_add_text (second, "??");
   adw_combo_row_set_selected (ADW_COMBO_ROW (row_child (second, "target_row")), 1);
-  settle (dialog);
+  dialog_settle (dialog);
   json = recipe_json (dialog);
   g_assert_nonnull (strstr (json, "\"replace\" : [\n"
                                   "    {\n"
@@ -922,7 +868,7 @@ test_replace (Fixture *f, gconstpointer data)
   winnow_replace_row_add_text (second, "NA");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (second), "error"));
   g_assert_true (g_str_has_prefix (winnow_recipe_editor_get_problem (ed), "“NA” counts as missing"));
-  settle (dialog);
+  dialog_settle (dialog);
   g_assert_false (clean_enabled (dialog));
   g_assert_cmpstr (winnow_task_dialog_get_forecast (dialog), ==, winnow_recipe_editor_get_problem (ed));
   gtk_check_button_set_active (value_check (second, "NA"), FALSE);
@@ -937,7 +883,7 @@ test_replace (Fixture *f, gconstpointer data)
   gtk_switch_set_active (GTK_SWITCH (control (dialog, "trim_switch")), FALSE);
   g_assert_null (winnow_recipe_editor_get_problem (ed));
   gtk_check_button_set_active (value_check (second, " Boston"), FALSE);
-  settle (dialog);
+  dialog_settle (dialog);
   g_assert_true (clean_enabled (dialog));
 
   /* Clean: the task writes what the forecast said */
@@ -965,7 +911,7 @@ test_replace (Fixture *f, gconstpointer data)
 static void
 test_output_name (Fixture *f, gconstpointer data)
 {
-  g_autofree char *input = write_csv (f, "tabs.tsv", "a\tb\n1\t2\n1\t2\n");
+  g_autofree char *input = write_csv_path (f, "tabs.tsv", "a\tb\n1\t2\n1\t2\n");
   g_autofree char *mine = g_build_filename (f->dir.dir, "mine.tsv", NULL);
   g_autofree char *text = NULL;
   WinnowTaskDialog *dialog = open_dialog (f, "tabs.tsv", NULL);
@@ -993,7 +939,7 @@ test_output_name (Fixture *f, gconstpointer data)
 
   /* a name of one's own */
   gtk_editable_set_text (name, "mine.tsv");
-  settle (dialog);
+  dialog_settle (dialog);
   g_assert_true (clean_enabled (dialog));
   g_assert_cmpuint (winnow_task_dialog_confirm (dialog), ==, 1);
   wait_tasks (f, 1);
@@ -1006,8 +952,8 @@ test_output_name (Fixture *f, gconstpointer data)
 static void
 test_existing_replace (Fixture *f, gconstpointer data)
 {
-  g_autofree char *input = write_csv (f, "people.csv", PEOPLE);
-  g_autofree char *earlier = write_csv (f, "people.cleaned.csv", "old\n");
+  g_autofree char *input = write_csv_path (f, "people.csv", PEOPLE);
+  g_autofree char *earlier = write_csv_path (f, "people.cleaned.csv", "old\n");
   g_autofree char *text = NULL;
   g_autofree char *existing = NULL;
   WinnowTaskDialog *dialog = open_dialog (f, "people.csv", NULL);
@@ -1046,8 +992,8 @@ test_unreadable (Fixture *f, gconstpointer data)
 {
   static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
   g_autofree char *image = winnow_test_write_file (f->dir.dir, "photo.csv", png, sizeof png - 1);
-  g_autofree char *empty = write_csv (f, "empty.csv", "");
-  g_autofree char *good = write_csv (f, "people.csv", PEOPLE);
+  g_autofree char *empty = write_csv_path (f, "empty.csv", "");
+  g_autofree char *good = write_csv_path (f, "people.csv", PEOPLE);
   WinnowTaskDialog *dialog = open_dialog (f, "photo.csv", NULL);
 
   g_assert_false (clean_enabled (dialog));
@@ -1065,7 +1011,7 @@ test_unreadable (Fixture *f, gconstpointer data)
                                    "“empty.csv” cannot be read: "));
   g_assert_true (gtk_widget_get_visible (winnow_task_dialog_get_child (dialog, "file_skip")));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.skip-file", NULL));
-  settle (dialog);
+  dialog_settle (dialog);
   g_assert_cmpuint (winnow_task_dialog_get_n_files (dialog), ==, 1);
   g_assert_true (clean_enabled (dialog));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Clean “people.csv”");
@@ -1079,7 +1025,7 @@ test_long_column_name (Fixture *f, gconstpointer data)
 {
   g_autofree char *name = g_strnfill (4000, 'n');
   g_autofree char *csv = g_strdup_printf ("id,%s\n1,a\n2,\n", name);
-  g_autofree char *path = write_csv (f, "wide.csv", csv);
+  g_autofree char *path = write_csv_path (f, "wide.csv", csv);
   WinnowTaskDialog *dialog = open_dialog (f, "wide.csv", NULL);
   WinnowRecipeEditor *ed = editor (dialog);
   GtkSwitch *sw = winnow_recipe_editor_get_column_switch (ed, name);
@@ -1114,7 +1060,7 @@ test_long_column_name (Fixture *f, gconstpointer data)
 static void
 test_fill_value_and_focus (Fixture *f, gconstpointer data)
 {
-  g_autofree char *input = write_csv (f, "people.csv", PEOPLE);
+  g_autofree char *input = write_csv_path (f, "people.csv", PEOPLE);
   WinnowTaskDialog *dialog = open_dialog (f, "people.csv", NULL);
   AdwComboRow *city = winnow_recipe_editor_get_fill_row (editor (dialog), "city");
   GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (dialog));
@@ -1129,11 +1075,11 @@ test_fill_value_and_focus (Fixture *f, gconstpointer data)
   g_assert_cmpstr (winnow_recipe_editor_get_problem (editor (dialog)), ==,
                    "Type the value to fill city with");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (city), "error"));
-  settle (dialog);
+  dialog_settle (dialog);
   g_assert_false (clean_enabled (dialog));
   gtk_editable_set_text (find_entry (GTK_WIDGET (city)), "Unknown");
   g_assert_null (winnow_recipe_editor_get_problem (editor (dialog)));
-  settle (dialog);
+  dialog_settle (dialog);
   g_assert_true (clean_enabled (dialog));
   g_assert_cmpstr (winnow_task_dialog_get_forecast (dialog), ==,
                    "In all 7 rows: 1 duplicate, 1 row with missing values, 2 cells filled. "
@@ -1145,8 +1091,7 @@ main (int argc, char **argv)
 {
   winnow_ui_test_init (&argc, &argv);
 
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD FIXTURE_ADD
   ADD ("/dialog/columns-and-recipe", test_columns_and_recipe);
   ADD ("/dialog/save-and-load", test_save_and_load);
   ADD ("/dialog/export-matches-batch", test_export_matches_batch);

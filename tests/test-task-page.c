@@ -15,23 +15,6 @@
 #include "winnow-step.h"
 #include "winnow-ui-util.h"
 
-static WinnowExportDialog *
-find_export_dialog (void)
-{
-  g_autoptr(GList) windows = gtk_window_list_toplevels ();
-
-  for (GList *l = windows; l; l = l->next)
-    if (WINNOW_IS_EXPORT_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
-}
-
-static gboolean
-export_settled (gpointer data)
-{
-  return !winnow_export_dialog_is_busy (data);
-}
-
 static gboolean
 retry_checked (gpointer data)
 {
@@ -335,7 +318,7 @@ main (int argc, char **argv)
 {
   winnow_ui_test_init (&argc, &argv);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD FIXTURE_ADD
   ADD ("/task-page/actions", test_task_page);
   ADD ("/task-page/rejected-tab", test_rejected_tab);
   ADD ("/task-page/long-text", test_long_text);

@@ -137,3 +137,21 @@ label_text (WinnowTaskPage *page, const char *name)
 {
   return gtk_label_get_text (GTK_LABEL (winnow_task_page_get_child (page, name)));
 }
+
+/* The Export as Code dialog shown, or %NULL. */
+WinnowExportDialog *
+find_export_dialog (void)
+{
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
+
+  for (GList *l = windows; l; l = l->next)
+    if (WINNOW_IS_EXPORT_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+gboolean
+export_settled (gpointer export_dialog)
+{
+  return !winnow_export_dialog_is_busy (export_dialog);
+}

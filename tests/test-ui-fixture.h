@@ -5,6 +5,7 @@
 #include <adwaita.h>
 
 #include "winnow-application.h"
+#include "winnow-export-dialog-private.h"
 #include "winnow-scheduler-private.h"
 #include "winnow-task-page-private.h"
 #include "winnow-task-table-private.h"
@@ -34,3 +35,9 @@ GPtrArray       *files            (Fixture *f, ...) G_GNUC_NULL_TERMINATED;
 void             write_csv        (Fixture *f, const char *name, const char *contents);
 void             settle           (Fixture *f, guint n_finished);
 const char      *label_text       (WinnowTaskPage *page, const char *name);
+WinnowExportDialog *find_export_dialog (void);
+gboolean         export_settled   (gpointer export_dialog);
+
+/* A test of @func on a fixture of its own */
+#define FIXTURE_ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)

@@ -229,7 +229,7 @@ main (int argc, char **argv)
 {
   winnow_ui_test_init (&argc, &argv);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD FIXTURE_ADD
   ADD ("/reach/narrow", test_narrow);
   ADD ("/reach/search-keys", test_search_keys);
   ADD ("/reach/tab-leaves-list", test_tab_leaves_list);

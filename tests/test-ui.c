@@ -698,7 +698,7 @@ main (int argc, char **argv)
 {
   winnow_ui_test_init (&argc, &argv);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD FIXTURE_ADD
   ADD ("/ui/empty-then-drop", test_empty_then_drop);
   ADD ("/ui/open-two-files", test_open_two_files);
   ADD ("/ui/filter-and-sort", test_filter_and_sort);
