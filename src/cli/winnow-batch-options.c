@@ -279,9 +279,7 @@ apply (Parsed *p, WinnowRecipe *r, GError **error)
         return FALSE;
     }
   if (p->na_values)
-    {
-      winnow_step_set_list (r->na_values, p->na_values);
-    }
+    winnow_step_set_list (r->na_values, p->na_values);
   if (p->delimiter && !winnow_delimiter_from_string (p->delimiter, "auto", &r->delimiter))
     return bad_value (error, "--delimiter", _("auto, tab or one character"), p->delimiter);
   if (p->no_header)

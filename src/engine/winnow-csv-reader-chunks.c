@@ -104,6 +104,17 @@ update_wake_extras (WinnowCsvReader *reader)
     winnow_thread_budget_wake (reader->budget);
 }
 
+/* Gives an extra thread's place back. */
+static void
+step_back (WinnowCsvReader *reader, ParseThread *thread)
+{
+  if (thread->holds_extra)
+    {
+      winnow_thread_budget_release_extra (reader->budget);
+      thread->holds_extra = FALSE;
+    }
+}
+
 /* Under the lock: the next chunk this thread should parse, or NULL when
  * the reader is done. An extra thread gives its place in the budget back
  * while it waits for a chunk, and takes one again before it claims. */
@@ -151,24 +162,9 @@ claim (WinnowCsvReader *reader, ParseThread *thread)
           slot->state = SLOT_RUNNING;
           return slot;
         }
-      if (thread->holds_extra)
-        {
-          /* lock order: the reader's, then the budget's */
-          winnow_thread_budget_release_extra (reader->budget);
-          thread->holds_extra = FALSE;
-        }
+      /* lock order: the reader's, then the budget's */
+      step_back (reader, thread);
       g_cond_wait (&reader->cond, &reader->lock);
-    }
-}
-
-/* Gives an extra thread's place back. */
-static void
-step_back (WinnowCsvReader *reader, ParseThread *thread)
-{
-  if (thread->holds_extra)
-    {
-      winnow_thread_budget_release_extra (reader->budget);
-      thread->holds_extra = FALSE;
     }
 }
 

@@ -1,8 +1,8 @@
 /* winnow-exact-sum.h: the exact sum of doubles, rounded once.
  *
- * The column profile's mean is made of partial sums that parse threads
- * compute over rows in no particular order, and of fill values added as
- * a count at the end. A floating-point sum depends on the order of its
+ * The column profile's mean is made of the numbers of the rows written and
+ * of fill values added as a count at the end, and profiles of parts of a
+ * file may be merged. A floating-point sum depends on the order of its
  * terms; this one does not: every finite double is a multiple of 2^-1074
  * below 2^1024, so the sum is kept as one long integer in 32-bit digits
  * (each held in 64 bits, so that millions of additions go by before a

@@ -9,9 +9,11 @@
  * costs memory in proportion to its data. Each column is finished once,
  * which frees its counter.
  *
- * Nothing in a profile depends on the order of the cells: parse threads
- * profile parts of a file and their profiles are merged; the mean is the
- * exact sum of the numbers, rounded once, divided by their count.
+ * Nothing in a profile depends on the order of the cells (the mean is the
+ * exact sum of the numbers, rounded once, divided by their count), so
+ * profiles of parts of a file merge into the profile of the whole
+ * (winnow_profiler_merge(); today the cleaning thread profiles every row,
+ * from cells the parse threads have hashed, and only tests merge).
  */
 #pragma once
 

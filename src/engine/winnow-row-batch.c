@@ -74,8 +74,8 @@ winnow_row_batch_get_row_digests (WinnowRowBatch *batch)
   return batch->row_digests;
 }
 
-/* Room for the hashes of the fields of the rows the batch holds: at most
- * twice the bytes of their records' lengths, so a file of 100,000 columns
+/* Room for the hashes of the fields of the rows the batch holds, one per
+ * row and column: sized by the rows it holds, so a file of 100,000 columns
  * (a few rows a batch) does not pay for 4,096 rows of them. */
 guint64 *
 winnow_row_batch_get_cell_hashes (WinnowRowBatch *batch)

@@ -101,15 +101,22 @@ winnow_thread_budget_take_base (WinnowThreadBudget *budget)
   g_mutex_unlock (&budget->lock);
 }
 
+/* One place of @count (bases or extras) given back, and the waiting told. */
+static void
+release_one (WinnowThreadBudget *budget, guint *count)
+{
+  g_mutex_lock (&budget->lock);
+  g_assert (*count > 0);
+  (*count)--;
+  g_cond_broadcast (&budget->cond);
+  g_mutex_unlock (&budget->lock);
+}
+
 void
 winnow_thread_budget_release_base (WinnowThreadBudget *budget)
 {
   g_return_if_fail (budget != NULL);
-  g_mutex_lock (&budget->lock);
-  g_assert (budget->bases > 0);
-  budget->bases--;
-  g_cond_broadcast (&budget->cond);
-  g_mutex_unlock (&budget->lock);
+  release_one (budget, &budget->bases);
 }
 
 /**
@@ -177,11 +184,7 @@ void
 winnow_thread_budget_release_extra (WinnowThreadBudget *budget)
 {
   g_return_if_fail (budget != NULL);
-  g_mutex_lock (&budget->lock);
-  g_assert (budget->extras > 0);
-  budget->extras--;
-  g_cond_broadcast (&budget->cond);
-  g_mutex_unlock (&budget->lock);
+  release_one (budget, &budget->extras);
 }
 
 /* Wakes the threads waiting in take_extra(), after a stop flag was set. */
