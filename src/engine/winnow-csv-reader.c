@@ -308,6 +308,36 @@ winnow_csv_reader_options_fall_back (WinnowCsvReaderOptions *options)
 }
 
 /**
+ * winnow_csv_reader_open_or_fall_back:
+ * @options: (inout): how to read; changed by
+ *   winnow_csv_reader_options_fall_back() when the reader falls back
+ *   (then options->utf8_fallback is set)
+ *
+ * Opens @path as winnow_csv_reader_open() does and, when encoding "auto"
+ * meets a byte that is not UTF-8 in the first bytes, again as a task
+ * would read it: as Windows-1252.
+ *
+ * Returns: (transfer full) (nullable): the reader, or %NULL with @error set
+ */
+WinnowCsvReader *
+winnow_csv_reader_open_or_fall_back (const char *path, WinnowCsvReaderOptions *options,
+                                     GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  WinnowCsvReader *reader = winnow_csv_reader_open (path, options, cancellable, &local_error);
+
+  if (reader == NULL && g_error_matches (local_error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_NOT_UTF8))
+    {
+      g_clear_error (&local_error);
+      winnow_csv_reader_options_fall_back (options);
+      reader = winnow_csv_reader_open (path, options, cancellable, &local_error);
+    }
+  if (reader == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return reader;
+}
+
+/**
  * winnow_csv_reader_libcsv_version:
  *
  * Returns: (transfer none): the version of libcsv the reader was built

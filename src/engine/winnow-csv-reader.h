@@ -67,6 +67,10 @@ typedef struct _WinnowCsvReader WinnowCsvReader;
 
 const char      *winnow_csv_reader_libcsv_version (void);
 void             winnow_csv_reader_options_fall_back (WinnowCsvReaderOptions *options);
+WinnowCsvReader *winnow_csv_reader_open_or_fall_back (const char *path,
+                                                      WinnowCsvReaderOptions *options,
+                                                      GCancellable *cancellable,
+                                                      GError **error);
 
 WinnowCsvReader *winnow_csv_reader_open           (const char *path,
                                                    const WinnowCsvReaderOptions *options,

@@ -92,29 +92,18 @@ winnow_export_file_probe (const WinnowRecipe *recipe, const char *input_path,
 
   g_return_val_if_fail (recipe != NULL && input_path != NULL && output_path != NULL, NULL);
 
-  g_autoptr(GError) local_error = NULL;
-
   options.delimiter = recipe->delimiter;
   options.quote = recipe->quote;
   options.encoding = recipe->encoding;
   options.header = recipe->header;
   options.bad_lines = recipe->bad_lines;
-  reader = winnow_csv_reader_open (input_path, &options, cancellable, &local_error);
-  if (reader == NULL && g_error_matches (local_error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_NOT_UTF8))
-    {
-      /* as a task does: encoding "auto" that meets a byte that is not
-       * UTF-8 (a file with a UTF-8 BOM) reads the file as Windows-1252 */
-      g_clear_error (&local_error);
-      winnow_csv_reader_options_fall_back (&options);
-      reader = winnow_csv_reader_open (input_path, &options, cancellable, &local_error);
-      if (reader != NULL)
-        encoding = "Windows-1252";
-    }
+  /* as a task does: encoding "auto" that meets a byte that is not UTF-8
+   * (a file with a UTF-8 BOM) reads the file as Windows-1252 */
+  reader = winnow_csv_reader_open_or_fall_back (input_path, &options, cancellable, error);
   if (reader == NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+    return NULL;
+  if (options.utf8_fallback)
+    encoding = "Windows-1252";
 
   file = g_new0 (WinnowExportFile, 1);
   file->input_path = g_strdup (input_path);

@@ -330,21 +330,11 @@ winnow_read_header (const char *path, const WinnowRecipe *recipe, GError **error
 {
   WinnowCsvReaderOptions options = reader_options (recipe, recipe->encoding);
   g_autoptr(WinnowCsvReader) reader = NULL;
-  g_autoptr(GError) local_error = NULL;
   GPtrArray *names;
 
-  reader = winnow_csv_reader_open (path, &options, NULL, &local_error);
-  if (reader == NULL && g_error_matches (local_error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_NOT_UTF8))
-    {
-      g_clear_error (&local_error);
-      winnow_csv_reader_options_fall_back (&options);
-      reader = winnow_csv_reader_open (path, &options, NULL, &local_error);
-    }
+  reader = winnow_csv_reader_open_or_fall_back (path, &options, NULL, error);
   if (reader == NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+    return NULL;
   names = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < winnow_csv_reader_get_n_columns (reader); i++)
     g_ptr_array_add (names, g_strdup (winnow_csv_reader_get_column (reader, i)));
