@@ -69,6 +69,8 @@ struct _WinnowTaskList {
 Snapshot   *_winnow_task_list_snapshot_new   (WinnowTaskList *self);
 void        _winnow_task_list_snapshot_free  (Snapshot *snapshot);
 WinnowTask *_winnow_task_list_task_copy      (WinnowTask *task);
+void        _winnow_task_list_set_bounds     (Page *page,
+                                              GPtrArray *tasks);
 void        _winnow_task_list_page_free      (gpointer page);
 void        _winnow_task_list_rebuild_ids    (WinnowTaskList *self);
 WinnowTask *_winnow_task_list_adopt          (WinnowTaskList *self,

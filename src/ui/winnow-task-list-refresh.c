@@ -261,11 +261,7 @@ apply_refresh (WinnowTaskList *self, RefreshJob *job)
       for (guint t = 0; t < tasks->len; t++)
         g_ptr_array_add (page->items, _winnow_task_list_adopt (self, g_ptr_array_index (tasks, t)));
       page->loaded = TRUE;
-      if (tasks->len > 0)
-        {
-          page->first = _winnow_task_list_task_copy (g_ptr_array_index (tasks, 0));
-          page->last = _winnow_task_list_task_copy (g_ptr_array_index (tasks, tasks->len - 1));
-        }
+      _winnow_task_list_set_bounds (page, tasks);
       g_hash_table_insert (self->pages, GUINT_TO_POINTER (page->index), page);
       g_queue_push_tail (&self->lru, GUINT_TO_POINTER (page->index));
     }

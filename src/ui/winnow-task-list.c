@@ -230,8 +230,10 @@ holds (GPtrArray *items, gint64 id)
   return FALSE;
 }
 
-static void
-set_bounds (Page *page, GPtrArray *tasks)
+/* The page's first and last tasks, which pages next to it are read
+ * from (by key), as @tasks (the page read) has them. */
+void
+_winnow_task_list_set_bounds (Page *page, GPtrArray *tasks)
 {
   guint n = MIN (tasks->len, page->items->len);
 
@@ -242,6 +244,17 @@ set_bounds (Page *page, GPtrArray *tasks)
       page->first = _winnow_task_list_task_copy (g_ptr_array_index (tasks, 0));
       page->last = _winnow_task_list_task_copy (g_ptr_array_index (tasks, n - 1));
     }
+}
+
+/* A task another page holds means the rows moved since that page was read
+ * (a batch run added tasks): one object may not stand at two places of
+ * the model, so this place gets a copy of @task until the refresh the
+ * move causes puts every row where it is now. */
+static WinnowTask *
+stand_in (WinnowTaskList *self, WinnowTask *task)
+{
+  _winnow_task_list_refresh_later (self);
+  return _winnow_task_list_task_copy (task);
 }
 
 /* A page read for the first time: its placeholders become the tasks read,
@@ -260,31 +273,20 @@ fill_placeholders (WinnowTaskList *self, Page *page, GPtrArray *tasks)
       WinnowTask *task = g_ptr_array_index (tasks, i);
       gint64 id = winnow_task_get_id (task);
 
+      WinnowTask *placeholder = g_ptr_array_index (page->items, i);
+
       if (!g_hash_table_contains (self->by_id, &id))
         {
-          WinnowTask *placeholder = g_ptr_array_index (page->items, i);
-          gint64 *key = g_new (gint64, 1);
-
           winnow_task_fill_placeholder (placeholder, task);
-          *key = id;
-          g_hash_table_insert (self->by_id, key, placeholder);
           continue;
         }
-      /* its object stands at another place (the rows moved since that
-       * page was read): one object may not stand at two places of the
-       * model, so this place gets a copy until the refresh the move causes */
-      {
-        WinnowTask *placeholder = g_ptr_array_index (page->items, i);
-
-        g_ptr_array_index (page->items, i) = _winnow_task_list_task_copy (task);
-        g_object_unref (placeholder);
-        _winnow_task_list_refresh_later (self);
-      }
+      g_ptr_array_index (page->items, i) = stand_in (self, task);
+      g_object_unref (placeholder);
       first = MIN (first, i);
       last = MAX (last, i);
     }
   page->loaded = TRUE;
-  set_bounds (page, tasks);
+  _winnow_task_list_set_bounds (page, tasks);
   _winnow_task_list_rebuild_ids (self);
   if (first != G_MAXUINT)
     g_list_model_items_changed (G_LIST_MODEL (self), page->index * PAGE_SIZE + first,
@@ -335,15 +337,8 @@ page_read (GObject *source, GAsyncResult *result, gpointer data)
       WinnowTask *task = g_ptr_array_index (tasks, i);
       gint64 id = winnow_task_get_id (task);
 
-      /* A task another page holds means the rows moved since that page
-       * was read (a batch run added tasks): one object may not stand at
-       * two places of the model, so this place gets a copy until the
-       * refresh the change causes puts every row where it is now. */
       if (g_hash_table_contains (self->by_id, &id) && !holds (before, id))
-        {
-          g_ptr_array_add (page->items, _winnow_task_list_task_copy (task));
-          _winnow_task_list_refresh_later (self);
-        }
+        g_ptr_array_add (page->items, stand_in (self, task));
       else
         g_ptr_array_add (page->items, _winnow_task_list_adopt (self, task));
     }
@@ -352,13 +347,7 @@ page_read (GObject *source, GAsyncResult *result, gpointer data)
   while (page->items->len < length)
     g_ptr_array_add (page->items, winnow_task_new (0));
   page->loaded = TRUE;
-  g_clear_object (&page->first);
-  g_clear_object (&page->last);
-  if (tasks->len > 0)
-    {
-      page->first = _winnow_task_list_task_copy (g_ptr_array_index (tasks, 0));
-      page->last = _winnow_task_list_task_copy (g_ptr_array_index (tasks, MIN (tasks->len, length) - 1));
-    }
+  _winnow_task_list_set_bounds (page, tasks);
   _winnow_task_list_rebuild_ids (self);
   if (length > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), index * PAGE_SIZE, length, length);

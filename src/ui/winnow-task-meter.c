@@ -169,8 +169,9 @@ winnow_task_meter_read (WinnowTaskMeter *self, gint64 id, WinnowMeterReading *re
   return TRUE;
 }
 
-static char *
-rate_text (double rate)
+/* A speed, "350 k rows/s". */
+char *
+winnow_task_meter_format_rate (double rate)
 {
   g_autofree char *n = winnow_ui_format_short_count (rate);
   /* Translators: a speed, such as "350 k rows/s" */
@@ -202,7 +203,7 @@ winnow_task_meter_describe (WinnowTaskMeter *self, WinnowTask *task)
   }
   if (r.rate > 0)
     {
-      g_autofree char *rate = rate_text (r.rate);
+      g_autofree char *rate = winnow_task_meter_format_rate (r.rate);
       g_string_append_printf (text, " · %s", rate);
     }
   if (r.seconds_left >= 0)
@@ -233,6 +234,6 @@ winnow_task_meter_describe_finished (WinnowTask *task)
   time = winnow_ui_format_duration (seconds);
   if (rows <= 0 || seconds < 0.01)
     return g_steal_pointer (&time);
-  rate = rate_text ((double) rows / seconds);
+  rate = winnow_task_meter_format_rate ((double) rows / seconds);
   return g_strdup_printf ("%s · %s", time, rate);
 }

@@ -28,5 +28,6 @@ gboolean         winnow_task_meter_read       (WinnowTaskMeter *meter,
 char            *winnow_task_meter_describe   (WinnowTaskMeter *meter,
                                                WinnowTask *task);
 char            *winnow_task_meter_describe_finished (WinnowTask *task);
+char            *winnow_task_meter_format_rate (double rate);
 
 G_END_DECLS

@@ -77,9 +77,8 @@ time_text (WinnowTask *task, WinnowTaskTable *table)
   text = g_string_new (NULL);
   if (reading.rate > 0)
     {
-      g_autofree char *rate = winnow_ui_format_short_count (reading.rate);
-      /* Translators: a speed, such as "350 k rows/s" */
-      g_string_append_printf (text, _("%s rows/s"), rate);
+      g_autofree char *rate = winnow_task_meter_format_rate (reading.rate);
+      g_string_append (text, rate);
     }
   if (reading.seconds_left >= 0)
     {

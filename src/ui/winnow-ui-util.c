@@ -128,17 +128,12 @@ winnow_ui_format_duration (double seconds)
   return g_strdup_printf (_("%d h %02d min"), (int) seconds / 3600, ((int) seconds % 3600) / 60);
 }
 
-/**
- * winnow_ui_local_zone:
- *
- * The local time zone, read at most once a minute: GLib 2.74 reads
+/* The local time zone, read at most once a minute: GLib 2.74 reads
  * /etc/localtime again for every g_date_time_new_now_local() when TZ is
- * not set, and the list formats a time for every row it shows.
- *
- * Returns: (transfer none): the zone; call on the thread that draws.
- */
-GTimeZone *
-winnow_ui_local_zone (void)
+ * not set, and the list formats a time for every row it shows. On the
+ * thread that draws. */
+static GTimeZone *
+local_zone (void)
 {
   static GTimeZone *zone;
   static gint64 read_at;
@@ -160,7 +155,7 @@ winnow_ui_local_zone (void)
 char *
 winnow_ui_format_time (GDateTime *utc)
 {
-  GTimeZone *zone = winnow_ui_local_zone ();
+  GTimeZone *zone = local_zone ();
   g_autoptr(GDateTime) local = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now (zone);
   g_autoptr(GDateTime) today = NULL;
@@ -198,7 +193,7 @@ winnow_ui_format_time_full (GDateTime *utc)
 
   if (utc == NULL)
     return g_strdup ("");
-  local = g_date_time_to_timezone (utc, winnow_ui_local_zone ());
+  local = g_date_time_to_timezone (utc, local_zone ());
   /* Translators: a full date and time, see the strftime manual */
   return g_date_time_format (local, _("%A, %e %B %Y, %H:%M:%S"));
 }
@@ -368,7 +363,7 @@ winnow_ui_choose_folder (GtkWindow *parent, const char *current, WinnowFolderFun
 char *
 winnow_ui_shorten (const char *text, gsize max_chars)
 {
-  const char *end = text;
+  const char *end = text, *cut = text;
   gsize n = 0;
 
   if (text == NULL)
@@ -376,14 +371,15 @@ winnow_ui_shorten (const char *text, gsize max_chars)
   g_return_val_if_fail (max_chars > 0, g_strdup (""));
   while (*end != '\0' && n < max_chars)
     {
+      if (n == max_chars - 1)
+        cut = end;  /* where "…" goes if the text is longer */
       end = g_utf8_next_char (end);
       n++;
     }
   if (*end == '\0')
     return g_strdup (text);
-  end = g_utf8_offset_to_pointer (text, (glong) max_chars - 1);
   {
-    GString *shown = g_string_new_len (text, end - text);
+    GString *shown = g_string_new_len (text, cut - text);
     g_string_append (shown, "…");
     return g_string_free (shown, FALSE);
   }
@@ -402,18 +398,16 @@ winnow_ui_display_path (const char *path)
 {
   const char *home = g_get_home_dir ();
   gsize n = home != NULL ? strlen (home) : 0;
-  g_autofree char *shown = NULL;
 
   if (path == NULL)
     return g_strdup ("");
   while (n > 1 && home[n - 1] == G_DIR_SEPARATOR)
     n--;  /* HOME=/home/ann/ */
-  shown = g_filename_display_name (path);
   /* the home folder itself, or a path inside it (not "/home/ann2" for "/home/ann") */
   if (n > 1 && strncmp (path, home, n) == 0 && (path[n] == '\0' || path[n] == G_DIR_SEPARATOR))
     {
       g_autofree char *rest = g_filename_display_name (path + n);
       return g_strconcat ("~", rest, NULL);
     }
-  return g_steal_pointer (&shown);
+  return g_filename_display_name (path);
 }

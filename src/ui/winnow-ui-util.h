@@ -15,7 +15,6 @@ char       *winnow_ui_format_count     (gint64 value);
 char       *winnow_ui_format_short_count (double value);
 char       *winnow_ui_format_number    (double value);
 char       *winnow_ui_format_duration  (double seconds);
-GTimeZone  *winnow_ui_local_zone       (void);
 char       *winnow_ui_format_time      (GDateTime *utc);
 char       *winnow_ui_format_time_full (GDateTime *utc);
 char       *winnow_ui_delimiter_name   (gunichar delimiter);

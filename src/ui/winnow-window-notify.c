@@ -145,14 +145,16 @@ on_task_progress (WinnowScheduler *scheduler, WinnowTask *task, double fraction,
                   gint phase, WinnowWindow *self)
 {
   gint64 now = g_get_monotonic_time ();
-  guint running = winnow_scheduler_get_n_running (scheduler);
   g_autofree char *meter = NULL;
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;
+  guint running;
 
-  if (!user_elsewhere (self) ||
-      (self->progress_sent_at != 0 && now - self->progress_sent_at < PROGRESS_EVERY_US))
+  /* the cheap test first: this runs for every progress tick */
+  if ((self->progress_sent_at != 0 && now - self->progress_sent_at < PROGRESS_EVERY_US) ||
+      !user_elsewhere (self))
     return;
+  running = winnow_scheduler_get_n_running (scheduler);
   meter = winnow_task_meter_describe (self->meter, task);
   if (meter == NULL)
     return;
