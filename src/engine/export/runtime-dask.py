@@ -79,7 +79,7 @@ def read_table(urlpath, settings, blocksize):
     codec, bom = choose_encoding(sample, settings.encoding)
     if not ascii_compatible(codec):
         blocksize = None  # a line end byte may be half a character: one block per file
-    nl = b"\r" if b"\n" not in sample[:SNIFF_BYTES] and b"\r" in sample[:SNIFF_BYTES] else b"\n"
+    nl = sniff_line_end(sample[:SNIFF_BYTES]).encode()
     _, files = read_bytes(urlpath, delimiter=nl, blocksize=blocksize, sample=False)
     head = sample[bom:]
     if codec == "windows-1252":
