@@ -81,14 +81,16 @@ table (Fixture *f)
 GListModel *
 rows (Fixture *f)
 {
-  return G_LIST_MODEL (winnow_task_table_get_selection (table (f)));
+  /* the tasks themselves, which the views' row objects copy */
+  GtkSingleSelection *selection = winnow_task_table_get_selection (table (f));
+  return winnow_task_rows_get_tasks (WINNOW_TASK_ROWS (gtk_single_selection_get_model (selection)));
 }
 
 gboolean
 list_settled (Fixture *f)
 {
   /* the list re-reads a moment after tasks change; wait for it */
-  WinnowTaskList *list = WINNOW_TASK_LIST (gtk_single_selection_get_model (winnow_task_table_get_selection (table (f))));
+  WinnowTaskList *list = WINNOW_TASK_LIST (rows (f));
   return winnow_task_list_get_total (list) > 0;
 }
 

@@ -79,12 +79,32 @@ test_open_two_files (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 2);
 }
 
+/* The views' row objects (winnow-task-rows.c) show, at each place, the
+ * task the list has there. */
+static void
+assert_views_agree (Fixture *f)
+{
+  GListModel *shown = G_LIST_MODEL (winnow_task_table_get_selection (table (f)));
+
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, g_list_model_get_n_items (rows (f)));
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(WinnowTask) view_row = g_list_model_get_item (shown, i);
+
+      g_assert_true (view_row != row (f, i));
+      g_assert_cmpint (winnow_task_get_id (view_row), ==, winnow_task_get_id (row (f, i)));
+      g_assert_cmpstr (winnow_task_get_file_name (view_row), ==, winnow_task_get_file_name (row (f, i)));
+      g_assert_cmpint (winnow_task_get_status (view_row), ==, winnow_task_get_status (row (f, i)));
+    }
+}
+
 static void
 test_filter_and_sort (Fixture *f, gconstpointer data)
 {
   g_autoptr(GPtrArray) list = NULL;
   GtkColumnView *view = winnow_task_table_get_column_view (table (f));
   g_autoptr(GtkColumnViewColumn) file_column = NULL;
+  g_autoptr(WinnowTask) first_row = NULL;
 
   write_csv (f, "zebra.csv", "x\n1\n");
   write_csv (f, "apple.csv", "x\n1\n");
@@ -95,11 +115,17 @@ test_filter_and_sort (Fixture *f, gconstpointer data)
   settle (f, 3);
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 3);
 
-  /* by status */
+  assert_views_agree (f);
+
+  /* by status; a new filter drops the selection */
   g_assert_cmpstr (adw_window_title_get_subtitle (f->window->window_title), ==, "3 tasks");
+  gtk_single_selection_set_selected (winnow_task_table_get_selection (table (f)), 1);
   winnow_task_table_set_filter (table (f), 1u << WINNOW_TASK_FAILED, NULL);
   winnow_ui_test_settle (f->app);
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 1);
+  g_assert_cmpuint (gtk_single_selection_get_selected (winnow_task_table_get_selection (table (f))), ==,
+                    GTK_INVALID_LIST_POSITION);
+  assert_views_agree (f);
   g_assert_cmpstr (winnow_task_get_file_name (row (f, 0)), ==, "broken.csv");
   /* the subtitle follows the filter (issue 16, item 8) */
   g_assert_cmpstr (adw_window_title_get_subtitle (f->window->window_title), ==, "1 of 3 tasks");
@@ -117,15 +143,27 @@ test_filter_and_sort (Fixture *f, gconstpointer data)
   winnow_ui_test_settle (f->app);
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 3);
 
-  /* a click on the File header sorts by name */
+  assert_views_agree (f);
+
+  /* a click on the File header sorts by name; the views keep their row
+   * objects, which now show other tasks (rebound, not made again) */
+  first_row = g_list_model_get_item (G_LIST_MODEL (winnow_task_table_get_selection (table (f))), 0);
   file_column = g_list_model_get_item (gtk_column_view_get_columns (view), 0);
   gtk_column_view_sort_by_column (view, file_column, GTK_SORT_ASCENDING);
   winnow_ui_test_settle (f->app);
   g_assert_cmpstr (winnow_task_get_file_name (row (f, 0)), ==, "apple.csv");
   g_assert_cmpstr (winnow_task_get_file_name (row (f, 2)), ==, "zebra.csv");
+  assert_views_agree (f);
+  {
+    g_autoptr(WinnowTask) now_first =
+      g_list_model_get_item (G_LIST_MODEL (winnow_task_table_get_selection (table (f))), 0);
+    g_assert_true (now_first == first_row);
+    g_assert_cmpstr (winnow_task_get_file_name (first_row), ==, "apple.csv");
+  }
   gtk_column_view_sort_by_column (view, file_column, GTK_SORT_DESCENDING);
   winnow_ui_test_settle (f->app);
   g_assert_cmpstr (winnow_task_get_file_name (row (f, 0)), ==, "zebra.csv");
+  assert_views_agree (f);
 }
 
 static gboolean

@@ -28,6 +28,16 @@ winnow_task_result_copy (const WinnowTaskResult *result)
   return copy;
 }
 
+gboolean
+winnow_task_result_equal (const WinnowTaskResult *a, const WinnowTaskResult *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return a->rows_read == b->rows_read && a->rows_written == b->rows_written &&
+         g_strcmp0 (a->summary, b->summary) == 0 && g_strcmp0 (a->columns, b->columns) == 0 &&
+         g_strcmp0 (a->preview, b->preview) == 0;
+}
+
 void
 winnow_task_result_free (WinnowTaskResult *result)
 {

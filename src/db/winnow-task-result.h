@@ -24,6 +24,8 @@ GType             winnow_task_result_get_type (void) G_GNUC_CONST;
 WinnowTaskResult *winnow_task_result_new  (void);
 WinnowTaskResult *winnow_task_result_copy (const WinnowTaskResult *result);
 void              winnow_task_result_free (WinnowTaskResult *result);
+gboolean          winnow_task_result_equal (const WinnowTaskResult *a,
+                                            const WinnowTaskResult *b);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WinnowTaskResult, winnow_task_result_free)
 

@@ -373,7 +373,7 @@ winnow_task_set_lease_owner (WinnowTask *task, const char *owner)
 void
 winnow_task_set_result (WinnowTask *task, WinnowTaskResult *result)
 {
-  if (task->result == NULL && result == NULL)
+  if (winnow_task_result_equal (task->result, result))
     return;
   g_clear_pointer (&task->result, winnow_task_result_free);
   task->result = result ? winnow_task_result_copy (result) : NULL;
@@ -400,6 +400,31 @@ winnow_task_fill_placeholder (WinnowTask *placeholder, WinnowTask *task)
   g_object_notify_by_pspec (G_OBJECT (placeholder), properties[PROP_ID]);
   winnow_task_update_from (placeholder, task);
   g_object_thaw_notify (G_OBJECT (placeholder));
+}
+
+/**
+ * winnow_task_become:
+ * @task: a list's object for one place in the list
+ * @other: the task that stands there now
+ *
+ * Makes @task a copy of @other, its id and result included, notifying
+ * only what changed.
+ */
+void
+winnow_task_become (WinnowTask *task, WinnowTask *other)
+{
+  g_return_if_fail (WINNOW_IS_TASK (task));
+  g_return_if_fail (WINNOW_IS_TASK (other));
+
+  g_object_freeze_notify (G_OBJECT (task));
+  if (task->id != other->id)
+    {
+      task->id = other->id;
+      g_object_notify_by_pspec (G_OBJECT (task), properties[PROP_ID]);
+    }
+  winnow_task_update_from (task, other);
+  winnow_task_set_result (task, other->result);
+  g_object_thaw_notify (G_OBJECT (task));
 }
 
 /* Copies every field of @other (the same task, read again) into @task,

@@ -68,5 +68,6 @@ void              winnow_task_set_result      (WinnowTask *task, WinnowTaskResul
 void              winnow_task_set_replace_output (WinnowTask *task, gboolean replace);
 void              winnow_task_update_from     (WinnowTask *task, WinnowTask *other);
 void              winnow_task_fill_placeholder (WinnowTask *placeholder, WinnowTask *task);
+void              winnow_task_become          (WinnowTask *task, WinnowTask *other);
 
 G_END_DECLS

@@ -86,6 +86,7 @@ void        _winnow_task_list_start_refresh  (WinnowTaskList *self,
                                               gboolean reset);
 void        _winnow_task_list_follow         (WinnowTaskList *self);
 void        _winnow_task_list_refresh_later  (WinnowTaskList *self);
+void        _winnow_task_list_emit_reset     (WinnowTaskList *self);
 
 /* For tests: whether a read is under way. */
 gboolean    winnow_task_list_is_busy         (WinnowTaskList *list);

@@ -87,24 +87,13 @@ new_id (RefreshJob *job, guint position)
   return winnow_task_get_id (g_ptr_array_index (page, position % PAGE_SIZE));
 }
 
-/* Announces rows [position, position + removed) replaced by @added rows.
- * GTK 4.8 looks up every added item to reuse the widgets of removed ones;
- * for a long tail, the removal and the addition are announced apart. */
+/* Announces rows [position, position + removed) replaced by @added rows,
+ * as one change: the views' rows (winnow-task-rows.c) keep their places
+ * for min (removed, added) rows and see only the difference. */
 static void
-announce (WinnowTaskList *self, guint position, guint removed, guint added, guint old_n)
+announce (WinnowTaskList *self, guint position, guint removed, guint added)
 {
-  guint new_n = self->n_items;
-
-  if (removed == 0 && added == 0)
-    return;
-  if (removed + added > 2 * PAGE_SIZE && removed > 0 && added > 0)
-    {
-      self->n_items = old_n - removed;
-      g_list_model_items_changed (G_LIST_MODEL (self), position, removed, 0);
-      self->n_items = new_n;
-      g_list_model_items_changed (G_LIST_MODEL (self), position, 0, added);
-    }
-  else
+  if (removed != 0 || added != 0)
     g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
 }
 
@@ -208,8 +197,8 @@ apply_refresh (WinnowTaskList *self, RefreshJob *job)
 
   /* Which rows changed, announced as one run [first, first + removed)
    * replaced by @added rows. Rows are compared where the window was read;
-   * what no row was bound to matches anything, a placeholder nothing. GTK
-   * 4.8 makes the widgets of every row announced again, so the run is
+   * what no row was bound to matches anything, a placeholder nothing. The
+   * views rebind every row announced (winnow-task-rows.c), so the run is
    * kept short: the rows before it are the same, and so are the rows
    * after it, moved by @delta (rows added or removed within the run, as
    * a batch run adds its tasks above the rows shown). Beyond the window,
@@ -284,14 +273,17 @@ apply_refresh (WinnowTaskList *self, RefreshJob *job)
   _winnow_task_list_rebuild_ids (self);
 
   if (job->reset)
-    announce (self, 0, old_n, new_n, old_n);
+    {
+      _winnow_task_list_emit_reset (self);
+      announce (self, 0, old_n, new_n);
+    }
   else
     {
       g_autoptr(GArray) stale = stale_rows (old_pages, first, removed, delta, window_start,
                                             window_end, new_n);
 
       if (first != G_MAXUINT)
-        announce (self, first, removed, added, old_n);
+        announce (self, first, removed, added);
       /* then, where the count is the new one, the rows of pages not read
        * again, each run replaced */
       for (guint i = 0; i < stale->len; i += 2)

@@ -38,6 +38,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  RESET,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 
 /* ---- snapshots of the query ---- */
 
@@ -79,6 +86,14 @@ _winnow_task_list_counts_changed (WinnowTaskList *self, guint old_n, gint64 tota
       self->total = total;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL]);
     }
+}
+
+/* A filter or the sort changed, and its rows come: said before they are
+ * announced, every row replaced from the top. */
+void
+_winnow_task_list_emit_reset (WinnowTaskList *self)
+{
+  g_signal_emit (self, signals[RESET], 0);
 }
 
 /* ---- pages ---- */
@@ -499,6 +514,15 @@ winnow_task_list_class_init (WinnowTaskListClass *klass)
     g_param_spec_int64 ("total", NULL, NULL, -1, G_MAXINT64, -1,
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * WinnowTaskList::reset:
+   *
+   * The rows of a new filter or sort are about to replace every row,
+   * from the top: a view goes back to the top and drops its selection.
+   */
+  signals[RESET] = g_signal_new ("reset", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "winnow-task-meter.h"
+#include "winnow-task-rows.h"
 #include "winnow-task-table.h"
 
 G_BEGIN_DECLS
@@ -24,6 +25,7 @@ struct _WinnowTaskTable {
   GtkListView *compact_view;
 
   WinnowTaskList *list;
+  WinnowTaskRows *rows;      /* what the views show: a row object per place */
   WinnowTaskMeter *meter;
   GtkSingleSelection *selection;
   GPtrArray *probes;

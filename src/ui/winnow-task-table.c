@@ -176,6 +176,20 @@ on_items_changed (GListModel *model, guint position, guint removed, guint added,
   update_stack (self);
 }
 
+/* A new filter or sort: its rows start at the top, nothing selected (the
+ * row objects stay where they are and show other tasks). */
+static void
+on_reset (WinnowTaskList *list, WinnowTaskTable *self)
+{
+  GtkScrollable *view = winnow_task_table_is_compact (self) ? GTK_SCROLLABLE (self->compact_view)
+                                                            : GTK_SCROLLABLE (self->column_view);
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (view);
+
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  if (adjustment != NULL)
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_lower (adjustment));
+}
+
 /* The menu buttons say what they filter: "Last 7 Days", "Filter (2)". */
 static void
 update_filter_buttons (WinnowTaskTable *self)
@@ -265,7 +279,7 @@ winnow_task_table_search (WinnowTaskTable *self)
 static void
 activate_position (WinnowTaskTable *self, guint position)
 {
-  g_autoptr(WinnowTask) task = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  g_autoptr(WinnowTask) task = winnow_task_rows_get_task (self->rows, position);
 
   if (task != NULL && winnow_task_get_id (task) != 0)
     g_signal_emit (self, signals[TASK_ACTIVATED], 0, task);
@@ -287,9 +301,10 @@ static gboolean
 on_delete_key (GtkWidget *widget, GVariant *args, gpointer data)
 {
   WinnowTaskTable *self = WINNOW_TASK_TABLE (data);
-  WinnowTask *task = gtk_single_selection_get_selected_item (self->selection);
+  guint position = gtk_single_selection_get_selected (self->selection);
+  g_autoptr(WinnowTask) task = winnow_task_rows_get_task (self->rows, position);
 
-  if (task != NULL)
+  if (task != NULL && winnow_task_get_id (task) != 0)
     g_signal_emit (self, signals[DELETE_REQUESTED], 0, task);
   return TRUE;
 }
@@ -397,6 +412,7 @@ winnow_task_table_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
+  g_clear_object (&self->rows);
   g_clear_object (&self->list);
   g_clear_object (&self->meter);
   G_OBJECT_CLASS (winnow_task_table_parent_class)->dispose (object);
@@ -549,11 +565,14 @@ winnow_task_table_set_list (WinnowTaskTable *self, WinnowTaskList *list, WinnowT
   g_set_object (&self->list, list);
   g_set_object (&self->meter, meter);
   g_clear_object (&self->selection);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (list)));
+  g_clear_object (&self->rows);
+  self->rows = winnow_task_rows_new (G_LIST_MODEL (list));
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->rows)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   give_rows (self);
   g_signal_connect (list, "items-changed", G_CALLBACK (on_items_changed), self);
+  g_signal_connect (list, "reset", G_CALLBACK (on_reset), self);
 
   /* newest first, as the list starts */
   sorter = gtk_column_view_get_sorter (self->column_view);
