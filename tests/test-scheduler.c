@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "winnow-cleaner.h"
 #include "winnow-recipe.h"
@@ -564,6 +565,52 @@ test_stalled_task_keeps_lease (Fixture *f, gconstpointer data)
   winnow_test_gate_clear (&gate);
 }
 
+/* ---- priority ---- */
+
+typedef struct {
+  int worker;        /* the nice value the task ran at */
+  int started;       /* that of a thread the worker starts (a parse thread) */
+} Nice;
+
+static gpointer
+read_nice (gpointer data)
+{
+  return GINT_TO_POINTER (getpriority (PRIO_PROCESS, 0) + 100);
+}
+
+static void
+nice_hook (gint64 id, gpointer data)
+{
+  Nice *nice = data;
+
+  nice->started = GPOINTER_TO_INT (g_thread_join (g_thread_new ("probe", read_nice, NULL))) - 100;
+  g_atomic_int_set (&nice->worker, getpriority (PRIO_PROCESS, 0));
+}
+
+/* Cleaning runs at a lower priority than the thread that draws, its
+ * parse threads too; the caller's own priority does not change. */
+static void
+test_background_priority (Fixture *f, gconstpointer data)
+{
+  g_autofree char *in = winnow_test_write_file (f->dir.dir, "in.csv", "a\n1\n1\n", -1);
+  g_autofree char *out = g_build_filename (f->dir.dir, "out.csv", NULL);
+  g_autoptr(WinnowScheduler) scheduler = scheduler_new (f, 1, WINNOW_SCHEDULER_OWN_TASKS);
+  g_autoptr(WinnowTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  int before = getpriority (PRIO_PROCESS, 0);
+  Nice nice = { -100, -100 };
+  Count count = { f, 1 };
+
+  winnow_scheduler_set_run_hook (scheduler, nice_hook, &nice);
+  task = winnow_scheduler_add (scheduler, in, out, "{\"winnow_recipe\": 1}", FALSE, &error);
+  g_assert_no_error (error);
+  iterate_until (n_finished, &count, 30);
+  g_assert_cmpint (nice.worker, ==, MAX (before, WINNOW_WORKER_NICE));
+  g_assert_cmpint (nice.started, ==, nice.worker);
+  g_assert_cmpint (getpriority (PRIO_PROCESS, 0), ==, before);
+  winnow_scheduler_shutdown (scheduler, WINNOW_SHUTDOWN_FINISH);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -583,6 +630,7 @@ main (int argc, char **argv)
   ADD ("/scheduler/other-process-tasks", test_other_process_tasks);
   ADD ("/scheduler/crash-recovery", test_crash_recovery);
   ADD ("/scheduler/stalled-task-keeps-lease", test_stalled_task_keeps_lease);
+  ADD ("/scheduler/background-priority", test_background_priority);
 #undef ADD
 
   return g_test_run ();

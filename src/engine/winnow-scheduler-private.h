@@ -8,6 +8,9 @@
 
 G_BEGIN_DECLS
 
+/* The nice value of the threads that clean (winnow-scheduler-worker.c). */
+#define WINNOW_WORKER_NICE 10
+
 /* A test's hook on a worker (winnow_scheduler_set_run_hook()). */
 typedef void (*WinnowSchedulerHook) (gint64 id, gpointer data);
 

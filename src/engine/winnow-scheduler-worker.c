@@ -8,7 +8,9 @@
 
 #include "winnow-scheduler-private.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "winnow-recipe.h"
@@ -159,6 +161,24 @@ on_progress (const WinnowProgress *progress, gpointer data)
     }
 }
 
+/* Cleaning is background work: its thread, and the parse threads it
+ * starts (a new thread takes its creator's nice value), give way to the
+ * desktop and to the window's drawing when both want a core, and run at
+ * full speed when nothing else does (docs/ARCHITECTURE.md). On Linux the
+ * nice value is a thread's own; the pool is exclusive, so a thread made
+ * nicer never serves another pool. A process run with a higher nice value
+ * keeps it. */
+static void
+lower_priority (void)
+{
+  int now;
+
+  errno = 0;
+  now = getpriority (PRIO_PROCESS, 0);
+  if (errno == 0 && now < WINNOW_WORKER_NICE)
+    (void) setpriority (PRIO_PROCESS, 0, WINNOW_WORKER_NICE);
+}
+
 /* Runs the task; returns how it ended, for the keeper to record. */
 static Outcome *
 run_task (Running *r)
@@ -218,6 +238,8 @@ scheduler_worker_job (gpointer data, gpointer user_data)
   WinnowScheduler *self = user_data;
   g_autofree char *owner = g_strdup_printf ("%s/%d", self->owner_prefix,
                                             g_atomic_int_add (&self->serial, 1));
+
+  lower_priority ();
 
   for (;;)
     {

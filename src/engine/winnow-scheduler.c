@@ -253,7 +253,8 @@ winnow_scheduler_new (WinnowTaskStore *store, guint n_workers, WinnowSchedulerSc
   self->owner_prefix = g_strdup_printf ("%s:%d:%08x", host, (int) getpid (), g_random_int ());
   if (scope == WINNOW_SCHEDULER_OWN_TASKS)
     self->run = g_strdup (self->owner_prefix);
-  self->pool = g_thread_pool_new (scheduler_worker_job, self, (gint) self->n_workers, FALSE, &error);
+  /* exclusive: its threads run at a lower priority (winnow-scheduler-worker.c) */
+  self->pool = g_thread_pool_new (scheduler_worker_job, self, (gint) self->n_workers, TRUE, &error);
   g_assert_no_error (error);
   self->keeper = g_thread_new ("winnow-keeper", keeper_main, self);
   if (scope == WINNOW_SCHEDULER_ALL_TASKS)
