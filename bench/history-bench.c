@@ -31,6 +31,7 @@
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/prctl.h>
+#include <execinfo.h>
 #endif
 
 #include "bench-history-fill.h"
@@ -234,6 +235,8 @@ static const char *last_use = "starting";
  * allocating) and paint phase (snapshot and rendering). Each phase ends
  * with this program's handler, the last one connected. */
 static gint64 phase_end, update_us, layout_us, paint_us;
+/* and the time the user's own actions took (a scroll binds rows at once) */
+static gint64 use_us;
 
 static void
 phase_done (GdkFrameClock *clock, gpointer data)
@@ -256,6 +259,55 @@ watch_phases (GtkWidget *window)
   g_signal_connect (clock, "paint", G_CALLBACK (phase_done), &paint_us);
 }
 
+/* WINNOW_BENCH_STALLS: where the main thread is when it has not come back
+ * to its loop for STALL_MS, a backtrace on stderr (a watcher thread
+ * signals it); for finding what a long gap is made of. */
+#define STALL_MS 120
+static pthread_t main_thread;
+static volatile gint64 last_tick;
+
+static void
+on_stall_signal (int signo)
+{
+  void *frames[64];
+  int n = backtrace (frames, G_N_ELEMENTS (frames));
+  static const char line[] = "---- stall:\n";
+
+  if (write (STDERR_FILENO, line, sizeof line - 1) < 0)
+    return;
+  backtrace_symbols_fd (frames, n, STDERR_FILENO);
+}
+
+static gpointer
+watch_stalls (gpointer data)
+{
+  gint64 sampled = 0;
+
+  for (;;)
+    {
+      gint64 tick = last_tick;
+
+      g_usleep (10000);
+      if (tick != 0 && tick != sampled && g_get_monotonic_time () - tick > STALL_MS * 1000)
+        {
+          sampled = tick;
+          pthread_kill (main_thread, SIGUSR2);
+        }
+    }
+  return NULL;
+}
+
+static void
+start_stall_watch (void)
+{
+  void *frames[4];
+
+  backtrace (frames, G_N_ELEMENTS (frames));  /* loads what backtrace needs, not in the handler */
+  main_thread = pthread_self ();
+  signal (SIGUSR2, on_stall_signal);
+  g_thread_unref (g_thread_new ("stalls", watch_stalls, NULL));
+}
+
 static gboolean
 tick (gpointer data)
 {
@@ -266,11 +318,12 @@ tick (gpointer data)
   if (ticks->last != 0)
     g_array_append_val (ticks->gaps, gap);
   if (ticks->last != 0 && gap > 100 && g_getenv ("WINNOW_BENCH_VERBOSE") != NULL)
-    fprintf (stderr, "gap %.0f ms after: %s (frames: update %.0f ms, layout %.0f ms, "
-             "paint %.0f ms)\n", gap, last_use, update_us / 1000.0, layout_us / 1000.0,
-             paint_us / 1000.0);
+    fprintf (stderr, "gap %.0f ms after: %s (the action %.0f ms; frames: update %.0f ms, "
+             "layout %.0f ms, paint %.0f ms)\n", gap, last_use, use_us / 1000.0,
+             update_us / 1000.0, layout_us / 1000.0, paint_us / 1000.0);
   ticks->last = now;
-  update_us = layout_us = paint_us = 0;
+  last_tick = now;
+  update_us = layout_us = paint_us = use_us = 0;
   return G_SOURCE_CONTINUE;
 }
 
@@ -282,8 +335,8 @@ typedef struct {
 } User;
 
 /* What a person does with the window, one thing every 200 ms. */
-static gboolean
-use (gpointer data)
+static void
+act (gpointer data)
 {
   User *user = data;
   GtkColumnView *view = winnow_task_table_get_column_view (user->table);
@@ -322,6 +375,15 @@ use (gpointer data)
       gtk_adjustment_set_value (user->adjustment, value);
       last_use = step % 7 == 0 ? "jump" : "scroll";
     }
+}
+
+static gboolean
+use (gpointer data)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  act (data);
+  use_us += g_get_monotonic_time () - start;
   return G_SOURCE_CONTINUE;
 }
 
@@ -424,6 +486,8 @@ main (int argc, char **argv)
   watch_phases (GTK_WIDGET (user.window));
   ticks.gaps = g_array_new (FALSE, FALSE, sizeof (double));
   tick_source = g_timeout_add (TICK_MS, tick, &ticks);
+  if (g_getenv ("WINNOW_BENCH_STALLS") != NULL)
+    start_stall_watch ();
   use_source = g_timeout_add (200, use, &user);
   g_timeout_add_seconds (seconds, set_true, &done);
   while (!done)
