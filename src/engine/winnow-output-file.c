@@ -231,12 +231,22 @@ winnow_output_file_get_fd (WinnowOutputFile *file)
 
 #define MOVE_BUFFER (4u << 20)
 
+/* The file is read backwards in blocks of this size, and each piece
+ * between two holes copied from the block: one read per block, not one
+ * per hole (a column filled by its mean may have a hole every few rows).
+ * A block read ahead lies wholly before the bytes already taken, and
+ * every write lands at or after them, so none overwrites it. */
+#define READ_BLOCK (1u << 20)
+
 typedef struct {
   int fd;
   guint8 *buffer;         /* MOVE_BUFFER bytes, filled from its end */
   gsize length;           /* buffer[MOVE_BUFFER - length ..) is ready */
   guint64 dest_end;       /* where the ready bytes end in the file */
   int error_number;
+  guint8 *block;          /* READ_BLOCK bytes of the file ... */
+  guint64 block_start;    /* ... from here */
+  gsize block_length;
 } Mover;
 
 static void
@@ -263,30 +273,51 @@ mover_flush (Mover *m)
   m->length = 0;
 }
 
+/* Reads the block of the file that ends at @end. */
+static gboolean
+mover_read_block (Mover *m, guint64 end)
+{
+  guint64 start = end > READ_BLOCK ? end - READ_BLOCK : 0;
+  gsize done = 0;
+
+  while (done < end - start)
+    {
+      gssize n = pread (m->fd, m->block + done, (gsize) (end - start) - done,
+                        (off_t) (start + done));
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          m->error_number = n < 0 ? errno : EIO;
+          return FALSE;
+        }
+      done += (gsize) n;
+    }
+  m->block_start = start;
+  m->block_length = done;
+  return TRUE;
+}
+
 /* Puts the file's bytes [start, end) before the ready ones. */
 static void
 mover_prepend_file (Mover *m, guint64 start, guint64 end)
 {
   while (end > start && m->error_number == 0)
     {
-      gsize piece = (gsize) MIN (end - start, (guint64) (MOVE_BUFFER - m->length));
-      guint8 *to;
-      gssize n;
+      gsize piece;
 
+      if ((m->block_length == 0 || end <= m->block_start ||
+           end > m->block_start + m->block_length) && !mover_read_block (m, end))
+        return;
+      piece = (gsize) MIN (MIN (end - start, end - m->block_start),
+                           (guint64) (MOVE_BUFFER - m->length));
       if (piece == 0)
         {
           mover_flush (m);
           continue;
         }
-      to = m->buffer + MOVE_BUFFER - m->length - piece;
-      n = pread (m->fd, to, piece, (off_t) (end - piece));
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n != (gssize) piece)
-        {
-          m->error_number = n < 0 ? errno : EIO;
-          return;
-        }
+      memcpy (m->buffer + MOVE_BUFFER - m->length - piece,
+              m->block + (end - piece - m->block_start), piece);
       m->length += piece;
       end -= piece;
     }
@@ -329,7 +360,7 @@ winnow_output_file_fill_holes (WinnowOutputFile *file, guint64 size, const Winno
                                gsize n_holes, GByteArray * const *values, guint64 *inserted,
                                GError **error)
 {
-  Mover m = { file->fd, NULL, 0, size, 0 };
+  Mover m = { file->fd, NULL, 0, size, 0, NULL, 0, 0 };
   guint64 src_end = size;
 
   for (gsize i = 0; i < n_holes; i++)
@@ -339,6 +370,7 @@ winnow_output_file_fill_holes (WinnowOutputFile *file, guint64 size, const Winno
     return TRUE;
 
   m.buffer = g_malloc (MOVE_BUFFER);
+  m.block = g_malloc (READ_BLOCK);
   for (gsize i = n_holes; i-- > 0 && m.error_number == 0;)
     {
       const GByteArray *value = values[holes[i].value];
@@ -354,6 +386,7 @@ winnow_output_file_fill_holes (WinnowOutputFile *file, guint64 size, const Winno
   if (m.error_number == 0)
     mover_flush (&m);
   g_free (m.buffer);
+  g_free (m.block);
   if (m.error_number != 0)
     {
       g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_WRITE,
