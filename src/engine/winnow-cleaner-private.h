@@ -101,6 +101,15 @@ gboolean winnow_cleaner_run_pass (Cleaner *c,
                                   GError **error);
 gboolean winnow_cleaner_fill_holes (Cleaner *c,
                                     GError **error);
+guint    winnow_cleaner_decide_batch (Cleaner *c,
+                                      const WinnowRowBatch *batch,
+                                      guint *rows);
+void     winnow_cleaner_report    (Cleaner *c,
+                                   const WinnowRowBatch *batch);
+/* winnow-cleaner-pipeline.c */
+gboolean winnow_cleaner_can_pipeline (const Cleaner *c);
+void     winnow_cleaner_set_pipeline (gint mode);
+void     winnow_cleaner_write_pipelined (Cleaner *c);
 /* winnow-cleaner-prepare.c */
 WinnowDigest winnow_cleaner_digest_row (const WinnowPlan *plan,
                                         const WinnowRowBatch *batch,

@@ -554,10 +554,40 @@ count_missing (Cleaner *c, const WinnowRowBatch *batch, guint i)
     c->missing_before[k] += lengths[k] >> 31;
 }
 
+/**
+ * winnow_cleaner_decide_batch:
+ * @rows: room for the batch's rows
+ *
+ * The write pass's work on @batch that needs the rows in order, for the
+ * pipeline (winnow-cleaner-pipeline.c): which rows remain, their indexes
+ * put in @rows, and the missing fields of every row counted.
+ *
+ * Returns: how many rows remain
+ */
+guint
+winnow_cleaner_decide_batch (Cleaner *c, const WinnowRowBatch *batch, guint *rows)
+{
+  gboolean deciding = !c->have_keep;
+  guint n = 0;
+
+  if (deciding && c->recipe->drop_duplicates)
+    batch_digests (c, batch);
+  for (guint i = 0; i < batch->n_rows; i++)
+    {
+      gboolean kept = deciding ? decide_row (c, batch, i)
+                               : bitset_get (&c->keep, batch->first_row + i);
+
+      count_missing (c, batch, i);
+      if (kept)
+        rows[n++] = i;
+    }
+  return n;
+}
+
 /* ---- passes ---- */
 
-static void
-report (Cleaner *c, const WinnowRowBatch *batch)
+void
+winnow_cleaner_report (Cleaner *c, const WinnowRowBatch *batch)
 {
   gint64 now = g_get_monotonic_time ();
   WinnowProgress progress;
@@ -688,13 +718,18 @@ winnow_cleaner_run_pass (Cleaner *c, PassKind kind, GError **error)
   if (kind == PASS_WRITE && c->recipe->header)
     write_header (c);
 
-  while ((batch = winnow_csv_reader_next_batch (c->reader)) != NULL)
+  if (kind == PASS_WRITE && winnow_cleaner_can_pipeline (c))
+    {
+      winnow_cleaner_write_pipelined (c);
+      g_cancellable_set_error_if_cancelled (c->cancellable, &local_error);
+    }
+  else while ((batch = winnow_csv_reader_next_batch (c->reader)) != NULL)
     {
       process_batch (c, kind, batch);
       if (kind == PASS_WRITE && batch->replaced != NULL)
         for (guint k = 0; k < batch->n_columns; k++)
           c->replaced[k] += batch->replaced[k];
-      report (c, batch);
+      winnow_cleaner_report (c, batch);
       winnow_csv_reader_recycle (c->reader, batch);
 
       if (g_cancellable_set_error_if_cancelled (c->cancellable, &local_error) ||

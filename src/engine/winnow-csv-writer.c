@@ -11,6 +11,8 @@
 
 #define BUFFER_SIZE (1u << 20)
 
+static void write_all (WinnowCsvWriter *writer, const guint8 *data, gsize length);
+
 /**
  * winnow_csv_writer_new:
  * @fd: where to write; the writer does not close it
@@ -37,6 +39,54 @@ winnow_csv_writer_new (int fd, gunichar delimiter, gboolean crlf, gboolean formu
   writer->special['\r'] = 1;
   writer->special['\n'] = 1;
   return writer;
+}
+
+/**
+ * winnow_csv_writer_new_memory:
+ * @like: the writer whose format to follow
+ *
+ * Returns: (transfer full): a writer that keeps what it is given in its
+ *   buffer, which grows, written nowhere; see winnow_csv_writer_write_raw()
+ */
+WinnowCsvWriter *
+winnow_csv_writer_new_memory (const WinnowCsvWriter *like)
+{
+  WinnowCsvWriter *writer = g_memdup2 (like, sizeof *like);
+
+  writer->fd = -1;
+  writer->buffer = g_malloc (writer->capacity + 16);
+  writer->length = 0;
+  writer->bytes_written = 0;
+  writer->error_number = 0;
+  return writer;
+}
+
+/* A writer in memory: room for @extra more bytes. */
+void
+winnow_csv_writer_grow (WinnowCsvWriter *writer, gsize extra)
+{
+  g_return_if_fail (writer->fd < 0);
+  while (writer->length + extra > writer->capacity)
+    writer->capacity *= 2;
+  /* the slack after capacity: a delimiter and a line end */
+  writer->buffer = g_realloc (writer->buffer, writer->capacity + 16);
+}
+
+/* Bytes already in CSV form (a memory writer's), appended as they are. */
+void
+winnow_csv_writer_write_raw (WinnowCsvWriter *writer, const guint8 *data, gsize length)
+{
+  if (writer->length + length > writer->capacity)
+    {
+      winnow_csv_writer_flush (writer);
+      if (length > writer->capacity)
+        {
+          write_all (writer, data, length);
+          return;
+        }
+    }
+  memcpy (writer->buffer + writer->length, data, length);
+  writer->length += length;
 }
 
 void

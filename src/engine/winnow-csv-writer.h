@@ -7,6 +7,8 @@
  * spreadsheet would run as a formula gets a leading `'`
  * (output.formula_guard): any field written, header cells included; see
  * winnow_csv_writer_needs_guard(). Writes go out in blocks of 1 MiB.
+ * A writer in memory (winnow_csv_writer_new_memory()) grows instead: a
+ * batch's rows formatted on another thread, then written whole.
  */
 #pragma once
 
@@ -38,6 +40,12 @@ WinnowCsvWriter *winnow_csv_writer_new      (int fd,
                                              gunichar delimiter,
                                              gboolean crlf,
                                              gboolean formula_guard);
+WinnowCsvWriter *winnow_csv_writer_new_memory (const WinnowCsvWriter *like);
+void             winnow_csv_writer_grow     (WinnowCsvWriter *writer,
+                                             gsize extra);
+void             winnow_csv_writer_write_raw (WinnowCsvWriter *writer,
+                                             const guint8 *data,
+                                             gsize length);
 void             winnow_csv_writer_free     (WinnowCsvWriter *writer);
 gboolean         winnow_csv_writer_flush    (WinnowCsvWriter *writer);
 void             winnow_csv_writer_write_slow (WinnowCsvWriter *writer,
@@ -121,7 +129,10 @@ winnow_csv_writer_field (WinnowCsvWriter *writer, gboolean first, const char *te
 
   if (G_UNLIKELY (writer->length + WINNOW_CSV_WRITER_ROOM (length) > writer->capacity))
     {
-      winnow_csv_writer_flush (writer);
+      if (writer->fd < 0)
+        winnow_csv_writer_grow (writer, WINNOW_CSV_WRITER_ROOM (length));
+      else
+        winnow_csv_writer_flush (writer);
       if (WINNOW_CSV_WRITER_ROOM (length) > writer->capacity)
         {
           if (!first)

@@ -140,16 +140,29 @@ add_bfill (WinnowFillStats *stats, const char *text, gsize length, gboolean miss
   stats->pending = 0;
 }
 
-/* Called for each remaining row, in order. */
-void
-winnow_fill_stats_add (WinnowFillStats *stats, const char *text, gsize length, gboolean missing)
+/* Whether the strategy needs only each field's number (mean, median):
+ * then winnow_fill_stats_add_number() takes it, parsed elsewhere. */
+gboolean
+winnow_fill_stats_takes_numbers (const WinnowFillStats *stats)
 {
-  double v;
+  return stats->strategy == WINNOW_FILL_MEAN || stats->strategy == WINNOW_FILL_MEDIAN;
+}
 
+/**
+ * winnow_fill_stats_add_number:
+ * @is_number: whether the field is present and a number
+ *   (winnow_number_parse()), @v its value then
+ *
+ * winnow_fill_stats_add() for mean and median with the field already
+ * parsed (by a thread that formats rows), in the same order.
+ */
+void
+winnow_fill_stats_add_number (WinnowFillStats *stats, gboolean is_number, double v)
+{
   switch (stats->strategy)
     {
     case WINNOW_FILL_MEAN:
-      if (!missing && winnow_number_parse (text, length, &v, NULL))
+      if (is_number)
         stats->count++;
       else
         v = 0.;
@@ -166,8 +179,28 @@ winnow_fill_stats_add (WinnowFillStats *stats, const char *text, gsize length, g
         }
       break;
     case WINNOW_FILL_MEDIAN:
-      if (!missing && winnow_number_parse (text, length, &v, NULL))
+      if (is_number)
         g_array_append_val (stats->numbers, v);
+      break;
+    default:
+      g_return_if_reached ();
+    }
+}
+
+/* Called for each remaining row, in order. */
+void
+winnow_fill_stats_add (WinnowFillStats *stats, const char *text, gsize length, gboolean missing)
+{
+  double v = 0.;
+
+  switch (stats->strategy)
+    {
+    case WINNOW_FILL_MEAN:
+    case WINNOW_FILL_MEDIAN:
+      {
+        gboolean is_number = !missing && winnow_number_parse (text, length, &v, NULL);
+        winnow_fill_stats_add_number (stats, is_number, v);
+      }
       break;
     case WINNOW_FILL_MODE:
       if (!missing)

@@ -24,6 +24,10 @@ void             winnow_fill_stats_add      (WinnowFillStats *stats,
                                              const char *text,
                                              gsize length,
                                              gboolean missing);
+gboolean         winnow_fill_stats_takes_numbers (const WinnowFillStats *stats);
+void             winnow_fill_stats_add_number (WinnowFillStats *stats,
+                                             gboolean is_number,
+                                             double v);
 char            *winnow_fill_stats_finish   (WinnowFillStats *stats);
 gboolean         winnow_fill_stats_next_bfill (WinnowFillStats *stats,
                                              gint64 limit,

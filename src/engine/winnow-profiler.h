@@ -12,8 +12,9 @@
  * Nothing in a profile depends on the order of the cells (the mean is the
  * exact sum of the numbers, rounded once, divided by their count), so
  * profiles of parts of a file merge into the profile of the whole
- * (winnow_profiler_merge(); today the cleaning thread profiles every row,
- * from cells the parse threads have hashed, and only tests merge).
+ * (winnow_profiler_merge()): the write pass profiles each batch's rows on
+ * the thread that formats them, from cells the parse threads have hashed,
+ * and merges the batches' profiles in order (winnow-cleaner-pipeline.c).
  */
 #pragma once
 
@@ -27,6 +28,8 @@ typedef struct _WinnowProfiler WinnowProfiler;
 
 WinnowProfiler      *winnow_profiler_new            (guint n_columns);
 void                 winnow_profiler_free           (WinnowProfiler *profiler);
+void                 winnow_profiler_reset_like     (WinnowProfiler *part,
+                                                     const WinnowProfiler *whole);
 void                 winnow_profiler_add_value      (WinnowProfiler *profiler,
                                                      guint column,
                                                      const char *text,

@@ -39,6 +39,8 @@ struct _WinnowValueCounter {
  * winnow_value_counter_new:
  * @cap: the most distinct values to count exactly; 0 for no limit
  */
+static void overflow (WinnowValueCounter *counter);
+
 WinnowValueCounter *
 winnow_value_counter_new (gsize cap)
 {
@@ -48,6 +50,29 @@ winnow_value_counter_new (gsize cap)
   counter->mask = FIRST_SLOTS - 1;
   counter->entries = g_new0 (Entry, FIRST_SLOTS);
   return counter;
+}
+
+/**
+ * winnow_value_counter_new_estimate:
+ *
+ * Returns: (transfer full): a capped counter past its cap from the start,
+ *   estimating only (for a part of a stream whose whole is past it)
+ */
+WinnowValueCounter *
+winnow_value_counter_new_estimate (gsize cap)
+{
+  WinnowValueCounter *counter = winnow_value_counter_new (cap);
+
+  g_return_val_if_fail (cap > 0, counter);
+  overflow (counter);
+  return counter;
+}
+
+/* Whether the counter is past its cap: a distinct count estimated. */
+gboolean
+winnow_value_counter_is_estimate (const WinnowValueCounter *counter)
+{
+  return counter->registers != NULL;
 }
 
 void

@@ -1,0 +1,463 @@
+/* winnow-cleaner-pipeline.c: the write pass on more than one thread.
+ *
+ * The cleaning thread reads the parsed batches in file order and decides
+ * which of their rows remain (duplicates, missing values): the only step
+ * that needs the rows in order. Each batch's remaining rows are then
+ * formatted into a buffer of their own and profiled into a profile of
+ * their own, with the numbers a mean or median fill needs parsed on the
+ * way, by a formatting thread, or by the cleaning thread itself when it
+ * would otherwise wait. Then, in file order again, the cleaning thread
+ * writes each buffer whole, merges its profile (exactly:
+ * winnow_profiler_merge()), adds its numbers to the fill statistics, and
+ * notes its holes (cells a statistic fills at the end) where they fall in
+ * the file. Up to IN_FLIGHT batches are between the two orders.
+ *
+ * The bytes written, the counts and the profile are those of the one
+ * thread loop in winnow-cleaner.c (bench/same-output.sh), which still
+ * runs what needs each row in order: forward and backward fills, and the
+ * rejected-rows file. docs/ARCHITECTURE.md, "Data flow of one task".
+ */
+#include "config.h"
+
+#include "winnow-cleaner-private.h"
+
+#include <string.h>
+
+#include "winnow-number.h"
+#include "winnow-thread-budget.h"
+
+#define IN_FLIGHT 3
+
+/* Past this many columns a batch holds few rows, and a profile per batch
+ * (a few hundred bytes a column) costs more than it saves. */
+#define MAX_COLUMNS 1024
+
+typedef struct {
+  WinnowRowBatch *batch;
+  guint *rows;                /* the batch's rows that remain, in order */
+  guint n_rows;
+  guint rows_capacity;
+  WinnowCsvWriter *out;       /* those rows as CSV, in memory */
+  WinnowProfiler *profiler;   /* their profile */
+  GArray *holes;              /* WinnowOutputHole, offsets within out */
+  guint64 *hole_counts;       /* per kept column */
+  guint64 *filled;            /* per kept column */
+  double *numbers;            /* per row, per number column: for the fills */
+  guint8 *is_number;
+  gsize numbers_capacity;
+  gboolean done;              /* under Pipeline.lock */
+} Job;
+
+typedef struct {
+  Cleaner *c;
+  GAsyncQueue *todo;          /* of Job */
+  GMutex lock;
+  GCond cond;
+  GThread *helper;
+  gint *number_index;         /* per kept column: its number column, or -1 */
+  guint n_number_columns;
+  Job jobs[IN_FLIGHT];
+  GQueue in_flight;           /* of Job, in file order */
+} Pipeline;
+
+/* What the helper is told to stop with. */
+static Job stop_marker;
+
+/* winnow_cleaner_set_pipeline() */
+static gint pipeline_mode = -1;
+
+/**
+ * winnow_cleaner_set_pipeline:
+ * @mode: -1 (the default): where it may; 0: never; 1: wherever the recipe
+ *   allows, whatever the cores
+ *
+ * For tests: both loops of the write pass give the same bytes.
+ */
+void
+winnow_cleaner_set_pipeline (gint mode)
+{
+  g_atomic_int_set (&pipeline_mode, mode);
+}
+
+/**
+ * winnow_cleaner_can_pipeline:
+ *
+ * Whether the write pass may format on another thread: every row's
+ * output depends on that row alone (no forward or backward fill), and
+ * there is no rejected-rows file, and more than one core, and at most
+ * MAX_COLUMNS columns.
+ */
+gboolean
+winnow_cleaner_can_pipeline (const Cleaner *c)
+{
+  gint mode = g_atomic_int_get (&pipeline_mode);
+
+  if (mode == 0 || c->rejects != NULL || c->last != NULL || c->plan->n_kept > MAX_COLUMNS)
+    return FALSE;
+  for (guint k = 0; k < c->plan->n_kept; k++)
+    if (c->plan->fills[k].active && (c->plan->fills[k].strategy == WINNOW_FILL_FFILL ||
+                                     c->plan->fills[k].strategy == WINNOW_FILL_BFILL))
+      return FALSE;
+  return mode == 1 || winnow_thread_budget_get_capacity (winnow_thread_budget_get_default ()) > 1;
+}
+
+/* ---- one batch's rows, on any thread ---- */
+
+static void
+ensure_numbers (Pipeline *p, Job *job)
+{
+  gsize need = (gsize) job->n_rows * p->n_number_columns;
+
+  if (need <= job->numbers_capacity)
+    return;
+  job->numbers_capacity = need;
+  job->numbers = g_renew (double, job->numbers, need);
+  job->is_number = g_renew (guint8, job->is_number, need);
+}
+
+/* As write_row() in winnow-cleaner.c, into the job's own buffer and
+ * profile. Reads of the cleaner only what the pass does not change. */
+static void
+format_job (Pipeline *p, Job *job)
+{
+  const Cleaner *c = p->c;
+  const WinnowRowBatch *batch = job->batch;
+  guint n = c->plan->n_kept;
+  WinnowCsvWriter *out = job->out;
+
+  out->length = 0;
+  g_array_set_size (job->holes, 0);
+  memset (job->hole_counts, 0, n * sizeof *job->hole_counts);
+  memset (job->filled, 0, n * sizeof *job->filled);
+  ensure_numbers (p, job);
+
+  for (guint r = 0; r < job->n_rows; r++)
+    {
+      guint i = job->rows[r];
+      const guint32 *lengths = winnow_row_batch_lengths (batch, i);
+      const char *t = winnow_row_batch_texts (batch, i);
+
+      for (guint k = 0; k < n; k++)
+        {
+          const WinnowColumnFill *fill = &c->plan->fills[k];
+          const char *text = t;
+          gsize length = WINNOW_FIELD_LENGTH (lengths[k]);
+          gboolean present = !(lengths[k] & WINNOW_FIELD_MISSING);
+          gboolean as_read = present;
+
+          t += length;
+          if (p->number_index[k] >= 0)
+            {
+              gsize at = (gsize) r * p->n_number_columns + (guint) p->number_index[k];
+              double v = 0.;
+
+              job->is_number[at] = present && winnow_number_parse (text, length, &v, NULL);
+              job->numbers[at] = v;
+            }
+          if (!present && c->defer_fills && c->stats[k] != NULL)
+            {
+              /* a hole, as write_hole() leaves it */
+              WinnowOutputHole hole;
+
+              winnow_csv_writer_field (out, k == 0, "", 0);
+              hole.offset = out->length;
+              hole.value = k;
+              g_array_append_val (job->holes, hole);
+              job->hole_counts[k]++;
+              continue;
+            }
+          if (!present && fill->active && fill->value != NULL)
+            {
+              text = fill->value;
+              length = strlen (fill->value);
+              present = TRUE;
+              job->filled[k]++;
+            }
+
+          if (as_read && batch->has_cell_hashes)
+            winnow_profiler_add_value_hashed (job->profiler, k, text, length,
+                                              batch->cell_hashes[(gsize) i * n + k]);
+          else if (present)
+            winnow_profiler_add_value (job->profiler, k, text, length);
+          else
+            winnow_profiler_add_missing (job->profiler, k, 1);
+
+          if (n == 1 && length == 0)
+            winnow_csv_writer_empty_row (out);
+          else
+            winnow_csv_writer_field (out, k == 0, text, length);
+        }
+      winnow_csv_writer_end_row (out);
+    }
+}
+
+static void
+mark_done (Pipeline *p, Job *job)
+{
+  g_mutex_lock (&p->lock);
+  job->done = TRUE;
+  g_cond_broadcast (&p->cond);
+  g_mutex_unlock (&p->lock);
+}
+
+static gpointer
+helper_main (gpointer data)
+{
+  Pipeline *p = data;
+  Job *job;
+
+  while ((job = g_async_queue_pop (p->todo)) != &stop_marker)
+    {
+      format_job (p, job);
+      mark_done (p, job);
+    }
+  return NULL;
+}
+
+/* Waits for @job, formatting batches still queued meanwhile. */
+static void
+wait_job (Pipeline *p, Job *job)
+{
+  Job *other;
+
+  for (;;)
+    {
+      gboolean done;
+
+      g_mutex_lock (&p->lock);
+      done = job->done;
+      g_mutex_unlock (&p->lock);
+      if (done || (other = g_async_queue_try_pop (p->todo)) == NULL)
+        break;
+      format_job (p, other);
+      mark_done (p, other);
+    }
+  g_mutex_lock (&p->lock);
+  while (!job->done)
+    g_cond_wait (&p->cond, &p->lock);
+  g_mutex_unlock (&p->lock);
+}
+
+/* ---- in file order, on the cleaning thread ---- */
+
+/* The preview row of kept row @i, as write_row() makes it. */
+static void
+preview_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
+{
+  const guint32 *lengths = winnow_row_batch_lengths (batch, i);
+  const char *t = winnow_row_batch_texts (batch, i);
+  guint n = MIN (c->plan->n_kept, WINNOW_PREVIEW_COLUMNS);
+  char **preview = g_new0 (char *, n + 1);
+
+  for (guint k = 0; k < n; k++)
+    {
+      const WinnowColumnFill *fill = &c->plan->fills[k];
+      const char *text = t;
+      gsize length = WINNOW_FIELD_LENGTH (lengths[k]);
+      gboolean present = !(lengths[k] & WINNOW_FIELD_MISSING);
+
+      t += length;
+      if (!present && c->defer_fills && c->stats[k] != NULL)
+        {
+          guint64 at = (guint64) c->result->preview->len << 32 | k;
+          g_array_append_val (c->preview_holes, at);
+          text = "";
+          length = 0;
+        }
+      else if (!present && fill->active && fill->value != NULL)
+        {
+          text = fill->value;
+          length = strlen (fill->value);
+        }
+      preview[k] = g_strndup (text, length);
+    }
+  g_ptr_array_add (c->result->preview, preview);
+}
+
+/* The statistics of the deferred fills, row by row in order. */
+static void
+add_stats (Pipeline *p, Job *job)
+{
+  Cleaner *c = p->c;
+  const WinnowRowBatch *batch = job->batch;
+  guint n = c->plan->n_kept;
+
+  if (!c->defer_fills)
+    return;
+  for (guint r = 0; r < job->n_rows; r++)
+    {
+      guint i = job->rows[r];
+      const guint32 *lengths = winnow_row_batch_lengths (batch, i);
+      const char *t = winnow_row_batch_texts (batch, i);
+
+      for (guint k = 0; k < n; k++)
+        {
+          gsize length = WINNOW_FIELD_LENGTH (lengths[k]);
+
+          if (p->number_index[k] >= 0)
+            {
+              gsize at = (gsize) r * p->n_number_columns + (guint) p->number_index[k];
+              winnow_fill_stats_add_number (c->stats[k], job->is_number[at], job->numbers[at]);
+            }
+          else if (c->stats[k] != NULL)
+            winnow_fill_stats_add (c->stats[k], t, length, lengths[k] & WINNOW_FIELD_MISSING);
+          t += length;
+        }
+    }
+}
+
+/* A formatted batch, in its place in the file. */
+static void
+finish_job (Pipeline *p, Job *job)
+{
+  Cleaner *c = p->c;
+  guint n = c->plan->n_kept;
+  guint64 base = c->writer->bytes_written + c->writer->length;
+  guint64 *rows_in_preview = &c->rows_written;
+
+  for (guint r = 0; r < job->n_rows && *rows_in_preview + r < WINNOW_PREVIEW_ROWS; r++)
+    preview_row (c, job->batch, job->rows[r]);
+  add_stats (p, job);
+  for (guint h = 0; h < job->holes->len; h++)
+    {
+      WinnowOutputHole hole = g_array_index (job->holes, WinnowOutputHole, h);
+      hole.offset += base;
+      g_array_append_val (c->holes, hole);
+    }
+  for (guint k = 0; k < n; k++)
+    {
+      if (c->hole_counts != NULL)
+        c->hole_counts[k] += job->hole_counts[k];
+      c->filled[k] += job->filled[k];
+    }
+  winnow_csv_writer_write_raw (c->writer, job->out->buffer, job->out->length);
+  winnow_profiler_merge (c->profiler, job->profiler);
+  winnow_profiler_reset_like (job->profiler, c->profiler);
+  c->rows_written += job->n_rows;
+}
+
+static void
+pipeline_init (Pipeline *p, Cleaner *c)
+{
+  guint n = c->plan->n_kept;
+  g_autoptr(GError) error = NULL;
+
+  memset (p, 0, sizeof *p);
+  p->c = c;
+  p->todo = g_async_queue_new ();
+  g_mutex_init (&p->lock);
+  g_cond_init (&p->cond);
+  g_queue_init (&p->in_flight);
+  p->number_index = g_new (gint, n);
+  for (guint k = 0; k < n; k++)
+    p->number_index[k] = c->defer_fills && c->stats[k] != NULL &&
+                         winnow_fill_stats_takes_numbers (c->stats[k])
+                         ? (gint) p->n_number_columns++ : -1;
+  for (guint j = 0; j < IN_FLIGHT; j++)
+    {
+      Job *job = &p->jobs[j];
+      job->out = winnow_csv_writer_new_memory (c->writer);
+      job->profiler = winnow_profiler_new (n);
+      job->holes = g_array_new (FALSE, FALSE, sizeof (WinnowOutputHole));
+      job->hole_counts = g_new0 (guint64, n);
+      job->filled = g_new0 (guint64, n);
+    }
+  /* without it, the cleaning thread formats every batch itself */
+  p->helper = g_thread_try_new ("winnow-format", helper_main, p, &error);
+  if (p->helper == NULL)
+    g_debug ("no formatting thread: %s", error->message);
+}
+
+static void
+pipeline_clear (Pipeline *p)
+{
+  if (p->helper != NULL)
+    {
+      g_async_queue_push (p->todo, &stop_marker);
+      g_thread_join (p->helper);
+    }
+  g_async_queue_unref (p->todo);
+  g_mutex_clear (&p->lock);
+  g_cond_clear (&p->cond);
+  g_free (p->number_index);
+  for (guint j = 0; j < IN_FLIGHT; j++)
+    {
+      Job *job = &p->jobs[j];
+      winnow_csv_writer_free (job->out);
+      winnow_profiler_free (job->profiler);
+      g_array_unref (job->holes);
+      g_free (job->hole_counts);
+      g_free (job->filled);
+      g_free (job->rows);
+      g_free (job->numbers);
+      g_free (job->is_number);
+    }
+}
+
+/* The oldest batch in flight: waited for, then written unless @discard. */
+static void
+retire_oldest (Pipeline *p, gboolean discard)
+{
+  Job *job = g_queue_pop_head (&p->in_flight);
+
+  wait_job (p, job);
+  if (!discard)
+    finish_job (p, job);
+  winnow_csv_reader_recycle (p->c->reader, job->batch);
+  job->batch = NULL;
+}
+
+/* A job not in flight: the oldest one written first if need be. */
+static Job *
+free_job (Pipeline *p)
+{
+  for (;;)
+    {
+      for (guint j = 0; j < IN_FLIGHT; j++)
+        if (p->jobs[j].batch == NULL)
+          return &p->jobs[j];
+      retire_oldest (p, FALSE);
+    }
+}
+
+/**
+ * winnow_cleaner_write_pipelined:
+ *
+ * The write pass's loop over the batches when winnow_cleaner_can_pipeline()
+ * says so. Returns with every batch given back to the reader; the caller
+ * checks cancellation and write errors as after its own loop.
+ */
+void
+winnow_cleaner_write_pipelined (Cleaner *c)
+{
+  Pipeline p;
+  WinnowRowBatch *batch;
+  gboolean stopped = FALSE;
+
+  pipeline_init (&p, c);
+  while (!stopped && (batch = winnow_csv_reader_next_batch (c->reader)) != NULL)
+    {
+      Job *job = free_job (&p);
+
+      if (job->rows_capacity < batch->n_rows)
+        {
+          job->rows_capacity = batch->n_rows;
+          job->rows = g_renew (guint, job->rows, job->rows_capacity);
+        }
+      job->batch = batch;
+      job->n_rows = winnow_cleaner_decide_batch (c, batch, job->rows);
+      job->done = FALSE;
+      if (batch->replaced != NULL)
+        for (guint k = 0; k < batch->n_columns; k++)
+          c->replaced[k] += batch->replaced[k];
+      winnow_cleaner_report (c, batch);
+      g_queue_push_tail (&p.in_flight, job);
+      g_async_queue_push (p.todo, job);
+
+      stopped = g_cancellable_is_cancelled (c->cancellable) || c->writer->error_number != 0;
+    }
+  while (!g_queue_is_empty (&p.in_flight))
+    retire_oldest (&p, stopped || g_cancellable_is_cancelled (c->cancellable) ||
+                         c->writer->error_number != 0);
+  pipeline_clear (&p);
+}

@@ -1,0 +1,135 @@
+/* test-pipeline.c: the write pass formatted and profiled per batch on
+ * another thread (winnow-cleaner-pipeline.c) gives the same output bytes
+ * and the same result, profile included, as the one-thread loop, for
+ * recipes of every step it takes: duplicates (first, and last after a
+ * selection pass), missing rows, replace, trim, fills by a value and by a
+ * statistic (holes), the formula guard, CRLF and another delimiter. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "winnow-cleaner-private.h"
+#include "winnow-recipe.h"
+#include "winnow-result-record.h"
+#include "winnow-test-util.h"
+
+#define ROWS 30000
+
+static const char *const recipes[] = {
+  "{\"winnow_recipe\": 1, \"drop_duplicates\": true, \"drop_missing\": {\"how\": \"any\"}}",
+  "{\"winnow_recipe\": 1, \"drop_columns\": [\"note\"], \"drop_duplicates\": true,"
+  " \"drop_missing\": {\"subset\": [\"id\"]},"
+  " \"fill\": [{\"column\": \"city\", \"value\": \"Unknown\"},"
+  "            {\"column\": \"score\", \"strategy\": \"mean\"},"
+  "            {\"column\": \"age\", \"strategy\": \"median\"},"
+  "            {\"column\": \"flag\", \"strategy\": \"mode\"}]}",
+  "{\"winnow_recipe\": 1, \"trim_whitespace\": true,"
+  " \"replace\": [{\"column\": \"city\", \"from\": [\"Osl\"], \"to\": \"Oslo\"}],"
+  " \"drop_duplicates\": {\"subset\": [\"id\", \"city\"], \"keep\": \"last\"},"
+  " \"fill\": [{\"column\": \"score\", \"strategy\": \"median\"},"
+  "            {\"column\": \"note\", \"value\": \"=none\"}],"
+  " \"output\": {\"delimiter\": \";\", \"line_ending\": \"crlf\", \"formula_guard\": true}}",
+  "{\"winnow_recipe\": 1, \"drop_duplicates\": {\"keep\": \"none\"},"
+  " \"fill\": [{\"column\": \"age\", \"strategy\": \"mean\"}]}",
+};
+
+/* A dirty file: duplicates, missing fields, numbers and text in one
+ * column, quotes, delimiters and line ends inside fields, formulas. */
+static char *
+dirty_csv (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (18);
+  GString *s = g_string_new ("id,name,city,score,age,flag,note\n");
+  static const char *const cities[] = { "Oslo", " Osl", "Bergen", "", "NA", "Trondheim" };
+  static const char *const notes[] = { "", "plain", "\"a, quoted\"", "\"two\nlines\"",
+                                       "=SUM(A1)", "-3", "@x", "\"say \"\"hi\"\"\"" };
+
+  for (guint i = 0; i < ROWS; i++)
+    {
+      guint id = (guint) g_rand_int_range (rand, 0, ROWS / 3);
+
+      g_string_append_printf (s, "%u,name %u,%s,", id, id % 101,
+                              cities[g_rand_int_range (rand, 0, G_N_ELEMENTS (cities))]);
+      switch (g_rand_int_range (rand, 0, 6))
+        {
+        case 0: break;
+        case 1: g_string_append (s, "n/a"); break;
+        default: g_string_append_printf (s, "%.3f", g_rand_double_range (rand, -50, 5000));
+        }
+      g_string_append_c (s, ',');
+      if (g_rand_int_range (rand, 0, 5) != 0)
+        g_string_append_printf (s, "%d", g_rand_int_range (rand, 1, 99));
+      g_string_append_printf (s, ",%s,%s\n",
+                              g_rand_boolean (rand) ? "true" : (g_rand_boolean (rand) ? "" : "False"),
+                              notes[g_rand_int_range (rand, 0, G_N_ELEMENTS (notes))]);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static char *
+clean (const char *dir, const char *in, const char *json, gint mode, const char *name,
+       char **result_json)
+{
+  g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (json, -1, NULL);
+  g_autofree char *out = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTaskResult) record = NULL;
+  WinnowResult *result;
+  char *bytes;
+
+  g_assert_nonnull (recipe);
+  winnow_cleaner_set_pipeline (mode);
+  result = winnow_clean_file (recipe, in, out, WINNOW_CLEAN_REPLACE, NULL, NULL, NULL, &error);
+  winnow_cleaner_set_pipeline (-1);
+  g_assert_no_error (error);
+  result->elapsed = 0;
+  record = winnow_result_to_record (result);
+  *result_json = winnow_result_record_to_json (record);
+  winnow_result_free (result);
+  bytes = winnow_test_read_file (out);
+  g_unlink (out);
+  return bytes;
+}
+
+/* Says where two texts part, rather than printing both whole. */
+static void
+assert_same (const char *what, guint recipe, const char *got, const char *want)
+{
+  gsize i = 0;
+
+  if (g_str_equal (got, want))
+    return;
+  while (got[i] != '\0' && got[i] == want[i])
+    i++;
+  g_error ("recipe %u, %s: differs at byte %" G_GSIZE_FORMAT ": “%.60s” instead of “%.60s”",
+           recipe, what, i, got + i, want + i);
+}
+
+static void
+test_same_as_one_thread (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *csv = dirty_csv ();
+  g_autofree char *in = winnow_test_write_file (fixture->dir, "in.csv", csv, -1);
+
+  for (guint r = 0; r < G_N_ELEMENTS (recipes); r++)
+    {
+      g_autofree char *one_json = NULL;
+      g_autofree char *piped_json = NULL;
+      g_autofree char *one = clean (fixture->dir, in, recipes[r], 0, "one.csv", &one_json);
+      g_autofree char *piped = clean (fixture->dir, in, recipes[r], 1, "piped.csv", &piped_json);
+
+      g_test_message ("recipe %u: %zu bytes", r, strlen (one));
+      g_assert_cmpuint (strlen (one), >, 1000);
+      assert_same ("output", r, piped, one);
+      assert_same ("result", r, piped_json, one_json);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/pipeline/same-as-one-thread", WinnowTestDir, NULL, winnow_test_dir_setup,
+              test_same_as_one_thread, winnow_test_dir_teardown);
+  return g_test_run ();
+}
