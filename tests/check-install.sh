@@ -1,6 +1,6 @@
 #!/bin/sh
 # `meson install` into a DESTDIR puts exactly Winnow's files in place:
-# the binary, the desktop file, the D-Bus service, the metainfo, the icons,
+# the binaries (winnow, and the window's winnow-gui), the desktop file, the D-Bus service, the metainfo, the icons,
 # the settings schema and the translations; and the installed desktop file
 # and metainfo carry the translations.
 #
@@ -15,6 +15,7 @@ meson install -C "$build" --destdir "$destdir" --no-rebuild --quiet > /dev/null
 
 id=io.github.winnow.Winnow
 expected="bin/winnow
+libexec/winnow-gui
 share/applications/$id.desktop
 share/dbus-1/services/$id.service
 share/glib-2.0/schemas/$id.gschema.xml
