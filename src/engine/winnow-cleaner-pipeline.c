@@ -10,7 +10,10 @@
  * writes each buffer whole, merges its profile (exactly:
  * winnow_profiler_merge()), adds its numbers to the fill statistics, and
  * notes its holes (cells a statistic fills at the end) where they fall in
- * the file. Up to IN_FLIGHT batches are between the two orders.
+ * the file. Up to IN_FLIGHT batches are between the two orders, held
+ * from the reader, which gives each parse thread as many more batches
+ * (winnow_csv_reader_hold_batches()): the thread that parses the next
+ * batch never waits for one the pipeline holds.
  *
  * The bytes written, the counts and the profile are those of the one
  * thread loop in winnow-cleaner.c (bench/same-output.sh), which still
@@ -26,7 +29,7 @@
 #include "winnow-number.h"
 #include "winnow-thread-budget.h"
 
-#define IN_FLIGHT 3
+#define IN_FLIGHT WINNOW_CLEANER_IN_FLIGHT
 
 /* Past this many columns a batch holds few rows, and a profile per batch
  * (a few hundred bytes a column) costs more than it saves. */

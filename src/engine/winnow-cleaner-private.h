@@ -106,7 +106,8 @@ guint    winnow_cleaner_decide_batch (Cleaner *c,
                                       guint *rows);
 void     winnow_cleaner_report    (Cleaner *c,
                                    const WinnowRowBatch *batch);
-/* winnow-cleaner-pipeline.c */
+/* winnow-cleaner-pipeline.c: batches between deciding and writing */
+#define WINNOW_CLEANER_IN_FLIGHT 3
 gboolean winnow_cleaner_can_pipeline (const Cleaner *c);
 void     winnow_cleaner_set_pipeline (gint mode);
 void     winnow_cleaner_write_pipelined (Cleaner *c);

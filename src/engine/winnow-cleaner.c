@@ -697,6 +697,7 @@ winnow_cleaner_run_pass (Cleaner *c, PassKind kind, GError **error)
 {
   WinnowRowBatch *batch;
   GError *local_error = NULL;
+  gboolean pipelined;
 
   c->phase = kind == PASS_SELECT ? WINNOW_PHASE_SELECTING
            : kind == PASS_STATS ? WINNOW_PHASE_ANALYSING
@@ -711,6 +712,9 @@ winnow_cleaner_run_pass (Cleaner *c, PassKind kind, GError **error)
   c->hash_rows = c->recipe->drop_duplicates &&
                  (kind == PASS_SELECT || !c->have_keep || (kind == PASS_WRITE && c->rejects != NULL));
   c->hash_cells = kind == PASS_WRITE;
+  pipelined = kind == PASS_WRITE && winnow_cleaner_can_pipeline (c);
+  if (pipelined)
+    winnow_csv_reader_hold_batches (c->reader, WINNOW_CLEANER_IN_FLIGHT);
   winnow_csv_reader_set_prepare (c->reader, winnow_cleaner_prepare_batch, c);
   winnow_csv_reader_set_replace (c->reader, c->plan->replace);
   winnow_csv_reader_start (c->reader, c->plan->column_map, c->plan->n_kept, c->plan->na,
@@ -718,7 +722,7 @@ winnow_cleaner_run_pass (Cleaner *c, PassKind kind, GError **error)
   if (kind == PASS_WRITE && c->recipe->header)
     write_header (c);
 
-  if (kind == PASS_WRITE && winnow_cleaner_can_pipeline (c))
+  if (pipelined)
     {
       winnow_cleaner_write_pipelined (c);
       g_cancellable_set_error_if_cancelled (c->cancellable, &local_error);

@@ -221,6 +221,23 @@ choose_parse_threads (WinnowCsvReader *reader)
 }
 
 /**
+ * winnow_csv_reader_hold_batches:
+ * @n: how many batches the caller may hold besides the one it is given
+ *
+ * Before winnow_csv_reader_start(): the caller keeps up to @n batches from
+ * winnow_csv_reader_next_batch() before it gives them back (the write
+ * pass's pipeline). Each parse thread gets @n batches more, so that those
+ * held never leave the thread that parses the next one without a batch to
+ * parse it into.
+ */
+void
+winnow_csv_reader_hold_batches (WinnowCsvReader *reader, guint n)
+{
+  g_return_if_fail (!reader->started);
+  reader->held_batches = n;
+}
+
+/**
  * winnow_csv_reader_keep_raw:
  *
  * Before start(): every batch also keeps its rows as they were read, and
@@ -320,7 +337,7 @@ winnow_csv_reader_start (WinnowCsvReader *reader, const gint *column_map, guint 
   for (guint i = 0; i < n_threads; i++)
     {
       ParseThread *thread = reader->threads[i];
-      for (guint b = 0; b < BATCHES_PER_THREAD; b++)
+      for (guint b = 0; b < BATCHES_PER_THREAD + reader->held_batches; b++)
         {
           WinnowRowBatch *batch = winnow_row_batch_new (n_kept);
           if (reader->keep_raw)

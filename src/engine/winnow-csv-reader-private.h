@@ -163,6 +163,7 @@ struct _WinnowCsvReader {
   GPtrArray *column_names;
 
   gboolean keep_raw;          /* batches keep rows as read, bad lines too */
+  guint held_batches;         /* the caller keeps this many besides (pipeline) */
   WinnowBatchPrepareFunc prepare;  /* on the parse threads, or NULL */
   gpointer prepare_data;
 

@@ -101,6 +101,8 @@ typedef struct {
 typedef void (*WinnowBatchPrepareFunc) (WinnowRowBatch *batch, gpointer data);
 
 void             winnow_csv_reader_keep_raw       (WinnowCsvReader *reader);
+void             winnow_csv_reader_hold_batches   (WinnowCsvReader *reader,
+                                                   guint n);
 void             winnow_csv_reader_set_prepare    (WinnowCsvReader *reader,
                                                    WinnowBatchPrepareFunc func,
                                                    gpointer data);
