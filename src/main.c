@@ -8,12 +8,12 @@
 
 #include <errno.h>
 #include <glib/gi18n.h>
-#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "winnow-batch.h"
+#include "winnow-locale.h"
 
 static int
 start_window (char **argv)
@@ -36,14 +36,7 @@ start_window (char **argv)
 int
 main (int argc, char **argv)
 {
-  /* a build run in place finds its translations through this
-   * (meson devenv and build-aux/run.sh set it to the build's po/) */
-  const char *localedir = g_getenv ("WINNOW_LOCALEDIR");
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  winnow_setup_locale ();
 
   for (int i = 1; i < argc; i++)
     {

@@ -177,18 +177,8 @@ format_job (Pipeline *p, Job *job)
               job->filled[k]++;
             }
 
-          if (as_read && batch->has_cell_hashes)
-            winnow_profiler_add_value_hashed (job->profiler, k, text, length,
-                                              batch->cell_hashes[(gsize) i * n + k]);
-          else if (present)
-            winnow_profiler_add_value (job->profiler, k, text, length);
-          else
-            winnow_profiler_add_missing (job->profiler, k, 1);
-
-          if (n == 1 && length == 0)
-            winnow_csv_writer_empty_row (out);
-          else
-            winnow_csv_writer_field (out, k == 0, text, length);
+          winnow_cleaner_put_field (job->profiler, out, batch, i, k, n, text, length, present,
+                                    as_read);
         }
       winnow_csv_writer_end_row (out);
     }

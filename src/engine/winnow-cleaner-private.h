@@ -106,6 +106,28 @@ guint    winnow_cleaner_decide_batch (Cleaner *c,
                                       guint *rows);
 void     winnow_cleaner_report    (Cleaner *c,
                                    const WinnowRowBatch *batch);
+/* A field of row @i of @batch, its fill applied, profiled and written:
+ * as read (@as_read: its hash made on a parse thread), filled, or
+ * missing. Shared by the one-thread loop and the pipeline's. */
+static inline void
+winnow_cleaner_put_field (WinnowProfiler *profiler, WinnowCsvWriter *writer,
+                          const WinnowRowBatch *batch, guint i, guint k, guint n,
+                          const char *text, gsize length, gboolean present, gboolean as_read)
+{
+  if (as_read && batch->has_cell_hashes)
+    winnow_profiler_add_value_hashed (profiler, k, text, length,
+                                      batch->cell_hashes[(gsize) i * n + k]);
+  else if (present)
+    winnow_profiler_add_value (profiler, k, text, length);
+  else
+    winnow_profiler_add_missing (profiler, k, 1);
+
+  if (n == 1 && length == 0)
+    winnow_csv_writer_empty_row (writer);
+  else
+    winnow_csv_writer_field (writer, k == 0, text, length);
+}
+
 /* winnow-cleaner-pipeline.c: batches between deciding and writing */
 #define WINNOW_CLEANER_IN_FLIGHT 3
 gboolean winnow_cleaner_can_pipeline (const Cleaner *c);

@@ -524,18 +524,8 @@ write_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
           c->filled[k]++;
         }
 
-      if (as_read && batch->has_cell_hashes)
-        winnow_profiler_add_value_hashed (c->profiler, k, text, length,
-                                          batch->cell_hashes[(gsize) i * n + k]);
-      else if (present)
-        winnow_profiler_add_value (c->profiler, k, text, length);
-      else
-        winnow_profiler_add_missing (c->profiler, k, 1);
-
-      if (n == 1 && length == 0)
-        winnow_csv_writer_empty_row (c->writer);
-      else
-        winnow_csv_writer_field (c->writer, k == 0, text, length);
+      winnow_cleaner_put_field (c->profiler, c->writer, batch, i, k, n, text, length, present,
+                                as_read);
       if (preview && k < WINNOW_PREVIEW_COLUMNS)
         preview[k] = g_strndup (text, length);
     }
