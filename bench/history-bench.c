@@ -29,9 +29,9 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <execinfo.h>
 #ifdef __linux__
 #include <sys/prctl.h>
-#include <execinfo.h>
 #endif
 
 #include "bench-history-fill.h"
@@ -264,7 +264,7 @@ watch_phases (GtkWidget *window)
  * signals it); for finding what a long gap is made of. */
 #define STALL_MS 120
 static pthread_t main_thread;
-static volatile gint64 last_tick;
+static gint64 last_tick;   /* read by the watcher: __atomic */
 
 static void
 on_stall_signal (int signo)
@@ -285,7 +285,7 @@ watch_stalls (gpointer data)
 
   for (;;)
     {
-      gint64 tick = last_tick;
+      gint64 tick = __atomic_load_n (&last_tick, __ATOMIC_RELAXED);
 
       g_usleep (10000);
       if (tick != 0 && tick != sampled && g_get_monotonic_time () - tick > STALL_MS * 1000)
@@ -322,7 +322,7 @@ tick (gpointer data)
              "layout %.0f ms, paint %.0f ms)\n", gap, last_use, use_us / 1000.0,
              update_us / 1000.0, layout_us / 1000.0, paint_us / 1000.0);
   ticks->last = now;
-  last_tick = now;
+  __atomic_store_n (&last_tick, now, __ATOMIC_RELAXED);
   update_us = layout_us = paint_us = use_us = 0;
   return G_SOURCE_CONTINUE;
 }

@@ -26,6 +26,7 @@ start_window (char **argv)
   int saved;
 
   /* argv[0] stays "winnow": the window's program name */
+  g_debug ("starting the window: %s", path);
   execv (path, argv);
   saved = errno;
   /* Translators: a program's path, then the system's reason */

@@ -105,6 +105,7 @@ test_filter_and_sort (Fixture *f, gconstpointer data)
   GtkColumnView *view = winnow_task_table_get_column_view (table (f));
   g_autoptr(GtkColumnViewColumn) file_column = NULL;
   g_autoptr(WinnowTask) first_row = NULL;
+  g_autoptr(GPtrArray) held = NULL;
 
   write_csv (f, "zebra.csv", "x\n1\n");
   write_csv (f, "apple.csv", "x\n1\n");
@@ -119,7 +120,8 @@ test_filter_and_sort (Fixture *f, gconstpointer data)
 
   /* by status; a new filter drops the selection */
   g_assert_cmpstr (adw_window_title_get_subtitle (f->window->window_title), ==, "3 tasks");
-  gtk_single_selection_set_selected (winnow_task_table_get_selection (table (f)), 1);
+  /* place 0 stays (3 rows become 1): only the reset drops it */
+  gtk_single_selection_set_selected (winnow_task_table_get_selection (table (f)), 0);
   winnow_task_table_set_filter (table (f), 1u << WINNOW_TASK_FAILED, NULL);
   winnow_ui_test_settle (f->app);
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 1);
@@ -147,7 +149,10 @@ test_filter_and_sort (Fixture *f, gconstpointer data)
 
   /* a click on the File header sorts by name; the views keep their row
    * objects, which now show other tasks (rebound, not made again) */
-  first_row = g_list_model_get_item (G_LIST_MODEL (winnow_task_table_get_selection (table (f))), 0);
+  held = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < 3; i++)
+    g_ptr_array_add (held, g_list_model_get_item (G_LIST_MODEL (winnow_task_table_get_selection (table (f))), i));
+  first_row = g_object_ref (g_ptr_array_index (held, 0));
   file_column = g_list_model_get_item (gtk_column_view_get_columns (view), 0);
   gtk_column_view_sort_by_column (view, file_column, GTK_SORT_ASCENDING);
   winnow_ui_test_settle (f->app);
@@ -159,6 +164,10 @@ test_filter_and_sort (Fixture *f, gconstpointer data)
       g_list_model_get_item (G_LIST_MODEL (winnow_task_table_get_selection (table (f))), 0);
     g_assert_true (now_first == first_row);
     g_assert_cmpstr (winnow_task_get_file_name (first_row), ==, "apple.csv");
+    /* every row held shows the task now at its place */
+    for (guint i = 0; i < 3; i++)
+      g_assert_cmpint (winnow_task_get_id (g_ptr_array_index (held, i)), ==,
+                       winnow_task_get_id (row (f, i)));
   }
   gtk_column_view_sort_by_column (view, file_column, GTK_SORT_DESCENDING);
   winnow_ui_test_settle (f->app);

@@ -106,6 +106,31 @@ winnow_cleaner_can_pipeline (const Cleaner *c)
 
 /* ---- one batch's rows, on any thread ---- */
 
+typedef enum {
+  FIELD_AS_READ,
+  FIELD_FILLED,    /* by its value: *text, *length changed */
+  FIELD_HOLE,      /* by a statistic, at the end */
+  FIELD_MISSING,
+} FieldKind;
+
+/* What becomes of a field of kept column @k, as write_row() decides it
+ * (without ffill and bfill, which never come here). */
+static inline FieldKind
+field_kind (const Cleaner *c, guint k, gboolean present, const char **text, gsize *length)
+{
+  const WinnowColumnFill *fill = &c->plan->fills[k];
+
+  if (present)
+    return FIELD_AS_READ;
+  if (c->defer_fills && c->stats[k] != NULL)
+    return FIELD_HOLE;
+  if (!fill->active || fill->value == NULL)
+    return FIELD_MISSING;
+  *text = fill->value;
+  *length = strlen (fill->value);
+  return FIELD_FILLED;
+}
+
 static void
 ensure_numbers (Pipeline *p, Job *job)
 {
@@ -142,11 +167,10 @@ format_job (Pipeline *p, Job *job)
 
       for (guint k = 0; k < n; k++)
         {
-          const WinnowColumnFill *fill = &c->plan->fills[k];
           const char *text = t;
           gsize length = WINNOW_FIELD_LENGTH (lengths[k]);
           gboolean present = !(lengths[k] & WINNOW_FIELD_MISSING);
-          gboolean as_read = present;
+          FieldKind kind;
 
           t += length;
           if (p->number_index[k] >= 0)
@@ -157,9 +181,10 @@ format_job (Pipeline *p, Job *job)
               job->is_number[at] = present && winnow_number_parse (text, length, &v, NULL);
               job->numbers[at] = v;
             }
-          if (!present && c->defer_fills && c->stats[k] != NULL)
+          kind = field_kind (c, k, present, &text, &length);
+          if (kind == FIELD_HOLE)
             {
-              /* a hole, as write_hole() leaves it */
+              /* as write_hole() leaves it */
               WinnowOutputHole hole;
 
               winnow_csv_writer_field (out, k == 0, "", 0);
@@ -169,16 +194,10 @@ format_job (Pipeline *p, Job *job)
               job->hole_counts[k]++;
               continue;
             }
-          if (!present && fill->active && fill->value != NULL)
-            {
-              text = fill->value;
-              length = strlen (fill->value);
-              present = TRUE;
-              job->filled[k]++;
-            }
-
-          winnow_cleaner_put_field (job->profiler, out, batch, i, k, n, text, length, present,
-                                    as_read);
+          if (kind == FIELD_FILLED)
+            job->filled[k]++;
+          winnow_cleaner_put_field (job->profiler, out, batch, i, k, n, text, length,
+                                    kind != FIELD_MISSING, kind == FIELD_AS_READ);
         }
       winnow_csv_writer_end_row (out);
     }
@@ -244,23 +263,15 @@ preview_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
 
   for (guint k = 0; k < n; k++)
     {
-      const WinnowColumnFill *fill = &c->plan->fills[k];
       const char *text = t;
       gsize length = WINNOW_FIELD_LENGTH (lengths[k]);
-      gboolean present = !(lengths[k] & WINNOW_FIELD_MISSING);
 
       t += length;
-      if (!present && c->defer_fills && c->stats[k] != NULL)
+      if (field_kind (c, k, !(lengths[k] & WINNOW_FIELD_MISSING), &text, &length) == FIELD_HOLE)
         {
           guint64 at = (guint64) c->result->preview->len << 32 | k;
           g_array_append_val (c->preview_holes, at);
-          text = "";
           length = 0;
-        }
-      else if (!present && fill->active && fill->value != NULL)
-        {
-          text = fill->value;
-          length = strlen (fill->value);
         }
       preview[k] = g_strndup (text, length);
     }
@@ -324,6 +335,7 @@ finish_job (Pipeline *p, Job *job)
       c->filled[k] += job->filled[k];
     }
   winnow_csv_writer_write_raw (c->writer, job->out->buffer, job->out->length);
+  winnow_csv_writer_shrink (job->out);
   winnow_profiler_merge (c->profiler, job->profiler);
   winnow_profiler_reset_like (job->profiler, c->profiler);
   c->rows_written += job->n_rows;

@@ -72,6 +72,19 @@ winnow_csv_writer_grow (WinnowCsvWriter *writer, gsize extra)
   writer->buffer = g_realloc (writer->buffer, writer->capacity + 16);
 }
 
+/* A memory writer, emptied, gives back what a huge row made it take. */
+void
+winnow_csv_writer_shrink (WinnowCsvWriter *writer)
+{
+  g_return_if_fail (writer->fd < 0);
+  writer->length = 0;
+  if (writer->capacity > 4 * BUFFER_SIZE)
+    {
+      writer->capacity = BUFFER_SIZE;
+      writer->buffer = g_realloc (writer->buffer, writer->capacity + 16);
+    }
+}
+
 /* Bytes already in CSV form (a memory writer's), appended as they are. */
 void
 winnow_csv_writer_write_raw (WinnowCsvWriter *writer, const guint8 *data, gsize length)

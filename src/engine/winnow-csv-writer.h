@@ -43,6 +43,7 @@ WinnowCsvWriter *winnow_csv_writer_new      (int fd,
 WinnowCsvWriter *winnow_csv_writer_new_memory (const WinnowCsvWriter *like);
 void             winnow_csv_writer_grow     (WinnowCsvWriter *writer,
                                              gsize extra);
+void             winnow_csv_writer_shrink   (WinnowCsvWriter *writer);
 void             winnow_csv_writer_write_raw (WinnowCsvWriter *writer,
                                              const guint8 *data,
                                              gsize length);

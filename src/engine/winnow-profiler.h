@@ -12,9 +12,11 @@
  * Nothing in a profile depends on the order of the cells (the mean is the
  * exact sum of the numbers, rounded once, divided by their count), so
  * profiles of parts of a file merge into the profile of the whole
- * (winnow_profiler_merge()): the write pass profiles each batch's rows on
- * the thread that formats them, from cells the parse threads have hashed,
- * and merges the batches' profiles in order (winnow-cleaner-pipeline.c).
+ * (winnow_profiler_merge()): a pipelined write pass profiles each batch's
+ * rows on the thread that formats them and merges the batches' profiles in
+ * order (winnow-cleaner-pipeline.c); the one-thread loop (ffill, bfill, a
+ * rejected-rows file, very wide files, one core) profiles every row
+ * itself. Both from cells the parse threads have hashed.
  */
 #pragma once
 

@@ -35,12 +35,12 @@ struct _WinnowValueCounter {
   guint8 *registers;  /* HyperLogLog, once past the cap */
 };
 
+static void overflow (WinnowValueCounter *counter);
+
 /**
  * winnow_value_counter_new:
  * @cap: the most distinct values to count exactly; 0 for no limit
  */
-static void overflow (WinnowValueCounter *counter);
-
 WinnowValueCounter *
 winnow_value_counter_new (gsize cap)
 {

@@ -13,7 +13,9 @@
  * used to make them all again: after a filter or a sort, and when a
  * refresh replaces rows. Rows added or removed alone (a task added at the
  * top) are announced as they are, so the rows below move with their
- * tasks. */
+ * tasks. A view's selection stays on its place when the place is kept;
+ * the table moves it to its task or drops it (winnow-task-table.c,
+ * follow_selection()). */
 #include "config.h"
 
 #include "winnow-task-rows.h"

@@ -30,6 +30,7 @@ struct _WinnowTaskTable {
   GtkSingleSelection *selection;
   GPtrArray *probes;
   guint give_rows_source;
+  gint64 selected_id;        /* the selected task's, 0 for none */
   guint statuses;            /* bits (1 << WinnowTaskStatus); 0 for all */
   char *range;               /* "any", "today", "week", "month" or "year" */
 };

@@ -170,10 +170,52 @@ update_stack (WinnowTaskTable *self)
   gtk_stack_set_visible_child_name (self->stack, empty ? "no-match" : "list");
 }
 
+/* How far among the rows that changed the selection looks for its task. */
+#define FOLLOW_LIMIT 500
+
+/* The task the selection stands for: its id, kept as it is selected. */
+static void
+on_selected (GtkSingleSelection *selection, GParamSpec *pspec, WinnowTaskTable *self)
+{
+  g_autoptr(WinnowTask) task =
+    winnow_task_rows_get_task (self->rows, gtk_single_selection_get_selected (selection));
+
+  self->selected_id = task != NULL ? winnow_task_get_id (task) : 0;
+}
+
+/* After the list changed (its rows have moved with it, or kept their
+ * places and show other tasks: winnow-task-rows.c): the selection follows
+ * its task among the rows that changed, or is dropped; it never stays on
+ * a place that now shows another task (Delete acts on the selection). */
+static void
+follow_selection (WinnowTaskTable *self, guint position, guint added)
+{
+  guint selected = gtk_single_selection_get_selected (self->selection);
+  gint64 want = self->selected_id;
+  g_autoptr(WinnowTask) now = NULL;
+
+  if (want == 0 || selected == GTK_INVALID_LIST_POSITION)
+    return;
+  now = winnow_task_rows_get_task (self->rows, selected);
+  if (now != NULL && winnow_task_get_id (now) == want)
+    return;
+  for (guint p = position; p < position + MIN (added, FOLLOW_LIMIT); p++)
+    {
+      g_autoptr(WinnowTask) task = winnow_task_rows_get_task (self->rows, p);
+      if (task != NULL && winnow_task_get_id (task) == want)
+        {
+          gtk_single_selection_set_selected (self->selection, p);
+          return;
+        }
+    }
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+}
+
 static void
 on_items_changed (GListModel *model, guint position, guint removed, guint added, WinnowTaskTable *self)
 {
   update_stack (self);
+  follow_selection (self, position, added);
 }
 
 /* A new filter or sort: its rows start at the top, nothing selected (the
@@ -571,8 +613,11 @@ winnow_task_table_set_list (WinnowTaskTable *self, WinnowTaskList *list, WinnowT
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   give_rows (self);
+  /* after the rows' own handler (winnow_task_rows_new() connected first) */
   g_signal_connect (list, "items-changed", G_CALLBACK (on_items_changed), self);
   g_signal_connect (list, "reset", G_CALLBACK (on_reset), self);
+  g_signal_connect (self->selection, "notify::selected", G_CALLBACK (on_selected), self);
+  self->selected_id = 0;
 
   /* newest first, as the list starts */
   sorter = gtk_column_view_get_sorter (self->column_view);
