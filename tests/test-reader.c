@@ -12,6 +12,9 @@
 #include "winnow-test-util.h"
 #include "winnow-thread-budget-private.h"
 
+/* as many batches as a parse thread starts with (BATCHES_PER_THREAD) */
+#define HELD 8
+
 typedef struct {
   gsize chunk_size;
   guint n_threads;
@@ -471,6 +474,52 @@ test_chunks_prepare (WinnowTestDir *fixture, gconstpointer data)
     }
 }
 
+/* A caller that keeps batches before it gives them back (the write
+ * pass's pipeline) says how many, and the reader gives each parse thread
+ * as many more: here every batch a thread starts with is held at once,
+ * and the file is still read to its end (without
+ * winnow_csv_reader_hold_batches() the one thread would wait for a batch
+ * while the caller waits for its next one). */
+static void
+test_chunks_held_batches (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *csv = random_csv (51, 80000, FALSE);
+  g_autofree char *path = winnow_test_write_file (fixture->dir, "r.csv", csv, -1);
+
+  for (guint threads = 1; threads <= 3; threads += 2)
+    {
+      WinnowCsvReaderOptions options = options_for (NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WinnowCsvReader) reader = NULL;
+      g_autoptr(WinnowTextSet) na = winnow_text_set_new ((const char *[]) { "" }, 1);
+      g_autoptr(GQueue) held = g_queue_new ();
+      gint map[4] = { 0, 1, 2, 3 };
+      WinnowRowBatch *batch;
+      guint64 rows = 0;
+      guint batches = 0;
+
+      options.chunk_size = 64 * 1024;
+      options.n_threads = threads;
+      reader = winnow_csv_reader_open (path, &options, NULL, &error);
+      g_assert_no_error (error);
+      winnow_csv_reader_hold_batches (reader, HELD);
+      winnow_csv_reader_start (reader, map, 4, na, FALSE);
+      while ((batch = winnow_csv_reader_next_batch (reader)) != NULL)
+        {
+          rows += batch->n_rows;
+          batches++;
+          g_queue_push_tail (held, batch);
+          if (g_queue_get_length (held) > HELD)
+            winnow_csv_reader_recycle (reader, g_queue_pop_head (held));
+        }
+      while (!g_queue_is_empty (held))
+        winnow_csv_reader_recycle (reader, g_queue_pop_head (held));
+      g_assert_true (winnow_csv_reader_finish (reader, &error));
+      g_assert_cmpuint (batches, >, 2 * HELD);
+      g_assert_cmpuint (rows, ==, winnow_csv_reader_get_rows (reader));
+    }
+}
+
 static void
 assert_open_error (const char *path, WinnowCsvError code, const char *message)
 {
@@ -610,6 +659,7 @@ main (int argc, char **argv)
   ADD ("/reader/chunks/budget", test_chunks_budget);
   ADD ("/reader/chunks/single-byte", test_chunks_single_byte);
   ADD ("/reader/chunks/prepare", test_chunks_prepare);
+  ADD ("/reader/chunks/held-batches", test_chunks_held_batches);
   ADD ("/reader/errors/open", test_errors_open);
   ADD ("/reader/errors/unreadable", test_errors_unreadable);
   g_test_add_func ("/reader/errors/unreadable/child", test_errors_unreadable_child);
