@@ -208,7 +208,7 @@ resolve_list (WinnowPlan *plan, GHashTable *index, GPtrArray *names, const char 
   *out = g_new (guint, MIN (columns->len, plan->n_kept));
   for (guint i = 0; i < columns->len; i++)
     {
-      guint kept;
+      guint kept = 0;
 
       if (!resolve (plan, index, names, step, g_ptr_array_index (columns, i), &kept, error))
         return FALSE;

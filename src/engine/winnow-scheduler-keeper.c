@@ -197,6 +197,7 @@ running_tasks (WinnowScheduler *self)
 static void
 stop_running (Running *r, gboolean lost)
 {
+  g_return_if_fail (r != NULL);
   g_mutex_lock (&r->lock);
   if (r->done)
     {
