@@ -435,6 +435,22 @@ count_prepared (WinnowRowBatch *batch, gpointer data)
   batch->has_row_digests = TRUE;
 }
 
+/* A reader of @path in chunks of @chunk_size on @threads parse threads,
+ * not started. */
+static WinnowCsvReader *
+open_chunked (const char *path, guint threads, gsize chunk_size)
+{
+  WinnowCsvReaderOptions options = options_for (NULL);
+  g_autoptr(GError) error = NULL;
+  WinnowCsvReader *reader;
+
+  options.chunk_size = chunk_size;
+  options.n_threads = threads;
+  reader = winnow_csv_reader_open (path, &options, NULL, &error);
+  g_assert_no_error (error);
+  return reader;
+}
+
 /* The prepare function runs on the parse threads, once for every batch
  * of rows, before the batch is handed out. */
 static void
@@ -445,19 +461,14 @@ test_chunks_prepare (WinnowTestDir *fixture, gconstpointer data)
 
   for (guint threads = 1; threads <= 3; threads += 2)
     {
-      WinnowCsvReaderOptions options = options_for (NULL);
       g_autoptr(GError) error = NULL;
-      g_autoptr(WinnowCsvReader) reader = NULL;
+      g_autoptr(WinnowCsvReader) reader = open_chunked (path, threads, 257);
       g_autoptr(WinnowTextSet) na = winnow_text_set_new ((const char *[]) { "" }, 1);
       PrepareCount count = { g_thread_self (), 0, 0 };
       gint map[4] = { 0, 1, 2, 3 };
       WinnowRowBatch *batch;
       guint64 rows = 0;
 
-      options.chunk_size = 257;
-      options.n_threads = threads;
-      reader = winnow_csv_reader_open (path, &options, NULL, &error);
-      g_assert_no_error (error);
       winnow_csv_reader_set_prepare (reader, count_prepared, &count);
       winnow_csv_reader_start (reader, map, 4, na, FALSE);
       while ((batch = winnow_csv_reader_next_batch (reader)) != NULL)
@@ -488,9 +499,8 @@ test_chunks_held_batches (WinnowTestDir *fixture, gconstpointer data)
 
   for (guint threads = 1; threads <= 3; threads += 2)
     {
-      WinnowCsvReaderOptions options = options_for (NULL);
       g_autoptr(GError) error = NULL;
-      g_autoptr(WinnowCsvReader) reader = NULL;
+      g_autoptr(WinnowCsvReader) reader = open_chunked (path, threads, 64 * 1024);
       g_autoptr(WinnowTextSet) na = winnow_text_set_new ((const char *[]) { "" }, 1);
       g_autoptr(GQueue) held = g_queue_new ();
       gint map[4] = { 0, 1, 2, 3 };
@@ -498,10 +508,6 @@ test_chunks_held_batches (WinnowTestDir *fixture, gconstpointer data)
       guint64 rows = 0;
       guint batches = 0;
 
-      options.chunk_size = 64 * 1024;
-      options.n_threads = threads;
-      reader = winnow_csv_reader_open (path, &options, NULL, &error);
-      g_assert_no_error (error);
       winnow_csv_reader_hold_batches (reader, HELD);
       winnow_csv_reader_start (reader, map, 4, na, FALSE);
       while ((batch = winnow_csv_reader_next_batch (reader)) != NULL)
