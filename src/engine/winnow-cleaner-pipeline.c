@@ -322,6 +322,8 @@ finish_job (Pipeline *p, Job *job)
   for (guint r = 0; r < job->n_rows && *rows_in_preview + r < WINNOW_PREVIEW_ROWS; r++)
     preview_row (c, job->batch, job->rows[r]);
   add_stats (p, job);
+  if (job->holes->len > 0 && c->holes->len == 0)  /* what follows will move */
+    winnow_csv_writer_write_back_before (c->writer, base + g_array_index (job->holes, WinnowOutputHole, 0).offset);
   for (guint h = 0; h < job->holes->len; h++)
     {
       WinnowOutputHole hole = g_array_index (job->holes, WinnowOutputHole, h);

@@ -4,12 +4,16 @@
 #include "winnow-csv-writer.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "winnow-number.h"
 
 #define BUFFER_SIZE (1u << 20)
+#define WRITE_BACK_STEP (8u << 20)
+/* a batch's bytes this long go out as they are, not through the buffer */
+#define DIRECT_WRITE (64u << 10)
 
 static void write_all (WinnowCsvWriter *writer, const guint8 *data, gsize length);
 
@@ -58,6 +62,7 @@ winnow_csv_writer_new_memory (const WinnowCsvWriter *like)
   writer->length = 0;
   writer->bytes_written = 0;
   writer->error_number = 0;
+  writer->written_back = writer->write_back_limit = 0;
   return writer;
 }
 
@@ -89,10 +94,10 @@ winnow_csv_writer_shrink (WinnowCsvWriter *writer)
 void
 winnow_csv_writer_write_raw (WinnowCsvWriter *writer, const guint8 *data, gsize length)
 {
-  if (writer->length + length > writer->capacity)
+  if (writer->length + length > writer->capacity || (length >= DIRECT_WRITE && writer->fd >= 0))
     {
       winnow_csv_writer_flush (writer);
-      if (length > writer->capacity)
+      if (length > writer->capacity || writer->fd >= 0)
         {
           write_all (writer, data, length);
           return;
@@ -111,6 +116,43 @@ winnow_csv_writer_free (WinnowCsvWriter *writer)
   g_free (writer);
 }
 
+/**
+ * winnow_csv_writer_write_back:
+ *
+ * From now on, every 8 MiB written, the writer asks the kernel to start
+ * writing them to disk (sync_file_range(), which does not wait for it):
+ * the disk works while the rows are cleaned, and the fdatasync() that
+ * commits the file waits only for the rest. Not for what will be written
+ * again (winnow_csv_writer_write_back_before()).
+ */
+void
+winnow_csv_writer_write_back (WinnowCsvWriter *writer)
+{
+  writer->write_back_limit = G_MAXUINT64;
+}
+
+/* No disk writes started from @offset on: those bytes will move. */
+void
+winnow_csv_writer_write_back_before (WinnowCsvWriter *writer, guint64 offset)
+{
+  writer->write_back_limit = MIN (writer->write_back_limit, offset);
+}
+
+static void
+start_write_back (WinnowCsvWriter *writer)
+{
+  guint64 end = MIN (writer->bytes_written, writer->write_back_limit);
+
+  /* every step, and up to the limit once it is reached */
+  if (end < writer->written_back + WRITE_BACK_STEP && end < writer->write_back_limit)
+    return;
+  /* a pipe or a file system that cannot: nothing more to try */
+  if (sync_file_range (writer->fd, (off_t) writer->written_back,
+                       (off_t) (end - writer->written_back), SYNC_FILE_RANGE_WRITE) != 0)
+    writer->write_back_limit = 0;
+  writer->written_back = end;
+}
+
 static void
 write_all (WinnowCsvWriter *writer, const guint8 *data, gsize length)
 {
@@ -127,6 +169,8 @@ write_all (WinnowCsvWriter *writer, const guint8 *data, gsize length)
       length -= (gsize) n;
       writer->bytes_written += (guint64) n;
     }
+  if (writer->write_back_limit > writer->written_back)
+    start_write_back (writer);
 }
 
 /* Returns FALSE once any write has failed (see error_number). */

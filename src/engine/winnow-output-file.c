@@ -269,6 +269,11 @@ mover_flush (Mover *m)
       at += (guint64) n;
       left -= (gsize) n;
     }
+  /* these bytes are final: the disk can take them while the rest moves
+   * (see winnow_csv_writer_write_back()) */
+  if (m->error_number == 0)
+    sync_file_range (m->fd, (off_t) (m->dest_end - m->length), (off_t) m->length,
+                     SYNC_FILE_RANGE_WRITE);
   m->dest_end -= m->length;
   m->length = 0;
 }
