@@ -287,6 +287,81 @@ test_default_path (void)
   g_assert_cmpstr (h, ==, "/data/sales.cleaned.csv");
 }
 
+
+/* Holes filled in place (winnow_output_file_fill_holes()) give the bytes
+ * of the file written whole with its values: holes dense and sparse, some
+ * with nothing to insert, one at the very end, values of two lengths. */
+static void
+check_fill_holes (const char *dir, guint seed, gsize size, guint hole_every)
+{
+  g_autofree char *path = g_build_filename (dir, "holes.csv", NULL);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr(GByteArray) written = g_byte_array_new ();
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autoptr(GArray) holes = g_array_new (FALSE, FALSE, sizeof (WinnowOutputHole));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  GByteArray *values[3];
+  WinnowOutputFile *file;
+  guint64 inserted;
+  gsize length;
+
+  values[0] = g_byte_array_new ();
+  g_byte_array_append (values[0], (const guint8 *) "48.5", 4);
+  values[1] = g_byte_array_new ();
+  g_byte_array_append (values[1], (const guint8 *) "50123.456789012345", 18);
+  values[2] = NULL;  /* a column with no value: the hole stays empty */
+  while (written->len < size)
+    {
+      char c = (char) ('a' + written->len % 26);
+
+      if (g_rand_int_range (rand, 0, (gint32) hole_every) == 0)
+        {
+          WinnowOutputHole hole = { written->len, (guint) g_rand_int_range (rand, 0, 3) };
+          g_array_append_val (holes, hole);
+          if (values[hole.value] != NULL)
+            g_string_append_len (expected, (const char *) values[hole.value]->data,
+                                 values[hole.value]->len);
+        }
+      g_byte_array_append (written, (const guint8 *) &c, 1);
+      g_string_append_c (expected, c);
+    }
+  {
+    WinnowOutputHole last = { written->len, 1 };
+    g_array_append_val (holes, last);
+    g_string_append_len (expected, (const char *) values[1]->data, values[1]->len);
+  }
+
+  file = winnow_output_file_create (path, NULL, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (write (winnow_output_file_get_fd (file), written->data, written->len), ==,
+                   (gssize) written->len);
+  g_assert_true (winnow_output_file_fill_holes (file, written->len,
+                                                (const WinnowOutputHole *) holes->data,
+                                                holes->len, values, &inserted, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (inserted, ==, expected->len - written->len);
+  g_assert_true (winnow_output_file_commit (file, &error));
+  g_assert_no_error (error);
+  winnow_output_file_free (file);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, ==, expected->len);
+  g_assert_true (memcmp (contents, expected->str, length) == 0);
+  g_byte_array_unref (values[0]);
+  g_byte_array_unref (values[1]);
+}
+
+static void
+test_fill_holes (WinnowTestDir *fixture, gconstpointer data)
+{
+  /* the pass moves through a 4 MiB buffer and reads 1 MiB blocks: files
+   * smaller and larger than both, holes every few bytes and far apart */
+  for (guint seed = 1; seed < 5; seed++)
+    check_fill_holes (fixture->dir, seed, 200000 + seed * 37000, seed % 2 ? 7 : 3000);
+  check_fill_holes (fixture->dir, 5, 6u << 20, 3);
+  check_fill_holes (fixture->dir, 6, 6u << 20, 50000);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -304,6 +379,7 @@ main (int argc, char **argv)
   ADD ("/output/missing-folder", test_missing_folder);
   ADD ("/output/read-only-folder", test_read_only_folder);
   ADD ("/output/permissions", test_permissions);
+  ADD ("/output/fill-holes", test_fill_holes);
 #undef ADD
   g_test_add_func ("/output/default-path", test_default_path);
 
