@@ -377,8 +377,9 @@ act (gpointer data)
       winnow_window_show_list (user->window);
       last_use = "back to the list";
     }
-  else
+  else if (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (view))) > 0)
     {
+      /* (an empty list has nothing to scroll: GTK warns that it cannot) */
       double upper = gtk_adjustment_get_upper (user->adjustment);
       double value = step % 7 == 0 ? upper * ((step * 37) % 100) / 100.0
                                    : gtk_adjustment_get_value (user->adjustment) + 300;
