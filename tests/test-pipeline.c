@@ -3,12 +3,14 @@
  * and the same result, profile included, as the one-thread loop, for
  * recipes of every step it takes: duplicates (first, and last after a
  * selection pass), missing rows, replace, trim, fills by a value and by a
- * statistic (holes), the formula guard, CRLF and another delimiter. */
+ * statistic (holes), the formula guard, CRLF and another delimiter; with a
+ * rejected-rows file too, which must be the same, bad lines included. */
 #include "config.h"
 
 #include <glib/gstdio.h>
 
 #include "winnow-cleaner-private.h"
+#include "winnow-output-file.h"
 #include "winnow-recipe.h"
 #include "winnow-result-record.h"
 #include "winnow-test-util.h"
@@ -31,14 +33,27 @@ static const char *const recipes[] = {
   " \"output\": {\"delimiter\": \";\", \"line_ending\": \"crlf\", \"formula_guard\": true}}",
   "{\"winnow_recipe\": 1, \"drop_duplicates\": {\"keep\": \"none\"},"
   " \"fill\": [{\"column\": \"age\", \"strategy\": \"mean\"}]}",
+  /* from here on, with a rejected-rows file, on the file with bad lines */
+  "{\"winnow_recipe\": 1, \"input\": {\"bad_lines\": \"skip\"}, \"drop_duplicates\": true,"
+  " \"drop_missing\": {\"subset\": [\"score\", \"age\"]},"
+  " \"fill\": [{\"column\": \"age\", \"strategy\": \"median\"}],"
+  " \"output\": {\"rejects\": true}}",
+  "{\"winnow_recipe\": 1, \"input\": {\"bad_lines\": \"warn\"},"
+  " \"drop_duplicates\": {\"subset\": [\"id\"], \"keep\": \"last\"},"
+  " \"drop_missing\": {\"thresh\": 6},"
+  " \"fill\": [{\"column\": \"score\", \"strategy\": \"mean\"}],"
+  " \"output\": {\"rejects\": true, \"formula_guard\": true}}",
+  "{\"winnow_recipe\": 1, \"input\": {\"bad_lines\": \"skip\"},"
+  " \"drop_duplicates\": {\"keep\": \"none\"}, \"output\": {\"rejects\": true}}",
 };
+#define FIRST_WITH_REJECTS 4
 
 /* A dirty file: duplicates (rows repeated whole), missing fields,
  * numbers and text in one column, quotes, delimiters and line ends inside
  * fields, formulas, more distinct ids than a profile counts exactly, and
  * one field of 1.5 MB (a batch's buffer grows past its usual size). */
 static char *
-dirty_csv (void)
+dirty_csv (gboolean bad_lines)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (18);
   GString *s = g_string_new ("id,name,city,score,age,flag,note\n");
@@ -60,6 +75,11 @@ dirty_csv (void)
           continue;
         }
       last_row = start;
+      if (bad_lines && i % 997 == 5)
+        {
+          g_string_append_printf (s, "%u,one,field,too,many,,,\n", id);
+          continue;
+        }
       if (i == ROWS / 2)
         {
           g_string_append_printf (s, "%u,big,Oslo,1,2,true,\"", id);
@@ -88,7 +108,7 @@ dirty_csv (void)
 
 static char *
 clean (const char *dir, const char *in, const char *json, gint mode, const char *name,
-       char **result_json)
+       char **result_json, char **rejects)
 {
   g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (json, -1, NULL);
   g_autofree char *out = g_build_filename (dir, name, NULL);
@@ -108,6 +128,12 @@ clean (const char *dir, const char *in, const char *json, gint mode, const char 
   winnow_result_free (result);
   bytes = winnow_test_read_file (out);
   g_unlink (out);
+  if (rejects != NULL)
+    {
+      g_autofree char *path = winnow_output_file_rejects_path (out);
+      *rejects = winnow_test_read_file (path);
+      g_unlink (path);
+    }
   return bytes;
 }
 
@@ -128,15 +154,23 @@ assert_same (const char *what, guint recipe, const char *got, const char *want)
 static void
 test_same_as_one_thread (WinnowTestDir *fixture, gconstpointer data)
 {
-  g_autofree char *csv = dirty_csv ();
+  g_autofree char *csv = dirty_csv (FALSE);
+  g_autofree char *csv_bad = dirty_csv (TRUE);
   g_autofree char *in = winnow_test_write_file (fixture->dir, "in.csv", csv, -1);
+  g_autofree char *in_bad = winnow_test_write_file (fixture->dir, "in-bad.csv", csv_bad, -1);
 
   for (guint r = 0; r < G_N_ELEMENTS (recipes); r++)
     {
+      gboolean rejecting = r >= FIRST_WITH_REJECTS;
+      const char *input = rejecting ? in_bad : in;
       g_autofree char *one_json = NULL;
       g_autofree char *piped_json = NULL;
-      g_autofree char *one = clean (fixture->dir, in, recipes[r], 0, "one.csv", &one_json);
-      g_autofree char *piped = clean (fixture->dir, in, recipes[r], 1, "piped.csv", &piped_json);
+      g_autofree char *one_rejects = NULL;
+      g_autofree char *piped_rejects = NULL;
+      g_autofree char *one = clean (fixture->dir, input, recipes[r], 0, "one.csv", &one_json,
+                                    rejecting ? &one_rejects : NULL);
+      g_autofree char *piped = clean (fixture->dir, input, recipes[r], 1, "piped.csv", &piped_json,
+                                      rejecting ? &piped_rejects : NULL);
 
       g_test_message ("recipe %u: %zu bytes", r, strlen (one));
       g_assert_cmpuint (strlen (one), >, 1000);
@@ -146,6 +180,15 @@ test_same_as_one_thread (WinnowTestDir *fixture, gconstpointer data)
         g_assert_nonnull (strstr (one, "0123456,890123456,89"));
       assert_same ("output", r, piped, one);
       assert_same ("result", r, piped_json, one_json);
+      if (rejecting)
+        {
+          /* every reason is there: duplicates, missing values, bad lines */
+          g_assert_nonnull (strstr (one_rejects, ",bad_line,"));
+          g_assert_nonnull (strstr (one_rejects, ",duplicate,"));
+          if (r != FIRST_WITH_REJECTS + 2)
+            g_assert_nonnull (strstr (one_rejects, ",missing,"));
+          assert_same ("rejected rows", r, piped_rejects, one_rejects);
+        }
     }
 }
 

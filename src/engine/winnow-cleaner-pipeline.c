@@ -17,8 +17,9 @@
  *
  * The bytes written, the counts and the profile are those of the one
  * thread loop in winnow-cleaner.c (bench/same-output.sh), which still
- * runs what needs each row in order: forward and backward fills, and the
- * rejected-rows file. docs/ARCHITECTURE.md, "Data flow of one task".
+ * runs what needs each row in order: forward and backward fills. The
+ * rejected-rows file is written while the rows are decided, in order, on
+ * the cleaning thread. docs/ARCHITECTURE.md, "Data flow of one task".
  */
 #include "config.h"
 
@@ -87,15 +88,15 @@ winnow_cleaner_set_pipeline (gint mode)
  *
  * Whether the write pass may format on another thread: every row's
  * output depends on that row alone (no forward or backward fill), and
- * there is no rejected-rows file, and more than one core, and at most
- * MAX_COLUMNS columns.
+ * more than one core, and at most MAX_COLUMNS columns. (The rejected-rows
+ * file is written in order, as the rows are decided.)
  */
 gboolean
 winnow_cleaner_can_pipeline (const Cleaner *c)
 {
   gint mode = g_atomic_int_get (&pipeline_mode);
 
-  if (mode == 0 || c->rejects != NULL || c->last != NULL || c->plan->n_kept > MAX_COLUMNS)
+  if (mode == 0 || c->last != NULL || c->plan->n_kept > MAX_COLUMNS)
     return FALSE;
   for (guint k = 0; k < c->plan->n_kept; k++)
     if (c->plan->fills[k].active && (c->plan->fills[k].strategy == WINNOW_FILL_FFILL ||
@@ -461,7 +462,8 @@ winnow_cleaner_write_pipelined (Cleaner *c)
       g_queue_push_tail (&p.in_flight, job);
       g_async_queue_push (p.todo, job);
 
-      stopped = g_cancellable_is_cancelled (c->cancellable) || c->writer->error_number != 0;
+      stopped = g_cancellable_is_cancelled (c->cancellable) || c->writer->error_number != 0 ||
+                (c->rejects != NULL && winnow_rejects_failed (c->rejects));
     }
   while (!g_queue_is_empty (&p.in_flight))
     retire_oldest (&p, stopped || g_cancellable_is_cancelled (c->cancellable) ||

@@ -546,13 +546,16 @@ count_missing (Cleaner *c, const WinnowRowBatch *batch, guint i)
     c->missing_before[k] += lengths[k] >> 31;
 }
 
+static guint write_batch_with_rejects (Cleaner *c, const WinnowRowBatch *batch, guint *rows);
+
 /**
  * winnow_cleaner_decide_batch:
  * @rows: room for the batch's rows
  *
  * The write pass's work on @batch that needs the rows in order, for the
  * pipeline (winnow-cleaner-pipeline.c): which rows remain, their indexes
- * put in @rows, and the missing fields of every row counted.
+ * put in @rows, the missing fields of every row counted, and the rows
+ * dropped and bad lines written to the rejected-rows file if there is one.
  *
  * Returns: how many rows remain
  */
@@ -562,6 +565,8 @@ winnow_cleaner_decide_batch (Cleaner *c, const WinnowRowBatch *batch, guint *row
   gboolean deciding = !c->have_keep;
   guint n = 0;
 
+  if (c->rejects != NULL)
+    return write_batch_with_rejects (c, batch, rows);
   if (deciding && c->recipe->drop_duplicates)
     batch_digests (c, batch);
   for (guint i = 0; i < batch->n_rows; i++)
@@ -596,15 +601,17 @@ winnow_cleaner_report (Cleaner *c, const WinnowRowBatch *batch)
   c->progress (&progress, c->progress_data);
 }
 
-/* The write pass with a rejected-rows file: every row is written to one
- * file or the other, bad lines in their place among them. A loop of its
- * own, so that the usual one has nothing more to test per row. */
-static void
-write_batch_with_rejects (Cleaner *c, const WinnowRowBatch *batch)
+/* The write pass with a rejected-rows file: every row goes to one file or
+ * the other, bad lines in their place among them. A loop of its own, so
+ * that the usual one has nothing more to test per row. The rows kept are
+ * written, or with @rows listed there for the pipeline to write (their
+ * number returned). */
+static guint
+write_batch_with_rejects (Cleaner *c, const WinnowRowBatch *batch, guint *rows)
 {
   gboolean deciding = !c->have_keep;
   gboolean digests = c->recipe->drop_duplicates && (deciding || batch->has_row_digests);
-  guint bad = 0;
+  guint bad = 0, n = 0;
 
   if (digests)
     batch_digests (c, batch);
@@ -616,13 +623,16 @@ write_batch_with_rejects (Cleaner *c, const WinnowRowBatch *batch)
       while (bad < batch->n_bad && batch->bad_lines[bad] < batch->lines[i])
         reject_bad_line (c, batch, bad++);
       count_missing (c, batch, i);
-      if (kept)
-        write_row (c, batch, i);
-      else
+      if (!kept)
         reject_row (c, batch, i, digests);
+      else if (rows != NULL)
+        rows[n++] = i;
+      else
+        write_row (c, batch, i);
     }
   while (bad < batch->n_bad)
     reject_bad_line (c, batch, bad++);
+  return n;
 }
 
 static void
@@ -638,7 +648,7 @@ process_batch (Cleaner *c, PassKind kind, const WinnowRowBatch *batch)
     }
   if (G_UNLIKELY (kind == PASS_WRITE && c->rejects != NULL))
     {
-      write_batch_with_rejects (c, batch);
+      write_batch_with_rejects (c, batch, NULL);
       return;
     }
   if (deciding && c->recipe->drop_duplicates)
