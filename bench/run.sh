@@ -56,10 +56,21 @@ have() {
     esac
 }
 
+# fresh: before each timed run, the outputs of the run before are deleted
+# and the file system synced, outside the timing: on a file system mounted
+# with `discard` (as here), freeing a 250 MB output took 70-100 ms, paid
+# inside the next run by whoever replaced the file or synced first.
+fresh() {
+    rm -rf "$OUT/ceiling.csv" "$OUT/winnow.csv" "$OUT/jobs"
+    mkdir -p "$OUT/jobs"
+    sync
+}
+
 # best_of CMD...: runs CMD $RUNS times; prints "seconds peak_kib" of the fastest run
 best_of() {
     local best="" rss=""
     for _ in $(seq "$RUNS"); do
+        fresh
         /usr/bin/time -f "%e %M" -o "$OUT/time" "$@" >/dev/null 2>&1
         read -r t m < "$OUT/time"
         if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; rss=$m; fi
@@ -116,14 +127,16 @@ done
 # oversubscription), so the first must not be slower.
 rows=${ROWS[0]}
 mkdir -p "$OUT/jobs"
+# (named by their size: files of another size left by an earlier run
+# would otherwise be taken for these)
 for i in 1 2 3 4; do
-    [ -f "$DATA/jobs_$i.csv" ] || ln -f "$DATA/gen_$rows.csv" "$DATA/jobs_$i.csv" 2>/dev/null ||
-        cp "$DATA/gen_$rows.csv" "$DATA/jobs_$i.csv"
+    [ -f "$DATA/jobs_${rows}_$i.csv" ] || ln -f "$DATA/gen_$rows.csv" "$DATA/jobs_${rows}_$i.csv" 2>/dev/null ||
+        cp "$DATA/gen_$rows.csv" "$DATA/jobs_${rows}_$i.csv"
 done
 declare -A jobs_time
 for jobs in 1 2; do
     read -r t m < <(best_of "$WINNOW" --batch --no-history --recipe bench/recipes/r.json --force \
-                            --jobs $jobs --output-dir "$OUT/jobs" "$DATA"/jobs_[1-4].csv)
+                            --jobs $jobs --output-dir "$OUT/jobs" "$DATA"/jobs_"${rows}"_[1-4].csv)
     jobs_time[$jobs]=$t
     printf "%-10s %-4s %-8s %9s %9s %10s %s\n" "4x$rows" "R" "jobs $jobs" "$t" "" "$((m / 1024))" ""
 done
