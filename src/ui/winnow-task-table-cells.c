@@ -140,10 +140,17 @@ name_row (GtkWidget *cell, WinnowTask *task, WinnowTaskTable *table)
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, sentence, -1);
 }
 
+/* The table's cells are inscriptions: their size does not follow their
+ * text, so a new text is only drawn, never measured and laid out again
+ * up to the window (with labels, every row bound while scrolling asked
+ * the window for a new layout). The narrow view's rows are labels. */
 static void
 set_text (GtkWidget *label, const char *text)
 {
-  gtk_label_set_text (GTK_LABEL (label), text != NULL ? text : "");
+  if (GTK_IS_INSCRIPTION (label))
+    gtk_inscription_set_text (GTK_INSCRIPTION (label), text != NULL ? text : "");
+  else
+    gtk_label_set_text (GTK_LABEL (label), text != NULL ? text : "");
   gtk_widget_set_visible (label, text != NULL && text[0] != '\0');
   winnow_ui_name_cell (label, text);
 }
@@ -190,39 +197,40 @@ set_tooltip (GtkWidget *widget, char *text)
 
 /* ---- the table's cells ---- */
 
+/* A cell's text, in the width of its column (fixed: the columns do not
+ * follow their cells' text either). */
 static GtkWidget *
-make_label (void)
+make_text (void)
 {
-  GtkWidget *label = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  return label;
+  GtkWidget *text = gtk_inscription_new (NULL);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (text), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  return text;
 }
 
 static GtkWidget *
 make_number (void)
 {
-  GtkWidget *label = make_label ();
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  gtk_widget_add_css_class (label, "numeric");
-  return label;
+  GtkWidget *text = make_text ();
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (text), 1);
+  gtk_widget_add_css_class (text, "numeric");
+  return text;
 }
 
 static GtkWidget *
 make_file (void)
 {
-  GtkWidget *label = make_label ();
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
-  with_tooltip (label);
-  return label;
+  GtkWidget *text = make_text ();
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (text), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_MIDDLE);
+  with_tooltip (text);
+  return text;
 }
 
 static GtkWidget *
 make_created (void)
 {
-  GtkWidget *label = make_label ();
-  with_tooltip (label);
-  return label;
+  GtkWidget *text = make_text ();
+  with_tooltip (text);
+  return text;
 }
 
 static GtkWidget *
@@ -230,11 +238,13 @@ make_status (void)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *icon = gtk_image_new ();
+  GtkWidget *text = make_text ();
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Status"), -1);
+  gtk_widget_set_hexpand (text, TRUE);  /* the rest of the column */
   gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (box), gtk_label_new (NULL));
+  gtk_box_append (GTK_BOX (box), text);
   return box;
 }
 
@@ -301,12 +311,21 @@ render_time (GtkWidget *cell, WinnowTask *task, WinnowTaskTable *table)
 /* ---- the narrow view's two-line rows ---- */
 
 static GtkWidget *
+make_label (void)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  return label;
+}
+
+static GtkWidget *
 make_compact (void)
 {
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *icon = gtk_image_new ();
-  GtkWidget *file = make_file ();
+  GtkWidget *file = make_label ();
   GtkWidget *status = make_label ();
   GtkWidget *bar = make_progress ();
   GtkWidget *details = make_label ();
@@ -317,6 +336,8 @@ make_compact (void)
   gtk_widget_set_margin_end (row, 12);
   gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Status"), -1);
+  gtk_label_set_ellipsize (GTK_LABEL (file), PANGO_ELLIPSIZE_MIDDLE);
+  with_tooltip (file);
   gtk_widget_set_hexpand (file, TRUE);
   gtk_widget_add_css_class (status, "dim-label");
   gtk_widget_add_css_class (details, "dim-label");

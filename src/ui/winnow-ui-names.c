@@ -105,7 +105,7 @@ winnow_ui_name_cell (GtkWidget *child, const char *text)
   GtkWidget *cell = gtk_widget_get_parent (child);
   const char *name = text != NULL && text[0] != '\0' ? text : _("Empty");
 
-  if (GTK_IS_LABEL (child))
+  if (GTK_IS_LABEL (child) || GTK_IS_INSCRIPTION (child))
     gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   if (cell != NULL && g_strcmp0 (G_OBJECT_TYPE_NAME (cell), "GtkColumnViewCell") == 0)
     gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
