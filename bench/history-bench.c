@@ -236,7 +236,7 @@ static const char *last_use = "starting";
  * with this program's handler, the last one connected. */
 static gint64 phase_end, update_us, layout_us, paint_us;
 /* and over the whole run: frames painted, time laying out and painting */
-static guint frames;
+static guint n_frames;
 static gint64 all_layout_us, all_paint_us;
 /* and the time the user's own actions took (a scroll binds rows at once) */
 static gint64 use_us;
@@ -251,7 +251,7 @@ phase_done (GdkFrameClock *clock, gpointer data)
   else if (data == &paint_us)
     {
       all_paint_us += now - phase_end;
-      frames++;
+      n_frames++;
     }
   if (data != NULL)
     *(gint64 *) data += now - phase_end;
@@ -513,9 +513,9 @@ main (int argc, char **argv)
           g_array_index (ticks.gaps, double, ticks.gaps->len / 2),
           g_array_index (ticks.gaps, double, ticks.gaps->len * 99 / 100),
           g_array_index (ticks.gaps, double, ticks.gaps->len - 1));
-  printf ("%u frames (%.1f a second): layout %.1f ms and paint %.1f ms a frame\n", frames,
-          frames / (double) seconds, frames ? all_layout_us / 1000.0 / frames : 0.0,
-          frames ? all_paint_us / 1000.0 / frames : 0.0);
+  printf ("%u frames (%.1f a second): layout %.1f ms and paint %.1f ms a frame\n", n_frames,
+          n_frames / (double) seconds, n_frames ? all_layout_us / 1000.0 / n_frames : 0.0,
+          n_frames ? all_paint_us / 1000.0 / n_frames : 0.0);
   remove_tree (load.dir);
   gtk_window_destroy (GTK_WINDOW (user.window));
   while (g_main_context_iteration (NULL, FALSE))
