@@ -56,12 +56,15 @@ have() {
     esac
 }
 
-# fresh: before each timed run, the outputs of the run before are deleted
-# and the file system synced, outside the timing: on a file system mounted
-# with `discard` (as here), freeing a 250 MB output took 70-100 ms, paid
-# inside the next run by whoever replaced the file or synced first.
+# fresh [FILE...]: before each timed run of any program, the outputs of
+# the runs before (FILE..., or all but Winnow's last, which the exported
+# programs' outputs are compared with) are deleted and the file system
+# synced, outside the timing: on a file system mounted with `discard`,
+# freeing a 250 MB output took 70-100 ms, paid inside the next run by
+# whoever replaced the file or synced first; and a program that never
+# syncs was slowed by the dirty pages the runs before it left.
 fresh() {
-    rm -rf "$OUT/ceiling.csv" "$OUT/winnow.csv" "$OUT/jobs"
+    if [ $# -gt 0 ]; then rm -rf "$@"; else rm -rf "$OUT/ceiling.csv" "$OUT/winnow.csv" "$OUT/jobs"; fi
     mkdir -p "$OUT/jobs"
     sync
 }
@@ -101,7 +104,7 @@ for rows in "${ROWS[@]}"; do
         printf "%-10s %-4s %-8s %9s %9s %10s %s\n" "$rows" "$R" "winnow" "$t" "$(mbps "$size" "$t")" "$((m / 1024))" ""
         for engine in $ENGINES; do
             have "$engine" || { echo "bench: $engine is not installed; skipped" >&2; continue; }
-            rm -f "$OUT/$engine.csv"
+            fresh "$OUT/$engine.csv"
             case "$engine" in
                 duckdb)
                     "$WINNOW" --batch --export duckdb --recipe "bench/recipes/$recipe.json" "$file" "$OUT/$engine.csv" > "$OUT/clean.sql"
@@ -126,7 +129,6 @@ done
 # (--jobs 1); parse threads and jobs share the cores (issue: no
 # oversubscription), so the first must not be slower.
 rows=${ROWS[0]}
-mkdir -p "$OUT/jobs"
 # (named by their size: files of another size left by an earlier run
 # would otherwise be taken for these)
 for i in 1 2 3 4; do

@@ -103,6 +103,8 @@ dirty_csv (gboolean bad_lines)
                               g_rand_boolean (rand) ? "true" : (g_rand_boolean (rand) ? "" : "False"),
                               notes[g_rand_int_range (rand, 0, G_N_ELEMENTS (notes))]);
     }
+  if (bad_lines)  /* after the last row: the bad lines a batch ends with */
+    g_string_append (s, "1,a,bad,line,at,the,end,too\n");
   return g_string_free (s, FALSE);
 }
 
@@ -114,6 +116,7 @@ clean (const char *dir, const char *in, const char *json, gint mode, const char 
   g_autofree char *out = g_build_filename (dir, name, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(WinnowTaskResult) record = NULL;
+  guint pipelined = winnow_cleaner_get_pipelined_passes ();
   WinnowResult *result;
   char *bytes;
 
@@ -122,6 +125,8 @@ clean (const char *dir, const char *in, const char *json, gint mode, const char 
   result = winnow_clean_file (recipe, in, out, WINNOW_CLEAN_REPLACE, NULL, NULL, NULL, &error);
   winnow_cleaner_set_pipeline (-1);
   g_assert_no_error (error);
+  /* the write pass ran as asked: pipelined, or in one thread */
+  g_assert_cmpuint (winnow_cleaner_get_pipelined_passes () - pipelined, ==, mode == 1 ? 1 : 0);
   result->elapsed = 0;
   record = winnow_result_to_record (result);
   *result_json = winnow_result_record_to_json (record);

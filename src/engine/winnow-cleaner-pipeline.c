@@ -69,6 +69,8 @@ static Job stop_marker;
 
 /* winnow_cleaner_set_pipeline() */
 static gint pipeline_mode = -1;
+/* winnow_cleaner_get_pipelined_passes() */
+static gint pipelined_passes;
 
 /**
  * winnow_cleaner_set_pipeline:
@@ -81,6 +83,13 @@ void
 winnow_cleaner_set_pipeline (gint mode)
 {
   g_atomic_int_set (&pipeline_mode, mode);
+}
+
+/* For tests: how many write passes have run pipelined, in this process. */
+guint
+winnow_cleaner_get_pipelined_passes (void)
+{
+  return (guint) g_atomic_int_get (&pipelined_passes);
 }
 
 /**
@@ -324,7 +333,8 @@ finish_job (Pipeline *p, Job *job)
     preview_row (c, job->batch, job->rows[r]);
   add_stats (p, job);
   if (job->holes->len > 0 && c->holes->len == 0)  /* what follows will move */
-    winnow_csv_writer_write_back_before (c->writer, base + g_array_index (job->holes, WinnowOutputHole, 0).offset);
+    winnow_csv_writer_write_back_before (c->writer,
+                                         base + g_array_index (job->holes, WinnowOutputHole, 0).offset);
   for (guint h = 0; h < job->holes->len; h++)
     {
       WinnowOutputHole hole = g_array_index (job->holes, WinnowOutputHole, h);
@@ -442,6 +452,7 @@ winnow_cleaner_write_pipelined (Cleaner *c)
   WinnowRowBatch *batch;
   gboolean stopped = FALSE;
 
+  g_atomic_int_inc (&pipelined_passes);
   pipeline_init (&p, c);
   while (!stopped && (batch = winnow_csv_reader_next_batch (c->reader)) != NULL)
     {

@@ -132,6 +132,7 @@ winnow_cleaner_put_field (WinnowProfiler *profiler, WinnowCsvWriter *writer,
 #define WINNOW_CLEANER_IN_FLIGHT 3
 gboolean winnow_cleaner_can_pipeline (const Cleaner *c);
 void     winnow_cleaner_set_pipeline (gint mode);
+guint    winnow_cleaner_get_pipelined_passes (void);
 void     winnow_cleaner_write_pipelined (Cleaner *c);
 /* winnow-cleaner-prepare.c */
 WinnowDigest winnow_cleaner_digest_row (const WinnowPlan *plan,

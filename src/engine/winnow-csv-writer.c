@@ -90,14 +90,16 @@ winnow_csv_writer_shrink (WinnowCsvWriter *writer)
     }
 }
 
-/* Bytes already in CSV form (a memory writer's), appended as they are. */
+/* Bytes already in CSV form (a memory writer's), appended as they are:
+ * through the buffer, or from DIRECT_WRITE bytes on (a batch's), written
+ * as they are after what the buffer holds, without a copy. */
 void
 winnow_csv_writer_write_raw (WinnowCsvWriter *writer, const guint8 *data, gsize length)
 {
   if (writer->length + length > writer->capacity || (length >= DIRECT_WRITE && writer->fd >= 0))
     {
       winnow_csv_writer_flush (writer);
-      if (length > writer->capacity || writer->fd >= 0)
+      if (length > writer->capacity || (length >= DIRECT_WRITE && writer->fd >= 0))
         {
           write_all (writer, data, length);
           return;
@@ -123,7 +125,8 @@ winnow_csv_writer_free (WinnowCsvWriter *writer)
  * writing them to disk (sync_file_range(), which does not wait for it):
  * the disk works while the rows are cleaned, and the fdatasync() that
  * commits the file waits only for the rest. Not for what will be written
- * again (winnow_csv_writer_write_back_before()).
+ * again (winnow_csv_writer_write_back_before(), which must come after
+ * this call: this one lifts any limit).
  */
 void
 winnow_csv_writer_write_back (WinnowCsvWriter *writer)
@@ -141,10 +144,14 @@ winnow_csv_writer_write_back_before (WinnowCsvWriter *writer, guint64 offset)
 static void
 start_write_back (WinnowCsvWriter *writer)
 {
-  guint64 end = MIN (writer->bytes_written, writer->write_back_limit);
+  /* Whole pages only: the next write may add to the last page, and on
+   * some file systems a write to a page on its way to disk waits for it. */
+  guint64 page = (guint64) sysconf (_SC_PAGESIZE);
+  guint64 end = MIN (writer->bytes_written, writer->write_back_limit) / page * page;
+  gboolean at_limit = writer->bytes_written >= writer->write_back_limit;
 
-  /* every step, and up to the limit once it is reached */
-  if (end < writer->written_back + WRITE_BACK_STEP && end < writer->write_back_limit)
+  /* every step, and what is left before the limit once it is reached */
+  if (end <= writer->written_back || (end < writer->written_back + WRITE_BACK_STEP && !at_limit))
     return;
   /* a pipe or a file system that cannot: nothing more to try */
   if (sync_file_range (writer->fd, (off_t) writer->written_back,

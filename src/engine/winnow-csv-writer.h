@@ -6,12 +6,15 @@
  * back does not lose it as a blank line. Optionally, a field that a
  * spreadsheet would run as a formula gets a leading `'`
  * (output.formula_guard): any field written, header cells included; see
- * winnow_csv_writer_needs_guard(). Writes go out in blocks of 1 MiB.
+ * winnow_csv_writer_needs_guard(). Writes go out in blocks of 1 MiB, and
+ * a batch's bytes formatted elsewhere (winnow_csv_writer_write_raw()) from
+ * 64 KiB on as they are.
  * A writer in memory (winnow_csv_writer_new_memory()) grows instead: a
  * batch's rows formatted on another thread, then written whole.
  *
  * A writer into a file can start the kernel writing its bytes to disk as
- * they come (winnow_csv_writer_write_back()), every 8 MiB, so that making
+ * they come (winnow_csv_writer_write_back()), every 8 MiB of whole pages,
+ * so that making
  * the file durable at the end waits for little more than the last piece.
  */
 #pragma once

@@ -269,11 +269,17 @@ mover_flush (Mover *m)
       at += (guint64) n;
       left -= (gsize) n;
     }
-  /* these bytes are final: the disk can take them while the rest moves
-   * (see winnow_csv_writer_write_back()) */
+  /* These bytes are final: the disk can take them while the rest moves
+   * (see winnow_csv_writer_write_back()). Whole pages: the next block
+   * written ends in the first one. */
   if (m->error_number == 0)
-    sync_file_range (m->fd, (off_t) (m->dest_end - m->length), (off_t) m->length,
-                     SYNC_FILE_RANGE_WRITE);
+    {
+      guint64 page = (guint64) sysconf (_SC_PAGESIZE);
+      guint64 from = (m->dest_end - m->length + page - 1) / page * page;
+
+      if (from < m->dest_end)
+        sync_file_range (m->fd, (off_t) from, (off_t) (m->dest_end - from), SYNC_FILE_RANGE_WRITE);
+    }
   m->dest_end -= m->length;
   m->length = 0;
 }

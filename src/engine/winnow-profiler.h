@@ -14,9 +14,8 @@
  * profiles of parts of a file merge into the profile of the whole
  * (winnow_profiler_merge()): a pipelined write pass profiles each batch's
  * rows on the thread that formats them and merges the batches' profiles in
- * order (winnow-cleaner-pipeline.c); the one-thread loop (ffill, bfill, a
- * rejected-rows file, very wide files, one core) profiles every row
- * itself. Both from cells the parse threads have hashed.
+ * order (winnow-cleaner-pipeline.c); the one-thread loop (ffill, bfill,
+ * very wide files, one core) profiles every row itself. Both from cells the parse threads have hashed.
  */
 #pragma once
 

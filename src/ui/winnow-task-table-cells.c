@@ -147,11 +147,21 @@ name_row (GtkWidget *cell, WinnowTask *task, WinnowTaskTable *table)
 static void
 set_text (GtkWidget *label, const char *text)
 {
+  gboolean empty = text == NULL || text[0] == '\0';
+
+  /* An empty cell is kept from screen readers; an inscription stays
+   * shown (it draws nothing), since showing or hiding a widget asks for
+   * a new layout too. */
   if (GTK_IS_INSCRIPTION (label))
-    gtk_inscription_set_text (GTK_INSCRIPTION (label), text != NULL ? text : "");
+    {
+      gtk_inscription_set_text (GTK_INSCRIPTION (label), text != NULL ? text : "");
+      gtk_accessible_update_state (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_STATE_HIDDEN, empty, -1);
+    }
   else
-    gtk_label_set_text (GTK_LABEL (label), text != NULL ? text : "");
-  gtk_widget_set_visible (label, text != NULL && text[0] != '\0');
+    {
+      gtk_label_set_text (GTK_LABEL (label), text != NULL ? text : "");
+      gtk_widget_set_visible (label, !empty);
+    }
   winnow_ui_name_cell (label, text);
 }
 

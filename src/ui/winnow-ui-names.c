@@ -95,9 +95,9 @@ name_column_view_parts (GtkWidget *view)
  * @child: what a column view's cell shows
  * @text: (nullable): what it says; %NULL or empty for an empty cell
  *
- * GTK 4.8 names a column view's cell, and a label with no text, after
- * their types ("GtkColumnViewCell", "GtkLabel"): the cell says its text,
- * or that it is empty.
+ * GTK 4.8 names a column view's cell, and a label or inscription with no
+ * text, after their types ("GtkColumnViewCell", "GtkLabel"): the cell
+ * says its text, or that it is empty.
  */
 void
 winnow_ui_name_cell (GtkWidget *child, const char *text)
