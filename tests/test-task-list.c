@@ -232,6 +232,28 @@ test_unchanged (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->changes->len, ==, 0);
 }
 
+/* A row near the end of a page read asks for the next page, and near its
+ * start for the one before: scrolled to, they are there, not placeholders
+ * (which a page read later fills, a frame later). A row in the middle of
+ * a page asks for nothing more. */
+static void
+test_reads_ahead (Fixture *f, gconstpointer data)
+{
+  read_at (f, 590);                 /* page 5 read; row 590 asked for again */
+  winnow_test_iterate_until (list_idle, f->list, 30);
+  g_assert_cmpint (id_at (f, 600), ==, N_TASKS - 600);  /* page 6, already read */
+
+  read_at (f, 305);                 /* page 3, near its start */
+  winnow_test_iterate_until (list_idle, f->list, 30);
+  g_assert_cmpint (id_at (f, 299), ==, N_TASKS - 299);  /* page 2, already read */
+
+  read_at (f, 850);                 /* the middle of page 8 */
+  winnow_test_iterate_until (list_idle, f->list, 30);
+  g_assert_cmpint (id_at (f, 950), ==, 0);              /* page 9: not read yet */
+  g_assert_cmpint (id_at (f, 750), ==, 0);              /* page 7: not read yet */
+  g_assert_cmpuint (f->changes->len, ==, 0);            /* reading announces nothing */
+}
+
 /* A reader of the model as GTK's list view is one: it keeps the items
  * it asked for where the announcements put them. */
 typedef struct {
@@ -356,6 +378,8 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/task-list/added-above-unread", Fixture, NULL, fixture_setup,
               test_added_above_unread, fixture_teardown);
+  g_test_add ("/task-list/reads-ahead", Fixture, NULL, fixture_setup, test_reads_ahead,
+              fixture_teardown);
   g_test_add ("/task-list/unchanged", Fixture, NULL, fixture_setup, test_unchanged,
               fixture_teardown);
   g_test_add ("/task-list/random-changes", Fixture, NULL, fixture_setup, test_random_changes,

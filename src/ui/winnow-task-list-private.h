@@ -11,6 +11,10 @@ G_BEGIN_DECLS
 
 #define PAGE_SIZE 100
 #define MAX_PAGES 30
+/* A row this near a page's end asks for the next page (its start, for the
+ * page before) if it is not there yet: scrolled to, it shows tasks, not
+ * empty rows that fill a frame later. */
+#define PREFETCH_ROWS 40
 /* Pages read again by a refresh, around the one used last. */
 #define REFRESH_PAGES 3
 /* How often the history is asked whether anyone changed it. */

@@ -403,16 +403,12 @@ get_n_items (GListModel *model)
   return WINNOW_TASK_LIST (model)->n_items;
 }
 
-static gpointer
-get_item (GListModel *model, guint position)
+/* The page @index, read if it is not there yet. */
+static void
+ensure_page (WinnowTaskList *self, guint index)
 {
-  WinnowTaskList *self = WINNOW_TASK_LIST (model);
-  guint index = position / PAGE_SIZE;
-  Page *page;
+  Page *page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index));
 
-  if (position >= self->n_items)
-    return NULL;
-  page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index));
   if (page == NULL)
     {
       page = page_new_placeholders (index, page_length (self, index));
@@ -420,7 +416,35 @@ get_item (GListModel *model, guint position)
       load_page (self, page);
     }
   touch (self, index);
+}
+
+static gpointer
+get_item (GListModel *model, guint position)
+{
+  WinnowTaskList *self = WINNOW_TASK_LIST (model);
+  guint index = position / PAGE_SIZE;
+  guint within = position % PAGE_SIZE;
+  Page *page;
+
+  if (position >= self->n_items)
+    return NULL;
+  ensure_page (self, index);
   page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index));
+  /* Near its end, the neighbour a scroll is heading for: once this page
+   * is read, so that the neighbour is read by key from it. */
+  if (page != NULL && page->loaded)
+    {
+      guint neighbour = within >= PAGE_SIZE - PREFETCH_ROWS ? index + 1
+                      : within < PREFETCH_ROWS && index > 0 ? index - 1
+                      : index;
+
+      if (neighbour != index && neighbour * PAGE_SIZE < self->n_items)
+        {
+          ensure_page (self, neighbour);
+          touch (self, index);  /* this page stays the one used last */
+          page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index));
+        }
+    }
   if (page == NULL || position % PAGE_SIZE >= page->items->len)
     return winnow_task_new (0);
   return g_object_ref (g_ptr_array_index (page->items, position % PAGE_SIZE));
