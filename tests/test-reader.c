@@ -451,6 +451,19 @@ open_chunked (const char *path, guint threads, gsize chunk_size)
   return reader;
 }
 
+/* Starts @reader on the four columns of random_csv(), with the empty
+ * field as the only NA value; the set returned must outlive the reading
+ * (the reader keeps it, and the column map, as it is given them). */
+static WinnowTextSet *
+start_four_columns (WinnowCsvReader *reader)
+{
+  static const gint map[4] = { 0, 1, 2, 3 };
+  WinnowTextSet *na = winnow_text_set_new ((const char *[]) { "" }, 1);
+
+  winnow_csv_reader_start (reader, map, 4, na, FALSE);
+  return na;
+}
+
 /* The prepare function runs on the parse threads, once for every batch
  * of rows, before the batch is handed out. */
 static void
@@ -463,14 +476,13 @@ test_chunks_prepare (WinnowTestDir *fixture, gconstpointer data)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(WinnowCsvReader) reader = open_chunked (path, threads, 257);
-      g_autoptr(WinnowTextSet) na = winnow_text_set_new ((const char *[]) { "" }, 1);
+      g_autoptr(WinnowTextSet) na = NULL;
       PrepareCount count = { g_thread_self (), 0, 0 };
-      gint map[4] = { 0, 1, 2, 3 };
       WinnowRowBatch *batch;
       guint64 rows = 0;
 
       winnow_csv_reader_set_prepare (reader, count_prepared, &count);
-      winnow_csv_reader_start (reader, map, 4, na, FALSE);
+      na = start_four_columns (reader);
       while ((batch = winnow_csv_reader_next_batch (reader)) != NULL)
         {
           g_assert_true (batch->has_row_digests);
@@ -501,15 +513,14 @@ test_chunks_held_batches (WinnowTestDir *fixture, gconstpointer data)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(WinnowCsvReader) reader = open_chunked (path, threads, 64 * 1024);
-      g_autoptr(WinnowTextSet) na = winnow_text_set_new ((const char *[]) { "" }, 1);
+      g_autoptr(WinnowTextSet) na = NULL;
       g_autoptr(GQueue) held = g_queue_new ();
-      gint map[4] = { 0, 1, 2, 3 };
       WinnowRowBatch *batch;
       guint64 rows = 0;
       guint batches = 0;
 
       winnow_csv_reader_hold_batches (reader, HELD);
-      winnow_csv_reader_start (reader, map, 4, na, FALSE);
+      na = start_four_columns (reader);
       while ((batch = winnow_csv_reader_next_batch (reader)) != NULL)
         {
           rows += batch->n_rows;

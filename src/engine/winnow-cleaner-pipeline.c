@@ -332,14 +332,11 @@ finish_job (Pipeline *p, Job *job)
   for (guint r = 0; r < job->n_rows && *rows_in_preview + r < WINNOW_PREVIEW_ROWS; r++)
     preview_row (c, job->batch, job->rows[r]);
   add_stats (p, job);
-  if (job->holes->len > 0 && c->holes->len == 0)  /* what follows will move */
-    winnow_csv_writer_write_back_before (c->writer,
-                                         base + g_array_index (job->holes, WinnowOutputHole, 0).offset);
   for (guint h = 0; h < job->holes->len; h++)
     {
       WinnowOutputHole hole = g_array_index (job->holes, WinnowOutputHole, h);
       hole.offset += base;
-      g_array_append_val (c->holes, hole);
+      winnow_cleaner_add_hole (c, hole);
     }
   for (guint k = 0; k < n; k++)
     {
@@ -438,6 +435,16 @@ free_job (Pipeline *p)
     }
 }
 
+/* Cancelled, or a write failed (the output or the rejected-rows file):
+ * the rest is read to no purpose, and batches still in flight are not
+ * written. */
+static gboolean
+must_stop (const Cleaner *c)
+{
+  return g_cancellable_is_cancelled (c->cancellable) || c->writer->error_number != 0 ||
+         (c->rejects != NULL && winnow_rejects_failed (c->rejects));
+}
+
 /**
  * winnow_cleaner_write_pipelined:
  *
@@ -473,11 +480,9 @@ winnow_cleaner_write_pipelined (Cleaner *c)
       g_queue_push_tail (&p.in_flight, job);
       g_async_queue_push (p.todo, job);
 
-      stopped = g_cancellable_is_cancelled (c->cancellable) || c->writer->error_number != 0 ||
-                (c->rejects != NULL && winnow_rejects_failed (c->rejects));
+      stopped = must_stop (c);
     }
   while (!g_queue_is_empty (&p.in_flight))
-    retire_oldest (&p, stopped || g_cancellable_is_cancelled (c->cancellable) ||
-                         c->writer->error_number != 0);
+    retire_oldest (&p, must_stop (c));
   pipeline_clear (&p);
 }

@@ -128,6 +128,17 @@ winnow_cleaner_put_field (WinnowProfiler *profiler, WinnowCsvWriter *writer,
     winnow_csv_writer_field (writer, k == 0, text, length);
 }
 
+/* A hole (a cell its statistic fills at the end) at @hole.offset in the
+ * file: noted, and the bytes from the first one on, which the hole pass
+ * moves, are not sent to disk early. Shared by both write loops. */
+static inline void
+winnow_cleaner_add_hole (Cleaner *c, WinnowOutputHole hole)
+{
+  if (c->holes->len == 0)
+    winnow_csv_writer_write_back_before (c->writer, hole.offset);
+  g_array_append_val (c->holes, hole);
+}
+
 /* winnow-cleaner-pipeline.c: batches between deciding and writing */
 #define WINNOW_CLEANER_IN_FLIGHT 3
 gboolean winnow_cleaner_can_pipeline (const Cleaner *c);

@@ -411,9 +411,7 @@ write_hole (Cleaner *c, guint k, char **preview)
   winnow_csv_writer_field (c->writer, k == 0, "", 0);
   hole.offset = c->writer->bytes_written + c->writer->length;
   hole.value = k;
-  if (c->holes->len == 0)
-    winnow_csv_writer_write_back_before (c->writer, hole.offset);  /* what follows will move */
-  g_array_append_val (c->holes, hole);
+  winnow_cleaner_add_hole (c, hole);
   c->hole_counts[k]++;
   if (preview && k < WINNOW_PREVIEW_COLUMNS)
     {

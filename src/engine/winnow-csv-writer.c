@@ -96,10 +96,12 @@ winnow_csv_writer_shrink (WinnowCsvWriter *writer)
 void
 winnow_csv_writer_write_raw (WinnowCsvWriter *writer, const guint8 *data, gsize length)
 {
-  if (writer->length + length > writer->capacity || (length >= DIRECT_WRITE && writer->fd >= 0))
+  gboolean direct = length > writer->capacity || (length >= DIRECT_WRITE && writer->fd >= 0);
+
+  if (direct || writer->length + length > writer->capacity)
     {
       winnow_csv_writer_flush (writer);
-      if (length > writer->capacity || (length >= DIRECT_WRITE && writer->fd >= 0))
+      if (direct)
         {
           write_all (writer, data, length);
           return;
@@ -141,23 +143,46 @@ winnow_csv_writer_write_back_before (WinnowCsvWriter *writer, guint64 offset)
   writer->write_back_limit = MIN (writer->write_back_limit, offset);
 }
 
+/**
+ * winnow_write_back_pages:
+ * @from, @to: a range of @fd's bytes that are final
+ *
+ * Asks the kernel to start writing the whole pages within [@from, @to) to
+ * disk, without waiting (sync_file_range()). Whole pages only: the bytes
+ * on either side may still be written, and on some file systems a write
+ * to a page on its way to disk waits for it.
+ *
+ * Returns: where the pages started end (@from if none), or -1 where it
+ *   cannot be done (a pipe, a device)
+ */
+gint64
+winnow_write_back_pages (int fd, guint64 from, guint64 to)
+{
+  guint64 page = (guint64) sysconf (_SC_PAGESIZE);
+
+  from = (from + page - 1) / page * page;
+  to = to / page * page;
+  if (to <= from)
+    return (gint64) from;
+  if (sync_file_range (fd, (off_t) from, (off_t) (to - from), SYNC_FILE_RANGE_WRITE) != 0)
+    return -1;
+  return (gint64) to;
+}
+
 static void
 start_write_back (WinnowCsvWriter *writer)
 {
-  /* Whole pages only: the next write may add to the last page, and on
-   * some file systems a write to a page on its way to disk waits for it. */
-  guint64 page = (guint64) sysconf (_SC_PAGESIZE);
-  guint64 end = MIN (writer->bytes_written, writer->write_back_limit) / page * page;
-  gboolean at_limit = writer->bytes_written >= writer->write_back_limit;
+  guint64 end = MIN (writer->bytes_written, writer->write_back_limit);
+  gint64 done;
 
   /* every step, and what is left before the limit once it is reached */
-  if (end <= writer->written_back || (end < writer->written_back + WRITE_BACK_STEP && !at_limit))
+  if (end < writer->written_back + WRITE_BACK_STEP && writer->bytes_written < writer->write_back_limit)
     return;
-  /* a pipe or a file system that cannot: nothing more to try */
-  if (sync_file_range (writer->fd, (off_t) writer->written_back,
-                       (off_t) (end - writer->written_back), SYNC_FILE_RANGE_WRITE) != 0)
-    writer->write_back_limit = 0;
-  writer->written_back = end;
+  done = winnow_write_back_pages (writer->fd, writer->written_back, end);
+  if (done < 0)
+    writer->write_back_limit = 0;  /* nothing more to try */
+  else
+    writer->written_back = (guint64) done;
 }
 
 static void

@@ -13,9 +13,9 @@
  * batch's rows formatted on another thread, then written whole.
  *
  * A writer into a file can start the kernel writing its bytes to disk as
- * they come (winnow_csv_writer_write_back()), every 8 MiB of whole pages,
- * so that making
- * the file durable at the end waits for little more than the last piece.
+ * they come (winnow_csv_writer_write_back()), every 8 MiB of whole pages
+ * (winnow_write_back_pages()), so that making the file durable at the end
+ * waits for little more than the last piece.
  */
 #pragma once
 
@@ -60,6 +60,9 @@ void             winnow_csv_writer_free     (WinnowCsvWriter *writer);
 void             winnow_csv_writer_write_back (WinnowCsvWriter *writer);
 void             winnow_csv_writer_write_back_before (WinnowCsvWriter *writer,
                                                       guint64 offset);
+gint64           winnow_write_back_pages    (int fd,
+                                             guint64 from,
+                                             guint64 to);
 gboolean         winnow_csv_writer_flush    (WinnowCsvWriter *writer);
 void             winnow_csv_writer_write_slow (WinnowCsvWriter *writer,
                                              const char *text,

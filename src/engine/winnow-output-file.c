@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "winnow-csv-writer.h"
+
 G_DEFINE_QUARK (winnow-output-error-quark, winnow_output_error)
 
 #define TEMP_MARK ".winnow-"
@@ -269,17 +271,10 @@ mover_flush (Mover *m)
       at += (guint64) n;
       left -= (gsize) n;
     }
-  /* These bytes are final: the disk can take them while the rest moves
-   * (see winnow_csv_writer_write_back()). Whole pages: the next block
-   * written ends in the first one. */
+  /* these bytes are final: the disk can take them while the rest moves
+   * (the next block written ends in their first page, which waits) */
   if (m->error_number == 0)
-    {
-      guint64 page = (guint64) sysconf (_SC_PAGESIZE);
-      guint64 from = (m->dest_end - m->length + page - 1) / page * page;
-
-      if (from < m->dest_end)
-        sync_file_range (m->fd, (off_t) from, (off_t) (m->dest_end - from), SYNC_FILE_RANGE_WRITE);
-    }
+    winnow_write_back_pages (m->fd, m->dest_end - m->length, m->dest_end);
   m->dest_end -= m->length;
   m->length = 0;
 }

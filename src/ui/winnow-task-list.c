@@ -442,12 +442,11 @@ get_item (GListModel *model, guint position)
         {
           ensure_page (self, neighbour);
           touch (self, index);  /* this page stays the one used last */
-          page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index));
         }
     }
-  if (page == NULL || position % PAGE_SIZE >= page->items->len)
+  if (page == NULL || within >= page->items->len)
     return winnow_task_new (0);
-  return g_object_ref (g_ptr_array_index (page->items, position % PAGE_SIZE));
+  return g_object_ref (g_ptr_array_index (page->items, within));
 }
 
 static void
