@@ -180,16 +180,20 @@ format_job (Pipeline *p, Job *job)
           const char *text = t;
           gsize length = WINNOW_FIELD_LENGTH (lengths[k]);
           gboolean present = !(lengths[k] & WINNOW_FIELD_MISSING);
+          WinnowParsedNumber number = { FALSE, FALSE, 0. };
+          gboolean parsed = p->number_index[k] >= 0;
           FieldKind kind;
 
           t += length;
-          if (p->number_index[k] >= 0)
+          if (parsed)
             {
               gsize at = (gsize) r * p->n_number_columns + (guint) p->number_index[k];
-              double v = 0.;
 
-              job->is_number[at] = present && winnow_number_parse (text, length, &v, NULL);
-              job->numbers[at] = v;
+              /* the profile takes the same number */
+              number.is_number = present && winnow_number_parse (text, length, &number.value,
+                                                                 &number.integer);
+              job->is_number[at] = (guint8) number.is_number;
+              job->numbers[at] = number.is_number ? number.value : 0.;
             }
           kind = field_kind (c, k, present, &text, &length);
           if (kind == FIELD_HOLE)
@@ -207,7 +211,8 @@ format_job (Pipeline *p, Job *job)
           if (kind == FIELD_FILLED)
             job->filled[k]++;
           winnow_cleaner_put_field (job->profiler, out, batch, i, k, n, text, length,
-                                    kind != FIELD_MISSING, kind == FIELD_AS_READ);
+                                    kind != FIELD_MISSING, kind == FIELD_AS_READ,
+                                    parsed ? &number : NULL);
         }
       winnow_csv_writer_end_row (out);
     }

@@ -108,15 +108,22 @@ void     winnow_cleaner_report    (Cleaner *c,
                                    const WinnowRowBatch *batch);
 /* A field of row @i of @batch, its fill applied, profiled and written:
  * as read (@as_read: its hash made on a parse thread), filled, or
- * missing. Shared by the one-thread loop and the pipeline's. */
+ * missing. @number: the field's number as read, if the caller parsed it
+ * (for a fill's statistic), or NULL. Shared by the one-thread loop and
+ * the pipeline's. */
 static inline void
 winnow_cleaner_put_field (WinnowProfiler *profiler, WinnowCsvWriter *writer,
                           const WinnowRowBatch *batch, guint i, guint k, guint n,
-                          const char *text, gsize length, gboolean present, gboolean as_read)
+                          const char *text, gsize length, gboolean present, gboolean as_read,
+                          const WinnowParsedNumber *number)
 {
-  if (as_read && batch->has_cell_hashes)
-    winnow_profiler_add_value_hashed (profiler, k, text, length,
-                                      batch->cell_hashes[(gsize) i * n + k]);
+  const guint64 *hash = as_read && batch->has_cell_hashes
+                        ? &batch->cell_hashes[(gsize) i * n + k] : NULL;
+
+  if (number != NULL && as_read)
+    winnow_profiler_add_value_parsed (profiler, k, text, length, hash, number);
+  else if (hash != NULL)
+    winnow_profiler_add_value_hashed (profiler, k, text, length, *hash);
   else if (present)
     winnow_profiler_add_value (profiler, k, text, length);
   else

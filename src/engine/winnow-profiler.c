@@ -423,7 +423,7 @@ merge_bins (Column *c, const Column *o)
  */
 static inline void
 add_values (WinnowProfiler *profiler, guint column, const char *text, gsize length,
-            guint64 count, const guint64 *hash)
+            guint64 count, const guint64 *hash, const WinnowParsedNumber *number)
 {
   Column *c = &profiler->columns[column];
 
@@ -442,8 +442,17 @@ add_values (WinnowProfiler *profiler, guint column, const char *text, gsize leng
   if (c->maybe & (MAYBE_INTEGER | MAYBE_FLOAT))
     {
       double v;
-      gboolean integer;
-      if (winnow_number_parse (text, length, &v, &integer))
+      gboolean integer, is_number;
+
+      if (number != NULL)
+        {
+          is_number = number->is_number;
+          v = number->value;
+          integer = number->integer;
+        }
+      else
+        is_number = winnow_number_parse (text, length, &v, &integer);
+      if (is_number)
         {
           winnow_exact_sum_add_n (&c->sum, v, count);
           c->min = min_of (c->min, v);
@@ -466,13 +475,13 @@ void
 winnow_profiler_add_values (WinnowProfiler *profiler, guint column, const char *text,
                             gsize length, guint64 count)
 {
-  add_values (profiler, column, text, length, count, NULL);
+  add_values (profiler, column, text, length, count, NULL, NULL);
 }
 
 void
 winnow_profiler_add_value (WinnowProfiler *profiler, guint column, const char *text, gsize length)
 {
-  add_values (profiler, column, text, length, 1, NULL);
+  add_values (profiler, column, text, length, 1, NULL, NULL);
 }
 
 /* One cell, whose XXH3_64bits() the caller made (a parse thread). */
@@ -480,7 +489,17 @@ void
 winnow_profiler_add_value_hashed (WinnowProfiler *profiler, guint column, const char *text,
                                   gsize length, guint64 hash)
 {
-  add_values (profiler, column, text, length, 1, &hash);
+  add_values (profiler, column, text, length, 1, &hash, NULL);
+}
+
+/* One cell, with its hash if the caller made it (or NULL), and its number
+ * as winnow_number_parse() read it, which the caller needed too. */
+void
+winnow_profiler_add_value_parsed (WinnowProfiler *profiler, guint column, const char *text,
+                                  gsize length, const guint64 *hash,
+                                  const WinnowParsedNumber *number)
+{
+  add_values (profiler, column, text, length, 1, hash, number);
 }
 
 void

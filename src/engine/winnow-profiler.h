@@ -28,6 +28,13 @@ G_BEGIN_DECLS
 
 typedef struct _WinnowProfiler WinnowProfiler;
 
+/* A cell's winnow_number_parse(), made by a caller that needed it too */
+typedef struct {
+  gboolean is_number;
+  gboolean integer;
+  double value;
+} WinnowParsedNumber;
+
 WinnowProfiler      *winnow_profiler_new            (guint n_columns);
 void                 winnow_profiler_free           (WinnowProfiler *profiler);
 void                 winnow_profiler_reset_like     (WinnowProfiler *part,
@@ -46,6 +53,12 @@ void                 winnow_profiler_add_value_hashed (WinnowProfiler *profiler,
                                                        const char *text,
                                                        gsize length,
                                                        guint64 hash);
+void                 winnow_profiler_add_value_parsed (WinnowProfiler *profiler,
+                                                       guint column,
+                                                       const char *text,
+                                                       gsize length,
+                                                       const guint64 *hash,
+                                                       const WinnowParsedNumber *number);
 void                 winnow_profiler_add_missing    (WinnowProfiler *profiler,
                                                      guint column,
                                                      guint64 count);
