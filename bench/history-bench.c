@@ -10,7 +10,7 @@
  *   DB: filled with 100,000 tasks if it has fewer (as store-bench does);
  *   the batch runs use $WINNOW_BINARY, else build/src/winnow beside this
  *   program.
- * WINNOW_BENCH_VERBOSE=1: each gap over 100 ms, with what the user did
+ * WINNOW_BENCH_VERBOSE=1: each gap over 100 ms (=MS: over MS ms), with what the user did
  *   just before and how much of it the frame clock spent laying out and
  *   painting (the rest is the work of signal handlers and idles).
  * WINNOW_BENCH_NO_LOAD=1: no batch runs and no lock, to tell the window's
@@ -226,6 +226,10 @@ typedef struct {
   GArray *gaps;          /* double, ms */
 } Ticks;
 
+/* WINNOW_BENCH_VERBOSE: each gap longer than this many ms (100 if it is
+ * not a number) is told on stderr, with what the user did last */
+static double verbose_ms;
+
 /* what the user did last, said with each long gap when
  * WINNOW_BENCH_VERBOSE is set */
 static const char *last_use = "starting";
@@ -327,7 +331,7 @@ tick (gpointer data)
 
   if (ticks->last != 0)
     g_array_append_val (ticks->gaps, gap);
-  if (ticks->last != 0 && gap > 100 && g_getenv ("WINNOW_BENCH_VERBOSE") != NULL)
+  if (ticks->last != 0 && verbose_ms > 0 && gap > verbose_ms)
     fprintf (stderr, "gap %.0f ms after: %s (the action %.0f ms; frames: update %.0f ms, "
              "layout %.0f ms, paint %.0f ms)\n", gap, last_use, use_us / 1000.0,
              update_us / 1000.0, layout_us / 1000.0, paint_us / 1000.0);
@@ -497,6 +501,12 @@ main (int argc, char **argv)
   watch_phases (GTK_WIDGET (user.window));
   ticks.gaps = g_array_new (FALSE, FALSE, sizeof (double));
   tick_source = g_timeout_add (TICK_MS, tick, &ticks);
+  if (g_getenv ("WINNOW_BENCH_VERBOSE") != NULL)
+    {
+      verbose_ms = g_ascii_strtod (g_getenv ("WINNOW_BENCH_VERBOSE"), NULL);
+      if (verbose_ms <= 1)
+        verbose_ms = 100;
+    }
   if (g_getenv ("WINNOW_BENCH_STALLS") != NULL)
     start_stall_watch ();
   use_source = g_timeout_add (200, use, &user);
