@@ -10,6 +10,7 @@ int
 main (int argc, char **argv)
 {
   winnow_setup_locale ();
+  winnow_setup_signals ();
 
   return winnow_application_main (argc, argv);
 }

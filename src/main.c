@@ -38,6 +38,7 @@ int
 main (int argc, char **argv)
 {
   winnow_setup_locale ();
+  winnow_setup_signals ();
 
   for (int i = 1; i < argc; i++)
     {

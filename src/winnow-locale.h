@@ -1,9 +1,10 @@
-/* winnow-locale.h: the translations, set up the same way by both programs
- * (main.c, main-gui.c). */
+/* winnow-locale.h: what both programs (main.c, main-gui.c) set up the
+ * same way before anything else: the translations, and signals. */
 #pragma once
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <signal.h>
 
 static inline void
 winnow_setup_locale (void)
@@ -16,4 +17,14 @@ winnow_setup_locale (void)
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+}
+
+/* A write past the file size limit (RLIMIT_FSIZE, `ulimit -f`) would
+ * kill the process with SIGXFSZ, leaving its temporary file and its task
+ * running in the history until the lease ran out. Ignored, the write
+ * fails with EFBIG, which fails the task as a full disk does. */
+static inline void
+winnow_setup_signals (void)
+{
+  signal (SIGXFSZ, SIG_IGN);
 }

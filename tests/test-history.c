@@ -265,10 +265,11 @@ static long file_size_limit;
 static void
 limit_file_size (gpointer data)
 {
-  /* the hard limit stays: the test lifts the soft one later */
+  /* the hard limit stays: the test lifts the soft one later. SIGXFSZ
+   * keeps its default action, which kills: winnow ignores it itself. */
   struct rlimit limit = { (rlim_t) file_size_limit, RLIM_INFINITY };
 
-  signal (SIGXFSZ, SIG_IGN);
+  signal (SIGXFSZ, SIG_DFL);
   setrlimit (RLIMIT_FSIZE, &limit);
 }
 
