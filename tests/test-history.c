@@ -545,6 +545,67 @@ test_dead_claimer (Fixture *f, gconstpointer data)
   batch_clear (&batch);
 }
 
+/* Puts the leases of @batch's run and tasks in the past while the run is
+ * stopped (SIGSTOP), so that no renewal comes between: tried again
+ * (the run let go on a while) if the run was stopped holding the write
+ * lock. The run is left stopped. */
+static void
+expire_leases_of_stopped (Fixture *f, Batch *batch)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 200);
+  for (;;)
+    {
+      gint64 until;
+
+      g_subprocess_send_signal (batch->process, SIGSTOP);
+      if (sqlite3_exec (db, "BEGIN IMMEDIATE;"
+                            "UPDATE tasks SET lease_expires_at = '2000-01-01T00:00:00.000Z'"
+                            " WHERE status = 'PROCESSING';"
+                            "UPDATE runs SET lease_expires_at = '2000-01-01T00:00:00.000Z';"
+                            "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+        break;
+      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+      g_subprocess_send_signal (batch->process, SIGCONT);
+      until = g_get_monotonic_time () + 50 * 1000;
+      winnow_test_iterate_until (time_passed, &until, 5);
+    }
+  sqlite3_close (db);
+}
+
+/* A batch run that is alive keeps its tasks when its leases ran out (a
+ * lock held past the lease by another program keeps its renewals out):
+ * another process's recovery leaves them to it, and it completes them. */
+static void
+test_live_run_kept (Fixture *f, gconstpointer data)
+{
+  g_autofree char *big = write_rows (f, "big.csv", 1500000);
+  const char *files[] = { "big.csv", "small.csv", NULL };
+  StatusWait running = { f, WINNOW_TASK_PROCESSING, "big" };
+  g_autoptr(GError) error = NULL;
+  Batch batch;
+
+  g_free (winnow_test_write_file (f->dir.dir, "small.csv", "a\n1\n", -1));
+  batch_start (f, &batch, 0, files);
+  winnow_test_iterate_until (some_task_is, &running, 60);
+  expire_leases_of_stopped (f, &batch);
+
+  /* this process is another one: it recovers nothing of the live run */
+  g_assert_cmpuint (winnow_task_store_recover_expired (f->store, NULL, &error), ==, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_status (f, WINNOW_TASK_FAILED), ==, 0);
+  g_assert_cmpint (count_status (f, WINNOW_TASK_PENDING), ==, 1);
+
+  g_subprocess_send_signal (batch.process, SIGCONT);
+  winnow_test_iterate_until (batch_finished, &batch, 120);
+  g_test_message ("stdout:\n%s\nstderr:\n%s", batch.out, batch.err);
+  g_assert_cmpint (batch.status, ==, 0);
+  g_assert_cmpint (count_status (f, WINNOW_TASK_COMPLETED), ==, 2);
+  batch_clear (&batch);
+}
+
 /* ---- many processes, killed at random ---- */
 
 #define STRESS_ROUNDS 10
@@ -704,6 +765,7 @@ main (int argc, char **argv)
   ADD ("/history/disk-full", test_disk_full, NULL);
   ADD ("/history/disk-full-adding", test_disk_full_adding, NULL);
   ADD ("/history/dead-claimer", test_dead_claimer, NULL);
+  ADD ("/history/live-run-kept", test_live_run_kept, NULL);
   ADD ("/history/stress", test_stress, NULL);
 #undef ADD
   return g_test_run ();

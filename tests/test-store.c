@@ -293,6 +293,73 @@ test_lease_expiry (Fixture *f, gconstpointer data)
   g_assert_cmpint (winnow_task_get_id (claimed), ==, winnow_task_get_id (live));
 }
 
+/* A lease that ran out is not taken from an owner known to be alive
+ * (winnow-task-store-owners.c): one of this process not ended yet, or
+ * another process of this host that still runs, however late its
+ * renewal (a lock held by another program keeps renewals out). An
+ * owner that ended, or whose process is gone, loses it. */
+static void
+test_lease_of_live_owner (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mine = winnow_task_store_new_owner ();
+  g_autofree char *child_owner = NULL;
+  g_autoptr(WinnowTask) task = add (f->store, "mine.csv");
+  g_autoptr(WinnowTask) other = add (f->store, "other.csv");
+  g_autoptr(WinnowTask) claimed = NULL;
+  g_autoptr(WinnowTask) reread = NULL;
+  g_autoptr(GSubprocess) child = NULL;
+  g_auto(GStrv) parts = g_strsplit (mine, ":", 4);
+  const char *argv[] = { "sleep", "60", NULL };
+
+  claimed = winnow_task_store_claim (f->store, mine, WINNOW_LEASE_MS, NULL, &error);
+  g_assert_cmpint (winnow_task_get_id (claimed), ==, winnow_task_get_id (task));
+  g_clear_object (&claimed);
+  /* another process of this host: its name as its own scheduler makes it,
+   * with its id and start time (read from this process's as a model) */
+  child = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *stat_path = g_strdup_printf ("/proc/%s/stat", g_subprocess_get_identifier (child));
+    g_autofree char *stat = NULL;
+    const char *p;
+    guint field = 3;
+
+    g_assert_true (g_file_get_contents (stat_path, &stat, NULL, NULL));
+    p = strrchr (stat, ')') + 2;
+    for (; *p != '\0' && field < 22; p++)
+      field += *p == ' ';
+    child_owner = g_strdup_printf ("%s:%s:0:%.*s.%" G_GUINT64_FORMAT "/0", parts[0],
+                                   g_subprocess_get_identifier (child),
+                                   (int) strcspn (parts[3], "."), parts[3],
+                                   g_ascii_strtoull (p, NULL, 10));
+  }
+  claimed = winnow_task_store_claim (f->store, child_owner, WINNOW_LEASE_MS, NULL, &error);
+  g_assert_cmpint (winnow_task_get_id (claimed), ==, winnow_task_get_id (other));
+  raw_exec (f->path, "UPDATE tasks SET lease_expires_at = '2000-01-01T00:00:00.000Z'");
+
+  /* both alive: nothing is taken */
+  g_assert_cmpuint (winnow_task_store_recover_expired (f->store, NULL, &error), ==, 0);
+  g_assert_no_error (error);
+  reread = reload (f->store, task);
+  g_assert_cmpint (winnow_task_get_status (reread), ==, WINNOW_TASK_PROCESSING);
+  g_clear_object (&reread);
+
+  /* the other process ends: its lease goes; this one's stays */
+  g_subprocess_force_exit (child);
+  g_assert_false (g_subprocess_wait_check (child, NULL, NULL));
+  g_assert_cmpuint (winnow_task_store_recover_expired (f->store, NULL, &error), ==, 1);
+  reread = reload (f->store, other);
+  g_assert_cmpint (winnow_task_get_status (reread), ==, WINNOW_TASK_PENDING);
+  g_clear_object (&reread);
+
+  /* this process's owner ends: its lease goes too */
+  winnow_task_store_end_owner (mine);
+  g_assert_cmpuint (winnow_task_store_recover_expired (f->store, NULL, &error), ==, 1);
+  reread = reload (f->store, task);
+  g_assert_cmpint (winnow_task_get_status (reread), ==, WINNOW_TASK_PENDING);
+}
+
 static void
 test_claim_scoped (Fixture *f, gconstpointer data)
 {
@@ -1100,6 +1167,7 @@ main (int argc, char **argv)
   ADD ("/store/fail-retry-cancel", test_fail_retry_cancel);
   ADD ("/store/refused", test_refused);
   ADD ("/store/lease-expiry", test_lease_expiry);
+  ADD ("/store/lease-of-live-owner", test_lease_of_live_owner);
   ADD ("/store/claim/scoped", test_claim_scoped);
   ADD ("/store/runs", test_runs);
   ADD ("/store/end-run", test_end_run);

@@ -17,11 +17,14 @@
 
 /* ---- recovery ---- */
 
-/* A task's batch run has ended: no live row in runs (and it is not the
- * caller's own run, ?3, which is alive however late its renewal). */
+/* A task's batch run has ended: no live row in runs, and it is neither
+ * the caller's own run, ?3, nor a process known to be alive
+ * (winnow-task-store-owners.c): either is alive however late its
+ * renewal, which a lock held by another program may have kept out. */
 #define RUN_GONE \
   "(run_id IS NOT NULL AND run_id IS NOT ?3 AND NOT EXISTS (SELECT 1 FROM runs" \
-  "  WHERE runs.id = tasks.run_id AND runs.lease_expires_at >= ?1))"
+  "  WHERE runs.id = tasks.run_id AND runs.lease_expires_at >= ?1)" \
+  "  AND NOT winnow_owner_alive (run_id))"
 
 /**
  * store_recover:
@@ -32,7 +35,8 @@
  *   have kept it from renewing)
  *
  * Inside a transaction or on its own: PROCESSING tasks whose lease ran
- * out become CANCELLED (a cancel was asked), FAILED (their batch run
+ * out, and whose owner is not known to be alive (store_owner_alive()),
+ * become CANCELLED (a cancel was asked), FAILED (their batch run
  * ended too) or PENDING again; PENDING tasks of batch runs that ended
  * become FAILED; runs that ended are forgotten.
  *
@@ -60,7 +64,8 @@ store_recover (WinnowTaskStore *store, StoreConn *conn, const char *self, GError
     "  started_at = CASE WHEN cancel_requested = 1 OR " RUN_GONE " THEN started_at ELSE NULL END,"
     "  progress = 0, lease_owner = NULL, lease_expires_at = NULL, cancel_requested = 0 "
     "WHERE status = 'PROCESSING' AND lease_expires_at < ?1"
-    "  AND (?4 IS NULL OR lease_owner NOT LIKE ?4) RETURNING output_path", error);
+    "  AND (?4 IS NULL OR lease_owner NOT LIKE ?4) AND NOT winnow_owner_alive (lease_owner)"
+    " RETURNING output_path", error);
   if (s == NULL)
     return -1;
   store_bind_text (s, 1, now);
@@ -94,7 +99,8 @@ store_recover (WinnowTaskStore *store, StoreConn *conn, const char *self, GError
   changed += sqlite3_changes (conn->db);
 
   s = store_prepare (store, conn,
-                     "DELETE FROM runs WHERE lease_expires_at < ?1 AND id IS NOT ?2", error);
+                     "DELETE FROM runs WHERE lease_expires_at < ?1 AND id IS NOT ?2"
+                     " AND NOT winnow_owner_alive (id)", error);
   if (s == NULL)
     return -1;
   store_bind_text (s, 1, now);

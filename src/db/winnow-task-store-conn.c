@@ -345,6 +345,7 @@ conn_open (WinnowTaskStore *store, GError **error)
   sqlite3_extended_result_codes (conn->db, 1);
   sqlite3_busy_handler (conn->db, busy_handler, conn);
   store_register_functions (conn->db);
+  store_register_owner_function (conn->db);
   /* the list's indexes of a big history stay in memory */
   if (!store_exec (store, conn, "PRAGMA foreign_keys = ON", error) ||
       !store_exec (store, conn, "PRAGMA synchronous = NORMAL", error) ||

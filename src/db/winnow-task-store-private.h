@@ -180,6 +180,9 @@ gint64        store_recover       (WinnowTaskStore *store,
                                    const char *self,
                                    GError **error);
 void          store_register_functions (sqlite3 *db);
+/* winnow-task-store-owners.c */
+gboolean      store_owner_alive        (const char *owner);
+void          store_register_owner_function (sqlite3 *db);
 const char   *store_schema_migration (guint version);
 
 G_END_DECLS

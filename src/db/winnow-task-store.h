@@ -190,6 +190,8 @@ gint64           winnow_task_store_clear_finished (WinnowTaskStore *store,
 gint64           winnow_task_store_count_finished (WinnowTaskStore *store,
                                                  gint64 *last_id,
                                                  GError **error);
+char            *winnow_task_store_new_owner    (void);
+void             winnow_task_store_end_owner    (const char *name);
 guint            winnow_task_store_recover_expired (WinnowTaskStore *store,
                                                  const char *self,
                                                  GError **error);

@@ -117,6 +117,7 @@ winnow_scheduler_finalize (GObject *object)
   g_cond_clear (&self->flushed_cond);
   g_main_context_unref (self->context);
   g_object_unref (self->store);
+  winnow_task_store_end_owner (self->owner_prefix);
   g_free (self->owner_prefix);
   g_free (self->run);
   G_OBJECT_CLASS (winnow_scheduler_parent_class)->finalize (object);
@@ -240,7 +241,6 @@ winnow_scheduler_new (WinnowTaskStore *store, guint n_workers, WinnowSchedulerSc
 {
   WinnowScheduler *self;
   g_autoptr(GError) error = NULL;
-  char host[256] = "";
 
   g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), NULL);
   self = g_object_new (WINNOW_TYPE_SCHEDULER, NULL);
@@ -249,8 +249,7 @@ winnow_scheduler_new (WinnowTaskStore *store, guint n_workers, WinnowSchedulerSc
   self->context = g_main_context_ref_thread_default ();
   self->n_workers = CLAMP (n_workers ? n_workers : g_get_num_processors (), 1,
                            WINNOW_SCHEDULER_MAX_WORKERS);
-  gethostname (host, sizeof host - 1);
-  self->owner_prefix = g_strdup_printf ("%s:%d:%08x", host, (int) getpid (), g_random_int ());
+  self->owner_prefix = winnow_task_store_new_owner ();
   if (scope == WINNOW_SCHEDULER_OWN_TASKS)
     self->run = g_strdup (self->owner_prefix);
   /* exclusive: its threads run at a lower priority (winnow-scheduler-worker.c) */

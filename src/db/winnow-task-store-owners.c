@@ -1,0 +1,181 @@
+/* winnow-task-store-owners.c: who holds a lease, and whether it is alive.
+ *
+ * A lease ends a worker's or a batch run's claim when it stops renewing
+ * (docs/ARCHITECTURE.md, "Task lifecycle"). A process that is alive may
+ * fail to renew too: another program holding the history's write lock
+ * for longer than the lease keeps every renewal out. So before a
+ * recovery treats a lease that ran out as its holder's end, it asks the
+ * holder's name: an owner made here says the host, the process id, the
+ * process's PID namespace and start time; on the same host and in the
+ * same namespace, a process with that id and start time that is not a
+ * zombie is alive (a stopped one too), and in this very process the
+ * owner is alive until winnow_task_store_end_owner(). Anything else (another
+ * host, a Flatpak sandbox's own namespace, a name made elsewhere) is
+ * judged by its lease alone, as before.
+ */
+#include "config.h"
+
+#include "winnow-task-store-private.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+  char host[256];
+  int pid;
+  char *key;              /* "NAMESPACE.START": this process's */
+} Self;
+
+static GMutex owners_lock;
+static GHashTable *live_owners;  /* owners made here and not ended */
+
+/* "pid:[4026531836]" -> "4026531836"; NULL where it cannot be read */
+static char *
+pid_namespace (void)
+{
+  g_autofree char *link = g_file_read_link ("/proc/self/ns/pid", NULL);
+  const char *open = link ? strchr (link, '[') : NULL;
+  const char *close = open ? strchr (open, ']') : NULL;
+
+  return close ? g_strndup (open + 1, (gsize) (close - open - 1)) : NULL;
+}
+
+/* A process's state letter and start time (field 22 of its stat, after
+ * the name in parentheses, which may hold anything). */
+static gboolean
+process_state (int pid, char *state, guint64 *start)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *text = NULL;
+  const char *p;
+  guint field = 3;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (p = strrchr (text, ')')) == NULL)
+    return FALSE;
+  p++;
+  while (*p == ' ')
+    p++;
+  *state = *p;
+  for (; *p != '\0' && field < 22; p++)
+    if (*p == ' ')
+      field++;
+  if (field != 22)
+    return FALSE;
+  *start = g_ascii_strtoull (p, NULL, 10);
+  return TRUE;
+}
+
+static const Self *
+get_self (void)
+{
+  static gsize once = 0;
+  static Self self;
+
+  if (g_once_init_enter (&once))
+    {
+      g_autofree char *ns = pid_namespace ();
+      char state;
+      guint64 start;
+
+      gethostname (self.host, sizeof self.host - 1);
+      self.pid = (int) getpid ();
+      if (ns != NULL && process_state (self.pid, &state, &start))
+        self.key = g_strdup_printf ("%s.%" G_GUINT64_FORMAT, ns, start);
+      g_once_init_leave (&once, 1);
+    }
+  return &self;
+}
+
+/**
+ * winnow_task_store_new_owner:
+ *
+ * A name for a scheduler's leases (and its batch run's, which is the
+ * same), unique to it, alive until winnow_task_store_end_owner(): other
+ * processes on this host do not recover its leases while it lives, even
+ * if they ran out (a long lock held by another program).
+ *
+ * Returns: (transfer full): the name, "HOST:PID:RANDOM:KEY"
+ */
+char *
+winnow_task_store_new_owner (void)
+{
+  const Self *self = get_self ();
+  char *owner = g_strdup_printf ("%s:%d:%08x:%s", self->host, self->pid, g_random_int (),
+                                 self->key ? self->key : "");
+
+  g_mutex_lock (&owners_lock);
+  if (live_owners == NULL)
+    live_owners = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_add (live_owners, g_strdup (owner));
+  g_mutex_unlock (&owners_lock);
+  return owner;
+}
+
+/* The owner @name ended: its leases are judged by their time alone. */
+void
+winnow_task_store_end_owner (const char *name)
+{
+  g_mutex_lock (&owners_lock);
+  if (live_owners != NULL)
+    g_hash_table_remove (live_owners, name);
+  g_mutex_unlock (&owners_lock);
+}
+
+/**
+ * store_owner_alive:
+ * @owner: a lease's owner ("NAME" or "NAME/WORKER") or a run's id
+ *
+ * Returns: whether @owner is known to be alive; FALSE where it cannot be
+ *   told (then its lease alone counts)
+ */
+gboolean
+store_owner_alive (const char *owner)
+{
+  const Self *self = get_self ();
+  g_autofree char *name = g_strndup (owner, strcspn (owner, "/"));
+  g_auto(GStrv) parts = g_strsplit (name, ":", 4);
+  g_autofree char *ns_prefix = NULL;
+  char *end;
+  long pid;
+  char state;
+  guint64 start;
+  gboolean alive;
+
+  if (g_strv_length (parts) != 4 || self->key == NULL || strcmp (parts[0], self->host) != 0)
+    return FALSE;
+  ns_prefix = g_strndup (self->key, strcspn (self->key, ".") + 1);
+  if (!g_str_has_prefix (parts[3], ns_prefix))
+    return FALSE;  /* another PID namespace: its ids are not ours */
+  pid = strtol (parts[1], &end, 10);
+  if (*end != '\0' || pid <= 0)
+    return FALSE;
+  if (pid == self->pid && strcmp (parts[3], self->key) == 0)
+    {
+      g_mutex_lock (&owners_lock);
+      alive = live_owners != NULL && g_hash_table_contains (live_owners, name);
+      g_mutex_unlock (&owners_lock);
+      return alive;
+    }
+  /* a zombie has ended; a process with the id but another start time
+   * is not the owner (ids are reused) */
+  if (!process_state ((int) pid, &state, &start) || state == 'Z' || state == 'X')
+    return FALSE;
+  return start == g_ascii_strtoull (parts[3] + strlen (ns_prefix), NULL, 10);
+}
+
+static void
+owner_alive_function (sqlite3_context *context, int argc, sqlite3_value **argv)
+{
+  const char *owner = (const char *) sqlite3_value_text (argv[0]);
+
+  sqlite3_result_int (context, owner != NULL && store_owner_alive (owner));
+}
+
+/* winnow_owner_alive (owner): 1 if store_owner_alive() */
+void
+store_register_owner_function (sqlite3 *db)
+{
+  sqlite3_create_function (db, "winnow_owner_alive", 1, SQLITE_UTF8, NULL,
+                           owner_alive_function, NULL, NULL);
+}
