@@ -606,6 +606,44 @@ test_live_run_kept (Fixture *f, gconstpointer data)
   batch_clear (&batch);
 }
 
+/* Ctrl-C while another program holds the history's write lock: the run
+ * starts nothing more and exits (130) while the lock is still held,
+ * instead of waiting out its patience in a claim; the tasks it did not
+ * start are cancelled, not failed. What it could not record is recovered
+ * once the lock goes, the run being gone. */
+static void
+test_interrupt_under_lock (Fixture *f, gconstpointer data)
+{
+  g_autofree char *big = write_rows (f, "big.csv", 1500000);
+  const char *files[] = { "big.csv", "s1.csv", "s2.csv", NULL };
+  StatusWait running = { f, WINNOW_TASK_PROCESSING, "big" };
+  g_autoptr(GError) error = NULL;
+  Batch batch;
+  sqlite3 *lock;
+
+  for (guint i = 1; i <= 2; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("s%u.csv", i);
+      g_free (winnow_test_write_file (f->dir.dir, name, "a\n1\n", -1));
+    }
+  batch_start (f, &batch, 0, files);
+  winnow_test_iterate_until (some_task_is, &running, 60);
+  lock = lock_history (f);
+  g_subprocess_send_signal (batch.process, SIGINT);
+  winnow_test_iterate_until (batch_finished, &batch, 120);
+  unlock_history (lock);
+  g_test_message ("stdout:\n%s\nstderr:\n%s", batch.out, batch.err);
+  g_assert_cmpint (batch.status, ==, 130);
+  g_assert_null (strstr (batch.out, "could not be started"));
+  assert_contains (batch.out, "s1.csv\tcancelled\n");
+  assert_contains (batch.out, "s2.csv\tcancelled\n");
+
+  /* the run is gone: its tasks end, none is left waiting */
+  g_assert_cmpuint (winnow_task_store_recover_expired (f->store, NULL, &error), >=, 0);
+  g_assert_no_error (error);
+  batch_clear (&batch);
+}
+
 /* ---- many processes, killed at random ---- */
 
 #define STRESS_ROUNDS 10
@@ -766,6 +804,7 @@ main (int argc, char **argv)
   ADD ("/history/disk-full-adding", test_disk_full_adding, NULL);
   ADD ("/history/dead-claimer", test_dead_claimer, NULL);
   ADD ("/history/live-run-kept", test_live_run_kept, NULL);
+  ADD ("/history/interrupt-under-lock", test_interrupt_under_lock, NULL);
   ADD ("/history/stress", test_stress, NULL);
 #undef ADD
   return g_test_run ();

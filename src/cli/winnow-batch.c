@@ -139,6 +139,19 @@ status_word (WinnowTaskStatus status)
     }
 }
 
+/* A task's status as the summary and --json say it: one Ctrl-C left
+ * unfinished (its end not recorded, the history being busy) was
+ * cancelled all the same. */
+static WinnowTaskStatus
+shown_status (const Batch *batch, WinnowTask *task)
+{
+  WinnowTaskStatus status = winnow_task_get_status (task);
+
+  if (batch->interrupted && (status == WINNOW_TASK_PENDING || status == WINNOW_TASK_PROCESSING))
+    return WINNOW_TASK_CANCELLED;
+  return status;
+}
+
 /* The summary stays in English whatever the locale: it is one
  * tab-separated line per task for scripts to read, its status words the
  * same as --json's. The errors in it are translated, as they are in JSON.
@@ -153,7 +166,7 @@ print_summary (Batch *batch)
       g_autofree char *name = winnow_user_text_escape_line (winnow_task_get_input_path (task));
       WinnowTaskResult *record = winnow_task_get_result (task);
 
-      switch (winnow_task_get_status (task))
+      switch (shown_status (batch, task))
         {
         case WINNOW_TASK_COMPLETED:
           {
@@ -234,7 +247,7 @@ print_json (Batch *batch, guint completed)
       json_path (out, "input", winnow_task_get_input_path (task));
       json_path (out, "output", winnow_task_get_output_path (task));
       g_string_append_printf (out, ",\n      \"status\": \"%s\"",
-                              status_word (winnow_task_get_status (task)));
+                              status_word (shown_status (batch, task)));
       g_string_append (out, ",\n      \"error\": ");
       if (error != NULL)
         {

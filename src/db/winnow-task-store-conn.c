@@ -17,6 +17,7 @@
 static GThread *forbidden_thread;     /* atomic */
 static GPrivate thread_patience;      /* GUINT_TO_POINTER (milliseconds) */
 static GPrivate thread_wait_flag;     /* gint * */
+static GPrivate thread_give_up;       /* const gint * */
 
 /* ---- times ---- */
 
@@ -104,6 +105,26 @@ void
 winnow_task_store_set_thread_patience (guint milliseconds)
 {
   g_private_set (&thread_patience, GUINT_TO_POINTER (milliseconds));
+}
+
+/**
+ * winnow_task_store_give_up_waits_when:
+ * @flag: (nullable): calls made on this thread stop waiting for a lock
+ *   once it is nonzero (read atomically), and fail as busy; %NULL to stop
+ *
+ * A scheduler that shuts down stops its workers' claims this way, rather
+ * than wait out the store's patience behind a lock another program holds.
+ */
+void
+winnow_task_store_give_up_waits_when (const gint *flag)
+{
+  g_private_set (&thread_give_up, (gpointer) flag);
+}
+
+static gboolean
+giving_up (const gint *flag)
+{
+  return flag != NULL && g_atomic_int_get (flag) != 0;
 }
 
 /* ---- errors and statements ---- */
@@ -305,7 +326,7 @@ busy_handler (void *data, int count)
   gint64 now = g_get_monotonic_time ();
   gint64 pause;
 
-  if (now >= conn->deadline)
+  if (now >= conn->deadline || giving_up (conn->give_up))
     return 0;
   if (conn->wait_flag != NULL)
     g_atomic_int_set (conn->wait_flag, 1);
@@ -391,6 +412,7 @@ store_release (WinnowTaskStore *store, StoreConn *conn)
   if (conn->db != NULL && !sqlite3_get_autocommit (conn->db))
     sqlite3_exec (conn->db, "ROLLBACK", NULL, NULL, NULL);
   conn->wait_flag = NULL;
+  conn->give_up = NULL;
   g_mutex_lock (&store->lock);
   if (conn->broken)
     {
@@ -467,6 +489,7 @@ store_run (WinnowTaskStore *store, const char *caller, StoreOp op, gpointer data
 {
   guint patience = GPOINTER_TO_UINT (g_private_get (&thread_patience));
   gint *wait_flag = g_private_get (&thread_wait_flag);
+  const gint *give_up = g_private_get (&thread_give_up);
   gboolean fresh_connection_tried = FALSE;
   gint64 deadline;
   guint attempt = 0;
@@ -488,6 +511,7 @@ store_run (WinnowTaskStore *store, const char *caller, StoreOp op, gpointer data
         return FALSE;
       conn->deadline = deadline;
       conn->wait_flag = wait_flag;
+      conn->give_up = give_up;
       ok = op (store, conn, data, &local_error);
       if (!ok && g_error_matches (local_error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_DAMAGED))
         conn->broken = TRUE;
@@ -495,7 +519,7 @@ store_run (WinnowTaskStore *store, const char *caller, StoreOp op, gpointer data
       if (ok)
         return TRUE;
 
-      if (is_busy (local_error) && g_get_monotonic_time () < deadline)
+      if (is_busy (local_error) && g_get_monotonic_time () < deadline && !giving_up (give_up))
         {
           /* SQLite's busy handler does not cover every wait (a stale
            * snapshot, a lock taken between two statements): try again */

@@ -37,6 +37,7 @@ typedef struct {
   gboolean broken;         /* closed instead of going back to the pool */
   gint64 deadline;         /* monotonic time the busy handler gives up at */
   gint *wait_flag;         /* raised while it waits for a lock, or NULL */
+  const gint *give_up;     /* once nonzero, it waits no more, or NULL */
 } StoreConn;
 
 struct _WinnowTaskStore {

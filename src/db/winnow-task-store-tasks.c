@@ -318,7 +318,8 @@ end_run_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **err
   return store_step_done (store, conn, s, error) && store_recover (store, conn, NULL, error) >= 0;
 }
 
-/* A batch run is over: what it left unfinished fails at once. */
+/* A batch run is over: what it left unfinished fails at once (its name
+ * is no longer one of a live owner, winnow_task_store_end_owner()). */
 gboolean
 winnow_task_store_end_run (WinnowTaskStore *store, const char *run, GError **error)
 {
@@ -326,6 +327,7 @@ winnow_task_store_end_run (WinnowTaskStore *store, const char *run, GError **err
 
   g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
   g_return_val_if_fail (run != NULL, FALSE);
+  winnow_task_store_end_owner (run);
   return store_run (store, G_STRFUNC, end_run_op, &a, error);
 }
 

@@ -99,6 +99,7 @@ const char      *winnow_task_store_sqlite_version (void);
 void             winnow_task_store_forbid_thread (GThread *thread);
 void             winnow_task_store_watch_waits  (gint *flag);
 void             winnow_task_store_set_thread_patience (guint milliseconds);
+void             winnow_task_store_give_up_waits_when (const gint *flag);
 
 WinnowTaskStore *winnow_task_store_new          (const char *path,
                                                  GError **error);

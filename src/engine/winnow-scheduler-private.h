@@ -96,6 +96,8 @@ struct _WinnowScheduler {
   guint active_jobs;
   guint64 wakeups;
   gboolean stopping;
+  gint stop_claims;            /* atomic: no more claims (a shutdown, a batch's Ctrl-C); read
+                                * by a claim waiting for a lock too */
   gboolean keeper_stop;
   GHashTable *running;         /* id -> Running* (a reference, until its outcome is recorded) */
   GHashTable *cancels;         /* gint64* ids whose cancel this process asked */

@@ -252,13 +252,19 @@ scheduler_worker_job (gpointer data, gpointer user_data)
 
       g_mutex_lock (&self->lock);
       wakeups = self->wakeups;
-      stopping = self->stopping || self->claim_error != NULL;
+      stopping = self->stopping || self->claim_error != NULL ||
+                 g_atomic_int_get (&self->stop_claims);
       g_mutex_unlock (&self->lock);
       if (!stopping)
-        task = winnow_task_store_claim (self->store, owner, self->lease_ms, self->run, &error);
+        {
+          /* a shutdown does not wait out a lock another program holds */
+          winnow_task_store_give_up_waits_when (&self->stop_claims);
+          task = winnow_task_store_claim (self->store, owner, self->lease_ms, self->run, &error);
+          winnow_task_store_give_up_waits_when (NULL);
+        }
 
       g_mutex_lock (&self->lock);
-      if (error != NULL)
+      if (error != NULL && !self->stopping && !g_atomic_int_get (&self->stop_claims))
         {
           if (self->scope == WINNOW_SCHEDULER_OWN_TASKS && self->claim_error == NULL)
             {
@@ -270,7 +276,7 @@ scheduler_worker_job (gpointer data, gpointer user_data)
           else if (self->scope == WINNOW_SCHEDULER_ALL_TASKS)
             g_warning ("could not take a task: %s", error->message);
         }
-      if (task == NULL || self->stopping)
+      if (task == NULL || self->stopping || g_atomic_int_get (&self->stop_claims))
         {
           /* Nothing to do: unless work arrived meanwhile, this job ends. */
           if (task == NULL && self->wakeups != wakeups && !self->stopping && error == NULL)

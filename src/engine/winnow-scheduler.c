@@ -471,9 +471,10 @@ winnow_scheduler_cancel (WinnowScheduler *scheduler, gint64 id, GError **error)
 /**
  * winnow_scheduler_cancel_own:
  *
- * A batch run's Ctrl-C: its tasks running here stop at once, and the
- * others are cancelled in the store by the bookkeeping thread, again
- * while the history is busy. Does not wait for the store.
+ * A batch run's Ctrl-C: its tasks running here stop at once, no other
+ * is started, and the others are cancelled in the store by the
+ * bookkeeping thread, again while the history is busy. Does not wait for
+ * the store.
  */
 void
 winnow_scheduler_cancel_own (WinnowScheduler *scheduler)
@@ -488,6 +489,8 @@ winnow_scheduler_cancel_own (WinnowScheduler *scheduler)
   while (g_hash_table_iter_next (&iter, &key, NULL))
     g_array_append_val (ids, *(gint64 *) key);
   g_array_append_vals (scheduler->cancel_queue, ids->data, ids->len);
+  /* nothing more is started: a claim waiting for a lock gives up */
+  g_atomic_int_set (&scheduler->stop_claims, 1);
   scheduler->pushes++;
   g_cond_signal (&scheduler->keeper_cond);
   g_mutex_unlock (&scheduler->lock);
@@ -568,6 +571,7 @@ winnow_scheduler_shutdown (WinnowScheduler *scheduler, WinnowShutdown mode)
       return;
     }
   scheduler->stopping = TRUE;
+  g_atomic_int_set (&scheduler->stop_claims, 1);
   pool = g_steal_pointer (&scheduler->pool);
   g_hash_table_iter_init (&iter, scheduler->running);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -600,6 +604,8 @@ winnow_scheduler_shutdown (WinnowScheduler *scheduler, WinnowShutdown mode)
   g_mutex_unlock (&scheduler->lock);
   g_thread_join (keeper);
 
+  /* from here on, its leases that are left are judged by their time */
+  winnow_task_store_end_owner (scheduler->owner_prefix);
   keeper_give_up_all (scheduler);
   keeper_remove_orphans (scheduler);
   if (scheduler->run != NULL)
