@@ -545,12 +545,12 @@ test_dead_claimer (Fixture *f, gconstpointer data)
   batch_clear (&batch);
 }
 
-/* Puts the leases of @batch's run and tasks in the past while the run is
- * stopped (SIGSTOP), so that no renewal comes between: tried again
- * (the run let go on a while) if the run was stopped holding the write
- * lock. The run is left stopped. */
+/* Runs @sql on the history while @batch's run is stopped (SIGSTOP), so
+ * that nothing of the run comes between: tried again (the run let go on
+ * a while) if the run was stopped holding a lock @sql needs. The run is
+ * left stopped. */
 static void
-expire_leases_of_stopped (Fixture *f, Batch *batch)
+exec_while_stopped (Fixture *f, Batch *batch, const char *sql)
 {
   sqlite3 *db = NULL;
 
@@ -559,13 +559,18 @@ expire_leases_of_stopped (Fixture *f, Batch *batch)
   for (;;)
     {
       gint64 until;
+      sqlite3_stmt *statement = NULL;
+      gboolean done;
 
       g_subprocess_send_signal (batch->process, SIGSTOP);
-      if (sqlite3_exec (db, "BEGIN IMMEDIATE;"
-                            "UPDATE tasks SET lease_expires_at = '2000-01-01T00:00:00.000Z'"
-                            " WHERE status = 'PROCESSING';"
-                            "UPDATE runs SET lease_expires_at = '2000-01-01T00:00:00.000Z';"
-                            "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+      done = sqlite3_exec (db, sql, NULL, NULL, NULL) == SQLITE_OK;
+      /* a checkpoint that could not finish says so in its first column */
+      if (done && g_str_has_prefix (sql, "PRAGMA wal_checkpoint") &&
+          sqlite3_prepare_v2 (db, sql, -1, &statement, NULL) == SQLITE_OK &&
+          sqlite3_step (statement) == SQLITE_ROW)
+        done = sqlite3_column_int (statement, 0) == 0;
+      sqlite3_finalize (statement);
+      if (done)
         break;
       sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
       g_subprocess_send_signal (batch->process, SIGCONT);
@@ -573,6 +578,18 @@ expire_leases_of_stopped (Fixture *f, Batch *batch)
       winnow_test_iterate_until (time_passed, &until, 5);
     }
   sqlite3_close (db);
+}
+
+/* Puts the leases of @batch's run and tasks in the past while the run is
+ * stopped, so that no renewal comes between. */
+static void
+expire_leases_of_stopped (Fixture *f, Batch *batch)
+{
+  exec_while_stopped (f, batch, "BEGIN IMMEDIATE;"
+                                "UPDATE tasks SET lease_expires_at = '2000-01-01T00:00:00.000Z'"
+                                " WHERE status = 'PROCESSING';"
+                                "UPDATE runs SET lease_expires_at = '2000-01-01T00:00:00.000Z';"
+                                "COMMIT");
 }
 
 /* A batch run that is alive keeps its tasks when its leases ran out (a
@@ -641,6 +658,55 @@ test_interrupt_under_lock (Fixture *f, gconstpointer data)
   /* the run is gone: its tasks end, none is left waiting */
   g_assert_cmpuint (winnow_task_store_recover_expired (f->store, NULL, &error), >=, 0);
   g_assert_no_error (error);
+  batch_clear (&batch);
+}
+
+/* The history is damaged under a batch run (its pages overwritten, as a
+ * failing disk would): the run cannot read or claim its tasks any more,
+ * and ends, failing those it did not start with what was found, instead
+ * of waiting for them for ever. */
+static void
+test_damaged_mid_run (Fixture *f, gconstpointer data)
+{
+  g_autofree char *big = write_rows (f, "big.csv", 1500000);
+  const char *files[] = { "big.csv", "s1.csv", "s2.csv", NULL };
+  StatusWait running = { f, WINNOW_TASK_PROCESSING, "big" };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  Batch batch;
+  FILE *file;
+  long size;
+
+  for (guint i = 1; i <= 2; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("s%u.csv", i);
+      g_free (winnow_test_write_file (f->dir.dir, name, "a\n1\n", -1));
+    }
+  batch_start (f, &batch, 0, files);
+  winnow_test_iterate_until (some_task_is, &running, 60);
+  g_clear_object (&f->store);  /* this process reads it no more */
+  /* everything in the main file, then every page but the first spoilt */
+  exec_while_stopped (f, &batch, "PRAGMA wal_checkpoint(TRUNCATE)");
+  file = fopen (f->db, "r+b");
+  g_assert_nonnull (file);
+  fseek (file, 0, SEEK_END);
+  size = ftell (file);
+  for (long at = 4096; at < size; at += 4096)
+    {
+      guint8 noise[200];
+      for (guint i = 0; i < sizeof noise; i++)
+        noise[i] = (guint8) g_rand_int (rand);
+      fseek (file, at + 8, SEEK_SET);
+      g_assert_cmpuint (fwrite (noise, 1, sizeof noise, file), ==, sizeof noise);
+    }
+  fclose (file);
+  g_subprocess_send_signal (batch.process, SIGCONT);
+
+  winnow_test_iterate_until (batch_finished, &batch, 120);
+  g_test_message ("stdout:\n%s\nstderr:\n%s", batch.out, batch.err);
+  g_assert_cmpint (batch.status, ==, 1);
+  assert_contains (batch.out, "s1.csv\tfailed\t");
+  assert_contains (batch.out, "s2.csv\tfailed\t");
+  assert_contains (batch.out, "damaged");
   batch_clear (&batch);
 }
 
@@ -805,6 +871,7 @@ main (int argc, char **argv)
   ADD ("/history/dead-claimer", test_dead_claimer, NULL);
   ADD ("/history/live-run-kept", test_live_run_kept, NULL);
   ADD ("/history/interrupt-under-lock", test_interrupt_under_lock, NULL);
+  ADD ("/history/damaged-mid-run", test_damaged_mid_run, NULL);
   ADD ("/history/stress", test_stress, NULL);
 #undef ADD
   return g_test_run ();

@@ -465,6 +465,27 @@ store_confirm_damaged (WinnowTaskStore *store)
   return damaged;
 }
 
+/**
+ * winnow_task_store_find_damage:
+ *
+ * Asks PRAGMA quick_check, on a connection of its own, whether the
+ * history is damaged: spoilt pages may read as wrong rows rather than
+ * fail, so a caller that sees what cannot be (a task of its queue that no
+ * claim finds) asks here.
+ *
+ * Returns: %TRUE, with a WINNOW_STORE_ERROR_DAMAGED that says so, if it is
+ */
+gboolean
+winnow_task_store_find_damage (WinnowTaskStore *store, GError **error)
+{
+  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
+  store_check_thread (G_STRFUNC);
+  if (!store_confirm_damaged (store))
+    return FALSE;
+  store_fail (store, NULL, SQLITE_CORRUPT, error);
+  return TRUE;
+}
+
 /* ---- running a call ---- */
 
 static gboolean

@@ -231,6 +231,8 @@ gint64           winnow_task_store_count        (WinnowTaskStore *store,
 gboolean         winnow_task_store_count_by_status (WinnowTaskStore *store,
                                                  gint64 counts[WINNOW_TASK_N_STATUSES],
                                                  GError **error);
+gboolean         winnow_task_store_find_damage  (WinnowTaskStore *store,
+                                                 GError **error);
 char            *winnow_task_store_check        (WinnowTaskStore *store,
                                                  GError **error);
 

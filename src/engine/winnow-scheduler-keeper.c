@@ -336,6 +336,7 @@ poll_own (WinnowScheduler *self)
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GPtrArray) tasks = NULL;
   g_autoptr(GError) claim_error = NULL;
+  g_autoptr(GError) read_error = NULL;
   g_autofree char *prefix = g_strconcat (self->owner_prefix, "/", NULL);
   gboolean recover = FALSE, wake = FALSE;
   GHashTableIter iter;
@@ -352,7 +353,31 @@ poll_own (WinnowScheduler *self)
   if (ids->len == 0)
     return;
 
-  tasks = winnow_task_store_get_many (self->store, ids, NULL);
+  tasks = winnow_task_store_get_many (self->store, ids, &read_error);
+  g_mutex_lock (&self->lock);
+  self->own_stalls = g_hash_table_size (self->running) == 0 ? self->own_stalls + 1 : 0;
+  g_mutex_unlock (&self->lock);
+  /* Tasks of this run wait and none runs here, for a while: a sound
+   * history explains it (a worker elsewhere died holding one and its
+   * lease has not run out), a damaged one would not end it (spoilt pages
+   * read as wrong rows, an index that finds no PENDING task): asked once
+   * per such stall */
+  if (self->own_stalls == OWN_STALL_POLLS && read_error == NULL &&
+      winnow_task_store_find_damage (self->store, &read_error))
+    g_clear_pointer (&tasks, g_ptr_array_unref);
+  if (tasks == NULL &&
+      g_error_matches (read_error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_DAMAGED))
+    {
+      /* quick_check agrees the history is damaged: its tasks can be
+       * neither read nor claimed, so the run ends rather than wait for
+       * them for ever */
+      g_mutex_lock (&self->lock);
+      if (self->claim_error == NULL)
+        self->claim_error = g_error_copy (read_error);
+      g_clear_error (&claim_error);
+      claim_error = g_error_copy (self->claim_error);
+      g_mutex_unlock (&self->lock);
+    }
   for (guint i = 0; tasks != NULL && i < tasks->len; i++)
     {
       WinnowTask *task = g_ptr_array_index (tasks, i);
@@ -369,8 +394,11 @@ poll_own (WinnowScheduler *self)
 
   if (claim_error != NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("the task could not be started: %s"),
-                                                  claim_error->message);
+      /* a damaged history ends the run's tasks whether they started or not */
+      g_autofree char *message =
+        g_error_matches (claim_error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_DAMAGED)
+        ? g_strdup (claim_error->message)
+        : g_strdup_printf (_("the task could not be started: %s"), claim_error->message);
       g_autoptr(GPtrArray) left = g_ptr_array_new_with_free_func (g_object_unref);
 
       g_mutex_lock (&self->lock);
