@@ -4,7 +4,7 @@
 #include "config.h"
 
 #include "winnow-application.h"
-#include "winnow-locale.h"
+#include "winnow-setup.h"
 
 int
 main (int argc, char **argv)

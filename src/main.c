@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "winnow-batch.h"
-#include "winnow-locale.h"
+#include "winnow-setup.h"
 
 static int
 start_window (char **argv)

@@ -312,6 +312,11 @@ test_lease_of_live_owner (Fixture *f, gconstpointer data)
   g_auto(GStrv) parts = g_strsplit (mine, ":", 4);
   const char *argv[] = { "sleep", "60", NULL };
 
+  if (!g_file_test ("/proc/self/ns/pid", G_FILE_TEST_EXISTS) || g_str_has_suffix (mine, ":"))
+    {
+      g_test_skip ("this system does not tell a process's PID namespace and start time");
+      return;
+    }
   claimed = winnow_task_store_claim (f->store, mine, WINNOW_LEASE_MS, NULL, &error);
   g_assert_cmpint (winnow_task_get_id (claimed), ==, winnow_task_get_id (task));
   g_clear_object (&claimed);

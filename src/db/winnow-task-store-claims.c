@@ -53,6 +53,7 @@ store_recover (WinnowTaskStore *store, StoreConn *conn, const char *self, GError
   gint64 changed;
   int rc;
 
+  store_owners_forget ();
   s = store_prepare (store, conn,
     "UPDATE tasks SET"
     "  status = CASE WHEN cancel_requested = 1 THEN 'CANCELLED'"

@@ -27,32 +27,43 @@ typedef struct {
   char *key;              /* "NAMESPACE.START": this process's */
 } Self;
 
-static GMutex owners_lock;
+static GMutex owners_lock;       /* the five below */
 static GHashTable *live_owners;  /* owners made here and not ended */
+/* the last answer of winnow_owner_alive(), within one recovery
+ * (store_owners_forget()) and a second at most: a run's PENDING tasks,
+ * thousands maybe, all ask about the same run */
+static char *memo_name;
+static gboolean memo_alive;
+static gint64 memo_time;
+static guint64 ends;             /* owners ended: a memo made across one is not kept */
+
+#define MEMO_USEC G_USEC_PER_SEC
 
 /* "pid:[4026531836]" -> "4026531836"; NULL where it cannot be read */
 static char *
 pid_namespace (void)
 {
   g_autofree char *link = g_file_read_link ("/proc/self/ns/pid", NULL);
-  const char *open = link ? strchr (link, '[') : NULL;
-  const char *close = open ? strchr (open, ']') : NULL;
+  const char *first = link ? strchr (link, '[') : NULL;
+  const char *last = first ? strchr (first, ']') : NULL;
 
-  return close ? g_strndup (open + 1, (gsize) (close - open - 1)) : NULL;
+  return last ? g_strndup (first + 1, (gsize) (last - first - 1)) : NULL;
 }
 
 /* A process's state letter and start time (field 22 of its stat, after
- * the name in parentheses, which may hold anything). */
+ * the name in parentheses, which may hold anything), from @path; *@pid
+ * (if not NULL) its id as that /proc knows it. */
 static gboolean
-process_state (int pid, char *state, guint64 *start)
+read_stat (const char *path, int *pid, char *state, guint64 *start)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
   g_autofree char *text = NULL;
   const char *p;
   guint field = 3;
 
   if (!g_file_get_contents (path, &text, NULL, NULL) || (p = strrchr (text, ')')) == NULL)
     return FALSE;
+  if (pid != NULL)
+    *pid = atoi (text);
   p++;
   while (*p == ' ')
     p++;
@@ -66,6 +77,14 @@ process_state (int pid, char *state, guint64 *start)
   return TRUE;
 }
 
+static gboolean
+process_state (int pid, char *state, guint64 *start)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+
+  return read_stat (path, NULL, state, start);
+}
+
 static const Self *
 get_self (void)
 {
@@ -77,14 +96,26 @@ get_self (void)
       g_autofree char *ns = pid_namespace ();
       char state;
       guint64 start;
+      int seen_pid;
 
       gethostname (self.host, sizeof self.host - 1);
       self.pid = (int) getpid ();
-      if (ns != NULL && process_state (self.pid, &state, &start))
+      /* a /proc that is not this PID namespace's (unshare without its own
+       * /proc) shows another id: then only leases count */
+      if (ns != NULL && read_stat ("/proc/self/stat", &seen_pid, &state, &start) &&
+          seen_pid == self.pid)
         self.key = g_strdup_printf ("%s.%" G_GUINT64_FORMAT, ns, start);
       g_once_init_leave (&once, 1);
     }
   return &self;
+}
+
+/* This process's key, or NULL where it cannot tell (nor in a child
+ * forked after it was read, whose id it is not) */
+static const char *
+self_key (const Self *self)
+{
+  return self->pid == (int) getpid () ? self->key : NULL;
 }
 
 /**
@@ -101,8 +132,9 @@ char *
 winnow_task_store_new_owner (void)
 {
   const Self *self = get_self ();
-  char *owner = g_strdup_printf ("%s:%d:%08x:%s", self->host, self->pid, g_random_int (),
-                                 self->key ? self->key : "");
+  const char *key = self_key (self);
+  char *owner = g_strdup_printf ("%s:%d:%08x:%s", self->host, (int) getpid (), g_random_int (),
+                                 key ? key : "");
 
   g_mutex_lock (&owners_lock);
   if (live_owners == NULL)
@@ -119,6 +151,8 @@ winnow_task_store_end_owner (const char *name)
   g_mutex_lock (&owners_lock);
   if (live_owners != NULL)
     g_hash_table_remove (live_owners, name);
+  g_clear_pointer (&memo_name, g_free);  /* it may have said alive */
+  ends++;
   g_mutex_unlock (&owners_lock);
 }
 
@@ -141,16 +175,17 @@ store_owner_alive (const char *owner)
   char state;
   guint64 start;
   gboolean alive;
+  const char *key = self_key (self);
 
-  if (g_strv_length (parts) != 4 || self->key == NULL || strcmp (parts[0], self->host) != 0)
+  if (g_strv_length (parts) != 4 || key == NULL || strcmp (parts[0], self->host) != 0)
     return FALSE;
-  ns_prefix = g_strndup (self->key, strcspn (self->key, ".") + 1);
+  ns_prefix = g_strndup (key, strcspn (key, ".") + 1);
   if (!g_str_has_prefix (parts[3], ns_prefix))
     return FALSE;  /* another PID namespace: its ids are not ours */
   pid = strtol (parts[1], &end, 10);
   if (*end != '\0' || pid <= 0)
     return FALSE;
-  if (pid == self->pid && strcmp (parts[3], self->key) == 0)
+  if (pid == self->pid && strcmp (parts[3], key) == 0)
     {
       g_mutex_lock (&owners_lock);
       alive = live_owners != NULL && g_hash_table_contains (live_owners, name);
@@ -164,12 +199,51 @@ store_owner_alive (const char *owner)
   return start == g_ascii_strtoull (parts[3] + strlen (ns_prefix), NULL, 10);
 }
 
+static gboolean
+owner_alive_memo (const char *owner)
+{
+  gsize n = strcspn (owner, "/");
+  gint64 now = g_get_monotonic_time ();
+  gboolean alive, known;
+  guint64 ends_before;
+
+  g_mutex_lock (&owners_lock);
+  ends_before = ends;
+  known = memo_name != NULL && now - memo_time < MEMO_USEC && strlen (memo_name) == n &&
+          strncmp (memo_name, owner, n) == 0;
+  alive = memo_alive;
+  g_mutex_unlock (&owners_lock);
+  if (known)
+    return alive;
+  alive = store_owner_alive (owner);
+  g_mutex_lock (&owners_lock);
+  if (ends == ends_before)
+    {
+      g_free (memo_name);
+      memo_name = g_strndup (owner, n);
+      memo_alive = alive;
+      memo_time = now;
+    }
+  g_mutex_unlock (&owners_lock);
+  return alive;
+}
+
 static void
 owner_alive_function (sqlite3_context *context, int argc, sqlite3_value **argv)
 {
   const char *owner = (const char *) sqlite3_value_text (argv[0]);
 
-  sqlite3_result_int (context, owner != NULL && store_owner_alive (owner));
+  sqlite3_result_int (context, owner != NULL && owner_alive_memo (owner));
+}
+
+/* Forgets the last answer: each recovery asks afresh (a process may have
+ * ended since), and then once per run however many its tasks. */
+void
+store_owners_forget (void)
+{
+  g_mutex_lock (&owners_lock);
+  g_clear_pointer (&memo_name, g_free);
+  g_mutex_unlock (&owners_lock);
 }
 
 /* winnow_owner_alive (owner): 1 if store_owner_alive() */

@@ -183,6 +183,7 @@ gint64        store_recover       (WinnowTaskStore *store,
 void          store_register_functions (sqlite3 *db);
 /* winnow-task-store-owners.c */
 gboolean      store_owner_alive        (const char *owner);
+void          store_owners_forget      (void);
 void          store_register_owner_function (sqlite3 *db);
 const char   *store_schema_migration (guint version);
 

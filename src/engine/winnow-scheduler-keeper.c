@@ -338,7 +338,7 @@ poll_own (WinnowScheduler *self)
   g_autoptr(GError) claim_error = NULL;
   g_autoptr(GError) read_error = NULL;
   g_autofree char *prefix = g_strconcat (self->owner_prefix, "/", NULL);
-  gboolean recover = FALSE, wake = FALSE;
+  gboolean recover = FALSE, wake = FALSE, stalled;
   GHashTableIter iter;
   gpointer key;
 
@@ -349,20 +349,27 @@ poll_own (WinnowScheduler *self)
       g_array_append_val (ids, *(gint64 *) key);
   if (self->claim_error != NULL)
     claim_error = g_error_copy (self->claim_error);
+  if (ids->len == 0 || g_hash_table_size (self->running) > 0)
+    {
+      self->own_stalls = 0;
+      self->damage_checked = FALSE;
+    }
+  else
+    self->own_stalls++;
+  stalled = self->own_stalls >= OWN_STALL_POLLS && !self->damage_checked;
+  if (stalled)
+    self->damage_checked = TRUE;
   g_mutex_unlock (&self->lock);
   if (ids->len == 0)
     return;
 
   tasks = winnow_task_store_get_many (self->store, ids, &read_error);
-  g_mutex_lock (&self->lock);
-  self->own_stalls = g_hash_table_size (self->running) == 0 ? self->own_stalls + 1 : 0;
-  g_mutex_unlock (&self->lock);
   /* Tasks of this run wait and none runs here, for a while: a sound
    * history explains it (a worker elsewhere died holding one and its
    * lease has not run out), a damaged one would not end it (spoilt pages
    * read as wrong rows, an index that finds no PENDING task): asked once
    * per such stall */
-  if (self->own_stalls == OWN_STALL_POLLS && read_error == NULL &&
+  if (stalled && read_error == NULL &&
       winnow_task_store_find_damage (self->store, &read_error))
     g_clear_pointer (&tasks, g_ptr_array_unref);
   if (tasks == NULL &&

@@ -28,7 +28,9 @@ typedef void (*WinnowSchedulerHook) (gint64 id, gpointer data);
 #define OUTCOME_PATIENCE_MS (2 * WINNOW_LEASE_MS)
 /* A batch run's own tasks run elsewhere: how often it reads their state. */
 #define OWN_POLL_MS 1000
-#define OWN_STALL_POLLS 5   /* own tasks waiting, none here, this many polls: is the history damaged? */
+/* After this many polls in a row with its tasks waiting and none
+ * running here, a batch run asks whether the history is damaged. */
+#define OWN_STALL_POLLS 5
 /* The last moment before the output goes in place: how long the worker
  * waits to mark the task "too late to cancel". */
 #define COMMIT_PATIENCE_MS 2000
@@ -108,6 +110,7 @@ struct _WinnowScheduler {
   GArray *cancel_queue;        /* OWN_TASKS: ids to cancel in the store */
   GError *claim_error;         /* OWN_TASKS: why claiming stopped for good */
   guint own_stalls;            /* keeper: polls in a row with own tasks waiting, none here */
+  gboolean damage_checked;     /* keeper: asked in this stall whether the history is damaged */
 };
 
 /* For tests (winnow-scheduler.c): a shorter lease, and hooks that hold a

@@ -287,7 +287,13 @@ scheduler_worker_job (gpointer data, gpointer user_data)
           self->active_jobs--;
           g_mutex_unlock (&self->lock);
           if (task != NULL)
-            winnow_task_store_release (self->store, winnow_task_get_id (task), owner, NULL);
+            {
+              /* claimed as the run stopped: given back, or left to its
+               * lease if a lock another program holds is in the way */
+              winnow_task_store_give_up_waits_when (&self->stop_claims);
+              winnow_task_store_release (self->store, winnow_task_get_id (task), owner, NULL);
+              winnow_task_store_give_up_waits_when (NULL);
+            }
           return;
         }
       if (self->claim_hook != NULL)

@@ -489,8 +489,10 @@ winnow_scheduler_cancel_own (WinnowScheduler *scheduler)
   while (g_hash_table_iter_next (&iter, &key, NULL))
     g_array_append_val (ids, *(gint64 *) key);
   g_array_append_vals (scheduler->cancel_queue, ids->data, ids->len);
-  /* nothing more is started: a claim waiting for a lock gives up */
-  g_atomic_int_set (&scheduler->stop_claims, 1);
+  /* nothing more is started: a claim waiting for a lock gives up (a
+   * window's scheduler has no own tasks, and goes on) */
+  if (scheduler->scope == WINNOW_SCHEDULER_OWN_TASKS)
+    g_atomic_int_set (&scheduler->stop_claims, 1);
   scheduler->pushes++;
   g_cond_signal (&scheduler->keeper_cond);
   g_mutex_unlock (&scheduler->lock);

@@ -1,4 +1,4 @@
-/* winnow-locale.h: what both programs (main.c, main-gui.c) set up the
+/* winnow-setup.h: what both programs (main.c, main-gui.c) set up the
  * same way before anything else: the translations, and signals. */
 #pragma once
 
