@@ -277,12 +277,44 @@ exec_while_stopped (Fixture *f, Batch *batch, const char *sql)
 
 /* Puts the leases of @batch's run and tasks in the past while the run is
  * stopped, so that no renewal comes between. */
+static const char expire_sql[] =
+  "BEGIN IMMEDIATE;"
+  "UPDATE tasks SET lease_expires_at = '2000-01-01T00:00:00.000Z' WHERE status = 'PROCESSING';"
+  "UPDATE runs SET lease_expires_at = '2000-01-01T00:00:00.000Z';"
+  "COMMIT";
+
 void
 expire_leases_of_stopped (Fixture *f, Batch *batch)
 {
-  exec_while_stopped (f, batch, "BEGIN IMMEDIATE;"
-                                "UPDATE tasks SET lease_expires_at = '2000-01-01T00:00:00.000Z'"
-                                " WHERE status = 'PROCESSING';"
-                                "UPDATE runs SET lease_expires_at = '2000-01-01T00:00:00.000Z';"
-                                "COMMIT");
+  exec_while_stopped (f, batch, expire_sql);
+}
+
+/* Puts every lease (tasks' and runs') in the past, as time would. */
+void
+expire_leases (Fixture *f)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 30000);
+  g_assert_cmpint (sqlite3_exec (db, expire_sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* Starts a batch run on big.csv (1.5 million rows), s1.csv and s2.csv
+ * (one row each), and waits until big.csv runs. */
+void
+start_big_then_two (Fixture *f, Batch *batch)
+{
+  g_autofree char *big = write_rows (f, "big.csv", 1500000);
+  const char *files[] = { "big.csv", "s1.csv", "s2.csv", NULL };
+  StatusWait running = { f, WINNOW_TASK_PROCESSING, "big" };
+
+  for (guint i = 1; i <= 2; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("s%u.csv", i);
+      g_free (winnow_test_write_file (f->dir.dir, name, "a\n1\n", -1));
+    }
+  batch_start (f, batch, 0, files);
+  winnow_test_iterate_until (some_task_is, &running, 60);
 }

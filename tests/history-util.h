@@ -49,3 +49,5 @@ gboolean output_written (gpointer data);
 gboolean batch_stopped (gpointer data);
 void exec_while_stopped (Fixture *f, Batch *batch, const char *sql);
 void expire_leases_of_stopped (Fixture *f, Batch *batch);
+void expire_leases (Fixture *f);
+void start_big_then_two (Fixture *f, Batch *batch);

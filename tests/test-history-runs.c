@@ -51,20 +51,11 @@ test_live_run_kept (Fixture *f, gconstpointer data)
 static void
 test_interrupt_under_lock (Fixture *f, gconstpointer data)
 {
-  g_autofree char *big = write_rows (f, "big.csv", 1500000);
-  const char *files[] = { "big.csv", "s1.csv", "s2.csv", NULL };
-  StatusWait running = { f, WINNOW_TASK_PROCESSING, "big" };
   g_autoptr(GError) error = NULL;
   Batch batch;
   sqlite3 *lock;
 
-  for (guint i = 1; i <= 2; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("s%u.csv", i);
-      g_free (winnow_test_write_file (f->dir.dir, name, "a\n1\n", -1));
-    }
-  batch_start (f, &batch, 0, files);
-  winnow_test_iterate_until (some_task_is, &running, 60);
+  start_big_then_two (f, &batch);
   lock = lock_history (f);
   g_subprocess_send_signal (batch.process, SIGINT);
   winnow_test_iterate_until (batch_finished, &batch, 120);
@@ -77,15 +68,7 @@ test_interrupt_under_lock (Fixture *f, gconstpointer data)
 
   /* the run is gone (its process reaped): once its leases run out (put
    * in the past here), its tasks end, none is left waiting */
-  {
-    sqlite3 *db = NULL;
-    g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_exec (db, "UPDATE tasks SET lease_expires_at = '2000-01-01T00:00:00.000Z'"
-                                       " WHERE status = 'PROCESSING';"
-                                       "UPDATE runs SET lease_expires_at = '2000-01-01T00:00:00.000Z'",
-                                   NULL, NULL, NULL), ==, SQLITE_OK);
-    sqlite3_close (db);
-  }
+  expire_leases (f);
   winnow_task_store_recover_expired (f->store, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (count_status (f, WINNOW_TASK_PENDING), ==, 0);
@@ -100,21 +83,12 @@ test_interrupt_under_lock (Fixture *f, gconstpointer data)
 static void
 test_damaged_mid_run (Fixture *f, gconstpointer data)
 {
-  g_autofree char *big = write_rows (f, "big.csv", 1500000);
-  const char *files[] = { "big.csv", "s1.csv", "s2.csv", NULL };
-  StatusWait running = { f, WINNOW_TASK_PROCESSING, "big" };
   g_autoptr(GRand) rand = g_rand_new_with_seed (7);
   Batch batch;
   FILE *file;
   long size;
 
-  for (guint i = 1; i <= 2; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("s%u.csv", i);
-      g_free (winnow_test_write_file (f->dir.dir, name, "a\n1\n", -1));
-    }
-  batch_start (f, &batch, 0, files);
-  winnow_test_iterate_until (some_task_is, &running, 60);
+  start_big_then_two (f, &batch);
   g_clear_object (&f->store);  /* this process reads it no more */
   /* everything in the main file, then every page but the first spoilt */
   exec_while_stopped (f, &batch, "PRAGMA wal_checkpoint(TRUNCATE)");
