@@ -515,7 +515,8 @@ test_jobs_and_history (WinnowTestDir *fixture, gconstpointer data)
   }
   run_winnow (&parallel, fixture->dir, "--batch", "--jobs", "3", "--drop-duplicates",
               "--fill", "score=mean", "f0.csv", "f1.csv", "f2.csv", "f3.csv", "f4.csv", NULL);
-  run_winnow (&serial, fixture->dir, "--batch", "--jobs", "1", "--drop-duplicates",
+  /* short options with their values attached, as make takes -j1 */
+  run_winnow (&serial, fixture->dir, "--batch", "-j1", "--drop-duplicates",
               "--fill", "score=mean", "--output-dir", "one", "f0.csv", "f1.csv", "f2.csv",
               "f3.csv", "f4.csv", NULL);
   g_assert_cmpint (parallel.status, ==, 0);

@@ -416,17 +416,31 @@ winnow_batch_options_parse (int argc, char **argv, GError **error)
   g_autoptr(GArray) entries = NULL;
   g_autoptr(WinnowBatchOptions) options = g_new0 (WinnowBatchOptions, 1);
   g_autofree char *summary = summary_text ();
-  g_auto(GStrv) args = g_new0 (char *, argc + 1);
-  gboolean ok = FALSE;
+  g_autoptr(GPtrArray) list = g_ptr_array_new ();
+  g_auto(GStrv) args = NULL;
+  gboolean ok = FALSE, files_only = FALSE;
 
-  /* "--drop-duplicates FILE" must not take FILE as its column list: an
-   * optional value is given only in the "=A,B" form. */
   for (int i = 0; i < argc; i++)
     {
       const WinnowStepOption *o = find_step_option (argv[i]);
-      args[i] = o != NULL && o->kind == WINNOW_STEP_OPTION_OPTIONAL ? g_strconcat (argv[i], "=", NULL)
-                                                                   : g_strdup (argv[i]);
+
+      /* "-j2", "-oFILE": as make and cc take them; GOption takes a short
+       * option's value only as the next argument */
+      if (i > 0 && !files_only && argv[i][0] == '-' && (argv[i][1] == 'j' || argv[i][1] == 'o') &&
+          argv[i][2] != '\0')
+        {
+          g_ptr_array_add (list, g_strndup (argv[i], 2));
+          g_ptr_array_add (list, g_strdup (argv[i] + 2));
+          continue;
+        }
+      files_only |= strcmp (argv[i], "--") == 0;
+      /* "--drop-duplicates FILE" must not take FILE as its column list: an
+       * optional value is given only in the "=A,B" form. */
+      g_ptr_array_add (list, o != NULL && o->kind == WINNOW_STEP_OPTION_OPTIONAL
+                             ? g_strconcat (argv[i], "=", NULL) : g_strdup (argv[i]));
     }
+  g_ptr_array_add (list, NULL);
+  args = (char **) g_ptr_array_free (g_steal_pointer (&list), FALSE);
 
   p.steps = g_array_new (FALSE, TRUE, sizeof (GivenStep));
   g_array_set_clear_func (p.steps, given_step_clear);
