@@ -228,13 +228,11 @@ gboolean
 batch_stopped (gpointer data)
 {
   Batch *batch = data;
-  g_autofree char *path = g_strdup_printf ("/proc/%s/stat",
-                                           g_subprocess_get_identifier (batch->process));
-  g_autofree char *stat = NULL;
-  const char *end;
+  char state;
+  guint64 start;
 
-  return g_file_get_contents (path, &stat, NULL, NULL) && (end = strrchr (stat, ')')) != NULL &&
-         end[1] == ' ' && end[2] == 'T';
+  return winnow_test_process_stat (g_subprocess_get_identifier (batch->process), &state, &start) &&
+         state == 'T';
 }
 
 /* Runs @sql on the history while @batch's run is stopped (SIGSTOP, and

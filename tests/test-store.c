@@ -325,19 +325,13 @@ test_lease_of_live_owner (Fixture *f, gconstpointer data)
   child = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_NONE, &error);
   g_assert_no_error (error);
   {
-    g_autofree char *stat_path = g_strdup_printf ("/proc/%s/stat", g_subprocess_get_identifier (child));
-    g_autofree char *stat = NULL;
-    const char *p;
-    guint field = 3;
+    char state;
+    guint64 start;
 
-    g_assert_true (g_file_get_contents (stat_path, &stat, NULL, NULL));
-    p = strrchr (stat, ')') + 2;
-    for (; *p != '\0' && field < 22; p++)
-      field += *p == ' ';
+    g_assert_true (winnow_test_process_stat (g_subprocess_get_identifier (child), &state, &start));
     child_owner = g_strdup_printf ("%s:%s:0:%.*s.%" G_GUINT64_FORMAT "/0", parts[0],
                                    g_subprocess_get_identifier (child),
-                                   (int) strcspn (parts[3], "."), parts[3],
-                                   g_ascii_strtoull (p, NULL, 10));
+                                   (int) strcspn (parts[3], "."), parts[3], start);
   }
   claimed = winnow_task_store_claim (f->store, child_owner, WINNOW_LEASE_MS, NULL, &error);
   g_assert_cmpint (winnow_task_get_id (claimed), ==, winnow_task_get_id (other));

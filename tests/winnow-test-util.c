@@ -138,6 +138,27 @@ winnow_test_assert_clean (const char *recipe_json, const char *input, const char
   g_assert_cmpstr (output, ==, expected);
 }
 
+/* Process @pid's state letter and start time, as /proc/PID/stat says
+ * (after the name in parentheses, which may hold anything; the start
+ * time is field 22). */
+gboolean
+winnow_test_process_stat (const char *pid, char *state, guint64 *start)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid);
+  g_autofree char *text = NULL;
+  const char *p;
+  guint field = 3;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (p = strrchr (text, ')')) == NULL ||
+      p[1] != ' ')
+    return FALSE;
+  *state = p[2];
+  for (p += 2; *p != '\0' && field < 22; p++)
+    field += *p == ' ';
+  *start = g_ascii_strtoull (p, NULL, 10);
+  return field == 22;
+}
+
 /* Iterates the default main context until @done says so, failing after
  * @seconds; wakes every 10 ms to look, so that a condition set by another
  * thread is seen. */

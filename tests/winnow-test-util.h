@@ -35,6 +35,10 @@ void   winnow_test_iterate_until (gboolean (*done) (gpointer data),
                                   gpointer data,
                                   guint seconds);
 
+gboolean winnow_test_process_stat (const char *pid,
+                                   char *state,
+                                   guint64 *start);
+
 /* A gate a worker thread waits at until the test opens it: the test can
  * hold a thread at a hook, check what it wants, then let it go. */
 typedef struct {

@@ -27,17 +27,14 @@ typedef struct {
   char *key;              /* "NAMESPACE.START": this process's */
 } Self;
 
-static GMutex owners_lock;       /* the five below */
+static GMutex owners_lock;       /* the four below */
 static GHashTable *live_owners;  /* owners made here and not ended */
 /* the last answer of winnow_owner_alive(), within one recovery
- * (store_owners_forget()) and a second at most: a run's PENDING tasks,
- * thousands maybe, all ask about the same run */
+ * (store_owners_forget()): a run's PENDING tasks, thousands maybe, all
+ * ask about the same run */
 static char *memo_name;
 static gboolean memo_alive;
-static gint64 memo_time;
 static guint64 ends;             /* owners ended: a memo made across one is not kept */
-
-#define MEMO_USEC G_USEC_PER_SEC
 
 /* "pid:[4026531836]" -> "4026531836"; NULL where it cannot be read */
 static char *
@@ -203,14 +200,12 @@ static gboolean
 owner_alive_memo (const char *owner)
 {
   gsize n = strcspn (owner, "/");
-  gint64 now = g_get_monotonic_time ();
   gboolean alive, known;
   guint64 ends_before;
 
   g_mutex_lock (&owners_lock);
   ends_before = ends;
-  known = memo_name != NULL && now - memo_time < MEMO_USEC && strlen (memo_name) == n &&
-          strncmp (memo_name, owner, n) == 0;
+  known = memo_name != NULL && strlen (memo_name) == n && strncmp (memo_name, owner, n) == 0;
   alive = memo_alive;
   g_mutex_unlock (&owners_lock);
   if (known)
@@ -222,7 +217,6 @@ owner_alive_memo (const char *owner)
       g_free (memo_name);
       memo_name = g_strndup (owner, n);
       memo_alive = alive;
-      memo_time = now;
     }
   g_mutex_unlock (&owners_lock);
   return alive;

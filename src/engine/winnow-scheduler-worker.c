@@ -252,8 +252,8 @@ scheduler_worker_job (gpointer data, gpointer user_data)
 
       g_mutex_lock (&self->lock);
       wakeups = self->wakeups;
-      stopping = self->stopping || self->claim_error != NULL ||
-                 g_atomic_int_get (&self->stop_claims);
+      /* stop_claims: set by every shutdown (with stopping) and Ctrl-C */
+      stopping = self->claim_error != NULL || g_atomic_int_get (&self->stop_claims);
       g_mutex_unlock (&self->lock);
       if (!stopping)
         {
@@ -264,7 +264,7 @@ scheduler_worker_job (gpointer data, gpointer user_data)
         }
 
       g_mutex_lock (&self->lock);
-      if (error != NULL && !self->stopping && !g_atomic_int_get (&self->stop_claims))
+      if (error != NULL && !g_atomic_int_get (&self->stop_claims))
         {
           if (self->scope == WINNOW_SCHEDULER_OWN_TASKS && self->claim_error == NULL)
             {
@@ -276,10 +276,11 @@ scheduler_worker_job (gpointer data, gpointer user_data)
           else if (self->scope == WINNOW_SCHEDULER_ALL_TASKS)
             g_warning ("could not take a task: %s", error->message);
         }
-      if (task == NULL || self->stopping || g_atomic_int_get (&self->stop_claims))
+      if (task == NULL || g_atomic_int_get (&self->stop_claims))
         {
           /* Nothing to do: unless work arrived meanwhile, this job ends. */
-          if (task == NULL && self->wakeups != wakeups && !self->stopping && error == NULL)
+          if (task == NULL && self->wakeups != wakeups && !g_atomic_int_get (&self->stop_claims) &&
+              error == NULL)
             {
               g_mutex_unlock (&self->lock);
               continue;
