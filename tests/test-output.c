@@ -225,6 +225,27 @@ test_missing_folder (WinnowTestDir *fixture, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "does not exist"));
 }
 
+/* An output "folder" that is a file, or lies under one: said so, not
+ * "does not exist". */
+static void
+test_folder_is_a_file (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *input = winnow_test_write_file (fixture->dir, "in.csv", "a\n1\n", -1);
+  g_autofree char *file = winnow_test_write_file (fixture->dir, "plain", "x", -1);
+  g_autofree char *output = g_build_filename (file, "out.csv", NULL);
+  g_autofree char *deeper = g_build_filename (file, "sub", "out.csv", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (clean (input, output, WINNOW_CLEAN_NONE, NULL, NULL, NULL, &error));
+  g_assert_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_FOLDER);
+  g_assert_nonnull (strstr (error->message, "is a file, not a folder"));
+  g_clear_error (&error);
+  g_assert_null (clean (input, deeper, WINNOW_CLEAN_NONE, NULL, NULL, NULL, &error));
+  g_assert_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_FOLDER);
+  g_assert_nonnull (strstr (error->message, "a part of its path is a file"));
+  g_assert_cmpuint (winnow_test_count_files (fixture->dir), ==, 2);
+}
+
 static void
 test_read_only_folder (WinnowTestDir *fixture, gconstpointer data)
 {
@@ -377,6 +398,7 @@ main (int argc, char **argv)
   ADD ("/output/symlink-to-special", test_symlink_to_special);
   ADD ("/output/stale-temporary-files", test_stale_temporary_files);
   ADD ("/output/missing-folder", test_missing_folder);
+  ADD ("/output/folder-is-a-file", test_folder_is_a_file);
   ADD ("/output/read-only-folder", test_read_only_folder);
   ADD ("/output/permissions", test_permissions);
   ADD ("/output/fill-holes", test_fill_holes);

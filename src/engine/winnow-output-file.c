@@ -163,6 +163,7 @@ winnow_output_file_create (const char *path, const char *input_path, gboolean re
   g_autofree char *prefix = temp_prefix (path);
   g_autofree char *dir = g_path_get_dirname (path);
   struct stat st;
+  int found;
 
   file->fd = -1;
   file->path = g_strdup (path);
@@ -197,11 +198,27 @@ winnow_output_file_create (const char *path, const char *input_path, gboolean re
           return NULL;
         }
     }
-  if (stat (dir, &st) != 0 || !S_ISDIR (st.st_mode))
+  if ((found = stat (dir, &st)) != 0 || !S_ISDIR (st.st_mode))
     {
+      int saved = errno;
       g_autofree char *name = g_filename_display_name (dir);
-      g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_FOLDER,
-                   _("the output folder %s does not exist"), name);
+
+      if (found == 0)
+        g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_FOLDER,
+                     /* Translators: %s is a path that should be a folder */
+                     _("the output folder %s is a file, not a folder"), name);
+      else if (saved == ENOTDIR)
+        g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_FOLDER,
+                     /* Translators: %s is a folder */
+                     _("the output folder %s does not exist: a part of its path is a file"),
+                     name);
+      else if (saved == ENOENT)
+        g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_FOLDER,
+                     _("the output folder %s does not exist"), name);
+      else
+        g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_FOLDER,
+                     /* Translators: a folder, then the system's reason */
+                     _("cannot reach the output folder %s: %s"), name, g_strerror (saved));
       return NULL;
     }
 
