@@ -198,6 +198,13 @@ unlock_history (sqlite3 *db)
   sqlite3_close (db);
 }
 
+/* A scheduler's run hook: the worker waits at the gate @data. */
+void
+gate_hook (gint64 id, gpointer data)
+{
+  winnow_test_gate_pass (data);
+}
+
 gboolean
 time_passed (gpointer data)
 {

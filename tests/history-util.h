@@ -43,6 +43,7 @@ gboolean some_task_is (gpointer data);
 sqlite3 *lock_history (Fixture *f);
 void unlock_history (sqlite3 *db);
 gboolean time_passed (gpointer data);
+void gate_hook (gint64 id, gpointer data);
 void assert_contains (const char *haystack, const char *needle);
 gint64 count_status (Fixture *f, WinnowTaskStatus status);
 gboolean output_written (gpointer data);

@@ -21,12 +21,6 @@ static const char slow_recipe[] =
 
 /* ---- cancels that race the workers ---- */
 
-static void
-gate_hook (gint64 id, gpointer data)
-{
-  winnow_test_gate_pass (data);
-}
-
 /* The user cancels a task in the instant after a worker claimed it and
  * before the worker registered it as running: the cancel is not lost, the
  * task ends CANCELLED and writes nothing. */

@@ -54,6 +54,10 @@ store_recover (WinnowTaskStore *store, StoreConn *conn, const char *self, GError
   int rc;
 
   store_owners_forget ();
+  /* outcomes kept for later first: their tasks' leases may have run out */
+  changed = store_apply_deferred (store, conn, error);
+  if (changed < 0)
+    return -1;
   s = store_prepare (store, conn,
     "UPDATE tasks SET"
     "  status = CASE WHEN cancel_requested = 1 THEN 'CANCELLED'"
@@ -73,7 +77,6 @@ store_recover (WinnowTaskStore *store, StoreConn *conn, const char *self, GError
   store_bind_text (s, 2, interrupted);
   store_bind_text (s, 3, self);
   store_bind_text (s, 4, self_owners);
-  changed = 0;
   while ((rc = sqlite3_step (s)) == SQLITE_ROW)
     {
       /* a dead worker may have left a temporary file beside this output */
@@ -469,13 +472,14 @@ winnow_task_store_begin_commit (WinnowTaskStore *store, gint64 id, const char *o
   return TRUE;
 }
 
-/* Moves a task @owner holds to a final status. */
-static gboolean
-finish_on (WinnowTaskStore *store, StoreConn *conn, gint64 id, const char *owner,
-           const char *status, const char *message, const WinnowTaskResult *result,
-           GError **error)
+/* Moves a task @owner holds to a final status, reached at @when (as
+ * store_now() writes it) or now. */
+gboolean
+store_finish_on (WinnowTaskStore *store, StoreConn *conn, gint64 id, const char *owner,
+                 const char *status, const char *message, const WinnowTaskResult *result,
+                 const char *when, GError **error)
 {
-  g_autofree char *now = store_now (0);
+  g_autofree char *now = when ? g_strdup (when) : store_now (0);
   sqlite3_stmt *s = store_prepare (store, conn,
     "UPDATE tasks SET status = ?1, finished_at = ?2, error = ?3,"
     "  progress = CASE WHEN ?1 = 'COMPLETED' THEN 1 ELSE progress END,"
@@ -504,9 +508,9 @@ finish_on (WinnowTaskStore *store, StoreConn *conn, gint64 id, const char *owner
   return TRUE;
 }
 
-static gboolean
-insert_result (WinnowTaskStore *store, StoreConn *conn, gint64 id, const WinnowTaskResult *r,
-               GError **error)
+gboolean
+store_insert_result (WinnowTaskStore *store, StoreConn *conn, gint64 id,
+                     const WinnowTaskResult *r, GError **error)
 {
   sqlite3_stmt *s = store_prepare (store, conn,
     "INSERT OR REPLACE INTO task_results (task_id, summary, columns, preview) "
@@ -529,8 +533,9 @@ complete_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **er
 
   if (!store_begin (store, conn, error))
     return FALSE;
-  ok = finish_on (store, conn, a->id, a->owner, "COMPLETED", NULL, a->result, error) &&
-       insert_result (store, conn, a->id, a->result, error);
+  ok = store_finish_on (store, conn, a->id, a->owner, "COMPLETED", NULL, a->result, NULL,
+                        error) &&
+       store_insert_result (store, conn, a->id, a->result, error);
   return store_commit (store, conn, ok, error);
 }
 
@@ -550,7 +555,7 @@ static gboolean
 finish_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
 {
   StoreArgs *a = data;
-  return finish_on (store, conn, a->id, a->owner, a->run, a->text, NULL, error);
+  return store_finish_on (store, conn, a->id, a->owner, a->run, a->text, NULL, NULL, error);
 }
 
 /* FAILED, with the message a user reads. */

@@ -147,10 +147,17 @@ store_fail (WinnowTaskStore *store, StoreConn *conn, int rc, GError **error)
     {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY,
-                   /* Translators: the database's file name, then a number of seconds */
-                   _("the task history %s is busy: another program kept it locked for more "
-                     "than %u s"), store->path, MAX (store->patience_ms / 1000, 1u));
+      {
+        /* the wait this call had: its thread's, or the store's */
+        guint patience = GPOINTER_TO_UINT (g_private_get (&thread_patience));
+
+        if (patience == 0)
+          patience = store->patience_ms;
+        g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY,
+                     /* Translators: the database's file name, then a number of seconds */
+                     _("the task history %s is busy: another program kept it locked for more "
+                       "than %u s"), store->path, MAX ((patience + 500) / 1000, 1u));
+      }
       break;
     case SQLITE_FULL:
       g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_FULL,

@@ -180,6 +180,24 @@ gint64        store_recover       (WinnowTaskStore *store,
                                    StoreConn *conn,
                                    const char *self,
                                    GError **error);
+gboolean      store_finish_on     (WinnowTaskStore *store,
+                                   StoreConn *conn,
+                                   gint64 id,
+                                   const char *owner,
+                                   const char *status,
+                                   const char *message,
+                                   const WinnowTaskResult *result,
+                                   const char *when,
+                                   GError **error);
+gboolean      store_insert_result (WinnowTaskStore *store,
+                                   StoreConn *conn,
+                                   gint64 id,
+                                   const WinnowTaskResult *result,
+                                   GError **error);
+/* winnow-task-store-deferred.c */
+gint64        store_apply_deferred (WinnowTaskStore *store,
+                                    StoreConn *conn,
+                                    GError **error);
 void          store_register_functions (sqlite3 *db);
 /* winnow-task-store-owners.c */
 gboolean      store_owner_alive        (const char *owner);

@@ -171,6 +171,13 @@ gboolean         winnow_task_store_finish_cancelled (WinnowTaskStore *store,
                                                  gint64 id,
                                                  const char *owner,
                                                  GError **error);
+gboolean         winnow_task_store_defer_outcome (WinnowTaskStore *store,
+                                                 gint64 id,
+                                                 const char *owner,
+                                                 WinnowTaskStatus status,
+                                                 const char *message,
+                                                 const WinnowTaskResult *result,
+                                                 GError **error);
 gboolean         winnow_task_store_release      (WinnowTaskStore *store,
                                                  gint64 id,
                                                  const char *owner,

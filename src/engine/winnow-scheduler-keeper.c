@@ -3,7 +3,9 @@
  * Every KEEPER_TICK_MS, and whenever a job hands it an outcome, it:
  *  - records the outcomes of finished tasks (COMPLETED, FAILED,
  *    CANCELLED, or PENDING again), and tries again at the next round
- *    while the history is busy or full, for OUTCOME_PATIENCE_MS;
+ *    while the history is busy or full, for OUTCOME_PATIENCE_LEASES;
+ *    then keeps a final one in a file for later, which the next
+ *    recovery records (here, at each round, or in another process);
  *  - reads whether a cancel was asked for a running task (by another
  *    process too) or whether another worker holds it now: a read, which
  *    never waits for a writer;
@@ -90,6 +92,65 @@ record (WinnowScheduler *self, Outcome *o, GError **error)
     }
 }
 
+/* A final outcome the history could not take in time, kept in a file for
+ * the next recovery: the task as it ended, or NULL when it could not be
+ * kept either. */
+static WinnowTask *
+defer (WinnowScheduler *self, Outcome *o, const GError *gave_up)
+{
+  Running *r = o->running;
+  g_autoptr(GError) error = NULL;
+  WinnowTaskStatus status;
+  WinnowTask *final;
+
+  switch (o->kind)
+    {
+    case OUTCOME_COMPLETE:
+      status = WINNOW_TASK_COMPLETED;
+      break;
+    case OUTCOME_FAIL:
+      status = WINNOW_TASK_FAILED;
+      break;
+    case OUTCOME_CANCELLED:
+      status = WINNOW_TASK_CANCELLED;
+      break;
+    case OUTCOME_RELEASE:
+    case OUTCOME_LOST:
+    default:
+      return NULL;  /* no end to record: the lease runs out */
+    }
+  if (!winnow_task_store_defer_outcome (self->store, r->id, r->owner, status, o->message,
+                                        o->record, &error))
+    {
+      g_debug ("task %" G_GINT64_FORMAT ": its outcome could not be kept either: %s", r->id,
+               error->message);
+      return NULL;
+    }
+  if (g_error_matches (gave_up, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY))
+    g_message (/* Translators: a task's number, then a number of seconds */
+               _("task %lld: another program kept the task history locked for %lld s; how "
+                 "the task ended is kept, and will be recorded when the history can be "
+                 "written again"), (long long) r->id,
+               (long long) ((g_get_monotonic_time () - o->since) / G_USEC_PER_SEC));
+  else
+    g_message (/* Translators: a task's number, then why the history could not record
+                * how the task ended (such as "the disk is full: …") */
+               _("task %lld: %s; how the task ended is kept, and will be recorded when the "
+                 "history can be written again"), (long long) r->id, gave_up->message);
+  g_mutex_lock (&self->lock);
+  self->deferred = TRUE;
+  g_mutex_unlock (&self->lock);
+
+  final = local_copy (r->task, status, o->message);
+  if (o->record != NULL)
+    {
+      winnow_task_set_rows (final, o->record->rows_read, o->record->rows_written);
+      winnow_task_set_result (final, o->record);
+      winnow_task_set_progress (final, 1.0);
+    }
+  return final;
+}
+
 /* The outcome is recorded, or given up on (@gave_up says why): the task
  * leaves the running table and its owner hears of it. */
 static void
@@ -105,6 +166,8 @@ finish_outcome (WinnowScheduler *self, Outcome *o, const GError *gave_up)
 
   if (gave_up == NULL || is_not_held (gave_up))
     final = winnow_task_store_get (self->store, r->id, NULL);
+  else
+    final = defer (self, o, gave_up);
   if (final == NULL && gave_up != NULL)
     {
       g_autofree char *message = NULL;
@@ -157,7 +220,8 @@ record_outcomes (WinnowScheduler *self, gboolean give_up)
       if (o == NULL)
         break;
       if (!give_up && !record (self, o, &error) && is_busy_or_full (error) &&
-          g_get_monotonic_time () - o->since < OUTCOME_PATIENCE_MS * G_TIME_SPAN_MILLISECOND)
+          g_get_monotonic_time () - o->since <
+            OUTCOME_PATIENCE_LEASES * self->lease_ms * G_TIME_SPAN_MILLISECOND)
         break;  /* again at the next round */
       if (give_up && error == NULL)
         g_set_error (&error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY,
@@ -167,6 +231,25 @@ record_outcomes (WinnowScheduler *self, gboolean give_up)
       g_mutex_unlock (&self->lock);
       finish_outcome (self, o, error);
       outcome_free (o);
+    }
+}
+
+/* Outcomes this process kept for later: recorded by the first recovery
+ * that gets the write lock (a round's, a claim's, another process's). */
+static void
+record_deferred (WinnowScheduler *self)
+{
+  gboolean deferred;
+
+  g_mutex_lock (&self->lock);
+  deferred = self->deferred;
+  g_mutex_unlock (&self->lock);
+  if (deferred &&
+      winnow_task_store_recover_expired (self->store, self->owner_prefix, NULL) != G_MAXUINT)
+    {
+      g_mutex_lock (&self->lock);
+      self->deferred = FALSE;
+      g_mutex_unlock (&self->lock);
     }
 }
 
@@ -477,6 +560,7 @@ keeper_main (gpointer data)
         }
       keeper_remove_orphans (self);
       record_outcomes (self, FALSE);
+      record_deferred (self);
       all = running_tasks (self);
       check_running (self, all);
       report_running (self, all, now);

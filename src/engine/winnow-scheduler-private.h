@@ -24,8 +24,9 @@ typedef void (*WinnowSchedulerHook) (gint64 id, gpointer data);
  * for a lease shorter than three times this). */
 #define REPORT_INTERVAL_MS 1000
 /* How long an outcome is tried again while the history is busy or full,
- * before the task is reported with what could not be recorded. */
-#define OUTCOME_PATIENCE_MS (2 * WINNOW_LEASE_MS)
+ * in leases (60 s by default), before it is kept in a file for later
+ * (winnow_task_store_defer_outcome()) and the task reported as it ended. */
+#define OUTCOME_PATIENCE_LEASES 2
 /* A batch run's own tasks run elsewhere: how often it reads their state. */
 #define OWN_POLL_MS 1000
 /* After this many polls in a row with its tasks waiting and none
@@ -111,6 +112,7 @@ struct _WinnowScheduler {
   GError *claim_error;         /* OWN_TASKS: why claiming stopped for good */
   guint own_stalls;            /* keeper: polls in a row with own tasks waiting, none here */
   gboolean damage_checked;     /* keeper: asked in this stall whether the history is damaged */
+  gboolean deferred;           /* keeper: outcomes kept for later, to record when it can */
 };
 
 /* For tests (winnow-scheduler.c): a shorter lease, and hooks that hold a

@@ -1,0 +1,256 @@
+/* test-history-outcomes.c: a task whose output was written whole while
+ * the history could not take its end, for longer than the scheduler waits
+ * (docs/ARCHITECTURE.md, "Outcomes kept for later"): the end is kept in a
+ * file beside the history and recorded by the next recovery, in the same
+ * process or another one, after that process has gone too. Real SQLite
+ * locks and a real batch run; no sleep stands in for waiting on a thread.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+
+#include "history-util.h"
+
+/* How many outcomes wait beside the history. */
+static guint
+kept_outcomes (Fixture *f)
+{
+  g_autofree char *dir = g_strconcat (f->db, "-outcomes", NULL);
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_suffix (name, ".outcome"))
+      n++;
+  return n;
+}
+
+static WinnowTask *
+claim (Fixture *f, const char *owner)
+{
+  g_autoptr(GError) error = NULL;
+  WinnowTask *task = winnow_task_store_claim (f->store, owner, WINNOW_LEASE_MS, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (task);
+  return task;
+}
+
+static void
+recover (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  winnow_task_store_recover_expired (f->store, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* The store alone: an end kept for later is recorded by the next
+ * recovery, as it ended (result, rows, message), while the task is still
+ * held by the owner that kept it; a file that no longer matches its task,
+ * or that is not an outcome, goes without changing anything. */
+static void
+test_store (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTaskResult) result = winnow_task_result_new ();
+  g_autoptr(WinnowTask) a = NULL;
+  g_autoptr(WinnowTask) b = NULL;
+  g_autoptr(WinnowTask) c = NULL;
+  g_autoptr(WinnowTask) claimed = NULL;
+  g_autoptr(WinnowTask) done = NULL;
+  g_autoptr(WinnowTask) failed = NULL;
+  g_autoptr(WinnowTask) untouched = NULL;
+  g_autoptr(WinnowTaskStore) other = NULL;
+  g_autofree char *junk = NULL;
+  g_autofree char *dir = g_strconcat (f->db, "-outcomes", NULL);
+
+  a = winnow_task_store_add (f->store, "/data/a.csv", "/data/a.out.csv", "{\"winnow_recipe\": 1}",
+                             FALSE, &error);
+  g_assert_no_error (error);
+  b = winnow_task_store_add (f->store, "/data/b.csv", "/data/b.out.csv", "{\"winnow_recipe\": 1}",
+                             FALSE, &error);
+  g_assert_no_error (error);
+  c = winnow_task_store_add (f->store, "/data/c.csv", "/data/c.out.csv", "{\"winnow_recipe\": 1}",
+                             FALSE, &error);
+  g_assert_no_error (error);
+
+  /* both claimed first: a claim's recovery would record what is kept */
+  claimed = claim (f, "worker-a");
+  g_assert_cmpint (winnow_task_get_id (claimed), ==, winnow_task_get_id (a));
+  g_clear_object (&claimed);
+  claimed = claim (f, "worker-b");
+  g_assert_cmpint (winnow_task_get_id (claimed), ==, winnow_task_get_id (b));
+  result->rows_read = 10;
+  result->rows_written = 7;
+  result->summary = g_strdup ("{\"duplicates_removed\": 3}");
+  result->columns = g_strdup ("[{\"name\": \"a\\nb\"}]");
+  result->preview = g_strdup ("{\"header\": [\"a\"], \"rows\": [[\"x\"]]}");
+  g_assert_true (winnow_task_store_defer_outcome (f->store, winnow_task_get_id (a), "worker-a",
+                                                  WINNOW_TASK_COMPLETED, NULL, result, &error));
+  g_assert_no_error (error);
+  g_assert_true (winnow_task_store_defer_outcome (f->store, winnow_task_get_id (b), "worker-b",
+                                                  WINNOW_TASK_FAILED, "the input went away", NULL,
+                                                  &error));
+  g_assert_no_error (error);
+  /* a stale one: c is PENDING, never held by this owner */
+  g_assert_true (winnow_task_store_defer_outcome (f->store, winnow_task_get_id (c), "worker-c",
+                                                  WINNOW_TASK_CANCELLED, NULL, NULL, &error));
+  g_assert_no_error (error);
+  junk = g_build_filename (dir, "99-00000000.outcome", NULL);
+  g_assert_true (g_file_set_contents (junk, "[outcome]\ntask=what\n", -1, NULL));
+  g_assert_cmpuint (kept_outcomes (f), ==, 4);
+
+  /* nothing recorded yet: kept outcomes are not the history */
+  g_clear_object (&done);
+  done = reread (f, winnow_task_get_id (a));
+  g_assert_cmpint (winnow_task_get_status (done), ==, WINNOW_TASK_PROCESSING);
+
+  /* the next process to open the history records them, at open */
+  g_test_expect_message ("db", G_LOG_LEVEL_WARNING, "*not an outcome to record*");
+  other = winnow_task_store_new (f->db, &error);
+  g_assert_no_error (error);
+  g_test_assert_expected_messages ();
+  g_clear_object (&done);
+  done = reread (f, winnow_task_get_id (a));
+  g_assert_cmpint (winnow_task_get_status (done), ==, WINNOW_TASK_COMPLETED);
+  g_assert_cmpint (winnow_task_get_rows_in (done), ==, 10);
+  g_assert_cmpint (winnow_task_get_rows_out (done), ==, 7);
+  g_assert_null (winnow_task_get_lease_owner (done));
+  g_assert_nonnull (winnow_task_get_result (done));
+  g_assert_true (winnow_task_result_equal (winnow_task_get_result (done), result));
+  g_assert_nonnull (winnow_task_get_finished (done));
+  failed = reread (f, winnow_task_get_id (b));
+  g_assert_cmpint (winnow_task_get_status (failed), ==, WINNOW_TASK_FAILED);
+  g_assert_cmpstr (winnow_task_get_error (failed), ==, "the input went away");
+  untouched = reread (f, winnow_task_get_id (c));
+  g_assert_cmpint (winnow_task_get_status (untouched), ==, WINNOW_TASK_PENDING);
+  /* the stale one and the junk went; the two recorded ones wait for the
+   * next recovery, which finds them recorded and removes them */
+  g_assert_cmpuint (kept_outcomes (f), ==, 2);
+  recover (f);
+  g_assert_cmpuint (kept_outcomes (f), ==, 0);
+  g_clear_object (&done);
+  done = reread (f, winnow_task_get_id (a));
+  g_assert_cmpint (winnow_task_get_status (done), ==, WINNOW_TASK_COMPLETED);
+  g_assert_true (winnow_task_result_equal (winnow_task_get_result (done), result));
+}
+
+/* A window's scheduler: its task cleaned while another program holds the
+ * lock for longer than the scheduler waits. The task is reported
+ * COMPLETED with its result at once, and the history records it within a
+ * round of the lock going, in the same process. */
+static void
+test_window (Fixture *f, gconstpointer data)
+{
+  g_autofree char *in = winnow_test_write_file (f->dir.dir, "in.csv", "a\n1\n1\n2\n", -1);
+  g_autofree char *out = g_build_filename (f->dir.dir, "in.out.csv", NULL);
+  g_autoptr(WinnowScheduler) scheduler = scheduler_new (f, 1, WINNOW_SCHEDULER_ALL_TASKS);
+  g_autoptr(WinnowTask) task = NULL;
+  g_autoptr(WinnowTask) held = NULL;
+  g_autoptr(GError) error = NULL;
+  WinnowTestGate gate;
+  WinnowTask *reported;
+  StatusWait completed = { f, WINNOW_TASK_COMPLETED, "in" };
+  sqlite3 *lock;
+
+  winnow_test_gate_init (&gate);
+  /* its patience is two leases */
+  winnow_scheduler_set_lease_ms (scheduler, 1000);
+  winnow_scheduler_set_run_hook (scheduler, gate_hook, &gate);
+  task = winnow_scheduler_add (scheduler, in, out, "{\"winnow_recipe\": 1, \"drop_duplicates\": {}}",
+                               FALSE, &error);
+  g_assert_no_error (error);
+  winnow_test_iterate_until (winnow_test_gate_entered, &gate, 30);
+
+  lock = lock_history (f);
+  winnow_test_gate_open (&gate);
+  g_test_expect_message ("scheduler", G_LOG_LEVEL_MESSAGE, "*will be recorded when*");
+  reported = wait_finished (f, winnow_task_get_id (task), 60);
+  g_test_assert_expected_messages ();
+  g_assert_cmpint (winnow_task_get_status (reported), ==, WINNOW_TASK_COMPLETED);
+  g_assert_cmpint (winnow_task_get_rows_in (reported), ==, 3);
+  g_assert_cmpint (winnow_task_get_rows_out (reported), ==, 2);
+  g_assert_nonnull (winnow_task_get_result (reported));
+  g_assert_true (g_file_test (out, G_FILE_TEST_EXISTS));
+
+  /* the history still says PROCESSING (readers pass the lock), and the
+   * end waits beside it */
+  held = reread (f, winnow_task_get_id (task));
+  g_assert_cmpint (winnow_task_get_status (held), ==, WINNOW_TASK_PROCESSING);
+  g_assert_cmpuint (kept_outcomes (f), ==, 1);
+
+  unlock_history (lock);
+  winnow_test_iterate_until (some_task_is, &completed, 30);
+  g_clear_object (&held);
+  held = reread (f, winnow_task_get_id (task));
+  g_assert_cmpint (winnow_task_get_rows_out (held), ==, 2);
+  g_assert_true (winnow_task_result_equal (winnow_task_get_result (held),
+                                           winnow_task_get_result (reported)));
+  g_assert_null (winnow_task_get_error (held));
+  winnow_scheduler_shutdown (scheduler, WINNOW_SHUTDOWN_FINISH);
+  winnow_test_gate_clear (&gate);
+}
+
+/* Ctrl-C to a batch run just after its output went in place, while
+ * another program holds the lock: the run exits without waiting for it,
+ * says the task completed, and the history records it COMPLETED once the
+ * lock goes, although the run is gone (not FAILED as interrupted). */
+static void
+test_batch_interrupted (Fixture *f, gconstpointer data)
+{
+  g_autofree char *output = g_build_filename (f->dir.dir, "out", "big.cleaned.csv", NULL);
+  g_autoptr(GPtrArray) tasks = NULL;
+  WinnowTaskQuery all = { 0 };
+  Batch batch;
+  sqlite3 *lock;
+  guint completed = 0;
+
+  start_big_then_two (f, &batch);
+  lock = lock_history (f);
+  winnow_test_iterate_until (output_written, output, 300);
+  g_subprocess_send_signal (batch.process, SIGINT);
+  winnow_test_iterate_until (batch_finished, &batch, 120);
+  g_test_message ("stdout:\n%s\nstderr:\n%s", batch.out, batch.err);
+  g_assert_cmpint (batch.status, ==, 130);
+  assert_contains (batch.out, "big.csv\tcompleted\t");
+  assert_contains (batch.err, "will be recorded when");
+  g_assert_cmpuint (kept_outcomes (f), ==, 1);
+
+  /* the run is gone; its leases run out (put in the past here) */
+  unlock_history (lock);
+  expire_leases (f);
+  recover (f);
+  tasks = winnow_task_store_query (f->store, &all, 0, 10, NULL);
+  g_assert_nonnull (tasks);
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      WinnowTask *task = g_ptr_array_index (tasks, i);
+      if (strcmp (winnow_task_get_file_name (task), "big.csv") == 0)
+        {
+          g_assert_cmpint (winnow_task_get_status (task), ==, WINNOW_TASK_COMPLETED);
+          g_assert_cmpint (winnow_task_get_rows_in (task), ==, 1500000);
+          completed++;
+        }
+      else
+        g_assert_true (winnow_task_status_is_final (winnow_task_get_status (task)));
+    }
+  g_assert_cmpuint (completed, ==, 1);
+  batch_clear (&batch);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/history/outcome-kept/store", Fixture, NULL, fixture_setup, test_store,
+              fixture_teardown);
+  g_test_add ("/history/outcome-kept/window", Fixture, NULL, fixture_setup, test_window,
+              fixture_teardown);
+  g_test_add ("/history/outcome-kept/batch-interrupted", Fixture, NULL, fixture_setup,
+              test_batch_interrupted, fixture_teardown);
+  return g_test_run ();
+}
