@@ -67,6 +67,11 @@ test_store (Fixture *f, gconstpointer data)
   g_autoptr(WinnowTaskStore) other = NULL;
   g_autofree char *junk = NULL;
   g_autofree char *dir = g_strconcat (f->db, "-outcomes", NULL);
+  /* they ended a minute before they are recorded */
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) ended = g_date_time_add_minutes (now, -1);
+  g_autofree char *ended_text = winnow_store_format_time (ended);
+  g_autofree char *finished_text = NULL;
 
   a = winnow_task_store_add (f->store, "/data/a.csv", "/data/a.out.csv", "{\"winnow_recipe\": 1}",
                              FALSE, &error);
@@ -86,19 +91,24 @@ test_store (Fixture *f, gconstpointer data)
   g_assert_cmpint (winnow_task_get_id (claimed), ==, winnow_task_get_id (b));
   result->rows_read = 10;
   result->rows_written = 7;
+  g_free (result->summary);
   result->summary = g_strdup ("{\"duplicates_removed\": 3}");
+  g_free (result->columns);
   result->columns = g_strdup ("[{\"name\": \"a\\nb\"}]");
+  g_free (result->preview);
   result->preview = g_strdup ("{\"header\": [\"a\"], \"rows\": [[\"x\"]]}");
   g_assert_true (winnow_task_store_defer_outcome (f->store, winnow_task_get_id (a), "worker-a",
-                                                  WINNOW_TASK_COMPLETED, NULL, result, &error));
+                                                  WINNOW_TASK_COMPLETED, NULL, result, ended,
+                                                  &error));
   g_assert_no_error (error);
   g_assert_true (winnow_task_store_defer_outcome (f->store, winnow_task_get_id (b), "worker-b",
                                                   WINNOW_TASK_FAILED, "the input went away", NULL,
-                                                  &error));
+                                                  ended, &error));
   g_assert_no_error (error);
   /* a stale one: c is PENDING, never held by this owner */
   g_assert_true (winnow_task_store_defer_outcome (f->store, winnow_task_get_id (c), "worker-c",
-                                                  WINNOW_TASK_CANCELLED, NULL, NULL, &error));
+                                                  WINNOW_TASK_CANCELLED, NULL, NULL, ended,
+                                                  &error));
   g_assert_no_error (error);
   junk = g_build_filename (dir, "99-00000000.outcome", NULL);
   g_assert_true (g_file_set_contents (junk, "[outcome]\ntask=what\n", -1, NULL));
@@ -123,6 +133,8 @@ test_store (Fixture *f, gconstpointer data)
   g_assert_nonnull (winnow_task_get_result (done));
   g_assert_true (winnow_task_result_equal (winnow_task_get_result (done), result));
   g_assert_nonnull (winnow_task_get_finished (done));
+  finished_text = winnow_store_format_time (winnow_task_get_finished (done));
+  g_assert_cmpstr (finished_text, ==, ended_text);
   failed = reread (f, winnow_task_get_id (b));
   g_assert_cmpint (winnow_task_get_status (failed), ==, WINNOW_TASK_FAILED);
   g_assert_cmpstr (winnow_task_get_error (failed), ==, "the input went away");
@@ -139,35 +151,49 @@ test_store (Fixture *f, gconstpointer data)
   g_assert_true (winnow_task_result_equal (winnow_task_get_result (done), result));
 }
 
+static const char dedupe[] = "{\"winnow_recipe\": 1, \"drop_duplicates\": {}}";
+
+/* Adds a task of "in.csv" (3 rows, one a duplicate) to @scheduler, holds
+ * its worker until another program holds the history's lock, then lets
+ * it clean: the lock is returned, for the caller to release. */
+static sqlite3 *
+clean_under_lock (Fixture *f, WinnowScheduler *scheduler, WinnowTestGate *gate,
+                  const char *out, WinnowTask **task)
+{
+  g_autofree char *in = winnow_test_write_file (f->dir.dir, "in.csv", "a\n1\n1\n2\n", -1);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *lock;
+
+  winnow_test_gate_init (gate);
+  winnow_scheduler_set_run_hook (scheduler, gate_hook, gate);
+  *task = winnow_scheduler_add (scheduler, in, out, dedupe, FALSE, &error);
+  g_assert_no_error (error);
+  winnow_test_iterate_until (winnow_test_gate_entered, gate, 30);
+  lock = lock_history (f);
+  winnow_test_gate_open (gate);
+  return lock;
+}
+
 /* A window's scheduler: its task cleaned while another program holds the
  * lock for longer than the scheduler waits. The task is reported
- * COMPLETED with its result at once, and the history records it within a
- * round of the lock going, in the same process. */
+ * COMPLETED with its result at once, and the history records it soon
+ * after the lock goes, in the same process (a keeper round's recovery, or
+ * a claim's). */
 static void
 test_window (Fixture *f, gconstpointer data)
 {
-  g_autofree char *in = winnow_test_write_file (f->dir.dir, "in.csv", "a\n1\n1\n2\n", -1);
   g_autofree char *out = g_build_filename (f->dir.dir, "in.out.csv", NULL);
   g_autoptr(WinnowScheduler) scheduler = scheduler_new (f, 1, WINNOW_SCHEDULER_ALL_TASKS);
   g_autoptr(WinnowTask) task = NULL;
   g_autoptr(WinnowTask) held = NULL;
-  g_autoptr(GError) error = NULL;
   WinnowTestGate gate;
   WinnowTask *reported;
   StatusWait completed = { f, WINNOW_TASK_COMPLETED, "in" };
   sqlite3 *lock;
 
-  winnow_test_gate_init (&gate);
   /* its patience is two leases */
   winnow_scheduler_set_lease_ms (scheduler, 1000);
-  winnow_scheduler_set_run_hook (scheduler, gate_hook, &gate);
-  task = winnow_scheduler_add (scheduler, in, out, "{\"winnow_recipe\": 1, \"drop_duplicates\": {}}",
-                               FALSE, &error);
-  g_assert_no_error (error);
-  winnow_test_iterate_until (winnow_test_gate_entered, &gate, 30);
-
-  lock = lock_history (f);
-  winnow_test_gate_open (&gate);
+  lock = clean_under_lock (f, scheduler, &gate, out, &task);
   g_test_expect_message ("scheduler", G_LOG_LEVEL_MESSAGE, "*will be recorded when*");
   reported = wait_finished (f, winnow_task_get_id (task), 60);
   g_test_assert_expected_messages ();
@@ -192,6 +218,45 @@ test_window (Fixture *f, gconstpointer data)
                                            winnow_task_get_result (reported)));
   g_assert_null (winnow_task_get_error (held));
   winnow_scheduler_shutdown (scheduler, WINNOW_SHUTDOWN_FINISH);
+  winnow_test_gate_clear (&gate);
+}
+
+/* The window quits while its finished task's end waits for a lock: the
+ * shutdown, on the thread that draws, neither touches the history nor
+ * writes the kept file there; the next process to open the history
+ * records the task COMPLETED. */
+static void
+test_window_quits (Fixture *f, gconstpointer data)
+{
+  g_autofree char *out = g_build_filename (f->dir.dir, "in.out.csv", NULL);
+  g_autoptr(WinnowScheduler) scheduler = scheduler_new (f, 1, WINNOW_SCHEDULER_ALL_TASKS);
+  g_autoptr(WinnowTask) task = NULL;
+  g_autoptr(WinnowTaskStore) next = NULL;
+  g_autoptr(WinnowTask) recorded = NULL;
+  g_autoptr(GError) error = NULL;
+  WinnowTestGate gate;
+  WinnowTask *reported;
+  sqlite3 *lock;
+
+  lock = clean_under_lock (f, scheduler, &gate, out, &task);
+  winnow_test_iterate_until (output_written, out, 60);
+
+  g_test_expect_message ("scheduler", G_LOG_LEVEL_MESSAGE, "*will be recorded when*");
+  winnow_task_store_forbid_thread (g_thread_self ());
+  winnow_scheduler_shutdown (scheduler, WINNOW_SHUTDOWN_RELEASE);
+  winnow_task_store_forbid_thread (NULL);
+  g_test_assert_expected_messages ();
+  reported = wait_finished (f, winnow_task_get_id (task), 10);
+  g_assert_cmpint (winnow_task_get_status (reported), ==, WINNOW_TASK_COMPLETED);
+  g_assert_cmpuint (kept_outcomes (f), ==, 1);
+
+  unlock_history (lock);
+  next = winnow_task_store_new (f->db, &error);
+  g_assert_no_error (error);
+  recorded = winnow_task_store_get (next, winnow_task_get_id (task), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (winnow_task_get_status (recorded), ==, WINNOW_TASK_COMPLETED);
+  g_assert_cmpint (winnow_task_get_rows_out (recorded), ==, 2);
   winnow_test_gate_clear (&gate);
 }
 
@@ -250,6 +315,8 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/history/outcome-kept/window", Fixture, NULL, fixture_setup, test_window,
               fixture_teardown);
+  g_test_add ("/history/outcome-kept/window-quits", Fixture, NULL, fixture_setup,
+              test_window_quits, fixture_teardown);
   g_test_add ("/history/outcome-kept/batch-interrupted", Fixture, NULL, fixture_setup,
               test_batch_interrupted, fixture_teardown);
   return g_test_run ();

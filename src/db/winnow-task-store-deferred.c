@@ -19,19 +19,24 @@
 #include "winnow-task-store-private.h"
 
 #include <errno.h>
-#include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 
 #define GROUP "outcome"
 #define SUFFIX ".outcome"
 
-/* Where @store keeps outcomes for later, or NULL (a history in memory). */
+/* Where @store keeps outcomes for later, or NULL (a history in memory):
+ * beside the database itself, as its -wal file is, also when it was
+ * opened through a symbolic link. */
 static char *
 deferred_dir (WinnowTaskStore *store)
 {
+  g_autofree char *real = NULL;
+
   if (store->memory || store->path == NULL)
     return NULL;
-  return g_strconcat (store->path, "-outcomes", NULL);
+  real = realpath (store->path, NULL);
+  return g_strconcat (real ? real : store->path, "-outcomes", NULL);
 }
 
 /**
@@ -39,6 +44,7 @@ deferred_dir (WinnowTaskStore *store)
  * @status: COMPLETED, FAILED or CANCELLED
  * @message: (nullable): a FAILED task's error
  * @result: (nullable): a COMPLETED task's result
+ * @ended: when the task ended
  *
  * Keeps the end of task @id, held by @owner, in a file beside the history,
  * for the next recovery to record (in this process or any other): the
@@ -49,12 +55,13 @@ deferred_dir (WinnowTaskStore *store)
 gboolean
 winnow_task_store_defer_outcome (WinnowTaskStore *store, gint64 id, const char *owner,
                                  WinnowTaskStatus status, const char *message,
-                                 const WinnowTaskResult *result, GError **error)
+                                 const WinnowTaskResult *result, GDateTime *ended,
+                                 GError **error)
 {
   g_autofree char *dir = NULL;
   g_autofree char *name = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *now = store_now (0);
+  g_autofree char *when = NULL;
   g_autofree char *data = NULL;
   g_autoptr(GKeyFile) file = g_key_file_new ();
   gsize length;
@@ -63,6 +70,7 @@ winnow_task_store_defer_outcome (WinnowTaskStore *store, gint64 id, const char *
   g_return_val_if_fail (owner != NULL, FALSE);
   g_return_val_if_fail (winnow_task_status_is_final (status), FALSE);
   g_return_val_if_fail (status != WINNOW_TASK_COMPLETED || result != NULL, FALSE);
+  g_return_val_if_fail (ended != NULL, FALSE);
   store_check_thread (G_STRFUNC);
 
   dir = deferred_dir (store);
@@ -83,7 +91,8 @@ winnow_task_store_defer_outcome (WinnowTaskStore *store, gint64 id, const char *
   g_key_file_set_int64 (file, GROUP, "task", id);
   g_key_file_set_string (file, GROUP, "owner", owner);
   g_key_file_set_string (file, GROUP, "status", winnow_task_status_to_string (status));
-  g_key_file_set_string (file, GROUP, "finished", now);
+  when = winnow_store_format_time (ended);
+  g_key_file_set_string (file, GROUP, "finished", when);
   if (message != NULL)
     g_key_file_set_string (file, GROUP, "error", message);
   if (result != NULL)
@@ -111,6 +120,7 @@ read_outcome (GKeyFile *file, gint64 *id, char **owner, WinnowTaskStatus *status
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *word = NULL;
+  g_autofree char *stamp = NULL;
   g_autoptr(GDateTime) when = NULL;
 
   *id = g_key_file_get_int64 (file, GROUP, "task", &error);
@@ -121,10 +131,10 @@ read_outcome (GKeyFile *file, gint64 *id, char **owner, WinnowTaskStatus *status
   if (*owner == NULL || word == NULL || !winnow_task_status_from_string (word, status) ||
       !winnow_task_status_is_final (*status))
     return FALSE;
-  *finished = g_key_file_get_string (file, GROUP, "finished", NULL);
-  when = *finished ? g_date_time_new_from_iso8601 (*finished, NULL) : NULL;
-  if (when == NULL)
-    g_clear_pointer (finished, g_free);  /* recorded as ending now */
+  stamp = g_key_file_get_string (file, GROUP, "finished", NULL);
+  when = stamp ? g_date_time_new_from_iso8601 (stamp, NULL) : NULL;
+  /* in the history's own form; without a time, recorded as ending now */
+  *finished = when ? winnow_store_format_time (when) : NULL;
   *message = g_key_file_get_string (file, GROUP, "error", NULL);
   if (*status != WINNOW_TASK_COMPLETED)
     return TRUE;
@@ -133,8 +143,11 @@ read_outcome (GKeyFile *file, gint64 *id, char **owner, WinnowTaskStatus *status
   (*result)->rows_read = g_key_file_get_int64 (file, GROUP, "rows-read", &error);
   if (error == NULL)
     (*result)->rows_written = g_key_file_get_int64 (file, GROUP, "rows-written", &error);
+  g_free ((*result)->summary);
   (*result)->summary = g_key_file_get_string (file, GROUP, "summary", NULL);
+  g_free ((*result)->columns);
   (*result)->columns = g_key_file_get_string (file, GROUP, "columns", NULL);
+  g_free ((*result)->preview);
   (*result)->preview = g_key_file_get_string (file, GROUP, "preview", NULL);
   return error == NULL && (*result)->summary != NULL && (*result)->columns != NULL &&
          (*result)->preview != NULL;
@@ -158,8 +171,14 @@ apply_one (WinnowTaskStore *store, StoreConn *conn, const char *path, GError **e
 
   if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &local_error))
     {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        return 0;  /* another recovery took it */
+      /* gone (another recovery took it), or not readable now (no file
+       * descriptor left, a file of another user): left alone, for a
+       * recovery that can read it */
+      if (local_error->domain != G_KEY_FILE_ERROR)
+        {
+          g_debug ("%s: not read: %s", path, local_error->message);
+          return 0;
+        }
       g_warning ("%s: not an outcome to record, removed: %s", path, local_error->message);
       g_unlink (path);
       return 0;

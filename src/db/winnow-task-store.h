@@ -177,6 +177,7 @@ gboolean         winnow_task_store_defer_outcome (WinnowTaskStore *store,
                                                  WinnowTaskStatus status,
                                                  const char *message,
                                                  const WinnowTaskResult *result,
+                                                 GDateTime *ended,
                                                  GError **error);
 gboolean         winnow_task_store_release      (WinnowTaskStore *store,
                                                  gint64 id,

@@ -100,6 +100,8 @@ defer (WinnowScheduler *self, Outcome *o, const GError *gave_up)
 {
   Running *r = o->running;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) ended = NULL;
   WinnowTaskStatus status;
   WinnowTask *final;
 
@@ -119,24 +121,20 @@ defer (WinnowScheduler *self, Outcome *o, const GError *gave_up)
     default:
       return NULL;  /* no end to record: the lease runs out */
     }
+  /* it ended when its outcome was handed over */
+  now = g_date_time_new_now_utc ();
+  ended = g_date_time_add (now, o->since - g_get_monotonic_time ());
   if (!winnow_task_store_defer_outcome (self->store, r->id, r->owner, status, o->message,
-                                        o->record, &error))
+                                        o->record, ended, &error))
     {
       g_debug ("task %" G_GINT64_FORMAT ": its outcome could not be kept either: %s", r->id,
                error->message);
       return NULL;
     }
-  if (g_error_matches (gave_up, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY))
-    g_message (/* Translators: a task's number, then a number of seconds */
-               _("task %lld: another program kept the task history locked for %lld s; how "
-                 "the task ended is kept, and will be recorded when the history can be "
-                 "written again"), (long long) r->id,
-               (long long) ((g_get_monotonic_time () - o->since) / G_USEC_PER_SEC));
-  else
-    g_message (/* Translators: a task's number, then why the history could not record
-                * how the task ended (such as "the disk is full: …") */
-               _("task %lld: %s; how the task ended is kept, and will be recorded when the "
-                 "history can be written again"), (long long) r->id, gave_up->message);
+  g_message (/* Translators: a task's number, then why the history could not record
+              * how the task ended (such as "the disk is full: …") */
+             _("task %lld: %s; how the task ended is kept, and will be recorded when the "
+               "history can be written again"), (long long) r->id, gave_up->message);
   g_mutex_lock (&self->lock);
   self->deferred = TRUE;
   g_mutex_unlock (&self->lock);
@@ -219,10 +217,20 @@ record_outcomes (WinnowScheduler *self, gboolean give_up)
       g_mutex_unlock (&self->lock);
       if (o == NULL)
         break;
+      gint64 waited = g_get_monotonic_time () - o->since;
+
       if (!give_up && !record (self, o, &error) && is_busy_or_full (error) &&
-          g_get_monotonic_time () - o->since <
-            OUTCOME_PATIENCE_LEASES * self->lease_ms * G_TIME_SPAN_MILLISECOND)
+          waited < OUTCOME_PATIENCE_LEASES * self->lease_ms * G_TIME_SPAN_MILLISECOND)
         break;  /* again at the next round */
+      if (g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY))
+        {
+          /* the whole wait, not the last call's */
+          g_clear_error (&error);
+          g_set_error (&error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY,
+                       /* Translators: a number of seconds */
+                       _("the task history could not be written for %lld s: another program "
+                         "kept it locked"), (long long) (waited / G_USEC_PER_SEC));
+        }
       if (give_up && error == NULL)
         g_set_error (&error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY,
                      _("the task history was busy while Winnow stopped"));
@@ -253,12 +261,6 @@ record_deferred (WinnowScheduler *self)
     }
 }
 
-/* After the keeper stopped: what is left is reported unrecorded. */
-void
-keeper_give_up_all (WinnowScheduler *self)
-{
-  record_outcomes (self, TRUE);
-}
 
 /* ---- running tasks ---- */
 
@@ -515,7 +517,7 @@ poll_own (WinnowScheduler *self)
 
 /* Temporary files that workers which died left beside their outputs:
  * those no live writer holds go. */
-void
+static void
 keeper_remove_orphans (WinnowScheduler *self)
 {
   g_autoptr(GPtrArray) paths = winnow_task_store_take_orphaned (self->store);
@@ -579,5 +581,12 @@ keeper_main (gpointer data)
         g_cond_broadcast (&self->flushed_cond);
     }
   g_mutex_unlock (&self->lock);
+
+  /* stopped (the shutdown waited for the workers and the flush): the
+   * outcomes the history would not take are kept for later or reported
+   * unrecorded, and orphans go, here rather than on the thread that
+   * stops the scheduler, which may be the one that draws */
+  record_outcomes (self, TRUE);
+  keeper_remove_orphans (self);
   return NULL;
 }

@@ -149,8 +149,6 @@ void     scheduler_worker_job (gpointer data,
 
 /* winnow-scheduler-keeper.c */
 gpointer keeper_main        (gpointer data);
-void     keeper_give_up_all (WinnowScheduler *self);
-void     keeper_remove_orphans (WinnowScheduler *self);
 
 /* the signals, by index (winnow-scheduler.c) */
 enum {

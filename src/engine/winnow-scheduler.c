@@ -608,8 +608,6 @@ winnow_scheduler_shutdown (WinnowScheduler *scheduler, WinnowShutdown mode)
 
   /* from here on, its leases that are left are judged by their time */
   winnow_task_store_end_owner (scheduler->owner_prefix);
-  keeper_give_up_all (scheduler);
-  keeper_remove_orphans (scheduler);
   if (scheduler->run != NULL)
     {
       g_autoptr(GError) error = NULL;
