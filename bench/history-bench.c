@@ -13,6 +13,7 @@
  * WINNOW_BENCH_VERBOSE=1: each gap over 100 ms (=MS: over MS ms), with what the user did
  *   just before and how much of it the frame clock spent laying out and
  *   painting (the rest is the work of signal handlers and idles).
+ * WINNOW_BENCH_STALLS=MS: a backtrace of the main thread when a turn is MS ms late.
  * WINNOW_BENCH_NO_LOAD=1: no batch runs and no lock, to tell the window's
  *   own costs from the load's.
  */
@@ -274,9 +275,10 @@ watch_phases (GtkWidget *window)
 }
 
 /* WINNOW_BENCH_STALLS: where the main thread is when it has not come back
- * to its loop for STALL_MS, a backtrace on stderr (a watcher thread
- * signals it); for finding what a long gap is made of. */
+ * to its loop for STALL_MS (=MS: for MS ms), a backtrace on stderr (a
+ * watcher thread signals it); for finding what a long gap is made of. */
 #define STALL_MS 120
+static gint64 stall_ms = STALL_MS;
 static pthread_t main_thread;
 static gint64 last_tick;   /* read by the watcher: __atomic */
 
@@ -301,8 +303,8 @@ watch_stalls (gpointer data)
     {
       gint64 tick = __atomic_load_n (&last_tick, __ATOMIC_RELAXED);
 
-      g_usleep (10000);
-      if (tick != 0 && tick != sampled && g_get_monotonic_time () - tick > STALL_MS * 1000)
+      g_usleep (MIN (10000, stall_ms * 250));
+      if (tick != 0 && tick != sampled && g_get_monotonic_time () - tick > stall_ms * 1000)
         {
           sampled = tick;
           pthread_kill (main_thread, SIGUSR2);
@@ -508,7 +510,12 @@ main (int argc, char **argv)
         verbose_ms = 100;
     }
   if (g_getenv ("WINNOW_BENCH_STALLS") != NULL)
-    start_stall_watch ();
+    {
+      double ms = g_ascii_strtod (g_getenv ("WINNOW_BENCH_STALLS"), NULL);
+      if (ms > 1)
+        stall_ms = (gint64) ms;
+      start_stall_watch ();
+    }
   use_source = g_timeout_add (200, use, &user);
   g_timeout_add_seconds (seconds, set_true, &done);
   while (!done)
