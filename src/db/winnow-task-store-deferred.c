@@ -208,8 +208,19 @@ apply_one (WinnowTaskStore *store, StoreConn *conn, const char *path, GError **e
       g_unlink (path);
       return 0;
     }
-  g_propagate_error (error, g_steal_pointer (&local_error));
-  return -1;
+  if (local_error->domain == WINNOW_STORE_ERROR &&
+      (local_error->code == WINNOW_STORE_ERROR_BUSY || local_error->code == WINNOW_STORE_ERROR_FULL ||
+       local_error->code == WINNOW_STORE_ERROR_READ_ONLY ||
+       local_error->code == WINNOW_STORE_ERROR_DAMAGED))
+    {
+      /* the history cannot be written now: the recovery waits */
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return -1;
+    }
+  /* anything else is this file's: it must not stop every later recovery */
+  g_warning ("%s: could not be recorded, removed: %s", path, local_error->message);
+  g_unlink (path);
+  return 0;
 }
 
 /**
