@@ -10,6 +10,9 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <utime.h>
 
 #include "history-util.h"
 
@@ -48,10 +51,28 @@ recover (Fixture *f)
   g_assert_no_error (error);
 }
 
+/* Warnings about kept files that are not outcomes: counted, not fatal
+ * (their order is the folder's). */
+static gboolean
+junk_is_not_fatal (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
+{
+  return !(g_strcmp0 (domain, "db") == 0 && strstr (message, "not an outcome to record") != NULL);
+}
+
+static void
+count_junk (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
+{
+  if (strstr (message, "not an outcome to record") != NULL)
+    (*(guint *) data)++;
+  else
+    g_log_default_handler (domain, level, message, NULL);
+}
+
 /* The store alone: an end kept for later is recorded by the next
  * recovery, as it ended (result, rows, message), while the task is still
- * held by the owner that kept it; a file that no longer matches its task,
- * or that is not an outcome, goes without changing anything. */
+ * held by the owner that kept it (or, never started, still waits in its
+ * batch run); a file that no longer matches its task, or that is not an
+ * outcome, goes without changing anything, and never makes it wait. */
 static void
 test_store (Fixture *f, gconstpointer data)
 {
@@ -60,12 +81,21 @@ test_store (Fixture *f, gconstpointer data)
   g_autoptr(WinnowTask) a = NULL;
   g_autoptr(WinnowTask) b = NULL;
   g_autoptr(WinnowTask) c = NULL;
+  g_autoptr(WinnowTask) d = NULL;
+  g_autoptr(WinnowTask) cancelled = NULL;
   g_autoptr(WinnowTask) claimed = NULL;
   g_autoptr(WinnowTask) done = NULL;
   g_autoptr(WinnowTask) failed = NULL;
   g_autoptr(WinnowTask) untouched = NULL;
   g_autoptr(WinnowTaskStore) other = NULL;
   g_autofree char *junk = NULL;
+  g_autofree char *pipe = NULL;
+  g_autofree char *other_task = NULL;
+  g_autofree char *bad_rows = NULL;
+  g_autofree char *old_temporary = NULL;
+  g_autofree char *new_temporary = NULL;
+  guint junk_warnings = 0;
+  guint handler;
   g_autofree char *dir = g_strconcat (f->db, "-outcomes", NULL);
   /* they ended a minute before they are recorded */
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
@@ -97,22 +127,55 @@ test_store (Fixture *f, gconstpointer data)
   result->columns = g_strdup ("[{\"name\": \"a\\nb\"}]");
   g_free (result->preview);
   result->preview = g_strdup ("{\"header\": [\"a\"], \"rows\": [[\"x\"]]}");
-  g_assert_true (winnow_task_store_defer_outcome (f->store, winnow_task_get_id (a), "worker-a",
+  g_assert_true (winnow_task_store_defer_outcome (f->store, winnow_task_get_id (a), "worker-a", NULL,
                                                   WINNOW_TASK_COMPLETED, NULL, result, ended,
                                                   &error));
   g_assert_no_error (error);
-  g_assert_true (winnow_task_store_defer_outcome (f->store, winnow_task_get_id (b), "worker-b",
+  g_assert_true (winnow_task_store_defer_outcome (f->store, winnow_task_get_id (b), "worker-b", NULL,
                                                   WINNOW_TASK_FAILED, "the input went away", NULL,
                                                   ended, &error));
   g_assert_no_error (error);
   /* a stale one: c is PENDING, never held by this owner */
-  g_assert_true (winnow_task_store_defer_outcome (f->store, winnow_task_get_id (c), "worker-c",
+  g_assert_true (winnow_task_store_defer_outcome (f->store, winnow_task_get_id (c), "worker-c", NULL,
                                                   WINNOW_TASK_CANCELLED, NULL, NULL, ended,
                                                   &error));
   g_assert_no_error (error);
+  /* d, queued by a batch run and never started, cancelled by its Ctrl-C */
+  {
+    const WinnowTaskSpec spec = { "/data/d.csv", "/data/d.out.csv", "{\"winnow_recipe\": 1}", FALSE };
+    g_autoptr(GPtrArray) added = winnow_task_store_add_many (f->store, &spec, 1, "run-x", 60000,
+                                                             &error);
+    g_assert_no_error (error);
+    d = g_object_ref (g_ptr_array_index (added, 0));
+  }
+  g_assert_true (winnow_task_store_defer_outcome (f->store, winnow_task_get_id (d), NULL, "run-x",
+                                                  WINNOW_TASK_CANCELLED, NULL, NULL, ended,
+                                                  &error));
+  g_assert_no_error (error);
+
+  /* what is not an outcome: no task in it, a pipe (opened without
+   * waiting), another task's end under this one's name, rows that cannot
+   * be; temporary files, one left by a process that died an hour ago */
   junk = g_build_filename (dir, "99-00000000.outcome", NULL);
   g_assert_true (g_file_set_contents (junk, "[outcome]\ntask=what\n", -1, NULL));
-  g_assert_cmpuint (kept_outcomes (f), ==, 4);
+  pipe = g_build_filename (dir, "77-00000000.outcome", NULL);
+  g_assert_cmpint (mkfifo (pipe, 0600), ==, 0);
+  other_task = g_build_filename (dir, "5-00000000.outcome", NULL);
+  g_assert_true (g_file_set_contents (other_task, "[outcome]\ntask=1\nowner=worker-a\n"
+                                      "status=FAILED\n", -1, NULL));
+  bad_rows = g_build_filename (dir, "1-00000001.outcome", NULL);
+  g_assert_true (g_file_set_contents (bad_rows, "[outcome]\ntask=1\nowner=worker-a\n"
+                                      "status=COMPLETED\nrows-read=-3\nrows-written=0\n"
+                                      "summary={}\ncolumns=[]\npreview={}\n", -1, NULL));
+  old_temporary = g_build_filename (dir, "1-00000002.outcome.Ab12Cd", NULL);
+  g_assert_true (g_file_set_contents (old_temporary, "[outc", -1, NULL));
+  {
+    struct utimbuf long_ago = { time (NULL) - 2 * 3600, time (NULL) - 2 * 3600 };
+    g_assert_cmpint (g_utime (old_temporary, &long_ago), ==, 0);
+  }
+  new_temporary = g_build_filename (dir, "1-00000003.outcome.Ef34Gh", NULL);
+  g_assert_true (g_file_set_contents (new_temporary, "[outc", -1, NULL));
+  g_assert_cmpuint (kept_outcomes (f), ==, 8);
 
   /* nothing recorded yet: kept outcomes are not the history */
   g_clear_object (&done);
@@ -120,10 +183,17 @@ test_store (Fixture *f, gconstpointer data)
   g_assert_cmpint (winnow_task_get_status (done), ==, WINNOW_TASK_PROCESSING);
 
   /* the next process to open the history records them, at open */
-  g_test_expect_message ("db", G_LOG_LEVEL_WARNING, "*not an outcome to record*");
+  g_test_log_set_fatal_handler (junk_is_not_fatal, NULL);
+  handler = g_log_set_handler ("db", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
+                               count_junk, &junk_warnings);
   other = winnow_task_store_new (f->db, &error);
   g_assert_no_error (error);
-  g_test_assert_expected_messages ();
+  g_log_remove_handler ("db", handler);
+  g_test_log_set_fatal_handler (NULL, NULL);
+  g_assert_cmpuint (junk_warnings, ==, 4);
+  g_assert_false (g_file_test (pipe, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (old_temporary, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (new_temporary, G_FILE_TEST_EXISTS));
   g_clear_object (&done);
   done = reread (f, winnow_task_get_id (a));
   g_assert_cmpint (winnow_task_get_status (done), ==, WINNOW_TASK_COMPLETED);
@@ -140,9 +210,11 @@ test_store (Fixture *f, gconstpointer data)
   g_assert_cmpstr (winnow_task_get_error (failed), ==, "the input went away");
   untouched = reread (f, winnow_task_get_id (c));
   g_assert_cmpint (winnow_task_get_status (untouched), ==, WINNOW_TASK_PENDING);
-  /* the stale one and the junk went; the two recorded ones wait for the
-   * next recovery, which finds them recorded and removes them */
-  g_assert_cmpuint (kept_outcomes (f), ==, 2);
+  cancelled = reread (f, winnow_task_get_id (d));
+  g_assert_cmpint (winnow_task_get_status (cancelled), ==, WINNOW_TASK_CANCELLED);
+  /* the stale one and the junk went; the three recorded ones wait for
+   * the next recovery, which finds them recorded and removes them */
+  g_assert_cmpuint (kept_outcomes (f), ==, 3);
   recover (f);
   g_assert_cmpuint (kept_outcomes (f), ==, 0);
   g_clear_object (&done);
@@ -262,8 +334,9 @@ test_window_quits (Fixture *f, gconstpointer data)
 
 /* Ctrl-C to a batch run just after its output went in place, while
  * another program holds the lock: the run exits without waiting for it,
- * says the task completed, and the history records it COMPLETED once the
- * lock goes, although the run is gone (not FAILED as interrupted). */
+ * says the task completed and the two it never started cancelled, and
+ * the history records them so once the lock goes, although the run is
+ * gone (not FAILED as interrupted). */
 static void
 test_batch_interrupted (Fixture *f, gconstpointer data)
 {
@@ -282,8 +355,9 @@ test_batch_interrupted (Fixture *f, gconstpointer data)
   g_test_message ("stdout:\n%s\nstderr:\n%s", batch.out, batch.err);
   g_assert_cmpint (batch.status, ==, 130);
   assert_contains (batch.out, "big.csv\tcompleted\t");
+  assert_contains (batch.out, "s1.csv\tcancelled\n");
   assert_contains (batch.err, "will be recorded when");
-  g_assert_cmpuint (kept_outcomes (f), ==, 1);
+  g_assert_cmpuint (kept_outcomes (f), ==, 3);
 
   /* the run is gone; its leases run out (put in the past here) */
   unlock_history (lock);
@@ -300,10 +374,11 @@ test_batch_interrupted (Fixture *f, gconstpointer data)
           g_assert_cmpint (winnow_task_get_rows_in (task), ==, 1500000);
           completed++;
         }
-      else
-        g_assert_true (winnow_task_status_is_final (winnow_task_get_status (task)));
+      else  /* never started: cancelled, as the run said, not interrupted */
+        g_assert_cmpint (winnow_task_get_status (task), ==, WINNOW_TASK_CANCELLED);
     }
   g_assert_cmpuint (completed, ==, 1);
+  g_assert_cmpuint (tasks->len, ==, 3);
   batch_clear (&batch);
 }
 

@@ -49,13 +49,15 @@ store_recover (WinnowTaskStore *store, StoreConn *conn, const char *self, GError
   g_autofree char *now = store_now (0);
   const char *interrupted = _(WINNOW_STORE_INTERRUPTED_MESSAGE);
   g_autoptr(GPtrArray) orphaned = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) held = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_stmt *s;
   gint64 changed;
   int rc;
 
   store_owners_forget ();
-  /* outcomes kept for later first: their tasks' leases may have run out */
-  changed = store_apply_deferred (store, conn, error);
+  /* outcomes kept for later first: their tasks' leases may have run out;
+   * a task whose kept end cannot be read now is left as it is */
+  changed = store_apply_deferred (store, conn, held, error);
   if (changed < 0)
     return -1;
   s = store_prepare (store, conn,
@@ -70,6 +72,7 @@ store_recover (WinnowTaskStore *store, StoreConn *conn, const char *self, GError
     "  progress = 0, lease_owner = NULL, lease_expires_at = NULL, cancel_requested = 0 "
     "WHERE status = 'PROCESSING' AND lease_expires_at < ?1"
     "  AND (?4 IS NULL OR lease_owner NOT LIKE ?4) AND NOT winnow_owner_alive (lease_owner)"
+    "  AND id NOT IN (SELECT value FROM json_each (?5))"
     " RETURNING output_path", error);
   if (s == NULL)
     return -1;
@@ -77,6 +80,7 @@ store_recover (WinnowTaskStore *store, StoreConn *conn, const char *self, GError
   store_bind_text (s, 2, interrupted);
   store_bind_text (s, 3, self);
   store_bind_text (s, 4, self_owners);
+  sqlite3_bind_text (s, 5, store_ids_json (held), -1, g_free);
   while ((rc = sqlite3_step (s)) == SQLITE_ROW)
     {
       /* a dead worker may have left a temporary file beside this output */

@@ -5,25 +5,40 @@
  * A worker that put its output in place must have it recorded COMPLETED,
  * however long another program holds the history's lock and even if its
  * own process ends meanwhile. When the scheduler gives up waiting, it
- * writes the outcome to "<history>-outcomes/<task>-<owner>.outcome" (a key
+ * writes the outcome to "<history>-outcomes/<task>-<hash>.outcome" (a key
  * file, written whole or not at all), and every recovery, in whichever
  * process takes the write lock next, records the kept outcomes before it
- * looks at expired leases: the task still held by that owner becomes
- * COMPLETED, FAILED or CANCELLED as it ended, at the time it ended. A file
- * that no longer matches its task (recorded already, deleted, or taken by
- * another worker) is removed at the next recovery; so is one that cannot
- * be read.
+ * looks at expired leases:
+ *  - a task still held by the owner that kept its end becomes COMPLETED,
+ *    FAILED or CANCELLED as it ended, at the time it ended;
+ *  - a task of a batch run that was never started (a Ctrl-C cancelled it
+ *    while the history was busy) becomes CANCELLED, if it still waits.
+ * A file that no longer matches its task (recorded already, deleted, or
+ * taken by another worker) is removed by the next recovery; so is one
+ * that is not an outcome. One that cannot be read now keeps its task from
+ * being recovered until it can.
  */
 #include "config.h"
 
 #include "winnow-task-store-private.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #define GROUP "outcome"
 #define SUFFIX ".outcome"
+/* An outcome is a few kilobytes, its result's profile up to some
+ * megabytes: anything bigger is not one. */
+#define MAX_OUTCOME_BYTES (256 * 1024 * 1024)
+/* A temporary file of g_file_set_contents() this old was left by a
+ * process that died writing it. */
+#define STALE_TEMPORARY_S (60 * 60)
 
 /* Where @store keeps outcomes for later, or NULL (a history in memory):
  * beside the database itself, as its -wal file is, also when it was
@@ -39,22 +54,53 @@ deferred_dir (WinnowTaskStore *store)
   return g_strconcat (real ? real : store->path, "-outcomes", NULL);
 }
 
+/* A warning about @path, once per process: a recovery runs before every
+ * claim, and a file that stays unreadable must not fill the log. */
+static void
+warn_once (const char *path, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+warn_once (const char *path, const char *format, ...)
+{
+  static GMutex lock;
+  static GHashTable *warned;
+  g_autofree char *text = NULL;
+  gboolean fresh;
+  va_list args;
+
+  g_mutex_lock (&lock);
+  if (warned == NULL)
+    warned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  fresh = g_hash_table_add (warned, g_strdup (path));
+  g_mutex_unlock (&lock);
+  if (!fresh)
+    return;
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_warning ("%s: %s", path, text);
+}
+
 /**
  * winnow_task_store_defer_outcome:
- * @status: COMPLETED, FAILED or CANCELLED
+ * @owner: (nullable): the worker holding the task, or %NULL for a task
+ *   of batch run @run that was never started
+ * @run: (nullable): with no @owner, the batch run that queued the task
+ * @status: COMPLETED, FAILED or CANCELLED (a task never started: FAILED
+ *   or CANCELLED)
  * @message: (nullable): a FAILED task's error
  * @result: (nullable): a COMPLETED task's result
  * @ended: when the task ended
  *
- * Keeps the end of task @id, held by @owner, in a file beside the history,
- * for the next recovery to record (in this process or any other): the
- * history could not be written in time. It touches no SQLite connection.
+ * Keeps the end of task @id in a file beside the history, for the next
+ * recovery to record (in this process or any other): the history could
+ * not be written in time. It touches no SQLite connection.
  *
  * Returns: FALSE with @error set when the file could not be written
  */
 gboolean
 winnow_task_store_defer_outcome (WinnowTaskStore *store, gint64 id, const char *owner,
-                                 WinnowTaskStatus status, const char *message,
+                                 const char *run, WinnowTaskStatus status, const char *message,
                                  const WinnowTaskResult *result, GDateTime *ended,
                                  GError **error)
 {
@@ -67,9 +113,10 @@ winnow_task_store_defer_outcome (WinnowTaskStore *store, gint64 id, const char *
   gsize length;
 
   g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
-  g_return_val_if_fail (owner != NULL, FALSE);
+  g_return_val_if_fail ((owner != NULL) != (run != NULL), FALSE);
   g_return_val_if_fail (winnow_task_status_is_final (status), FALSE);
-  g_return_val_if_fail (status != WINNOW_TASK_COMPLETED || result != NULL, FALSE);
+  g_return_val_if_fail (status != WINNOW_TASK_COMPLETED || (result != NULL && owner != NULL),
+                        FALSE);
   g_return_val_if_fail (ended != NULL, FALSE);
   store_check_thread (G_STRFUNC);
 
@@ -89,7 +136,10 @@ winnow_task_store_defer_outcome (WinnowTaskStore *store, gint64 id, const char *
     }
 
   g_key_file_set_int64 (file, GROUP, "task", id);
-  g_key_file_set_string (file, GROUP, "owner", owner);
+  if (owner != NULL)
+    g_key_file_set_string (file, GROUP, "owner", owner);
+  else
+    g_key_file_set_string (file, GROUP, "run", run);
   g_key_file_set_string (file, GROUP, "status", winnow_task_status_to_string (status));
   when = winnow_store_format_time (ended);
   g_key_file_set_string (file, GROUP, "finished", when);
@@ -105,99 +155,227 @@ winnow_task_store_defer_outcome (WinnowTaskStore *store, gint64 id, const char *
     }
   data = g_key_file_to_data (file, &length, NULL);
 
-  /* one file per task and owner: a later attempt at the task has another */
-  name = g_strdup_printf ("%" G_GINT64_FORMAT "-%08x" SUFFIX, id, g_str_hash (owner));
+  /* one file per task and owner (or run): a later attempt has another */
+  name = g_strdup_printf ("%" G_GINT64_FORMAT "-%08x" SUFFIX, id,
+                          g_str_hash (owner != NULL ? owner : run));
   path = g_build_filename (dir, name, NULL);
   return g_file_set_contents_full (path, data, (gssize) length,
                                    G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
                                    0600, error);
 }
 
-/* The outcome in @file, or FALSE when it cannot be one. */
+/* ---- reading ---- */
+
+typedef struct {
+  gint64 id;
+  char *owner;          /* or */
+  char *run;
+  WinnowTaskStatus status;
+  char *message;
+  char *finished;       /* in the history's form, or NULL: now */
+  WinnowTaskResult *result;
+} Outcome;
+
+static void
+outcome_clear (Outcome *o)
+{
+  g_free (o->owner);
+  g_free (o->run);
+  g_free (o->message);
+  g_free (o->finished);
+  g_clear_pointer (&o->result, winnow_task_result_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Outcome, outcome_clear)
+
+typedef enum {
+  READ_OK,
+  READ_GONE,        /* removed meanwhile (another recovery took it) */
+  READ_JUNK,        /* not an outcome: to remove */
+  READ_LATER,       /* cannot be read now: its task waits for it */
+} ReadState;
+
+/* The bytes of the regular file at @path, without following a link and
+ * without waiting on a pipe. */
+static ReadState
+read_regular (const char *path, GString *bytes, int *saved_errno)
+{
+  struct stat st;
+  char buffer[65536];
+  ReadState state = READ_OK;
+  int fd = open (path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+
+  if (fd < 0)
+    {
+      *saved_errno = errno;
+      return errno == ENOENT ? READ_GONE : errno == ELOOP ? READ_JUNK : READ_LATER;
+    }
+  if (fstat (fd, &st) != 0)
+    {
+      *saved_errno = errno;
+      state = READ_LATER;
+    }
+  else if (!S_ISREG (st.st_mode) || st.st_size > MAX_OUTCOME_BYTES)
+    state = READ_JUNK;
+  while (state == READ_OK)
+    {
+      ssize_t n = read (fd, buffer, sizeof buffer);
+
+      if (n > 0)
+        g_string_append_len (bytes, buffer, n);
+      else if (n == 0)
+        break;
+      else if (errno != EINTR)
+        {
+          *saved_errno = errno;
+          state = READ_LATER;
+        }
+      if (bytes->len > MAX_OUTCOME_BYTES)
+        state = READ_JUNK;
+    }
+  close (fd);
+  return state;
+}
+
+/* The outcome in @file, or FALSE when it cannot be one (of task @id). */
 static gboolean
-read_outcome (GKeyFile *file, gint64 *id, char **owner, WinnowTaskStatus *status,
-              char **message, WinnowTaskResult **result, char **finished)
+parse_outcome (GKeyFile *file, gint64 id, Outcome *o)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *word = NULL;
   g_autofree char *stamp = NULL;
   g_autoptr(GDateTime) when = NULL;
+  WinnowTaskResult *r;
 
-  *id = g_key_file_get_int64 (file, GROUP, "task", &error);
-  if (error != NULL || *id <= 0)
+  o->id = g_key_file_get_int64 (file, GROUP, "task", &error);
+  if (error != NULL || o->id != id)
     return FALSE;
-  *owner = g_key_file_get_string (file, GROUP, "owner", NULL);
+  o->owner = g_key_file_get_string (file, GROUP, "owner", NULL);
+  o->run = g_key_file_get_string (file, GROUP, "run", NULL);
   word = g_key_file_get_string (file, GROUP, "status", NULL);
-  if (*owner == NULL || word == NULL || !winnow_task_status_from_string (word, status) ||
-      !winnow_task_status_is_final (*status))
+  if ((o->owner == NULL) == (o->run == NULL) || word == NULL ||
+      !winnow_task_status_from_string (word, &o->status) ||
+      !winnow_task_status_is_final (o->status) ||
+      (o->run != NULL && o->status == WINNOW_TASK_COMPLETED))
     return FALSE;
   stamp = g_key_file_get_string (file, GROUP, "finished", NULL);
   when = stamp ? g_date_time_new_from_iso8601 (stamp, NULL) : NULL;
-  /* in the history's own form; without a time, recorded as ending now */
-  *finished = when ? winnow_store_format_time (when) : NULL;
-  *message = g_key_file_get_string (file, GROUP, "error", NULL);
-  if (*status != WINNOW_TASK_COMPLETED)
+  o->finished = when ? winnow_store_format_time (when) : NULL;
+  o->message = g_key_file_get_string (file, GROUP, "error", NULL);
+  if (o->status != WINNOW_TASK_COMPLETED)
     return TRUE;
 
-  *result = winnow_task_result_new ();
-  (*result)->rows_read = g_key_file_get_int64 (file, GROUP, "rows-read", &error);
+  o->result = r = winnow_task_result_new ();
+  r->rows_read = g_key_file_get_int64 (file, GROUP, "rows-read", &error);
   if (error == NULL)
-    (*result)->rows_written = g_key_file_get_int64 (file, GROUP, "rows-written", &error);
-  g_free ((*result)->summary);
-  (*result)->summary = g_key_file_get_string (file, GROUP, "summary", NULL);
-  g_free ((*result)->columns);
-  (*result)->columns = g_key_file_get_string (file, GROUP, "columns", NULL);
-  g_free ((*result)->preview);
-  (*result)->preview = g_key_file_get_string (file, GROUP, "preview", NULL);
-  return error == NULL && (*result)->summary != NULL && (*result)->columns != NULL &&
-         (*result)->preview != NULL;
+    r->rows_written = g_key_file_get_int64 (file, GROUP, "rows-written", &error);
+  g_free (r->summary);
+  r->summary = g_key_file_get_string (file, GROUP, "summary", NULL);
+  g_free (r->columns);
+  r->columns = g_key_file_get_string (file, GROUP, "columns", NULL);
+  g_free (r->preview);
+  r->preview = g_key_file_get_string (file, GROUP, "preview", NULL);
+  return error == NULL && r->rows_read >= 0 && r->rows_written >= 0 &&
+         r->rows_written <= r->rows_read && r->summary != NULL && r->columns != NULL &&
+         r->preview != NULL;
 }
 
-/* Records the outcome in the file at @path, if its task still waits for
- * it. Returns 1 when recorded, 0 when the file was stale (and is
- * removed), -1 on an error of the history (the file stays). */
+/* Removes what is not an outcome; a folder that cannot go is only told. */
+static void
+remove_junk (const char *path, const char *why)
+{
+  if (g_unlink (path) == 0 || ((errno == EISDIR || errno == EPERM) && g_rmdir (path) == 0))
+    g_warning ("%s: not an outcome to record (%s), removed", path, why);
+  else
+    warn_once (path, "not an outcome to record (%s), and it cannot be removed", why);
+}
+
+/* ---- recording ---- */
+
+/* A task of a batch run that was never started ends as it was kept, if
+ * it still waits. */
+static gboolean
+finish_unstarted (WinnowTaskStore *store, StoreConn *conn, const Outcome *o, GError **error)
+{
+  g_autofree char *now = o->finished ? NULL : store_now (0);
+  sqlite3_stmt *s = store_prepare (store, conn,
+    "UPDATE tasks SET status = ?1, finished_at = ?2, error = ?3 "
+    "WHERE id = ?4 AND run_id = ?5 AND status = 'PENDING'", error);
+
+  if (s == NULL)
+    return FALSE;
+  store_bind_text (s, 1, winnow_task_status_to_string (o->status));
+  store_bind_text (s, 2, o->finished ? o->finished : now);
+  store_bind_text (s, 3, o->message);
+  sqlite3_bind_int64 (s, 4, o->id);
+  store_bind_text (s, 5, o->run);
+  if (!store_step_done (store, conn, s, error))
+    return FALSE;
+  if (sqlite3_changes (conn->db) == 0)
+    {
+      g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_STATE,
+                   "task %lld no longer waits", (long long) o->id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Records the outcome at @path if its task still waits for it. Returns
+ * 1 when recorded, 0 when there was nothing to record (a stale file or
+ * junk, removed; or a file that cannot be read now, whose task goes into
+ * @held), -1 on an error of the history (the file stays). */
 static int
-apply_one (WinnowTaskStore *store, StoreConn *conn, const char *path, GError **error)
+apply_one (WinnowTaskStore *store, StoreConn *conn, const char *path, gint64 id, GArray *held,
+           GError **error)
 {
   g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autoptr(GString) bytes = g_string_new (NULL);
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *owner = NULL;
-  g_autofree char *message = NULL;
-  g_autofree char *finished = NULL;
-  g_autoptr(WinnowTaskResult) result = NULL;
-  WinnowTaskStatus status = WINNOW_TASK_PENDING;
-  gint64 id = 0;
+  g_auto(Outcome) o = { 0 };
+  int saved_errno = 0;
   gboolean ok;
 
-  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &local_error))
+  switch (read_regular (path, bytes, &saved_errno))
     {
-      /* gone (another recovery took it), or not readable now (no file
-       * descriptor left, a file of another user): left alone, for a
-       * recovery that can read it */
-      if (local_error->domain != G_KEY_FILE_ERROR)
-        {
-          g_debug ("%s: not read: %s", path, local_error->message);
-          return 0;
-        }
-      g_warning ("%s: not an outcome to record, removed: %s", path, local_error->message);
-      g_unlink (path);
+    case READ_GONE:
+      return 0;
+    case READ_JUNK:
+      remove_junk (path, "not a regular file");
+      return 0;
+    case READ_LATER:
+      /* another user's file, no file descriptor left: its task is not
+       * taken for interrupted while its end cannot be read */
+      warn_once (path, "cannot be read now (%s); its task waits for it", g_strerror (saved_errno));
+      g_array_append_val (held, id);
+      return 0;
+    case READ_OK:
+    default:
+      break;
+    }
+  if (!g_key_file_load_from_data (file, bytes->str, bytes->len, G_KEY_FILE_NONE, &local_error))
+    {
+      remove_junk (path, local_error->message);
       return 0;
     }
-  if (!read_outcome (file, &id, &owner, &status, &message, &result, &finished))
+  if (!parse_outcome (file, id, &o))
     {
-      g_warning ("%s: not an outcome to record, removed", path);
-      g_unlink (path);
+      remove_junk (path, "its fields do not make one");
       return 0;
     }
 
-  ok = store_finish_on (store, conn, id, owner, winnow_task_status_to_string (status), message,
-                        result, finished, &local_error);
-  if (ok && status == WINNOW_TASK_COMPLETED)
-    ok = store_insert_result (store, conn, id, result, &local_error);
+  if (o.owner != NULL)
+    {
+      ok = store_finish_on (store, conn, o.id, o.owner, winnow_task_status_to_string (o.status),
+                            o.message, o.result, o.finished, &local_error);
+      if (ok && o.status == WINNOW_TASK_COMPLETED)
+        ok = store_insert_result (store, conn, o.id, o.result, &local_error);
+    }
+  else
+    ok = finish_unstarted (store, conn, &o, &local_error);
   if (ok)
     {
-      g_debug ("task %" G_GINT64_FORMAT ": its kept outcome recorded (%s)", id,
-               winnow_task_status_to_string (status));
+      g_debug ("task %" G_GINT64_FORMAT ": its kept outcome recorded (%s)", o.id,
+               winnow_task_status_to_string (o.status));
       return 1;
     }
   if (g_error_matches (local_error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_STATE) ||
@@ -223,42 +401,79 @@ apply_one (WinnowTaskStore *store, StoreConn *conn, const char *path, GError **e
   return 0;
 }
 
+/* A temporary file of g_file_set_contents() ("NAME.outcome.XXXXXX") that
+ * a process left when it died writing it. */
+static void
+remove_if_stale_temporary (const char *dir, const char *name)
+{
+  g_autofree char *path = NULL;
+  const char *suffix = strstr (name, SUFFIX ".");
+  GStatBuf st;
+
+  if (suffix == NULL || strlen (suffix) != strlen (SUFFIX) + 7)
+    return;
+  path = g_build_filename (dir, name, NULL);
+  if (g_lstat (path, &st) == 0 && S_ISREG (st.st_mode) &&
+      time (NULL) - st.st_mtime > STALE_TEMPORARY_S)
+    g_unlink (path);
+}
+
 /**
  * store_apply_deferred:
+ * @held: (out caller-allocates): the tasks whose kept outcome cannot be
+ *   read now, which the recovery must leave as they are
  *
  * Inside the recovery's transaction: records the outcomes kept for later
- * (winnow_task_store_defer_outcome()) whose tasks are still held by the
- * owner that kept them. A file is removed only once it is stale, so an
- * outcome recorded in a transaction that is rolled back is recorded again
- * by the next recovery.
+ * (winnow_task_store_defer_outcome()) whose tasks still wait for them. A
+ * file is removed only once it is stale, so an outcome recorded in a
+ * transaction that is rolled back is recorded again by the next recovery.
  *
  * Returns: how many were recorded, or -1
  */
 gint64
-store_apply_deferred (WinnowTaskStore *store, StoreConn *conn, GError **error)
+store_apply_deferred (WinnowTaskStore *store, StoreConn *conn, GArray *held, GError **error)
 {
   g_autofree char *dir = deferred_dir (store);
   g_autoptr(GDir) listing = NULL;
+  g_autoptr(GError) list_error = NULL;
   const char *name;
   gint64 applied = 0;
   gboolean opened = FALSE;
 
-  if (dir == NULL || (listing = g_dir_open (dir, 0, NULL)) == NULL)
+  if (dir == NULL)
     return 0;
+  listing = g_dir_open (dir, 0, &list_error);
+  if (listing == NULL)
+    {
+      if (!g_error_matches (list_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        warn_once (dir, "outcomes kept for later cannot be read: %s", list_error->message);
+      return 0;
+    }
   while ((name = g_dir_read_name (listing)) != NULL)
     {
       g_autofree char *path = NULL;
+      char *end = NULL;
+      gint64 id;
       int done;
 
       if (!g_str_has_suffix (name, SUFFIX))
-        continue;  /* a file being written */
+        {
+          remove_if_stale_temporary (dir, name);
+          continue;  /* a file being written, or not ours */
+        }
+      path = g_build_filename (dir, name, NULL);
+      id = g_ascii_strtoll (name, &end, 10);
+      if (id <= 0 || end == NULL || *end != '-')
+        {
+          remove_junk (path, "not named for a task");
+          continue;
+        }
       /* a task's end and its result together, in the caller's
        * transaction or in one of their own */
       if (!opened && !store_exec (store, conn, "SAVEPOINT winnow_deferred", error))
         return -1;
       opened = TRUE;
-      path = g_build_filename (dir, name, NULL);
-      done = apply_one (store, conn, path, error);
+      done = apply_one (store, conn, path, id, held, error);
       if (done < 0)
         {
           store_exec (store, conn, "ROLLBACK TO winnow_deferred", NULL);

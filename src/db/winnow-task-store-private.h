@@ -197,6 +197,7 @@ gboolean      store_insert_result (WinnowTaskStore *store,
 /* winnow-task-store-deferred.c */
 gint64        store_apply_deferred (WinnowTaskStore *store,
                                     StoreConn *conn,
+                                    GArray *held,
                                     GError **error);
 void          store_register_functions (sqlite3 *db);
 /* winnow-task-store-owners.c */

@@ -124,11 +124,11 @@ defer (WinnowScheduler *self, Outcome *o, const GError *gave_up)
   /* it ended when its outcome was handed over */
   now = g_date_time_new_now_utc ();
   ended = g_date_time_add (now, o->since - g_get_monotonic_time ());
-  if (!winnow_task_store_defer_outcome (self->store, r->id, r->owner, status, o->message,
+  if (!winnow_task_store_defer_outcome (self->store, r->id, r->owner, NULL, status, o->message,
                                         o->record, ended, &error))
     {
-      g_debug ("task %" G_GINT64_FORMAT ": its outcome could not be kept either: %s", r->id,
-               error->message);
+      g_warning ("task %" G_GINT64_FORMAT ": its outcome could not be kept for later either: %s",
+                 r->id, error->message);
       return NULL;
     }
   g_message (/* Translators: a task's number, then why the history could not record
@@ -218,8 +218,12 @@ record_outcomes (WinnowScheduler *self, gboolean give_up)
       if (o == NULL)
         break;
       gint64 waited = g_get_monotonic_time () - o->since;
+      /* a task's end is kept for later at once once this process stops:
+       * a SIGKILL may follow a SIGTERM within seconds */
+      gboolean stopping = g_atomic_int_get (&self->stop_claims) && o->kind != OUTCOME_RELEASE &&
+                          o->kind != OUTCOME_LOST;
 
-      if (!give_up && !record (self, o, &error) && is_busy_or_full (error) &&
+      if (!give_up && !record (self, o, &error) && is_busy_or_full (error) && !stopping &&
           waited < OUTCOME_PATIENCE_LEASES * self->lease_ms * G_TIME_SPAN_MILLISECOND)
         break;  /* again at the next round */
       if (g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY))
@@ -382,8 +386,34 @@ report_running (WinnowScheduler *self, GPtrArray *all, gint64 now)
 
 /* ---- a batch run's own tasks ---- */
 
+/* The end of a task of this run that never started, which the history
+ * is too busy to take (a Ctrl-C's cancel, a claim that failed): kept for
+ * later (the next recovery ends the task so if it still waits), not left
+ * to fail as interrupted. */
 static void
-cancel_queued (WinnowScheduler *self)
+defer_unstarted (WinnowScheduler *self, gint64 id, WinnowTaskStatus status, const char *message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  gboolean waiting;
+
+  /* a task that ran here ends by its own outcome */
+  g_mutex_lock (&self->lock);
+  waiting = g_hash_table_contains (self->own, &id) && !g_hash_table_contains (self->running, &id);
+  g_mutex_unlock (&self->lock);
+  if (!waiting)
+    return;
+  now = g_date_time_new_now_utc ();
+  if (!winnow_task_store_defer_outcome (self->store, id, NULL, self->run, status, message, NULL,
+                                        now, &error))
+    g_warning ("task %" G_GINT64_FORMAT ": its end could not be kept for later: %s", id,
+               error->message);
+}
+
+/* @give_up: the keeper stopped; what the history does not take now is
+ * kept for later. */
+static void
+cancel_queued (WinnowScheduler *self, gboolean give_up)
 {
   for (;;)
     {
@@ -399,12 +429,15 @@ cancel_queued (WinnowScheduler *self)
       id = g_array_index (self->cancel_queue, gint64, 0);
       g_mutex_unlock (&self->lock);
 
-      if (winnow_task_store_cancel (self->store, id, &error))
+      if (!give_up && winnow_task_store_cancel (self->store, id, &error))
         {
           g_autoptr(WinnowTask) task = winnow_task_store_get (self->store, id, NULL);
           if (task != NULL && winnow_task_get_status (task) == WINNOW_TASK_CANCELLED)
             report_finished (self, task);
         }
+      else if (give_up ||
+               (is_busy_or_full (error) && g_atomic_int_get (&self->stop_claims)))
+        defer_unstarted (self, id, WINNOW_TASK_CANCELLED, NULL);
       else if (is_busy_or_full (error))
         return;
       g_mutex_lock (&self->lock);
@@ -503,6 +536,9 @@ poll_own (WinnowScheduler *self)
         {
           g_autoptr(WinnowTask) failed = local_copy (g_ptr_array_index (left, i),
                                                      WINNOW_TASK_FAILED, message);
+          /* the history says so too, once it can be written */
+          if (!g_error_matches (claim_error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_DAMAGED))
+            defer_unstarted (self, winnow_task_get_id (failed), WINNOW_TASK_FAILED, message);
           report_finished (self, failed);
         }
       return;
@@ -568,7 +604,7 @@ keeper_main (gpointer data)
       report_running (self, all, now);
       if (self->scope == WINNOW_SCHEDULER_OWN_TASKS)
         {
-          cancel_queued (self);
+          cancel_queued (self, FALSE);
           if (now >= next_own_poll)
             {
               poll_own (self);
@@ -587,6 +623,8 @@ keeper_main (gpointer data)
    * unrecorded, and orphans go, here rather than on the thread that
    * stops the scheduler, which may be the one that draws */
   record_outcomes (self, TRUE);
+  if (self->scope == WINNOW_SCHEDULER_OWN_TASKS)
+    cancel_queued (self, TRUE);
   keeper_remove_orphans (self);
   return NULL;
 }
