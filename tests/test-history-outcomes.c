@@ -7,8 +7,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -20,7 +23,8 @@
 static guint
 kept_outcomes (Fixture *f)
 {
-  g_autofree char *dir = g_strconcat (f->db, "-outcomes", NULL);
+  g_autofree char *real = realpath (f->db, NULL);
+  g_autofree char *dir = g_strconcat (real ? real : f->db, "-outcomes", NULL);
   g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
   const char *name;
   guint n = 0;
@@ -223,6 +227,58 @@ test_store (Fixture *f, gconstpointer data)
   g_assert_true (winnow_task_result_equal (winnow_task_get_result (done), result));
 }
 
+/* A kept end that cannot be read now (no file descriptor left, as for a
+ * file of another user) holds its task: the recovery neither records nor
+ * fails it, and once the file can be read, the next one records it. */
+static void
+test_held (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTaskResult) result = winnow_task_result_new ();
+  g_autoptr(WinnowTask) a = NULL;
+  g_autoptr(WinnowTask) claimed = NULL;
+  g_autoptr(WinnowTask) held = NULL;
+  g_autoptr(WinnowTask) done = NULL;
+  g_autoptr(GDateTime) ended = g_date_time_new_now_utc ();
+  g_autoptr(GArray) fillers = g_array_new (FALSE, FALSE, sizeof (int));
+  int fd;
+
+  a = winnow_task_store_add (f->store, "/data/a.csv", "/data/a.out.csv", "{\"winnow_recipe\": 1}",
+                             FALSE, &error);
+  g_assert_no_error (error);
+  claimed = claim (f, "worker-a");
+  g_assert_true (winnow_task_store_defer_outcome (f->store, winnow_task_get_id (a), "worker-a", NULL,
+                                                  WINNOW_TASK_COMPLETED, NULL, result, ended,
+                                                  &error));
+  g_assert_no_error (error);
+  expire_leases (f);
+  /* the store's connection is open; every other descriptor is taken */
+  held = reread (f, winnow_task_get_id (a));
+  g_clear_object (&held);
+  while ((fd = open ("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
+    g_array_append_val (fillers, fd);
+  g_assert_cmpint (errno, ==, EMFILE);
+  /* not even the folder can be read: no task is recovered */
+  g_test_expect_message ("db", G_LOG_LEVEL_WARNING, "*cannot be read*no task is recovered*");
+  recover (f);
+  g_test_assert_expected_messages ();
+  /* the folder, but not the file: its task is held */
+  close (g_array_index (fillers, int, fillers->len - 1));
+  g_array_set_size (fillers, fillers->len - 1);
+  g_test_expect_message ("db", G_LOG_LEVEL_WARNING, "*cannot be recorded now*its task waits for it*");
+  recover (f);
+  g_test_assert_expected_messages ();
+  for (guint i = 0; i < fillers->len; i++)
+    close (g_array_index (fillers, int, i));
+
+  held = reread (f, winnow_task_get_id (a));
+  g_assert_cmpint (winnow_task_get_status (held), ==, WINNOW_TASK_PROCESSING);
+  g_assert_cmpuint (kept_outcomes (f), ==, 1);
+  recover (f);
+  done = reread (f, winnow_task_get_id (a));
+  g_assert_cmpint (winnow_task_get_status (done), ==, WINNOW_TASK_COMPLETED);
+}
+
 static const char dedupe[] = "{\"winnow_recipe\": 1, \"drop_duplicates\": {}}";
 
 /* Adds a task of "in.csv" (3 rows, one a duplicate) to @scheduler, holds
@@ -387,6 +443,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/history/outcome-kept/store", Fixture, NULL, fixture_setup, test_store,
+              fixture_teardown);
+  g_test_add ("/history/outcome-kept/held", Fixture, NULL, fixture_setup, test_held,
               fixture_teardown);
   g_test_add ("/history/outcome-kept/window", Fixture, NULL, fixture_setup, test_window,
               fixture_teardown);

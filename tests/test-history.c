@@ -183,6 +183,20 @@ test_lock (Fixture *f, gconstpointer data)
       assert_contains (batch.out, "s1.csv\tfailed\tthe task could not be started: the task "
                                   "history");
       assert_contains (batch.out, "is busy");
+      /* the history says what the run printed, not "interrupted" */
+      {
+        WinnowTaskQuery s1 = { .name = "s1.csv" };
+        g_autoptr(GPtrArray) found = NULL;
+
+        winnow_task_store_recover_expired (f->store, NULL, NULL);
+        found = winnow_task_store_query (f->store, &s1, 0, 1, NULL);
+        g_assert_nonnull (found);
+        g_assert_cmpuint (found->len, ==, 1);
+        g_assert_cmpint (winnow_task_get_status (g_ptr_array_index (found, 0)), ==,
+                         WINNOW_TASK_FAILED);
+        assert_contains (winnow_task_get_error (g_ptr_array_index (found, 0)),
+                         "could not be started");
+      }
     }
   /* every task in one final state */
   g_assert_cmpint (count_status (f, WINNOW_TASK_PENDING), ==, 0);

@@ -50,6 +50,7 @@ store_recover (WinnowTaskStore *store, StoreConn *conn, const char *self, GError
   const char *interrupted = _(WINNOW_STORE_INTERRUPTED_MESSAGE);
   g_autoptr(GPtrArray) orphaned = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) held = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gboolean hold_all = FALSE;
   sqlite3_stmt *s;
   gint64 changed;
   int rc;
@@ -57,9 +58,11 @@ store_recover (WinnowTaskStore *store, StoreConn *conn, const char *self, GError
   store_owners_forget ();
   /* outcomes kept for later first: their tasks' leases may have run out;
    * a task whose kept end cannot be read now is left as it is */
-  changed = store_apply_deferred (store, conn, held, error);
+  changed = store_apply_deferred (store, conn, held, &hold_all, error);
   if (changed < 0)
     return -1;
+  if (hold_all)
+    return changed;
   s = store_prepare (store, conn,
     "UPDATE tasks SET"
     "  status = CASE WHEN cancel_requested = 1 THEN 'CANCELLED'"
@@ -96,12 +99,14 @@ store_recover (WinnowTaskStore *store, StoreConn *conn, const char *self, GError
 
   s = store_prepare (store, conn,
     "UPDATE tasks SET status = 'FAILED', error = ?2, finished_at = ?1 "
-    "WHERE status = 'PENDING' AND " RUN_GONE, error);
+    "WHERE status = 'PENDING' AND " RUN_GONE
+    "  AND id NOT IN (SELECT value FROM json_each (?4))", error);
   if (s == NULL)
     return -1;
   store_bind_text (s, 1, now);
   store_bind_text (s, 2, interrupted);
   store_bind_text (s, 3, self);
+  sqlite3_bind_text (s, 4, store_ids_json (held), -1, g_free);
   if (!store_step_done (store, conn, s, error))
     return -1;
   changed += sqlite3_changes (conn->db);

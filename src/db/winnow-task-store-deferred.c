@@ -37,8 +37,10 @@
  * megabytes: anything bigger is not one. */
 #define MAX_OUTCOME_BYTES (256 * 1024 * 1024)
 /* A temporary file of g_file_set_contents() this old was left by a
- * process that died writing it. */
+ * process that died writing it; a kept file this old that cannot be read
+ * or recorded no longer holds its task (nothing waits for ever). */
 #define STALE_TEMPORARY_S (60 * 60)
+#define HOLD_LIMIT_S (60 * 60)
 
 /* Where @store keeps outcomes for later, or NULL (a history in memory):
  * beside the database itself, as its -wal file is, also when it was
@@ -159,8 +161,14 @@ winnow_task_store_defer_outcome (WinnowTaskStore *store, gint64 id, const char *
   name = g_strdup_printf ("%" G_GINT64_FORMAT "-%08x" SUFFIX, id,
                           g_str_hash (owner != NULL ? owner : run));
   path = g_build_filename (dir, name, NULL);
+  /* a worker's end is synced (its output is whole: losing it would fail
+   * the task); a never-started task's is not, so a Ctrl-C of a run of a
+   * thousand files costs no thousand syncs (lost, the task fails as
+   * interrupted, as it would have) */
   return g_file_set_contents_full (path, data, (gssize) length,
-                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                   owner != NULL
+                                   ? G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE
+                                   : G_FILE_SET_CONTENTS_CONSISTENT,
                                    0600, error);
 }
 
@@ -208,7 +216,10 @@ read_regular (const char *path, GString *bytes, int *saved_errno)
   if (fd < 0)
     {
       *saved_errno = errno;
-      return errno == ENOENT ? READ_GONE : errno == ELOOP ? READ_JUNK : READ_LATER;
+      /* a link (not followed), a socket or a device: not an outcome */
+      return errno == ENOENT ? READ_GONE
+           : errno == ELOOP || errno == ENXIO || errno == ENODEV || errno == EOPNOTSUPP
+             ? READ_JUNK : READ_LATER;
     }
   if (fstat (fd, &st) != 0)
     {
@@ -290,6 +301,31 @@ remove_junk (const char *path, const char *why)
     warn_once (path, "not an outcome to record (%s), and it cannot be removed", why);
 }
 
+/* Whether the file at @path was written more than @seconds ago. */
+static gboolean
+older_than (const char *path, gint64 seconds)
+{
+  GStatBuf st;
+
+  return g_lstat (path, &st) == 0 && time (NULL) - st.st_mtime > seconds;
+}
+
+/* A kept file whose task waits for it although it cannot be read or
+ * recorded now: the task is held (the recovery leaves it as it is),
+ * until the file is too old to wait for. */
+static void
+hold (const char *path, gint64 id, GArray *held, const char *why)
+{
+  if (older_than (path, HOLD_LIMIT_S))
+    {
+      warn_once (path, "cannot be recorded (%s) for an hour; its task no longer waits for it",
+                 why);
+      return;
+    }
+  warn_once (path, "cannot be recorded now (%s); its task waits for it", why);
+  g_array_append_val (held, id);
+}
+
 /* ---- recording ---- */
 
 /* A task of a batch run that was never started ends as it was kept, if
@@ -320,11 +356,15 @@ finish_unstarted (WinnowTaskStore *store, StoreConn *conn, const Outcome *o, GEr
   return TRUE;
 }
 
-/* Records the outcome at @path if its task still waits for it. Returns
- * 1 when recorded, 0 when there was nothing to record (a stale file or
- * junk, removed; or a file that cannot be read now, whose task goes into
- * @held), -1 on an error of the history (the file stays). */
-static int
+typedef enum {
+  APPLY_RECORDED,
+  APPLY_NOTHING,    /* stale or junk (removed), or held (in @held) */
+  APPLY_REFUSED,    /* the history refused this file: roll it back, then hold it */
+  APPLY_WAIT,       /* the history cannot be written now: the recovery fails */
+} ApplyState;
+
+/* Records the outcome at @path if its task still waits for it. */
+static ApplyState
 apply_one (WinnowTaskStore *store, StoreConn *conn, const char *path, gint64 id, GArray *held,
            GError **error)
 {
@@ -338,16 +378,15 @@ apply_one (WinnowTaskStore *store, StoreConn *conn, const char *path, gint64 id,
   switch (read_regular (path, bytes, &saved_errno))
     {
     case READ_GONE:
-      return 0;
+      return APPLY_NOTHING;
     case READ_JUNK:
       remove_junk (path, "not a regular file");
-      return 0;
+      return APPLY_NOTHING;
     case READ_LATER:
       /* another user's file, no file descriptor left: its task is not
        * taken for interrupted while its end cannot be read */
-      warn_once (path, "cannot be read now (%s); its task waits for it", g_strerror (saved_errno));
-      g_array_append_val (held, id);
-      return 0;
+      hold (path, id, held, g_strerror (saved_errno));
+      return APPLY_NOTHING;
     case READ_OK:
     default:
       break;
@@ -355,12 +394,12 @@ apply_one (WinnowTaskStore *store, StoreConn *conn, const char *path, gint64 id,
   if (!g_key_file_load_from_data (file, bytes->str, bytes->len, G_KEY_FILE_NONE, &local_error))
     {
       remove_junk (path, local_error->message);
-      return 0;
+      return APPLY_NOTHING;
     }
   if (!parse_outcome (file, id, &o))
     {
       remove_junk (path, "its fields do not make one");
-      return 0;
+      return APPLY_NOTHING;
     }
 
   if (o.owner != NULL)
@@ -376,7 +415,7 @@ apply_one (WinnowTaskStore *store, StoreConn *conn, const char *path, gint64 id,
     {
       g_debug ("task %" G_GINT64_FORMAT ": its kept outcome recorded (%s)", o.id,
                winnow_task_status_to_string (o.status));
-      return 1;
+      return APPLY_RECORDED;
     }
   if (g_error_matches (local_error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_STATE) ||
       g_error_matches (local_error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_LEASE_LOST) ||
@@ -384,21 +423,17 @@ apply_one (WinnowTaskStore *store, StoreConn *conn, const char *path, gint64 id,
     {
       /* recorded by an earlier recovery, or the task went on without it */
       g_unlink (path);
-      return 0;
+      return APPLY_NOTHING;
     }
-  if (local_error->domain == WINNOW_STORE_ERROR &&
-      (local_error->code == WINNOW_STORE_ERROR_BUSY || local_error->code == WINNOW_STORE_ERROR_FULL ||
-       local_error->code == WINNOW_STORE_ERROR_READ_ONLY ||
-       local_error->code == WINNOW_STORE_ERROR_DAMAGED))
-    {
-      /* the history cannot be written now: the recovery waits */
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return -1;
-    }
-  /* anything else is this file's: it must not stop every later recovery */
-  g_warning ("%s: could not be recorded, removed: %s", path, local_error->message);
-  g_unlink (path);
-  return 0;
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  if ((*error)->domain == WINNOW_STORE_ERROR &&
+      ((*error)->code == WINNOW_STORE_ERROR_BUSY || (*error)->code == WINNOW_STORE_ERROR_FULL ||
+       (*error)->code == WINNOW_STORE_ERROR_READ_ONLY ||
+       (*error)->code == WINNOW_STORE_ERROR_DAMAGED))
+    return APPLY_WAIT;
+  /* anything else (an I/O error, no memory): this file's, for now; it
+   * must not stop every later recovery */
+  return APPLY_REFUSED;
 }
 
 /* A temporary file of g_file_set_contents() ("NAME.outcome.XXXXXX") that
@@ -422,6 +457,8 @@ remove_if_stale_temporary (const char *dir, const char *name)
  * store_apply_deferred:
  * @held: (out caller-allocates): the tasks whose kept outcome cannot be
  *   read now, which the recovery must leave as they are
+ * @hold_all: (out): set when the folder of kept outcomes cannot be read
+ *   now: the recovery must leave every task as it is
  *
  * Inside the recovery's transaction: records the outcomes kept for later
  * (winnow_task_store_defer_outcome()) whose tasks still wait for them. A
@@ -431,30 +468,38 @@ remove_if_stale_temporary (const char *dir, const char *name)
  * Returns: how many were recorded, or -1
  */
 gint64
-store_apply_deferred (WinnowTaskStore *store, StoreConn *conn, GArray *held, GError **error)
+store_apply_deferred (WinnowTaskStore *store, StoreConn *conn, GArray *held, gboolean *hold_all,
+                      GError **error)
 {
   g_autofree char *dir = deferred_dir (store);
   g_autoptr(GDir) listing = NULL;
   g_autoptr(GError) list_error = NULL;
   const char *name;
   gint64 applied = 0;
-  gboolean opened = FALSE;
 
+  *hold_all = FALSE;
   if (dir == NULL)
     return 0;
   listing = g_dir_open (dir, 0, &list_error);
   if (listing == NULL)
     {
+      /* none kept; or some, maybe, that cannot be read now: then no task
+       * is taken for interrupted, for an hour at most */
       if (!g_error_matches (list_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        warn_once (dir, "outcomes kept for later cannot be read: %s", list_error->message);
+        {
+          *hold_all = !older_than (dir, HOLD_LIMIT_S);
+          warn_once (dir, "outcomes kept for later cannot be read: %s%s", list_error->message,
+                     *hold_all ? "; no task is recovered meanwhile" : "");
+        }
       return 0;
     }
   while ((name = g_dir_read_name (listing)) != NULL)
     {
       g_autofree char *path = NULL;
-      char *end = NULL;
-      gint64 id;
-      int done;
+      g_autoptr(GError) apply_error = NULL;
+      g_autofree char *digits = NULL;
+      guint64 id = 0;
+      ApplyState state;
 
       if (!g_str_has_suffix (name, SUFFIX))
         {
@@ -462,27 +507,33 @@ store_apply_deferred (WinnowTaskStore *store, StoreConn *conn, GArray *held, GEr
           continue;  /* a file being written, or not ours */
         }
       path = g_build_filename (dir, name, NULL);
-      id = g_ascii_strtoll (name, &end, 10);
-      if (id <= 0 || end == NULL || *end != '-')
+      digits = g_strndup (name, strcspn (name, "-"));
+      if (name[strlen (digits)] != '-' ||
+          !g_ascii_string_to_unsigned (digits, 10, 1, G_MAXINT64, &id, NULL))
         {
           remove_junk (path, "not named for a task");
           continue;
         }
       /* a task's end and its result together, in the caller's
        * transaction or in one of their own */
-      if (!opened && !store_exec (store, conn, "SAVEPOINT winnow_deferred", error))
+      if (!store_exec (store, conn, "SAVEPOINT winnow_deferred", error))
         return -1;
-      opened = TRUE;
-      done = apply_one (store, conn, path, id, held, error);
-      if (done < 0)
+      state = apply_one (store, conn, path, (gint64) id, held, &apply_error);
+      if (state == APPLY_WAIT || state == APPLY_REFUSED)
         {
           store_exec (store, conn, "ROLLBACK TO winnow_deferred", NULL);
           store_exec (store, conn, "RELEASE winnow_deferred", NULL);
-          return -1;
+          if (state == APPLY_WAIT)
+            {
+              g_propagate_error (error, g_steal_pointer (&apply_error));
+              return -1;
+            }
+          hold (path, (gint64) id, held, apply_error->message);
+          continue;
         }
-      applied += done;
+      if (!store_exec (store, conn, "RELEASE winnow_deferred", error))
+        return -1;
+      applied += state == APPLY_RECORDED;
     }
-  if (opened && !store_exec (store, conn, "RELEASE winnow_deferred", error))
-    return -1;
   return applied;
 }

@@ -198,6 +198,7 @@ gboolean      store_insert_result (WinnowTaskStore *store,
 gint64        store_apply_deferred (WinnowTaskStore *store,
                                     StoreConn *conn,
                                     GArray *held,
+                                    gboolean *hold_all,
                                     GError **error);
 void          store_register_functions (sqlite3 *db);
 /* winnow-task-store-owners.c */

@@ -92,6 +92,26 @@ record (WinnowScheduler *self, Outcome *o, GError **error)
     }
 }
 
+/* The status an outcome of @kind gives its task: a final one, or
+ * PENDING (released, or held elsewhere now). */
+static WinnowTaskStatus
+outcome_status (OutcomeKind kind)
+{
+  switch (kind)
+    {
+    case OUTCOME_COMPLETE:
+      return WINNOW_TASK_COMPLETED;
+    case OUTCOME_FAIL:
+      return WINNOW_TASK_FAILED;
+    case OUTCOME_CANCELLED:
+      return WINNOW_TASK_CANCELLED;
+    case OUTCOME_RELEASE:
+    case OUTCOME_LOST:
+    default:
+      return WINNOW_TASK_PENDING;
+    }
+}
+
 /* A final outcome the history could not take in time, kept in a file for
  * the next recovery: the task as it ended, or NULL when it could not be
  * kept either. */
@@ -102,25 +122,11 @@ defer (WinnowScheduler *self, Outcome *o, const GError *gave_up)
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = NULL;
   g_autoptr(GDateTime) ended = NULL;
-  WinnowTaskStatus status;
+  WinnowTaskStatus status = outcome_status (o->kind);
   WinnowTask *final;
 
-  switch (o->kind)
-    {
-    case OUTCOME_COMPLETE:
-      status = WINNOW_TASK_COMPLETED;
-      break;
-    case OUTCOME_FAIL:
-      status = WINNOW_TASK_FAILED;
-      break;
-    case OUTCOME_CANCELLED:
-      status = WINNOW_TASK_CANCELLED;
-      break;
-    case OUTCOME_RELEASE:
-    case OUTCOME_LOST:
-    default:
-      return NULL;  /* no end to record: the lease runs out */
-    }
+  if (!winnow_task_status_is_final (status))
+    return NULL;  /* no end to record: the lease runs out */
   /* it ended when its outcome was handed over */
   now = g_date_time_new_now_utc ();
   ended = g_date_time_add (now, o->since - g_get_monotonic_time ());
@@ -195,10 +201,7 @@ finish_outcome (WinnowScheduler *self, Outcome *o, const GError *gave_up)
                  gave_up->message);
     }
   else if (final == NULL)
-    final = local_copy (r->task, o->kind == OUTCOME_COMPLETE ? WINNOW_TASK_COMPLETED
-                                 : o->kind == OUTCOME_FAIL ? WINNOW_TASK_FAILED
-                                 : o->kind == OUTCOME_CANCELLED ? WINNOW_TASK_CANCELLED
-                                 : WINNOW_TASK_PENDING, o->message);
+    final = local_copy (r->task, outcome_status (o->kind), o->message);
   report_finished (self, final);
 }
 
@@ -218,15 +221,24 @@ record_outcomes (WinnowScheduler *self, gboolean give_up)
       if (o == NULL)
         break;
       gint64 waited = g_get_monotonic_time () - o->since;
-      /* a task's end is kept for later at once once this process stops:
-       * a SIGKILL may follow a SIGTERM within seconds */
-      gboolean stopping = g_atomic_int_get (&self->stop_claims) && o->kind != OUTCOME_RELEASE &&
-                          o->kind != OUTCOME_LOST;
+      /* once this process stops, a task's end is kept for later at once
+       * (a SIGKILL may follow a SIGTERM within seconds), and the calls of
+       * this thread wait for no lock (winnow_task_store_give_up_waits_when()
+       * in keeper_main()), so a long queue costs no wait per task */
+      gboolean stopping = g_atomic_int_get (&self->stop_claims) &&
+                          winnow_task_status_is_final (outcome_status (o->kind));
 
       if (!give_up && !record (self, o, &error) && is_busy_or_full (error) && !stopping &&
           waited < OUTCOME_PATIENCE_LEASES * self->lease_ms * G_TIME_SPAN_MILLISECOND)
         break;  /* again at the next round */
-      if (g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY))
+      if (g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY) &&
+          (stopping || give_up))
+        {
+          g_clear_error (&error);
+          g_set_error (&error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY,
+                       _("the task history was busy while Winnow stopped"));
+        }
+      else if (g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY))
         {
           /* the whole wait, not the last call's */
           g_clear_error (&error);
@@ -572,6 +584,7 @@ keeper_main (gpointer data)
   guint64 seen = 0;
 
   winnow_task_store_set_thread_patience (KEEPER_PATIENCE_MS);
+  winnow_task_store_give_up_waits_when (&self->stop_claims);
   g_mutex_lock (&self->lock);
   while (!self->keeper_stop)
     {
