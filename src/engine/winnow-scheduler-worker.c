@@ -276,7 +276,10 @@ scheduler_worker_job (gpointer data, gpointer user_data)
           else if (self->scope == WINNOW_SCHEDULER_ALL_TASKS)
             g_warning ("could not take a task: %s", error->message);
         }
-      if (task == NULL || g_atomic_int_get (&self->stop_claims))
+      /* a claim that succeeded as another worker's failed for good: its
+       * task was already reported unstartable with the rest, so it is
+       * given back, not run */
+      if (task == NULL || g_atomic_int_get (&self->stop_claims) || self->claim_error != NULL)
         {
           /* Nothing to do: unless work arrived meanwhile, this job ends. */
           if (task == NULL && self->wakeups != wakeups && !g_atomic_int_get (&self->stop_claims) &&
@@ -290,7 +293,8 @@ scheduler_worker_job (gpointer data, gpointer user_data)
           if (task != NULL)
             {
               /* claimed as the run stopped: given back, or left to its
-               * lease if a lock another program holds is in the way */
+               * lease if a lock another program holds is in the way (a
+               * PENDING task of the run then takes the end kept for it) */
               winnow_task_store_give_up_waits_when (&self->stop_claims);
               winnow_task_store_release (self->store, winnow_task_get_id (task), owner, NULL);
               winnow_task_store_give_up_waits_when (NULL);
