@@ -437,13 +437,22 @@ move_to (WinnowCsvReader *reader, guint index)
   g_mutex_unlock (&reader->lock);
 }
 
-static void
-check_unchanged (WinnowCsvReader *reader)
+/* Whether the file open in @reader is no longer the one it measured at
+ * open: another size or another modification time. */
+gboolean
+winnow_csv_reader_changed (WinnowCsvReader *reader)
 {
   struct stat st;
 
-  if (fstat (reader->fd, &st) != 0 || (guint64) st.st_size != reader->size ||
-      (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000 != reader->mtime)
+  return reader->fd >= 0 &&
+         (fstat (reader->fd, &st) != 0 || (guint64) st.st_size != reader->size ||
+          (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000 != reader->mtime);
+}
+
+static void
+check_unchanged (WinnowCsvReader *reader)
+{
+  if (winnow_csv_reader_changed (reader))
     reader->error = g_error_new (WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_CHANGED,
                                  /* Translators: %s is a file name */
                                  _("%s changed while it was being read; nothing was written"),

@@ -222,6 +222,7 @@ void            chunk_error_set                         (ChunkError *error,
                                                          WinnowCsvError code,
                                                          guint64 line);
 void            chunk_error_clear                       (ChunkError *error);
+gboolean        winnow_csv_reader_changed               (WinnowCsvReader *reader);
 GError         *winnow_csv_chunk_error_to_gerror        (WinnowCsvReader *reader,
                                                          const ChunkError *error,
                                                          guint64 line_base);

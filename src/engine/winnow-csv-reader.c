@@ -46,6 +46,13 @@ winnow_csv_chunk_error_to_gerror (WinnowCsvReader *reader, const ChunkError *e, 
 
   if (e->code == CHUNK_CANCELLED)
     return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, e->message);
+  /* a file cut or rewritten under the reader reads as zeros, short rows
+   * or broken quotes: that is the news, not the bytes it left */
+  if (e->code != WINNOW_CSV_ERROR_CHANGED && e->code != WINNOW_CSV_ERROR_OPEN &&
+      winnow_csv_reader_changed (reader))
+    return g_error_new (WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_CHANGED,
+                        _("%s changed while it was being read; nothing was written"),
+                        reader->display_name);
   if (e->message != NULL)
     return g_error_new_literal (WINNOW_CSV_ERROR, e->code, e->message);
 
