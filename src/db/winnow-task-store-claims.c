@@ -51,6 +51,7 @@ store_recover (WinnowTaskStore *store, StoreConn *conn, const char *self, GError
   g_autoptr(GPtrArray) orphaned = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) held = g_array_new (FALSE, FALSE, sizeof (gint64));
   gboolean hold_all = FALSE;
+  g_autofree char *held_json = NULL;
   sqlite3_stmt *s;
   gint64 changed;
   int rc;
@@ -63,6 +64,7 @@ store_recover (WinnowTaskStore *store, StoreConn *conn, const char *self, GError
     return -1;
   if (hold_all)
     return changed;
+  held_json = store_ids_json (held);
   s = store_prepare (store, conn,
     "UPDATE tasks SET"
     "  status = CASE WHEN cancel_requested = 1 THEN 'CANCELLED'"
@@ -83,7 +85,7 @@ store_recover (WinnowTaskStore *store, StoreConn *conn, const char *self, GError
   store_bind_text (s, 2, interrupted);
   store_bind_text (s, 3, self);
   store_bind_text (s, 4, self_owners);
-  sqlite3_bind_text (s, 5, store_ids_json (held), -1, g_free);
+  sqlite3_bind_text (s, 5, held_json, -1, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step (s)) == SQLITE_ROW)
     {
       /* a dead worker may have left a temporary file beside this output */
@@ -106,7 +108,7 @@ store_recover (WinnowTaskStore *store, StoreConn *conn, const char *self, GError
   store_bind_text (s, 1, now);
   store_bind_text (s, 2, interrupted);
   store_bind_text (s, 3, self);
-  sqlite3_bind_text (s, 4, store_ids_json (held), -1, g_free);
+  sqlite3_bind_text (s, 4, held_json, -1, SQLITE_TRANSIENT);
   if (!store_step_done (store, conn, s, error))
     return -1;
   changed += sqlite3_changes (conn->db);

@@ -44,16 +44,24 @@
 
 /* Where @store keeps outcomes for later, or NULL (a history in memory):
  * beside the database itself, as its -wal file is, also when it was
- * opened through a symbolic link. */
+ * opened through a symbolic link. Resolved once per store, not at each
+ * recovery (one runs before every claim). */
 static char *
 deferred_dir (WinnowTaskStore *store)
 {
-  g_autofree char *real = NULL;
+  char *dir;
 
   if (store->memory || store->path == NULL)
     return NULL;
-  real = realpath (store->path, NULL);
-  return g_strconcat (real ? real : store->path, "-outcomes", NULL);
+  g_mutex_lock (&store->lock);
+  if (store->outcomes_dir == NULL)
+    {
+      g_autofree char *real = realpath (store->path, NULL);
+      store->outcomes_dir = g_strconcat (real ? real : store->path, "-outcomes", NULL);
+    }
+  dir = g_strdup (store->outcomes_dir);
+  g_mutex_unlock (&store->lock);
+  return dir;
 }
 
 /* A warning about @path, once per process: a recovery runs before every
@@ -443,13 +451,11 @@ remove_if_stale_temporary (const char *dir, const char *name)
 {
   g_autofree char *path = NULL;
   const char *suffix = strstr (name, SUFFIX ".");
-  GStatBuf st;
 
   if (suffix == NULL || strlen (suffix) != strlen (SUFFIX) + 7)
     return;
   path = g_build_filename (dir, name, NULL);
-  if (g_lstat (path, &st) == 0 && S_ISREG (st.st_mode) &&
-      time (NULL) - st.st_mtime > STALE_TEMPORARY_S)
+  if (older_than (path, STALE_TEMPORARY_S))
     g_unlink (path);
 }
 

@@ -53,8 +53,9 @@ struct _WinnowTaskStore {
   char *moved_to;           /* where a damaged file went, if it did */
   char *open_problem;       /* why this is not the file asked for */
 
-  GMutex lock;              /* the pool below, and orphaned */
+  GMutex lock;              /* the pool below, orphaned and outcomes_dir */
   GPtrArray *orphaned;      /* outputs of tasks whose worker died */
+  char *outcomes_dir;       /* where outcomes are kept for later, once known */
   GCond returned;
   GPtrArray *idle;          /* of StoreConn* */
   guint n_open;

@@ -35,6 +35,7 @@ winnow_task_store_finalize (GObject *object)
   g_mutex_clear (&self->watch_lock);
   g_cond_clear (&self->returned);
   g_free (self->path);
+  g_free (self->outcomes_dir);
   g_free (self->moved_to);
   g_free (self->open_problem);
 
