@@ -13,7 +13,7 @@
 #include "winnow-thread-budget-private.h"
 
 /* as many batches as a parse thread starts with (BATCHES_PER_THREAD) */
-#define HELD 8
+#define HELD 4
 
 typedef struct {
   gsize chunk_size;
@@ -22,6 +22,7 @@ typedef struct {
   gunichar delimiter;         /* 0 for "," */
   WinnowThreadBudget *budget; /* NULL for the process's */
   const char *encoding;       /* NULL for "auto" */
+  gboolean libcsv_only;
 } ReadSetup;
 
 static WinnowCsvReaderOptions
@@ -38,6 +39,7 @@ options_for (const ReadSetup *setup)
       options.budget = setup->budget;
       if (setup->encoding != NULL)
         options.encoding = setup->encoding;
+      options.libcsv_only = setup->libcsv_only;
     }
   return options;
 }
@@ -195,6 +197,101 @@ test_chunks_random (WinnowTestDir *fixture, gconstpointer data)
       g_autofree char *path = winnow_test_write_file (fixture->dir, "r.csv", csv, -1);
       assert_chunked_equal (path, WINNOW_BAD_LINES_ERROR);
     }
+}
+
+/* Quotes of every kind, where a line split here and libcsv could differ:
+ * quoted fields that close on their line (doubled quotes, delimiters,
+ * empty), that go on over lines or hold a CR, quotes inside unquoted
+ * fields, a blank before a quote, a delimiter at the line's end; and,
+ * with @error, one line that libcsv refuses (text after a closing quote,
+ * or a quote never closed). */
+static char *
+quoted_csv (guint32 seed, guint n_rows, gboolean error)
+{
+  static const char *fields[] = {
+    "w1", "", "NA", "\"x, y\"", "\"say \"\"hi\"\"\"", "\"\"", "\"\"\"\"", "\"\"\"\"\"\"",
+    "a\"b", "a\"\"b", "ab\"", "\"a,\"\",b\"", "\"two\nlines\"", "\"cr\rinside\"",
+    " \"spaced\"", "\"\"\"x\"\"\"", "\"x\"\"\n\"\"y\"", "\",\"", "\"\"\",\"", "7",
+  };
+  static const char *refused[] = { "\"a\"b", "\"a\" ", "\"\"x", "\"a\"\"b\"c" };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  GString *s = g_string_new ("a,b,c\n");
+  guint error_row = error ? (guint) g_rand_int_range (rand, 0, (gint32) n_rows) : G_MAXUINT;
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      guint n_fields = g_rand_int_range (rand, 0, 20) == 0 ? (guint) g_rand_int_range (rand, 1, 5) : 3;
+
+      for (guint f = 0; f < n_fields; f++)
+        {
+          if (f > 0)
+            g_string_append_c (s, ',');
+          if (i == error_row && f == n_fields - 1)
+            g_string_append (s, refused[g_rand_int_range (rand, 0, G_N_ELEMENTS (refused))]);
+          else
+            g_string_append (s, fields[g_rand_int_range (rand, 0, G_N_ELEMENTS (fields))]);
+        }
+      if (i == error_row && g_rand_boolean (rand))
+        {
+          /* or a quote never closed, to the end of the file */
+          g_string_append (s, ",\"open\n");
+          continue;
+        }
+      switch (g_rand_int_range (rand, 0, 12))
+        {
+        case 0: g_string_append (s, "\r\n"); break;
+        case 1: g_string_append (s, ",\n"); break;
+        case 2: g_string_append (s, "\n\n"); break;
+        case 3: g_string_append (s, "\n \t\n"); break;
+        case 4: g_string_append (s, "\r"); break;
+        default: g_string_append_c (s, '\n'); break;
+        }
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* The lines split here (parse_plain_line(), parse_quoted_line()) give
+ * exactly the fields, rows, lines and errors of libcsv parsing every
+ * line, in chunks too, with each way of handling bad lines, and with a
+ * delimiter past ASCII. */
+static void
+test_lines_as_libcsv (WinnowTestDir *fixture, gconstpointer data)
+{
+  static const gsize chunk_sizes[] = { 1 << 30, 64, 257 };
+  static const WinnowBadLines modes[] = { WINNOW_BAD_LINES_ERROR, WINNOW_BAD_LINES_SKIP };
+  guint errors = 0;
+
+  for (guint32 seed = 1; seed <= 24; seed++)
+    {
+      g_autofree char *csv = quoted_csv (seed, 300, seed % 3 == 0);
+      g_auto(GStrv) parts = g_strsplit (csv, ",", -1);
+      g_autofree char *section_csv = g_strjoinv ("§", parts);
+      gboolean section = seed % 4 == 1;
+      g_autofree char *path = winnow_test_write_file (fixture->dir, "q.csv",
+                                                      section ? section_csv : csv, -1);
+
+      for (guint m = 0; m < G_N_ELEMENTS (modes); m++)
+        {
+          ReadSetup reference = { 1 << 30, 1, modes[m], section ? 0xA7 : 0 };
+          g_autofree char *expected = NULL;
+
+          reference.libcsv_only = TRUE;
+          expected = dump (path, &reference);
+          errors += g_str_has_prefix (expected, "error: ");
+          for (guint c = 0; c < G_N_ELEMENTS (chunk_sizes); c++)
+            {
+              ReadSetup setup = { chunk_sizes[c], c == 0 ? 1 : 3, modes[m], section ? 0xA7 : 0 };
+              g_autofree char *got = dump (path, &setup);
+
+              if (g_strcmp0 (got, expected) != 0)
+                g_test_message ("seed %u, chunk size %" G_GSIZE_FORMAT, seed, chunk_sizes[c]);
+              g_assert_cmpstr (got, ==, expected);
+            }
+        }
+    }
+  /* the refused lines were reached, and not every file failed */
+  g_assert_cmpuint (errors, >, 0);
+  g_assert_cmpuint (errors, <, 24 * 2);
 }
 
 /* A delimiter past ASCII ("§", two bytes): the rows of the same file
@@ -677,6 +774,7 @@ main (int argc, char **argv)
   ADD ("/reader/chunks/single-byte", test_chunks_single_byte);
   ADD ("/reader/chunks/prepare", test_chunks_prepare);
   ADD ("/reader/chunks/held-batches", test_chunks_held_batches);
+  ADD ("/reader/lines/as-libcsv", test_lines_as_libcsv);
   ADD ("/reader/errors/open", test_errors_open);
   ADD ("/reader/errors/unreadable", test_errors_unreadable);
   g_test_add_func ("/reader/errors/unreadable/child", test_errors_unreadable_child);

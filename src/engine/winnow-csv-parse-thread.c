@@ -12,10 +12,12 @@
  * what is really malformed: text after a closing quote, and a quote that
  * is never closed.
  *
- * Most lines hold no quote at all. Such a line is split at the delimiter
- * here (parse_plain_line()), calling the same callbacks with the same
- * fields libcsv would, several times faster than its byte-by-byte state
- * machine; libcsv parses every other line, from the header on.
+ * Most lines hold no quote at all, and most of the others only quoted
+ * fields that close on the same line. Such a line is split here
+ * (parse_plain_line(), parse_quoted_line()), calling the same callbacks
+ * with the same fields libcsv would, several times faster than its
+ * byte-by-byte state machine; libcsv parses every other line, from the
+ * header on.
  */
 #include "config.h"
 
@@ -27,6 +29,14 @@
 #include "winnow-csv-reader-private.h"
 
 #define PARSER_OPTIONS (CSV_STRICT | CSV_STRICT_FINI)
+
+/* The fields of a line with quotes (parse_quoted_line()): where each
+ * starts in the line, its length, and whether it holds doubled quotes. */
+typedef struct {
+  guint32 start;
+  guint32 length;
+  gboolean doubled;
+} LineField;
 
 static WinnowRowBatch end_of_chunk;
 
@@ -64,6 +74,7 @@ winnow_csv_parse_thread_new (WinnowCsvReader *reader, guint id)
   thread->first_row = g_ptr_array_new_with_free_func (g_free);
   thread->blanks = g_byte_array_new ();
   thread->field = g_byte_array_new ();
+  thread->line_fields = g_array_new (FALSE, FALSE, sizeof (LineField));
   thread->row_replaced = g_array_new (FALSE, FALSE, sizeof (guint));
   thread->pool = g_async_queue_new ();
   thread->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) winnow_row_batch_free);
@@ -82,6 +93,7 @@ winnow_csv_parse_thread_free (ParseThread *thread)
   g_ptr_array_unref (thread->first_row);
   g_byte_array_unref (thread->blanks);
   g_byte_array_unref (thread->field);
+  g_array_unref (thread->line_fields);
   g_array_unref (thread->row_replaced);
   g_async_queue_unref (thread->pool);
   g_ptr_array_unref (thread->batches);
@@ -112,8 +124,8 @@ error_place (ParseThread *thread)
 }
 
 /* Records the chunk's first failure and stops its parse. */
-static ChunkError *
-fail (ParseThread *thread, WinnowCsvError code, guint64 line)
+ChunkError *
+winnow_csv_parse_thread_fail (ParseThread *thread, WinnowCsvError code, guint64 line)
 {
   ChunkError *error = error_place (thread);
 
@@ -124,10 +136,10 @@ fail (ParseThread *thread, WinnowCsvError code, guint64 line)
   return error;
 }
 
-static void
-fail_message (ParseThread *thread, WinnowCsvError code, const char *message)
+void
+winnow_csv_parse_thread_fail_message (ParseThread *thread, WinnowCsvError code, const char *message)
 {
-  ChunkError *error = fail (thread, code, 0);
+  ChunkError *error = winnow_csv_parse_thread_fail (thread, code, 0);
   if (error != NULL)
     error->message = g_strdup (message);
 }
@@ -232,7 +244,7 @@ on_field (void *data, size_t length, void *user_data)
     {
       if (batch->raw_length + length - batch->raw_current > WINNOW_MAX_ROW_BYTES)
         {
-          ChunkError *error = fail (thread, WINNOW_CSV_ERROR_TOO_LARGE, thread->row_start_line);
+          ChunkError *error = winnow_csv_parse_thread_fail (thread, WINNOW_CSV_ERROR_TOO_LARGE, thread->row_start_line);
           if (error)
             error->expected = TOO_LARGE_ROW;
           return;
@@ -272,7 +284,7 @@ on_field (void *data, size_t length, void *user_data)
   if (G_UNLIKELY (batch->length + length > batch->capacity) &&
       batch->length + length - batch->starts[batch->n_rows] > WINNOW_MAX_ROW_BYTES)
     {
-      ChunkError *error = fail (thread, WINNOW_CSV_ERROR_TOO_LARGE, thread->row_start_line);
+      ChunkError *error = winnow_csv_parse_thread_fail (thread, WINNOW_CSV_ERROR_TOO_LARGE, thread->row_start_line);
       if (error)
         error->expected = TOO_LARGE_ROW;
       return;
@@ -312,7 +324,7 @@ on_row (int c, void *user_data)
       switch (reader->options.bad_lines)
         {
         case WINNOW_BAD_LINES_ERROR:
-          error = fail (thread, WINNOW_CSV_ERROR_FIELDS, thread->row_start_line);
+          error = winnow_csv_parse_thread_fail (thread, WINNOW_CSV_ERROR_FIELDS, thread->row_start_line);
           if (error)
             {
               error->expected = reader->n_columns;
@@ -376,13 +388,13 @@ parse_segment (ParseThread *thread, const char *p, gsize n)
         }
       if (status == CSV_ENOMEM || status == CSV_ETOOBIG)
         {
-          error = fail (thread, WINNOW_CSV_ERROR_TOO_LARGE, thread->row_start_line);
+          error = winnow_csv_parse_thread_fail (thread, WINNOW_CSV_ERROR_TOO_LARGE, thread->row_start_line);
           if (error)
             error->expected = TOO_LARGE_FIELD;
         }
       else
         {
-          error = fail (thread, WINNOW_CSV_ERROR_QUOTE, thread->line);
+          error = winnow_csv_parse_thread_fail (thread, WINNOW_CSV_ERROR_QUOTE, thread->line);
           if (error)
             error->expected = QUOTE_AFTER_CLOSE;
         }
@@ -410,7 +422,7 @@ check_stop (ParseThread *thread)
       return;
     }
   if (reader->cancellable && g_cancellable_is_cancelled (reader->cancellable))
-    fail_message (thread, CHUNK_CANCELLED, "Cancelled");
+    winnow_csv_parse_thread_fail_message (thread, CHUNK_CANCELLED, "Cancelled");
 }
 
 static inline gboolean
@@ -474,14 +486,104 @@ next_byte (const ParseThread *thread, gssize *cached, char byte, gsize from)
   return (gsize) *cached;
 }
 
-/* A whole line at the start of a row, @seg bytes at @p ending with its
- * LF: if it holds no quote, no CR but that of a CRLF end, and does not
- * start with a blank (skip_blank_line()), its fields are the texts
- * between delimiters, exactly as libcsv would submit them (an empty line
- * is no row, as libcsv skips it). Returns FALSE, having done nothing, for
- * any other line. */
+/* A line at the start of a row, @body bytes at @p without its line end,
+ * that holds a quote (and no CR, and does not start with a blank): if
+ * every quoted field in it opens at the field's start, closes on this
+ * line and is followed by the delimiter or the line's end, its fields are
+ * exactly those libcsv would submit: a quoted field's text between its
+ * quotes with each doubled quote made one, a quote inside an unquoted
+ * field kept as it is (as parse_segment() has libcsv do). Returns FALSE,
+ * having done nothing, for any other line (a field that goes on over the
+ * next line, text after a closing quote: libcsv parses those, and says
+ * what is wrong). */
 static gboolean
-parse_plain_line (ParseThread *thread, const char *p, gsize seg)
+parse_quoted_line (ParseThread *thread, char *p, gsize body)
+{
+  WinnowCsvReader *reader = thread->reader;
+  char delimiter = (char) reader->parse_delimiter;
+  char quote = reader->options.quote;
+  GArray *fields = thread->line_fields;
+  gsize pos = 0;
+
+  g_array_set_size (fields, 0);
+  for (;;)
+    {
+      LineField f = { (guint32) pos, 0, FALSE };
+      const char *hit;
+
+      if (pos < body && p[pos] == quote)
+        {
+          gsize q = pos + 1;
+
+          f.start = (guint32) q;
+          for (;;)
+            {
+              hit = memchr (p + q, quote, body - q);
+              if (hit == NULL)
+                return FALSE;  /* still open at the line's end */
+              q = (gsize) (hit - p);
+              if (q + 1 < body && p[q + 1] == quote)
+                {
+                  f.doubled = TRUE;
+                  q += 2;
+                  continue;
+                }
+              break;
+            }
+          f.length = (guint32) (q - f.start);
+          g_array_append_val (fields, f);
+          pos = q + 1;
+          if (pos == body)
+            break;
+          if (p[pos] != delimiter)
+            return FALSE;  /* text after the closing quote */
+          pos++;
+          continue;
+        }
+      hit = memchr (p + pos, delimiter, body - pos);
+      f.length = (guint32) ((hit ? (gsize) (hit - p) : body) - pos);
+      g_array_append_val (fields, f);
+      if (hit == NULL)
+        break;
+      pos = (gsize) (hit - p) + 1;
+    }
+
+  for (guint i = 0; i < fields->len; i++)
+    {
+      const LineField *f = &g_array_index (fields, LineField, i);
+      char *text = p + f->start;
+      gsize length = f->length;
+
+      if (f->doubled)
+        {
+          /* in place: the text only shrinks, and is parsed once */
+          const char *from = text, *end = text + length;
+          char *to = text;
+
+          while (from < end)
+            {
+              char c = *from++;
+              *to++ = c;
+              if (c == quote)
+                from++;  /* the second of the pair */
+            }
+          length = (gsize) (to - text);
+        }
+      on_field (text, length, thread);
+    }
+  on_row ('\n', thread);
+  return TRUE;
+}
+
+/* A whole line at the start of a row, @seg bytes at @p ending with its
+ * LF: if it holds no CR but that of a CRLF end and does not start with a
+ * blank (skip_blank_line()), and either holds no quote, or only quoted
+ * fields that parse_quoted_line() takes, its fields are the texts between
+ * delimiters, exactly as libcsv would submit them (an empty line is no
+ * row, as libcsv skips it). Returns FALSE, having done nothing, for any
+ * other line. */
+static gboolean
+parse_plain_line (ParseThread *thread, char *p, gsize seg)
 {
   WinnowCsvReader *reader = thread->reader;
   char delimiter = (char) reader->parse_delimiter;
@@ -491,16 +593,17 @@ parse_plain_line (ParseThread *thread, const char *p, gsize seg)
 
   if (body > 0 && p[body - 1] == '\r')
     body--;
-  if (next_byte (thread, &thread->next_quote, reader->options.quote, start) < start + body ||
-      next_byte (thread, &thread->next_cr, '\r', start) < start + body ||
+  if (next_byte (thread, &thread->next_cr, '\r', start) < start + body ||
       (body > 0 && is_blank (p[0], delimiter)))
     return FALSE;
+  if (next_byte (thread, &thread->next_quote, reader->options.quote, start) < start + body)
+    return parse_quoted_line (thread, p, body);
   if (body == 0)
     return TRUE;
   end = p + body;
   for (;;)
     {
-      const char *hit = memchr (p, delimiter, (gsize) (end - p));
+      char *hit = memchr (p, delimiter, (gsize) (end - p));
       if (hit == NULL)
         {
           on_field ((void *) p, (gsize) (end - p), thread);
@@ -522,7 +625,7 @@ feed_text (ParseThread *thread)
 
   while (thread->text_pos < thread->text_len && !thread->stop)
     {
-      const char *p = thread->text + thread->text_pos;
+      char *p = thread->text + thread->text_pos;
       gsize avail = MIN (thread->text_len - thread->text_pos, CHECK_EVERY);
       const char *nl = memchr (p, line_end, avail);
       gsize seg = nl ? (gsize) (nl - p) + 1 : avail;
@@ -547,7 +650,8 @@ feed_text (ParseThread *thread)
         {
           thread->row_start_line = thread->line;
           if (nl != NULL && line_end == '\n' && thread->blanks->len == 0 &&
-              !thread->in_first_row && parse_plain_line (thread, p, seg))
+              !thread->in_first_row && !thread->reader->options.libcsv_only &&
+              parse_plain_line (thread, p, seg))
             skip = seg;
           else
             skip = skip_blank_line (thread, p, seg);
@@ -567,130 +671,6 @@ feed_text (ParseThread *thread)
     }
 }
 
-/* Replaces each delimiter of the text by DELIMITER_STAND_IN, in place
- * (the text only shrinks): see winnow-csv-reader-private.h. */
-static void
-stand_in_delimiters (ParseThread *thread)
-{
-  WinnowCsvReader *reader = thread->reader;
-  const char *d = reader->delimiter_utf8;
-  gsize n = reader->delimiter_length;
-  char *end = thread->text + thread->text_len;
-  char *p = memmem (thread->text, thread->text_len, d, n);
-  char *out = p;
-
-  while (p != NULL)
-    {
-      char *next;
-
-      *out++ = (char) DELIMITER_STAND_IN;
-      p += n;
-      next = memmem (p, (gsize) (end - p), d, n);
-      memmove (out, p, (gsize) ((next ? next : end) - p));
-      out += (next ? next : end) - p;
-      p = next;
-    }
-  if (out != NULL)
-    thread->text_len = (gsize) (out - thread->text);
-}
-
-/* Turns raw[raw_used..raw_len) into text; an incomplete character at the
- * end stays in raw for the next read. */
-void
-winnow_csv_parse_thread_decode (ParseThread *thread)
-{
-  const guint8 *in = thread->raw + thread->raw_used;
-  gsize length = thread->raw_len - thread->raw_used;
-  WinnowTextStatus status;
-  gsize good;
-  ChunkError *error;
-
-  if (thread->decoder == NULL)
-    {
-      status = winnow_text_check_utf8 (in, length, &good);
-      thread->text = (char *) thread->raw + thread->raw_used;
-      thread->text_len = good;
-    }
-  else
-    {
-      g_byte_array_set_size (thread->decoded, 0);
-      status = winnow_text_decoder_convert (thread->decoder, in, length, thread->decoded, &good);
-      thread->text = (char *) thread->decoded->data;
-      thread->text_len = thread->decoded->len;
-    }
-  thread->text_pos = 0;
-  thread->next_quote = thread->next_cr = -1;
-  thread->raw_used += good;
-  if (thread->reader->delimiter_length > 1)
-    stand_in_delimiters (thread);
-
-  if (status == WINNOW_TEXT_INCOMPLETE && thread->eof)
-    status = WINNOW_TEXT_INVALID;
-  if (status == WINNOW_TEXT_OK || status == WINNOW_TEXT_INCOMPLETE)
-    return;
-
-  /* The bad byte is after the text that is still to be parsed. */
-  error = fail (thread,
-                status == WINNOW_TEXT_NUL ? WINNOW_CSV_ERROR_BINARY
-                : thread->reader->auto_encoding && thread->decoder == NULL ? WINNOW_CSV_ERROR_NOT_UTF8
-                : WINNOW_CSV_ERROR_ENCODING,
-                thread->line + winnow_csv_parse_thread_count_lines (thread, thread->text, thread->text_len));
-  if (error)
-    error->byte = in[good];
-}
-
-/* Reads the next block, up to the read limit. Returns FALSE when there is
- * nothing more to read there. */
-static gboolean
-read_more (ParseThread *thread)
-{
-  WinnowCsvReader *reader = thread->reader;
-  gsize keep = thread->raw_len - thread->raw_used;
-
-  if (thread->read_pos >= thread->read_limit || thread->stop)
-    return FALSE;
-  memmove (thread->raw, thread->raw + thread->raw_used, keep);
-  thread->raw_len = keep;
-  thread->raw_used = 0;
-
-  while (thread->raw_len < READ_SIZE && thread->read_pos < thread->read_limit)
-    {
-      gsize want = (gsize) MIN (READ_SIZE - thread->raw_len, thread->read_limit - thread->read_pos);
-      gssize n = pread (reader->fd, thread->raw + thread->raw_len, want, (off_t) thread->read_pos);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int saved = errno;
-          /* Translators: a file name, then the system's reason */
-          g_autofree char *message = g_strdup_printf (_("%s: could not read: %s"),
-                                                      reader->display_name, g_strerror (saved));
-          fail_message (thread, WINNOW_CSV_ERROR_OPEN, message);
-          return FALSE;
-        }
-      if (n == 0)
-        {
-          g_autofree char *message = g_strdup_printf (
-            _("%s changed while it was being read; nothing was written"), reader->display_name);
-          fail_message (thread, WINNOW_CSV_ERROR_CHANGED, message);
-          return FALSE;
-        }
-      thread->raw_len += (gsize) n;
-      thread->read_pos += (guint64) n;
-    }
-  thread->eof = thread->read_pos >= reader->size;
-  return TRUE;
-}
-
-/* Reads the first block of the file, for sniffing. */
-gboolean
-winnow_csv_parse_thread_read_first (ParseThread *thread)
-{
-  read_more (thread);
-  return !thread->stop;
-}
-
 /* Ends the file: the last row, and a quote still open. */
 static void
 finish_file (ParseThread *thread)
@@ -700,7 +680,7 @@ finish_file (ParseThread *thread)
     thread->row_start_line = thread->line;
   if (csv_fini (&thread->parser, on_field, on_row, thread) != 0)
     {
-      ChunkError *error = fail (thread, WINNOW_CSV_ERROR_QUOTE, thread->quote_line);
+      ChunkError *error = winnow_csv_parse_thread_fail (thread, WINNOW_CSV_ERROR_QUOTE, thread->quote_line);
       if (error)
         error->expected = QUOTE_NEVER_CLOSED;
     }
@@ -716,7 +696,7 @@ winnow_csv_parse_thread_parse_first_row (ParseThread *thread)
       feed_text (thread);
       if (thread->stop)
         break;
-      if (!read_more (thread))
+      if (!winnow_csv_parse_thread_read_more (thread))
         {
           if (!thread->stop)
             finish_file (thread);
@@ -783,7 +763,7 @@ winnow_csv_parse_thread_run_slot (ParseThread *thread, Slot *slot, gboolean fres
       feed_text (thread);
       if (thread->stop)
         break;
-      if (read_more (thread))
+      if (winnow_csv_parse_thread_read_more (thread))
         {
           winnow_csv_parse_thread_decode (thread);
           continue;

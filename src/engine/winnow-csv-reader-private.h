@@ -34,8 +34,8 @@ G_BEGIN_DECLS
 
 #define READ_SIZE (1u << 20)            /* bytes per read: well above 256 KiB */
 #define CHECK_EVERY (64u * 1024)        /* cancellation is checked this often */
-#define CHUNK_SIZE (4u << 20)         /* the default */
-#define BATCHES_PER_THREAD 8
+#define CHUNK_SIZE (2u << 20)         /* the default */
+#define BATCHES_PER_THREAD 4
 #define MAX_BAD_LINES_LISTED 100
 #define DELIMITER_STAND_IN 0xFF         /* never a byte of UTF-8 text */
 
@@ -124,6 +124,7 @@ typedef struct {
                                * blank (see skip_blank_line()) */
 
   GByteArray *field;          /* a field with its delimiters given back */
+  GArray *line_fields;        /* of LineField: parse_quoted_line() */
 
   gboolean in_first_row;
   GPtrArray *first_row;
@@ -206,16 +207,25 @@ ParseThread    *winnow_csv_parse_thread_new             (WinnowCsvReader *reader
                                                          guint id);
 void            winnow_csv_parse_thread_free            (ParseThread *thread);
 void            winnow_csv_parse_thread_init_parser     (ParseThread *thread);
-gboolean        winnow_csv_parse_thread_read_first      (ParseThread *thread);
 void            winnow_csv_parse_thread_parse_first_row (ParseThread *thread);
 void            winnow_csv_parse_thread_run_slot        (ParseThread *thread,
                                                          Slot *slot,
                                                          gboolean fresh);
-void            winnow_csv_parse_thread_decode          (ParseThread *thread);
 guint64         winnow_csv_parse_thread_count_lines     (const ParseThread *thread,
                                                          const char *text,
                                                          gsize length);
+ChunkError     *winnow_csv_parse_thread_fail            (ParseThread *thread,
+                                                         WinnowCsvError code,
+                                                         guint64 line);
+void            winnow_csv_parse_thread_fail_message    (ParseThread *thread,
+                                                         WinnowCsvError code,
+                                                         const char *message);
 WinnowRowBatch *winnow_csv_end_marker                   (void);
+
+/* winnow-csv-parse-input.c */
+gboolean        winnow_csv_parse_thread_read_more       (ParseThread *thread);
+gboolean        winnow_csv_parse_thread_read_first      (ParseThread *thread);
+void            winnow_csv_parse_thread_decode          (ParseThread *thread);
 
 /* winnow-csv-reader.c */
 void            chunk_error_set                         (ChunkError *error,

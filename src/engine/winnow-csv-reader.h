@@ -50,6 +50,9 @@ typedef struct {
   /* 0 for the defaults; tests set them to cut small files into many chunks */
   gsize chunk_size;
   guint n_threads;
+  /* tests: libcsv parses every line (no line is split here), to check
+   * that the lines split here give exactly libcsv's fields */
+  gboolean libcsv_only;
   /* Set by winnow_csv_reader_options_fall_back(): the file is read again
    * as Windows-1252 after "auto" met bytes that are not UTF-8. */
   gboolean utf8_fallback;
