@@ -225,6 +225,20 @@ test_store (Fixture *f, gconstpointer data)
   done = reread (f, winnow_task_get_id (a));
   g_assert_cmpint (winnow_task_get_status (done), ==, WINNOW_TASK_COMPLETED);
   g_assert_true (winnow_task_result_equal (winnow_task_get_result (done), result));
+
+  /* a file being written keeps the folder; once empty, it goes, and the
+   * next end kept for later makes it again */
+  g_assert_true (g_file_test (dir, G_FILE_TEST_IS_DIR));
+  g_assert_cmpint (g_unlink (new_temporary), ==, 0);
+  recover (f);
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+  g_assert_true (winnow_task_store_defer_outcome (f->store, winnow_task_get_id (c), "worker-c", NULL,
+                                                  WINNOW_TASK_CANCELLED, NULL, NULL, ended,
+                                                  &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept_outcomes (f), ==, 1);
+  recover (f);  /* stale: c is PENDING, never held by worker-c */
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
 }
 
 /* A kept end that cannot be read now (no file descriptor left, as for a

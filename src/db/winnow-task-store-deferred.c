@@ -64,6 +64,20 @@ deferred_dir (WinnowTaskStore *store)
   return dir;
 }
 
+/* Makes a file's name in @dir last through a power cut (its contents are
+ * synced before it is renamed into place). */
+static void
+sync_folder (const char *dir)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd < 0)
+    return;
+  if (fsync (fd) != 0)
+    g_debug ("%s: could not sync: %s", dir, g_strerror (errno));
+  close (fd);
+}
+
 /* A warning about @path, once per process: a recovery runs before every
  * claim, and a file that stays unreadable must not fill the log. */
 static void
@@ -137,14 +151,6 @@ winnow_task_store_defer_outcome (WinnowTaskStore *store, gint64 id, const char *
                            "a history in memory keeps no outcome for later");
       return FALSE;
     }
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", dir,
-                   g_strerror (saved));
-      return FALSE;
-    }
-
   g_key_file_set_int64 (file, GROUP, "task", id);
   if (owner != NULL)
     g_key_file_set_string (file, GROUP, "owner", owner);
@@ -169,15 +175,47 @@ winnow_task_store_defer_outcome (WinnowTaskStore *store, gint64 id, const char *
   name = g_strdup_printf ("%" G_GINT64_FORMAT "-%08x" SUFFIX, id,
                           g_str_hash (owner != NULL ? owner : run));
   path = g_build_filename (dir, name, NULL);
-  /* a worker's end is synced (its output is whole: losing it would fail
-   * the task); a never-started task's is not, so a Ctrl-C of a run of a
-   * thousand files costs no thousand syncs (lost, the task fails as
-   * interrupted, as it would have) */
-  return g_file_set_contents_full (path, data, (gssize) length,
-                                   owner != NULL
-                                   ? G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE
-                                   : G_FILE_SET_CONTENTS_CONSISTENT,
-                                   0600, error);
+  /* a worker's end is synced, file and folder (its output is whole:
+   * losing it would fail the task); a never-started task's is not, so a
+   * Ctrl-C of a run of a thousand files costs no thousand syncs (lost,
+   * the task fails as interrupted, as it would have). A recovery removes
+   * the folder once it is empty: made again if it went between its
+   * making and the file's. */
+  for (guint attempt = 1;; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      gboolean made = !g_file_test (dir, G_FILE_TEST_IS_DIR);
+
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        {
+          int saved = errno;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", dir,
+                       g_strerror (saved));
+          return FALSE;
+        }
+      if (g_file_set_contents_full (path, data, (gssize) length,
+                                    owner != NULL
+                                    ? G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE
+                                    : G_FILE_SET_CONTENTS_CONSISTENT,
+                                    0600, &local_error))
+        {
+          if (owner != NULL)
+            {
+              sync_folder (dir);
+              if (made)
+                {
+                  g_autofree char *parent = g_path_get_dirname (dir);
+                  sync_folder (parent);
+                }
+            }
+          return TRUE;
+        }
+      if (attempt == 3 || !g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
 }
 
 /* ---- reading ---- */
@@ -541,5 +579,10 @@ store_apply_deferred (WinnowTaskStore *store, StoreConn *conn, GArray *held, gbo
         return -1;
       applied += state == APPLY_RECORDED;
     }
+  /* empty now: gone, as the history's -wal file goes (a file being
+   * written, or kept, keeps it) */
+  g_clear_pointer (&listing, g_dir_close);
+  if (g_rmdir (dir) == 0)
+    g_debug ("%s: no outcome kept any more, removed", dir);
   return applied;
 }
