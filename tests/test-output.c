@@ -375,7 +375,7 @@ check_fill_holes (const char *dir, guint seed, gsize size, guint hole_every)
 static void
 test_fill_holes (WinnowTestDir *fixture, gconstpointer data)
 {
-  /* the pass moves through a 4 MiB buffer and reads 1 MiB blocks: files
+  /* the pass moves through a 1 MiB buffer and reads 256 KiB blocks: files
    * smaller and larger than both, holes every few bytes and far apart */
   for (guint seed = 1; seed < 5; seed++)
     check_fill_holes (fixture->dir, seed, 200000 + seed * 37000, seed % 2 ? 7 : 3000);

@@ -248,14 +248,17 @@ winnow_output_file_get_fd (WinnowOutputFile *file)
 
 /* ---- holes ---- */
 
-#define MOVE_BUFFER (4u << 20)
+/* Small: memory a task touches for the first time can cost more than the
+ * copying done in it (docs/ARCHITECTURE.md); with 4 MiB and 1 MiB blocks
+ * the pass took 47 ms on the 1M file's R, with these 27 ms. */
+#define MOVE_BUFFER (1u << 20)
 
 /* The file is read backwards in blocks of this size, and each piece
  * between two holes copied from the block: one read per block, not one
  * per hole (a column filled by its mean may have a hole every few rows).
  * A block read ahead lies wholly before the bytes already taken, and
  * every write lands at or after them, so none overwrites it. */
-#define READ_BLOCK (1u << 20)
+#define READ_BLOCK (256u << 10)
 
 typedef struct {
   int fd;
