@@ -521,6 +521,31 @@ test_digest_set (void)
       }
     g_assert_null (winnow_digest_set_lookup (pairs, winnow_digest_compute ("absent", 6)));
   }
+  /* tables in mappings of their own, on whole huge pages (4 MiB and
+   * more): values kept through growth from one such table to another */
+  {
+    g_autoptr(WinnowDigestSet) big = winnow_digest_set_new (300000, 2);
+
+    g_assert_cmpuint ((guintptr) big->slots % (2u << 20), ==, 0);
+    g_assert_cmpuint ((guintptr) big->values % (2u << 20), ==, 0);
+    for (guint i = 0; i < 500000; i++)
+      {
+        guint64 *values;
+        gsize n = (gsize) g_snprintf (key, sizeof key, "big %u", i);
+        g_assert_true (winnow_digest_set_insert (big, winnow_digest_compute (key, n), &values));
+        values[0] = i;
+        values[1] = ~(guint64) i;
+      }
+    g_assert_cmpuint ((guintptr) big->slots % (2u << 20), ==, 0);
+    for (guint i = 0; i < 500000; i += 7)
+      {
+        gsize n = (gsize) g_snprintf (key, sizeof key, "big %u", i);
+        guint64 *values = winnow_digest_set_lookup (big, winnow_digest_compute (key, n));
+        g_assert_nonnull (values);
+        g_assert_cmpuint (values[0], ==, i);
+        g_assert_cmpuint (values[1], ==, ~(guint64) i);
+      }
+  }
   /* sized for what is expected, a distinct row costs at most 20 bytes
    * (16 / 0.8), and no more than 32 however far the table grew */
   {
