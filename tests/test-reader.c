@@ -23,6 +23,9 @@ typedef struct {
   WinnowThreadBudget *budget; /* NULL for the process's */
   const char *encoding;       /* NULL for "auto" */
   gboolean libcsv_only;
+  gboolean extra_first;
+  gboolean trim;
+  char quote;                 /* 0 for '"' */
 } ReadSetup;
 
 static WinnowCsvReaderOptions
@@ -40,6 +43,9 @@ options_for (const ReadSetup *setup)
       if (setup->encoding != NULL)
         options.encoding = setup->encoding;
       options.libcsv_only = setup->libcsv_only;
+      options.extra_first = setup->extra_first;
+      if (setup->quote != 0)
+        options.quote = setup->quote;
     }
   return options;
 }
@@ -70,7 +76,7 @@ dump (const char *path, const ReadSetup *setup)
   for (guint i = 0; i < n; i++)
     map[i] = (gint) i;
   na = winnow_text_set_new ((const char *[]) { "", "NA" }, 2);
-  winnow_csv_reader_start (reader, map, n, na, FALSE);
+  winnow_csv_reader_start (reader, map, n, na, setup != NULL && setup->trim);
 
   while ((batch = winnow_csv_reader_next_batch (reader)) != NULL)
     {
@@ -202,25 +208,30 @@ test_chunks_random (WinnowTestDir *fixture, gconstpointer data)
 /* Quotes of every kind, where a line split here and libcsv could differ:
  * quoted fields that close on their line (doubled quotes, delimiters,
  * empty), that go on over lines or hold a CR, quotes inside unquoted
- * fields, a blank before a quote, a delimiter at the line's end; and,
- * with @error, one line that libcsv refuses (text after a closing quote,
- * or a quote never closed). */
+ * fields, blanks around fields and before a quote, a delimiter at the
+ * line's end; rows of other lengths with @ragged; and, with @error, one
+ * line that libcsv refuses (text after a closing quote), or a quote
+ * never closed at the end of the file. */
 static char *
-quoted_csv (guint32 seed, guint n_rows, gboolean error)
+quoted_csv (guint32 seed, guint n_rows, gboolean ragged, gboolean error)
 {
   static const char *fields[] = {
     "w1", "", "NA", "\"x, y\"", "\"say \"\"hi\"\"\"", "\"\"", "\"\"\"\"", "\"\"\"\"\"\"",
     "a\"b", "a\"\"b", "ab\"", "\"a,\"\",b\"", "\"two\nlines\"", "\"cr\rinside\"",
     " \"spaced\"", "\"\"\"x\"\"\"", "\"x\"\"\n\"\"y\"", "\",\"", "\"\"\",\"", "7",
+    " pad ", "\t", "\" in \"",
   };
   static const char *refused[] = { "\"a\"b", "\"a\" ", "\"\"x", "\"a\"\"b\"c" };
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   GString *s = g_string_new ("a,b,c\n");
-  guint error_row = error ? (guint) g_rand_int_range (rand, 0, (gint32) n_rows) : G_MAXUINT;
+  gboolean open_at_end = error && g_rand_boolean (rand);
+  guint error_row = error && !open_at_end ? (guint) g_rand_int_range (rand, 0, (gint32) n_rows)
+                                          : G_MAXUINT;
 
   for (guint i = 0; i < n_rows; i++)
     {
-      guint n_fields = g_rand_int_range (rand, 0, 20) == 0 ? (guint) g_rand_int_range (rand, 1, 5) : 3;
+      guint n_fields = ragged && g_rand_int_range (rand, 0, 20) == 0
+                       ? (guint) g_rand_int_range (rand, 1, 5) : 3;
 
       for (guint f = 0; f < n_fields; f++)
         {
@@ -230,12 +241,6 @@ quoted_csv (guint32 seed, guint n_rows, gboolean error)
             g_string_append (s, refused[g_rand_int_range (rand, 0, G_N_ELEMENTS (refused))]);
           else
             g_string_append (s, fields[g_rand_int_range (rand, 0, G_N_ELEMENTS (fields))]);
-        }
-      if (i == error_row && g_rand_boolean (rand))
-        {
-          /* or a quote never closed, to the end of the file */
-          g_string_append (s, ",\"open\n");
-          continue;
         }
       switch (g_rand_int_range (rand, 0, 12))
         {
@@ -247,51 +252,75 @@ quoted_csv (guint32 seed, guint n_rows, gboolean error)
         default: g_string_append_c (s, '\n'); break;
         }
     }
+  if (open_at_end)
+    g_string_append (s, "1,2,\"never closed\n");
   return g_string_free (s, FALSE);
 }
 
 /* The lines split here (parse_plain_line(), parse_quoted_line()) give
  * exactly the fields, rows, lines and errors of libcsv parsing every
- * line, in chunks too, with each way of handling bad lines, and with a
- * delimiter past ASCII. */
+ * line, in chunks too, with each way of handling bad lines, with fields
+ * trimmed, with a delimiter past ASCII and another quote character. */
 static void
 test_lines_as_libcsv (WinnowTestDir *fixture, gconstpointer data)
 {
   static const gsize chunk_sizes[] = { 1 << 30, 64, 257 };
-  static const WinnowBadLines modes[] = { WINNOW_BAD_LINES_ERROR, WINNOW_BAD_LINES_SKIP };
-  guint errors = 0;
+  static const WinnowBadLines modes[] = {
+    WINNOW_BAD_LINES_ERROR, WINNOW_BAD_LINES_WARN, WINNOW_BAD_LINES_SKIP
+  };
+  guint refused = 0, never_closed = 0, bad_lines = 0, files = 0;
 
   for (guint32 seed = 1; seed <= 24; seed++)
-    {
-      g_autofree char *csv = quoted_csv (seed, 300, seed % 3 == 0);
-      g_auto(GStrv) parts = g_strsplit (csv, ",", -1);
-      g_autofree char *section_csv = g_strjoinv ("§", parts);
-      gboolean section = seed % 4 == 1;
-      g_autofree char *path = winnow_test_write_file (fixture->dir, "q.csv",
-                                                      section ? section_csv : csv, -1);
+    for (guint m = 0; m < G_N_ELEMENTS (modes); m++)
+      {
+        /* rows of other lengths are an error of their own in error mode */
+        gboolean ragged = modes[m] != WINNOW_BAD_LINES_ERROR;
+        g_autofree char *csv = quoted_csv (seed, 300, ragged, seed % 3 == 0);
+        gboolean section = seed % 4 == 1, apostrophe = seed % 5 == 2;
+        g_autofree char *path = NULL;
+        ReadSetup reference = { 1 << 30, 1, modes[m], section ? 0xA7 : 0 };
+        g_autofree char *expected = NULL;
 
-      for (guint m = 0; m < G_N_ELEMENTS (modes); m++)
-        {
-          ReadSetup reference = { 1 << 30, 1, modes[m], section ? 0xA7 : 0 };
-          g_autofree char *expected = NULL;
+        if (section)
+          {
+            g_auto(GStrv) parts = g_strsplit (csv, ",", -1);
+            g_free (csv);
+            csv = g_strjoinv ("§", parts);
+          }
+        if (apostrophe)
+          for (char *p = csv; *p; p++)
+            if (*p == '"')
+              *p = '\'';
+        path = winnow_test_write_file (fixture->dir, "q.csv", csv, -1);
+        reference.libcsv_only = TRUE;
+        reference.trim = seed % 2 == 0;
+        reference.quote = apostrophe ? '\'' : 0;
+        expected = dump (path, &reference);
+        files++;
+        refused += strstr (expected, "after a closing quote") != NULL;
+        never_closed += strstr (expected, "never closed") != NULL;
+        bad_lines += strstr (expected, "\nbad line ") != NULL;
+        for (guint c = 0; c < G_N_ELEMENTS (chunk_sizes); c++)
+          {
+            ReadSetup setup = reference;
+            g_autofree char *got = NULL;
 
-          reference.libcsv_only = TRUE;
-          expected = dump (path, &reference);
-          errors += g_str_has_prefix (expected, "error: ");
-          for (guint c = 0; c < G_N_ELEMENTS (chunk_sizes); c++)
-            {
-              ReadSetup setup = { chunk_sizes[c], c == 0 ? 1 : 3, modes[m], section ? 0xA7 : 0 };
-              g_autofree char *got = dump (path, &setup);
-
-              if (g_strcmp0 (got, expected) != 0)
-                g_test_message ("seed %u, chunk size %" G_GSIZE_FORMAT, seed, chunk_sizes[c]);
-              g_assert_cmpstr (got, ==, expected);
-            }
-        }
-    }
-  /* the refused lines were reached, and not every file failed */
-  g_assert_cmpuint (errors, >, 0);
-  g_assert_cmpuint (errors, <, 24 * 2);
+            setup.chunk_size = chunk_sizes[c];
+            setup.n_threads = c == 0 ? 1 : 3;
+            setup.libcsv_only = FALSE;
+            got = dump (path, &setup);
+            if (g_strcmp0 (got, expected) != 0)
+              g_test_message ("seed %u, mode %u, chunk size %" G_GSIZE_FORMAT, seed, m,
+                              chunk_sizes[c]);
+            g_assert_cmpstr (got, ==, expected);
+          }
+      }
+  /* each kind of refusal was reached, bad lines were listed, and most
+   * files were read whole */
+  g_assert_cmpuint (refused, >, 0);
+  g_assert_cmpuint (never_closed, >, 0);
+  g_assert_cmpuint (bad_lines, >, 0);
+  g_assert_cmpuint (refused + never_closed, <, files / 2);
 }
 
 /* A delimiter past ASCII ("§", two bytes): the rows of the same file
@@ -444,6 +473,19 @@ test_chunks_budget (WinnowTestDir *fixture, gconstpointer data)
       read_two_at_once (plain_path, budget, expected);
       g_assert_cmpuint (winnow_thread_budget_take_peak (budget), <=, MAX (capacity, 2));
     }
+
+  /* An extra thread that takes the only place before the base thread
+   * and claims chunks ahead until it has no batch left waits for the
+   * chunks before them, which the base thread must parse: it gives its
+   * place back while it waits (it kept it, and both waited for ever). */
+  {
+    g_autoptr(WinnowThreadBudget) budget = winnow_thread_budget_new (1);
+    ReadSetup extra_first = { 64, 4, WINNOW_BAD_LINES_SKIP, 0, budget, NULL, FALSE, TRUE };
+    g_autofree char *got = dump (plain_path, &extra_first);
+
+    g_assert_cmpstr (got, ==, expected);
+    g_assert_cmpuint (winnow_thread_budget_take_peak (budget), <=, 1);
+  }
 
   /* Quoted fields across chunks: chunks parsed again from a wrong guess
    * are parsed even when the budget has no room for an extra. */

@@ -158,10 +158,33 @@ winnow_csv_parse_thread_count_lines (const ParseThread *thread, const char *text
 
 /* ---- batches ---- */
 
+/* A free batch, waited for if none is. Its batches all wait in chunks
+ * before this one, to be taken in file order: the thread gives its place
+ * in the budget back while it waits, or the thread that must parse the
+ * chunk they wait for (this task's base thread, or another task's) might
+ * find no room, and nothing would move again. Back at work, an extra
+ * takes a place again without waiting for room if the reader asks it to
+ * (its chunk is half parsed and must be finished). */
 static WinnowRowBatch *
 take_batch (ParseThread *thread)
 {
-  WinnowRowBatch *batch = g_async_queue_pop (thread->pool);
+  WinnowThreadBudget *budget = thread->reader->budget;
+  WinnowRowBatch *batch = g_async_queue_try_pop (thread->pool);
+
+  if (batch == NULL)
+    {
+      gboolean base = thread->holds_base, extra = thread->holds_extra;
+
+      if (base)
+        winnow_thread_budget_release_base (budget);
+      if (extra)
+        winnow_thread_budget_release_extra (budget);
+      batch = g_async_queue_pop (thread->pool);
+      if (base)
+        winnow_thread_budget_take_base (budget);
+      if (extra && !winnow_thread_budget_take_extra (budget, &thread->reader->wake_extras))
+        winnow_thread_budget_force_extra (budget);
+    }
   winnow_row_batch_reset (batch);
   batch->home = thread->pool;
   return batch;
@@ -576,12 +599,11 @@ parse_quoted_line (ParseThread *thread, char *p, gsize body)
 }
 
 /* A whole line at the start of a row, @seg bytes at @p ending with its
- * LF: if it holds no CR but that of a CRLF end and does not start with a
- * blank (skip_blank_line()), and either holds no quote, or only quoted
- * fields that parse_quoted_line() takes, its fields are the texts between
- * delimiters, exactly as libcsv would submit them (an empty line is no
- * row, as libcsv skips it). Returns FALSE, having done nothing, for any
- * other line. */
+ * LF, that holds no CR but that of a CRLF end and does not start with a
+ * blank (skip_blank_line()): without a quote, its fields are the texts
+ * between delimiters, exactly as libcsv would submit them (an empty line
+ * is no row, as libcsv skips it); with one, parse_quoted_line() splits it
+ * if it can. Returns FALSE, having done nothing, for any other line. */
 static gboolean
 parse_plain_line (ParseThread *thread, char *p, gsize seg)
 {

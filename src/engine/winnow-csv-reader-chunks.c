@@ -127,6 +127,14 @@ claim (WinnowCsvReader *reader, ParseThread *thread)
 
       if (g_atomic_int_get (&reader->abort) || reader->done)
         return NULL;
+      if (thread->id == 0 && !thread->holds_base)
+        {
+          g_mutex_unlock (&reader->lock);
+          winnow_thread_budget_take_base (reader->budget);
+          g_mutex_lock (&reader->lock);
+          thread->holds_base = TRUE;
+          continue;  /* the reader may have moved on meanwhile */
+        }
       if (thread->id > 0 && !thread->holds_extra)
         {
           gboolean taken;
@@ -160,10 +168,23 @@ claim (WinnowCsvReader *reader, ParseThread *thread)
               continue;
             }
           slot->state = SLOT_RUNNING;
+          if (thread->id > 0 && !reader->extra_claimed)
+            {
+              reader->extra_claimed = TRUE;
+              g_cond_broadcast (&reader->cond);
+            }
           return slot;
         }
-      /* lock order: the reader's, then the budget's */
+      /* lock order: the reader's, then the budget's. Waiting, a thread
+       * needs no place: the base thread gives its own back too, or an
+       * extra of its task, with the chunk the reader hands out next,
+       * could find no room (take_batch()) */
       step_back (reader, thread);
+      if (thread->holds_base)
+        {
+          winnow_thread_budget_release_base (reader->budget);
+          thread->holds_base = FALSE;
+        }
       g_cond_wait (&reader->cond, &reader->lock);
     }
 }
@@ -176,7 +197,15 @@ parse_thread_main (gpointer data)
 
   if (thread->id == 0)
     {
+      if (reader->options.extra_first && reader->n_threads > 1)
+        {
+          g_mutex_lock (&reader->lock);
+          while (!reader->extra_claimed && !reader->done && !g_atomic_int_get (&reader->abort))
+            g_cond_wait (&reader->cond, &reader->lock);
+          g_mutex_unlock (&reader->lock);
+        }
       winnow_thread_budget_take_base (reader->budget);
+      thread->holds_base = TRUE;
       winnow_csv_parse_thread_run_slot (thread, &reader->slots[0], FALSE);
     }
 
@@ -195,10 +224,12 @@ parse_thread_main (gpointer data)
       if (thread->id > 0 && winnow_thread_budget_should_yield (reader->budget))
         step_back (reader, thread);
     }
-  if (thread->id == 0)
-    winnow_thread_budget_release_base (reader->budget);
-  else
-    step_back (reader, thread);
+  if (thread->holds_base)
+    {
+      thread->holds_base = FALSE;
+      winnow_thread_budget_release_base (reader->budget);
+    }
+  step_back (reader, thread);
   return NULL;
 }
 

@@ -140,6 +140,7 @@ typedef struct {
   GPtrArray *batches;
   gboolean stop;
   gboolean holds_extra;       /* an extra thread's place in the budget */
+  gboolean holds_base;        /* the base thread's place */
 } ParseThread;
 
 struct _WinnowCsvReader {
@@ -189,6 +190,7 @@ struct _WinnowCsvReader {
   guint current;              /* the one being handed out */
   GQueue redo;                /* chunks to parse again (of GUINT_TO_POINTER) */
   gboolean done;              /* no more chunks will be needed */
+  gboolean extra_claimed;     /* an extra thread claimed a chunk */
   gint abort;
   gboolean started;
   gboolean finished;

@@ -53,6 +53,9 @@ typedef struct {
   /* tests: libcsv parses every line (no line is split here), to check
    * that the lines split here give exactly libcsv's fields */
   gboolean libcsv_only;
+  /* tests: the base thread takes its place in the budget only once an
+   * extra thread has claimed a chunk */
+  gboolean extra_first;
   /* Set by winnow_csv_reader_options_fall_back(): the file is read again
    * as Windows-1252 after "auto" met bytes that are not UTF-8. */
   gboolean utf8_fallback;
