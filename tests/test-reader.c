@@ -50,74 +50,14 @@ options_for (const ReadSetup *setup)
   return options;
 }
 
-/* Every row as "line|field|field…" (missing fields as ∅), then the
- * outcome; or the error. */
+/* Every row as "line|field|field…", then the outcome; or the error
+ * (winnow_test_read_rows()). */
 static char *
 dump (const char *path, const ReadSetup *setup)
 {
   WinnowCsvReaderOptions options = options_for (setup);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(WinnowCsvReader) reader = winnow_csv_reader_open (path, &options, NULL, &error);
-  g_autoptr(WinnowTextSet) na = NULL;
-  g_autofree gint *map = NULL;
-  GString *out = g_string_new (NULL);
-  WinnowRowBatch *batch;
-  guint n;
-  guint64 expected_row = 0;
-  const GArray *bad;
 
-  if (reader == NULL)
-    {
-      g_string_append_printf (out, "open error: %s", error->message);
-      return g_string_free (out, FALSE);
-    }
-  n = winnow_csv_reader_get_n_columns (reader);
-  map = g_new (gint, n);
-  for (guint i = 0; i < n; i++)
-    map[i] = (gint) i;
-  na = winnow_text_set_new ((const char *[]) { "", "NA" }, 2);
-  winnow_csv_reader_start (reader, map, n, na, setup != NULL && setup->trim);
-
-  while ((batch = winnow_csv_reader_next_batch (reader)) != NULL)
-    {
-      g_assert_cmpuint (batch->first_row, ==, expected_row);
-      expected_row += batch->n_rows;
-      for (guint r = 0; r < batch->n_rows; r++)
-        {
-          const guint32 *lengths = winnow_row_batch_lengths (batch, r);
-          const char *text = winnow_row_batch_texts (batch, r);
-
-          g_string_append_printf (out, "%" G_GUINT64_FORMAT, batch->lines[r]);
-          for (guint k = 0; k < n; k++)
-            {
-              gsize length = WINNOW_FIELD_LENGTH (lengths[k]);
-              g_string_append_c (out, '|');
-              if (lengths[k] & WINNOW_FIELD_MISSING)
-                g_string_append (out, "∅");
-              else
-                g_string_append_len (out, text, (gssize) length);
-              text += length;
-            }
-          g_string_append_c (out, '\n');
-        }
-      winnow_csv_reader_recycle (reader, batch);
-    }
-  if (!winnow_csv_reader_finish (reader, &error))
-    {
-      /* what came before an error does not count */
-      g_string_printf (out, "error: %s\n", error->message);
-      return g_string_free (out, FALSE);
-    }
-  else
-    g_string_append_printf (out, "rows %" G_GUINT64_FORMAT " bad %" G_GUINT64_FORMAT "\n",
-                            winnow_csv_reader_get_rows (reader),
-                            winnow_csv_reader_get_bad_lines (reader));
-  bad = winnow_csv_reader_get_bad_line_list (reader);
-  for (guint i = 0; i < bad->len; i++)
-    g_string_append_printf (out, "bad line %" G_GUINT64_FORMAT " (%u)\n",
-                            g_array_index (bad, WinnowBadLine, i).line,
-                            g_array_index (bad, WinnowBadLine, i).fields);
-  return g_string_free (out, FALSE);
+  return winnow_test_read_rows (path, &options, setup != NULL && setup->trim);
 }
 
 /* A dirty CSV: quoted delimiters, doubled quotes, fields over several

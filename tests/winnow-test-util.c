@@ -227,3 +227,78 @@ winnow_test_gate_open (WinnowTestGate *gate)
   g_cond_broadcast (&gate->cond);
   g_mutex_unlock (&gate->lock);
 }
+
+/**
+ * winnow_test_read_rows:
+ * @trim: fields trimmed (the recipe's trim_whitespace)
+ *
+ * Every row @path holds as "line|field|field…" (missing fields, "" and NA,
+ * as ∅), then the rows and bad lines counted and the bad lines listed; or
+ * the error, without the rows before it. Each column kept.
+ */
+char *
+winnow_test_read_rows (const char *path, const WinnowCsvReaderOptions *options, gboolean trim)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowCsvReader) reader = winnow_csv_reader_open (path, options, NULL, &error);
+  g_autoptr(WinnowTextSet) na = NULL;
+  g_autofree gint *map = NULL;
+  GString *out = g_string_new (NULL);
+  WinnowRowBatch *batch;
+  guint n;
+  guint64 expected_row = 0;
+  const GArray *bad;
+
+  if (reader == NULL)
+    {
+      g_string_append_printf (out, "open error: %s", error->message);
+      return g_string_free (out, FALSE);
+    }
+  n = winnow_csv_reader_get_n_columns (reader);
+  map = g_new (gint, n);
+  for (guint i = 0; i < n; i++)
+    map[i] = (gint) i;
+  na = winnow_text_set_new ((const char *[]) { "", "NA" }, 2);
+  winnow_csv_reader_start (reader, map, n, na, trim);
+
+  while ((batch = winnow_csv_reader_next_batch (reader)) != NULL)
+    {
+      g_assert_cmpuint (batch->first_row, ==, expected_row);
+      expected_row += batch->n_rows;
+      for (guint r = 0; r < batch->n_rows; r++)
+        {
+          const guint32 *lengths = winnow_row_batch_lengths (batch, r);
+          const char *text = winnow_row_batch_texts (batch, r);
+
+          g_string_append_printf (out, "%" G_GUINT64_FORMAT, batch->lines[r]);
+          for (guint k = 0; k < n; k++)
+            {
+              gsize length = WINNOW_FIELD_LENGTH (lengths[k]);
+              g_string_append_c (out, '|');
+              if (lengths[k] & WINNOW_FIELD_MISSING)
+                g_string_append (out, "∅");
+              else
+                g_string_append_len (out, text, (gssize) length);
+              text += length;
+            }
+          g_string_append_c (out, '\n');
+        }
+      winnow_csv_reader_recycle (reader, batch);
+    }
+  if (!winnow_csv_reader_finish (reader, &error))
+    {
+      /* what came before an error does not count */
+      g_string_printf (out, "error: %s\n", error->message);
+      return g_string_free (out, FALSE);
+    }
+  else
+    g_string_append_printf (out, "rows %" G_GUINT64_FORMAT " bad %" G_GUINT64_FORMAT "\n",
+                            winnow_csv_reader_get_rows (reader),
+                            winnow_csv_reader_get_bad_lines (reader));
+  bad = winnow_csv_reader_get_bad_line_list (reader);
+  for (guint i = 0; i < bad->len; i++)
+    g_string_append_printf (out, "bad line %" G_GUINT64_FORMAT " (%u)\n",
+                            g_array_index (bad, WinnowBadLine, i).line,
+                            g_array_index (bad, WinnowBadLine, i).fields);
+  return g_string_free (out, FALSE);
+}

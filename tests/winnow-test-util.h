@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "winnow-csv-reader.h"
 #include "winnow-recipe.h"
 #include "winnow-result.h"
 
@@ -20,6 +21,9 @@ char  *winnow_test_write_file    (const char *dir,
                                   const char *contents,
                                   gssize length);
 char  *winnow_test_read_file     (const char *path);
+char  *winnow_test_read_rows     (const char *path,
+                                  const WinnowCsvReaderOptions *options,
+                                  gboolean trim);
 guint  winnow_test_count_files   (const char *dir);
 
 char  *winnow_test_clean         (const char *recipe_json,

@@ -135,6 +135,7 @@ winnow_task_store_defer_outcome (WinnowTaskStore *store, gint64 id, const char *
   g_autofree char *data = NULL;
   g_autoptr(GKeyFile) file = g_key_file_new ();
   gsize length;
+  gboolean durable, made = FALSE;
 
   g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
   g_return_val_if_fail ((owner != NULL) != (run != NULL), FALSE);
@@ -175,6 +176,7 @@ winnow_task_store_defer_outcome (WinnowTaskStore *store, gint64 id, const char *
   name = g_strdup_printf ("%" G_GINT64_FORMAT "-%08x" SUFFIX, id,
                           g_str_hash (owner != NULL ? owner : run));
   path = g_build_filename (dir, name, NULL);
+  durable = owner != NULL;
   /* a worker's end is synced, file and folder (its output is whole:
    * losing it would fail the task); a never-started task's is not, so a
    * Ctrl-C of a run of a thousand files costs no thousand syncs (lost,
@@ -184,8 +186,8 @@ winnow_task_store_defer_outcome (WinnowTaskStore *store, gint64 id, const char *
   for (guint attempt = 1;; attempt++)
     {
       g_autoptr(GError) local_error = NULL;
-      gboolean made = !g_file_test (dir, G_FILE_TEST_IS_DIR);
 
+      made |= !g_file_test (dir, G_FILE_TEST_IS_DIR);
       if (g_mkdir_with_parents (dir, 0700) != 0)
         {
           int saved = errno;
@@ -194,28 +196,27 @@ winnow_task_store_defer_outcome (WinnowTaskStore *store, gint64 id, const char *
           return FALSE;
         }
       if (g_file_set_contents_full (path, data, (gssize) length,
-                                    owner != NULL
-                                    ? G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE
-                                    : G_FILE_SET_CONTENTS_CONSISTENT,
+                                    durable ? G_FILE_SET_CONTENTS_CONSISTENT |
+                                              G_FILE_SET_CONTENTS_DURABLE
+                                            : G_FILE_SET_CONTENTS_CONSISTENT,
                                     0600, &local_error))
-        {
-          if (owner != NULL)
-            {
-              sync_folder (dir);
-              if (made)
-                {
-                  g_autofree char *parent = g_path_get_dirname (dir);
-                  sync_folder (parent);
-                }
-            }
-          return TRUE;
-        }
+        break;
       if (attempt == 3 || !g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
     }
+  if (durable)
+    {
+      sync_folder (dir);
+      if (made)
+        {
+          g_autofree char *parent = g_path_get_dirname (dir);
+          sync_folder (parent);
+        }
+    }
+  return TRUE;
 }
 
 /* ---- reading ---- */

@@ -175,15 +175,14 @@ take_batch (ParseThread *thread)
     {
       gboolean base = thread->holds_base, extra = thread->holds_extra;
 
-      if (base)
-        winnow_thread_budget_release_base (budget);
-      if (extra)
-        winnow_thread_budget_release_extra (budget);
+      winnow_csv_reader_step_back (thread->reader, thread);
       batch = g_async_queue_pop (thread->pool);
       if (base)
         winnow_thread_budget_take_base (budget);
       if (extra && !winnow_thread_budget_take_extra (budget, &thread->reader->wake_extras))
         winnow_thread_budget_force_extra (budget);
+      thread->holds_base = base;
+      thread->holds_extra = extra;
     }
   winnow_row_batch_reset (batch);
   batch->home = thread->pool;

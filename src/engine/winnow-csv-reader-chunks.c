@@ -104,14 +104,21 @@ update_wake_extras (WinnowCsvReader *reader)
     winnow_thread_budget_wake (reader->budget);
 }
 
-/* Gives an extra thread's place back. */
-static void
-step_back (WinnowCsvReader *reader, ParseThread *thread)
+/* Gives the thread's place in the budget back, if it holds one: an
+ * extra's, or the base thread's (which takes it again before it parses:
+ * claim(), take_batch()). */
+void
+winnow_csv_reader_step_back (WinnowCsvReader *reader, ParseThread *thread)
 {
   if (thread->holds_extra)
     {
       winnow_thread_budget_release_extra (reader->budget);
       thread->holds_extra = FALSE;
+    }
+  if (thread->holds_base)
+    {
+      winnow_thread_budget_release_base (reader->budget);
+      thread->holds_base = FALSE;
     }
 }
 
@@ -179,12 +186,7 @@ claim (WinnowCsvReader *reader, ParseThread *thread)
        * needs no place: the base thread gives its own back too, or an
        * extra of its task, with the chunk the reader hands out next,
        * could find no room (take_batch()) */
-      step_back (reader, thread);
-      if (thread->holds_base)
-        {
-          winnow_thread_budget_release_base (reader->budget);
-          thread->holds_base = FALSE;
-        }
+      winnow_csv_reader_step_back (reader, thread);
       g_cond_wait (&reader->cond, &reader->lock);
     }
 }
@@ -222,14 +224,9 @@ parse_thread_main (gpointer data)
       winnow_csv_parse_thread_run_slot (thread, slot, TRUE);
       /* another task's base thread may need the place now */
       if (thread->id > 0 && winnow_thread_budget_should_yield (reader->budget))
-        step_back (reader, thread);
+        winnow_csv_reader_step_back (reader, thread);
     }
-  if (thread->holds_base)
-    {
-      thread->holds_base = FALSE;
-      winnow_thread_budget_release_base (reader->budget);
-    }
-  step_back (reader, thread);
+  winnow_csv_reader_step_back (reader, thread);
   return NULL;
 }
 

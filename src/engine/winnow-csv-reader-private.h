@@ -229,6 +229,10 @@ gboolean        winnow_csv_parse_thread_read_more       (ParseThread *thread);
 gboolean        winnow_csv_parse_thread_read_first      (ParseThread *thread);
 void            winnow_csv_parse_thread_decode          (ParseThread *thread);
 
+/* winnow-csv-reader-chunks.c */
+void            winnow_csv_reader_step_back             (WinnowCsvReader *reader,
+                                                         ParseThread *thread);
+
 /* winnow-csv-reader.c */
 void            chunk_error_set                         (ChunkError *error,
                                                          WinnowCsvError code,

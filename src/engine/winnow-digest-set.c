@@ -42,8 +42,7 @@ table_alloc (gsize size)
   head = (gsize) (start - p);
   if (head > 0)
     munmap (p, head);
-  if (HUGE_PAGE - head > 0)
-    munmap (start + mapped, HUGE_PAGE - head);
+  munmap (start + mapped, HUGE_PAGE - head);  /* head < HUGE_PAGE: never empty */
   madvise (start, mapped, MADV_HUGEPAGE);
   return start;  /* anonymous mappings start zeroed */
 }

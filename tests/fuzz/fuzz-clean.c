@@ -18,8 +18,8 @@
 #include <string.h>
 
 #include "winnow-cleaner.h"
-#include "winnow-csv-reader.h"
 #include "winnow-output-file.h"
+#include "winnow-test-util.h"
 
 static char *dir;
 static char *input_path;
@@ -78,60 +78,16 @@ recipe_from (const guint8 *b)
   return recipe;
 }
 
-/* Every row the reader gives as "line|field|…" (missing fields as \x01),
- * then how the read ended. */
+/* Every row the reader gives, then how the read ended
+ * (winnow_test_read_rows()). */
 static char *
 read_rows (const WinnowRecipe *recipe, gsize chunk_size, guint n_threads, gboolean libcsv_only)
 {
   WinnowCsvReaderOptions options = { recipe->delimiter, '"', recipe->encoding, recipe->header,
                                      recipe->bad_lines, chunk_size, n_threads };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(WinnowCsvReader) reader = NULL;
-  g_autoptr(WinnowTextSet) na = winnow_text_set_new ((const char *[]) { "", "NA" }, 2);
-  g_autofree gint *map = NULL;
-  GString *out = g_string_new (NULL);
-  WinnowRowBatch *batch;
-  guint n;
 
   options.libcsv_only = libcsv_only;
-  reader = winnow_csv_reader_open (input_path, &options, NULL, &error);
-  if (reader == NULL)
-    {
-      g_string_append_printf (out, "open: %s", error->message);
-      return g_string_free (out, FALSE);
-    }
-  n = winnow_csv_reader_get_n_columns (reader);
-  map = g_new (gint, n);
-  for (guint i = 0; i < n; i++)
-    map[i] = (gint) i;
-  winnow_csv_reader_start (reader, map, n, na, recipe->trim_whitespace);
-  while ((batch = winnow_csv_reader_next_batch (reader)) != NULL)
-    {
-      for (guint r = 0; r < batch->n_rows; r++)
-        {
-          const guint32 *lengths = winnow_row_batch_lengths (batch, r);
-          const char *text = winnow_row_batch_texts (batch, r);
-
-          g_string_append_printf (out, "%" G_GUINT64_FORMAT, batch->lines[r]);
-          for (guint k = 0; k < n; k++)
-            {
-              g_string_append_c (out, '|');
-              if (lengths[k] & WINNOW_FIELD_MISSING)
-                g_string_append_c (out, '\x01');
-              g_string_append_len (out, text, WINNOW_FIELD_LENGTH (lengths[k]));
-              text += WINNOW_FIELD_LENGTH (lengths[k]);
-            }
-          g_string_append_c (out, '\n');
-        }
-      winnow_csv_reader_recycle (reader, batch);
-    }
-  if (!winnow_csv_reader_finish (reader, &error))
-    g_string_printf (out, "error: %s", error->message);  /* rows before it do not count */
-  else
-    g_string_append_printf (out, "rows %" G_GUINT64_FORMAT " bad %" G_GUINT64_FORMAT,
-                            winnow_csv_reader_get_rows (reader),
-                            winnow_csv_reader_get_bad_lines (reader));
-  return g_string_free (out, FALSE);
+  return winnow_test_read_rows (input_path, &options, recipe->trim_whitespace);
 }
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
