@@ -11,8 +11,10 @@
  *   the batch runs use $WINNOW_BINARY, else build/src/winnow beside this
  *   program.
  * WINNOW_BENCH_VERBOSE=1: each gap over 100 ms (=MS: over MS ms), with what the user did
- *   just before and how much of it the frame clock spent laying out and
- *   painting (the rest is the work of signal handlers and idles).
+ *   just before, how much of it the frame clock spent laying out and
+ *   painting (the rest is the work of signal handlers and idles), and how
+ *   much of it the main thread ran and waited for a core (the kernel's
+ *   schedstat; the run ends with the wait in all).
  * WINNOW_BENCH_STALLS=MS: a backtrace of the main thread when a turn is MS ms late.
  * WINNOW_BENCH_NO_LOAD=1: no batch runs and no lock, to tell the window's
  *   own costs from the load's.
@@ -324,19 +326,45 @@ start_stall_watch (void)
   g_thread_unref (g_thread_new ("stalls", watch_stalls, NULL));
 }
 
+/* the main thread's time on a CPU and waiting for one, in ns, from
+ * /proc (schedstat); 0 where the kernel does not tell */
+static void
+read_schedstat (guint64 *ran, guint64 *waited)
+{
+  char text[128] = "";
+  FILE *f = fopen ("/proc/thread-self/schedstat", "r");
+
+  *ran = *waited = 0;
+  if (f == NULL)
+    return;
+  if (fgets (text, sizeof text, f) != NULL)
+    sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, ran, waited);
+  fclose (f);
+}
+
+static guint64 all_waited_ns;
+
 static gboolean
 tick (gpointer data)
 {
   Ticks *ticks = data;
   gint64 now = g_get_monotonic_time ();
   double gap = (now - ticks->last) / 1000.0;
+  static guint64 last_ran, last_waited;
+  guint64 ran = 0, waited = 0;
 
+  read_schedstat (&ran, &waited);
   if (ticks->last != 0)
     g_array_append_val (ticks->gaps, gap);
+  if (ticks->last != 0)
+    all_waited_ns += waited - last_waited;
   if (ticks->last != 0 && verbose_ms > 0 && gap > verbose_ms)
     fprintf (stderr, "gap %.0f ms after: %s (the action %.0f ms; frames: update %.0f ms, "
-             "layout %.0f ms, paint %.0f ms)\n", gap, last_use, use_us / 1000.0,
-             update_us / 1000.0, layout_us / 1000.0, paint_us / 1000.0);
+             "layout %.0f ms, paint %.0f ms; on a CPU %.0f ms, waiting for one %.0f ms)\n",
+             gap, last_use, use_us / 1000.0, update_us / 1000.0, layout_us / 1000.0,
+             paint_us / 1000.0, (ran - last_ran) / 1e6, (waited - last_waited) / 1e6);
+  last_ran = ran;
+  last_waited = waited;
   ticks->last = now;
   __atomic_store_n (&last_tick, now, __ATOMIC_RELAXED);
   update_us = layout_us = paint_us = use_us = 0;
@@ -533,6 +561,8 @@ main (int argc, char **argv)
   printf ("%u frames (%.1f a second): layout %.1f ms and paint %.1f ms a frame\n", n_frames,
           n_frames / (double) seconds, n_frames ? all_layout_us / 1000.0 / n_frames : 0.0,
           n_frames ? all_paint_us / 1000.0 / n_frames : 0.0);
+  printf ("the main thread waited %.0f ms in all for a CPU (the kernel's schedstat)\n",
+          all_waited_ns / 1e6);
   remove_tree (load.dir);
   gtk_window_destroy (GTK_WINDOW (user.window));
   while (g_main_context_iteration (NULL, FALSE))
