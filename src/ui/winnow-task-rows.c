@@ -3,8 +3,9 @@
  * Each place a view asked for has a row object of its own, a WinnowTask
  * that copies the task standing there (winnow_task_become) and follows
  * its changes. The model keeps no reference to its rows: a row lives as
- * long as a view holds it, and only the rows alive (a screenful, and the
- * selected one) are kept in @alive with their places.
+ * long as a view holds it, and only the rows alive (those a view made
+ * widgets for, and the selected one) are kept in @alive with their
+ * places.
  *
  * When the tasks' list announces rows [p, p + removed) replaced by @added
  * rows, the first min (removed, added) places keep their row objects,
@@ -15,24 +16,44 @@
  * top) are announced as they are, so the rows below move with their
  * tasks. A view's selection stays on its place when the place is kept;
  * the table moves it to its task or drops it (winnow-task-table.c,
- * follow_selection()). */
+ * follow_selection()). A big difference is told a step at a time (below). */
 #include "config.h"
 
 #include "winnow-task-rows.h"
+
+/* A change that adds or removes more places than PACE_STEP is announced
+ * PACE_STEP places a turn of the main loop, and past PACE_LIMIT places
+ * all at once: a GTK 4.8 list view makes (or destroys) the widgets of
+ * every row among the 200 around its anchor as soon as their places come
+ * (or go), about a quarter of a millisecond a row of the table, and 200
+ * of them at once held the main loop 50-280 ms (history-bench). Between
+ * two steps, frames are drawn. Places still to come are not shown yet;
+ * places still to go show blank rows. */
+#define PACE_STEP WINNOW_TASK_ROWS_STEP
+#define PACE_LIMIT WINNOW_TASK_ROWS_PACED
 
 struct _WinnowTaskRows
 {
   GObject parent_instance;
 
   GListModel *tasks;
-  guint n_items;
+  guint n_items;         /* the places the views were told of */
   GPtrArray *alive;      /* of Row, unowned: each row's weak reference frees it */
+  WinnowTask *blank;     /* what a place still to go shows */
+
+  /* a change not told in full yet: at place @lag_at the tasks' list has
+   * @lag places more than the views (> 0), or the views have -@lag blank
+   * places more (< 0) */
+  gint64 lag;
+  guint lag_at;
+  guint lag_told;        /* places of a growth told so far */
+  guint pace_source;
 };
 
 typedef struct {
   WinnowTaskRows *model; /* NULL once the row left the model */
   WinnowTask *row;       /* the view's object, unowned */
-  WinnowTask *task;      /* the task it shows */
+  WinnowTask *task;      /* the task it shows, or NULL for a blank row */
   gulong handler;
   guint position;
 } Row;
@@ -48,6 +69,7 @@ on_task_notify (WinnowTask *task, GParamSpec *pspec, Row *row)
   winnow_task_become (row->row, task);
 }
 
+/* The row shows @task from now on, or (NULL) nothing. */
 static void
 row_show (Row *row, WinnowTask *task)
 {
@@ -56,7 +78,12 @@ row_show (Row *row, WinnowTask *task)
   if (row->task != NULL)
     {
       g_signal_handler_disconnect (row->task, row->handler);
-      g_object_unref (row->task);
+      g_clear_object (&row->task);
+    }
+  if (task == NULL)
+    {
+      winnow_task_become (row->row, row->model->blank);
+      return;
     }
   row->task = g_object_ref (task);
   row->handler = g_signal_connect (task, "notify", G_CALLBACK (on_task_notify), row);
@@ -87,21 +114,40 @@ row_gone (gpointer data, GObject *where_the_object_was)
   g_free (row);
 }
 
-static void
-on_items_changed (GListModel *tasks, guint position, guint removed, guint added,
-                  WinnowTaskRows *self)
-{
-  guint kept = MIN (removed, added);
-  gint64 delta = (gint64) added - removed;
+/* ---- places and tasks ---- */
 
-  /* the places after the change move; those removed lose their rows */
+/* Where the task shown at @position stands in the tasks' list, or -1 for
+ * a blank place. */
+static gint64
+task_index (WinnowTaskRows *self, guint position)
+{
+  if (self->lag == 0 || position < self->lag_at)
+    return position;
+  if (self->lag < 0 && position < self->lag_at - self->lag)
+    return -1;
+  return position + self->lag;
+}
+
+/* Returns: (transfer full) (nullable): the task shown at @position */
+static WinnowTask *
+task_at (WinnowTaskRows *self, guint position)
+{
+  gint64 index = task_index (self, position);
+  return index >= 0 ? g_list_model_get_item (self->tasks, (guint) index) : NULL;
+}
+
+/* Places [@at, @at + @removed) go and @added come in their stead: the
+ * rows of the places gone leave the model, the rows after them move. */
+static void
+move_rows (WinnowTaskRows *self, guint at, guint removed, guint added)
+{
   for (guint i = 0; i < self->alive->len;)
     {
       Row *row = g_ptr_array_index (self->alive, i);
 
-      if (row->position >= position + removed)
-        row->position = (guint) (row->position + delta);
-      else if (row->position >= position + kept)
+      if (row->position >= at + removed)
+        row->position = row->position - removed + added;
+      else if (row->position >= at)
         {
           g_ptr_array_remove_index_fast (self->alive, i);
           row_detach (row);
@@ -109,24 +155,143 @@ on_items_changed (GListModel *tasks, guint position, guint removed, guint added,
         }
       i++;
     }
-  self->n_items = g_list_model_get_n_items (tasks);
+}
 
-  /* the places kept show what stands there now */
+/* The rows of places [@at, @at + @n) show what stands there now. */
+static void
+show_rows (WinnowTaskRows *self, guint at, guint n)
+{
   for (guint i = 0; i < self->alive->len; i++)
     {
       Row *row = g_ptr_array_index (self->alive, i);
 
-      if (row->position >= position && row->position < position + kept)
+      if (row->position >= at && row->position - at < n)
         {
-          g_autoptr(WinnowTask) task = g_list_model_get_item (tasks, row->position);
-          if (task != NULL)
-            row_show (row, task);
+          g_autoptr(WinnowTask) task = task_at (self, row->position);
+          row_show (row, task);
         }
     }
+}
 
-  if (removed != added)
-    g_list_model_items_changed (G_LIST_MODEL (self), position + kept, removed - kept,
-                                added - kept);
+static void
+tell (WinnowTaskRows *self, guint at, guint removed, guint added)
+{
+  self->n_items = self->n_items - removed + added;
+  g_list_model_items_changed (G_LIST_MODEL (self), at, removed, added);
+}
+
+/* One step of the change not told yet; FALSE once it is told in full. */
+static gboolean
+pace_step (WinnowTaskRows *self)
+{
+  guint at, n;
+
+  if (self->lag > 0)
+    {
+      n = self->lag_told >= PACE_LIMIT ? (guint) self->lag : MIN ((guint) self->lag, PACE_STEP);
+      at = self->lag_at;
+      move_rows (self, at, 0, n);
+      self->lag -= n;
+      self->lag_at += n;
+      self->lag_told += n;
+      tell (self, at, 0, n);
+    }
+  else if (self->lag < 0)
+    {
+      /* from the end of the blank places */
+      n = MIN ((guint) -self->lag, PACE_STEP);
+      at = self->lag_at + (guint) -self->lag - n;
+      move_rows (self, at, n, 0);
+      self->lag += n;
+      tell (self, at, n, 0);
+    }
+  return self->lag != 0;
+}
+
+static gboolean
+pace (gpointer data)
+{
+  g_autoptr(WinnowTaskRows) self = g_object_ref (data);
+
+  if (pace_step (self))
+    return G_SOURCE_CONTINUE;
+  self->pace_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_pacing (WinnowTaskRows *self)
+{
+  self->lag_told = 0;
+  if (self->pace_source == 0)
+    self->pace_source = g_idle_add (pace, self);
+}
+
+static void
+on_items_changed (GListModel *tasks, guint position, guint removed, guint added,
+                  WinnowTaskRows *self)
+{
+  guint kept, at;
+
+  /* A change while another is still told: the views' places that the
+   * list still has show what stands there now (rebound, not moved with
+   * their tasks), and the difference in number is told as any other. */
+  if (self->lag != 0)
+    {
+      guint n_tasks = g_list_model_get_n_items (tasks);
+
+      g_clear_handle_id (&self->pace_source, g_source_remove);
+      self->lag = 0;
+      position = MIN (n_tasks, self->n_items);
+      removed = self->n_items - position;
+      added = n_tasks - position;
+      show_rows (self, 0, position);
+    }
+  kept = MIN (removed, added);
+  at = position + kept;
+
+  /* the places kept show what stands there now */
+  show_rows (self, position, kept);
+
+  if (added > removed)
+    {
+      guint n = added - removed, now = MIN (n, PACE_STEP);
+
+      move_rows (self, at, 0, now);
+      if (now < n)
+        {
+          self->lag = n - now;
+          self->lag_at = at + now;
+          start_pacing (self);
+          self->lag_told = now;
+        }
+      tell (self, at, 0, now);
+    }
+  else if (removed > added)
+    {
+      guint n = removed - added;
+
+      if (n <= PACE_STEP)
+        {
+          move_rows (self, at, n, 0);
+          tell (self, at, n, 0);
+        }
+      else
+        {
+          /* the places to go turn blank, and go a step at a time; those
+           * past PACE_LIMIT (no view has widgets there) at once */
+          self->lag = -(gint64) n;
+          self->lag_at = at;
+          show_rows (self, at, n);
+          start_pacing (self);
+          if (n > PACE_LIMIT)
+            {
+              move_rows (self, at + PACE_LIMIT, n - PACE_LIMIT, 0);
+              self->lag = -PACE_LIMIT;
+              tell (self, at + PACE_LIMIT, n - PACE_LIMIT, 0);
+            }
+        }
+    }
 }
 
 /* ---- the model ---- */
@@ -158,16 +323,14 @@ get_item (GListModel *model, guint position)
       if (row->position == position)
         return g_object_ref (row->row);
     }
-  /* NULL while the tasks' list has fewer rows than it announced yet (a
-   * view goes to the top on its reset signal, before the change): a row
-   * not read, until the change comes */
-  task = g_list_model_get_item (self->tasks, position);
-  if (task == NULL)
-    task = winnow_task_new (0);
+  /* a blank row for a place still to go, and while the tasks' list has
+   * fewer rows than it announced yet (a view goes to the top on its
+   * reset signal, before the change), until the change comes */
+  task = task_at (self, position);
   row = g_new0 (Row, 1);
   row->model = self;
   row->position = position;
-  row->row = winnow_task_new (winnow_task_get_id (task));
+  row->row = winnow_task_new (0);
   g_object_weak_ref (G_OBJECT (row->row), row_gone, row);
   g_ptr_array_add (self->alive, row);
   row_show (row, task);
@@ -193,6 +356,7 @@ winnow_task_rows_dispose (GObject *object)
   for (guint i = 0; i < self->alive->len; i++)
     row_detach (g_ptr_array_index (self->alive, i));
   g_ptr_array_set_size (self->alive, 0);
+  g_clear_handle_id (&self->pace_source, g_source_remove);
   if (self->tasks != NULL)
     g_signal_handlers_disconnect_by_data (self->tasks, self);
   g_clear_object (&self->tasks);
@@ -205,6 +369,7 @@ winnow_task_rows_finalize (GObject *object)
   WinnowTaskRows *self = WINNOW_TASK_ROWS (object);
 
   g_ptr_array_unref (self->alive);
+  g_object_unref (self->blank);
   G_OBJECT_CLASS (winnow_task_rows_parent_class)->finalize (object);
 }
 
@@ -221,6 +386,7 @@ static void
 winnow_task_rows_init (WinnowTaskRows *self)
 {
   self->alive = g_ptr_array_new ();
+  self->blank = winnow_task_new (0);
 }
 
 /**
@@ -254,11 +420,12 @@ winnow_task_rows_get_tasks (WinnowTaskRows *self)
  * winnow_task_rows_get_task:
  *
  * Returns: (transfer full) (nullable): the task at @position itself, not
- * its row: the object to keep (a task page follows it)
+ * its row: the object to keep (a task page follows it); NULL for a
+ * place still to go, which shows a blank row
  */
 WinnowTask *
 winnow_task_rows_get_task (WinnowTaskRows *self, guint position)
 {
   g_return_val_if_fail (WINNOW_IS_TASK_ROWS (self), NULL);
-  return position < self->n_items ? g_list_model_get_item (self->tasks, position) : NULL;
+  return position < self->n_items ? task_at (self, position) : NULL;
 }

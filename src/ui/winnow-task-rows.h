@@ -11,6 +11,12 @@
 
 G_BEGIN_DECLS
 
+/* A change of more than WINNOW_TASK_ROWS_STEP places is told that many
+ * places a turn of the main loop, and past WINNOW_TASK_ROWS_PACED places
+ * all at once (winnow-task-rows.c) */
+#define WINNOW_TASK_ROWS_STEP 24
+#define WINNOW_TASK_ROWS_PACED 224
+
 #define WINNOW_TYPE_TASK_ROWS (winnow_task_rows_get_type ())
 G_DECLARE_FINAL_TYPE (WinnowTaskRows, winnow_task_rows, WINNOW, TASK_ROWS, GObject)
 

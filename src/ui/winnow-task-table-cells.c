@@ -170,7 +170,7 @@ set_progress (GtkWidget *bar, WinnowTask *task)
 {
   g_autofree char *text = g_strdup_printf (_("%d percent"), (int) (winnow_task_get_progress (task) * 100));
 
-  gtk_widget_set_visible (bar, is_active (task));
+  gtk_widget_set_visible (bar, winnow_task_get_id (task) != 0 && is_active (task));
   gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (bar), winnow_task_get_progress (task));
   gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, text, -1);
 }
@@ -282,6 +282,8 @@ render_status (GtkWidget *cell, WinnowTask *task, WinnowTaskTable *table)
   WinnowTaskStatus status = winnow_task_get_status (task);
 
   winnow_ui_set_status_icon (GTK_IMAGE (gtk_widget_get_first_child (cell)), status);
+  /* a row not read yet, or a place about to go (winnow-task-rows.c), is blank */
+  gtk_widget_set_visible (gtk_widget_get_first_child (cell), winnow_task_get_id (task) != 0);
   set_text (gtk_widget_get_last_child (cell),
             winnow_task_get_id (task) != 0 ? winnow_ui_status_label (status) : NULL);
   winnow_ui_name_cell (cell, winnow_task_get_id (task) != 0 ? winnow_ui_status_label (status) : NULL);
@@ -378,6 +380,7 @@ render_compact (GtkWidget *row, WinnowTask *task, WinnowTaskTable *table)
   const char *parts[] = { rows, time, created };
 
   winnow_ui_set_status_icon (GTK_IMAGE (g_object_get_data (G_OBJECT (row), "icon")), status);
+  gtk_widget_set_visible (g_object_get_data (G_OBJECT (row), "icon"), winnow_task_get_id (task) != 0);
   set_text (g_object_get_data (G_OBJECT (row), "file"), winnow_task_get_file_name (task));
   set_tooltip (g_object_get_data (G_OBJECT (row), "file"),
                winnow_ui_display_path (winnow_task_get_input_path (task)));
