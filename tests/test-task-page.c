@@ -219,6 +219,43 @@ test_shorten (void)
 }
 
 static void
+count_notify (GObject *object, GParamSpec *pspec, guint *n)
+{
+  (*n)++;
+}
+
+/* A status icon is set only where it changes (setting a GtkImage's icon
+ * again lays the whole window out again), one status class at a time. */
+static void
+test_status_icon (void)
+{
+  GtkWidget *icon = g_object_ref_sink (gtk_image_new ());
+  guint n = 0;
+
+  winnow_ui_set_status_icon (GTK_IMAGE (icon), WINNOW_TASK_COMPLETED);
+  g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (icon)), ==, "object-select-symbolic");
+  g_assert_true (gtk_widget_has_css_class (icon, "success"));
+  g_signal_connect (icon, "notify", G_CALLBACK (count_notify), &n);
+
+  winnow_ui_set_status_icon (GTK_IMAGE (icon), WINNOW_TASK_COMPLETED);
+  g_assert_cmpuint (n, ==, 0);
+
+  winnow_ui_set_status_icon (GTK_IMAGE (icon), WINNOW_TASK_FAILED);
+  g_assert_cmpuint (n, >, 0);
+  g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (icon)), ==, "dialog-error-symbolic");
+  g_assert_true (gtk_widget_has_css_class (icon, "error"));
+  g_assert_false (gtk_widget_has_css_class (icon, "success"));
+
+  /* the same class, another icon */
+  winnow_ui_set_status_icon (GTK_IMAGE (icon), WINNOW_TASK_PENDING);
+  winnow_ui_set_status_icon (GTK_IMAGE (icon), WINNOW_TASK_PROCESSING);
+  g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (icon)), ==, "media-playback-start-symbolic");
+  g_assert_true (gtk_widget_has_css_class (icon, "accent"));
+  g_assert_false (gtk_widget_has_css_class (icon, "error"));
+  g_object_unref (icon);
+}
+
+static void
 test_display_path (void)
 {
   const char *home = g_get_home_dir ();
@@ -326,6 +363,7 @@ main (int argc, char **argv)
   g_test_add_func ("/task-page/describe-recipe", test_describe_recipe);
   g_test_add_func ("/task-page/shorten", test_shorten);
   g_test_add_func ("/task-page/display-path", test_display_path);
+  g_test_add_func ("/task-page/status-icon", test_status_icon);
 
   return g_test_run ();
 }

@@ -175,6 +175,19 @@ set_progress (GtkWidget *bar, WinnowTask *task)
   gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, text, -1);
 }
 
+/* A row not read yet, or a place about to go (winnow-task-rows.c), is
+ * blank: its icon is there but not seen (hiding it would ask for a new
+ * layout of the window, as showing it again would). */
+static void
+show_status_icon (GtkWidget *icon, WinnowTask *task)
+{
+  gboolean blank = winnow_task_get_id (task) == 0;
+
+  winnow_ui_set_status_icon (GTK_IMAGE (icon), winnow_task_get_status (task));
+  gtk_widget_set_opacity (icon, blank ? 0 : 1);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_STATE_HIDDEN, blank, -1);
+}
+
 /* ---- tooltips, asked for when the pointer rests ---- */
 
 /* Setting a tooltip's text asks the display server where the pointer is,
@@ -281,9 +294,7 @@ render_status (GtkWidget *cell, WinnowTask *task, WinnowTaskTable *table)
 {
   WinnowTaskStatus status = winnow_task_get_status (task);
 
-  winnow_ui_set_status_icon (GTK_IMAGE (gtk_widget_get_first_child (cell)), status);
-  /* a row not read yet, or a place about to go (winnow-task-rows.c), is blank */
-  gtk_widget_set_visible (gtk_widget_get_first_child (cell), winnow_task_get_id (task) != 0);
+  show_status_icon (gtk_widget_get_first_child (cell), task);
   set_text (gtk_widget_get_last_child (cell),
             winnow_task_get_id (task) != 0 ? winnow_ui_status_label (status) : NULL);
   winnow_ui_name_cell (cell, winnow_task_get_id (task) != 0 ? winnow_ui_status_label (status) : NULL);
@@ -379,8 +390,7 @@ render_compact (GtkWidget *row, WinnowTask *task, WinnowTaskTable *table)
   g_autoptr(GString) details = g_string_new (NULL);
   const char *parts[] = { rows, time, created };
 
-  winnow_ui_set_status_icon (GTK_IMAGE (g_object_get_data (G_OBJECT (row), "icon")), status);
-  gtk_widget_set_visible (g_object_get_data (G_OBJECT (row), "icon"), winnow_task_get_id (task) != 0);
+  show_status_icon (g_object_get_data (G_OBJECT (row), "icon"), task);
   set_text (g_object_get_data (G_OBJECT (row), "file"), winnow_task_get_file_name (task));
   set_tooltip (g_object_get_data (G_OBJECT (row), "file"),
                winnow_ui_display_path (winnow_task_get_input_path (task)));

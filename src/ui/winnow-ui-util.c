@@ -270,14 +270,24 @@ winnow_ui_status_css_class (WinnowTaskStatus status)
     }
 }
 
-/* @icon shows @status: its icon, in its colour (one status class at a time). */
+/* @icon shows @status: its icon, in its colour (one status class at a
+ * time). Only what changed is set: a GtkImage given its icon again asks
+ * the whole window to be measured again (and on X11, the window manager
+ * for the work area), for every row drawn again as a task runs. */
 void
 winnow_ui_set_status_icon (GtkImage *icon, WinnowTaskStatus status)
 {
-  gtk_image_set_from_icon_name (icon, winnow_ui_status_icon (status));
+  const char *name = winnow_ui_status_icon (status);
+  const char *css_class = winnow_ui_status_css_class (status);
+
+  if (gtk_image_get_storage_type (icon) != GTK_IMAGE_ICON_NAME ||
+      g_strcmp0 (gtk_image_get_icon_name (icon), name) != 0)
+    gtk_image_set_from_icon_name (icon, name);
+  if (gtk_widget_has_css_class (GTK_WIDGET (icon), css_class))
+    return;
   for (guint s = 0; s < WINNOW_TASK_N_STATUSES; s++)
     gtk_widget_remove_css_class (GTK_WIDGET (icon), winnow_ui_status_css_class ((WinnowTaskStatus) s));
-  gtk_widget_add_css_class (GTK_WIDGET (icon), winnow_ui_status_css_class (status));
+  gtk_widget_add_css_class (GTK_WIDGET (icon), css_class);
 }
 
 /* By name (.csv, .tsv, .txt is not enough) or by content type. */
