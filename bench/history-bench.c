@@ -327,19 +327,20 @@ start_stall_watch (void)
 }
 
 /* the main thread's time on a CPU and waiting for one, in ns, from
- * /proc (schedstat); 0 where the kernel does not tell */
-static void
+ * /proc (schedstat); FALSE where the kernel does not tell */
+static gboolean
 read_schedstat (guint64 *ran, guint64 *waited)
 {
   char text[128] = "";
   FILE *f = fopen ("/proc/thread-self/schedstat", "r");
+  gboolean ok;
 
-  *ran = *waited = 0;
   if (f == NULL)
-    return;
-  if (fgets (text, sizeof text, f) != NULL)
-    sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, ran, waited);
+    return FALSE;
+  ok = fgets (text, sizeof text, f) != NULL &&
+       sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, ran, waited) == 2;
   fclose (f);
+  return ok;
 }
 
 static guint64 all_waited_ns;
@@ -351,13 +352,21 @@ tick (gpointer data)
   gint64 now = g_get_monotonic_time ();
   double gap = (now - ticks->last) / 1000.0;
   static guint64 last_ran, last_waited;
+  static gboolean last_read;
   guint64 ran = 0, waited = 0;
+  gboolean read = read_schedstat (&ran, &waited);
 
-  read_schedstat (&ran, &waited);
+  if (!read || !last_read)
+    {
+      /* nothing to tell for this turn */
+      last_ran = ran;
+      last_waited = waited;
+    }
   if (ticks->last != 0)
-    g_array_append_val (ticks->gaps, gap);
-  if (ticks->last != 0)
-    all_waited_ns += waited - last_waited;
+    {
+      g_array_append_val (ticks->gaps, gap);
+      all_waited_ns += waited - last_waited;
+    }
   if (ticks->last != 0 && verbose_ms > 0 && gap > verbose_ms)
     fprintf (stderr, "gap %.0f ms after: %s (the action %.0f ms; frames: update %.0f ms, "
              "layout %.0f ms, paint %.0f ms; on a CPU %.0f ms, waiting for one %.0f ms)\n",
@@ -365,6 +374,7 @@ tick (gpointer data)
              paint_us / 1000.0, (ran - last_ran) / 1e6, (waited - last_waited) / 1e6);
   last_ran = ran;
   last_waited = waited;
+  last_read = read;
   ticks->last = now;
   __atomic_store_n (&last_tick, now, __ATOMIC_RELAXED);
   update_us = layout_us = paint_us = use_us = 0;

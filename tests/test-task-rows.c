@@ -4,7 +4,7 @@
  * rows below, and a row follows its task until its place goes. */
 #include "config.h"
 
-#include <gio/gio.h>
+#include <gtk/gtk.h>
 
 #include "winnow-task-rows.h"
 
@@ -215,7 +215,7 @@ test_get_task (Fixture *f, gconstpointer data)
 /* Turns the main loop until the rows have as many places as the tasks
  * (within 10 s). */
 static void
-run_until_told (Fixture *f)
+turn_until_told (Fixture *f)
 {
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
@@ -225,7 +225,13 @@ run_until_told (Fixture *f)
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_main_context_iteration (NULL, FALSE);
     }
-  /* and nothing more comes */
+}
+
+/* The same, and then nothing more is told. */
+static void
+run_until_told (Fixture *f)
+{
+  turn_until_told (f);
   g_array_set_size (f->changes, 0);
   while (g_main_context_iteration (NULL, FALSE))
     ;
@@ -292,6 +298,9 @@ test_paced_growth (Fixture *f, gconstpointer data)
   last = row_at (f, 10 + WINNOW_TASK_ROWS_STEP - 1);
   g_assert_cmpint (winnow_task_get_id (last), ==, 1010 + WINNOW_TASK_ROWS_STEP);
   g_assert_null (row_at (f, 10 + WINNOW_TASK_ROWS_STEP));
+  g_assert_cmpint (winnow_task_rows_get_place (f->rows, 5), ==, 5);
+  g_assert_cmpint (winnow_task_rows_get_place (f->rows, 10 + WINNOW_TASK_ROWS_STEP), ==, -1);
+  g_assert_cmpint (winnow_task_rows_get_place (f->rows, 999), ==, -1);
 
   while (g_list_model_get_n_items (G_LIST_MODEL (f->rows)) < 1000)
     {
@@ -303,86 +312,303 @@ test_paced_growth (Fixture *f, gconstpointer data)
     }
   assert_growth_paced (f, 10);
   assert_rows_show_tasks (f);
+  g_assert_cmpint (winnow_task_rows_get_place (f->rows, 999), ==, 999);
 }
 
-/* 1,000 tasks replaced by fewer (a search): the places past
- * WINNOW_TASK_ROWS_PACED more than the new tasks go at once, the others
- * show blank rows and go a step a turn. */
+/* Fewer tasks than places (a search): the places no view holds a row for
+ * go at once; the others show blank rows and go from the last, 24 rows a
+ * turn. */
 static void
 test_paced_shrink (Fixture *f, gconstpointer data)
 {
   g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
-  static const guint to[] = { 600, 3 };
+  /* 1,000 tasks to 600, then to 3: the changes told, turn by turn */
+  static const guint to_600[] = { 626, 374, 0, 602, 24, 0, 600, 2, 0 };
+  static const guint to_3[] = { 576, 24, 0, 22, 554, 0, 3, 19, 0 };
 
   splice (f, 0, 10, 1001, 1000);
   run_until_told (f);
   for (guint p = 0; p < 30; p++)
-    g_ptr_array_add (held, row_at (f, 580 + p));
-  for (guint p = 0; p < 30; p++)
+    g_ptr_array_add (held, row_at (f, p));
+  for (guint p = 560; p < 650; p++)
     g_ptr_array_add (held, row_at (f, p));
 
-  for (guint t = 0; t < G_N_ELEMENTS (to); t++)
-    {
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (f->tasks));
-
-      g_array_set_size (f->changes, 0);
-      splice (f, 0, n, 5001, to[t]);
-      g_assert_cmpuint (f->changes->len, ==, 3);
-      g_assert_cmpuint (g_array_index (f->changes, guint, 0), ==, to[t] + WINNOW_TASK_ROWS_PACED);
-      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->rows)), ==,
-                        to[t] + WINNOW_TASK_ROWS_PACED);
-      for (guint i = 0; i < held->len; i++)
-        {
-          WinnowTask *row = g_ptr_array_index (held, i);
-          guint p = i < 30 ? 580 + i : i - 30;
-          g_autoptr(WinnowTask) task = winnow_task_rows_get_task (f->rows, p);
-
-          if (p < n)  /* a place of the list before */
-            g_assert_cmpint (winnow_task_get_id (row), ==, p < to[t] ? 5001 + p : 0);
-          g_assert_true ((task != NULL) == (p < to[t]));
-        }
-      run_until_told (f);
-      assert_rows_show_tasks (f);
-    }
-  g_assert_cmpuint (f->n_told, ==, 3);
-  /* the rows let go stay blank */
+  g_array_set_size (f->changes, 0);
+  splice (f, 0, 1000, 5001, 600);
+  g_assert_cmpuint (f->changes->len, ==, 3);
   for (guint i = 0; i < held->len; i++)
-    if (i >= 30 + 3)
-      g_assert_cmpint (winnow_task_get_id (g_ptr_array_index (held, i)), ==, 0);
+    {
+      WinnowTask *row = g_ptr_array_index (held, i);
+      guint p = i < 30 ? i : 530 + i;
+      g_autoptr(WinnowTask) task = winnow_task_rows_get_task (f->rows, p);
+
+      /* shown, blank, or gone keeping what it showed */
+      g_assert_cmpint (winnow_task_get_id (row), ==, p < 600 ? 5001 + p : p < 626 ? 0 : 1001 + p);
+      g_assert_true ((task != NULL) == (p < 600));
+    }
+  turn_until_told (f);
+  assert_changes (f, to_600, G_N_ELEMENTS (to_600));
+  run_until_told (f);
+  assert_rows_show_tasks (f);
+
+  splice (f, 0, 600, 7001, 3);
+  turn_until_told (f);
+  assert_changes (f, to_3, G_N_ELEMENTS (to_3));
+  run_until_told (f);
+  assert_rows_show_tasks (f);
+  /* a row that went with the first step keeps what it showed; one that
+   * stayed a while went blank, and stays so */
+  for (guint i = 3; i < held->len; i++)
+    {
+      guint p = i < 30 ? i : 530 + i;
+      gint64 want = p >= 626 ? 1001 + p : p >= 576 && p < 600 ? 5001 + p : 0;
+
+      g_assert_cmpint (winnow_task_get_id (g_ptr_array_index (held, i)), ==, want);
+    }
 }
 
-/* The tasks change again while a difference is told: the places the
- * views have keep showing the tasks there, and the rest is told. */
+/* Every place told has a row showing the task winnow_task_rows_get_task()
+ * says stands there (or a blank row), and the tasks shown keep the
+ * tasks' order. */
+static void
+assert_consistent (Fixture *f)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (f->rows));
+  guint n_tasks = g_list_model_get_n_items (G_LIST_MODEL (f->tasks));
+  g_autoptr(GHashTable) index_of = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  gint64 last = -1;
+
+  g_assert_cmpuint (n, ==, f->n_told);
+  for (guint i = 0; i < n_tasks; i++)
+    {
+      g_autoptr(WinnowTask) task = g_list_model_get_item (G_LIST_MODEL (f->tasks), i);
+      gint64 *id = g_new (gint64, 1);
+
+      *id = winnow_task_get_id (task);
+      g_hash_table_insert (index_of, id, GUINT_TO_POINTER (i + 1));
+    }
+  for (guint p = 0; p < n; p++)
+    {
+      g_autoptr(WinnowTask) row = row_at (f, p);
+      g_autoptr(WinnowTask) task = winnow_task_rows_get_task (f->rows, p);
+
+      g_assert_nonnull (row);
+      if (task == NULL)
+        g_assert_cmpint (winnow_task_get_id (row), ==, 0);
+      else
+        {
+          gint64 id = winnow_task_get_id (task);
+          gint64 index = (gint64) GPOINTER_TO_UINT (g_hash_table_lookup (index_of, &id)) - 1;
+
+          g_assert_cmpint (winnow_task_get_id (row), ==, id);
+          g_assert_cmpint (index, >, last);
+          last = index;
+        }
+    }
+  g_assert_null (row_at (f, n));
+  /* and each task shown is found at its place */
+  for (guint i = 0; i < n_tasks; i++)
+    {
+      gint64 place = winnow_task_rows_get_place (f->rows, i);
+      g_autoptr(WinnowTask) task = g_list_model_get_item (G_LIST_MODEL (f->tasks), i);
+      g_autoptr(WinnowTask) there = NULL;
+
+      if (place < 0)
+        continue;
+      g_assert_cmpint (place, <, n);
+      there = winnow_task_rows_get_task (f->rows, (guint) place);
+      g_assert_true (there == task);
+    }
+}
+
+/* The tasks change again while a difference is told. A change beside it
+ * is told as it is, rows moving with their tasks; one that meets it
+ * rebinds the places the views have to the tasks there. */
 static void
 test_paced_changed_meanwhile (Fixture *f, gconstpointer data)
 {
   g_autoptr(WinnowTask) held = row_at (f, 2);
-  g_autoptr(WinnowTask) blank = NULL;
+  g_autoptr(GPtrArray) blanks = g_ptr_array_new_with_free_func (g_object_unref);
 
-  /* while growing: 5 tasks added at the top */
+  /* growing: 5 tasks added at the top, 3 removed among those not shown
+   * yet, a row replaced in place past them */
   splice (f, 0, 10, 1001, 1000);
   g_main_context_iteration (NULL, FALSE);
+  g_array_set_size (f->changes, 0);
   splice (f, 0, 0, 9001, 5);
-  g_assert_cmpint (winnow_task_get_id (held), ==, 9003);
+  g_assert_cmpint (winnow_task_get_id (held), ==, 1003);
+  {
+    static const guint want[] = { 0, 0, 5 };
+    assert_changes (f, want, G_N_ELEMENTS (want));
+  }
+  splice (f, 500, 3, 0, 0);
+  splice (f, 900, 1, 9901, 1);
+  g_assert_cmpuint (f->changes->len, ==, 3);
+  assert_consistent (f);
   run_until_told (f);
   assert_rows_show_tasks (f);
+  g_assert_cmpint (winnow_task_get_id (held), ==, 1003);
 
-  /* while shrinking: 2 tasks added at the end */
-  splice (f, 0, 1005, 5001, 3);
-  blank = row_at (f, 10);
-  g_assert_cmpint (winnow_task_get_id (blank), ==, 0);
-  g_main_context_iteration (NULL, FALSE);
-  splice (f, 3, 0, 6001, 2);
-  g_assert_cmpint (winnow_task_get_id (held), ==, 5003);
+  /* shrinking, 40 rows held among the places to go: 2 tasks added
+   * after them, then every task replaced by 7 (a search) */
+  for (guint p = 10; p < 50; p++)
+    g_ptr_array_add (blanks, row_at (f, p));
+  splice (f, 3, 997, 0, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->rows)), >, 3);
+  g_assert_cmpint (winnow_task_get_id (g_ptr_array_index (blanks, 0)), ==, 0);
+  splice (f, 5, 0, 6001, 2);
+  assert_consistent (f);
+  splice (f, 0, 7, 8001, 7);
+  assert_consistent (f);
   run_until_told (f);
   assert_rows_show_tasks (f);
+  /* (its place, 7 by then, went blank, then went) */
+  g_assert_cmpint (winnow_task_get_id (held), ==, 0);
 
   /* and growing again from there, then replaced while growing */
-  splice (f, 0, 5, 7001, 500);
+  splice (f, 0, 7, 7001, 500);
   splice (f, 0, 500, 8001, 400);
+  assert_consistent (f);
   run_until_told (f);
   assert_rows_show_tasks (f);
-  g_assert_cmpint (winnow_task_get_id (held), ==, 8003);
+}
+
+/* A view: asks for the count and the places added, in the emission. */
+static void
+on_view_items_changed (GListModel *model, guint position, guint removed, guint added, Fixture *f)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint p = position; p < position + added; p++)
+    {
+      g_autoptr(WinnowTask) row = g_list_model_get_item (model, p);
+      g_autoptr(WinnowTask) task = winnow_task_rows_get_task (f->rows, p);
+
+      g_assert_nonnull (row);
+      g_assert_cmpint (winnow_task_get_id (row), ==, task != NULL ? winnow_task_get_id (task) : 0);
+    }
+  g_assert_null (g_list_model_get_item (model, n));
+}
+
+/* Random changes, small and big, in place and not, with turns of the
+ * main loop and rows held and let go between them: after each, every
+ * place told shows its task (or is blank), in the tasks' order. */
+static void
+test_paced_random (Fixture *f, gconstpointer data)
+{
+  gint64 next_id = 100000;
+
+  g_signal_connect (f->rows, "items-changed", G_CALLBACK (on_view_items_changed), f);
+  for (guint seed = 1; seed <= 20; seed++)
+    {
+      g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+      g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint step = 0; step < 100; step++)
+        {
+          guint n_tasks = g_list_model_get_n_items (G_LIST_MODEL (f->tasks));
+          guint n = g_list_model_get_n_items (G_LIST_MODEL (f->rows));
+          guint op = g_rand_int_range (rand, 0, 10);
+
+          if (op < 4)
+            {
+              guint position = g_rand_int_range (rand, 0, n_tasks + 1);
+              guint removed = g_rand_int_range (rand, 0, n_tasks - position + 1);
+              guint size = g_rand_int_range (rand, 0, 3);
+              guint added = g_rand_int_range (rand, 0, size == 0 ? 5 : size == 1 ? 60 : 400);
+
+              if (g_rand_boolean (rand))
+                removed = MIN (removed, 3);
+              if (g_rand_int_range (rand, 0, 3) == 0)
+                added = removed = MIN (removed, 5);  /* a page read in place */
+              splice (f, position, removed, next_id, added);
+              next_id += added;
+            }
+          else if (op < 7)
+            g_main_context_iteration (NULL, FALSE);
+          else if (op < 9 && n > 0)
+            for (guint k = 0; k < 12; k++)
+              g_ptr_array_add (held, row_at (f, g_rand_int_range (rand, 0, n)));
+          else if (held->len > 0)
+            g_ptr_array_remove_index_fast (held, g_rand_int_range (rand, 0, held->len));
+          assert_consistent (f);
+        }
+      run_until_told (f);
+      assert_rows_show_tasks (f);
+    }
+}
+
+/* A big difference in the middle of the list (tasks added above the
+ * rows in view, Clear Finished Tasks): at each turn the rows held keep
+ * their tasks, moved with them, and every place shows its task. */
+static void
+test_paced_middle (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+
+  splice (f, 10, 0, 11, 990);  /* tasks 1 to 1,000 */
+  run_until_told (f);
+  for (guint p = 500; p < 510; p++)
+    g_ptr_array_add (held, row_at (f, p));
+  for (guint p = 150; p < 190; p++)
+    g_ptr_array_add (held, row_at (f, p));
+
+  /* 300 tasks added above them, 10 replaced in place across the first
+   * step told, then 400 removed, 40 of them held */
+  splice (f, 100, 0, 5001, 300);
+  splice (f, 100 + WINNOW_TASK_ROWS_STEP - 4, 10, 9501, 10);
+  for (guint i = 0; i < 10; i++)
+    g_assert_cmpint (winnow_task_get_id (g_ptr_array_index (held, i)), ==, 501 + i);
+  assert_consistent (f);
+  turn_until_told (f);
+  splice (f, 100, 400, 0, 0);
+  g_assert_cmpint (winnow_task_get_id (g_ptr_array_index (held, 10)), ==, 0);
+  while (g_list_model_get_n_items (G_LIST_MODEL (f->rows)) > 900)
+    {
+      for (guint i = 0; i < 10; i++)
+        g_assert_cmpint (winnow_task_get_id (g_ptr_array_index (held, i)), ==, 501 + i);
+      assert_consistent (f);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  run_until_told (f);
+  assert_rows_show_tasks (f);
+}
+
+/* The model goes while a difference is told: its turns stop, and a row
+ * held keeps what it showed. */
+static void
+test_paced_dispose (Fixture *f, gconstpointer data)
+{
+  g_autoptr(WinnowTask) held = NULL;
+
+  splice (f, 0, 10, 1001, 1000);
+  held = row_at (f, 20);
+  g_clear_object (&f->rows);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpint (winnow_task_get_id (held), ==, 1021);
+  splice (f, 0, 1000, 1, 3);
+  g_assert_cmpint (winnow_task_get_id (held), ==, 1021);
+}
+
+/* The selection (a GtkSingleSelection over the rows, as the table's) on
+ * a task that moved with its row when tasks came at the top stays on it
+ * when another row is replaced while they are told. */
+static void
+test_paced_selection (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GtkSingleSelection) selection = NULL;
+  g_autoptr(WinnowTask) task = NULL;
+
+  splice (f, 10, 0, 11, 990);
+  run_until_told (f);
+  selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (f->rows)));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_selected (selection, 100);
+  splice (f, 0, 0, 5001, 50);
+  splice (f, 900, 1, 9001, 1);
+  task = winnow_task_rows_get_task (f->rows, gtk_single_selection_get_selected (selection));
+  g_assert_cmpint (winnow_task_get_id (task), ==, 101);
 }
 
 /* A test of @func on a fixture of its own */
@@ -401,5 +627,9 @@ main (int argc, char **argv)
   ADD ("/task-rows/paced/growth", test_paced_growth);
   ADD ("/task-rows/paced/shrink", test_paced_shrink);
   ADD ("/task-rows/paced/changed-meanwhile", test_paced_changed_meanwhile);
+  ADD ("/task-rows/paced/random", test_paced_random);
+  ADD ("/task-rows/paced/middle", test_paced_middle);
+  ADD ("/task-rows/paced/dispose", test_paced_dispose);
+  ADD ("/task-rows/paced/selection", test_paced_selection);
   return g_test_run ();
 }

@@ -21,14 +21,16 @@
 
 #include "winnow-task-rows.h"
 
-/* A change that adds or removes more places than PACE_STEP is announced
- * PACE_STEP places a turn of the main loop, and past PACE_LIMIT places
- * all at once: a GTK 4.8 list view makes (or destroys) the widgets of
- * every row among the 200 around its anchor as soon as their places come
- * (or go), about a quarter of a millisecond a row of the table, and 200
- * of them at once held the main loop 50-280 ms (history-bench). Between
- * two steps, frames are drawn. Places still to come are not shown yet;
- * places still to go show blank rows. */
+/* A change that adds more places than PACE_STEP is announced PACE_STEP
+ * places a turn of the main loop, and past PACE_LIMIT (ten steps) all at
+ * once; one that removes places removes at once those no view holds a
+ * row for, and the others PACE_STEP rows a turn. A GTK 4.8 list view
+ * makes (or destroys) the widgets of every row among the 200 around its
+ * anchor as soon as their places come (or go), about a quarter of a
+ * millisecond a row of the table, and 200 of them at once held the main
+ * loop 50-280 ms (history-bench). Between two steps, frames are drawn.
+ * Places still to come are not shown yet; places still to go show blank
+ * rows. */
 #define PACE_STEP WINNOW_TASK_ROWS_STEP
 #define PACE_LIMIT WINNOW_TASK_ROWS_PACED
 
@@ -173,11 +175,41 @@ show_rows (WinnowTaskRows *self, guint at, guint n)
     }
 }
 
+static int
+compare_places (gconstpointer a, gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+  return x < y ? -1 : x > y;
+}
+
 static void
 tell (WinnowTaskRows *self, guint at, guint removed, guint added)
 {
   self->n_items = self->n_items - removed + added;
   g_list_model_items_changed (G_LIST_MODEL (self), at, removed, added);
+}
+
+/* The places to go are told gone from the last ones, PACE_STEP rows a
+ * view holds at most at a time (each a row of widgets to destroy): from
+ * the first place of the last run that holds PACE_STEP rows, or all of
+ * them when they hold fewer. Places no view holds go at once. */
+static guint
+blank_cut (WinnowTaskRows *self)
+{
+  guint end = self->lag_at + (guint) -self->lag;
+  g_autoptr(GArray) held = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; i < self->alive->len; i++)
+    {
+      Row *row = g_ptr_array_index (self->alive, i);
+
+      if (row->position >= self->lag_at && row->position < end)
+        g_array_append_val (held, row->position);
+    }
+  if (held->len <= PACE_STEP)
+    return self->lag_at;
+  g_array_sort (held, compare_places);
+  return g_array_index (held, guint, held->len - PACE_STEP);
 }
 
 /* One step of the change not told yet; FALSE once it is told in full. */
@@ -198,9 +230,11 @@ pace_step (WinnowTaskRows *self)
     }
   else if (self->lag < 0)
     {
-      /* from the end of the blank places */
-      n = MIN ((guint) -self->lag, PACE_STEP);
-      at = self->lag_at + (guint) -self->lag - n;
+      at = blank_cut (self);
+      n = self->lag_at + (guint) -self->lag - at;
+      /* the places staying a while are blank; those going keep what they
+       * showed, for the views until they let them go */
+      show_rows (self, self->lag_at, at - self->lag_at);
       move_rows (self, at, n, 0);
       self->lag += n;
       tell (self, at, n, 0);
@@ -219,12 +253,70 @@ pace (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Tells a difference of @lag places at @at (> 0: places added, < 0:
+ * removed): the first step now, the others a turn at a time. */
 static void
-start_pacing (WinnowTaskRows *self)
+tell_paced (WinnowTaskRows *self, guint at, gint64 lag)
 {
+  self->lag = lag;
+  self->lag_at = at;
   self->lag_told = 0;
-  if (self->pace_source == 0)
+  if (pace_step (self) && self->pace_source == 0)
     self->pace_source = g_idle_add (pace, self);
+}
+
+/* A change while another is still told, where the two do not meet, is
+ * told as it is, in the views' places: rows replaced in place (a page
+ * read, a refresh's rows outside its window), or a small change before
+ * or after the places still told. Returns FALSE when it cannot be. */
+static gboolean
+change_beside_lag (WinnowTaskRows *self, guint position, guint removed, guint added)
+{
+  gint64 delta = (gint64) added - removed;
+  guint kept = MIN (removed, added), at;
+  gboolean before = position + removed <= self->lag_at;
+
+  if (self->lag > 0 && position >= self->lag_at &&
+      position + removed <= self->lag_at + self->lag)
+    {
+      /* among the tasks not shown yet */
+      self->lag += delta;
+      if (self->lag == 0)
+        g_clear_handle_id (&self->pace_source, g_source_remove);
+      return TRUE;
+    }
+  if (removed == added)
+    {
+      for (guint i = 0; i < self->alive->len; i++)
+        {
+          Row *row = g_ptr_array_index (self->alive, i);
+          gint64 index = task_index (self, row->position);
+
+          if (index >= position && index < (gint64) position + added)
+            {
+              g_autoptr(WinnowTask) task = task_at (self, row->position);
+              row_show (row, task);
+            }
+        }
+      return TRUE;
+    }
+  if ((guint) ABS (delta) > PACE_STEP)
+    return FALSE;
+  if (before)
+    at = position;
+  else if (self->lag > 0 && position >= self->lag_at + self->lag)
+    at = position - (guint) self->lag;
+  else if (self->lag < 0 && position >= self->lag_at)
+    at = position + (guint) -self->lag;
+  else
+    return FALSE;
+
+  show_rows (self, at, kept);
+  move_rows (self, at + kept, removed - kept, added - kept);
+  if (before)
+    self->lag_at = (guint) (self->lag_at + delta);
+  tell (self, at + kept, removed - kept, added - kept);
+  return TRUE;
 }
 
 static void
@@ -233,13 +325,15 @@ on_items_changed (GListModel *tasks, guint position, guint removed, guint added,
 {
   guint kept, at;
 
-  /* A change while another is still told: the views' places that the
+  /* A change that meets another still told: the views' places that the
    * list still has show what stands there now (rebound, not moved with
    * their tasks), and the difference in number is told as any other. */
   if (self->lag != 0)
     {
       guint n_tasks = g_list_model_get_n_items (tasks);
 
+      if (change_beside_lag (self, position, removed, added))
+        return;
       g_clear_handle_id (&self->pace_source, g_source_remove);
       self->lag = 0;
       position = MIN (n_tasks, self->n_items);
@@ -254,44 +348,9 @@ on_items_changed (GListModel *tasks, guint position, guint removed, guint added,
   show_rows (self, position, kept);
 
   if (added > removed)
-    {
-      guint n = added - removed, now = MIN (n, PACE_STEP);
-
-      move_rows (self, at, 0, now);
-      if (now < n)
-        {
-          self->lag = n - now;
-          self->lag_at = at + now;
-          start_pacing (self);
-          self->lag_told = now;
-        }
-      tell (self, at, 0, now);
-    }
+    tell_paced (self, at, (gint64) added - removed);
   else if (removed > added)
-    {
-      guint n = removed - added;
-
-      if (n <= PACE_STEP)
-        {
-          move_rows (self, at, n, 0);
-          tell (self, at, n, 0);
-        }
-      else
-        {
-          /* the places to go turn blank, and go a step at a time; those
-           * past PACE_LIMIT (no view has widgets there) at once */
-          self->lag = -(gint64) n;
-          self->lag_at = at;
-          show_rows (self, at, n);
-          start_pacing (self);
-          if (n > PACE_LIMIT)
-            {
-              move_rows (self, at + PACE_LIMIT, n - PACE_LIMIT, 0);
-              self->lag = -PACE_LIMIT;
-              tell (self, at + PACE_LIMIT, n - PACE_LIMIT, 0);
-            }
-        }
-    }
+    tell_paced (self, at, -(gint64) (removed - added));
 }
 
 /* ---- the model ---- */
@@ -428,4 +487,22 @@ winnow_task_rows_get_task (WinnowTaskRows *self, guint position)
 {
   g_return_val_if_fail (WINNOW_IS_TASK_ROWS (self), NULL);
   return position < self->n_items ? task_at (self, position) : NULL;
+}
+
+/**
+ * winnow_task_rows_get_place:
+ * @index: a place in the tasks' list
+ *
+ * Returns: the views' place that shows the task at @index, or -1 while a
+ *   change is told a step at a time and that place is not told yet
+ */
+gint64
+winnow_task_rows_get_place (WinnowTaskRows *self, guint index)
+{
+  g_return_val_if_fail (WINNOW_IS_TASK_ROWS (self), -1);
+  if (self->lag == 0 || index < self->lag_at)
+    return index;
+  if (self->lag > 0)
+    return index >= self->lag_at + self->lag ? (gint64) index - self->lag : -1;
+  return (gint64) index - self->lag;
 }

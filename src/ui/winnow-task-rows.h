@@ -11,11 +11,12 @@
 
 G_BEGIN_DECLS
 
-/* A change of more than WINNOW_TASK_ROWS_STEP places is told that many
- * places a turn of the main loop, and past WINNOW_TASK_ROWS_PACED places
- * all at once (winnow-task-rows.c) */
+/* Places added beyond WINNOW_TASK_ROWS_STEP are told that many a turn of
+ * the main loop, and past WINNOW_TASK_ROWS_PACED places all at once;
+ * places removed go at once but for the rows the views hold, which go
+ * WINNOW_TASK_ROWS_STEP rows a turn (winnow-task-rows.c) */
 #define WINNOW_TASK_ROWS_STEP 24
-#define WINNOW_TASK_ROWS_PACED 224
+#define WINNOW_TASK_ROWS_PACED 240
 
 #define WINNOW_TYPE_TASK_ROWS (winnow_task_rows_get_type ())
 G_DECLARE_FINAL_TYPE (WinnowTaskRows, winnow_task_rows, WINNOW, TASK_ROWS, GObject)
@@ -24,5 +25,7 @@ WinnowTaskRows *winnow_task_rows_new      (GListModel *tasks);
 GListModel     *winnow_task_rows_get_tasks (WinnowTaskRows *rows);
 WinnowTask     *winnow_task_rows_get_task (WinnowTaskRows *rows,
                                            guint position);
+gint64          winnow_task_rows_get_place (WinnowTaskRows *rows,
+                                            guint index);
 
 G_END_DECLS

@@ -199,14 +199,23 @@ follow_selection (WinnowTaskTable *self, guint position, guint added)
   now = winnow_task_rows_get_task (self->rows, selected);
   if (now != NULL && winnow_task_get_id (now) == want)
     return;
+  /* @position and @added are the list's places; a big change is told to
+   * the views a step at a time, their places are found through the rows
+   * (a task whose place is not told yet loses the selection) */
   for (guint p = position; p < position + MIN (added, FOLLOW_LIMIT); p++)
     {
-      g_autoptr(WinnowTask) task = winnow_task_rows_get_task (self->rows, p);
-      if (task != NULL && winnow_task_get_id (task) == want)
+      g_autoptr(WinnowTask) task = g_list_model_get_item (G_LIST_MODEL (self->list), p);
+      gint64 place;
+
+      if (task == NULL || winnow_task_get_id (task) != want)
+        continue;
+      place = winnow_task_rows_get_place (self->rows, p);
+      if (place >= 0)
         {
-          gtk_single_selection_set_selected (self->selection, p);
+          gtk_single_selection_set_selected (self->selection, (guint) place);
           return;
         }
+      break;
     }
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
 }
