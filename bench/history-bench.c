@@ -327,20 +327,22 @@ start_stall_watch (void)
 }
 
 /* the main thread's time on a CPU and waiting for one, in ns, from
- * /proc (schedstat); FALSE where the kernel does not tell */
+ * /proc (schedstat, opened once by the main thread and read again at each
+ * turn: no file opened on the thread measured); FALSE where the kernel
+ * does not tell */
 static gboolean
 read_schedstat (guint64 *ran, guint64 *waited)
 {
-  char text[128] = "";
-  FILE *f = fopen ("/proc/thread-self/schedstat", "r");
-  gboolean ok;
+  static int fd = -2;
+  char text[128];
+  gssize n;
 
-  if (f == NULL)
+  if (fd == -2)
+    fd = open ("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || (n = pread (fd, text, sizeof text - 1, 0)) <= 0)
     return FALSE;
-  ok = fgets (text, sizeof text, f) != NULL &&
-       sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, ran, waited) == 2;
-  fclose (f);
-  return ok;
+  text[n] = '\0';
+  return sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, ran, waited) == 2;
 }
 
 static guint64 all_waited_ns;

@@ -330,10 +330,11 @@ on_items_changed (GListModel *tasks, guint position, guint removed, guint added,
    * their tasks), and the difference in number is told as any other. */
   if (self->lag != 0)
     {
-      guint n_tasks = g_list_model_get_n_items (tasks);
+      guint n_tasks;
 
       if (change_beside_lag (self, position, removed, added))
         return;
+      n_tasks = g_list_model_get_n_items (tasks);
       g_clear_handle_id (&self->pace_source, g_source_remove);
       self->lag = 0;
       position = MIN (n_tasks, self->n_items);
