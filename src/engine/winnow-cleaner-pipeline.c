@@ -32,9 +32,14 @@
 
 #define IN_FLIGHT WINNOW_CLEANER_IN_FLIGHT
 
-/* Past this many columns a batch holds few rows, and a profile per batch
- * (a few hundred bytes a column) costs more than it saves. */
+/* Past this many columns a batch holds few rows, and the formatting
+ * thread's profile (a few hundred bytes a column, up to half a MiB for a
+ * column of many values) costs more than it saves. */
 #define MAX_COLUMNS 1024
+
+/* Who formats: the formatting thread, or the cleaning thread while it
+ * would wait. Each has a profile of its own. */
+enum { FORMATTER_HELPER, FORMATTER_CLEANER, N_FORMATTERS };
 
 typedef struct {
   WinnowRowBatch *batch;
@@ -42,7 +47,6 @@ typedef struct {
   guint n_rows;
   guint rows_capacity;
   WinnowCsvWriter *out;       /* those rows as CSV, in memory */
-  WinnowProfiler *profiler;   /* their profile */
   GArray *holes;              /* WinnowOutputHole, offsets within out */
   guint64 *hole_counts;       /* per kept column */
   guint64 *filled;            /* per kept column */
@@ -60,6 +64,9 @@ typedef struct {
   GThread *helper;
   gint *number_index;         /* per kept column: its number column, or -1 */
   guint n_number_columns;
+  /* of the rows each formatter formatted: a profile per thread, not per
+   * batch, so no batch's profile is made, grown, merged and emptied */
+  WinnowProfiler *profilers[N_FORMATTERS];
   Job jobs[IN_FLIGHT];
   GQueue in_flight;           /* of Job, in file order */
 } Pipeline;
@@ -153,11 +160,13 @@ ensure_numbers (Pipeline *p, Job *job)
   job->is_number = g_renew (guint8, job->is_number, need);
 }
 
-/* As write_row() in winnow-cleaner.c, into the job's own buffer and
- * profile. Reads of the cleaner only what the pass does not change. */
+/* As write_row() in winnow-cleaner.c, into the job's own buffer and the
+ * profile of @formatter. Reads of the cleaner only what the pass does not
+ * change. */
 static void
-format_job (Pipeline *p, Job *job)
+format_job (Pipeline *p, Job *job, guint formatter)
 {
+  WinnowProfiler *profiler = p->profilers[formatter];
   const Cleaner *c = p->c;
   const WinnowRowBatch *batch = job->batch;
   guint n = c->plan->n_kept;
@@ -210,7 +219,7 @@ format_job (Pipeline *p, Job *job)
             }
           if (kind == FIELD_FILLED)
             job->filled[k]++;
-          winnow_cleaner_put_field (job->profiler, out, batch, i, k, n, text, length,
+          winnow_cleaner_put_field (profiler, out, batch, i, k, n, text, length,
                                     kind != FIELD_MISSING, kind == FIELD_AS_READ,
                                     parsed ? &number : NULL);
         }
@@ -235,7 +244,7 @@ helper_main (gpointer data)
 
   while ((job = g_async_queue_pop (p->todo)) != &stop_marker)
     {
-      format_job (p, job);
+      format_job (p, job, FORMATTER_HELPER);
       mark_done (p, job);
     }
   return NULL;
@@ -256,7 +265,7 @@ wait_job (Pipeline *p, Job *job)
       g_mutex_unlock (&p->lock);
       if (done || (other = g_async_queue_try_pop (p->todo)) == NULL)
         break;
-      format_job (p, other);
+      format_job (p, other, FORMATTER_CLEANER);
       mark_done (p, other);
     }
   g_mutex_lock (&p->lock);
@@ -351,8 +360,6 @@ finish_job (Pipeline *p, Job *job)
     }
   winnow_csv_writer_write_raw (c->writer, job->out->buffer, job->out->length);
   winnow_csv_writer_shrink (job->out);
-  winnow_profiler_merge (c->profiler, job->profiler);
-  winnow_profiler_reset_like (job->profiler, c->profiler);
   c->rows_written += job->n_rows;
 }
 
@@ -373,11 +380,12 @@ pipeline_init (Pipeline *p, Cleaner *c)
     p->number_index[k] = c->defer_fills && c->stats[k] != NULL &&
                          winnow_fill_stats_takes_numbers (c->stats[k])
                          ? (gint) p->n_number_columns++ : -1;
+  for (guint f = 0; f < N_FORMATTERS; f++)
+    p->profilers[f] = winnow_profiler_new (n);
   for (guint j = 0; j < IN_FLIGHT; j++)
     {
       Job *job = &p->jobs[j];
       job->out = winnow_csv_writer_new_memory (c->writer);
-      job->profiler = winnow_profiler_new (n);
       job->holes = g_array_new (FALSE, FALSE, sizeof (WinnowOutputHole));
       job->hole_counts = g_new0 (guint64, n);
       job->filled = g_new0 (guint64, n);
@@ -400,11 +408,12 @@ pipeline_clear (Pipeline *p)
   g_mutex_clear (&p->lock);
   g_cond_clear (&p->cond);
   g_free (p->number_index);
+  for (guint f = 0; f < N_FORMATTERS; f++)
+    winnow_profiler_free (p->profilers[f]);
   for (guint j = 0; j < IN_FLIGHT; j++)
     {
       Job *job = &p->jobs[j];
       winnow_csv_writer_free (job->out);
-      winnow_profiler_free (job->profiler);
       g_array_unref (job->holes);
       g_free (job->hole_counts);
       g_free (job->filled);
@@ -489,5 +498,9 @@ winnow_cleaner_write_pipelined (Cleaner *c)
     }
   while (!g_queue_is_empty (&p.in_flight))
     retire_oldest (&p, must_stop (c));
+  /* every batch formatted was written, or the pass is failing (cancelled,
+   * or a write failed) and its profile is not reported */
+  for (guint f = 0; f < N_FORMATTERS; f++)
+    winnow_profiler_merge (c->profiler, p.profilers[f]);
   pipeline_clear (&p);
 }

@@ -69,39 +69,6 @@ winnow_profiler_new (guint n_columns)
   return profiler;
 }
 
-/**
- * winnow_profiler_reset_like:
- * @part: a profiler of a part of the cells, to profile another part
- * @whole: the profiler @part is merged into
- *
- * Empties @part, ready to be merged into @whole later. It skips what
- * @whole no longer needs: a column whose distinct values are past the cap
- * in @whole is only estimated in @part, and a type @whole has ruled out
- * is not tested again. Neither changes the merged profile (a part's
- * estimate merges as its values would; numbers of a column that is not
- * a number column are not reported).
- */
-void
-winnow_profiler_reset_like (WinnowProfiler *part, const WinnowProfiler *whole)
-{
-  g_return_if_fail (part->n_columns == whole->n_columns);
-
-  for (guint i = 0; i < part->n_columns; i++)
-    {
-      Column *c = &part->columns[i];
-      const Column *w = &whole->columns[i];
-
-      winnow_value_counter_free (c->values);
-      winnow_exact_sum_clear (&c->sum);
-      memset (c, 0, sizeof *c);
-      c->maybe = w->maybe;
-      c->min = INFINITY;
-      c->max = -INFINITY;
-      if (w->values != NULL && winnow_value_counter_is_estimate (w->values))
-        c->values = winnow_value_counter_new_estimate (EXACT_DISTINCT_CAP);
-    }
-}
-
 void
 winnow_profiler_free (WinnowProfiler *profiler)
 {

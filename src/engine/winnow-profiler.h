@@ -37,8 +37,6 @@ typedef struct {
 
 WinnowProfiler      *winnow_profiler_new            (guint n_columns);
 void                 winnow_profiler_free           (WinnowProfiler *profiler);
-void                 winnow_profiler_reset_like     (WinnowProfiler *part,
-                                                     const WinnowProfiler *whole);
 void                 winnow_profiler_add_value      (WinnowProfiler *profiler,
                                                      guint column,
                                                      const char *text,

@@ -52,29 +52,6 @@ winnow_value_counter_new (gsize cap)
   return counter;
 }
 
-/**
- * winnow_value_counter_new_estimate:
- *
- * Returns: (transfer full): a capped counter past its cap from the start,
- *   estimating only (for a part of a stream whose whole is past it)
- */
-WinnowValueCounter *
-winnow_value_counter_new_estimate (gsize cap)
-{
-  WinnowValueCounter *counter = winnow_value_counter_new (cap);
-
-  g_return_val_if_fail (cap > 0, counter);
-  overflow (counter);
-  return counter;
-}
-
-/* Whether the counter is past its cap: a distinct count estimated. */
-gboolean
-winnow_value_counter_is_estimate (const WinnowValueCounter *counter)
-{
-  return counter->registers != NULL;
-}
-
 void
 winnow_value_counter_free (WinnowValueCounter *counter)
 {

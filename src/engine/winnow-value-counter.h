@@ -20,8 +20,6 @@ typedef struct {
 } WinnowTopValue;
 
 WinnowValueCounter *winnow_value_counter_new      (gsize cap);
-WinnowValueCounter *winnow_value_counter_new_estimate (gsize cap);
-gboolean            winnow_value_counter_is_estimate (const WinnowValueCounter *counter);
 void                winnow_value_counter_free     (WinnowValueCounter *counter);
 void                winnow_value_counter_add      (WinnowValueCounter *counter,
                                                    const char *text,
