@@ -777,6 +777,52 @@ test_histogram_order (void)
     }
 }
 
+/* Each number is counted in the bin that holds it, [start + j × width,
+ * start + (j + 1) × width), edges and negative numbers included (a bin is
+ * found by a floor that must not round towards zero). */
+static void
+test_histogram_bins (void)
+{
+  static const double ranges[] = { 0.5, 3, 100, 1e6, 1e12 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (5);
+
+  for (guint round = 0; round < 200; round++)
+    {
+      double range = ranges[round % G_N_ELEMENTS (ranges)];
+      guint n = (guint) g_rand_int_range (rand, 2, 400);
+      g_autofree double *values = g_new (double, n);
+      g_autoptr(WinnowProfiler) profiler = winnow_profiler_new (1);
+      g_autoptr(WinnowColumnProfile) p = NULL;
+      guint64 expected[WINNOW_HISTOGRAM_BINS] = { 0 };
+
+      for (guint i = 0; i < n; i++)
+        {
+          char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+          /* multiples of a quarter: many fall on the edges of bins */
+          values[i] = floor (g_rand_double_range (rand, -range, range) * 4) / 4;
+          g_ascii_dtostr (text, sizeof text, values[i]);
+          winnow_profiler_add_value (profiler, 0, text, strlen (text));
+        }
+      p = winnow_profiler_finish_column (profiler, 0, "x");
+      g_assert_true (p->has_numbers);
+      if (p->histogram_bins == 1)
+        {
+          g_assert_cmpuint (p->histogram[0], ==, n);
+          continue;
+        }
+      for (guint i = 0; i < n; i++)
+        {
+          double j = floor ((values[i] - p->histogram_start) / p->histogram_width);
+
+          g_assert_cmpfloat (j, >=, 0);
+          g_assert_cmpfloat (j, <, p->histogram_bins);
+          expected[(guint) j]++;
+        }
+      g_assert_cmpmem (p->histogram, sizeof p->histogram, expected, sizeof expected);
+    }
+}
+
 static int
 compare_doubles (const void *a, const void *b)
 {
@@ -996,6 +1042,7 @@ main (int argc, char **argv)
   g_test_add_func ("/value-counter/merge", test_value_counter_merge);
   g_test_add_func ("/profiler/merge", test_profiler_merge);
   g_test_add_func ("/profiler/histogram-order", test_histogram_order);
+  g_test_add_func ("/profiler/histogram-bins", test_histogram_bins);
   g_test_add_func ("/fill-stats/median", test_fill_median);
   g_test_add_func ("/fill-stats/median-large", test_fill_median_large);
   g_test_add_func ("/fill-stats/mean-pairwise", test_fill_mean_pairwise);

@@ -43,6 +43,8 @@ typedef struct {
   double first;         /* the first number, while every number is it */
   int bins_state;       /* BINS_ONE_VALUE, BINS_GRID or BINS_GAVE_UP */
   int shift;            /* the fine bins are 2^shift wide */
+  int scale_shift;      /* the shift scale was made for */
+  double scale;         /* 2^-scale_shift, or 0 where no double is it */
   gint64 start;         /* ... and bin i is the grid's bin start + i */
   guint64 bins[FINE_BINS];
   WinnowValueCounter *values;  /* from the first value on */
@@ -185,6 +187,34 @@ bin_of (double v, int shift, gint64 *index)
   return TRUE;
 }
 
+/* bin_of() at @c's shift, without a call to libm for each number: v ×
+ * 2^-shift is rounded once, as ldexp() rounds it, whenever 2^-shift is a
+ * double; the floor is the truncation, one less below it. */
+static inline gboolean
+bin_of_column (Column *c, double v, gint64 *index)
+{
+  double x;
+  gint64 i;
+
+  if (G_UNLIKELY (c->scale_shift != c->shift || c->scale == 0))
+    {
+      c->scale_shift = c->shift;
+      c->scale = c->shift >= -1023 && c->shift <= 1074 ? ldexp (1, -c->shift) : 0;
+      if (c->scale == 0)
+        return bin_of (v, c->shift, index);
+    }
+  x = v * c->scale;
+  if (!(fabs (x) < 0x1p62))
+    return FALSE;  /* so is its floor: not below MAX_BIN_INDEX */
+  i = (gint64) x;
+  if ((double) i > x)
+    i--;
+  if (i <= -(gint64) MAX_BIN_INDEX || i >= (gint64) MAX_BIN_INDEX)
+    return FALSE;
+  *index = i;
+  return TRUE;
+}
+
 /* The greatest multiple of half the fine bins at or below @lowest. */
 static gint64
 window_start (gint64 lowest)
@@ -258,7 +288,7 @@ grid_add (Column *c, double v, guint64 count)
           c->bins_state = BINS_GAVE_UP;
           return;
         }
-      if (bin_of (v, c->shift, &index))
+      if (bin_of_column (c, v, &index))
         {
           if (index >= c->start && index < c->start + FINE_BINS)
             {
