@@ -375,12 +375,31 @@ check_fill_holes (const char *dir, guint seed, gsize size, guint hole_every)
 static void
 test_fill_holes (WinnowTestDir *fixture, gconstpointer data)
 {
-  /* the pass moves through a 1 MiB buffer and reads 256 KiB blocks: files
-   * smaller and larger than both, holes every few bytes and far apart */
-  for (guint seed = 1; seed < 5; seed++)
-    check_fill_holes (fixture->dir, seed, 200000 + seed * 37000, seed % 2 ? 7 : 3000);
-  check_fill_holes (fixture->dir, 5, 6u << 20, 3);
-  check_fill_holes (fixture->dir, 6, 6u << 20, 50000);
+  /* in one part, in two parts at once (the second on a thread of its
+   * own), and as the default chooses */
+  static const gint modes[] = { 0, 1, -1 };
+
+  for (guint m = 0; m < G_N_ELEMENTS (modes); m++)
+    {
+      gint mode = modes[m];
+      guint split_before = winnow_output_file_get_split_fills ();
+
+      winnow_output_file_set_split (mode);
+      /* the pass moves through a 1 MiB buffer and reads 256 KiB blocks:
+       * files smaller and larger than both, holes every few bytes and far
+       * apart; with holes every 3 bytes, the bytes inserted before the
+       * middle outnumber those after it, so the first part's writes cover
+       * all of the second part's bytes */
+      for (guint seed = 1; seed < 5; seed++)
+        check_fill_holes (fixture->dir, seed, 200000 + seed * 37000, seed % 2 ? 7 : 3000);
+      check_fill_holes (fixture->dir, 5, 6u << 20, 3);
+      check_fill_holes (fixture->dir, 6, 6u << 20, 50000);
+      if (mode == 0)
+        g_assert_cmpuint (winnow_output_file_get_split_fills (), ==, split_before);
+      else if (mode == 1)
+        g_assert_cmpuint (winnow_output_file_get_split_fills (), ==, split_before + 6);
+    }
+  winnow_output_file_set_split (-1);
 }
 
 int

@@ -41,6 +41,7 @@ WinnowOutputFile *winnow_output_file_create  (const char *path,
                                               gboolean replace,
                                               GError **error);
 int               winnow_output_file_get_fd  (WinnowOutputFile *file);
+const char       *winnow_output_file_get_display_name (WinnowOutputFile *file);
 gboolean          winnow_output_file_truncate (WinnowOutputFile *file,
                                               GError **error);
 gboolean          winnow_output_file_commit  (WinnowOutputFile *file,
@@ -63,6 +64,8 @@ gboolean          winnow_output_file_fill_holes (WinnowOutputFile *file,
                                                  GByteArray * const *values,
                                                  guint64 *inserted,
                                                  GError **error);
+void              winnow_output_file_set_split  (gint mode);
+guint             winnow_output_file_get_split_fills (void);
 
 guint             winnow_output_file_remove_stale (const char *path);
 char             *winnow_output_file_default_path (const char *input_path,

@@ -151,6 +151,32 @@ winnow_thread_budget_take_extra (WinnowThreadBudget *budget, const gint *wake)
 }
 
 /**
+ * winnow_thread_budget_try_extra:
+ *
+ * An extra thread for a piece of work that the caller can also do alone
+ * (winnow_output_file_fill_holes()'s second part): taken only if there
+ * is room now and no base thread waits, never waited for.
+ *
+ * Returns: %TRUE when it may work (then release it)
+ */
+gboolean
+winnow_thread_budget_try_extra (WinnowThreadBudget *budget)
+{
+  gboolean taken;
+
+  g_return_val_if_fail (budget != NULL, FALSE);
+  g_mutex_lock (&budget->lock);
+  taken = budget->bases_waiting == 0 && budget->bases + budget->extras < budget->capacity;
+  if (taken)
+    {
+      budget->extras++;
+      count_peak (budget);
+    }
+  g_mutex_unlock (&budget->lock);
+  return taken;
+}
+
+/**
  * winnow_thread_budget_force_extra:
  *
  * An extra thread works whatever the room: for work its task cannot wait

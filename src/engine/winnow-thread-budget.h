@@ -10,8 +10,10 @@
  * every core, and N tasks on N cores run one thread each: never more
  * threads at work than max (budget, tasks running), but for a moment when
  * a task must parse a chunk again that its base thread cannot take
- * (winnow_thread_budget_force_extra()). The budget counts parse threads
- * only: each task's cleaning thread, and its formatting thread in a
+ * (winnow_thread_budget_force_extra()). The budget counts parse threads,
+ * and the second thread of a hole pass when there is room for it
+ * (winnow_thread_budget_try_extra(), winnow-output-holes.c); each task's
+ * cleaning thread, and its formatting thread in a
  * pipelined write pass (winnow-cleaner-pipeline.c), run besides; they
  * take what the parse threads cannot keep busy (bench/run.sh: four files
  * at --jobs 2 take 0.91 of the time they take one after another).
@@ -34,6 +36,7 @@ void                winnow_thread_budget_take_base   (WinnowThreadBudget *budget
 void                winnow_thread_budget_release_base (WinnowThreadBudget *budget);
 gboolean            winnow_thread_budget_take_extra  (WinnowThreadBudget *budget,
                                                       const gint *wake);
+gboolean            winnow_thread_budget_try_extra   (WinnowThreadBudget *budget);
 void                winnow_thread_budget_force_extra (WinnowThreadBudget *budget);
 gboolean            winnow_thread_budget_should_yield (WinnowThreadBudget *budget);
 void                winnow_thread_budget_release_extra (WinnowThreadBudget *budget);
