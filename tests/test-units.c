@@ -480,6 +480,21 @@ test_sniffer (void)
   g_assert_cmpint (winnow_sniff_line_end ("a\r\nb\r\n", 6), ==, '\n');
 }
 
+/* Every @step-th of the digests of "PREFIX I" (I below @n) holds I and ~I. */
+static void
+assert_digest_values (const WinnowDigestSet *set, const char *prefix, guint n, guint step)
+{
+  for (guint i = 0; i < n; i += step)
+    {
+      g_autofree char *key = g_strdup_printf ("%s %u", prefix, i);
+      guint64 *values = winnow_digest_set_lookup (set, winnow_digest_compute (key, strlen (key)));
+
+      g_assert_nonnull (values);
+      g_assert_cmpuint (values[0], ==, i);
+      g_assert_cmpuint (values[1], ==, ~(guint64) i);
+    }
+}
+
 static void
 test_digest_set (void)
 {
@@ -526,6 +541,10 @@ test_digest_set (void)
   {
     g_autoptr(WinnowDigestSet) big = winnow_digest_set_new (300000, 2);
 
+    /* made on a thread of their own, while a first table serves */
+    g_assert_true (big->small_tables);
+    winnow_digest_set_settle (big);
+    g_assert_false (big->small_tables);
     g_assert_cmpuint ((guintptr) big->slots % (2u << 20), ==, 0);
     g_assert_cmpuint ((guintptr) big->values % (2u << 20), ==, 0);
     for (guint i = 0; i < 500000; i++)
@@ -537,15 +556,51 @@ test_digest_set (void)
         values[1] = ~(guint64) i;
       }
     g_assert_cmpuint ((guintptr) big->slots % (2u << 20), ==, 0);
-    for (guint i = 0; i < 500000; i += 7)
-      {
-        gsize n = (gsize) g_snprintf (key, sizeof key, "big %u", i);
-        guint64 *values = winnow_digest_set_lookup (big, winnow_digest_compute (key, n));
-        g_assert_nonnull (values);
-        g_assert_cmpuint (values[0], ==, i);
-        g_assert_cmpuint (values[1], ==, ~(guint64) i);
-      }
+    assert_digest_values (big, "big", 500000, 7);
   }
+  /* full tables taken while the first one holds digests, and full tables
+   * dropped when the first one outgrew them meanwhile: every digest and
+   * its values kept either way */
+  for (guint outgrown = 0; outgrown < 2; outgrown++)
+    {
+      gsize expected = outgrown ? 300000 : 600000;
+      g_autoptr(WinnowDigestSet) staged = NULL;
+      guint n_rows = 700000;
+
+      winnow_digest_set_hold_stages (TRUE);
+      staged = winnow_digest_set_new (expected, 2);
+      g_assert_nonnull (staged->stage);
+      for (guint i = 0; i < n_rows; i++)
+        {
+          guint64 *values;
+          gsize n = (gsize) g_snprintf (key, sizeof key, "staged %u", i % 400000);
+          gboolean is_new = winnow_digest_set_insert (staged, winnow_digest_compute (key, n),
+                                                      &values);
+
+          g_assert_cmpint (is_new, ==, i < 400000);
+          if (is_new)
+            {
+              values[0] = i;
+              values[1] = ~(guint64) i;
+            }
+          else
+            g_assert_cmpuint (values[0], ==, i % 400000);
+          if (i == 350000)
+            {
+              /* the first table grew past its size meanwhile */
+              g_assert_true (staged->small_tables);
+              g_assert_nonnull (staged->stage);
+              winnow_digest_set_hold_stages (FALSE);
+              winnow_digest_set_settle (staged);
+              g_assert_null (staged->stage);
+              g_assert_cmpint (staged->small_tables, ==, outgrown);
+            }
+        }
+      g_assert_cmpuint (staged->count, ==, 400000);
+      if (!outgrown)
+        g_assert_cmpuint ((guintptr) staged->slots % (2u << 20), ==, 0);
+      assert_digest_values (staged, "staged", 400000, 3);
+    }
   /* sized for what is expected, a distinct row costs at most 20 bytes
    * (16 / 0.8), and no more than 32 however far the table grew */
   {

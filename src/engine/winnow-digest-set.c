@@ -25,14 +25,18 @@ mapped_size (gsize size)
   return (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
 }
 
+/* A first table for this many distinct rows serves while the full one is
+ * made (see WinnowDigestSetStage). */
+#define FIRST_ROWS (256u << 10)
+
 static gpointer
-table_alloc (gsize size)
+table_alloc (gsize size, gboolean small)
 {
   gsize mapped = mapped_size (size);
   guint8 *p, *start;
   gsize head;
 
-  if (size < HUGE_TABLE)
+  if (small || size < HUGE_TABLE)
     return g_malloc0 (size);
   p = mmap (NULL, mapped + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED)
@@ -48,11 +52,11 @@ table_alloc (gsize size)
 }
 
 static void
-table_free (gpointer p, gsize size)
+table_free (gpointer p, gsize size, gboolean small)
 {
   if (p == NULL)
     return;
-  if (size < HUGE_TABLE)
+  if (small || size < HUGE_TABLE)
     g_free (p);
   else
     munmap (p, mapped_size (size));
@@ -85,6 +89,82 @@ set_capacity (WinnowDigestSet *set, gsize capacity)
   set->grow_at = capacity / 8 * 7;
 }
 
+/* The full tables of a large set, made on a thread of their own while a
+ * small first table serves: for the 20 MiB of the 1M file the kernel
+ * may first have to compact memory to find huge pages (or a virtual
+ * machine's host to back them), which took 10-55 ms that the cleaning
+ * thread's first inserts paid while every other thread waited for it.
+ * The pages are faulted in by writing a zero to each: nothing else sees
+ * these tables yet. */
+struct _WinnowDigestSetStage {
+  GThread *thread;
+  gint ready;            /* atomic: the tables below are made */
+  gsize capacity;
+  guint n_values;
+  WinnowDigest *slots;
+  guint64 *values;
+};
+
+static void
+touch_pages (gpointer table, gsize size)
+{
+  volatile guint8 *p = table;
+
+  for (gsize at = 0; at < size; at += 4096)
+    p[at] = 0;
+}
+
+/* winnow_digest_set_hold_stages() */
+static GMutex gate_lock;
+static GCond gate_cond;
+static gboolean gate_closed;
+
+/**
+ * winnow_digest_set_hold_stages:
+ * @hold: whether full tables, once made, wait before they are taken
+ *
+ * For tests: holds the first table in use as long as they like.
+ */
+void
+winnow_digest_set_hold_stages (gboolean hold)
+{
+  g_mutex_lock (&gate_lock);
+  gate_closed = hold;
+  g_cond_broadcast (&gate_cond);
+  g_mutex_unlock (&gate_lock);
+}
+
+static gpointer
+stage_main (gpointer data)
+{
+  WinnowDigestSetStage *stage = data;
+
+  stage->slots = table_alloc (stage->capacity * sizeof (WinnowDigest), FALSE);
+  touch_pages (stage->slots, stage->capacity * sizeof (WinnowDigest));
+  if (stage->n_values > 0)
+    {
+      stage->values = table_alloc (stage->capacity * stage->n_values * sizeof (guint64), FALSE);
+      touch_pages (stage->values, stage->capacity * stage->n_values * sizeof (guint64));
+    }
+  g_mutex_lock (&gate_lock);
+  while (gate_closed)
+    g_cond_wait (&gate_cond, &gate_lock);
+  g_mutex_unlock (&gate_lock);
+  g_atomic_int_set (&stage->ready, 1);
+  return NULL;
+}
+
+/* The stage's thread is done (waited for); NULL if there is none. */
+static WinnowDigestSetStage *
+stage_finish (WinnowDigestSet *set)
+{
+  WinnowDigestSetStage *stage = g_steal_pointer (&set->stage);
+
+  if (stage != NULL)
+    g_thread_join (stage->thread);
+  return stage;
+}
+
 /**
  * winnow_digest_set_new:
  * @expected: how many distinct digests to size for (it grows past that)
@@ -98,9 +178,25 @@ winnow_digest_set_new (gsize expected, guint n_values)
 
   g_return_val_if_fail (n_values <= 2, NULL);
   set->n_values = n_values;
-  set->slots = table_alloc (capacity * sizeof (WinnowDigest));
+  if (capacity * sizeof (WinnowDigest) >= HUGE_TABLE && expected > FIRST_ROWS)
+    {
+      WinnowDigestSetStage *stage = g_new0 (WinnowDigestSetStage, 1);
+
+      stage->capacity = capacity;
+      stage->n_values = n_values;
+      stage->thread = g_thread_try_new ("winnow-digests", stage_main, stage, NULL);
+      if (stage->thread != NULL)
+        {
+          set->stage = stage;
+          set->small_tables = TRUE;
+          capacity = capacity_for (FIRST_ROWS);
+        }
+      else
+        g_free (stage);
+    }
+  set->slots = table_alloc (capacity * sizeof (WinnowDigest), set->small_tables);
   if (n_values > 0)
-    set->values = table_alloc (capacity * n_values * sizeof (guint64));
+    set->values = table_alloc (capacity * n_values * sizeof (guint64), set->small_tables);
   set_capacity (set, capacity);
   return set;
 }
@@ -108,10 +204,18 @@ winnow_digest_set_new (gsize expected, guint n_values)
 void
 winnow_digest_set_free (WinnowDigestSet *set)
 {
+  WinnowDigestSetStage *stage;
+
   if (set == NULL)
     return;
-  table_free (set->slots, set->capacity * sizeof (WinnowDigest));
-  table_free (set->values, set->capacity * set->n_values * sizeof (guint64));
+  if ((stage = stage_finish (set)) != NULL)
+    {
+      table_free (stage->slots, stage->capacity * sizeof (WinnowDigest), FALSE);
+      table_free (stage->values, stage->capacity * stage->n_values * sizeof (guint64), FALSE);
+      g_free (stage);
+    }
+  table_free (set->slots, set->capacity * sizeof (WinnowDigest), set->small_tables);
+  table_free (set->values, set->capacity * set->n_values * sizeof (guint64), set->small_tables);
   g_free (set);
 }
 
@@ -138,18 +242,20 @@ probe (const WinnowDigestSet *set, WinnowDigest digest, gboolean *found)
     }
 }
 
+/* Moves every digest (and its values) into the empty tables given. */
 static void
-grow (WinnowDigestSet *set)
+move_to (WinnowDigestSet *set, WinnowDigest *slots, guint64 *values, gsize capacity,
+         gboolean small)
 {
   WinnowDigest *old_slots = set->slots;
   guint64 *old_values = set->values;
   gsize old_capacity = set->capacity;
-  gsize capacity = old_capacity + old_capacity / 2;
+  gboolean old_small = set->small_tables;
 
-  set->slots = table_alloc (capacity * sizeof (WinnowDigest));
-  set->values = old_values ? table_alloc (capacity * set->n_values * sizeof (guint64)) : NULL;
+  set->slots = slots;
+  set->values = values;
+  set->small_tables = small;
   set_capacity (set, capacity);
-
   for (gsize i = 0; i < old_capacity; i++)
     {
       gboolean found;
@@ -163,8 +269,53 @@ grow (WinnowDigestSet *set)
         memcpy (&set->values[j * set->n_values], &old_values[i * set->n_values],
                 set->n_values * sizeof (guint64));
     }
-  table_free (old_slots, old_capacity * sizeof (WinnowDigest));
-  table_free (old_values, old_capacity * set->n_values * sizeof (guint64));
+  table_free (old_slots, old_capacity * sizeof (WinnowDigest), old_small);
+  table_free (old_values, old_capacity * set->n_values * sizeof (guint64), old_small);
+}
+
+/* Into the full tables, once made, unless the first table already holds
+ * more than they were made for (it kept growing meanwhile). */
+static void
+take_stage (WinnowDigestSet *set)
+{
+  WinnowDigestSetStage *stage = stage_finish (set);
+
+  if (set->count < stage->capacity / 8 * 7)
+    move_to (set, stage->slots, stage->values, stage->capacity, FALSE);
+  else
+    {
+      table_free (stage->slots, stage->capacity * sizeof (WinnowDigest), FALSE);
+      table_free (stage->values, stage->capacity * stage->n_values * sizeof (guint64), FALSE);
+    }
+  g_free (stage);
+}
+
+/**
+ * winnow_digest_set_settle:
+ *
+ * For tests: waits until the full tables are made, and takes them (or
+ * drops them, if the first table has outgrown them).
+ */
+void
+winnow_digest_set_settle (WinnowDigestSet *set)
+{
+  if (set->stage != NULL)
+    take_stage (set);
+}
+
+/* Half as large again; the first table grows as it is (it never waits for
+ * the full ones: they are taken by the first insert after they are
+ * made). */
+static void
+grow (WinnowDigestSet *set)
+{
+  gsize capacity = set->capacity + set->capacity / 2;
+
+  move_to (set, table_alloc (capacity * sizeof (WinnowDigest), set->small_tables),
+           set->n_values > 0
+             ? table_alloc (capacity * set->n_values * sizeof (guint64), set->small_tables)
+             : NULL,
+           capacity, set->small_tables);
 }
 
 /**
@@ -178,7 +329,11 @@ gboolean
 winnow_digest_set_insert (WinnowDigestSet *set, WinnowDigest digest, guint64 **value)
 {
   gboolean found;
-  gsize i = probe (set, digest, &found);
+  gsize i;
+
+  if (G_UNLIKELY (set->stage != NULL) && g_atomic_int_get (&set->stage->ready))
+    take_stage (set);
+  i = probe (set, digest, &found);
 
   if (!found)
     {

@@ -12,7 +12,9 @@
  * table's size (a multiply, no modulo), the table is made for the row
  * count the caller expects at a load of 0.8 and grows by half past 7/8.
  * Without values a distinct row costs 16 / 0.8 = 20 bytes (18.3 to 27.4
- * once it has grown); each value adds 8 / load.
+ * once it has grown); each value adds 8 / load. A large table is made on
+ * a thread of its own while a small first table serves (see
+ * WinnowDigestSetStage in winnow-digest-set.c).
  */
 #pragma once
 
@@ -25,6 +27,8 @@ typedef struct {
   guint64 hi;
 } WinnowDigest;
 
+typedef struct _WinnowDigestSetStage WinnowDigestSetStage;
+
 typedef struct {
   WinnowDigest *slots;   /* {0,0} marks an empty slot */
   guint64 *values;       /* n_values per slot; NULL for none */
@@ -32,6 +36,8 @@ typedef struct {
   gsize capacity;        /* slots */
   gsize count;
   gsize grow_at;
+  gboolean small_tables; /* slots and values are a first, small table's */
+  WinnowDigestSetStage *stage;  /* the full tables being made, or NULL */
 } WinnowDigestSet;
 
 WinnowDigest     winnow_digest_compute       (const void *data, gsize length);
@@ -44,6 +50,8 @@ gboolean         winnow_digest_set_insert    (WinnowDigestSet *set,
 guint64         *winnow_digest_set_lookup    (const WinnowDigestSet *set,
                                               WinnowDigest     digest);
 gsize            winnow_digest_set_get_bytes (const WinnowDigestSet *set);
+void             winnow_digest_set_hold_stages (gboolean hold);
+void             winnow_digest_set_settle    (WinnowDigestSet *set);
 
 /* The home slot of @digest: its low word scaled to the capacity. */
 static inline gsize
