@@ -13,6 +13,8 @@
 #include "winnow-cleaner.h"
 #include "winnow-csv-reader.h"
 #include "winnow-output-file.h"
+#include "winnow-thread-budget.h"
+#include "winnow-thread-budget.h"
 #include "winnow-test-util.h"
 
 static WinnowResult *
@@ -311,9 +313,12 @@ test_default_path (void)
 
 /* Holes filled in place (winnow_output_file_fill_holes()) give the bytes
  * of the file written whole with its values: holes dense and sparse, some
- * with nothing to insert, one at the very end, values of two lengths. */
+ * with nothing to insert, one at the very end, values of two lengths
+ * (with @big, also values larger than the pass's buffer and its blocks).
+ * The file's bytes are random, so a byte that lands in the wrong place
+ * shows. */
 static void
-check_fill_holes (const char *dir, guint seed, gsize size, guint hole_every)
+check_fill_holes (const char *dir, guint seed, gsize size, guint hole_every, gboolean big)
 {
   g_autofree char *path = g_build_filename (dir, "holes.csv", NULL);
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
@@ -322,7 +327,7 @@ check_fill_holes (const char *dir, guint seed, gsize size, guint hole_every)
   g_autoptr(GArray) holes = g_array_new (FALSE, FALSE, sizeof (WinnowOutputHole));
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
-  GByteArray *values[3];
+  GByteArray *values[5];
   WinnowOutputFile *file;
   guint64 inserted;
   gsize length;
@@ -332,13 +337,20 @@ check_fill_holes (const char *dir, guint seed, gsize size, guint hole_every)
   values[1] = g_byte_array_new ();
   g_byte_array_append (values[1], (const guint8 *) "50123.456789012345", 18);
   values[2] = NULL;  /* a column with no value: the hole stays empty */
+  for (guint v = 3; v < G_N_ELEMENTS (values); v++)
+    {
+      values[v] = g_byte_array_new ();
+      g_byte_array_set_size (values[v], v == 3 ? 300u << 10 : 1536u << 10);
+      for (guint i = 0; i < values[v]->len; i++)
+        values[v]->data[i] = (guint8) g_rand_int_range (rand, 0, 256);
+    }
   while (written->len < size)
     {
-      char c = (char) ('a' + written->len % 26);
+      char c = (char) g_rand_int_range (rand, 0, 256);
 
       if (g_rand_int_range (rand, 0, (gint32) hole_every) == 0)
         {
-          WinnowOutputHole hole = { written->len, (guint) g_rand_int_range (rand, 0, 3) };
+          WinnowOutputHole hole = { written->len, (guint) g_rand_int_range (rand, 0, big ? 5 : 3) };
           g_array_append_val (holes, hole);
           if (values[hole.value] != NULL)
             g_string_append_len (expected, (const char *) values[hole.value]->data,
@@ -368,8 +380,8 @@ check_fill_holes (const char *dir, guint seed, gsize size, guint hole_every)
   g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
   g_assert_cmpuint (length, ==, expected->len);
   g_assert_true (memcmp (contents, expected->str, length) == 0);
-  g_byte_array_unref (values[0]);
-  g_byte_array_unref (values[1]);
+  for (guint v = 0; v < G_N_ELEMENTS (values); v++)
+    g_clear_pointer (&values[v], g_byte_array_unref);
 }
 
 static void
@@ -391,13 +403,17 @@ test_fill_holes (WinnowTestDir *fixture, gconstpointer data)
        * middle outnumber those after it, so the first part's writes cover
        * all of the second part's bytes */
       for (guint seed = 1; seed < 5; seed++)
-        check_fill_holes (fixture->dir, seed, 200000 + seed * 37000, seed % 2 ? 7 : 3000);
-      check_fill_holes (fixture->dir, 5, 6u << 20, 3);
-      check_fill_holes (fixture->dir, 6, 6u << 20, 50000);
+        check_fill_holes (fixture->dir, seed, 200000 + seed * 37000, seed % 2 ? 7 : 3000, FALSE);
+      check_fill_holes (fixture->dir, 5, 6u << 20, 3, FALSE);
+      check_fill_holes (fixture->dir, 6, 6u << 20, 50000, FALSE);
+      check_fill_holes (fixture->dir, 7, 8u << 20, 100000, TRUE);
       if (mode == 0)
         g_assert_cmpuint (winnow_output_file_get_split_fills (), ==, split_before);
       else if (mode == 1)
-        g_assert_cmpuint (winnow_output_file_get_split_fills (), ==, split_before + 6);
+        g_assert_cmpuint (winnow_output_file_get_split_fills (), ==, split_before + 7);
+      else if (winnow_thread_budget_get_capacity (winnow_thread_budget_get_default ()) >= 2)
+        /* past 4 MiB to move, with room for a second thread */
+        g_assert_cmpuint (winnow_output_file_get_split_fills (), >=, split_before + 2);
     }
   winnow_output_file_set_split (-1);
 }

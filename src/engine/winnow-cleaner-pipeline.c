@@ -3,13 +3,14 @@
  * The cleaning thread reads the parsed batches in file order and decides
  * which of their rows remain (duplicates, missing values): the only step
  * that needs the rows in order. Each batch's remaining rows are then
- * formatted into a buffer of their own and profiled into a profile of
- * their own, with the numbers a mean or median fill needs parsed on the
- * way, by a formatting thread, or by the cleaning thread itself when it
- * would otherwise wait. Then, in file order again, the cleaning thread
- * writes each buffer whole, merges its profile (exactly:
- * winnow_profiler_merge()), adds its numbers to the fill statistics, and
- * notes its holes (cells a statistic fills at the end) where they fall in
+ * formatted into a buffer of their own, with the numbers a mean or median
+ * fill needs parsed on the way, by a formatting thread, or by the
+ * cleaning thread itself when it would otherwise wait; each of the two
+ * profiles the rows it formats into a profile of its own, and the two
+ * are merged into the task's at the end (exactly: winnow_profiler_merge(),
+ * whatever the order of the cells). Then, in file order again, the
+ * cleaning thread writes each buffer whole, adds its numbers to the fill
+ * statistics, and notes its holes (cells a statistic fills at the end) where they fall in
  * the file. Up to IN_FLIGHT batches are between the two orders, held
  * from the reader, which gives each parse thread as many more batches
  * (winnow_csv_reader_hold_batches()): the thread that parses the next

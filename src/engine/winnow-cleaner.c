@@ -226,6 +226,8 @@ finish_selection (Cleaner *c, guint64 n_rows)
   /* the write pass looks the kept copies up for the rejected rows */
   if (c->rejects == NULL)
     g_clear_pointer (&c->seen, winnow_digest_set_free);
+  else
+    winnow_digest_set_settle (c->seen);
 }
 
 /* ---- rejected rows ---- */

@@ -99,6 +99,7 @@ set_capacity (WinnowDigestSet *set, gsize capacity)
 struct _WinnowDigestSetStage {
   GThread *thread;
   gint ready;            /* atomic: the tables below are made */
+  gint abandoned;        /* atomic: the set is freed, stop touching pages */
   gsize capacity;
   guint n_values;
   WinnowDigest *slots;
@@ -106,12 +107,17 @@ struct _WinnowDigestSetStage {
 };
 
 static void
-touch_pages (gpointer table, gsize size)
+touch_pages (WinnowDigestSetStage *stage, gpointer table, gsize size)
 {
   volatile guint8 *p = table;
 
   for (gsize at = 0; at < size; at += 4096)
-    p[at] = 0;
+    {
+      /* a huge page at a time: a task cancelled meanwhile waits no longer */
+      if (at % HUGE_PAGE == 0 && g_atomic_int_get (&stage->abandoned))
+        return;
+      p[at] = 0;
+    }
 }
 
 /* winnow_digest_set_hold_stages() */
@@ -123,7 +129,8 @@ static gboolean gate_closed;
  * winnow_digest_set_hold_stages:
  * @hold: whether full tables, once made, wait before they are taken
  *
- * For tests: holds the first table in use as long as they like.
+ * For tests: holds the first table in use as long as they like. A set
+ * freed meanwhile drops its full tables at once.
  */
 void
 winnow_digest_set_hold_stages (gboolean hold)
@@ -140,17 +147,18 @@ stage_main (gpointer data)
   WinnowDigestSetStage *stage = data;
 
   stage->slots = table_alloc (stage->capacity * sizeof (WinnowDigest), FALSE);
-  touch_pages (stage->slots, stage->capacity * sizeof (WinnowDigest));
+  touch_pages (stage, stage->slots, stage->capacity * sizeof (WinnowDigest));
   if (stage->n_values > 0)
     {
       stage->values = table_alloc (stage->capacity * stage->n_values * sizeof (guint64), FALSE);
-      touch_pages (stage->values, stage->capacity * stage->n_values * sizeof (guint64));
+      touch_pages (stage, stage->values, stage->capacity * stage->n_values * sizeof (guint64));
     }
   g_mutex_lock (&gate_lock);
-  while (gate_closed)
+  while (gate_closed && !g_atomic_int_get (&stage->abandoned))
     g_cond_wait (&gate_cond, &gate_lock);
-  g_mutex_unlock (&gate_lock);
   g_atomic_int_set (&stage->ready, 1);
+  g_cond_broadcast (&gate_cond);
+  g_mutex_unlock (&gate_lock);
   return NULL;
 }
 
@@ -208,6 +216,13 @@ winnow_digest_set_free (WinnowDigestSet *set)
 
   if (set == NULL)
     return;
+  if (set->stage != NULL)
+    {
+      g_mutex_lock (&gate_lock);
+      g_atomic_int_set (&set->stage->abandoned, 1);
+      g_cond_broadcast (&gate_cond);
+      g_mutex_unlock (&gate_lock);
+    }
   if ((stage = stage_finish (set)) != NULL)
     {
       table_free (stage->slots, stage->capacity * sizeof (WinnowDigest), FALSE);
@@ -293,8 +308,10 @@ take_stage (WinnowDigestSet *set)
 /**
  * winnow_digest_set_settle:
  *
- * For tests: waits until the full tables are made, and takes them (or
- * drops them, if the first table has outgrown them).
+ * No more inserts for a while (the selection pass is over; lookups
+ * follow): waits until the full tables are made, and takes them (or
+ * drops them, if the first table has outgrown them), so that they do
+ * not wait in memory unused.
  */
 void
 winnow_digest_set_settle (WinnowDigestSet *set)
@@ -303,25 +320,41 @@ winnow_digest_set_settle (WinnowDigestSet *set)
     take_stage (set);
 }
 
-/* Half as large again; the first table grows as it is (it never waits for
- * the full ones: they are taken by the first insert after they are
- * made). */
+/**
+ * winnow_digest_set_wait_stage:
+ *
+ * For tests: waits until the full tables are made, without taking them
+ * (the next insert does).
+ */
+void
+winnow_digest_set_wait_stage (WinnowDigestSet *set)
+{
+  g_mutex_lock (&gate_lock);
+  while (set->stage != NULL && !g_atomic_int_get (&set->stage->ready))
+    g_cond_wait (&gate_cond, &gate_lock);
+  g_mutex_unlock (&gate_lock);
+}
+
+/* Half as large again. While the full tables are being made, the first
+ * table grows as it is (it never waits for them: they are taken by the
+ * first insert after they are made); once they were dropped, it grows
+ * into tables like them. */
 static void
 grow (WinnowDigestSet *set)
 {
   gsize capacity = set->capacity + set->capacity / 2;
+  gboolean small = set->stage != NULL;
 
-  move_to (set, table_alloc (capacity * sizeof (WinnowDigest), set->small_tables),
-           set->n_values > 0
-             ? table_alloc (capacity * set->n_values * sizeof (guint64), set->small_tables)
-             : NULL,
-           capacity, set->small_tables);
+  move_to (set, table_alloc (capacity * sizeof (WinnowDigest), small),
+           set->n_values > 0 ? table_alloc (capacity * set->n_values * sizeof (guint64), small)
+                             : NULL,
+           capacity, small);
 }
 
 /**
  * winnow_digest_set_insert:
  * @value: (out) (optional): where the digest's values live (%NULL in a
- *   set without values); 0 for a new digest
+ *   set without values), until the next insert; 0 for a new digest
  *
  * Returns: %TRUE when @digest was new, %FALSE when it was already there.
  */

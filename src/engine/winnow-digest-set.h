@@ -52,6 +52,7 @@ guint64         *winnow_digest_set_lookup    (const WinnowDigestSet *set,
 gsize            winnow_digest_set_get_bytes (const WinnowDigestSet *set);
 void             winnow_digest_set_hold_stages (gboolean hold);
 void             winnow_digest_set_settle    (WinnowDigestSet *set);
+void             winnow_digest_set_wait_stage (WinnowDigestSet *set);
 
 /* The home slot of @digest: its low word scaled to the capacity. */
 static inline gsize

@@ -226,10 +226,9 @@ move_part_thread (gpointer data)
 /* Where to cut the holes in two parts that move about as many bytes, or
  * 0 for one part. *@shift: the bytes inserted before the cut. */
 static gsize
-choose_cut (guint64 size, const WinnowOutputHole *holes, gsize n_holes,
+choose_cut (gint mode, guint64 size, const WinnowOutputHole *holes, gsize n_holes,
             GByteArray * const *values, guint64 *shift)
 {
-  gint mode = g_atomic_int_get (&split_mode);
   gsize first = 0, low, high;
   guint64 middle;
 
@@ -280,14 +279,13 @@ winnow_output_file_get_split_fills (void)
   return (guint) g_atomic_int_get (&split_fills);
 }
 
-/* Both parts at once, the second on a thread of its own (an extra place
- * of the thread budget); FALSE when there is no room or no thread for it
- * (nothing was moved). */
+/* Both parts at once, the second on a thread of its own (with @extra, an
+ * extra place of the thread budget); FALSE when there is no room or no
+ * thread for it (nothing was moved). */
 static gboolean
-move_two_parts (Part *first, Part *second, int *error_number)
+move_two_parts (Part *first, Part *second, gboolean extra, int *error_number)
 {
   WinnowThreadBudget *budget = winnow_thread_budget_get_default ();
-  gboolean extra = g_atomic_int_get (&split_mode) != 1;
   guint64 head_start = second->holes[second->from].offset;
   /* the first part's last writes end here, on the second part's first
    * bytes (or past all of them) */
@@ -346,6 +344,7 @@ winnow_output_file_fill_holes (WinnowOutputFile *file, guint64 size, const Winno
 {
   int fd = winnow_output_file_get_fd (file);
   Part whole = { { fd, NULL, 0, size, 0, NULL, 0, 0, NULL, 0, 0 }, holes, 0, n_holes, values, size };
+  gint mode = g_atomic_int_get (&split_mode);
   int error_number = 0;
   guint64 shift = 0;
   gsize cut;
@@ -356,7 +355,7 @@ winnow_output_file_fill_holes (WinnowOutputFile *file, guint64 size, const Winno
   if (*inserted == 0)
     return TRUE;
 
-  cut = choose_cut (size, holes, n_holes, values, &shift);
+  cut = choose_cut (mode, size, holes, n_holes, values, &shift);
   if (cut > 0)
     {
       Part first = whole, second = whole;
@@ -365,7 +364,7 @@ winnow_output_file_fill_holes (WinnowOutputFile *file, guint64 size, const Winno
       first.src_end = holes[cut].offset;
       first.m.dest_end = holes[cut].offset + shift;
       second.from = cut;
-      if (!move_two_parts (&first, &second, &error_number))
+      if (!move_two_parts (&first, &second, mode != 1, &error_number))
         cut = 0;
     }
   if (cut == 0)

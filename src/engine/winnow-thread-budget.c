@@ -154,8 +154,10 @@ winnow_thread_budget_take_extra (WinnowThreadBudget *budget, const gint *wake)
  * winnow_thread_budget_try_extra:
  *
  * An extra thread for a piece of work that the caller can also do alone
- * (winnow_output_file_fill_holes()'s second part): taken only if there
- * is room now and no base thread waits, never waited for.
+ * (winnow_output_file_fill_holes()'s second part), and that cannot step
+ * back before its end: taken only if no base thread waits and there is
+ * room now for it and one more thread, so a task that starts meanwhile
+ * finds room for its base thread. Never waited for.
  *
  * Returns: %TRUE when it may work (then release it)
  */
@@ -166,7 +168,7 @@ winnow_thread_budget_try_extra (WinnowThreadBudget *budget)
 
   g_return_val_if_fail (budget != NULL, FALSE);
   g_mutex_lock (&budget->lock);
-  taken = budget->bases_waiting == 0 && budget->bases + budget->extras < budget->capacity;
+  taken = budget->bases_waiting == 0 && budget->bases + budget->extras + 2 <= budget->capacity;
   if (taken)
     {
       budget->extras++;
