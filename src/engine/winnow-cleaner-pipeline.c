@@ -10,8 +10,8 @@
  * are merged into the task's at the end (exactly: winnow_profiler_merge(),
  * whatever the order of the cells). Then, in file order again, the
  * cleaning thread writes each buffer whole, adds its numbers to the fill
- * statistics, and notes its holes (cells a statistic fills at the end) where they fall in
- * the file. Up to IN_FLIGHT batches are between the two orders, held
+ * statistics, and notes its holes (cells a statistic fills at the end)
+ * where they fall in the file. Up to IN_FLIGHT batches are between the two orders, held
  * from the reader, which gives each parse thread as many more batches
  * (winnow_csv_reader_hold_batches()): the thread that parses the next
  * batch never waits for one the pipeline holds.

@@ -162,6 +162,15 @@ stage_main (gpointer data)
   return NULL;
 }
 
+/* Frees the full tables, not taken, and the stage. */
+static void
+stage_drop (WinnowDigestSetStage *stage)
+{
+  table_free (stage->slots, stage->capacity * sizeof (WinnowDigest), FALSE);
+  table_free (stage->values, stage->capacity * stage->n_values * sizeof (guint64), FALSE);
+  g_free (stage);
+}
+
 /* The stage's thread is done (waited for); NULL if there is none. */
 static WinnowDigestSetStage *
 stage_finish (WinnowDigestSet *set)
@@ -224,11 +233,7 @@ winnow_digest_set_free (WinnowDigestSet *set)
       g_mutex_unlock (&gate_lock);
     }
   if ((stage = stage_finish (set)) != NULL)
-    {
-      table_free (stage->slots, stage->capacity * sizeof (WinnowDigest), FALSE);
-      table_free (stage->values, stage->capacity * stage->n_values * sizeof (guint64), FALSE);
-      g_free (stage);
-    }
+    stage_drop (stage);
   table_free (set->slots, set->capacity * sizeof (WinnowDigest), set->small_tables);
   table_free (set->values, set->capacity * set->n_values * sizeof (guint64), set->small_tables);
   g_free (set);
@@ -296,13 +301,12 @@ take_stage (WinnowDigestSet *set)
   WinnowDigestSetStage *stage = stage_finish (set);
 
   if (set->count < stage->capacity / 8 * 7)
-    move_to (set, stage->slots, stage->values, stage->capacity, FALSE);
-  else
     {
-      table_free (stage->slots, stage->capacity * sizeof (WinnowDigest), FALSE);
-      table_free (stage->values, stage->capacity * stage->n_values * sizeof (guint64), FALSE);
+      move_to (set, stage->slots, stage->values, stage->capacity, FALSE);
+      g_free (stage);
     }
-  g_free (stage);
+  else
+    stage_drop (stage);
 }
 
 /**

@@ -291,35 +291,31 @@ move_two_parts (Part *first, Part *second, gboolean extra, int *error_number)
    * bytes (or past all of them) */
   guint64 head_end = MIN (first->m.dest_end, second->src_end);
   g_autofree guint8 *head = NULL;
+  gboolean moved = TRUE;
   GThread *thread;
 
   if (extra && !winnow_thread_budget_try_extra (budget))
     return FALSE;
   head = g_malloc (MAX (head_end - head_start, 1));
-  if (!read_exactly (first->m.fd, head, (gsize) (head_end - head_start), head_start,
-                     error_number))
-    {
-      if (extra)
-        winnow_thread_budget_release_extra (budget);
-      return TRUE;
-    }
   second->m.head = head;
   second->m.head_start = head_start;
   second->m.head_end = head_end;
-  thread = g_thread_try_new ("winnow-fill", move_part_thread, second, NULL);
-  if (thread == NULL)
+  if (!read_exactly (first->m.fd, head, (gsize) (head_end - head_start), head_start,
+                     error_number))
+    ;  /* nothing moved, and the error is told */
+  else if ((thread = g_thread_try_new ("winnow-fill", move_part_thread, second, NULL)) == NULL)
+    moved = FALSE;
+  else
     {
-      if (extra)
-        winnow_thread_budget_release_extra (budget);
-      return FALSE;
+      move_part (first);
+      g_thread_join (thread);
+      *error_number = first->m.error_number != 0 ? first->m.error_number
+                                                 : second->m.error_number;
+      g_atomic_int_inc (&split_fills);
     }
-  move_part (first);
-  g_thread_join (thread);
   if (extra)
     winnow_thread_budget_release_extra (budget);
-  *error_number = first->m.error_number != 0 ? first->m.error_number : second->m.error_number;
-  g_atomic_int_inc (&split_fills);
-  return TRUE;
+  return moved;
 }
 
 /**
@@ -342,8 +338,10 @@ winnow_output_file_fill_holes (WinnowOutputFile *file, guint64 size, const Winno
                                gsize n_holes, GByteArray * const *values, guint64 *inserted,
                                GError **error)
 {
-  int fd = winnow_output_file_get_fd (file);
-  Part whole = { { fd, NULL, 0, size, 0, NULL, 0, 0, NULL, 0, 0 }, holes, 0, n_holes, values, size };
+  Part whole = {
+    .m = { .fd = winnow_output_file_get_fd (file), .dest_end = size },
+    .holes = holes, .from = 0, .to = n_holes, .values = values, .src_end = size,
+  };
   gint mode = g_atomic_int_get (&split_mode);
   int error_number = 0;
   guint64 shift = 0;

@@ -294,7 +294,7 @@ change_beside_lag (WinnowTaskRows *self, guint position, guint removed, guint ad
 
           if (index >= position && index < (gint64) position + added)
             {
-              g_autoptr(WinnowTask) task = task_at (self, row->position);
+              g_autoptr(WinnowTask) task = g_list_model_get_item (self->tasks, (guint) index);
               row_show (row, task);
             }
         }
