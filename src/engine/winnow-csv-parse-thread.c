@@ -169,14 +169,15 @@ static WinnowRowBatch *
 take_batch (ParseThread *thread)
 {
   WinnowThreadBudget *budget = thread->reader->budget;
-  WinnowRowBatch *batch = g_async_queue_try_pop (thread->pool);
+  GAsyncQueue *pool = thread->redoing ? thread->reader->redo_pool : thread->pool;
+  WinnowRowBatch *batch = g_async_queue_try_pop (pool);
 
   if (batch == NULL)
     {
       gboolean base = thread->holds_base, extra = thread->holds_extra;
 
       winnow_csv_reader_step_back (thread->reader, thread);
-      batch = g_async_queue_pop (thread->pool);
+      batch = g_async_queue_pop (pool);
       if (base)
         winnow_thread_budget_take_base (budget);
       if (extra && !winnow_thread_budget_take_extra (budget, &thread->reader->wake_extras))
@@ -185,7 +186,7 @@ take_batch (ParseThread *thread)
       thread->holds_extra = extra;
     }
   winnow_row_batch_reset (batch);
-  batch->home = thread->pool;
+  batch->home = pool;
   return batch;
 }
 
@@ -813,7 +814,7 @@ winnow_csv_parse_thread_run_slot (ParseThread *thread, Slot *slot, gboolean fres
       winnow_csv_parse_thread_hand_over (thread, slot, thread->batch);
     }
   else
-    g_async_queue_push (thread->pool, thread->batch);
+    g_async_queue_push (thread->batch->home, thread->batch);
   thread->batch = NULL;
   winnow_csv_reader_slot_done (reader, slot);
   g_async_queue_push (slot->queue, &end_of_chunk);

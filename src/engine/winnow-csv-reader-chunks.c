@@ -122,6 +122,26 @@ winnow_csv_reader_step_back (WinnowCsvReader *reader, ParseThread *thread)
     }
 }
 
+/* A parse thread's free batches, or the redo pool's: enough that one is
+ * always free while the caller holds its own (hold_batches()). */
+static void
+add_batches (WinnowCsvReader *reader, GAsyncQueue *pool, GPtrArray *owner)
+{
+  guint n = reader->options.batches_per_thread ? reader->options.batches_per_thread
+                                               : BATCHES_PER_THREAD;
+
+  for (guint b = 0; b < n + reader->held_batches; b++)
+    {
+      WinnowRowBatch *batch = winnow_row_batch_new (reader->n_kept);
+      if (reader->keep_raw)
+        winnow_row_batch_keep_raw (batch, reader->n_columns);
+      if (reader->replace != NULL)
+        winnow_row_batch_count_replaced (batch);
+      g_ptr_array_add (owner, batch);
+      g_async_queue_push (pool, batch);
+    }
+}
+
 /* Under the lock: the next chunk this thread should parse, or NULL when
  * the reader is done. An extra thread gives its place in the budget back
  * while it waits for a chunk, and takes one again before it claims. */
@@ -160,6 +180,18 @@ claim (WinnowCsvReader *reader, ParseThread *thread)
         {
           slot = &reader->slots[GPOINTER_TO_UINT (g_queue_pop_head (&reader->redo))];
           slot->state = SLOT_RUNNING;
+          /* The chunk is the one handed out, and this thread's batches
+           * may all wait in chunks after it, claimed before: it parses
+           * into batches of its own. One chunk is parsed again at a time
+           * (only the one handed out is), so one pool serves them all. */
+          if (reader->redo_pool == NULL)
+            {
+              reader->redo_pool = g_async_queue_new ();
+              reader->redo_batches =
+                g_ptr_array_new_with_free_func ((GDestroyNotify) winnow_row_batch_free);
+              add_batches (reader, reader->redo_pool, reader->redo_batches);
+            }
+          thread->redoing = TRUE;
           update_wake_extras (reader);
           return slot;
         }
@@ -175,6 +207,7 @@ claim (WinnowCsvReader *reader, ParseThread *thread)
               continue;
             }
           slot->state = SLOT_RUNNING;
+          thread->redoing = FALSE;
           if (thread->id > 0 && !reader->extra_claimed)
             {
               reader->extra_claimed = TRUE;
@@ -365,16 +398,7 @@ winnow_csv_reader_start (WinnowCsvReader *reader, const gint *column_map, guint 
   for (guint i = 0; i < n_threads; i++)
     {
       ParseThread *thread = reader->threads[i];
-      for (guint b = 0; b < BATCHES_PER_THREAD + reader->held_batches; b++)
-        {
-          WinnowRowBatch *batch = winnow_row_batch_new (n_kept);
-          if (reader->keep_raw)
-            winnow_row_batch_keep_raw (batch, reader->n_columns);
-          if (reader->replace != NULL)
-            winnow_row_batch_count_replaced (batch);
-          g_ptr_array_add (thread->batches, batch);
-          g_async_queue_push (thread->pool, batch);
-        }
+      add_batches (reader, thread->pool, thread->batches);
     }
   for (guint i = 0; i < n_threads; i++)
     {

@@ -385,6 +385,10 @@ winnow_csv_reader_free (WinnowCsvReader *reader)
   if (reader->fd >= 0)
     close (reader->fd);
   g_queue_clear (&reader->redo);
+  if (reader->redo_pool != NULL)
+    g_async_queue_unref (reader->redo_pool);
+  if (reader->redo_batches != NULL)
+    g_ptr_array_unref (reader->redo_batches);
   g_mutex_clear (&reader->lock);
   g_cond_clear (&reader->cond);
   g_clear_object (&reader->cancellable);

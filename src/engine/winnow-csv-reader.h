@@ -56,6 +56,9 @@ typedef struct {
   /* tests: the base thread takes its place in the budget only once an
    * extra thread has claimed a chunk */
   gboolean extra_first;
+  /* tests: free batches per parse thread (0: BATCHES_PER_THREAD), few
+   * to make a thread run out of them */
+  guint batches_per_thread;
   /* Set by winnow_csv_reader_options_fall_back(): the file is read again
    * as Windows-1252 after "auto" met bytes that are not UTF-8. */
   gboolean utf8_fallback;
