@@ -3,12 +3,28 @@
 
 #include "winnow-fill-stats.h"
 
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "winnow-number.h"
 #include "winnow-value-counter.h"
 
 #define BLOCK 8192  /* numpy's buffer size, in elements */
+
+/* A median counts each distinct number while there are at most this many
+ * (ages, ratings, counts: most columns filled by a median), and keeps
+ * every number only past it: no array of a double per row to fault in
+ * and to select from. The table stays in the cache: 32 KiB. */
+#define MEDIAN_DISTINCT_MAX 1024
+#define MEDIAN_TABLE_BITS 11
+#define MEDIAN_TABLE (1u << MEDIAN_TABLE_BITS)
+G_STATIC_ASSERT (MEDIAN_TABLE == 2 * MEDIAN_DISTINCT_MAX);  /* half full at most */
+
+typedef struct {
+  double value;
+  guint64 count;     /* 0: a free slot */
+} Distinct;
 
 typedef struct {
   guint64 length;   /* missing values in the run */
@@ -27,7 +43,10 @@ struct _WinnowFillStats {
   double total;
   guint64 count;
 
-  /* median */
+  /* median: counted in distinct[] until it overflows, then every
+   * number in numbers[] */
+  Distinct *distinct;
+  guint n_distinct;
   GArray *numbers;
 
   /* mode */
@@ -50,7 +69,7 @@ winnow_fill_stats_new (WinnowFillStrategy strategy)
   switch (strategy)
     {
     case WINNOW_FILL_MEDIAN:
-      stats->numbers = g_array_new (FALSE, FALSE, sizeof (double));
+      stats->distinct = g_new0 (Distinct, MEDIAN_TABLE);
       break;
     case WINNOW_FILL_MODE:
       stats->counter = winnow_value_counter_new (0);
@@ -74,6 +93,7 @@ winnow_fill_stats_free (WinnowFillStats *stats)
   if (stats == NULL)
     return;
   g_free (stats->block);
+  g_free (stats->distinct);
   if (stats->numbers)
     g_array_unref (stats->numbers);
   winnow_value_counter_free (stats->counter);
@@ -148,6 +168,86 @@ winnow_fill_stats_takes_numbers (const WinnowFillStats *stats)
   return stats->strategy == WINNOW_FILL_MEAN || stats->strategy == WINNOW_FILL_MEDIAN;
 }
 
+/* Past MEDIAN_DISTINCT_MAX distinct numbers: the ones counted go to the
+ * array, each as often as it was seen (the order is lost, but a median
+ * is an order statistic). */
+static void
+median_spill (WinnowFillStats *stats)
+{
+  guint64 total = 0;
+
+  for (guint i = 0; i < MEDIAN_TABLE; i++)
+    total += stats->distinct[i].count;
+  stats->numbers = g_array_sized_new (FALSE, FALSE, sizeof (double),
+                                      (guint) MIN (2 * total, G_MAXUINT / 2));
+  for (guint i = 0; i < MEDIAN_TABLE; i++)
+    for (guint64 c = 0; c < stats->distinct[i].count; c++)
+      g_array_append_val (stats->numbers, stats->distinct[i].value);
+  g_clear_pointer (&stats->distinct, g_free);
+}
+
+static void
+median_add (WinnowFillStats *stats, double v)
+{
+  guint64 bits;
+  guint i;
+
+  if (G_UNLIKELY (stats->distinct == NULL))
+    {
+      g_array_append_val (stats->numbers, v);
+      return;
+    }
+  /* by bits: -0 and 0 stay apart, as in the array (either may be the
+   * median, as in pandas) */
+  memcpy (&bits, &v, sizeof bits);
+  i = (guint) ((bits * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - MEDIAN_TABLE_BITS));
+  for (;; i = (i + 1) & (MEDIAN_TABLE - 1))
+    {
+      Distinct *d = &stats->distinct[i];
+
+      if (d->count == 0)
+        break;
+      if (memcmp (&d->value, &v, sizeof v) == 0)
+        {
+          d->count++;
+          return;
+        }
+    }
+  if (stats->n_distinct == MEDIAN_DISTINCT_MAX)
+    {
+      median_spill (stats);
+      g_array_append_val (stats->numbers, v);
+      return;
+    }
+  stats->distinct[i].value = v;
+  stats->distinct[i].count = 1;
+  stats->n_distinct++;
+}
+
+static int
+compare_distinct (gconstpointer a, gconstpointer b)
+{
+  double x = ((const Distinct *) a)->value, y = ((const Distinct *) b)->value;
+
+  if (x == y)  /* -0 before 0, as a sort by total order puts them */
+    return (signbit (y) != 0) - (signbit (x) != 0);
+  return (x > y) - (x < y);
+}
+
+/* The @k-th smallest of the numbers counted, from the distinct ones in
+ * increasing order. */
+static double
+median_kth_counted (const Distinct *sorted, guint n, guint64 k)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      if (k < sorted[i].count)
+        return sorted[i].value;
+      k -= sorted[i].count;
+    }
+  g_return_val_if_reached (0.);
+}
+
 /**
  * winnow_fill_stats_add_number:
  * @is_number: whether the field is present and a number
@@ -180,7 +280,7 @@ winnow_fill_stats_add_number (WinnowFillStats *stats, gboolean is_number, double
       break;
     case WINNOW_FILL_MEDIAN:
       if (is_number)
-        g_array_append_val (stats->numbers, v);
+        median_add (stats, v);
       break;
     default:
       g_return_if_reached ();
@@ -289,10 +389,33 @@ winnow_fill_stats_finish (WinnowFillStats *stats)
 
     case WINNOW_FILL_MEDIAN:
       {
-        double *a = (double *) stats->numbers->data;
-        gsize n = stats->numbers->len;
+        double *a;
+        gsize n;
         double lo, hi;
 
+        if (stats->distinct != NULL)
+          {
+            g_autofree Distinct *sorted = g_new (Distinct, MAX (stats->n_distinct, 1));
+            guint64 total = 0;
+            guint m = 0;
+
+            for (guint i = 0; i < MEDIAN_TABLE; i++)
+              if (stats->distinct[i].count > 0)
+                {
+                  sorted[m++] = stats->distinct[i];
+                  total += stats->distinct[i].count;
+                }
+            if (total == 0)
+              return NULL;
+            qsort (sorted, m, sizeof *sorted, compare_distinct);
+            lo = median_kth_counted (sorted, m, (total - 1) / 2);
+            if (total % 2 == 1)
+              return winnow_number_format (lo);
+            hi = median_kth_counted (sorted, m, total / 2);
+            return winnow_number_format ((lo + hi) / 2.);
+          }
+        a = (double *) stats->numbers->data;
+        n = stats->numbers->len;
         if (n == 0)
           return NULL;
         lo = select_kth (a, n, (n - 1) / 2);
