@@ -652,6 +652,91 @@ test_chunks_redo_few_batches (WinnowTestDir *fixture, gconstpointer data)
     }
 }
 
+/* Appends short rows, the last one padded, so that byte @at of the file
+ * is a line end: a chunk that starts at @at starts just after it
+ * (winnow_csv_reader_boundary()). */
+static void
+rows_up_to (GString *s, gsize at)
+{
+  while (at - s->len > 20)
+    g_string_append (s, "1,2,3\n");
+  g_string_append (s, "1,2,");
+  while (s->len < at)
+    g_string_append_c (s, '3');
+  g_string_append_c (s, '\n');
+  g_assert_cmpint (s->str[at], ==, '\n');
+}
+
+/* Rows of 200 bytes, each opening with a quoted field if @quoted. */
+static void
+long_rows_up_to (GString *s, gsize end, gboolean quoted)
+{
+  while (s->len < end)
+    {
+      g_string_append (s, quoted ? "\"q\"," : "q,");
+      for (guint i = 0; i < 200; i++)
+        g_string_append_c (s, 'B');
+      g_string_append (s, ",3\n");
+    }
+}
+
+/* A file whose chunk 1 is guessed wrong: a quoted field runs from chunk
+ * 0 over the whole of chunk 1, whose first line end is inside it. Chunk
+ * 1's parse, inside a "quote" from there, covers chunk 2 (and with
+ * @chain chunk 3 too, through unquoted long rows); chunk 0's parse ends
+ * at chunk 2, which is then parsed again (and with @chain, chunk 3
+ * after it). Then come chunks of short rows, more than a parse thread's
+ * batches hold. */
+static char *
+wrong_guess_csv (gsize chunk, gboolean chain)
+{
+  GString *s = g_string_new ("a,b,c\n");
+
+  rows_up_to (s, chunk - 100);
+  g_string_append (s, "x,\"");
+  while (s->len < 2 * chunk - 50)
+    g_string_append_c (s, 'A');
+  g_string_append (s, "\n\",y\n");
+  rows_up_to (s, 2 * chunk);
+  if (chain)
+    {
+      long_rows_up_to (s, 3 * chunk - 300, FALSE);
+      rows_up_to (s, 3 * chunk);
+    }
+  long_rows_up_to (s, (chain ? 4 : 3) * chunk + 1000, TRUE);
+  while (s->len < 12 * chunk)
+    g_string_append (s, "1,2,3\n");
+  return g_string_free (s, FALSE);
+}
+
+/* A chunk to be parsed again while every parse thread waits for a free
+ * batch, its batches all queued in chunks after that one: no parse
+ * thread will come back for it (the redo thread parses it). Found by a
+ * review; it hung every time, with the default batches, on 2 threads
+ * (the chain) and on 4. */
+static void
+test_chunks_redo_while_all_wait (WinnowTestDir *fixture, gconstpointer data)
+{
+  const gsize chunk = 256 * 1024;
+
+  for (guint chain = 0; chain <= 1; chain++)
+    {
+      g_autofree char *csv = wrong_guess_csv (chunk, chain);
+      g_autofree char *path = winnow_test_write_file (fixture->dir, "r.csv", csv, -1);
+      ReadSetup sequential = { 1 << 30, 1, WINNOW_BAD_LINES_ERROR };
+      g_autofree char *expected = dump (path, &sequential);
+
+      g_assert_nonnull (strstr (expected, "\nrows "));  /* read whole */
+      for (guint round = 0; round < 3; round++)
+        {
+          ReadSetup setup = { chunk, chain ? 2 : 4, WINNOW_BAD_LINES_ERROR };
+          g_autofree char *got = dump (path, &setup);
+
+          g_assert_cmpstr (got, ==, expected);
+        }
+    }
+}
+
 static void
 assert_open_error (const char *path, WinnowCsvError code, const char *message)
 {
@@ -793,6 +878,7 @@ main (int argc, char **argv)
   ADD ("/reader/chunks/prepare", test_chunks_prepare);
   ADD ("/reader/chunks/held-batches", test_chunks_held_batches);
   ADD ("/reader/chunks/redo-few-batches", test_chunks_redo_few_batches);
+  ADD ("/reader/chunks/redo-while-all-wait", test_chunks_redo_while_all_wait);
   ADD ("/reader/lines/as-libcsv", test_lines_as_libcsv);
   ADD ("/reader/errors/open", test_errors_open);
   ADD ("/reader/errors/unreadable", test_errors_unreadable);

@@ -164,29 +164,30 @@ winnow_csv_parse_thread_count_lines (const ParseThread *thread, const char *text
  * chunk they wait for (this task's base thread, or another task's) might
  * find no room, and nothing would move again. Back at work, an extra
  * takes a place again without waiting for room if the reader asks it to
- * (its chunk is half parsed and must be finished). */
+ * (its chunk is half parsed and must be finished), and the redo thread
+ * always does (its chunk is the one being handed out). */
 static WinnowRowBatch *
 take_batch (ParseThread *thread)
 {
   WinnowThreadBudget *budget = thread->reader->budget;
-  GAsyncQueue *pool = thread->redoing ? thread->reader->redo_pool : thread->pool;
-  WinnowRowBatch *batch = g_async_queue_try_pop (pool);
+  WinnowRowBatch *batch = g_async_queue_try_pop (thread->pool);
 
   if (batch == NULL)
     {
       gboolean base = thread->holds_base, extra = thread->holds_extra;
 
       winnow_csv_reader_step_back (thread->reader, thread);
-      batch = g_async_queue_pop (pool);
+      batch = g_async_queue_pop (thread->pool);
       if (base)
         winnow_thread_budget_take_base (budget);
-      if (extra && !winnow_thread_budget_take_extra (budget, &thread->reader->wake_extras))
+      if (extra && (thread->redoing ||
+                    !winnow_thread_budget_take_extra (budget, &thread->reader->wake_extras)))
         winnow_thread_budget_force_extra (budget);
       thread->holds_base = base;
       thread->holds_extra = extra;
     }
   winnow_row_batch_reset (batch);
-  batch->home = pool;
+  batch->home = thread->pool;
   return batch;
 }
 

@@ -90,14 +90,11 @@ max_ahead (WinnowCsvReader *reader)
 }
 
 /* Under the lock: extras waiting for a place must look at the reader
- * again when it is done, or when a chunk is to be parsed again: the base
- * thread may be held up by a chunk past it, waiting for its batches to be
- * taken, so the chunk must not wait for a place in the budget. */
+ * again when it is done. */
 static void
 update_wake_extras (WinnowCsvReader *reader)
 {
-  gboolean wake = reader->done || g_atomic_int_get (&reader->abort) ||
-                  !g_queue_is_empty (&reader->redo);
+  gboolean wake = reader->done || g_atomic_int_get (&reader->abort);
 
   g_atomic_int_set (&reader->wake_extras, wake);
   if (wake)
@@ -122,8 +119,8 @@ winnow_csv_reader_step_back (WinnowCsvReader *reader, ParseThread *thread)
     }
 }
 
-/* A parse thread's free batches, or the redo pool's: enough that one is
- * always free while the caller holds its own (hold_batches()). */
+/* A thread's free batches: enough that one is always free while the
+ * caller holds its own (hold_batches()). */
 static void
 add_batches (WinnowCsvReader *reader, GAsyncQueue *pool, GPtrArray *owner)
 {
@@ -169,31 +166,10 @@ claim (WinnowCsvReader *reader, ParseThread *thread)
           g_mutex_unlock (&reader->lock);
           taken = winnow_thread_budget_take_extra (reader->budget, &reader->wake_extras);
           g_mutex_lock (&reader->lock);
-          if (!taken && g_queue_is_empty (&reader->redo))
-            continue;  /* done (then the loop ends), or another took the chunk */
           if (!taken)
-            winnow_thread_budget_force_extra (reader->budget);
+            continue;  /* done: the loop ends */
           thread->holds_extra = TRUE;
           continue;  /* the reader may have moved on meanwhile */
-        }
-      if (!g_queue_is_empty (&reader->redo))
-        {
-          slot = &reader->slots[GPOINTER_TO_UINT (g_queue_pop_head (&reader->redo))];
-          slot->state = SLOT_RUNNING;
-          /* The chunk is the one handed out, and this thread's batches
-           * may all wait in chunks after it, claimed before: it parses
-           * into batches of its own. One chunk is parsed again at a time
-           * (only the one handed out is), so one pool serves them all. */
-          if (reader->redo_pool == NULL)
-            {
-              reader->redo_pool = g_async_queue_new ();
-              reader->redo_batches =
-                g_ptr_array_new_with_free_func ((GDestroyNotify) winnow_row_batch_free);
-              add_batches (reader, reader->redo_pool, reader->redo_batches);
-            }
-          thread->redoing = TRUE;
-          update_wake_extras (reader);
-          return slot;
         }
       if (reader->next_slot < reader->n_slots &&
           reader->next_slot < reader->current + max_ahead (reader))
@@ -207,7 +183,6 @@ claim (WinnowCsvReader *reader, ParseThread *thread)
               continue;
             }
           slot->state = SLOT_RUNNING;
-          thread->redoing = FALSE;
           if (thread->id > 0 && !reader->extra_claimed)
             {
               reader->extra_claimed = TRUE;
@@ -222,6 +197,47 @@ claim (WinnowCsvReader *reader, ParseThread *thread)
       winnow_csv_reader_step_back (reader, thread);
       g_cond_wait (&reader->cond, &reader->lock);
     }
+}
+
+/* The redo thread: it parses every chunk that must be parsed again (a
+ * wrong guess had covered it; move_to()), and nothing else. That chunk is
+ * the one being handed out, and no parse thread may be free to take it:
+ * each may be waiting for a free batch, its batches all queued in chunks
+ * after it (docs/ARCHITECTURE.md, "Reader"). So this thread has batches
+ * of its own, made at its first chunk, and takes a place in the budget
+ * without waiting for room. */
+static gpointer
+redo_thread_main (gpointer data)
+{
+  ParseThread *thread = data;
+  WinnowCsvReader *reader = thread->reader;
+
+  for (;;)
+    {
+      Slot *slot;
+
+      g_mutex_lock (&reader->lock);
+      while (!reader->done && !g_atomic_int_get (&reader->abort) &&
+             g_queue_is_empty (&reader->redo))
+        g_cond_wait (&reader->cond, &reader->lock);
+      if (reader->done || g_atomic_int_get (&reader->abort))
+        {
+          g_mutex_unlock (&reader->lock);
+          break;
+        }
+      slot = &reader->slots[GPOINTER_TO_UINT (g_queue_pop_head (&reader->redo))];
+      slot->state = SLOT_RUNNING;
+      g_mutex_unlock (&reader->lock);
+
+      if (thread->batches->len == 0)
+        add_batches (reader, thread->pool, thread->batches);
+      winnow_thread_budget_force_extra (reader->budget);
+      thread->holds_extra = TRUE;
+      slot->start = winnow_csv_reader_boundary (reader, slot->index);
+      winnow_csv_parse_thread_run_slot (thread, slot, TRUE);
+      winnow_csv_reader_step_back (reader, thread);
+    }
+  return NULL;
 }
 
 static gpointer
@@ -261,6 +277,49 @@ parse_thread_main (gpointer data)
     }
   winnow_csv_reader_step_back (reader, thread);
   return NULL;
+}
+
+/* A parse thread after the first, with a decoder of its own for a
+ * single-byte encoding (the first one made its own, so its name is
+ * known). */
+static ParseThread *
+new_parse_thread (WinnowCsvReader *reader, guint id)
+{
+  ParseThread *thread = winnow_csv_parse_thread_new (reader, id);
+
+  if (reader->threads[0]->decoder != NULL)
+    thread->decoder =
+      winnow_text_decoder_new (winnow_text_decoder_name (reader->threads[0]->decoder), NULL);
+  g_assert (reader->threads[0]->decoder == NULL || thread->decoder != NULL);
+  return thread;
+}
+
+/* At the first chunk to parse again: most files have none, and a thread
+ * made for every file cost address space (/hostile/wide-file). FALSE,
+ * with the reader's error set, when no thread could be started (a
+ * process at its thread limit). */
+static gboolean
+start_redo_thread (WinnowCsvReader *reader)
+{
+  g_autoptr(GError) error = NULL;
+  ParseThread *thread;
+
+  if (reader->redo_thread != NULL)
+    return TRUE;
+  thread = new_parse_thread (reader, MAX_PARSE_THREADS);
+  thread->redoing = TRUE;
+  thread->gthread = g_thread_try_new ("winnow-redo", redo_thread_main, thread, &error);
+  if (thread->gthread == NULL)
+    {
+      winnow_csv_parse_thread_free (thread);
+      reader->error = g_error_new (WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_OPEN,
+                                   /* Translators: a file name, then the system's reason */
+                                   _("could not start a thread to read %s: %s"),
+                                   reader->display_name, error->message);
+      return FALSE;
+    }
+  reader->redo_thread = thread;
+  return TRUE;
 }
 
 /* Parallel only where a line end byte is a line end (UTF-8 and the
@@ -385,15 +444,7 @@ winnow_csv_reader_start (WinnowCsvReader *reader, const gint *column_map, guint 
 
   reader->threads = g_renew (ParseThread *, reader->threads, n_threads);
   for (guint i = 1; i < n_threads; i++)
-    {
-      reader->threads[i] = winnow_csv_parse_thread_new (reader, i);
-      /* a single-byte encoding: a decoder each (the first one made it, so
-       * its name is known) */
-      if (reader->threads[0]->decoder != NULL)
-        reader->threads[i]->decoder =
-          winnow_text_decoder_new (winnow_text_decoder_name (reader->threads[0]->decoder), NULL);
-      g_assert (reader->threads[0]->decoder == NULL || reader->threads[i]->decoder != NULL);
-    }
+    reader->threads[i] = new_parse_thread (reader, i);
   reader->n_threads = n_threads;
   for (guint i = 0; i < n_threads; i++)
     {
@@ -449,8 +500,9 @@ drain (WinnowCsvReader *reader, Slot *slot)
 }
 
 /* The chunk @index becomes the one handed out. If a wrong guess kept it
- * from being parsed to its end, it is parsed again. */
-static void
+ * from being parsed to its end, it is parsed again, by the redo thread.
+ * FALSE when that thread could not start (the reader has failed). */
+static gboolean
 move_to (WinnowCsvReader *reader, guint index)
 {
   Slot *slot;
@@ -464,7 +516,7 @@ move_to (WinnowCsvReader *reader, guint index)
       update_wake_extras (reader);
       g_cond_broadcast (&reader->cond);
       g_mutex_unlock (&reader->lock);
-      return;
+      return TRUE;
     }
   slot = &reader->slots[index];
   slot->pinned = TRUE;
@@ -474,6 +526,11 @@ move_to (WinnowCsvReader *reader, guint index)
   if (again)
     {
       drain (reader, slot);
+      if (!start_redo_thread (reader))
+        {
+          winnow_csv_reader_abort (reader);
+          return FALSE;
+        }
       chunk_error_clear (&slot->error);
       g_array_set_size (slot->bad_list, 0);
       slot->rows = slot->bad_lines = slot->lines = 0;
@@ -487,6 +544,7 @@ move_to (WinnowCsvReader *reader, guint index)
   g_mutex_lock (&reader->lock);
   g_cond_broadcast (&reader->cond);
   g_mutex_unlock (&reader->lock);
+  return TRUE;
 }
 
 /* Whether the file open in @reader is no longer the one it measured at
@@ -538,7 +596,8 @@ end_of_slot (WinnowCsvReader *reader, Slot *slot)
 
   for (guint k = slot->index + 1; k < next && k < reader->n_slots; k++)
     drain (reader, &reader->slots[k]);
-  move_to (reader, next);
+  if (!move_to (reader, next))
+    return FALSE;
 
   if (next >= reader->n_slots)
     {
@@ -628,6 +687,11 @@ winnow_csv_reader_finish (WinnowCsvReader *reader, GError **error)
         g_thread_join (reader->threads[i]->gthread);
         reader->threads[i]->gthread = NULL;
       }
+  if (reader->redo_thread != NULL && reader->redo_thread->gthread != NULL)
+    {
+      g_thread_join (reader->redo_thread->gthread);
+      reader->redo_thread->gthread = NULL;
+    }
   if (reader->error != NULL)
     {
       if (error != NULL)

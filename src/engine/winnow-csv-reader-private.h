@@ -138,8 +138,8 @@ typedef struct {
                                * line */
   GAsyncQueue *pool;          /* this thread's free batches */
   GPtrArray *batches;
-  gboolean redoing;           /* its chunk is parsed again: it takes the
-                               * reader's redo_pool batches (claim()) */
+  gboolean redoing;           /* the reader's redo thread: it takes a
+                               * place in the budget without waiting */
   gboolean stop;
   gboolean holds_extra;       /* an extra thread's place in the budget */
   gboolean holds_base;        /* the base thread's place */
@@ -191,8 +191,7 @@ struct _WinnowCsvReader {
   guint next_slot;            /* the next to claim */
   guint current;              /* the one being handed out */
   GQueue redo;                /* chunks to parse again (of GUINT_TO_POINTER) */
-  GAsyncQueue *redo_pool;     /* free batches for them, made at the first */
-  GPtrArray *redo_batches;
+  ParseThread *redo_thread;   /* the one thread that parses them */
   gboolean done;              /* no more chunks will be needed */
   gboolean extra_claimed;     /* an extra thread claimed a chunk */
   gint abort;

@@ -381,14 +381,15 @@ winnow_csv_reader_free (WinnowCsvReader *reader)
       winnow_csv_parse_thread_free (reader->threads[i]);
     }
   g_free (reader->threads);
+  if (reader->redo_thread != NULL)
+    {
+      chunk_error_clear (&reader->redo_thread->open_error);
+      winnow_csv_parse_thread_free (reader->redo_thread);
+    }
   winnow_thread_budget_unref (reader->budget);
   if (reader->fd >= 0)
     close (reader->fd);
   g_queue_clear (&reader->redo);
-  if (reader->redo_pool != NULL)
-    g_async_queue_unref (reader->redo_pool);
-  if (reader->redo_batches != NULL)
-    g_ptr_array_unref (reader->redo_batches);
   g_mutex_clear (&reader->lock);
   g_cond_clear (&reader->cond);
   g_clear_object (&reader->cancellable);
