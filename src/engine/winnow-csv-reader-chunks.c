@@ -538,7 +538,6 @@ move_to (WinnowCsvReader *reader, guint index)
       g_mutex_lock (&reader->lock);
       slot->state = SLOT_UNCLAIMED;
       g_queue_push_tail (&reader->redo, GUINT_TO_POINTER (index));
-      update_wake_extras (reader);
       g_mutex_unlock (&reader->lock);
     }
   g_mutex_lock (&reader->lock);
