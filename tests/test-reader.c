@@ -680,6 +680,22 @@ long_rows_up_to (GString *s, gsize end, gboolean quoted)
     }
 }
 
+/* A file's first chunk, and its second, all inside a quoted field whose
+ * only line end is the second chunk's first: that chunk's start is
+ * guessed wrong, at the field's closing quote. */
+static GString *
+quoted_over_chunk_one (gsize chunk)
+{
+  GString *s = g_string_new ("a,b,c\n");
+
+  rows_up_to (s, chunk - 100);
+  g_string_append (s, "x,\"");
+  while (s->len < 2 * chunk - 50)
+    g_string_append_c (s, 'A');
+  g_string_append (s, "\n\",y\n");
+  return s;
+}
+
 /* A file whose chunk 1 is guessed wrong: a quoted field runs from chunk
  * 0 over the whole of chunk 1, whose first line end is inside it. Chunk
  * 1's parse, inside a "quote" from there, covers chunk 2 (and with
@@ -690,13 +706,8 @@ long_rows_up_to (GString *s, gsize end, gboolean quoted)
 static char *
 wrong_guess_csv (gsize chunk, gboolean chain)
 {
-  GString *s = g_string_new ("a,b,c\n");
+  GString *s = quoted_over_chunk_one (chunk);
 
-  rows_up_to (s, chunk - 100);
-  g_string_append (s, "x,\"");
-  while (s->len < 2 * chunk - 50)
-    g_string_append_c (s, 'A');
-  g_string_append (s, "\n\",y\n");
   rows_up_to (s, 2 * chunk);
   if (chain)
     {
@@ -715,13 +726,8 @@ wrong_guess_csv (gsize chunk, gboolean chain)
 static char *
 big_redo_csv (gsize chunk)
 {
-  GString *s = g_string_new ("a,b,c\n");
+  GString *s = quoted_over_chunk_one (chunk);
 
-  rows_up_to (s, chunk - 100);
-  g_string_append (s, "x,\"");
-  while (s->len < 2 * chunk - 50)
-    g_string_append_c (s, 'A');
-  g_string_append (s, "\n\",y\n");
   rows_up_to (s, 3 * chunk - 3000);
   long_rows_up_to (s, 3 * chunk + 1000, TRUE);
   while (s->len < 12 * chunk)
