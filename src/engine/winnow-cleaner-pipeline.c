@@ -11,10 +11,10 @@
  * whatever the order of the cells). Then, in file order again, the
  * cleaning thread writes each buffer whole, adds its numbers to the fill
  * statistics, and notes its holes (cells a statistic fills at the end)
- * where they fall in the file. Up to IN_FLIGHT batches are between the two orders, held
- * from the reader, which gives each parse thread as many more batches
- * (winnow_csv_reader_hold_batches()): the thread that parses the next
- * batch never waits for one the pipeline holds.
+ * where they fall in the file. Up to IN_FLIGHT batches are between the
+ * two orders, held from the reader, which gives each parse thread as
+ * many more batches (winnow_csv_reader_hold_batches()): the thread that
+ * parses the next batch never waits for one the pipeline holds.
  *
  * The bytes written, the counts and the profile are those of the one
  * thread loop in winnow-cleaner.c (bench/same-output.sh), which still

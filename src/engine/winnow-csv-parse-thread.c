@@ -815,7 +815,7 @@ winnow_csv_parse_thread_run_slot (ParseThread *thread, Slot *slot, gboolean fres
       winnow_csv_parse_thread_hand_over (thread, slot, thread->batch);
     }
   else
-    g_async_queue_push (thread->batch->home, thread->batch);
+    g_async_queue_push (thread->pool, thread->batch);
   thread->batch = NULL;
   winnow_csv_reader_slot_done (reader, slot);
   g_async_queue_push (slot->queue, &end_of_chunk);

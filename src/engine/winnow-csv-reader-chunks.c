@@ -294,6 +294,16 @@ new_parse_thread (WinnowCsvReader *reader, guint id)
   return thread;
 }
 
+/* The reader fails: a thread it needs could not start (@error). */
+static void
+set_thread_error (WinnowCsvReader *reader, const GError *error)
+{
+  reader->error = g_error_new (WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_OPEN,
+                               /* Translators: a file name, then the system's reason */
+                               _("could not start a thread to read %s: %s"),
+                               reader->display_name, error->message);
+}
+
 /* At the first chunk to parse again: most files have none, and a thread
  * made for every file cost address space (/hostile/wide-file). FALSE,
  * with the reader's error set, when no thread could be started (a
@@ -312,10 +322,7 @@ start_redo_thread (WinnowCsvReader *reader)
   if (thread->gthread == NULL)
     {
       winnow_csv_parse_thread_free (thread);
-      reader->error = g_error_new (WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_OPEN,
-                                   /* Translators: a file name, then the system's reason */
-                                   _("could not start a thread to read %s: %s"),
-                                   reader->display_name, error->message);
+      set_thread_error (reader, error);
       return FALSE;
     }
   reader->redo_thread = thread;
@@ -447,10 +454,7 @@ winnow_csv_reader_start (WinnowCsvReader *reader, const gint *column_map, guint 
     reader->threads[i] = new_parse_thread (reader, i);
   reader->n_threads = n_threads;
   for (guint i = 0; i < n_threads; i++)
-    {
-      ParseThread *thread = reader->threads[i];
-      add_batches (reader, thread->pool, thread->batches);
-    }
+    add_batches (reader, reader->threads[i]->pool, reader->threads[i]->batches);
   for (guint i = 0; i < n_threads; i++)
     {
       g_autoptr(GError) error = NULL;
@@ -468,10 +472,7 @@ winnow_csv_reader_start (WinnowCsvReader *reader, const gint *column_map, guint 
         }
       /* No thread at all (a process at its thread limit): the task fails
        * with a message instead of the process aborting. */
-      reader->error = g_error_new (WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_OPEN,
-                                   /* Translators: a file name, then the system's reason */
-                                   _("could not start a thread to read %s: %s"),
-                                   reader->display_name, error->message);
+      set_thread_error (reader, error);
       reader->finished = TRUE;
       break;
     }
