@@ -168,12 +168,15 @@ write_rows (Fixture *f, const char *name, guint rows)
 /* ---- the output ---- */
 
 /* As root, a folder's mode does not stop writes: the child gives up root
- * first, keeping access to the test's folder. */
+ * first, keeping access to the test's folder. The folder (the child's own
+ * fixture's) becomes nobody's, so that the child's teardown can remove it
+ * from a sticky /tmp. */
 static void
 drop_root (Fixture *f)
 {
   if (getuid () != 0)
     return;
+  g_assert_cmpint (chown (f->dir.dir, 65534, 65534), ==, 0);
   g_assert_cmpint (chmod (f->dir.dir, 0777), ==, 0);
   g_assert_cmpint (setgid (65534), ==, 0);
   g_assert_cmpint (setuid (65534), ==, 0);
