@@ -539,13 +539,15 @@ winnow_profiler_merge (WinnowProfiler *profiler, const WinnowProfiler *other)
 }
 
 /* The fine bins, from the first to the last one used, in at most
- * WINNOW_HISTOGRAM_BINS bins. */
+ * WINNOW_HISTOGRAM_BINS bins; none when their start or width is not a
+ * double (a first bin from -2^1024, for a number within one bin of
+ * -1.8e308), which the profile could not tell. */
 static void
 finish_histogram (Column *c, WinnowColumnProfile *p)
 {
   gint64 lowest, highest;
   guint first, last, group;
-  double width;
+  double width, start;
 
   if (c->bins_state == BINS_GAVE_UP || c->n_numbers == 0)
     return;
@@ -561,7 +563,10 @@ finish_histogram (Column *c, WinnowColumnProfile *p)
   last = (guint) (highest - c->start);
   group = (last - first) / WINNOW_HISTOGRAM_BINS + 1;
   width = ldexp (1, c->shift);
-  p->histogram_start = (double) (c->start + first) * width;
+  start = (double) (c->start + first) * width;
+  if (!isfinite (start) || !isfinite (width * group))
+    return;
+  p->histogram_start = start;
   p->histogram_width = width * group;
   p->histogram_bins = (last - first) / group + 1;
   for (guint i = first; i <= last; i++)
