@@ -195,6 +195,11 @@ gboolean      store_insert_result (WinnowTaskStore *store,
                                    gint64 id,
                                    const WinnowTaskResult *result,
                                    GError **error);
+/* winnow-task-store-query.c */
+char         *store_walk_sql      (const WinnowTaskQuery *query,
+                                   gboolean descending,
+                                   gboolean after_key,
+                                   gboolean key_only);
 /* winnow-task-store-deferred.c */
 gint64        store_apply_deferred (WinnowTaskStore *store,
                                     StoreConn *conn,

@@ -206,9 +206,10 @@ append_arm (GString *sql, const WinnowTaskQuery *query, const char *status, gboo
 
 /* A page (@key_only: the key at an offset) walking in @descending order,
  * after the key in ?6, ?7 when @after_key: the walks of every status
- * asked for and every range, merged. */
-static char *
-walk_sql (const WinnowTaskQuery *query, gboolean descending, gboolean after_key,
+ * asked for and every range, merged. (Tests read its plans: no sort of
+ * their own, whatever the filter, sort and page.) */
+char *
+store_walk_sql (const WinnowTaskQuery *query, gboolean descending, gboolean after_key,
           gboolean key_only)
 {
   const char *direction = descending ? "DESC" : "ASC";
@@ -231,9 +232,8 @@ walk_sql (const WinnowTaskQuery *query, gboolean descending, gboolean after_key,
       g_string_append (sql, limit);
       return g_string_free (sql, FALSE);
     }
-  /* one ordered walk each, merged */
-  if (key_only)
-    g_string_append (sql, "SELECT sort_key, id FROM (");
+  /* one ordered walk each, merged: the compound's own ORDER BY merges
+   * them (a query around it would sort every row of every walk) */
   for (guint i = 0, n = 0; i < WINNOW_TASK_N_STATUSES; i++)
     {
       const char *status;
@@ -254,8 +254,6 @@ walk_sql (const WinnowTaskQuery *query, gboolean descending, gboolean after_key,
             g_string_append (sql, " LIMIT ?8)");
         }
     }
-  if (key_only)
-    g_string_append (sql, ")");
   g_string_append_printf (sql, " ORDER BY sort_key%s %s, id %s%s",
                           query->sort == WINNOW_TASK_SORT_FILE ? " COLLATE NOCASE" : "",
                           direction, direction, limit);
@@ -291,7 +289,7 @@ static gboolean
 seek (WinnowTaskStore *store, StoreConn *conn, const WinnowTaskQuery *query, gboolean descending,
       guint offset, sqlite3_value **key, gint64 *id, GError **error)
 {
-  g_autofree char *sql = walk_sql (query, descending, FALSE, TRUE);
+  g_autofree char *sql = store_walk_sql (query, descending, FALSE, TRUE);
   sqlite3_stmt *s = store_prepare (store, conn, sql, error);
   int rc;
 
@@ -333,7 +331,7 @@ page_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
         return TRUE;  /* past the end */
       after_key = TRUE;
     }
-  sql = walk_sql (a->query, descending, after_key, FALSE);
+  sql = store_walk_sql (a->query, descending, after_key, FALSE);
   s = store_prepare (store, conn, sql, error);
   if (s == NULL)
     {
