@@ -199,7 +199,8 @@ gboolean      store_insert_result (WinnowTaskStore *store,
 char         *store_walk_sql      (const WinnowTaskQuery *query,
                                    gboolean descending,
                                    gboolean after_key,
-                                   gboolean key_only);
+                                   gboolean key_only,
+                                   gboolean few);
 /* winnow-task-store-deferred.c */
 gint64        store_apply_deferred (WinnowTaskStore *store,
                                     StoreConn *conn,
@@ -207,6 +208,7 @@ gint64        store_apply_deferred (WinnowTaskStore *store,
                                     gboolean *hold_all,
                                     GError **error);
 void          store_register_functions (sqlite3 *db);
+char         *store_fold_case          (const char *text);
 /* winnow-task-store-owners.c */
 gboolean      store_owner_alive        (const char *owner);
 void          store_owners_forget      (void);

@@ -65,39 +65,57 @@ n_statuses (const WinnowTaskQuery *query)
   return n;
 }
 
-/* "%text%" for LIKE, with LIKE's own characters escaped. */
-static char *
-like_pattern (const char *text)
+/* Searches of this many characters or more are answered by the index of
+ * the names' trigrams (schema version 5); shorter ones read every name. */
+#define TRIGRAM 3
+
+static gboolean
+uses_trigrams (const char *name)
 {
-  GString *s = g_string_new ("%");
+  return g_utf8_validate (name, -1, NULL) && g_utf8_strlen (name, -1) >= TRIGRAM;
+}
+
+/* An FTS5 phrase: the text in double quotes, its own doubled. Its
+ * trigrams one after the other are the names that hold the text. */
+static char *
+phrase (const char *text)
+{
+  GString *s = g_string_new ("\"");
 
   for (const char *p = text; *p; p++)
     {
-      if (*p == '%' || *p == '_' || *p == '\\')
-        g_string_append_c (s, '\\');
+      if (*p == '"')
+        g_string_append_c (s, '"');
       g_string_append_c (s, *p);
     }
-  g_string_append_c (s, '%');
+  g_string_append_c (s, '"');
   return g_string_free (s, FALSE);
 }
 
-/* Starts a statement that uses append_filters(). */
+/* Starts a statement that uses append_filters(): the ids of the tasks
+ * whose file name holds the text, found once per statement. */
 static void
 with_names (GString *sql, const WinnowTaskQuery *query)
 {
-  if (query->name != NULL && query->name[0] != '\0')
-    g_string_append (sql, "WITH named (id) AS MATERIALIZED (SELECT id FROM tasks"
-                          " WHERE file_name LIKE ?1 ESCAPE '\\') ");
+  if (query->name == NULL || query->name[0] == '\0')
+    return;
+  if (uses_trigrams (query->name))
+    g_string_append (sql, "WITH named (named_id) AS MATERIALIZED (SELECT rowid FROM task_names"
+                          " WHERE task_names MATCH ?1) ");
+  else
+    g_string_append (sql, "WITH named (named_id) AS MATERIALIZED (SELECT id FROM tasks"
+                          " WHERE winnow_name_holds (file_name, ?1)) ");
 }
 
 /* The filters other than the status, each "AND ...". */
 static void
-append_filters (GString *sql, const WinnowTaskQuery *query)
+append_filters (GString *sql, const WinnowTaskQuery *query, gboolean few)
 {
-  /* The matching ids, found once per statement (with_names()) over the
-   * covering index on file_name, instead of fetching every row the sort
-   * index walks; "+id" keeps the walk on the sort index. */
-  if (query->name != NULL && query->name[0] != '\0')
+  /* The matching ids, found once per statement (with_names()), instead
+   * of fetching every row the sort index walks; "+id" keeps the walk on
+   * the sort index. (When @few match, the arm reads them instead:
+   * append_arm().) */
+  if (query->name != NULL && query->name[0] != '\0' && !few)
     g_string_append (sql, " AND +id IN named");
   if (query->created_from != NULL)
     g_string_append (sql, " AND created_at >= ?2");
@@ -113,7 +131,9 @@ static void
 bind_filters (sqlite3_stmt *s, const WinnowTaskQuery *query)
 {
   if (query->name != NULL && query->name[0] != '\0')
-    sqlite3_bind_text (s, P_NAME, like_pattern (query->name), -1, g_free);
+    sqlite3_bind_text (s, P_NAME, uses_trigrams (query->name) ? phrase (query->name)
+                                                              : store_fold_case (query->name),
+                       -1, g_free);
   if (query->created_from != NULL)
     sqlite3_bind_text (s, P_FROM, winnow_store_format_time (query->created_from), -1, g_free);
   if (query->created_until != NULL)
@@ -180,7 +200,7 @@ typedef enum {
  * covering index, which never reads a task's row). */
 static void
 append_arm (GString *sql, const WinnowTaskQuery *query, const char *status, gboolean descending,
-            Range range, gboolean key_only, gboolean ordered)
+            Range range, gboolean key_only, gboolean ordered, gboolean few)
 {
   const char *key = sort_keys[query->sort];
   const char *direction = descending ? "DESC" : "ASC";
@@ -190,10 +210,13 @@ append_arm (GString *sql, const WinnowTaskQuery *query, const char *status, gboo
     g_string_append_printf (sql, "SELECT %s AS sort_key, id", key);
   else
     g_string_append_printf (sql, "SELECT " TASK_COLUMNS ", %s AS sort_key", key);
-  g_string_append (sql, " FROM tasks WHERE 1");
+  /* few tasks named: each looked up by id, and the few sorted, rather
+   * than a walk past every task that is not named */
+  g_string_append (sql, few ? " FROM named CROSS JOIN tasks ON tasks.id = named_id WHERE 1"
+                            : " FROM tasks WHERE 1");
   if (status != NULL)
     g_string_append_printf (sql, " AND status = '%s'", status);
-  append_filters (sql, query);
+  append_filters (sql, query, few);
   /* "after (key, id)" as two ranges, each one walk of the index: SQLite
    * seeks a row-value comparison on its first column only */
   if (range == SAME_KEY_LATER_ID)
@@ -206,11 +229,12 @@ append_arm (GString *sql, const WinnowTaskQuery *query, const char *status, gboo
 
 /* A page (@key_only: the key at an offset) walking in @descending order,
  * after the key in ?6, ?7 when @after_key: the walks of every status
- * asked for and every range, merged. (Tests read its plans: no sort of
- * their own, whatever the filter, sort and page.) */
+ * asked for and every range, merged; @few: few tasks match the name
+ * (few_named()). Tests read its plans: none sorts more than the pages of
+ * its walks, or the few tasks named. */
 char *
 store_walk_sql (const WinnowTaskQuery *query, gboolean descending, gboolean after_key,
-          gboolean key_only)
+                gboolean key_only, gboolean few)
 {
   const char *direction = descending ? "DESC" : "ASC";
   GString *sql = g_string_new (NULL);
@@ -228,7 +252,7 @@ store_walk_sql (const WinnowTaskQuery *query, gboolean descending, gboolean afte
       const char *status = NULL;
       if (n_statuses (query) == 1)
         status = winnow_task_status_to_string ((WinnowTaskStatus) g_bit_nth_lsf (statuses, -1));
-      append_arm (sql, query, status, descending, ranges[0], key_only, TRUE);
+      append_arm (sql, query, status, descending, ranges[0], key_only, TRUE, few);
       g_string_append (sql, limit);
       return g_string_free (sql, FALSE);
     }
@@ -249,7 +273,7 @@ store_walk_sql (const WinnowTaskQuery *query, gboolean descending, gboolean afte
             g_string_append (sql, " UNION ALL ");
           if (!key_only)
             g_string_append (sql, "SELECT * FROM (");
-          append_arm (sql, query, status, descending, ranges[r], key_only, !key_only);
+          append_arm (sql, query, status, descending, ranges[r], key_only, !key_only, few);
           if (!key_only)
             g_string_append (sql, " LIMIT ?8)");
         }
@@ -284,12 +308,41 @@ reverse (GPtrArray *tasks)
     }
 }
 
+/* Up to this many tasks named, a page looks them up and sorts them
+ * (1-3 ms over 100,000 tasks); past it, it walks the sort index. */
+#define FEW_NAMED 1000
+
+/* Does the name filter of @query match at most FEW_NAMED tasks? Asked of
+ * the names' index, which stops counting past that. */
+static gboolean
+few_named (WinnowTaskStore *store, StoreConn *conn, const WinnowTaskQuery *query,
+           gboolean *few, GError **error)
+{
+  sqlite3_stmt *s;
+  int rc;
+
+  *few = FALSE;
+  if (query->name == NULL || !uses_trigrams (query->name))
+    return TRUE;
+  s = store_prepare (store, conn,
+                     "SELECT count(*) FROM (SELECT rowid FROM task_names WHERE task_names MATCH ?1"
+                     " LIMIT " G_STRINGIFY (FEW_NAMED) " + 1)", error);
+  if (s == NULL)
+    return FALSE;
+  bind_filters (s, &(WinnowTaskQuery) { .name = query->name });
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    *few = sqlite3_column_int64 (s, 0) <= FEW_NAMED;
+  sqlite3_reset (s);
+  return rc == SQLITE_ROW || store_fail (store, conn, rc, error);
+}
+
 /* The key and id of the row @offset rows into the walk (index only). */
 static gboolean
 seek (WinnowTaskStore *store, StoreConn *conn, const WinnowTaskQuery *query, gboolean descending,
-      guint offset, sqlite3_value **key, gint64 *id, GError **error)
+      gboolean few, guint offset, sqlite3_value **key, gint64 *id, GError **error)
 {
-  g_autofree char *sql = store_walk_sql (query, descending, FALSE, TRUE);
+  g_autofree char *sql = store_walk_sql (query, descending, FALSE, TRUE, few);
   sqlite3_stmt *s = store_prepare (store, conn, sql, error);
   int rc;
 
@@ -316,22 +369,25 @@ page_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
   sqlite3_value *key = NULL;
   gint64 key_id = 0;
   gboolean after_key = a->mode == PAGE_AFTER || a->mode == PAGE_BEFORE;
+  gboolean few;
   g_autofree char *sql = NULL;
   sqlite3_stmt *s;
   int rc;
 
   g_ptr_array_set_size (a->tasks, 0);
+  if (!few_named (store, conn, a->query, &few, error))
+    return FALSE;
   /* a jump: find the row before the page on the index alone, then read
    * the page by key */
   if ((a->mode == PAGE_FROM_START || a->mode == PAGE_FROM_END) && a->offset > 0)
     {
-      if (!seek (store, conn, a->query, descending, a->offset - 1, &key, &key_id, error))
+      if (!seek (store, conn, a->query, descending, few, a->offset - 1, &key, &key_id, error))
         return FALSE;
       if (key == NULL)
         return TRUE;  /* past the end */
       after_key = TRUE;
     }
-  sql = store_walk_sql (a->query, descending, after_key, FALSE);
+  sql = store_walk_sql (a->query, descending, after_key, FALSE, few);
   s = store_prepare (store, conn, sql, error);
   if (s == NULL)
     {
@@ -441,6 +497,16 @@ winnow_task_store_query_before (WinnowTaskStore *store, const WinnowTaskQuery *q
   return run_page (store, G_STRFUNC, query, PAGE_BEFORE, before, 0, limit, error);
 }
 
+/* Does @query filter on the file name and nothing else? Its tasks are
+ * then counted on the names' index alone. */
+static gboolean
+name_alone (const WinnowTaskQuery *query)
+{
+  return query->name != NULL && query->name[0] != '\0' && n_statuses (query) == 0 &&
+         query->created_from == NULL && query->created_until == NULL &&
+         (query->hidden == NULL || query->hidden->len == 0) && query->hide_finished_upto <= 0;
+}
+
 static gboolean
 count_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
 {
@@ -452,17 +518,22 @@ count_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error
   int rc;
 
   with_names (sql, a->query);
-  g_string_append (sql, "SELECT count(*) FROM tasks WHERE 1");
-  if (n_statuses (a->query) > 0)
+  if (name_alone (a->query))
+    g_string_append (sql, "SELECT count(*) FROM named");
+  else
     {
-      g_string_append (sql, " AND status IN (");
-      for (guint i = 0, n = 0; i < WINNOW_TASK_N_STATUSES; i++)
-        if (statuses & (1u << i))
-          g_string_append_printf (sql, "%s'%s'", n++ ? ", " : "",
-                                  winnow_task_status_to_string ((WinnowTaskStatus) i));
-      g_string_append (sql, ")");
+      g_string_append (sql, "SELECT count(*) FROM tasks WHERE 1");
+      if (n_statuses (a->query) > 0)
+        {
+          g_string_append (sql, " AND status IN (");
+          for (guint i = 0, n = 0; i < WINNOW_TASK_N_STATUSES; i++)
+            if (statuses & (1u << i))
+              g_string_append_printf (sql, "%s'%s'", n++ ? ", " : "",
+                                      winnow_task_status_to_string ((WinnowTaskStatus) i));
+          g_string_append (sql, ")");
+        }
+      append_filters (sql, a->query, FALSE);
     }
-  append_filters (sql, a->query);
   filtered = !g_str_equal (sql->str, "SELECT count(*) FROM tasks WHERE 1");
 
   /* one count: the total is kept by triggers (schema version 3) */

@@ -13,6 +13,9 @@
  * JSON (a summary, the column profiles, the preview) instead of a column
  * per count, so that a new count needs no migration; the old columns are
  * folded into the summary under the names the engine's result uses.
+ * Version 5 indexes the file names by their trigrams (an FTS5 table over
+ * tasks.file_name, kept by triggers), so that a search of the list finds
+ * the names holding three or more characters without reading every name.
  * Migrations run forward on open, each in its own transaction; a database
  * newer than this code is refused before anything is written to it.
  */
@@ -143,8 +146,23 @@ static const char schema_v4[] =
   "DROP TABLE task_results;"
   "ALTER TABLE task_results_v4 RENAME TO task_results;";
 
+static const char schema_v5[] =
+  "CREATE VIRTUAL TABLE task_names USING fts5 ("
+  "  file_name, content = 'tasks', content_rowid = 'id', tokenize = 'trigram');"
+  "INSERT INTO task_names (task_names) VALUES ('rebuild');"
+  "CREATE TRIGGER tasks_names_insert AFTER INSERT ON tasks BEGIN"
+  "  INSERT INTO task_names (rowid, file_name) VALUES (new.id, new.file_name);"
+  "END;"
+  "CREATE TRIGGER tasks_names_delete AFTER DELETE ON tasks BEGIN"
+  "  INSERT INTO task_names (task_names, rowid, file_name) VALUES ('delete', old.id, old.file_name);"
+  "END;"
+  "CREATE TRIGGER tasks_names_update AFTER UPDATE OF file_name ON tasks BEGIN"
+  "  INSERT INTO task_names (task_names, rowid, file_name) VALUES ('delete', old.id, old.file_name);"
+  "  INSERT INTO task_names (rowid, file_name) VALUES (new.id, new.file_name);"
+  "END;";
+
 static const char * const migrations[WINNOW_STORE_SCHEMA_VERSION] = {
-  schema_v1, schema_v2, schema_v3, schema_v4,
+  schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
 };
 
 /* The SQL that brings a database from @version - 1 to @version, for tests
@@ -164,12 +182,62 @@ basename_function (sqlite3_context *context, int argc, sqlite3_value **argv)
   sqlite3_result_text (context, name, -1, SQLITE_TRANSIENT);
 }
 
-/* The SQL functions migrations use, on every connection. */
+/**
+ * store_fold_case:
+ *
+ * @text with each character in lower case, as the index of the names'
+ * trigrams folds them (one character for one: "ß" stays, "É" is "é");
+ * bytes that are not UTF-8 as they are, but ASCII letters.
+ *
+ * Returns: (transfer full): the folded text
+ */
+char *
+store_fold_case (const char *text)
+{
+  GString *folded = g_string_sized_new (strlen (text));
+
+  for (const char *p = text; *p;)
+    {
+      gunichar c = (guchar) *p < 0x80 ? (gunichar) *p : g_utf8_get_char_validated (p, -1);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_c (folded, *p++);
+          continue;
+        }
+      g_string_append_unichar (folded, g_unichar_tolower (c));
+      p = g_utf8_next_char (p);
+    }
+  return g_string_free (folded, FALSE);
+}
+
+/* winnow_name_holds (name, folded): does @name, folded, hold @folded? A
+ * search too short for the index of trigrams (winnow-task-store-query.c)
+ * finds what the index would. */
+static void
+name_holds_function (sqlite3_context *context, int argc, sqlite3_value **argv)
+{
+  const char *name = (const char *) sqlite3_value_text (argv[0]);
+  const char *folded = (const char *) sqlite3_value_text (argv[1]);
+  g_autofree char *name_folded = NULL;
+
+  if (name == NULL || folded == NULL)
+    {
+      sqlite3_result_int (context, 0);
+      return;
+    }
+  name_folded = store_fold_case (name);
+  sqlite3_result_int (context, strstr (name_folded, folded) != NULL);
+}
+
+/* The SQL functions of migrations and queries, on every connection. */
 void
 store_register_functions (sqlite3 *db)
 {
   sqlite3_create_function (db, "winnow_basename", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
                            NULL, basename_function, NULL, NULL);
+  sqlite3_create_function (db, "winnow_name_holds", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                           NULL, name_holds_function, NULL, NULL);
 }
 
 static gint64
