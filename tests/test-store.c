@@ -1066,14 +1066,13 @@ test_name_index (Fixture *f, gconstpointer data)
  * on several statuses or reads on after a key: no plan sorts more than
  * the pages of its walks, each of them limited to the page's size (a
  * jump into the middle that sorted every matching row took 25-38 ms over
- * 100,000 tasks, the merge 2 ms). When few tasks match the name, they
- * are looked up by id and sorted. A filter on the creation time is left
- * to SQLite's planner, which may take the tasks of those days from the
- * index on the time and sort them: few for a day or a week. */
+ * 100,000 tasks, the merge 2 ms). When few tasks match the name, or the
+ * time range, they are taken from their index and sorted. */
 static void
 test_query_plans (Fixture *f, gconstpointer data)
 {
   g_autoptr(GArray) hidden = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GDateTime) from = g_date_time_new_utc (2026, 3, 1, 0, 0, 0);
   const guint status_sets[] = { 0, 1u << WINNOW_TASK_FAILED,
                                 (1u << WINNOW_TASK_FAILED) | (1u << WINNOW_TASK_CANCELLED),
                                 (1u << WINNOW_TASK_PENDING) | (1u << WINNOW_TASK_PROCESSING) |
@@ -1085,20 +1084,24 @@ test_query_plans (Fixture *f, gconstpointer data)
   g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   for (guint sort = 0; sort <= WINNOW_TASK_SORT_ID; sort++)
     for (guint set = 0; set < G_N_ELEMENTS (status_sets); set++)
-      for (guint filters = 0; filters < 8; filters++)
+      for (guint filters = 0; filters < 32; filters++)
         for (guint shape = 0; shape < 6; shape++)
           {
-            /* filters: the name, hidden tasks, few tasks named */
-            gboolean few = (filters & 4) != 0;
+            /* filters: the name, hidden tasks, few tasks named, a time
+             * range, few tasks in it */
+            StoreFinding finding = (filters & 4 ? STORE_LOOK_UP_NAMED : 0) |
+                                   (filters & 16 ? STORE_SEEK_TIMES : 0);
+            gboolean few = finding != 0;
             WinnowTaskQuery query = {
               .statuses = status_sets[set], .sort = sort, .descending = shape & 1,
               .name = filters & 5 ? "orders" : NULL,
               .hidden = filters & 2 ? hidden : NULL,
               .hide_finished_upto = filters & 2 ? 5 : 0,
+              .created_from = filters & 24 ? from : NULL,
             };
             /* a page from the start, a page after a key, a jump's seek */
             g_autofree char *sql = store_walk_sql (&query, shape & 1, shape / 2 == 1, shape / 2 == 2,
-                                                   few);
+                                                   finding);
             g_autofree char *explain = g_strconcat ("EXPLAIN QUERY PLAN ", sql, NULL);
             sqlite3_stmt *s = NULL;
             gboolean looked_up = FALSE;
@@ -1114,12 +1117,12 @@ test_query_plans (Fixture *f, gconstpointer data)
                 looked_up |= strstr (detail, "USING INTEGER PRIMARY KEY (rowid=?)") != NULL;
               }
             sqlite3_finalize (s);
-            if (few && !looked_up)
+            if ((finding & STORE_LOOK_UP_NAMED) && !looked_up)
               g_error ("%s\nwalks past every task not named", sql);
             plans++;
           }
   sqlite3_close (db);
-  g_assert_cmpuint (plans, ==, (WINNOW_TASK_SORT_ID + 1) * G_N_ELEMENTS (status_sets) * 8 * 6);
+  g_assert_cmpuint (plans, ==, (WINNOW_TASK_SORT_ID + 1) * G_N_ELEMENTS (status_sets) * 32 * 6);
 }
 
 static void
@@ -1128,6 +1131,10 @@ test_queries (Fixture *f, gconstpointer data)
   g_autoptr(GArray) rows = build_history (f->path);
   g_autoptr(GDateTime) from = g_date_time_new_utc (2026, 3, 1, 0, 0, 0);
   g_autoptr(GDateTime) until = g_date_time_new_utc (2026, 3, 15, 12, 0, 0);
+  /* a day: few tasks, taken from the index on the time, where the two
+   * weeks above are many, kept as a sort index is walked */
+  g_autoptr(GDateTime) day = g_date_time_new_utc (2026, 6, 2, 0, 0, 0);
+  g_autoptr(GDateTime) day_end = g_date_time_new_utc (2026, 6, 3, 0, 0, 0);
   /* many names and few (a walk of the sort index, or the named looked
    * up); searches too short for the names' trigrams; a double quote, in
    * the phrase the trigrams are asked for */
@@ -1145,13 +1152,13 @@ test_queries (Fixture *f, gconstpointer data)
   /* every filter, alone and together */
   for (guint n = 0; n < G_N_ELEMENTS (names); n++)
     for (guint st = 0; st < G_N_ELEMENTS (status_sets); st++)
-      for (guint range = 0; range < 2; range++)
+      for (guint range = 0; range < 3; range++)
         {
           WinnowTaskQuery q = { .statuses = status_sets[st], .name = names[n],
-                                .created_from = range ? from : NULL,
-                                .created_until = range ? until : NULL,
-                                .sort = (n + st) % (WINNOW_TASK_SORT_ID + 1),
-                                .descending = range };
+                                .created_from = range == 1 ? from : range == 2 ? day : NULL,
+                                .created_until = range == 1 ? until : range == 2 ? day_end : NULL,
+                                .sort = (n + st + range) % (WINNOW_TASK_SORT_ID + 1),
+                                .descending = range == 1 };
           check_query (f->store, rows, &q);
         }
   for (guint i = 0; i < rows->len; i++)

@@ -195,12 +195,20 @@ gboolean      store_insert_result (WinnowTaskStore *store,
                                    gint64 id,
                                    const WinnowTaskResult *result,
                                    GError **error);
-/* winnow-task-store-query.c */
+/* winnow-task-store-query.c: how a page finds the tasks that match */
+typedef enum {
+  /* few tasks named: the page reads them by id and sorts them */
+  STORE_LOOK_UP_NAMED = 1 << 0,
+  /* few tasks in the time range, or a count: the planner may take them
+   * from an index on the time (and a page sort them) */
+  STORE_SEEK_TIMES = 1 << 1,
+} StoreFinding;
+
 char         *store_walk_sql      (const WinnowTaskQuery *query,
                                    gboolean descending,
                                    gboolean after_key,
                                    gboolean key_only,
-                                   gboolean few);
+                                   StoreFinding finding);
 /* winnow-task-store-deferred.c */
 gint64        store_apply_deferred (WinnowTaskStore *store,
                                     StoreConn *conn,

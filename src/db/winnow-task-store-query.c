@@ -109,18 +109,24 @@ with_names (GString *sql, const WinnowTaskQuery *query)
 
 /* The filters other than the status, each "AND ...". */
 static void
-append_filters (GString *sql, const WinnowTaskQuery *query, gboolean few)
+append_filters (GString *sql, const WinnowTaskQuery *query, StoreFinding finding)
 {
+  /* many in the time range: "+created_at" keeps the walk on the sort
+   * index (which holds the time) rather than sort them; a sort by time
+   * seeks the range on its own index either way */
+  const char *time = (finding & STORE_SEEK_TIMES) || query->sort == WINNOW_TASK_SORT_CREATED
+                     ? "created_at" : "+created_at";
+
   /* The matching ids, found once per statement (with_names()), instead
    * of fetching every row the sort index walks; "+id" keeps the walk on
-   * the sort index. (When @few match, the arm reads them instead:
+   * the sort index. (When few match, the arm reads them instead:
    * append_arm().) */
-  if (query->name != NULL && query->name[0] != '\0' && !few)
+  if (query->name != NULL && query->name[0] != '\0' && !(finding & STORE_LOOK_UP_NAMED))
     g_string_append (sql, " AND +id IN named");
   if (query->created_from != NULL)
-    g_string_append (sql, " AND created_at >= ?2");
+    g_string_append_printf (sql, " AND %s >= ?2", time);
   if (query->created_until != NULL)
-    g_string_append (sql, " AND created_at < ?3");
+    g_string_append_printf (sql, " AND %s < ?3", time);
   if (query->hidden != NULL && query->hidden->len > 0)
     g_string_append (sql, " AND id NOT IN (SELECT value FROM json_each (?4))");
   if (query->hide_finished_upto > 0)
@@ -200,7 +206,7 @@ typedef enum {
  * covering index, which never reads a task's row). */
 static void
 append_arm (GString *sql, const WinnowTaskQuery *query, const char *status, gboolean descending,
-            Range range, gboolean key_only, gboolean ordered, gboolean few)
+            Range range, gboolean key_only, gboolean ordered, StoreFinding finding)
 {
   const char *key = sort_keys[query->sort];
   const char *direction = descending ? "DESC" : "ASC";
@@ -212,11 +218,12 @@ append_arm (GString *sql, const WinnowTaskQuery *query, const char *status, gboo
     g_string_append_printf (sql, "SELECT " TASK_COLUMNS ", %s AS sort_key", key);
   /* few tasks named: each looked up by id, and the few sorted, rather
    * than a walk past every task that is not named */
-  g_string_append (sql, few ? " FROM named CROSS JOIN tasks ON tasks.id = named_id WHERE 1"
+  g_string_append (sql, finding & STORE_LOOK_UP_NAMED
+                        ? " FROM named CROSS JOIN tasks ON tasks.id = named_id WHERE 1"
                             : " FROM tasks WHERE 1");
   if (status != NULL)
     g_string_append_printf (sql, " AND status = '%s'", status);
-  append_filters (sql, query, few);
+  append_filters (sql, query, finding);
   /* "after (key, id)" as two ranges, each one walk of the index: SQLite
    * seeks a row-value comparison on its first column only */
   if (range == SAME_KEY_LATER_ID)
@@ -229,12 +236,12 @@ append_arm (GString *sql, const WinnowTaskQuery *query, const char *status, gboo
 
 /* A page (@key_only: the key at an offset) walking in @descending order,
  * after the key in ?6, ?7 when @after_key: the walks of every status
- * asked for and every range, merged; @few: few tasks match the name
- * (few_named()). Tests read its plans: none sorts more than the pages of
- * its walks, or the few tasks named. */
+ * asked for and every range, merged; @finding: how it finds them (probe()).
+ * Tests read its plans: none sorts more than the pages of its walks, or
+ * the few tasks named or in the time range. */
 char *
 store_walk_sql (const WinnowTaskQuery *query, gboolean descending, gboolean after_key,
-                gboolean key_only, gboolean few)
+                gboolean key_only, StoreFinding finding)
 {
   const char *direction = descending ? "DESC" : "ASC";
   GString *sql = g_string_new (NULL);
@@ -252,7 +259,7 @@ store_walk_sql (const WinnowTaskQuery *query, gboolean descending, gboolean afte
       const char *status = NULL;
       if (n_statuses (query) == 1)
         status = winnow_task_status_to_string ((WinnowTaskStatus) g_bit_nth_lsf (statuses, -1));
-      append_arm (sql, query, status, descending, ranges[0], key_only, TRUE, few);
+      append_arm (sql, query, status, descending, ranges[0], key_only, TRUE, finding);
       g_string_append (sql, limit);
       return g_string_free (sql, FALSE);
     }
@@ -273,7 +280,7 @@ store_walk_sql (const WinnowTaskQuery *query, gboolean descending, gboolean afte
             g_string_append (sql, " UNION ALL ");
           if (!key_only)
             g_string_append (sql, "SELECT * FROM (");
-          append_arm (sql, query, status, descending, ranges[r], key_only, !key_only, few);
+          append_arm (sql, query, status, descending, ranges[r], key_only, !key_only, finding);
           if (!key_only)
             g_string_append (sql, " LIMIT ?8)");
         }
@@ -308,41 +315,90 @@ reverse (GPtrArray *tasks)
     }
 }
 
-/* Up to this many tasks named, a page looks them up and sorts them
- * (1-3 ms over 100,000 tasks); past it, it walks the sort index. */
-#define FEW_NAMED 1000
+/* Up to this many tasks named, or in the time range, a page takes them
+ * from their index and sorts them (1-3 ms over 100,000 tasks); past it,
+ * it walks the sort index and keeps those that match. */
+#define FEW 1000
 
-/* Does the name filter of @query match at most FEW_NAMED tasks? Asked of
- * the names' index, which stops counting past that. */
+/* How many rows @sql (bound to @query's filters) finds, up to FEW + 1:
+ * FALSE with @error when it could not tell. */
 static gboolean
-few_named (WinnowTaskStore *store, StoreConn *conn, const WinnowTaskQuery *query,
-           gboolean *few, GError **error)
+few_found (WinnowTaskStore *store, StoreConn *conn, const char *sql,
+           const WinnowTaskQuery *query, gboolean *few, GError **error)
 {
-  sqlite3_stmt *s;
+  sqlite3_stmt *s = store_prepare (store, conn, sql, error);
   int rc;
 
-  *few = FALSE;
-  if (query->name == NULL || !uses_trigrams (query->name))
-    return TRUE;
-  s = store_prepare (store, conn,
-                     "SELECT count(*) FROM (SELECT rowid FROM task_names WHERE task_names MATCH ?1"
-                     " LIMIT " G_STRINGIFY (FEW_NAMED) " + 1)", error);
   if (s == NULL)
     return FALSE;
-  bind_filters (s, &(WinnowTaskQuery) { .name = query->name });
+  bind_filters (s, query);
   rc = sqlite3_step (s);
   if (rc == SQLITE_ROW)
-    *few = sqlite3_column_int64 (s, 0) <= FEW_NAMED;
+    *few = sqlite3_column_int64 (s, 0) <= FEW;
   sqlite3_reset (s);
   return rc == SQLITE_ROW || store_fail (store, conn, rc, error);
+}
+
+/* Appends " AND status IN (...)" when @query filters on the status. */
+static void
+append_statuses (GString *sql, const WinnowTaskQuery *query)
+{
+  guint statuses = query->statuses & ALL_STATUSES;
+
+  if (n_statuses (query) == 0)
+    return;
+  g_string_append (sql, " AND status IN (");
+  for (guint i = 0, n = 0; i < WINNOW_TASK_N_STATUSES; i++)
+    if (statuses & (1u << i))
+      g_string_append_printf (sql, "%s'%s'", n++ ? ", " : "",
+                              winnow_task_status_to_string ((WinnowTaskStatus) i));
+  g_string_append (sql, ")");
+}
+
+/* How a page of @query finds its tasks: are few named (asked of the
+ * names' index), are few of the statuses asked for in the time range
+ * (asked of the index on status and time)? Each count stops past FEW. */
+static gboolean
+probe (WinnowTaskStore *store, StoreConn *conn, const WinnowTaskQuery *query,
+       StoreFinding *finding, GError **error)
+{
+  gboolean few = FALSE;
+
+  *finding = 0;
+  if (query->name != NULL && uses_trigrams (query->name))
+    {
+      if (!few_found (store, conn,
+                      "SELECT count(*) FROM (SELECT rowid FROM task_names WHERE task_names MATCH ?1"
+                      " LIMIT " G_STRINGIFY (FEW) " + 1)",
+                      &(WinnowTaskQuery) { .name = query->name }, &few, error))
+        return FALSE;
+      if (few)
+        *finding |= STORE_LOOK_UP_NAMED;
+    }
+  if (query->created_from != NULL || query->created_until != NULL)
+    {
+      g_autoptr(GString) sql = g_string_new ("SELECT count(*) FROM (SELECT 1 FROM tasks WHERE 1");
+      WinnowTaskQuery times = { .statuses = query->statuses, .created_from = query->created_from,
+                                .created_until = query->created_until,
+                                .sort = WINNOW_TASK_SORT_CREATED };
+
+      append_statuses (sql, &times);
+      append_filters (sql, &times, STORE_SEEK_TIMES);
+      g_string_append (sql, " LIMIT " G_STRINGIFY (FEW) " + 1)");
+      if (!few_found (store, conn, sql->str, &times, &few, error))
+        return FALSE;
+      if (few)
+        *finding |= STORE_SEEK_TIMES;
+    }
+  return TRUE;
 }
 
 /* The key and id of the row @offset rows into the walk (index only). */
 static gboolean
 seek (WinnowTaskStore *store, StoreConn *conn, const WinnowTaskQuery *query, gboolean descending,
-      gboolean few, guint offset, sqlite3_value **key, gint64 *id, GError **error)
+      StoreFinding finding, guint offset, sqlite3_value **key, gint64 *id, GError **error)
 {
-  g_autofree char *sql = store_walk_sql (query, descending, FALSE, TRUE, few);
+  g_autofree char *sql = store_walk_sql (query, descending, FALSE, TRUE, finding);
   sqlite3_stmt *s = store_prepare (store, conn, sql, error);
   int rc;
 
@@ -369,25 +425,25 @@ page_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
   sqlite3_value *key = NULL;
   gint64 key_id = 0;
   gboolean after_key = a->mode == PAGE_AFTER || a->mode == PAGE_BEFORE;
-  gboolean few;
+  StoreFinding finding;
   g_autofree char *sql = NULL;
   sqlite3_stmt *s;
   int rc;
 
   g_ptr_array_set_size (a->tasks, 0);
-  if (!few_named (store, conn, a->query, &few, error))
+  if (!probe (store, conn, a->query, &finding, error))
     return FALSE;
   /* a jump: find the row before the page on the index alone, then read
    * the page by key */
   if ((a->mode == PAGE_FROM_START || a->mode == PAGE_FROM_END) && a->offset > 0)
     {
-      if (!seek (store, conn, a->query, descending, few, a->offset - 1, &key, &key_id, error))
+      if (!seek (store, conn, a->query, descending, finding, a->offset - 1, &key, &key_id, error))
         return FALSE;
       if (key == NULL)
         return TRUE;  /* past the end */
       after_key = TRUE;
     }
-  sql = store_walk_sql (a->query, descending, after_key, FALSE, few);
+  sql = store_walk_sql (a->query, descending, after_key, FALSE, finding);
   s = store_prepare (store, conn, sql, error);
   if (s == NULL)
     {
@@ -512,7 +568,6 @@ count_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error
 {
   QueryArgs *a = data;
   g_autoptr(GString) sql = g_string_new (NULL);
-  guint statuses = a->query->statuses & ALL_STATUSES;
   gboolean filtered;
   sqlite3_stmt *s;
   int rc;
@@ -523,16 +578,8 @@ count_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error
   else
     {
       g_string_append (sql, "SELECT count(*) FROM tasks WHERE 1");
-      if (n_statuses (a->query) > 0)
-        {
-          g_string_append (sql, " AND status IN (");
-          for (guint i = 0, n = 0; i < WINNOW_TASK_N_STATUSES; i++)
-            if (statuses & (1u << i))
-              g_string_append_printf (sql, "%s'%s'", n++ ? ", " : "",
-                                      winnow_task_status_to_string ((WinnowTaskStatus) i));
-          g_string_append (sql, ")");
-        }
-      append_filters (sql, a->query, FALSE);
+      append_statuses (sql, a->query);
+      append_filters (sql, a->query, STORE_SEEK_TIMES);
     }
   filtered = !g_str_equal (sql->str, "SELECT count(*) FROM tasks WHERE 1");
 

@@ -154,10 +154,12 @@ static const char schema_v5[] =
   "  INSERT INTO task_names (rowid, file_name) VALUES (new.id, new.file_name);"
   "END;"
   "CREATE TRIGGER tasks_names_delete AFTER DELETE ON tasks BEGIN"
-  "  INSERT INTO task_names (task_names, rowid, file_name) VALUES ('delete', old.id, old.file_name);"
+  "  INSERT INTO task_names (task_names, rowid, file_name)"
+  "    VALUES ('delete', old.id, old.file_name);"
   "END;"
   "CREATE TRIGGER tasks_names_update AFTER UPDATE OF file_name ON tasks BEGIN"
-  "  INSERT INTO task_names (task_names, rowid, file_name) VALUES ('delete', old.id, old.file_name);"
+  "  INSERT INTO task_names (task_names, rowid, file_name)"
+  "    VALUES ('delete', old.id, old.file_name);"
   "  INSERT INTO task_names (rowid, file_name) VALUES (new.id, new.file_name);"
   "END;";
 
