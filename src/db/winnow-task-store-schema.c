@@ -228,8 +228,21 @@ name_holds_function (sqlite3_context *context, int argc, sqlite3_value **argv)
       sqlite3_result_int (context, 0);
       return;
     }
-  name_folded = store_fold_case (name);
-  sqlite3_result_int (context, strstr (name_folded, folded) != NULL);
+  for (const char *p = name; *p; p++)
+    if ((guchar) *p >= 0x80)
+      {
+        name_folded = store_fold_case (name);
+        sqlite3_result_int (context, strstr (name_folded, folded) != NULL);
+        return;
+      }
+  /* most names: ASCII, folded as they are compared (whatever the locale) */
+  for (gsize n = strlen (folded); *name; name++)
+    if (g_ascii_strncasecmp (name, folded, n) == 0)
+      {
+        sqlite3_result_int (context, 1);
+        return;
+      }
+  sqlite3_result_int (context, 0);
 }
 
 /* The SQL functions of migrations and queries, on every connection. */
