@@ -372,7 +372,15 @@ conn_open (WinnowTaskStore *store, GError **error)
     }
   sqlite3_extended_result_codes (conn->db, 1);
   sqlite3_busy_handler (conn->db, busy_handler, conn);
-  store_register_functions (conn->db);
+  if (!store_register_functions (conn->db))
+    {
+      g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_FAILED,
+                   /* Translators: FTS5 is the name of a part of SQLite */
+                   _("the SQLite library Winnow runs with has no full-text search (FTS5), "
+                     "which the task history needs"));
+      store_conn_free (conn);
+      return NULL;
+    }
   store_register_owner_function (conn->db);
   /* the list's indexes of a big history stay in memory */
   if (!store_exec (store, conn, "PRAGMA foreign_keys = ON", error) ||

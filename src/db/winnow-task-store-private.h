@@ -215,8 +215,9 @@ gint64        store_apply_deferred (WinnowTaskStore *store,
                                     GArray *held,
                                     gboolean *hold_all,
                                     GError **error);
-void          store_register_functions (sqlite3 *db);
-char         *store_fold_case          (const char *text);
+gboolean      store_register_functions (sqlite3 *db);
+/* winnow-task-store-names.c */
+gboolean      store_register_name_functions (sqlite3 *db);
 /* winnow-task-store-owners.c */
 gboolean      store_owner_alive        (const char *owner);
 void          store_owners_forget      (void);

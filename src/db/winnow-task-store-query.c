@@ -138,7 +138,7 @@ bind_filters (sqlite3_stmt *s, const WinnowTaskQuery *query)
 {
   if (query->name != NULL && query->name[0] != '\0')
     sqlite3_bind_text (s, P_NAME, uses_trigrams (query->name) ? phrase (query->name)
-                                                              : store_fold_case (query->name),
+                                                              : g_strdup (query->name),
                        -1, g_free);
   if (query->created_from != NULL)
     sqlite3_bind_text (s, P_FROM, winnow_store_format_time (query->created_from), -1, g_free);

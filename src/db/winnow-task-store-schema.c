@@ -184,75 +184,14 @@ basename_function (sqlite3_context *context, int argc, sqlite3_value **argv)
   sqlite3_result_text (context, name, -1, SQLITE_TRANSIENT);
 }
 
-/**
- * store_fold_case:
- *
- * @text with each character in lower case, as the index of the names'
- * trigrams folds them (one character for one: "ß" stays, "É" is "é");
- * bytes that are not UTF-8 as they are, but ASCII letters.
- *
- * Returns: (transfer full): the folded text
- */
-char *
-store_fold_case (const char *text)
-{
-  GString *folded = g_string_sized_new (strlen (text));
-
-  for (const char *p = text; *p;)
-    {
-      gunichar c = (guchar) *p < 0x80 ? (gunichar) *p : g_utf8_get_char_validated (p, -1);
-
-      if (c == (gunichar) -1 || c == (gunichar) -2)
-        {
-          g_string_append_c (folded, *p++);
-          continue;
-        }
-      g_string_append_unichar (folded, g_unichar_tolower (c));
-      p = g_utf8_next_char (p);
-    }
-  return g_string_free (folded, FALSE);
-}
-
-/* winnow_name_holds (name, folded): does @name, folded, hold @folded? A
- * search too short for the index of trigrams (winnow-task-store-query.c)
- * finds what the index would. */
-static void
-name_holds_function (sqlite3_context *context, int argc, sqlite3_value **argv)
-{
-  const char *name = (const char *) sqlite3_value_text (argv[0]);
-  const char *folded = (const char *) sqlite3_value_text (argv[1]);
-  g_autofree char *name_folded = NULL;
-
-  if (name == NULL || folded == NULL)
-    {
-      sqlite3_result_int (context, 0);
-      return;
-    }
-  for (const char *p = name; *p; p++)
-    if ((guchar) *p >= 0x80)
-      {
-        name_folded = store_fold_case (name);
-        sqlite3_result_int (context, strstr (name_folded, folded) != NULL);
-        return;
-      }
-  /* most names: ASCII, folded as they are compared (whatever the locale) */
-  for (gsize n = strlen (folded); *name; name++)
-    if (g_ascii_strncasecmp (name, folded, n) == 0)
-      {
-        sqlite3_result_int (context, 1);
-        return;
-      }
-  sqlite3_result_int (context, 0);
-}
-
-/* The SQL functions of migrations and queries, on every connection. */
-void
+/* The SQL functions of migrations and queries, on every connection;
+ * FALSE when its SQLite has no FTS5 (store_register_name_functions()). */
+gboolean
 store_register_functions (sqlite3 *db)
 {
   sqlite3_create_function (db, "winnow_basename", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
                            NULL, basename_function, NULL, NULL);
-  sqlite3_create_function (db, "winnow_name_holds", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-                           NULL, name_holds_function, NULL, NULL);
+  return store_register_name_functions (db);
 }
 
 static gint64
