@@ -230,7 +230,11 @@ append_arm (GString *sql, const WinnowTaskQuery *query, const char *status, gboo
     g_string_append_printf (sql, " AND %s = ?6 AND id %s ?7", key, after);
   else if (range == LATER_KEY)
     g_string_append_printf (sql, " AND %s %s ?6", key, after);
-  if (ordered)
+  /* the same key: in the order of the ids alone, which the index walk
+   * gives (SQLite sorted them when told the key too) */
+  if (ordered && range == SAME_KEY_LATER_ID)
+    g_string_append_printf (sql, " ORDER BY id %s", direction);
+  else if (ordered)
     g_string_append_printf (sql, " ORDER BY %s %s, id %s", key, direction, direction);
 }
 
