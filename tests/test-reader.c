@@ -584,6 +584,44 @@ test_chunks_prepare (WinnowTestDir *fixture, gconstpointer data)
  * and the file is still read to its end (without
  * winnow_csv_reader_hold_batches() the one thread would wait for a batch
  * while the caller waits for its next one). */
+/* Reads the first @n_columns (at most 4) of @path on @threads threads,
+ * holding HELD batches as the write pass does; stops (frees the reader,
+ * still holding them) after @stop_after batches, or reads it all (0).
+ * Returns the rows read; *@n_batches: the batches. */
+static guint64
+read_holding (const char *path, guint threads, gsize chunk, guint n_columns, guint stop_after,
+              guint *n_batches)
+{
+  static const gint map[4] = { 0, 1, 2, 3 };
+  /* freed after the reader, whose threads read it */
+  g_autoptr(WinnowTextSet) na = winnow_text_set_new ((const char *[]) { "" }, 1);
+  g_autoptr(WinnowCsvReader) reader = open_chunked (path, threads, chunk);
+  g_autoptr(GQueue) held = g_queue_new ();
+  g_autoptr(GError) error = NULL;
+  WinnowRowBatch *batch;
+  guint64 rows = 0;
+  guint batches = 0;
+
+  winnow_csv_reader_hold_batches (reader, HELD);
+  g_assert_cmpuint (n_columns, <=, G_N_ELEMENTS (map));
+  winnow_csv_reader_start (reader, map, n_columns, na, FALSE);
+  while ((batch = winnow_csv_reader_next_batch (reader)) != NULL)
+    {
+      rows += batch->n_rows;
+      g_queue_push_tail (held, batch);
+      if (g_queue_get_length (held) > HELD)
+        winnow_csv_reader_recycle (reader, g_queue_pop_head (held));
+      *n_batches = ++batches;
+      if (batches == stop_after)
+        return rows;  /* the reader is freed with batches held */
+    }
+  while (!g_queue_is_empty (held))
+    winnow_csv_reader_recycle (reader, g_queue_pop_head (held));
+  g_assert_true (winnow_csv_reader_finish (reader, &error));
+  g_assert_cmpuint (rows, ==, winnow_csv_reader_get_rows (reader));
+  return rows;
+}
+
 static void
 test_chunks_held_batches (WinnowTestDir *fixture, gconstpointer data)
 {
@@ -592,29 +630,10 @@ test_chunks_held_batches (WinnowTestDir *fixture, gconstpointer data)
 
   for (guint threads = 1; threads <= 3; threads += 2)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(WinnowCsvReader) reader = open_chunked (path, threads, 64 * 1024);
-      g_autoptr(WinnowTextSet) na = NULL;
-      g_autoptr(GQueue) held = g_queue_new ();
-      WinnowRowBatch *batch;
-      guint64 rows = 0;
       guint batches = 0;
 
-      winnow_csv_reader_hold_batches (reader, HELD);
-      na = start_four_columns (reader);
-      while ((batch = winnow_csv_reader_next_batch (reader)) != NULL)
-        {
-          rows += batch->n_rows;
-          batches++;
-          g_queue_push_tail (held, batch);
-          if (g_queue_get_length (held) > HELD)
-            winnow_csv_reader_recycle (reader, g_queue_pop_head (held));
-        }
-      while (!g_queue_is_empty (held))
-        winnow_csv_reader_recycle (reader, g_queue_pop_head (held));
-      g_assert_true (winnow_csv_reader_finish (reader, &error));
+      read_holding (path, threads, 64 * 1024, 4, 0, &batches);
       g_assert_cmpuint (batches, >, 2 * HELD);
-      g_assert_cmpuint (rows, ==, winnow_csv_reader_get_rows (reader));
     }
 }
 
@@ -735,40 +754,6 @@ big_redo_csv (gsize chunk)
   return g_string_free (s, FALSE);
 }
 
-/* Reads @path on @threads threads, holding HELD batches as the write
- * pass does; stops (frees the reader, still holding them) after
- * @stop_after batches, or reads it all (0). Returns the rows read. */
-static guint64
-read_holding (const char *path, guint threads, gsize chunk, guint stop_after)
-{
-  static const gint map[3] = { 0, 1, 2 };
-  /* freed after the reader, whose threads read it */
-  g_autoptr(WinnowTextSet) na = winnow_text_set_new ((const char *[]) { "" }, 1);
-  g_autoptr(WinnowCsvReader) reader = open_chunked (path, threads, chunk);
-  g_autoptr(GQueue) held = g_queue_new ();
-  g_autoptr(GError) error = NULL;
-  WinnowRowBatch *batch;
-  guint64 rows = 0;
-  guint batches = 0;
-
-  winnow_csv_reader_hold_batches (reader, HELD);
-  winnow_csv_reader_start (reader, map, 3, na, FALSE);
-  while ((batch = winnow_csv_reader_next_batch (reader)) != NULL)
-    {
-      rows += batch->n_rows;
-      g_queue_push_tail (held, batch);
-      if (g_queue_get_length (held) > HELD)
-        winnow_csv_reader_recycle (reader, g_queue_pop_head (held));
-      if (++batches == stop_after)
-        return rows;  /* the reader is freed with batches held */
-    }
-  while (!g_queue_is_empty (held))
-    winnow_csv_reader_recycle (reader, g_queue_pop_head (held));
-  g_assert_true (winnow_csv_reader_finish (reader, &error));
-  g_assert_cmpuint (rows, ==, winnow_csv_reader_get_rows (reader));
-  return rows;
-}
-
 /* A chunk to be parsed again while every parse thread waits for a free
  * batch, its batches all queued in chunks after that one: no parse
  * thread will come back for it (the redo thread parses it). Found by a
@@ -786,6 +771,7 @@ test_chunks_redo_while_all_wait (WinnowTestDir *fixture, gconstpointer data)
       ReadSetup sequential = { 1 << 30, 1, WINNOW_BAD_LINES_ERROR };
       g_autofree char *expected = dump (path, &sequential);
       guint threads = kind == 1 ? 2 : 4;
+      guint batches = 0;
       guint64 rows;
 
       g_assert_nonnull (strstr (expected, "\nrows "));  /* read whole */
@@ -798,10 +784,10 @@ test_chunks_redo_while_all_wait (WinnowTestDir *fixture, gconstpointer data)
         }
       /* the caller holds batches, and stops at the chunk parsed again,
        * before it, and after it */
-      rows = read_holding (path, threads, chunk, 0);
+      rows = read_holding (path, threads, chunk, 3, 0, &batches);
       g_assert_cmpuint (rows, ==, g_ascii_strtoull (strstr (expected, "\nrows ") + 6, NULL, 10));
       for (guint stop = 1; stop < 40; stop += 3)
-        g_assert_cmpuint (read_holding (path, threads, chunk, stop), <, rows);
+        g_assert_cmpuint (read_holding (path, threads, chunk, 3, stop, &batches), <, rows);
     }
 }
 

@@ -893,14 +893,11 @@ reference_histogram (const double *values, guint n, long double *start, long dou
 
 /* The profile's histogram of @values (at least two different numbers) is
  * the reference one. */
-static void
-assert_histogram (const double *values, guint n)
+/* The profile of a column of @values, written as shortest text. */
+static WinnowColumnProfile *
+profile_of (const double *values, guint n)
 {
   g_autoptr(WinnowProfiler) profiler = winnow_profiler_new (1);
-  g_autoptr(WinnowColumnProfile) p = NULL;
-  guint64 expected[WINNOW_HISTOGRAM_BINS];
-  long double start, width;
-  guint bins;
 
   for (guint i = 0; i < n; i++)
     {
@@ -909,7 +906,17 @@ assert_histogram (const double *values, guint n)
       g_ascii_dtostr (text, sizeof text, values[i]);
       winnow_profiler_add_value (profiler, 0, text, strlen (text));
     }
-  p = winnow_profiler_finish_column (profiler, 0, "x");
+  return winnow_profiler_finish_column (profiler, 0, "x");
+}
+
+static void
+assert_histogram (const double *values, guint n)
+{
+  g_autoptr(WinnowColumnProfile) p = profile_of (values, n);
+  guint64 expected[WINNOW_HISTOGRAM_BINS];
+  long double start, width;
+  guint bins;
+
   g_assert_true (p->has_numbers);
   bins = reference_histogram (values, n, &start, &width, expected);
   g_assert_cmpuint (p->histogram_bins, ==, bins);
@@ -939,17 +946,8 @@ test_histogram_bins (void)
   /* the first bin would start at -2^1024: no histogram, and the rest of
    * the profile as ever */
   {
-    g_autoptr(WinnowProfiler) profiler = winnow_profiler_new (1);
-    g_autoptr(WinnowColumnProfile) p = NULL;
+    g_autoptr(WinnowColumnProfile) p = profile_of (from_the_bottom, G_N_ELEMENTS (from_the_bottom));
 
-    for (guint i = 0; i < G_N_ELEMENTS (from_the_bottom); i++)
-      {
-        char text[G_ASCII_DTOSTR_BUF_SIZE];
-
-        g_ascii_dtostr (text, sizeof text, from_the_bottom[i]);
-        winnow_profiler_add_value (profiler, 0, text, strlen (text));
-      }
-    p = winnow_profiler_finish_column (profiler, 0, "x");
     g_assert_true (p->has_numbers);
     g_assert_cmpfloat (p->min, ==, -DBL_MAX);
     g_assert_cmpfloat (p->max, ==, 1);

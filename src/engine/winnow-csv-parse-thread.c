@@ -88,6 +88,7 @@ winnow_csv_parse_thread_free (ParseThread *thread)
     return;
   if (thread->parser_ready)
     csv_free (&thread->parser);
+  chunk_error_clear (&thread->open_error);
   g_clear_pointer (&thread->decoder, winnow_text_decoder_free);
   g_byte_array_unref (thread->decoded);
   g_ptr_array_unref (thread->first_row);

@@ -669,6 +669,14 @@ winnow_csv_reader_abort (WinnowCsvReader *reader)
   reader->finished = TRUE;
 }
 
+/* Waits for @thread (may be NULL, or not started) to end. */
+static void
+join (ParseThread *thread)
+{
+  if (thread != NULL && thread->gthread != NULL)
+    g_clear_pointer (&thread->gthread, g_thread_join);
+}
+
 /**
  * winnow_csv_reader_finish:
  *
@@ -682,16 +690,8 @@ winnow_csv_reader_finish (WinnowCsvReader *reader, GError **error)
   if (reader->started && !reader->finished)
     winnow_csv_reader_abort (reader);
   for (guint i = 0; i < reader->n_threads; i++)
-    if (reader->threads[i]->gthread != NULL)
-      {
-        g_thread_join (reader->threads[i]->gthread);
-        reader->threads[i]->gthread = NULL;
-      }
-  if (reader->redo_thread != NULL && reader->redo_thread->gthread != NULL)
-    {
-      g_thread_join (reader->redo_thread->gthread);
-      reader->redo_thread->gthread = NULL;
-    }
+    join (reader->threads[i]);
+  join (reader->redo_thread);
   if (reader->error != NULL)
     {
       if (error != NULL)

@@ -376,16 +376,9 @@ winnow_csv_reader_free (WinnowCsvReader *reader)
     }
   g_free (reader->slots);
   for (guint i = 0; i < reader->n_threads; i++)
-    {
-      chunk_error_clear (&reader->threads[i]->open_error);
-      winnow_csv_parse_thread_free (reader->threads[i]);
-    }
+    winnow_csv_parse_thread_free (reader->threads[i]);
   g_free (reader->threads);
-  if (reader->redo_thread != NULL)
-    {
-      chunk_error_clear (&reader->redo_thread->open_error);
-      winnow_csv_parse_thread_free (reader->redo_thread);
-    }
+  winnow_csv_parse_thread_free (reader->redo_thread);
   winnow_thread_budget_unref (reader->budget);
   if (reader->fd >= 0)
     close (reader->fd);

@@ -369,6 +369,50 @@ select_kth (double *a, gsize n, gsize k)
   return a[k];
 }
 
+/* The middle numbers of a median's column: *@lo the ((n - 1) / 2)-th
+ * smallest, and for an even count n *@hi the (n / 2)-th. Returns n. */
+static guint64
+median_middle (WinnowFillStats *stats, double *lo, double *hi)
+{
+  if (stats->distinct != NULL)
+    {
+      g_autofree Distinct *sorted = g_new (Distinct, MAX (stats->n_distinct, 1));
+      guint64 total = 0;
+      guint m = 0;
+
+      for (guint i = 0; i < MEDIAN_TABLE; i++)
+        if (stats->distinct[i].count > 0)
+          {
+            sorted[m++] = stats->distinct[i];
+            total += stats->distinct[i].count;
+          }
+      if (total == 0)
+        return 0;
+      qsort (sorted, m, sizeof *sorted, compare_distinct);
+      *lo = median_kth_counted (sorted, m, (total - 1) / 2);
+      if (total % 2 == 0)
+        *hi = median_kth_counted (sorted, m, total / 2);
+      return total;
+    }
+  else
+    {
+      double *a = (double *) stats->numbers->data;
+      gsize n = stats->numbers->len;
+
+      if (n == 0)
+        return 0;
+      *lo = select_kth (a, n, (n - 1) / 2);
+      if (n % 2 == 0)
+        {
+          /* the rest are at or above the middle: their least */
+          *hi = a[n / 2];
+          for (gsize i = n / 2; i < n; i++)
+            *hi = MIN (*hi, a[i]);
+        }
+      return n;
+    }
+}
+
 /**
  * winnow_fill_stats_finish:
  *
@@ -389,42 +433,12 @@ winnow_fill_stats_finish (WinnowFillStats *stats)
 
     case WINNOW_FILL_MEDIAN:
       {
-        double *a;
-        gsize n;
         double lo, hi;
+        guint64 n = median_middle (stats, &lo, &hi);
 
-        if (stats->distinct != NULL)
-          {
-            g_autofree Distinct *sorted = g_new (Distinct, MAX (stats->n_distinct, 1));
-            guint64 total = 0;
-            guint m = 0;
-
-            for (guint i = 0; i < MEDIAN_TABLE; i++)
-              if (stats->distinct[i].count > 0)
-                {
-                  sorted[m++] = stats->distinct[i];
-                  total += stats->distinct[i].count;
-                }
-            if (total == 0)
-              return NULL;
-            qsort (sorted, m, sizeof *sorted, compare_distinct);
-            lo = median_kth_counted (sorted, m, (total - 1) / 2);
-            if (total % 2 == 1)
-              return winnow_number_format (lo);
-            hi = median_kth_counted (sorted, m, total / 2);
-            return winnow_number_format ((lo + hi) / 2.);
-          }
-        a = (double *) stats->numbers->data;
-        n = stats->numbers->len;
         if (n == 0)
           return NULL;
-        lo = select_kth (a, n, (n - 1) / 2);
-        if (n % 2 == 1)
-          return winnow_number_format (lo);
-        hi = a[n / 2];
-        for (gsize i = n / 2; i < n; i++)
-          hi = MIN (hi, a[i]);
-        return winnow_number_format ((lo + hi) / 2.);
+        return winnow_number_format (n % 2 == 1 ? lo : (lo + hi) / 2.);
       }
 
     case WINNOW_FILL_MODE:
