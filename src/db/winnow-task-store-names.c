@@ -65,26 +65,21 @@ folder_new (sqlite3 *db)
   return folder;
 }
 
-typedef struct {
-  GString *out;
-  guint tokens;
-} Folding;
-
 /* Each trigram after the first adds its last character. */
 static int
 add_trigram (void *data, int flags, const char *token, int length, int start, int end)
 {
-  Folding *folding = data;
+  GString *out = data;
   const char *last;
 
-  if (folding->tokens++ == 0 || length <= 0)
+  if (out->len == 0 || length <= 0)
     {
-      g_string_append_len (folding->out, token, length);
+      g_string_append_len (out, token, length);
       return SQLITE_OK;
     }
   for (last = token + length - 1; last > token && ((guchar) *last & 0xc0) == 0x80; last--)
     ;
-  g_string_append_len (folding->out, last, token + length - last);
+  g_string_append_len (out, last, token + length - last);
   return SQLITE_OK;
 }
 
@@ -95,17 +90,17 @@ static char *
 fold (Folder *folder, const char *text, int length)
 {
   g_autofree char *padded = g_strdup_printf ("%.*s\1\1", length, text);
-  Folding folding = { g_string_new (NULL), 0 };
+  GString *out = g_string_new (NULL);
 
-  if (folder->api.xTokenize (folder->tokenizer, &folding, FTS5_TOKENIZE_DOCUMENT, padded,
-                             length + 2, add_trigram) != SQLITE_OK ||
-      folding.out->len < 2)
+  if (folder->api.xTokenize (folder->tokenizer, out, FTS5_TOKENIZE_DOCUMENT, padded, length + 2,
+                             add_trigram) != SQLITE_OK ||
+      out->len < 2)
     {
-      g_string_free (folding.out, TRUE);
+      g_string_free (out, TRUE);
       return NULL;
     }
-  g_string_truncate (folding.out, folding.out->len - 2);
-  return g_string_free (folding.out, FALSE);
+  g_string_truncate (out, out->len - 2);
+  return g_string_free (out, FALSE);
 }
 
 static gboolean

@@ -69,6 +69,13 @@ n_statuses (const WinnowTaskQuery *query)
  * the names' trigrams (schema version 5); shorter ones read every name. */
 #define TRIGRAM 3
 
+/* Does @query filter on the file name? */
+static gboolean
+has_name (const WinnowTaskQuery *query)
+{
+  return query->name != NULL && query->name[0] != '\0';
+}
+
 static gboolean
 uses_trigrams (const char *name)
 {
@@ -97,7 +104,7 @@ phrase (const char *text)
 static void
 with_names (GString *sql, const WinnowTaskQuery *query)
 {
-  if (query->name == NULL || query->name[0] == '\0')
+  if (!has_name (query))
     return;
   if (uses_trigrams (query->name))
     g_string_append (sql, "WITH named (named_id) AS MATERIALIZED (SELECT rowid FROM task_names"
@@ -121,7 +128,7 @@ append_filters (GString *sql, const WinnowTaskQuery *query, StoreFinding finding
    * of fetching every row the sort index walks; "+id" keeps the walk on
    * the sort index. (When few match, the arm reads them instead:
    * append_arm().) */
-  if (query->name != NULL && query->name[0] != '\0' && !(finding & STORE_LOOK_UP_NAMED))
+  if (has_name (query) && !(finding & STORE_LOOK_UP_NAMED))
     g_string_append (sql, " AND +id IN named");
   if (query->created_from != NULL)
     g_string_append_printf (sql, " AND %s >= ?2", time);
@@ -136,7 +143,7 @@ append_filters (GString *sql, const WinnowTaskQuery *query, StoreFinding finding
 static void
 bind_filters (sqlite3_stmt *s, const WinnowTaskQuery *query)
 {
-  if (query->name != NULL && query->name[0] != '\0')
+  if (has_name (query))
     sqlite3_bind_text (s, P_NAME, uses_trigrams (query->name) ? phrase (query->name)
                                                               : g_strdup (query->name),
                        -1, g_free);
@@ -369,7 +376,7 @@ probe (WinnowTaskStore *store, StoreConn *conn, const WinnowTaskQuery *query,
   gboolean few = FALSE;
 
   *finding = 0;
-  if (query->name != NULL && uses_trigrams (query->name))
+  if (has_name (query) && uses_trigrams (query->name))
     {
       if (!few_found (store, conn,
                       "SELECT count(*) FROM (SELECT rowid FROM task_names WHERE task_names MATCH ?1"
@@ -562,7 +569,7 @@ winnow_task_store_query_before (WinnowTaskStore *store, const WinnowTaskQuery *q
 static gboolean
 name_alone (const WinnowTaskQuery *query)
 {
-  return query->name != NULL && query->name[0] != '\0' && n_statuses (query) == 0 &&
+  return has_name (query) && n_statuses (query) == 0 &&
          query->created_from == NULL && query->created_until == NULL &&
          (query->hidden == NULL || query->hidden->len == 0) && query->hide_finished_upto <= 0;
 }
