@@ -1109,6 +1109,94 @@ test_name_folding (Fixture *f, gconstpointer data)
     }
 }
 
+/* The set of ids a name search makes (winnow_id_set()) answers
+ * winnow_in_set() as "IN" would: close ids (a bit each), ids far apart
+ * (a sorted list), given in any order, none; a set the connection no
+ * longer keeps is an error, not an answer. */
+static gint64
+make_set (sqlite3 *db, const char *values)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT winnow_id_set (column1) FROM (VALUES %s)",
+                                          values);
+  sqlite3_stmt *s = NULL;
+  gint64 number;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &s, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (s), ==, SQLITE_ROW);
+  number = sqlite3_column_int64 (s, 0);
+  sqlite3_finalize (s);
+  return number;
+}
+
+/* winnow_in_set (@set, @id): 0 or 1, or -1 for an error */
+static int
+in_set (sqlite3 *db, gint64 set, gint64 id)
+{
+  sqlite3_stmt *s = NULL;
+  int rc, found = -1;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT winnow_in_set (?1, ?2)", -1, &s, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_bind_int64 (s, 1, set);
+  sqlite3_bind_int64 (s, 2, id);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    found = sqlite3_column_int (s, 0);
+  sqlite3_finalize (s);
+  return found;
+}
+
+static void
+test_id_sets (void)
+{
+  static const gint64 dense[] = { 70, 3, 5, 64, 65, 127, 128, 4 };
+  static const gint64 sparse[] = { G_GINT64_CONSTANT (1) << 40, -7, 12, 9000000000 };
+  g_autoptr(GString) values = g_string_new (NULL);
+  sqlite3 *db;
+  gint64 set, empty;
+
+  g_assert_cmpint (sqlite3_open (":memory:", &db), ==, SQLITE_OK);
+  g_assert_true (store_register_name_functions (db));
+
+  for (guint i = 0; i < G_N_ELEMENTS (dense); i++)
+    g_string_append_printf (values, "%s(%" G_GINT64_FORMAT ")", i ? "," : "", dense[i]);
+  set = make_set (db, values->str);
+  for (gint64 id = -2; id < 200; id++)
+    {
+      gboolean expected = FALSE;
+      for (guint i = 0; i < G_N_ELEMENTS (dense); i++)
+        expected |= dense[i] == id;
+      g_assert_cmpint (in_set (db, set, id), ==, expected);
+    }
+
+  g_string_truncate (values, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (sparse); i++)
+    g_string_append_printf (values, "%s(%" G_GINT64_FORMAT ")", i ? "," : "", sparse[i]);
+  set = make_set (db, values->str);
+  for (guint i = 0; i < G_N_ELEMENTS (sparse); i++)
+    {
+      g_assert_cmpint (in_set (db, set, sparse[i]), ==, 1);
+      g_assert_cmpint (in_set (db, set, sparse[i] + 1), ==, 0);
+      g_assert_cmpint (in_set (db, set, sparse[i] - 1), ==, 0);
+    }
+  g_assert_cmpint (in_set (db, set, G_MININT64), ==, 0);
+  g_assert_cmpint (in_set (db, set, G_MAXINT64), ==, 0);
+
+  /* NULL ids (a missing row) are no member */
+  empty = make_set (db, "(NULL)");
+  g_assert_cmpint (in_set (db, empty, 0), ==, 0);
+  g_assert_cmpint (in_set (db, empty, 1), ==, 0);
+
+  /* the sets before the last few are let go */
+  for (guint i = 0; i < 8; i++)
+    make_set (db, "(1)");
+  g_assert_cmpint (in_set (db, set, sparse[0]), ==, -1);
+  g_assert_cmpint (in_set (db, 0, 1), ==, -1);
+  g_assert_cmpint (in_set (db, -5, 1), ==, -1);
+  g_assert_cmpint (in_set (db, G_MININT64, 1), ==, -1);
+  sqlite3_close (db);
+}
+
 /* Every page of the list is a walk down indexes, merged when it filters
  * on several statuses or reads on after a key: no plan sorts more than
  * the pages of its walks, each of them limited to the page's size (a
@@ -1129,6 +1217,7 @@ test_query_plans (Fixture *f, gconstpointer data)
 
   g_array_append_val (hidden, (gint64) { 3 });
   g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_true (store_register_name_functions (db));
   for (guint sort = 0; sort <= WINNOW_TASK_SORT_ID; sort++)
     for (guint set = 0; set < G_N_ELEMENTS (status_sets); set++)
       for (guint filters = 0; filters < 32; filters++)
@@ -1378,6 +1467,7 @@ main (int argc, char **argv)
   ADD ("/store/query-plans", test_query_plans);
   ADD ("/store/name-index", test_name_index);
   ADD ("/store/name-folding", test_name_folding);
+  g_test_add_func ("/store/id-sets", test_id_sets);
 #undef ADD
 #undef ADD_DIR
 

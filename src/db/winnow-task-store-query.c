@@ -108,10 +108,13 @@ with_names (GString *sql, const WinnowTaskQuery *query)
     return;
   if (uses_trigrams (query->name))
     g_string_append (sql, "WITH named (named_id) AS MATERIALIZED (SELECT rowid FROM task_names"
-                          " WHERE task_names MATCH ?1) ");
+                          " WHERE task_names MATCH ?1), ");
   else
     g_string_append (sql, "WITH named (named_id) AS MATERIALIZED (SELECT id FROM tasks"
-                          " WHERE winnow_name_holds (file_name, ?1)) ");
+                          " WHERE winnow_name_holds (file_name, ?1)), ");
+  /* the same as one value, for a walk to ask (winnow_in_set()) */
+  g_string_append (sql, "named_set (ids) AS MATERIALIZED (SELECT winnow_id_set (named_id)"
+                        " FROM named) ");
 }
 
 /* The filters other than the status, each "AND ...". */
@@ -125,11 +128,11 @@ append_filters (GString *sql, const WinnowTaskQuery *query, StoreFinding finding
                      ? "created_at" : "+created_at";
 
   /* The matching ids, found once per statement (with_names()), instead
-   * of fetching every row the sort index walks; "+id" keeps the walk on
-   * the sort index. (When few match, the arm reads them instead:
-   * append_arm().) */
+   * of fetching every row the sort index walks; a function of the id
+   * keeps the walk on the sort index. (When few match, the arm reads
+   * them instead: append_arm().) */
   if (has_name (query) && !(finding & STORE_LOOK_UP_NAMED))
-    g_string_append (sql, " AND +id IN named");
+    g_string_append (sql, " AND winnow_in_set ((SELECT ids FROM named_set), id)");
   if (query->created_from != NULL)
     g_string_append_printf (sql, " AND %s >= ?2", time);
   if (query->created_until != NULL)
