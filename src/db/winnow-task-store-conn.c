@@ -372,7 +372,8 @@ conn_open (WinnowTaskStore *store, GError **error)
     }
   sqlite3_extended_result_codes (conn->db, 1);
   sqlite3_busy_handler (conn->db, busy_handler, conn);
-  if (!store_register_functions (conn->db))
+  conn->names = store_register_functions (conn->db);
+  if (conn->names == NULL)
     {
       g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_FAILED,
                    /* Translators: FTS5 is the name of a part of SQLite */

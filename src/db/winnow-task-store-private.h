@@ -30,8 +30,13 @@ G_BEGIN_DECLS
  * ":memory:" would be a database of its own. */
 #define STORE_MAX_CONNECTIONS 16
 
+/* A connection's copy of the file names, for the searches the names'
+ * trigrams cannot answer (winnow-task-store-names.c). */
+typedef struct _StoreNames StoreNames;
+
 typedef struct {
   sqlite3 *db;
+  StoreNames *names;       /* owned by db's functions */
   GHashTable *statements;  /* SQL text -> GList link in lru, data StoreStatement* */
   GQueue lru;              /* StoreStatement*, most recent first */
   gboolean broken;         /* closed instead of going back to the pool */
@@ -215,9 +220,30 @@ gint64        store_apply_deferred (WinnowTaskStore *store,
                                     GArray *held,
                                     gboolean *hold_all,
                                     GError **error);
-gboolean      store_register_functions (sqlite3 *db);
+StoreNames   *store_register_functions (sqlite3 *db);
 /* winnow-task-store-names.c */
-gboolean      store_register_name_functions (sqlite3 *db);
+StoreNames   *store_register_name_functions (sqlite3 *db);
+
+/* The tasks whose file name holds a search, found in a connection's copy
+ * of the names: a set winnow_in_set() asks by its number, how many, and
+ * their ids as a JSON array when there are @few or fewer. */
+typedef struct {
+  gint64 set;
+  gint64 n;
+  char *few_ids;
+} StoreNamed;
+
+gboolean      store_find_names    (WinnowTaskStore *store,
+                                   StoreConn *conn,
+                                   const char *search,
+                                   guint few,
+                                   StoreNamed *named,
+                                   GError **error);
+void          store_named_clear   (StoreNamed *named);
+gint64        store_names_make_set (StoreNames *self,
+                                    const gint64 *ids,
+                                    guint n);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (StoreNamed, store_named_clear)
 /* winnow-task-store-owners.c */
 gboolean      store_owner_alive        (const char *owner);
 void          store_owners_forget      (void);

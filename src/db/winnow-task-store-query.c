@@ -65,10 +65,6 @@ n_statuses (const WinnowTaskQuery *query)
   return n;
 }
 
-/* Searches of this many characters or more are answered by the index of
- * the names' trigrams (schema version 5); shorter ones read every name. */
-#define TRIGRAM 3
-
 /* Does @query filter on the file name? */
 static gboolean
 has_name (const WinnowTaskQuery *query)
@@ -76,45 +72,13 @@ has_name (const WinnowTaskQuery *query)
   return query->name != NULL && query->name[0] != '\0';
 }
 
-static gboolean
-uses_trigrams (const char *name)
-{
-  return g_utf8_validate (name, -1, NULL) && g_utf8_strlen (name, -1) >= TRIGRAM;
-}
-
-/* An FTS5 phrase: the text in double quotes, its own doubled. Its
- * trigrams one after the other are the names that hold the text. */
-static char *
-phrase (const char *text)
-{
-  GString *s = g_string_new ("\"");
-
-  for (const char *p = text; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (s, '"');
-      g_string_append_c (s, *p);
-    }
-  g_string_append_c (s, '"');
-  return g_string_free (s, FALSE);
-}
-
-/* Starts a statement that uses append_filters(): the ids of the tasks
- * whose file name holds the text, found once per statement. */
+/* Starts a statement that uses append_filters(): when few tasks are
+ * named (store_find_names(), before the statement), their ids. */
 static void
-with_names (GString *sql, const WinnowTaskQuery *query)
+with_names (GString *sql, const WinnowTaskQuery *query, StoreFinding finding)
 {
-  if (!has_name (query))
-    return;
-  if (uses_trigrams (query->name))
-    g_string_append (sql, "WITH named (named_id) AS MATERIALIZED (SELECT rowid FROM task_names"
-                          " WHERE task_names MATCH ?1), ");
-  else
-    g_string_append (sql, "WITH named (named_id) AS MATERIALIZED (SELECT id FROM tasks"
-                          " WHERE winnow_name_holds (file_name, ?1)), ");
-  /* the same as one value, for a walk to ask (winnow_in_set()) */
-  g_string_append (sql, "named_set (ids) AS MATERIALIZED (SELECT winnow_id_set (named_id)"
-                        " FROM named) ");
+  if (has_name (query) && (finding & STORE_LOOK_UP_NAMED))
+    g_string_append (sql, "WITH named (named_id) AS MATERIALIZED (SELECT value FROM json_each (?1)) ");
 }
 
 /* The filters other than the status, each "AND ...". */
@@ -127,12 +91,12 @@ append_filters (GString *sql, const WinnowTaskQuery *query, StoreFinding finding
   const char *time = (finding & STORE_SEEK_TIMES) || query->sort == WINNOW_TASK_SORT_CREATED
                      ? "created_at" : "+created_at";
 
-  /* The matching ids, found once per statement (with_names()), instead
-   * of fetching every row the sort index walks; a function of the id
-   * keeps the walk on the sort index. (When few match, the arm reads
-   * them instead: append_arm().) */
+  /* The named tasks, found before the statement (store_find_names()),
+   * as a set asked for each id, instead of fetching every row the sort
+   * index walks. (When few are named, the arm reads them instead:
+   * append_arm().) */
   if (has_name (query) && !(finding & STORE_LOOK_UP_NAMED))
-    g_string_append (sql, " AND winnow_in_set ((SELECT ids FROM named_set), id)");
+    g_string_append (sql, " AND winnow_in_set (?1, id)");
   if (query->created_from != NULL)
     g_string_append_printf (sql, " AND %s >= ?2", time);
   if (query->created_until != NULL)
@@ -143,13 +107,15 @@ append_filters (GString *sql, const WinnowTaskQuery *query, StoreFinding finding
     g_string_append (sql, " AND NOT (status IN ('COMPLETED', 'FAILED', 'CANCELLED') AND id <= ?5)");
 }
 
+/* @named: the tasks the name search found (store_find_names()) */
 static void
-bind_filters (sqlite3_stmt *s, const WinnowTaskQuery *query)
+bind_filters (sqlite3_stmt *s, const WinnowTaskQuery *query, const StoreNamed *named,
+              StoreFinding finding)
 {
-  if (has_name (query))
-    sqlite3_bind_text (s, P_NAME, uses_trigrams (query->name) ? phrase (query->name)
-                                                              : g_strdup (query->name),
-                       -1, g_free);
+  if (has_name (query) && (finding & STORE_LOOK_UP_NAMED))
+    store_bind_text (s, P_NAME, named->few_ids);
+  else if (has_name (query))
+    sqlite3_bind_int64 (s, P_NAME, named->set);
   if (query->created_from != NULL)
     sqlite3_bind_text (s, P_FROM, winnow_store_format_time (query->created_from), -1, g_free);
   if (query->created_until != NULL)
@@ -267,7 +233,7 @@ store_walk_sql (const WinnowTaskQuery *query, gboolean descending, gboolean afte
   guint n_ranges = after_key ? 2 : 1;
   guint n_arms = MAX (n_statuses (query), 1) * n_ranges;
 
-  with_names (sql, query);
+  with_names (sql, query, finding);
   if (n_arms == 1)
     {
       const char *status = NULL;
@@ -345,7 +311,7 @@ few_found (WinnowTaskStore *store, StoreConn *conn, const char *sql,
 
   if (s == NULL)
     return FALSE;
-  bind_filters (s, query);
+  bind_filters (s, query, NULL, 0);
   rc = sqlite3_step (s);
   if (rc == SQLITE_ROW)
     *few = sqlite3_column_int64 (s, 0) <= FEW;
@@ -369,24 +335,22 @@ append_statuses (GString *sql, const WinnowTaskQuery *query)
   g_string_append (sql, ")");
 }
 
-/* How a page of @query finds its tasks: are few named (asked of the
- * names' index), are few of the statuses asked for in the time range
- * (asked of the index on status and time)? Each count stops past FEW. */
+/* How a page of @query finds its tasks: which are named (into @named:
+ * few of them are looked up), are few of the statuses asked for in the
+ * time range (asked of the index on status and time, stopping past
+ * FEW)? */
 static gboolean
 probe (WinnowTaskStore *store, StoreConn *conn, const WinnowTaskQuery *query,
-       StoreFinding *finding, GError **error)
+       StoreFinding *finding, StoreNamed *named, GError **error)
 {
   gboolean few = FALSE;
 
   *finding = 0;
-  if (has_name (query) && uses_trigrams (query->name))
+  if (has_name (query))
     {
-      if (!few_found (store, conn,
-                      "SELECT count(*) FROM (SELECT rowid FROM task_names WHERE task_names MATCH ?1"
-                      " LIMIT " G_STRINGIFY (FEW) " + 1)",
-                      &(WinnowTaskQuery) { .name = query->name }, &few, error))
+      if (!store_find_names (store, conn, query->name, FEW, named, error))
         return FALSE;
-      if (few)
+      if (named->few_ids != NULL)
         *finding |= STORE_LOOK_UP_NAMED;
     }
   if (query->created_from != NULL || query->created_until != NULL)
@@ -410,7 +374,8 @@ probe (WinnowTaskStore *store, StoreConn *conn, const WinnowTaskQuery *query,
 /* The key and id of the row @offset rows into the walk (index only). */
 static gboolean
 seek (WinnowTaskStore *store, StoreConn *conn, const WinnowTaskQuery *query, gboolean descending,
-      StoreFinding finding, guint offset, sqlite3_value **key, gint64 *id, GError **error)
+      StoreFinding finding, const StoreNamed *named, guint offset, sqlite3_value **key,
+      gint64 *id, GError **error)
 {
   g_autofree char *sql = store_walk_sql (query, descending, FALSE, TRUE, finding);
   sqlite3_stmt *s = store_prepare (store, conn, sql, error);
@@ -418,7 +383,7 @@ seek (WinnowTaskStore *store, StoreConn *conn, const WinnowTaskQuery *query, gbo
 
   if (s == NULL)
     return FALSE;
-  bind_filters (s, query);
+  bind_filters (s, query, named, finding);
   sqlite3_bind_int64 (s, P_OFFSET, offset);
   rc = sqlite3_step (s);
   if (rc == SQLITE_ROW)
@@ -440,18 +405,20 @@ page_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
   gint64 key_id = 0;
   gboolean after_key = a->mode == PAGE_AFTER || a->mode == PAGE_BEFORE;
   StoreFinding finding;
+  g_auto(StoreNamed) named = { 0 };
   g_autofree char *sql = NULL;
   sqlite3_stmt *s;
   int rc;
 
   g_ptr_array_set_size (a->tasks, 0);
-  if (!probe (store, conn, a->query, &finding, error))
+  if (!probe (store, conn, a->query, &finding, &named, error))
     return FALSE;
   /* a jump: find the row before the page on the index alone, then read
    * the page by key */
   if ((a->mode == PAGE_FROM_START || a->mode == PAGE_FROM_END) && a->offset > 0)
     {
-      if (!seek (store, conn, a->query, descending, finding, a->offset - 1, &key, &key_id, error))
+      if (!seek (store, conn, a->query, descending, finding, &named, a->offset - 1, &key, &key_id,
+                 error))
         return FALSE;
       if (key == NULL)
         return TRUE;  /* past the end */
@@ -464,7 +431,7 @@ page_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
       sqlite3_value_free (key);
       return FALSE;
     }
-  bind_filters (s, a->query);
+  bind_filters (s, a->query, &named, finding);
   if (key != NULL)
     {
       sqlite3_bind_value (s, P_KEY, key);
@@ -568,7 +535,7 @@ winnow_task_store_query_before (WinnowTaskStore *store, const WinnowTaskQuery *q
 }
 
 /* Does @query filter on the file name and nothing else? Its tasks are
- * then counted on the names' index alone. */
+ * then counted as they are found (store_find_names()). */
 static gboolean
 name_alone (const WinnowTaskQuery *query)
 {
@@ -582,14 +549,12 @@ count_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error
 {
   QueryArgs *a = data;
   g_autoptr(GString) sql = g_string_new (NULL);
+  g_auto(StoreNamed) named = { 0 };
   gboolean filtered;
   sqlite3_stmt *s;
   int rc;
 
-  with_names (sql, a->query);
-  if (name_alone (a->query))
-    g_string_append (sql, "SELECT count(*) FROM named");
-  else
+  if (!name_alone (a->query))
     {
       g_string_append (sql, "SELECT count(*) FROM tasks WHERE 1");
       append_statuses (sql, a->query);
@@ -617,10 +582,18 @@ count_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error
       a->count = a->total;
       return store_commit (store, conn, TRUE, error);
     }
+  /* the named tasks, counted as they are found */
+  if (has_name (a->query) && !store_find_names (store, conn, a->query->name, 0, &named, error))
+    return store_commit (store, conn, FALSE, NULL);
+  if (sql->len == 0)
+    {
+      a->count = named.n;
+      return store_commit (store, conn, TRUE, error);
+    }
   s = store_prepare (store, conn, sql->str, error);
   if (s == NULL)
     return store_commit (store, conn, FALSE, NULL);
-  bind_filters (s, a->query);
+  bind_filters (s, a->query, &named, STORE_SEEK_TIMES);
   rc = sqlite3_step (s);
   if (rc == SQLITE_ROW)
     a->count = sqlite3_column_int64 (s, 0);

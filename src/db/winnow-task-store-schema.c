@@ -16,6 +16,9 @@
  * Version 5 indexes the file names by their trigrams (an FTS5 table over
  * tasks.file_name, kept by triggers), so that a search of the list finds
  * the names holding three or more characters without reading every name.
+ * Version 6 counts the names deleted or changed (task_count.names_changed,
+ * by triggers), so that a connection's copy of the names in memory, which
+ * a shorter search reads, knows when new tasks are all it lacks.
  * Migrations run forward on open, each in its own transaction; a database
  * newer than this code is refused before anything is written to it.
  */
@@ -163,8 +166,16 @@ static const char schema_v5[] =
   "  INSERT INTO task_names (rowid, file_name) VALUES (new.id, new.file_name);"
   "END;";
 
+static const char schema_v6[] =
+  "ALTER TABLE task_count ADD COLUMN names_changed INTEGER NOT NULL DEFAULT 0;"
+  "DROP TRIGGER tasks_count_delete;"
+  "CREATE TRIGGER tasks_count_delete AFTER DELETE ON tasks"
+  "  BEGIN UPDATE task_count SET n = n - 1, names_changed = names_changed + 1; END;"
+  "CREATE TRIGGER tasks_names_changed AFTER UPDATE OF file_name ON tasks"
+  "  BEGIN UPDATE task_count SET names_changed = names_changed + 1; END;";
+
 static const char * const migrations[WINNOW_STORE_SCHEMA_VERSION] = {
-  schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
+  schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
 };
 
 /* The SQL that brings a database from @version - 1 to @version, for tests
@@ -184,9 +195,10 @@ basename_function (sqlite3_context *context, int argc, sqlite3_value **argv)
   sqlite3_result_text (context, name, -1, SQLITE_TRANSIENT);
 }
 
-/* The SQL functions of migrations and queries, on every connection;
- * FALSE when its SQLite has no FTS5 (store_register_name_functions()). */
-gboolean
+/* The SQL functions of migrations and queries, on every connection, and
+ * the connection's copy of the names; NULL when its SQLite has no FTS5
+ * (store_register_name_functions()). */
+StoreNames *
 store_register_functions (sqlite3 *db)
 {
   sqlite3_create_function (db, "winnow_basename", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,

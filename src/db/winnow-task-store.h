@@ -54,7 +54,7 @@ typedef enum {
  * backoff, before it fails with WINNOW_STORE_ERROR_BUSY. */
 #define WINNOW_STORE_PATIENCE_MS 30000
 
-#define WINNOW_STORE_SCHEMA_VERSION 5
+#define WINNOW_STORE_SCHEMA_VERSION 6
 
 /* The error a task gets when the batch run that queued it ended (its
  * process died) before the task finished. */
