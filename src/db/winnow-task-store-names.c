@@ -140,10 +140,9 @@ typedef struct {
  * (each task's name is written once, when it is added: schema version 6
  * counts the deletions and changes that make a copy stale). */
 typedef struct {
-  gboolean loaded;
   gint64 changes;         /* task_count.names_changed when read */
   gint64 through;         /* the highest id read */
-  GArray *ids;            /* gint64, one per name */
+  GArray *ids;            /* gint64, one per name; NULL: not read */
   GArray *ends;           /* gsize: where each name ends in text */
   GString *text;          /* the names, folded, each followed by a NUL */
 } Names;
@@ -165,7 +164,6 @@ id_set_clear (IdSet *set)
 static void
 names_clear (Names *names)
 {
-  names->loaded = FALSE;
   names->changes = names->through = 0;
   g_clear_pointer (&names->ids, g_array_unref);
   g_clear_pointer (&names->ends, g_array_unref);
@@ -409,14 +407,13 @@ names_update (WinnowTaskStore *store, StoreConn *conn, GError **error)
     }
   sqlite3_reset (s);
   ok = rc == SQLITE_ROW || store_fail (store, conn, rc, error);
-  if (ok && (!names->loaded || names->changes != changes || last < names->through))
+  if (ok && (names->ids == NULL || names->changes != changes || last < names->through))
     {
       names_clear (names);
       names->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
       names->ends = g_array_new (FALSE, FALSE, sizeof (gsize));
       names->text = g_string_new (NULL);
       names->changes = changes;
-      names->loaded = TRUE;
       ok = names_read (store, conn, -1, error);
     }
   else if (ok && last > names->through)
@@ -527,9 +524,8 @@ trigrams_holding (WinnowTaskStore *store, StoreConn *conn, const char *search, G
  *
  * The tasks whose file name holds @search: of the trigrams, or of the
  * connection's copy of the names, brought up to date first (inside the
- * caller's transaction, if it has one). A page and its statements then
- * ask the set; a walk asked it for each task where it asked "id IN" a
- * statement's own list of them, in a third of the time.
+ * caller's transaction, if it has one). The statements of a page or a
+ * count then ask the set by its number, or look up the few ids.
  */
 gboolean
 store_find_names (WinnowTaskStore *store, StoreConn *conn, const char *search, guint few,

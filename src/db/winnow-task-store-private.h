@@ -30,8 +30,9 @@ G_BEGIN_DECLS
  * ":memory:" would be a database of its own. */
 #define STORE_MAX_CONNECTIONS 16
 
-/* A connection's copy of the file names, for the searches the names'
- * trigrams cannot answer (winnow-task-store-names.c). */
+/* A connection's name searches: its copy of the file names, for the
+ * searches the names' trigrams cannot answer, and the sets of ids the
+ * searches found (winnow-task-store-names.c). */
 typedef struct _StoreNames StoreNames;
 
 typedef struct {
