@@ -65,6 +65,8 @@ typedef struct {
   GThread *helper;
   gint *number_index;         /* per kept column: its number column, or -1 */
   guint n_number_columns;
+  guint *number_columns;      /* per number column: its kept column */
+  gboolean numbers_only;      /* every deferred fill's statistic takes numbers */
   /* of the rows each formatter formatted: a profile per thread, not per
    * batch, so no batch's profile is made, grown, merged and emptied */
   WinnowProfiler *profilers[N_FORMATTERS];
@@ -313,6 +315,19 @@ add_stats (Pipeline *p, Job *job)
 
   if (!c->defer_fills)
     return;
+  if (p->numbers_only)
+    {
+      /* the formatter parsed every number a statistic takes: a column at a
+       * time, its rows in order, and no text walked */
+      for (guint j = 0; j < p->n_number_columns; j++)
+        {
+          WinnowFillStats *stats = c->stats[p->number_columns[j]];
+
+          for (gsize r = 0, at = j; r < job->n_rows; r++, at += p->n_number_columns)
+            winnow_fill_stats_add_number (stats, job->is_number[at], job->numbers[at]);
+        }
+      return;
+    }
   for (guint r = 0; r < job->n_rows; r++)
     {
       guint i = job->rows[r];
@@ -377,10 +392,19 @@ pipeline_init (Pipeline *p, Cleaner *c)
   g_cond_init (&p->cond);
   g_queue_init (&p->in_flight);
   p->number_index = g_new (gint, n);
+  p->number_columns = g_new (guint, n);
+  p->numbers_only = TRUE;
   for (guint k = 0; k < n; k++)
-    p->number_index[k] = c->defer_fills && c->stats[k] != NULL &&
-                         winnow_fill_stats_takes_numbers (c->stats[k])
-                         ? (gint) p->n_number_columns++ : -1;
+    {
+      gboolean takes = c->defer_fills && c->stats[k] != NULL &&
+                       winnow_fill_stats_takes_numbers (c->stats[k]);
+
+      p->number_index[k] = takes ? (gint) p->n_number_columns : -1;
+      if (takes)
+        p->number_columns[p->n_number_columns++] = k;
+      else if (c->defer_fills && c->stats[k] != NULL)
+        p->numbers_only = FALSE;
+    }
   for (guint f = 0; f < N_FORMATTERS; f++)
     p->profilers[f] = winnow_profiler_new (n);
   for (guint j = 0; j < IN_FLIGHT; j++)
@@ -409,6 +433,7 @@ pipeline_clear (Pipeline *p)
   g_mutex_clear (&p->lock);
   g_cond_clear (&p->cond);
   g_free (p->number_index);
+  g_free (p->number_columns);
   for (guint f = 0; f < N_FORMATTERS; f++)
     winnow_profiler_free (p->profilers[f]);
   for (guint j = 0; j < IN_FLIGHT; j++)
