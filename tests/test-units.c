@@ -359,6 +359,17 @@ test_exact_sum (void)
   g_assert_cmpfloat (winnow_exact_sum_value (&counted), ==, 1.0);
   winnow_exact_sum_clear (&counted);
 
+  /* the carries move when due, whichever way a value was added (inline or
+   * not) */
+  winnow_exact_sum_init (&counted);
+  winnow_exact_sum_add (&counted, 0.5);
+  counted.pending = WINNOW_EXACT_SUM_CARRY_EVERY - 3;
+  for (guint i = 0; i < 6; i++)
+    winnow_exact_sum_add (&counted, 0.25);
+  g_assert_cmpuint (counted.pending, <, 6);
+  g_assert_cmpfloat (winnow_exact_sum_value (&counted), ==, 2.0);
+  winnow_exact_sum_clear (&counted);
+
   /* parts merged in any order make the whole */
   for (guint i = 0; i < G_N_ELEMENTS (values); i++)
     values[i] = ldexp (g_rand_double_range (rand, -1, 1), g_rand_int_range (rand, -60, 60));

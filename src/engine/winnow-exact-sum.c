@@ -7,9 +7,7 @@
 #include <string.h>
 
 #define DIGIT_BASE (G_GINT64_CONSTANT (1) << 32)
-/* A digit takes less than 2^32 per addition and merges double that:
- * carries move long before one could pass 2^63. */
-#define CARRY_EVERY (1u << 28)
+#define CARRY_EVERY WINNOW_EXACT_SUM_CARRY_EVERY
 
 void
 winnow_exact_sum_init (WinnowExactSum *sum)

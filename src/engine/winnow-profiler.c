@@ -451,7 +451,10 @@ add_values (WinnowProfiler *profiler, guint column, const char *text, gsize leng
         is_number = winnow_number_parse (text, length, &v, &integer);
       if (is_number)
         {
-          winnow_exact_sum_add_n (&c->sum, v, count);
+          if (G_LIKELY (count == 1))
+            winnow_exact_sum_add (&c->sum, v);
+          else
+            winnow_exact_sum_add_n (&c->sum, v, count);
           c->min = min_of (c->min, v);
           c->max = max_of (c->max, v);
           count_in_bins (c, v, count);
