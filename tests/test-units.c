@@ -69,6 +69,54 @@ test_number_parse (void)
     }
 }
 
+/* Texts made of a number's characters, read as the grammar of
+ * winnow_number_parse() says (a regular expression and g_ascii_strtod()):
+ * the fast path for plain decimals must agree with the whole grammar, bit
+ * for bit, on every text it takes and every text it leaves. */
+static void
+test_number_parse_random (void)
+{
+  static const char alphabet[] = "0000111222345678999..--+eE \t";
+  g_autoptr(GRegex) grammar =
+    g_regex_new ("^[ \\t\\n\\r\\f\\v]*[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?"
+                 "[ \\t\\n\\r\\f\\v]*$", 0, 0, NULL);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (18);
+  guint numbers = 0;
+
+  g_assert_nonnull (grammar);
+  for (guint i = 0; i < 300000; i++)
+    {
+      char text[32];
+      guint length = (guint) g_rand_int_range (rand, 0, 25);
+      gboolean digits_only = g_rand_boolean (rand);
+      double v = 0, expected = 0;
+      gboolean integer = FALSE, ok, expected_ok;
+
+      for (guint j = 0; j < length; j++)
+        text[j] = digits_only && j > 0 ? "0123456789."[g_rand_int_range (rand, 0, 11)]
+                                       : alphabet[g_rand_int_range (rand, 0, sizeof alphabet - 1)];
+      text[length] = '\0';
+      ok = winnow_number_parse (text, length, &v, &integer);
+      expected_ok = g_regex_match (grammar, text, 0, NULL);
+      if (expected_ok)
+        {
+          expected = g_ascii_strtod (text, NULL);
+          expected_ok = isfinite (expected);
+        }
+      if (ok != expected_ok)
+        g_error ("“%s”: expected %s", text, expected_ok ? "a number" : "no number");
+      if (!ok)
+        continue;
+      numbers++;
+      if (memcmp (&v, &expected, sizeof v) != 0)
+        g_error ("“%s”: read %a, expected %a", text, v, expected);
+      g_assert_cmpint (integer, ==, strpbrk (text, ".eE \t") == NULL);
+    }
+  /* both kinds of text were many */
+  g_assert_cmpuint (numbers, >, 50000);
+  g_assert_cmpuint (numbers, <, 250000);
+}
+
 static void
 test_number_format (void)
 {
@@ -1190,6 +1238,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/number/parse", test_number_parse);
+  g_test_add_func ("/number/parse/random", test_number_parse_random);
   g_test_add_func ("/number/format", test_number_format);
   g_test_add_func ("/number/round-trip", test_number_round_trip);
   g_test_add_func ("/number/shortest/powers-of-two", test_number_powers_of_two);

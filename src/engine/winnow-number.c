@@ -42,6 +42,9 @@ parse_slow (const char *text, gsize length, double *value)
   return end == copy + length && isfinite (*value);
 }
 
+static gboolean parse_general (const char *text, gsize length, double *value,
+                               gboolean *integer);
+
 /**
  * winnow_number_parse:
  *
@@ -54,6 +57,58 @@ parse_slow (const char *text, gsize length, double *value)
  */
 gboolean
 winnow_number_parse (const char *text, gsize length, double *value, gboolean *integer)
+{
+  const char *p = text, *end = text + length;
+  const char *dot = NULL;
+  guint64 digits = 0;
+  guint n = 0;
+
+  /* The common case first: `[-]digits[.digits]`, 19 digits at most (so
+   * they are the mantissa, exactly) and Clinger's fast path, in one loop.
+   * Anything else (a plus sign, blanks, an exponent, more digits, no
+   * number at all) is read by the whole grammar, which gives the same for
+   * these texts. */
+  if (length > 0 && length <= 21)
+    {
+      gboolean minus = *p == '-';
+
+      p += minus;
+      for (; p < end; p++)
+        {
+          guint d = (guint) (guchar) *p - '0';
+
+          if (d < 10)
+            {
+              digits = digits * 10 + d;
+              n++;
+            }
+          else if (*p == '.' && dot == NULL)
+            dot = p;
+          else
+            break;
+        }
+      if (p == end && n > 0 && n <= 19 && digits <= (G_GUINT64_CONSTANT (1) << 53))
+        {
+          int exponent = dot != NULL ? -(int) (end - dot - 1) : 0;
+
+          if (exponent >= -22)
+            {
+              double v = (double) digits;
+
+              v = exponent < 0 ? v / exact_powers_of_ten[-exponent] : v;
+              *value = minus ? -v : v;
+              if (integer != NULL)
+                *integer = dot == NULL;
+              return TRUE;
+            }
+        }
+    }
+  return parse_general (text, length, value, integer);
+}
+
+/* The whole grammar (winnow_number_parse()). */
+static gboolean
+parse_general (const char *text, gsize length, double *value, gboolean *integer)
 {
   const char *p = text, *end = text + length;
   gboolean fraction = FALSE;
