@@ -332,9 +332,9 @@ start_grid (Column *c, double a, guint64 count_a, double b, guint64 count_b)
   c->bins_state = BINS_GAVE_UP;
 }
 
-/* Counts @count numbers @v; @c->n_numbers is still the count before. */
-static void
-count_in_bins (Column *c, double v, guint64 count)
+/* count_in_bins() for all but a number in the grid as it is. */
+static G_GNUC_NO_INLINE void
+count_in_bins_slow (Column *c, double v, guint64 count)
 {
   if (c->bins_state == BINS_GAVE_UP || !isfinite (v))
     return;
@@ -351,6 +351,22 @@ count_in_bins (Column *c, double v, guint64 count)
       return;
     }
   grid_add (c, v, count);
+}
+
+/* Counts @count numbers @v; @c->n_numbers is still the count before. Most
+ * numbers fall in the grid as it is (grid_add()'s first step), inline. */
+static inline void
+count_in_bins (Column *c, double v, guint64 count)
+{
+  gint64 index;
+
+  if (G_LIKELY (c->bins_state == BINS_GRID) && bin_of_column (c, v, &index) &&
+      index >= c->start && index < c->start + FINE_BINS)
+    {
+      c->bins[index - c->start] += count;
+      return;
+    }
+  count_in_bins_slow (c, v, count);
 }
 
 /* Adds @o's fine bins to @c's, as if @c had counted @o's numbers. */
