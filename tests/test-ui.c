@@ -175,6 +175,76 @@ test_filter_and_sort (Fixture *f, gconstpointer data)
   assert_views_agree (f);
 }
 
+typedef struct {
+  Fixture *f;
+  gboolean queued;      /* cells waited since the sort */
+  gboolean checked;
+} CellsSeen;
+
+/* After each turn: once the cells in view are drawn, others still wait. */
+static gboolean
+in_view_drawn_first (gpointer data)
+{
+  CellsSeen *seen = data;
+  guint in_view, other;
+
+  winnow_task_table_count_queued_cells (table (seen->f), &in_view, &other);
+  if (in_view + other > 0)
+    seen->queued = TRUE;
+  if (seen->queued && in_view == 0)
+    {
+      /* the cells out of view are drawn after a frame, in a later turn */
+      g_assert_cmpuint (other, >, 0);
+      seen->checked = TRUE;
+    }
+  return seen->checked;
+}
+
+static gboolean
+cells_drawn (gpointer data)
+{
+  Fixture *f = data;
+  guint in_view, other;
+
+  winnow_task_table_count_queued_cells (table (f), &in_view, &other);
+  return in_view + other == 0;
+}
+
+/* A sort makes every row show another task: the cells in view are drawn
+ * first, then the ones around them that the view keeps out of sight
+ * (winnow-task-table-cells.c). */
+static void
+test_cells_in_view_first (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+  GtkColumnView *view = winnow_task_table_get_column_view (table (f));
+  g_autoptr(GtkColumnViewColumn) file_column = NULL;
+  CellsSeen seen = { f, FALSE, FALSE };
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 500);
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%02u.csv", i);
+      g_autofree char *path = g_build_filename (f->dir.dir, name, NULL);
+
+      write_csv (f, name, "x\n1\n");
+      g_ptr_array_add (list, g_file_new_for_path (path));
+    }
+  winnow_window_add_files (f->window, list);
+  press_clean (f);
+  settle (f, 60);
+  iterate_until (cells_drawn, f, 30);
+  g_assert_false (winnow_task_table_is_compact (table (f)));
+
+  /* the newest first, so by name from the first it is the other way round */
+  file_column = g_list_model_get_item (gtk_column_view_get_columns (view), 0);
+  gtk_column_view_sort_by_column (view, file_column, GTK_SORT_ASCENDING);
+  iterate_until (in_view_drawn_first, &seen, 30);
+  iterate_until (cells_drawn, f, 30);
+  winnow_ui_test_settle (f->app);
+  g_assert_cmpstr (winnow_task_get_file_name (row (f, 0)), ==, "f00.csv");
+}
+
 static gboolean
 has_progress (gpointer data)
 {
@@ -749,6 +819,7 @@ main (int argc, char **argv)
   ADD ("/ui/empty-then-drop", test_empty_then_drop);
   ADD ("/ui/open-two-files", test_open_two_files);
   ADD ("/ui/filter-and-sort", test_filter_and_sort);
+  ADD ("/ui/cells-in-view-first", test_cells_in_view_first);
   ADD ("/ui/cancel-retry", test_cancel_retry);
   ADD ("/ui/delete-undo", test_delete_undo);
   ADD ("/ui/delete-queued", test_delete_queued);

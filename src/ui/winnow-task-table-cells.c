@@ -27,7 +27,9 @@ typedef struct {
   const CellKind *kind;
   WinnowTaskTable *table;
   WinnowTask *task;       /* unowned: the binding ends before it */
-  guint render_source;
+  GtkListItem *item;      /* unowned: bound while the binding lives */
+  gboolean queued;        /* in the queue of cells to draw again */
+  gboolean ended;         /* unbound while queued: the queue frees it */
 } Binding;
 
 static gboolean
@@ -417,24 +419,130 @@ static const CellKind kinds[] = {
 };
 #define COMPACT 6
 
-static gboolean
-render_now (gpointer data)
-{
-  Binding *binding = data;
+/* ---- drawing cells again ----
+ *
+ * A cell is drawn when it is bound and again when its task changes, not
+ * at once but from one queue for every table. A GTK 4.8 list view keeps
+ * the widgets of about 200 rows around the one it shows, and after a
+ * filter, a sort or a jump every one of them shows another task: drawing
+ * their 1,200 cells at once held the main loop 5-10 ms (history-bench).
+ * So the queue is drawn a few milliseconds a turn, the cells in view
+ * first, before the next frame (G_PRIORITY_HIGH_IDLE, above drawing),
+ * and the rest after it (G_PRIORITY_DEFAULT_IDLE). */
 
-  binding->render_source = 0;
-  binding->kind->render (binding->cell, binding->task, binding->table);
+#define RENDER_BUDGET_US 3000
+
+static GQueue render_queue = G_QUEUE_INIT;
+static guint render_in_view_source;
+static guint render_rest_source;
+
+/* Is @binding's row on screen (or a row away)? Rows are alike in height,
+ * so the scroll position says which places show. */
+static gboolean
+in_view (const Binding *binding)
+{
+  WinnowTaskTable *table = binding->table;
+  GtkWidget *view = winnow_task_table_is_compact (table) ? GTK_WIDGET (table->compact_view)
+                                                         : GTK_WIDGET (table->column_view);
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  guint position = gtk_list_item_get_position (binding->item);
+  guint n = table->selection != NULL
+            ? g_list_model_get_n_items (G_LIST_MODEL (table->selection)) : 0;
+  double upper, row, top;
+
+  if (!gtk_widget_get_mapped (binding->cell) || adjustment == NULL || n == 0 ||
+      position == GTK_INVALID_LIST_POSITION)
+    return FALSE;
+  upper = gtk_adjustment_get_upper (adjustment);
+  row = upper / n;
+  top = position * row;
+  return top + 2 * row >= gtk_adjustment_get_value (adjustment) &&
+         top - row <= gtk_adjustment_get_value (adjustment) +
+                      gtk_adjustment_get_page_size (adjustment);
+}
+
+/* Draws the queued cells (@in_view_only: those in view) until the budget
+ * is spent. Returns whether such cells are left. */
+static gboolean
+render_queued (gboolean in_view_only)
+{
+  gint64 deadline = g_get_monotonic_time () + RENDER_BUDGET_US;
+  guint drawn = 0;
+
+  for (GList *l = render_queue.head, *next; l != NULL; l = next)
+    {
+      Binding *binding = l->data;
+
+      next = l->next;
+      if (!binding->ended && in_view_only && !in_view (binding))
+        continue;
+      g_queue_delete_link (&render_queue, l);
+      if (binding->ended)
+        {
+          g_free (binding);
+          continue;
+        }
+      binding->queued = FALSE;
+      binding->kind->render (binding->cell, binding->task, binding->table);
+      if (++drawn % 8 == 0 && g_get_monotonic_time () >= deadline)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The idle of the cells in view (@data TRUE), which starts the other
+ * one's when they are drawn, or of the rest. */
+static gboolean
+render_some (gpointer data)
+{
+  gboolean in_view_only = GPOINTER_TO_INT (data);
+
+  if (render_queued (in_view_only))
+    return G_SOURCE_CONTINUE;
+  *(in_view_only ? &render_in_view_source : &render_rest_source) = 0;
+  if (in_view_only && render_queue.length > 0 && render_rest_source == 0)
+    render_rest_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, render_some,
+                                          GINT_TO_POINTER (FALSE), NULL);
   return G_SOURCE_REMOVE;
 }
 
+static void
+queue_render (Binding *binding)
+{
+  if (binding->queued)
+    return;
+  binding->queued = TRUE;
+  g_queue_push_tail (&render_queue, binding);
+  if (render_in_view_source == 0)
+    render_in_view_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, render_some,
+                                             GINT_TO_POINTER (TRUE), NULL);
+}
+
+/* For tests: the cells of @table waiting to be drawn, in view and not. */
+void
+winnow_task_table_count_queued_cells (WinnowTaskTable *table, guint *in_view_cells,
+                                      guint *other_cells)
+{
+  *in_view_cells = *other_cells = 0;
+  for (GList *l = render_queue.head; l != NULL; l = l->next)
+    {
+      const Binding *binding = l->data;
+
+      if (binding->ended || binding->table != table)
+        continue;
+      if (in_view (binding))
+        (*in_view_cells)++;
+      else
+        (*other_cells)++;
+    }
+}
+
 /* A task changes a dozen properties at once (a row read for the first
- * time, a task finishing): its cells are drawn again once, before the
- * next frame. */
+ * time, a task finishing): its cells are drawn again once. */
 static void
 on_task_notify (WinnowTask *task, GParamSpec *pspec, Binding *binding)
 {
-  if (binding->render_source == 0)
-    binding->render_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, render_now, binding, NULL);
+  queue_render (binding);
 }
 
 static void
@@ -442,8 +550,10 @@ binding_free (gpointer data, GClosure *closure)
 {
   Binding *binding = data;
 
-  g_clear_handle_id (&binding->render_source, g_source_remove);
-  g_free (binding);
+  if (binding->queued)
+    binding->ended = TRUE;
+  else
+    g_free (binding);
 }
 
 static void
@@ -463,7 +573,8 @@ bind_cell (GtkSignalListItemFactory *factory, GtkListItem *item, const CellKind 
   binding->kind = kind;
   binding->table = g_object_get_data (G_OBJECT (factory), "table");
   binding->task = task;
-  kind->render (binding->cell, task, binding->table);
+  binding->item = item;
+  queue_render (binding);
   handler = g_signal_connect_data (task, "notify", G_CALLBACK (on_task_notify), binding,
                                    binding_free, 0);
   g_object_set_data (G_OBJECT (item), "winnow-handler", GSIZE_TO_POINTER (handler));

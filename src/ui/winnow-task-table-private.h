@@ -54,5 +54,8 @@ void                winnow_task_table_set_filter      (WinnowTaskTable *table,
                                                        guint statuses,
                                                        const char *name);
 gboolean            winnow_task_table_is_compact      (WinnowTaskTable *table);
+void                winnow_task_table_count_queued_cells (WinnowTaskTable *table,
+                                                          guint *in_view_cells,
+                                                          guint *other_cells);
 
 G_END_DECLS
