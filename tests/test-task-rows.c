@@ -108,14 +108,16 @@ test_replaced_keeps_rows (Fixture *f, gconstpointer data)
   }
 }
 
-/* More tasks than before: the rows kept, and the rest announced added. */
+/* More tasks than before (a step's worth more at most): the rows kept,
+ * and the rest announced added. */
 static void
 test_replaced_by_more (Fixture *f, gconstpointer data)
 {
   g_autoptr(WinnowTask) row = row_at (f, 9);
-  static const guint want[] = { 10, 0, 20 };
+  static const guint want[] = { 10, 0, 10 };
 
-  splice (f, 0, 10, 201, 30);
+  G_STATIC_ASSERT (WINNOW_TASK_ROWS_STEP >= 10);
+  splice (f, 0, 10, 201, 20);
   assert_changes (f, want, G_N_ELEMENTS (want));
   g_assert_cmpint (winnow_task_get_id (row), ==, 210);
 }
@@ -360,17 +362,65 @@ test_paced_growth (Fixture *f, gconstpointer data)
   g_assert_cmpint (winnow_task_rows_get_place (f->rows, 999), ==, 999);
 }
 
+/* The changes a shrink tells, a turn each: of the places [@from, @end) to
+ * go, those from the first of the last WINNOW_TASK_ROWS_STEP that a view
+ * holds (@held, in order) to the end, or all of them when a view holds
+ * fewer; then again for the places left. */
+static GArray *
+shrink_steps (guint from, guint end, const GArray *held)
+{
+  GArray *changes = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  while (end > from)
+    {
+      g_autoptr(GArray) inside = g_array_new (FALSE, FALSE, sizeof (guint));
+      guint cut = from, none = 0, gone;
+
+      for (guint i = 0; i < held->len; i++)
+        if (g_array_index (held, guint, i) >= from && g_array_index (held, guint, i) < end)
+          g_array_append_val (inside, g_array_index (held, guint, i));
+      if (inside->len > WINNOW_TASK_ROWS_STEP)
+        cut = g_array_index (inside, guint, inside->len - WINNOW_TASK_ROWS_STEP);
+      gone = end - cut;
+      g_array_append_val (changes, cut);
+      g_array_append_val (changes, gone);
+      g_array_append_val (changes, none);
+      end = cut;
+    }
+  return changes;
+}
+
+static GArray *
+places (guint first, guint end, guint first2, guint end2)
+{
+  GArray *array = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint p = first; p < end; p++)
+    g_array_append_val (array, p);
+  for (guint p = first2; p < end2; p++)
+    g_array_append_val (array, p);
+  return array;
+}
+
 /* Fewer tasks than places (a search): the places no view holds a row for
- * go at once; the others show blank rows and go from the last, 24 rows a
- * turn. */
+ * go at once; the others show blank rows and go from the last,
+ * WINNOW_TASK_ROWS_STEP rows a turn. */
 static void
 test_paced_shrink (Fixture *f, gconstpointer data)
 {
   g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
-  /* 1,000 tasks to 600, then to 3: the changes told, turn by turn */
-  static const guint to_600[] = { 626, 374, 0, 602, 24, 0, 600, 2, 0 };
-  static const guint to_3[] = { 576, 24, 0, 22, 554, 0, 3, 19, 0 };
+  /* 1,000 tasks to 600, then to 3: the changes told, turn by turn (with
+   * 24 rows a step, 626 374 0, 602 24 0, 600 2 0; then 576 24 0, 22 554 0,
+   * 3 19 0) */
+  g_autoptr(GArray) held_600 = places (600, 650, 0, 0);
+  g_autoptr(GArray) held_3 = places (3, 30, 560, 600);
+  g_autoptr(GArray) to_600 = shrink_steps (600, 1000, held_600);
+  g_autoptr(GArray) to_3 = shrink_steps (3, 600, held_3);
+  /* the first places to go, with the first step of each */
+  guint cut_600 = g_array_index (to_600, guint, 0), cut_3 = g_array_index (to_3, guint, 0);
 
+  g_assert_cmpuint (to_600->len, >=, 9);
+  g_assert_cmpuint (to_3->len, >=, 9);
   splice (f, 0, 10, 1001, 1000);
   run_until_told (f);
   for (guint p = 0; p < 30; p++)
@@ -388,17 +438,17 @@ test_paced_shrink (Fixture *f, gconstpointer data)
       g_autoptr(WinnowTask) task = winnow_task_rows_get_task (f->rows, p);
 
       /* shown, blank, or gone keeping what it showed */
-      g_assert_cmpint (winnow_task_get_id (row), ==, p < 600 ? 5001 + p : p < 626 ? 0 : 1001 + p);
+      g_assert_cmpint (winnow_task_get_id (row), ==, p < 600 ? 5001 + p : p < cut_600 ? 0 : 1001 + p);
       g_assert_true ((task != NULL) == (p < 600));
     }
   turn_until_told (f);
-  assert_changes (f, to_600, G_N_ELEMENTS (to_600));
+  assert_changes (f, (const guint *) to_600->data, to_600->len);
   run_until_told (f);
   assert_rows_show_tasks (f);
 
   splice (f, 0, 600, 7001, 3);
   turn_until_told (f);
-  assert_changes (f, to_3, G_N_ELEMENTS (to_3));
+  assert_changes (f, (const guint *) to_3->data, to_3->len);
   run_until_told (f);
   assert_rows_show_tasks (f);
   /* a row that went with the first step keeps what it showed; one that
@@ -406,7 +456,7 @@ test_paced_shrink (Fixture *f, gconstpointer data)
   for (guint i = 3; i < held->len; i++)
     {
       guint p = i < 30 ? i : 530 + i;
-      gint64 want = p >= 626 ? 1001 + p : p >= 576 && p < 600 ? 5001 + p : 0;
+      gint64 want = p >= cut_600 ? 1001 + p : p >= cut_3 && p < 600 ? 5001 + p : 0;
 
       g_assert_cmpint (winnow_task_get_id (g_ptr_array_index (held, i)), ==, want);
     }

@@ -15,7 +15,7 @@ G_BEGIN_DECLS
  * the main loop, and past WINNOW_TASK_ROWS_PACED places all at once;
  * places removed go at once but for the rows the views hold, which go
  * WINNOW_TASK_ROWS_STEP rows a turn (winnow-task-rows.c) */
-#define WINNOW_TASK_ROWS_STEP 24
+#define WINNOW_TASK_ROWS_STEP 12
 #define WINNOW_TASK_ROWS_PACED 240
 
 #define WINNOW_TYPE_TASK_ROWS (winnow_task_rows_get_type ())
