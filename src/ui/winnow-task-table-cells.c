@@ -427,8 +427,11 @@ static const CellKind kinds[] = {
  * filter, a sort or a jump every one of them shows another task: drawing
  * their 1,200 cells at once held the main loop 5-10 ms (history-bench).
  * So the queue is drawn a few milliseconds a turn, the cells in view
- * first, before the next frame (G_PRIORITY_HIGH_IDLE, above drawing),
- * and the rest after it (G_PRIORITY_DEFAULT_IDLE). */
+ * first (where the view laid them out last), before the next frame
+ * (G_PRIORITY_HIGH_IDLE, above drawing), and the rest after it
+ * (G_PRIORITY_DEFAULT_IDLE). Each frame, once laid out, draws the queued
+ * cells then on screen before it paints (a scroll brings cells into
+ * view that waited out of it). */
 
 #define RENDER_BUDGET_US 3000
 
@@ -436,29 +439,24 @@ static GQueue render_queue = G_QUEUE_INIT;
 static guint render_in_view_source;
 static guint render_rest_source;
 
-/* Is @binding's row on screen (or a row away)? Rows are alike in height,
- * so the scroll position says which places show. */
+/* Is @binding's cell on screen (or a row away)? Where the view laid it
+ * out last, as the rows of a list view keep their places when their tasks
+ * change; a cell not laid out yet (its row just made) may be on screen. */
 static gboolean
 in_view (const Binding *binding)
 {
   WinnowTaskTable *table = binding->table;
   GtkWidget *view = winnow_task_table_is_compact (table) ? GTK_WIDGET (table->compact_view)
                                                          : GTK_WIDGET (table->column_view);
-  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
-  guint position = gtk_list_item_get_position (binding->item);
-  guint n = table->selection != NULL
-            ? g_list_model_get_n_items (G_LIST_MODEL (table->selection)) : 0;
-  double upper, row, top;
+  graphene_rect_t bounds;
 
-  if (!gtk_widget_get_mapped (binding->cell) || adjustment == NULL || n == 0 ||
-      position == GTK_INVALID_LIST_POSITION)
+  if (!gtk_widget_get_mapped (binding->cell))
     return FALSE;
-  upper = gtk_adjustment_get_upper (adjustment);
-  row = upper / n;
-  top = position * row;
-  return top + 2 * row >= gtk_adjustment_get_value (adjustment) &&
-         top - row <= gtk_adjustment_get_value (adjustment) +
-                      gtk_adjustment_get_page_size (adjustment);
+  if (gtk_widget_get_height (binding->cell) <= 0 ||
+      !gtk_widget_compute_bounds (binding->cell, view, &bounds))
+    return TRUE;
+  return bounds.origin.y + 2 * bounds.size.height >= 0 &&
+         bounds.origin.y - bounds.size.height <= gtk_widget_get_height (view);
 }
 
 /* Draws the queued cells (@in_view_only: those in view) until the budget
@@ -506,16 +504,67 @@ render_some (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The cells in view are drawn before the next frame. */
+static void
+render_in_view_soon (void)
+{
+  if (render_in_view_source == 0 && render_queue.length > 0)
+    render_in_view_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, render_some,
+                                             GINT_TO_POINTER (TRUE), NULL);
+}
+
+/* Each frame, once laid out (a scroll's new places too), the queued
+ * cells on screen are drawn before the paint. */
+static void
+on_layout (GdkFrameClock *clock, WinnowTaskTable *table)
+{
+  if (render_queue.length > 0 && render_queued (TRUE))
+    render_in_view_soon ();
+}
+
+static void
+on_realize (GtkWidget *widget, WinnowTaskTable *table)
+{
+  table->layout_clock = g_object_ref (gtk_widget_get_frame_clock (widget));
+  table->layout_handler = g_signal_connect_after (table->layout_clock, "layout",
+                                                  G_CALLBACK (on_layout), table);
+}
+
+static void
+on_unrealize (GtkWidget *widget, WinnowTaskTable *table)
+{
+  if (table->layout_clock != NULL)
+    g_signal_handler_disconnect (table->layout_clock, table->layout_handler);
+  table->layout_handler = 0;
+  g_clear_object (&table->layout_clock);
+}
+
 static void
 queue_render (Binding *binding)
 {
-  if (binding->queued)
-    return;
-  binding->queued = TRUE;
-  g_queue_push_tail (&render_queue, binding);
-  if (render_in_view_source == 0)
-    render_in_view_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, render_some,
-                                             GINT_TO_POINTER (TRUE), NULL);
+  if (!binding->queued)
+    {
+      binding->queued = TRUE;
+      g_queue_push_tail (&render_queue, binding);
+    }
+  /* a cell waiting out of view may have come into it */
+  render_in_view_soon ();
+}
+
+/* For tests: the cells of @table waiting to be drawn (unowned). */
+GPtrArray *
+winnow_task_table_get_queued_cells (WinnowTaskTable *table)
+{
+  GPtrArray *cells = g_ptr_array_new ();
+
+  for (GList *l = render_queue.head; l != NULL; l = l->next)
+    {
+      const Binding *binding = l->data;
+
+      if (!binding->ended && binding->table == table)
+        g_ptr_array_add (cells, binding->cell);
+    }
+  return cells;
 }
 
 /* For tests: the cells of @table waiting to be drawn, in view and not. */
@@ -607,6 +656,8 @@ factory_new (WinnowTaskTable *self, const CellKind *kind)
 void
 _winnow_task_table_add_columns (WinnowTaskTable *self)
 {
+  g_signal_connect (self, "realize", G_CALLBACK (on_realize), self);
+  g_signal_connect (self, "unrealize", G_CALLBACK (on_unrealize), self);
   _winnow_task_table_append_column (self, _("File"), factory_new (self, &kinds[0]),
                                     WINNOW_TASK_SORT_FILE, TRUE, 150);
   _winnow_task_table_append_column (self, _("Status"), factory_new (self, &kinds[1]),

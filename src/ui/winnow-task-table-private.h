@@ -30,6 +30,8 @@ struct _WinnowTaskTable {
   GtkSingleSelection *selection;
   GPtrArray *probes;
   guint give_rows_source;
+  GdkFrameClock *layout_clock;  /* while realized (winnow-task-table-cells.c) */
+  gulong layout_handler;
   gint64 selected_id;        /* the selected task's, 0 for none */
   guint statuses;            /* bits (1 << WinnowTaskStatus); 0 for all */
   char *range;               /* "any", "today", "week", "month" or "year" */
@@ -57,5 +59,6 @@ gboolean            winnow_task_table_is_compact      (WinnowTaskTable *table);
 void                winnow_task_table_count_queued_cells (WinnowTaskTable *table,
                                                           guint *in_view_cells,
                                                           guint *other_cells);
+GPtrArray          *winnow_task_table_get_queued_cells (WinnowTaskTable *table);
 
 G_END_DECLS
