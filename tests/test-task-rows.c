@@ -363,11 +363,11 @@ test_paced_growth (Fixture *f, gconstpointer data)
 }
 
 /* The changes a shrink tells, a turn each: of the places [@from, @end) to
- * go, those from the first of the last WINNOW_TASK_ROWS_STEP that a view
- * holds (@held, in order) to the end, or all of them when a view holds
- * fewer; then again for the places left. */
+ * go, those from the first of the last @step that a view holds (@held, in
+ * order) to the end, or all of them when a view holds no more than @step;
+ * then again for the places left. */
 static GArray *
-shrink_steps (guint from, guint end, const GArray *held)
+shrink_steps (guint from, guint end, const GArray *held, guint step)
 {
   GArray *changes = g_array_new (FALSE, FALSE, sizeof (guint));
 
@@ -379,8 +379,8 @@ shrink_steps (guint from, guint end, const GArray *held)
       for (guint i = 0; i < held->len; i++)
         if (g_array_index (held, guint, i) >= from && g_array_index (held, guint, i) < end)
           g_array_append_val (inside, g_array_index (held, guint, i));
-      if (inside->len > WINNOW_TASK_ROWS_STEP)
-        cut = g_array_index (inside, guint, inside->len - WINNOW_TASK_ROWS_STEP);
+      if (inside->len > step)
+        cut = g_array_index (inside, guint, inside->len - step);
       gone = end - cut;
       g_array_append_val (changes, cut);
       g_array_append_val (changes, gone);
@@ -409,16 +409,21 @@ static void
 test_paced_shrink (Fixture *f, gconstpointer data)
 {
   g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
-  /* 1,000 tasks to 600, then to 3: the changes told, turn by turn (with
-   * 24 rows a step, 626 374 0, 602 24 0, 600 2 0; then 576 24 0, 22 554 0,
-   * 3 19 0) */
+  /* 1,000 tasks to 600, then to 3: the changes told, turn by turn */
   g_autoptr(GArray) held_600 = places (600, 650, 0, 0);
   g_autoptr(GArray) held_3 = places (3, 30, 560, 600);
-  g_autoptr(GArray) to_600 = shrink_steps (600, 1000, held_600);
-  g_autoptr(GArray) to_3 = shrink_steps (3, 600, held_3);
+  g_autoptr(GArray) to_600 = shrink_steps (600, 1000, held_600, WINNOW_TASK_ROWS_STEP);
+  g_autoptr(GArray) to_3 = shrink_steps (3, 600, held_3, WINNOW_TASK_ROWS_STEP);
+  /* the steps worked out by hand for 24 rows a step */
+  static const guint to_600_by_24[] = { 626, 374, 0, 602, 24, 0, 600, 2, 0 };
+  static const guint to_3_by_24[] = { 576, 24, 0, 22, 554, 0, 3, 19, 0 };
+  g_autoptr(GArray) check_600 = shrink_steps (600, 1000, held_600, 24);
+  g_autoptr(GArray) check_3 = shrink_steps (3, 600, held_3, 24);
   /* the first places to go, with the first step of each */
   guint cut_600 = g_array_index (to_600, guint, 0), cut_3 = g_array_index (to_3, guint, 0);
 
+  g_assert_cmpmem (check_600->data, check_600->len * sizeof (guint), to_600_by_24, sizeof to_600_by_24);
+  g_assert_cmpmem (check_3->data, check_3->len * sizeof (guint), to_3_by_24, sizeof to_3_by_24);
   g_assert_cmpuint (to_600->len, >=, 9);
   g_assert_cmpuint (to_3->len, >=, 9);
   splice (f, 0, 10, 1001, 1000);
@@ -460,6 +465,25 @@ test_paced_shrink (Fixture *f, gconstpointer data)
 
       g_assert_cmpint (winnow_task_get_id (g_ptr_array_index (held, i)), ==, want);
     }
+}
+
+/* As many rows held among the places to go as a step takes: they all go
+ * at once, with the places no view holds. */
+static void
+test_paced_shrink_one_step (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  static const guint want[] = { 40, 60, 0 };
+
+  splice (f, 0, 10, 1001, 100);
+  run_until_told (f);
+  for (guint p = 50; p < 50 + WINNOW_TASK_ROWS_STEP; p++)
+    g_ptr_array_add (held, row_at (f, p));
+  g_array_set_size (f->changes, 0);
+  splice (f, 0, 100, 5001, 40);
+  turn_until_told (f);
+  assert_changes (f, want, G_N_ELEMENTS (want));
+  assert_rows_show_tasks (f);
 }
 
 /* The tasks change again while a difference is told. A change beside it
@@ -667,6 +691,7 @@ main (int argc, char **argv)
   ADD ("/task-rows/get-task", test_get_task);
   ADD ("/task-rows/paced/growth", test_paced_growth);
   ADD ("/task-rows/paced/shrink", test_paced_shrink);
+  ADD ("/task-rows/paced/shrink-one-step", test_paced_shrink_one_step);
   ADD ("/task-rows/paced/changed-meanwhile", test_paced_changed_meanwhile);
   ADD ("/task-rows/paced/random", test_paced_random);
   ADD ("/task-rows/paced/middle", test_paced_middle);

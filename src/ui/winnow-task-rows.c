@@ -30,8 +30,9 @@
  * millisecond a row of the table, and 200 of them at once held the main
  * loop 50-280 ms (history-bench). Steps of 24 rows still made turns of
  * 6-10 ms, which with a frame after them were most of the main loop's
- * turns over 16 ms; steps of 12 took its 99th percentile from about 15
- * to about 12 ms with no other load. Between two steps, frames are
+ * turns over 16 ms; steps of 12, with the cells drawn from a queue
+ * (winnow-task-table-cells.c), took its 99th percentile from about 15 to
+ * about 12 ms with no other load. Between two steps, frames are
  * drawn (a screenful of rows comes in two to four steps). Places still
  * to come are not shown yet; places still to go show blank
  * rows. */
