@@ -437,6 +437,43 @@ test_exact_sum (void)
   winnow_exact_sum_clear (&whole);
 }
 
+/* The inline addition of one value leaves the sum as
+ * winnow_exact_sum_add_n() does, digit for digit: values of every size
+ * and sign, zeros, subnormals, and digits not kept yet. */
+static void
+test_exact_sum_inline (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (30);
+  static const double edges[] = { 0.0, -0.0, 0x1p-1074, -0x1p-1074, 0x1p-1022, DBL_MAX,
+                                  -DBL_MAX, 1.0, -1.0, 0x1.fffffffffffffp-1 };
+
+  for (guint run = 0; run < 2000; run++)
+    {
+      WinnowExactSum inline_sum, called;
+
+      winnow_exact_sum_init (&inline_sum);
+      winnow_exact_sum_init (&called);
+      for (guint i = 0; i < 40; i++)
+        {
+          double v = g_rand_int_range (rand, 0, 8) == 0
+                     ? edges[g_rand_int_range (rand, 0, G_N_ELEMENTS (edges))]
+                     : ldexp (g_rand_double_range (rand, -1, 1),
+                              g_rand_int_range (rand, run % 2 ? -1074 : -60, run % 2 ? 1024 : 60));
+
+          winnow_exact_sum_add (&inline_sum, v);
+          winnow_exact_sum_add_n (&called, v, 1);
+          g_assert_cmpuint (inline_sum.first, ==, called.first);
+          g_assert_cmpuint (inline_sum.n, ==, called.n);
+          g_assert_cmpuint (inline_sum.pending, ==, called.pending);
+          if (called.n > 0)
+            g_assert_cmpmem (inline_sum.digit, inline_sum.n * sizeof (gint64),
+                             called.digit, called.n * sizeof (gint64));
+        }
+      winnow_exact_sum_clear (&inline_sum);
+      winnow_exact_sum_clear (&called);
+    }
+}
+
 /* The same sums as Python's math.fsum (exact, rounded once) over 3,000
  * lists of doubles of every size and sign that python3 makes. */
 static void
@@ -1245,6 +1282,7 @@ main (int argc, char **argv)
   g_test_add_func ("/number/shortest/random", test_number_shortest_random);
   g_test_add_func ("/number/shortest/python-repr", test_number_python_repr);
   g_test_add_func ("/exact-sum", test_exact_sum);
+  g_test_add_func ("/exact-sum/inline", test_exact_sum_inline);
   g_test_add_func ("/exact-sum/python-fsum", test_exact_sum_python);
   g_test_add_func ("/na-set", test_na_set);
   g_test_add_func ("/sniffer", test_sniffer);

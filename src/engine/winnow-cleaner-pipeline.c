@@ -305,7 +305,7 @@ preview_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
   g_ptr_array_add (c->result->preview, preview);
 }
 
-/* The statistics of the deferred fills, row by row in order. */
+/* The statistics of the deferred fills: each column's in row order. */
 static void
 add_stats (Pipeline *p, Job *job)
 {

@@ -91,6 +91,7 @@ winnow_number_parse (const char *text, gsize length, double *value, gboolean *in
         {
           int exponent = dot != NULL ? -(int) (end - dot - 1) : 0;
 
+          /* (never false in 21 bytes: Clinger's condition, said whole) */
           if (exponent >= -22)
             {
               double v = (double) digits;
