@@ -7,7 +7,6 @@
 #include <string.h>
 
 #define DIGIT_BASE (G_GINT64_CONSTANT (1) << 32)
-#define CARRY_EVERY WINNOW_EXACT_SUM_CARRY_EVERY
 
 void
 winnow_exact_sum_init (WinnowExactSum *sum)
@@ -103,7 +102,7 @@ winnow_exact_sum_add_n (WinnowExactSum *sum, double value, guint64 count)
     }
   sum->digit[first + 4] += negative ? -high : high;
 
-  if (++sum->pending >= CARRY_EVERY)
+  if (++sum->pending >= WINNOW_EXACT_SUM_CARRY_EVERY)
     {
       carry (sum->digit, sum->n);
       sum->pending = 0;

@@ -27,7 +27,6 @@ typedef struct {
   const CellKind *kind;
   WinnowTaskTable *table;
   WinnowTask *task;       /* unowned: the binding ends before it */
-  GtkListItem *item;      /* unowned: bound while the binding lives */
   gboolean queued;        /* in the queue of cells to draw again */
   gboolean ended;         /* unbound while queued: the queue frees it */
 } Binding;
@@ -622,7 +621,6 @@ bind_cell (GtkSignalListItemFactory *factory, GtkListItem *item, const CellKind 
   binding->kind = kind;
   binding->table = g_object_get_data (G_OBJECT (factory), "table");
   binding->task = task;
-  binding->item = item;
   queue_render (binding);
   handler = g_signal_connect_data (task, "notify", G_CALLBACK (on_task_notify), binding,
                                    binding_free, 0);
