@@ -232,7 +232,7 @@ id_set_make (IdSets *sets, GArray *ids)
           if (!sorted)
             g_array_sort (ids, compare_ids);
           set->length = n;
-          set->ids = g_memdup2 (ids->data, n * sizeof (gint64));
+          set->ids = (gint64 *) (void *) g_array_free (g_steal_pointer (&ids), FALSE);
         }
     }
   if (ids != NULL)
