@@ -179,13 +179,13 @@ main (int argc, char **argv)
   }
   printf ("slowest median: %.2f ms\n", worst);
 
-  /* once per connection: its copy of the names read whole */
+  /* once per store: its copy of the names read whole */
   g_clear_object (&store);
   store = winnow_task_store_new (path, &error);
   winnow_task_store_count (store, &all, NULL, NULL);
   start = g_get_monotonic_time ();
   winnow_task_store_count (store, &(WinnowTaskQuery) { .name = "rs" }, NULL, NULL);
-  printf ("a short search on a new connection (its names read): %.1f ms\n",
+  printf ("a short search on a new store (its names read): %.1f ms\n",
           (g_get_monotonic_time () - start) / 1000.0);
 
   g_clear_object (&store);

@@ -1086,6 +1086,66 @@ test_name_index (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* The store's connections share one copy of the names that short
+ * searches read: a search on another connection reads none whole. A
+ * connection whose read transaction began before tasks were added, or
+ * before a name was deleted, finds the names of its own snapshot. */
+static void
+test_name_copy_shared (Fixture *f, gconstpointer data)
+{
+  WinnowTaskQuery short_name = { .name = "al" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTask) salt = NULL;
+  StoreConn *held;
+
+  g_object_unref (add (f->store, "alpha.csv"));
+  salt = add (f->store, "salt.csv");
+  g_object_unref (add (f->store, "beta.csv"));
+  g_assert_cmpint (winnow_task_store_count (f->store, &short_name, NULL, &error), ==, 2);
+  g_assert_cmpuint (store_name_copy_get_whole_reads (f->store->names), ==, 1);
+
+  /* held in a snapshot of three tasks; the calls below take others */
+  held = store_acquire (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_exec (held->db, "BEGIN; SELECT count(*) FROM tasks", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  g_object_unref (add (f->store, "malt.csv"));
+  g_assert_cmpint (winnow_task_store_count (f->store, &short_name, NULL, &error), ==, 3);
+  g_assert_no_error (error);
+  g_assert_cmpuint (store_name_copy_get_whole_reads (f->store->names), ==, 1);
+  {
+    g_auto(StoreNamed) named = { 0 };
+
+    /* the copy holds malt.csv; this snapshot does not */
+    g_assert_true (store_find_names (f->store, held, "al", 10, FALSE, &named, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (named.n, ==, 2);
+    g_assert_nonnull (named.few_ids);
+  }
+  g_assert_cmpint (sqlite3_exec (held->db, "COMMIT; BEGIN; SELECT count(*) FROM tasks", NULL,
+                                 NULL, NULL), ==, SQLITE_OK);
+  /* a name deleted after this snapshot began */
+  g_assert_true (winnow_task_store_cancel (f->store, winnow_task_get_id (salt), &error));
+  g_assert_true (winnow_task_store_delete (f->store, winnow_task_get_id (salt), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (winnow_task_store_count (f->store, &short_name, NULL, &error), ==, 2);
+  g_assert_cmpuint (store_name_copy_get_whole_reads (f->store->names), ==, 2);
+  {
+    g_auto(StoreNamed) named = { 0 };
+
+    g_assert_true (store_find_names (f->store, held, "al", 10, TRUE, &named, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (named.n, ==, 3);
+    /* counted only */
+    g_assert_null (named.few_ids);
+    g_assert_cmpint (named.set, ==, 0);
+  }
+  g_assert_cmpint (sqlite3_exec (held->db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  store_release (f->store, held);
+  g_assert_cmpint (winnow_task_store_count (f->store, &short_name, NULL, &error), ==, 2);
+  g_assert_no_error (error);
+}
+
 /* A search grown by a character never finds a name the shorter one
  * missed: searches of one or two characters (every name read) fold case
  * as the names' trigrams do (three or more), where GLib's lower case
@@ -1476,6 +1536,7 @@ main (int argc, char **argv)
   ADD ("/store/queries", test_queries);
   ADD ("/store/query-plans", test_query_plans);
   ADD ("/store/name-index", test_name_index);
+  ADD ("/store/name-copy-shared", test_name_copy_shared);
   ADD ("/store/name-folding", test_name_folding);
   g_test_add_func ("/store/id-sets", test_id_sets);
 #undef ADD

@@ -2,7 +2,7 @@
  *
  * A search of three characters or more reads the FTS5 table of the names'
  * trigrams (schema version 5), whose tokenizer folds case with SQLite's
- * own table. A shorter one reads the connection's copy of the names in
+ * own table. A shorter one reads the store's copy of the names in
  * memory, folded by that same tokenizer, so that a search grown by one
  * character never finds a name the shorter one missed (GLib's lower case
  * differs from it on hundreds of characters: "İ", "ς", "µ", "Ⓐ"…). The
@@ -136,7 +136,7 @@ typedef struct {
   gint64 made;            /* the sets made so far */
 } IdSets;
 
-/* The file names of every task, folded, as the connection last read them
+/* The file names of every task, folded, as a connection last read them
  * (each task's name is written once, when it is added: schema version 6
  * counts the deletions and changes that make a copy stale). */
 typedef struct {
@@ -147,10 +147,16 @@ typedef struct {
   GString *text;          /* the names, folded, each followed by a NUL */
 } Names;
 
+/* One copy for the store's connections (see "the names in memory"). */
+struct _StoreNameCopy {
+  GMutex lock;
+  Names names;
+  guint whole_reads;      /* for tests */
+};
+
 struct _StoreNames {
   Folder *folder;
   IdSets sets;
-  Names names;
 };
 
 static void
@@ -178,7 +184,6 @@ store_names_free (void *data)
 
   for (guint i = 0; i < ID_SETS_KEPT; i++)
     id_set_clear (&self->sets.sets[i]);
-  names_clear (&self->names);
   if (self->folder != NULL)
     folder_free (self->folder);
   g_free (self);
@@ -321,9 +326,47 @@ store_register_name_functions (sqlite3 *db)
  * every name. SQLite calling a function on each of 100,000 names took
  * 15-20 ms, twice per refresh (the count, the page); a search of the
  * names held in memory, one NUL-separated text, takes about a millisecond.
- * The copy is read once per connection, then only the tasks added since
- * (ids only grow: AUTOINCREMENT), unless a name was deleted or changed
- * (task_count.names_changed), when it is read again whole. */
+ * The store keeps one copy for all its connections, under a lock (up to
+ * STORE_MAX_CONNECTIONS copies of 3.5 MiB each for 100,000 tasks, each
+ * read whole, 15 ms, by the first short search on its connection, were
+ * one). It is read whole once, then only the tasks added since (ids only
+ * grow: AUTOINCREMENT), unless a name was deleted or changed
+ * (task_count.names_changed), when it is read again whole. A connection
+ * whose snapshot is older than the copy (it began its transaction before
+ * another connection brought the copy up to date) takes the copy up to
+ * its own last id: with the same count of changes, the copy differs from
+ * its snapshot only by tasks added after it. */
+
+StoreNameCopy *
+store_name_copy_new (void)
+{
+  StoreNameCopy *copy = g_new0 (StoreNameCopy, 1);
+
+  g_mutex_init (&copy->lock);
+  return copy;
+}
+
+void
+store_name_copy_free (StoreNameCopy *copy)
+{
+  if (copy == NULL)
+    return;
+  names_clear (&copy->names);
+  g_mutex_clear (&copy->lock);
+  g_free (copy);
+}
+
+/* For tests: how many times @copy was read whole. */
+guint
+store_name_copy_get_whole_reads (StoreNameCopy *copy)
+{
+  guint n;
+
+  g_mutex_lock (&copy->lock);
+  n = copy->whole_reads;
+  g_mutex_unlock (&copy->lock);
+  return n;
+}
 
 static gboolean
 is_ascii (const char *text, gsize length)
@@ -338,9 +381,8 @@ is_ascii (const char *text, gsize length)
  * only, most of them, without the tokenizer (it folds ASCII as
  * g_ascii_tolower() does). A name it cannot fold holds nothing. */
 static void
-names_add (StoreNames *self, gint64 id, const char *name)
+names_add (Names *names, Folder *folder, gint64 id, const char *name)
 {
-  Names *names = &self->names;
   gsize length = name != NULL ? strlen (name) : 0;
   gsize end;
 
@@ -349,7 +391,7 @@ names_add (StoreNames *self, gint64 id, const char *name)
       g_string_append_c (names->text, g_ascii_tolower (name[i]));
   else
     {
-      g_autofree char *folded = fold (self->folder, name, (int) MIN (length, G_MAXINT - 2));
+      g_autofree char *folded = fold (folder, name, (int) MIN (length, G_MAXINT - 2));
       if (folded != NULL)
         g_string_append (names->text, folded);
     }
@@ -361,10 +403,10 @@ names_add (StoreNames *self, gint64 id, const char *name)
 }
 
 /* Reads the names of the tasks after id @after (every task when
- * @after < 0: of the index on the names, a third of the table) into the
- * copy. */
+ * @after < 0: of the index on the names, a third of the table) into
+ * @names. */
 static gboolean
-names_read (WinnowTaskStore *store, StoreConn *conn, gint64 after, GError **error)
+names_read (WinnowTaskStore *store, StoreConn *conn, Names *names, gint64 after, GError **error)
 {
   sqlite3_stmt *s = store_prepare (store, conn,
                                    after < 0 ? "SELECT id, file_name FROM tasks"
@@ -377,22 +419,27 @@ names_read (WinnowTaskStore *store, StoreConn *conn, gint64 after, GError **erro
   if (after >= 0)
     sqlite3_bind_int64 (s, 1, after);
   while ((rc = sqlite3_step (s)) == SQLITE_ROW)
-    names_add (conn->names, sqlite3_column_int64 (s, 0), (const char *) sqlite3_column_text (s, 1));
+    names_add (names, conn->names->folder, sqlite3_column_int64 (s, 0),
+               (const char *) sqlite3_column_text (s, 1));
   sqlite3_reset (s);
   return rc == SQLITE_DONE || store_fail (store, conn, rc, error);
 }
 
-/* Brings the connection's copy of the names up to date, in one read. */
+/* Brings the store's copy of the names (locked) up to the snapshot of
+ * @conn, in one read; *@last: the snapshot's highest id, past which the
+ * copy's names are not the snapshot's. */
 static gboolean
-names_update (WinnowTaskStore *store, StoreConn *conn, GError **error)
+names_update (WinnowTaskStore *store, StoreConn *conn, StoreNameCopy *copy, gint64 *last,
+              GError **error)
 {
-  Names *names = &conn->names->names;
+  Names *names = &copy->names;
   gboolean began = sqlite3_get_autocommit (conn->db);
   sqlite3_stmt *s;
-  gint64 changes = 0, last = 0;
+  gint64 changes = 0;
   gboolean ok;
   int rc;
 
+  *last = 0;
   if (began && !store_exec (store, conn, "BEGIN", error))
     return FALSE;
   s = store_prepare (store, conn,
@@ -403,21 +450,22 @@ names_update (WinnowTaskStore *store, StoreConn *conn, GError **error)
   if (rc == SQLITE_ROW)
     {
       changes = sqlite3_column_int64 (s, 0);
-      last = sqlite3_column_int64 (s, 1);
+      *last = sqlite3_column_int64 (s, 1);
     }
   sqlite3_reset (s);
   ok = rc == SQLITE_ROW || store_fail (store, conn, rc, error);
-  if (ok && (names->ids == NULL || names->changes != changes || last < names->through))
+  if (ok && (names->ids == NULL || names->changes != changes))
     {
       names_clear (names);
       names->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
       names->ends = g_array_new (FALSE, FALSE, sizeof (gsize));
       names->text = g_string_new (NULL);
       names->changes = changes;
-      ok = names_read (store, conn, -1, error);
+      copy->whole_reads++;
+      ok = names_read (store, conn, names, -1, error);
     }
-  else if (ok && last > names->through)
-    ok = names_read (store, conn, names->through, error);
+  else if (ok && *last > names->through)
+    ok = names_read (store, conn, names, names->through, error);
   /* a copy read in part would be taken as whole */
   if (!ok)
     names_clear (names);
@@ -426,9 +474,10 @@ names_update (WinnowTaskStore *store, StoreConn *conn, GError **error)
   return ok;
 }
 
-/* The ids of the names in the copy that hold @search, folded. */
+/* The ids up to @last of the names in the copy that hold @search,
+ * folded. */
 static GArray *
-names_holding (Names *names, const char *search)
+names_holding (Names *names, const char *search, gint64 last)
 {
   GArray *found = g_array_new (FALSE, FALSE, sizeof (gint64));
   const gint64 *ids = (const gint64 *) names->ids->data;
@@ -439,7 +488,9 @@ names_holding (Names *names, const char *search)
 
   if (search_length == 0)
     {
-      g_array_append_vals (found, ids, n);
+      for (i = 0; i < n; i++)
+        if (ids[i] <= last)
+          g_array_append_val (found, ids[i]);
       return found;
     }
   /* the search holds no NUL: what it finds lies in one name */
@@ -455,7 +506,8 @@ names_holding (Names *names, const char *search)
        * step at a time: all the steps of a search are one pass) */
       while (ends[i] < where)
         i++;
-      g_array_append_val (found, ids[i]);
+      if (ids[i] <= last)
+        g_array_append_val (found, ids[i]);
       at = ends[i] + 1;
       i++;
     }
@@ -521,15 +573,16 @@ trigrams_holding (WinnowTaskStore *store, StoreConn *conn, const char *search, G
 /**
  * store_find_names:
  * @few: up to how many tasks found @named lists their ids
+ * @count_only: only @named's count is wanted (no set, no ids)
  *
  * The tasks whose file name holds @search: of the trigrams, or of the
- * connection's copy of the names, brought up to date first (inside the
+ * store's copy of the names, brought up to date first (inside the
  * caller's transaction, if it has one). The statements of a page or a
  * count then ask the set by its number, or look up the few ids.
  */
 gboolean
 store_find_names (WinnowTaskStore *store, StoreConn *conn, const char *search, guint few,
-                  StoreNamed *named, GError **error)
+                  gboolean count_only, StoreNamed *named, GError **error)
 {
   StoreNames *self = conn->names;
   GArray *found;
@@ -541,6 +594,8 @@ store_find_names (WinnowTaskStore *store, StoreConn *conn, const char *search, g
     {
       g_autofree char *folded = fold (self->folder, search,
                                       (int) MIN (strlen (search), G_MAXINT - 2));
+      StoreNameCopy *copy = store->names;
+      gint64 last;
 
       if (folded == NULL)
         {
@@ -549,13 +604,19 @@ store_find_names (WinnowTaskStore *store, StoreConn *conn, const char *search, g
                        _("could not read the search “%s”"), search);
           return FALSE;
         }
-      if (!names_update (store, conn, error))
-        return FALSE;
-      found = names_holding (&self->names, folded);
+      g_mutex_lock (&copy->lock);
+      found = names_update (store, conn, copy, &last, error)
+              ? names_holding (&copy->names, folded, last) : NULL;
+      g_mutex_unlock (&copy->lock);
     }
   if (found == NULL)
     return FALSE;
   named->n = found->len;
+  if (count_only)
+    {
+      g_array_unref (found);
+      return TRUE;
+    }
   if (found->len <= few)
     named->few_ids = store_ids_json (found);
   named->set = id_set_make (&self->sets, found);

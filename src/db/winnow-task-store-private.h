@@ -34,6 +34,9 @@ G_BEGIN_DECLS
  * searches the names' trigrams cannot answer, and the sets of ids the
  * searches found (winnow-task-store-names.c). */
 typedef struct _StoreNames StoreNames;
+/* The store's copy of the file names, which every connection's short
+ * searches read (winnow-task-store-names.c). */
+typedef struct _StoreNameCopy StoreNameCopy;
 
 typedef struct {
   sqlite3 *db;
@@ -69,6 +72,8 @@ struct _WinnowTaskStore {
 
   GMutex watch_lock;        /* the connection that reads data_version */
   sqlite3 *watch_db;
+
+  StoreNameCopy *names;     /* locked on its own */
 };
 
 /* The columns every task query reads, in this order (see store_read_task()). */
@@ -225,8 +230,8 @@ StoreNames   *store_register_functions (sqlite3 *db);
 /* winnow-task-store-names.c */
 StoreNames   *store_register_name_functions (sqlite3 *db);
 
-/* The tasks whose file name holds a search, found in a connection's copy
- * of the names: a set winnow_in_set() asks by its number, how many, and
+/* The tasks whose file name holds a search, found by the trigrams or in
+ * the store's copy of the names: a set winnow_in_set() asks by its number, how many, and
  * their ids as a JSON array when there are @few or fewer. */
 typedef struct {
   gint64 set;
@@ -238,9 +243,13 @@ gboolean      store_find_names    (WinnowTaskStore *store,
                                    StoreConn *conn,
                                    const char *search,
                                    guint few,
+                                   gboolean count_only,
                                    StoreNamed *named,
                                    GError **error);
 void          store_named_clear   (StoreNamed *named);
+StoreNameCopy *store_name_copy_new (void);
+void          store_name_copy_free (StoreNameCopy *copy);
+guint         store_name_copy_get_whole_reads (StoreNameCopy *copy);
 gint64        store_names_make_set (StoreNames *self,
                                     const gint64 *ids,
                                     guint n);

@@ -348,7 +348,7 @@ probe (WinnowTaskStore *store, StoreConn *conn, const WinnowTaskQuery *query,
   *finding = 0;
   if (has_name (query))
     {
-      if (!store_find_names (store, conn, query->name, FEW, named, error))
+      if (!store_find_names (store, conn, query->name, FEW, FALSE, named, error))
         return FALSE;
       if (named->few_ids != NULL)
         *finding |= STORE_LOOK_UP_NAMED;
@@ -582,8 +582,10 @@ count_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error
       a->count = a->total;
       return store_commit (store, conn, TRUE, error);
     }
-  /* the named tasks, counted as they are found */
-  if (has_name (a->query) && !store_find_names (store, conn, a->query->name, 0, &named, error))
+  /* the named tasks, counted as they are found (a count of the name
+   * alone needs no set of them) */
+  if (has_name (a->query) &&
+      !store_find_names (store, conn, a->query->name, 0, sql->len == 0, &named, error))
     return store_commit (store, conn, FALSE, NULL);
   if (sql->len == 0)
     {

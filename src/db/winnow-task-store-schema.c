@@ -17,7 +17,7 @@
  * tasks.file_name, kept by triggers), so that a search of the list finds
  * the names holding three or more characters without reading every name.
  * Version 6 counts the names deleted or changed (task_count.names_changed,
- * by triggers), so that a connection's copy of the names in memory, which
+ * by triggers), so that the store's copy of the names in memory, which
  * a shorter search reads, knows when new tasks are all it lacks.
  * Migrations run forward on open, each in its own transaction; a database
  * newer than this code is refused before anything is written to it.
@@ -196,7 +196,7 @@ basename_function (sqlite3_context *context, int argc, sqlite3_value **argv)
 }
 
 /* The SQL functions of migrations and queries, on every connection, and
- * the connection's copy of the names; NULL when its SQLite has no FTS5
+ * the connection's sets of names found; NULL when its SQLite has no FTS5
  * (store_register_name_functions()). */
 StoreNames *
 store_register_functions (sqlite3 *db)

@@ -33,6 +33,7 @@ winnow_task_store_finalize (GObject *object)
   g_mutex_clear (&self->lock);
   g_mutex_clear (&self->open_lock);
   g_mutex_clear (&self->watch_lock);
+  store_name_copy_free (self->names);
   g_cond_clear (&self->returned);
   g_free (self->path);
   g_free (self->outcomes_dir);
@@ -59,6 +60,7 @@ winnow_task_store_init (WinnowTaskStore *self)
   self->orphaned = g_ptr_array_new_with_free_func (g_free);
   self->patience_ms = WINNOW_STORE_PATIENCE_MS;
   self->max_open = STORE_MAX_CONNECTIONS;
+  self->names = store_name_copy_new ();
 }
 
 /**
