@@ -16,7 +16,8 @@
 #
 # usage: bench/run.sh [ROWS...]      (default: 1000000 5000000)
 # env:   WINNOW_GEN  the generator (default: ../shared/bench/gen_csv.py)
-#        RUNS        runs per measurement of Winnow, the best is kept
+#        RUNS        rounds: each round runs the ceiling and each recipe
+#                    once, in turn, and the fastest run of each is kept
 #                    (default: 3; the exported programs run once)
 #        ENGINES     which programs to run (default: "pandas dask duckdb";
 #                    "" for Winnow alone)
@@ -60,29 +61,47 @@ have() {
     esac
 }
 
-# fresh [FILE...]: before each timed run of any program, the outputs of
-# the runs before (FILE..., or all but Winnow's last, which the exported
-# programs' outputs are compared with) are deleted and the file system
-# synced, outside the timing: on a file system mounted with `discard`,
-# freeing a 250 MB output took 70-100 ms, paid inside the next run by
-# whoever replaced the file or synced first; and a program that never
-# syncs was slowed by the dirty pages the runs before it left.
+# fresh FILE...: before each timed run of any program, the output its
+# run before left (FILE...) is deleted and the file system synced,
+# outside the timing: on a file system mounted with `discard`, freeing a
+# 250 MB output took 70-100 ms, paid inside the next run by whoever
+# replaced the file or synced first; and a program that never syncs was
+# slowed by the dirty pages the runs before it left.
 fresh() {
-    if [ $# -gt 0 ]; then rm -rf "$@"; else rm -rf "$OUT/ceiling.csv" "$OUT/winnow.csv" "$OUT/jobs"; fi
+    rm -rf "$@"
     mkdir -p "$OUT/jobs"
     sync
 }
 
-# best_of CMD...: runs CMD $RUNS times; prints "seconds peak_kib" of the fastest run
-best_of() {
-    local best="" rss=""
+# timed CMD...: runs CMD once; prints "seconds peak_kib". The time is
+# read to the nanosecond: /usr/bin/time gives hundredths, 5 % of a
+# 0.2 s run.
+timed() {
+    local start end
+    start=$(date +%s%N)
+    /usr/bin/time -f "%M" -o "$OUT/time" "$@" >/dev/null 2>&1
+    end=$(date +%s%N)
+    echo "$(awk "BEGIN{printf \"%.3f\", ($end - $start) / 1e9}") $(cat "$OUT/time")"
+}
+
+# rounds NAME...: runs each program (run_NAME) once a round, in turn,
+# $RUNS rounds, and keeps the fastest run of each in best[NAME] and its
+# peak memory in peak[NAME]. Interleaved, so that a slow spell of the
+# machine (it is shared) slows every program of the ratios alike rather
+# than the ones that ran in it.
+declare -A best peak
+rounds() {
+    local name t m
+    for name in "$@"; do unset "best[$name]" "peak[$name]"; done
     for _ in $(seq "$RUNS"); do
-        fresh
-        /usr/bin/time -f "%e %M" -o "$OUT/time" "$@" >/dev/null 2>&1
-        read -r t m < "$OUT/time"
-        if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; rss=$m; fi
+        for name in "$@"; do
+            read -r t m < <("run_$name")
+            if [ -z "${best[$name]:-}" ] || awk "BEGIN{exit !($t < ${best[$name]})}"; then
+                best[$name]=$t
+                peak[$name]=$m
+            fi
+        done
     done
-    echo "$best $rss"
 }
 
 mbps() { awk "BEGIN{printf \"%.0f\", $1 / 1e6 / $2}"; }
@@ -96,21 +115,25 @@ for rows in "${ROWS[@]}"; do
     fi
     size=$(stat -c %s "$file")
 
-    read -r t m < <(best_of sh -c "\"$CEILING\" \"$file\" > \"$OUT/ceiling.csv\"")
-    printf "%-10s %-4s %-8s %9s %9s %10s %s\n" "$rows" "" "ceiling" "$t" "$(mbps "$size" "$t")" "$((m / 1024))" "bare libcsv, one thread"
-
-    ceiling=$t
+    run_ceiling() { fresh "$OUT/ceiling.csv"; timed sh -c "\"$CEILING\" \"$file\" > \"$OUT/ceiling.csv\""; }
+    run_winnow() {
+        fresh "$OUT/winnow-$1.csv"
+        timed "$WINNOW" --batch --no-history --recipe "bench/recipes/$1.json" --force \
+              --output "$OUT/winnow-$1.csv" "$file"
+    }
+    run_r0() { run_winnow r0; }
+    run_rn() { run_winnow rn; }
+    run_r() { run_winnow r; }
+    rounds ceiling r0 rn r
+    ceiling=${best[ceiling]}
+    printf "%-10s %-4s %-8s %9s %9s %10s %s\n" "$rows" "" "ceiling" "$ceiling" "$(mbps "$size" "$ceiling")" \
+           "$((${peak[ceiling]} / 1024))" "bare libcsv, one thread"
+    r0_time=${best[r0]}; rn_time=${best[rn]}; r_time=${best[r]}; r_peak=$((${peak[r]} / 1024))
     for recipe in r0 rn r; do
-        read -r t m < <(best_of "$WINNOW" --batch --no-history --recipe "bench/recipes/$recipe.json" \
-                                --force --output "$OUT/winnow.csv" "$file")
+        t=${best[$recipe]}
         R=$(echo $recipe | tr a-z A-Z)
-        case $recipe in
-            r0) r0_time=$t ;;
-            rn) rn_time=$t ;;
-            r) r_time=$t; r_peak=$((m / 1024)) ;;
-        esac
-        printf "%-10s %-4s %-8s %9s %9s %10s %s\n" "$rows" "$R" "winnow" "$t" "$(mbps "$size" "$t")" "$((m / 1024))" \
-               "$(wc -l < "$OUT/winnow.csv") lines out"
+        printf "%-10s %-4s %-8s %9s %9s %10s %s\n" "$rows" "$R" "winnow" "$t" "$(mbps "$size" "$t")" \
+               "$((${peak[$recipe]} / 1024))" "$(wc -l < "$OUT/winnow-$recipe.csv") lines out"
         [ $recipe != rn ] || continue  # a yardstick of Winnow's own
         for engine in $ENGINES; do
             have "$engine" || { echo "bench: $engine is not installed; skipped" >&2; continue; }
@@ -126,7 +149,7 @@ for rows in "${ROWS[@]}"; do
             /usr/bin/time -f "%e %M" -o "$OUT/time" "${run[@]}" > /dev/null 2> "$OUT/err" || { cat "$OUT/err" >&2; continue; }
             read -r et em < "$OUT/time"
             note="$(awk "BEGIN{printf \"%.1f\", $et / $t}")x Winnow's time; same bytes: "
-            if cmp -s "$OUT/winnow.csv" "$OUT/$engine.csv"; then note="${note}yes"; else note="${note}no"; fi
+            if cmp -s "$OUT/winnow-$recipe.csv" "$OUT/$engine.csv"; then note="${note}yes"; else note="${note}no"; fi
             printf "%-10s %-4s %-8s %9s %9s %10s %s\n" "$rows" "$R" "$engine" "$et" "$(mbps "$size" "$et")" "$((em / 1024))" "$note"
         done
     done
@@ -146,12 +169,17 @@ for i in 1 2 3 4; do
     [ -f "$DATA/jobs_${rows}_$i.csv" ] || ln -f "$DATA/gen_$rows.csv" "$DATA/jobs_${rows}_$i.csv" 2>/dev/null ||
         cp "$DATA/gen_$rows.csv" "$DATA/jobs_${rows}_$i.csv"
 done
-declare -A jobs_time
+run_jobs() {
+    fresh "$OUT/jobs"
+    timed "$WINNOW" --batch --no-history --recipe bench/recipes/r.json --force \
+          --jobs "$1" --output-dir "$OUT/jobs" "$DATA"/jobs_"${rows}"_[1-4].csv
+}
+run_jobs1() { run_jobs 1; }
+run_jobs2() { run_jobs 2; }
+rounds jobs1 jobs2
 for jobs in 1 2; do
-    read -r t m < <(best_of "$WINNOW" --batch --no-history --recipe bench/recipes/r.json --force \
-                            --jobs $jobs --output-dir "$OUT/jobs" "$DATA"/jobs_"${rows}"_[1-4].csv)
-    jobs_time[$jobs]=$t
-    printf "%-10s %-4s %-8s %9s %9s %10s %s\n" "4x$rows" "R" "jobs $jobs" "$t" "" "$((m / 1024))" ""
+    printf "%-10s %-4s %-8s %9s %9s %10s %s\n" "4x$rows" "R" "jobs $jobs" "${best[jobs$jobs]}" "" \
+           "$((${peak[jobs$jobs]} / 1024))" ""
 done
 printf "%-10s ratios: --jobs 2 / --jobs 1 %s (target <= 1.05)\n" "4x$rows" \
-       "$(awk "BEGIN{printf \"%.2f\", ${jobs_time[2]} / ${jobs_time[1]}}")"
+       "$(awk "BEGIN{printf \"%.2f\", ${best[jobs2]} / ${best[jobs1]}}")"
