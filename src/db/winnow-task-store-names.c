@@ -145,6 +145,7 @@ typedef struct {
   GArray *ids;            /* gint64, one per name; NULL: not read */
   GArray *ends;           /* gsize: where each name ends in text */
   GString *text;          /* the names, folded, each followed by a NUL */
+  char *through_name;     /* the name of the task through, as read */
 } Names;
 
 /* One copy for the store's connections (see "the names in memory"). */
@@ -173,6 +174,7 @@ names_clear (Names *names)
   names->changes = names->through = 0;
   g_clear_pointer (&names->ids, g_array_unref);
   g_clear_pointer (&names->ends, g_array_unref);
+  g_clear_pointer (&names->through_name, g_free);
   if (names->text != NULL)
     g_string_free (g_steal_pointer (&names->text), TRUE);
 }
@@ -425,6 +427,53 @@ names_read (WinnowTaskStore *store, StoreConn *conn, Names *names, gint64 after,
   return rc == SQLITE_DONE || store_fail (store, conn, rc, error);
 }
 
+/* The name of task @id in @conn's snapshot (*@name, NULL if there is
+ * none). */
+static gboolean
+name_of (WinnowTaskStore *store, StoreConn *conn, gint64 id, char **name, GError **error)
+{
+  sqlite3_stmt *s = store_prepare (store, conn, "SELECT file_name FROM tasks WHERE id = ?1",
+                                   error);
+  int rc;
+
+  *name = NULL;
+  if (s == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (s, 1, id);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    *name = g_strdup ((const char *) sqlite3_column_text (s, 0));
+  sqlite3_reset (s);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE || store_fail (store, conn, rc, error);
+}
+
+/* Is the copy, read at the same count of changed names, of the history
+ * @conn reads? A history restored in place from a backup hands its later
+ * ids out again, to other names: the copy's last task must be the same
+ * in the snapshot, where the snapshot holds it. A snapshot this began,
+ * under the lock, is at least as new as every one the copy was read at,
+ * so a last id below the copy's means the history went back; an older
+ * snapshot's is only older. */
+static gboolean
+names_same_history (WinnowTaskStore *store, StoreConn *conn, Names *names, gint64 last,
+                    gboolean began, gboolean *same, GError **error)
+{
+  g_autofree char *name = NULL;
+
+  *same = TRUE;
+  if (names->through == 0)
+    return TRUE;
+  if (last < names->through)
+    {
+      *same = !began;
+      return TRUE;
+    }
+  if (!name_of (store, conn, names->through, &name, error))
+    return FALSE;
+  *same = g_strcmp0 (name, names->through_name) == 0;
+  return TRUE;
+}
+
 /* Brings the store's copy of the names (locked) up to the snapshot of
  * @conn, in one read; *@last: the snapshot's highest id, past which the
  * copy's names are not the snapshot's. */
@@ -436,7 +485,7 @@ names_update (WinnowTaskStore *store, StoreConn *conn, StoreNameCopy *copy, gint
   gboolean began = sqlite3_get_autocommit (conn->db);
   sqlite3_stmt *s;
   gint64 changes = 0;
-  gboolean ok;
+  gboolean ok, same = TRUE, read_more = TRUE;
   int rc;
 
   *last = 0;
@@ -454,7 +503,9 @@ names_update (WinnowTaskStore *store, StoreConn *conn, StoreNameCopy *copy, gint
     }
   sqlite3_reset (s);
   ok = rc == SQLITE_ROW || store_fail (store, conn, rc, error);
-  if (ok && (names->ids == NULL || names->changes != changes))
+  if (ok && names->ids != NULL && names->changes == changes)
+    ok = names_same_history (store, conn, names, *last, began, &same, error);
+  if (ok && (names->ids == NULL || names->changes != changes || !same))
     {
       names_clear (names);
       names->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -466,6 +517,13 @@ names_update (WinnowTaskStore *store, StoreConn *conn, StoreNameCopy *copy, gint
     }
   else if (ok && *last > names->through)
     ok = names_read (store, conn, names, names->through, error);
+  else
+    read_more = FALSE;
+  if (ok && read_more && names->through > 0)
+    {
+      g_clear_pointer (&names->through_name, g_free);
+      ok = name_of (store, conn, names->through, &names->through_name, error);
+    }
   /* a copy read in part would be taken as whole */
   if (!ok)
     names_clear (names);
@@ -577,7 +635,8 @@ trigrams_holding (WinnowTaskStore *store, StoreConn *conn, const char *search, G
  *
  * The tasks whose file name holds @search: of the trigrams, or of the
  * store's copy of the names, brought up to date first (inside the
- * caller's transaction, if it has one). The statements of a page or a
+ * caller's read transaction, if it has one; never a write transaction,
+ * whose rollback would leave its names in the copy). The statements of a page or a
  * count then ask the set by its number, or look up the few ids.
  */
 gboolean
@@ -588,6 +647,14 @@ store_find_names (WinnowTaskStore *store, StoreConn *conn, const char *search, g
   GArray *found;
 
   memset (named, 0, sizeof *named);
+  /* the shared copy must never hold a name a rollback takes back */
+  if (sqlite3_txn_state (conn->db, NULL) == SQLITE_TXN_WRITE)
+    {
+      g_critical ("%s: called inside a write transaction", G_STRFUNC);
+      g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_FAILED,
+                   "a name search may not run inside a write transaction");
+      return FALSE;
+    }
   if (uses_trigrams (search))
     found = trigrams_holding (store, conn, search, error);
   else
