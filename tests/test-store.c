@@ -1192,6 +1192,61 @@ test_name_copy_restored (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* A search asked again in the same state of the history is answered
+ * with what it found before; a task added or deleted, or the history
+ * restored in place, makes it search again. */
+static void
+test_name_searches_kept (Fixture *f, gconstpointer data)
+{
+  WinnowTaskQuery al = { .name = "al" }, alp = { .name = "alp" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTask) salt = NULL;
+  guint made;
+  sqlite3 *db, *saved;
+
+  g_object_unref (add (f->store, "alpha.csv"));
+  salt = add (f->store, "salt.csv");
+  g_object_unref (add (f->store, "beta.csv"));
+  made = store_name_copy_get_searches_made (f->store->names);
+  g_assert_cmpint (winnow_task_store_count (f->store, &al, NULL, &error), ==, 2);
+  g_assert_cmpint (winnow_task_store_count (f->store, &alp, NULL, &error), ==, 1);
+  g_assert_cmpuint (store_name_copy_get_searches_made (f->store->names), ==, made + 2);
+  {
+    g_autoptr(GPtrArray) page = winnow_task_store_query (f->store, &al, 0, 10, &error);
+    g_autoptr(GPtrArray) other = winnow_task_store_query (f->store, &alp, 0, 10, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (page->len, ==, 2);
+    g_assert_cmpuint (other->len, ==, 1);
+    g_assert_cmpstr (winnow_task_get_file_name (g_ptr_array_index (other, 0)), ==, "alpha.csv");
+  }
+  /* answered again */
+  g_assert_cmpuint (store_name_copy_get_searches_made (f->store->names), ==, made + 2);
+
+  g_object_unref (add (f->store, "palace.csv"));
+  g_assert_cmpint (winnow_task_store_count (f->store, &al, NULL, &error), ==, 3);
+  g_assert_cmpint (winnow_task_store_count (f->store, &alp, NULL, &error), ==, 1);
+  g_assert_cmpuint (store_name_copy_get_searches_made (f->store->names), ==, made + 4);
+
+  g_assert_true (winnow_task_store_cancel (f->store, winnow_task_get_id (salt), &error));
+  g_assert_true (winnow_task_store_delete (f->store, winnow_task_get_id (salt), &error));
+  g_assert_cmpint (winnow_task_store_count (f->store, &al, NULL, &error), ==, 2);
+  g_assert_no_error (error);
+
+  /* restored in place: the same count of changes and the same last id,
+   * another name under it */
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open (":memory:", &saved), ==, SQLITE_OK);
+  copy_database (saved, db);
+  g_object_unref (add (f->store, "alpine.csv"));
+  g_assert_cmpint (winnow_task_store_count (f->store, &alp, NULL, &error), ==, 2);
+  copy_database (db, saved);
+  sqlite3_close (saved);
+  sqlite3_close (db);
+  g_object_unref (add (f->store, "gamma.csv"));
+  g_assert_cmpint (winnow_task_store_count (f->store, &alp, NULL, &error), ==, 1);
+  g_assert_no_error (error);
+}
+
 /* A search grown by a character never finds a name the shorter one
  * missed: searches of one or two characters (every name read) fold case
  * as the names' trigrams do (three or more), where GLib's lower case
@@ -1584,6 +1639,7 @@ main (int argc, char **argv)
   ADD ("/store/name-index", test_name_index);
   ADD ("/store/name-copy-shared", test_name_copy_shared);
   ADD ("/store/name-copy-restored", test_name_copy_restored);
+  ADD ("/store/name-searches-kept", test_name_searches_kept);
   ADD ("/store/name-folding", test_name_folding);
   g_test_add_func ("/store/id-sets", test_id_sets);
 #undef ADD

@@ -11,16 +11,16 @@
  */
 #include "config.h"
 
-#include "winnow-task-store-private.h"
+#include "winnow-task-store-names-private.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
 
 /* The trigram tokenizer of one connection. */
-typedef struct {
+struct _Folder {
   fts5_tokenizer api;
   Fts5Tokenizer *tokenizer;
-} Folder;
+};
 
 /* The FTS5 API of @db, or NULL. */
 static fts5_api *
@@ -87,8 +87,8 @@ add_trigram (void *data, int flags, const char *token, int length, int start, in
 /* The characters of @text folded as the trigrams of the names' index fold
  * them (two characters that fold to themselves pad it to a trigram, and
  * go again); NULL if the tokenizer failed. */
-static char *
-fold (Folder *folder, const char *text, int length)
+char *
+store_fold (Folder *folder, const char *text, int length)
 {
   g_autofree char *padded = g_strdup_printf ("%.*s\1\1", length, text);
   GString *out = g_string_new (NULL);
@@ -123,12 +123,14 @@ fold (Folder *folder, const char *text, int length)
 
 #define ID_SETS_KEPT 4
 
+
+/* Searches of up to this many tasks keep their ids as JSON too, for a
+ * caller that looks the few up (store_find_names()'s @few, never more). */
+#define FEW_LISTED 1000
+
 typedef struct {
   gint64 number;          /* 0: none */
-  gint64 first;           /* bits: the id of the first bit */
-  guint64 *bits;          /* a bit for each id from first on, or NULL: */
-  gint64 *ids;            /* the ids, sorted (far apart: bits would take more room) */
-  gsize length;           /* of bits or ids */
+  IdPayload *payload;
 } IdSet;
 
 typedef struct {
@@ -136,47 +138,34 @@ typedef struct {
   gint64 made;            /* the sets made so far */
 } IdSets;
 
-/* The file names of every task, folded, as a connection last read them
- * (each task's name is written once, when it is added: schema version 6
- * counts the deletions and changes that make a copy stale). */
-typedef struct {
-  gint64 changes;         /* task_count.names_changed when read */
-  gint64 through;         /* the highest id read */
-  GArray *ids;            /* gint64, one per name; NULL: not read */
-  GArray *ends;           /* gsize: where each name ends in text */
-  GString *text;          /* the names, folded, each followed by a NUL */
-  char *through_name;     /* the name of the task through, as read */
-} Names;
-
-/* One copy for the store's connections (see "the names in memory"). */
-struct _StoreNameCopy {
-  GMutex lock;
-  Names names;
-  guint whole_reads;      /* for tests */
-};
-
 struct _StoreNames {
   Folder *folder;
   IdSets sets;
 };
 
-static void
-id_set_clear (IdSet *set)
+void
+store_id_payload_unref (IdPayload *payload)
 {
-  g_free (set->bits);
-  g_free (set->ids);
-  memset (set, 0, sizeof *set);
+  if (payload == NULL || !g_atomic_ref_count_dec (&payload->ref))
+    return;
+  g_free (payload->bits);
+  g_free (payload->ids);
+  g_free (payload->few_ids);
+  g_free (payload);
+}
+
+IdPayload *
+store_id_payload_ref (IdPayload *payload)
+{
+  g_atomic_ref_count_inc (&payload->ref);
+  return payload;
 }
 
 static void
-names_clear (Names *names)
+id_set_clear (IdSet *set)
 {
-  names->changes = names->through = 0;
-  g_clear_pointer (&names->ids, g_array_unref);
-  g_clear_pointer (&names->ends, g_array_unref);
-  g_clear_pointer (&names->through_name, g_free);
-  if (names->text != NULL)
-    g_string_free (g_steal_pointer (&names->text), TRUE);
+  g_clear_pointer (&set->payload, store_id_payload_unref);
+  set->number = 0;
 }
 
 static void
@@ -198,15 +187,17 @@ compare_ids (gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
-/* Makes @ids (taken, in any order) the next set of @sets: its number. */
-static gint64
-id_set_make (IdSets *sets, GArray *ids)
+/* The ids of @ids (taken, in any order) as a set holds them. */
+static IdPayload *
+id_payload_new (GArray *ids)
 {
-  guint n = ids != NULL ? ids->len : 0;
-  IdSet *set = &sets->sets[sets->made % ID_SETS_KEPT];
+  IdPayload *payload = g_new0 (IdPayload, 1);
+  guint n = ids->len;
 
-  id_set_clear (set);
-  set->number = ++sets->made;
+  g_atomic_ref_count_init (&payload->ref);
+  payload->n = n;
+  if (n <= FEW_LISTED)
+    payload->few_ids = store_ids_json (ids);
   if (n > 0)
     {
       gint64 *id = (gint64 *) ids->data;
@@ -225,25 +216,37 @@ id_set_make (IdSets *sets, GArray *ids)
       span = (guint64) high - (guint64) low;
       if (span / 64 + 1 <= n)
         {
-          set->first = low;
-          set->length = span / 64 + 1;
-          set->bits = g_new0 (guint64, set->length);
+          payload->first = low;
+          payload->length = span / 64 + 1;
+          payload->bits = g_new0 (guint64, payload->length);
           for (guint i = 0; i < n; i++)
             {
-              guint64 at = (guint64) id[i] - (guint64) set->first;
-              set->bits[at / 64] |= G_GUINT64_CONSTANT (1) << (at % 64);
+              guint64 at = (guint64) id[i] - (guint64) payload->first;
+              payload->bits[at / 64] |= G_GUINT64_CONSTANT (1) << (at % 64);
             }
         }
       else
         {
           if (!sorted)
             g_array_sort (ids, compare_ids);
-          set->length = n;
-          set->ids = (gint64 *) (void *) g_array_free (g_steal_pointer (&ids), FALSE);
+          payload->length = n;
+          payload->ids = (gint64 *) (void *) g_array_free (g_steal_pointer (&ids), FALSE);
         }
     }
   if (ids != NULL)
     g_array_unref (ids);
+  return payload;
+}
+
+/* Makes @payload (taken) the next set of @sets: its number. */
+static gint64
+id_set_make (IdSets *sets, IdPayload *payload)
+{
+  IdSet *set = &sets->sets[sets->made % ID_SETS_KEPT];
+
+  id_set_clear (set);
+  set->number = ++sets->made;
+  set->payload = payload;
   return set->number;
 }
 
@@ -254,7 +257,7 @@ store_names_make_set (StoreNames *self, const gint64 *ids, guint n)
   GArray *copy = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n);
 
   g_array_append_vals (copy, ids, n);
-  return id_set_make (&self->sets, copy);
+  return id_set_make (&self->sets, id_payload_new (copy));
 }
 
 /* winnow_in_set (set, id): is @id in the set? */
@@ -265,6 +268,7 @@ in_set_function (sqlite3_context *context, int argc, sqlite3_value **argv)
   gint64 number = sqlite3_value_int64 (argv[0]);
   gint64 id = sqlite3_value_int64 (argv[1]);
   const IdSet *set = number > 0 ? &self->sets.sets[(number - 1) % ID_SETS_KEPT] : NULL;
+  const IdPayload *payload;
 
   if (set == NULL || set->number != number)
     {
@@ -276,24 +280,25 @@ in_set_function (sqlite3_context *context, int argc, sqlite3_value **argv)
       sqlite3_result_int (context, 0);
       return;
     }
-  if (set->bits != NULL)
+  payload = set->payload;
+  if (payload->bits != NULL)
     {
-      guint64 at = (guint64) id - (guint64) set->first;
+      guint64 at = (guint64) id - (guint64) payload->first;
 
-      sqlite3_result_int (context, id >= set->first && at / 64 < set->length &&
-                                   (set->bits[at / 64] >> (at % 64)) & 1);
+      sqlite3_result_int (context, id >= payload->first && at / 64 < payload->length &&
+                                   (payload->bits[at / 64] >> (at % 64)) & 1);
       return;
     }
-  for (gsize low = 0, high = set->length; low < high;)
+  for (gsize low = 0, high = payload->length; low < high;)
     {
       gsize middle = low + (high - low) / 2;
 
-      if (set->ids[middle] == id)
+      if (payload->ids[middle] == id)
         {
           sqlite3_result_int (context, 1);
           return;
         }
-      if (set->ids[middle] < id)
+      if (payload->ids[middle] < id)
         low = middle + 1;
       else
         high = middle;
@@ -320,256 +325,6 @@ store_register_name_functions (sqlite3 *db)
                                   in_set_function, NULL, NULL, store_names_free) != SQLITE_OK)
     return NULL;
   return self;
-}
-
-/* ---- the names in memory ----
- *
- * A search of one or two characters cannot ask the trigrams: it reads
- * every name. SQLite calling a function on each of 100,000 names took
- * 15-20 ms, twice per refresh (the count, the page); a search of the
- * names held in memory, one NUL-separated text, takes about a millisecond.
- * The store keeps one copy for all its connections, under a lock (up to
- * STORE_MAX_CONNECTIONS copies of 3.5 MiB each for 100,000 tasks, each
- * read whole, 15 ms, by the first short search on its connection, were
- * one). It is read whole once, then only the tasks added since (ids only
- * grow: AUTOINCREMENT), unless a name was deleted or changed
- * (task_count.names_changed), when it is read again whole. A connection
- * whose snapshot is older than the copy (it began its transaction before
- * another connection brought the copy up to date) takes the copy up to
- * its own last id: with the same count of changes, the copy differs from
- * its snapshot only by tasks added after it. */
-
-StoreNameCopy *
-store_name_copy_new (void)
-{
-  StoreNameCopy *copy = g_new0 (StoreNameCopy, 1);
-
-  g_mutex_init (&copy->lock);
-  return copy;
-}
-
-void
-store_name_copy_free (StoreNameCopy *copy)
-{
-  if (copy == NULL)
-    return;
-  names_clear (&copy->names);
-  g_mutex_clear (&copy->lock);
-  g_free (copy);
-}
-
-/* For tests: how many times @copy was read whole. */
-guint
-store_name_copy_get_whole_reads (StoreNameCopy *copy)
-{
-  guint n;
-
-  g_mutex_lock (&copy->lock);
-  n = copy->whole_reads;
-  g_mutex_unlock (&copy->lock);
-  return n;
-}
-
-static gboolean
-is_ascii (const char *text, gsize length)
-{
-  for (gsize i = 0; i < length; i++)
-    if ((guchar) text[i] >= 0x80)
-      return FALSE;
-  return TRUE;
-}
-
-/* Adds a task's name, folded as the trigrams fold it: names of ASCII
- * only, most of them, without the tokenizer (it folds ASCII as
- * g_ascii_tolower() does). A name it cannot fold holds nothing. */
-static void
-names_add (Names *names, Folder *folder, gint64 id, const char *name)
-{
-  gsize length = name != NULL ? strlen (name) : 0;
-  gsize end;
-
-  if (is_ascii (name, length))
-    for (gsize i = 0; i < length; i++)
-      g_string_append_c (names->text, g_ascii_tolower (name[i]));
-  else
-    {
-      g_autofree char *folded = fold (folder, name, (int) MIN (length, G_MAXINT - 2));
-      if (folded != NULL)
-        g_string_append (names->text, folded);
-    }
-  end = names->text->len;
-  g_string_append_c (names->text, '\0');
-  g_array_append_val (names->ids, id);
-  g_array_append_val (names->ends, end);
-  names->through = MAX (names->through, id);
-}
-
-/* Reads the names of the tasks after id @after (every task when
- * @after < 0: of the index on the names, a third of the table) into
- * @names. */
-static gboolean
-names_read (WinnowTaskStore *store, StoreConn *conn, Names *names, gint64 after, GError **error)
-{
-  sqlite3_stmt *s = store_prepare (store, conn,
-                                   after < 0 ? "SELECT id, file_name FROM tasks"
-                                             : "SELECT id, file_name FROM tasks WHERE id > ?1",
-                                   error);
-  int rc;
-
-  if (s == NULL)
-    return FALSE;
-  if (after >= 0)
-    sqlite3_bind_int64 (s, 1, after);
-  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
-    names_add (names, conn->names->folder, sqlite3_column_int64 (s, 0),
-               (const char *) sqlite3_column_text (s, 1));
-  sqlite3_reset (s);
-  return rc == SQLITE_DONE || store_fail (store, conn, rc, error);
-}
-
-/* The name of task @id in @conn's snapshot (*@name, NULL if there is
- * none). */
-static gboolean
-name_of (WinnowTaskStore *store, StoreConn *conn, gint64 id, char **name, GError **error)
-{
-  sqlite3_stmt *s = store_prepare (store, conn, "SELECT file_name FROM tasks WHERE id = ?1",
-                                   error);
-  int rc;
-
-  *name = NULL;
-  if (s == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (s, 1, id);
-  rc = sqlite3_step (s);
-  if (rc == SQLITE_ROW)
-    *name = g_strdup ((const char *) sqlite3_column_text (s, 0));
-  sqlite3_reset (s);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE || store_fail (store, conn, rc, error);
-}
-
-/* Is the copy, read at the same count of changed names, of the history
- * @conn reads? A history restored in place from a backup hands its later
- * ids out again, to other names: the copy's last task must be the same
- * in the snapshot, where the snapshot holds it. A snapshot this began,
- * under the lock, is at least as new as every one the copy was read at,
- * so a last id below the copy's means the history went back; an older
- * snapshot's is only older. */
-static gboolean
-names_same_history (WinnowTaskStore *store, StoreConn *conn, Names *names, gint64 last,
-                    gboolean began, gboolean *same, GError **error)
-{
-  g_autofree char *name = NULL;
-
-  *same = TRUE;
-  if (names->through == 0)
-    return TRUE;
-  if (last < names->through)
-    {
-      *same = !began;
-      return TRUE;
-    }
-  if (!name_of (store, conn, names->through, &name, error))
-    return FALSE;
-  *same = g_strcmp0 (name, names->through_name) == 0;
-  return TRUE;
-}
-
-/* Brings the store's copy of the names (locked) up to the snapshot of
- * @conn, in one read; *@last: the snapshot's highest id, past which the
- * copy's names are not the snapshot's. */
-static gboolean
-names_update (WinnowTaskStore *store, StoreConn *conn, StoreNameCopy *copy, gint64 *last,
-              GError **error)
-{
-  Names *names = &copy->names;
-  gboolean began = sqlite3_get_autocommit (conn->db);
-  sqlite3_stmt *s;
-  gint64 changes = 0;
-  gboolean ok, same = TRUE, read_more = TRUE;
-  int rc;
-
-  *last = 0;
-  if (began && !store_exec (store, conn, "BEGIN", error))
-    return FALSE;
-  s = store_prepare (store, conn,
-                     "SELECT names_changed, (SELECT max(id) FROM tasks) FROM task_count", error);
-  if (s == NULL)
-    return began ? store_commit (store, conn, FALSE, NULL) : FALSE;
-  rc = sqlite3_step (s);
-  if (rc == SQLITE_ROW)
-    {
-      changes = sqlite3_column_int64 (s, 0);
-      *last = sqlite3_column_int64 (s, 1);
-    }
-  sqlite3_reset (s);
-  ok = rc == SQLITE_ROW || store_fail (store, conn, rc, error);
-  if (ok && names->ids != NULL && names->changes == changes)
-    ok = names_same_history (store, conn, names, *last, began, &same, error);
-  if (ok && (names->ids == NULL || names->changes != changes || !same))
-    {
-      names_clear (names);
-      names->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-      names->ends = g_array_new (FALSE, FALSE, sizeof (gsize));
-      names->text = g_string_new (NULL);
-      names->changes = changes;
-      copy->whole_reads++;
-      ok = names_read (store, conn, names, -1, error);
-    }
-  else if (ok && *last > names->through)
-    ok = names_read (store, conn, names, names->through, error);
-  else
-    read_more = FALSE;
-  if (ok && read_more && names->through > 0)
-    {
-      g_clear_pointer (&names->through_name, g_free);
-      ok = name_of (store, conn, names->through, &names->through_name, error);
-    }
-  /* a copy read in part would be taken as whole */
-  if (!ok)
-    names_clear (names);
-  if (began)
-    return store_commit (store, conn, ok, ok ? error : NULL);
-  return ok;
-}
-
-/* The ids up to @last of the names in the copy that hold @search,
- * folded. */
-static GArray *
-names_holding (Names *names, const char *search, gint64 last)
-{
-  GArray *found = g_array_new (FALSE, FALSE, sizeof (gint64));
-  const gint64 *ids = (const gint64 *) names->ids->data;
-  const gsize *ends = (const gsize *) names->ends->data;
-  const char *text = names->text->str;
-  gsize length = names->text->len, search_length = strlen (search), at = 0;
-  guint n = names->ids->len, i = 0;
-
-  if (search_length == 0)
-    {
-      for (i = 0; i < n; i++)
-        if (ids[i] <= last)
-          g_array_append_val (found, ids[i]);
-      return found;
-    }
-  /* the search holds no NUL: what it finds lies in one name */
-  while (i < n)
-    {
-      const char *hit = memmem (text + at, length - at, search, search_length);
-      gsize where;
-
-      if (hit == NULL)
-        break;
-      where = (gsize) (hit - text);
-      /* the name it is in: the first from i on that ends after it (a
-       * step at a time: all the steps of a search are one pass) */
-      while (ends[i] < where)
-        i++;
-      if (ids[i] <= last)
-        g_array_append_val (found, ids[i]);
-      at = ends[i] + 1;
-      i++;
-    }
-  return found;
 }
 
 /* ---- a search ---- */
@@ -628,25 +383,50 @@ trigrams_holding (WinnowTaskStore *store, StoreConn *conn, const char *search, G
   return g_steal_pointer (&found);
 }
 
+/* The ids of the tasks whose name holds @search in @conn's snapshot, of
+ * the trigrams or of the copy of the names. */
+static GArray *
+search_names (WinnowTaskStore *store, StoreConn *conn, const char *search, GError **error)
+{
+  g_autofree char *folded = NULL;
+
+  if (uses_trigrams (search))
+    return trigrams_holding (store, conn, search, error);
+  folded = store_fold (conn->names->folder, search, (int) MIN (strlen (search), G_MAXINT - 2));
+  if (folded == NULL)
+    {
+      g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_FAILED,
+                   /* Translators: what the task list's search box holds */
+                   _("could not read the search “%s”"), search);
+      return NULL;
+    }
+  return store_name_copy_holding (store, conn, conn->names->folder, folded, error);
+}
 /**
  * store_find_names:
- * @few: up to how many tasks found @named lists their ids
+ * @few: up to how many tasks found @named lists their ids (at most
+ *   FEW_LISTED)
  * @count_only: only @named's count is wanted (no set, no ids)
  *
- * The tasks whose file name holds @search: of the trigrams, or of the
- * store's copy of the names, brought up to date first (inside the
- * caller's read transaction, if it has one; never a write transaction,
- * whose rollback would leave its names in the copy). The statements of a page or a
- * count then ask the set by its number, or look up the few ids.
+ * The tasks whose file name holds @search: as a search in the same state
+ * of the history found them, or of the trigrams, or of the store's copy
+ * of the names, brought up to date first; in one read transaction (the
+ * caller's, if it has one; never a write transaction, whose rollback
+ * would leave its names in the copy). The statements of a page or a count
+ * then ask the set by its number, or look up the few ids.
  */
 gboolean
 store_find_names (WinnowTaskStore *store, StoreConn *conn, const char *search, guint few,
                   gboolean count_only, StoreNamed *named, GError **error)
 {
-  StoreNames *self = conn->names;
-  GArray *found;
+  gboolean began = sqlite3_get_autocommit (conn->db);
+  g_autofree char *last_name = NULL;
+  IdPayload *found = NULL;
+  gint64 changes, last;
+  gboolean ok;
 
   memset (named, 0, sizeof *named);
+  g_return_val_if_fail (few <= FEW_LISTED, FALSE);
   /* the shared copy must never hold a name a rollback takes back */
   if (sqlite3_txn_state (conn->db, NULL) == SQLITE_TXN_WRITE)
     {
@@ -655,38 +435,38 @@ store_find_names (WinnowTaskStore *store, StoreConn *conn, const char *search, g
                    "a name search may not run inside a write transaction");
       return FALSE;
     }
-  if (uses_trigrams (search))
-    found = trigrams_holding (store, conn, search, error);
-  else
-    {
-      g_autofree char *folded = fold (self->folder, search,
-                                      (int) MIN (strlen (search), G_MAXINT - 2));
-      StoreNameCopy *copy = store->names;
-      gint64 last;
-
-      if (folded == NULL)
-        {
-          g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_FAILED,
-                       /* Translators: what the task list's search box holds */
-                       _("could not read the search “%s”"), search);
-          return FALSE;
-        }
-      g_mutex_lock (&copy->lock);
-      found = names_update (store, conn, copy, &last, error)
-              ? names_holding (&copy->names, folded, last) : NULL;
-      g_mutex_unlock (&copy->lock);
-    }
-  if (found == NULL)
+  if (began && !store_exec (store, conn, "BEGIN", error))
     return FALSE;
-  named->n = found->len;
+  ok = store_history_state (store, conn, &changes, &last, &last_name, error);
+  if (ok)
+    found = store_name_copy_find (store->names, search, changes, last, last_name);
+  if (ok && found == NULL)
+    {
+      GArray *ids = search_names (store, conn, search, error);
+
+      ok = ids != NULL;
+      if (ok)
+        {
+          found = id_payload_new (ids);
+          store_name_copy_keep (store->names, search, changes, last, last_name, found);
+        }
+    }
+  if (began)
+    ok = store_commit (store, conn, ok, ok ? error : NULL);
+  if (!ok)
+    {
+      g_clear_pointer (&found, store_id_payload_unref);
+      return FALSE;
+    }
+  named->n = found->n;
   if (count_only)
     {
-      g_array_unref (found);
+      store_id_payload_unref (found);
       return TRUE;
     }
-  if (found->len <= few)
-    named->few_ids = store_ids_json (found);
-  named->set = id_set_make (&self->sets, found);
+  if (found->n <= few)
+    named->few_ids = g_strdup (found->few_ids);
+  named->set = id_set_make (&conn->names->sets, found);
   return TRUE;
 }
 

@@ -250,6 +250,7 @@ void          store_named_clear   (StoreNamed *named);
 StoreNameCopy *store_name_copy_new (void);
 void          store_name_copy_free (StoreNameCopy *copy);
 guint         store_name_copy_get_whole_reads (StoreNameCopy *copy);
+guint         store_name_copy_get_searches_made (StoreNameCopy *copy);
 gint64        store_names_make_set (StoreNames *self,
                                     const gint64 *ids,
                                     guint n);
