@@ -208,10 +208,12 @@ name_of (WinnowTaskStore *store, StoreConn *conn, gint64 id, char **name, GError
 /* Is the copy, read at the same count of changed names, of the history
  * @conn reads? A history restored in place from a backup hands its later
  * ids out again, to other names: the copy's last task must be the same
- * in the snapshot, where the snapshot holds it. A snapshot this began,
- * under the lock, is at least as new as every one the copy was read at,
- * so a last id below the copy's means the history went back; an older
- * snapshot's is only older. */
+ * in the snapshot, where the snapshot holds it. A snapshot the search
+ * began itself is taken to be at least as new as every one the copy was
+ * read at, so a last id below the copy's means the history went back (a
+ * newer snapshot that brought the copy up to date between the search's
+ * first read and its lock costs a whole read, never a wrong name); an
+ * older snapshot's is only older. */
 static gboolean
 names_same_history (WinnowTaskStore *store, StoreConn *conn, Names *names, gint64 last,
                     gboolean began, gboolean *same, GError **error)
@@ -233,38 +235,21 @@ names_same_history (WinnowTaskStore *store, StoreConn *conn, Names *names, gint6
 }
 
 /* Brings the store's copy of the names (locked) up to the snapshot of
- * @conn, in one read; *@last: the snapshot's highest id, past which the
- * copy's names are not the snapshot's. */
+ * @conn, whose count of changed names and highest id are @changes and
+ * @last (store_history_state()), in one read; @began: the snapshot was
+ * begun by this search (see names_same_history()). */
 static gboolean
 names_update (WinnowTaskStore *store, StoreConn *conn, Folder *folder, StoreNameCopy *copy,
-              gint64 *last,
-              GError **error)
+              gint64 changes, gint64 last, gboolean began, GError **error)
 {
   Names *names = &copy->names;
-  gboolean began = sqlite3_get_autocommit (conn->db);
-  sqlite3_stmt *s;
-  gint64 changes = 0;
-  gboolean ok, same = TRUE, read_more = TRUE;
-  int rc;
+  gboolean ok = TRUE, same = TRUE;
 
-  *last = 0;
-  if (began && !store_exec (store, conn, "BEGIN", error))
-    return FALSE;
-  s = store_prepare (store, conn,
-                     "SELECT names_changed, (SELECT max(id) FROM tasks) FROM task_count", error);
-  if (s == NULL)
-    return began ? store_commit (store, conn, FALSE, NULL) : FALSE;
-  rc = sqlite3_step (s);
-  if (rc == SQLITE_ROW)
-    {
-      changes = sqlite3_column_int64 (s, 0);
-      *last = sqlite3_column_int64 (s, 1);
-    }
-  sqlite3_reset (s);
-  ok = rc == SQLITE_ROW || store_fail (store, conn, rc, error);
-  if (ok && names->ids != NULL && names->changes == changes)
-    ok = names_same_history (store, conn, names, *last, began, &same, error);
-  if (ok && (names->ids == NULL || names->changes != changes || !same))
+  if (names->ids != NULL && names->changes == changes)
+    ok = names_same_history (store, conn, names, last, began, &same, error);
+  if (!ok)
+    ;
+  else if (names->ids == NULL || names->changes != changes || !same)
     {
       names_clear (names);
       names->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -274,11 +259,11 @@ names_update (WinnowTaskStore *store, StoreConn *conn, Folder *folder, StoreName
       copy->whole_reads++;
       ok = names_read (store, conn, folder, names, -1, error);
     }
-  else if (ok && *last > names->through)
+  else if (last > names->through)
     ok = names_read (store, conn, folder, names, names->through, error);
   else
-    read_more = FALSE;
-  if (ok && read_more && names->through > 0)
+    return TRUE;
+  if (ok && names->through > 0)
     {
       g_clear_pointer (&names->through_name, g_free);
       ok = name_of (store, conn, names->through, &names->through_name, error);
@@ -286,8 +271,6 @@ names_update (WinnowTaskStore *store, StoreConn *conn, Folder *folder, StoreName
   /* a copy read in part would be taken as whole */
   if (!ok)
     names_clear (names);
-  if (began)
-    return store_commit (store, conn, ok, ok ? error : NULL);
   return ok;
 }
 
@@ -420,18 +403,18 @@ store_name_copy_keep (StoreNameCopy *copy, const char *search, gint64 changes, g
   g_mutex_unlock (&copy->lock);
 }
 
-/* The ids up to @conn's snapshot's last of the names in the copy that
- * hold @folded, the copy brought up to that snapshot first. */
+/* The ids up to @last of the names in the copy that hold @folded, the
+ * copy brought up to @conn's snapshot first (names_update()). */
 GArray *
 store_name_copy_holding (WinnowTaskStore *store, StoreConn *conn, Folder *folder,
-                         const char *folded, GError **error)
+                         const char *folded, gint64 changes, gint64 last, gboolean began,
+                         GError **error)
 {
   StoreNameCopy *copy = store->names;
   GArray *found;
-  gint64 last;
 
   g_mutex_lock (&copy->lock);
-  found = names_update (store, conn, folder, copy, &last, error)
+  found = names_update (store, conn, folder, copy, changes, last, began, error)
           ? names_holding (&copy->names, folded, last) : NULL;
   g_mutex_unlock (&copy->lock);
   return found;

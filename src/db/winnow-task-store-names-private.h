@@ -51,6 +51,9 @@ GArray     *store_name_copy_holding (WinnowTaskStore *store,
                                      StoreConn *conn,
                                      Folder *folder,
                                      const char *folded,
+                                     gint64 changes,
+                                     gint64 last,
+                                     gboolean began,
                                      GError **error);
 
 G_END_DECLS

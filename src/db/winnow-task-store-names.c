@@ -123,7 +123,6 @@ store_fold (Folder *folder, const char *text, int length)
 
 #define ID_SETS_KEPT 4
 
-
 /* Searches of up to this many tasks keep their ids as JSON too, for a
  * caller that looks the few up (store_find_names()'s @few, never more). */
 #define FEW_LISTED 1000
@@ -383,10 +382,12 @@ trigrams_holding (WinnowTaskStore *store, StoreConn *conn, const char *search, G
   return g_steal_pointer (&found);
 }
 
-/* The ids of the tasks whose name holds @search in @conn's snapshot, of
+/* The ids of the tasks whose name holds @search in @conn's snapshot (in
+ * the state store_history_state() read; @began: the search began it), of
  * the trigrams or of the copy of the names. */
 static GArray *
-search_names (WinnowTaskStore *store, StoreConn *conn, const char *search, GError **error)
+search_names (WinnowTaskStore *store, StoreConn *conn, const char *search, gint64 changes,
+              gint64 last, gboolean began, GError **error)
 {
   g_autofree char *folded = NULL;
 
@@ -400,8 +401,10 @@ search_names (WinnowTaskStore *store, StoreConn *conn, const char *search, GErro
                    _("could not read the search “%s”"), search);
       return NULL;
     }
-  return store_name_copy_holding (store, conn, conn->names->folder, folded, error);
+  return store_name_copy_holding (store, conn, conn->names->folder, folded, changes, last, began,
+                                  error);
 }
+
 /**
  * store_find_names:
  * @few: up to how many tasks found @named lists their ids (at most
@@ -442,7 +445,7 @@ store_find_names (WinnowTaskStore *store, StoreConn *conn, const char *search, g
     found = store_name_copy_find (store->names, search, changes, last, last_name);
   if (ok && found == NULL)
     {
-      GArray *ids = search_names (store, conn, search, error);
+      GArray *ids = search_names (store, conn, search, changes, last, began, error);
 
       ok = ids != NULL;
       if (ok)
