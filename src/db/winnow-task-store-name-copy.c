@@ -208,15 +208,15 @@ name_of (WinnowTaskStore *store, StoreConn *conn, gint64 id, char **name, GError
 /* Is the copy, read at the same count of changed names, of the history
  * @conn reads? A history restored in place from a backup hands its later
  * ids out again, to other names: the copy's last task must be the same
- * in the snapshot, where the snapshot holds it. A snapshot the search
- * began itself is taken to be at least as new as every one the copy was
- * read at, so a last id below the copy's means the history went back (a
- * newer snapshot that brought the copy up to date between the search's
+ * in the snapshot, where the snapshot holds it. A @fresh snapshot, begun
+ * for this search, is taken to be at least as new as every one the copy
+ * was read at, so a last id below the copy's means the history went back
+ * (a newer snapshot that brought the copy up to date between the search's
  * first read and its lock costs a whole read, never a wrong name); an
  * older snapshot's is only older. */
 static gboolean
 names_same_history (WinnowTaskStore *store, StoreConn *conn, Names *names, gint64 last,
-                    gboolean began, gboolean *same, GError **error)
+                    gboolean fresh, gboolean *same, GError **error)
 {
   g_autofree char *name = NULL;
 
@@ -225,7 +225,7 @@ names_same_history (WinnowTaskStore *store, StoreConn *conn, Names *names, gint6
     return TRUE;
   if (last < names->through)
     {
-      *same = !began;
+      *same = !fresh;
       return TRUE;
     }
   if (!name_of (store, conn, names->through, &name, error))
@@ -236,17 +236,17 @@ names_same_history (WinnowTaskStore *store, StoreConn *conn, Names *names, gint6
 
 /* Brings the store's copy of the names (locked) up to the snapshot of
  * @conn, whose count of changed names and highest id are @changes and
- * @last (store_history_state()), in one read; @began: the snapshot was
- * begun by this search (see names_same_history()). */
+ * @last (store_history_state()), in one read; @fresh: the snapshot was
+ * begun for this search (see names_same_history()). */
 static gboolean
 names_update (WinnowTaskStore *store, StoreConn *conn, Folder *folder, StoreNameCopy *copy,
-              gint64 changes, gint64 last, gboolean began, GError **error)
+              gint64 changes, gint64 last, gboolean fresh, GError **error)
 {
   Names *names = &copy->names;
   gboolean ok = TRUE, same = TRUE;
 
   if (names->ids != NULL && names->changes == changes)
-    ok = names_same_history (store, conn, names, last, began, &same, error);
+    ok = names_same_history (store, conn, names, last, fresh, &same, error);
   if (!ok)
     ;
   else if (names->ids == NULL || names->changes != changes || !same)
@@ -407,14 +407,14 @@ store_name_copy_keep (StoreNameCopy *copy, const char *search, gint64 changes, g
  * copy brought up to @conn's snapshot first (names_update()). */
 GArray *
 store_name_copy_holding (WinnowTaskStore *store, StoreConn *conn, Folder *folder,
-                         const char *folded, gint64 changes, gint64 last, gboolean began,
+                         const char *folded, gint64 changes, gint64 last, gboolean fresh,
                          GError **error)
 {
   StoreNameCopy *copy = store->names;
   GArray *found;
 
   g_mutex_lock (&copy->lock);
-  found = names_update (store, conn, folder, copy, changes, last, began, error)
+  found = names_update (store, conn, folder, copy, changes, last, fresh, error)
           ? names_holding (&copy->names, folded, last) : NULL;
   g_mutex_unlock (&copy->lock);
   return found;

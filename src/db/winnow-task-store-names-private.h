@@ -53,7 +53,7 @@ GArray     *store_name_copy_holding (WinnowTaskStore *store,
                                      const char *folded,
                                      gint64 changes,
                                      gint64 last,
-                                     gboolean began,
+                                     gboolean fresh,
                                      GError **error);
 
 G_END_DECLS

@@ -383,11 +383,11 @@ trigrams_holding (WinnowTaskStore *store, StoreConn *conn, const char *search, G
 }
 
 /* The ids of the tasks whose name holds @search in @conn's snapshot (in
- * the state store_history_state() read; @began: the search began it), of
+ * the state store_history_state() read; @fresh: begun for the search), of
  * the trigrams or of the copy of the names. */
 static GArray *
 search_names (WinnowTaskStore *store, StoreConn *conn, const char *search, gint64 changes,
-              gint64 last, gboolean began, GError **error)
+              gint64 last, gboolean fresh, GError **error)
 {
   g_autofree char *folded = NULL;
 
@@ -401,12 +401,14 @@ search_names (WinnowTaskStore *store, StoreConn *conn, const char *search, gint6
                    _("could not read the search “%s”"), search);
       return NULL;
     }
-  return store_name_copy_holding (store, conn, conn->names->folder, folded, changes, last, began,
+  return store_name_copy_holding (store, conn, conn->names->folder, folded, changes, last, fresh,
                                   error);
 }
 
 /**
  * store_find_names:
+ * @fresh: the caller's read transaction began for this (its first read
+ *   just before), as new a snapshot as one the search begins itself
  * @few: up to how many tasks found @named lists their ids (at most
  *   FEW_LISTED)
  * @count_only: only @named's count is wanted (no set, no ids)
@@ -419,8 +421,8 @@ search_names (WinnowTaskStore *store, StoreConn *conn, const char *search, gint6
  * then ask the set by its number, or look up the few ids.
  */
 gboolean
-store_find_names (WinnowTaskStore *store, StoreConn *conn, const char *search, guint few,
-                  gboolean count_only, StoreNamed *named, GError **error)
+store_find_names (WinnowTaskStore *store, StoreConn *conn, gboolean fresh, const char *search,
+                  guint few, gboolean count_only, StoreNamed *named, GError **error)
 {
   gboolean began = sqlite3_get_autocommit (conn->db);
   g_autofree char *last_name = NULL;
@@ -445,7 +447,7 @@ store_find_names (WinnowTaskStore *store, StoreConn *conn, const char *search, g
     found = store_name_copy_find (store->names, search, changes, last, last_name);
   if (ok && found == NULL)
     {
-      GArray *ids = search_names (store, conn, search, changes, last, began, error);
+      GArray *ids = search_names (store, conn, search, changes, last, began || fresh, error);
 
       ok = ids != NULL;
       if (ok)

@@ -241,6 +241,7 @@ typedef struct {
 
 gboolean      store_find_names    (WinnowTaskStore *store,
                                    StoreConn *conn,
+                                   gboolean fresh,
                                    const char *search,
                                    guint few,
                                    gboolean count_only,

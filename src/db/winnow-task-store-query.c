@@ -348,7 +348,7 @@ probe (WinnowTaskStore *store, StoreConn *conn, const WinnowTaskQuery *query,
   *finding = 0;
   if (has_name (query))
     {
-      if (!store_find_names (store, conn, query->name, FEW, FALSE, named, error))
+      if (!store_find_names (store, conn, FALSE, query->name, FEW, FALSE, named, error))
         return FALSE;
       if (named->few_ids != NULL)
         *finding |= STORE_LOOK_UP_NAMED;
@@ -583,9 +583,10 @@ count_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error
       return store_commit (store, conn, TRUE, error);
     }
   /* the named tasks, counted as they are found (a count of the name
-   * alone needs no set of them) */
+   * alone needs no set of them), in the snapshot begun for the count
+   * just now: fresh, so a history restored in place is seen */
   if (has_name (a->query) &&
-      !store_find_names (store, conn, a->query->name, 0, sql->len == 0, &named, error))
+      !store_find_names (store, conn, TRUE, a->query->name, 0, sql->len == 0, &named, error))
     return store_commit (store, conn, FALSE, NULL);
   if (sql->len == 0)
     {
