@@ -1244,6 +1244,48 @@ test_name_copy_restored_back (Fixture *f, gconstpointer data)
   }
 }
 
+/* Waits until the clock shows another millisecond than @since (tasks
+ * are stamped to the millisecond). */
+static void
+next_millisecond (gint64 since)
+{
+  while (g_get_real_time () / 1000 == since / 1000)
+    ;
+}
+
+/* Restored in place, and the tasks added since given the ids the copy
+ * holds, the last of them under the same name as before: the copy is
+ * still of another history (the task before it is another), and the
+ * last task's creation time tells. */
+static void
+test_name_copy_restored_same_last (Fixture *f, gconstpointer data)
+{
+  WinnowTaskQuery al = { .name = "al" };
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db, *saved;
+  gint64 added;
+
+  g_object_unref (add (f->store, "alpha.csv"));
+  saved = history_backup (f, &db);
+  g_object_unref (add (f->store, "salt.csv"));
+  g_object_unref (add (f->store, "malt.csv"));
+  added = g_get_real_time ();
+  g_assert_cmpint (winnow_task_store_count (f->store, &al, NULL, &error), ==, 3);
+  history_restore (db, saved);
+  next_millisecond (added);
+  g_object_unref (add (f->store, "beta.csv"));
+  g_object_unref (add (f->store, "malt.csv"));
+  g_assert_cmpint (winnow_task_store_count (f->store, &al, NULL, &error), ==, 2);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) page = winnow_task_store_query (f->store, &al, 0, 10, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (page->len, ==, 2);
+    g_assert_cmpstr (winnow_task_get_file_name (g_ptr_array_index (page, 0)), !=, "beta.csv");
+    g_assert_cmpstr (winnow_task_get_file_name (g_ptr_array_index (page, 1)), !=, "beta.csv");
+  }
+}
+
 /* A search asked again in the same state of the history is answered
  * with what it found before; a task added or deleted, or the history
  * restored in place, makes it search again. */
@@ -1688,6 +1730,7 @@ main (int argc, char **argv)
   ADD ("/store/name-copy-shared", test_name_copy_shared);
   ADD ("/store/name-copy-restored", test_name_copy_restored);
   ADD ("/store/name-copy-restored-back", test_name_copy_restored_back);
+  ADD ("/store/name-copy-restored-same-last", test_name_copy_restored_same_last);
   ADD ("/store/name-searches-kept", test_name_searches_kept);
   ADD ("/store/name-folding", test_name_folding);
   g_test_add_func ("/store/id-sets", test_id_sets);

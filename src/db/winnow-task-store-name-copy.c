@@ -17,7 +17,7 @@ typedef struct {
   GArray *ids;            /* gint64, one per name; NULL: not read */
   GArray *ends;           /* gsize: where each name ends in text */
   GString *text;          /* the names, folded, each followed by a NUL */
-  char *through_name;     /* the name of the task through, as read */
+  char *through_mark;     /* the mark of the task through, as read (mark_of()) */
 } Names;
 
 /* A search answered, and the state of the history it was answered in
@@ -26,7 +26,7 @@ typedef struct {
   char *search;           /* NULL: none */
   gint64 changes;         /* task_count.names_changed */
   gint64 last;            /* the highest id */
-  char *last_name;        /* the name of task last */
+  char *last_mark;        /* the mark of task last (mark_of()) */
   IdPayload *found;
   guint64 asked;          /* when it was last asked for, in searches */
 } Search;
@@ -50,7 +50,7 @@ names_clear (Names *names)
   names->changes = names->through = 0;
   g_clear_pointer (&names->ids, g_array_unref);
   g_clear_pointer (&names->ends, g_array_unref);
-  g_clear_pointer (&names->through_name, g_free);
+  g_clear_pointer (&names->through_mark, g_free);
   if (names->text != NULL)
     g_string_free (g_steal_pointer (&names->text), TRUE);
 }
@@ -67,16 +67,18 @@ names_clear (Names *names)
  * one). It is read whole once, then only the tasks added since (ids only
  * grow: AUTOINCREMENT), unless a name was deleted or changed
  * (task_count.names_changed), when it is read again whole. A connection
- * whose snapshot is older than the copy (it began its transaction before
- * another connection brought the copy up to date) takes the copy up to
- * its own last id: with the same count of changes, the copy differs from
- * its snapshot only by tasks added after it. */
+ * held in an older snapshot than the copy (its caller began the
+ * transaction before another connection brought the copy up to date)
+ * takes the copy up to its own last id: with the same count of changes,
+ * the copy differs from its snapshot only by tasks added after it. A
+ * snapshot begun for the search is taken to be as new as the copy
+ * (names_same_history()). */
 
 static void
 search_clear (Search *search)
 {
   g_clear_pointer (&search->search, g_free);
-  g_clear_pointer (&search->last_name, g_free);
+  g_clear_pointer (&search->last_mark, g_free);
   g_clear_pointer (&search->found, store_id_payload_unref);
 }
 
@@ -185,22 +187,28 @@ names_read (WinnowTaskStore *store, StoreConn *conn, Folder *folder, Names *name
   return rc == SQLITE_DONE || store_fail (store, conn, rc, error);
 }
 
-/* The name of task @id in @conn's snapshot (*@name, NULL if there is
- * none). */
+/* The mark of task @id in @conn's snapshot (*@mark, NULL if there is
+ * none): its name and the time it was created, which tell the task from
+ * another given its id by a history restored in place. */
 static gboolean
-name_of (WinnowTaskStore *store, StoreConn *conn, gint64 id, char **name, GError **error)
+mark_of (WinnowTaskStore *store, StoreConn *conn, gint64 id, char **mark, GError **error)
 {
-  sqlite3_stmt *s = store_prepare (store, conn, "SELECT file_name FROM tasks WHERE id = ?1",
-                                   error);
+  sqlite3_stmt *s = store_prepare (store, conn,
+                                   "SELECT file_name, created_at FROM tasks WHERE id = ?1", error);
   int rc;
 
-  *name = NULL;
+  *mark = NULL;
   if (s == NULL)
     return FALSE;
   sqlite3_bind_int64 (s, 1, id);
   rc = sqlite3_step (s);
   if (rc == SQLITE_ROW)
-    *name = g_strdup ((const char *) sqlite3_column_text (s, 0));
+    {
+      const char *name = (const char *) sqlite3_column_text (s, 0);
+      const char *created = (const char *) sqlite3_column_text (s, 1);
+
+      *mark = g_strconcat (name ? name : "", "\x1f", created ? created : "", NULL);
+    }
   sqlite3_reset (s);
   return rc == SQLITE_ROW || rc == SQLITE_DONE || store_fail (store, conn, rc, error);
 }
@@ -208,7 +216,7 @@ name_of (WinnowTaskStore *store, StoreConn *conn, gint64 id, char **name, GError
 /* Is the copy, read at the same count of changed names, of the history
  * @conn reads? A history restored in place from a backup hands its later
  * ids out again, to other names: the copy's last task must be the same
- * in the snapshot, where the snapshot holds it. A @fresh snapshot, begun
+ * in the snapshot (the same mark, mark_of()), where the snapshot holds it. A @fresh snapshot, begun
  * for this search, is taken to be at least as new as every one the copy
  * was read at, so a last id below the copy's means the history went back
  * (a newer snapshot that brought the copy up to date between the search's
@@ -218,7 +226,7 @@ static gboolean
 names_same_history (WinnowTaskStore *store, StoreConn *conn, Names *names, gint64 last,
                     gboolean fresh, gboolean *same, GError **error)
 {
-  g_autofree char *name = NULL;
+  g_autofree char *mark = NULL;
 
   *same = TRUE;
   if (names->through == 0)
@@ -228,9 +236,9 @@ names_same_history (WinnowTaskStore *store, StoreConn *conn, Names *names, gint6
       *same = !fresh;
       return TRUE;
     }
-  if (!name_of (store, conn, names->through, &name, error))
+  if (!mark_of (store, conn, names->through, &mark, error))
     return FALSE;
-  *same = g_strcmp0 (name, names->through_name) == 0;
+  *same = g_strcmp0 (mark, names->through_mark) == 0;
   return TRUE;
 }
 
@@ -265,8 +273,8 @@ names_update (WinnowTaskStore *store, StoreConn *conn, Folder *folder, StoreName
     return TRUE;
   if (ok && names->through > 0)
     {
-      g_clear_pointer (&names->through_name, g_free);
-      ok = name_of (store, conn, names->through, &names->through_name, error);
+      g_clear_pointer (&names->through_mark, g_free);
+      ok = mark_of (store, conn, names->through, &names->through_mark, error);
     }
   /* a copy read in part would be taken as whole */
   if (!ok)
@@ -323,7 +331,7 @@ names_holding (Names *names, const char *search, gint64 last)
  * search finds depends only on the names, which are written once: on the
  * ids up to the highest (they only grow) and on the count of names
  * deleted or changed (task_count.names_changed). The store keeps its last
- * SEARCHES_KEPT searches with that state and the name of the last task (a
+ * SEARCHES_KEPT searches with that state and the mark of the last task (a
  * history restored in place hands its later ids out again, as "the names
  * in memory" says), and a search asked in a snapshot in the same state
  * takes the same ids, shared. */
@@ -332,7 +340,7 @@ names_holding (Names *names, const char *search, gint64 last)
  * search finds. */
 gboolean
 store_history_state (WinnowTaskStore *store, StoreConn *conn, gint64 *changes, gint64 *last,
-               char **last_name, GError **error)
+               char **last_mark, GError **error)
 {
   sqlite3_stmt *s = store_prepare (store, conn,
                                    "SELECT names_changed, (SELECT max(id) FROM tasks) FROM task_count",
@@ -340,7 +348,7 @@ store_history_state (WinnowTaskStore *store, StoreConn *conn, gint64 *changes, g
   int rc;
 
   *changes = *last = 0;
-  *last_name = NULL;
+  *last_mark = NULL;
   if (s == NULL)
     return FALSE;
   rc = sqlite3_step (s);
@@ -352,13 +360,13 @@ store_history_state (WinnowTaskStore *store, StoreConn *conn, gint64 *changes, g
   sqlite3_reset (s);
   if (rc != SQLITE_ROW)
     return store_fail (store, conn, rc, error);
-  return *last <= 0 || name_of (store, conn, *last, last_name, error);
+  return *last <= 0 || mark_of (store, conn, *last, last_mark, error);
 }
 
 /* The ids @search found in this state of the history, if it is kept. */
 IdPayload *
 store_name_copy_find (StoreNameCopy *copy, const char *search, gint64 changes, gint64 last,
-               const char *last_name)
+               const char *last_mark)
 {
   IdPayload *found = NULL;
 
@@ -369,7 +377,7 @@ store_name_copy_find (StoreNameCopy *copy, const char *search, gint64 changes, g
       Search *kept = &copy->searches[i];
 
       if (kept->search != NULL && kept->changes == changes && kept->last == last &&
-          g_strcmp0 (kept->last_name, last_name) == 0 && strcmp (kept->search, search) == 0)
+          g_strcmp0 (kept->last_mark, last_mark) == 0 && strcmp (kept->search, search) == 0)
         {
           kept->asked = copy->asked;
           found = store_id_payload_ref (kept->found);
@@ -383,7 +391,7 @@ store_name_copy_find (StoreNameCopy *copy, const char *search, gint64 changes, g
  * longest ago. */
 void
 store_name_copy_keep (StoreNameCopy *copy, const char *search, gint64 changes, gint64 last,
-               const char *last_name, IdPayload *found)
+               const char *last_mark, IdPayload *found)
 {
   Search *oldest;
 
@@ -397,7 +405,7 @@ store_name_copy_keep (StoreNameCopy *copy, const char *search, gint64 changes, g
   oldest->search = g_strdup (search);
   oldest->changes = changes;
   oldest->last = last;
-  oldest->last_name = g_strdup (last_name);
+  oldest->last_mark = g_strdup (last_mark);
   oldest->found = store_id_payload_ref (found);
   oldest->asked = ++copy->asked;
   g_mutex_unlock (&copy->lock);

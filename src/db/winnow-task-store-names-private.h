@@ -34,18 +34,18 @@ gboolean    store_history_state    (WinnowTaskStore *store,
                                     StoreConn *conn,
                                     gint64 *changes,
                                     gint64 *last,
-                                    char **last_name,
+                                    char **last_mark,
                                     GError **error);
 IdPayload  *store_name_copy_find   (StoreNameCopy *copy,
                                     const char *search,
                                     gint64 changes,
                                     gint64 last,
-                                    const char *last_name);
+                                    const char *last_mark);
 void        store_name_copy_keep   (StoreNameCopy *copy,
                                     const char *search,
                                     gint64 changes,
                                     gint64 last,
-                                    const char *last_name,
+                                    const char *last_mark,
                                     IdPayload *found);
 GArray     *store_name_copy_holding (WinnowTaskStore *store,
                                      StoreConn *conn,

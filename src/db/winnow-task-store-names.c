@@ -425,7 +425,7 @@ store_find_names (WinnowTaskStore *store, StoreConn *conn, gboolean fresh, const
                   guint few, gboolean count_only, StoreNamed *named, GError **error)
 {
   gboolean began = sqlite3_get_autocommit (conn->db);
-  g_autofree char *last_name = NULL;
+  g_autofree char *last_mark = NULL;
   IdPayload *found = NULL;
   gint64 changes, last;
   gboolean ok;
@@ -442,9 +442,9 @@ store_find_names (WinnowTaskStore *store, StoreConn *conn, gboolean fresh, const
     }
   if (began && !store_exec (store, conn, "BEGIN", error))
     return FALSE;
-  ok = store_history_state (store, conn, &changes, &last, &last_name, error);
+  ok = store_history_state (store, conn, &changes, &last, &last_mark, error);
   if (ok)
-    found = store_name_copy_find (store->names, search, changes, last, last_name);
+    found = store_name_copy_find (store->names, search, changes, last, last_mark);
   if (ok && found == NULL)
     {
       GArray *ids = search_names (store, conn, search, changes, last, began || fresh, error);
@@ -453,7 +453,7 @@ store_find_names (WinnowTaskStore *store, StoreConn *conn, gboolean fresh, const
       if (ok)
         {
           found = id_payload_new (ids);
-          store_name_copy_keep (store->names, search, changes, last, last_name, found);
+          store_name_copy_keep (store->names, search, changes, last, last_mark, found);
         }
     }
   if (began)
