@@ -214,68 +214,67 @@ mark_of (WinnowTaskStore *store, StoreConn *conn, gint64 id, char **mark, GError
 }
 
 /* Is the copy, read at the same count of changed names, of the history
- * @conn reads? A history restored in place from a backup hands its later
- * ids out again, to other names: the copy's last task must be the same
- * in the snapshot (the same mark, mark_of()), where the snapshot holds it. A @fresh snapshot, begun
- * for this search, is taken to be at least as new as every one the copy
- * was read at, so a last id below the copy's means the history went back
- * (a newer snapshot that brought the copy up to date between the search's
- * first read and its lock costs a whole read, never a wrong name); an
- * older snapshot's is only older. */
+ * @conn reads (in @state)? A history restored in place from a backup
+ * hands its later ids out again, to other names: the copy's last task
+ * must have the same mark (mark_of()) in the snapshot, where the snapshot
+ * holds it. A fresh snapshot, begun for the search, is taken to be at
+ * least as new as every one the copy was read at, so a last id below the
+ * copy's means the history went back (a newer snapshot that brought the
+ * copy up to date between the search's first read and its lock costs a
+ * whole read, never a wrong name); an older snapshot's is only older. */
 static gboolean
-names_same_history (WinnowTaskStore *store, StoreConn *conn, Names *names, gint64 last,
-                    gboolean fresh, gboolean *same, GError **error)
+names_same_history (WinnowTaskStore *store, StoreConn *conn, Names *names,
+                    const StoreHistoryState *state, gboolean *same, GError **error)
 {
   g_autofree char *mark = NULL;
 
   *same = TRUE;
   if (names->through == 0)
     return TRUE;
-  if (last < names->through)
-    {
-      *same = !fresh;
-      return TRUE;
-    }
-  if (!mark_of (store, conn, names->through, &mark, error))
+  if (state->last < names->through)
+    *same = !state->fresh;
+  else if (state->last == names->through)
+    *same = g_strcmp0 (state->last_mark, names->through_mark) == 0;
+  else if (mark_of (store, conn, names->through, &mark, error))
+    *same = g_strcmp0 (mark, names->through_mark) == 0;
+  else
     return FALSE;
-  *same = g_strcmp0 (mark, names->through_mark) == 0;
   return TRUE;
 }
 
 /* Brings the store's copy of the names (locked) up to the snapshot of
- * @conn, whose count of changed names and highest id are @changes and
- * @last (store_history_state()), in one read; @fresh: the snapshot was
- * begun for this search (see names_same_history()). */
+ * @conn, in @state (store_history_state()), in one read. */
 static gboolean
 names_update (WinnowTaskStore *store, StoreConn *conn, Folder *folder, StoreNameCopy *copy,
-              gint64 changes, gint64 last, gboolean fresh, GError **error)
+              const StoreHistoryState *state, GError **error)
 {
   Names *names = &copy->names;
-  gboolean ok = TRUE, same = TRUE;
+  gboolean ok, same = TRUE;
 
-  if (names->ids != NULL && names->changes == changes)
-    ok = names_same_history (store, conn, names, last, fresh, &same, error);
-  if (!ok)
-    ;
-  else if (names->ids == NULL || names->changes != changes || !same)
+  /* a check that fails leaves the copy as true as it was */
+  if (names->ids != NULL && names->changes == state->changes &&
+      !names_same_history (store, conn, names, state, &same, error))
+    return FALSE;
+  if (names->ids == NULL || names->changes != state->changes || !same)
     {
       names_clear (names);
       names->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
       names->ends = g_array_new (FALSE, FALSE, sizeof (gsize));
       names->text = g_string_new (NULL);
-      names->changes = changes;
+      names->changes = state->changes;
       copy->whole_reads++;
       ok = names_read (store, conn, folder, names, -1, error);
     }
-  else if (last > names->through)
+  else if (state->last > names->through)
     ok = names_read (store, conn, folder, names, names->through, error);
   else
     return TRUE;
-  if (ok && names->through > 0)
-    {
-      g_clear_pointer (&names->through_mark, g_free);
-      ok = mark_of (store, conn, names->through, &names->through_mark, error);
-    }
+  /* read up to the snapshot's last task, whose mark the state holds */
+  g_clear_pointer (&names->through_mark, g_free);
+  if (ok && names->through == state->last)
+    names->through_mark = g_strdup (state->last_mark);
+  else if (ok && names->through > 0)
+    ok = mark_of (store, conn, names->through, &names->through_mark, error);
   /* a copy read in part would be taken as whole */
   if (!ok)
     names_clear (names);
@@ -337,36 +336,41 @@ names_holding (Names *names, const char *search, gint64 last)
  * takes the same ids, shared. */
 
 /* The state of the history in @conn's snapshot that decides what a
- * search finds. */
+ * search finds (@state->fresh is left as it is). */
 gboolean
-store_history_state (WinnowTaskStore *store, StoreConn *conn, gint64 *changes, gint64 *last,
-               char **last_mark, GError **error)
+store_history_state (WinnowTaskStore *store, StoreConn *conn, StoreHistoryState *state,
+                     GError **error)
 {
   sqlite3_stmt *s = store_prepare (store, conn,
                                    "SELECT names_changed, (SELECT max(id) FROM tasks) FROM task_count",
                                    error);
   int rc;
 
-  *changes = *last = 0;
-  *last_mark = NULL;
+  state->changes = state->last = 0;
+  g_clear_pointer (&state->last_mark, g_free);
   if (s == NULL)
     return FALSE;
   rc = sqlite3_step (s);
   if (rc == SQLITE_ROW)
     {
-      *changes = sqlite3_column_int64 (s, 0);
-      *last = sqlite3_column_int64 (s, 1);
+      state->changes = sqlite3_column_int64 (s, 0);
+      state->last = sqlite3_column_int64 (s, 1);
     }
   sqlite3_reset (s);
   if (rc != SQLITE_ROW)
     return store_fail (store, conn, rc, error);
-  return *last <= 0 || mark_of (store, conn, *last, last_mark, error);
+  return state->last <= 0 || mark_of (store, conn, state->last, &state->last_mark, error);
 }
 
-/* The ids @search found in this state of the history, if it is kept. */
+void
+store_history_state_clear (StoreHistoryState *state)
+{
+  g_clear_pointer (&state->last_mark, g_free);
+}
+
+/* The ids @search found in @state, if it is kept. */
 IdPayload *
-store_name_copy_find (StoreNameCopy *copy, const char *search, gint64 changes, gint64 last,
-               const char *last_mark)
+store_name_copy_find (StoreNameCopy *copy, const char *search, const StoreHistoryState *state)
 {
   IdPayload *found = NULL;
 
@@ -376,8 +380,8 @@ store_name_copy_find (StoreNameCopy *copy, const char *search, gint64 changes, g
     {
       Search *kept = &copy->searches[i];
 
-      if (kept->search != NULL && kept->changes == changes && kept->last == last &&
-          g_strcmp0 (kept->last_mark, last_mark) == 0 && strcmp (kept->search, search) == 0)
+      if (kept->search != NULL && kept->changes == state->changes && kept->last == state->last &&
+          g_strcmp0 (kept->last_mark, state->last_mark) == 0 && strcmp (kept->search, search) == 0)
         {
           kept->asked = copy->asked;
           found = store_id_payload_ref (kept->found);
@@ -390,8 +394,8 @@ store_name_copy_find (StoreNameCopy *copy, const char *search, gint64 changes, g
 /* Keeps @found (a reference is taken) in place of the search asked for
  * longest ago. */
 void
-store_name_copy_keep (StoreNameCopy *copy, const char *search, gint64 changes, gint64 last,
-               const char *last_mark, IdPayload *found)
+store_name_copy_keep (StoreNameCopy *copy, const char *search, const StoreHistoryState *state,
+                      IdPayload *found)
 {
   Search *oldest;
 
@@ -403,27 +407,26 @@ store_name_copy_keep (StoreNameCopy *copy, const char *search, gint64 changes, g
       oldest = &copy->searches[i];
   search_clear (oldest);
   oldest->search = g_strdup (search);
-  oldest->changes = changes;
-  oldest->last = last;
-  oldest->last_mark = g_strdup (last_mark);
+  oldest->changes = state->changes;
+  oldest->last = state->last;
+  oldest->last_mark = g_strdup (state->last_mark);
   oldest->found = store_id_payload_ref (found);
   oldest->asked = ++copy->asked;
   g_mutex_unlock (&copy->lock);
 }
 
-/* The ids up to @last of the names in the copy that hold @folded, the
- * copy brought up to @conn's snapshot first (names_update()). */
+/* The ids up to @state's last of the names in the copy that hold
+ * @folded, the copy brought up to @conn's snapshot first (names_update()). */
 GArray *
 store_name_copy_holding (WinnowTaskStore *store, StoreConn *conn, Folder *folder,
-                         const char *folded, gint64 changes, gint64 last, gboolean fresh,
-                         GError **error)
+                         const char *folded, const StoreHistoryState *state, GError **error)
 {
   StoreNameCopy *copy = store->names;
   GArray *found;
 
   g_mutex_lock (&copy->lock);
-  found = names_update (store, conn, folder, copy, changes, last, fresh, error)
-          ? names_holding (&copy->names, folded, last) : NULL;
+  found = names_update (store, conn, folder, copy, state, error)
+          ? names_holding (&copy->names, folded, state->last) : NULL;
   g_mutex_unlock (&copy->lock);
   return found;
 }

@@ -30,30 +30,34 @@ typedef struct {
 IdPayload  *store_id_payload_ref   (IdPayload *payload);
 void        store_id_payload_unref (IdPayload *payload);
 
+/* What decides what a search finds in a snapshot
+ * (store_history_state()). */
+typedef struct {
+  gint64 changes;         /* task_count.names_changed */
+  gint64 last;            /* the highest id */
+  char *last_mark;        /* the mark of task last: its name and creation time */
+  gboolean fresh;         /* the snapshot was begun for the search */
+} StoreHistoryState;
+
 gboolean    store_history_state    (WinnowTaskStore *store,
                                     StoreConn *conn,
-                                    gint64 *changes,
-                                    gint64 *last,
-                                    char **last_mark,
+                                    StoreHistoryState *state,
                                     GError **error);
+void        store_history_state_clear (StoreHistoryState *state);
 IdPayload  *store_name_copy_find   (StoreNameCopy *copy,
                                     const char *search,
-                                    gint64 changes,
-                                    gint64 last,
-                                    const char *last_mark);
+                                    const StoreHistoryState *state);
 void        store_name_copy_keep   (StoreNameCopy *copy,
                                     const char *search,
-                                    gint64 changes,
-                                    gint64 last,
-                                    const char *last_mark,
+                                    const StoreHistoryState *state,
                                     IdPayload *found);
 GArray     *store_name_copy_holding (WinnowTaskStore *store,
                                      StoreConn *conn,
                                      Folder *folder,
                                      const char *folded,
-                                     gint64 changes,
-                                     gint64 last,
-                                     gboolean fresh,
+                                     const StoreHistoryState *state,
                                      GError **error);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (StoreHistoryState, store_history_state_clear)
 
 G_END_DECLS

@@ -383,11 +383,10 @@ trigrams_holding (WinnowTaskStore *store, StoreConn *conn, const char *search, G
 }
 
 /* The ids of the tasks whose name holds @search in @conn's snapshot (in
- * the state store_history_state() read; @fresh: begun for the search), of
- * the trigrams or of the copy of the names. */
+ * @state), of the trigrams or of the copy of the names. */
 static GArray *
-search_names (WinnowTaskStore *store, StoreConn *conn, const char *search, gint64 changes,
-              gint64 last, gboolean fresh, GError **error)
+search_names (WinnowTaskStore *store, StoreConn *conn, const char *search,
+              const StoreHistoryState *state, GError **error)
 {
   g_autofree char *folded = NULL;
 
@@ -401,8 +400,7 @@ search_names (WinnowTaskStore *store, StoreConn *conn, const char *search, gint6
                    _("could not read the search “%s”"), search);
       return NULL;
     }
-  return store_name_copy_holding (store, conn, conn->names->folder, folded, changes, last, fresh,
-                                  error);
+  return store_name_copy_holding (store, conn, conn->names->folder, folded, state, error);
 }
 
 /**
@@ -425,9 +423,8 @@ store_find_names (WinnowTaskStore *store, StoreConn *conn, gboolean fresh, const
                   guint few, gboolean count_only, StoreNamed *named, GError **error)
 {
   gboolean began = sqlite3_get_autocommit (conn->db);
-  g_autofree char *last_mark = NULL;
+  g_auto(StoreHistoryState) state = { .fresh = began || fresh };
   IdPayload *found = NULL;
-  gint64 changes, last;
   gboolean ok;
 
   memset (named, 0, sizeof *named);
@@ -442,18 +439,18 @@ store_find_names (WinnowTaskStore *store, StoreConn *conn, gboolean fresh, const
     }
   if (began && !store_exec (store, conn, "BEGIN", error))
     return FALSE;
-  ok = store_history_state (store, conn, &changes, &last, &last_mark, error);
+  ok = store_history_state (store, conn, &state, error);
   if (ok)
-    found = store_name_copy_find (store->names, search, changes, last, last_mark);
+    found = store_name_copy_find (store->names, search, &state);
   if (ok && found == NULL)
     {
-      GArray *ids = search_names (store, conn, search, changes, last, began || fresh, error);
+      GArray *ids = search_names (store, conn, search, &state, error);
 
       ok = ids != NULL;
       if (ok)
         {
           found = id_payload_new (ids);
-          store_name_copy_keep (store->names, search, changes, last, last_mark, found);
+          store_name_copy_keep (store->names, search, &state, found);
         }
     }
   if (began)
