@@ -1,8 +1,10 @@
 /* test-writer.c: the CSV writer: which fields need quotes, and its early
  * disk writes (every 8 MiB of whole pages, none past a hole, given up on
- * a device). */
+ * a device) and background syncs (every 16 MiB of those, their errors
+ * kept). */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -70,12 +72,22 @@ test_writer_write_back (void)
   g_autofree char *contents = NULL;
   gsize length;
   WinnowCsvWriter *writer;
+  WinnowDiskSync *sync;
+  guint syncs;
+  int error_number;
 
   g_assert_cmpint (fd, >=, 0);
+  sync = winnow_disk_sync_new (fd);
+  syncs = winnow_disk_sync_get_count ();
   writer = winnow_csv_writer_new (fd, ',', FALSE, FALSE);
-  winnow_csv_writer_write_back (writer);
+  winnow_csv_writer_write_back (writer, sync);
   write_pieces (writer, sum, 20u << 20);
   g_assert_cmpuint (writer->written_back, >=, 16u << 20);
+  /* 16 MiB started: made durable in the background once */
+  g_assert_true (winnow_disk_sync_wait (sync, &error_number));
+  g_assert_cmpint (error_number, ==, 0);
+  g_assert_cmpuint (winnow_disk_sync_get_count (), ==, syncs + 1);
+  g_assert_cmpuint (writer->synced_to, >=, 16u << 20);
   g_assert_cmpuint (writer->written_back % 4096, ==, 0);  /* whole pages */
   g_assert_cmpuint (writer->written_back, <=, writer->bytes_written);
   g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
@@ -88,12 +100,17 @@ test_writer_write_back (void)
   /* bytes that will move (a hole before them) are not started */
   g_assert_cmpint (ftruncate (fd, 0), ==, 0);
   g_assert_cmpint (lseek (fd, 0, SEEK_SET), ==, 0);
+  syncs = winnow_disk_sync_get_count ();
   writer = winnow_csv_writer_new (fd, ',', FALSE, FALSE);
-  winnow_csv_writer_write_back (writer);
+  winnow_csv_writer_write_back (writer, sync);
   winnow_csv_writer_write_back_before (writer, 10u << 20);
   write_pieces (writer, sum, 30u << 20);
   g_assert_cmpuint (writer->written_back, ==, 10u << 20);
+  /* nor synced: not 16 MiB of final bytes */
+  g_assert_true (winnow_disk_sync_wait (sync, &error_number));
+  g_assert_cmpuint (winnow_disk_sync_get_count (), ==, syncs);
   winnow_csv_writer_free (writer);
+  winnow_disk_sync_free (sync);
   close (fd);
   g_unlink (path);
 
@@ -101,12 +118,36 @@ test_writer_write_back (void)
   fd = open ("/dev/null", O_WRONLY | O_CLOEXEC);
   g_assert_cmpint (fd, >=, 0);
   writer = winnow_csv_writer_new (fd, ',', FALSE, FALSE);
-  winnow_csv_writer_write_back (writer);
+  winnow_csv_writer_write_back (writer, NULL);
   write_pieces (writer, sum, 9u << 20);
   g_assert_cmpuint (writer->write_back_limit, ==, 0);
   g_assert_cmpint (writer->error_number, ==, 0);
   winnow_csv_writer_free (writer);
   close (fd);
+}
+
+/* A background sync that fails is told to whoever waits next, and stays
+ * told: the file's own fdatasync() would not report that error again. */
+static void
+test_disk_sync_error (void)
+{
+  int fds[2];
+  WinnowDiskSync *sync;
+  int error_number = 0;
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  sync = winnow_disk_sync_new (fds[1]);  /* fdatasync() of a pipe: EINVAL */
+  g_assert_true (winnow_disk_sync_wait (sync, &error_number));
+  g_assert_cmpint (error_number, ==, 0);
+  winnow_disk_sync_soon (sync);
+  winnow_disk_sync_soon (sync);  /* one on its way: nothing more */
+  g_assert_false (winnow_disk_sync_wait (sync, &error_number));
+  g_assert_cmpint (error_number, ==, EINVAL);
+  g_assert_false (winnow_disk_sync_wait (sync, &error_number));
+  g_assert_cmpint (error_number, ==, EINVAL);
+  winnow_disk_sync_free (sync);
+  close (fds[0]);
+  close (fds[1]);
 }
 
 int
@@ -115,5 +156,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/writer/quotes", test_writer_quotes);
   g_test_add_func ("/writer/write-back", test_writer_write_back);
+  g_test_add_func ("/writer/disk-sync-error", test_disk_sync_error);
   return g_test_run ();
 }

@@ -212,7 +212,7 @@ open_outputs (Cleaner *c, GError **error)
   c->writer = winnow_csv_writer_new (winnow_output_file_get_fd (c->output), delimiter,
                                      c->recipe->crlf,
                                      c->recipe->formula_guard);
-  winnow_csv_writer_write_back (c->writer);
+  winnow_csv_writer_write_back (c->writer, winnow_output_file_get_sync (c->output));
   return TRUE;
 }
 

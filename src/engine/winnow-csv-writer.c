@@ -63,6 +63,7 @@ winnow_csv_writer_new_memory (const WinnowCsvWriter *like)
   writer->bytes_written = 0;
   writer->error_number = 0;
   writer->written_back = writer->write_back_limit = 0;
+  writer->disk_sync = NULL;
   return writer;
 }
 
@@ -122,18 +123,23 @@ winnow_csv_writer_free (WinnowCsvWriter *writer)
 
 /**
  * winnow_csv_writer_write_back:
+ * @sync: (nullable): the file's background syncs (it must outlive the
+ *   writes)
  *
  * From now on, every 8 MiB written, the writer asks the kernel to start
- * writing them to disk (sync_file_range(), which does not wait for it):
- * the disk works while the rows are cleaned, and the fdatasync() that
- * commits the file waits only for the rest. Not for what will be written
- * again (winnow_csv_writer_write_back_before(), which must come after
- * this call: this one lifts any limit).
+ * writing them to disk (sync_file_range(), which does not wait for it),
+ * and every 16 MiB of those, @sync to make them durable: the disk works
+ * while the rows are cleaned, and the fdatasync() that commits the file
+ * waits only for the rest. Not for what will be written again
+ * (winnow_csv_writer_write_back_before(), which must come after this
+ * call: this one lifts any limit).
  */
 void
-winnow_csv_writer_write_back (WinnowCsvWriter *writer)
+winnow_csv_writer_write_back (WinnowCsvWriter *writer, WinnowDiskSync *sync)
 {
   writer->write_back_limit = G_MAXUINT64;
+  writer->disk_sync = sync;
+  writer->synced_to = writer->written_back;
 }
 
 /* No disk writes started from @offset on: those bytes will move. */
@@ -183,6 +189,11 @@ start_write_back (WinnowCsvWriter *writer)
     writer->write_back_limit = 0;  /* nothing more to try */
   else
     writer->written_back = (guint64) done;
+  if (writer->disk_sync != NULL && writer->written_back >= writer->synced_to + WINNOW_DISK_SYNC_STEP)
+    {
+      writer->synced_to = writer->written_back;
+      winnow_disk_sync_soon (writer->disk_sync);
+    }
 }
 
 static void

@@ -14,8 +14,9 @@
  *
  * A writer into a file can start the kernel writing its bytes to disk as
  * they come (winnow_csv_writer_write_back()), every 8 MiB of whole pages
- * (winnow_write_back_pages()), so that making the file durable at the end
- * waits for little more than the last piece.
+ * (winnow_write_back_pages()), and make them durable in the background
+ * every 16 MiB (winnow-disk-sync.h), so that making the file durable at
+ * the end waits for little more than the last piece.
  */
 #pragma once
 
@@ -23,6 +24,7 @@
 #include <string.h>
 
 #include "winnow-bytes.h"
+#include "winnow-disk-sync.h"
 
 G_BEGIN_DECLS
 
@@ -43,6 +45,8 @@ typedef struct {
   int error_number;      /* the first write error, 0 if none */
   guint64 written_back;  /* disk writes started for [0, written_back) */
   guint64 write_back_limit; /* ... and never past here (0: none) */
+  WinnowDiskSync *disk_sync; /* syncs [0, synced_to) in the background */
+  guint64 synced_to;
 } WinnowCsvWriter;
 
 WinnowCsvWriter *winnow_csv_writer_new      (int fd,
@@ -57,7 +61,8 @@ void             winnow_csv_writer_write_raw (WinnowCsvWriter *writer,
                                              const guint8 *data,
                                              gsize length);
 void             winnow_csv_writer_free     (WinnowCsvWriter *writer);
-void             winnow_csv_writer_write_back (WinnowCsvWriter *writer);
+void             winnow_csv_writer_write_back (WinnowCsvWriter *writer,
+                                               WinnowDiskSync *sync);
 void             winnow_csv_writer_write_back_before (WinnowCsvWriter *writer,
                                                       guint64 offset);
 gint64           winnow_write_back_pages    (int fd,

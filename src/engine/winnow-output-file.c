@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "winnow-csv-writer.h"
+#include "winnow-disk-sync.h"
 
 G_DEFINE_QUARK (winnow-output-error-quark, winnow_output_error)
 
@@ -23,6 +24,7 @@ struct _WinnowOutputFile {
   char *temp_path;
   char *display_name;
   int fd;
+  WinnowDiskSync *sync;  /* its syncs while it is written */
   gboolean replace;
   gboolean committed;
 };
@@ -237,6 +239,7 @@ winnow_output_file_create (const char *path, const char *input_path, gboolean re
   /* Held until the file is committed or removed: a free lock marks a
    * temporary file whose writer is gone. */
   flock (file->fd, LOCK_EX | LOCK_NB);
+  file->sync = winnow_disk_sync_new (file->fd);
   return g_steal_pointer (&file);
 }
 
@@ -244,6 +247,19 @@ int
 winnow_output_file_get_fd (WinnowOutputFile *file)
 {
   return file->fd;
+}
+
+/**
+ * winnow_output_file_get_sync:
+ *
+ * Returns: (transfer none): what makes the file's final bytes durable
+ *   while the rest is written (winnow-disk-sync.h); the file waits for it
+ *   before it is synced, truncated or closed
+ */
+WinnowDiskSync *
+winnow_output_file_get_sync (WinnowOutputFile *file)
+{
+  return file->sync;
 }
 
 /* The output's name as messages show it. */
@@ -257,6 +273,10 @@ winnow_output_file_get_display_name (WinnowOutputFile *file)
 gboolean
 winnow_output_file_truncate (WinnowOutputFile *file, GError **error)
 {
+  int ignored;
+
+  /* a sync's error stays: the disk failed a write */
+  winnow_disk_sync_wait (file->sync, &ignored);
   if (ftruncate (file->fd, 0) != 0 || lseek (file->fd, 0, SEEK_SET) != 0)
     {
       int saved = errno;
@@ -356,10 +376,14 @@ rename_into_place (WinnowOutputFile *file, GError **error)
 static gboolean
 make_durable (WinnowOutputFile *file, GError **error)
 {
-  if (fdatasync (file->fd) != 0 ||
+  int saved = 0;
+
+  if (!winnow_disk_sync_wait (file->sync, &saved) ||
+      fdatasync (file->fd) != 0 ||
       fchmod (file->fd, 0666 & ~current_umask ()) != 0)
     {
-      int saved = errno;
+      if (saved == 0)
+        saved = errno;
       g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_WRITE,
                    _("could not write %s: %s"), file->display_name, g_strerror (saved));
       return FALSE;
@@ -371,6 +395,7 @@ static void
 mark_committed (WinnowOutputFile *file)
 {
   file->committed = TRUE;
+  g_clear_pointer (&file->sync, winnow_disk_sync_free);
   close (file->fd);
   file->fd = -1;
 }
@@ -426,6 +451,7 @@ winnow_output_file_free (WinnowOutputFile *file)
 {
   if (file == NULL)
     return;
+  g_clear_pointer (&file->sync, winnow_disk_sync_free);
   if (!file->committed && file->temp_path != NULL)
     unlink (file->temp_path);
   if (file->fd >= 0)

@@ -21,6 +21,8 @@
 
 #include <gio/gio.h>
 
+#include "winnow-disk-sync.h"
+
 G_BEGIN_DECLS
 
 #define WINNOW_OUTPUT_ERROR (winnow_output_error_quark ())
@@ -41,6 +43,7 @@ WinnowOutputFile *winnow_output_file_create  (const char *path,
                                               gboolean replace,
                                               GError **error);
 int               winnow_output_file_get_fd  (WinnowOutputFile *file);
+WinnowDiskSync   *winnow_output_file_get_sync (WinnowOutputFile *file);
 const char       *winnow_output_file_get_display_name (WinnowOutputFile *file);
 gboolean          winnow_output_file_truncate (WinnowOutputFile *file,
                                               GError **error);

@@ -96,7 +96,7 @@ winnow_rejects_begin (WinnowRejects *rejects, GPtrArray *column_names, GError **
   rejects->writer = winnow_csv_writer_new (winnow_output_file_get_fd (rejects->file),
                                            rejects->delimiter, rejects->crlf,
                                            rejects->formula_guard);
-  winnow_csv_writer_write_back (rejects->writer);
+  winnow_csv_writer_write_back (rejects->writer, winnow_output_file_get_sync (rejects->file));
   rejects->n_input = column_names->len;
   rejects->rows = 0;
   write_text (rejects->writer, TRUE, "line");

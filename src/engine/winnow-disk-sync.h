@@ -1,0 +1,35 @@
+/* winnow-disk-sync.h: a file's final bytes made durable while more are
+ * written.
+ *
+ * An output is committed with fdatasync(), which waits for every byte
+ * written since the last one to reach stable storage. On a virtual disk
+ * whose host caches writes, starting the writes early
+ * (winnow_write_back_pages()) does not help: the host stores them only at
+ * the flush, about 0.4 ms a MiB here, so committing a 250 MB output waited
+ * ~100 ms with both cores idle. A WinnowDiskSync runs fdatasync() on a
+ * shared thread of its own now and then while the task writes (one at a
+ * time per file), so the commit waits for the last few MiB only
+ * (docs/ARCHITECTURE.md, "Passes").
+ *
+ * The threads wait on the disk and hardly use a core, so they are not
+ * counted in the thread budget.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Bytes written between two background syncs of a file, at least. */
+#define WINNOW_DISK_SYNC_STEP ((guint64) 16 << 20)
+
+typedef struct _WinnowDiskSync WinnowDiskSync;
+
+WinnowDiskSync *winnow_disk_sync_new  (int fd);
+void            winnow_disk_sync_soon (WinnowDiskSync *sync);
+gboolean        winnow_disk_sync_wait (WinnowDiskSync *sync,
+                                       int *error_number);
+void            winnow_disk_sync_free (WinnowDiskSync *sync);
+guint           winnow_disk_sync_get_count (void);
+
+G_END_DECLS
