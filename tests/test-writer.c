@@ -140,7 +140,7 @@ test_disk_sync_error (void)
   g_assert_true (winnow_disk_sync_wait (sync, &error_number));
   g_assert_cmpint (error_number, ==, 0);
   winnow_disk_sync_soon (sync);
-  winnow_disk_sync_soon (sync);  /* one on its way: nothing more */
+  winnow_disk_sync_soon (sync);  /* asked again: at most one more */
   g_assert_false (winnow_disk_sync_wait (sync, &error_number));
   g_assert_cmpint (error_number, ==, EINVAL);
   g_assert_false (winnow_disk_sync_wait (sync, &error_number));

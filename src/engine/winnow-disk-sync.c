@@ -4,128 +4,152 @@
 #include "winnow-disk-sync.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 
-/* The threads all files share: a sync is mostly a wait on the disk. */
-#define MAX_THREADS 4
-
 struct _WinnowDiskSync {
-  int fd;
+  int fd;              /* its own descriptor of the file, or -1 */
+  GThread *thread;     /* started by the first request */
   GMutex lock;
-  GCond done;
-  gboolean queued;     /* a sync is queued or running */
+  GCond changed;
+  gboolean wanted;     /* a sync asked for and not begun */
+  gboolean running;
+  gboolean abandoned;  /* the owner is gone: the thread frees it */
   int error_number;    /* the first error a sync met, 0 if none */
 };
 
 static gint count;
 
 static void
-run_sync (gpointer data, gpointer user_data)
+disk_sync_destroy (WinnowDiskSync *sync)
 {
-  WinnowDiskSync *sync = data;
-  int error_number = 0;
-
-  (void) user_data;
-  while (fdatasync (sync->fd) != 0)
-    if (errno != EINTR)
-      {
-        error_number = errno;
-        break;
-      }
-  g_atomic_int_inc (&count);
-  g_mutex_lock (&sync->lock);
-  /* Told once: a later fdatasync() on the same descriptor does not report
-   * a write error this one reported. */
-  if (sync->error_number == 0)
-    sync->error_number = error_number;
-  sync->queued = FALSE;
-  g_cond_broadcast (&sync->done);
-  g_mutex_unlock (&sync->lock);
+  if (sync->fd >= 0)
+    close (sync->fd);
+  g_mutex_clear (&sync->lock);
+  g_cond_clear (&sync->changed);
+  g_free (sync);
 }
 
-static GThreadPool *
-shared_pool (void)
+static gpointer
+run_syncs (gpointer data)
 {
-  static GThreadPool *pool;
+  WinnowDiskSync *sync = data;
 
-  if (g_once_init_enter (&pool))
-    g_once_init_leave (&pool, g_thread_pool_new (run_sync, NULL, MAX_THREADS, FALSE, NULL));
-  return pool;
+  g_mutex_lock (&sync->lock);
+  for (;;)
+    {
+      int error_number = 0;
+
+      while (!sync->wanted && !sync->abandoned)
+        g_cond_wait (&sync->changed, &sync->lock);
+      if (sync->abandoned)
+        break;
+      sync->wanted = FALSE;
+      sync->running = TRUE;
+      g_mutex_unlock (&sync->lock);
+
+      while (fdatasync (sync->fd) != 0)
+        if (errno != EINTR)
+          {
+            error_number = errno;
+            break;
+          }
+      g_atomic_int_inc (&count);
+
+      g_mutex_lock (&sync->lock);
+      /* Told once: a later fdatasync() of the same open file does not
+       * report a write error this one reported. */
+      if (sync->error_number == 0)
+        sync->error_number = error_number;
+      sync->running = FALSE;
+      g_cond_broadcast (&sync->changed);
+    }
+  g_mutex_unlock (&sync->lock);
+  disk_sync_destroy (sync);
+  return NULL;
 }
 
 /**
  * winnow_disk_sync_new:
- * @fd: an open file, which must stay open until winnow_disk_sync_free()
+ * @fd: an open file (the sync keeps a descriptor of its own)
  */
 WinnowDiskSync *
 winnow_disk_sync_new (int fd)
 {
   WinnowDiskSync *sync = g_new0 (WinnowDiskSync, 1);
 
-  sync->fd = fd;
+  sync->fd = fcntl (fd, F_DUPFD_CLOEXEC, 0);  /* -1: no syncs, the commit does it */
   g_mutex_init (&sync->lock);
-  g_cond_init (&sync->done);
+  g_cond_init (&sync->changed);
   return sync;
 }
 
 /**
  * winnow_disk_sync_soon:
  *
- * Makes what has been written to the file so far durable, in the
- * background; nothing if a sync is already on its way (the next call
- * after it will do).
+ * Makes what has been written to the file so far durable, on a thread of
+ * its own; nothing more if a sync is already asked for and not begun.
  */
 void
 winnow_disk_sync_soon (WinnowDiskSync *sync)
 {
-  gboolean start;
-
   g_mutex_lock (&sync->lock);
-  start = !sync->queued;
-  sync->queued = TRUE;
+  if (sync->fd >= 0 && sync->thread == NULL)
+    sync->thread = g_thread_try_new ("winnow-sync", run_syncs, sync, NULL);
+  if (sync->thread != NULL)
+    {
+      sync->wanted = TRUE;
+      g_cond_broadcast (&sync->changed);
+    }
   g_mutex_unlock (&sync->lock);
-  if (start)
-    g_thread_pool_push (shared_pool (), sync, NULL);
 }
 
 /**
  * winnow_disk_sync_wait:
- * @error_number: (out): the error of the first sync that failed
+ * @error_number: (out): the error of the first sync that failed, or 0
  *
- * Waits for the sync on its way, if any. Before the file is synced,
- * truncated or closed by its owner.
+ * Waits for the syncs asked for: before the owner syncs the file itself,
+ * or truncates it.
  *
  * Returns: FALSE if any sync of the file failed
  */
 gboolean
 winnow_disk_sync_wait (WinnowDiskSync *sync, int *error_number)
 {
-  int found;
-
   g_mutex_lock (&sync->lock);
-  while (sync->queued)
-    g_cond_wait (&sync->done, &sync->lock);
-  found = sync->error_number;
+  while (sync->wanted || sync->running)
+    g_cond_wait (&sync->changed, &sync->lock);
+  *error_number = sync->error_number;
   g_mutex_unlock (&sync->lock);
-  *error_number = found;
-  return found == 0;
+  return *error_number == 0;
 }
 
-/* Waits for the sync on its way, if any, and frees @sync. */
+/**
+ * winnow_disk_sync_free:
+ *
+ * Gives @sync up without waiting: a sync on its way ends on its thread
+ * (a cancelled task's file is removed at once, not after the disk has
+ * stored it), one asked for and not begun is not made.
+ */
 void
 winnow_disk_sync_free (WinnowDiskSync *sync)
 {
-  int ignored;
+  GThread *thread;
 
   if (sync == NULL)
     return;
-  winnow_disk_sync_wait (sync, &ignored);
-  g_mutex_clear (&sync->lock);
-  g_cond_clear (&sync->done);
-  g_free (sync);
+  g_mutex_lock (&sync->lock);
+  thread = sync->thread;
+  sync->abandoned = TRUE;
+  g_cond_broadcast (&sync->changed);
+  g_mutex_unlock (&sync->lock);
+  if (thread != NULL)
+    g_thread_unref (thread);  /* it frees @sync */
+  else
+    disk_sync_destroy (sync);
 }
 
-/* For tests: the syncs done in this process. */
+/* For tests: the syncs made in this process. */
 guint
 winnow_disk_sync_get_count (void)
 {

@@ -6,12 +6,13 @@
  * whose host caches writes, starting the writes early
  * (winnow_write_back_pages()) does not help: the host stores them only at
  * the flush, about 0.4 ms a MiB here, so committing a 250 MB output waited
- * ~100 ms with both cores idle. A WinnowDiskSync runs fdatasync() on a
- * shared thread of its own now and then while the task writes (one at a
- * time per file), so the commit waits for the last few MiB only
- * (docs/ARCHITECTURE.md, "Passes").
+ * ~100 ms with both cores idle. A WinnowDiskSync runs fdatasync() now
+ * and then while the task writes, on a thread of its own with a
+ * descriptor of its own, so the commit waits for the last few MiB only
+ * (docs/ARCHITECTURE.md, "Output"). Giving it up never waits: a cancelled
+ * task's file goes at once.
  *
- * The threads wait on the disk and hardly use a core, so they are not
+ * The thread waits on the disk and hardly uses a core, so it is not
  * counted in the thread budget.
  */
 #pragma once

@@ -254,7 +254,7 @@ winnow_output_file_get_fd (WinnowOutputFile *file)
  *
  * Returns: (transfer none): what makes the file's final bytes durable
  *   while the rest is written (winnow-disk-sync.h); the file waits for it
- *   before it is synced, truncated or closed
+ *   before it is synced or truncated
  */
 WinnowDiskSync *
 winnow_output_file_get_sync (WinnowOutputFile *file)
