@@ -139,11 +139,16 @@ test_disk_sync_error (void)
   sync = winnow_disk_sync_new (fds[1]);  /* fdatasync() of a pipe: EINVAL */
   g_assert_true (winnow_disk_sync_wait (sync, &error_number));
   g_assert_cmpint (error_number, ==, 0);
+  g_assert_true (winnow_disk_sync_drop (sync, &error_number));
+  g_assert_cmpint (error_number, ==, 0);
   winnow_disk_sync_soon (sync);
   winnow_disk_sync_soon (sync);  /* asked again: at most one more */
   g_assert_false (winnow_disk_sync_wait (sync, &error_number));
   g_assert_cmpint (error_number, ==, EINVAL);
   g_assert_false (winnow_disk_sync_wait (sync, &error_number));
+  g_assert_cmpint (error_number, ==, EINVAL);
+  /* nor forgotten by a file emptied to be written again */
+  g_assert_false (winnow_disk_sync_drop (sync, &error_number));
   g_assert_cmpint (error_number, ==, EINVAL);
   winnow_disk_sync_free (sync);
   close (fds[0]);

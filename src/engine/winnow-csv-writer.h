@@ -45,8 +45,8 @@ typedef struct {
   int error_number;      /* the first write error, 0 if none */
   guint64 written_back;  /* disk writes started for [0, written_back) */
   guint64 write_back_limit; /* ... and never past here (0: none) */
-  WinnowDiskSync *disk_sync; /* syncs [0, synced_to) in the background */
-  guint64 synced_to;
+  WinnowDiskSync *disk_sync; /* asked to sync when [0, synced_to) was */
+  guint64 synced_to;         /* final (each sync covers the whole file) */
 } WinnowCsvWriter;
 
 WinnowCsvWriter *winnow_csv_writer_new      (int fd,

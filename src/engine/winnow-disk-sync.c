@@ -89,6 +89,8 @@ winnow_disk_sync_new (int fd)
  *
  * Makes what has been written to the file so far durable, on a thread of
  * its own; nothing more if a sync is already asked for and not begun.
+ * Where no thread or descriptor could be had, nothing: the owner's own
+ * fdatasync() at the end does it all.
  */
 void
 winnow_disk_sync_soon (WinnowDiskSync *sync)
@@ -108,8 +110,7 @@ winnow_disk_sync_soon (WinnowDiskSync *sync)
  * winnow_disk_sync_wait:
  * @error_number: (out): the error of the first sync that failed, or 0
  *
- * Waits for the syncs asked for: before the owner syncs the file itself,
- * or truncates it.
+ * Waits for the syncs asked for: before the owner syncs the file itself.
  *
  * Returns: FALSE if any sync of the file failed
  */
@@ -119,6 +120,26 @@ winnow_disk_sync_wait (WinnowDiskSync *sync, int *error_number)
   g_mutex_lock (&sync->lock);
   while (sync->wanted || sync->running)
     g_cond_wait (&sync->changed, &sync->lock);
+  *error_number = sync->error_number;
+  g_mutex_unlock (&sync->lock);
+  return *error_number == 0;
+}
+
+/**
+ * winnow_disk_sync_drop:
+ * @error_number: (out): the error of the first sync that failed, or 0
+ *
+ * Before the file is emptied to be written again: a sync asked for and
+ * not begun is not made, and one on its way is not waited for (its bytes
+ * are thrown away; a cancel must not wait for the disk).
+ *
+ * Returns: FALSE if any sync of the file has failed
+ */
+gboolean
+winnow_disk_sync_drop (WinnowDiskSync *sync, int *error_number)
+{
+  g_mutex_lock (&sync->lock);
+  sync->wanted = FALSE;
   *error_number = sync->error_number;
   g_mutex_unlock (&sync->lock);
   return *error_number == 0;

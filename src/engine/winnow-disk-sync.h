@@ -10,7 +10,8 @@
  * and then while the task writes, on a thread of its own with a
  * descriptor of its own, so the commit waits for the last few MiB only
  * (docs/ARCHITECTURE.md, "Output"). Giving it up never waits: a cancelled
- * task's file goes at once.
+ * task's file goes at once (though a process that exits then ends only
+ * when the kernel has finished the sync on its way).
  *
  * The thread waits on the disk and hardly uses a core, so it is not
  * counted in the thread budget.
@@ -29,6 +30,8 @@ typedef struct _WinnowDiskSync WinnowDiskSync;
 WinnowDiskSync *winnow_disk_sync_new  (int fd);
 void            winnow_disk_sync_soon (WinnowDiskSync *sync);
 gboolean        winnow_disk_sync_wait (WinnowDiskSync *sync,
+                                       int *error_number);
+gboolean        winnow_disk_sync_drop (WinnowDiskSync *sync,
                                        int *error_number);
 void            winnow_disk_sync_free (WinnowDiskSync *sync);
 guint           winnow_disk_sync_get_count (void);

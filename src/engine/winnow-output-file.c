@@ -254,7 +254,7 @@ winnow_output_file_get_fd (WinnowOutputFile *file)
  *
  * Returns: (transfer none): what makes the file's final bytes durable
  *   while the rest is written (winnow-disk-sync.h); the file waits for it
- *   before it is synced or truncated
+ *   before it is synced, and drops it before it is truncated
  */
 WinnowDiskSync *
 winnow_output_file_get_sync (WinnowOutputFile *file)
@@ -273,13 +273,15 @@ winnow_output_file_get_display_name (WinnowOutputFile *file)
 gboolean
 winnow_output_file_truncate (WinnowOutputFile *file, GError **error)
 {
-  int ignored;
+  int saved = 0;
 
-  /* a sync's error stays: the disk failed a write */
-  winnow_disk_sync_wait (file->sync, &ignored);
-  if (ftruncate (file->fd, 0) != 0 || lseek (file->fd, 0, SEEK_SET) != 0)
+  /* a sync's error fails the task now, not after it is written again: the
+   * disk failed a write, and the commit would say so */
+  if (!winnow_disk_sync_drop (file->sync, &saved) ||
+      ftruncate (file->fd, 0) != 0 || lseek (file->fd, 0, SEEK_SET) != 0)
     {
-      int saved = errno;
+      if (saved == 0)
+        saved = errno;
       g_set_error (error, WINNOW_OUTPUT_ERROR, WINNOW_OUTPUT_ERROR_WRITE,
                    /* Translators: a file name, then the system's reason */
                    _("could not write %s: %s"), file->display_name, g_strerror (saved));

@@ -16,7 +16,9 @@
  * cleaning thread, and its formatting thread in a
  * pipelined write pass (winnow-cleaner-pipeline.c), run besides; they
  * take what the parse threads cannot keep busy (bench/run.sh: four files
- * at --jobs 2 take 0.91 of the time they take one after another).
+ * at --jobs 2 take 0.91 of the time they take one after another). So does
+ * each output file's sync thread (winnow-disk-sync.h), which waits on the
+ * disk.
  */
 #pragma once
 
