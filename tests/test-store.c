@@ -1180,6 +1180,17 @@ history_restore (sqlite3 *db, sqlite3 *saved)
   sqlite3_close (db);
 }
 
+/* The first page (10 rows) of @query, read without error. */
+static GPtrArray *
+first_page (WinnowTaskStore *store, const WinnowTaskQuery *query)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *page = winnow_task_store_query (store, query, 0, 10, &error);
+
+  g_assert_no_error (error);
+  return page;
+}
+
 /* A history restored in place from a backup hands its later ids out
  * again: the store's copy of the names, read past them, is read again
  * by the next page rather than keep the names of tasks gone. */
@@ -1197,13 +1208,11 @@ test_name_copy_restored (Fixture *f, gconstpointer data)
   history_restore (db, saved);
   g_object_unref (add (f->store, "beta.csv"));
   {
-    g_autoptr(GPtrArray) page = winnow_task_store_query (f->store, &al, 0, 10, &error);
-    g_assert_no_error (error);
+    g_autoptr(GPtrArray) page = first_page (f->store, &al);
     g_assert_cmpuint (page->len, ==, 1);
   }
   {
-    g_autoptr(GPtrArray) page = winnow_task_store_query (f->store, &be, 0, 10, &error);
-    g_assert_no_error (error);
+    g_autoptr(GPtrArray) page = first_page (f->store, &be);
     g_assert_cmpuint (page->len, ==, 1);
   }
   g_assert_cmpint (winnow_task_store_count (f->store, &al, NULL, &error), ==, 1);
@@ -1227,8 +1236,7 @@ test_name_copy_restored_back (Fixture *f, gconstpointer data)
   g_object_unref (add (f->store, "salt.csv"));
   g_object_unref (add (f->store, "malt.csv"));
   {
-    g_autoptr(GPtrArray) page = winnow_task_store_query (f->store, &al, 0, 10, &error);
-    g_assert_no_error (error);
+    g_autoptr(GPtrArray) page = first_page (f->store, &al);
     g_assert_cmpuint (page->len, ==, 3);
   }
   history_restore (db, saved);
@@ -1237,8 +1245,7 @@ test_name_copy_restored_back (Fixture *f, gconstpointer data)
   g_assert_cmpint (winnow_task_store_count (f->store, &al, NULL, &error), ==, 1);
   g_assert_no_error (error);
   {
-    g_autoptr(GPtrArray) page = winnow_task_store_query (f->store, &al, 0, 10, &error);
-    g_assert_no_error (error);
+    g_autoptr(GPtrArray) page = first_page (f->store, &al);
     g_assert_cmpuint (page->len, ==, 1);
     g_assert_cmpstr (winnow_task_get_file_name (g_ptr_array_index (page, 0)), ==, "alpha.csv");
   }
@@ -1278,8 +1285,7 @@ test_name_copy_restored_same_last (Fixture *f, gconstpointer data)
   g_assert_cmpint (winnow_task_store_count (f->store, &al, NULL, &error), ==, 2);
   g_assert_no_error (error);
   {
-    g_autoptr(GPtrArray) page = winnow_task_store_query (f->store, &al, 0, 10, &error);
-    g_assert_no_error (error);
+    g_autoptr(GPtrArray) page = first_page (f->store, &al);
     g_assert_cmpuint (page->len, ==, 2);
     g_assert_cmpstr (winnow_task_get_file_name (g_ptr_array_index (page, 0)), !=, "beta.csv");
     g_assert_cmpstr (winnow_task_get_file_name (g_ptr_array_index (page, 1)), !=, "beta.csv");

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "winnow-csv-writer.h"
-#include "winnow-disk-sync.h"
 
 G_DEFINE_QUARK (winnow-output-error-quark, winnow_output_error)
 
