@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "winnow-batch-display.h"
 #include "winnow-recipe.h"
@@ -595,6 +596,64 @@ test_interrupt (WinnowTestDir *fixture, gconstpointer data)
   g_assert_cmpint (count_status (store, WINNOW_TASK_PROCESSING), ==, 0);
 }
 
+/* The nice value of each thread of process @pid, from /proc. */
+static GArray *
+thread_nice_values (const char *pid)
+{
+  g_autofree char *tasks = g_build_filename ("/proc", pid, "task", NULL);
+  g_autoptr(GDir) dir = g_dir_open (tasks, 0, NULL);
+  GArray *values = g_array_new (FALSE, FALSE, sizeof (int));
+  const char *tid;
+
+  g_assert_nonnull (dir);
+  while ((tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (tasks, tid, "stat", NULL);
+      g_autofree char *stat = NULL;
+      g_auto(GStrv) fields = NULL;
+      const char *after_name;
+      int nice;
+
+      if (!g_file_get_contents (path, &stat, NULL, NULL))
+        continue;  /* the thread ended meanwhile */
+      /* the name may hold spaces and parentheses: the fields after its
+       * last ')' start at the state (field 3); the nice value is field 19 */
+      after_name = strrchr (stat, ')');
+      g_assert_nonnull (after_name);
+      fields = g_strsplit (after_name + 2, " ", -1);
+      g_assert_cmpuint (g_strv_length (fields), >, 16);
+      nice = atoi (fields[16]);
+      g_array_append_val (values, nice);
+    }
+  return values;
+}
+
+/* A batch run is background work in every thread, not only in the ones
+ * that clean (docs/BEHAVIOUR.md, 11.2). */
+static void
+test_background_priority (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *in = write_big (fixture->dir, "big.csv", 2000000);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GArray) nice = NULL;
+  g_auto (Run) run = { 0 };
+  int own = getpriority (PRIO_PROCESS, 0);
+
+  process = start_winnow (fixture->dir, "--batch", "--jobs", "1", "--drop-duplicates",
+                          "--keep", "last", "--fill", "score=median", "big.csv", NULL);
+  wait_for_status (fixture->dir, WINNOW_TASK_PROCESSING, 1);
+  nice = thread_nice_values (g_subprocess_get_identifier (process));
+  g_subprocess_send_signal (process, SIGINT);
+  finish_run (&run, process);
+
+  /* the main thread, the bookkeeping thread, the history's and the
+   * cleaning's: several, all at the lower priority */
+  g_assert_cmpuint (nice->len, >=, 3);
+  for (guint i = 0; i < nice->len; i++)
+    g_assert_cmpint (g_array_index (nice, int, i), ==, MAX (own, 10));
+  g_assert_cmpint (run.status, ==, 130);
+}
+
 static void
 test_two_processes (WinnowTestDir *fixture, gconstpointer data)
 {
@@ -712,6 +771,7 @@ main (int argc, char **argv)
   ADD ("/cli/jobs-and-history", test_jobs_and_history);
   ADD ("/cli/no-history", test_no_history);
   ADD ("/cli/interrupt", test_interrupt);
+  ADD ("/cli/background-priority", test_background_priority);
   ADD ("/cli/two-processes", test_two_processes);
   ADD ("/cli/task-taken-elsewhere", test_task_taken_elsewhere);
 #undef ADD

@@ -415,12 +415,17 @@ static int
 run (WinnowBatchOptions *options)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WinnowTaskStore) store = open_store (options, &error);
+  g_autoptr(WinnowTaskStore) store = NULL;
   g_autoptr(WinnowBatchDisplay) display = NULL;
   Batch batch = { 0 };
   guint sigint, sigterm, completed = 0;
   int status;
 
+  /* A batch run is background work from its first thread on, not only in
+   * its cleaning: its history writes and bookkeeping too give way to a
+   * window drawing beside it (docs/ARCHITECTURE.md, "The scheduler"). */
+  winnow_scheduler_lower_thread_priority ();
+  store = open_store (options, &error);
   if (store == NULL)
     {
       g_printerr ("winnow: %s\n", error->message);

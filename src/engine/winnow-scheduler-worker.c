@@ -161,15 +161,21 @@ on_progress (const WinnowProgress *progress, gpointer data)
     }
 }
 
-/* Cleaning is background work: its thread, and the parse threads it
- * starts (a new thread takes its creator's nice value), give way to the
- * desktop and to the window's drawing when both want a core, and run at
- * full speed when nothing else does (docs/ARCHITECTURE.md). On Linux the
- * nice value is a thread's own; the pool is exclusive, so a thread made
- * nicer never serves another pool. A process run with a higher nice value
- * keeps it. */
-static void
-lower_priority (void)
+/**
+ * winnow_scheduler_lower_thread_priority:
+ *
+ * Gives the calling thread, and every thread it starts from now on (a new
+ * thread takes its creator's nice value), the priority of cleaning:
+ * background work, which gives way to the desktop and to the window's
+ * drawing when both want a core and runs at full speed when nothing else
+ * does (docs/ARCHITECTURE.md). On Linux the nice value is a thread's own,
+ * and cannot be lowered again without privilege: call it only on a
+ * thread that does nothing else (a pool job's, the scheduler's pool being
+ * exclusive; a batch run's main thread before it starts any). A process
+ * run with a higher nice value keeps it.
+ */
+void
+winnow_scheduler_lower_thread_priority (void)
 {
   int now;
 
@@ -239,7 +245,7 @@ scheduler_worker_job (gpointer data, gpointer user_data)
   g_autofree char *owner = g_strdup_printf ("%s/%d", self->owner_prefix,
                                             g_atomic_int_add (&self->serial, 1));
 
-  lower_priority ();
+  winnow_scheduler_lower_thread_priority ();
 
   for (;;)
     {

@@ -72,4 +72,6 @@ void             winnow_scheduler_wake           (WinnowScheduler *scheduler);
 void             winnow_scheduler_shutdown       (WinnowScheduler *scheduler,
                                                   WinnowShutdown mode);
 
+void             winnow_scheduler_lower_thread_priority (void);
+
 G_END_DECLS
