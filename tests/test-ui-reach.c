@@ -1,11 +1,18 @@
 /* test-ui-reach.c: every control within reach: at 360 px wide, the list
  * and the task page keep all their actions (in menus where room runs
  * out); from the keyboard, Ctrl+F reaches the search, Escape clears it
- * and Tab leaves the list in one press. Runs under Xvfb, one test per
- * process (see test-ui.c). */
+ * and Tab leaves the list in one press; and the thread that draws asks
+ * the kernel for a core at once when it wakes. Runs under Xvfb, one test
+ * per process (see test-ui.c). */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#endif
 
 #include "test-ui-fixture.h"
 
@@ -224,6 +231,58 @@ test_search_keys (Fixture *f, gconstpointer data)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (t->search_entry)), ==, "");
 }
 
+#if defined(__linux__) && defined(SYS_sched_getattr)
+/* The calling thread's time slice in nanoseconds (struct sched_attr's
+ * sched_runtime), or 0. */
+static guint64
+thread_slice (void)
+{
+  struct {
+    guint32 size, policy;
+    guint64 flags;
+    gint32 nice;
+    guint32 priority;
+    guint64 runtime, deadline, period;
+  } attr = { 0 };
+
+  return syscall (SYS_sched_getattr, 0, &attr, sizeof attr, 0) == 0 ? attr.runtime : 0;
+}
+
+static gpointer
+read_thread_slice (gpointer data)
+{
+  return g_memdup2 ((guint64[]) { thread_slice () }, sizeof (guint64));
+}
+#endif
+
+/* The thread that draws runs with short time slices, so that it takes a
+ * core at once when it wakes while cleaning keeps every core busy; the
+ * threads it starts keep the default (docs/ARCHITECTURE.md,
+ * "Scheduler"). Linux 6.12 and later. */
+static void
+test_drawing_thread_slice (Fixture *f, gconstpointer data)
+{
+#if defined(__linux__) && defined(SYS_sched_getattr)
+  struct utsname name;
+  int major = 0, minor = 0;
+  g_autofree guint64 *started = NULL;
+
+  g_assert_cmpint (uname (&name), ==, 0);
+  if (sscanf (name.release, "%d.%d", &major, &minor) != 2 || major < 6 ||
+      (major == 6 && minor < 12))
+    {
+      g_test_skip ("a thread's own time slice needs Linux 6.12");
+      return;
+    }
+  g_assert_cmpuint (thread_slice (), ==, WINNOW_APPLICATION_SLICE_NS);
+  started = g_thread_join (g_thread_new ("slice", read_thread_slice, NULL));
+  g_assert_cmpuint (*started, >, 0);
+  g_assert_cmpuint (*started, !=, WINNOW_APPLICATION_SLICE_NS);
+#else
+  g_test_skip ("Linux only");
+#endif
+}
+
 int
 main (int argc, char **argv)
 {
@@ -233,6 +292,7 @@ main (int argc, char **argv)
   ADD ("/reach/narrow", test_narrow);
   ADD ("/reach/search-keys", test_search_keys);
   ADD ("/reach/tab-leaves-list", test_tab_leaves_list);
+  ADD ("/reach/drawing-thread-slice", test_drawing_thread_slice);
 #undef ADD
 
   return g_test_run ();

@@ -423,7 +423,7 @@ run (WinnowBatchOptions *options)
 
   /* A batch run is background work from its first thread on, not only in
    * its cleaning: its history writes and bookkeeping too give way to a
-   * window drawing beside it (docs/ARCHITECTURE.md, "The scheduler"). */
+   * window drawing beside it (docs/ARCHITECTURE.md, "Scheduler"). */
   winnow_scheduler_lower_thread_priority ();
   store = open_store (options, &error);
   if (store == NULL)

@@ -3,10 +3,15 @@
 
 #include "winnow-application.h"
 
+#include <errno.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <signal.h>
 #include <stdlib.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include "winnow-about.h"
 #include "winnow-history-call.h"
@@ -152,6 +157,47 @@ on_signal (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+#if defined(__linux__) && defined(SYS_sched_getattr) && defined(SYS_sched_setattr)
+/* struct sched_attr of linux/sched/types.h, as its first version */
+typedef struct {
+  guint32 size;
+  guint32 sched_policy;
+  guint64 sched_flags;
+  gint32 sched_nice;
+  guint32 sched_priority;
+  guint64 sched_runtime;
+  guint64 sched_deadline;
+  guint64 sched_period;
+} SchedAttr;
+#define SCHED_FLAG_RESET_ON_FORK 0x01
+#endif
+
+/* The thread that draws asks for short time slices
+ * (WINNOW_APPLICATION_SLICE_NS instead of Linux's default 0.7-3 ms): from
+ * Linux 6.12 on, a thread that wakes with a shorter slice than the one
+ * running takes its core at once, so when cleaning (of this window or
+ * of a batch run) keeps every core busy, a frame no longer waits for a
+ * cleaning thread's slice to end (docs/ARCHITECTURE.md, "Scheduler").
+ * Threads it starts afterwards keep the default (reset on fork), and
+ * its policy and nice value stay as they are. Older kernels and other
+ * systems ignore the request; a policy other than the normal one is left
+ * alone. */
+static void
+shorten_time_slice (void)
+{
+#if defined(__linux__) && defined(SYS_sched_getattr) && defined(SYS_sched_setattr)
+  SchedAttr attr = { 0 };
+
+  if (syscall (SYS_sched_getattr, 0, &attr, sizeof attr, 0) != 0 || attr.sched_policy != 0)
+    return;
+  attr.size = sizeof attr;
+  attr.sched_flags = SCHED_FLAG_RESET_ON_FORK;
+  attr.sched_runtime = WINNOW_APPLICATION_SLICE_NS;
+  if (syscall (SYS_sched_setattr, 0, &attr, 0) != 0)
+    g_debug ("the drawing thread keeps its time slice: %s", g_strerror (errno));
+#endif
+}
+
 static void
 winnow_application_startup (GApplication *app)
 {
@@ -164,6 +210,7 @@ winnow_application_startup (GApplication *app)
   gtk_window_set_default_icon_name (APP_ID);
   /* no SQLite on the thread that draws (checked in debug builds) */
   winnow_task_store_forbid_thread (g_thread_self ());
+  shorten_time_slice ();
   winnow_history_set_busy_func (say_busy, self);
   self->settings = open_settings ();
   self->recipes = winnow_recipe_library_new (self->recipes_dir);

@@ -11,6 +11,10 @@
 
 G_BEGIN_DECLS
 
+/* The time slice the thread that draws asks for, in nanoseconds
+ * (winnow-application.c, shorten_time_slice()). */
+#define WINNOW_APPLICATION_SLICE_NS (300 * 1000)
+
 #define WINNOW_TYPE_APPLICATION (winnow_application_get_type ())
 G_DECLARE_FINAL_TYPE (WinnowApplication, winnow_application, WINNOW, APPLICATION, AdwApplication)
 
