@@ -596,13 +596,18 @@ test_interrupt (WinnowTestDir *fixture, gconstpointer data)
   g_assert_cmpint (count_status (store, WINNOW_TASK_PROCESSING), ==, 0);
 }
 
-/* The nice value of each thread of process @pid, from /proc. */
+typedef struct {
+  char name[32];
+  int nice;
+} ThreadNice;
+
+/* The name and nice value of each thread of process @pid, from /proc. */
 static GArray *
 thread_nice_values (const char *pid)
 {
   g_autofree char *tasks = g_build_filename ("/proc", pid, "task", NULL);
   g_autoptr(GDir) dir = g_dir_open (tasks, 0, NULL);
-  GArray *values = g_array_new (FALSE, FALSE, sizeof (int));
+  GArray *values = g_array_new (FALSE, FALSE, sizeof (ThreadNice));
   const char *tid;
 
   g_assert_nonnull (dir);
@@ -611,21 +616,47 @@ thread_nice_values (const char *pid)
       g_autofree char *path = g_build_filename (tasks, tid, "stat", NULL);
       g_autofree char *stat = NULL;
       g_auto(GStrv) fields = NULL;
-      const char *after_name;
-      int nice;
+      const char *name, *after_name;
+      ThreadNice thread = { { 0 } };
 
       if (!g_file_get_contents (path, &stat, NULL, NULL))
         continue;  /* the thread ended meanwhile */
       /* the name may hold spaces and parentheses: the fields after its
        * last ')' start at the state (field 3); the nice value is field 19 */
+      name = strchr (stat, '(');
       after_name = strrchr (stat, ')');
+      g_assert_nonnull (name);
       g_assert_nonnull (after_name);
+      g_strlcpy (thread.name, name + 1, MIN (sizeof thread.name, (gsize) (after_name - name)));
       fields = g_strsplit (after_name + 2, " ", -1);
       g_assert_cmpuint (g_strv_length (fields), >, 16);
-      nice = atoi (fields[16]);
-      g_array_append_val (values, nice);
+      thread.nice = atoi (fields[16]);
+      g_array_append_val (values, thread);
     }
   return values;
+}
+
+/* Every thread at the lower priority (docs/BEHAVIOUR.md, 11.2). */
+static void
+assert_background (GArray *threads)
+{
+  int own = getpriority (PRIO_PROCESS, 0);
+
+  for (guint i = 0; i < threads->len; i++)
+    {
+      const ThreadNice *thread = &g_array_index (threads, ThreadNice, i);
+      if (thread->nice != MAX (own, 10))
+        g_error ("thread \"%s\" runs at nice %d", thread->name, thread->nice);
+    }
+}
+
+static gboolean
+has_thread (GArray *threads, const char *name)
+{
+  for (guint i = 0; i < threads->len; i++)
+    if (strcmp (g_array_index (threads, ThreadNice, i).name, name) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 /* A batch run is background work in every thread, not only in the ones
@@ -635,23 +666,82 @@ test_background_priority (WinnowTestDir *fixture, gconstpointer data)
 {
   g_autofree char *in = write_big (fixture->dir, "big.csv", 2000000);
   g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GArray) nice = NULL;
+  g_autoptr(GArray) threads = NULL;
   g_auto (Run) run = { 0 };
-  int own = getpriority (PRIO_PROCESS, 0);
 
   process = start_winnow (fixture->dir, "--batch", "--jobs", "1", "--drop-duplicates",
                           "--keep", "last", "--fill", "score=median", "big.csv", NULL);
   wait_for_status (fixture->dir, WINNOW_TASK_PROCESSING, 1);
-  nice = thread_nice_values (g_subprocess_get_identifier (process));
+  threads = thread_nice_values (g_subprocess_get_identifier (process));
   g_subprocess_send_signal (process, SIGINT);
   finish_run (&run, process);
 
   /* the main thread, the bookkeeping thread, the history's and the
    * cleaning's: several, all at the lower priority */
-  g_assert_cmpuint (nice->len, >=, 3);
-  for (guint i = 0; i < nice->len; i++)
-    g_assert_cmpint (g_array_index (nice, int, i), ==, MAX (own, 10));
+  g_assert_cmpuint (threads->len, >=, 3);
+  assert_background (threads);
   g_assert_cmpint (run.status, ==, 130);
+}
+
+/* Waits until process @pid has the history @db open. */
+static void
+wait_for_open (const char *pid, const char *db)
+{
+  g_autofree char *fds = g_build_filename ("/proc", pid, "fd", NULL);
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autoptr(GDir) dir = g_dir_open (fds, 0, NULL);
+      g_autoptr(GSource) tick = g_timeout_source_new (20);
+      const char *fd;
+
+      g_assert_nonnull (dir);
+      while ((fd = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *link = g_build_filename (fds, fd, NULL);
+          g_autofree char *target = g_file_read_link (link, NULL);
+          if (g_strcmp0 (target, db) == 0)
+            return;
+        }
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_source_set_dummy_callback (tick);
+      g_source_attach (tick, NULL);
+      g_main_context_iteration (NULL, TRUE);
+      g_source_destroy (tick);
+    }
+}
+
+/* So is a run whose recipe comes from the settings: reading them starts
+ * GLib's own threads, before the run itself starts any. It is held at
+ * its start by another program's write lock on the history. */
+static void
+test_background_priority_settings (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *in = winnow_test_write_file (fixture->dir, "a.csv", sample, -1);
+  g_autofree char *db = g_strconcat (fixture->dir, ".db", NULL);
+  g_autofree char *config = g_strconcat ("XDG_CONFIG_HOME=", fixture->dir, "/config", NULL);
+  const char *env[] = { "GSETTINGS_BACKEND=keyfile", config, NULL };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GArray) threads = NULL;
+  g_autoptr(WinnowTaskStore) store = history (fixture->dir);  /* the schema */
+  g_auto (Run) run = { 0 };
+  sqlite3 *lock = NULL;
+
+  g_assert_cmpint (sqlite3_open (db, &lock), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (lock, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  next_env = env;
+  process = start_winnow (fixture->dir, "--batch", "a.csv", NULL);
+  wait_for_open (g_subprocess_get_identifier (process), db);
+  threads = thread_nice_values (g_subprocess_get_identifier (process));
+  g_assert_cmpint (sqlite3_exec (lock, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (lock);
+  finish_run (&run, process);
+
+  g_assert_true (has_thread (threads, "gmain"));  /* GLib's, for the settings */
+  assert_background (threads);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.out, "4 -> 3 rows");
 }
 
 static void
@@ -772,6 +862,7 @@ main (int argc, char **argv)
   ADD ("/cli/no-history", test_no_history);
   ADD ("/cli/interrupt", test_interrupt);
   ADD ("/cli/background-priority", test_background_priority);
+  ADD ("/cli/background-priority-settings", test_background_priority_settings);
   ADD ("/cli/two-processes", test_two_processes);
   ADD ("/cli/task-taken-elsewhere", test_task_taken_elsewhere);
 #undef ADD

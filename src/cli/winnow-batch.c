@@ -415,17 +415,12 @@ static int
 run (WinnowBatchOptions *options)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WinnowTaskStore) store = NULL;
+  g_autoptr(WinnowTaskStore) store = open_store (options, &error);
   g_autoptr(WinnowBatchDisplay) display = NULL;
   Batch batch = { 0 };
   guint sigint, sigterm, completed = 0;
   int status;
 
-  /* A batch run is background work from its first thread on, not only in
-   * its cleaning: its history writes and bookkeeping too give way to a
-   * window drawing beside it (docs/ARCHITECTURE.md, "Scheduler"). */
-  winnow_scheduler_lower_thread_priority ();
-  store = open_store (options, &error);
   if (store == NULL)
     {
       g_printerr ("winnow: %s\n", error->message);
@@ -519,8 +514,14 @@ int
 winnow_batch_main (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WinnowBatchOptions) options = winnow_batch_options_parse (argc, argv, &error);
+  g_autoptr(WinnowBatchOptions) options = NULL;
 
+  /* A batch run is background work from its first thread on, not only in
+   * its cleaning: its history writes and bookkeeping too give way to a
+   * window drawing beside it, and so do the threads GLib starts for the
+   * settings that may name its recipe (docs/ARCHITECTURE.md, "Scheduler"). */
+  winnow_scheduler_lower_thread_priority ();
+  options = winnow_batch_options_parse (argc, argv, &error);
   if (options == NULL)
     {
       g_printerr ("winnow: %s\n", error->message);

@@ -1,5 +1,5 @@
-/* winnow-scheduler.h: the local job engine (docs/ARCHITECTURE.md, "The
- * scheduler").
+/* winnow-scheduler.h: the local job engine (docs/ARCHITECTURE.md,
+ * "Scheduler").
  *
  * A scheduler owns a GThreadPool whose jobs claim PENDING tasks from the
  * store and clean their files, and one bookkeeping thread that writes

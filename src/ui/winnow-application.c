@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #ifdef __linux__
+#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #endif
@@ -169,7 +170,9 @@ typedef struct {
   guint64 sched_deadline;
   guint64 sched_period;
 } SchedAttr;
+#ifndef SCHED_FLAG_RESET_ON_FORK
 #define SCHED_FLAG_RESET_ON_FORK 0x01
+#endif
 #endif
 
 /* The thread that draws asks for short time slices
@@ -178,17 +181,19 @@ typedef struct {
  * running takes its core at once, so when cleaning (of this window or
  * of a batch run) keeps every core busy, a frame no longer waits for a
  * cleaning thread's slice to end (docs/ARCHITECTURE.md, "Scheduler").
- * Threads it starts afterwards keep the default (reset on fork), and
- * its policy and nice value stay as they are. Older kernels and other
- * systems ignore the request; a policy other than the normal one is left
- * alone. */
+ * Threads it starts afterwards keep the default (reset on fork; that
+ * also starts them at nice 0 when the window was started with a negative
+ * nice value), and its own policy and nice value stay as they are. Older
+ * kernels and other systems ignore the request; a policy other than the
+ * normal one (batch, idle, real-time) is left alone. */
 static void
 shorten_time_slice (void)
 {
 #if defined(__linux__) && defined(SYS_sched_getattr) && defined(SYS_sched_setattr)
   SchedAttr attr = { 0 };
 
-  if (syscall (SYS_sched_getattr, 0, &attr, sizeof attr, 0) != 0 || attr.sched_policy != 0)
+  if (syscall (SYS_sched_getattr, 0, &attr, sizeof attr, 0) != 0 ||
+      attr.sched_policy != SCHED_OTHER)
     return;
   attr.size = sizeof attr;
   attr.sched_flags = SCHED_FLAG_RESET_ON_FORK;
