@@ -548,27 +548,50 @@ test_no_history (WinnowTestDir *fixture, gconstpointer data)
   g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
 }
 
+/* Asks @done every 20 ms (iterating the main context meanwhile) until it
+ * says yes; fails after a minute. */
 static void
-wait_for_status (const char *dir, WinnowTaskStatus status, gint64 n)
+poll_until (gboolean (*done) (gconstpointer data), gconstpointer data)
 {
-  g_autofree char *db = g_strconcat (dir, ".db", NULL);
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
-  for (;;)
+  while (!done (data))
     {
-      /* the child creates the database; poll it until the task runs */
-      g_autoptr(WinnowTaskStore) store = NULL;
       g_autoptr(GSource) tick = g_timeout_source_new (20);
 
-      if (g_file_test (db, G_FILE_TEST_EXISTS) && (store = winnow_task_store_new (db, NULL)) &&
-          count_status (store, status) >= n)
-        return;
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_source_set_dummy_callback (tick);
       g_source_attach (tick, NULL);
       g_main_context_iteration (NULL, TRUE);
       g_source_destroy (tick);
     }
+}
+
+typedef struct {
+  const char *db;
+  WinnowTaskStatus status;
+  gint64 n;
+} StatusWait;
+
+static gboolean
+has_status (gconstpointer data)
+{
+  const StatusWait *wait = data;
+  g_autoptr(WinnowTaskStore) store = NULL;
+
+  /* the child creates the database; poll it until the task runs */
+  return g_file_test (wait->db, G_FILE_TEST_EXISTS) &&
+         (store = winnow_task_store_new (wait->db, NULL)) != NULL &&
+         count_status (store, wait->status) >= wait->n;
+}
+
+static void
+wait_for_status (const char *dir, WinnowTaskStatus status, gint64 n)
+{
+  g_autofree char *db = g_strconcat (dir, ".db", NULL);
+  StatusWait wait = { db, status, n };
+
+  poll_until (has_status, &wait);
 }
 
 static void
@@ -683,33 +706,37 @@ test_background_priority (WinnowTestDir *fixture, gconstpointer data)
   g_assert_cmpint (run.status, ==, 130);
 }
 
+typedef struct {
+  const char *fds;   /* /proc/PID/fd */
+  const char *db;
+} OpenWait;
+
+static gboolean
+has_open (gconstpointer data)
+{
+  const OpenWait *wait = data;
+  g_autoptr(GDir) dir = g_dir_open (wait->fds, 0, NULL);
+  const char *fd;
+
+  g_assert_nonnull (dir);
+  while ((fd = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *link = g_build_filename (wait->fds, fd, NULL);
+      g_autofree char *target = g_file_read_link (link, NULL);
+      if (g_strcmp0 (target, wait->db) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Waits until process @pid has the history @db open. */
 static void
 wait_for_open (const char *pid, const char *db)
 {
   g_autofree char *fds = g_build_filename ("/proc", pid, "fd", NULL);
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  OpenWait wait = { fds, db };
 
-  for (;;)
-    {
-      g_autoptr(GDir) dir = g_dir_open (fds, 0, NULL);
-      g_autoptr(GSource) tick = g_timeout_source_new (20);
-      const char *fd;
-
-      g_assert_nonnull (dir);
-      while ((fd = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *link = g_build_filename (fds, fd, NULL);
-          g_autofree char *target = g_file_read_link (link, NULL);
-          if (g_strcmp0 (target, db) == 0)
-            return;
-        }
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_source_set_dummy_callback (tick);
-      g_source_attach (tick, NULL);
-      g_main_context_iteration (NULL, TRUE);
-      g_source_destroy (tick);
-    }
+  poll_until (has_open, &wait);
 }
 
 /* So is a run whose recipe comes from the settings: reading them starts
