@@ -8,14 +8,10 @@
 
 #include <stdio.h>
 #include <string.h>
-#ifdef __linux__
-#include <sched.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
-#include <unistd.h>
-#endif
 
 #include "test-ui-fixture.h"
+#include "winnow-thread-slice.h"
 
 /* The actions a menu model names, in all its sections, as "a|b|…". */
 static void
@@ -232,25 +228,19 @@ test_search_keys (Fixture *f, gconstpointer data)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (t->search_entry)), ==, "");
 }
 
-#if defined(__linux__) && defined(SYS_sched_getattr)
-/* The calling thread's time slice in nanoseconds (struct sched_attr's
- * sched_runtime), or 0; its policy in *@policy when not NULL. */
+#ifdef WINNOW_HAVE_THREAD_SLICE
+/* The calling thread's time slice in nanoseconds, or 0; its policy in
+ * *@policy when not NULL. */
 static guint64
 thread_slice (guint32 *policy)
 {
-  struct {
-    guint32 size, policy;
-    guint64 flags;
-    gint32 nice;
-    guint32 priority;
-    guint64 runtime, deadline, period;
-  } attr = { 0 };
+  WinnowSchedAttr attr;
 
-  if (syscall (SYS_sched_getattr, 0, &attr, sizeof attr, 0) != 0)
+  if (!winnow_sched_attr_get (&attr))
     return 0;
   if (policy != NULL)
-    *policy = attr.policy;
-  return attr.runtime;
+    *policy = attr.sched_policy;
+  return attr.sched_runtime;
 }
 
 static gpointer
@@ -267,7 +257,7 @@ read_thread_slice (gpointer data)
 static void
 test_drawing_thread_slice (Fixture *f, gconstpointer data)
 {
-#if defined(__linux__) && defined(SYS_sched_getattr)
+#ifdef WINNOW_HAVE_THREAD_SLICE
   struct utsname name;
   int major = 0, minor = 0;
   guint32 policy = 0;

@@ -8,16 +8,12 @@
 #include <glib/gi18n.h>
 #include <signal.h>
 #include <stdlib.h>
-#ifdef __linux__
-#include <sched.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
 
 #include "winnow-about.h"
 #include "winnow-history-call.h"
 #include "winnow-preferences.h"
 #include "winnow-recipe-library.h"
+#include "winnow-thread-slice.h"
 #include "winnow-settings.h"
 #include "winnow-ui-names.h"
 #include "winnow-ui-util.h"
@@ -158,23 +154,6 @@ on_signal (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-#if defined(__linux__) && defined(SYS_sched_getattr) && defined(SYS_sched_setattr)
-/* struct sched_attr of linux/sched/types.h, as its first version */
-typedef struct {
-  guint32 size;
-  guint32 sched_policy;
-  guint64 sched_flags;
-  gint32 sched_nice;
-  guint32 sched_priority;
-  guint64 sched_runtime;
-  guint64 sched_deadline;
-  guint64 sched_period;
-} SchedAttr;
-#ifndef SCHED_FLAG_RESET_ON_FORK
-#define SCHED_FLAG_RESET_ON_FORK 0x01
-#endif
-#endif
-
 /* The thread that draws asks for short time slices
  * (WINNOW_APPLICATION_SLICE_NS instead of Linux's default 0.7-3 ms): from
  * Linux 6.12 on, a thread that wakes with a shorter slice than the one
@@ -189,16 +168,14 @@ typedef struct {
 static void
 shorten_time_slice (void)
 {
-#if defined(__linux__) && defined(SYS_sched_getattr) && defined(SYS_sched_setattr)
-  SchedAttr attr = { 0 };
+#ifdef WINNOW_HAVE_THREAD_SLICE
+  WinnowSchedAttr attr;
 
-  if (syscall (SYS_sched_getattr, 0, &attr, sizeof attr, 0) != 0 ||
-      attr.sched_policy != SCHED_OTHER)
+  if (!winnow_sched_attr_get (&attr) || attr.sched_policy != SCHED_OTHER)
     return;
-  attr.size = sizeof attr;
   attr.sched_flags = SCHED_FLAG_RESET_ON_FORK;
   attr.sched_runtime = WINNOW_APPLICATION_SLICE_NS;
-  if (syscall (SYS_sched_setattr, 0, &attr, 0) != 0)
+  if (!winnow_sched_attr_set (&attr))
     g_debug ("the drawing thread keeps its time slice: %s", g_strerror (errno));
 #endif
 }
