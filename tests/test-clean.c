@@ -499,6 +499,14 @@ test_blank_lines (void)
   winnow_test_assert_clean (R (""), "  \na,b\n1,2\n", "a,b\n1,2\n");
   winnow_test_assert_clean (R (""), "\t\r\na,b\r\n  \r\n1,2\r\n", "a,b\n1,2\n");
   winnow_test_assert_clean (R (""), "a,b\n1,2\n   ", "a,b\n1,2\n");
+  /* after a lone CR in an LF file, or a lone LF in a CR file: each ends
+   * a row (1.4), so what follows it up to the next line end is a line */
+  winnow_test_assert_clean (R (""), "a\n1\r \n2\n", "a\n1\n2\n");
+  winnow_test_assert_clean (R (""), "a,b\n1,2\r \t\r3,4\n", "a,b\n1,2\n3,4\n");
+  winnow_test_assert_clean (R (""), "a\r\n1\r \r\n2\r\n", "a\n1\n2\n");
+  winnow_test_assert_clean (R (""), "a\r1\n \r2\r", "a\n1\n2\n");
+  /* and a quoted CR is data, blanks after it too */
+  winnow_test_assert_clean (R (""), "a,b\n\"1\r \",2\n", "a,b\n\"1\r \",2\n");
   /* but not when anything else is on the line, or inside quotes */
   winnow_test_assert_clean (R (""), "a,b\n  x,y\n \t,z\n", "a,b\n  x,y\n \t,z\n");
   winnow_test_assert_clean (R (""), "a,b\n\"x\n  \ny\",1\n", "a,b\n\"x\n  \ny\",1\n");

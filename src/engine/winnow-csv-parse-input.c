@@ -64,7 +64,7 @@ winnow_csv_parse_thread_decode (ParseThread *thread)
       thread->text_len = thread->decoded->len;
     }
   thread->text_pos = 0;
-  thread->next_quote = thread->next_cr = -1;
+  thread->next_quote = thread->next_cr = thread->next_lf = -1;
   thread->raw_used += good;
   if (thread->reader->delimiter_length > 1)
     stand_in_delimiters (thread);

@@ -640,6 +640,26 @@ parse_plain_line (ParseThread *thread, char *p, gsize seg)
   return TRUE;
 }
 
+/* A lone CR in an LF file, or an LF in a CR file, ends a row as well
+ * (docs/BEHAVIOUR.md 1.4): the segment of @seg bytes at the text's
+ * position stops after it, so that a blank line after it is seen at the
+ * start of its row (skip_blank_line()). It starts no new line number
+ * (*@nl becomes NULL). The CR of a CRLF is no lone CR. Returns the
+ * segment's length. */
+static gsize
+cut_at_other_line_end (ParseThread *thread, gsize seg, const char **nl)
+{
+  gsize start = thread->text_pos;
+  gboolean lf_file = thread->reader->line_end == '\n';
+  gsize at = lf_file ? next_byte (thread, &thread->next_cr, '\r', start)
+                     : next_byte (thread, &thread->next_lf, '\n', start);
+
+  if (at >= start + seg - 1 || (lf_file && *nl != NULL && at == start + seg - 2))
+    return seg;
+  *nl = NULL;
+  return at - start + 1;
+}
+
 /* Feeds the current text line by line until it is used up or the parse
  * stops (an error, a cancel, or the end of the first row in open()). */
 static void
@@ -669,6 +689,7 @@ feed_text (ParseThread *thread)
             }
         }
 
+      seg = cut_at_other_line_end (thread, seg, &nl);
       skip = 0;
       if (thread->parser.pstate == STATE_ROW_NOT_BEGUN)
         {

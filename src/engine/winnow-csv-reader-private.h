@@ -107,8 +107,9 @@ typedef struct {
   char *text;                 /* UTF-8; writable for DELIMITER_STAND_IN */
   gsize text_len;
   gsize text_pos;
-  gssize next_quote;          /* where the next quote or CR of the text is */
+  gssize next_quote;          /* where the next quote, CR or LF of the text is */
   gssize next_cr;             /* (-1: not looked for yet; see next_byte()) */
+  gssize next_lf;
   gsize since_check;
 
   struct csv_parser parser;
