@@ -126,6 +126,7 @@ def write_all(folder):
     put("bom-1252.csv", b"\xef\xbb\xbf" + small(17).replace("x\"y", "caf\u00e9").encode("cp1252", "replace"))
     put("blank-lines.csv", blank_lines(",").encode())
     put("blank-lines.tsv", blank_lines("\t").encode())
+    put("quoted-blank-header.csv", b' \n\t\n" "\n1\n" "\n  \n2\n')
     trailing = small(18).splitlines()
     for k in (3, 30, 200):
         trailing[k] += ","  # one field more, an empty one

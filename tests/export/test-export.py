@@ -154,6 +154,11 @@ CASES = [
     ("same-tsv", "tab.tsv", recipe(drop_duplicates={"keep": "last"})),
     ("blank-lines", "blank-lines.csv", recipe(drop_duplicates={})),
     ("blank-lines-tsv", "blank-lines.tsv", recipe(input={"delimiter": "tab"}, trim_whitespace=True)),
+    # without "" as an NA token the rows are read by Python's csv module,
+    # which does not say that " " was quoted: that line is a row all the same
+    ("blank-lines-no-empty-na", "blank-lines.csv", recipe(input={"na_values": ["NA"]}, drop_duplicates={})),
+    ("quoted-blank-header", "quoted-blank-header.csv", recipe(input={"na_values": ["NA"]})),
+    ("quoted-blank-header-na", "quoted-blank-header.csv", recipe()),
     ("cr-only", "cr-only.csv", recipe(drop_duplicates={})),
     ("trailing-delimiter-error", "trailing-delimiter.csv", recipe()),
     ("trailing-delimiter-skip", "trailing-delimiter.csv", recipe(input={"bad_lines": "skip"})),

@@ -199,19 +199,43 @@ def scan_quotes(data, delim, quote, nl, in_quotes, line_base=1, final=False):
             pos = q + 1
 
 
+def csv_rows(text, delim, quote):
+    """(reader, rows): Python's csv module's reader of @text, and its rows
+    without the blank lines: lines of nothing but spaces and tabs (an empty
+    one the reader skips itself). A row is read from its lines as they
+    come, so the line it was made of tells a blank line from a field of
+    spaces in quotes, which the reader does not tell apart."""
+    last = [None, 0]  # the line the reader took last, how many it took
+
+    def lines():
+        for line in io.StringIO(text, newline=""):
+            last[0] = line
+            last[1] += 1
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delim, quotechar=quote, doublequote=True, strict=False)
+
+    def rows():
+        taken = 0
+        for row in reader:
+            one_line, taken = last[1] - taken == 1, last[1]
+            if not row or (one_line and len(row) == 1 and last[0].strip(" \t\r\n") == ""):
+                continue
+            yield row
+
+    return reader, rows()
+
+
 def first_record(text, delim, quote):
     """The fields of the first row that is not blank (read from as little
     of the text as holds it)."""
     size = 1 << 16
     while True:
         found = None
-        reader = csv.reader(io.StringIO(text[:size], newline=""), delimiter=delim, quotechar=quote,
-                            doublequote=True, strict=False)
-        for row in reader:
+        for row in csv_rows(text[:size], delim, quote)[1]:
             if found is not None:
                 return found  # another row starts after it: it is whole
-            if row and not (len(row) == 1 and row[0] != "" and row[0].strip(" \t") == ""):
-                found = row
+            found = row
         if size >= len(text):
             return found
         size *= 4
@@ -244,11 +268,8 @@ def parse_rows(text, n, settings, line_base=1):
             raise CleanError(str(e))
         return frame.astype(object)
     rows = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=settings.delimiter,
-                        quotechar=settings.quote, doublequote=True, strict=False)
-    for row in reader:
-        if not row or (len(row) == 1 and row[0] != "" and row[0].strip(" \t") == ""):
-            continue
+    reader, records = csv_rows(text, settings.delimiter, settings.quote)
+    for row in records:
         if len(row) > n:
             if settings.bad_lines == "error":
                 raise CleanError(f"line {reader.line_num + line_base - 1}: expected {n} fields, saw {len(row)}")
