@@ -171,6 +171,11 @@ test_fill_median (void)
   /* even count: the mean of the middle two */
   winnow_test_assert_clean (R (", \"fill\": [{\"column\": \"b\", \"strategy\": \"median\"}]"),
                             "a,b\n1,4\n2,\n3,1\n4,3\n5,10\n", "a,b\n1,4\n2,3.5\n3,1\n4,3\n5,10\n");
+  /* a median of zeros is 0, whatever their signs, as pandas' */
+  winnow_test_assert_clean (R (", \"fill\": [{\"column\": \"b\", \"strategy\": \"median\"}]"),
+                            "a,b\n1,-0\n2,\n", "a,b\n1,-0\n2,0\n");
+  winnow_test_assert_clean (R (", \"fill\": [{\"column\": \"b\", \"strategy\": \"median\"}]"),
+                            "a,b\n1,-0.0\n2,\n3,-0\n4,0\n5,-0\n", "a,b\n1,-0.0\n2,0\n3,-0\n4,0\n5,-0\n");
 }
 
 static void

@@ -1139,10 +1139,9 @@ test_fill_median_large (void)
         }
       qsort (values, n, sizeof (double), compare_doubles);
       v = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+      /* a median of zeros is 0, whatever their signs, as numpy's */
       want = winnow_number_format (v == 0 ? 0. : v);
       got = winnow_fill_stats_finish (stats);
-      if (g_str_equal (got, "-0"))  /* -0 and 0 tie: either may be the middle one */
-        got[0] = ' ', memmove (got, got + 1, strlen (got));
       g_assert_cmpstr (got, ==, want);
     }
 }

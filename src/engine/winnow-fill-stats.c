@@ -198,7 +198,7 @@ median_add (WinnowFillStats *stats, double v)
       return;
     }
   /* by bits: -0 and 0 stay apart, as in the array (either may be the
-   * median, as in pandas) */
+   * middle number; the median is written 0 either way) */
   memcpy (&bits, &v, sizeof bits);
   i = (guint) ((bits * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - MEDIAN_TABLE_BITS));
   for (;; i = (i + 1) & (MEDIAN_TABLE - 1))
@@ -433,12 +433,17 @@ winnow_fill_stats_finish (WinnowFillStats *stats)
 
     case WINNOW_FILL_MEDIAN:
       {
-        double lo, hi;
+        double lo, hi, median;
         guint64 n = median_middle (stats, &lo, &hi);
 
         if (n == 0)
           return NULL;
-        return winnow_number_format (n % 2 == 1 ? lo : (lo + hi) / 2.);
+        median = n % 2 == 1 ? lo : (lo + hi) / 2.;
+        /* numpy takes the mean of the middle numbers, a sum that starts
+         * from 0: a median of zeros is 0, whatever their signs */
+        if (median == 0.)
+          median = 0.;
+        return winnow_number_format (median);
       }
 
     case WINNOW_FILL_MODE:

@@ -127,6 +127,8 @@ def write_all(folder):
     put("blank-lines.csv", blank_lines(",").encode())
     put("blank-lines.tsv", blank_lines("\t").encode())
     put("quoted-blank-header.csv", b' \n\t\n" "\n1\n" "\n  \n2\n')
+    put("zeros.csv", b"a,b\n1,-0\n2,\n3,-0.0\n4,0\n5,-0\n6,\n")
+    put("negative-zero.csv", b"a,b\n1,-0\n2,\n3,-0.0\n")
     trailing = small(18).splitlines()
     for k in (3, 30, 200):
         trailing[k] += ","  # one field more, an empty one

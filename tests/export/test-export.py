@@ -159,6 +159,10 @@ CASES = [
     ("blank-lines-no-empty-na", "blank-lines.csv", recipe(input={"na_values": ["NA"]}, drop_duplicates={})),
     ("quoted-blank-header", "quoted-blank-header.csv", recipe(input={"na_values": ["NA"]})),
     ("quoted-blank-header-na", "quoted-blank-header.csv", recipe()),
+    # a median or mean of zeros is 0, whatever their signs, as numpy's
+    ("fill-median-zeros", "zeros.csv", fill({"column": "b", "strategy": "median"})),
+    ("fill-median-negative-zero", "negative-zero.csv", fill({"column": "b", "strategy": "median"})),
+    ("fill-mean-negative-zero", "negative-zero.csv", fill({"column": "b", "strategy": "mean"})),
     ("cr-only", "cr-only.csv", recipe(drop_duplicates={})),
     ("trailing-delimiter-error", "trailing-delimiter.csv", recipe()),
     ("trailing-delimiter-skip", "trailing-delimiter.csv", recipe(input={"bad_lines": "skip"})),

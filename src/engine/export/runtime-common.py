@@ -401,15 +401,21 @@ def format_number(x):
     return r[:-2] if r.endswith(".0") else r
 
 
+def middle_mean(lo, hi=None):
+    """A median from its middle number (or two) as numpy takes it: their
+    mean, a sum that starts from 0, so a median of zeros is 0 whatever
+    their signs."""
+    m = lo if hi is None else (lo + hi) / 2.0
+    return 0.0 if m == 0 else m
+
+
 def median_of(values):
     n = len(values)
     if n == 0:
         return None
     part = np.partition(values, [(n - 1) // 2, n // 2])
     lo = float(part[(n - 1) // 2])
-    if n % 2:
-        return lo
-    return (lo + float(part[n // 2])) / 2.0
+    return middle_mean(lo) if n % 2 else middle_mean(lo, float(part[n // 2]))
 
 
 def mode_of(counts):

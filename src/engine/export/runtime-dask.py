@@ -318,9 +318,7 @@ def column_median(t, c):
     if n == 0:
         return None
     lo = select_number(t, c, (n - 1) // 2)
-    if n % 2:
-        return lo
-    return (lo + select_number(t, c, n // 2)) / 2.0
+    return middle_mean(lo) if n % 2 else middle_mean(lo, select_number(t, c, n // 2))
 
 
 def edge(part, c, last):
