@@ -159,6 +159,8 @@ CASES = [
     ("blank-lines-no-empty-na", "blank-lines.csv", recipe(input={"na_values": ["NA"]}, drop_duplicates={})),
     ("quoted-blank-header", "quoted-blank-header.csv", recipe(input={"na_values": ["NA"]})),
     ("quoted-blank-header-na", "quoted-blank-header.csv", recipe()),
+    ("cr-blank-start", "cr-blank-start.csv", recipe()),
+    ("cr-blank-start-dedupe", "cr-blank-start.csv", recipe(drop_duplicates={}, trim_whitespace=True)),
     # a median or mean of zeros is 0, whatever their signs, as numpy's
     ("fill-median-zeros", "zeros.csv", fill({"column": "b", "strategy": "median"})),
     ("fill-median-negative-zero", "negative-zero.csv", fill({"column": "b", "strategy": "median"})),

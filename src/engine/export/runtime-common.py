@@ -243,6 +243,10 @@ def first_record(text, delim, quote):
 
 csv.field_size_limit(1 << 30)
 PANDAS_BAD_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+# pandas' C parser misreads a line that starts with a space or tab after a
+# CR that is no CRLF (pandas 1.5: the header read again as a row, "Buffer
+# overflow caught"); such text goes to Python's csv module
+LONE_CR = re.compile(r"\r(?!\n)")
 
 
 def parse_rows(text, n, settings, line_base=1):
@@ -250,8 +254,10 @@ def parse_rows(text, n, settings, line_base=1):
     None for the fields a short row lacks. With "" an NA token, pandas' C
     parser does it (a missing field and an empty one are the same there);
     otherwise (or for a delimiter past ASCII, which pandas' C parser does
-    not take) Python's csv module, which tells them apart."""
-    if "" in settings.na_values and len(settings.delimiter.encode("utf-8")) == 1:
+    not take, or for a lone CR: LONE_CR) Python's csv module, which tells
+    them apart."""
+    if "" in settings.na_values and len(settings.delimiter.encode("utf-8")) == 1 and \
+            not LONE_CR.search(text):
         try:
             frame = pd.read_csv(io.BytesIO(text.encode("utf-8")), encoding="utf-8",
                                 sep=settings.delimiter, quotechar=settings.quote,
