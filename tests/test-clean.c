@@ -528,6 +528,28 @@ test_blank_lines (void)
   winnow_result_free (result);
 }
 
+/* In a CR file (no LF in its first 64 KiB), an LF later on ends a row too,
+ * and a line of blanks after it is blank. */
+static void
+test_blank_lines_cr_file (void)
+{
+  g_autoptr(GString) input = g_string_new ("a\r");
+  g_autoptr(GString) expected = g_string_new ("a\n");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  for (guint i = 0; i < 40000; i++)
+    {
+      g_string_append_printf (input, "%u\r", i);
+      g_string_append_printf (expected, "%u\n", i);
+    }
+  g_string_append (input, "x\n \t\ry\n\r\n \rz\r");
+  g_string_append (expected, "x\ny\nz\n");
+  out = winnow_test_clean (R (""), input->str, (gssize) input->len, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, expected->str);
+}
+
 /* A blank line held back across the reader's blocks and chunks. */
 static void
 test_blank_lines_long (void)
@@ -780,6 +802,7 @@ main (int argc, char **argv)
   g_test_add_func ("/clean/empty-row-rule", test_empty_row_rule);
   g_test_add_func ("/clean/blank-lines", test_blank_lines);
   g_test_add_func ("/clean/blank-lines/long", test_blank_lines_long);
+  g_test_add_func ("/clean/blank-lines/cr-file", test_blank_lines_cr_file);
   g_test_add_func ("/clean/no-header", test_no_header);
   g_test_add_func ("/clean/delimiter-sniffing", test_delimiter_sniffing);
   g_test_add_func ("/clean/output-delimiter", test_output_delimiter);
