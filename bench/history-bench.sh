@@ -45,13 +45,12 @@ export WINNOW_BINARY=$PWD/$BUILD/src/winnow
 
 # A compositor of our own, with a runtime folder of its own.
 start_weston() {
-    export XDG_RUNTIME_DIR=$WORK/runtime
-    mkdir -m 700 "$XDG_RUNTIME_DIR"
-    weston --backend=headless-backend.so --socket=winnow-bench --width=1280 --height=800 \
+    mkdir -m 700 "$WORK/runtime"
+    XDG_RUNTIME_DIR=$WORK/runtime weston --backend=headless-backend.so --socket=winnow-bench --width=1280 --height=800 \
            --idle-time=0 >"$WORK/weston.log" 2>&1 &
     WESTON_PID=$!
     for _ in $(seq 100); do
-        [ -S "$XDG_RUNTIME_DIR/winnow-bench" ] && return 0
+        [ -S "$WORK/runtime/winnow-bench" ] && return 0
         kill -0 "$WESTON_PID" 2>/dev/null || break
         sleep 0.1
     done
@@ -66,11 +65,12 @@ run() {
     cp "$TEMPLATE" "$db"
     case "$1" in
         xvfb)
-            xvfb-run -a -s "-screen 0 1280x800x24" "$BUILD/bench/history-bench" "$db" "$SECONDS_EACH" ;;
+            GDK_BACKEND=x11 env -u WAYLAND_DISPLAY \
+                xvfb-run -a -s "-screen 0 1280x800x24" "$BUILD/bench/history-bench" "$db" "$SECONDS_EACH" ;;
         wayland)
-            WAYLAND_DISPLAY=winnow-bench GDK_BACKEND=wayland \
+            XDG_RUNTIME_DIR=$WORK/runtime WAYLAND_DISPLAY=winnow-bench GDK_BACKEND=wayland \
                 dbus-run-session -- "$BUILD/bench/history-bench" "$db" "$SECONDS_EACH" ;;
-    esac 2>&1 | grep -E "p99|frames|waited" | tr '\n' ' '
+    esac 2>&1 | { grep -E "p99|frames|waited" || echo "(no summary: the run failed)"; } | tr '\n' ' '
     echo
 }
 

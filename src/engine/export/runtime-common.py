@@ -201,8 +201,8 @@ def scan_quotes(data, delim, quote, nl, in_quotes, line_base=1, final=False):
 
 def csv_rows(text, delim, quote):
     """(reader, rows): Python's csv module's reader of @text, and its rows
-    without the blank lines: lines of nothing but spaces and tabs (an empty
-    one the reader skips itself). A row is read from its lines as they
+    without the blank lines: lines of nothing but spaces and tabs, and
+    empty ones (which the reader gives as []). A row is read from its lines as they
     come, so the line it was made of tells a blank line from a field of
     spaces in quotes, which the reader does not tell apart."""
     last = [None, 0]  # the line the reader took last, how many it took
