@@ -644,8 +644,8 @@ parse_plain_line (ParseThread *thread, char *p, gsize seg)
  * (docs/BEHAVIOUR.md 1.4): the segment of @seg bytes at the text's
  * position stops after it, so that a blank line after it is seen at the
  * start of its row (skip_blank_line()). It starts no new line number
- * (*@nl becomes NULL). The CR of a CRLF is no lone CR. Returns the
- * segment's length. */
+ * (*@nl becomes NULL). The CR of a CRLF is no lone CR, except in the
+ * first row. Returns the segment's length. */
 static gsize
 cut_at_other_line_end (ParseThread *thread, gsize seg, const char **nl)
 {
@@ -654,7 +654,10 @@ cut_at_other_line_end (ParseThread *thread, gsize seg, const char **nl)
   gsize at = lf_file ? next_byte (thread, &thread->next_cr, '\r', start)
                      : next_byte (thread, &thread->next_lf, '\n', start);
 
-  if (at >= start + seg - 1 || (lf_file && *nl != NULL && at == start + seg - 2))
+  /* The first row must end its segment, so that open() can stop right
+   * after it: there even a CRLF's CR ends it. */
+  if (at >= start + seg - 1 ||
+      (lf_file && *nl != NULL && at == start + seg - 2 && !thread->in_first_row))
     return seg;
   *nl = NULL;
   return at - start + 1;
@@ -680,18 +683,6 @@ feed_text (ParseThread *thread)
       guint64 fields_before = thread->fields_done;
       gboolean was_quoted = in_quoted_field (thread);
       gsize skip;
-
-      /* The first row must end its segment, so that open() can stop right
-       * after it even when a lone CR ends it in an LF file. */
-      if (G_UNLIKELY (thread->in_first_row))
-        {
-          const char *cr = memchr (p, '\r', seg);
-          if (cr != NULL && cr != nl)
-            {
-              seg = (gsize) (cr - p) + 1;
-              nl = NULL;
-            }
-        }
 
       seg = cut_at_other_line_end (thread, seg, &nl);
       skip = 0;
