@@ -154,6 +154,39 @@ test_keep (WinnowTestDir *f, gconstpointer data)
                 "3,duplicate,of line 2,1,x\n");
 }
 
+/* After a lone CR two rows start on one line (BEHAVIOUR 1.4): the row, not
+ * the line, tells the kept copy from its duplicates, for every keep, in
+ * one pass (keep=first) or after a selection pass. */
+static void
+test_shared_line (WinnowTestDir *f, gconstpointer data)
+{
+  static const char input[] = "a,b\n1,2\r1,2\n3,\r3,\n";
+
+  assert_clean (f, R (", \"drop_duplicates\": {\"subset\": [\"a\", \"b\"]}"), input,
+                "a,b\n1,2\n3,\n",
+                "line,reason,detail,a,b\n"
+                "2,duplicate,of line 2,1,2\n"
+                "3,duplicate,of line 3,3,\n");
+  assert_clean (f, R (", \"drop_duplicates\": {}, \"drop_missing\": {}"), input,
+                "a,b\n1,2\n",
+                "line,reason,detail,a,b\n"
+                "2,duplicate,of line 2,1,2\n"
+                "3,missing,b,3,\n"
+                "3,duplicate,of line 3,3,\n");
+  assert_clean (f, R (", \"drop_duplicates\": {\"keep\": \"last\"}"), input,
+                "a,b\n1,2\n3,\n",
+                "line,reason,detail,a,b\n"
+                "2,duplicate,of line 2,1,2\n"
+                "3,duplicate,of line 3,3,\n");
+  assert_clean (f, R (", \"drop_duplicates\": {\"keep\": \"none\"}"), input,
+                "a,b\n",
+                "line,reason,detail,a,b\n"
+                "2,duplicate,every copy dropped; the first is on line 2,1,2\n"
+                "2,duplicate,every copy dropped; the first is on line 2,1,2\n"
+                "3,duplicate,every copy dropped; the first is on line 3,3,\n"
+                "3,duplicate,every copy dropped; the first is on line 3,3,\n");
+}
+
 /* The output's delimiter (any character), line end and formula guard; no
  * header row in the input still gives the file its header. */
 static void
@@ -422,6 +455,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rejects/paths", test_paths);
   ADD ("/rejects/reasons", test_reasons);
   ADD ("/rejects/keep", test_keep);
+  ADD ("/rejects/shared-line", test_shared_line);
   ADD ("/rejects/output-format", test_output_format);
   ADD ("/rejects/empty-and-failed", test_empty_and_failed);
   ADD ("/rejects/only-bad-lines", test_only_bad_lines);

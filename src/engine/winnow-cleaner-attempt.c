@@ -111,13 +111,13 @@ prepare (Cleaner *c, GError **error)
     {
       /* Sized for the whole file up front: growing a table of millions of
        * digests costs more time and peak memory than a guess. Values: the
-       * row kept, for keep=last/none; and its line for rejected rows
-       * (keep=first: the line alone). */
+       * row kept, for keep=last/none and for rejected rows; and its line,
+       * for rejected rows. The row, not the line, tells the kept copy
+       * apart: after a lone CR two rows share a line. */
       expected_rows = (gsize) MIN (winnow_csv_reader_estimate_rows (c->reader), 32u << 20);
-      c->seen = winnow_digest_set_new (expected_rows,
-                                       c->recipe->rejects && c->plan->needs_selection_pass ? 2
-                                       : c->recipe->rejects || c->plan->needs_selection_pass ? 1
-                                       : 0);
+      c->seen = winnow_digest_set_new (expected_rows, c->recipe->rejects               ? 2
+                                                      : c->plan->needs_selection_pass ? 1
+                                                                                      : 0);
     }
   c->profiler = winnow_profiler_new (n_kept);
   return TRUE;

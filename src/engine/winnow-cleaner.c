@@ -144,10 +144,12 @@ decide_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
           c->duplicates++;
           return FALSE;
         }
-      /* for the rejected-rows file's "of line N": keep=first needs only
-       * the kept copy's line, which no other row starts on */
-      if (c->seen->n_values == 1)
-        owner[0] = batch->lines[i];
+      /* for the rejected-rows file: the row kept and its line */
+      if (c->seen->n_values == 2)
+        {
+          owner[0] = batch->first_row + i;
+          owner[1] = batch->lines[i];
+        }
     }
   if (c->recipe->drop_missing && !enough_present (c, winnow_row_batch_lengths (batch, i)))
     {
@@ -249,18 +251,14 @@ reject_row (Cleaner *c, const WinnowRowBatch *batch, guint i, gboolean digest_re
     {
       WinnowDigest digest = digest_ready ? c->digests[i] : row_digest (c, batch, i);
       const guint64 *owner = winnow_digest_set_lookup (c->seen, digest);
-      /* keep=first: one value, the kept copy's line; else the row kept
-       * (or DUPLICATE_MARK), then a line */
-      gboolean first = c->seen->n_values == 1;
-      guint64 line = owner == NULL ? 0 : first ? owner[0] : owner[1];
-
-      if (owner != NULL && (first ? owner[0] != batch->lines[i] : owner[0] != batch->first_row + i))
+      /* the row kept (or DUPLICATE_MARK), then a line */
+      if (owner != NULL && owner[0] != batch->first_row + i)
         {
           if (c->recipe->keep == WINNOW_KEEP_NONE)
             g_string_printf (c->detail, "every copy dropped; the first is on line %" G_GUINT64_FORMAT,
-                             line);
+                             owner[1]);
           else
-            g_string_printf (c->detail, "of line %" G_GUINT64_FORMAT, line);
+            g_string_printf (c->detail, "of line %" G_GUINT64_FORMAT, owner[1]);
           winnow_rejects_add (c->rejects, batch->lines[i], WINNOW_REJECT_DUPLICATE, c->detail->str,
                               batch, batch->raw_starts[i]);
           return;
