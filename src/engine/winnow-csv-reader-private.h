@@ -1,6 +1,6 @@
 /* winnow-csv-reader-private.h: the parts of the reader shared by its
  * coordinator (winnow-csv-reader.c) and its parse threads
- * (winnow-csv-parse-thread.c).
+ * (winnow-csv-parse-thread.c, -parse-input.c, -parse-state.c).
  *
  * A UTF-8 file is cut into chunks of CHUNK_SIZE bytes, each starting just
  * after the first line end at or past a multiple of CHUNK_SIZE, and the
@@ -39,6 +39,10 @@ G_BEGIN_DECLS
 #define MAX_BAD_LINES_LISTED 100
 #define DELIMITER_STAND_IN 0xFF         /* never a byte of UTF-8 text */
 
+/* libcsv's options: strict, and strict about a quote never closed.
+ * parse_segment() turns strict mode off for one byte at a time. */
+#define PARSER_OPTIONS (CSV_STRICT | CSV_STRICT_FINI)
+
 /* libcsv's parser states (its header does not name them). */
 #define STATE_ROW_NOT_BEGUN 0
 #define STATE_FIELD_BEGUN 2
@@ -51,6 +55,14 @@ typedef enum {
   SLOT_SKIPPED,    /* absorbed before anyone claimed it: never parsed */
   SLOT_DRAINED,    /* its queue is empty and nothing more will come */
 } SlotState;
+
+/* The fields of a line with quotes (parse_quoted_line()): where each
+ * starts in the line, its length, and whether it holds doubled quotes. */
+typedef struct {
+  guint32 start;
+  guint32 length;
+  gboolean doubled;
+} LineField;
 
 /* A chunk stopped by the task's GCancellable. */
 #define CHUNK_CANCELLED ((WinnowCsvError) 1000)
@@ -209,14 +221,17 @@ struct _WinnowCsvReader {
 };
 
 /* winnow-csv-parse-thread.c */
-ParseThread    *winnow_csv_parse_thread_new             (WinnowCsvReader *reader,
-                                                         guint id);
-void            winnow_csv_parse_thread_free            (ParseThread *thread);
-void            winnow_csv_parse_thread_init_parser     (ParseThread *thread);
 void            winnow_csv_parse_thread_parse_first_row (ParseThread *thread);
 void            winnow_csv_parse_thread_run_slot        (ParseThread *thread,
                                                          Slot *slot,
                                                          gboolean fresh);
+WinnowRowBatch *winnow_csv_end_marker                   (void);
+
+/* winnow-csv-parse-state.c */
+ParseThread    *winnow_csv_parse_thread_new             (WinnowCsvReader *reader,
+                                                         guint id);
+void            winnow_csv_parse_thread_free            (ParseThread *thread);
+void            winnow_csv_parse_thread_init_parser     (ParseThread *thread);
 guint64         winnow_csv_parse_thread_count_lines     (const ParseThread *thread,
                                                          const char *text,
                                                          gsize length);
@@ -226,7 +241,6 @@ ChunkError     *winnow_csv_parse_thread_fail            (ParseThread *thread,
 void            winnow_csv_parse_thread_fail_message    (ParseThread *thread,
                                                          WinnowCsvError code,
                                                          const char *message);
-WinnowRowBatch *winnow_csv_end_marker                   (void);
 
 /* winnow-csv-parse-input.c */
 gboolean        winnow_csv_parse_thread_read_more       (ParseThread *thread);
