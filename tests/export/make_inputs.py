@@ -130,6 +130,8 @@ def write_all(folder):
     # lines that start with a blank after a lone CR: pandas' C parser reads
     # such a file wrongly (pandas 1.5), the exported programs must not
     put("cr-blank-start.csv", b"a,b\r 1,2\r\r x,y\r \r\t,z\r3, 4")
+    # lines that start with blanks across pandas' 256 KiB read boundaries
+    put("blank-start-chunk.csv", blank_start_chunk().encode())
     put("zeros.csv", b"a,b\n1,-0\n2,\n3,-0.0\n4,0\n5,-0\n6,\n")
     put("negative-zero.csv", b"a,b\n1,-0\n2,\n3,-0.0\n")
     trailing = small(18).splitlines()
@@ -155,6 +157,23 @@ def replace_input(rows=400, seed=21):
             row = row[:rng.randint(1, 4)]
         out.append(",".join(quote(f) for f in row))
     return "\n".join(out) + "\n"
+
+
+def blank_start_chunk(chunk=262144):
+    """Rows, and at the end of each of pandas' reads of 256 KiB (its C
+    parser's) the start of a line of blanks then text: a space, a tab, three
+    blanks across the boundary, a blank line."""
+    out, size = ["a,b\n"], 4
+    for k, line in enumerate([" z,1\n", "\t,2\n", " \t y,3\n", "  \n"]):
+        at = (k + 1) * chunk - (3 if k == 2 else 1)
+        while size + 8 < at - 8:
+            row = f"{size % 97},{size % 89}\n"
+            out.append(row)
+            size += len(row)
+        pad = "p" * (at - size - 3) + ",q\n"
+        out += [pad, line]
+        size += len(pad) + len(line)
+    return "".join(out) + "k,l\n"
 
 
 def blank_lines(delimiter):

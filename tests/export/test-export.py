@@ -161,6 +161,9 @@ CASES = [
     ("quoted-blank-header-na", "quoted-blank-header.csv", recipe()),
     ("cr-blank-start", "cr-blank-start.csv", recipe()),
     ("cr-blank-start-dedupe", "cr-blank-start.csv", recipe(drop_duplicates={}, trim_whitespace=True)),
+    ("blank-start-chunk", "blank-start-chunk.csv", recipe(drop_duplicates={"subset": ["a"]})),
+    ("blank-start-chunk-trim", "blank-start-chunk.csv", recipe(trim_whitespace=True,
+                                                               drop_missing={"subset": ["a"]})),
     # a median or mean of zeros is 0, whatever their signs, as numpy's
     ("fill-median-zeros", "zeros.csv", fill({"column": "b", "strategy": "median"})),
     ("fill-median-negative-zero", "negative-zero.csv", fill({"column": "b", "strategy": "median"})),
