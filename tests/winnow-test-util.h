@@ -9,6 +9,10 @@
 
 G_BEGIN_DECLS
 
+/* A recipe of version 1 whose other members are @steps, a string
+ * literal: WINNOW_TEST_RECIPE (", \"trim_whitespace\": true"). */
+#define WINNOW_TEST_RECIPE(steps) "{\"winnow_recipe\": 1" steps "}"
+
 typedef struct {
   char *dir;
 } WinnowTestDir;

@@ -31,7 +31,7 @@ for variable in ("MALLOC_PERTURB_", "MALLOC_CHECK_"):
     os.environ.pop(variable, None)
 
 # (name, input file, recipe); the recipe test matrix of tests/test-clean.c
-# on bigger, dirtier files.
+# and tests/test-clean-format.c on bigger, dirtier files.
 R = {"winnow_recipe": 1}
 
 
