@@ -653,21 +653,6 @@ file_has_text (gpointer data)
   return g_file_get_contents (e->path, &contents, NULL, NULL) && g_str_equal (contents, e->text);
 }
 
-static void
-on_clipboard_text (GObject *source, GAsyncResult *result, gpointer data)
-{
-  char **text = data;
-  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
-  if (*text == NULL)
-    *text = g_strdup ("");
-}
-
-static gboolean
-text_arrived (gpointer data)
-{
-  return *(char **) data != NULL;
-}
-
 /* "Export as Code…" in the recipe menu: the recipe the controls make, as
  * a program for each format, generated off the main thread; Save and Copy. */
 static void
@@ -711,9 +696,7 @@ test_export_code (Fixture *f, gconstpointer data)
 
   /* Copy puts it on the clipboard */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (export), "export.copy", NULL));
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (export)), NULL,
-                                 on_clipboard_text, &copied);
-  iterate_until (text_arrived, &copied, 30);
+  copied = clipboard_text (GTK_WIDGET (export));
   g_assert_cmpstr (copied, ==, winnow_export_dialog_get_program (export));
 
   /* Dask, then DuckDB: its script names the file */

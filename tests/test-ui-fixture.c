@@ -1,6 +1,6 @@
 /* test-ui-fixture.c: what the window's tests share: an application over
  * a history of its own in a temporary folder, and the steps a user takes
- * with it (drop files, press Clean, wait for the tasks). */
+ * with it (drop files, press Clean, wait for the tasks, paste). */
 #include "config.h"
 
 #include "test-ui-fixture.h"
@@ -156,4 +156,30 @@ gboolean
 export_settled (gpointer export_dialog)
 {
   return !winnow_export_dialog_is_busy (export_dialog);
+}
+
+static void
+on_clipboard_text (GObject *source, GAsyncResult *result, gpointer data)
+{
+  char **text = data;
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+static gboolean
+text_arrived (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+/* The text on @widget's clipboard, read as a paste reads it ("" if none). */
+char *
+clipboard_text (GtkWidget *widget)
+{
+  char *text = NULL;
+
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, on_clipboard_text, &text);
+  iterate_until (text_arrived, &text, 30);
+  return text;
 }

@@ -1,5 +1,5 @@
-/* test-ui-fixture.h: what the window's tests share (test-ui.c,
- * test-task-page.c). */
+/* test-ui-fixture.h: what the window's and the dialog's tests share
+ * (test-ui*.c, test-task-page.c, test-dialog*.c). */
 #pragma once
 
 #include <adwaita.h>
@@ -37,6 +37,7 @@ void             settle           (Fixture *f, guint n_finished);
 const char      *label_text       (WinnowTaskPage *page, const char *name);
 WinnowExportDialog *find_export_dialog (void);
 gboolean         export_settled   (gpointer export_dialog);
+char            *clipboard_text   (GtkWidget *widget);
 
 /* A test of @func on a fixture of its own */
 #define FIXTURE_ADD(path, func) \
