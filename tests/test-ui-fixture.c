@@ -102,19 +102,29 @@ row (Fixture *f, guint i)
   return task;
 }
 
+/* The files of the test's folder named in @args, up to a %NULL. */
 GPtrArray *
-files (Fixture *f, ...)
+files_va (Fixture *f, va_list args)
 {
   GPtrArray *list = g_ptr_array_new_with_free_func (g_object_unref);
-  va_list args;
   const char *name;
 
-  va_start (args, f);
   while ((name = va_arg (args, const char *)) != NULL)
     {
       g_autofree char *path = g_build_filename (f->dir.dir, name, NULL);
       g_ptr_array_add (list, g_file_new_for_path (path));
     }
+  return list;
+}
+
+GPtrArray *
+files (Fixture *f, ...)
+{
+  GPtrArray *list;
+  va_list args;
+
+  va_start (args, f);
+  list = files_va (f, args);
   va_end (args);
   return list;
 }
@@ -140,16 +150,23 @@ label_text (WinnowTaskPage *page, const char *name)
   return gtk_label_get_text (GTK_LABEL (winnow_task_page_get_child (page, name)));
 }
 
-/* The Export as Code dialog shown, or %NULL. */
-WinnowExportDialog *
-find_export_dialog (void)
+/* A window of @type shown, or %NULL. */
+gpointer
+find_shown (GType type)
 {
   g_autoptr(GList) windows = gtk_window_list_toplevels ();
 
   for (GList *l = windows; l; l = l->next)
-    if (WINNOW_IS_EXPORT_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
       return l->data;
   return NULL;
+}
+
+/* The Export as Code dialog shown, or %NULL. */
+WinnowExportDialog *
+find_export_dialog (void)
+{
+  return find_shown (WINNOW_TYPE_EXPORT_DIALOG);
 }
 
 gboolean
