@@ -130,8 +130,11 @@ def write_all(folder):
     # lines that start with a blank after a lone CR: pandas' C parser reads
     # such a file wrongly (pandas 1.5), the exported programs must not
     put("cr-blank-start.csv", b"a,b\r 1,2\r\r x,y\r \r\t,z\r3, 4")
-    # lines that start with blanks across pandas' 256 KiB read boundaries
+    # lines that start with blanks across pandas' read boundaries (every
+    # 262144 characters)
     put("blank-start-chunk.csv", blank_start_chunk().encode())
+    # the same in characters, not bytes
+    put("blank-start-chunk-utf8.csv", blank_start_chunk(header="caf\u00e9,\u20ac\n").encode())
     put("zeros.csv", b"a,b\n1,-0\n2,\n3,-0.0\n4,0\n5,-0\n6,\n")
     put("negative-zero.csv", b"a,b\n1,-0\n2,\n3,-0.0\n")
     trailing = small(18).splitlines()
@@ -159,11 +162,11 @@ def replace_input(rows=400, seed=21):
     return "\n".join(out) + "\n"
 
 
-def blank_start_chunk(chunk=262144):
-    """Rows, and at the end of each of pandas' reads of 256 KiB (its C
-    parser's) the start of a line of blanks then text: a space, a tab, three
-    blanks across the boundary, a blank line."""
-    out, size = ["a,b\n"], 4
+def blank_start_chunk(chunk=262144, header="a,b\n"):
+    """Rows, and at the end of each of pandas' reads of 262144 characters
+    (its C parser's) the start of a line of blanks then text: a space, a
+    tab, three blanks across the boundary, a blank line."""
+    out, size = [header], len(header)
     for k, line in enumerate([" z,1\n", "\t,2\n", " \t y,3\n", "  \n"]):
         at = (k + 1) * chunk - (3 if k == 2 else 1)
         while size + 8 < at - 8:

@@ -163,6 +163,7 @@ CASES = [
     ("cr-blank-start", "cr-blank-start.csv", recipe()),
     ("cr-blank-start-dedupe", "cr-blank-start.csv", recipe(drop_duplicates={}, trim_whitespace=True)),
     ("blank-start-chunk", "blank-start-chunk.csv", recipe(drop_duplicates={"subset": ["a"]})),
+    ("blank-start-chunk-utf8", "blank-start-chunk-utf8.csv", recipe(drop_duplicates={"subset": ["caf\u00e9"]})),
     ("blank-start-chunk-trim", "blank-start-chunk.csv", recipe(trim_whitespace=True,
                                                                drop_missing={"subset": ["a"]})),
     # a median or mean of zeros is 0, whatever their signs, as numpy's

@@ -247,26 +247,27 @@ PANDAS_BAD_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 # CR that is no CRLF (pandas 1.5: the header read again as a row, "Buffer
 # overflow caught"); such text goes to Python's csv module
 LONE_CR = re.compile(r"\r(?!\n)")
-# pandas' C parser reads its input PANDAS_CHUNK bytes at a time, and holds
-# back the spaces and tabs that start a line until the line shows whether it
-# is blank; when they began before such a boundary and the line goes on
-# after it, the ones before the boundary are lost (pandas 1.5: " z" read as
-# "z"). Such text goes to Python's csv module too.
+# pandas' C parser reads its input PANDAS_CHUNK characters at a time (a
+# BytesIO goes through a TextIOWrapper, each read encoded again), and holds
+# back the spaces and tabs that start a line until the line shows whether
+# it is blank; when they began before such a boundary and the line goes on
+# after it, the ones before the boundary are lost (pandas 1.5: " z" read
+# as "z"). Such text goes to Python's csv module too.
 PANDAS_CHUNK = 262144
 
 
-def blanks_across_chunk(data, delimiter):
-    blanks = {c for c in b" \t" if c != ord(delimiter)}
-    for b in range(PANDAS_CHUNK, len(data), PANDAS_CHUNK):
-        if data[b - 1] not in blanks:
+def blanks_across_chunk(text, delimiter):
+    blanks = " \t".replace(delimiter, "")
+    for b in range(PANDAS_CHUNK, len(text), PANDAS_CHUNK):
+        if text[b - 1] not in blanks:
             continue
-        start = data.rfind(b"\n", 0, b) + 1
-        if any(c not in blanks for c in data[start:b]):
+        start = text.rfind("\n", 0, b) + 1
+        if text[start:b].strip(blanks):
             continue
         end = b
-        while end < len(data) and data[end] in blanks:
+        while end < len(text) and text[end] in blanks:
             end += 1
-        if end < len(data) and data[end] not in b"\r\n":
+        if end < len(text) and text[end] not in "\r\n":
             return True
     return False
 
@@ -278,15 +279,10 @@ def parse_rows(text, n, settings, line_base=1):
     otherwise (or for a delimiter past ASCII, which pandas' C parser does
     not take, or where it would misread the text: LONE_CR,
     blanks_across_chunk()) Python's csv module, which tells them apart."""
-    data = None
     if "" in settings.na_values and len(settings.delimiter.encode("utf-8")) == 1 and \
-            not LONE_CR.search(text):
-        data = text.encode("utf-8")
-        if blanks_across_chunk(data, settings.delimiter):
-            data = None
-    if data is not None:
+            not LONE_CR.search(text) and not blanks_across_chunk(text, settings.delimiter):
         try:
-            frame = pd.read_csv(io.BytesIO(data), encoding="utf-8",
+            frame = pd.read_csv(io.BytesIO(text.encode("utf-8")), encoding="utf-8",
                                 sep=settings.delimiter, quotechar=settings.quote,
                                 header=None, names=list(range(n)), index_col=False, dtype=str,
                                 na_filter=False, keep_default_na=False, engine="c",
