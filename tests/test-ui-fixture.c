@@ -144,6 +144,21 @@ settle (Fixture *f, guint n_finished)
   winnow_ui_test_settle (f->app);
 }
 
+/* Three small tasks (a.csv, b.csv, c.csv) cleaned, and the list settled. */
+void
+clean_three (Fixture *f)
+{
+  g_autoptr(GPtrArray) list = NULL;
+
+  write_csv (f, "a.csv", "x\n1\n");
+  write_csv (f, "b.csv", "x\n2\n");
+  write_csv (f, "c.csv", "x\n3\n");
+  list = files (f, "a.csv", "b.csv", "c.csv", NULL);
+  winnow_window_add_files (f->window, list);
+  press_clean (f);
+  settle (f, 3);
+}
+
 const char *
 label_text (WinnowTaskPage *page, const char *name)
 {

@@ -261,7 +261,6 @@ is_cancelled (gpointer data)
 static void
 test_history_busy (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GPtrArray) list = NULL;
   g_autofree char *db = g_build_filename (f->dir.dir, "history.db", NULL);
   WinnowTaskPage *page = WINNOW_TASK_PAGE (winnow_window_get_task_page (f->window));
   g_autoptr(WinnowTask) deleted = NULL;
@@ -272,13 +271,7 @@ test_history_busy (Fixture *f, gconstpointer data)
 
   winnow_test_gate_init (&gate);
 
-  write_csv (f, "a.csv", "x\n1\n");
-  write_csv (f, "b.csv", "x\n2\n");
-  write_csv (f, "c.csv", "x\n3\n");
-  list = files (f, "a.csv", "b.csv", "c.csv", NULL);
-  winnow_window_add_files (f->window, list);
-  press_clean (f);
-  settle (f, 3);
+  clean_three (f);
   g_signal_connect (rows (f), "items-changed", G_CALLBACK (on_rows_changed), &watch);
   on_rows_changed (rows (f), 0, 0, 0, &watch);
 

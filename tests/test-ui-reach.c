@@ -184,16 +184,9 @@ press_shortcut (GtkWidget *widget, guint keyval, GdkModifierType modifiers)
 static void
 test_tab_leaves_list (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GPtrArray) list = NULL;
   GtkWidget *view = GTK_WIDGET (winnow_task_table_get_column_view (table (f)));
 
-  write_csv (f, "a.csv", "x\n1\n");
-  write_csv (f, "b.csv", "x\n2\n");
-  write_csv (f, "c.csv", "x\n3\n");
-  list = files (f, "a.csv", "b.csv", "c.csv", NULL);
-  winnow_window_add_files (f->window, list);
-  press_clean (f);
-  settle (f, 3);
+  clean_three (f);
 
   g_assert_true (gtk_widget_grab_focus (view));
   g_assert_true (focus_in (view));
