@@ -61,7 +61,8 @@ typedef struct {
   Bitset unique;                  /* selection pass: rows dedupe keeps */
   gboolean have_keep;
   gboolean hash_rows;             /* this pass's parse threads make digests */
-  gboolean hash_cells;            /* and hash the fields for the profile */
+  gboolean hash_cells;            /* and hash the fields for the profile
+                                   * (the one-thread loop's) */
   guint64 duplicates;
   guint64 missing_dropped;
 
@@ -107,8 +108,8 @@ guint    winnow_cleaner_decide_batch (Cleaner *c,
 void     winnow_cleaner_report    (Cleaner *c,
                                    const WinnowRowBatch *batch);
 /* A field of row @i of @batch, its fill applied, profiled and written:
- * as read (@as_read: its hash made on a parse thread), filled, or
- * missing. @number: the field's number as read, if the caller parsed it
+ * as read (@as_read: its hash made on a parse thread if the batch has
+ * them, else here), filled, or missing. @number: the field's number as read, if the caller parsed it
  * (for a fill's statistic), or NULL. Shared by the one-thread loop and
  * the pipeline's. */
 static inline void

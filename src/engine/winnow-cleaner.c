@@ -711,8 +711,10 @@ winnow_cleaner_run_pass (Cleaner *c, PassKind kind, GError **error)
   /* what the parse threads do for this pass (winnow_cleaner_prepare_batch()) */
   c->hash_rows = c->recipe->drop_duplicates &&
                  (kind == PASS_SELECT || !c->have_keep || (kind == PASS_WRITE && c->rejects != NULL));
-  c->hash_cells = kind == PASS_WRITE;
   pipelined = kind == PASS_WRITE && winnow_cleaner_can_pipeline (c);
+  /* in the one-thread loop only: the pipeline's formatting threads hash
+   * the fields themselves, while the text is in their cache */
+  c->hash_cells = kind == PASS_WRITE && !pipelined;
   if (pipelined)
     winnow_csv_reader_hold_batches (c->reader, WINNOW_CLEANER_IN_FLIGHT);
   winnow_csv_reader_set_prepare (c->reader, winnow_cleaner_prepare_batch, c);

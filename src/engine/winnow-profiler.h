@@ -15,8 +15,9 @@
  * (winnow_profiler_merge()): a pipelined write pass profiles each batch's
  * rows on the thread that formats them and merges the batches' profiles in
  * order (winnow-cleaner-pipeline.c); the one-thread loop (ffill, bfill,
- * very wide files, one core) profiles every row itself. Both from cells
- * the parse threads have hashed.
+ * very wide files, one core) profiles every row itself, from cells the
+ * parse threads have hashed (the pipeline's threads hash the cells they
+ * format: winnow_profiler_add_value() and _parsed() without a hash).
  */
 #pragma once
 
