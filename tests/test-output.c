@@ -397,8 +397,9 @@ test_fill_holes (WinnowTestDir *fixture, gconstpointer data)
       guint split_before = winnow_output_file_get_split_fills ();
 
       winnow_output_file_set_split (mode);
-      /* the pass moves through a 1 MiB buffer and reads 256 KiB blocks:
-       * files smaller and larger than both, holes every few bytes and far
+      /* the pass reads 256 KiB blocks and writes up to 1,024 pieces at
+       * once: files smaller and larger than a block, holes every few bytes
+       * (many writes a block) and far
        * apart; with holes every 3 bytes, the bytes inserted before the
        * middle outnumber those after it, so the first part's writes cover
        * all of the second part's bytes */

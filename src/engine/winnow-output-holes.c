@@ -4,7 +4,8 @@
  * The write pass leaves each cell that a statistic fills empty and notes
  * its offset; at the end, when the statistics are known, every byte after
  * the first hole moves on by the values inserted before it. One backward
- * pass does it in place, through a buffer. A large file is cut in two at
+ * pass does it in place, writing the pieces between holes from the blocks
+ * it reads and the values from where they are. A large file is cut in two at
  * a hole, and the two parts move at once, one on a thread of its own: the
  * first part's last writes land on the first bytes of the second part,
  * which are read before either starts (docs/ARCHITECTURE.md, "Passes").
@@ -16,21 +17,24 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "winnow-csv-writer.h"
 #include "winnow-thread-budget.h"
 
-/* Small: memory a task touches for the first time can cost more than the
- * copying done in it (docs/ARCHITECTURE.md); with 4 MiB and 1 MiB blocks
- * the pass took 47 ms on the 1M file's R, with these 27 ms. */
-#define MOVE_BUFFER (1u << 20)
+/* The pieces a pass writes at once (Linux's IOV_MAX): the bytes between
+ * holes, as read, and the values, written from where they are with
+ * pwritev() rather than copied into a buffer first. */
+#define PIECES 1024
 
 /* The file is read backwards in blocks of this size, and each piece
- * between two holes copied from the block: one read per block, not one
+ * between two holes written from the block: one read per block, not one
  * per hole (a column filled by its mean may have a hole every few rows).
  * A block read ahead lies wholly before the bytes already taken, and
- * every write lands at or after them, so none overwrites it. */
+ * every write lands at or after them, so none overwrites it. Small:
+ * memory a task touches for the first time can cost more than the
+ * copying done in it (docs/ARCHITECTURE.md). */
 #define READ_BLOCK (256u << 10)
 
 /* Below this many bytes to move, a second thread costs more than it
@@ -46,9 +50,10 @@ static gint split_fills;
 
 typedef struct {
   int fd;
-  guint8 *buffer;         /* MOVE_BUFFER bytes, filled from its end */
-  gsize length;           /* buffer[MOVE_BUFFER - length ..) is ready */
-  guint64 dest_end;       /* where the ready bytes end in the file */
+  struct iovec pieces[PIECES];  /* filled from the end: ... */
+  guint n_pieces;               /* pieces[PIECES - n_pieces ..) are ready */
+  gsize length;                 /* their bytes */
+  guint64 dest_end;             /* where the ready bytes end in the file */
   int error_number;
   guint8 *block;          /* READ_BLOCK bytes of the file ... */
   guint64 block_start;    /* ... from here */
@@ -58,25 +63,40 @@ typedef struct {
   guint64 head_end;       /*   or NULL */
 } Mover;
 
+/* Writes the ready pieces; they end at dest_end. */
 static void
 mover_flush (Mover *m)
 {
-  const guint8 *data = m->buffer + MOVE_BUFFER - m->length;
+  struct iovec *piece = m->pieces + PIECES - m->n_pieces;
+  guint n = m->n_pieces;
   guint64 at = m->dest_end - m->length;
   gsize left = m->length;
 
   while (left > 0 && m->error_number == 0)
     {
-      gssize n = pwrite (m->fd, data, left, (off_t) at);
-      if (n < 0)
+      gssize done = pwritev (m->fd, piece, (int) n, (off_t) at);
+
+      if (done <= 0)
         {
-          if (errno != EINTR)
+          if (done == 0)
+            m->error_number = EIO;
+          else if (errno != EINTR)
             m->error_number = errno;
           continue;
         }
-      data += n;
-      at += (guint64) n;
-      left -= (gsize) n;
+      at += (guint64) done;
+      left -= (gsize) done;
+      while (n > 0 && (gsize) done >= piece->iov_len)
+        {
+          done -= (gssize) piece->iov_len;
+          piece++;
+          n--;
+        }
+      if (n > 0)
+        {
+          piece->iov_base = (guint8 *) piece->iov_base + done;
+          piece->iov_len -= (gsize) done;
+        }
     }
   /* these bytes are final: the disk can take them while the rest moves
    * (the next block written ends in their first page, which waits) */
@@ -84,6 +104,7 @@ mover_flush (Mover *m)
     winnow_write_back_pages (m->fd, m->dest_end - m->length, m->dest_end);
   m->dest_end -= m->length;
   m->length = 0;
+  m->n_pieces = 0;
 }
 
 /* Reads @length bytes of the file at @start into @data. */
@@ -107,35 +128,34 @@ read_exactly (int fd, guint8 *data, gsize length, guint64 start, int *error_numb
   return TRUE;
 }
 
-/* Reads the block of the file that ends at @end. */
+/* Reads the block of the file that ends at @end; the pieces ready, some
+ * of them in the block read before, are written first. */
 static gboolean
 mover_read_block (Mover *m, guint64 end)
 {
   guint64 start = end > READ_BLOCK ? end - READ_BLOCK : 0;
 
-  if (!read_exactly (m->fd, m->block, (gsize) (end - start), start, &m->error_number))
+  mover_flush (m);
+  if (m->error_number != 0 ||
+      !read_exactly (m->fd, m->block, (gsize) (end - start), start, &m->error_number))
     return FALSE;
   m->block_start = start;
   m->block_length = (gsize) (end - start);
   return TRUE;
 }
 
+/* Puts @length bytes at @data, which stay there until they are written,
+ * before the ready ones. */
 static void
 mover_prepend_bytes (Mover *m, const guint8 *data, gsize length)
 {
-  while (length > 0 && m->error_number == 0)
-    {
-      gsize piece = MIN (length, MOVE_BUFFER - m->length);
-
-      if (piece == 0)
-        {
-          mover_flush (m);
-          continue;
-        }
-      memcpy (m->buffer + MOVE_BUFFER - m->length - piece, data + length - piece, piece);
-      m->length += piece;
-      length -= piece;
-    }
+  if (length == 0)
+    return;
+  if (m->n_pieces == PIECES)
+    mover_flush (m);
+  m->n_pieces++;
+  m->pieces[PIECES - m->n_pieces] = (struct iovec) { (void *) data, length };
+  m->length += length;
 }
 
 /* Puts the file's bytes [start, end) before the ready ones. */
@@ -158,16 +178,8 @@ mover_prepend_file (Mover *m, guint64 start, guint64 end)
       if ((m->block_length == 0 || end <= m->block_start ||
            end > m->block_start + m->block_length) && !mover_read_block (m, end))
         return;
-      piece = (gsize) MIN (MIN (end - start, end - m->block_start),
-                           (guint64) (MOVE_BUFFER - m->length));
-      if (piece == 0)
-        {
-          mover_flush (m);
-          continue;
-        }
-      memcpy (m->buffer + MOVE_BUFFER - m->length - piece,
-              m->block + (end - piece - m->block_start), piece);
-      m->length += piece;
+      piece = (gsize) MIN (end - start, end - m->block_start);
+      mover_prepend_bytes (m, m->block + (end - piece - m->block_start), piece);
       end -= piece;
     }
 }
@@ -195,7 +207,6 @@ move_part (Part *part)
   Mover *m = &part->m;
   guint64 src_end = part->src_end;
 
-  m->buffer = g_malloc (MOVE_BUFFER);
   m->block = g_malloc (READ_BLOCK);
   for (gsize i = part->to; i-- > part->from && m->error_number == 0;)
     {
@@ -212,7 +223,6 @@ move_part (Part *part)
     }
   if (m->error_number == 0)
     mover_flush (m);
-  g_free (m->buffer);
   g_free (m->block);
 }
 
@@ -327,7 +337,7 @@ move_two_parts (Part *first, Part *second, gboolean extra, int *error_number)
  *
  * Inserts the values into the temporary file in place, moving what
  * follows each hole on: one backward pass from the end of the file,
- * through a buffer, stopping at the first hole (nothing before it moves);
+ * stopping at the first hole (nothing before it moves);
  * a large file in two parts at once. The file is written once with empty
  * holes and completed here when the values are known at its end (the
  * fills by a statistic of the column), instead of reading the input
