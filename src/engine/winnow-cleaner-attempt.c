@@ -243,6 +243,11 @@ attempt (Cleaner *c, GError **error)
     return NULL;
   if (c->rejects != NULL && !winnow_rejects_finish (c->rejects, error))
     return NULL;
+  /* Every byte is final: the disk takes the last ones while the result is
+   * made and the memory freed, and the commit waits for what is left. */
+  winnow_disk_sync_soon (winnow_output_file_get_sync (c->output));
+  if (c->rejects != NULL)
+    winnow_disk_sync_soon (winnow_output_file_get_sync (winnow_rejects_get_file (c->rejects)));
   finish_result (c);
   return g_steal_pointer (&c->result);
 }
@@ -305,6 +310,7 @@ winnow_clean_file (const WinnowRecipe *recipe, const char *input_path, const cha
           result->encoding = g_strdup ("Windows-1252");
         }
     }
+  cleaner_clear (&c);  /* before the commit, while the disk works */
 
   /* The last word before the output goes in place: whoever runs the
    * task may still cancel it (a cancel asked just now, in another
@@ -342,6 +348,5 @@ winnow_clean_file (const WinnowRecipe *recipe, const char *input_path, const cha
   g_clear_pointer (&c.output, winnow_output_file_free);
   g_clear_pointer (&c.rejects, winnow_rejects_free);
   g_string_free (c.detail, TRUE);
-  cleaner_clear (&c);
   return result;
 }
