@@ -257,7 +257,8 @@ test_windows_1252_again (WinnowTestDir *f, gconstpointer data)
   g_auto (Cleaned) cleaned = { 0 };
   g_autoptr(GError) error = NULL;
 
-  /* past the first block of 1 MiB, so that rows were written before */
+  /* past the first 1 MiB (several read blocks), so that rows were
+   * written before */
   for (guint i = 0; i < 200000; i++)
     g_string_append_printf (input, "%u,x\n", i % 100000);
   g_assert_cmpuint (input->len, >, 1u << 20);
