@@ -144,19 +144,34 @@ settle (Fixture *f, guint n_finished)
   winnow_ui_test_settle (f->app);
 }
 
+/* Files written (name, contents, ..., NULL), added, cleaned, and the list
+ * settled once every one has finished. */
+void
+clean_csvs (Fixture *f, ...)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *name;
+  va_list args;
+
+  va_start (args, f);
+  while ((name = va_arg (args, const char *)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir.dir, name, NULL);
+
+      write_csv (f, name, va_arg (args, const char *));
+      g_ptr_array_add (list, g_file_new_for_path (path));
+    }
+  va_end (args);
+  winnow_window_add_files (f->window, list);
+  press_clean (f);
+  settle (f, list->len);
+}
+
 /* Three small tasks (a.csv, b.csv, c.csv) cleaned, and the list settled. */
 void
 clean_three (Fixture *f)
 {
-  g_autoptr(GPtrArray) list = NULL;
-
-  write_csv (f, "a.csv", "x\n1\n");
-  write_csv (f, "b.csv", "x\n2\n");
-  write_csv (f, "c.csv", "x\n3\n");
-  list = files (f, "a.csv", "b.csv", "c.csv", NULL);
-  winnow_window_add_files (f->window, list);
-  press_clean (f);
-  settle (f, 3);
+  clean_csvs (f, "a.csv", "x\n1\n", "b.csv", "x\n2\n", "c.csv", "x\n3\n", NULL);
 }
 
 const char *

@@ -35,6 +35,7 @@ GPtrArray       *files            (Fixture *f, ...) G_GNUC_NULL_TERMINATED;
 GPtrArray       *files_va         (Fixture *f, va_list args);
 void             write_csv        (Fixture *f, const char *name, const char *contents);
 void             settle           (Fixture *f, guint n_finished);
+void             clean_csvs       (Fixture *f, ...) G_GNUC_NULL_TERMINATED;
 void             clean_three      (Fixture *f);
 const char      *label_text       (WinnowTaskPage *page, const char *name);
 gpointer         find_shown       (GType type);

@@ -362,17 +362,10 @@ test_delete_then_close (Fixture *f, gconstpointer data)
 static void
 test_clear_undo (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GPtrArray) list = NULL;
   AdwToast *toast;
   WinnowTask *first;
 
-  write_csv (f, "a.csv", "x\n1\n");
-  write_csv (f, "b.csv", "x\n2\n");
-  write_csv (f, "c.csv", "x,y\n1,\"open\n");
-  list = files (f, "a.csv", "b.csv", "c.csv", NULL);
-  winnow_window_add_files (f->window, list);
-  press_clean (f);
-  settle (f, 3);
+  clean_csvs (f, "a.csv", "x\n1\n", "b.csv", "x\n2\n", "c.csv", "x,y\n1,\"open\n", NULL);
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.clear-finished", NULL);
   winnow_ui_test_settle (f->app);

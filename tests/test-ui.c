@@ -93,19 +93,13 @@ assert_views_agree (Fixture *f)
 static void
 test_filter_and_sort (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GPtrArray) list = NULL;
   GtkColumnView *view = winnow_task_table_get_column_view (table (f));
   g_autoptr(GtkColumnViewColumn) file_column = NULL;
   g_autoptr(WinnowTask) first_row = NULL;
   g_autoptr(GPtrArray) held = NULL;
 
-  write_csv (f, "zebra.csv", "x\n1\n");
-  write_csv (f, "apple.csv", "x\n1\n");
-  write_csv (f, "broken.csv", "x,y\n1,\"open\n");
-  list = files (f, "zebra.csv", "apple.csv", "broken.csv", NULL);
-  winnow_window_add_files (f->window, list);
-  press_clean (f);
-  settle (f, 3);
+  clean_csvs (f, "zebra.csv", "x\n1\n", "apple.csv", "x\n1\n", "broken.csv", "x,y\n1,\"open\n",
+              NULL);
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 3);
 
   assert_views_agree (f);

@@ -109,9 +109,9 @@ void     winnow_cleaner_report    (Cleaner *c,
                                    const WinnowRowBatch *batch);
 /* A field of row @i of @batch, its fill applied, profiled and written:
  * as read (@as_read: its hash made on a parse thread if the batch has
- * them, else here), filled, or missing. @number: the field's number as read, if the caller parsed it
- * (for a fill's statistic), or NULL. Shared by the one-thread loop and
- * the pipeline's. */
+ * them, else here), filled, or missing. @number: the field's number as
+ * read, if the caller parsed it (for a fill's statistic), or NULL. Shared
+ * by the one-thread loop and the pipeline's. */
 static inline void
 winnow_cleaner_put_field (WinnowProfiler *profiler, WinnowCsvWriter *writer,
                           const WinnowRowBatch *batch, guint i, guint k, guint n,
