@@ -41,7 +41,7 @@ test_name_index (Fixture *f, gconstpointer data)
   g_assert_cmpint (winnow_task_store_count (f->store, &alpha, NULL, &error), ==, 2);
   for (guint i = 1; i < G_N_ELEMENTS (names); i++)
     g_assert_true (winnow_task_store_cancel (f->store, ids[i], &error));
-  g_assert_cmpint (winnow_task_store_clear_finished (f->store, ids[2], &error), ==, 2);
+  g_assert_cmpint (winnow_task_store_clear_finished (f->store, ids[2], NULL, &error), ==, 2);
   g_assert_no_error (error);
   g_assert_cmpint (winnow_task_store_count (f->store, &alpha, NULL, &error), ==, 1);
   g_assert_cmpint (winnow_task_store_count (f->store, &short_name, NULL, &error), ==, 2);

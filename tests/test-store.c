@@ -131,12 +131,69 @@ test_fail_retry_cancel (Fixture *f, gconstpointer data)
   g_assert_true (winnow_task_store_count_by_status (f->store, counts, &error));
   g_assert_cmpint (counts[WINNOW_TASK_PENDING], ==, 1);
   g_assert_cmpint (counts[WINNOW_TASK_CANCELLED], ==, 1);
-  g_assert_cmpint (winnow_task_store_clear_finished (f->store, 0, &error), ==, 1);
+  g_assert_cmpint (winnow_task_store_clear_finished (f->store, 0, NULL, &error), ==, 1);
   g_assert_true (winnow_task_store_delete (f->store, b_id, &error));
   g_assert_no_error (error);
   g_assert_true (winnow_task_store_count_by_status (f->store, counts, &error));
   for (guint i = 0; i < WINNOW_TASK_N_STATUSES; i++)
     g_assert_cmpint (counts[i], ==, 0);
+}
+
+/* Clear Finished Tasks deletes what it counted: a task that was queued
+ * or running then, and finished before the clear went to the history,
+ * stays; a task counted then queued again (a retry) stays too. */
+static void
+test_clear_counted (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTask) a = add (f->store, "a.csv");
+  g_autoptr(WinnowTask) b = add (f->store, "b.csv");
+  g_autoptr(WinnowTask) c = add (f->store, "c.csv");
+  g_autoptr(WinnowTask) d = add (f->store, "d.csv");
+  g_autoptr(WinnowTask) claimed = NULL;
+  g_autoptr(GArray) unfinished = NULL;
+  gint64 last = 0;
+  WinnowTaskQuery hiding = { 0 };
+  gint64 a_id = winnow_task_get_id (a), b_id = winnow_task_get_id (b);
+  gint64 c_id = winnow_task_get_id (c), d_id = winnow_task_get_id (d);
+
+  /* a and c finished; b running; d queued, after the last finished one */
+  g_assert_true (winnow_task_store_cancel (f->store, a_id, &error));
+  claimed = winnow_task_store_claim (f->store, "w", WINNOW_LEASE_MS, NULL, &error);
+  g_assert_cmpint (winnow_task_get_id (claimed), ==, b_id);
+  g_assert_true (winnow_task_store_cancel (f->store, c_id, &error));
+
+  g_assert_cmpint (winnow_task_store_count_finished (f->store, &last, &unfinished, &error), ==, 2);
+  g_assert_no_error (error);
+  g_assert_cmpint (last, ==, c_id);
+  g_assert_cmpuint (unfinished->len, ==, 1);
+  g_assert_cmpint (g_array_index (unfinished, gint64, 0), ==, b_id);
+
+  /* while the undo is offered: b finishes, a is queued again */
+  g_assert_true (winnow_task_store_fail (f->store, b_id, "w", "broken", &error));
+  g_assert_true (winnow_task_store_retry (f->store, a_id, NULL, &error));
+  g_assert_true (winnow_task_store_cancel (f->store, d_id, &error));
+
+  /* the list hides what the clear counted and is still finished: c */
+  hiding.hide_finished_upto = last;
+  hiding.hide_finished_keep = unfinished;
+  g_assert_cmpint (winnow_task_store_count (f->store, &hiding, NULL, &error), ==, 3);
+  g_assert_no_error (error);
+
+  /* the clear: c only */
+  g_assert_cmpint (winnow_task_store_clear_finished (f->store, last, unfinished, &error), ==, 1);
+  g_assert_no_error (error);
+  g_clear_object (&claimed);
+  claimed = winnow_task_store_get (f->store, c_id, &error);
+  g_assert_null (claimed);
+  g_clear_error (&error);
+  for (guint i = 0; i < 3; i++)
+    {
+      gint64 kept[] = { a_id, b_id, d_id };
+      g_autoptr(WinnowTask) task = winnow_task_store_get (f->store, kept[i], &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (task);
+    }
 }
 
 static void
@@ -612,6 +669,7 @@ main (int argc, char **argv)
   ADD ("/store/lifecycle", test_lifecycle);
   ADD ("/store/fail-retry-cancel", test_fail_retry_cancel);
   ADD ("/store/refused", test_refused);
+  ADD ("/store/clear-counted", test_clear_counted);
   ADD ("/store/lease-expiry", test_lease_expiry);
   ADD ("/store/lease-of-live-owner", test_lease_of_live_owner);
   ADD ("/store/claim/scoped", test_claim_scoped);

@@ -11,6 +11,7 @@
 
 #include "test-ui-fixture.h"
 #include "winnow-history-call.h"
+#include "winnow-task-list-private.h"
 
 /* ---- cancel, retry, delete and undo ---- */
 
@@ -46,19 +47,26 @@ hold (gint64 id, gpointer data)
   winnow_test_gate_pass (data);
 }
 
-/* Starts a task on big.csv, held at its start by @gate until the test
- * opens it (so it cannot end first), and returns its id. */
+/* Starts a task on big.csv, held at its start by @gate (through @hook)
+ * until the test opens it (so it cannot end first), and returns its id. */
 static gint64
-start_held (Fixture *f, WinnowTestGate *gate)
+start_hooked (Fixture *f, WinnowSchedulerHook hook, WinnowTestGate *gate)
 {
   g_autoptr(GPtrArray) list = files (f, "big.csv", NULL);
 
-  winnow_scheduler_set_run_hook (f->scheduler, hold, gate);
+  winnow_scheduler_set_run_hook (f->scheduler, hook, gate);
   winnow_window_add_files (f->window, list);
   press_clean (f);
   iterate_until (winnow_test_gate_entered, gate, 60);
   winnow_ui_test_settle (f->app);
   return winnow_task_get_id (row (f, 0));
+}
+
+/* every task that starts waits at @gate */
+static gint64
+start_held (Fixture *f, WinnowTestGate *gate)
+{
+  return start_hooked (f, hold, gate);
 }
 
 static WinnowApplication *cancel_app;
@@ -246,6 +254,13 @@ toast_says_busy (gpointer data)
 }
 
 static gboolean
+list_read (gpointer data)
+{
+  Fixture *f = data;
+  return !winnow_task_list_is_busy (winnow_window_get_list (f->window));
+}
+
+static gboolean
 is_cancelled (gpointer data)
 {
   Fixture *f = data;
@@ -303,6 +318,11 @@ test_history_busy (Fixture *f, gconstpointer data)
   g_test_message ("%s", adw_toast_get_title (winnow_window_get_last_toast (f->window)));
   g_assert_nonnull (strstr (adw_toast_get_title (winnow_window_get_last_toast (f->window)),
                             "Deleting “"));
+  /* and the list does not show it again while the delete waits */
+  iterate_until (list_read, f, 30);
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpint (winnow_task_get_id (row (f, i)), !=, victim);
 
   /* cancel the running one: busy too */
   winnow_task_table_set_filter (table (f), 0, NULL);
@@ -390,6 +410,130 @@ test_clear_undo (Fixture *f, gconstpointer data)
   g_assert_null (winnow_ui_test_get_task (f->app, winnow_task_get_id (first)));
 }
 
+static gboolean
+all_calls_done (gpointer data)
+{
+  return winnow_history_get_n_pending () == 0;
+}
+
+/* Clear Finished Tasks deletes what it counted: a task running when it
+ * was asked, which finishes while the toast shows, stays (and shows). A
+ * second clear, asked while the first is offered, applies the first and
+ * keeps its own tasks hidden until its toast goes. */
+static gint hold_calls;
+
+/* holds the first task to start, not the others */
+static void
+hold_first (gint64 id, gpointer data)
+{
+  if (g_atomic_int_add (&hold_calls, 1) == 0)
+    winnow_test_gate_pass (data);
+}
+
+/* With @jobs workers, starts a task on big.csv, held at its start by
+ * @gate (the tasks after it are not), and returns its id. */
+static gint64
+start_first_held (Fixture *f, WinnowTestGate *gate, gint jobs)
+{
+  g_settings_set_int (winnow_application_get_settings (f->app), "jobs", jobs);
+  write_big (f, 2000, 900);
+  return start_hooked (f, hold_first, gate);
+}
+
+static void
+test_clear_counted (Fixture *f, gconstpointer data)
+{
+  g_autoptr(WinnowTask) kept = NULL;
+  WinnowTestGate gate;
+  gint64 running;
+
+  winnow_test_gate_init (&gate);
+  running = start_first_held (f, &gate, 2);
+  /* two more, which finish: their ids come after the running one's */
+  clean_csvs (f, "a.csv", "x\n1\n", "b.csv", "x\n2\n", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 3);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.clear-finished", NULL);
+  iterate_until (all_calls_done, NULL, 30);
+  winnow_ui_test_settle (f->app);
+  g_assert_cmpstr (adw_toast_get_title (winnow_window_get_last_toast (f->window)), ==,
+                   "2 finished tasks cleared");
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 1);
+
+  /* the running task finishes while the toast shows: it stays in sight */
+  winnow_test_gate_open (&gate);
+  settle (f, 3);
+  winnow_scheduler_set_run_hook (f->scheduler, NULL, NULL);
+  winnow_ui_test_settle (f->app);
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 1);
+  g_assert_cmpint (winnow_task_get_id (row (f, 0)), ==, running);
+
+  /* a second clear: the first goes to the history, the second's task
+   * stays hidden (its toast still offers Undo) */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.clear-finished", NULL);
+  iterate_until (all_calls_done, NULL, 30);
+  winnow_ui_test_settle (f->app);
+  g_assert_cmpstr (adw_toast_get_title (winnow_window_get_last_toast (f->window)), ==,
+                   "1 finished task cleared");
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 0);
+  kept = stored (f, running);
+  g_assert_nonnull (kept);
+
+  /* undone: back */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo-clear", NULL);
+  winnow_ui_test_settle (f->app);
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 1);
+  winnow_test_gate_clear (&gate);
+}
+
+/* A queued task deleted then undone while another program holds the
+ * history's write lock: the delete's cancel and the undo's queuing both
+ * wait for the lock, and the task ends queued, not cancelled, whichever
+ * thread the lock lets go first. */
+static void
+test_delete_queued_busy (Fixture *f, gconstpointer data)
+{
+  g_autofree char *db = g_build_filename (f->dir.dir, "history.db", NULL);
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(WinnowTask) queued = NULL;
+  g_autoptr(WinnowTask) requeued = NULL;
+  WinnowTestGate gate;
+  sqlite3 *other = NULL;
+  gint64 small;
+
+  winnow_test_gate_init (&gate);
+  start_first_held (f, &gate, 1);
+
+  /* one worker, held on big.csv: small.csv waits in the queue */
+  write_csv (f, "small.csv", "x\n1\n");
+  list = files (f, "small.csv", NULL);
+  winnow_window_add_files (f->window, list);
+  press_clean (f);
+  winnow_ui_test_settle (f->app);
+  small = winnow_task_get_id (row (f, 0));
+  queued = stored (f, small);
+  g_assert_cmpint (winnow_task_get_status (queued), ==, WINNOW_TASK_PENDING);
+
+  g_assert_cmpint (sqlite3_open (db, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE; UPDATE task_count SET n = n",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_signal_emit_by_name (table (f), "delete-requested", queued);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo-delete", "x", small);
+  g_assert_cmpint (sqlite3_exec (other, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+
+  iterate_until (all_calls_done, NULL, 60);
+  winnow_ui_test_settle (f->app);
+  requeued = stored (f, small);
+  g_assert_nonnull (requeued);
+  g_assert_cmpint (winnow_task_get_status (requeued), ==, WINNOW_TASK_PENDING);
+
+  winnow_test_gate_open (&gate);
+  settle (f, 2);
+  winnow_scheduler_set_run_hook (f->scheduler, NULL, NULL);
+  winnow_test_gate_clear (&gate);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -404,6 +548,8 @@ main (int argc, char **argv)
   ADD ("/ui/history-busy", test_history_busy);
   ADD ("/ui/delete-then-close", test_delete_then_close);
   ADD ("/ui/clear-undo", test_clear_undo);
+  ADD ("/ui/clear-counted", test_clear_counted);
+  ADD ("/ui/delete-queued-busy", test_delete_queued_busy);
 #undef ADD
 
   return g_test_run ();

@@ -516,11 +516,16 @@ clear_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error
 {
   StoreArgs *a = data;
   sqlite3_stmt *s = store_prepare (store, conn,
-    "DELETE FROM tasks WHERE status IN " FINAL_STATUSES " AND (?1 <= 0 OR id <= ?1)", error);
+    "DELETE FROM tasks WHERE status IN " FINAL_STATUSES " AND (?1 <= 0 OR id <= ?1)"
+    " AND id NOT IN (SELECT value FROM json_each (?2))", error);
 
   if (s == NULL)
     return FALSE;
   sqlite3_bind_int64 (s, 1, a->number);
+  if (a->ids != NULL)
+    sqlite3_bind_text (s, 2, store_ids_json (a->ids), -1, g_free);
+  else
+    sqlite3_bind_text (s, 2, "[]", -1, SQLITE_STATIC);
   if (!store_step_done (store, conn, s, error))
     return FALSE;
   a->number = sqlite3_changes64 (conn->db);
@@ -531,15 +536,20 @@ clear_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error
  * winnow_task_store_clear_finished:
  * @upto_id: only tasks with ids up to this one (those the user saw when
  *   asking), or 0 for every finished task
+ * @keep: (nullable) (element-type gint64): ids up to @upto_id to keep
+ *   even if they are finished now: they were not when the clear was
+ *   counted (winnow_task_store_count_finished()), so it did not count
+ *   them
  *
  * Deletes finished tasks (COMPLETED, FAILED, CANCELLED) from the history.
  *
  * Returns: how many, or -1
  */
 gint64
-winnow_task_store_clear_finished (WinnowTaskStore *store, gint64 upto_id, GError **error)
+winnow_task_store_clear_finished (WinnowTaskStore *store, gint64 upto_id, const GArray *keep,
+                                  GError **error)
 {
-  StoreArgs a = { .number = upto_id };
+  StoreArgs a = { .number = upto_id, .ids = (GArray *) keep };
 
   g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), -1);
   if (!store_run (store, G_STRFUNC, clear_op, &a, error))
@@ -551,37 +561,54 @@ static gboolean
 count_finished_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
 {
   StoreArgs *a = data;
+  /* one statement, so one snapshot: the count, the last id counted, and
+   * the tasks up to it that were not finished (each row names one) */
   sqlite3_stmt *s = store_prepare (store, conn,
-    "SELECT count(*), coalesce (max (id), 0) FROM tasks WHERE status IN " FINAL_STATUSES, error);
+    "WITH done (n, last) AS ("
+    "  SELECT count(*), coalesce (max (id), 0) FROM tasks WHERE status IN " FINAL_STATUSES ")"
+    " SELECT done.n, done.last, tasks.id FROM done LEFT JOIN tasks"
+    "  ON tasks.status IN ('PENDING', 'PROCESSING') AND tasks.id <= done.last", error);
   int rc;
 
   if (s == NULL)
     return FALSE;
-  rc = sqlite3_step (s);
-  if (rc == SQLITE_ROW)
+  g_array_set_size (a->out1, 0);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
     {
       a->number = sqlite3_column_int64 (s, 0);
       a->id = sqlite3_column_int64 (s, 1);
+      if (sqlite3_column_type (s, 2) != SQLITE_NULL)
+        {
+          gint64 id = sqlite3_column_int64 (s, 2);
+          g_array_append_val (a->out1, id);
+        }
     }
   sqlite3_reset (s);
-  return rc == SQLITE_ROW || store_fail (store, conn, rc, error);
+  return rc == SQLITE_DONE || store_fail (store, conn, rc, error);
 }
 
 /**
  * winnow_task_store_count_finished:
  * @last_id: (out) (optional): the highest id among them
+ * @unfinished: (out) (optional) (transfer full) (element-type gint64):
+ *   the tasks with ids up to @last_id that were not finished, in no
+ *   order: what winnow_task_store_clear_finished() is to keep
  *
  * Returns: how many finished tasks the history holds, or -1
  */
 gint64
-winnow_task_store_count_finished (WinnowTaskStore *store, gint64 *last_id, GError **error)
+winnow_task_store_count_finished (WinnowTaskStore *store, gint64 *last_id, GArray **unfinished,
+                                  GError **error)
 {
-  StoreArgs a = { 0 };
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  StoreArgs a = { .out1 = ids };
 
   g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), -1);
   if (!store_run (store, G_STRFUNC, count_finished_op, &a, error))
     return -1;
   if (last_id)
     *last_id = a.id;
+  if (unfinished)
+    *unfinished = g_steal_pointer (&ids);
   return a.number;
 }

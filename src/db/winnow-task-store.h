@@ -79,6 +79,8 @@ typedef struct {
   GArray *hidden;            /* of gint64: tasks left out (deleted, pending undo), or NULL */
   gint64 hide_finished_upto; /* > 0: finished tasks with ids up to this left out
                               * (a clear of the history, pending undo) */
+  GArray *hide_finished_keep; /* of gint64: ids up to that one still shown (not
+                              * finished when the clear was counted), or NULL */
   WinnowTaskSort sort;
   gboolean descending;
 } WinnowTaskQuery;
@@ -196,9 +198,11 @@ gboolean         winnow_task_store_delete       (WinnowTaskStore *store,
                                                  GError **error);
 gint64           winnow_task_store_clear_finished (WinnowTaskStore *store,
                                                  gint64 upto_id,
+                                                 const GArray *keep,
                                                  GError **error);
 gint64           winnow_task_store_count_finished (WinnowTaskStore *store,
                                                  gint64 *last_id,
+                                                 GArray **unfinished,
                                                  GError **error);
 char            *winnow_task_store_new_owner    (void);
 void             winnow_task_store_end_owner    (const char *name);

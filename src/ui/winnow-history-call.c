@@ -179,6 +179,7 @@ typedef struct {
   WinnowTaskStore *store;
   WinnowHistoryAction action;
   gint64 id;
+  GArray *keep;
 } Act;
 
 static void
@@ -188,6 +189,7 @@ act_free (gpointer data)
 
   g_clear_object (&act->scheduler);
   g_clear_object (&act->store);
+  g_clear_pointer (&act->keep, g_array_unref);
   g_free (act);
 }
 
@@ -211,7 +213,7 @@ act_thread (gpointer data, GError **error)
       break;
     case WINNOW_HISTORY_CLEAR_FINISHED:
       number = winnow_task_store_clear_finished (winnow_scheduler_get_store (act->scheduler),
-                                                 act->id, error);
+                                                 act->id, act->keep, error);
       ok = number >= 0;
       break;
     default:
@@ -224,22 +226,49 @@ act_thread (gpointer data, GError **error)
  * winnow_history_act:
  * @what: the action in words, for the message when the history is busy
  *
- * Cancels, retries, deletes task @id, or clears the finished tasks up to
- * @id, off the thread that draws; while the history is busy it is tried
+ * Cancels, retries, deletes task @id, or clears every finished task up to
+ * @id (winnow_history_clear_finished() keeps those not counted), off the
+ * thread that draws; while the history is busy it is tried
  * again (see winnow_history_call()).
  */
+static void
+act_start (WinnowScheduler *scheduler, WinnowHistoryAction action, gint64 id, const GArray *keep,
+           const char *what, GAsyncReadyCallback callback, gpointer user_data)
+{
+  Act *act = g_new0 (Act, 1);
+
+  act->scheduler = g_object_ref (scheduler);
+  act->action = action;
+  act->id = id;
+  act->keep = keep != NULL ? g_array_copy ((GArray *) keep) : NULL;
+  winnow_history_call (what, act_thread, act, act_free, g_free, NULL, callback, user_data);
+}
+
 void
 winnow_history_act (WinnowScheduler *scheduler, WinnowHistoryAction action, gint64 id,
                     const char *what, GAsyncReadyCallback callback, gpointer user_data)
 {
-  Act *act = g_new0 (Act, 1);
-
   g_return_if_fail (WINNOW_IS_SCHEDULER (scheduler));
   g_return_if_fail (what != NULL);
-  act->scheduler = g_object_ref (scheduler);
-  act->action = action;
-  act->id = id;
-  winnow_history_call (what, act_thread, act, act_free, g_free, NULL, callback, user_data);
+  act_start (scheduler, action, id, NULL, what, callback, user_data);
+}
+
+/**
+ * winnow_history_clear_finished:
+ * @keep: (nullable) (element-type gint64): tasks up to @upto_id that the
+ *   clear did not count (see winnow_task_store_count_finished())
+ *
+ * Clears the finished tasks up to @upto_id but those in @keep, as
+ * winnow_history_act() does an action.
+ */
+void
+winnow_history_clear_finished (WinnowScheduler *scheduler, gint64 upto_id, const GArray *keep,
+                               const char *what, GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  g_return_if_fail (WINNOW_IS_SCHEDULER (scheduler));
+  g_return_if_fail (what != NULL);
+  act_start (scheduler, WINNOW_HISTORY_CLEAR_FINISHED, upto_id, keep, what, callback, user_data);
 }
 
 /**

@@ -44,12 +44,18 @@ typedef enum {
   WINNOW_HISTORY_CANCEL,
   WINNOW_HISTORY_RETRY,
   WINNOW_HISTORY_DELETE,
-  WINNOW_HISTORY_CLEAR_FINISHED,   /* @id: the last task to clear */
+  WINNOW_HISTORY_CLEAR_FINISHED,   /* winnow_history_clear_finished() */
 } WinnowHistoryAction;
 
 void        winnow_history_act           (WinnowScheduler *scheduler,
                                           WinnowHistoryAction action,
                                           gint64 id,
+                                          const char *what,
+                                          GAsyncReadyCallback callback,
+                                          gpointer user_data);
+void        winnow_history_clear_finished (WinnowScheduler *scheduler,
+                                          gint64 upto_id,
+                                          const GArray *keep,
                                           const char *what,
                                           GAsyncReadyCallback callback,
                                           gpointer user_data);

@@ -38,6 +38,7 @@ typedef struct {
   GDateTime *from;
   GDateTime *until;
   GArray *hidden;
+  GArray *hide_finished_keep;
 } Snapshot;
 
 struct _WinnowTaskList {
@@ -50,6 +51,7 @@ struct _WinnowTaskList {
   GDateTime *from;
   GDateTime *until;
   GArray *hidden;
+  GArray *hide_finished_keep;  /* or NULL */
 
   guint n_items;
   gint64 total;              /* every task, filters aside; -1 until read */

@@ -58,10 +58,12 @@ _winnow_task_list_snapshot_new (WinnowTaskList *self)
   s->from = self->from ? g_date_time_ref (self->from) : NULL;
   s->until = self->until ? g_date_time_ref (self->until) : NULL;
   s->hidden = g_array_copy (self->hidden);
+  s->hide_finished_keep = self->hide_finished_keep ? g_array_copy (self->hide_finished_keep) : NULL;
   s->query.name = s->name;
   s->query.created_from = s->from;
   s->query.created_until = s->until;
   s->query.hidden = s->hidden;
+  s->query.hide_finished_keep = s->hide_finished_keep;
   return s;
 }
 
@@ -72,6 +74,7 @@ _winnow_task_list_snapshot_free (Snapshot *s)
   g_clear_pointer (&s->from, g_date_time_unref);
   g_clear_pointer (&s->until, g_date_time_unref);
   g_array_unref (s->hidden);
+  g_clear_pointer (&s->hide_finished_keep, g_array_unref);
   g_free (s);
 }
 
@@ -498,6 +501,7 @@ winnow_task_list_finalize (GObject *object)
   g_clear_pointer (&self->from, g_date_time_unref);
   g_clear_pointer (&self->until, g_date_time_unref);
   g_array_unref (self->hidden);
+  g_clear_pointer (&self->hide_finished_keep, g_array_unref);
   g_object_unref (self->cancellable);
   G_OBJECT_CLASS (winnow_task_list_parent_class)->finalize (object);
 }
@@ -661,13 +665,18 @@ winnow_task_list_unhide (WinnowTaskList *self, gint64 id)
   _winnow_task_list_start_refresh (self, FALSE);
 }
 
-/* Leaves out finished tasks with ids up to @upto_id (a clear of the
- * history, while its undo is offered); 0 shows them again. */
+/* Leaves out finished tasks with ids up to @upto_id but those in @keep
+ * (a clear of the history, while its undo is offered: what it counted);
+ * 0 shows them again. */
 void
-winnow_task_list_hide_finished (WinnowTaskList *self, gint64 upto_id)
+winnow_task_list_hide_finished (WinnowTaskList *self, gint64 upto_id, const GArray *keep)
 {
   g_return_if_fail (WINNOW_IS_TASK_LIST (self));
+  g_clear_pointer (&self->hide_finished_keep, g_array_unref);
+  if (upto_id > 0 && keep != NULL && keep->len > 0)
+    self->hide_finished_keep = g_array_copy ((GArray *) keep);
   self->query.hide_finished_upto = upto_id;
+  self->query.hide_finished_keep = self->hide_finished_keep;
   _winnow_task_list_start_refresh (self, FALSE);
 }
 

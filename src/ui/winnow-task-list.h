@@ -31,7 +31,8 @@ void            winnow_task_list_hide         (WinnowTaskList *list,
 void            winnow_task_list_unhide       (WinnowTaskList *list,
                                                gint64 id);
 void            winnow_task_list_hide_finished (WinnowTaskList *list,
-                                               gint64 upto_id);
+                                               gint64 upto_id,
+                                               const GArray *keep);
 void            winnow_task_list_refresh      (WinnowTaskList *list);
 void            winnow_task_list_close        (WinnowTaskList *list);
 gint64          winnow_task_list_get_total    (WinnowTaskList *list);

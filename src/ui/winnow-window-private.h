@@ -44,7 +44,9 @@ struct _WinnowWindow {
   AdwToast *last_toast;    /* weak: the toast shown last, for tests */
   AdwToast *finished_toast; /* weak: the latest "task finished" toast */
   GHashTable *deletions;   /* id -> Deletion, while their undo is offered */
-  gint64 clearing_upto;    /* a clear of the finished tasks, while its undo is offered */
+  gint64 clearing_upto;    /* a clear of the finished tasks, while its undo is offered: */
+  GArray *clearing_keep;   /*   the tasks up to that one it did not count, or NULL */
+  gboolean count_after_clear; /* a new clear, counted once that one has gone */
   AdwToast *clear_toast;   /* weak: its toast */
   GHashTable *busy_toasts; /* what -> AdwToast (weak): actions waiting for the history */
   WinnowTaskDialog *task_dialog; /* weak: the configuration dialog open */

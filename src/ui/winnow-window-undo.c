@@ -14,6 +14,37 @@
 
 /* ---- deleting ---- */
 
+/* A queued task deleted is cancelled at once, and queued again if the
+ * delete is undone: only once the cancel has landed, or the cancel would
+ * land after it and leave the task cancelled (the two calls run on
+ * threads of their own, in no set order). Shared by the deletion and the
+ * cancel's call. */
+typedef struct {
+  gint ref;
+  WinnowWindow *window;
+  gint64 id;
+  char *name;
+  gboolean cancel_landed;
+  gboolean requeue_asked;
+} Requeue;
+
+static Requeue *
+requeue_ref (Requeue *requeue)
+{
+  requeue->ref++;
+  return requeue;
+}
+
+static void
+requeue_unref (Requeue *requeue)
+{
+  if (--requeue->ref > 0)
+    return;
+  g_object_unref (requeue->window);
+  g_free (requeue->name);
+  g_free (requeue);
+}
+
 /* A deleted task is only hidden while its toast offers to undo; it leaves
  * the store when the toast goes without an undo, or when the window
  * closes. A queued one is cancelled at once, so that no worker starts it
@@ -23,14 +54,22 @@ typedef struct {
   char *name;
   gboolean undone;
   gboolean applied;
-  gboolean was_queued;
-  AdwToast *toast;  /* weak */
+  Requeue *requeue;  /* a queued task's, or NULL */
+  AdwToast *toast;   /* weak */
 } Deletion;
 
+typedef struct {
+  WinnowWindow *window;
+  gint64 id;
+} Landing;
+
+/* The deletion has landed (or failed): the list stops hiding the task,
+ * only now, so that it does not show again while the history is busy. */
 static void
 delete_done (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr(WinnowWindow) self = data;
+  g_autofree Landing *landing = data;
+  g_autoptr(WinnowWindow) self = landing->window;
   g_autoptr(GError) error = NULL;
 
   if (!winnow_history_act_finish (result, NULL, &error) &&
@@ -38,7 +77,7 @@ delete_done (GObject *source, GAsyncResult *result, gpointer data)
     winnow_window_toast (self, adw_toast_new_format (_("Could not delete the task: %s"),
                                                      error->message));
   if (self->list != NULL)
-    winnow_task_list_refresh (self->list);
+    winnow_task_list_unhide (self->list, landing->id);
 }
 
 /* The deletion goes to the history (once). */
@@ -46,14 +85,18 @@ static void
 apply_deletion (WinnowWindow *self, Deletion *deletion)
 {
   g_autofree char *what = NULL;
+  Landing *landing;
 
   if (deletion->undone || deletion->applied)
     return;
   deletion->applied = TRUE;
+  landing = g_new (Landing, 1);
+  landing->window = g_object_ref (self);
+  landing->id = deletion->id;
   /* Translators: said while the history is busy; %s is a file name */
   what = g_strdup_printf (_("deleting “%s”"), deletion->name);
   winnow_history_act (self->scheduler, WINNOW_HISTORY_DELETE, deletion->id, what, delete_done,
-                      g_object_ref (self));
+                      landing);
 }
 
 static void
@@ -67,8 +110,10 @@ on_delete_dismissed (AdwToast *toast, WinnowWindow *self)
   deletion = g_hash_table_lookup (self->deletions, &id);
   if (deletion == NULL)
     return;
-  apply_deletion (self, deletion);
-  winnow_task_list_unhide (self->list, id);
+  if (deletion->undone)
+    winnow_task_list_unhide (self->list, id);
+  else
+    apply_deletion (self, deletion);  /* unhidden once it has landed */
   g_hash_table_remove (self->deletions, &id);
 }
 
@@ -83,6 +128,18 @@ requeue_done (GObject *source, GAsyncResult *result, gpointer data)
                                                      error->message));
 }
 
+static void
+requeue_now (Requeue *requeue)
+{
+  /* Translators: said while the history is busy; %s is a file name */
+  g_autofree char *what = g_strdup_printf (_("queuing “%s” again"), requeue->name);
+
+  if (requeue->window->scheduler == NULL)
+    return;  /* the window is gone */
+  winnow_history_act (requeue->window->scheduler, WINNOW_HISTORY_RETRY, requeue->id, what,
+                      requeue_done, g_object_ref (requeue->window));
+}
+
 /* The toast's Undo (win.undo-delete): the task comes back, queued again
  * if it was queued. */
 void
@@ -93,12 +150,11 @@ _winnow_window_undo_delete (WinnowWindow *self, gint64 id)
   if (deletion == NULL)
     return;
   deletion->undone = TRUE;
-  if (deletion->was_queued)
+  if (deletion->requeue != NULL && !deletion->requeue->requeue_asked)
     {
-      /* Translators: said while the history is busy; %s is a file name */
-      g_autofree char *what = g_strdup_printf (_("queuing “%s” again"), deletion->name);
-      winnow_history_act (self->scheduler, WINNOW_HISTORY_RETRY, id, what, requeue_done,
-                          g_object_ref (self));
+      deletion->requeue->requeue_asked = TRUE;
+      if (deletion->requeue->cancel_landed)
+        requeue_now (deletion->requeue);
     }
   if (deletion->toast != NULL)
     winnow_toast_dismiss (self->toast_overlay, deletion->toast);
@@ -109,6 +165,7 @@ deletion_free (gpointer data)
 {
   Deletion *deletion = data;
   g_clear_weak_pointer (&deletion->toast);
+  g_clear_pointer (&deletion->requeue, requeue_unref);
   g_free (deletion->name);
   g_free (deletion);
 }
@@ -116,9 +173,14 @@ deletion_free (gpointer data)
 static void
 cancel_done (GObject *source, GAsyncResult *result, gpointer data)
 {
+  Requeue *requeue = data;
   g_autoptr(GError) error = NULL;
+
   winnow_history_act_finish (result, NULL, &error);
-  g_clear_object (&data);
+  requeue->cancel_landed = TRUE;
+  if (requeue->requeue_asked)
+    requeue_now (requeue);
+  requeue_unref (requeue);
 }
 
 /* Deletes @task from the list at once and offers an undo; a running
@@ -138,13 +200,19 @@ _winnow_window_delete_task (WinnowWindow *self, WinnowTask *task)
   deletion = g_new0 (Deletion, 1);
   deletion->id = winnow_task_get_id (task);
   deletion->name = g_strdup (winnow_task_get_file_name (task));
-  deletion->was_queued = winnow_task_get_status (task) == WINNOW_TASK_PENDING;
-  if (deletion->was_queued)
+  if (winnow_task_get_status (task) == WINNOW_TASK_PENDING)
     {
       /* Translators: said while the history is busy; %s is a file name */
       g_autofree char *what = g_strdup_printf (_("cancelling “%s”"), deletion->name);
+      Requeue *requeue = g_new0 (Requeue, 1);
+
+      requeue->ref = 1;
+      requeue->window = g_object_ref (self);
+      requeue->id = deletion->id;
+      requeue->name = g_strdup (deletion->name);
+      deletion->requeue = requeue;
       winnow_history_act (self->scheduler, WINNOW_HISTORY_CANCEL, deletion->id, what,
-                          cancel_done, g_object_ref (self));
+                          cancel_done, requeue_ref (requeue));
     }
   key = g_new (gint64, 1);
   *key = deletion->id;
@@ -166,6 +234,16 @@ _winnow_window_delete_task (WinnowWindow *self, WinnowTask *task)
 
 /* ---- clearing the finished tasks, with undo ---- */
 
+static void start_count (WinnowWindow *self);
+
+/* The list hides what the clear still offered counted, or nothing. */
+static void
+hide_cleared (WinnowWindow *self)
+{
+  if (self->list != NULL)
+    winnow_task_list_hide_finished (self->list, self->clearing_upto, self->clearing_keep);
+}
+
 static void
 clear_done (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -175,21 +253,28 @@ clear_done (GObject *source, GAsyncResult *result, gpointer data)
   if (!winnow_history_act_finish (result, NULL, &error))
     winnow_window_toast (self, adw_toast_new_format (_("Could not clear the history: %s"),
                                                      error->message));
-  if (self->list != NULL)
-    winnow_task_list_hide_finished (self->list, 0);
+  /* shown again, unless a newer clear offered hides them */
+  hide_cleared (self);
+  if (self->count_after_clear && self->store != NULL)
+    {
+      self->count_after_clear = FALSE;
+      start_count (self);
+    }
 }
 
 static void
 apply_clear (WinnowWindow *self)
 {
+  g_autoptr(GArray) keep = g_steal_pointer (&self->clearing_keep);
   gint64 upto = self->clearing_upto;
 
   if (upto <= 0)
     return;
   self->clearing_upto = 0;
-  winnow_history_act (self->scheduler, WINNOW_HISTORY_CLEAR_FINISHED, upto,
-                      /* Translators: said while the history is busy */
-                      _("clearing the finished tasks"), clear_done, g_object_ref (self));
+  winnow_history_clear_finished (self->scheduler, upto, keep,
+                                 /* Translators: said while the history is busy */
+                                 _("clearing the finished tasks"), clear_done,
+                                 g_object_ref (self));
 }
 
 static void
@@ -204,7 +289,8 @@ void
 _winnow_window_undo_clear (WinnowWindow *self)
 {
   self->clearing_upto = 0;
-  winnow_task_list_hide_finished (self->list, 0);
+  g_clear_pointer (&self->clearing_keep, g_array_unref);
+  hide_cleared (self);
   if (self->clear_toast != NULL)
     winnow_toast_dismiss (self->toast_overlay, self->clear_toast);
 }
@@ -212,25 +298,38 @@ _winnow_window_undo_clear (WinnowWindow *self)
 typedef struct {
   gint64 count;
   gint64 last_id;
+  GArray *unfinished;
 } Finished;
+
+static void
+finished_free (gpointer data)
+{
+  Finished *finished = data;
+
+  g_clear_pointer (&finished->unfinished, g_array_unref);
+  g_free (finished);
+}
 
 static gpointer
 count_finished (gpointer data, GError **error)
 {
   Finished *finished = g_new0 (Finished, 1);
 
-  finished->count = winnow_task_store_count_finished (data, &finished->last_id, error);
+  finished->count = winnow_task_store_count_finished (data, &finished->last_id,
+                                                      &finished->unfinished, error);
   if (finished->count < 0)
-    g_clear_pointer (&finished, g_free);
+    g_clear_pointer (&finished, finished_free);
   return finished;
 }
 
+/* Counted: hidden at once, and the same tasks (those finished then, not
+ * those that finish while the toast shows) deleted when it goes. */
 static void
 finished_counted (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr(WinnowWindow) self = data;
   g_autoptr(GError) error = NULL;
-  g_autofree Finished *finished = winnow_history_call_finish (result, &error);
+  Finished *finished = winnow_history_call_finish (result, &error);
   g_autofree char *count = NULL;
   AdwToast *toast;
 
@@ -243,15 +342,18 @@ finished_counted (GObject *source, GAsyncResult *result, gpointer data)
   if (finished->count == 0)
     {
       winnow_window_toast (self, adw_toast_new (_("No finished tasks to clear")));
+      finished_free (finished);
       return;
     }
-  apply_clear (self);  /* a clear still offered is done first */
+  apply_clear (self);  /* (none: a clear still offered went first) */
   self->clearing_upto = finished->last_id;
-  winnow_task_list_hide_finished (self->list, finished->last_id);
+  self->clearing_keep = g_steal_pointer (&finished->unfinished);
+  hide_cleared (self);
   winnow_window_show_list (self);
   count = winnow_ui_format_count (finished->count);
   toast = adw_toast_new_format (ngettext ("%s finished task cleared", "%s finished tasks cleared",
                                           (gulong) finished->count), count);
+  finished_free (finished);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, "win.undo-clear");
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_clear_dismissed), self, 0);
@@ -259,13 +361,29 @@ finished_counted (GObject *source, GAsyncResult *result, gpointer data)
   winnow_window_toast (self, toast);
 }
 
+static void
+start_count (WinnowWindow *self)
+{
+  winnow_history_call (NULL, count_finished, g_object_ref (self->store), g_object_unref,
+                       finished_free, NULL, finished_counted, g_object_ref (self));
+}
+
 /* Clear Finished Tasks (win.clear-finished): counted off the main
- * thread, hidden at once, offered for undo. */
+ * thread, hidden at once, offered for undo. A clear still offered goes
+ * to the history first (its toast goes), and this one counts what is
+ * left once it has. */
 void
 _winnow_window_clear_finished (WinnowWindow *self)
 {
-  winnow_history_call (NULL, count_finished, g_object_ref (self->store), g_object_unref, g_free,
-                       NULL, finished_counted, g_object_ref (self));
+  if (self->clearing_upto > 0)
+    {
+      self->count_after_clear = TRUE;
+      apply_clear (self);
+      if (self->clear_toast != NULL)
+        winnow_toast_dismiss (self->toast_overlay, self->clear_toast);
+      return;
+    }
+  start_count (self);
 }
 
 /* Deletions and a clear still offered for undo are done now: the window
@@ -304,4 +422,6 @@ _winnow_window_dispose_undo (WinnowWindow *self)
   if (self->deletions != NULL)
     _winnow_window_apply_pending (self);
   g_clear_pointer (&self->deletions, g_hash_table_unref);
+  g_clear_pointer (&self->clearing_keep, g_array_unref);
+  self->count_after_clear = FALSE;
 }
