@@ -1,5 +1,5 @@
 /* store-bench.c: times the task list's queries on a database of 100,000
- * tasks with results (issue goal: each under 20 ms).
+ * tasks with results (issue goal: each under 5 ms).
  *
  * usage: store-bench [DB]     (default: a temporary file, removed after)
  */

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "winnow-cleaner.h"
+#include "winnow-output-file.h"
+#include "winnow-spill-array.h"
 #include "winnow-test-util.h"
 
 #define R WINNOW_TEST_RECIPE
@@ -263,9 +265,9 @@ test_fill_holes (void)
   g_autofree char *one_pass = g_strconcat ("{\"winnow_recipe\": 1", steps, "]}", NULL);
   g_autofree char *two_passes = g_strconcat ("{\"winnow_recipe\": 1", steps,
                                              ", {\"column\": \"e\", \"strategy\": \"bfill\"}]}", NULL);
-  WinnowResult *results[2] = { NULL, NULL };
-  char *outputs[2];
-  char *json[2];
+  WinnowResult *results[3] = { NULL, NULL, NULL };
+  char *outputs[3];
+  char *json[3];
 
   for (guint i = 0; i < 40000; i++)
     {
@@ -279,13 +281,18 @@ test_fill_holes (void)
         g_string_append_printf (csv, "%.3f", g_rand_double_range (rand, -1e3, 1e3));
       g_string_append_printf (csv, ",%u\n", g_rand_int_range (rand, 0, 30000));
     }
-  for (guint r = 0; r < 2; r++)
+  /* the third: the holes' places kept in a file past the first 256 */
+  guint moved = winnow_spill_array_get_n_moved ();
+  for (guint r = 0; r < 3; r++)
     {
       g_autoptr(GError) error = NULL;
 
-      outputs[r] = winnow_test_clean (r == 0 ? one_pass : two_passes, csv->str, -1, &results[r], &error);
+      winnow_clean_set_hole_memory (r == 2 ? 256 * sizeof (WinnowOutputHole) : 0);
+      outputs[r] = winnow_test_clean (r == 1 ? two_passes : one_pass, csv->str, -1, &results[r],
+                                      &error);
+      winnow_clean_set_hole_memory (0);
       g_assert_no_error (error);
-      g_assert_cmpuint (results[r]->passes, ==, r == 0 ? 2 : 3);
+      g_assert_cmpuint (results[r]->passes, ==, r == 1 ? 3 : 2);
       results[r]->passes = 0;
       results[r]->elapsed = 0;
       json[r] = winnow_result_to_json (results[r]);
@@ -295,7 +302,10 @@ test_fill_holes (void)
   g_assert_cmpuint (results[0]->counts[WINNOW_STEP_FILL], >, 10000);
   g_assert_cmpstr (outputs[0], ==, outputs[1]);
   g_assert_cmpstr (json[0], ==, json[1]);
-  for (guint r = 0; r < 2; r++)
+  g_assert_cmpuint (winnow_spill_array_get_n_moved (), ==, moved + 1);
+  g_assert_cmpstr (outputs[2], ==, outputs[0]);
+  g_assert_cmpstr (json[2], ==, json[0]);
+  for (guint r = 0; r < 3; r++)
     {
       g_free (outputs[r]);
       g_free (json[r]);

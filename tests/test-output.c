@@ -6,14 +6,16 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "winnow-cleaner.h"
 #include "winnow-csv-reader.h"
 #include "winnow-output-file.h"
-#include "winnow-thread-budget.h"
+#include "winnow-spill-array.h"
 #include "winnow-thread-budget.h"
 #include "winnow-test-util.h"
 
@@ -419,6 +421,106 @@ test_fill_holes (WinnowTestDir *fixture, gconstpointer data)
   winnow_output_file_set_split (-1);
 }
 
+/* Appends @n records (a counter and its square) in batches of 1 to 97. */
+static gboolean
+spill_records (WinnowSpillArray *array, guint64 n, GError **error)
+{
+  guint64 batch[97][2];
+  guint64 i = 0;
+
+  while (i < n)
+    {
+      guint64 k = MIN (n - i, 1 + i % 97);
+
+      for (guint64 j = 0; j < k; j++)
+        {
+          batch[j][0] = i + j;
+          batch[j][1] = (i + j) * (i + j);
+        }
+      if (!winnow_spill_array_append (array, batch, k, error))
+        return FALSE;
+      i += k;
+    }
+  return TRUE;
+}
+
+static void
+assert_records (WinnowSpillArray *array, guint64 n)
+{
+  const guint64 *records = (const guint64 *) array->data;
+
+  g_assert_cmpuint (array->len, ==, n);
+  for (guint64 i = 0; i < n; i++)
+    if (records[2 * i] != i || records[2 * i + 1] != i * i)
+      g_error ("record %" G_GUINT64_FORMAT " is wrong", i);
+}
+
+/* The holes' places: in memory up to their limit, then in an unlinked
+ * file beside the output, grown several times (5 MiB of records past the
+ * first 1 MiB step), and the same records either way; a folder that
+ * cannot take the file keeps them in memory. */
+static void
+test_spill_array (WinnowTestDir *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  guint64 n = (5u << 20) / 16;
+
+  {
+    g_autoptr(WinnowSpillArray) array = winnow_spill_array_new (16, 4096, f->dir);
+    g_assert_true (spill_records (array, 100, &error));
+    g_assert_false (winnow_spill_array_in_file (array));
+    g_assert_true (spill_records (array, n - 100, &error));
+    g_assert_no_error (error);
+    g_assert_true (winnow_spill_array_in_file (array));
+    g_assert_cmpuint (array->len, ==, n);
+    /* the records from before the move are still there, first */
+    array->len = 100;
+    assert_records (array, 100);
+  }
+  {
+    g_autoptr(WinnowSpillArray) array = winnow_spill_array_new (16, 4096, f->dir);
+    g_assert_true (spill_records (array, n, &error));
+    g_assert_true (winnow_spill_array_in_file (array));
+    assert_records (array, n);
+  }
+  /* the file is gone with the array: nothing left in the folder */
+  dir = g_dir_open (f->dir, 0, NULL);
+  g_assert_null (g_dir_read_name (dir));
+  {
+    g_autofree char *missing = g_build_filename (f->dir, "no such folder", NULL);
+    g_autoptr(WinnowSpillArray) array = winnow_spill_array_new (16, 4096, missing);
+    g_assert_true (spill_records (array, 10000, &error));
+    g_assert_false (winnow_spill_array_in_file (array));
+    assert_records (array, 10000);
+  }
+}
+
+/* A disk that cannot take the records: the append fails with a message,
+ * never a SIGBUS at a write into the mapping. */
+static void
+test_spill_array_full (WinnowTestDir *f, gconstpointer data)
+{
+  if (g_test_subprocess ())
+    {
+      struct rlimit limit = { 3 << 20, 3 << 20 };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WinnowSpillArray) array = winnow_spill_array_new (16, 4096, f->dir);
+
+      signal (SIGXFSZ, SIG_IGN);
+      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+      g_assert_false (spill_records (array, (8u << 20) / 16, &error));
+      g_assert_nonnull (error);
+      g_print ("%s\n", error->message);
+      g_assert_true (winnow_spill_array_in_file (array));
+      assert_records (array, array->len);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*could not keep the places of the cells to fill in*");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -438,6 +540,8 @@ main (int argc, char **argv)
   ADD ("/output/read-only-folder", test_read_only_folder);
   ADD ("/output/permissions", test_permissions);
   ADD ("/output/fill-holes", test_fill_holes);
+  ADD ("/output/spill-array", test_spill_array);
+  ADD ("/output/spill-array/full", test_spill_array_full);
 #undef ADD
   g_test_add_func ("/output/default-path", test_default_path);
 

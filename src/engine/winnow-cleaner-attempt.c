@@ -9,6 +9,20 @@
 
 #include <glib/gi18n.h>
 
+/* The places of the cells a statistic fills (16 bytes each) kept in
+ * memory before they move to a file beside the output
+ * (winnow-spill-array.c). */
+#define HOLE_MEMORY ((gsize) 64 << 20)
+
+static gsize hole_memory = HOLE_MEMORY;
+
+/* For tests: keep @bytes of holes in memory (0: the default). */
+void
+winnow_clean_set_hole_memory (gsize bytes)
+{
+  hole_memory = bytes > 0 ? bytes : HOLE_MEMORY;
+}
+
 static void
 cleaner_clear (Cleaner *c)
 {
@@ -37,7 +51,8 @@ cleaner_clear (Cleaner *c)
   g_clear_pointer (&c->filled, g_free);
   g_clear_pointer (&c->replaced, g_free);
   g_clear_pointer (&c->missing_before, g_free);
-  g_clear_pointer (&c->holes, g_array_unref);
+  g_clear_pointer (&c->holes, winnow_spill_array_free);
+  g_clear_error (&c->hole_error);
   g_clear_pointer (&c->hole_counts, g_free);
   g_clear_pointer (&c->preview_holes, g_array_unref);
   c->defer_fills = FALSE;
@@ -101,7 +116,10 @@ prepare (Cleaner *c, GError **error)
       c->defer_fills = FALSE;
   if (c->defer_fills)
     {
-      c->holes = g_array_new (FALSE, FALSE, sizeof (WinnowOutputHole));
+      g_autofree char *dir = g_path_get_dirname (c->output_path);
+
+      /* past hole_memory bytes, kept in a file beside the output */
+      c->holes = winnow_spill_array_new (sizeof (WinnowOutputHole), hole_memory, dir);
       c->hole_counts = g_new0 (guint64, n_kept);
       c->preview_holes = g_array_new (FALSE, FALSE, sizeof (guint64));
     }

@@ -12,6 +12,7 @@
 #include "winnow-plan.h"
 #include "winnow-profiler.h"
 #include "winnow-rejects.h"
+#include "winnow-spill-array.h"
 
 G_BEGIN_DECLS
 
@@ -76,7 +77,8 @@ typedef struct {
    * the write pass leaves their cells empty and notes where (holes), and
    * winnow_cleaner_fill_holes() puts the values in once they are known. */
   gboolean defer_fills;
-  GArray *holes;                  /* of WinnowOutputHole, value = kept column */
+  WinnowSpillArray *holes;        /* of WinnowOutputHole, value = kept column */
+  GError *hole_error;             /* the first hole that could not be kept */
   guint64 *hole_counts;           /* per kept column */
   GArray *preview_holes;          /* of guint64: preview row << 32 | column */
 
@@ -144,7 +146,9 @@ winnow_cleaner_add_hole (Cleaner *c, WinnowOutputHole hole)
 {
   if (c->holes->len == 0)
     winnow_csv_writer_write_back_before (c->writer, hole.offset);
-  g_array_append_val (c->holes, hole);
+  /* (the pass goes on; winnow_cleaner_fill_holes() fails with the error) */
+  if (G_LIKELY (c->hole_error == NULL))
+    winnow_spill_array_append (c->holes, &hole, 1, &c->hole_error);
 }
 
 /* winnow-cleaner-pipeline.c: batches between deciding and writing. With

@@ -472,14 +472,20 @@ winnow_cleaner_fill_holes (Cleaner *c, GError **error)
           row[k] = g_strdup (value);
         }
     }
-  g_debug ("filling %u holes", c->holes->len);
+  if (c->hole_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&c->hole_error));
+      return FALSE;
+    }
+  g_debug ("filling %" G_GSIZE_FORMAT " holes%s", c->holes->len,
+           winnow_spill_array_in_file (c->holes) ? " (their places in a file)" : "");
   if (!winnow_output_file_fill_holes (c->output, c->writer->bytes_written,
                                       (const WinnowOutputHole *) c->holes->data, c->holes->len,
                                       (GByteArray * const *) values->pdata, &inserted, error))
     return FALSE;
   c->writer->bytes_written += inserted;
   g_debug ("filled: %" G_GUINT64_FORMAT " bytes inserted", inserted);
-  g_array_set_size (c->holes, 0);
+  c->holes->len = 0;
   return TRUE;
 }
 
