@@ -423,6 +423,49 @@ test_encoding_explicit (WinnowTestDir *fixture, gconstpointer data)
   g_assert_cmpstr (winnow_csv_reader_get_encoding (reader), ==, "ISO-8859-1");
 }
 
+/* The row count guessed up front (the dedupe table is sized from it):
+ * a file of even rows is guessed within a few percent; one whose first
+ * 320 KB are short sparse rows and the rest long ones is not guessed
+ * many times its rows (from its first block alone: 28 times). */
+static void
+test_estimate_rows (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autoptr(GString) even = g_string_new ("a,b\n");
+  g_autoptr(GString) sparse = g_string_new ("a,b\n");
+  g_autofree char *long_field = g_strnfill (190, 'x');
+  WinnowCsvReaderOptions options = options_for (NULL);
+  g_autoptr(GError) error = NULL;
+  guint64 estimate;
+
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_printf (even, "%06u,%s\n", i, long_field);
+  for (guint i = 0; i < 80000; i++)
+    g_string_append (sparse, "1,\n");
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_printf (sparse, "%06u,%s\n", i, long_field);
+
+  {
+    g_autofree char *path = winnow_test_write_file (fixture->dir, "even.csv", even->str,
+                                                    (gssize) even->len);
+    g_autoptr(WinnowCsvReader) reader = winnow_csv_reader_open (path, &options, NULL, &error);
+
+    g_assert_no_error (error);
+    estimate = winnow_csv_reader_estimate_rows (reader);
+    g_assert_cmpuint (estimate, >=, 190000);
+    g_assert_cmpuint (estimate, <=, 210000);
+  }
+  {
+    g_autofree char *path = winnow_test_write_file (fixture->dir, "sparse.csv", sparse->str,
+                                                    (gssize) sparse->len);
+    g_autoptr(WinnowCsvReader) reader = winnow_csv_reader_open (path, &options, NULL, &error);
+
+    g_assert_no_error (error);
+    estimate = winnow_csv_reader_estimate_rows (reader);
+    g_test_message ("sparse first rows: %" G_GUINT64_FORMAT " rows guessed for 180001", estimate);
+    g_assert_cmpuint (estimate, <=, 2 * 180001);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -443,6 +486,7 @@ main (int argc, char **argv)
   ADD ("/reader/errors/parse", test_errors_parse);
   ADD ("/reader/errors/huge-field", test_errors_huge_field);
   ADD ("/reader/encoding/explicit", test_encoding_explicit);
+  ADD ("/reader/estimate-rows", test_estimate_rows);
 #undef ADD
 
   return g_test_run ();

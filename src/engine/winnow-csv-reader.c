@@ -226,6 +226,43 @@ name_columns (WinnowCsvReader *reader, ParseThread *thread)
  *
  * Returns: (transfer full): the reader, not yet started
  */
+/* Bytes read at each of the estimate's samples past the first block. */
+#define SAMPLE_SIZE ((gsize) 64 << 10)
+
+/* The rows a file holds, guessed from the length of its lines: in the
+ * first block read, and, in a UTF-8 file much larger than that block, in
+ * two samples further on (at a half and at seven eighths), each sample's
+ * mean line length counting alike, so that a file whose first lines are
+ * shorter than the rest (a few sparse rows first) is not guessed many
+ * times its size. The dedupe table is sized from it up front
+ * (winnow-cleaner-attempt.c): a guess too high costs memory, one too low
+ * a growth. */
+static guint64
+estimate_rows (WinnowCsvReader *reader, ParseThread *thread)
+{
+  guint64 lines = winnow_csv_parse_thread_count_lines (thread, thread->text, thread->text_len);
+  double length_sum = (double) thread->text_len / (double) MAX (lines, 1);
+  guint n_samples = 1;
+
+  if (thread->decoder == NULL && reader->size > 8 * MAX ((guint64) thread->text_len, SAMPLE_SIZE))
+    {
+      g_autofree char *sample = g_malloc (SAMPLE_SIZE);
+      const guint64 at[] = { reader->size / 2, reader->size / 8 * 7 };
+
+      for (guint i = 0; i < G_N_ELEMENTS (at); i++)
+        {
+          gssize n = pread (reader->fd, sample, SAMPLE_SIZE, (off_t) at[i]);
+
+          if (n <= 0)
+            break;
+          lines = winnow_csv_parse_thread_count_lines (thread, sample, (gsize) n);
+          length_sum += (double) n / (double) MAX (lines, 1);
+          n_samples++;
+        }
+    }
+  return (guint64) ((double) reader->size * n_samples / length_sum) + 1;
+}
+
 WinnowCsvReader *
 winnow_csv_reader_open (const char *path, const WinnowCsvReaderOptions *options,
                         GCancellable *cancellable, GError **error)
@@ -277,9 +314,7 @@ winnow_csv_reader_open (const char *path, const WinnowCsvReaderOptions *options,
         set_delimiter (reader, (guchar) winnow_sniff_delimiter (thread->text, thread->text_len,
                                                                 options->quote));
       reader->line_end = winnow_sniff_line_end (thread->text, thread->text_len);
-      reader->estimated_rows =
-        winnow_csv_parse_thread_count_lines (thread, thread->text, thread->text_len) * reader->size /
-          thread->text_len + 1;
+      reader->estimated_rows = estimate_rows (reader, thread);
     }
   if (reader->delimiter == 0)
     set_delimiter (reader, ',');
