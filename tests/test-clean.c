@@ -287,10 +287,10 @@ test_fill_holes (void)
     {
       g_autoptr(GError) error = NULL;
 
-      winnow_clean_set_hole_memory (r == 2 ? 256 * sizeof (WinnowOutputHole) : 0);
+      winnow_clean_set_spill_memory (r == 2 ? 256 * sizeof (WinnowOutputHole) : 0);
       outputs[r] = winnow_test_clean (r == 1 ? two_passes : one_pass, csv->str, -1, &results[r],
                                       &error);
-      winnow_clean_set_hole_memory (0);
+      winnow_clean_set_spill_memory (0);
       g_assert_no_error (error);
       g_assert_cmpuint (results[r]->passes, ==, r == 1 ? 3 : 2);
       results[r]->passes = 0;

@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "winnow-fill-stats.h"
+#include "winnow-spill-array.h"
 #include "winnow-number.h"
 #include "winnow-profiler.h"
 #include "winnow-value-counter.h"
@@ -388,11 +391,14 @@ test_fill_median (void)
  * of a wide range, of one narrow range, of negatives, zeros of both signs
  * and infinities, of odd and even lengths; and columns of as many
  * distinct numbers as are counted, one more, and one that gets more only
- * near its end (winnow-fill-stats.c: MEDIAN_DISTINCT_MAX). */
+ * near its end (winnow-fill-stats.c: MEDIAN_DISTINCT_MAX). Half the
+ * columns keep their numbers in a file past the first 4 KiB. */
 static void
 test_fill_median_large (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (12);
+  g_autofree char *dir = g_dir_make_tmp ("winnow-median-XXXXXX", NULL);
+  guint moved = winnow_spill_array_get_n_moved ();
 
   for (guint round = 0; round < 18; round++)
     {
@@ -403,6 +409,9 @@ test_fill_median_large (void)
       g_autofree char *got = NULL;
       g_autofree char *want = NULL;
       double v;
+
+      if (round % 2 == 1)
+        winnow_fill_stats_set_spill (stats, dir, 4096);
 
       for (guint i = 0; i < n; i++)
         {
@@ -426,8 +435,12 @@ test_fill_median_large (void)
       /* a median of zeros is 0, whatever their signs, as numpy's */
       want = winnow_number_format (v == 0 ? 0. : v);
       got = winnow_fill_stats_finish (stats);
+      g_assert_null (winnow_fill_stats_get_error (stats));
       g_assert_cmpstr (got, ==, want);
     }
+  /* the columns of more than 1,024 distinct numbers, every other one */
+  g_assert_cmpuint (winnow_spill_array_get_n_moved (), >=, moved + 3);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
 static void

@@ -9,18 +9,19 @@
 
 #include <glib/gi18n.h>
 
-/* The places of the cells a statistic fills (16 bytes each) kept in
- * memory before they move to a file beside the output
- * (winnow-spill-array.c). */
-#define HOLE_MEMORY ((gsize) 64 << 20)
+/* What a task keeps until the end of its write pass, each list in memory
+ * up to this many bytes before it moves to a file beside the output
+ * (winnow-spill-array.c): the places of the cells a statistic fills (16
+ * bytes each), a median's numbers (8 bytes each). */
+#define SPILL_MEMORY ((gsize) 64 << 20)
 
-static gsize hole_memory = HOLE_MEMORY;
+static gsize spill_memory = SPILL_MEMORY;
 
-/* For tests: keep @bytes of holes in memory (0: the default). */
+/* For tests: keep @bytes of each such list in memory (0: the default). */
 void
-winnow_clean_set_hole_memory (gsize bytes)
+winnow_clean_set_spill_memory (gsize bytes)
 {
-  hole_memory = bytes > 0 ? bytes : HOLE_MEMORY;
+  spill_memory = bytes > 0 ? bytes : SPILL_MEMORY;
 }
 
 static void
@@ -68,6 +69,7 @@ cleaner_clear (Cleaner *c)
 static gboolean
 prepare (Cleaner *c, GError **error)
 {
+  g_autofree char *output_dir = g_path_get_dirname (c->output_path);
   guint n_kept;
   gsize expected_rows;
 
@@ -103,7 +105,10 @@ prepare (Cleaner *c, GError **error)
       if (fill->strategy == WINNOW_FILL_FFILL && c->last == NULL)
         c->last = g_new0 (LastValue, n_kept);
       else if (fill->strategy != WINNOW_FILL_VALUE && fill->strategy != WINNOW_FILL_FFILL)
-        c->stats[k] = winnow_fill_stats_new (fill->strategy);
+        {
+          c->stats[k] = winnow_fill_stats_new (fill->strategy);
+          winnow_fill_stats_set_spill (c->stats[k], output_dir, spill_memory);
+        }
     }
   /* Mean, median and mode need no statistics pass: the write pass leaves
    * holes, filled at its end (winnow_cleaner_fill_holes()). bfill still
@@ -116,10 +121,7 @@ prepare (Cleaner *c, GError **error)
       c->defer_fills = FALSE;
   if (c->defer_fills)
     {
-      g_autofree char *dir = g_path_get_dirname (c->output_path);
-
-      /* past hole_memory bytes, kept in a file beside the output */
-      c->holes = winnow_spill_array_new (sizeof (WinnowOutputHole), hole_memory, dir);
+      c->holes = winnow_spill_array_new (sizeof (WinnowOutputHole), spill_memory, output_dir);
       c->hole_counts = g_new0 (guint64, n_kept);
       c->preview_holes = g_array_new (FALSE, FALSE, sizeof (guint64));
     }

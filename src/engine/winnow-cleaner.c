@@ -302,8 +302,8 @@ stats_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
                              lengths[k] & WINNOW_FIELD_MISSING);
 }
 
-static void
-finish_stats (Cleaner *c)
+static gboolean
+finish_stats (Cleaner *c, GError **error)
 {
   for (guint k = 0; k < c->plan->n_kept; k++)
     {
@@ -311,6 +311,11 @@ finish_stats (Cleaner *c)
       g_autofree char *name = NULL;
       const char *strategy;
 
+      if (c->stats[k] != NULL && winnow_fill_stats_get_error (c->stats[k]) != NULL)
+        {
+          g_propagate_error (error, g_error_copy (winnow_fill_stats_get_error (c->stats[k])));
+          return FALSE;
+        }
       if (c->stats[k] == NULL || fill->strategy == WINNOW_FILL_BFILL)
         continue;
       g_free (fill->value);
@@ -330,6 +335,7 @@ finish_stats (Cleaner *c)
         winnow_result_add_warning (c->result, _("fill: column \"%s\" has no numbers, so its "
                                                 "%s fill left it empty"), name, strategy);
     }
+  return TRUE;
 }
 
 /* ---- writing ---- */
@@ -442,7 +448,8 @@ winnow_cleaner_fill_holes (Cleaner *c, GError **error)
   g_autoptr(GPtrArray) values = g_ptr_array_new_full (n, bytes_free);
   guint64 inserted;
 
-  finish_stats (c);
+  if (!finish_stats (c, error))
+    return FALSE;
   for (guint k = 0; k < n; k++)
     {
       const char *value = c->stats[k] != NULL ? c->plan->fills[k].value : NULL;
@@ -773,8 +780,8 @@ winnow_cleaner_run_pass (Cleaner *c, PassKind kind, GError **error)
                            winnow_csv_reader_get_bad_lines (c->reader));
   else if (c->have_keep == FALSE && kind == PASS_STATS)
     c->have_keep = TRUE;
-  if (kind == PASS_STATS)
-    finish_stats (c);
+  if (kind == PASS_STATS && !finish_stats (c, error))
+    return FALSE;
   c->pass_index++;
   return TRUE;
 }

@@ -49,6 +49,6 @@ WinnowResult *winnow_clean_file (const WinnowRecipe *recipe,
                                  GError **error);
 
 const char   *winnow_phase_to_string (WinnowPhase phase);
-void          winnow_clean_set_hole_memory (gsize bytes);
+void          winnow_clean_set_spill_memory (gsize bytes);
 
 G_END_DECLS

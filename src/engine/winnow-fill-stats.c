@@ -3,6 +3,8 @@
 
 #include "winnow-fill-stats.h"
 
+#include "winnow-spill-array.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +49,10 @@ struct _WinnowFillStats {
    * number in numbers[] */
   Distinct *distinct;
   guint n_distinct;
-  GArray *numbers;
+  WinnowSpillArray *numbers;
+  char *spill_dir;          /* where numbers[] goes past spill_memory bytes */
+  gsize spill_memory;
+  GError *error;            /* the first number that could not be kept */
 
   /* mode */
   WinnowValueCounter *counter;
@@ -94,8 +99,9 @@ winnow_fill_stats_free (WinnowFillStats *stats)
     return;
   g_free (stats->block);
   g_free (stats->distinct);
-  if (stats->numbers)
-    g_array_unref (stats->numbers);
+  winnow_spill_array_free (stats->numbers);
+  g_free (stats->spill_dir);
+  g_clear_error (&stats->error);
   winnow_value_counter_free (stats->counter);
   if (stats->runs)
     g_array_unref (stats->runs);
@@ -174,16 +180,30 @@ winnow_fill_stats_takes_numbers (const WinnowFillStats *stats)
 static void
 median_spill (WinnowFillStats *stats)
 {
-  guint64 total = 0;
-
-  for (guint i = 0; i < MEDIAN_TABLE; i++)
-    total += stats->distinct[i].count;
-  stats->numbers = g_array_sized_new (FALSE, FALSE, sizeof (double),
-                                      (guint) MIN (2 * total, G_MAXUINT / 2));
-  for (guint i = 0; i < MEDIAN_TABLE; i++)
-    for (guint64 c = 0; c < stats->distinct[i].count; c++)
-      g_array_append_val (stats->numbers, stats->distinct[i].value);
+  stats->numbers = winnow_spill_array_new (sizeof (double), stats->spill_memory,
+                                           stats->spill_dir);
+  for (guint i = 0; i < MEDIAN_TABLE && stats->error == NULL; i++)
+    for (guint64 c = 0; c < stats->distinct[i].count && stats->error == NULL; c++)
+      winnow_spill_array_append (stats->numbers, &stats->distinct[i].value, 1, &stats->error);
   g_clear_pointer (&stats->distinct, g_free);
+}
+
+/* Numbers past the limit go to a file in @dir (winnow-spill-array.c)
+ * rather than stay in memory: 8 bytes each, a billion of them 8 GB. */
+void
+winnow_fill_stats_set_spill (WinnowFillStats *stats, const char *dir, gsize memory)
+{
+  g_free (stats->spill_dir);
+  stats->spill_dir = g_strdup (dir);
+  stats->spill_memory = memory;
+}
+
+/* Why the statistic could not be kept (a disk too full for the numbers it
+ * moved to a file), or NULL. */
+const GError *
+winnow_fill_stats_get_error (const WinnowFillStats *stats)
+{
+  return stats->error;
 }
 
 static void
@@ -194,7 +214,8 @@ median_add (WinnowFillStats *stats, double v)
 
   if (G_UNLIKELY (stats->distinct == NULL))
     {
-      g_array_append_val (stats->numbers, v);
+      if (G_LIKELY (stats->error == NULL))
+        winnow_spill_array_append (stats->numbers, &v, 1, &stats->error);
       return;
     }
   /* by bits: -0 and 0 stay apart, as in the array (either may be the
@@ -216,7 +237,8 @@ median_add (WinnowFillStats *stats, double v)
   if (stats->n_distinct == MEDIAN_DISTINCT_MAX)
     {
       median_spill (stats);
-      g_array_append_val (stats->numbers, v);
+      if (stats->error == NULL)
+        winnow_spill_array_append (stats->numbers, &v, 1, &stats->error);
       return;
     }
   stats->distinct[i].value = v;

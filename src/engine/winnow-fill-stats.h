@@ -25,6 +25,10 @@ void             winnow_fill_stats_add      (WinnowFillStats *stats,
                                              gsize length,
                                              gboolean missing);
 gboolean         winnow_fill_stats_takes_numbers (const WinnowFillStats *stats);
+void             winnow_fill_stats_set_spill (WinnowFillStats *stats,
+                                             const char *dir,
+                                             gsize memory);
+const GError    *winnow_fill_stats_get_error (const WinnowFillStats *stats);
 void             winnow_fill_stats_add_number (WinnowFillStats *stats,
                                              gboolean is_number,
                                              double v);
