@@ -137,6 +137,23 @@ test_cancel_from_other_process (Fixture *f, gconstpointer data)
  * tasks it could not start fail saying the history is busy, the one it
  * cleaned is recorded COMPLETED once the lock goes, and the run exits:
  * never a hang, never a task cancelled by its own worker. */
+/* PRAGMA integrity_check on the history: "ok" (quick_check, the
+ * store's own check, leaves out the indexes' contents). */
+static void
+assert_integrity (Fixture *f)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 30000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &s, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (s), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (s, 0), ==, "ok");
+  sqlite3_finalize (s);
+  sqlite3_close (db);
+}
+
 static void
 test_lock (Fixture *f, gconstpointer data)
 {
@@ -197,6 +214,17 @@ test_lock (Fixture *f, gconstpointer data)
         assert_contains (winnow_task_get_error (g_ptr_array_index (found, 0)),
                          "could not be started");
       }
+      /* and big.csv, whose output went in place during the lock, is
+       * recorded completed once the lock has gone */
+      {
+        WinnowTaskQuery big_query = { .name = "big.csv" };
+        g_autoptr(GPtrArray) found = winnow_task_store_query (f->store, &big_query, 0, 1, NULL);
+
+        g_assert_nonnull (found);
+        g_assert_cmpuint (found->len, ==, 1);
+        g_assert_cmpint (winnow_task_get_status (g_ptr_array_index (found, 0)), ==,
+                         WINNOW_TASK_COMPLETED);
+      }
     }
   /* every task in one final state */
   g_assert_cmpint (count_status (f, WINNOW_TASK_PENDING), ==, 0);
@@ -204,6 +232,7 @@ test_lock (Fixture *f, gconstpointer data)
   g_assert_cmpint (count_status (f, WINNOW_TASK_CANCELLED), ==, 0);
   integrity = winnow_task_store_check (f->store, NULL);
   g_assert_cmpstr (integrity, ==, "ok");
+  assert_integrity (f);
   batch_clear (&batch);
 }
 
@@ -446,6 +475,7 @@ test_stress (Fixture *f, gconstpointer data)
   g_assert_cmpint (count_status (f, WINNOW_TASK_CANCELLED), ==, 0);
   integrity = winnow_task_store_check (f->store, NULL);
   g_assert_cmpstr (integrity, ==, "ok");
+  assert_integrity (f);
 
   /* outputs whole, no temporary file */
   dir = g_dir_open (out, 0, NULL);
