@@ -131,12 +131,6 @@ test_cancel_from_other_process (Fixture *f, gconstpointer data)
 
 /* ---- other processes ---- */
 
-/* Another program holds the history's write lock for @seconds while a
- * batch run claims, renews leases and records outcomes. Up to the
- * patience (30 s) the run waits and finishes everything; past it, the
- * tasks it could not start fail saying the history is busy, the one it
- * cleaned is recorded COMPLETED once the lock goes, and the run exits:
- * never a hang, never a task cancelled by its own worker. */
 /* PRAGMA integrity_check on the history: "ok" (quick_check, the
  * store's own check, leaves out the indexes' contents). */
 static void
@@ -154,6 +148,12 @@ assert_integrity (Fixture *f)
   sqlite3_close (db);
 }
 
+/* Another program holds the history's write lock for @seconds while a
+ * batch run claims, renews leases and records outcomes. Up to the
+ * patience (30 s) the run waits and finishes everything; past it, the
+ * tasks it could not start fail saying the history is busy, the one it
+ * cleaned is recorded COMPLETED once the lock goes, and the run exits:
+ * never a hang, never a task cancelled by its own worker. */
 static void
 test_lock (Fixture *f, gconstpointer data)
 {

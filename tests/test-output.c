@@ -467,7 +467,7 @@ test_spill_array (WinnowTestDir *f, gconstpointer data)
   guint64 n = (5u << 20) / 16;
 
   {
-    g_autoptr(WinnowSpillArray) array = winnow_spill_array_new (16, 4096, f->dir);
+    g_autoptr(WinnowSpillArray) array = winnow_spill_array_new (16, 4096, f->dir, "test records");
     g_assert_true (spill_records (array, 100, &error));
     g_assert_false (winnow_spill_array_in_file (array));
     g_assert_true (spill_records (array, n - 100, &error));
@@ -479,7 +479,7 @@ test_spill_array (WinnowTestDir *f, gconstpointer data)
     assert_records (array, 100);
   }
   {
-    g_autoptr(WinnowSpillArray) array = winnow_spill_array_new (16, 4096, f->dir);
+    g_autoptr(WinnowSpillArray) array = winnow_spill_array_new (16, 4096, f->dir, "test records");
     g_assert_true (spill_records (array, n, &error));
     g_assert_true (winnow_spill_array_in_file (array));
     assert_records (array, n);
@@ -489,7 +489,7 @@ test_spill_array (WinnowTestDir *f, gconstpointer data)
   g_assert_null (g_dir_read_name (dir));
   {
     g_autofree char *missing = g_build_filename (f->dir, "no such folder", NULL);
-    g_autoptr(WinnowSpillArray) array = winnow_spill_array_new (16, 4096, missing);
+    g_autoptr(WinnowSpillArray) array = winnow_spill_array_new (16, 4096, missing, "test records");
     g_assert_true (spill_records (array, 10000, &error));
     g_assert_false (winnow_spill_array_in_file (array));
     assert_records (array, 10000);
@@ -505,7 +505,7 @@ test_spill_array_full (WinnowTestDir *f, gconstpointer data)
     {
       struct rlimit limit = { 3 << 20, 3 << 20 };
       g_autoptr(GError) error = NULL;
-      g_autoptr(WinnowSpillArray) array = winnow_spill_array_new (16, 4096, f->dir);
+      g_autoptr(WinnowSpillArray) array = winnow_spill_array_new (16, 4096, f->dir, "test records");
 
       signal (SIGXFSZ, SIG_IGN);
       g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
@@ -518,7 +518,7 @@ test_spill_array_full (WinnowTestDir *f, gconstpointer data)
     }
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed ();
-  g_test_trap_assert_stdout ("*could not keep the places of the cells to fill in*");
+  g_test_trap_assert_stdout ("*could not keep test records in*");
 }
 
 int

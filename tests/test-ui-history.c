@@ -12,6 +12,7 @@
 #include "test-ui-fixture.h"
 #include "winnow-history-call.h"
 #include "winnow-task-list-private.h"
+#include "winnow-toast.h"
 
 /* ---- cancel, retry, delete and undo ---- */
 
@@ -378,6 +379,26 @@ test_delete_then_close (Fixture *f, gconstpointer data)
   }
 }
 
+/* The last toast's Undo, as the clear's toast names it */
+static void
+undo_clear (Fixture *f)
+{
+  AdwToast *toast = winnow_window_get_last_toast (f->window);
+
+  g_assert_cmpstr (adw_toast_get_action_name (toast), ==, "win.undo-clear");
+  gtk_widget_activate_action_variant (GTK_WIDGET (f->window), "win.undo-clear",
+                                      adw_toast_get_action_target_value (toast));
+}
+
+static gboolean
+last_toast_shown (gpointer data)
+{
+  Fixture *f = data;
+  AdwToast *toast = winnow_window_get_last_toast (f->window);
+
+  return toast != NULL && winnow_toast_is_on_screen (f->window->toast_overlay, toast);
+}
+
 /* Clear Finished Tasks says how many, and its toast undoes it. */
 static void
 test_clear_undo (Fixture *f, gconstpointer data)
@@ -395,7 +416,7 @@ test_clear_undo (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 0);
 
   /* undo: all back, none was deleted */
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo-clear", NULL);
+  undo_clear (f);
   winnow_ui_test_settle (f->app);
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 3);
   first = row (f, 0);
@@ -468,8 +489,10 @@ test_clear_counted (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 1);
   g_assert_cmpint (winnow_task_get_id (row (f, 0)), ==, running);
 
-  /* a second clear: the first goes to the history, the second's task
-   * stays hidden (its toast still offers Undo) */
+  /* a second clear, the first's toast on screen: the first goes to the
+   * history, the second's task stays hidden and kept (its toast still
+   * offers Undo; the first's, going a moment later, sends nothing) */
+  iterate_until (last_toast_shown, f, 30);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.clear-finished", NULL);
   iterate_until (all_calls_done, NULL, 30);
   winnow_ui_test_settle (f->app);
@@ -480,7 +503,7 @@ test_clear_counted (Fixture *f, gconstpointer data)
   g_assert_nonnull (kept);
 
   /* undone: back */
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo-clear", NULL);
+  undo_clear (f);
   winnow_ui_test_settle (f->app);
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 1);
   winnow_test_gate_clear (&gate);
@@ -518,6 +541,7 @@ test_delete_queued_busy (Fixture *f, gconstpointer data)
   g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE; UPDATE task_count SET n = n",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   g_signal_emit_by_name (table (f), "delete-requested", queued);
+  iterate_until (toast_says_busy, f, 30);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo-delete", "x", small);
   g_assert_cmpint (sqlite3_exec (other, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (other);

@@ -121,7 +121,8 @@ prepare (Cleaner *c, GError **error)
       c->defer_fills = FALSE;
   if (c->defer_fills)
     {
-      c->holes = winnow_spill_array_new (sizeof (WinnowOutputHole), spill_memory, output_dir);
+      c->holes = winnow_spill_array_new (sizeof (WinnowOutputHole), spill_memory, output_dir,
+                                         _("the places of the cells to fill"));
       c->hole_counts = g_new0 (guint64, n_kept);
       c->preview_holes = g_array_new (FALSE, FALSE, sizeof (guint64));
     }

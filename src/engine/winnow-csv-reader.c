@@ -217,15 +217,6 @@ name_columns (WinnowCsvReader *reader, ParseThread *thread)
                                             : g_strdup_printf ("column_%u", i + 1));
 }
 
-/**
- * winnow_csv_reader_open:
- *
- * Opens @path, settles its encoding and delimiter, and parses its first
- * row. Fails with a WINNOW_CSV_ERROR for anything but a readable regular
- * file with at least one row.
- *
- * Returns: (transfer full): the reader, not yet started
- */
 /* Bytes read at each of the estimate's samples past the first block. */
 #define SAMPLE_SIZE ((gsize) 64 << 10)
 
@@ -263,6 +254,15 @@ estimate_rows (WinnowCsvReader *reader, ParseThread *thread)
   return (guint64) ((double) reader->size * n_samples / length_sum) + 1;
 }
 
+/**
+ * winnow_csv_reader_open:
+ *
+ * Opens @path, settles its encoding and delimiter, and parses its first
+ * row. Fails with a WINNOW_CSV_ERROR for anything but a readable regular
+ * file with at least one row.
+ *
+ * Returns: (transfer full): the reader, not yet started
+ */
 WinnowCsvReader *
 winnow_csv_reader_open (const char *path, const WinnowCsvReaderOptions *options,
                         GCancellable *cancellable, GError **error)

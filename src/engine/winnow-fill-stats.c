@@ -5,6 +5,7 @@
 
 #include "winnow-spill-array.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,7 +182,7 @@ static void
 median_spill (WinnowFillStats *stats)
 {
   stats->numbers = winnow_spill_array_new (sizeof (double), stats->spill_memory,
-                                           stats->spill_dir);
+                                           stats->spill_dir, _("the numbers of a median"));
   for (guint i = 0; i < MEDIAN_TABLE && stats->error == NULL; i++)
     for (guint64 c = 0; c < stats->distinct[i].count && stats->error == NULL; c++)
       winnow_spill_array_append (stats->numbers, &stats->distinct[i].value, 1, &stats->error);

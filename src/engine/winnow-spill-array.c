@@ -35,12 +35,16 @@ winnow_spill_array_get_n_moved (void)
   return (guint) g_atomic_int_get (&n_moved);
 }
 
+/* @what: what the records are, for a message ("the places of the cells
+ * to fill") */
 WinnowSpillArray *
-winnow_spill_array_new (gsize record_size, gsize memory_max, const char *dir)
+winnow_spill_array_new (gsize record_size, gsize memory_max, const char *dir, const char *what)
 {
-  WinnowSpillArray *array = g_new0 (WinnowSpillArray, 1);
+  WinnowSpillArray *array;
 
-  g_return_val_if_fail (record_size > 0, NULL);
+  g_return_val_if_fail (record_size > 0 && what != NULL, NULL);
+  array = g_new0 (WinnowSpillArray, 1);
+  array->what = g_strdup (what);
   array->record_size = record_size;
   array->memory_max = memory_max;
   array->dir = g_strdup (dir);
@@ -62,6 +66,7 @@ winnow_spill_array_free (WinnowSpillArray *array)
   else
     g_free (array->data);
   g_free (array->dir);
+  g_free (array->what);
   g_free (array);
 }
 
@@ -94,9 +99,10 @@ static gboolean
 fail (WinnowSpillArray *array, int error_number, GError **error)
 {
   g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (error_number),
-               /* Translators: a folder, then the system's reason */
-               _("could not keep the places of the cells to fill in %s: %s"),
-               array->dir, g_strerror (error_number));
+               /* Translators: what was to be kept (such as "the places of the
+                * cells to fill"), a folder, then the system's reason */
+               _("could not keep %s in %s: %s"), array->what,
+               array->dir ? array->dir : _("memory"), g_strerror (error_number));
   return FALSE;
 }
 
@@ -117,8 +123,10 @@ map_file (WinnowSpillArray *array, gsize bytes, GError **error)
 #ifdef MREMAP_MAYMOVE
       data = mremap (array->data, array->file_bytes, bytes, MREMAP_MAYMOVE);
 #else
-      munmap (array->data, array->file_bytes);
+      /* the new mapping first: the old one stays if it cannot be made */
       data = mmap (NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, array->fd, 0);
+      if (data != MAP_FAILED)
+        munmap (array->data, array->file_bytes);
 #endif
     }
   if (data == MAP_FAILED)
@@ -180,7 +188,9 @@ winnow_spill_array_grow (WinnowSpillArray *array, gsize more, GError **error)
       return map_file (array, bytes, error);
     }
 
-  bytes = MAX (need, MAX (array->capacity * size * 2, 64 * size));
+  /* doubled, without overflow */
+  bytes = array->capacity <= G_MAXSIZE / size / 2 ? array->capacity * size * 2 : need;
+  bytes = MAX (need, MAX (bytes, 64 * size));
   if (bytes > array->memory_max && array->dir != NULL &&
       move_to_file (array, (MAX (need, FILE_STEP_MIN) + size - 1) / size * size))
     return TRUE;

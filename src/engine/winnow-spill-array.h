@@ -14,13 +14,15 @@ typedef struct {
   gsize record_size;
   gsize memory_max;    /* bytes kept in memory before moving to a file */
   char *dir;           /* where that file goes, or NULL: memory only */
+  char *what;          /* what the records are, for a message */
   int fd;              /* the file, unlinked; -1 while in memory */
   gsize file_bytes;    /* its length, all of it mapped at data */
 } WinnowSpillArray;
 
 WinnowSpillArray *winnow_spill_array_new    (gsize record_size,
                                              gsize memory_max,
-                                             const char *dir);
+                                             const char *dir,
+                                             const char *what);
 void              winnow_spill_array_free   (WinnowSpillArray *array);
 gboolean          winnow_spill_array_grow   (WinnowSpillArray *array,
                                              gsize more,

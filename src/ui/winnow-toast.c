@@ -20,8 +20,9 @@
 static guint n_pending;
 static GQuark dismissing_quark;
 
-static gboolean
-on_screen (AdwToastOverlay *overlay, AdwToast *toast)
+/* Is @toast shown now (not waiting in the queue)? */
+gboolean
+winnow_toast_is_on_screen (AdwToastOverlay *overlay, AdwToast *toast)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (overlay));
        child != NULL;
@@ -61,7 +62,7 @@ winnow_toast_dismiss (AdwToastOverlay *overlay, AdwToast *toast)
     dismissing_quark = g_quark_from_static_string ("winnow-toast-dismissing");
   if (g_object_get_qdata (G_OBJECT (toast), dismissing_quark) != NULL)
     return;
-  if (!on_screen (overlay, toast))
+  if (!winnow_toast_is_on_screen (overlay, toast))
     {
       adw_toast_dismiss (toast);
       return;

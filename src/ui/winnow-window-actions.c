@@ -251,7 +251,7 @@ clear_finished_activated (GtkWidget *widget, const char *action, GVariant *param
 static void
 undo_clear_activated (GtkWidget *widget, const char *action, GVariant *parameter)
 {
-  _winnow_window_undo_clear (WINNOW_WINDOW (widget));
+  _winnow_window_undo_clear (WINNOW_WINDOW (widget), g_variant_get_int64 (parameter));
 }
 
 /* Every win.* action, and the keys that trigger them. */
@@ -266,7 +266,7 @@ _winnow_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.copy-path", "s", copy_path_activated);
   gtk_widget_class_install_action (widget_class, "win.clear-finished", NULL, clear_finished_activated);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", "x", undo_delete_activated);
-  gtk_widget_class_install_action (widget_class, "win.undo-clear", NULL, undo_clear_activated);
+  gtk_widget_class_install_action (widget_class, "win.undo-clear", "x", undo_clear_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);

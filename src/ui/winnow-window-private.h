@@ -46,8 +46,10 @@ struct _WinnowWindow {
   GHashTable *deletions;   /* id -> Deletion, while their undo is offered */
   gint64 clearing_upto;    /* a clear of the finished tasks, while its undo is offered: */
   GArray *clearing_keep;   /*   the tasks up to that one it did not count, or NULL */
-  gboolean count_after_clear; /* a new clear, counted once that one has gone */
-  AdwToast *clear_toast;   /* weak: its toast */
+  AdwToast *clear_toast;   /*   its toast (weak) */
+  guint n_clears_landing;  /* clears sent to the history, not yet landed */
+  gboolean counting;       /* a clear being counted */
+  gboolean count_after_clear; /* a new clear, counted once those have landed */
   GHashTable *busy_toasts; /* what -> AdwToast (weak): actions waiting for the history */
   WinnowTaskDialog *task_dialog; /* weak: the configuration dialog open */
   gint64 progress_sent_at;  /* when the running tasks' notification was sent, or 0 */
@@ -74,7 +76,8 @@ void              _winnow_window_delete_task       (WinnowWindow *self,
 void              _winnow_window_undo_delete       (WinnowWindow *self,
                                                     gint64 id);
 void              _winnow_window_clear_finished    (WinnowWindow *self);
-void              _winnow_window_undo_clear        (WinnowWindow *self);
+void              _winnow_window_undo_clear        (WinnowWindow *self,
+                                                    gint64 upto_id);
 void              _winnow_window_apply_pending     (WinnowWindow *self);
 
 /* winnow-window-notify.c */

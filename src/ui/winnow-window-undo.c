@@ -18,10 +18,13 @@
  * delete is undone: only once the cancel has landed, or the cancel would
  * land after it and leave the task cancelled (the two calls run on
  * threads of their own, in no set order). Shared by the deletion and the
- * cancel's call. */
+ * cancel's call; it keeps the scheduler, so that an undo the window did
+ * not live to see through is still done (the application waits for
+ * these calls as it quits). */
 typedef struct {
   gint ref;
-  WinnowWindow *window;
+  WinnowScheduler *scheduler;
+  WinnowWindow *window;  /* weak: for a message */
   gint64 id;
   char *name;
   gboolean cancel_landed;
@@ -40,7 +43,8 @@ requeue_unref (Requeue *requeue)
 {
   if (--requeue->ref > 0)
     return;
-  g_object_unref (requeue->window);
+  g_object_unref (requeue->scheduler);
+  g_clear_weak_pointer (&requeue->window);
   g_free (requeue->name);
   g_free (requeue);
 }
@@ -120,12 +124,14 @@ on_delete_dismissed (AdwToast *toast, WinnowWindow *self)
 static void
 requeue_done (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr(WinnowWindow) self = data;
+  Requeue *requeue = data;
   g_autoptr(GError) error = NULL;
 
-  if (!winnow_history_act_finish (result, NULL, &error))
-    winnow_window_toast (self, adw_toast_new_format (_("Could not queue the task again: %s"),
-                                                     error->message));
+  if (!winnow_history_act_finish (result, NULL, &error) && requeue->window != NULL)
+    winnow_window_toast (requeue->window,
+                         adw_toast_new_format (_("Could not queue the task again: %s"),
+                                               error->message));
+  requeue_unref (requeue);
 }
 
 static void
@@ -134,10 +140,8 @@ requeue_now (Requeue *requeue)
   /* Translators: said while the history is busy; %s is a file name */
   g_autofree char *what = g_strdup_printf (_("queuing “%s” again"), requeue->name);
 
-  if (requeue->window->scheduler == NULL)
-    return;  /* the window is gone */
-  winnow_history_act (requeue->window->scheduler, WINNOW_HISTORY_RETRY, requeue->id, what,
-                      requeue_done, g_object_ref (requeue->window));
+  winnow_history_act (requeue->scheduler, WINNOW_HISTORY_RETRY, requeue->id, what,
+                      requeue_done, requeue_ref (requeue));
 }
 
 /* The toast's Undo (win.undo-delete): the task comes back, queued again
@@ -207,7 +211,8 @@ _winnow_window_delete_task (WinnowWindow *self, WinnowTask *task)
       Requeue *requeue = g_new0 (Requeue, 1);
 
       requeue->ref = 1;
-      requeue->window = g_object_ref (self);
+      requeue->scheduler = g_object_ref (self->scheduler);
+      g_set_weak_pointer (&requeue->window, self);
       requeue->id = deletion->id;
       requeue->name = g_strdup (deletion->name);
       deletion->requeue = requeue;
@@ -234,9 +239,14 @@ _winnow_window_delete_task (WinnowWindow *self, WinnowTask *task)
 
 /* ---- clearing the finished tasks, with undo ---- */
 
+/* The clear offered is hidden from the list, or nothing. Each clear's
+ * toast names it by its last id: the toast of a clear already sent, still
+ * on screen for a moment, neither sends nor undoes a newer one. Clears go
+ * to the history one counted at a time: a new one is counted once the
+ * ones sent have landed, so it does not count their tasks again. */
+
 static void start_count (WinnowWindow *self);
 
-/* The list hides what the clear still offered counted, or nothing. */
 static void
 hide_cleared (WinnowWindow *self)
 {
@@ -250,27 +260,32 @@ clear_done (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr(WinnowWindow) self = data;
   g_autoptr(GError) error = NULL;
 
+  self->n_clears_landing--;
   if (!winnow_history_act_finish (result, NULL, &error))
     winnow_window_toast (self, adw_toast_new_format (_("Could not clear the history: %s"),
                                                      error->message));
   /* shown again, unless a newer clear offered hides them */
   hide_cleared (self);
-  if (self->count_after_clear && self->store != NULL)
+  if (self->count_after_clear && self->n_clears_landing == 0 && self->store != NULL)
     {
       self->count_after_clear = FALSE;
       start_count (self);
     }
 }
 
+/* The clear offered goes to the history (once); its toast no longer
+ * stands for it. */
 static void
 apply_clear (WinnowWindow *self)
 {
   g_autoptr(GArray) keep = g_steal_pointer (&self->clearing_keep);
   gint64 upto = self->clearing_upto;
 
+  g_clear_weak_pointer (&self->clear_toast);
   if (upto <= 0)
     return;
   self->clearing_upto = 0;
+  self->n_clears_landing++;
   winnow_history_clear_finished (self->scheduler, upto, keep,
                                  /* Translators: said while the history is busy */
                                  _("clearing the finished tasks"), clear_done,
@@ -280,19 +295,24 @@ apply_clear (WinnowWindow *self)
 static void
 on_clear_dismissed (AdwToast *toast, WinnowWindow *self)
 {
-  if (self->scheduler != NULL)
+  if (self->scheduler != NULL && toast == self->clear_toast)
     apply_clear (self);
 }
 
-/* The toast's Undo (win.undo-clear). */
+/* The toast's Undo (win.undo-clear), for the clear up to @upto_id. */
 void
-_winnow_window_undo_clear (WinnowWindow *self)
+_winnow_window_undo_clear (WinnowWindow *self, gint64 upto_id)
 {
+  AdwToast *toast = self->clear_toast;
+
+  if (upto_id != self->clearing_upto || upto_id <= 0)
+    return;  /* that clear was sent already */
   self->clearing_upto = 0;
   g_clear_pointer (&self->clearing_keep, g_array_unref);
+  g_clear_weak_pointer (&self->clear_toast);
   hide_cleared (self);
-  if (self->clear_toast != NULL)
-    winnow_toast_dismiss (self->toast_overlay, self->clear_toast);
+  if (toast != NULL)
+    winnow_toast_dismiss (self->toast_overlay, toast);
 }
 
 typedef struct {
@@ -333,6 +353,7 @@ finished_counted (GObject *source, GAsyncResult *result, gpointer data)
   g_autofree char *count = NULL;
   AdwToast *toast;
 
+  self->counting = FALSE;
   if (finished == NULL)
     {
       winnow_window_toast (self, adw_toast_new_format (_("Could not clear the history: %s"),
@@ -345,7 +366,6 @@ finished_counted (GObject *source, GAsyncResult *result, gpointer data)
       finished_free (finished);
       return;
     }
-  apply_clear (self);  /* (none: a clear still offered went first) */
   self->clearing_upto = finished->last_id;
   self->clearing_keep = g_steal_pointer (&finished->unfinished);
   hide_cleared (self);
@@ -356,6 +376,7 @@ finished_counted (GObject *source, GAsyncResult *result, gpointer data)
   finished_free (finished);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, "win.undo-clear");
+  adw_toast_set_action_target (toast, "x", self->clearing_upto);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_clear_dismissed), self, 0);
   g_set_weak_pointer (&self->clear_toast, toast);
   winnow_window_toast (self, toast);
@@ -364,6 +385,7 @@ finished_counted (GObject *source, GAsyncResult *result, gpointer data)
 static void
 start_count (WinnowWindow *self)
 {
+  self->counting = TRUE;
   winnow_history_call (NULL, count_finished, g_object_ref (self->store), g_object_unref,
                        finished_free, NULL, finished_counted, g_object_ref (self));
 }
@@ -371,19 +393,24 @@ start_count (WinnowWindow *self)
 /* Clear Finished Tasks (win.clear-finished): counted off the main
  * thread, hidden at once, offered for undo. A clear still offered goes
  * to the history first (its toast goes), and this one counts what is
- * left once it has. */
+ * left once it has landed. */
 void
 _winnow_window_clear_finished (WinnowWindow *self)
 {
+  AdwToast *toast = self->clear_toast;
+
+  if (self->counting)
+    return;  /* asked twice: one count, one toast */
   if (self->clearing_upto > 0)
     {
-      self->count_after_clear = TRUE;
       apply_clear (self);
-      if (self->clear_toast != NULL)
-        winnow_toast_dismiss (self->toast_overlay, self->clear_toast);
-      return;
+      if (toast != NULL)
+        winnow_toast_dismiss (self->toast_overlay, toast);
     }
-  start_count (self);
+  if (self->n_clears_landing > 0)
+    self->count_after_clear = TRUE;
+  else
+    start_count (self);
 }
 
 /* Deletions and a clear still offered for undo are done now: the window

@@ -22,6 +22,12 @@ winnow_window_toast (WinnowWindow *self, AdwToast *toast)
 {
   g_return_if_fail (WINNOW_IS_WINDOW (self));
   g_return_if_fail (ADW_IS_TOAST (toast));
+  if (self->toast_overlay == NULL)
+    {
+      /* a call that landed after the window went: nobody to tell */
+      g_object_unref (toast);
+      return;
+    }
   g_set_weak_pointer (&self->last_toast, toast);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
