@@ -596,12 +596,14 @@ test_sigkill_loop (Fixture *f, gconstpointer data)
 }
 
 
-/* SIGTERM (a session ending) to the window while it cleans: it quits as
- * its Quit does, at once: the running task goes back to the queue for the
- * next start, its temporary file is removed, no output is left. */
+/* SIGTERM (a session ending) or SIGINT (Ctrl+C in the terminal that
+ * started it) to the window while it cleans: it quits as its Quit does,
+ * at once: the running task goes back to the queue for the next start,
+ * its temporary file is removed, no output is left. */
 static void
-test_window_sigterm (Fixture *f, gconstpointer data)
+test_window_signal (Fixture *f, gconstpointer data)
 {
+  int signal_number = GPOINTER_TO_INT (data);
   g_autofree char *db = g_build_filename (f->dir.dir, "history.db", NULL);
   g_autofree char *input = write_rows (f, "big.csv", 2500000);
   g_autofree char *output = g_build_filename (f->dir.dir, "big.cleaned.csv", NULL);
@@ -637,7 +639,7 @@ test_window_sigterm (Fixture *f, gconstpointer data)
         g_error ("the window did not start the task");
       g_usleep (20000);  /* another process: nothing to wait on but the file */
     }
-  g_subprocess_send_signal (window, SIGTERM);
+  g_subprocess_send_signal (window, signal_number);
   g_subprocess_wait (window, NULL, &error);
   g_assert_no_error (error);
   if (g_subprocess_get_if_signaled (window))
@@ -677,7 +679,10 @@ main (int argc, char **argv)
   ADD ("/faults/store-garbage", test_store_garbage);
   ADD ("/faults/hostile-recipe-row", test_hostile_recipe_row);
   ADD ("/faults/sigkill-loop", test_sigkill_loop);
-  ADD ("/faults/window-sigterm", test_window_sigterm);
+  g_test_add ("/faults/window-sigterm", Fixture, GINT_TO_POINTER (SIGTERM), fixture_setup,
+              test_window_signal, fixture_teardown);
+  g_test_add ("/faults/window-sigint", Fixture, GINT_TO_POINTER (SIGINT), fixture_setup,
+              test_window_signal, fixture_teardown);
 #undef ADD
   return g_test_run ();
 }
