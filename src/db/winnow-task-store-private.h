@@ -179,7 +179,7 @@ typedef struct {
   GPtrArray *tasks;         /* out */
 } StoreArgs;
 
-char         *store_ids_json      (GArray *ids);
+char         *store_ids_json      (const GArray *ids);
 gboolean      store_state_error   (GError **error,
                                    gint64 id,
                                    WinnowTaskStatus status,

@@ -73,12 +73,6 @@ has_name (const WinnowTaskQuery *query)
   return query->name != NULL && query->name[0] != '\0';
 }
 
-/* Does @query's clear of the finished tasks keep some of them? */
-static gboolean
-has_keep (const WinnowTaskQuery *query)
-{
-  return query->hide_finished_keep != NULL && query->hide_finished_keep->len > 0;
-}
 
 /* Starts a statement that uses append_filters(): when few tasks are
  * named (store_find_names(), before the statement), their ids. */
@@ -111,11 +105,9 @@ append_filters (GString *sql, const WinnowTaskQuery *query, StoreFinding finding
     g_string_append_printf (sql, " AND %s < ?3", time);
   if (query->hidden != NULL && query->hidden->len > 0)
     g_string_append (sql, " AND id NOT IN (SELECT value FROM json_each (?4))");
-  if (query->hide_finished_upto > 0 && has_keep (query))
-    g_string_append (sql, " AND NOT (status IN ('COMPLETED', 'FAILED', 'CANCELLED') AND id <= ?5"
+  if (query->hide_finished_upto > 0)
+    g_string_append (sql, " AND NOT (status IN " FINAL_STATUSES " AND id <= ?5"
                           " AND id NOT IN (SELECT value FROM json_each (?10)))");
-  else if (query->hide_finished_upto > 0)
-    g_string_append (sql, " AND NOT (status IN ('COMPLETED', 'FAILED', 'CANCELLED') AND id <= ?5)");
 }
 
 /* @named: the tasks the name search found (store_find_names()) */
@@ -134,9 +126,10 @@ bind_filters (sqlite3_stmt *s, const WinnowTaskQuery *query, const StoreNamed *n
   if (query->hidden != NULL && query->hidden->len > 0)
     sqlite3_bind_text (s, P_HIDDEN, store_ids_json (query->hidden), -1, g_free);
   if (query->hide_finished_upto > 0)
-    sqlite3_bind_int64 (s, P_HIDE_UPTO, query->hide_finished_upto);
-  if (query->hide_finished_upto > 0 && has_keep (query))
-    sqlite3_bind_text (s, P_HIDE_KEEP, store_ids_json (query->hide_finished_keep), -1, g_free);
+    {
+      sqlite3_bind_int64 (s, P_HIDE_UPTO, query->hide_finished_upto);
+      sqlite3_bind_text (s, P_HIDE_KEEP, store_ids_json (query->hide_finished_keep), -1, g_free);
+    }
 }
 
 /* Binds @task's value of the sort key to P_KEY, its id to P_KEY_ID. */

@@ -17,13 +17,14 @@
 #include <string.h>
 
 /* Task ids as a JSON list, bound to one parameter and read back with
- * json_each(): a list of any length in one prepared statement. */
+ * json_each(): a list of any length in one prepared statement; NULL is
+ * an empty one. */
 char *
-store_ids_json (GArray *ids)
+store_ids_json (const GArray *ids)
 {
   GString *json = g_string_new ("[");
 
-  for (guint i = 0; i < ids->len; i++)
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
     g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i ? "," : "",
                             g_array_index (ids, gint64, i));
   g_string_append_c (json, ']');
@@ -522,10 +523,7 @@ clear_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error
   if (s == NULL)
     return FALSE;
   sqlite3_bind_int64 (s, 1, a->number);
-  if (a->ids != NULL)
-    sqlite3_bind_text (s, 2, store_ids_json (a->ids), -1, g_free);
-  else
-    sqlite3_bind_text (s, 2, "[]", -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 2, store_ids_json (a->ids), -1, g_free);
   if (!store_step_done (store, conn, s, error))
     return FALSE;
   a->number = sqlite3_changes64 (conn->db);
