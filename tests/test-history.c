@@ -182,6 +182,21 @@ test_lock (Fixture *f, gconstpointer data)
   until = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
   winnow_test_iterate_until (time_passed, &until, seconds + 5);
   unlock_history (lock);
+  /* big.csv's output went in place while the history could not say so:
+   * a cancel now is refused (marked beside the history, or recorded
+   * completed already), never accepted and then lost */
+  {
+    WinnowTaskQuery big_query = { .name = "big.csv" };
+    g_autoptr(GPtrArray) found = winnow_task_store_query (f->store, &big_query, 0, 1, NULL);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_nonnull (found);
+    g_assert_cmpuint (found->len, ==, 1);
+    g_assert_false (winnow_task_store_cancel (
+      f->store, winnow_task_get_id (g_ptr_array_index (found, 0)), &error));
+    g_assert_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_STATE);
+    g_test_message ("big.csv's cancel: %s", error->message);
+  }
   winnow_test_iterate_until (batch_finished, &batch, 120);
   g_test_message ("stdout:\n%s\nstderr:\n%s", batch.out, batch.err);
 

@@ -279,9 +279,9 @@ winnow_task_store_claim (WinnowTaskStore *store, const char *owner, gint64 lease
 /* ---- the worker's side ---- */
 
 /* Why did an update that needs task @id held by @owner change nothing? */
-static gboolean
-explain_not_held (WinnowTaskStore *store, StoreConn *conn, gint64 id, const char *owner,
-                  GError **error)
+gboolean
+store_explain_not_held (WinnowTaskStore *store, StoreConn *conn, gint64 id, const char *owner,
+                        GError **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(WinnowTask) task = store_get_on (store, conn, id, &local_error);
@@ -332,7 +332,7 @@ report_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **erro
   sqlite3_reset (s);
   if (rc != SQLITE_DONE)
     return store_fail (store, conn, rc, error);
-  return explain_not_held (store, conn, a->id, a->owner, error);
+  return store_explain_not_held (store, conn, a->id, a->owner, error);
 }
 
 /**
@@ -457,7 +457,7 @@ begin_commit_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError 
     }
   if (rc != SQLITE_DONE)
     return store_fail (store, conn, rc, error);
-  return explain_not_held (store, conn, a->id, a->owner, error);
+  return store_explain_not_held (store, conn, a->id, a->owner, error);
 }
 
 /**
@@ -514,7 +514,7 @@ store_finish_on (WinnowTaskStore *store, StoreConn *conn, gint64 id, const char 
   if (!store_step_done (store, conn, s, error))
     return FALSE;
   if (sqlite3_changes (conn->db) == 0)
-    return explain_not_held (store, conn, id, owner, error);
+    return store_explain_not_held (store, conn, id, owner, error);
   g_debug ("task %" G_GINT64_FORMAT " %s", id, status);
   return TRUE;
 }
@@ -613,7 +613,8 @@ release_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **err
   store_bind_text (s, 3, now);
   if (!store_step_done (store, conn, s, error))
     return FALSE;
-  return sqlite3_changes (conn->db) > 0 || explain_not_held (store, conn, a->id, a->owner, error);
+  return sqlite3_changes (conn->db) > 0 ||
+         store_explain_not_held (store, conn, a->id, a->owner, error);
 }
 
 /* Back to PENDING: the worker stops without finishing (its process is

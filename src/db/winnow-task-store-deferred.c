@@ -46,8 +46,8 @@
  * beside the database itself, as its -wal file is, also when it was
  * opened through a symbolic link. Resolved once per store, not at each
  * recovery (one runs before every claim). */
-static char *
-deferred_dir (WinnowTaskStore *store)
+char *
+store_deferred_dir (WinnowTaskStore *store)
 {
   char *dir;
 
@@ -145,7 +145,7 @@ winnow_task_store_defer_outcome (WinnowTaskStore *store, gint64 id, const char *
   g_return_val_if_fail (ended != NULL, FALSE);
   store_check_thread (G_STRFUNC);
 
-  dir = deferred_dir (store);
+  dir = store_deferred_dir (store);
   if (dir == NULL)
     {
       g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
@@ -516,7 +516,7 @@ gint64
 store_apply_deferred (WinnowTaskStore *store, StoreConn *conn, GArray *held, gboolean *hold_all,
                       GError **error)
 {
-  g_autofree char *dir = deferred_dir (store);
+  g_autofree char *dir = store_deferred_dir (store);
   g_autoptr(GDir) listing = NULL;
   g_autoptr(GError) list_error = NULL;
   const char *name;
@@ -538,6 +538,10 @@ store_apply_deferred (WinnowTaskStore *store, StoreConn *conn, GArray *held, gbo
         }
       return 0;
     }
+  /* first, before this transaction records anything: marks that no
+   * longer hold (winnow-task-store-commits.c) */
+  if (!store_sweep_marks (store, conn, dir, error))
+    return -1;
   while ((name = g_dir_read_name (listing)) != NULL)
     {
       g_autofree char *path = NULL;
@@ -548,6 +552,7 @@ store_apply_deferred (WinnowTaskStore *store, StoreConn *conn, GArray *held, gbo
 
       if (!g_str_has_suffix (name, SUFFIX))
         {
+          /* a mark, or "NAME.outcome.XXXXXX" */
           remove_if_stale_temporary (dir, name);
           continue;  /* a file being written, or not ours */
         }

@@ -220,12 +220,37 @@ char         *store_walk_sql      (const WinnowTaskQuery *query,
                                    gboolean after_key,
                                    gboolean key_only,
                                    StoreFinding finding);
+gboolean      store_explain_not_held (WinnowTaskStore *store,
+                                      StoreConn *conn,
+                                      gint64 id,
+                                      const char *owner,
+                                      GError **error);
 /* winnow-task-store-deferred.c */
+char         *store_deferred_dir  (WinnowTaskStore *store);
 gint64        store_apply_deferred (WinnowTaskStore *store,
                                     StoreConn *conn,
                                     GArray *held,
                                     gboolean *hold_all,
                                     GError **error);
+/* winnow-task-store-commits.c: a worker's mark, beside the history, that
+ * its output goes in place ("<task>.commit" in store_deferred_dir()) */
+#define STORE_MARK_SUFFIX ".commit"
+
+typedef struct {
+  int fd;        /* the marks' lock, or -1 */
+  char *dir;
+} StoreGuard;
+
+gboolean      store_guard_cancel  (WinnowTaskStore *store,
+                                   StoreConn *conn,
+                                   gint64 id,
+                                   StoreGuard *guard,
+                                   GError **error);
+void          store_guard_clear   (StoreGuard *guard);
+gboolean      store_sweep_marks   (WinnowTaskStore *store,
+                                   StoreConn *conn,
+                                   const char *dir,
+                                   GError **error);
 StoreNames   *store_register_functions (sqlite3 *db);
 /* winnow-task-store-names.c */
 StoreNames   *store_register_name_functions (sqlite3 *db);

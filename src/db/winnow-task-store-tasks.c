@@ -340,8 +340,9 @@ cancel_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **erro
   StoreArgs *a = data;
   g_autofree char *now = store_now (0);
   g_autoptr(WinnowTask) task = NULL;
+  StoreGuard guard = { .fd = -1 };
   sqlite3_stmt *s;
-  gboolean ok = FALSE;
+  gboolean ok = FALSE, committed;
 
   if (!store_begin (store, conn, error))
     return FALSE;
@@ -362,6 +363,10 @@ cancel_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **erro
         }
       break;
     case WINNOW_TASK_PROCESSING:
+      /* a worker that could not say so here may have said it beside the
+       * history; its lock is kept until this transaction ends */
+      if (!store_guard_cancel (store, conn, a->id, &guard, error))
+        break;
       s = store_prepare (store, conn,
         "UPDATE tasks SET cancel_requested = 1 WHERE id = ? AND cancel_requested != 2", error);
       if (s != NULL)
@@ -381,7 +386,9 @@ cancel_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **erro
       store_state_error (error, a->id, winnow_task_get_status (task), _("it has already finished"));
       break;
     }
-  if (!store_commit (store, conn, ok, error))
+  committed = store_commit (store, conn, ok, error);
+  store_guard_clear (&guard);
+  if (!committed)
     return FALSE;
   a->flag = winnow_task_get_status (task) == WINNOW_TASK_PENDING;
   return TRUE;

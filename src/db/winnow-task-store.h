@@ -159,6 +159,14 @@ gboolean         winnow_task_store_begin_commit (WinnowTaskStore *store,
                                                  const char *owner,
                                                  gboolean *cancel_requested,
                                                  GError **error);
+gboolean         winnow_task_store_begin_commit_aside (WinnowTaskStore *store,
+                                                       gint64 id,
+                                                       const char *owner,
+                                                       gboolean *cancel_requested,
+                                                       GError **error);
+void             winnow_task_store_end_commit_aside (WinnowTaskStore *store,
+                                                     gint64 id,
+                                                     const char *owner);
 gboolean         winnow_task_store_complete     (WinnowTaskStore *store,
                                                  gint64 id,
                                                  const char *owner,

@@ -168,6 +168,8 @@ finish_outcome (WinnowScheduler *self, Outcome *o, const GError *gave_up)
   g_hash_table_remove (self->cancels, &r->id);
   g_mutex_unlock (&self->lock);
 
+  if (gave_up == NULL && r->marked)
+    winnow_task_store_end_commit_aside (self->store, r->id, r->owner);
   if (gave_up == NULL || is_not_held (gave_up))
     final = winnow_task_store_get (self->store, r->id, NULL);
   else

@@ -58,6 +58,7 @@ typedef struct {
   gboolean release;            /* stopped by a shutdown: back to PENDING */
   gboolean cancel_asked;       /* a cancel was asked: never queued again */
   gboolean lost;               /* another worker holds it now */
+  gboolean marked;             /* its output went in place marked beside the history */
   gboolean done;               /* cleaning over; its outcome is being recorded */
   double fraction;
   guint64 rows;

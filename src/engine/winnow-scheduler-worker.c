@@ -103,31 +103,48 @@ deliver_progress (gpointer data)
 
 /* ---- the cleaning thread ---- */
 
+static gboolean
+is_not_held_error (const GError *error)
+{
+  return g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_LEASE_LOST) ||
+         g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_STATE) ||
+         g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_NOT_FOUND);
+}
+
 /* Just before the output goes in place: a cancel asked until now still
  * stops the task; from now on the store refuses one. A busy history does
- * not hold the output back: nobody can record a cancel meanwhile. */
+ * not hold the output back: the worker says so beside it instead, and a
+ * cancel looks there (winnow-task-store-commits.c). */
 static void
 before_commit (Running *r)
 {
   WinnowScheduler *self = r->scheduler;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) aside_error = NULL;
   gboolean asked = FALSE;
+  gboolean marked = FALSE;
   gboolean ok;
 
   winnow_task_store_set_thread_patience (COMMIT_PATIENCE_MS);
   ok = winnow_task_store_begin_commit (self->store, r->id, r->owner, &asked, &error);
+  if (!ok && !is_not_held_error (error))
+    {
+      ok = winnow_task_store_begin_commit_aside (self->store, r->id, r->owner, &asked,
+                                                 &aside_error);
+      marked = ok && !asked;
+    }
   winnow_task_store_set_thread_patience (0);
 
   g_mutex_lock (&r->lock);
+  r->marked = marked;
   if (ok && asked)
     r->cancel_asked = TRUE;
-  else if (!ok && (g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_LEASE_LOST) ||
-                   g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_STATE) ||
-                   g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_NOT_FOUND)))
+  else if (!ok && is_not_held_error (aside_error ? aside_error : error))
     r->lost = TRUE;
   else if (!ok)
-    g_debug ("task %" G_GINT64_FORMAT ": could not mark it finishing (%s); going on", r->id,
-             error->message);
+    g_message ("task %" G_GINT64_FORMAT ": could not mark it finishing (%s; %s); its output "
+               "goes in place, and a cancel asked meanwhile may come too late", r->id,
+               error->message, aside_error->message);
   if (r->cancel_asked || r->lost)
     g_cancellable_cancel (r->cancellable);
   g_mutex_unlock (&r->lock);
