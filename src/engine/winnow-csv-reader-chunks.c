@@ -281,16 +281,23 @@ parse_thread_main (gpointer data)
 
 /* A parse thread after the first, with a decoder of its own for a
  * single-byte encoding (the first one made its own, so its name is
- * known). */
+ * known; iconv may still fail to open another, out of memory). NULL with
+ * @error set then. */
 static ParseThread *
-new_parse_thread (WinnowCsvReader *reader, guint id)
+new_parse_thread (WinnowCsvReader *reader, guint id, GError **error)
 {
   ParseThread *thread = winnow_csv_parse_thread_new (reader, id);
 
   if (reader->threads[0]->decoder != NULL)
-    thread->decoder =
-      winnow_text_decoder_new (winnow_text_decoder_name (reader->threads[0]->decoder), NULL);
-  g_assert (reader->threads[0]->decoder == NULL || thread->decoder != NULL);
+    {
+      thread->decoder = winnow_text_decoder_new (
+        winnow_text_decoder_name (reader->threads[0]->decoder), error);
+      if (thread->decoder == NULL)
+        {
+          winnow_csv_parse_thread_free (thread);
+          return NULL;
+        }
+    }
   return thread;
 }
 
@@ -316,7 +323,12 @@ start_redo_thread (WinnowCsvReader *reader)
 
   if (reader->redo_thread != NULL)
     return TRUE;
-  thread = new_parse_thread (reader, MAX_PARSE_THREADS);
+  thread = new_parse_thread (reader, MAX_PARSE_THREADS, &error);
+  if (thread == NULL)
+    {
+      set_thread_error (reader, error);
+      return FALSE;
+    }
   thread->redoing = TRUE;
   thread->gthread = g_thread_try_new ("winnow-redo", redo_thread_main, thread, &error);
   if (thread->gthread == NULL)
@@ -451,7 +463,19 @@ winnow_csv_reader_start (WinnowCsvReader *reader, const gint *column_map, guint 
 
   reader->threads = g_renew (ParseThread *, reader->threads, n_threads);
   for (guint i = 1; i < n_threads; i++)
-    reader->threads[i] = new_parse_thread (reader, i);
+    {
+      g_autoptr(GError) error = NULL;
+
+      reader->threads[i] = new_parse_thread (reader, i, &error);
+      if (reader->threads[i] == NULL)
+        {
+          /* as a thread that does not start: the others read its chunks */
+          g_debug ("%s: %u reader threads instead of %u: %s", reader->display_name, i,
+                   n_threads, error->message);
+          n_threads = i;
+          break;
+        }
+    }
   reader->n_threads = n_threads;
   for (guint i = 0; i < n_threads; i++)
     add_batches (reader, reader->threads[i]->pool, reader->threads[i]->batches);
