@@ -414,11 +414,17 @@ test_clear_undo (Fixture *f, gconstpointer data)
   g_assert_cmpstr (adw_toast_get_title (toast), ==, "3 finished tasks cleared");
   g_assert_cmpstr (adw_toast_get_action_name (toast), ==, "win.undo-clear");
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 0);
+  /* the window looks as with an empty history, not as with filters that
+   * match nothing: the cleared tasks are counted nowhere */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->list_stack), ==, "empty");
+  g_assert_cmpstr (adw_window_title_get_subtitle (f->window->window_title), ==, "");
 
   /* undo: all back, none was deleted */
   undo_clear (f);
   winnow_ui_test_settle (f->app);
   g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 3);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->list_stack), ==, "tasks");
+  g_assert_cmpstr (adw_window_title_get_subtitle (f->window->window_title), ==, "3 tasks");
   first = row (f, 0);
   g_assert_nonnull (winnow_ui_test_get_task (f->app, winnow_task_get_id (first)));
 

@@ -543,6 +543,48 @@ name_alone (const WinnowTaskQuery *query)
          (query->hidden == NULL || query->hidden->len == 0) && query->hide_finished_upto <= 0;
 }
 
+/* Takes the tasks @query hides (a delete's or a clear's, while its undo
+ * is offered) out of @total: by the primary key and the status index,
+ * never a walk of the whole history. */
+static gboolean
+hidden_out_of_total (WinnowTaskStore *store, StoreConn *conn, const WinnowTaskQuery *query,
+                     gint64 *total, GError **error)
+{
+  WinnowTaskQuery hiding = {
+    .hidden = query->hidden,
+    .hide_finished_upto = query->hide_finished_upto,
+    .hide_finished_keep = query->hide_finished_keep,
+  };
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_auto(StoreNamed) named = { 0 };
+  sqlite3_stmt *s;
+  int rc;
+
+  if (query->hidden != NULL && query->hidden->len > 0)
+    g_string_append (sql, "SELECT count(*) FROM tasks "
+                          "WHERE id IN (SELECT value FROM json_each (?4))");
+  if (query->hide_finished_upto > 0)
+    g_string_append_printf (sql, "%sSELECT count(*) FROM tasks "
+                            "WHERE status IN " FINAL_STATUSES " AND id <= ?5"
+                            "  AND id NOT IN (SELECT value FROM json_each (?10))%s",
+                            sql->len > 0 ? " UNION ALL " : "",
+                            sql->len > 0 ? "  AND id NOT IN (SELECT value FROM json_each (?4))"
+                                         : "");
+  if (sql->len == 0)
+    return TRUE;
+  s = store_prepare (store, conn, sql->str, error);
+  if (s == NULL)
+    return FALSE;
+  bind_filters (s, &hiding, &named, 0);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    *total -= sqlite3_column_int64 (s, 0);
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return store_fail (store, conn, rc, error);
+  *total = MAX (*total, 0);
+  return TRUE;
+}
+
 static gboolean
 count_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
 {
@@ -576,6 +618,10 @@ count_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error
       store_fail (store, conn, rc, error);
       return store_commit (store, conn, FALSE, NULL);
     }
+  /* tasks hidden for an undo (deleted, or cleared) are not the
+   * history's any more: an empty list then looks like an empty history */
+  if (!hidden_out_of_total (store, conn, a->query, &a->total, error))
+    return store_commit (store, conn, FALSE, NULL);
   if (!filtered)
     {
       a->count = a->total;
@@ -611,6 +657,8 @@ count_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error
 /**
  * winnow_task_store_count:
  * @total: (out) (optional): how many tasks the history has, filters aside
+ *   (but not the tasks @query hides for an undo: query.hidden and
+ *   query.hide_finished_upto)
  *
  * Returns: how many tasks match @query (its sort is ignored), or -1
  */
