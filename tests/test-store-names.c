@@ -90,7 +90,7 @@ test_name_copy_shared (Fixture *f, gconstpointer data)
   g_assert_cmpuint (store_name_copy_get_whole_reads (f->store->names), ==, 1);
 
   /* held in a snapshot of three tasks; the calls below take others */
-  held = store_acquire (f->store, &error);
+  held = store_acquire (f->store, 0, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (sqlite3_exec (held->db, "BEGIN; SELECT count(*) FROM tasks", NULL, NULL, NULL),
                    ==, SQLITE_OK);

@@ -669,6 +669,97 @@ test_busy_is_busy (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+typedef struct {
+  WinnowTaskStore *store;
+  gint waiting;   /* set by the store once the call waits for the lock */
+  gint returned;
+  gboolean ok;
+} Waiter;
+
+static gpointer
+wait_for_lock (gpointer data)
+{
+  Waiter *w = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTask) task = NULL;
+
+  winnow_task_store_watch_waits (&w->waiting);
+  winnow_task_store_set_thread_patience (120000);
+  task = winnow_task_store_add (w->store, "/data/w.csv", "/data/w.out.csv",
+                                "{\"winnow_recipe\": 1}", FALSE, &error);
+  g_assert_no_error (error);
+  w->ok = task != NULL;
+  g_atomic_int_set (&w->returned, 1);
+  return NULL;
+}
+
+static gboolean
+all_waiting (gpointer data)
+{
+  Waiter *waiters = data;
+
+  for (guint i = 0; i < STORE_MAX_CONNECTIONS; i++)
+    if (!g_atomic_int_get (&waiters[i].waiting))
+      return FALSE;
+  return TRUE;
+}
+
+/* Every connection of the store waits for another program's lock: a
+ * further call does not wait beyond its own patience for one of them to
+ * come back, nor once it is told to give up; it says the history is
+ * busy. The others go through once the lock goes. */
+static void
+test_busy_connections (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  Waiter waiters[STORE_MAX_CONNECTIONS] = { 0 };
+  GThread *threads[STORE_MAX_CONNECTIONS];
+  gint give_up = 1;
+  sqlite3 *other;
+
+  g_assert_cmpint (winnow_task_store_count (f->store, &(WinnowTaskQuery) { 0 }, NULL, &error), ==,
+                   0);
+  g_assert_cmpint (sqlite3_open (f->path, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE; UPDATE task_count SET n = n", NULL, NULL,
+                                 NULL), ==, SQLITE_OK);
+  for (guint i = 0; i < STORE_MAX_CONNECTIONS; i++)
+    {
+      waiters[i].store = f->store;
+      threads[i] = g_thread_new ("waiter", wait_for_lock, &waiters[i]);
+    }
+  winnow_test_iterate_until (all_waiting, waiters, 60);
+
+  /* a read, which needs a connection too: busy after its patience */
+  winnow_task_store_set_thread_patience (300);
+  g_assert_cmpint (winnow_task_store_count (f->store, &(WinnowTaskQuery) { 0 }, NULL, &error), ==,
+                   -1);
+  g_assert_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY);
+  g_clear_error (&error);
+  /* and at once when told to give up (a shutdown) */
+  winnow_task_store_set_thread_patience (120000);
+  winnow_task_store_give_up_waits_when (&give_up);
+  g_assert_cmpint (winnow_task_store_count (f->store, &(WinnowTaskQuery) { 0 }, NULL, &error), ==,
+                   -1);
+  g_assert_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY);
+  g_clear_error (&error);
+  winnow_task_store_give_up_waits_when (NULL);
+  winnow_task_store_set_thread_patience (0);
+  /* none of the others gave up meanwhile */
+  for (guint i = 0; i < STORE_MAX_CONNECTIONS; i++)
+    g_assert_false (g_atomic_int_get (&waiters[i].returned));
+
+  sqlite3_exec (other, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (other);
+  for (guint i = 0; i < STORE_MAX_CONNECTIONS; i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_true (waiters[i].ok);
+    }
+  g_assert_cmpint (winnow_task_store_count (f->store, &(WinnowTaskQuery) { 0 }, NULL, &error), ==,
+                   STORE_MAX_CONNECTIONS);
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -688,6 +779,7 @@ main (int argc, char **argv)
   ADD ("/store/runs", test_runs);
   ADD ("/store/end-run", test_end_run);
   ADD ("/store/busy-is-busy", test_busy_is_busy);
+  ADD ("/store/busy-connections", test_busy_connections);
   ADD ("/store/claim/threads", test_claim_threads);
   ADD ("/store/claim/processes", test_claim_processes);
 #undef ADD

@@ -394,14 +394,38 @@ conn_open (WinnowTaskStore *store, GError **error)
   return conn;
 }
 
+/* How often a call waiting for a connection looks at its give-up flag. */
+#define GIVE_UP_CHECK_US (100 * G_TIME_SPAN_MILLISECOND)
+
+/**
+ * store_acquire:
+ * @deadline: the monotonic time after which a call waiting for one of
+ *   the store's connections (all in use, by calls that wait for a lock
+ *   themselves) gives up, busy; or 0 to wait as long as it takes
+ * @give_up: (nullable): gives up, busy, once it is set (a shutdown)
+ */
 StoreConn *
-store_acquire (WinnowTaskStore *store, GError **error)
+store_acquire (WinnowTaskStore *store, gint64 deadline, const gint *give_up, GError **error)
 {
   StoreConn *conn = NULL;
 
   g_mutex_lock (&store->lock);
   while (store->idle->len == 0 && store->n_open >= store->max_open)
-    g_cond_wait (&store->returned, &store->lock);
+    {
+      gint64 now = g_get_monotonic_time ();
+      gint64 until = now + GIVE_UP_CHECK_US;
+
+      if ((deadline > 0 && now >= deadline) || giving_up (give_up))
+        {
+          g_mutex_unlock (&store->lock);
+          g_debug ("all %u connections to %s are in use", store->max_open, store->path);
+          store_fail (store, NULL, SQLITE_BUSY, error);
+          return NULL;
+        }
+      if (deadline > 0)
+        until = MIN (until, deadline);
+      g_cond_wait_until (&store->returned, &store->lock, until);
+    }
   if (store->idle->len > 0)
     conn = g_ptr_array_steal_index_fast (store->idle, store->idle->len - 1);
   else
@@ -541,7 +565,7 @@ store_run (WinnowTaskStore *store, const char *caller, StoreOp op, gpointer data
   for (;;)
     {
       g_autoptr(GError) local_error = NULL;
-      StoreConn *conn = store_acquire (store, error);
+      StoreConn *conn = store_acquire (store, deadline, give_up, error);
       gboolean ok;
 
       if (conn == NULL)

@@ -144,6 +144,8 @@ gboolean      winnow_task_store_set_progress (WinnowTaskStore *store,
 /* The connection pool (winnow-task-store-conn.c), for the object's file. */
 void          store_check_thread  (const char *caller);
 StoreConn    *store_acquire       (WinnowTaskStore *store,
+                                   gint64 deadline,
+                                   const gint *give_up,
                                    GError **error);
 void          store_release       (WinnowTaskStore *store,
                                    StoreConn *conn);

@@ -146,7 +146,7 @@ open_file (WinnowTaskStore *store, GError **error)
                    g_strerror (saved));
       return FALSE;
     }
-  conn = store_acquire (store, error);
+  conn = store_acquire (store, 0, NULL, error);
   if (conn == NULL)
     return FALSE;
   /* store_migrate() reads the version first: a file that is not a
