@@ -5,7 +5,10 @@
  * under Xvfb, one test per process (see test-ui.c). */
 #include "config.h"
 
+#include <string.h>
+
 #include "test-ui-fixture.h"
+#include "winnow-toast.h"
 
 /* ---- toasts ---- */
 
@@ -38,6 +41,51 @@ test_toast_dismissed_while_showing (Fixture *f, gconstpointer data)
   winnow_test_iterate_until (time_passed, &until, 10);
   /* the teardown closes the window with whatever still animates */
   g_assert_true (time_passed (&until));
+}
+
+static gboolean
+toast_on_screen (gpointer data)
+{
+  WinnowWindow *window = ((gpointer *) data)[0];
+
+  return winnow_toast_is_on_screen (window->toast_overlay, ((gpointer *) data)[1]);
+}
+
+static gboolean
+toast_gone (gpointer data)
+{
+  return !toast_on_screen (data);
+}
+
+/* Two actions that say the same while the history is busy (deletes of
+ * two tasks of one file name) share one toast, which stays until both
+ * are done, not only the first. */
+static void
+test_busy_shared (Fixture *f, gconstpointer data)
+{
+  const char *what = "deleting “a.csv”";
+  gpointer wait[2] = { f->window, NULL };
+  AdwToast *toast;
+
+  winnow_window_say_busy (f->window, what, TRUE);
+  toast = winnow_window_get_last_toast (f->window);
+  g_assert_nonnull (toast);
+  g_assert_true (g_str_has_prefix (adw_toast_get_title (toast), "The task history is busy"));
+  g_assert_nonnull (strstr (adw_toast_get_title (toast), "Deleting “a.csv” will be done"));
+  wait[1] = toast;
+  winnow_test_iterate_until (toast_on_screen, wait, 10);
+
+  winnow_window_say_busy (f->window, what, TRUE);
+  g_assert_true (winnow_window_get_last_toast (f->window) == toast);  /* no second toast */
+  winnow_window_say_busy (f->window, what, FALSE);
+  g_assert_cmpuint (g_hash_table_size (f->window->busy_toasts), ==, 1);
+  g_assert_true (winnow_toast_is_on_screen (f->window->toast_overlay, toast));
+  winnow_window_say_busy (f->window, what, FALSE);
+  g_assert_cmpuint (g_hash_table_size (f->window->busy_toasts), ==, 0);
+  winnow_test_iterate_until (toast_gone, wait, 10);
+  /* a late word for an action no longer waiting changes nothing */
+  winnow_window_say_busy (f->window, what, FALSE);
+  g_assert_cmpuint (g_hash_table_size (f->window->busy_toasts), ==, 0);
 }
 
 static gboolean
@@ -181,6 +229,7 @@ main (int argc, char **argv)
 
 #define ADD FIXTURE_ADD
   ADD ("/ui/toast-dismissed-while-showing", test_toast_dismissed_while_showing);
+  ADD ("/ui/busy-shared", test_busy_shared);
   ADD ("/ui/open-fails", test_open_fails);
   ADD ("/ui/meter", test_meter);
   ADD ("/ui/notify-progress", test_notify_progress);

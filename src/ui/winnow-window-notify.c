@@ -15,27 +15,49 @@
 
 /* ---- the history, busy ---- */
 
+/* One toast per action in words, for every call that waits with it
+ * (two deletes of tasks of one file name say the same). */
+typedef struct {
+  AdwToast *toast;
+  guint calls;
+} BusyToast;
+
+static void
+busy_toast_free (gpointer data)
+{
+  BusyToast *busy = data;
+
+  g_object_unref (busy->toast);
+  g_free (busy);
+}
+
 /* A user's action waits for a history another program keeps locked: say
- * so, and that it will be done; the toast goes when it is. */
+ * so, and that it will be done; the toast goes when every call that
+ * said it is done. */
 void
 winnow_window_say_busy (WinnowWindow *self, const char *what, gboolean busy)
 {
+  BusyToast *shown;
   AdwToast *toast;
 
   g_return_if_fail (WINNOW_IS_WINDOW (self));
   if (self->busy_toasts == NULL)
     return;
-  toast = g_hash_table_lookup (self->busy_toasts, what);
+  shown = g_hash_table_lookup (self->busy_toasts, what);
 
   if (!busy)
     {
-      if (toast != NULL)
-        winnow_toast_dismiss (self->toast_overlay, toast);
+      if (shown == NULL || --shown->calls > 0)
+        return;
+      winnow_toast_dismiss (self->toast_overlay, shown->toast);
       g_hash_table_remove (self->busy_toasts, what);
       return;
     }
-  if (toast != NULL)
-    return;
+  if (shown != NULL)
+    {
+      shown->calls++;
+      return;
+    }
   /* Translators: %s is an action in words, such as "deleting “data.csv”" */
   toast = adw_toast_new_format (_("The task history is busy: another program is writing to it. "
                                   "%s will be done as soon as it is free."), what);
@@ -52,7 +74,10 @@ winnow_window_say_busy (WinnowWindow *self, const char *what, gboolean busy)
       }
   }
   adw_toast_set_timeout (toast, 0);
-  g_hash_table_insert (self->busy_toasts, g_strdup (what), g_object_ref (toast));
+  shown = g_new0 (BusyToast, 1);
+  shown->toast = g_object_ref (toast);
+  shown->calls = 1;
+  g_hash_table_insert (self->busy_toasts, g_strdup (what), shown);
   winnow_window_toast (self, toast);
 }
 
@@ -293,7 +318,7 @@ _winnow_window_say_store_problem (WinnowWindow *self)
 void
 _winnow_window_init_notify (WinnowWindow *self)
 {
-  self->busy_toasts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->busy_toasts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, busy_toast_free);
   g_signal_connect_object (self->app, "notify::store-problem", G_CALLBACK (on_store_problem),
                            self, 0);
   /* after the meter, which reads the progress first */

@@ -50,7 +50,7 @@ struct _WinnowWindow {
   guint n_clears_landing;  /* clears sent to the history, not yet landed */
   gboolean counting;       /* a clear being counted */
   gboolean count_after_clear; /* a new clear, counted once those have landed */
-  GHashTable *busy_toasts; /* what -> AdwToast (weak): actions waiting for the history */
+  GHashTable *busy_toasts; /* what -> BusyToast: actions waiting for the history */
   WinnowTaskDialog *task_dialog; /* weak: the configuration dialog open */
   gint64 progress_sent_at;  /* when the running tasks' notification was sent, or 0 */
   WinnowNotifier notifier;  /* for tests: what desktop notifications go to */
