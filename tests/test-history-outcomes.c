@@ -19,9 +19,9 @@
 
 #include "history-util.h"
 
-/* How many outcomes wait beside the history. */
+/* How many files of @suffix wait beside the history. */
 static guint
-kept_outcomes (Fixture *f)
+kept_files (Fixture *f, const char *suffix)
 {
   g_autofree char *real = realpath (f->db, NULL);
   g_autofree char *dir = g_strconcat (real ? real : f->db, "-outcomes", NULL);
@@ -30,9 +30,21 @@ kept_outcomes (Fixture *f)
   guint n = 0;
 
   while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    if (g_str_has_suffix (name, ".outcome"))
+    if (g_str_has_suffix (name, suffix))
       n++;
   return n;
+}
+
+static guint
+kept_outcomes (Fixture *f)
+{
+  return kept_files (f, ".outcome");
+}
+
+static guint
+kept_deletions (Fixture *f)
+{
+  return kept_files (f, ".deletion");
 }
 
 static WinnowTask *
@@ -452,6 +464,86 @@ test_batch_interrupted (Fixture *f, gconstpointer data)
   batch_clear (&batch);
 }
 
+static gboolean
+exists (Fixture *f, gint64 id)
+{
+  g_autoptr(WinnowTask) task = winnow_task_store_get (f->store, id, NULL);
+
+  return task != NULL;
+}
+
+/* Deletions and clears kept beside the history (an application quit
+ * while it was locked) are done by the next recovery: a queued task too,
+ * a running one once it has ended; a clear keeps what it did not count.
+ * Each file goes once nothing is left for it to do; one that is not a
+ * deletion goes at once. */
+static void
+test_deletions (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) keep = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *real = realpath (f->db, NULL);
+  g_autofree char *dir = g_strconcat (real ? real : f->db, "-outcomes", NULL);
+  g_autofree char *junk = g_build_filename (dir, "7-delete.deletion", NULL);
+  g_autoptr(WinnowTask) running = NULL;
+  gint64 ids[5];
+  guint junk_warnings = 0;
+  guint handler;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *input = g_strdup_printf ("/data/%u.csv", i);
+      g_autoptr(WinnowTask) task = winnow_task_store_add (f->store, input, "/data/out.csv",
+                                                          "{\"winnow_recipe\": 1}", FALSE,
+                                                          &error);
+      g_assert_no_error (error);
+      ids[i] = winnow_task_get_id (task);
+    }
+  /* 0, 1 and 4 cancelled; 2 running; 3 queued */
+  g_assert_true (winnow_task_store_cancel (f->store, ids[0], &error));
+  g_assert_true (winnow_task_store_cancel (f->store, ids[1], &error));
+  g_assert_true (winnow_task_store_cancel (f->store, ids[4], &error));
+  running = claim (f, "worker");
+  g_assert_cmpint (winnow_task_get_id (running), ==, ids[2]);
+  g_assert_true (winnow_task_store_defer_delete (f->store, ids[0], &error));
+  g_assert_true (winnow_task_store_defer_delete (f->store, ids[2], &error));
+  g_assert_true (winnow_task_store_defer_delete (f->store, ids[3], &error));
+  g_array_append_val (keep, ids[1]);
+  g_assert_true (winnow_task_store_defer_clear (f->store, ids[4], keep, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept_deletions (f), ==, 4);
+  /* not a deletion: both a task and a clear */
+  g_assert_true (g_file_set_contents (junk, "[deletion]\ntask=1\nclear-upto=2\n", -1, NULL));
+
+  g_test_log_set_fatal_handler (junk_is_not_fatal, NULL);
+  handler = g_log_set_handler ("db", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
+                               count_junk, &junk_warnings);
+  recover (f);
+  g_log_remove_handler ("db", handler);
+  g_test_log_set_fatal_handler (NULL, NULL);
+  g_assert_cmpuint (junk_warnings, ==, 1);
+  g_assert_false (g_file_test (junk, G_FILE_TEST_EXISTS));
+  g_assert_false (exists (f, ids[0]));
+  g_assert_true (exists (f, ids[1]));   /* the clear did not count it */
+  g_assert_true (exists (f, ids[2]));   /* running: its deletion waits */
+  g_assert_false (exists (f, ids[3]));  /* queued: deleted, never run */
+  g_assert_false (exists (f, ids[4]));
+  /* the files stay until a recovery finds nothing left to do: a
+   * recovery rolled back does them again */
+  g_assert_cmpuint (kept_deletions (f), ==, 4);
+  recover (f);
+  g_assert_cmpuint (kept_deletions (f), ==, 1);
+
+  /* the running task ends: its deletion is done, and then goes */
+  g_assert_true (winnow_task_store_fail (f->store, ids[2], "worker", "broken", &error));
+  g_assert_no_error (error);
+  recover (f);
+  g_assert_false (exists (f, ids[2]));
+  recover (f);
+  g_assert_cmpuint (kept_deletions (f), ==, 0);
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -459,6 +551,8 @@ main (int argc, char **argv)
   g_test_add ("/history/outcome-kept/store", Fixture, NULL, fixture_setup, test_store,
               fixture_teardown);
   g_test_add ("/history/outcome-kept/held", Fixture, NULL, fixture_setup, test_held,
+              fixture_teardown);
+  g_test_add ("/history/outcome-kept/deletions", Fixture, NULL, fixture_setup, test_deletions,
               fixture_teardown);
   g_test_add ("/history/outcome-kept/window", Fixture, NULL, fixture_setup, test_window,
               fixture_teardown);

@@ -164,7 +164,19 @@ test_clear_counted (Fixture *f, gconstpointer data)
   g_assert_cmpint (winnow_task_get_id (claimed), ==, b_id);
   g_assert_true (winnow_task_store_cancel (f->store, c_id, &error));
 
-  g_assert_cmpint (winnow_task_store_count_finished (f->store, &last, &unfinished, &error), ==, 2);
+  /* a task deleted, its undo offered, is not the clear's: not counted,
+   * and kept */
+  g_array_append_val (hidden, c_id);
+  g_assert_cmpint (winnow_task_store_count_finished (f->store, hidden, &last, &unfinished, &error),
+                   ==, 1);
+  g_assert_no_error (error);
+  g_assert_cmpint (last, ==, a_id);
+  g_assert_cmpuint (unfinished->len, ==, 1);
+  g_assert_cmpint (g_array_index (unfinished, gint64, 0), ==, c_id);
+  g_clear_pointer (&unfinished, g_array_unref);
+  g_array_set_size (hidden, 0);
+
+  g_assert_cmpint (winnow_task_store_count_finished (f->store, NULL, &last, &unfinished, &error), ==, 2);
   g_assert_no_error (error);
   g_assert_cmpint (last, ==, c_id);
   g_assert_cmpuint (unfinished->len, ==, 1);

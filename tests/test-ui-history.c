@@ -564,6 +564,82 @@ test_delete_queued_busy (Fixture *f, gconstpointer data)
   winnow_test_gate_clear (&gate);
 }
 
+/* The kept deletions beside the history at @db. */
+static guint
+kept_deletions (const char *db)
+{
+  g_autofree char *real = realpath (db, NULL);
+  g_autofree char *dir = g_strconcat (real, "-outcomes", NULL);
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    n += g_str_has_suffix (name, ".deletion");
+  return n;
+}
+
+/* The application quits while another program holds the write lock: the
+ * deletion and the clear the user let go (their toasts still showing)
+ * could not reach the history, and are kept beside it; the next process
+ * to open it does them before anything else. */
+static void
+test_quit_busy (Fixture *f, gconstpointer data)
+{
+  g_autofree char *db = g_build_filename (f->dir.dir, "history.db", NULL);
+  g_autofree char *real = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTaskStore) store = NULL;
+  WinnowTaskQuery all = { 0 };
+  sqlite3 *other;
+
+  clean_csvs (f, "a.csv", "x\n1\n", "b.csv", "x\n2\n", "c.csv", "x\n3\n", NULL);
+  g_assert_cmpint (sqlite3_open (db, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE; UPDATE task_count SET n = n",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_signal_emit_by_name (table (f), "delete-requested", row (f, 0));
+  winnow_ui_test_settle (f->app);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.clear-finished", NULL);
+  winnow_ui_test_settle (f->app);
+  g_assert_cmpstr (adw_toast_get_title (winnow_window_get_last_toast (f->window)), ==,
+                   "2 finished tasks cleared");
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 0);
+
+  /* quit, both still offered for undo, the lock still held: the window
+   * closes (both go to the history), and the application's shutdown
+   * waits for them, then keeps them */
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_assert_cmpuint (winnow_history_get_n_unlanded (), ==, 2);
+  g_test_expect_message ("ui", G_LOG_LEVEL_MESSAGE, "*2 deletions are kept beside it*");
+  winnow_application_settle_history (f->app);
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (kept_deletions (db), ==, 2);
+
+  /* the lock goes; the calls still trying end (in a real quit, the
+   * process ends first) */
+  g_assert_cmpint (sqlite3_exec (other, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+  winnow_test_iterate_until (all_calls_done, NULL, 60);
+  g_signal_handlers_disconnect_by_data (f->scheduler, f);
+  winnow_ui_test_app_free (f->app);
+  f->app = NULL;
+
+  /* the next process: nothing of the three is left, and the kept files
+   * and their folder go with its recoveries */
+  winnow_task_store_forbid_thread (NULL);
+  store = winnow_task_store_new (db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (winnow_task_store_count (store, &all, NULL, &error), ==, 0);
+  g_assert_no_error (error);
+  winnow_task_store_recover_expired (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept_deletions (db), ==, 0);
+  real = realpath (db, NULL);
+  dir = g_strconcat (real, "-outcomes", NULL);
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -580,6 +656,7 @@ main (int argc, char **argv)
   ADD ("/ui/clear-undo", test_clear_undo);
   ADD ("/ui/clear-counted", test_clear_counted);
   ADD ("/ui/delete-queued-busy", test_delete_queued_busy);
+  ADD ("/ui/quit-busy", test_quit_busy);
 #undef ADD
 
   return g_test_run ();

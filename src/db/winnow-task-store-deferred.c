@@ -17,6 +17,10 @@
  * taken by another worker) is removed by the next recovery; so is one
  * that is not an outcome. One that cannot be read now keeps its task from
  * being recovered until it can.
+ *
+ * Deletions and clears the window could not send before it quit are kept
+ * the same way ("<id>-delete.deletion", "<last id>-clear.deletion") and
+ * done by the same recoveries.
  */
 #include "config.h"
 
@@ -37,10 +41,9 @@
  * megabytes: anything bigger is not one. */
 #define MAX_OUTCOME_BYTES (256 * 1024 * 1024)
 /* A temporary file of g_file_set_contents() this old was left by a
- * process that died writing it; a kept file this old that cannot be read
- * or recorded no longer holds its task (nothing waits for ever). */
+ * process that died writing it (a kept file this old that cannot be read
+ * or recorded no longer holds its task: STORE_HOLD_LIMIT_S). */
 #define STALE_TEMPORARY_S (60 * 60)
-#define HOLD_LIMIT_S (60 * 60)
 
 /* Where @store keeps outcomes for later, or NULL (a history in memory):
  * beside the database itself, as its -wal file is, also when it was
@@ -80,11 +83,8 @@ sync_folder (const char *dir)
 
 /* A warning about @path, once per process: a recovery runs before every
  * claim, and a file that stays unreadable must not fill the log. */
-static void
-warn_once (const char *path, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static void
-warn_once (const char *path, const char *format, ...)
+void
+store_warn_once (const char *path, const char *format, ...)
 {
   static GMutex lock;
   static GHashTable *warned;
@@ -103,6 +103,54 @@ warn_once (const char *path, const char *format, ...)
   text = g_strdup_vprintf (format, args);
   va_end (args);
   g_warning ("%s: %s", path, text);
+}
+
+/* Writes @data as the file @name in the folder @dir, whole or not at
+ * all; @durable: synced, file and folder (and the history's folder when
+ * the folder was just made), so that a power cut right after keeps it.
+ * A recovery removes the folder once it is empty: made again if it went
+ * between its making and the file's. */
+gboolean
+store_keep_file (const char *dir, const char *name, const char *data, gsize length,
+                 gboolean durable, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  gboolean made = FALSE;
+
+  for (guint attempt = 1;; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      made |= !g_file_test (dir, G_FILE_TEST_IS_DIR);
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        {
+          int saved = errno;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", dir,
+                       g_strerror (saved));
+          return FALSE;
+        }
+      if (g_file_set_contents_full (path, data, (gssize) length,
+                                    durable ? G_FILE_SET_CONTENTS_CONSISTENT |
+                                              G_FILE_SET_CONTENTS_DURABLE
+                                            : G_FILE_SET_CONTENTS_CONSISTENT,
+                                    0600, &local_error))
+        break;
+      if (attempt == 3 || !g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+  if (durable)
+    {
+      sync_folder (dir);
+      if (made)
+        {
+          g_autofree char *parent = g_path_get_dirname (dir);
+          sync_folder (parent);
+        }
+    }
+  return TRUE;
 }
 
 /**
@@ -130,12 +178,10 @@ winnow_task_store_defer_outcome (WinnowTaskStore *store, gint64 id, const char *
 {
   g_autofree char *dir = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *path = NULL;
   g_autofree char *when = NULL;
   g_autofree char *data = NULL;
   g_autoptr(GKeyFile) file = g_key_file_new ();
   gsize length;
-  gboolean durable, made = FALSE;
 
   g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
   g_return_val_if_fail ((owner != NULL) != (run != NULL), FALSE);
@@ -175,48 +221,11 @@ winnow_task_store_defer_outcome (WinnowTaskStore *store, gint64 id, const char *
   /* one file per task and owner (or run): a later attempt has another */
   name = g_strdup_printf ("%" G_GINT64_FORMAT "-%08x" SUFFIX, id,
                           g_str_hash (owner != NULL ? owner : run));
-  path = g_build_filename (dir, name, NULL);
-  durable = owner != NULL;
   /* a worker's end is synced, file and folder (its output is whole:
    * losing it would fail the task); a never-started task's is not, so a
    * Ctrl-C of a run of a thousand files costs no thousand syncs (lost,
-   * the task fails as interrupted, as it would have). A recovery removes
-   * the folder once it is empty: made again if it went between its
-   * making and the file's. */
-  for (guint attempt = 1;; attempt++)
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      made |= !g_file_test (dir, G_FILE_TEST_IS_DIR);
-      if (g_mkdir_with_parents (dir, 0700) != 0)
-        {
-          int saved = errno;
-          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", dir,
-                       g_strerror (saved));
-          return FALSE;
-        }
-      if (g_file_set_contents_full (path, data, (gssize) length,
-                                    durable ? G_FILE_SET_CONTENTS_CONSISTENT |
-                                              G_FILE_SET_CONTENTS_DURABLE
-                                            : G_FILE_SET_CONTENTS_CONSISTENT,
-                                    0600, &local_error))
-        break;
-      if (attempt == 3 || !g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-    }
-  if (durable)
-    {
-      sync_folder (dir);
-      if (made)
-        {
-          g_autofree char *parent = g_path_get_dirname (dir);
-          sync_folder (parent);
-        }
-    }
-  return TRUE;
+   * the task fails as interrupted, as it would have). */
+  return store_keep_file (dir, name, data, length, owner != NULL, error);
 }
 
 /* ---- reading ---- */
@@ -242,13 +251,6 @@ outcome_clear (Outcome *o)
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Outcome, outcome_clear)
-
-typedef enum {
-  READ_OK,
-  READ_GONE,        /* removed meanwhile (another recovery took it) */
-  READ_JUNK,        /* not an outcome: to remove */
-  READ_LATER,       /* cannot be read now: its task waits for it */
-} ReadState;
 
 /* The bytes of the regular file at @path, without following a link and
  * without waiting on a pipe. */
@@ -339,18 +341,48 @@ parse_outcome (GKeyFile *file, gint64 id, Outcome *o)
 }
 
 /* Removes what is not an outcome; a folder that cannot go is only told. */
-static void
-remove_junk (const char *path, const char *why)
+void
+store_remove_junk (const char *path, const char *why)
 {
   if (g_unlink (path) == 0 || ((errno == EISDIR || errno == EPERM) && g_rmdir (path) == 0))
     g_warning ("%s: not an outcome to record (%s), removed", path, why);
   else
-    warn_once (path, "not an outcome to record (%s), and it cannot be removed", why);
+    store_warn_once (path, "not an outcome to record (%s), and it cannot be removed", why);
+}
+
+/* The key file kept at @path, in @file: READ_OK; READ_LATER when it
+ * cannot be read now (@saved_errno says why); READ_GONE when it went
+ * meanwhile, or was not a key file (then removed, as junk). */
+ReadState
+store_load_kept (const char *path, GKeyFile *file, int *saved_errno)
+{
+  g_autoptr(GString) bytes = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  switch (read_regular (path, bytes, saved_errno))
+    {
+    case READ_GONE:
+      return READ_GONE;
+    case READ_JUNK:
+      store_remove_junk (path, "not a regular file");
+      return READ_GONE;
+    case READ_LATER:
+      return READ_LATER;
+    case READ_OK:
+    default:
+      break;
+    }
+  if (!g_key_file_load_from_data (file, bytes->str, bytes->len, G_KEY_FILE_NONE, &error))
+    {
+      store_remove_junk (path, error->message);
+      return READ_GONE;
+    }
+  return READ_OK;
 }
 
 /* Whether the file at @path was written more than @seconds ago. */
-static gboolean
-older_than (const char *path, gint64 seconds)
+gboolean
+store_older_than (const char *path, gint64 seconds)
 {
   GStatBuf st;
 
@@ -363,13 +395,13 @@ older_than (const char *path, gint64 seconds)
 static void
 hold (const char *path, gint64 id, GArray *held, const char *why)
 {
-  if (older_than (path, HOLD_LIMIT_S))
+  if (store_older_than (path, STORE_HOLD_LIMIT_S))
     {
-      warn_once (path, "cannot be recorded (%s) for an hour; its task no longer waits for it",
+      store_warn_once (path, "cannot be recorded (%s) for an hour; its task no longer waits for it",
                  why);
       return;
     }
-  warn_once (path, "cannot be recorded now (%s); its task waits for it", why);
+  store_warn_once (path, "cannot be recorded now (%s); its task waits for it", why);
   g_array_append_val (held, id);
 }
 
@@ -403,12 +435,16 @@ finish_unstarted (WinnowTaskStore *store, StoreConn *conn, const Outcome *o, GEr
   return TRUE;
 }
 
-typedef enum {
-  APPLY_RECORDED,
-  APPLY_NOTHING,    /* stale or junk (removed), or held (in @held) */
-  APPLY_REFUSED,    /* the history refused this file: roll it back, then hold it */
-  APPLY_WAIT,       /* the history cannot be written now: the recovery fails */
-} ApplyState;
+/* The history cannot be written now, for a reason that stops every
+ * recovery as well: it fails, to be tried again. */
+gboolean
+store_is_wait (const GError *error)
+{
+  return error != NULL && error->domain == WINNOW_STORE_ERROR &&
+         (error->code == WINNOW_STORE_ERROR_BUSY || error->code == WINNOW_STORE_ERROR_FULL ||
+          error->code == WINNOW_STORE_ERROR_READ_ONLY ||
+          error->code == WINNOW_STORE_ERROR_DAMAGED);
+}
 
 /* Records the outcome at @path if its task still waits for it. */
 static ApplyState
@@ -416,36 +452,26 @@ apply_one (WinnowTaskStore *store, StoreConn *conn, const char *path, gint64 id,
            GError **error)
 {
   g_autoptr(GKeyFile) file = g_key_file_new ();
-  g_autoptr(GString) bytes = g_string_new (NULL);
   g_autoptr(GError) local_error = NULL;
   g_auto(Outcome) o = { 0 };
   int saved_errno = 0;
   gboolean ok;
 
-  switch (read_regular (path, bytes, &saved_errno))
+  switch (store_load_kept (path, file, &saved_errno))
     {
-    case READ_GONE:
-      return APPLY_NOTHING;
-    case READ_JUNK:
-      remove_junk (path, "not a regular file");
-      return APPLY_NOTHING;
     case READ_LATER:
       /* another user's file, no file descriptor left: its task is not
        * taken for interrupted while its end cannot be read */
       hold (path, id, held, g_strerror (saved_errno));
       return APPLY_NOTHING;
     case READ_OK:
-    default:
       break;
-    }
-  if (!g_key_file_load_from_data (file, bytes->str, bytes->len, G_KEY_FILE_NONE, &local_error))
-    {
-      remove_junk (path, local_error->message);
+    default:
       return APPLY_NOTHING;
     }
   if (!parse_outcome (file, id, &o))
     {
-      remove_junk (path, "its fields do not make one");
+      store_remove_junk (path, "its fields do not make one");
       return APPLY_NOTHING;
     }
 
@@ -473,28 +499,27 @@ apply_one (WinnowTaskStore *store, StoreConn *conn, const char *path, gint64 id,
       return APPLY_NOTHING;
     }
   g_propagate_error (error, g_steal_pointer (&local_error));
-  if ((*error)->domain == WINNOW_STORE_ERROR &&
-      ((*error)->code == WINNOW_STORE_ERROR_BUSY || (*error)->code == WINNOW_STORE_ERROR_FULL ||
-       (*error)->code == WINNOW_STORE_ERROR_READ_ONLY ||
-       (*error)->code == WINNOW_STORE_ERROR_DAMAGED))
+  if (store_is_wait (*error))
     return APPLY_WAIT;
   /* anything else (an I/O error, no memory): this file's, for now; it
    * must not stop every later recovery */
   return APPLY_REFUSED;
 }
 
-/* A temporary file of g_file_set_contents() ("NAME.outcome.XXXXXX") that
- * a process left when it died writing it. */
+/* A temporary file of g_file_set_contents() ("NAME.outcome.XXXXXX", or
+ * of a deletion) that a process left when it died writing it. */
 static void
 remove_if_stale_temporary (const char *dir, const char *name)
 {
   g_autofree char *path = NULL;
   const char *suffix = strstr (name, SUFFIX ".");
+  const char *deletion = strstr (name, STORE_DELETION_SUFFIX ".");
 
-  if (suffix == NULL || strlen (suffix) != strlen (SUFFIX) + 7)
+  if (!(suffix != NULL && strlen (suffix) == strlen (SUFFIX) + 7) &&
+      !(deletion != NULL && strlen (deletion) == strlen (STORE_DELETION_SUFFIX) + 7))
     return;
   path = g_build_filename (dir, name, NULL);
-  if (older_than (path, STALE_TEMPORARY_S))
+  if (store_older_than (path, STALE_TEMPORARY_S))
     g_unlink (path);
 }
 
@@ -532,8 +557,8 @@ store_apply_deferred (WinnowTaskStore *store, StoreConn *conn, GArray *held, gbo
        * is taken for interrupted, for an hour at most */
       if (!g_error_matches (list_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         {
-          *hold_all = !older_than (dir, HOLD_LIMIT_S);
-          warn_once (dir, "outcomes kept for later cannot be read: %s%s", list_error->message,
+          *hold_all = !store_older_than (dir, STORE_HOLD_LIMIT_S);
+          store_warn_once (dir, "outcomes kept for later cannot be read: %s%s", list_error->message,
                      *hold_all ? "; no task is recovered meanwhile" : "");
         }
       return 0;
@@ -547,10 +572,11 @@ store_apply_deferred (WinnowTaskStore *store, StoreConn *conn, GArray *held, gbo
       g_autofree char *path = NULL;
       g_autoptr(GError) apply_error = NULL;
       g_autofree char *digits = NULL;
+      gboolean deletion = g_str_has_suffix (name, STORE_DELETION_SUFFIX);
       guint64 id = 0;
       ApplyState state;
 
-      if (!g_str_has_suffix (name, SUFFIX))
+      if (!deletion && !g_str_has_suffix (name, SUFFIX))
         {
           /* a mark, or "NAME.outcome.XXXXXX" */
           remove_if_stale_temporary (dir, name);
@@ -558,17 +584,18 @@ store_apply_deferred (WinnowTaskStore *store, StoreConn *conn, GArray *held, gbo
         }
       path = g_build_filename (dir, name, NULL);
       digits = g_strndup (name, strcspn (name, "-"));
-      if (name[strlen (digits)] != '-' ||
-          !g_ascii_string_to_unsigned (digits, 10, 1, G_MAXINT64, &id, NULL))
+      if (!deletion && (name[strlen (digits)] != '-' ||
+                        !g_ascii_string_to_unsigned (digits, 10, 1, G_MAXINT64, &id, NULL)))
         {
-          remove_junk (path, "not named for a task");
+          store_remove_junk (path, "not named for a task");
           continue;
         }
       /* a task's end and its result together, in the caller's
        * transaction or in one of their own */
       if (!store_exec (store, conn, "SAVEPOINT winnow_deferred", error))
         return -1;
-      state = apply_one (store, conn, path, (gint64) id, held, &apply_error);
+      state = deletion ? store_apply_deletion (store, conn, path, &apply_error)
+                       : apply_one (store, conn, path, (gint64) id, held, &apply_error);
       if (state == APPLY_WAIT || state == APPLY_REFUSED)
         {
           store_exec (store, conn, "ROLLBACK TO winnow_deferred", NULL);
@@ -578,7 +605,10 @@ store_apply_deferred (WinnowTaskStore *store, StoreConn *conn, GArray *held, gbo
               g_propagate_error (error, g_steal_pointer (&apply_error));
               return -1;
             }
-          hold (path, (gint64) id, held, apply_error->message);
+          if (deletion)
+            store_warn_once (path, "cannot be done now: %s", apply_error->message);
+          else
+            hold (path, (gint64) id, held, apply_error->message);
           continue;
         }
       if (!store_exec (store, conn, "RELEASE winnow_deferred", error))

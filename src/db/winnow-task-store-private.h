@@ -227,8 +227,49 @@ gboolean      store_explain_not_held (WinnowTaskStore *store,
                                       gint64 id,
                                       const char *owner,
                                       GError **error);
-/* winnow-task-store-deferred.c */
+/* winnow-task-store-deferred.c: files kept beside the history */
+/* A kept file this old that cannot be read or recorded no longer holds
+ * its task (nothing waits for ever). */
+#define STORE_HOLD_LIMIT_S (60 * 60)
+#define STORE_DELETION_SUFFIX ".deletion"
+
+typedef enum {
+  READ_OK,
+  READ_GONE,        /* removed meanwhile (another recovery took it) */
+  READ_JUNK,        /* not an outcome: to remove */
+  READ_LATER,       /* cannot be read now: its task waits for it */
+} ReadState;
+
+typedef enum {
+  APPLY_RECORDED,
+  APPLY_NOTHING,    /* stale or junk (removed), or held (in @held) */
+  APPLY_REFUSED,    /* the history refused this file: roll it back, then hold it */
+  APPLY_WAIT,       /* the history cannot be written now: the recovery fails */
+} ApplyState;
+
 char         *store_deferred_dir  (WinnowTaskStore *store);
+void          store_warn_once     (const char *path,
+                                   const char *format,
+                                   ...) G_GNUC_PRINTF (2, 3);
+gboolean      store_keep_file     (const char *dir,
+                                   const char *name,
+                                   const char *data,
+                                   gsize length,
+                                   gboolean durable,
+                                   GError **error);
+ReadState     store_load_kept     (const char *path,
+                                   GKeyFile *file,
+                                   int *saved_errno);
+void          store_remove_junk   (const char *path,
+                                   const char *why);
+gboolean      store_older_than    (const char *path,
+                                   gint64 seconds);
+gboolean      store_is_wait       (const GError *error);
+/* winnow-task-store-deletions.c */
+ApplyState    store_apply_deletion (WinnowTaskStore *store,
+                                    StoreConn *conn,
+                                    const char *path,
+                                    GError **error);
 gint64        store_apply_deferred (WinnowTaskStore *store,
                                     StoreConn *conn,
                                     GArray *held,

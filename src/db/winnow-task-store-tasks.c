@@ -570,13 +570,15 @@ count_finished_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GErro
    * the tasks up to it that were not finished (each row names one) */
   sqlite3_stmt *s = store_prepare (store, conn,
     "WITH done (n, last) AS ("
-    "  SELECT count(*), coalesce (max (id), 0) FROM tasks WHERE status IN " FINAL_STATUSES ")"
+    "  SELECT count(*), coalesce (max (id), 0) FROM tasks WHERE status IN " FINAL_STATUSES
+    "    AND id NOT IN (SELECT value FROM json_each (?1)))"
     " SELECT done.n, done.last, tasks.id FROM done LEFT JOIN tasks"
     "  ON tasks.status IN ('PENDING', 'PROCESSING') AND tasks.id <= done.last", error);
   int rc;
 
   if (s == NULL)
     return FALSE;
+  sqlite3_bind_text (s, 1, store_ids_json (a->ids), -1, g_free);
   g_array_set_size (a->out1, 0);
   while ((rc = sqlite3_step (s)) == SQLITE_ROW)
     {
@@ -594,23 +596,29 @@ count_finished_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GErro
 
 /**
  * winnow_task_store_count_finished:
+ * @hidden: (nullable) (element-type gint64): tasks left out, whatever
+ *   their status (deleted, their undo offered: their own deletion decides
+ *   their fate, and an undo of it brings them back)
  * @last_id: (out) (optional): the highest id among them
  * @unfinished: (out) (optional) (transfer full) (element-type gint64):
- *   the tasks with ids up to @last_id that were not finished, in no
- *   order: what winnow_task_store_clear_finished() is to keep
+ *   the tasks with ids up to @last_id that were not finished, and those
+ *   in @hidden, in no order: what winnow_task_store_clear_finished() is
+ *   to keep
  *
  * Returns: how many finished tasks the history holds, or -1
  */
 gint64
-winnow_task_store_count_finished (WinnowTaskStore *store, gint64 *last_id, GArray **unfinished,
-                                  GError **error)
+winnow_task_store_count_finished (WinnowTaskStore *store, const GArray *hidden, gint64 *last_id,
+                                  GArray **unfinished, GError **error)
 {
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  StoreArgs a = { .out1 = ids };
+  StoreArgs a = { .out1 = ids, .ids = (GArray *) hidden };
 
   g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), -1);
   if (!store_run (store, G_STRFUNC, count_finished_op, &a, error))
     return -1;
+  if (hidden != NULL)
+    g_array_append_vals (ids, hidden->data, hidden->len);
   if (last_id)
     *last_id = a.id;
   if (unfinished)

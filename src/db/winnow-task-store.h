@@ -190,6 +190,13 @@ gboolean         winnow_task_store_defer_outcome (WinnowTaskStore *store,
                                                  const WinnowTaskResult *result,
                                                  GDateTime *ended,
                                                  GError **error);
+gboolean         winnow_task_store_defer_delete (WinnowTaskStore *store,
+                                                 gint64 id,
+                                                 GError **error);
+gboolean         winnow_task_store_defer_clear  (WinnowTaskStore *store,
+                                                 gint64 upto_id,
+                                                 const GArray *keep,
+                                                 GError **error);
 gboolean         winnow_task_store_release      (WinnowTaskStore *store,
                                                  gint64 id,
                                                  const char *owner,
@@ -209,6 +216,7 @@ gint64           winnow_task_store_clear_finished (WinnowTaskStore *store,
                                                  const GArray *keep,
                                                  GError **error);
 gint64           winnow_task_store_count_finished (WinnowTaskStore *store,
+                                                 const GArray *hidden,
                                                  gint64 *last_id,
                                                  GArray **unfinished,
                                                  GError **error);

@@ -215,14 +215,45 @@ set_true (gpointer data)
 }
 
 static void
-winnow_application_shutdown (GApplication *app)
+kept (GObject *source, GAsyncResult *result, gpointer data)
 {
-  WinnowApplication *self = WINNOW_APPLICATION (app);
+  g_autoptr(GError) error = NULL;
+  guint n = winnow_history_keep_unlanded_finish (result, &error);
 
-  g_clear_handle_id (&self->sigterm, g_source_remove);
-  g_clear_handle_id (&self->sigint, g_source_remove);
-  g_clear_handle_id (&self->reopen, g_source_remove);
-  /* deletions confirmed as the window closed reach the history first */
+  if (n > 0)
+    g_message (ngettext ("The task history was busy as Winnow quit: %u deletion is kept beside "
+                         "it, and will be done when it is next opened",
+                         "The task history was busy as Winnow quit: %u deletions are kept beside "
+                         "it, and will be done when it is next opened", n), n);
+  *(gboolean *) data = TRUE;
+}
+
+/* Runs the main loop until @done, or @ms have passed. */
+static void
+iterate_until (gboolean *done, guint ms)
+{
+  gboolean expired = FALSE;
+  guint timer = g_timeout_add (ms, set_true, &expired);
+
+  while (!*done && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (timer);
+}
+
+/**
+ * winnow_application_settle_history:
+ *
+ * At quit: the history calls still under way (deletions and a clear
+ * confirmed as the window closed) land, for QUIT_PATIENCE_MS at most;
+ * the deletions and clears a lock still holds back then are kept beside
+ * the history, for the next process that opens it. Its shutdown calls
+ * it (tests too, without running the application).
+ */
+void
+winnow_application_settle_history (WinnowApplication *self)
+{
+  g_return_if_fail (WINNOW_IS_APPLICATION (self));
   if (winnow_history_get_n_pending () > 0)
     {
       gboolean expired = FALSE;
@@ -233,6 +264,28 @@ winnow_application_shutdown (GApplication *app)
       if (!expired)
         g_source_remove (timer);
     }
+  /* writing files: bounded too */
+  if (winnow_history_get_n_unlanded () > 0 && self->store != NULL)
+    {
+      /* static: a callback after the wait must not write to this frame */
+      static gboolean done;
+
+      done = FALSE;
+      winnow_history_keep_unlanded (self->store, kept, &done);
+      iterate_until (&done, QUIT_PATIENCE_MS);
+    }
+}
+
+static void
+winnow_application_shutdown (GApplication *app)
+{
+  WinnowApplication *self = WINNOW_APPLICATION (app);
+
+  g_clear_handle_id (&self->sigterm, g_source_remove);
+  g_clear_handle_id (&self->sigint, g_source_remove);
+  g_clear_handle_id (&self->reopen, g_source_remove);
+  /* deletions confirmed as the window closed reach the history first */
+  winnow_application_settle_history (self);
   /* Running tasks go back to the queue: the next start finishes them. */
   if (self->scheduler != NULL)
     winnow_scheduler_shutdown (self->scheduler, WINNOW_SHUTDOWN_RELEASE);

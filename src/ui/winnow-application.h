@@ -27,6 +27,7 @@ void               winnow_application_set_recipes_dir (WinnowApplication *app,
                                                        const char *dir);
 WinnowTaskStore   *winnow_application_get_store    (WinnowApplication *app);
 WinnowScheduler   *winnow_application_get_scheduler (WinnowApplication *app);
+void               winnow_application_settle_history (WinnowApplication *app);
 WinnowWindow      *winnow_application_get_window   (WinnowApplication *app);
 GSettings         *winnow_application_get_settings (WinnowApplication *app);
 WinnowRecipeLibrary *winnow_application_get_recipes (WinnowApplication *app);

@@ -231,6 +231,51 @@ act_thread (gpointer data, GError **error)
  * thread that draws; while the history is busy it is tried
  * again (see winnow_history_call()).
  */
+/* A deletion or a clear under way, until it lands (main thread only):
+ * what winnow_history_keep_unlanded() keeps if the application quits
+ * before. */
+typedef struct {
+  WinnowHistoryAction action;
+  gint64 id;
+  GArray *keep;
+} Unlanded;
+
+static GPtrArray *unlanded;
+
+static void
+unlanded_free (gpointer data)
+{
+  Unlanded *u = data;
+
+  g_clear_pointer (&u->keep, g_array_unref);
+  g_free (u);
+}
+
+static Unlanded *
+unlanded_copy (const Unlanded *u)
+{
+  Unlanded *copy = g_memdup2 (u, sizeof *u);
+
+  copy->keep = u->keep != NULL ? g_array_copy (u->keep) : NULL;
+  return copy;
+}
+
+typedef struct {
+  Unlanded *unlanded;
+  GAsyncReadyCallback callback;
+  gpointer user_data;
+} Landing;
+
+static void
+act_landed (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autofree Landing *landing = data;
+
+  g_ptr_array_remove_fast (unlanded, landing->unlanded);
+  if (landing->callback != NULL)
+    landing->callback (source, result, landing->user_data);
+}
+
 static void
 act_start (WinnowScheduler *scheduler, WinnowHistoryAction action, gint64 id, const GArray *keep,
            const char *what, GAsyncReadyCallback callback, gpointer user_data)
@@ -241,7 +286,100 @@ act_start (WinnowScheduler *scheduler, WinnowHistoryAction action, gint64 id, co
   act->action = action;
   act->id = id;
   act->keep = keep != NULL ? g_array_copy ((GArray *) keep) : NULL;
+  if (action == WINNOW_HISTORY_DELETE || action == WINNOW_HISTORY_CLEAR_FINISHED)
+    {
+      Landing *landing = g_new0 (Landing, 1);
+
+      if (unlanded == NULL)
+        unlanded = g_ptr_array_new_with_free_func (unlanded_free);
+      landing->unlanded = g_new0 (Unlanded, 1);
+      landing->unlanded->action = action;
+      landing->unlanded->id = id;
+      landing->unlanded->keep = keep != NULL ? g_array_copy ((GArray *) keep) : NULL;
+      landing->callback = callback;
+      landing->user_data = user_data;
+      g_ptr_array_add (unlanded, landing->unlanded);
+      callback = act_landed;
+      user_data = landing;
+    }
   winnow_history_call (what, act_thread, act, act_free, g_free, NULL, callback, user_data);
+}
+
+typedef struct {
+  WinnowTaskStore *store;
+  GPtrArray *unlanded;
+} Keeping;
+
+static void
+keeping_free (gpointer data)
+{
+  Keeping *k = data;
+
+  g_object_unref (k->store);
+  g_ptr_array_unref (k->unlanded);
+  g_free (k);
+}
+
+static gpointer
+keep_thread (gpointer data, GError **error)
+{
+  Keeping *k = data;
+  guint kept = 0;
+
+  for (guint i = 0; i < k->unlanded->len; i++)
+    {
+      Unlanded *u = g_ptr_array_index (k->unlanded, i);
+      g_autoptr(GError) local_error = NULL;
+      gboolean ok = u->action == WINNOW_HISTORY_DELETE
+                      ? winnow_task_store_defer_delete (k->store, u->id, &local_error)
+                      : winnow_task_store_defer_clear (k->store, u->id, u->keep, &local_error);
+
+      if (ok)
+        kept++;
+      else
+        g_warning ("the history was busy as Winnow quit, and a deletion could not be kept "
+                   "for later: %s", local_error->message);
+    }
+  return g_memdup2 (&kept, sizeof kept);
+}
+
+/**
+ * winnow_history_keep_unlanded:
+ *
+ * The application quits while deletions and clears still wait for a busy
+ * history: each is kept in a file beside it, which the next process to
+ * open it (or this one's, if the lock goes first) does before anything
+ * else (winnow_task_store_defer_delete()). Off the thread that draws;
+ * @callback gets how many with winnow_history_keep_unlanded_finish().
+ */
+void
+winnow_history_keep_unlanded (WinnowTaskStore *store, GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  Keeping *k = g_new0 (Keeping, 1);
+
+  g_return_if_fail (WINNOW_IS_TASK_STORE (store));
+  k->store = g_object_ref (store);
+  k->unlanded = g_ptr_array_new_with_free_func (unlanded_free);
+  for (guint i = 0; unlanded != NULL && i < unlanded->len; i++)
+    g_ptr_array_add (k->unlanded, unlanded_copy (g_ptr_array_index (unlanded, i)));
+  winnow_history_call (NULL, keep_thread, k, keeping_free, g_free, NULL, callback, user_data);
+}
+
+/* How many deletions and clears were kept for later. */
+guint
+winnow_history_keep_unlanded_finish (GAsyncResult *result, GError **error)
+{
+  g_autofree guint *kept = winnow_history_call_finish (result, error);
+
+  return kept != NULL ? *kept : 0;
+}
+
+/* How many deletions and clears have not landed yet. */
+guint
+winnow_history_get_n_unlanded (void)
+{
+  return unlanded != NULL ? unlanded->len : 0;
 }
 
 void

@@ -38,6 +38,12 @@ gpointer winnow_history_call_get_data (GAsyncResult *result);
 void     winnow_history_set_busy_func (WinnowHistoryBusyFunc func,
                                      gpointer user_data);
 guint    winnow_history_get_n_pending (void);
+guint    winnow_history_get_n_unlanded (void);
+void     winnow_history_keep_unlanded (WinnowTaskStore *store,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data);
+guint    winnow_history_keep_unlanded_finish (GAsyncResult *result,
+                                              GError **error);
 
 /* The user's actions on a task, through the scheduler. */
 typedef enum {

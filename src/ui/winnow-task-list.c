@@ -652,6 +652,14 @@ winnow_task_list_hide (WinnowTaskList *self, gint64 id)
   _winnow_task_list_start_refresh (self, FALSE);
 }
 
+/* The tasks left out with winnow_task_list_hide(), still hidden. */
+const GArray *
+winnow_task_list_get_hidden (WinnowTaskList *self)
+{
+  g_return_val_if_fail (WINNOW_IS_TASK_LIST (self), NULL);
+  return self->hidden;
+}
+
 void
 winnow_task_list_unhide (WinnowTaskList *self, gint64 id)
 {

@@ -30,6 +30,7 @@ void            winnow_task_list_hide         (WinnowTaskList *list,
                                                gint64 id);
 void            winnow_task_list_unhide       (WinnowTaskList *list,
                                                gint64 id);
+const GArray   *winnow_task_list_get_hidden   (WinnowTaskList *list);
 void            winnow_task_list_hide_finished (WinnowTaskList *list,
                                                gint64 upto_id,
                                                const GArray *keep);

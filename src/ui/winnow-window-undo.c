@@ -330,13 +330,30 @@ finished_free (gpointer data)
   g_free (finished);
 }
 
+typedef struct {
+  WinnowTaskStore *store;
+  GArray *hidden;   /* deleted, their undo offered: not the clear's */
+} Counting;
+
+static void
+counting_free (gpointer data)
+{
+  Counting *counting = data;
+
+  g_object_unref (counting->store);
+  g_array_unref (counting->hidden);
+  g_free (counting);
+}
+
 static gpointer
 count_finished (gpointer data, GError **error)
 {
+  Counting *counting = data;
   Finished *finished = g_new0 (Finished, 1);
 
-  finished->count = winnow_task_store_count_finished (data, &finished->last_id,
-                                                      &finished->unfinished, error);
+  finished->count = winnow_task_store_count_finished (counting->store, counting->hidden,
+                                                      &finished->last_id, &finished->unfinished,
+                                                      error);
   if (finished->count < 0)
     g_clear_pointer (&finished, finished_free);
   return finished;
@@ -385,9 +402,15 @@ finished_counted (GObject *source, GAsyncResult *result, gpointer data)
 static void
 start_count (WinnowWindow *self)
 {
+  Counting *counting = g_new0 (Counting, 1);
+
+  counting->store = g_object_ref (self->store);
+  counting->hidden = self->list != NULL
+                      ? g_array_copy ((GArray *) winnow_task_list_get_hidden (self->list))
+                      : g_array_new (FALSE, FALSE, sizeof (gint64));
   self->counting = TRUE;
-  winnow_history_call (NULL, count_finished, g_object_ref (self->store), g_object_unref,
-                       finished_free, NULL, finished_counted, g_object_ref (self));
+  winnow_history_call (NULL, count_finished, counting, counting_free, finished_free, NULL,
+                       finished_counted, g_object_ref (self));
 }
 
 /* Clear Finished Tasks (win.clear-finished): counted off the main
