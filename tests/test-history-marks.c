@@ -6,7 +6,10 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "history-util.h"
 
@@ -199,6 +202,52 @@ test_store (Fixture *f, gconstpointer data)
   }
 }
 
+/* Another holder of the marks' lock (a cancel in another process, a
+ * stalled disk under its synced mark): a recovery does not remove the
+ * folder under it, even one that runs outside a write transaction (at
+ * open); a cancel and a worker wait for it only as long as their
+ * patience, then say busy; once it goes, the cancel is accepted. */
+static void
+test_lock_held (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTaskStore) next = NULL;
+  g_autofree char *dir = outcomes_dir (f);
+  gboolean asked = FALSE;
+  gint64 id = add_and_claim (f, "a", "worker-a");
+  int fd;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (flock (fd, LOCK_EX), ==, 0);
+
+  /* the next process opens the history: its recovery finds the folder
+   * empty, and leaves it to its holder */
+  next = winnow_task_store_new (f->db, &error);
+  g_assert_no_error (error);
+  winnow_task_store_recover_expired (next, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (dir, G_FILE_TEST_IS_DIR));
+
+  winnow_task_store_set_thread_patience (300);
+  g_assert_false (winnow_task_store_cancel (f->store, id, &error));
+  g_assert_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY);
+  g_clear_error (&error);
+  g_assert_false (winnow_task_store_begin_commit_aside (f->store, id, "worker-a", &asked,
+                                                        &error));
+  g_assert_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY);
+  g_clear_error (&error);
+  winnow_task_store_set_thread_patience (0);
+
+  close (fd);
+  g_assert_true (winnow_task_store_cancel (f->store, id, &error));
+  g_assert_no_error (error);
+  g_assert_true (winnow_task_store_begin_commit_aside (f->store, id, "worker-a", &asked, &error));
+  g_assert_no_error (error);
+  g_assert_true (asked);
+}
+
 typedef struct {
   Fixture *f;
   WinnowTaskStore *store;
@@ -313,6 +362,8 @@ main (int argc, char **argv)
   g_test_add ("/history/commit-mark/store", Fixture, NULL, fixture_setup, test_store,
               fixture_teardown);
   g_test_add ("/history/commit-mark/race", Fixture, NULL, fixture_setup, test_race,
+              fixture_teardown);
+  g_test_add ("/history/commit-mark/lock-held", Fixture, NULL, fixture_setup, test_lock_held,
               fixture_teardown);
   return g_test_run ();
 }

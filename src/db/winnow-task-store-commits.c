@@ -18,16 +18,20 @@
  * the same lock inside its write transaction and keeps it until the
  * transaction is committed. So either the cancel is committed first and
  * the worker reads it (and throws its output away), or the mark is there
- * first and the cancel is refused. The worker's read never waits for a
- * writer (WAL), so a cancel holding the write lock while it waits for the
- * folder's cannot deadlock with it.
+ * first and the cancel is refused. The worker takes its connection
+ * before the lock, and its read never waits for a writer (WAL), so a
+ * cancel holding the write lock while it waits for the folder's cannot
+ * deadlock with it, nor starve it of a connection. Both wait for the
+ * lock only as long as their call's patience.
  *
- * A recovery removes the folder once it is empty; it does so inside a
- * write transaction, so never under a cancel. A worker whose folder went
- * between its opening and the mark's writing makes it again. A mark that
- * no longer matches its task's holder is removed by the next recovery
- * (before it records any kept outcome, so against what is committed); the
- * scheduler removes its own once the task's end is recorded.
+ * The folder is removed only by a holder of its lock, once it is empty
+ * (store_remove_kept_folder(), at the end of a recovery); a lock taken
+ * on a folder the path no longer names is let go and taken again
+ * (lock_folder()), so two holders always hold the same folder. A mark
+ * that no longer matches its task's holder is removed by the next
+ * recovery (before it records any kept outcome, so against what is
+ * committed); the scheduler removes its own once the task's end is
+ * recorded.
  */
 #include "config.h"
 
@@ -39,12 +43,16 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* An owner and a time: far less than this. */
 #define MAX_MARK_BYTES 4096
 /* A folder made and found gone again, by a recovery each time. */
 #define MAX_ATTEMPTS 100
+/* How long the scheduler waits to remove its own mark (the next
+ * recovery removes it otherwise). */
+#define END_PATIENCE_US (2 * G_USEC_PER_SEC)
 
 static char *
 mark_name (gint64 id)
@@ -52,27 +60,90 @@ mark_name (gint64 id)
   return g_strdup_printf ("%" G_GINT64_FORMAT STORE_MARK_SUFFIX, id);
 }
 
-/* Opens the folder @dir (made first if @make) and takes its lock,
- * waiting for it. Returns -1 with errno set. */
-static int
-lock_folder (const char *dir, gboolean make)
+/* Takes the lock of the folder open at @fd, waiting for a holder (who
+ * keeps it for a read and a small synced write) until @deadline (the
+ * monotonic time; 0: as long as it takes) or @give_up. FALSE with errno
+ * EAGAIN when it was not had in time. */
+static gboolean
+wait_for_lock (int fd, gint64 deadline, const gint *give_up)
 {
-  int fd;
+  gulong pause_us = 500;
 
-  if (make && g_mkdir_with_parents (dir, 0700) != 0)
-    return -1;
-  fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
-    return -1;
-  while (flock (fd, LOCK_EX) != 0)
-    if (errno != EINTR)
-      {
-        int saved = errno;
-        close (fd);
-        errno = saved;
+  for (;;)
+    {
+      if (flock (fd, LOCK_EX | LOCK_NB) == 0)
+        return TRUE;
+      if (errno == EINTR)
+        continue;
+      if (errno != EWOULDBLOCK)
+        return FALSE;
+      if ((deadline > 0 && g_get_monotonic_time () >= deadline) ||
+          (give_up != NULL && g_atomic_int_get (give_up)))
+        {
+          errno = EAGAIN;
+          return FALSE;
+        }
+      g_usleep (pause_us);
+      pause_us = MIN (pause_us * 2, 20000);
+    }
+}
+
+/* Opens the folder @dir (made first if @make) and takes its lock (see
+ * wait_for_lock()). The folder is removed only by a holder of its lock
+ * (store_remove_kept_folder()), so a lock taken on the folder the path
+ * still names holds the live folder: one removed while this waited is
+ * let go, and the path tried again. Returns -1 with errno set (ENOENT:
+ * no folder). */
+static int
+lock_folder (const char *dir, gboolean make, gint64 deadline, const gint *give_up)
+{
+  for (guint attempt = 0; attempt < MAX_ATTEMPTS; attempt++)
+    {
+      struct stat held, named;
+      int saved, fd;
+
+      if (make && g_mkdir_with_parents (dir, 0700) != 0)
         return -1;
-      }
-  return fd;
+      fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (fd < 0 && errno == ENOENT && make)
+        continue;  /* removed, empty, as it was made */
+      if (fd < 0)
+        return -1;
+      if (!wait_for_lock (fd, deadline, give_up))
+        {
+          saved = errno;
+          close (fd);
+          errno = saved;
+          return -1;
+        }
+      if (fstat (fd, &held) == 0 && stat (dir, &named) == 0 && held.st_dev == named.st_dev &&
+          held.st_ino == named.st_ino)
+        return fd;
+      close (fd);
+      if (!make)
+        break;
+    }
+  errno = ENOENT;
+  return -1;
+}
+
+/**
+ * store_remove_kept_folder:
+ *
+ * Removes the folder @dir of kept files if it is empty and nobody holds
+ * its lock: the only way it goes, so that whoever holds the lock holds
+ * the folder the path names (lock_folder()).
+ */
+void
+store_remove_kept_folder (const char *dir)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd < 0)
+    return;
+  if (flock (fd, LOCK_EX | LOCK_NB) == 0 && g_rmdir (dir) == 0)
+    g_debug ("%s: nothing kept any more, removed", dir);
+  close (fd);
 }
 
 /* The mark of task @id in the folder open at @folder, or NULL. */
@@ -164,42 +235,6 @@ write_mark (int folder, gint64 id, const char *text)
   return FALSE;
 }
 
-typedef struct {
-  gint64 id;
-  const char *owner;
-  int cancel;
-  char *started;
-} HeldArgs;
-
-/* The worker's read: is the task still its own, and was a cancel asked? */
-static gboolean
-read_held_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
-{
-  HeldArgs *a = data;
-  sqlite3_stmt *s = store_prepare (store, conn,
-    "SELECT cancel_requested, started_at FROM tasks "
-    "WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'", error);
-  int rc;
-
-  if (s == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (s, 1, a->id);
-  store_bind_text (s, 2, a->owner);
-  rc = sqlite3_step (s);
-  if (rc == SQLITE_ROW)
-    {
-      a->cancel = sqlite3_column_int (s, 0);
-      g_free (a->started);
-      a->started = g_strdup ((const char *) sqlite3_column_text (s, 1));
-    }
-  sqlite3_reset (s);
-  if (rc == SQLITE_ROW)
-    return TRUE;
-  if (rc != SQLITE_DONE)
-    return store_fail (store, conn, rc, error);
-  return store_explain_not_held (store, conn, a->id, a->owner, error);
-}
-
 static gboolean
 folder_error (GError **error, const char *dir)
 {
@@ -208,6 +243,71 @@ folder_error (GError **error, const char *dir)
   g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", dir,
                g_strerror (saved));
   return FALSE;
+}
+
+typedef struct {
+  gint64 id;
+  const char *owner;
+  const char *dir;
+  gboolean asked;
+} AsideArgs;
+
+/* Under the folder's lock: is the task still the worker's, and was a
+ * cancel asked? If it is and none was, the mark. */
+static gboolean
+mark_locked (WinnowTaskStore *store, StoreConn *conn, int folder, AsideArgs *a, GError **error)
+{
+  sqlite3_stmt *s = store_prepare (store, conn,
+    "SELECT cancel_requested, started_at FROM tasks "
+    "WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'", error);
+  g_autofree char *text = NULL;
+  int cancel = 0, rc;
+
+  if (s == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (s, 1, a->id);
+  store_bind_text (s, 2, a->owner);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    {
+      cancel = sqlite3_column_int (s, 0);
+      text = g_strdup_printf ("%s\n%s\n", a->owner, sqlite3_column_text (s, 1));
+    }
+  sqlite3_reset (s);
+  if (rc == SQLITE_DONE)
+    return store_explain_not_held (store, conn, a->id, a->owner, error);
+  if (rc != SQLITE_ROW)
+    return store_fail (store, conn, rc, error);
+  /* asked to cancel: the output goes; or the history says it itself
+   * (its begin_commit landed after all) */
+  a->asked = cancel == CANCEL_ASKED;
+  if (cancel != 0)
+    return TRUE;
+  if (!write_mark (folder, a->id, text))
+    return folder_error (error, a->dir);
+  g_debug ("task %" G_GINT64_FORMAT ": its output goes in place; marked beside the history",
+           a->id);
+  return TRUE;
+}
+
+/* The worker's side, with its connection in hand before it takes the
+ * lock: a cancel waiting for the lock holds the write lock, and maybe
+ * connections of this store behind it. Its read never waits for a
+ * writer. */
+static gboolean
+aside_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **error)
+{
+  AsideArgs *a = data;
+  int fd = lock_folder (a->dir, TRUE, conn->deadline, conn->give_up);
+  gboolean ok;
+
+  if (fd < 0 && errno == EAGAIN)
+    return store_fail (store, conn, SQLITE_BUSY, error);
+  if (fd < 0)
+    return folder_error (error, a->dir);
+  ok = mark_locked (store, conn, fd, a, error);
+  close (fd);
+  return ok;
 }
 
 /**
@@ -229,10 +329,10 @@ winnow_task_store_begin_commit_aside (WinnowTaskStore *store, gint64 id, const c
                                       gboolean *cancel_requested, GError **error)
 {
   g_autofree char *dir = NULL;
+  AsideArgs a = { .id = id, .owner = owner };
 
   g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
   g_return_val_if_fail (owner != NULL && cancel_requested != NULL, FALSE);
-  store_check_thread (G_STRFUNC);
 
   dir = store_deferred_dir (store);
   if (dir == NULL)
@@ -241,52 +341,11 @@ winnow_task_store_begin_commit_aside (WinnowTaskStore *store, gint64 id, const c
                            "a history in memory keeps nothing beside it");
       return FALSE;
     }
-  for (guint attempt = 1;; attempt++)
-    {
-      HeldArgs a = { .id = id, .owner = owner };
-      g_autofree char *text = NULL;
-      gboolean written;
-      int fd = lock_folder (dir, TRUE);
-
-      if (fd < 0 && errno == ENOENT && attempt < MAX_ATTEMPTS)
-        continue;  /* a recovery removed the folder, empty, as it was made */
-      if (fd < 0)
-        return folder_error (error, dir);
-      if (!store_run (store, G_STRFUNC, read_held_op, &a, error))
-        {
-          close (fd);
-          return FALSE;
-        }
-      *cancel_requested = a.cancel == CANCEL_ASKED;
-      if (a.cancel != 0)
-        {
-          /* asked to cancel: the output goes; or the history says it
-           * itself (its begin_commit landed after all) */
-          close (fd);
-          g_free (a.started);
-          return TRUE;
-        }
-      text = g_strdup_printf ("%s\n%s\n", owner, a.started ? a.started : "");
-      g_free (a.started);
-      written = write_mark (fd, id, text);
-      if (!written && errno == ENOENT && attempt < MAX_ATTEMPTS)
-        {
-          /* a recovery removed the folder, empty, before the mark */
-          close (fd);
-          continue;
-        }
-      if (!written)
-        {
-          int saved = errno;
-          close (fd);
-          errno = saved;
-          return folder_error (error, dir);
-        }
-      close (fd);
-      g_debug ("task %" G_GINT64_FORMAT ": its output goes in place; marked beside the history",
-               id);
-      return TRUE;
-    }
+  a.dir = dir;
+  if (!store_run (store, G_STRFUNC, aside_op, &a, error))
+    return FALSE;
+  *cancel_requested = a.asked;
+  return TRUE;
 }
 
 /**
@@ -307,8 +366,9 @@ winnow_task_store_end_commit_aside (WinnowTaskStore *store, gint64 id, const cha
   g_return_if_fail (WINNOW_IS_TASK_STORE (store));
   g_return_if_fail (owner != NULL);
   dir = store_deferred_dir (store);
-  if (dir == NULL || (fd = lock_folder (dir, FALSE)) < 0)
-    return;
+  if (dir == NULL ||
+      (fd = lock_folder (dir, FALSE, g_get_monotonic_time () + END_PATIENCE_US, NULL)) < 0)
+    return;  /* the next recovery removes it */
   mark = read_mark (fd, id);
   prefix = g_strconcat (owner, "\n", NULL);
   if (mark != NULL && g_str_has_prefix (mark, prefix))
@@ -337,14 +397,11 @@ store_guard_cancel (WinnowTaskStore *store, StoreConn *conn, gint64 id, StoreGua
   guard->dir = store_deferred_dir (store);
   if (guard->dir == NULL)
     return TRUE;
-  /* only a recovery removes the folder, in a write transaction: not
-   * while this one lasts, and so not while its lock is held */
-  for (guint attempt = 1; guard->fd < 0 && attempt <= MAX_ATTEMPTS; attempt++)
-    {
-      guard->fd = lock_folder (guard->dir, TRUE);
-      if (guard->fd < 0 && errno != ENOENT)
-        break;
-    }
+  /* held until the cancel's commit: a worker that meets it waits, and
+   * then reads the cancel */
+  guard->fd = lock_folder (guard->dir, TRUE, conn->deadline, conn->give_up);
+  if (guard->fd < 0 && errno == EAGAIN)
+    return store_fail (store, conn, SQLITE_BUSY, error);
   if (guard->fd < 0)
     {
       g_debug ("%s: no mark can be looked for: %s", guard->dir, g_strerror (errno));
@@ -363,9 +420,8 @@ store_guard_cancel (WinnowTaskStore *store, StoreConn *conn, gint64 id, StoreGua
 }
 
 /* After the cancel's commit or rollback: the lock goes. A folder made
- * for it stays, empty, until the next recovery (its worker's next claim):
- * removed here, after the commit, it could go while a later cancel holds
- * its lock, and a worker would then lock another folder. */
+ * for it stays, empty, until the next recovery (its worker's next
+ * claim) removes it. */
 void
 store_guard_clear (StoreGuard *guard)
 {
@@ -403,7 +459,8 @@ store_sweep_marks (WinnowTaskStore *store, StoreConn *conn, const char *dir, GEr
       digits = g_strndup (name, strlen (name) - strlen (STORE_MARK_SUFFIX));
       if (!g_ascii_string_to_unsigned (digits, 10, 1, G_MAXINT64, &id, NULL))
         continue;
-      if (fd < 0 && (fd = lock_folder (dir, FALSE)) < 0)
+      /* a lock not had in time: the marks wait for the next recovery */
+      if (fd < 0 && (fd = lock_folder (dir, FALSE, conn->deadline, conn->give_up)) < 0)
         return TRUE;
       mark = read_mark (fd, (gint64) id);
       if (mark == NULL)

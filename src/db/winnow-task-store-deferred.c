@@ -618,7 +618,6 @@ store_apply_deferred (WinnowTaskStore *store, StoreConn *conn, GArray *held, gbo
   /* empty now: gone, as the history's -wal file goes (a file being
    * written, or kept, keeps it) */
   g_clear_pointer (&listing, g_dir_close);
-  if (g_rmdir (dir) == 0)
-    g_debug ("%s: no outcome kept any more, removed", dir);
+  store_remove_kept_folder (dir);
   return applied;
 }

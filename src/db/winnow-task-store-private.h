@@ -290,6 +290,7 @@ gboolean      store_guard_cancel  (WinnowTaskStore *store,
                                    StoreGuard *guard,
                                    GError **error);
 void          store_guard_clear   (StoreGuard *guard);
+void          store_remove_kept_folder (const char *dir);
 gboolean      store_sweep_marks   (WinnowTaskStore *store,
                                    StoreConn *conn,
                                    const char *dir,
