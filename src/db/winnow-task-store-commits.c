@@ -435,20 +435,18 @@ store_guard_clear (StoreGuard *guard)
  * store_sweep_marks:
  *
  * At the start of a recovery (its write transaction, before it records
- * any kept outcome): removes the marks in @dir that no longer match the
- * claim holding their task.
+ * any kept outcome): removes the marks among @names (the files in @dir)
+ * that no longer match the claim holding their task.
  */
 gboolean
-store_sweep_marks (WinnowTaskStore *store, StoreConn *conn, const char *dir, GError **error)
+store_sweep_marks (WinnowTaskStore *store, StoreConn *conn, const char *dir, GPtrArray *names,
+                   GError **error)
 {
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
   int fd = -1;
 
-  if (listing == NULL)
-    return TRUE;
-  while ((name = g_dir_read_name (listing)) != NULL)
+  for (guint i = 0; i < names->len; i++)
     {
+      const char *name = g_ptr_array_index (names, i);
       g_autofree char *digits = NULL;
       g_autofree char *mark = NULL;
       guint64 id = 0;

@@ -544,6 +544,7 @@ store_apply_deferred (WinnowTaskStore *store, StoreConn *conn, GArray *held, gbo
   g_autofree char *dir = store_deferred_dir (store);
   g_autoptr(GDir) listing = NULL;
   g_autoptr(GError) list_error = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
   gint64 applied = 0;
 
@@ -558,23 +559,30 @@ store_apply_deferred (WinnowTaskStore *store, StoreConn *conn, GArray *held, gbo
       if (!g_error_matches (list_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         {
           *hold_all = !store_older_than (dir, STORE_HOLD_LIMIT_S);
-          store_warn_once (dir, "outcomes kept for later cannot be read: %s%s", list_error->message,
-                     *hold_all ? "; no task is recovered meanwhile" : "");
+          store_warn_once (dir, "outcomes kept for later cannot be read: %s%s",
+                           list_error->message,
+                           *hold_all ? "; no task is recovered meanwhile" : "");
         }
       return 0;
     }
+  /* read once: the marks are swept first, then the rest recorded */
+  while ((name = g_dir_read_name (listing)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
   /* first, before this transaction records anything: marks that no
    * longer hold (winnow-task-store-commits.c) */
-  if (!store_sweep_marks (store, conn, dir, error))
+  if (!store_sweep_marks (store, conn, dir, names, error))
     return -1;
-  while ((name = g_dir_read_name (listing)) != NULL)
+  for (guint i = 0; i < names->len; i++)
     {
       g_autofree char *path = NULL;
       g_autoptr(GError) apply_error = NULL;
       g_autofree char *digits = NULL;
-      gboolean deletion = g_str_has_suffix (name, STORE_DELETION_SUFFIX);
+      gboolean deletion;
       guint64 id = 0;
       ApplyState state;
+
+      name = g_ptr_array_index (names, i);
+      deletion = g_str_has_suffix (name, STORE_DELETION_SUFFIX);
 
       if (!deletion && !g_str_has_suffix (name, SUFFIX))
         {

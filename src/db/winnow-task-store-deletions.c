@@ -15,13 +15,14 @@
 #define GROUP "deletion"
 
 static gboolean
-keep_deletion (WinnowTaskStore *store, const char *name, GKeyFile *file, GError **error)
+keep_deletion (WinnowTaskStore *store, const char *caller, const char *name, GKeyFile *file,
+               GError **error)
 {
   g_autofree char *dir = store_deferred_dir (store);
   g_autofree char *data = NULL;
   gsize length;
 
-  store_check_thread ("winnow_task_store_defer_delete");
+  store_check_thread (caller);
   if (dir == NULL)
     {
       g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
@@ -50,7 +51,7 @@ winnow_task_store_defer_delete (WinnowTaskStore *store, gint64 id, GError **erro
   g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
   g_return_val_if_fail (id > 0, FALSE);
   g_key_file_set_int64 (file, GROUP, "task", id);
-  return keep_deletion (store, name, file, error);
+  return keep_deletion (store, G_STRFUNC, name, file, error);
 }
 
 /**
@@ -77,7 +78,7 @@ winnow_task_store_defer_clear (WinnowTaskStore *store, gint64 upto_id, const GAr
   g_key_file_set_int64 (file, GROUP, "clear-upto", upto_id);
   g_key_file_set_string_list (file, GROUP, "keep", (const char * const *) ids->pdata,
                               ids->len - 1);
-  return keep_deletion (store, name, file, error);
+  return keep_deletion (store, G_STRFUNC, name, file, error);
 }
 
 /* ---- doing them ---- */

@@ -294,6 +294,7 @@ void          store_remove_kept_folder (const char *dir);
 gboolean      store_sweep_marks   (WinnowTaskStore *store,
                                    StoreConn *conn,
                                    const char *dir,
+                                   GPtrArray *names,
                                    GError **error);
 StoreNames   *store_register_functions (sqlite3 *db);
 /* winnow-task-store-names.c */

@@ -222,46 +222,14 @@ act_thread (gpointer data, GError **error)
   return ok ? g_memdup2 (&number, sizeof number) : NULL;
 }
 
-/**
- * winnow_history_act:
- * @what: the action in words, for the message when the history is busy
- *
- * Cancels, retries, deletes task @id, or clears every finished task up to
- * @id (winnow_history_clear_finished() keeps those not counted), off the
- * thread that draws; while the history is busy it is tried
- * again (see winnow_history_call()).
- */
-/* A deletion or a clear under way, until it lands (main thread only):
- * what winnow_history_keep_unlanded() keeps if the application quits
- * before. */
-typedef struct {
-  WinnowHistoryAction action;
-  gint64 id;
-  GArray *keep;
-} Unlanded;
-
+/* The deletions and clears under way, until they land (main thread
+ * only): what winnow_history_keep_unlanded() keeps if the application
+ * quits before. Each Act is its call's, removed as the call lands, before
+ * the call frees it. */
 static GPtrArray *unlanded;
 
-static void
-unlanded_free (gpointer data)
-{
-  Unlanded *u = data;
-
-  g_clear_pointer (&u->keep, g_array_unref);
-  g_free (u);
-}
-
-static Unlanded *
-unlanded_copy (const Unlanded *u)
-{
-  Unlanded *copy = g_memdup2 (u, sizeof *u);
-
-  copy->keep = u->keep != NULL ? g_array_copy (u->keep) : NULL;
-  return copy;
-}
-
 typedef struct {
-  Unlanded *unlanded;
+  Act *act;
   GAsyncReadyCallback callback;
   gpointer user_data;
 } Landing;
@@ -271,11 +239,20 @@ act_landed (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autofree Landing *landing = data;
 
-  g_ptr_array_remove_fast (unlanded, landing->unlanded);
+  g_ptr_array_remove_fast (unlanded, landing->act);
   if (landing->callback != NULL)
     landing->callback (source, result, landing->user_data);
 }
 
+/**
+ * winnow_history_act:
+ * @what: the action in words, for the message when the history is busy
+ *
+ * Cancels, retries, deletes task @id, or clears every finished task up to
+ * @id (winnow_history_clear_finished() keeps those not counted), off the
+ * thread that draws; while the history is busy it is tried
+ * again (see winnow_history_call()).
+ */
 static void
 act_start (WinnowScheduler *scheduler, WinnowHistoryAction action, gint64 id, const GArray *keep,
            const char *what, GAsyncReadyCallback callback, gpointer user_data)
@@ -291,48 +268,31 @@ act_start (WinnowScheduler *scheduler, WinnowHistoryAction action, gint64 id, co
       Landing *landing = g_new0 (Landing, 1);
 
       if (unlanded == NULL)
-        unlanded = g_ptr_array_new_with_free_func (unlanded_free);
-      landing->unlanded = g_new0 (Unlanded, 1);
-      landing->unlanded->action = action;
-      landing->unlanded->id = id;
-      landing->unlanded->keep = keep != NULL ? g_array_copy ((GArray *) keep) : NULL;
+        unlanded = g_ptr_array_new ();
+      landing->act = act;
       landing->callback = callback;
       landing->user_data = user_data;
-      g_ptr_array_add (unlanded, landing->unlanded);
+      g_ptr_array_add (unlanded, act);
       callback = act_landed;
       user_data = landing;
     }
   winnow_history_call (what, act_thread, act, act_free, g_free, NULL, callback, user_data);
 }
 
-typedef struct {
-  WinnowTaskStore *store;
-  GPtrArray *unlanded;
-} Keeping;
-
-static void
-keeping_free (gpointer data)
-{
-  Keeping *k = data;
-
-  g_object_unref (k->store);
-  g_ptr_array_unref (k->unlanded);
-  g_free (k);
-}
-
 static gpointer
 keep_thread (gpointer data, GError **error)
 {
-  Keeping *k = data;
+  GPtrArray *acts = data;
   guint kept = 0;
 
-  for (guint i = 0; i < k->unlanded->len; i++)
+  for (guint i = 0; i < acts->len; i++)
     {
-      Unlanded *u = g_ptr_array_index (k->unlanded, i);
+      Act *act = g_ptr_array_index (acts, i);
       g_autoptr(GError) local_error = NULL;
-      gboolean ok = u->action == WINNOW_HISTORY_DELETE
-                      ? winnow_task_store_defer_delete (k->store, u->id, &local_error)
-                      : winnow_task_store_defer_clear (k->store, u->id, u->keep, &local_error);
+      gboolean ok = act->action == WINNOW_HISTORY_DELETE
+                      ? winnow_task_store_defer_delete (act->store, act->id, &local_error)
+                      : winnow_task_store_defer_clear (act->store, act->id, act->keep,
+                                                       &local_error);
 
       if (ok)
         kept++;
@@ -356,14 +316,23 @@ void
 winnow_history_keep_unlanded (WinnowTaskStore *store, GAsyncReadyCallback callback,
                               gpointer user_data)
 {
-  Keeping *k = g_new0 (Keeping, 1);
+  GPtrArray *acts = g_ptr_array_new_with_free_func (act_free);
 
   g_return_if_fail (WINNOW_IS_TASK_STORE (store));
-  k->store = g_object_ref (store);
-  k->unlanded = g_ptr_array_new_with_free_func (unlanded_free);
+  /* copies: the calls may land, and free theirs, meanwhile */
   for (guint i = 0; unlanded != NULL && i < unlanded->len; i++)
-    g_ptr_array_add (k->unlanded, unlanded_copy (g_ptr_array_index (unlanded, i)));
-  winnow_history_call (NULL, keep_thread, k, keeping_free, g_free, NULL, callback, user_data);
+    {
+      const Act *act = g_ptr_array_index (unlanded, i);
+      Act *copy = g_new0 (Act, 1);
+
+      copy->store = g_object_ref (store);
+      copy->action = act->action;
+      copy->id = act->id;
+      copy->keep = act->keep != NULL ? g_array_copy (act->keep) : NULL;
+      g_ptr_array_add (acts, copy);
+    }
+  winnow_history_call (NULL, keep_thread, acts, (GDestroyNotify) g_ptr_array_unref, g_free,
+                       NULL, callback, user_data);
 }
 
 /* How many deletions and clears were kept for later. */
