@@ -1,7 +1,8 @@
 /* test-store-open.c: opening the task store: migrations (an empty
  * file, from version 1, from version 3 with every count, list and profile
  * kept and damaged parts emptied, one made by a newer Winnow left
- * untouched), and damaged, locked and read-only databases. */
+ * untouched), and damaged, locked and read-only databases, and one read
+ * as damaged that quick_check finds whole. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -298,6 +299,257 @@ test_read_only_child (void)
   g_assert_nonnull (strstr (error->message, "cannot create the folder"));
 }
 
+/* ---- a file read as damaged that is not ----
+ *
+ * A VFS over the default one: while shim_garbles is not 0, a read of the
+ * first page of a database opened for writing comes back with its header
+ * garbled (SQLite says "not a database"), and shim_garbles counts down
+ * (below 0: it stays). A connection opened read-only, as PRAGMA
+ * quick_check's is, reads the file as it is. So looks a file read while
+ * another program rewrote it, or a quick_check that met a lock. */
+
+typedef struct {
+  sqlite3_file base;
+  sqlite3_file *real;
+  gboolean garble;
+} ShimFile;
+
+static sqlite3_vfs *real_vfs;
+static sqlite3_vfs shim_vfs;
+static int shim_garbles;
+
+#define REAL(file) (((ShimFile *) (file))->real)
+
+static int
+shim_close (sqlite3_file *file)
+{
+  int rc = REAL (file)->pMethods ? REAL (file)->pMethods->xClose (REAL (file)) : SQLITE_OK;
+
+  sqlite3_free (REAL (file));
+  return rc;
+}
+
+static int
+shim_read (sqlite3_file *file, void *buf, int amount, sqlite3_int64 offset)
+{
+  int rc = REAL (file)->pMethods->xRead (REAL (file), buf, amount, offset);
+
+  if (rc == SQLITE_OK && offset == 0 && amount >= 512 && ((ShimFile *) file)->garble &&
+      g_atomic_int_get (&shim_garbles) != 0)
+    {
+      memset (buf, 'X', 16);
+      if (g_atomic_int_get (&shim_garbles) > 0)
+        g_atomic_int_add (&shim_garbles, -1);
+    }
+  return rc;
+}
+
+static int
+shim_write (sqlite3_file *file, const void *buf, int amount, sqlite3_int64 offset)
+{
+  return REAL (file)->pMethods->xWrite (REAL (file), buf, amount, offset);
+}
+
+static int
+shim_truncate (sqlite3_file *file, sqlite3_int64 size)
+{
+  return REAL (file)->pMethods->xTruncate (REAL (file), size);
+}
+
+static int
+shim_sync (sqlite3_file *file, int flags)
+{
+  return REAL (file)->pMethods->xSync (REAL (file), flags);
+}
+
+static int
+shim_file_size (sqlite3_file *file, sqlite3_int64 *size)
+{
+  return REAL (file)->pMethods->xFileSize (REAL (file), size);
+}
+
+static int
+shim_lock (sqlite3_file *file, int level)
+{
+  return REAL (file)->pMethods->xLock (REAL (file), level);
+}
+
+static int
+shim_unlock (sqlite3_file *file, int level)
+{
+  return REAL (file)->pMethods->xUnlock (REAL (file), level);
+}
+
+static int
+shim_check_reserved (sqlite3_file *file, int *out)
+{
+  return REAL (file)->pMethods->xCheckReservedLock (REAL (file), out);
+}
+
+static int
+shim_file_control (sqlite3_file *file, int op, void *arg)
+{
+  return REAL (file)->pMethods->xFileControl (REAL (file), op, arg);
+}
+
+static int
+shim_sector_size (sqlite3_file *file)
+{
+  return REAL (file)->pMethods->xSectorSize (REAL (file));
+}
+
+static int
+shim_device (sqlite3_file *file)
+{
+  return REAL (file)->pMethods->xDeviceCharacteristics (REAL (file));
+}
+
+static int
+shim_shm_map (sqlite3_file *file, int page, int size, int extend, void volatile **out)
+{
+  return REAL (file)->pMethods->xShmMap (REAL (file), page, size, extend, out);
+}
+
+static int
+shim_shm_lock (sqlite3_file *file, int offset, int n, int flags)
+{
+  return REAL (file)->pMethods->xShmLock (REAL (file), offset, n, flags);
+}
+
+static void
+shim_shm_barrier (sqlite3_file *file)
+{
+  REAL (file)->pMethods->xShmBarrier (REAL (file));
+}
+
+static int
+shim_shm_unmap (sqlite3_file *file, int delete)
+{
+  return REAL (file)->pMethods->xShmUnmap (REAL (file), delete);
+}
+
+/* version 2: no xFetch, so that every read goes through shim_read */
+static const sqlite3_io_methods shim_io = {
+  2, shim_close, shim_read, shim_write, shim_truncate, shim_sync, shim_file_size, shim_lock,
+  shim_unlock, shim_check_reserved, shim_file_control, shim_sector_size, shim_device,
+  shim_shm_map, shim_shm_lock, shim_shm_barrier, shim_shm_unmap, NULL, NULL,
+};
+
+static int
+shim_open (sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags, int *out_flags)
+{
+  ShimFile *shim = (ShimFile *) file;
+  int rc;
+
+  shim->real = sqlite3_malloc (real_vfs->szOsFile);
+  memset (shim->real, 0, real_vfs->szOsFile);
+  shim->garble = (flags & SQLITE_OPEN_MAIN_DB) && (flags & SQLITE_OPEN_READWRITE);
+  rc = real_vfs->xOpen (real_vfs, name, shim->real, flags, out_flags);
+  file->pMethods = shim->real->pMethods ? &shim_io : NULL;
+  return rc;
+}
+
+static void
+shim_setup (WinnowTestDir *dir, gconstpointer data)
+{
+  winnow_test_dir_setup (dir, data);
+  real_vfs = sqlite3_vfs_find (NULL);
+  shim_vfs = *real_vfs;
+  shim_vfs.zName = "winnow-test-garble";
+  shim_vfs.szOsFile = sizeof (ShimFile);
+  shim_vfs.xOpen = shim_open;
+  shim_garbles = 0;
+  g_assert_cmpint (sqlite3_vfs_register (&shim_vfs, 1), ==, SQLITE_OK);
+}
+
+static void
+shim_teardown (WinnowTestDir *dir, gconstpointer data)
+{
+  sqlite3_vfs_unregister (&shim_vfs);
+  sqlite3_vfs_register (real_vfs, 1);
+  winnow_test_dir_teardown (dir, data);
+}
+
+/* No file named .damaged-… beside @path. */
+static void
+assert_nothing_moved (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (listing)) != NULL)
+    g_assert_null (strstr (name, ".damaged-"));
+}
+
+/* A history read as damaged once, by a window's store (which moves a
+ * damaged file aside and falls back to memory if it cannot open one):
+ * quick_check finds it whole, and it is read again, not replaced by a
+ * history in memory for the session. */
+static void
+test_unconfirmed_once (WinnowTestDir *dir, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (dir->dir, "tasks.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTaskStore) store = winnow_task_store_new (path, &error);
+  g_autoptr(WinnowTask) task = NULL;
+
+  g_assert_no_error (error);
+  task = add (store, "kept.csv");
+  g_clear_object (&store);
+  g_clear_object (&task);
+
+  g_atomic_int_set (&shim_garbles, 1);
+  store = winnow_task_store_new_deferred (path, WINNOW_STORE_OPEN_REPLACE_DAMAGED |
+                                                WINNOW_STORE_OPEN_FALLBACK_MEMORY);
+  g_assert_true (winnow_task_store_open (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_atomic_int_get (&shim_garbles), ==, 0);
+  g_assert_cmpstr (winnow_task_store_get_path (store), ==, path);
+  g_assert_null (winnow_task_store_get_problem (store));
+  task = winnow_task_store_get (store, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (winnow_task_get_file_name (task), ==, "kept.csv");
+  assert_nothing_moved (dir->dir);
+}
+
+/* Read as damaged on every try: the open fails, saying it is not
+ * damaged; nothing is moved aside nor given up for memory, and the next
+ * open, once it reads well, finds the tasks. */
+static void
+test_unconfirmed_always (WinnowTestDir *dir, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (dir->dir, "tasks.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTaskStore) store = winnow_task_store_new (path, &error);
+  g_autoptr(WinnowTask) task = NULL;
+  g_autofree char *check = NULL;
+
+  g_assert_no_error (error);
+  task = add (store, "kept.csv");
+  g_clear_object (&store);
+  g_clear_object (&task);
+
+  g_atomic_int_set (&shim_garbles, -1);
+  store = winnow_task_store_new_deferred (path, WINNOW_STORE_OPEN_REPLACE_DAMAGED |
+                                                WINNOW_STORE_OPEN_FALLBACK_MEMORY);
+  g_assert_false (winnow_task_store_open (store, &error));
+  g_assert_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "it is not damaged, try again"));
+  g_clear_error (&error);
+  g_assert_cmpstr (winnow_task_store_get_path (store), ==, path);
+  assert_nothing_moved (dir->dir);
+
+  g_atomic_int_set (&shim_garbles, 0);
+  g_assert_true (winnow_task_store_open (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (winnow_task_store_get_path (store), ==, path);
+  task = winnow_task_store_get (store, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (winnow_task_get_file_name (task), ==, "kept.csv");
+  check = winnow_task_store_check (store, &error);
+  g_assert_cmpstr (check, ==, "ok");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -311,6 +563,10 @@ main (int argc, char **argv)
   ADD_DIR ("/store/migration/from-v3", test_migration_v3);
   ADD_DIR ("/store/migration/too-new", test_migration_too_new);
   ADD_DIR ("/store/damaged", test_damaged);
+  g_test_add ("/store/damaged/unconfirmed-once", WinnowTestDir, NULL, shim_setup,
+              test_unconfirmed_once, shim_teardown);
+  g_test_add ("/store/damaged/unconfirmed-always", WinnowTestDir, NULL, shim_setup,
+              test_unconfirmed_always, shim_teardown);
   ADD ("/store/locked", test_locked);
   ADD_DIR ("/store/read-only", test_read_only);
   g_test_add_func ("/store/read-only/child", test_read_only_child);

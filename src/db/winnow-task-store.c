@@ -192,32 +192,61 @@ move_aside (WinnowTaskStore *store, GError **error)
   return TRUE;
 }
 
+/* How often an open that SQLite reads as damaged, and PRAGMA quick_check
+ * does not, is tried again before the call gives up; each pause is
+ * five times the one before it. */
+#define UNCONFIRMED_TRIES 4
+#define UNCONFIRMED_PAUSE_US 20000
+
+/* Opens the file; one read as damaged (SQLITE_NOTADB or _CORRUPT) is
+ * moved aside only if PRAGMA quick_check says so too. Anything else that
+ * reads as damaged (a file read while another program rewrote it, a
+ * quick_check that met a lock) is tried again a few times, then fails
+ * this call and is never given up for memory: the next call tries again
+ * (the window does, every two seconds). */
 static gboolean
 open_with_flags (WinnowTaskStore *store, GError **error)
 {
   g_autoptr(GError) local_error = NULL;
+  gboolean unconfirmed = FALSE;
+  gulong pause = UNCONFIRMED_PAUSE_US;
 
-  if (open_file (store, &local_error))
-    return TRUE;
-  if (g_error_matches (local_error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_DAMAGED))
+  for (guint tries = 1; ; tries++)
     {
-      if (!store_confirm_damaged (store))
+      if (open_file (store, &local_error))
+        return TRUE;
+      if (!g_error_matches (local_error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_DAMAGED))
+        break;
+      if (store_confirm_damaged (store))
         {
+          if (store->open_flags & WINNOW_STORE_OPEN_REPLACE_DAMAGED)
+            {
+              g_clear_error (&local_error);
+              if (move_aside (store, &local_error) && open_file (store, &local_error))
+                return TRUE;
+            }
+          break;
+        }
+      g_debug ("%s read as damaged, and quick_check says it is not (try %u)", store->path,
+               tries);
+      if (tries == UNCONFIRMED_TRIES)
+        {
+          unconfirmed = TRUE;
           g_clear_error (&local_error);
           g_set_error (&local_error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_FAILED,
                        /* Translators: %s is the database's file name */
                        _("the task history %s could not be read; it is not damaged, try "
                          "again"), store->path);
+          break;
         }
-      else if (store->open_flags & WINNOW_STORE_OPEN_REPLACE_DAMAGED)
-        {
-          g_clear_error (&local_error);
-          if (move_aside (store, &local_error) && open_file (store, &local_error))
-            return TRUE;
-        }
+      g_clear_error (&local_error);
+      g_usleep (pause);
+      pause *= 5;
     }
-  /* a busy history is never given up on: the next call tries again */
+  /* a busy history, or one not known to be damaged, is never given up
+   * on: the next call tries again */
   if ((store->open_flags & WINNOW_STORE_OPEN_FALLBACK_MEMORY) && !store->memory &&
+      !unconfirmed &&
       !g_error_matches (local_error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY))
     {
       g_free (store->open_problem);
