@@ -88,6 +88,38 @@ test_busy_shared (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_hash_table_size (f->window->busy_toasts), ==, 0);
 }
 
+/* A busy toast the user closes while its action still waits: a further
+ * action of the same words that waits says so again, in a toast of its
+ * own, which goes when both are done. */
+static void
+test_busy_closed (Fixture *f, gconstpointer data)
+{
+  const char *what = "deleting “a.csv”";
+  gpointer wait[2] = { f->window, NULL };
+  AdwToast *first, *second;
+
+  winnow_window_say_busy (f->window, what, TRUE);
+  first = winnow_window_get_last_toast (f->window);
+  wait[1] = first;
+  winnow_test_iterate_until (toast_on_screen, wait, 10);
+  /* as its close button does, once it has come in */
+  winnow_toast_dismiss (f->window->toast_overlay, first);
+  winnow_test_iterate_until (toast_gone, wait, 10);
+
+  winnow_window_say_busy (f->window, what, TRUE);
+  second = winnow_window_get_last_toast (f->window);
+  g_assert_true (second != first);
+  g_assert_nonnull (strstr (adw_toast_get_title (second), "Deleting “a.csv” will be done"));
+  wait[1] = second;
+  winnow_test_iterate_until (toast_on_screen, wait, 10);
+
+  winnow_window_say_busy (f->window, what, FALSE);
+  g_assert_true (winnow_toast_is_on_screen (f->window->toast_overlay, second));
+  winnow_window_say_busy (f->window, what, FALSE);
+  g_assert_cmpuint (g_hash_table_size (f->window->busy_toasts), ==, 0);
+  winnow_test_iterate_until (toast_gone, wait, 10);
+}
+
 static gboolean
 toast_starts (gpointer data)
 {
@@ -230,6 +262,7 @@ main (int argc, char **argv)
 #define ADD FIXTURE_ADD
   ADD ("/ui/toast-dismissed-while-showing", test_toast_dismissed_while_showing);
   ADD ("/ui/busy-shared", test_busy_shared);
+  ADD ("/ui/busy-closed", test_busy_closed);
   ADD ("/ui/open-fails", test_open_fails);
   ADD ("/ui/meter", test_meter);
   ADD ("/ui/notify-progress", test_notify_progress);

@@ -20,6 +20,7 @@
 typedef struct {
   AdwToast *toast;
   guint calls;
+  gboolean closed;  /* by the user: the next call to wait shows it again */
 } BusyToast;
 
 static void
@@ -27,37 +28,23 @@ busy_toast_free (gpointer data)
 {
   BusyToast *busy = data;
 
+  g_signal_handlers_disconnect_by_data (busy->toast, busy);
   g_object_unref (busy->toast);
   g_free (busy);
 }
 
-/* A user's action waits for a history another program keeps locked: say
- * so, and that it will be done; the toast goes when every call that
- * said it is done. */
-void
-winnow_window_say_busy (WinnowWindow *self, const char *what, gboolean busy)
+static void
+on_busy_toast_dismissed (AdwToast *toast, BusyToast *busy)
 {
-  BusyToast *shown;
+  busy->closed = TRUE;
+}
+
+/* Shows @busy's toast for @what, a new one. */
+static void
+show_busy_toast (WinnowWindow *self, BusyToast *busy, const char *what)
+{
   AdwToast *toast;
 
-  g_return_if_fail (WINNOW_IS_WINDOW (self));
-  if (self->busy_toasts == NULL)
-    return;
-  shown = g_hash_table_lookup (self->busy_toasts, what);
-
-  if (!busy)
-    {
-      if (shown == NULL || --shown->calls > 0)
-        return;
-      winnow_toast_dismiss (self->toast_overlay, shown->toast);
-      g_hash_table_remove (self->busy_toasts, what);
-      return;
-    }
-  if (shown != NULL)
-    {
-      shown->calls++;
-      return;
-    }
   /* Translators: %s is an action in words, such as "deleting “data.csv”" */
   toast = adw_toast_new_format (_("The task history is busy: another program is writing to it. "
                                   "%s will be done as soon as it is free."), what);
@@ -74,11 +61,51 @@ winnow_window_say_busy (WinnowWindow *self, const char *what, gboolean busy)
       }
   }
   adw_toast_set_timeout (toast, 0);
+  if (busy->toast != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (busy->toast, busy);
+      g_object_unref (busy->toast);
+    }
+  busy->toast = g_object_ref (toast);
+  busy->closed = FALSE;
+  g_signal_connect (toast, "dismissed", G_CALLBACK (on_busy_toast_dismissed), busy);
+  winnow_window_toast (self, toast);
+}
+
+/* A user's action waits for a history another program keeps locked: say
+ * so, and that it will be done; the toast goes when every call that
+ * said it is done. Closed by the user meanwhile, it comes back only for
+ * a further action that waits, not for one that already said it. */
+void
+winnow_window_say_busy (WinnowWindow *self, const char *what, gboolean busy)
+{
+  BusyToast *shown;
+
+  g_return_if_fail (WINNOW_IS_WINDOW (self));
+  if (self->busy_toasts == NULL)
+    return;
+  shown = g_hash_table_lookup (self->busy_toasts, what);
+
+  if (!busy)
+    {
+      if (shown == NULL || --shown->calls > 0)
+        return;
+      if (!shown->closed)
+        winnow_toast_dismiss (self->toast_overlay, shown->toast);
+      g_hash_table_remove (self->busy_toasts, what);
+      return;
+    }
+  if (shown != NULL)
+    {
+      shown->calls++;
+      if (shown->closed)
+        show_busy_toast (self, shown, what);
+      return;
+    }
   shown = g_new0 (BusyToast, 1);
-  shown->toast = g_object_ref (toast);
   shown->calls = 1;
   g_hash_table_insert (self->busy_toasts, g_strdup (what), shown);
-  winnow_window_toast (self, toast);
+  show_busy_toast (self, shown, what);
 }
 
 /* ---- tasks ending ---- */
