@@ -27,6 +27,15 @@ void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   winnow_test_dir_setup (&f->dir, NULL);
+  fixture_setup_in (f, f->dir.dir);
+}
+
+/* The fixture over the folder @dir, which its teardown removes. */
+void
+fixture_setup_in (Fixture *f, const char *dir)
+{
+  if (f->dir.dir != dir)
+    f->dir.dir = g_strdup (dir);
   f->app = winnow_ui_test_app_new (f->dir.dir);
   f->window = winnow_application_get_window (f->app);
   f->scheduler = winnow_application_get_scheduler (f->app);

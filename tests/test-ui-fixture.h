@@ -25,6 +25,7 @@ typedef struct {
 #define iterate_until winnow_test_iterate_until
 
 void             fixture_setup    (Fixture *f, gconstpointer data);
+void             fixture_setup_in (Fixture *f, const char *dir);
 void             fixture_teardown (Fixture *f, gconstpointer data);
 void             press_clean      (Fixture *f);
 WinnowTaskTable *table            (Fixture *f);

@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test-ui-fixture.h"
 #include "winnow-history-call.h"
@@ -579,21 +580,82 @@ kept_deletions (const char *db)
   return n;
 }
 
+/* Tasks in the history at @db, read behind the store's back (no
+ * recovery runs). */
+static gint64
+stored_tasks (const char *db)
+{
+  sqlite3 *conn;
+  sqlite3_stmt *s;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open_v2 (db, &conn, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (conn, "SELECT count(*) FROM tasks", -1, &s, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (s), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (s, 0);
+  sqlite3_finalize (s);
+  sqlite3_close (conn);
+  return n;
+}
+
 /* The application quits while another program holds the write lock: the
  * deletion and the clear the user let go (their toasts still showing)
  * could not reach the history, and are kept beside it; the next process
- * to open it does them before anything else. */
+ * to open it does them before anything else. The window runs in a
+ * process of its own, which ends as a quit does, with its calls still
+ * waiting on the lock (its own second connection, let go as it ends):
+ * only the kept files can have deleted the tasks. */
 static void
-test_quit_busy (Fixture *f, gconstpointer data)
+test_quit_busy (void)
 {
-  g_autofree char *db = g_build_filename (f->dir.dir, "history.db", NULL);
+  WinnowTestDir folder;
+  g_autofree char *db = NULL;
   g_autofree char *real = NULL;
   g_autofree char *dir = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(WinnowTaskStore) store = NULL;
   WinnowTaskQuery all = { 0 };
+
+  winnow_test_dir_setup (&folder, NULL);
+  db = g_build_filename (folder.dir, "history.db", NULL);
+  g_setenv ("WINNOW_TEST_DIR", folder.dir, TRUE);
+  g_test_trap_subprocess ("/ui/child/quit-busy", 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+
+  /* the process ended before the lock went: the three tasks are there,
+   * and the two deletions kept */
+  g_assert_cmpint (stored_tasks (db), ==, 3);
+  g_assert_cmpuint (kept_deletions (db), ==, 2);
+
+  /* the next process: nothing of the three is left, and the kept files
+   * and their folder go with its recoveries */
+  winnow_task_store_forbid_thread (NULL);
+  store = winnow_task_store_new (db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (winnow_task_store_count (store, &all, NULL, &error), ==, 0);
+  g_assert_no_error (error);
+  winnow_task_store_recover_expired (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept_deletions (db), ==, 0);
+  real = realpath (db, NULL);
+  dir = g_strconcat (real, "-outcomes", NULL);
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+  g_clear_object (&store);
+  winnow_test_dir_teardown (&folder, NULL);
+}
+
+static void
+test_quit_busy_child (void)
+{
+  Fixture fixture = { 0 }, *f = &fixture;
+  g_autofree char *db = NULL;
   sqlite3 *other;
 
+  if (!g_test_subprocess ())
+    return;
+  fixture_setup_in (f, g_getenv ("WINNOW_TEST_DIR"));
+  db = g_build_filename (f->dir.dir, "history.db", NULL);
   clean_csvs (f, "a.csv", "x\n1\n", "b.csv", "x\n2\n", "c.csv", "x\n3\n", NULL);
   g_assert_cmpint (sqlite3_open (db, &other), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE; UPDATE task_count SET n = n",
@@ -615,29 +677,9 @@ test_quit_busy (Fixture *f, gconstpointer data)
   winnow_application_settle_history (f->app);
   g_test_assert_expected_messages ();
   g_assert_cmpuint (kept_deletions (db), ==, 2);
-
-  /* the lock goes; the calls still trying end (in a real quit, the
-   * process ends first) */
-  g_assert_cmpint (sqlite3_exec (other, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (other);
-  winnow_test_iterate_until (all_calls_done, NULL, 60);
-  g_signal_handlers_disconnect_by_data (f->scheduler, f);
-  winnow_ui_test_app_free (f->app);
-  f->app = NULL;
-
-  /* the next process: nothing of the three is left, and the kept files
-   * and their folder go with its recoveries */
-  winnow_task_store_forbid_thread (NULL);
-  store = winnow_task_store_new (db, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (winnow_task_store_count (store, &all, NULL, &error), ==, 0);
-  g_assert_no_error (error);
-  winnow_task_store_recover_expired (store, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (kept_deletions (db), ==, 0);
-  real = realpath (db, NULL);
-  dir = g_strconcat (real, "-outcomes", NULL);
-  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+  /* and the process ends, as after a quit: its calls still waiting on
+   * the lock end with it (and the lock with them) */
+  _exit (0);
 }
 
 int
@@ -656,7 +698,8 @@ main (int argc, char **argv)
   ADD ("/ui/clear-undo", test_clear_undo);
   ADD ("/ui/clear-counted", test_clear_counted);
   ADD ("/ui/delete-queued-busy", test_delete_queued_busy);
-  ADD ("/ui/quit-busy", test_quit_busy);
+  g_test_add_func ("/ui/quit-busy", test_quit_busy);
+  g_test_add_func ("/ui/child/quit-busy", test_quit_busy_child);
 #undef ADD
 
   return g_test_run ();
