@@ -229,7 +229,8 @@ test_fill_after_drops (void)
 static void
 test_fill_keep_last_with_statistics (void)
 {
-  /* three passes: select rows, compute the median, write */
+  /* two passes: select rows, then write (the median and the bfill go
+   * into their holes at its end) */
   WinnowResult *result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = winnow_test_clean (
@@ -239,32 +240,33 @@ test_fill_keep_last_with_statistics (void)
 
   g_assert_no_error (error);
   g_assert_cmpstr (out, ==, "a,b,c\n2,2,p\n1,1,p\n3,3,q\n4,2,\n");
-  g_assert_cmpuint (result->passes, ==, 3);
+  g_assert_cmpuint (result->passes, ==, 2);
   g_assert_cmpuint (result->counts[WINNOW_STEP_DROP_DUPLICATES], ==, 1);
   g_assert_cmpuint (result->counts[WINNOW_STEP_FILL], ==, 3);
   winnow_result_free (result);
 }
 
-/* Fills by a statistic are written as holes and filled at the end of the
- * one write pass; the same recipe with a bfill (which still takes a pass
- * of statistics first) must give the same bytes and the same result.
- * Mode values that need quotes and a formula guard, rows dropped before
- * the statistics, missing cells in the first column and the preview. */
+/* Fills by a statistic, and bfill, are written as holes and filled at
+ * the end of the one write pass; the same recipe filled by a pass of
+ * statistics first, as before holes, must give the same bytes and the
+ * same result. Mode values that need quotes and a formula guard, bfill
+ * values that need them too, with and without a limit, runs that reach
+ * the end of the file, rows dropped before the statistics, missing cells
+ * in the first column and the preview. */
 static void
 test_fill_holes (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (7);
-  g_autoptr(GString) csv = g_string_new ("m,a,b,c,d,e\n");
+  g_autoptr(GString) csv = g_string_new ("m,a,b,c,d,e,f,g\n");
   static const char *texts[] = { "\"x, y\"", "\"x, y\"", "\"say \"\"hi\"\"\"", "=1+2", "plain", "" };
-  const char *steps =
-    ", \"drop_duplicates\": {\"subset\": [\"e\"], \"keep\": \"last\"},"
+  const char *recipe =
+    "{\"winnow_recipe\": 1, \"drop_duplicates\": {\"subset\": [\"e\"], \"keep\": \"last\"},"
     " \"drop_missing\": {\"subset\": [\"a\"]}, \"output\": {\"formula_guard\": true},"
     " \"fill\": [{\"column\": \"m\", \"strategy\": \"median\"},"
     " {\"column\": \"b\", \"strategy\": \"median\"}, {\"column\": \"c\", \"strategy\": \"mode\"},"
-    " {\"column\": \"d\", \"strategy\": \"mean\"}";
-  g_autofree char *one_pass = g_strconcat ("{\"winnow_recipe\": 1", steps, "]}", NULL);
-  g_autofree char *two_passes = g_strconcat ("{\"winnow_recipe\": 1", steps,
-                                             ", {\"column\": \"e\", \"strategy\": \"bfill\"}]}", NULL);
+    " {\"column\": \"d\", \"strategy\": \"mean\"},"
+    " {\"column\": \"f\", \"strategy\": \"bfill\", \"limit\": 2},"
+    " {\"column\": \"g\", \"strategy\": \"bfill\"}]}";
   WinnowResult *results[3] = { NULL, NULL, NULL };
   char *outputs[3];
   char *json[3];
@@ -279,24 +281,38 @@ test_fill_holes (void)
       g_string_append_printf (csv, ",%s,", texts[g_rand_int_range (rand, 0, G_N_ELEMENTS (texts))]);
       if (g_rand_int_range (rand, 0, 3) > 0)
         g_string_append_printf (csv, "%.3f", g_rand_double_range (rand, -1e3, 1e3));
-      g_string_append_printf (csv, ",%u\n", g_rand_int_range (rand, 0, 30000));
+      g_string_append_printf (csv, ",%u,", g_rand_int_range (rand, 0, 30000));
+      /* runs of missing cells of any length; the last rows' run ends
+       * the file */
+      if (i < 39990 && g_rand_int_range (rand, 0, 3) == 0)
+        g_string_append (csv, texts[g_rand_int_range (rand, 0, G_N_ELEMENTS (texts))]);
+      g_string_append_c (csv, ',');
+      if (i < 39900 && g_rand_int_range (rand, 0, 40) == 0)
+        g_string_append_printf (csv, "g%u", i);
+      g_string_append_c (csv, '\n');
     }
-  /* the third: the holes' places kept in a file past the first 256 */
+  /* the second by a pass of statistics; the third: the holes' places
+   * kept in a file past the first 256 */
   guint moved = winnow_spill_array_get_n_moved ();
   for (guint r = 0; r < 3; r++)
     {
       g_autoptr(GError) error = NULL;
 
       winnow_clean_set_spill_memory (r == 2 ? 256 * sizeof (WinnowOutputHole) : 0);
-      outputs[r] = winnow_test_clean (r == 1 ? two_passes : one_pass, csv->str, -1, &results[r],
-                                      &error);
+      winnow_clean_set_fill_holes (r != 1);
+      outputs[r] = winnow_test_clean (recipe, csv->str, -1, &results[r], &error);
       winnow_clean_set_spill_memory (0);
+      winnow_clean_set_fill_holes (TRUE);
       g_assert_no_error (error);
       g_assert_cmpuint (results[r]->passes, ==, r == 1 ? 3 : 2);
       results[r]->passes = 0;
       results[r]->elapsed = 0;
       json[r] = winnow_result_to_json (results[r]);
     }
+  /* values in quotes and guarded; the runs that end the file left empty */
+  g_assert_nonnull (strstr (outputs[0], ",\"x, y\",g"));
+  g_assert_nonnull (strstr (outputs[0], ",'=1+2,"));
+  g_assert_true (g_str_has_suffix (outputs[0], ",,\n"));
   /* the mode, in quotes */
   g_assert_nonnull (strstr (outputs[0], ",\"x, y\","));
   g_assert_cmpuint (results[0]->counts[WINNOW_STEP_FILL], >, 10000);

@@ -330,6 +330,7 @@ check_fill_holes (const char *dir, guint seed, gsize size, guint hole_every, gbo
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
   GByteArray *values[5];
+  WinnowHoleValue hole_values[5] = { { NULL, 0 } };
   WinnowOutputFile *file;
   guint64 inserted;
   gsize length;
@@ -371,9 +372,12 @@ check_fill_holes (const char *dir, guint seed, gsize size, guint hole_every, gbo
   g_assert_no_error (error);
   g_assert_cmpint (write (winnow_output_file_get_fd (file), written->data, written->len), ==,
                    (gssize) written->len);
+  for (guint v = 0; v < G_N_ELEMENTS (values); v++)
+    if (values[v] != NULL)
+      hole_values[v] = (WinnowHoleValue) { values[v]->data, values[v]->len };
   g_assert_true (winnow_output_file_fill_holes (file, written->len,
                                                 (const WinnowOutputHole *) holes->data,
-                                                holes->len, values, &inserted, &error));
+                                                holes->len, hole_values, &inserted, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (inserted, ==, expected->len - written->len);
   g_assert_true (winnow_output_file_commit (file, &error));

@@ -16,12 +16,22 @@
 #define SPILL_MEMORY ((gsize) 64 << 20)
 
 static gsize spill_memory = SPILL_MEMORY;
+static gboolean fill_holes = TRUE;
 
 /* For tests: keep @bytes of each such list in memory (0: the default). */
 void
 winnow_clean_set_spill_memory (gsize bytes)
 {
   spill_memory = bytes > 0 ? bytes : SPILL_MEMORY;
+}
+
+/* For tests: @holes FALSE gives fills by a statistic or bfill a pass of
+ * their own before the write pass, as they had before holes (the same
+ * bytes and result either way). */
+void
+winnow_clean_set_fill_holes (gboolean holes)
+{
+  fill_holes = holes;
 }
 
 static void
@@ -110,15 +120,12 @@ prepare (Cleaner *c, GError **error)
           winnow_fill_stats_set_spill (c->stats[k], output_dir, spill_memory);
         }
     }
-  /* Mean, median and mode need no statistics pass: the write pass leaves
-   * holes, filled at its end (winnow_cleaner_fill_holes()). bfill still
-   * reads ahead in a pass of its own; a file of one column writes a
-   * missing cell as "" (a row of one empty field), so it is not left as a
-   * hole either. */
-  c->defer_fills = c->plan->needs_statistics && n_kept > 1;
-  for (guint k = 0; k < n_kept; k++)
-    if (c->plan->fills[k].active && c->plan->fills[k].strategy == WINNOW_FILL_BFILL)
-      c->defer_fills = FALSE;
+  /* Mean, median, mode and bfill need no statistics pass: the write pass
+   * leaves holes, filled at its end (winnow_cleaner_fill_holes()), a
+   * bfill hole with the value that ended its run. A file of one column
+   * writes a missing cell as "" (a row of one empty field), so it is not
+   * left as a hole. */
+  c->defer_fills = fill_holes && c->plan->needs_statistics && n_kept > 1;
   if (c->defer_fills)
     {
       c->holes = winnow_spill_array_new (sizeof (WinnowOutputHole), spill_memory, output_dir,

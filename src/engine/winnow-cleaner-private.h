@@ -104,6 +104,8 @@ gboolean winnow_cleaner_run_pass (Cleaner *c,
                                   GError **error);
 gboolean winnow_cleaner_fill_holes (Cleaner *c,
                                     GError **error);
+gboolean winnow_cleaner_finish_stats (Cleaner *c,
+                                      GError **error);
 guint    winnow_cleaner_decide_batch (Cleaner *c,
                                       const WinnowRowBatch *batch,
                                       guint *rows);

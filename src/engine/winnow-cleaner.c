@@ -19,7 +19,6 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "winnow-user-text.h"
 
 #define PROGRESS_INTERVAL (G_USEC_PER_SEC / 10)
 
@@ -302,42 +301,6 @@ stats_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
                              lengths[k] & WINNOW_FIELD_MISSING);
 }
 
-static gboolean
-finish_stats (Cleaner *c, GError **error)
-{
-  for (guint k = 0; k < c->plan->n_kept; k++)
-    {
-      WinnowColumnFill *fill = &c->plan->fills[k];
-      g_autofree char *name = NULL;
-      const char *strategy;
-
-      if (c->stats[k] != NULL && winnow_fill_stats_get_error (c->stats[k]) != NULL)
-        {
-          g_propagate_error (error, g_error_copy (winnow_fill_stats_get_error (c->stats[k])));
-          return FALSE;
-        }
-      if (c->stats[k] == NULL || fill->strategy == WINNOW_FILL_BFILL)
-        continue;
-      g_free (fill->value);
-      fill->value = winnow_fill_stats_finish (c->stats[k]);
-      if (fill->value != NULL)
-        continue;
-      name = winnow_user_text_excerpt (g_ptr_array_index (c->plan->kept_names, k));
-      strategy = winnow_fill_strategy_to_string (fill->strategy);
-      if (fill->strategy == WINNOW_FILL_MODE)
-        /* Translators: a column name, then the fill strategy "mode" as the
-         * recipe spells it */
-        winnow_result_add_warning (c->result, _("fill: column \"%s\" has no values, so its "
-                                                "%s fill left it empty"), name, strategy);
-      else
-        /* Translators: a column name, then a fill strategy as the recipe
-         * spells it (mean or median) */
-        winnow_result_add_warning (c->result, _("fill: column \"%s\" has no numbers, so its "
-                                                "%s fill left it empty"), name, strategy);
-    }
-  return TRUE;
-}
-
 /* ---- writing ---- */
 
 static void
@@ -425,75 +388,6 @@ write_hole (Cleaner *c, guint k, char **preview)
       preview[k] = g_strdup ("");
       g_array_append_val (c->preview_holes, at);
     }
-}
-
-static void
-bytes_free (gpointer bytes)
-{
-  if (bytes != NULL)
-    g_byte_array_unref (bytes);
-}
-
-/**
- * winnow_cleaner_fill_holes:
- *
- * After the write pass, with the writer flushed: the statistics become
- * fill values, which go into the holes, the profile, the counts and the
- * preview.
- */
-gboolean
-winnow_cleaner_fill_holes (Cleaner *c, GError **error)
-{
-  guint n = c->plan->n_kept;
-  g_autoptr(GPtrArray) values = g_ptr_array_new_full (n, bytes_free);
-  guint64 inserted;
-
-  if (!finish_stats (c, error))
-    return FALSE;
-  for (guint k = 0; k < n; k++)
-    {
-      const char *value = c->stats[k] != NULL ? c->plan->fills[k].value : NULL;
-      GByteArray *bytes = NULL;
-
-      if (c->hole_counts[k] > 0 && value != NULL)
-        {
-          bytes = g_byte_array_new ();
-          winnow_csv_writer_encode (c->writer, value, strlen (value), bytes);
-          winnow_profiler_add_values (c->profiler, k, value, strlen (value), c->hole_counts[k]);
-          c->filled[k] += c->hole_counts[k];
-        }
-      else if (c->hole_counts[k] > 0)
-        winnow_profiler_add_missing (c->profiler, k, c->hole_counts[k]);
-      g_ptr_array_add (values, bytes);
-    }
-  for (guint i = 0; i < c->preview_holes->len; i++)
-    {
-      guint64 at = g_array_index (c->preview_holes, guint64, i);
-      char **row = g_ptr_array_index (c->result->preview, (guint) (at >> 32));
-      guint k = (guint) (at & G_MAXUINT32);
-      const char *value = c->plan->fills[k].value;
-
-      if (value != NULL)
-        {
-          g_free (row[k]);
-          row[k] = g_strdup (value);
-        }
-    }
-  if (c->hole_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&c->hole_error));
-      return FALSE;
-    }
-  g_debug ("filling %" G_GSIZE_FORMAT " holes%s", c->holes->len,
-           winnow_spill_array_in_file (c->holes) ? " (their places in a file)" : "");
-  if (!winnow_output_file_fill_holes (c->output, c->writer->bytes_written,
-                                      (const WinnowOutputHole *) c->holes->data, c->holes->len,
-                                      (GByteArray * const *) values->pdata, &inserted, error))
-    return FALSE;
-  c->writer->bytes_written += inserted;
-  g_debug ("filled: %" G_GUINT64_FORMAT " bytes inserted", inserted);
-  c->holes->len = 0;
-  return TRUE;
 }
 
 static void
@@ -780,7 +674,7 @@ winnow_cleaner_run_pass (Cleaner *c, PassKind kind, GError **error)
                            winnow_csv_reader_get_bad_lines (c->reader));
   else if (c->have_keep == FALSE && kind == PASS_STATS)
     c->have_keep = TRUE;
-  if (kind == PASS_STATS && !finish_stats (c, error))
+  if (kind == PASS_STATS && !winnow_cleaner_finish_stats (c, error))
     return FALSE;
   c->pass_index++;
   return TRUE;

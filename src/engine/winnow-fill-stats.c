@@ -33,7 +33,6 @@ typedef struct {
   guint64 length;   /* missing values in the run */
   gsize offset;     /* of the value that ends it, in the pool */
   gsize value_length;
-  gboolean has_value;
 } Run;
 
 struct _WinnowFillStats {
@@ -161,7 +160,6 @@ add_bfill (WinnowFillStats *stats, const char *text, gsize length, gboolean miss
   run.length = stats->pending;
   run.offset = stats->pool->len;
   run.value_length = length;
-  run.has_value = TRUE;
   g_byte_array_append (stats->pool, (const guint8 *) text, (guint) length);
   g_array_append_val (stats->runs, run);
   stats->pending = 0;
@@ -481,11 +479,58 @@ winnow_fill_stats_finish (WinnowFillStats *stats)
 }
 
 /**
- * winnow_fill_stats_next_bfill:
+ * winnow_fill_stats_next_bfill_run:
  * @limit: at most this many of a run are filled (its last ones); 0: all
  *
  * Called, in the same order as winnow_fill_stats_add(), for each missing
  * value of a bfill column in the rows written.
+ *
+ * Returns: the run whose value it gets (winnow_fill_stats_get_run()), or
+ *   -1 to leave it missing
+ */
+gint64
+winnow_fill_stats_next_bfill_run (WinnowFillStats *stats, gint64 limit)
+{
+  guint64 position;
+  guint64 length;
+
+  if (stats->run_left == 0)
+    {
+      if (stats->next_run >= stats->runs->len)
+        return -1;  /* the trailing run: nothing comes after it */
+      stats->run_left = g_array_index (stats->runs, Run, stats->next_run).length;
+      stats->next_run++;
+    }
+  length = g_array_index (stats->runs, Run, stats->next_run - 1).length;
+  position = length - stats->run_left;  /* 0-based within the run */
+  stats->run_left--;
+  if (limit > 0 && length - position > (guint64) limit)
+    return -1;
+  return stats->next_run - 1;
+}
+
+/* How many runs of missing values a bfill column has had ended. */
+guint
+winnow_fill_stats_get_n_runs (const WinnowFillStats *stats)
+{
+  return stats->runs->len;
+}
+
+/* The value that ended run @run (not nul-terminated). */
+void
+winnow_fill_stats_get_run (const WinnowFillStats *stats, guint run, const char **text,
+                           gsize *length)
+{
+  const Run *r = &g_array_index (stats->runs, Run, run);
+
+  *text = (const char *) stats->pool->data + r->offset;
+  *length = r->value_length;
+}
+
+/**
+ * winnow_fill_stats_next_bfill:
+ *
+ * As winnow_fill_stats_next_bfill_run(), with the run's value.
  *
  * Returns: %TRUE and the value to write, or %FALSE to leave it missing
  */
@@ -493,22 +538,10 @@ gboolean
 winnow_fill_stats_next_bfill (WinnowFillStats *stats, gint64 limit, const char **text,
                               gsize *length)
 {
-  const Run *run;
-  guint64 position;
+  gint64 run = winnow_fill_stats_next_bfill_run (stats, limit);
 
-  if (stats->run_left == 0)
-    {
-      if (stats->next_run >= stats->runs->len)
-        return FALSE;  /* the trailing run: nothing comes after it */
-      stats->run_left = g_array_index (stats->runs, Run, stats->next_run).length;
-      stats->next_run++;
-    }
-  run = &g_array_index (stats->runs, Run, stats->next_run - 1);
-  position = run->length - stats->run_left;  /* 0-based within the run */
-  stats->run_left--;
-  if (limit > 0 && run->length - position > (guint64) limit)
+  if (run < 0)
     return FALSE;
-  *text = (const char *) stats->pool->data + run->offset;
-  *length = run->value_length;
-  return run->has_value;
+  winnow_fill_stats_get_run (stats, (guint) run, text, length);
+  return TRUE;
 }

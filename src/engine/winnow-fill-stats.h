@@ -33,6 +33,13 @@ void             winnow_fill_stats_add_number (WinnowFillStats *stats,
                                              gboolean is_number,
                                              double v);
 char            *winnow_fill_stats_finish   (WinnowFillStats *stats);
+gint64           winnow_fill_stats_next_bfill_run (WinnowFillStats *stats,
+                                                 gint64 limit);
+guint            winnow_fill_stats_get_n_runs (const WinnowFillStats *stats);
+void             winnow_fill_stats_get_run  (const WinnowFillStats *stats,
+                                             guint run,
+                                             const char **text,
+                                             gsize *length);
 gboolean         winnow_fill_stats_next_bfill (WinnowFillStats *stats,
                                              gint64 limit,
                                              const char **text,

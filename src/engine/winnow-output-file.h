@@ -60,11 +60,17 @@ typedef struct {
   guint32 value;
 } WinnowOutputHole;
 
+/* The bytes a hole gets (none when @length is 0). */
+typedef struct {
+  const guint8 *data;
+  gsize length;
+} WinnowHoleValue;
+
 gboolean          winnow_output_file_fill_holes (WinnowOutputFile *file,
                                                  guint64 size,
                                                  const WinnowOutputHole *holes,
                                                  gsize n_holes,
-                                                 GByteArray * const *values,
+                                                 const WinnowHoleValue *values,
                                                  guint64 *inserted,
                                                  GError **error);
 void              winnow_output_file_set_split  (gint mode);

@@ -185,16 +185,16 @@ mover_prepend_file (Mover *m, guint64 start, guint64 end)
 }
 
 static inline gsize
-value_length (GByteArray * const *values, const WinnowOutputHole *hole)
+value_length (const WinnowHoleValue *values, const WinnowOutputHole *hole)
 {
-  return values[hole->value] ? values[hole->value]->len : 0;
+  return values[hole->value].length;
 }
 
 typedef struct {
   Mover m;
   const WinnowOutputHole *holes;
   gsize from, to;                /* the holes it fills */
-  GByteArray * const *values;
+  const WinnowHoleValue *values;
   guint64 src_end;               /* the file's bytes it moves end here */
 } Part;
 
@@ -211,13 +211,13 @@ move_part (Part *part)
   for (gsize i = part->to; i-- > part->from && m->error_number == 0;)
     {
       const WinnowOutputHole *hole = &part->holes[i];
-      const GByteArray *value = part->values[hole->value];
+      const WinnowHoleValue *value = &part->values[hole->value];
 
       g_assert (hole->offset <= src_end);
       mover_prepend_file (m, hole->offset, src_end);
       src_end = hole->offset;
-      if (value != NULL)
-        mover_prepend_bytes (m, value->data, value->len);
+      if (value->length > 0)
+        mover_prepend_bytes (m, value->data, value->length);
       if (m->dest_end - m->length == src_end)
         break;  /* nothing before this hole moves */
     }
@@ -237,7 +237,7 @@ move_part_thread (gpointer data)
  * 0 for one part. *@shift: the bytes inserted before the cut. */
 static gsize
 choose_cut (gint mode, guint64 size, const WinnowOutputHole *holes, gsize n_holes,
-            GByteArray * const *values, guint64 *shift)
+            const WinnowHoleValue *values, guint64 *shift)
 {
   gsize first = 0, low, high;
   guint64 middle;
@@ -332,7 +332,8 @@ move_two_parts (Part *first, Part *second, gboolean extra, int *error_number)
  * winnow_output_file_fill_holes:
  * @size: the bytes written so far
  * @holes: in the order of their offsets
- * @values: the bytes each hole gets (none for an empty array)
+ * @values: the bytes each hole gets, by its value number (none for a
+ *   length of 0)
  * @inserted: (out): the bytes added
  *
  * Inserts the values into the temporary file in place, moving what
@@ -345,7 +346,7 @@ move_two_parts (Part *first, Part *second, gboolean extra, int *error_number)
  */
 gboolean
 winnow_output_file_fill_holes (WinnowOutputFile *file, guint64 size, const WinnowOutputHole *holes,
-                               gsize n_holes, GByteArray * const *values, guint64 *inserted,
+                               gsize n_holes, const WinnowHoleValue *values, guint64 *inserted,
                                GError **error)
 {
   Part whole = {
