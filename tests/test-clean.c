@@ -329,6 +329,58 @@ test_fill_holes (void)
     }
 }
 
+/* A file of one column: its fills are holes too, and a hole that gets
+ * no value becomes "", a row of one empty field (an empty line is no
+ * row); the same bytes and result as with a pass of statistics first. */
+static void
+test_fill_holes_one_column (void)
+{
+  static const struct {
+    const char *fill;
+    const char *input;
+    const char *output;
+  } cases[] = {
+    { "\"strategy\": \"mean\"", "v\n1\n\"\"\n4\n\"\"\n", "v\n1\n2.5\n4\n2.5\n" },
+    { "\"strategy\": \"median\"", "v\n\"\"\n7\n", "v\n7\n7\n" },
+    { "\"strategy\": \"mode\"", "v\nb\n\"\"\nb\na\n", "v\nb\nb\nb\na\n" },
+    { "\"strategy\": \"mean\"", "v\nx\n\"\"\n", "v\nx\n\"\"\n" },
+    { "\"strategy\": \"bfill\"", "v\n\"\"\n1\n\"\"\n\"\"\n\"x, y\"\n\"\"\n",
+      "v\n1\n1\n\"x, y\"\n\"x, y\"\n\"x, y\"\n\"\"\n" },
+    { "\"strategy\": \"bfill\", \"limit\": 1", "v\n\"\"\n\"\"\n2\n", "v\n\"\"\n2\n2\n" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *recipe = g_strdup_printf (
+        "{\"winnow_recipe\": 1, \"fill\": [{\"column\": \"v\", %s}]}", cases[i].fill);
+      WinnowResult *results[2];
+      char *outputs[2], *json[2];
+
+      for (guint r = 0; r < 2; r++)
+        {
+          g_autoptr(GError) error = NULL;
+
+          winnow_clean_set_fill_holes (r == 0);
+          outputs[r] = winnow_test_clean (recipe, cases[i].input, -1, &results[r], &error);
+          winnow_clean_set_fill_holes (TRUE);
+          g_assert_no_error (error);
+          g_assert_cmpuint (results[r]->passes, ==, r + 1);
+          results[r]->passes = 0;
+          results[r]->elapsed = 0;
+          json[r] = winnow_result_to_json (results[r]);
+        }
+      g_assert_cmpstr (outputs[0], ==, cases[i].output);
+      g_assert_cmpstr (outputs[1], ==, outputs[0]);
+      g_assert_cmpstr (json[1], ==, json[0]);
+      for (guint r = 0; r < 2; r++)
+        {
+          g_free (outputs[r]);
+          g_free (json[r]);
+          winnow_result_free (results[r]);
+        }
+    }
+}
+
 static void
 test_fill_no_numbers (void)
 {
@@ -435,6 +487,7 @@ main (int argc, char **argv)
   g_test_add_func ("/clean/fill/keep-last-with-statistics", test_fill_keep_last_with_statistics);
   g_test_add_func ("/clean/fill/no-numbers", test_fill_no_numbers);
   g_test_add_func ("/clean/fill/holes", test_fill_holes);
+  g_test_add_func ("/clean/fill/holes-one-column", test_fill_holes_one_column);
   g_test_add_func ("/clean/unknown-columns", test_unknown_columns);
   g_test_add_func ("/clean/result-counts", test_result_counts);
 

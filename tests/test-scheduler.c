@@ -219,7 +219,7 @@ big_input (Fixture *f, const char *name, guint rows)
   return winnow_test_write_file (f->dir.dir, name, csv, -1);
 }
 
-/* keep=last and a median: three passes over the file, for a longer task */
+/* keep=last and a median: two passes over the file, for a longer task */
 static const char slow_recipe[] =
   "{\"winnow_recipe\": 1, \"drop_duplicates\": {\"keep\": \"last\"},"
   " \"fill\": [{\"column\": \"score\", \"strategy\": \"median\"}]}";

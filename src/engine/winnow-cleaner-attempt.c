@@ -122,10 +122,9 @@ prepare (Cleaner *c, GError **error)
     }
   /* Mean, median, mode and bfill need no statistics pass: the write pass
    * leaves holes, filled at its end (winnow_cleaner_fill_holes()), a
-   * bfill hole with the value that ended its run. A file of one column
-   * writes a missing cell as "" (a row of one empty field), so it is not
-   * left as a hole. */
-  c->defer_fills = fill_holes && c->plan->needs_statistics && n_kept > 1;
+   * bfill hole with the value that ended its run (in a file of one
+   * column, a hole left empty gets "", as a row of one empty field). */
+  c->defer_fills = fill_holes && c->plan->needs_statistics;
   if (c->defer_fills)
     {
       c->holes = winnow_spill_array_new (sizeof (WinnowOutputHole), spill_memory, output_dir,

@@ -158,6 +158,16 @@ winnow_cleaner_fill_holes (Cleaner *c, GError **error)
       else
         winnow_profiler_add_missing (c->profiler, k, c->hole_counts[k]);
     }
+  /* In a file of one column, a row whose cell stays empty is written
+   * "" (an empty line is no row): its hole gets those two bytes. */
+  if (n == 1 && g_array_index (values, WinnowHoleValue, 0).length == 0)
+    {
+      WinnowHoleValue *empty = &g_array_index (values, WinnowHoleValue, 0);
+
+      empty->data = GSIZE_TO_POINTER (pool->len);
+      empty->length = 2;
+      g_byte_array_append (pool, (const guint8 *) "\"\"", 2);
+    }
   /* bfill: each run's value, after the columns' */
   for (guint k = 0; k < n; k++)
     {

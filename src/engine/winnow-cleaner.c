@@ -370,8 +370,9 @@ write_header (Cleaner *c)
   winnow_csv_writer_end_row (c->writer);
 }
 
-/* A missing cell of column @k to be filled by its statistic: empty now,
- * its place noted (never a row of one empty field: not deferred then). */
+/* A missing cell of column @k to be filled by its statistic or bfill:
+ * empty now, its place noted (in a file of one column, an empty line
+ * until the hole gets its value, or "" if it gets none). */
 static void
 write_hole (Cleaner *c, guint k, char **preview)
 {
