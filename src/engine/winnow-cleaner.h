@@ -1,10 +1,10 @@
 /* winnow-cleaner.h: runs a recipe over one file (docs/BEHAVIOUR.md).
  *
  * The steps run in the order docs/BEHAVIOUR.md gives. Most recipes need one pass over the file;
- * keep=last/none needs a first pass that chooses the rows, and a mean,
- * median, mode or bfill fill a pass that computes its statistics over the
- * rows that remain; the rows are then written in a last pass. The output
- * appears only when everything succeeded.
+ * keep=last/none needs a first pass that chooses the rows; the rows are
+ * then written in a last pass, which also learns what a mean, median,
+ * mode or bfill fill puts in the cells it left for them at its end. The
+ * output appears only when everything succeeded.
  */
 #pragma once
 

@@ -1,6 +1,7 @@
 /* winnow-fill-stats.h: what a fill strategy learns from the rows that
- * remain, before any row is written (docs/BEHAVIOUR.md 7.2: statistics for fill
- * are computed on the rows that remain after steps 2-5).
+ * remain, as they are written; their cells to fill wait as holes until
+ * the end (docs/BEHAVIOUR.md 7.2: statistics for fill are computed on the
+ * rows that remain after steps 2-5).
  *
  * mean follows pandas to the last bit: numpy sums the column (with 0 in
  * place of each non-number) pairwise within blocks of 8192 values and adds
