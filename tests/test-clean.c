@@ -339,6 +339,7 @@ test_fill_holes_one_column (void)
     const char *fill;
     const char *input;
     const char *output;
+    const char *more;  /* of the recipe */
   } cases[] = {
     { "\"strategy\": \"mean\"", "v\n1\n\"\"\n4\n\"\"\n", "v\n1\n2.5\n4\n2.5\n" },
     { "\"strategy\": \"median\"", "v\n\"\"\n7\n", "v\n7\n7\n" },
@@ -347,12 +348,16 @@ test_fill_holes_one_column (void)
     { "\"strategy\": \"bfill\"", "v\n\"\"\n1\n\"\"\n\"\"\n\"x, y\"\n\"\"\n",
       "v\n1\n1\n\"x, y\"\n\"x, y\"\n\"x, y\"\n\"\"\n" },
     { "\"strategy\": \"bfill\", \"limit\": 1", "v\n\"\"\n\"\"\n2\n", "v\n\"\"\n2\n2\n" },
+    /* "" present (only "-" is missing): a run can end in an empty value */
+    { "\"strategy\": \"bfill\"", "v\n-\n\"\"\nx\n", "v\n\"\"\n\"\"\nx\n",
+      ", \"input\": {\"na_values\": [\"-\"]}" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *recipe = g_strdup_printf (
-        "{\"winnow_recipe\": 1, \"fill\": [{\"column\": \"v\", %s}]}", cases[i].fill);
+        "{\"winnow_recipe\": 1, \"fill\": [{\"column\": \"v\", %s}]%s}", cases[i].fill,
+        cases[i].more ? cases[i].more : "");
       WinnowResult *results[2];
       char *outputs[2], *json[2];
 

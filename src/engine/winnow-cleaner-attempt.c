@@ -16,7 +16,7 @@
 #define SPILL_MEMORY ((gsize) 64 << 20)
 
 static gsize spill_memory = SPILL_MEMORY;
-static gboolean fill_holes = TRUE;
+static gint fill_holes = TRUE;  /* atomic: read by worker threads */
 
 /* For tests: keep @bytes of each such list in memory (0: the default). */
 void
@@ -31,7 +31,7 @@ winnow_clean_set_spill_memory (gsize bytes)
 void
 winnow_clean_set_fill_holes (gboolean holes)
 {
-  fill_holes = holes;
+  g_atomic_int_set (&fill_holes, holes);
 }
 
 static void
@@ -124,7 +124,7 @@ prepare (Cleaner *c, GError **error)
    * leaves holes, filled at its end (winnow_cleaner_fill_holes()), a
    * bfill hole with the value that ended its run (in a file of one
    * column, a hole left empty gets "", as a row of one empty field). */
-  c->defer_fills = fill_holes && c->plan->needs_statistics;
+  c->defer_fills = g_atomic_int_get (&fill_holes) && c->plan->needs_statistics;
   if (c->defer_fills)
     {
       c->holes = winnow_spill_array_new (sizeof (WinnowOutputHole), spill_memory, output_dir,

@@ -132,6 +132,7 @@ winnow_cleaner_fill_holes (Cleaner *c, GError **error)
   g_autoptr(GByteArray) pool = g_byte_array_new ();
   g_autoptr(GArray) values = g_array_new (FALSE, TRUE, sizeof (WinnowHoleValue));
   g_autofree guint32 *base = g_new0 (guint32, n);
+  gboolean any_bfill = FALSE;
   guint64 inserted;
 
   if (!winnow_cleaner_finish_stats (c, error))
@@ -190,10 +191,19 @@ winnow_cleaner_fill_holes (Cleaner *c, GError **error)
           const char *text;
           gsize length;
 
+          WinnowHoleValue *value = &g_array_index (values, WinnowHoleValue, base[k] + r);
+
           winnow_fill_stats_get_run (c->stats[k], r, &text, &length);
-          encode_value (c, text, length, pool,
-                        &g_array_index (values, WinnowHoleValue, base[k] + r));
+          encode_value (c, text, length, pool, value);
+          /* a present value may be empty (not an NA token): in a file of
+           * one column it is written "", as a row of one empty field */
+          if (n == 1 && value->length == 0)
+            {
+              value->length = 2;
+              g_byte_array_append (pool, (const guint8 *) "\"\"", 2);
+            }
         }
+      any_bfill = TRUE;
     }
   for (guint v = 0; v < values->len; v++)
     {
@@ -201,7 +211,8 @@ winnow_cleaner_fill_holes (Cleaner *c, GError **error)
       if (value->length > 0)
         value->data = pool->data + GPOINTER_TO_SIZE (value->data);
     }
-  resolve_bfill (c, base);
+  if (any_bfill)
+    resolve_bfill (c, base);
   for (guint i = 0; i < c->preview_holes->len; i++)
     {
       guint64 at = g_array_index (c->preview_holes, guint64, i);

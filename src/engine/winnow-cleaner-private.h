@@ -73,11 +73,13 @@ typedef struct {
   guint64 *filled;                /* per kept column */
   guint64 *replaced;              /* per kept column */
   guint64 *missing_before;
-  /* Fills by a statistic (mean, median, mode) without a statistics pass:
+  /* Fills by a statistic (mean, median, mode) or bfill without a statistics pass:
    * the write pass leaves their cells empty and notes where (holes), and
    * winnow_cleaner_fill_holes() puts the values in once they are known. */
   gboolean defer_fills;
-  WinnowSpillArray *holes;        /* of WinnowOutputHole, value = kept column */
+  WinnowSpillArray *holes;        /* of WinnowOutputHole, value = kept column
+                                   * (a bfill's: its run's value number, once
+                                   * winnow_cleaner_fill_holes() resolved it) */
   GError *hole_error;             /* the first hole that could not be kept */
   guint64 *hole_counts;           /* per kept column */
   GArray *preview_holes;          /* of guint64: preview row << 32 | column */

@@ -523,7 +523,8 @@ winnow_fill_stats_get_run (const WinnowFillStats *stats, guint run, const char *
 {
   const Run *r = &g_array_index (stats->runs, Run, run);
 
-  *text = (const char *) stats->pool->data + r->offset;
+  /* (an empty pool, every value empty, has no data) */
+  *text = stats->pool->len > 0 ? (const char *) stats->pool->data + r->offset : "";
   *length = r->value_length;
 }
 
