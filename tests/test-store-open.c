@@ -1,8 +1,9 @@
 /* test-store-open.c: opening the task store: migrations (an empty
  * file, from version 1, from version 3 with every count, list and profile
  * kept and damaged parts emptied, one made by a newer Winnow left
- * untouched), and damaged, locked and read-only databases, and one read
- * as damaged that quick_check finds whole. */
+ * untouched), and damaged, locked and read-only databases, one read as
+ * damaged that quick_check finds whole, and one whose only damage is an
+ * index that lacks its table's rows. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -550,6 +551,59 @@ test_unconfirmed_always (WinnowTestDir *dir, gconstpointer data)
   g_assert_cmpstr (check, ==, "ok");
 }
 
+/* An index that lacks its table's rows passes quick_check, yet every
+ * write that touches such a row fails as corrupt: the history is damaged.
+ * A call says so, rather than "try again" for ever, and an open that
+ * meets it (recovery puts back an expired lease) moves it aside. */
+static void
+test_index_only (WinnowTestDir *dir, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (dir->dir, "tasks.db", NULL);
+  g_autofree char *check = NULL;
+  g_autofree char *moved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTaskStore) store = winnow_task_store_new (path, &error);
+  g_autoptr(WinnowTask) a = NULL;
+  g_autoptr(WinnowTask) b = NULL;
+  g_autoptr(WinnowTask) claimed = NULL;
+
+  g_assert_no_error (error);
+  a = add (store, "a.csv");
+  b = add (store, "b.csv");
+  claimed = winnow_task_store_claim (store, "dead-worker", WINNOW_LEASE_MS, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (winnow_task_get_id (claimed), ==, winnow_task_get_id (a));
+  g_clear_object (&store);
+
+  /* the index now claims to hold file names where it holds times */
+  raw_exec (path, "PRAGMA writable_schema = ON;"
+                  "UPDATE sqlite_schema SET sql = replace (sql, 'status, id, created_at',"
+                  "                                        'status, id, file_name')"
+                  " WHERE name = 'tasks_by_status_id';");
+  store = winnow_task_store_new (path, &error);
+  g_assert_no_error (error);
+  check = winnow_task_store_check (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (check, ==, "ok");
+
+  g_assert_false (winnow_task_store_delete (store, winnow_task_get_id (b), &error));
+  g_assert_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_DAMAGED);
+  g_clear_error (&error);
+  g_clear_object (&store);
+  assert_nothing_moved (dir->dir);
+
+  /* the dead worker's lease ran out: the open's recovery writes its row */
+  raw_exec (path, "UPDATE tasks SET lease_expires_at = '2000-01-01T00:00:00.000Z'"
+                  " WHERE lease_owner = 'dead-worker'");
+  store = winnow_task_store_new_or_replace_damaged (path, &moved, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (moved);
+  g_assert_nonnull (strstr (moved, ".damaged-"));
+  g_clear_object (&a);
+  a = add (store, "fresh.csv");
+  g_assert_cmpint (winnow_task_get_id (a), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -567,6 +621,7 @@ main (int argc, char **argv)
               test_unconfirmed_once, shim_teardown);
   g_test_add ("/store/damaged/unconfirmed-always", WinnowTestDir, NULL, shim_setup,
               test_unconfirmed_always, shim_teardown);
+  ADD_DIR ("/store/damaged/index-only", test_index_only);
   ADD ("/store/locked", test_locked);
   ADD_DIR ("/store/read-only", test_read_only);
   g_test_add_func ("/store/read-only/child", test_read_only_child);

@@ -478,9 +478,12 @@ store_close_all (WinnowTaskStore *store)
 
 /* Does PRAGMA quick_check, on a connection of its own, find the file
  * damaged? A busy or unreadable check says no: only a real finding, or a
- * file that is not a database at all, counts. */
+ * file that is not a database at all, counts. @thorough asks PRAGMA
+ * integrity_check instead, which also compares every index with its
+ * table: an index that lacks a row passes quick_check, yet makes each
+ * write that touches the row fail as corrupt. */
 gboolean
-store_confirm_damaged (WinnowTaskStore *store)
+store_confirm_damaged (WinnowTaskStore *store, gboolean thorough)
 {
   sqlite3 *db = NULL;
   sqlite3_stmt *s = NULL;
@@ -493,7 +496,8 @@ store_confirm_damaged (WinnowTaskStore *store)
       return FALSE;
     }
   sqlite3_busy_timeout (db, 2000);
-  rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &s, NULL);
+  rc = sqlite3_prepare_v2 (db, thorough ? "PRAGMA integrity_check" : "PRAGMA quick_check", -1,
+                           &s, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_step (s);
   if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
@@ -520,7 +524,7 @@ winnow_task_store_find_damage (WinnowTaskStore *store, GError **error)
 {
   g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
   store_check_thread (G_STRFUNC);
-  if (!store_confirm_damaged (store))
+  if (!store_confirm_damaged (store, FALSE))
     return FALSE;
   store_fail (store, NULL, SQLITE_CORRUPT, error);
   return TRUE;
@@ -597,15 +601,16 @@ store_run (WinnowTaskStore *store, const char *caller, StoreOp op, gpointer data
               fresh_connection_tried = TRUE;
               continue;
             }
-          if (!store_confirm_damaged (store))
+          /* twice corrupt on two connections: worth the whole check */
+          if (!store_confirm_damaged (store, TRUE))
             {
               g_autofree char *message = g_strdup (local_error->message);
               g_clear_error (&local_error);
               g_set_error (&local_error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_FAILED,
                            /* Translators: the database's file name */
                            _("the task history %s could not be read just now (PRAGMA "
-                             "quick_check finds it sound); try again"), store->path);
-              g_debug ("%s: %s, but quick_check finds no damage", caller, message);
+                             "integrity_check finds it sound); try again"), store->path);
+              g_debug ("%s: %s, but integrity_check finds no damage", caller, message);
             }
         }
       g_propagate_error (error, g_steal_pointer (&local_error));

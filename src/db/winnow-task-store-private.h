@@ -151,7 +151,8 @@ void          store_release       (WinnowTaskStore *store,
                                    StoreConn *conn);
 void          store_close_all     (WinnowTaskStore *store);
 void          store_conn_free     (StoreConn *conn);
-gboolean      store_confirm_damaged (WinnowTaskStore *store);
+gboolean      store_confirm_damaged (WinnowTaskStore *store,
+                                     gboolean thorough);
 
 /* The tasks' files (winnow-task-store-tasks.c, -claims.c) share these. */
 #define FINAL_STATUSES "('COMPLETED', 'FAILED', 'CANCELLED')"

@@ -193,8 +193,8 @@ move_aside (WinnowTaskStore *store, GError **error)
 }
 
 /* How often an open that SQLite reads as damaged, and PRAGMA quick_check
- * does not, is tried again before the call gives up; each pause is
- * five times the one before it. */
+ * does not, is tried again before the call gives up (the last try asks
+ * PRAGMA integrity_check); each pause is five times the one before it. */
 #define UNCONFIRMED_TRIES 4
 #define UNCONFIRMED_PAUSE_US 20000
 
@@ -217,7 +217,8 @@ open_with_flags (WinnowTaskStore *store, GError **error)
         return TRUE;
       if (!g_error_matches (local_error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_DAMAGED))
         break;
-      if (store_confirm_damaged (store))
+      /* the last try checks every index against its table too */
+      if (store_confirm_damaged (store, tries == UNCONFIRMED_TRIES))
         {
           if (store->open_flags & WINNOW_STORE_OPEN_REPLACE_DAMAGED)
             {
