@@ -16,7 +16,7 @@
 #define SPILL_MEMORY ((gsize) 64 << 20)
 
 static gsize spill_memory = SPILL_MEMORY;
-static gint fill_holes = TRUE;  /* atomic: read by worker threads */
+static gint fill_holes = -1;  /* atomic: read by worker threads */
 
 /* For tests: keep @bytes of each such list in memory (0: the default). */
 void
@@ -25,13 +25,14 @@ winnow_clean_set_spill_memory (gsize bytes)
   spill_memory = bytes > 0 ? bytes : SPILL_MEMORY;
 }
 
-/* For tests: @holes FALSE gives fills by a statistic or bfill a pass of
+/* For tests: @mode 0 gives fills by a statistic or bfill a pass of
  * their own before the write pass, as they had before holes (the same
- * bytes and result either way). */
+ * bytes and result either way); 1 holes, however dense; -1 (the default)
+ * holes unless they are too dense (winnow_cleaner_weigh_holes()). */
 void
-winnow_clean_set_fill_holes (gboolean holes)
+winnow_clean_set_fill_holes (gint mode)
 {
-  g_atomic_int_set (&fill_holes, holes);
+  g_atomic_int_set (&fill_holes, mode);
 }
 
 static void
@@ -66,7 +67,7 @@ cleaner_clear (Cleaner *c)
   g_clear_error (&c->hole_error);
   g_clear_pointer (&c->hole_counts, g_free);
   g_clear_pointer (&c->preview_holes, g_array_unref);
-  c->defer_fills = FALSE;
+  c->defer_fills = c->holes_weighed = c->holes_dense = FALSE;
   g_clear_pointer (&c->writer, winnow_csv_writer_free);
   g_clear_pointer (&c->profiler, winnow_profiler_free);
   g_clear_pointer (&c->result, winnow_result_free);
@@ -124,7 +125,9 @@ prepare (Cleaner *c, GError **error)
    * leaves holes, filled at its end (winnow_cleaner_fill_holes()), a
    * bfill hole with the value that ended its run (in a file of one
    * column, a hole left empty gets "", as a row of one empty field). */
-  c->defer_fills = g_atomic_int_get (&fill_holes) && c->plan->needs_statistics;
+  c->defer_fills = g_atomic_int_get (&fill_holes) != 0 && !c->holes_refused &&
+                   c->plan->needs_statistics;
+  c->holes_always = g_atomic_int_get (&fill_holes) == 1;
   if (c->defer_fills)
     {
       c->holes = winnow_spill_array_new (sizeof (WinnowOutputHole), spill_memory, output_dir,
@@ -279,6 +282,26 @@ attempt (Cleaner *c, GError **error)
   return g_steal_pointer (&c->result);
 }
 
+/* An attempt, made again with a pass of statistics if its write pass
+ * found its holes too dense (winnow_cleaner_weigh_holes()). */
+static WinnowResult *
+attempt_fills (Cleaner *c, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  WinnowResult *result = attempt (c, &local_error);
+
+  if (result == NULL && g_error_matches (local_error, WINNOW_CLEANER_DENSE_HOLES, 0))
+    {
+      g_clear_error (&local_error);
+      cleaner_clear (c);
+      c->holes_refused = TRUE;
+      result = attempt (c, &local_error);
+    }
+  if (result == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return result;
+}
+
 /**
  * winnow_clean_file:
  * @recipe: a valid recipe
@@ -321,7 +344,7 @@ winnow_clean_file (const WinnowRecipe *recipe, const char *input_path, const cha
   c.options.bad_lines = recipe->bad_lines;
   c.detail = g_string_new (NULL);
 
-  result = attempt (&c, &local_error);
+  result = attempt_fills (&c, &local_error);
   if (result == NULL && g_error_matches (local_error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_NOT_UTF8))
     {
       /* encoding "auto" met a byte that is not UTF-8 after the first
@@ -330,7 +353,7 @@ winnow_clean_file (const WinnowRecipe *recipe, const char *input_path, const cha
       g_clear_error (&local_error);
       cleaner_clear (&c);
       winnow_csv_reader_options_fall_back (&c.options);
-      result = attempt (&c, &local_error);
+      result = attempt_fills (&c, &local_error);
       if (result != NULL)
         {
           g_free (result->encoding);

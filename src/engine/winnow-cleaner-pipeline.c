@@ -377,6 +377,7 @@ finish_job (Pipeline *p, Job *job)
   winnow_csv_writer_write_raw (c->writer, job->out->buffer, job->out->length);
   winnow_csv_writer_shrink (job->out);
   c->rows_written += job->n_rows;
+  winnow_cleaner_weigh_holes (c, job->batch->bytes_consumed);
 }
 
 static void
@@ -482,6 +483,7 @@ static gboolean
 must_stop (const Cleaner *c)
 {
   return g_cancellable_is_cancelled (c->cancellable) || c->writer->error_number != 0 ||
+         c->holes_dense ||
          (c->rejects != NULL && winnow_rejects_failed (c->rejects));
 }
 

@@ -77,6 +77,11 @@ typedef struct {
    * the write pass leaves their cells empty and notes where (holes), and
    * winnow_cleaner_fill_holes() puts the values in once they are known. */
   gboolean defer_fills;
+  gboolean holes_refused;         /* this file's were too dense: a pass of
+                                   * statistics instead (kept by a retry) */
+  gboolean holes_always;          /* however dense (for tests) */
+  gboolean holes_weighed;         /* winnow_cleaner_weigh_holes() decided */
+  gboolean holes_dense;           /* ... for a pass of statistics */
   WinnowSpillArray *holes;        /* of WinnowOutputHole, value = kept column
                                    * (a bfill's: its run's value number, once
                                    * winnow_cleaner_fill_holes() resolved it) */
@@ -97,6 +102,8 @@ typedef struct {
   guint pass_index;
   WinnowPhase phase;
   gint64 last_report;
+  double reported;                /* the largest fraction told, kept by a
+                                   * second attempt: progress never goes back */
 
   WinnowResult *result;
 } Cleaner;
@@ -108,6 +115,12 @@ gboolean winnow_cleaner_fill_holes (Cleaner *c,
                                     GError **error);
 gboolean winnow_cleaner_finish_stats (Cleaner *c,
                                       GError **error);
+void     winnow_cleaner_weigh_holes (Cleaner *c,
+                                     guint64 bytes_consumed);
+/* The write pass stopped: its holes are too dense (the attempt is made
+ * again with a pass of statistics). */
+#define WINNOW_CLEANER_DENSE_HOLES (winnow_cleaner_dense_holes_quark ())
+GQuark   winnow_cleaner_dense_holes_quark (void);
 guint    winnow_cleaner_decide_batch (Cleaner *c,
                                       const WinnowRowBatch *batch,
                                       guint *rows);

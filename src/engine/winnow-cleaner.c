@@ -502,6 +502,10 @@ winnow_cleaner_report (Cleaner *c, const WinnowRowBatch *batch)
   within = c->size > 0 ? (double) batch->bytes_consumed / (double) c->size : 1.0;
   /* Short of 1: the task is done only when its output is in place. */
   progress.fraction = MIN (0.999, (c->pass_index + MIN (within, 1.0)) / c->n_passes);
+  /* a second attempt starts again from the first byte: it is told from
+   * where the first one got to */
+  progress.fraction = MAX (progress.fraction, c->reported);
+  c->reported = progress.fraction;
   progress.rows = batch->first_row + batch->n_rows;
   progress.phase = c->phase;
   c->progress (&progress, c->progress_data);
@@ -643,11 +647,13 @@ winnow_cleaner_run_pass (Cleaner *c, PassKind kind, GError **error)
       if (kind == PASS_WRITE && batch->replaced != NULL)
         for (guint k = 0; k < batch->n_columns; k++)
           c->replaced[k] += batch->replaced[k];
+      if (kind == PASS_WRITE)
+        winnow_cleaner_weigh_holes (c, batch->bytes_consumed);
       winnow_cleaner_report (c, batch);
       winnow_csv_reader_recycle (c->reader, batch);
 
       if (g_cancellable_set_error_if_cancelled (c->cancellable, &local_error) ||
-          (c->writer && c->writer->error_number != 0) ||
+          c->holes_dense || (c->writer && c->writer->error_number != 0) ||
           (c->rejects && winnow_rejects_failed (c->rejects)))
         break;
     }
@@ -660,6 +666,8 @@ winnow_cleaner_run_pass (Cleaner *c, PassKind kind, GError **error)
     }
   if (local_error == NULL && c->rejects && winnow_rejects_failed (c->rejects))
     winnow_rejects_finish (c->rejects, &local_error);
+  if (local_error == NULL && c->holes_dense)
+    g_set_error_literal (&local_error, WINNOW_CLEANER_DENSE_HOLES, 0, "holes too dense");
   if (local_error != NULL)
     {
       winnow_csv_reader_abort (c->reader);

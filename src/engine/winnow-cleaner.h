@@ -50,6 +50,6 @@ WinnowResult *winnow_clean_file (const WinnowRecipe *recipe,
 
 const char   *winnow_phase_to_string (WinnowPhase phase);
 void          winnow_clean_set_spill_memory (gsize bytes);
-void          winnow_clean_set_fill_holes (gboolean holes);
+void          winnow_clean_set_fill_holes (gint mode);
 
 G_END_DECLS
