@@ -49,10 +49,11 @@ winnow_cleaner_finish_stats (Cleaner *c, GError **error)
   return TRUE;
 }
 
-/* The bytes of @text as the writer writes a field, appended to @pool;
+/* The bytes of @text as the writer writes a field, appended to @pool (a
+ * GString: its length is not limited to 4 GiB, as a GByteArray's is);
  * their place there noted in @value (made a pointer once @pool is whole). */
 static void
-encode_value (Cleaner *c, const char *text, gsize length, GByteArray *pool,
+encode_value (Cleaner *c, const char *text, gsize length, GString *pool,
               WinnowHoleValue *value)
 {
   gsize start = pool->len;
@@ -169,7 +170,7 @@ gboolean
 winnow_cleaner_fill_holes (Cleaner *c, GError **error)
 {
   guint n = c->plan->n_kept;
-  g_autoptr(GByteArray) pool = g_byte_array_new ();
+  g_autoptr(GString) pool = g_string_new (NULL);
   g_autoptr(GArray) values = g_array_new (FALSE, TRUE, sizeof (WinnowHoleValue));
   g_autofree guint32 *base = g_new0 (guint32, n);
   gboolean any_bfill = FALSE;
@@ -207,7 +208,7 @@ winnow_cleaner_fill_holes (Cleaner *c, GError **error)
 
       empty->data = GSIZE_TO_POINTER (pool->len);
       empty->length = 2;
-      g_byte_array_append (pool, (const guint8 *) "\"\"", 2);
+      g_string_append (pool, "\"\"");
     }
   /* bfill: each run's value, after the columns' */
   for (guint k = 0; k < n; k++)
@@ -240,7 +241,7 @@ winnow_cleaner_fill_holes (Cleaner *c, GError **error)
           if (n == 1 && value->length == 0)
             {
               value->length = 2;
-              g_byte_array_append (pool, (const guint8 *) "\"\"", 2);
+              g_string_append (pool, "\"\"");
             }
         }
       any_bfill = TRUE;
@@ -249,7 +250,7 @@ winnow_cleaner_fill_holes (Cleaner *c, GError **error)
     {
       WinnowHoleValue *value = &g_array_index (values, WinnowHoleValue, v);
       if (value->length > 0)
-        value->data = pool->data + GPOINTER_TO_SIZE (value->data);
+        value->data = (const guint8 *) pool->str + GPOINTER_TO_SIZE (value->data);
     }
   if (any_bfill)
     resolve_bfill (c, base);

@@ -251,28 +251,28 @@ winnow_csv_writer_holds_special (const WinnowCsvWriter *writer, const char *text
  */
 void
 winnow_csv_writer_encode (const WinnowCsvWriter *writer, const char *text, gsize length,
-                          GByteArray *out)
+                          GString *out)
 {
   gboolean quote = winnow_csv_writer_holds_special (writer, text, length);
   gboolean guard = writer->formula_guard && winnow_csv_writer_needs_guard (text, length);
 
   if (quote)
-    g_byte_array_append (out, (const guint8 *) "\"", 1);
+    g_string_append_c (out, '"');
   if (guard)
-    g_byte_array_append (out, (const guint8 *) "'", 1);
+    g_string_append_c (out, '\'');
   if (!quote)
-    g_byte_array_append (out, (const guint8 *) text, (guint) length);
+    g_string_append_len (out, text, (gssize) length);
   else
     for (gsize start = 0, i = 0; i <= length; i++)
       if (i == length || text[i] == '"')
         {
           /* up to and with the quote, then the quote again */
           gsize end = i < length ? i + 1 : i;
-          g_byte_array_append (out, (const guint8 *) text + start, (guint) (end - start));
+          g_string_append_len (out, text + start, (gssize) (end - start));
           start = i;
         }
   if (quote)
-    g_byte_array_append (out, (const guint8 *) "\"", 1);
+    g_string_append_c (out, '"');
 }
 
 /* A field larger than the buffer: flushed in pieces. */

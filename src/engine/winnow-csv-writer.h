@@ -81,7 +81,7 @@ gboolean         winnow_csv_writer_holds_special (const WinnowCsvWriter *writer,
 void             winnow_csv_writer_encode   (const WinnowCsvWriter *writer,
                                              const char *text,
                                              gsize length,
-                                             GByteArray *out);
+                                             GString *out);
 
 /* Might the field hold the delimiter (its first byte), a quote, CR or LF?
  * Eight bytes at a time, the last word overlapping the one before. */

@@ -31,7 +31,8 @@ typedef struct {
 
 typedef struct {
   guint64 length;   /* missing values in the run */
-  gsize offset;     /* of the value that ends it, in the pool */
+  gsize offset;     /* of the value that ends it, in the pool (a GString,
+                     * whose length is not limited to 4 GiB) */
   gsize value_length;
 } Run;
 
@@ -59,7 +60,7 @@ struct _WinnowFillStats {
 
   /* bfill */
   GArray *runs;
-  GByteArray *pool;
+  GString *pool;
   guint64 pending;
   guint next_run;
   guint64 run_left;
@@ -81,7 +82,7 @@ winnow_fill_stats_new (WinnowFillStrategy strategy)
       break;
     case WINNOW_FILL_BFILL:
       stats->runs = g_array_new (FALSE, FALSE, sizeof (Run));
-      stats->pool = g_byte_array_new ();
+      stats->pool = g_string_new (NULL);
       break;
     case WINNOW_FILL_MEAN:
     case WINNOW_FILL_VALUE:
@@ -106,7 +107,7 @@ winnow_fill_stats_free (WinnowFillStats *stats)
   if (stats->runs)
     g_array_unref (stats->runs);
   if (stats->pool)
-    g_byte_array_unref (stats->pool);
+    g_string_free (stats->pool, TRUE);
   g_free (stats);
 }
 
@@ -160,7 +161,7 @@ add_bfill (WinnowFillStats *stats, const char *text, gsize length, gboolean miss
   run.length = stats->pending;
   run.offset = stats->pool->len;
   run.value_length = length;
-  g_byte_array_append (stats->pool, (const guint8 *) text, (guint) length);
+  g_string_append_len (stats->pool, text, (gssize) length);
   g_array_append_val (stats->runs, run);
   stats->pending = 0;
 }
@@ -523,8 +524,7 @@ winnow_fill_stats_get_run (const WinnowFillStats *stats, guint run, const char *
 {
   const Run *r = &g_array_index (stats->runs, Run, run);
 
-  /* (an empty pool, every value empty, has no data) */
-  *text = stats->pool->len > 0 ? (const char *) stats->pool->data + r->offset : "";
+  *text = stats->pool->str + r->offset;
   *length = r->value_length;
 }
 
