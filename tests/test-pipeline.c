@@ -2,8 +2,8 @@
  * another thread (winnow-cleaner-pipeline.c) gives the same output bytes
  * and the same result, profile included, as the one-thread loop, for
  * recipes of every step it takes: duplicates (first, and last after a
- * selection pass), missing rows, replace, trim, fills by a value and by a
- * statistic (holes), the formula guard, CRLF and another delimiter; with a
+ * selection pass), missing rows, replace, trim, fills by a value, by a
+ * statistic and backward (holes), the formula guard, CRLF and another delimiter; with a
  * rejected-rows file too, which must be the same, bad lines included. */
 #include "config.h"
 
@@ -32,7 +32,9 @@ static const char *const recipes[] = {
   "            {\"column\": \"note\", \"value\": \"=none\"}],"
   " \"output\": {\"delimiter\": \";\", \"line_ending\": \"crlf\", \"formula_guard\": true}}",
   "{\"winnow_recipe\": 1, \"drop_duplicates\": {\"keep\": \"none\"},"
-  " \"fill\": [{\"column\": \"age\", \"strategy\": \"mean\"}]}",
+  " \"fill\": [{\"column\": \"age\", \"strategy\": \"mean\"},"
+  "            {\"column\": \"city\", \"strategy\": \"bfill\"},"
+  "            {\"column\": \"flag\", \"strategy\": \"bfill\", \"limit\": 1}]}",
   /* from here on, with a rejected-rows file, on the file with bad lines */
   "{\"winnow_recipe\": 1, \"input\": {\"bad_lines\": \"skip\"}, \"drop_duplicates\": true,"
   " \"drop_missing\": {\"subset\": [\"score\", \"age\"]},"
@@ -41,7 +43,8 @@ static const char *const recipes[] = {
   "{\"winnow_recipe\": 1, \"input\": {\"bad_lines\": \"warn\"},"
   " \"drop_duplicates\": {\"subset\": [\"id\"], \"keep\": \"last\"},"
   " \"drop_missing\": {\"thresh\": 6},"
-  " \"fill\": [{\"column\": \"score\", \"strategy\": \"mean\"}],"
+  " \"fill\": [{\"column\": \"score\", \"strategy\": \"mean\"},"
+  "            {\"column\": \"note\", \"strategy\": \"bfill\"}],"
   " \"output\": {\"rejects\": true, \"formula_guard\": true}}",
   "{\"winnow_recipe\": 1, \"input\": {\"bad_lines\": \"skip\"},"
   " \"drop_duplicates\": {\"keep\": \"none\"}, \"output\": {\"rejects\": true}}",

@@ -106,9 +106,11 @@ winnow_cleaner_get_pipelined_passes (void)
  * winnow_cleaner_can_pipeline:
  *
  * Whether the write pass may format on another thread: every row's
- * output depends on that row alone (no forward or backward fill), and
- * more than one core, and at most MAX_COLUMNS columns. (The rejected-rows
- * file is written in order, as the rows are decided.)
+ * output depends on that row alone (no forward fill, and no backward
+ * fill unless it leaves holes: their runs are then counted in order, as
+ * the batches are written), and more than one core, and at most
+ * MAX_COLUMNS columns. (The rejected-rows file is written in order, as
+ * the rows are decided.)
  */
 gboolean
 winnow_cleaner_can_pipeline (const Cleaner *c)
@@ -119,7 +121,8 @@ winnow_cleaner_can_pipeline (const Cleaner *c)
     return FALSE;
   for (guint k = 0; k < c->plan->n_kept; k++)
     if (c->plan->fills[k].active && (c->plan->fills[k].strategy == WINNOW_FILL_FFILL ||
-                                     c->plan->fills[k].strategy == WINNOW_FILL_BFILL))
+                                     (c->plan->fills[k].strategy == WINNOW_FILL_BFILL &&
+                                      !c->defer_fills)))
       return FALSE;
   return mode == 1 || winnow_thread_budget_get_capacity (winnow_thread_budget_get_default ()) > 1;
 }
@@ -134,7 +137,8 @@ typedef enum {
 } FieldKind;
 
 /* What becomes of a field of kept column @k, as write_row() decides it
- * (without ffill and bfill, which never come here). */
+ * (without ffill, which never comes here; a bfill's missing cell is a
+ * hole). */
 static inline FieldKind
 field_kind (const Cleaner *c, guint k, gboolean present, const char **text, gsize *length)
 {
