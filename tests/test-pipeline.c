@@ -3,7 +3,7 @@
  * and the same result, profile included, as the one-thread loop, for
  * recipes of every step it takes: duplicates (first, and last after a
  * selection pass), missing rows, replace, trim, fills by a value, by a
- * statistic and backward (holes), the formula guard, CRLF and another delimiter; with a
+ * statistic, backward and forward (holes), the formula guard, CRLF and another delimiter; with a
  * rejected-rows file too, which must be the same, bad lines included. */
 #include "config.h"
 
@@ -22,6 +22,7 @@ static const char *const recipes[] = {
   "{\"winnow_recipe\": 1, \"drop_columns\": [\"note\"], \"drop_duplicates\": true,"
   " \"drop_missing\": {\"subset\": [\"id\"]},"
   " \"fill\": [{\"column\": \"city\", \"value\": \"Unknown\"},"
+  "            {\"column\": \"name\", \"strategy\": \"ffill\", \"limit\": 2},"
   "            {\"column\": \"score\", \"strategy\": \"mean\"},"
   "            {\"column\": \"age\", \"strategy\": \"median\"},"
   "            {\"column\": \"flag\", \"strategy\": \"mode\"}]}",
@@ -29,6 +30,7 @@ static const char *const recipes[] = {
   " \"replace\": [{\"column\": \"city\", \"from\": [\"Osl\"], \"to\": \"Oslo\"}],"
   " \"drop_duplicates\": {\"subset\": [\"id\", \"city\"], \"keep\": \"last\"},"
   " \"fill\": [{\"column\": \"score\", \"strategy\": \"median\"},"
+  "            {\"column\": \"flag\", \"strategy\": \"ffill\"},"
   "            {\"column\": \"note\", \"value\": \"=none\"}],"
   " \"output\": {\"delimiter\": \";\", \"line_ending\": \"crlf\", \"formula_guard\": true}}",
   "{\"winnow_recipe\": 1, \"drop_duplicates\": {\"keep\": \"none\"},"
@@ -38,7 +40,8 @@ static const char *const recipes[] = {
   /* from here on, with a rejected-rows file, on the file with bad lines */
   "{\"winnow_recipe\": 1, \"input\": {\"bad_lines\": \"skip\"}, \"drop_duplicates\": true,"
   " \"drop_missing\": {\"subset\": [\"score\", \"age\"]},"
-  " \"fill\": [{\"column\": \"age\", \"strategy\": \"median\"}],"
+  " \"fill\": [{\"column\": \"age\", \"strategy\": \"median\"},"
+  "            {\"column\": \"city\", \"strategy\": \"ffill\", \"limit\": 1}],"
   " \"output\": {\"rejects\": true}}",
   "{\"winnow_recipe\": 1, \"input\": {\"bad_lines\": \"warn\"},"
   " \"drop_duplicates\": {\"subset\": [\"id\"], \"keep\": \"last\"},"

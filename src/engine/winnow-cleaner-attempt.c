@@ -67,6 +67,9 @@ cleaner_clear (Cleaner *c)
   g_clear_error (&c->hole_error);
   g_clear_pointer (&c->hole_counts, g_free);
   g_clear_pointer (&c->preview_holes, g_array_unref);
+  if (c->ffill_pool != NULL)
+    g_string_free (g_steal_pointer (&c->ffill_pool), TRUE);
+  g_clear_pointer (&c->ffill_values, g_array_unref);
   c->defer_fills = c->holes_weighed = c->holes_dense = FALSE;
   g_clear_pointer (&c->writer, winnow_csv_writer_free);
   g_clear_pointer (&c->profiler, winnow_profiler_free);
@@ -128,7 +131,8 @@ prepare (Cleaner *c, GError **error)
   c->defer_fills = g_atomic_int_get (&fill_holes) != 0 && !c->holes_refused &&
                    c->plan->needs_statistics;
   c->holes_always = g_atomic_int_get (&fill_holes) == 1;
-  if (c->defer_fills)
+  /* (ffill leaves holes too, when the write pass is pipelined) */
+  if (c->defer_fills || c->last != NULL)
     {
       c->holes = winnow_spill_array_new (sizeof (WinnowOutputHole), spill_memory, output_dir,
                                          _("the places of the cells to fill"));
@@ -269,7 +273,8 @@ attempt (Cleaner *c, GError **error)
                    _("could not write %s: %s"), name, g_strerror (c->writer->error_number));
       return NULL;
     }
-  if (c->defer_fills && !winnow_cleaner_fill_holes (c, error))
+  if ((c->defer_fills || (c->holes != NULL && c->holes->len > 0)) &&
+      !winnow_cleaner_fill_holes (c, error))
     return NULL;
   if (c->rejects != NULL && !winnow_rejects_finish (c->rejects, error))
     return NULL;

@@ -176,7 +176,9 @@ winnow_cleaner_fill_holes (Cleaner *c, GError **error)
   gboolean any_bfill = FALSE;
   guint64 inserted;
 
-  if (!winnow_cleaner_finish_stats (c, error))
+  /* (without deferred fills, the holes are ffill's: the statistics, if
+   * any, were finished by their pass) */
+  if (c->defer_fills && !winnow_cleaner_finish_stats (c, error))
     return FALSE;
   if (c->hole_error != NULL)
     {
@@ -210,7 +212,24 @@ winnow_cleaner_fill_holes (Cleaner *c, GError **error)
       empty->length = 2;
       g_string_append (pool, "\"\"");
     }
-  /* bfill: each run's value, after the columns' */
+  /* ffill: the values batches began with, after the columns' (their
+   * holes are numbered so) */
+  for (guint v = 0; c->ffill_values != NULL && v < c->ffill_values->len; v++)
+    {
+      const WinnowHoleValue *raw = &g_array_index (c->ffill_values, WinnowHoleValue, v);
+      WinnowHoleValue value;
+
+      encode_value (c, c->ffill_pool->str + GPOINTER_TO_SIZE (raw->data), raw->length, pool,
+                    &value);
+      /* in a file of one column an empty value is written "" */
+      if (n == 1 && value.length == 0)
+        {
+          value.length = 2;
+          g_string_append (pool, "\"\"");
+        }
+      g_array_append_val (values, value);
+    }
+  /* bfill: each run's value, after the columns' and ffill's */
   for (guint k = 0; k < n; k++)
     {
       guint runs;

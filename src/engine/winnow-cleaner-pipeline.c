@@ -16,9 +16,14 @@
  * many more batches (winnow_csv_reader_hold_batches()): the thread that
  * parses the next batch never waits for one the pipeline holds.
  *
+ * An ffill is made within each batch from its own values; the cells
+ * before a batch's first value are holes, which get the value the batches
+ * before it ended with once it is written, in order. A bfill is pipelined
+ * when it leaves holes (its runs are counted as the batches are written).
+ *
  * The bytes written, the counts and the profile are those of the one
  * thread loop in winnow-cleaner.c (bench/same-output.sh), which still
- * runs what needs each row in order: forward and backward fills. The
+ * runs a bfill made by a statistics pass. The
  * rejected-rows file is written while the rows are decided, in order, on
  * the cleaning thread. docs/ARCHITECTURE.md, "Data flow of one task".
  */
@@ -51,6 +56,12 @@ typedef struct {
   GArray *holes;              /* WinnowOutputHole, offsets within out */
   guint64 *hole_counts;       /* per kept column */
   guint64 *filled;            /* per kept column */
+  /* ffill, per kept column: the batch's missing cells before its first
+   * value (holes), its last value (or NULL) and the missing cells after */
+  guint64 *lead;
+  const char **last_text;
+  gsize *last_length;
+  guint64 *trail;
   double *numbers;            /* per row, per number column: for the fills */
   guint8 *is_number;
   gsize numbers_capacity;
@@ -67,6 +78,7 @@ typedef struct {
   guint n_number_columns;
   guint *number_columns;      /* per number column: its kept column */
   gboolean numbers_only;      /* every deferred fill's statistic takes numbers */
+  gboolean ffill;             /* some column fills forward */
   /* of the rows each formatter formatted: a profile per thread, not per
    * batch, so no batch's profile is made, grown, merged and emptied */
   WinnowProfiler *profilers[N_FORMATTERS];
@@ -105,24 +117,22 @@ winnow_cleaner_get_pipelined_passes (void)
 /**
  * winnow_cleaner_can_pipeline:
  *
- * Whether the write pass may format on another thread: every row's
- * output depends on that row alone (no forward fill, and no backward
- * fill unless it leaves holes: their runs are then counted in order, as
- * the batches are written), and more than one core, and at most
- * MAX_COLUMNS columns. (The rejected-rows file is written in order, as
- * the rows are decided.)
+ * Whether the write pass may format on another thread: no backward fill
+ * unless it leaves holes (its runs are then counted in order, as the
+ * batches are written), more than one core, and at most MAX_COLUMNS
+ * columns. (The rejected-rows file is written in order, as the rows are
+ * decided; a forward fill's first cells in each batch wait as holes.)
  */
 gboolean
 winnow_cleaner_can_pipeline (const Cleaner *c)
 {
   gint mode = g_atomic_int_get (&pipeline_mode);
 
-  if (mode == 0 || c->last != NULL || c->plan->n_kept > MAX_COLUMNS)
+  if (mode == 0 || c->plan->n_kept > MAX_COLUMNS)
     return FALSE;
   for (guint k = 0; k < c->plan->n_kept; k++)
-    if (c->plan->fills[k].active && (c->plan->fills[k].strategy == WINNOW_FILL_FFILL ||
-                                     (c->plan->fills[k].strategy == WINNOW_FILL_BFILL &&
-                                      !c->defer_fills)))
+    if (c->plan->fills[k].active && c->plan->fills[k].strategy == WINNOW_FILL_BFILL &&
+        !c->defer_fills)
       return FALSE;
   return mode == 1 || winnow_thread_budget_get_capacity (winnow_thread_budget_get_default ()) > 1;
 }
@@ -137,8 +147,8 @@ typedef enum {
 } FieldKind;
 
 /* What becomes of a field of kept column @k, as write_row() decides it
- * (without ffill, which never comes here; a bfill's missing cell is a
- * hole). */
+ * (without ffill, which format_job() and preview_row() make; a bfill's
+ * missing cell is a hole). */
 static inline FieldKind
 field_kind (const Cleaner *c, guint k, gboolean present, const char **text, gsize *length)
 {
@@ -152,6 +162,38 @@ field_kind (const Cleaner *c, guint k, gboolean present, const char **text, gsiz
     return FIELD_MISSING;
   *text = fill->value;
   *length = strlen (fill->value);
+  return FIELD_FILLED;
+}
+
+static inline gboolean
+is_ffill (const Cleaner *c, guint k)
+{
+  return c->plan->fills[k].active && c->plan->fills[k].strategy == WINNOW_FILL_FFILL;
+}
+
+/* A field of ffill column @k in a batch: a value is kept as the batch's
+ * last; a missing cell after one gets it (within @limit cells, 0: any);
+ * one before any is a hole, for finish_ffill(). */
+static inline FieldKind
+ffill_kind (Job *job, guint k, gint64 limit, gboolean present, const char **text, gsize *length)
+{
+  if (present)
+    {
+      job->last_text[k] = *text;
+      job->last_length[k] = *length;
+      job->trail[k] = 0;
+      return FIELD_AS_READ;
+    }
+  if (job->last_text[k] == NULL)
+    {
+      job->lead[k]++;
+      return FIELD_HOLE;
+    }
+  job->trail[k]++;
+  if (limit > 0 && job->trail[k] > (guint64) limit)
+    return FIELD_MISSING;
+  *text = job->last_text[k];
+  *length = job->last_length[k];
   return FIELD_FILLED;
 }
 
@@ -183,6 +225,12 @@ format_job (Pipeline *p, Job *job, guint formatter)
   g_array_set_size (job->holes, 0);
   memset (job->hole_counts, 0, n * sizeof *job->hole_counts);
   memset (job->filled, 0, n * sizeof *job->filled);
+  if (p->ffill)
+    {
+      memset (job->lead, 0, n * sizeof *job->lead);
+      memset (job->trail, 0, n * sizeof *job->trail);
+      memset (job->last_text, 0, n * sizeof *job->last_text);
+    }
   ensure_numbers (p, job);
 
   for (guint r = 0; r < job->n_rows; r++)
@@ -211,7 +259,10 @@ format_job (Pipeline *p, Job *job, guint formatter)
               job->is_number[at] = (guint8) number.is_number;
               job->numbers[at] = number.is_number ? number.value : 0.;
             }
-          kind = field_kind (c, k, present, &text, &length);
+          if (p->ffill && is_ffill (c, k))
+            kind = ffill_kind (job, k, c->plan->fills[k].limit, present, &text, &length);
+          else
+            kind = field_kind (c, k, present, &text, &length);
           if (kind == FIELD_HOLE)
             {
               /* as write_hole() leaves it */
@@ -283,9 +334,18 @@ wait_job (Pipeline *p, Job *job)
 
 /* ---- in file order, on the cleaning thread ---- */
 
-/* The preview row of kept row @i, as write_row() makes it. */
+/* An ffill column's state as the preview's rows are made, in order. */
+typedef struct {
+  const char *text;
+  gsize length;
+  gboolean has_value;
+  guint64 run;
+} PreviewLast;
+
+/* The preview row of kept row @i, as write_row() makes it; @last: the
+ * ffill columns' state (NULL without ffill). */
 static void
-preview_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
+preview_row (Cleaner *c, const WinnowRowBatch *batch, guint i, PreviewLast *last)
 {
   const guint32 *lengths = winnow_row_batch_lengths (batch, i);
   const char *t = winnow_row_batch_texts (batch, i);
@@ -298,7 +358,25 @@ preview_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
       gsize length = WINNOW_FIELD_LENGTH (lengths[k]);
 
       t += length;
-      if (field_kind (c, k, !(lengths[k] & WINNOW_FIELD_MISSING), &text, &length) == FIELD_HOLE)
+      if (last != NULL && is_ffill (c, k))
+        {
+          gint64 limit = c->plan->fills[k].limit;
+
+          if (!(lengths[k] & WINNOW_FIELD_MISSING))
+            last[k] = (PreviewLast) { text, length, TRUE, 0 };
+          else
+            {
+              last[k].run++;
+              if (last[k].has_value && (limit == 0 || last[k].run <= (guint64) limit))
+                {
+                  text = last[k].text;
+                  length = last[k].length;
+                }
+              else
+                length = 0;
+            }
+        }
+      else if (field_kind (c, k, !(lengths[k] & WINNOW_FIELD_MISSING), &text, &length) == FIELD_HOLE)
         {
           guint64 at = (guint64) c->result->preview->len << 32 | k;
           g_array_append_val (c->preview_holes, at);
@@ -354,6 +432,35 @@ add_stats (Pipeline *p, Job *job)
     }
 }
 
+/* The holes of ffill column @k that begin a batch (@lead of them): the
+ * first ones, as many as its limit allows after the run the batches
+ * before ended with, get the last value they had: value number
+ * *@value_number. Counted and profiled; returns how many. */
+static guint64
+ffill_lead (Cleaner *c, guint k, guint64 lead, guint32 *value_number)
+{
+  LastValue *last = &c->last[k];
+  gint64 limit = c->plan->fills[k].limit;
+  guint64 given = 0;
+
+  if (last->has_value)
+    given = limit == 0 ? lead
+          : last->run < (guint64) limit ? MIN (lead, (guint64) limit - last->run) : 0;
+  if (given > 0)
+    {
+      WinnowHoleValue value = { GSIZE_TO_POINTER (c->ffill_pool->len), last->length };
+
+      g_string_append_len (c->ffill_pool, last->text, (gssize) last->length);
+      *value_number = c->plan->n_kept + c->ffill_values->len;
+      g_array_append_val (c->ffill_values, value);
+      winnow_profiler_add_values (c->profiler, k, last->text, last->length, given);
+      c->filled[k] += given;
+    }
+  if (lead > given)
+    winnow_profiler_add_missing (c->profiler, k, lead - given);
+  return given;
+}
+
 /* A formatted batch, in its place in the file. */
 static void
 finish_job (Pipeline *p, Job *job)
@@ -362,19 +469,63 @@ finish_job (Pipeline *p, Job *job)
   guint n = c->plan->n_kept;
   guint64 base = c->writer->bytes_written + c->writer->length;
   guint64 *rows_in_preview = &c->rows_written;
+  g_autofree guint64 *given = NULL;
+  g_autofree guint32 *value_number = NULL;
+  g_autofree PreviewLast *last = NULL;
 
+  if (p->ffill && *rows_in_preview < WINNOW_PREVIEW_ROWS)
+    {
+      last = g_new0 (PreviewLast, n);
+      for (guint k = 0; k < n; k++)
+        if (is_ffill (c, k))
+          last[k] = (PreviewLast) { c->last[k].text, c->last[k].length, c->last[k].has_value,
+                                    c->last[k].run };
+    }
   for (guint r = 0; r < job->n_rows && *rows_in_preview + r < WINNOW_PREVIEW_ROWS; r++)
-    preview_row (c, job->batch, job->rows[r]);
+    preview_row (c, job->batch, job->rows[r], last);
   add_stats (p, job);
+  if (p->ffill)
+    {
+      given = g_new0 (guint64, n);
+      value_number = g_new0 (guint32, n);
+      for (guint k = 0; k < n; k++)
+        if (job->lead[k] > 0)
+          given[k] = ffill_lead (c, k, job->lead[k], &value_number[k]);
+    }
   for (guint h = 0; h < job->holes->len; h++)
     {
       WinnowOutputHole hole = g_array_index (job->holes, WinnowOutputHole, h);
+      guint k = hole.value;
+
       hole.offset += base;
+      if (given != NULL && is_ffill (c, k))
+        {
+          /* one left empty is empty already, but for the empty line of a
+           * file of one column (its hole gets "") */
+          if (given[k] > 0)
+            {
+              given[k]--;
+              hole.value = value_number[k];
+            }
+          else if (n > 1)
+            continue;
+        }
       winnow_cleaner_add_hole (c, hole);
     }
   for (guint k = 0; k < n; k++)
     {
-      if (c->hole_counts != NULL)
+      if (p->ffill && is_ffill (c, k))
+        {
+          /* the batch's last value and the run after it go on */
+          if (job->last_text[k] != NULL)
+            {
+              winnow_cleaner_remember (&c->last[k], job->last_text[k], job->last_length[k]);
+              c->last[k].run = job->trail[k];
+            }
+          else
+            c->last[k].run += job->lead[k];
+        }
+      else if (c->hole_counts != NULL)
         c->hole_counts[k] += job->hole_counts[k];
       c->filled[k] += job->filled[k];
     }
@@ -410,6 +561,12 @@ pipeline_init (Pipeline *p, Cleaner *c)
       else if (c->defer_fills && c->stats[k] != NULL)
         p->numbers_only = FALSE;
     }
+  p->ffill = c->last != NULL;
+  if (p->ffill && c->ffill_values == NULL)
+    {
+      c->ffill_pool = g_string_new (NULL);
+      c->ffill_values = g_array_new (FALSE, FALSE, sizeof (WinnowHoleValue));
+    }
   for (guint f = 0; f < N_FORMATTERS; f++)
     p->profilers[f] = winnow_profiler_new (n);
   for (guint j = 0; j < IN_FLIGHT; j++)
@@ -419,6 +576,13 @@ pipeline_init (Pipeline *p, Cleaner *c)
       job->holes = g_array_new (FALSE, FALSE, sizeof (WinnowOutputHole));
       job->hole_counts = g_new0 (guint64, n);
       job->filled = g_new0 (guint64, n);
+      if (p->ffill)
+        {
+          job->lead = g_new0 (guint64, n);
+          job->last_text = g_new0 (const char *, n);
+          job->last_length = g_new0 (gsize, n);
+          job->trail = g_new0 (guint64, n);
+        }
     }
   /* without it, the cleaning thread formats every batch itself */
   p->helper = g_thread_try_new ("winnow-format", helper_main, p, &error);
@@ -448,6 +612,10 @@ pipeline_clear (Pipeline *p)
       g_array_unref (job->holes);
       g_free (job->hole_counts);
       g_free (job->filled);
+      g_free (job->lead);
+      g_free (job->last_text);
+      g_free (job->last_length);
+      g_free (job->trail);
       g_free (job->rows);
       g_free (job->numbers);
       g_free (job->is_number);

@@ -88,6 +88,11 @@ typedef struct {
   GError *hole_error;             /* the first hole that could not be kept */
   guint64 *hole_counts;           /* per kept column */
   GArray *preview_holes;          /* of guint64: preview row << 32 | column */
+  /* ffill in the pipelined write pass: a batch's missing cells before its
+   * first value are holes that get the value the batches before it ended
+   * with; those values, as read (value number n_kept + their index) */
+  GString *ffill_pool;
+  GArray *ffill_values;           /* of WinnowHoleValue, data an offset */
 
   /* writing */
   WinnowOutputFile *output;
@@ -108,6 +113,9 @@ typedef struct {
   WinnowResult *result;
 } Cleaner;
 
+void     winnow_cleaner_remember  (LastValue *last,
+                                   const char *text,
+                                   gsize length);
 gboolean winnow_cleaner_run_pass (Cleaner *c,
                                   PassKind kind,
                                   GError **error);

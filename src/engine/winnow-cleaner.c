@@ -303,8 +303,10 @@ stats_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
 
 /* ---- writing ---- */
 
-static void
-remember (LastValue *last, const char *text, gsize length)
+/* @text is the last value of an ffill column: kept, its run of missing
+ * cells after it begun. */
+void
+winnow_cleaner_remember (LastValue *last, const char *text, gsize length)
 {
   if (length > last->capacity)
     {
@@ -424,7 +426,7 @@ write_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
         {
           if (c->last != NULL && c->plan->fills[k].strategy == WINNOW_FILL_FFILL &&
               c->plan->fills[k].active)
-            remember (&c->last[k], text, length);
+            winnow_cleaner_remember (&c->last[k], text, length);
         }
       else if (c->plan->fills[k].active && fill_value (c, k, &text, &length))
         {
