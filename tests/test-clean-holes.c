@@ -6,7 +6,9 @@
  * holes of a forward fill on more than one thread. */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "winnow-cleaner-private.h"
 #include "winnow-output-file.h"
@@ -348,6 +350,46 @@ test_ffill_pipelined (void)
       }
 }
 
+/* The places of ffill's holes cannot be kept (a disk too small for the
+ * file they move to): the task fails saying so, and leaves no output,
+ * rather than writing those cells empty. */
+static void
+test_ffill_holes_full (WinnowTestDir *f, gconstpointer data)
+{
+  if (g_test_subprocess ())
+    {
+      /* one value, then 80,000 rows without: past the first batch every
+       * cell is a hole, 1.2 MB of places */
+      struct rlimit limit = { 3 << 19, 3 << 19 };
+      g_autoptr(GString) csv = g_string_new ("k,v\n0,x\n");
+      g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (
+        "{\"winnow_recipe\": 1, \"fill\": [{\"column\": \"v\", \"strategy\": \"ffill\"}]}", -1,
+        NULL);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *in = NULL;
+      g_autofree char *out = NULL;
+      WinnowResult *result;
+
+      for (guint i = 1; i <= 80000; i++)
+        g_string_append_printf (csv, "%u,\n", i);
+      in = winnow_test_write_file (f->dir, "in.csv", csv->str, (gssize) csv->len);
+      out = g_build_filename (f->dir, "out.csv", NULL);
+      signal (SIGXFSZ, SIG_IGN);
+      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+      winnow_clean_set_spill_memory (16);
+      winnow_cleaner_set_pipeline (1);
+      result = winnow_clean_file (recipe, in, out, WINNOW_CLEAN_NONE, NULL, NULL, NULL, &error);
+      g_assert_null (result);
+      g_assert_nonnull (error);
+      g_print ("%s\n", error->message);
+      g_assert_cmpuint (winnow_test_count_files (f->dir), ==, 1);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*could not keep the places of the cells to fill*");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -356,5 +398,7 @@ main (int argc, char **argv)
   g_test_add_func ("/clean/fill/holes-one-column", test_fill_holes_one_column);
   g_test_add_func ("/clean/fill/holes-dense", test_fill_holes_dense);
   g_test_add_func ("/clean/fill/ffill-pipelined", test_ffill_pipelined);
+  g_test_add ("/clean/fill/ffill-holes-full", WinnowTestDir, NULL, winnow_test_dir_setup,
+              test_ffill_holes_full, winnow_test_dir_teardown);
   return g_test_run ();
 }

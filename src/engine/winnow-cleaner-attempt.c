@@ -273,7 +273,9 @@ attempt (Cleaner *c, GError **error)
                    _("could not write %s: %s"), name, g_strerror (c->writer->error_number));
       return NULL;
     }
-  if ((c->defer_fills || (c->holes != NULL && c->holes->len > 0)) &&
+  /* (ffill's holes: any kept, or one that could not be) */
+  if ((c->defer_fills ||
+       (c->holes != NULL && (c->holes->len > 0 || c->hole_error != NULL))) &&
       !winnow_cleaner_fill_holes (c, error))
     return NULL;
   if (c->rejects != NULL && !winnow_rejects_finish (c->rejects, error))
