@@ -149,7 +149,8 @@ move_to_file (WinnowSpillArray *array, gsize bytes)
   array->fd = open_unlinked (array->dir);
   if (array->fd >= 0 && map_file (array, bytes, &error))
     {
-      memcpy (array->data, old, array->len * array->record_size);
+      if (array->len > 0)  /* (none yet when memory_max is below one record) */
+        memcpy (array->data, old, array->len * array->record_size);
       g_free (old);
       g_atomic_int_inc (&n_moved);
       return TRUE;
