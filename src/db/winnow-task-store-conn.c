@@ -512,10 +512,11 @@ store_confirm_damaged (WinnowTaskStore *store, gboolean thorough)
 /**
  * winnow_task_store_find_damage:
  *
- * Asks PRAGMA quick_check, on a connection of its own, whether the
+ * Asks PRAGMA integrity_check, on a connection of its own, whether the
  * history is damaged: spoilt pages may read as wrong rows rather than
- * fail, so a caller that sees what cannot be (a task of its queue that no
- * claim finds) asks here.
+ * fail, and an index that lacks rows finds none of them (quick_check
+ * misses that), so a caller that sees what cannot be (a task of its
+ * queue that no claim finds) asks here.
  *
  * Returns: %TRUE, with a WINNOW_STORE_ERROR_DAMAGED that says so, if it is
  */
@@ -524,7 +525,7 @@ winnow_task_store_find_damage (WinnowTaskStore *store, GError **error)
 {
   g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
   store_check_thread (G_STRFUNC);
-  if (!store_confirm_damaged (store, FALSE))
+  if (!store_confirm_damaged (store, TRUE))
     return FALSE;
   store_fail (store, NULL, SQLITE_CORRUPT, error);
   return TRUE;

@@ -30,7 +30,7 @@
 #define OUT_BLOCK (256u << 10)
 
 /* The file is read backwards in blocks of this size, and each piece
- * between two holes written from the block: one read per block, not one
+ * between two holes copied from the block: one read per block, not one
  * per hole (a column filled by its mean may have a hole every few rows).
  * A block read ahead lies wholly before the bytes already taken, and
  * every write lands at or after them, so none overwrites it. Small:
