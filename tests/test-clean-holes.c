@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -172,6 +173,9 @@ assert_same (const char *what, const char *got, const char *want)
 typedef struct {
   double last;
   gboolean went_back;
+  guint reports;
+  gboolean selected_again;  /* SELECTING told after a later phase */
+  gboolean past_selection;
 } Told;
 
 static void
@@ -182,6 +186,11 @@ on_progress (const WinnowProgress *progress, gpointer data)
   if (progress->fraction < told->last)
     told->went_back = TRUE;
   told->last = progress->fraction;
+  told->reports++;
+  if (progress->phase == WINNOW_PHASE_SELECTING && told->past_selection)
+    told->selected_again = TRUE;
+  if (progress->phase != WINNOW_PHASE_SELECTING)
+    told->past_selection = TRUE;
 }
 
 /* Runs @recipe over @csv with the holes' @mode (winnow_clean_set_fill_holes());
@@ -203,7 +212,10 @@ clean_with_holes (const char *recipe_json, const GString *csv, gint mode, char *
   in = winnow_test_write_file (dir.dir, "in.csv", csv->str, (gssize) csv->len);
   out = g_build_filename (dir.dir, "out.csv", NULL);
   winnow_clean_set_fill_holes (mode);
+  /* every value it could tell, told */
+  winnow_clean_set_progress_interval (0);
   result = winnow_clean_file (recipe, in, out, WINNOW_CLEAN_NONE, on_progress, told, NULL, &error);
+  winnow_clean_set_progress_interval (-1);
   winnow_clean_set_fill_holes (-1);
   g_assert_no_error (error);
   *output = winnow_test_read_file (out);
@@ -220,48 +232,46 @@ clean_with_holes (const char *recipe_json, const GString *csv, gint mode, char *
   winnow_test_dir_teardown (&dir, NULL);
 }
 
-/* Holes too dense to pay for (a bfill and a mean with nine cells in ten
- * missing): once the write pass has left 65,536 of them it stops, and
- * the file is cleaned again with a pass of statistics first; the bytes,
- * the rejected rows and the result are those of either way, and the
- * progress told never goes back. A file whose holes are fewer per byte
- * keeps them: one pass. */
+/* Rows of @csv: cell k missing except one time in ten, a and b missing
+ * in nine of ten rows: 1.8 holes in each row of about 11 bytes. */
 static void
-test_fill_holes_dense (void)
+append_dense (GString *csv, GRand *rand, guint from, guint to)
 {
-  const char *recipe =
-    "{\"winnow_recipe\": 1, \"drop_missing\": {\"subset\": [\"k\"]},"
-    " \"output\": {\"rejects\": true},"
-    " \"fill\": [{\"column\": \"a\", \"strategy\": \"mean\"},"
-    " {\"column\": \"b\", \"strategy\": \"bfill\"}]}";
-  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
-  g_autoptr(GString) dense = g_string_new ("k,a,b\n");
-  g_autoptr(GString) sparse = g_string_new ("k,a,b\n");
-  static const gint modes[] = { -1, 0, 1 };  /* as chosen, statistics, holes */
-  char *outputs[3], *rejects[3], *json[3];
-  guint passes[3];
-  Told told = { 0 };
-
-  for (guint i = 0; i < 50000; i++)
+  for (guint i = from; i < to; i++)
     {
       if (g_rand_int_range (rand, 0, 50) > 0)
-        g_string_append_printf (dense, "%u", i);
-      g_string_append_c (dense, ',');
+        g_string_append_printf (csv, "%u", i);
+      g_string_append_c (csv, ',');
       if (g_rand_int_range (rand, 0, 10) == 0)
-        g_string_append_printf (dense, "%d", g_rand_int_range (rand, -99, 99));
-      g_string_append_c (dense, ',');
+        g_string_append_printf (csv, "%d", g_rand_int_range (rand, -99, 99));
+      g_string_append_c (csv, ',');
       if (g_rand_int_range (rand, 0, 10) == 0)
-        g_string_append_printf (dense, "b%u", i);
-      g_string_append_c (dense, '\n');
+        g_string_append_printf (csv, "b%u", i);
+      g_string_append_c (csv, '\n');
     }
+}
+
+/* Rows with one hole (a, missing in 99 rows of 100) in 80 bytes. */
+static void
+append_sparse (GString *csv, guint from, guint to)
+{
+  for (guint i = from; i < to; i++)
+    g_string_append_printf (csv, "%u,%s,%072u\n", i, i % 100 ? "" : "5", i);
+}
+
+/* Cleans @csv with @recipe as the engine chooses, with a pass of
+ * statistics and with holes: the bytes, the rejected rows and the result
+ * must be the same; the passes each took are returned, the progress the
+ * first told in *@told. */
+static void
+clean_three_ways (const char *recipe, const GString *csv, guint *passes, Told *told)
+{
+  static const gint modes[] = { -1, 0, 1 };  /* as chosen, statistics, holes */
+  char *outputs[3], *rejects[3], *json[3];
+
   for (guint r = 0; r < 3; r++)
-    clean_with_holes (recipe, dense, modes[r], &outputs[r], &rejects[r], &json[r], &passes[r],
-                      r == 0 ? &told : &(Told) { 0 });
-  g_assert_cmpuint (passes[0], ==, 2);
-  g_assert_cmpuint (passes[1], ==, 2);
-  g_assert_cmpuint (passes[2], ==, 1);
-  g_assert_false (told.went_back);
-  g_assert_cmpfloat (told.last, ==, 1.0);
+    clean_with_holes (recipe, csv, modes[r], &outputs[r], &rejects[r], &json[r], &passes[r],
+                      r == 0 ? told : &(Told) { 0 });
   g_assert_nonnull (strstr (rejects[0], ",missing,k,,"));
   for (guint r = 1; r < 3; r++)
     {
@@ -275,16 +285,143 @@ test_fill_holes_dense (void)
       g_free (rejects[r]);
       g_free (json[r]);
     }
+}
 
-  /* one hole in a row of 80 bytes */
-  for (guint i = 0; i < 70000; i++)
-    g_string_append_printf (sparse, "%u,%s,%072u\n", i, i % 100 ? "" : "5", i);
-  clean_with_holes (recipe, sparse, -1, &outputs[0], &rejects[0], &json[0], &passes[0], &told);
+/* Holes too dense to pay for (a bfill and a mean with nine cells in ten
+ * missing): once the write pass has left 65,536 of them it stops, and
+ * the file is cleaned again with a pass of statistics first; the bytes,
+ * the rejected rows and the result are those of either way, and the
+ * progress told (after every batch here) never goes back. A file whose
+ * holes are fewer per byte keeps them: one pass; so does one whose
+ * holes reach that number only past a quarter of it. */
+static void
+test_fill_holes_dense (void)
+{
+  const char *recipe =
+    "{\"winnow_recipe\": 1, \"drop_missing\": {\"subset\": [\"k\"]},"
+    " \"output\": {\"rejects\": true},"
+    " \"fill\": [{\"column\": \"a\", \"strategy\": \"mean\"},"
+    " {\"column\": \"b\", \"strategy\": \"bfill\"}]}";
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autoptr(GString) dense = g_string_new ("k,a,b\n");
+  g_autoptr(GString) late = g_string_new ("k,a,b\n");
+  g_autoptr(GString) sparse = g_string_new ("k,a,b\n");
+  char *output, *rejects, *json;
+  guint passes[3];
+  Told told = { 0 };
+
+  /* 65,536 holes within the first tenth */
+  append_dense (dense, rand, 0, 400000);
+  clean_three_ways (recipe, dense, passes, &told);
+  g_assert_cmpuint (passes[0], ==, 2);
+  g_assert_cmpuint (passes[1], ==, 2);
+  g_assert_cmpuint (passes[2], ==, 1);
+  /* told after each batch of both attempts, never going back */
+  g_assert_cmpuint (told.reports, >, 10);
+  g_assert_false (told.went_back);
+  g_assert_cmpfloat (told.last, ==, 1.0);
+
+  /* 65,536 holes at about three quarters: kept */
+  append_dense (late, rand, 0, 50000);
+  told = (Told) { 0 };
+  clean_three_ways (recipe, late, passes, &told);
   g_assert_cmpuint (passes[0], ==, 1);
-  g_assert_nonnull (strstr (outputs[0], "\n1,5,"));
-  g_free (outputs[0]);
-  g_free (rejects[0]);
-  g_free (json[0]);
+
+  append_sparse (sparse, 0, 70000);
+  clean_with_holes (recipe, sparse, -1, &output, &rejects, &json, &passes[0], &told);
+  g_assert_cmpuint (passes[0], ==, 1);
+  g_assert_nonnull (strstr (output, "\n1,5,"));
+  g_free (output);
+  g_free (rejects);
+  g_free (json);
+}
+
+/* Holes weighed again as their number doubles: a file sparse at its
+ * start (first weighed, here at 4,096 holes) and dense after it stops
+ * at a later weighing; keep=last: the attempt made again keeps the rows
+ * its selection pass chose, and never reads the file to choose them
+ * again. The same bytes every way. */
+static void
+test_fill_holes_dense_later (void)
+{
+  const char *recipe =
+    "{\"winnow_recipe\": 1, \"drop_missing\": {\"subset\": [\"k\"]},"
+    " \"drop_duplicates\": {\"keep\": \"last\", \"subset\": [\"k\"]},"
+    " \"output\": {\"rejects\": true},"
+    " \"fill\": [{\"column\": \"a\", \"strategy\": \"mean\"},"
+    " {\"column\": \"b\", \"strategy\": \"bfill\"}]}";
+  g_autoptr(GRand) rand = g_rand_new_with_seed (12);
+  g_autoptr(GString) csv = g_string_new ("k,a,b\n");
+  guint passes[3];
+  Told told = { 0 };
+
+  append_sparse (csv, 0, 8000);
+  append_dense (csv, rand, 8000, 400000);
+  winnow_clean_set_holes_weighed_at (4096);
+  clean_three_ways (recipe, csv, passes, &told);
+  winnow_clean_set_holes_weighed_at (0);
+  /* selection, statistics, writing */
+  g_assert_cmpuint (passes[0], ==, 3);
+  g_assert_cmpuint (passes[1], ==, 3);
+  g_assert_cmpuint (passes[2], ==, 2);
+  g_assert_true (told.past_selection);
+  g_assert_false (told.selected_again);
+  g_assert_false (told.went_back);
+}
+
+typedef struct {
+  const char *path;
+  gboolean changed;
+} Changer;
+
+/* Changes the input once its write pass has begun. */
+static void
+change_when_writing (const WinnowProgress *progress, gpointer data)
+{
+  Changer *changer = data;
+  FILE *f;
+
+  if (progress->phase != WINNOW_PHASE_WRITING || changer->changed)
+    return;
+  f = fopen (changer->path, "a");
+  g_assert_nonnull (f);
+  fputs ("1,2,3\n", f);
+  fclose (f);
+  changer->changed = TRUE;
+}
+
+/* The file changes while the first attempt writes: the second, made for
+ * dense holes, must not take the rows the first chose from the file as
+ * it was; it says the file changed and leaves nothing. */
+static void
+test_fill_holes_dense_changed (void)
+{
+  g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (
+    "{\"winnow_recipe\": 1, \"drop_duplicates\": {\"keep\": \"last\"},"
+    " \"fill\": [{\"column\": \"a\", \"strategy\": \"mean\"}]}", -1, NULL);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (13);
+  g_autoptr(GString) csv = g_string_new ("k,a,b\n");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *in = NULL;
+  g_autofree char *out = NULL;
+  WinnowTestDir dir;
+  Changer changer = { NULL, FALSE };
+  WinnowResult *result;
+
+  append_dense (csv, rand, 0, 400000);
+  winnow_test_dir_setup (&dir, NULL);
+  in = winnow_test_write_file (dir.dir, "in.csv", csv->str, (gssize) csv->len);
+  out = g_build_filename (dir.dir, "out.csv", NULL);
+  changer.path = in;
+  winnow_clean_set_progress_interval (0);
+  result = winnow_clean_file (recipe, in, out, WINNOW_CLEAN_NONE, change_when_writing, &changer,
+                              NULL, &error);
+  winnow_clean_set_progress_interval (-1);
+  g_assert_true (changer.changed);
+  g_assert_null (result);
+  g_assert_error (error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_CHANGED);
+  g_assert_cmpuint (winnow_test_count_files (dir.dir), ==, 1);
+  winnow_test_dir_teardown (&dir, NULL);
 }
 
 /* A forward fill on more than one thread: the cells before each batch's
@@ -397,6 +534,8 @@ main (int argc, char **argv)
   g_test_add_func ("/clean/fill/holes", test_fill_holes);
   g_test_add_func ("/clean/fill/holes-one-column", test_fill_holes_one_column);
   g_test_add_func ("/clean/fill/holes-dense", test_fill_holes_dense);
+  g_test_add_func ("/clean/fill/holes-dense-later", test_fill_holes_dense_later);
+  g_test_add_func ("/clean/fill/holes-dense-changed", test_fill_holes_dense_changed);
   g_test_add_func ("/clean/fill/ffill-pipelined", test_ffill_pipelined);
   g_test_add ("/clean/fill/ffill-holes-full", WinnowTestDir, NULL, winnow_test_dir_setup,
               test_ffill_holes_full, winnow_test_dir_teardown);

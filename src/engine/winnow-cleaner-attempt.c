@@ -70,7 +70,8 @@ cleaner_clear (Cleaner *c)
   if (c->ffill_pool != NULL)
     g_string_free (g_steal_pointer (&c->ffill_pool), TRUE);
   g_clear_pointer (&c->ffill_values, g_array_unref);
-  c->defer_fills = c->holes_weighed = c->holes_dense = FALSE;
+  c->defer_fills = c->holes_dense = FALSE;
+  c->holes_weigh_at = 0;
   g_clear_pointer (&c->writer, winnow_csv_writer_free);
   g_clear_pointer (&c->profiler, winnow_profiler_free);
   g_clear_pointer (&c->result, winnow_result_free);
@@ -141,7 +142,7 @@ prepare (Cleaner *c, GError **error)
     }
   c->n_passes = 1 + (c->plan->needs_selection_pass ? 1 : 0) +
                 (c->plan->needs_statistics && !c->defer_fills ? 1 : 0);
-  if (c->recipe->drop_duplicates)
+  if (c->recipe->drop_duplicates && c->selection == NULL)
     {
       /* Sized for the whole file up front: growing a table of millions of
        * digests costs more time and peak memory than a guess. Values: the
@@ -250,6 +251,57 @@ open_outputs (Cleaner *c, GError **error)
   return TRUE;
 }
 
+/* What a selection pass chose (keep=last/none), kept by the attempt made
+ * again for dense holes: the file is the same, so the same rows remain,
+ * and reading it once more to choose them would only cost time. */
+typedef struct _Selection {
+  Bitset keep;
+  WinnowDigestSet *seen;  /* with rejected rows: the kept copies */
+  guint64 duplicates;
+  guint64 missing_dropped;
+  guint64 size;           /* of the file it read */
+  gint64 mtime;
+} Selection;
+
+static void
+take_selection (Cleaner *c, Selection *s)
+{
+  s->keep = c->keep;
+  c->keep = (Bitset) { NULL, 0 };
+  s->seen = g_steal_pointer (&c->seen);
+  s->duplicates = c->duplicates;
+  s->missing_dropped = c->missing_dropped;
+  s->size = c->size;
+  s->mtime = c->mtime;
+}
+
+static void
+selection_clear (Selection *s)
+{
+  g_clear_pointer (&s->keep.words, g_free);
+  g_clear_pointer (&s->seen, winnow_digest_set_free);
+}
+
+/* The selection pass, done by the attempt before: its choice, as
+ * finish_selection() left it, if the file has not changed since. */
+static gboolean
+restore_selection (Cleaner *c, GError **error)
+{
+  Selection *s = c->selection;
+
+  if (!winnow_cleaner_same_file (c, s->size, s->mtime, error))
+    return FALSE;
+  c->keep = s->keep;
+  s->keep = (Bitset) { NULL, 0 };
+  g_clear_pointer (&c->seen, winnow_digest_set_free);
+  c->seen = g_steal_pointer (&s->seen);
+  c->duplicates = s->duplicates;
+  c->missing_dropped = s->missing_dropped;
+  c->have_keep = TRUE;
+  c->pass_index++;
+  return TRUE;
+}
+
 static WinnowResult *
 attempt (Cleaner *c, GError **error)
 {
@@ -258,7 +310,9 @@ attempt (Cleaner *c, GError **error)
   if (!open_outputs (c, error))
     return NULL;
 
-  if (c->plan->needs_selection_pass && !winnow_cleaner_run_pass (c, PASS_SELECT, error))
+  if (c->plan->needs_selection_pass &&
+      !(c->selection != NULL ? restore_selection (c, error)
+                             : winnow_cleaner_run_pass (c, PASS_SELECT, error)))
     return NULL;
   if (c->plan->needs_statistics && !c->defer_fills &&
       !winnow_cleaner_run_pass (c, PASS_STATS, error))
@@ -299,10 +353,18 @@ attempt_fills (Cleaner *c, GError **error)
 
   if (result == NULL && g_error_matches (local_error, WINNOW_CLEANER_DENSE_HOLES, 0))
     {
+      Selection selection = { 0 };
+      gboolean selected = c->plan->needs_selection_pass && c->have_keep;
+
       g_clear_error (&local_error);
+      if (selected)
+        take_selection (c, &selection);
       cleaner_clear (c);
       c->holes_refused = TRUE;
+      c->selection = selected ? &selection : NULL;
       result = attempt (c, &local_error);
+      c->selection = NULL;
+      selection_clear (&selection);
     }
   if (result == NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));

@@ -81,26 +81,49 @@ G_DEFINE_QUARK (winnow-cleaner-dense-holes-quark, winnow_cleaner_dense_holes)
  * mean or mode hole in 50 to 80 bytes, one bfill hole in twice as many;
  * with 60 % of two bfill columns missing, holes took 1.3 times as long
  * and 2.4 times the memory. A file that never leaves so many holes pays
- * a few milliseconds for them at most. */
+ * a few milliseconds for them at most.
+ *
+ * Each time their number doubles the holes are weighed again (a file
+ * sparse at its start may be dense later), but only within the first
+ * quarter of the input: past it, starting again throws away more work
+ * than dense holes cost in the rest of the pass (at most about a third
+ * more time). */
 #define HOLES_WEIGHED_AT 65536
 #define BYTES_PER_HOLE 64
+
+/* winnow_clean_set_holes_weighed_at() */
+static gsize holes_weighed_at = HOLES_WEIGHED_AT;
+
+/* For tests, while no task runs: weigh the holes first at @holes (0: the
+ * default), so that a small file can be sparse, then dense. */
+void
+winnow_clean_set_holes_weighed_at (gsize holes)
+{
+  holes_weighed_at = holes > 0 ? holes : HOLES_WEIGHED_AT;
+}
 
 /**
  * winnow_cleaner_weigh_holes:
  * @bytes_consumed: the input read up to the end of the batch just written
  *
- * After each batch of the write pass: once, decides whether its holes
- * are too dense (then holes_dense; the pass stops).
+ * After each batch of the write pass: decides whether its holes are too
+ * dense (then holes_dense; the pass stops).
  */
 void
 winnow_cleaner_weigh_holes (Cleaner *c, guint64 bytes_consumed)
 {
   guint64 weight = 0;
 
-  if (!c->defer_fills || c->holes_weighed || c->holes->len < HOLES_WEIGHED_AT ||
-      c->holes_always)
+  if (!c->defer_fills || c->holes_always ||
+      c->holes->len < (c->holes_weigh_at > 0 ? c->holes_weigh_at : holes_weighed_at))
     return;
-  c->holes_weighed = TRUE;
+  c->holes_weigh_at = c->holes->len * 2;
+  if (c->size > 0 && bytes_consumed > c->size / 4)
+    {
+      c->holes_weigh_at = G_MAXSIZE;  /* kept, however dense */
+      g_debug ("%" G_GSIZE_FORMAT " holes past a quarter of the input: kept", c->holes->len);
+      return;
+    }
   for (guint k = 0; k < c->plan->n_kept; k++)
     weight += c->hole_counts[k] * (is_bfill (c, k) ? 2 : 1);
   c->holes_dense = weight * BYTES_PER_HOLE > bytes_consumed;

@@ -66,6 +66,8 @@ typedef struct {
                                    * (the one-thread loop's) */
   guint64 duplicates;
   guint64 missing_dropped;
+  struct _Selection *selection;   /* a selection pass's, kept by a retry
+                                   * for dense holes, or NULL */
 
   /* statistics and filling */
   WinnowFillStats **stats;        /* per kept column, or NULL */
@@ -80,8 +82,9 @@ typedef struct {
   gboolean holes_refused;         /* this file's were too dense: a pass of
                                    * statistics instead (kept by a retry) */
   gboolean holes_always;          /* however dense (for tests) */
-  gboolean holes_weighed;         /* winnow_cleaner_weigh_holes() decided */
-  gboolean holes_dense;           /* ... for a pass of statistics */
+  gsize holes_weigh_at;           /* winnow_cleaner_weigh_holes() weighs
+                                   * at this many (0: the first time) */
+  gboolean holes_dense;           /* ... and found them too dense */
   WinnowSpillArray *holes;        /* of WinnowOutputHole, value = kept column
                                    * (a bfill's: its run's value number, once
                                    * winnow_cleaner_fill_holes() resolved it) */
@@ -123,6 +126,10 @@ gboolean winnow_cleaner_fill_holes (Cleaner *c,
                                     GError **error);
 gboolean winnow_cleaner_finish_stats (Cleaner *c,
                                       GError **error);
+gboolean winnow_cleaner_same_file (Cleaner *c,
+                                   guint64 size,
+                                   gint64 mtime,
+                                   GError **error);
 void     winnow_cleaner_weigh_holes (Cleaner *c,
                                      guint64 bytes_consumed);
 /* The write pass stopped: its holes are too dense (the attempt is made

@@ -22,6 +22,17 @@
 
 #define PROGRESS_INTERVAL (G_USEC_PER_SEC / 10)
 
+static gint64 progress_interval = PROGRESS_INTERVAL;
+
+/* For tests, while no task runs: tell progress at most every @usec
+ * microseconds (0: after every batch, so that a test sees each value a
+ * task could tell; -1: the default, ten times a second). */
+void
+winnow_clean_set_progress_interval (gint64 usec)
+{
+  progress_interval = usec < 0 ? PROGRESS_INTERVAL : usec;
+}
+
 const char *
 winnow_phase_to_string (WinnowPhase phase)
 {
@@ -498,7 +509,7 @@ winnow_cleaner_report (Cleaner *c, const WinnowRowBatch *batch)
   WinnowProgress progress;
   double within;
 
-  if (c->progress == NULL || now - c->last_report < PROGRESS_INTERVAL)
+  if (c->progress == NULL || now - c->last_report < progress_interval)
     return;
   c->last_report = now;
   within = c->size > 0 ? (double) batch->bytes_consumed / (double) c->size : 1.0;
@@ -584,6 +595,23 @@ process_batch (Cleaner *c, PassKind kind, const WinnowRowBatch *batch)
     }
 }
 
+/* Is the file the open reader reads still the one of @size and @mtime,
+ * which an earlier pass read? */
+gboolean
+winnow_cleaner_same_file (Cleaner *c, guint64 size, gint64 mtime, GError **error)
+{
+  if (winnow_csv_reader_get_size (c->reader) != size ||
+      winnow_csv_reader_get_mtime (c->reader) != mtime)
+    {
+      g_autofree char *name = g_filename_display_basename (c->input_path);
+      g_set_error (error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_CHANGED,
+                   /* Translators: %s is a file name */
+                   _("%s changed while it was being cleaned; nothing was written"), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 reopen (Cleaner *c, GError **error)
 {
@@ -594,16 +622,7 @@ reopen (Cleaner *c, GError **error)
   c->reader = winnow_csv_reader_open (c->input_path, &options, c->cancellable, error);
   if (c->reader == NULL)
     return FALSE;
-  if (winnow_csv_reader_get_size (c->reader) != c->size ||
-      winnow_csv_reader_get_mtime (c->reader) != c->mtime)
-    {
-      g_autofree char *name = g_filename_display_basename (c->input_path);
-      g_set_error (error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_CHANGED,
-                   /* Translators: %s is a file name */
-                   _("%s changed while it was being cleaned; nothing was written"), name);
-      return FALSE;
-    }
-  return TRUE;
+  return winnow_cleaner_same_file (c, c->size, c->mtime, error);
 }
 
 gboolean

@@ -51,5 +51,7 @@ WinnowResult *winnow_clean_file (const WinnowRecipe *recipe,
 const char   *winnow_phase_to_string (WinnowPhase phase);
 void          winnow_clean_set_spill_memory (gsize bytes);
 void          winnow_clean_set_fill_holes (gint mode);
+void          winnow_clean_set_progress_interval (gint64 usec);
+void          winnow_clean_set_holes_weighed_at (gsize holes);
 
 G_END_DECLS
