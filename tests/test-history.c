@@ -9,9 +9,13 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "history-util.h"
 
@@ -387,11 +391,173 @@ all_final (gpointer data)
   return count_status (f, WINNOW_TASK_PENDING) == 0 && count_status (f, WINNOW_TASK_PROCESSING) == 0;
 }
 
+#define CHILD_TASKS 2
+#define STRESS_RECIPE "{\"winnow_recipe\": 1, \"drop_duplicates\": {}}"
+
+/* A window in a process of its own, which the stress test kills: a
+ * window's scheduler (short leases) on the history DB that queues
+ * CHILD_TASKS tasks of INPUT into OUT/child-TAG-N.csv and runs until it
+ * is killed (or its parent dies, or two minutes pass).
+ * argv: --window-child DB INPUT OUT TAG */
+static int
+window_child (char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTaskStore) store = winnow_task_store_new (argv[2], &error);
+  g_autoptr(WinnowScheduler) scheduler = NULL;
+  gint64 end = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+#endif
+  if (store == NULL)
+    {
+      g_printerr ("window child: %s\n", error->message);
+      return 1;
+    }
+  scheduler = winnow_scheduler_new (store, 1, WINNOW_SCHEDULER_ALL_TASKS);
+  winnow_scheduler_set_lease_ms (scheduler, 2000);
+  for (guint i = 0; i < CHILD_TASKS; i++)
+    {
+      g_autofree char *output = g_strdup_printf ("%s/child-%s-%u.csv", argv[4], argv[5], i);
+      g_autoptr(WinnowTask) task = winnow_scheduler_add (scheduler, argv[3], output, STRESS_RECIPE,
+                                                         TRUE, &error);
+      if (task == NULL)
+        {
+          g_printerr ("window child: %s\n", error->message);
+          return 1;
+        }
+    }
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  return 0;
+}
+
+typedef struct {
+  Fixture *f;
+  char *pattern;  /* of output paths, for LIKE */
+  gint64 want;
+} TaskCount;
+
+/* count(*) of the tasks @where (one text parameter, ?1 = @text), read
+ * on a connection of its own, as another process would; -1 if it cannot
+ * be read */
+static gint64
+count_tasks_where (Fixture *f, const char *where, const char *text)
+{
+  g_autofree char *sql = g_strconcat ("SELECT count(*) FROM tasks WHERE ", where, NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  gint64 n = -1;
+
+  if (sqlite3_open_v2 (f->db, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2 (db, sql, -1, &s, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (s, 1, text, -1, SQLITE_STATIC);
+      if (sqlite3_step (s) == SQLITE_ROW)
+        n = sqlite3_column_int64 (s, 0);
+    }
+  sqlite3_finalize (s);
+  sqlite3_close (db);
+  return n;
+}
+
+/* Are there @want tasks whose output matches the pattern? */
+static gboolean
+tasks_queued (gpointer data)
+{
+  TaskCount *c = data;
+  return count_tasks_where (c->f, "output_path LIKE ?1", c->pattern) == c->want;
+}
+
+/* How many tasks owners @pattern (LIKE) hold, or -1 */
+static gint64
+tasks_held (Fixture *f, const char *pattern)
+{
+  return count_tasks_where (f, "status = 'PROCESSING' AND lease_owner LIKE ?1", pattern);
+}
+
+typedef struct {
+  Fixture *f;
+  char *owner;   /* the window process's leases, for LIKE */
+  guint round;
+} ChildWait;
+
+/* Does the window process hold a task, or has none of its tasks been
+ * left for it? */
+static gboolean
+child_running (gpointer data)
+{
+  ChildWait *w = data;
+  g_autofree char *pending = g_strdup_printf ("%%/child-%u-%%", w->round);
+
+  return tasks_held (w->f, w->owner) > 0 ||
+         count_tasks_where (w->f, "status = 'PENDING' AND output_path LIKE ?1", pending) == 0;
+}
+
+/* Starts a window process that queues CHILD_TASKS tasks of @input,
+ * and waits until they are in the history. */
+static GSubprocess *
+window_child_start (Fixture *f, const char *input, const char *out, guint round)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *tag = g_strdup_printf ("%u", round);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *child;
+  TaskCount queued = { f, g_strdup_printf ("%%/child-%u-%%", round), CHILD_TASKS };
+
+  g_assert_nonnull (self);
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, self, "--window-child", f->db, input,
+                            out, tag, NULL);
+  g_assert_no_error (error);
+  winnow_test_iterate_until (tasks_queued, &queued, 60);
+  g_free (queued.pattern);
+  return child;
+}
+
+typedef struct {
+  Fixture *f;
+  gint64 id;
+} TaskWait;
+
+static gboolean
+task_claimed (gpointer data)
+{
+  TaskWait *w = data;
+  g_autoptr(WinnowTask) task = reread (w->f, w->id);
+  return winnow_task_get_status (task) != WINNOW_TASK_PENDING;
+}
+
+/* Ids of the tasks @runs saw start that are not COMPLETED: after a
+ * shutdown that released them, each may start once more. */
+static void
+allow_released (Fixture *f, GHashTable *runs, GHashTable *allowed)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, runs);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      g_autoptr(WinnowTask) task = reread (f, *(gint64 *) key);
+      if (winnow_task_get_status (task) != WINNOW_TASK_COMPLETED)
+        {
+          gint64 *id = g_memdup2 (key, sizeof (gint64));
+          guint n = GPOINTER_TO_UINT (g_hash_table_lookup (allowed, id));
+          g_hash_table_insert (allowed, id, GUINT_TO_POINTER (n + 1));
+        }
+    }
+}
+
 /* Three batch runs at a time and a window's scheduler on one history;
  * one run of each round killed at a random moment, new runs started on
- * the same files. Afterwards every task is in one final state (the killed
- * runs' tasks FAILED, never run by someone else), no window task ran
- * twice, every output is whole or absent, the history is sound, and no
+ * the same files; every third round a window in a process of its own
+ * queues tasks and is killed too, and every fourth the window's
+ * scheduler restarts (its running tasks go back to the queue, as when
+ * the app quits). Afterwards every task is in one final state (the
+ * killed runs' tasks FAILED, never run by someone else; every window's
+ * task COMPLETED), no window task ran twice but after a restart stopped
+ * it, every output is whole or absent, the history is sound, and no
  * temporary file is left. */
 static void
 test_stress (Fixture *f, gconstpointer data)
@@ -399,7 +565,9 @@ test_stress (Fixture *f, gconstpointer data)
   g_autoptr(GRand) rand = g_rand_new_with_seed (12);
   g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GHashTable) runs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GHashTable) allowed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(WinnowScheduler) window = scheduler_new (f, 2, WINNOW_SCHEDULER_ALL_TASKS);
+  guint children = 0;
   g_autofree char *out = g_build_filename (f->dir.dir, "out", NULL);
   g_autoptr(GPtrArray) window_tasks = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *integrity = NULL;
@@ -409,10 +577,11 @@ test_stress (Fixture *f, gconstpointer data)
 
   winnow_scheduler_set_run_hook (window, on_run, runs);
   g_assert_cmpint (g_mkdir_with_parents (out, 0755), ==, 0);
-  for (guint i = 0; i < 6; i++)
+  /* p6.csv: the killed windows', long enough to be killed running */
+  for (guint i = 0; i < 7; i++)
     {
       g_autofree char *file = g_strdup_printf ("p%u.csv", i);
-      g_autofree char *input = write_rows (f, file, 40000 + 5000 * i);
+      g_autofree char *input = write_rows (f, file, i < 6 ? 40000 + 5000 * i : 300000);
       g_autofree char *reference = g_strdup_printf ("%s/reference-%u.csv", f->dir.dir, i);
       g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json ("{\"winnow_recipe\": 1, "
                                                                     "\"drop_duplicates\": {}}",
@@ -433,8 +602,19 @@ test_stress (Fixture *f, gconstpointer data)
       guint victim = (guint) g_rand_int_range (rand, 0, 3);
       gint64 kill_at = g_get_monotonic_time () + g_rand_int_range (rand, 0, 1500000);
 
+      GSubprocess *child = NULL;
+
       for (guint b = 0; b < 3; b++)
         batch_start (f, &batches[b], 0, files[b]);
+      if (round % 3 == 1)
+        {
+          g_autofree char *input = g_build_filename (f->dir.dir, "p6.csv", NULL);
+          child = window_child_start (f, input, out, round);
+          for (guint i = 0; i < CHILD_TASKS; i++)
+            g_hash_table_insert (expected, g_strdup_printf ("child-%u-%u.csv", round, i),
+                                 g_strdup (g_hash_table_lookup (expected, "p6.cleaned.csv")));
+          children++;
+        }
       /* the window queues a task of its own now and then */
       if (round % 3 == 0)
         {
@@ -448,9 +628,49 @@ test_stress (Fixture *f, gconstpointer data)
           g_hash_table_insert (expected, g_strdup_printf ("window-%u.csv", round),
                                g_strdup (g_hash_table_lookup (expected, "p0.cleaned.csv")));
         }
+      if (child != NULL)
+        {
+          /* killed while it runs one of its tasks, unless this window
+           * claimed both first */
+          ChildWait running = { f, g_strdup_printf ("%s:%s:%%", g_get_host_name (),
+                                                    g_subprocess_get_identifier (child)), round };
+          winnow_test_iterate_until (child_running, &running, 60);
+          g_test_message ("round %u: the window killed held %" G_GINT64_FORMAT " tasks", round,
+                          tasks_held (f, running.owner));
+          g_subprocess_send_signal (child, SIGKILL);
+          g_assert_true (g_subprocess_wait (child, NULL, NULL));
+          g_clear_object (&child);
+          g_free (running.owner);
+        }
       winnow_test_iterate_until (time_passed, &kill_at, 10);
       if (!batches[victim].done)
         g_subprocess_send_signal (batches[victim].process, SIGKILL);
+      if (round % 4 == 3)
+        {
+          /* the app quits while it runs a task, and starts again */
+          g_autofree char *input = g_build_filename (f->dir.dir, "p6.csv", NULL);
+          g_autofree char *output = g_strdup_printf ("%s/window-%u.csv", out, round);
+          WinnowTask *task = winnow_scheduler_add (window, input, output, STRESS_RECIPE, TRUE,
+                                                   NULL);
+          g_autoptr(WinnowTask) stored = NULL;
+          gint64 id;
+
+          g_assert_nonnull (task);
+          id = winnow_task_get_id (task);
+          g_ptr_array_add (window_tasks, task);
+          g_hash_table_insert (expected, g_strdup_printf ("window-%u.csv", round),
+                               g_strdup (g_hash_table_lookup (expected, "p6.cleaned.csv")));
+          winnow_test_iterate_until (task_claimed, &(TaskWait) { f, id }, 60);
+          winnow_scheduler_shutdown (window, WINNOW_SHUTDOWN_RELEASE);
+          stored = reread (f, id);
+          /* (unless it finished first) */
+          g_test_message ("round %u: the window quit with its task %s", round,
+                          winnow_task_status_to_string (winnow_task_get_status (stored)));
+          allow_released (f, runs, allowed);
+          g_clear_object (&window);
+          window = scheduler_new (f, 2, WINNOW_SCHEDULER_ALL_TASKS);
+          winnow_scheduler_set_run_hook (window, on_run, runs);
+        }
       for (guint b = 0; b < 3; b++)
         {
           winnow_test_iterate_until (batch_finished, &batches[b], 120);
@@ -469,14 +689,42 @@ test_stress (Fixture *f, gconstpointer data)
     }
   winnow_scheduler_shutdown (window, WINNOW_SHUTDOWN_FINISH);
 
-  /* no window task ran twice, and each completed */
+  /* no window task ran twice but after a restart stopped it, and each
+   * completed */
   for (guint i = 0; i < window_tasks->len; i++)
     {
       gint64 id = winnow_task_get_id (g_ptr_array_index (window_tasks, i));
       g_autoptr(WinnowTask) task = reread (f, id);
-      g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (runs, &id)), ==, 1);
+      guint starts = GPOINTER_TO_UINT (g_hash_table_lookup (runs, &id));
+      g_assert_cmpuint (starts, >=, 1);
+      g_assert_cmpuint (starts, <=, 1 + GPOINTER_TO_UINT (g_hash_table_lookup (allowed, &id)));
       g_assert_cmpint (winnow_task_get_status (task), ==, WINNOW_TASK_COMPLETED);
+      g_assert_true (g_file_test (winnow_task_get_output_path (task), G_FILE_TEST_EXISTS));
     }
+  /* the killed windows' tasks: completed, by them or by this window
+   * once their leases ran out, and run here at most once each but after
+   * a restart */
+  {
+    TaskCount done = { f, (char *) "%/child-%", children * CHILD_TASKS };
+    WinnowTaskQuery completed = { .statuses = 1u << WINNOW_TASK_COMPLETED,
+                                  .sort = WINNOW_TASK_SORT_ID };
+    g_autoptr(GPtrArray) tasks = winnow_task_store_query (f->store, &completed, 0, 1000, NULL);
+    guint n = 0;
+
+    g_assert_true (tasks_queued (&done));
+    for (guint i = 0; i < tasks->len; i++)
+      {
+        WinnowTask *task = g_ptr_array_index (tasks, i);
+        gint64 id = winnow_task_get_id (task);
+        if (strstr (winnow_task_get_output_path (task), "/child-") == NULL)
+          continue;
+        n++;
+        g_assert_true (g_file_test (winnow_task_get_output_path (task), G_FILE_TEST_EXISTS));
+        g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (runs, &id)), <=,
+                          1 + GPOINTER_TO_UINT (g_hash_table_lookup (allowed, &id)));
+      }
+    g_assert_cmpuint (n, ==, children * CHILD_TASKS);
+  }
   /* the others: completed by their run, or failed because it died */
   {
     WinnowTaskQuery failed = { .statuses = 1u << WINNOW_TASK_FAILED, .sort = WINNOW_TASK_SORT_ID };
@@ -510,6 +758,8 @@ test_stress (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
+  if (argc == 6 && strcmp (argv[1], "--window-child") == 0)
+    return window_child (argv);
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func, data) \
