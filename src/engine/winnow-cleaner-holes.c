@@ -118,7 +118,9 @@ winnow_cleaner_weigh_holes (Cleaner *c, guint64 bytes_consumed)
       c->holes->len < (c->holes_weigh_at > 0 ? c->holes_weigh_at : holes_weighed_at))
     return;
   c->holes_weigh_at = c->holes->len * 2;
-  if (c->size > 0 && bytes_consumed > c->size / 4)
+  /* (the batch ends up to a read before bytes_consumed: judged by where
+   * it may end, a small file is weighed too) */
+  if (c->size > 0 && bytes_consumed > c->size / 4 + WINNOW_CSV_READ_AHEAD)
     {
       c->holes_weigh_at = G_MAXSIZE;  /* kept, however dense */
       g_debug ("%" G_GSIZE_FORMAT " holes past a quarter of the input: kept", c->holes->len);

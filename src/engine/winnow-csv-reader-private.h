@@ -36,7 +36,7 @@ G_BEGIN_DECLS
  * one of 1 MiB for every 1 MiB read; each parse thread's buffer is memory
  * touched for the first time, which costs more: 1 MiB buffers cost R0 on
  * the 1M file about 380 more page faults, 2 % of its time. */
-#define READ_SIZE (256u << 10)
+#define READ_SIZE WINNOW_CSV_READ_AHEAD
 #define CHECK_EVERY (64u * 1024)        /* cancellation is checked this often */
 #define CHUNK_SIZE (2u << 20)         /* the default */
 #define BATCHES_PER_THREAD 4
