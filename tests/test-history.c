@@ -394,10 +394,19 @@ all_final (gpointer data)
 #define CHILD_TASKS 2
 #define STRESS_RECIPE "{\"winnow_recipe\": 1, \"drop_duplicates\": {}}"
 
+/* In the window process, before it runs: killed when the test ends. */
+static void
+die_with_parent (gpointer data)
+{
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+#endif
+}
+
 /* A window in a process of its own, which the stress test kills: a
  * window's scheduler (short leases) on the history DB that queues
  * CHILD_TASKS tasks of INPUT into OUT/child-TAG-N.csv and runs until it
- * is killed (or its parent dies, or two minutes pass).
+ * is killed (or the test ends, or two minutes pass).
  * argv: --window-child DB INPUT OUT TAG */
 static int
 window_child (char **argv)
@@ -407,9 +416,6 @@ window_child (char **argv)
   g_autoptr(WinnowScheduler) scheduler = NULL;
   gint64 end = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
 
-#ifdef __linux__
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-#endif
   if (store == NULL)
     {
       g_printerr ("window child: %s\n", error->message);
@@ -506,9 +512,13 @@ window_child_start (Fixture *f, const char *input, const char *out, guint round)
   GSubprocess *child;
   TaskCount queued = { f, g_strdup_printf ("%%/child-%u-%%", round), CHILD_TASKS };
 
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+
   g_assert_nonnull (self);
-  child = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, self, "--window-child", f->db, input,
-                            out, tag, NULL);
+  /* it dies with this process, whatever happens to it */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  child = g_subprocess_launcher_spawn (launcher, &error, self, "--window-child", f->db, input, out,
+                                       tag, NULL);
   g_assert_no_error (error);
   winnow_test_iterate_until (tasks_queued, &queued, 60);
   g_free (queued.pattern);
@@ -528,18 +538,37 @@ task_claimed (gpointer data)
   return winnow_task_get_status (task) != WINNOW_TASK_PENDING;
 }
 
-/* Ids of the tasks @runs saw start that are not COMPLETED: after a
- * shutdown that released them, each may start once more. */
-static void
-allow_released (Fixture *f, GHashTable *runs, GHashTable *allowed)
+/* A copy of @runs (id -> starts). */
+static GHashTable *
+runs_copy (GHashTable *runs)
 {
+  GHashTable *copy = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   GHashTableIter iter;
-  gpointer key;
+  gpointer key, value;
 
   g_hash_table_iter_init (&iter, runs);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (copy, g_memdup2 (key, sizeof (gint64)), value);
+  return copy;
+}
+
+/* After a shutdown that released what it ran: the tasks the window
+ * started since @before (its runs when it started) that are not
+ * COMPLETED were stopped, and each may start once more. */
+static void
+allow_released (Fixture *f, GHashTable *runs, GHashTable *before, GHashTable *allowed)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, runs);
+  while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      g_autoptr(WinnowTask) task = reread (f, *(gint64 *) key);
+      g_autoptr(WinnowTask) task = NULL;
+
+      if (GPOINTER_TO_UINT (value) == GPOINTER_TO_UINT (g_hash_table_lookup (before, key)))
+        continue;  /* not started by this window */
+      task = reread (f, *(gint64 *) key);
       if (winnow_task_get_status (task) != WINNOW_TASK_COMPLETED)
         {
           gint64 *id = g_memdup2 (key, sizeof (gint64));
@@ -567,6 +596,7 @@ test_stress (Fixture *f, gconstpointer data)
   g_autoptr(GHashTable) runs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GHashTable) allowed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(WinnowScheduler) window = scheduler_new (f, 2, WINNOW_SCHEDULER_ALL_TASKS);
+  g_autoptr(GHashTable) runs_before = g_hash_table_new (g_int64_hash, g_int64_equal);
   guint children = 0;
   g_autofree char *out = g_build_filename (f->dir.dir, "out", NULL);
   g_autoptr(GPtrArray) window_tasks = g_ptr_array_new_with_free_func (g_object_unref);
@@ -649,7 +679,7 @@ test_stress (Fixture *f, gconstpointer data)
         {
           /* the app quits while it runs a task, and starts again */
           g_autofree char *input = g_build_filename (f->dir.dir, "p6.csv", NULL);
-          g_autofree char *output = g_strdup_printf ("%s/window-%u.csv", out, round);
+          g_autofree char *output = g_strdup_printf ("%s/restart-%u.csv", out, round);
           WinnowTask *task = winnow_scheduler_add (window, input, output, STRESS_RECIPE, TRUE,
                                                    NULL);
           g_autoptr(WinnowTask) stored = NULL;
@@ -658,7 +688,7 @@ test_stress (Fixture *f, gconstpointer data)
           g_assert_nonnull (task);
           id = winnow_task_get_id (task);
           g_ptr_array_add (window_tasks, task);
-          g_hash_table_insert (expected, g_strdup_printf ("window-%u.csv", round),
+          g_hash_table_insert (expected, g_strdup_printf ("restart-%u.csv", round),
                                g_strdup (g_hash_table_lookup (expected, "p6.cleaned.csv")));
           winnow_test_iterate_until (task_claimed, &(TaskWait) { f, id }, 60);
           winnow_scheduler_shutdown (window, WINNOW_SHUTDOWN_RELEASE);
@@ -666,7 +696,9 @@ test_stress (Fixture *f, gconstpointer data)
           /* (unless it finished first) */
           g_test_message ("round %u: the window quit with its task %s", round,
                           winnow_task_status_to_string (winnow_task_get_status (stored)));
-          allow_released (f, runs, allowed);
+          allow_released (f, runs, runs_before, allowed);
+          g_hash_table_unref (runs_before);
+          runs_before = runs_copy (runs);
           g_clear_object (&window);
           window = scheduler_new (f, 2, WINNOW_SCHEDULER_ALL_TASKS);
           winnow_scheduler_set_run_hook (window, on_run, runs);
