@@ -401,36 +401,44 @@ change_when_writing (const WinnowProgress *progress, gpointer data)
 
 /* The file changes while the first attempt writes: the second, made for
  * dense holes, must not take the rows the first chose from the file as
- * it was; it says the file changed and leaves nothing. */
+ * it was (keep=last), nor clean another file than the task began with
+ * (keep=first); it says the file changed and leaves nothing. */
 static void
 test_fill_holes_dense_changed (void)
 {
-  g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (
+  static const char *recipes[] = {
     "{\"winnow_recipe\": 1, \"drop_duplicates\": {\"keep\": \"last\"},"
-    " \"fill\": [{\"column\": \"a\", \"strategy\": \"mean\"}]}", -1, NULL);
+    " \"fill\": [{\"column\": \"a\", \"strategy\": \"mean\"}]}",
+    "{\"winnow_recipe\": 1, \"fill\": [{\"column\": \"a\", \"strategy\": \"mean\"}]}",
+  };
   g_autoptr(GRand) rand = g_rand_new_with_seed (13);
   g_autoptr(GString) csv = g_string_new ("k,a,b\n");
-  g_autoptr(GError) error = NULL;
-  g_autofree char *in = NULL;
-  g_autofree char *out = NULL;
-  WinnowTestDir dir;
-  Changer changer = { NULL, FALSE };
-  WinnowResult *result;
 
   append_dense (csv, rand, 0, 400000);
-  winnow_test_dir_setup (&dir, NULL);
-  in = winnow_test_write_file (dir.dir, "in.csv", csv->str, (gssize) csv->len);
-  out = g_build_filename (dir.dir, "out.csv", NULL);
-  changer.path = in;
-  winnow_clean_set_progress_interval (0);
-  result = winnow_clean_file (recipe, in, out, WINNOW_CLEAN_NONE, change_when_writing, &changer,
-                              NULL, &error);
-  winnow_clean_set_progress_interval (-1);
-  g_assert_true (changer.changed);
-  g_assert_null (result);
-  g_assert_error (error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_CHANGED);
-  g_assert_cmpuint (winnow_test_count_files (dir.dir), ==, 1);
-  winnow_test_dir_teardown (&dir, NULL);
+  for (guint r = 0; r < G_N_ELEMENTS (recipes); r++)
+    {
+      g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (recipes[r], -1, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *in = NULL;
+      g_autofree char *out = NULL;
+      WinnowTestDir dir;
+      Changer changer = { NULL, FALSE };
+      WinnowResult *result;
+
+      winnow_test_dir_setup (&dir, NULL);
+      in = winnow_test_write_file (dir.dir, "in.csv", csv->str, (gssize) csv->len);
+      out = g_build_filename (dir.dir, "out.csv", NULL);
+      changer.path = in;
+      winnow_clean_set_progress_interval (0);
+      result = winnow_clean_file (recipe, in, out, WINNOW_CLEAN_NONE, change_when_writing,
+                                  &changer, NULL, &error);
+      winnow_clean_set_progress_interval (-1);
+      g_assert_true (changer.changed);
+      g_assert_null (result);
+      g_assert_error (error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_CHANGED);
+      g_assert_cmpuint (winnow_test_count_files (dir.dir), ==, 1);
+      winnow_test_dir_teardown (&dir, NULL);
+    }
 }
 
 /* A forward fill on more than one thread: the cells before each batch's

@@ -92,6 +92,10 @@ prepare (Cleaner *c, GError **error)
   c->reader = winnow_csv_reader_open (c->input_path, &c->options, c->cancellable, error);
   if (c->reader == NULL)
     return FALSE;
+  /* Made again (dense holes, Windows-1252), an attempt reads the file the
+   * first one read, as each pass reads the one the first pass read. */
+  if (c->attempts++ > 0 && !winnow_cleaner_same_file (c, c->size, c->mtime, error))
+    return FALSE;
   c->size = winnow_csv_reader_get_size (c->reader);
   c->mtime = winnow_csv_reader_get_mtime (c->reader);
 
@@ -252,15 +256,14 @@ open_outputs (Cleaner *c, GError **error)
 }
 
 /* What a selection pass chose (keep=last/none), kept by the attempt made
- * again for dense holes: the file is the same, so the same rows remain,
- * and reading it once more to choose them would only cost time. */
+ * again for dense holes: the file is the same (prepare() makes sure), so
+ * the same rows remain, and reading it once more to choose them would
+ * only cost time. */
 typedef struct _Selection {
   Bitset keep;
   WinnowDigestSet *seen;  /* with rejected rows: the kept copies */
   guint64 duplicates;
   guint64 missing_dropped;
-  guint64 size;           /* of the file it read */
-  gint64 mtime;
 } Selection;
 
 static void
@@ -271,8 +274,6 @@ take_selection (Cleaner *c, Selection *s)
   s->seen = g_steal_pointer (&c->seen);
   s->duplicates = c->duplicates;
   s->missing_dropped = c->missing_dropped;
-  s->size = c->size;
-  s->mtime = c->mtime;
 }
 
 static void
@@ -283,14 +284,12 @@ selection_clear (Selection *s)
 }
 
 /* The selection pass, done by the attempt before: its choice, as
- * finish_selection() left it, if the file has not changed since. */
-static gboolean
-restore_selection (Cleaner *c, GError **error)
+ * finish_selection() left it. */
+static void
+restore_selection (Cleaner *c)
 {
   Selection *s = c->selection;
 
-  if (!winnow_cleaner_same_file (c, s->size, s->mtime, error))
-    return FALSE;
   c->keep = s->keep;
   s->keep = (Bitset) { NULL, 0 };
   g_clear_pointer (&c->seen, winnow_digest_set_free);
@@ -299,7 +298,6 @@ restore_selection (Cleaner *c, GError **error)
   c->missing_dropped = s->missing_dropped;
   c->have_keep = TRUE;
   c->pass_index++;
-  return TRUE;
 }
 
 static WinnowResult *
@@ -310,9 +308,9 @@ attempt (Cleaner *c, GError **error)
   if (!open_outputs (c, error))
     return NULL;
 
-  if (c->plan->needs_selection_pass &&
-      !(c->selection != NULL ? restore_selection (c, error)
-                             : winnow_cleaner_run_pass (c, PASS_SELECT, error)))
+  if (c->plan->needs_selection_pass && c->selection != NULL)
+    restore_selection (c);
+  else if (c->plan->needs_selection_pass && !winnow_cleaner_run_pass (c, PASS_SELECT, error))
     return NULL;
   if (c->plan->needs_statistics && !c->defer_fills &&
       !winnow_cleaner_run_pass (c, PASS_STATS, error))

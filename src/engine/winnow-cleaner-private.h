@@ -52,6 +52,7 @@ typedef struct {
   WinnowPlan *plan;
   guint64 size;
   gint64 mtime;
+  guint attempts;                 /* prepare()d so far */
 
   /* which rows remain */
   WinnowDigestSet *seen;
