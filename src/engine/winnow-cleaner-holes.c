@@ -85,7 +85,8 @@ G_DEFINE_QUARK (winnow-cleaner-dense-holes-quark, winnow_cleaner_dense_holes)
  *
  * Each time their number doubles the holes are weighed again (a file
  * sparse at its start may be dense later), but only within the first
- * quarter of the input: past it, starting again throws away more work
+ * quarter of the input, give or take a read (256 KiB; in a small file
+ * that may be all of it): past it, starting again throws away more work
  * than dense holes cost in the rest of the pass (at most about a third
  * more time). */
 #define HOLES_WEIGHED_AT 65536
