@@ -232,6 +232,13 @@ clean_with_holes (const char *recipe_json, const GString *csv, gint mode, char *
   winnow_test_dir_teardown (&dir, NULL);
 }
 
+/* The dense tests' recipe after its first members: rows without k
+ * dropped (and rejected), a filled by its mean and b backward. */
+#define DENSE_RECIPE_TAIL \
+  "\"drop_missing\": {\"subset\": [\"k\"]}, \"output\": {\"rejects\": true}," \
+  " \"fill\": [{\"column\": \"a\", \"strategy\": \"mean\"}," \
+  " {\"column\": \"b\", \"strategy\": \"bfill\"}]}"
+
 /* Rows of @csv: cell k missing except one time in ten, a and b missing
  * in nine of ten rows: 1.8 holes in each row of about 11 bytes. */
 static void
@@ -297,11 +304,7 @@ clean_three_ways (const char *recipe, const GString *csv, guint *passes, Told *t
 static void
 test_fill_holes_dense (void)
 {
-  const char *recipe =
-    "{\"winnow_recipe\": 1, \"drop_missing\": {\"subset\": [\"k\"]},"
-    " \"output\": {\"rejects\": true},"
-    " \"fill\": [{\"column\": \"a\", \"strategy\": \"mean\"},"
-    " {\"column\": \"b\", \"strategy\": \"bfill\"}]}";
+  const char *recipe = "{\"winnow_recipe\": 1, " DENSE_RECIPE_TAIL;
   g_autoptr(GRand) rand = g_rand_new_with_seed (11);
   g_autoptr(GString) dense = g_string_new ("k,a,b\n");
   g_autoptr(GString) late = g_string_new ("k,a,b\n");
@@ -357,11 +360,8 @@ static void
 test_fill_holes_dense_later (void)
 {
   const char *recipe =
-    "{\"winnow_recipe\": 1, \"drop_missing\": {\"subset\": [\"k\"]},"
-    " \"drop_duplicates\": {\"keep\": \"last\", \"subset\": [\"k\"]},"
-    " \"output\": {\"rejects\": true},"
-    " \"fill\": [{\"column\": \"a\", \"strategy\": \"mean\"},"
-    " {\"column\": \"b\", \"strategy\": \"bfill\"}]}";
+    "{\"winnow_recipe\": 1, \"drop_duplicates\": {\"keep\": \"last\", \"subset\": [\"k\"]}, "
+    DENSE_RECIPE_TAIL;
   g_autoptr(GRand) rand = g_rand_new_with_seed (12);
   g_autoptr(GString) csv = g_string_new ("k,a,b\n");
   guint passes[3];

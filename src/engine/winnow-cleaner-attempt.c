@@ -94,7 +94,7 @@ prepare (Cleaner *c, GError **error)
     return FALSE;
   /* Made again (dense holes, Windows-1252), an attempt reads the file the
    * first one read, as each pass reads the one the first pass read. */
-  if (c->attempts++ > 0 && !winnow_cleaner_same_file (c, c->size, c->mtime, error))
+  if (c->attempts++ > 0 && !winnow_cleaner_same_file (c, error))
     return FALSE;
   c->size = winnow_csv_reader_get_size (c->reader);
   c->mtime = winnow_csv_reader_get_mtime (c->reader);

@@ -128,8 +128,6 @@ gboolean winnow_cleaner_fill_holes (Cleaner *c,
 gboolean winnow_cleaner_finish_stats (Cleaner *c,
                                       GError **error);
 gboolean winnow_cleaner_same_file (Cleaner *c,
-                                   guint64 size,
-                                   gint64 mtime,
                                    GError **error);
 void     winnow_cleaner_weigh_holes (Cleaner *c,
                                      guint64 bytes_consumed);

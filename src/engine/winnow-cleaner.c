@@ -595,13 +595,13 @@ process_batch (Cleaner *c, PassKind kind, const WinnowRowBatch *batch)
     }
 }
 
-/* Is the file the open reader reads still the one of @size and @mtime,
- * which an earlier pass read? */
+/* Is the file the open reader reads still the one an earlier pass read
+ * (c->size, c->mtime)? */
 gboolean
-winnow_cleaner_same_file (Cleaner *c, guint64 size, gint64 mtime, GError **error)
+winnow_cleaner_same_file (Cleaner *c, GError **error)
 {
-  if (winnow_csv_reader_get_size (c->reader) != size ||
-      winnow_csv_reader_get_mtime (c->reader) != mtime)
+  if (winnow_csv_reader_get_size (c->reader) != c->size ||
+      winnow_csv_reader_get_mtime (c->reader) != c->mtime)
     {
       g_autofree char *name = g_filename_display_basename (c->input_path);
       g_set_error (error, WINNOW_CSV_ERROR, WINNOW_CSV_ERROR_CHANGED,
@@ -622,7 +622,7 @@ reopen (Cleaner *c, GError **error)
   c->reader = winnow_csv_reader_open (c->input_path, &options, c->cancellable, error);
   if (c->reader == NULL)
     return FALSE;
-  return winnow_cleaner_same_file (c, c->size, c->mtime, error);
+  return winnow_cleaner_same_file (c, error);
 }
 
 gboolean

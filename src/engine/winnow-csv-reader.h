@@ -36,11 +36,11 @@ typedef enum {
                                 * handed out: read it again as Windows-1252 */
 } WinnowCsvError;
 
-/* A field may not grow past this: a "CSV" file with a gigabyte line is
- * not one, and must not take the machine's memory down with it. */
 /* A batch's bytes_consumed is where its parse thread had read to: at
  * most this many bytes (one read) past the end of its last row. */
 #define WINNOW_CSV_READ_AHEAD (256u << 10)
+/* A field may not grow past this: a "CSV" file with a gigabyte line is
+ * not one, and must not take the machine's memory down with it. */
 #define WINNOW_MAX_FIELD_BYTES (64u << 20)
 #define WINNOW_MAX_ROW_BYTES (256u << 20)
 
