@@ -371,9 +371,11 @@ tick (gpointer data)
     }
   if (ticks->last != 0 && verbose_ms > 0 && gap > verbose_ms)
     fprintf (stderr, "gap %.0f ms after: %s (the action %.0f ms; frames: update %.0f ms, "
-             "layout %.0f ms, paint %.0f ms; on a CPU %.0f ms, waiting for one %.0f ms)\n",
+             "layout %.0f ms, paint %.0f ms; on a CPU %.0f ms, waiting for one %.0f ms) "
+             "ending at %.6f s\n",
              gap, last_use, use_us / 1000.0, update_us / 1000.0, layout_us / 1000.0,
-             paint_us / 1000.0, (ran - last_ran) / 1e6, (waited - last_waited) / 1e6);
+             paint_us / 1000.0, (ran - last_ran) / 1e6, (waited - last_waited) / 1e6,
+             now / 1e6);
   last_ran = ran;
   last_waited = waited;
   last_read = read;
