@@ -501,6 +501,21 @@ child_running (gpointer data)
          count_tasks_where (w->f, "status = 'PENDING' AND output_path LIKE ?1", pending) == 0;
 }
 
+typedef struct {
+  Fixture *f;
+  Batch *batch;
+  char *owner;   /* the batch run's leases, for LIKE */
+} BatchWait;
+
+/* Does the batch run hold a task, or has it ended? */
+static gboolean
+batch_holds_task (gpointer data)
+{
+  BatchWait *w = data;
+
+  return w->batch->done || tasks_held (w->f, w->owner) > 0;
+}
+
 /* Starts a window process that queues CHILD_TASKS tasks of @input,
  * and waits until they are in the history. */
 static GSubprocess *
@@ -579,8 +594,10 @@ allow_released (Fixture *f, GHashTable *runs, GHashTable *before, GHashTable *al
 }
 
 /* Three batch runs at a time and a window's scheduler on one history;
- * one run of each round killed at a random moment, new runs started on
- * the same files; every third round a window in a process of its own
+ * one run of each round killed, new runs started on the same files (at a
+ * random moment of its first 0.4 s in even rounds, whatever it is doing
+ * then, adding its tasks or running one; in odd rounds once it runs a
+ * task); every third round a window in a process of its own
  * queues tasks and is killed too, and every fourth the window's
  * scheduler restarts (its running tasks go back to the queue, as when
  * the app quits). Afterwards every task is in one final state (the
@@ -630,7 +647,7 @@ test_stress (Fixture *f, gconstpointer data)
                                   { "p4.csv", "p5.csv", NULL } };
       Batch batches[3];
       guint victim = (guint) g_rand_int_range (rand, 0, 3);
-      gint64 kill_at = g_get_monotonic_time () + g_rand_int_range (rand, 0, 1500000);
+      gint64 kill_at = g_get_monotonic_time () + g_rand_int_range (rand, 0, 400000);
 
       GSubprocess *child = NULL;
 
@@ -672,9 +689,26 @@ test_stress (Fixture *f, gconstpointer data)
           g_clear_object (&child);
           g_free (running.owner);
         }
-      winnow_test_iterate_until (time_passed, &kill_at, 10);
-      if (!batches[victim].done)
-        g_subprocess_send_signal (batches[victim].process, SIGKILL);
+      {
+        /* (NULL once it has ended) */
+        const char *pid = g_subprocess_get_identifier (batches[victim].process);
+        BatchWait held = { f, &batches[victim],
+                           g_strdup_printf ("%s:%s:%%", g_get_host_name (), pid ? pid : "-") };
+
+        if (round % 2 == 0)
+          winnow_test_iterate_until (time_passed, &kill_at, 10);
+        else
+          /* killed while it runs a task, unless it ends first: at a
+           * random moment, most runs of two small files had ended */
+          winnow_test_iterate_until (batch_holds_task, &held, 60);
+        if (!batches[victim].done)
+          {
+            g_test_message ("round %u: the batch run killed held %" G_GINT64_FORMAT " tasks",
+                            round, tasks_held (f, held.owner));
+            g_subprocess_send_signal (batches[victim].process, SIGKILL);
+          }
+        g_free (held.owner);
+      }
       if (round % 4 == 3)
         {
           /* the app quits while it runs a task, and starts again */
