@@ -1,5 +1,6 @@
 /* test-store-open.c: opening the task store: migrations (an empty
- * file, from version 1, from version 3 with every count, list and profile
+ * file, a new history made in one step as the migrations make it, from
+ * version 1, from version 3 with every count, list and profile
  * kept and damaged parts emptied, one made by a newer Winnow left
  * untouched), and damaged, locked and read-only databases, one read as
  * damaged that quick_check finds whole, and one whose only damage is an
@@ -74,6 +75,74 @@ test_migration_v1 (WinnowTestDir *dir, gconstpointer data)
   g_assert_cmpuint (by_name->len, ==, 1);
   claimed = winnow_task_store_claim (store, "w", 1000, NULL, &error);
   g_assert_cmpstr (winnow_task_get_file_name (claimed), ==, "later.csv");
+}
+
+/* What makes two databases the same history: the schema (its SQL with
+ * neither spaces nor quotes, which SQLite keeps as written, or as ALTER
+ * TABLE rewrote it), the version and the rows a new history has. */
+static char *
+describe_database (const char *path)
+{
+  static const char *const queries[] = {
+    "SELECT type, name, tbl_name, replace (replace (replace (replace (sql, ' ', ''),"
+    "  char (10), ''), '\"', ''), '''', '') FROM sqlite_master ORDER BY type, name",
+    "PRAGMA user_version",
+    "SELECT * FROM task_count",
+    "SELECT id, hex (block) FROM task_names_data ORDER BY id",
+    "SELECT k, v FROM task_names_config ORDER BY k",
+    "SELECT count(*) FROM tasks",
+    "SELECT count(*) FROM sqlite_sequence",
+  };
+  GString *text = g_string_new (NULL);
+  sqlite3 *db;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      sqlite3_stmt *s;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (db, queries[q], -1, &s, NULL), ==, SQLITE_OK);
+      while (sqlite3_step (s) == SQLITE_ROW)
+        {
+          for (int c = 0; c < sqlite3_column_count (s); c++)
+            {
+              const char *v = (const char *) sqlite3_column_text (s, c);
+              g_string_append_printf (text, "%s|", v != NULL ? v : "NULL");
+            }
+          g_string_append_c (text, '\n');
+        }
+      sqlite3_finalize (s);
+      g_string_append (text, "--\n");
+    }
+  sqlite3_close (db);
+  return g_string_free (text, FALSE);
+}
+
+/* A new history is made in one step (store_schema_current()): it is the
+ * history the migrations make, one version after another. */
+static void
+test_migration_new_as_migrated (WinnowTestDir *dir, gconstpointer data)
+{
+  g_autofree char *migrated = g_build_filename (dir->dir, "migrated.db", NULL);
+  g_autofree char *made = g_build_filename (dir->dir, "new.db", NULL);
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowTaskStore) store = NULL;
+  g_autofree char *want = NULL;
+  g_autofree char *got = NULL;
+
+  for (guint v = 1; v <= WINNOW_STORE_SCHEMA_VERSION; v++)
+    g_string_append_printf (sql, "BEGIN; %s PRAGMA user_version = %u; COMMIT;",
+                            store_schema_migration (v), v);
+  raw_exec (migrated, sql->str);
+  store = winnow_task_store_new (made, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  want = describe_database (migrated);
+  got = describe_database (made);
+  g_assert_nonnull (strstr (want, "tasks_by_status_duration"));
+  g_assert_cmpstr (got, ==, want);
 }
 
 /* A version-3 history (results as a column per count) comes forward with
@@ -613,6 +682,7 @@ main (int argc, char **argv)
 #define ADD_DIR(path, func) \
   g_test_add (path, WinnowTestDir, NULL, winnow_test_dir_setup, func, winnow_test_dir_teardown)
   ADD_DIR ("/store/migration/empty-file", test_migration_empty);
+  ADD_DIR ("/store/migration/new-as-migrated", test_migration_new_as_migrated);
   ADD_DIR ("/store/migration/from-v1", test_migration_v1);
   ADD_DIR ("/store/migration/from-v3", test_migration_v3);
   ADD_DIR ("/store/migration/too-new", test_migration_too_new);
