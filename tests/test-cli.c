@@ -287,7 +287,7 @@ test_rejects (WinnowTestDir *fixture, gconstpointer data)
 }
 
 /* --output-dir is made when missing, parents and all; a file in the way
- * is an error that names it. */
+ * is an error that names it; a file: URI is its path. */
 static void
 test_output_dir_created (WinnowTestDir *fixture, gconstpointer data)
 {
@@ -307,6 +307,19 @@ test_output_dir_created (WinnowTestDir *fixture, gconstpointer data)
   g_assert_cmpint (blocked.status, ==, 1);
   assert_contains (blocked.err, "cannot create the output folder");
   assert_contains (blocked.err, "file/x: Not a directory");
+
+  /* a file: URI, as GFile takes a command-line argument */
+  {
+    g_autofree char *folder = g_build_filename (fixture->dir, "by uri", NULL);
+    g_autofree char *uri = g_filename_to_uri (folder, NULL, NULL);
+    g_autofree char *made = g_build_filename (folder, "a.cleaned.csv", NULL);
+    g_auto (Run) by_uri = { 0 };
+
+    run_winnow (&by_uri, fixture->dir, "--batch", "--drop-duplicates", "--output-dir", uri, "a.csv",
+                NULL);
+    g_assert_cmpint (by_uri.status, ==, 0);
+    g_assert_true (g_file_test (made, G_FILE_TEST_IS_REGULAR));
+  }
 }
 
 /* No step and no --recipe: the window's default recipe runs, and stderr
