@@ -323,3 +323,42 @@ start_big_then_two (Fixture *f, Batch *batch)
   batch_start (f, batch, 0, files);
   winnow_test_iterate_until (some_task_is, &running, 60);
 }
+
+/* count(*) of the tasks @where (one text parameter, ?1 = @text), read
+ * on a connection of its own, as another process would; -1 if it cannot
+ * be read */
+gint64
+count_tasks_where (Fixture *f, const char *where, const char *text)
+{
+  g_autofree char *sql = g_strconcat ("SELECT count(*) FROM tasks WHERE ", where, NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  gint64 n = -1;
+
+  if (sqlite3_open_v2 (f->db, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2 (db, sql, -1, &s, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (s, 1, text, -1, SQLITE_STATIC);
+      if (sqlite3_step (s) == SQLITE_ROW)
+        n = sqlite3_column_int64 (s, 0);
+    }
+  sqlite3_finalize (s);
+  sqlite3_close (db);
+  return n;
+}
+
+/* How many tasks owners @pattern (LIKE) hold, or -1 */
+gint64
+tasks_held (Fixture *f, const char *pattern)
+{
+  return count_tasks_where (f, "status = 'PROCESSING' AND lease_owner LIKE ?1", pattern);
+}
+
+/* Does the batch run hold a task, or has it ended? */
+gboolean
+batch_holds_task (gpointer data)
+{
+  BatchWait *w = data;
+
+  return w->batch->done || tasks_held (w->f, w->owner) > 0;
+}

@@ -26,6 +26,12 @@ typedef struct {
 
 typedef struct {
   Fixture *f;
+  Batch *batch;
+  char *owner;   /* the batch run's leases, for LIKE */
+} BatchWait;
+
+typedef struct {
+  Fixture *f;
   WinnowTaskStatus status;
   const char *name;        /* a task of this file, or any when NULL */
 } StatusWait;
@@ -52,3 +58,6 @@ void exec_while_stopped (Fixture *f, Batch *batch, const char *sql);
 void expire_leases_of_stopped (Fixture *f, Batch *batch);
 void expire_leases (Fixture *f);
 void start_big_then_two (Fixture *f, Batch *batch);
+gint64 count_tasks_where (Fixture *f, const char *where, const char *text);
+gint64 tasks_held (Fixture *f, const char *pattern);
+gboolean batch_holds_task (gpointer data);

@@ -445,28 +445,6 @@ typedef struct {
   gint64 want;
 } TaskCount;
 
-/* count(*) of the tasks @where (one text parameter, ?1 = @text), read
- * on a connection of its own, as another process would; -1 if it cannot
- * be read */
-static gint64
-count_tasks_where (Fixture *f, const char *where, const char *text)
-{
-  g_autofree char *sql = g_strconcat ("SELECT count(*) FROM tasks WHERE ", where, NULL);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *s = NULL;
-  gint64 n = -1;
-
-  if (sqlite3_open_v2 (f->db, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-      sqlite3_prepare_v2 (db, sql, -1, &s, NULL) == SQLITE_OK)
-    {
-      sqlite3_bind_text (s, 1, text, -1, SQLITE_STATIC);
-      if (sqlite3_step (s) == SQLITE_ROW)
-        n = sqlite3_column_int64 (s, 0);
-    }
-  sqlite3_finalize (s);
-  sqlite3_close (db);
-  return n;
-}
 
 /* Are there @want tasks whose output matches the pattern? */
 static gboolean
@@ -474,13 +452,6 @@ tasks_queued (gpointer data)
 {
   TaskCount *c = data;
   return count_tasks_where (c->f, "output_path LIKE ?1", c->pattern) == c->want;
-}
-
-/* How many tasks owners @pattern (LIKE) hold, or -1 */
-static gint64
-tasks_held (Fixture *f, const char *pattern)
-{
-  return count_tasks_where (f, "status = 'PROCESSING' AND lease_owner LIKE ?1", pattern);
 }
 
 typedef struct {
@@ -499,21 +470,6 @@ child_running (gpointer data)
 
   return tasks_held (w->f, w->owner) > 0 ||
          count_tasks_where (w->f, "status = 'PENDING' AND output_path LIKE ?1", pending) == 0;
-}
-
-typedef struct {
-  Fixture *f;
-  Batch *batch;
-  char *owner;   /* the batch run's leases, for LIKE */
-} BatchWait;
-
-/* Does the batch run hold a task, or has it ended? */
-static gboolean
-batch_holds_task (gpointer data)
-{
-  BatchWait *w = data;
-
-  return w->batch->done || tasks_held (w->f, w->owner) > 0;
 }
 
 /* Starts a window process that queues CHILD_TASKS tasks of @input,
@@ -593,6 +549,28 @@ allow_released (Fixture *f, GHashTable *runs, GHashTable *before, GHashTable *al
     }
 }
 
+/* Kills the batch run at @kill_at, or (0) once it runs a task; unless
+ * it has ended first. */
+static void
+kill_batch (Fixture *f, Batch *batch, guint round, gint64 kill_at)
+{
+  /* (NULL once it has ended) */
+  const char *pid = g_subprocess_get_identifier (batch->process);
+  BatchWait held = { f, batch, g_strdup_printf ("%s:%s:%%", g_get_host_name (), pid ? pid : "-") };
+
+  if (kill_at != 0)
+    winnow_test_iterate_until (time_passed, &kill_at, 10);
+  else
+    winnow_test_iterate_until (batch_holds_task, &held, 120);
+  if (!batch->done)
+    {
+      g_test_message ("round %u: the batch run killed held %" G_GINT64_FORMAT " tasks", round,
+                      tasks_held (f, held.owner));
+      g_subprocess_send_signal (batch->process, SIGKILL);
+    }
+  g_free (held.owner);
+}
+
 /* Three batch runs at a time and a window's scheduler on one history;
  * one run of each round killed, new runs started on the same files (at a
  * random moment of its first 0.4 s in even rounds, whatever it is doing
@@ -653,6 +631,7 @@ test_stress (Fixture *f, gconstpointer data)
 
       for (guint b = 0; b < 3; b++)
         batch_start (f, &batches[b], 0, files[b]);
+      kill_batch (f, &batches[victim], round, round % 2 == 0 ? kill_at : 0);
       if (round % 3 == 1)
         {
           g_autofree char *input = g_build_filename (f->dir.dir, "p6.csv", NULL);
@@ -689,26 +668,6 @@ test_stress (Fixture *f, gconstpointer data)
           g_clear_object (&child);
           g_free (running.owner);
         }
-      {
-        /* (NULL once it has ended) */
-        const char *pid = g_subprocess_get_identifier (batches[victim].process);
-        BatchWait held = { f, &batches[victim],
-                           g_strdup_printf ("%s:%s:%%", g_get_host_name (), pid ? pid : "-") };
-
-        if (round % 2 == 0)
-          winnow_test_iterate_until (time_passed, &kill_at, 10);
-        else
-          /* killed while it runs a task, unless it ends first: at a
-           * random moment, most runs of two small files had ended */
-          winnow_test_iterate_until (batch_holds_task, &held, 60);
-        if (!batches[victim].done)
-          {
-            g_test_message ("round %u: the batch run killed held %" G_GINT64_FORMAT " tasks",
-                            round, tasks_held (f, held.owner));
-            g_subprocess_send_signal (batches[victim].process, SIGKILL);
-          }
-        g_free (held.owner);
-      }
       if (round % 4 == 3)
         {
           /* the app quits while it runs a task, and starts again */

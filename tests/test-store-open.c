@@ -77,15 +77,63 @@ test_migration_v1 (WinnowTestDir *dir, gconstpointer data)
   g_assert_cmpstr (winnow_task_get_file_name (claimed), ==, "later.csv");
 }
 
-/* What makes two databases the same history: the schema (its SQL with
- * neither spaces nor quotes, which SQLite keeps as written, or as ALTER
- * TABLE rewrote it), the version and the rows a new history has. */
+/* @sql with each run of white space made one space, none beside a
+ * bracket or a comma, and no double quotes: SQLite keeps a statement's
+ * text as written, or as ALTER TABLE and RENAME rewrote it (a column
+ * added after ", ", a renamed table in quotes). Single quotes stay:
+ * they hold the defaults and the CHECKs' values. */
+static void
+append_sql (GString *text, const char *sql)
+{
+  gboolean space = FALSE;
+
+  for (const char *p = sql; p != NULL && *p != '\0'; p++)
+    {
+      if (g_ascii_isspace (*p))
+        space = TRUE;
+      else if (*p != '"')
+        {
+          gboolean tight = strchr ("(),", *p) != NULL ||
+                           (text->len > 0 && strchr ("(),", text->str[text->len - 1]) != NULL);
+          if (space && !tight)
+            g_string_append_c (text, ' ');
+          g_string_append_c (text, *p);
+          space = FALSE;
+        }
+    }
+  g_string_append_c (text, '\n');
+}
+
+/* Every row of @query on @db, as text. */
+static void
+append_rows (GString *text, sqlite3 *db, const char *query)
+{
+  sqlite3_stmt *s;
+  int rc;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, query, -1, &s, NULL), ==, SQLITE_OK);
+  g_string_append_printf (text, "%s:\n", query);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      for (int c = 0; c < sqlite3_column_count (s); c++)
+        {
+          const char *v = (const char *) sqlite3_column_text (s, c);
+          g_string_append_printf (text, "%s|", v != NULL ? v : "NULL");
+        }
+      g_string_append_c (text, '\n');
+    }
+  g_assert_cmpint (rc, ==, SQLITE_DONE);
+  sqlite3_finalize (s);
+}
+
+/* What makes two databases the same history: each table's, index's and
+ * trigger's SQL (append_sql()), each table's columns (with their
+ * defaults as written) and foreign keys, each index's columns, the
+ * version and the rows a new history has. */
 static char *
 describe_database (const char *path)
 {
-  static const char *const queries[] = {
-    "SELECT type, name, tbl_name, replace (replace (replace (replace (sql, ' ', ''),"
-    "  char (10), ''), '\"', ''), '''', '') FROM sqlite_master ORDER BY type, name",
+  static const char *const rows[] = {
     "PRAGMA user_version",
     "SELECT * FROM task_count",
     "SELECT id, hex (block) FROM task_names_data ORDER BY id",
@@ -95,30 +143,40 @@ describe_database (const char *path)
   };
   GString *text = g_string_new (NULL);
   sqlite3 *db;
+  sqlite3_stmt *s;
+  int rc;
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT type, name, tbl_name, sql FROM sqlite_master"
+                                           "  ORDER BY type, name", -1, &s, NULL), ==, SQLITE_OK);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
     {
-      sqlite3_stmt *s;
+      const char *type = (const char *) sqlite3_column_text (s, 0);
+      const char *name = (const char *) sqlite3_column_text (s, 1);
+      g_autofree char *columns = NULL;
 
-      g_assert_cmpint (sqlite3_prepare_v2 (db, queries[q], -1, &s, NULL), ==, SQLITE_OK);
-      while (sqlite3_step (s) == SQLITE_ROW)
+      g_string_append_printf (text, "%s %s on %s: ", type, name, sqlite3_column_text (s, 2));
+      append_sql (text, (const char *) sqlite3_column_text (s, 3));
+      if (g_str_equal (type, "table"))
         {
-          for (int c = 0; c < sqlite3_column_count (s); c++)
-            {
-              const char *v = (const char *) sqlite3_column_text (s, c);
-              g_string_append_printf (text, "%s|", v != NULL ? v : "NULL");
-            }
-          g_string_append_c (text, '\n');
+          g_autofree char *keys = g_strdup_printf ("PRAGMA foreign_key_list (\"%s\")", name);
+          columns = g_strdup_printf ("PRAGMA table_xinfo (\"%s\")", name);
+          append_rows (text, db, keys);
         }
-      sqlite3_finalize (s);
-      g_string_append (text, "--\n");
+      else if (g_str_equal (type, "index"))
+        columns = g_strdup_printf ("PRAGMA index_xinfo (\"%s\")", name);
+      if (columns != NULL)
+        append_rows (text, db, columns);
     }
+  g_assert_cmpint (rc, ==, SQLITE_DONE);
+  sqlite3_finalize (s);
+  for (guint q = 0; q < G_N_ELEMENTS (rows); q++)
+    append_rows (text, db, rows[q]);
   sqlite3_close (db);
   return g_string_free (text, FALSE);
 }
 
-/* A new history is made in one step (store_schema_current()): it is the
+/* A new history is made in one step (store_migrate()): it is the
  * history the migrations make, one version after another. */
 static void
 test_migration_new_as_migrated (WinnowTestDir *dir, gconstpointer data)

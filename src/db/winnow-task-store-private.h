@@ -332,6 +332,5 @@ gboolean      store_owner_alive        (const char *owner);
 void          store_owners_forget      (void);
 void          store_register_owner_function (sqlite3 *db);
 const char   *store_schema_migration (guint version);
-const char   *store_schema_current   (void);
 
 G_END_DECLS
