@@ -347,6 +347,17 @@ count_tasks_where (Fixture *f, const char *where, const char *text)
   return n;
 }
 
+/* The leases of the process @process runs (a batch run, a window), for
+ * LIKE: "HOST:PID:%" (winnow_task_store_new_owner()); one that matches
+ * nothing once it has ended. */
+char *
+lease_owner_pattern (GSubprocess *process)
+{
+  const char *pid = g_subprocess_get_identifier (process);
+
+  return g_strdup_printf ("%s:%s:%%", g_get_host_name (), pid != NULL ? pid : "-");
+}
+
 /* How many tasks owners @pattern (LIKE) hold, or -1 */
 gint64
 tasks_held (Fixture *f, const char *pattern)

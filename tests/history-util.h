@@ -59,5 +59,6 @@ void expire_leases_of_stopped (Fixture *f, Batch *batch);
 void expire_leases (Fixture *f);
 void start_big_then_two (Fixture *f, Batch *batch);
 gint64 count_tasks_where (Fixture *f, const char *where, const char *text);
+char *lease_owner_pattern (GSubprocess *process);
 gint64 tasks_held (Fixture *f, const char *pattern);
 gboolean batch_holds_task (gpointer data);

@@ -9,7 +9,6 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -445,13 +444,19 @@ typedef struct {
   gint64 want;
 } TaskCount;
 
-
 /* Are there @want tasks whose output matches the pattern? */
 static gboolean
 tasks_queued (gpointer data)
 {
   TaskCount *c = data;
   return count_tasks_where (c->f, "output_path LIKE ?1", c->pattern) == c->want;
+}
+
+/* The output paths of round @round's window process, for LIKE */
+static char *
+child_outputs (guint round)
+{
+  return g_strdup_printf ("%%/child-%u-%%", round);
 }
 
 typedef struct {
@@ -466,7 +471,7 @@ static gboolean
 child_running (gpointer data)
 {
   ChildWait *w = data;
-  g_autofree char *pending = g_strdup_printf ("%%/child-%u-%%", w->round);
+  g_autofree char *pending = child_outputs (w->round);
 
   return tasks_held (w->f, w->owner) > 0 ||
          count_tasks_where (w->f, "status = 'PENDING' AND output_path LIKE ?1", pending) == 0;
@@ -481,7 +486,7 @@ window_child_start (Fixture *f, const char *input, const char *out, guint round)
   g_autofree char *tag = g_strdup_printf ("%u", round);
   g_autoptr(GError) error = NULL;
   GSubprocess *child;
-  TaskCount queued = { f, g_strdup_printf ("%%/child-%u-%%", round), CHILD_TASKS };
+  TaskCount queued = { f, child_outputs (round), CHILD_TASKS };
 
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
 
@@ -554,9 +559,7 @@ allow_released (Fixture *f, GHashTable *runs, GHashTable *before, GHashTable *al
 static void
 kill_batch (Fixture *f, Batch *batch, guint round, gint64 kill_at)
 {
-  /* (NULL once it has ended) */
-  const char *pid = g_subprocess_get_identifier (batch->process);
-  BatchWait held = { f, batch, g_strdup_printf ("%s:%s:%%", g_get_host_name (), pid ? pid : "-") };
+  BatchWait held = { f, batch, lease_owner_pattern (batch->process) };
 
   if (kill_at != 0)
     winnow_test_iterate_until (time_passed, &kill_at, 10);
@@ -608,9 +611,7 @@ test_stress (Fixture *f, gconstpointer data)
       g_autofree char *file = g_strdup_printf ("p%u.csv", i);
       g_autofree char *input = write_rows (f, file, i < 6 ? 40000 + 5000 * i : 300000);
       g_autofree char *reference = g_strdup_printf ("%s/reference-%u.csv", f->dir.dir, i);
-      g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json ("{\"winnow_recipe\": 1, "
-                                                                    "\"drop_duplicates\": {}}",
-                                                                    -1, NULL);
+      g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (STRESS_RECIPE, -1, NULL);
       g_autoptr(WinnowResult) result = winnow_clean_file (recipe, input, reference,
                                                           WINNOW_CLEAN_NONE, NULL, NULL, NULL,
                                                           NULL);
@@ -646,9 +647,8 @@ test_stress (Fixture *f, gconstpointer data)
         {
           g_autofree char *input = g_build_filename (f->dir.dir, "p0.csv", NULL);
           g_autofree char *output = g_strdup_printf ("%s/window-%u.csv", out, round);
-          WinnowTask *task = winnow_scheduler_add (window, input, output,
-                                                   "{\"winnow_recipe\": 1, "
-                                                   "\"drop_duplicates\": {}}", TRUE, NULL);
+          WinnowTask *task = winnow_scheduler_add (window, input, output, STRESS_RECIPE, TRUE,
+                                                   NULL);
           g_assert_nonnull (task);
           g_ptr_array_add (window_tasks, task);
           g_hash_table_insert (expected, g_strdup_printf ("window-%u.csv", round),
@@ -658,8 +658,7 @@ test_stress (Fixture *f, gconstpointer data)
         {
           /* killed while it runs one of its tasks, unless this window
            * claimed both first */
-          ChildWait running = { f, g_strdup_printf ("%s:%s:%%", g_get_host_name (),
-                                                    g_subprocess_get_identifier (child)), round };
+          ChildWait running = { f, lease_owner_pattern (child), round };
           winnow_test_iterate_until (child_running, &running, 60);
           g_test_message ("round %u: the window killed held %" G_GINT64_FORMAT " tasks", round,
                           tasks_held (f, running.owner));
