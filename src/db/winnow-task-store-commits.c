@@ -419,14 +419,18 @@ store_guard_cancel (WinnowTaskStore *store, StoreConn *conn, gint64 id, StoreGua
   return TRUE;
 }
 
-/* After the cancel's commit or rollback: the lock goes. A folder made
- * for it stays, empty, until the next recovery (its worker's next
- * claim) removes it. */
+/* After the cancel's commit or rollback: the lock goes, and so does the
+ * folder if it holds nothing (made for the cancel: it stayed until the
+ * next recovery, its worker's next claim, which may never come, beside
+ * the user's history). */
 void
 store_guard_clear (StoreGuard *guard)
 {
   if (guard->fd >= 0)
-    close (guard->fd);
+    {
+      close (guard->fd);
+      store_remove_kept_folder (guard->dir);
+    }
   guard->fd = -1;
   g_clear_pointer (&guard->dir, g_free);
 }
