@@ -5,6 +5,9 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "history-util.h"
 
@@ -324,13 +327,13 @@ start_big_then_two (Fixture *f, Batch *batch)
   winnow_test_iterate_until (some_task_is, &running, 60);
 }
 
-/* count(*) of the tasks @where (one text parameter, ?1 = @text), read
- * on a connection of its own, as another process would; -1 if it cannot
- * be read */
+/* count(*) of the rows of @table @where (one text parameter, ?1 =
+ * @text), read on a connection of its own, as another process would; -1
+ * if it cannot be read */
 gint64
-count_tasks_where (Fixture *f, const char *where, const char *text)
+count_rows_where (Fixture *f, const char *table, const char *where, const char *text)
 {
-  g_autofree char *sql = g_strconcat ("SELECT count(*) FROM tasks WHERE ", where, NULL);
+  g_autofree char *sql = g_strconcat ("SELECT count(*) FROM ", table, " WHERE ", where, NULL);
   sqlite3 *db = NULL;
   sqlite3_stmt *s = NULL;
   gint64 n = -1;
@@ -345,6 +348,25 @@ count_tasks_where (Fixture *f, const char *where, const char *text)
   sqlite3_finalize (s);
   sqlite3_close (db);
   return n;
+}
+
+gint64
+count_tasks_where (Fixture *f, const char *where, const char *text)
+{
+  return count_rows_where (f, "tasks", where, text);
+}
+
+/* The oldest task waiting in @run's queue (NULL: the window's), claimed
+ * by @owner for @lease_ms. */
+WinnowTask *
+claim_as (Fixture *f, const char *owner, gint64 lease_ms, const char *run)
+{
+  g_autoptr(GError) error = NULL;
+  WinnowTask *task = winnow_task_store_claim (f->store, owner, lease_ms, run, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (task);
+  return task;
 }
 
 /* The leases of the process @process runs (a batch run, a window), for
@@ -372,4 +394,14 @@ batch_holds_task (gpointer data)
   BatchWait *w = data;
 
   return w->batch->done || tasks_held (w->f, w->owner) > 0;
+}
+
+/* In a child process, before it runs: killed when the test ends (or
+ * fails). */
+void
+die_with_parent (gpointer data)
+{
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+#endif
 }

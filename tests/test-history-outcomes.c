@@ -47,17 +47,6 @@ kept_deletions (Fixture *f)
   return kept_files (f, ".deletion");
 }
 
-static WinnowTask *
-claim (Fixture *f, const char *owner)
-{
-  g_autoptr(GError) error = NULL;
-  WinnowTask *task = winnow_task_store_claim (f->store, owner, WINNOW_LEASE_MS, NULL, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (task);
-  return task;
-}
-
 static void
 recover (Fixture *f)
 {
@@ -130,10 +119,10 @@ test_store (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 
   /* both claimed first: a claim's recovery would record what is kept */
-  claimed = claim (f, "worker-a");
+  claimed = claim_as (f, "worker-a", WINNOW_LEASE_MS, NULL);
   g_assert_cmpint (winnow_task_get_id (claimed), ==, winnow_task_get_id (a));
   g_clear_object (&claimed);
-  claimed = claim (f, "worker-b");
+  claimed = claim_as (f, "worker-b", WINNOW_LEASE_MS, NULL);
   g_assert_cmpint (winnow_task_get_id (claimed), ==, winnow_task_get_id (b));
   result->rows_read = 10;
   result->rows_written = 7;
@@ -272,7 +261,7 @@ test_held (Fixture *f, gconstpointer data)
   a = winnow_task_store_add (f->store, "/data/a.csv", "/data/a.out.csv", "{\"winnow_recipe\": 1}",
                              FALSE, &error);
   g_assert_no_error (error);
-  claimed = claim (f, "worker-a");
+  claimed = claim_as (f, "worker-a", WINNOW_LEASE_MS, NULL);
   g_assert_true (winnow_task_store_defer_outcome (f->store, winnow_task_get_id (a), "worker-a", NULL,
                                                   WINNOW_TASK_COMPLETED, NULL, result, ended,
                                                   &error));
@@ -503,7 +492,7 @@ test_deletions (Fixture *f, gconstpointer data)
   g_assert_true (winnow_task_store_cancel (f->store, ids[0], &error));
   g_assert_true (winnow_task_store_cancel (f->store, ids[1], &error));
   g_assert_true (winnow_task_store_cancel (f->store, ids[4], &error));
-  running = claim (f, "worker");
+  running = claim_as (f, "worker", WINNOW_LEASE_MS, NULL);
   g_assert_cmpint (winnow_task_get_id (running), ==, ids[2]);
   g_assert_true (winnow_task_store_defer_delete (f->store, ids[0], &error));
   g_assert_true (winnow_task_store_defer_delete (f->store, ids[2], &error));

@@ -12,9 +12,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
 #include "history-util.h"
 
@@ -322,50 +319,6 @@ test_disk_full_adding (Fixture *f, gconstpointer data)
   batch_clear (&batch);
 }
 
-/* Another process takes one of a batch run's tasks and dies holding it:
- * the run does not wait for ever; once that lease runs out it takes the
- * task back itself and cleans it. */
-static void
-test_dead_claimer (Fixture *f, gconstpointer data)
-{
-  g_autofree char *big = write_rows (f, "big.csv", 600000);
-  g_autofree char *sql = NULL;
-  const char *files[] = { "big.csv", "small.csv", NULL };
-  StatusWait running = { f, WINNOW_TASK_PROCESSING, "big" };
-  Batch batch;
-  sqlite3 *db = NULL;
-
-  g_free (winnow_test_write_file (f->dir.dir, "small.csv", "a\n1\n", -1));
-  batch_start (f, &batch, 0, files);
-  winnow_test_iterate_until (some_task_is, &running, 60);
-
-  /* a worker elsewhere claims small.csv with a 2 s lease, then dies */
-  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 30000);
-  sql = sqlite3_mprintf ("UPDATE tasks SET status = 'PROCESSING', lease_owner = 'dead:1:x/0',"
-                         " started_at = strftime ('%%Y-%%m-%%dT%%H:%%M:%%fZ', 'now'),"
-                         " lease_expires_at = strftime ('%%Y-%%m-%%dT%%H:%%M:%%fZ', 'now', '+2 seconds')"
-                         " WHERE file_name = 'small.csv' AND status = 'PENDING'");
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  if (sqlite3_changes (db) == 0)
-    {
-      sqlite3_close (db);
-      g_test_skip ("the run started small.csv first");
-      winnow_test_iterate_until (batch_finished, &batch, 120);
-      batch_clear (&batch);
-      return;
-    }
-  sqlite3_close (db);
-  sqlite3_free (g_steal_pointer (&sql));
-
-  winnow_test_iterate_until (batch_finished, &batch, 120);
-  g_test_message ("stdout:\n%s\nstderr:\n%s", batch.out, batch.err);
-  g_assert_cmpint (batch.status, ==, 0);
-  assert_contains (batch.out, "small.csv\tcompleted");
-  assert_contains (batch.out, "big.csv\tcompleted");
-  batch_clear (&batch);
-}
-
 /* ---- many processes, killed at random ---- */
 
 #define STRESS_ROUNDS 10
@@ -392,15 +345,6 @@ all_final (gpointer data)
 
 #define CHILD_TASKS 2
 #define STRESS_RECIPE "{\"winnow_recipe\": 1, \"drop_duplicates\": {}}"
-
-/* In the window process, before it runs: killed when the test ends. */
-static void
-die_with_parent (gpointer data)
-{
-#ifdef __linux__
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-#endif
-}
 
 /* A window in a process of its own, which the stress test kills: a
  * window's scheduler (short leases) on the history DB that queues
@@ -702,7 +646,8 @@ test_stress (Fixture *f, gconstpointer data)
         }
     }
 
-  /* the killed runs' leases run out; the window ends what they left */
+  /* the killed runs' processes are gone: the window ends what they left
+   * (its next recovery, not when their leases run out) */
   deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
   while (!all_final (f))
     {
@@ -726,7 +671,7 @@ test_stress (Fixture *f, gconstpointer data)
       g_assert_true (g_file_test (winnow_task_get_output_path (task), G_FILE_TEST_EXISTS));
     }
   /* the killed windows' tasks: completed, by them or by this window
-   * once their leases ran out, and run here at most once each but after
+   * once they were gone, and run here at most once each but after
    * a restart */
   {
     TaskCount done = { f, (char *) "%/child-%", children * CHILD_TASKS };
@@ -796,7 +741,6 @@ main (int argc, char **argv)
   ADD ("/history/lock-40s", test_lock, GUINT_TO_POINTER (40));
   ADD ("/history/disk-full", test_disk_full, NULL);
   ADD ("/history/disk-full-adding", test_disk_full_adding, NULL);
-  ADD ("/history/dead-claimer", test_dead_claimer, NULL);
   ADD ("/history/stress", test_stress, NULL);
 #undef ADD
   return g_test_run ();

@@ -17,8 +17,9 @@
 
 /* ---- recovery ---- */
 
-/* A task's batch run has ended: no live row in runs, and it is neither
- * the caller's own run, ?3, nor a process known to be alive
+/* A task's batch run has ended: no live row in runs (a run known to
+ * have ended has none: store_recover() removes it first), and it is
+ * neither the caller's own run, ?3, nor a process known to be alive
  * (winnow-task-store-owners.c): either is alive however late its
  * renewal, which a lock held by another program may have kept out. */
 #define RUN_GONE \
@@ -35,10 +36,11 @@
  *   have kept it from renewing)
  *
  * Inside a transaction or on its own: PROCESSING tasks whose lease ran
- * out, and whose owner is not known to be alive (store_owner_alive()),
- * become CANCELLED (a cancel was asked), FAILED (their batch run
- * ended too) or PENDING again; PENDING tasks of batch runs that ended
- * become FAILED; runs that ended are forgotten.
+ * out, and whose owner is not known to be alive, or whose owner is
+ * known to have ended whatever its lease (store_owner_state()), become
+ * CANCELLED (a cancel was asked), FAILED (their batch run ended too) or
+ * PENDING again; PENDING tasks of batch runs that ended become FAILED;
+ * runs that ended are forgotten.
  *
  * Returns: how many tasks changed, or -1
  */
@@ -65,6 +67,15 @@ store_recover (WinnowTaskStore *store, StoreConn *conn, const char *self, GError
   if (hold_all)
     return changed;
   held_json = store_ids_json (held);
+  /* runs whose process is gone end now, not when their lease runs out
+   * (a few rows: one per batch run alive or just ended) */
+  s = store_prepare (store, conn,
+                     "DELETE FROM runs WHERE id IS NOT ?1 AND winnow_owner_dead (id)", error);
+  if (s == NULL)
+    return -1;
+  store_bind_text (s, 1, self);
+  if (!store_step_done (store, conn, s, error))
+    return -1;
   s = store_prepare (store, conn,
     "UPDATE tasks SET"
     "  status = CASE WHEN cancel_requested = 1 THEN 'CANCELLED'"
@@ -75,8 +86,9 @@ store_recover (WinnowTaskStore *store, StoreConn *conn, const char *self, GError
     "    THEN (julianday (?1) - julianday (started_at)) * 86400 ELSE NULL END,"
     "  started_at = CASE WHEN cancel_requested = 1 OR " RUN_GONE " THEN started_at ELSE NULL END,"
     "  progress = 0, lease_owner = NULL, lease_expires_at = NULL, cancel_requested = 0 "
-    "WHERE status = 'PROCESSING' AND lease_expires_at < ?1"
-    "  AND (?4 IS NULL OR lease_owner NOT LIKE ?4) AND NOT winnow_owner_alive (lease_owner)"
+    "WHERE status = 'PROCESSING' AND (?4 IS NULL OR lease_owner NOT LIKE ?4)"
+    "  AND (lease_expires_at < ?1 AND NOT winnow_owner_alive (lease_owner)"
+    "       OR winnow_owner_dead (lease_owner))"
     "  AND id NOT IN (SELECT value FROM json_each (?5))"
     " RETURNING output_path", error);
   if (s == NULL)

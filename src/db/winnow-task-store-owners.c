@@ -6,17 +6,27 @@
  * for longer than the lease keeps every renewal out. So before a
  * recovery treats a lease that ran out as its holder's end, it asks the
  * holder's name: an owner made here says the host, the process id, the
- * process's PID namespace and start time; on the same host and in the
- * same namespace, a process with that id and start time that is not a
- * zombie is alive (a stopped one too), and in this very process the
- * owner is alive until winnow_task_store_end_owner(). Anything else (another
- * host, a Flatpak sandbox's own namespace, a name made elsewhere) is
- * judged by its lease alone, as before.
+ * process's PID namespace and start time, and the boot; on the same host
+ * and in the same namespace, a process with that id and start time that
+ * is not a zombie is alive (a stopped one too), and in this very process
+ * the owner is alive until winnow_task_store_end_owner(). Anything else
+ * (another host, a Flatpak sandbox's own namespace, a name made
+ * elsewhere) is judged by its lease alone, as before.
+ *
+ * The other way round, an owner of another process of this very boot
+ * whose process is gone (no such id, a zombie, or the id taken by a
+ * process started later) is known to have ended, and its leases are
+ * taken back at once, not when they run out: a task never waits on a
+ * dead process. The boot is asked as well as the host, since two
+ * machines may well have the same name (and then the same first PID
+ * namespace, and ids that mean nothing to each other).
  */
 #include "config.h"
 
 #include "winnow-task-store-private.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,16 +34,17 @@
 typedef struct {
   char host[256];
   int pid;
-  char *key;              /* "NAMESPACE.START": this process's */
+  char *key;              /* "NAMESPACE.START.BOOT": this process's */
+  char *boot;             /* ".BOOT", the end of the key, or NULL */
 } Self;
 
 static GMutex owners_lock;       /* the four below */
 static GHashTable *live_owners;  /* owners made here and not ended */
-/* the last answer of winnow_owner_alive(), within one recovery
+/* the last answer of store_owner_state(), within one recovery
  * (store_owners_forget()): a run's PENDING tasks, thousands maybe, all
  * ask about the same run */
 static char *memo_name;
-static gboolean memo_alive;
+static OwnerState memo_state;
 static guint64 ends;             /* owners ended: a memo made across one is not kept */
 
 /* "pid:[4026531836]" -> "4026531836"; NULL where it cannot be read */
@@ -91,6 +102,7 @@ get_self (void)
   if (g_once_init_enter (&once))
     {
       g_autofree char *ns = pid_namespace ();
+      g_autofree char *boot = NULL;
       char state;
       guint64 start;
       int seen_pid;
@@ -101,7 +113,15 @@ get_self (void)
        * /proc) shows another id: then only leases count */
       if (ns != NULL && read_stat ("/proc/self/stat", &seen_pid, &state, &start) &&
           seen_pid == self.pid)
-        self.key = g_strdup_printf ("%s.%" G_GUINT64_FORMAT, ns, start);
+        {
+          /* a UUID: neither the '.' nor the ':' of the name */
+          if (g_file_get_contents ("/proc/sys/kernel/random/boot_id", &boot, NULL, NULL))
+            g_strstrip (boot);
+          if (boot != NULL && boot[0] != '\0' && strpbrk (boot, ".:/") == NULL)
+            self.boot = g_strconcat (".", boot, NULL);
+          self.key = g_strdup_printf ("%s.%" G_GUINT64_FORMAT "%s", ns, start,
+                                      self.boot != NULL ? self.boot : "");
+        }
       g_once_init_leave (&once, 1);
     }
   return &self;
@@ -154,14 +174,15 @@ winnow_task_store_end_owner (const char *name)
 }
 
 /**
- * store_owner_alive:
+ * store_owner_state:
  * @owner: a lease's owner ("NAME" or "NAME/WORKER") or a run's id
  *
- * Returns: whether @owner is known to be alive; FALSE where it cannot be
- *   told (then its lease alone counts)
+ * Returns: whether @owner is known to be alive (OWNER_ALIVE), known to
+ *   have ended (OWNER_DEAD: another process of this boot that is gone), or
+ *   neither (then its lease alone counts)
  */
-gboolean
-store_owner_alive (const char *owner)
+OwnerState
+store_owner_state (const char *owner)
 {
   const Self *self = get_self ();
   g_autofree char *name = g_strndup (owner, strcspn (owner, "/"));
@@ -170,64 +191,77 @@ store_owner_alive (const char *owner)
   char *end;
   long pid;
   char state;
-  guint64 start;
-  gboolean alive;
+  guint64 start, started;
+  gboolean alive, this_boot;
   const char *key = self_key (self);
 
   if (g_strv_length (parts) != 4 || key == NULL || strcmp (parts[0], self->host) != 0)
-    return FALSE;
+    return OWNER_UNKNOWN;
   ns_prefix = g_strndup (key, strcspn (key, ".") + 1);
   if (!g_str_has_prefix (parts[3], ns_prefix))
-    return FALSE;  /* another PID namespace: its ids are not ours */
+    return OWNER_UNKNOWN;  /* another PID namespace: its ids are not ours */
   pid = strtol (parts[1], &end, 10);
-  if (*end != '\0' || pid <= 0)
-    return FALSE;
+  if (*end != '\0' || pid <= 0 || pid > G_MAXINT)
+    return OWNER_UNKNOWN;
   if (pid == self->pid && strcmp (parts[3], key) == 0)
     {
       g_mutex_lock (&owners_lock);
       alive = live_owners != NULL && g_hash_table_contains (live_owners, name);
       g_mutex_unlock (&owners_lock);
-      return alive;
+      /* an owner of this process that ended: by its lease, as the
+       * scheduler that made it may have left outcomes for later */
+      return alive ? OWNER_ALIVE : OWNER_UNKNOWN;
     }
-  /* a zombie has ended; a process with the id but another start time
-   * is not the owner (ids are reused) */
-  if (!process_state ((int) pid, &state, &start) || state == 'Z' || state == 'X')
-    return FALSE;
-  return start == g_ascii_strtoull (parts[3] + strlen (ns_prefix), NULL, 10);
+  start = g_ascii_strtoull (parts[3] + strlen (ns_prefix), &end, 10);
+  /* of this boot: an id gone, a zombie, or an id taken by a process
+   * started later, says the owner ended (a process of another user is
+   * there all the same: kill() says EPERM, though /proc may hide it) */
+  this_boot = self->boot != NULL && strcmp (end, self->boot) == 0;
+  if (kill ((pid_t) pid, 0) != 0 && errno == ESRCH)
+    return this_boot ? OWNER_DEAD : OWNER_UNKNOWN;
+  if (!process_state ((int) pid, &state, &started))
+    return OWNER_UNKNOWN;
+  if (state != 'Z' && state != 'X' && started == start)
+    return OWNER_ALIVE;
+  return this_boot ? OWNER_DEAD : OWNER_UNKNOWN;
 }
 
-static gboolean
-owner_alive_memo (const char *owner)
+static OwnerState
+owner_state_memo (const char *owner)
 {
   gsize n = strcspn (owner, "/");
-  gboolean alive, known;
+  OwnerState state;
+  gboolean known;
   guint64 ends_before;
 
   g_mutex_lock (&owners_lock);
   ends_before = ends;
   known = memo_name != NULL && strlen (memo_name) == n && strncmp (memo_name, owner, n) == 0;
-  alive = memo_alive;
+  state = memo_state;
   g_mutex_unlock (&owners_lock);
   if (known)
-    return alive;
-  alive = store_owner_alive (owner);
+    return state;
+  state = store_owner_state (owner);
   g_mutex_lock (&owners_lock);
   if (ends == ends_before)
     {
       g_free (memo_name);
       memo_name = g_strndup (owner, n);
-      memo_alive = alive;
+      memo_state = state;
     }
   g_mutex_unlock (&owners_lock);
-  return alive;
+  return state;
 }
 
+/* winnow_owner_alive (owner) and winnow_owner_dead (owner): 1 if
+ * store_owner_state() says so (user data: the state asked about) */
 static void
-owner_alive_function (sqlite3_context *context, int argc, sqlite3_value **argv)
+owner_state_function (sqlite3_context *context, int argc, sqlite3_value **argv)
 {
   const char *owner = (const char *) sqlite3_value_text (argv[0]);
+  OwnerState asked = GPOINTER_TO_INT (sqlite3_user_data (context));
 
-  sqlite3_result_int (context, owner != NULL && owner_alive_memo (owner));
+  sqlite3_result_int (context, owner != NULL && owner_state_memo (owner) == asked);
 }
 
 /* Forgets the last answer: each recovery asks afresh (a process may have
@@ -240,10 +274,11 @@ store_owners_forget (void)
   g_mutex_unlock (&owners_lock);
 }
 
-/* winnow_owner_alive (owner): 1 if store_owner_alive() */
 void
 store_register_owner_function (sqlite3 *db)
 {
-  sqlite3_create_function (db, "winnow_owner_alive", 1, SQLITE_UTF8, NULL,
-                           owner_alive_function, NULL, NULL);
+  sqlite3_create_function (db, "winnow_owner_alive", 1, SQLITE_UTF8,
+                           GINT_TO_POINTER (OWNER_ALIVE), owner_state_function, NULL, NULL);
+  sqlite3_create_function (db, "winnow_owner_dead", 1, SQLITE_UTF8,
+                           GINT_TO_POINTER (OWNER_DEAD), owner_state_function, NULL, NULL);
 }

@@ -328,7 +328,13 @@ gint64        store_names_make_set (StoreNames *self,
                                     guint n);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (StoreNamed, store_named_clear)
 /* winnow-task-store-owners.c */
-gboolean      store_owner_alive        (const char *owner);
+typedef enum {
+  OWNER_UNKNOWN,
+  OWNER_ALIVE,
+  OWNER_DEAD,
+} OwnerState;
+
+OwnerState    store_owner_state        (const char *owner);
 void          store_owners_forget      (void);
 void          store_register_owner_function (sqlite3 *db);
 const char   *store_schema_migration (guint version);

@@ -557,8 +557,9 @@ poll_own (WinnowScheduler *self)
         }
       return;
     }
-  /* a worker elsewhere died holding one of ours: its lease runs out, and
-   * this run takes the task back itself rather than wait for a window */
+  /* a worker elsewhere died holding one of ours: this run takes the task
+   * back itself rather than wait for a window, at once if that process
+   * is known to be gone, else once its lease runs out */
   if (recover && winnow_task_store_recover_expired (self->store, self->owner_prefix, NULL) > 0)
     wake = TRUE;
   if (wake)
