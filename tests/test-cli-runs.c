@@ -143,9 +143,13 @@ wait_for_status (const char *dir, WinnowTaskStatus status, gint64 n)
   poll_until (has_status, &wait);
 }
 
+/* Ctrl-C (SIGINT), or SIGHUP (the terminal that started it closed),
+ * while the run cleans: its tasks are cancelled, their partial outputs
+ * removed, and it exits with 130. */
 static void
 test_interrupt (WinnowTestDir *fixture, gconstpointer data)
 {
+  int signal_number = data != NULL ? GPOINTER_TO_INT (data) : SIGINT;
   g_autofree char *in = write_big (fixture->dir, "big.csv", 2000000);
   g_autofree char *small = winnow_test_write_file (fixture->dir, "small.csv", sample, -1);
   g_autoptr(GSubprocess) process = NULL;
@@ -155,7 +159,7 @@ test_interrupt (WinnowTestDir *fixture, gconstpointer data)
   process = start_winnow (fixture->dir, "--batch", "--jobs", "1", "--drop-duplicates",
                           "--keep", "last", "--fill", "score=median", "big.csv", "small.csv", NULL);
   wait_for_status (fixture->dir, WINNOW_TASK_PROCESSING, 1);
-  g_subprocess_send_signal (process, SIGINT);
+  g_subprocess_send_signal (process, signal_number);
   finish_run (&run, process);
 
   g_assert_cmpint (run.status, ==, 130);
@@ -433,6 +437,8 @@ main (int argc, char **argv)
   ADD ("/cli/jobs-and-history", test_jobs_and_history);
   ADD ("/cli/no-history", test_no_history);
   ADD ("/cli/interrupt", test_interrupt);
+  g_test_add ("/cli/hangup", WinnowTestDir, GINT_TO_POINTER (SIGHUP), winnow_test_dir_setup,
+              test_interrupt, winnow_test_dir_teardown);
   ADD ("/cli/background-priority", test_background_priority);
   ADD ("/cli/background-priority-settings", test_background_priority_settings);
   ADD ("/cli/two-processes", test_two_processes);

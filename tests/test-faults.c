@@ -596,8 +596,9 @@ test_sigkill_loop (Fixture *f, gconstpointer data)
 }
 
 
-/* SIGTERM (a session ending) or SIGINT (Ctrl+C in the terminal that
- * started it) to the window while it cleans: it quits as its Quit does,
+/* SIGTERM (a session ending), SIGINT (Ctrl+C in the terminal that
+ * started it) or SIGHUP (that terminal closed) to the window while it
+ * cleans: it quits as its Quit does,
  * at once: the running task goes back to the queue for the next start,
  * its temporary file is removed, no output is left. */
 static void
@@ -682,6 +683,8 @@ main (int argc, char **argv)
   g_test_add ("/faults/window-sigterm", Fixture, GINT_TO_POINTER (SIGTERM), fixture_setup,
               test_window_signal, fixture_teardown);
   g_test_add ("/faults/window-sigint", Fixture, GINT_TO_POINTER (SIGINT), fixture_setup,
+              test_window_signal, fixture_teardown);
+  g_test_add ("/faults/window-sighup", Fixture, GINT_TO_POINTER (SIGHUP), fixture_setup,
               test_window_signal, fixture_teardown);
 #undef ADD
   return g_test_run ();

@@ -91,8 +91,9 @@ give_up_waiting (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Ctrl-C: cancel what has not finished; the loop ends when all have, or
- * a moment later for tasks running in another process. */
+/* Ctrl-C, SIGTERM, or SIGHUP (the terminal closed): cancel what has not
+ * finished; the loop ends when all have, or a moment later for tasks
+ * running in another process. */
 static gboolean
 on_interrupt (gpointer data)
 {
@@ -418,7 +419,7 @@ run (WinnowBatchOptions *options)
   g_autoptr(WinnowTaskStore) store = open_store (options, &error);
   g_autoptr(WinnowBatchDisplay) display = NULL;
   Batch batch = { 0 };
-  guint sigint, sigterm, completed = 0;
+  guint sigint, sigterm, sighup, completed = 0;
   int status;
 
   if (store == NULL)
@@ -435,6 +436,7 @@ run (WinnowBatchOptions *options)
   g_signal_connect (batch.scheduler, "task-finished", G_CALLBACK (on_finished), &batch);
   sigint = g_unix_signal_add (SIGINT, on_interrupt, &batch);
   sigterm = g_unix_signal_add (SIGTERM, on_interrupt, &batch);
+  sighup = g_unix_signal_add (SIGHUP, on_interrupt, &batch);
 
   if (add_tasks (&batch, &error))
     {
@@ -446,6 +448,7 @@ run (WinnowBatchOptions *options)
   winnow_scheduler_shutdown (batch.scheduler, WINNOW_SHUTDOWN_CANCEL);
   g_source_remove (sigint);
   g_source_remove (sigterm);
+  g_source_remove (sighup);
   g_clear_handle_id (&batch.grace, g_source_remove);
   /* the ends the shutdown reported */
   while (g_main_context_iteration (NULL, FALSE))

@@ -32,6 +32,7 @@ struct _WinnowApplication {
   GtkWidget *preferences; /* weak: the Preferences window while it is open */
   guint sigterm;
   guint sigint;
+  guint sighup;
   guint reopen;          /* the history was busy at start: tried again */
 };
 
@@ -144,9 +145,10 @@ say_busy (const char *what, gboolean busy, gpointer data)
 
 static void quit_activated (GSimpleAction *action, GVariant *parameter, gpointer data);
 
-/* SIGTERM and SIGINT (a session ending, Ctrl-C in a terminal) quit as the
- * Quit action does: running tasks go back to the queue, their temporary
- * files are removed, confirmed deletions are done. */
+/* SIGTERM, SIGINT and SIGHUP (a session ending, Ctrl-C in a terminal,
+ * the terminal that started it closed) quit as the Quit action does:
+ * running tasks go back to the queue, their temporary files are
+ * removed, confirmed deletions are done. */
 static gboolean
 on_signal (gpointer data)
 {
@@ -205,6 +207,7 @@ winnow_application_startup (GApplication *app)
   g_signal_connect (self->settings, "changed::jobs", G_CALLBACK (on_jobs_changed), self);
   self->sigterm = g_unix_signal_add (SIGTERM, on_signal, self);
   self->sigint = g_unix_signal_add (SIGINT, on_signal, self);
+  self->sighup = g_unix_signal_add (SIGHUP, on_signal, self);
 }
 
 static gboolean
@@ -283,6 +286,7 @@ winnow_application_shutdown (GApplication *app)
 
   g_clear_handle_id (&self->sigterm, g_source_remove);
   g_clear_handle_id (&self->sigint, g_source_remove);
+  g_clear_handle_id (&self->sighup, g_source_remove);
   g_clear_handle_id (&self->reopen, g_source_remove);
   /* deletions confirmed as the window closed reach the history first */
   winnow_application_settle_history (self);
