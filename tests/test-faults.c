@@ -511,8 +511,8 @@ all_completed (Fixture *f)
 }
 
 /* 50 runs of winnow --batch, each killed at a random moment. Afterwards
- * every output file that exists is complete and correct; once the runs'
- * leases have run out, a window that opens the history ends every task
+ * every output file that exists is complete and correct; once the runs
+ * are gone, a window that opens the history ends every task
  * the killed runs left: FAILED ("the run that queued this task ended
  * before it finished"), never run by surprise; every task is in one final
  * state, and no temporary file remains. */

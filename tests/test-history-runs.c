@@ -28,8 +28,8 @@ typedef struct {
 static void
 child_start (Child *child)
 {
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  GSubprocessFlags silent = G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (silent);
   g_autoptr(GError) error = NULL;
   char state;
 
@@ -61,10 +61,10 @@ child_clear (Child *child)
 
 /* The name the child's scheduler would give its leases and its run
  * (winnow_task_store_new_owner(): "HOST:PID:RANDOM:NAMESPACE.START.BOOT"),
- * of another boot if @boot is not NULL; NULL where this system gives no
- * key to tell processes by. */
+ * with its start moved by @shift, of another boot if @boot is not NULL;
+ * NULL where this system gives no key to tell processes by. */
 static char *
-owner_of (const Child *child, const char *boot)
+owner_of (const Child *child, gint64 shift, const char *boot)
 {
   g_autofree char *mine = winnow_task_store_new_owner ();
   g_auto(GStrv) parts = g_strsplit (mine, ":", 4);
@@ -77,7 +77,7 @@ owner_of (const Child *child, const char *boot)
   if (g_strv_length (key) != 3)
     return NULL;
   return g_strdup_printf ("%s:%s:0:%s.%" G_GUINT64_FORMAT ".%s", parts[0], child->pid, key[0],
-                          child->start, boot != NULL ? boot : key[2]);
+                          child->start + shift, boot != NULL ? boot : key[2]);
 }
 
 /* Whether this process's own name has a key ("NAMESPACE.START.BOOT"):
@@ -105,67 +105,83 @@ status_of (Fixture *f, WinnowTask *task)
 
 /* A process of this boot that is gone does not keep its leases until
  * they run out (an hour here): the next recovery takes its tasks back
- * (its run's: FAILED as interrupted), and its run ends. A process alive
- * keeps them, and one of another boot (another machine of the same
- * name, maybe) is judged by its lease alone. */
+ * (its run's: FAILED as interrupted), and its run ends; so does a name
+ * whose id a process started after it holds now. A process alive keeps
+ * them; so does a name of a process started before the one of that id
+ * (it cannot be told), and one of another boot (another machine of the
+ * same name, maybe) is judged by its lease alone. */
 static void
 test_gone_owner (Fixture *f, gconstpointer data)
 {
-  WinnowTaskSpec specs[] = { { "/data/a.csv", "/data/a.out.csv", "{}", FALSE },
-                             { "/data/b.csv", "/data/b.out.csv", "{}", FALSE },
-                             { "/data/c.csv", "/data/c.out.csv", "{}", FALSE } };
+  WinnowTaskSpec specs[5];
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) window = NULL, run = NULL;
   g_autoptr(WinnowTask) live_task = NULL, elsewhere_task = NULL, gone_task = NULL;
-  g_autoptr(WinnowTask) run_task = NULL;
-  g_autofree char *live = NULL, *elsewhere = NULL, *gone = NULL;
-  g_autofree char *live_worker = NULL, *elsewhere_worker = NULL;
-  g_autofree char *gone_worker = NULL, *gone_run_worker = NULL;
+  g_autoptr(WinnowTask) run_task = NULL, reused_task = NULL, earlier_task = NULL;
+  g_autofree char *live = NULL, *elsewhere = NULL, *gone = NULL, *reused = NULL;
+  g_autofree char *earlier = NULL;
+  g_autofree char *live_worker = NULL, *elsewhere_worker = NULL, *reused_worker = NULL;
+  g_autofree char *gone_worker = NULL, *gone_run_worker = NULL, *earlier_worker = NULL;
   Child alive = { 0 }, ended = { 0 };
 
   if (!owners_told ())
     return;
+  for (guint i = 0; i < G_N_ELEMENTS (specs); i++)
+    specs[i] = (WinnowTaskSpec) { "/data/in.csv", "/data/out.csv", "{}", FALSE };
   child_start (&alive);
   child_start (&ended);
-  live = owner_of (&alive, NULL);
-  elsewhere = owner_of (&ended, "00000000-0000-4000-8000-000000000000");
-  gone = owner_of (&ended, NULL);
+  live = owner_of (&alive, 0, NULL);
+  elsewhere = owner_of (&ended, 0, "00000000-0000-4000-8000-000000000000");
+  gone = owner_of (&ended, 0, NULL);
+  /* the live child's id, of a process that started before it, or after */
+  reused = owner_of (&alive, -1, NULL);
+  earlier = owner_of (&alive, 1, NULL);
   live_worker = g_strconcat (live, "/0", NULL);
   elsewhere_worker = g_strconcat (elsewhere, "/0", NULL);
   gone_worker = g_strconcat (gone, "/0", NULL);
   gone_run_worker = g_strconcat (gone, "/1", NULL);
+  reused_worker = g_strconcat (reused, "/0", NULL);
+  earlier_worker = g_strconcat (earlier, "/0", NULL);
 
-  /* window tasks held by a live process, by the same id of another boot
-   * and by the ended one; a batch run of the ended one, with one task
-   * running (claimed while it lived) and one waiting */
-  window = winnow_task_store_add_many (f->store, specs, 3, NULL, 0, &error);
+  /* window tasks held by a live process, by the same id of another boot,
+   * by the one that will end, by names of other processes of the live
+   * one's id; a batch run of the one that will end, with one task running
+   * and one waiting (each claim recovers first: the name already gone
+   * claims last) */
+  window = winnow_task_store_add_many (f->store, specs, 5, NULL, 0, &error);
   g_assert_no_error (error);
   run = winnow_task_store_add_many (f->store, specs, 2, gone, HOUR_MS, &error);
   g_assert_no_error (error);
   live_task = claim_as (f, live_worker, HOUR_MS, NULL);
   elsewhere_task = claim_as (f, elsewhere_worker, HOUR_MS, NULL);
+  earlier_task = claim_as (f, earlier_worker, HOUR_MS, NULL);
   gone_task = claim_as (f, gone_worker, HOUR_MS, NULL);
   run_task = claim_as (f, gone_run_worker, HOUR_MS, gone);
-  g_assert_cmpint (count_status (f, WINNOW_TASK_PROCESSING), ==, 4);
+  reused_task = claim_as (f, reused_worker, HOUR_MS, NULL);
+  g_assert_cmpint (count_status (f, WINNOW_TASK_PROCESSING), ==, 6);
   g_assert_cmpint (count_rows_where (f, "runs", "id = ?1", gone), ==, 1);
 
   /* every lease has an hour to go; one process ends */
   child_end (&ended);
-  g_assert_cmpuint (winnow_task_store_recover_expired (f->store, NULL, &error), ==, 3);
+  g_assert_cmpuint (winnow_task_store_recover_expired (f->store, NULL, &error), ==, 4);
   g_assert_no_error (error);
   g_assert_cmpint (status_of (f, live_task), ==, WINNOW_TASK_PROCESSING);
   g_assert_cmpint (status_of (f, elsewhere_task), ==, WINNOW_TASK_PROCESSING);
+  g_assert_cmpint (status_of (f, earlier_task), ==, WINNOW_TASK_PROCESSING);
   g_assert_cmpint (status_of (f, gone_task), ==, WINNOW_TASK_PENDING);
+  g_assert_cmpint (status_of (f, reused_task), ==, WINNOW_TASK_PENDING);
   g_assert_cmpint (status_of (f, run_task), ==, WINNOW_TASK_FAILED);
   g_assert_cmpint (count_tasks_where (f, "run_id = ?1 AND status = 'FAILED' AND error = "
                                       "'" WINNOW_STORE_INTERRUPTED_MESSAGE "'", gone), ==, 2);
   /* its run ended */
   g_assert_cmpint (count_rows_where (f, "runs", "id = ?1", gone), ==, 0);
 
-  /* the live one ends too */
+  /* the live one ends too: its id is free, so the earlier name's is too */
   child_end (&alive);
-  g_assert_cmpuint (winnow_task_store_recover_expired (f->store, NULL, &error), ==, 1);
+  g_assert_cmpuint (winnow_task_store_recover_expired (f->store, NULL, &error), ==, 2);
+  g_assert_no_error (error);
   g_assert_cmpint (status_of (f, live_task), ==, WINNOW_TASK_PENDING);
+  g_assert_cmpint (status_of (f, earlier_task), ==, WINNOW_TASK_PENDING);
   g_assert_cmpint (status_of (f, elsewhere_task), ==, WINNOW_TASK_PROCESSING);
   child_clear (&alive);
   child_clear (&ended);
@@ -205,7 +221,7 @@ test_dead_claimer (Fixture *f, gconstpointer data)
 {
   gboolean gone = g_strcmp0 (data, "gone") == 0;
   g_autofree char *big = write_rows (f, "big.csv", 600000);
-  g_autofree char *sql = NULL;
+  char *sql = NULL;
   g_autofree char *owner = NULL;
   const char *files[] = { "big.csv", "small.csv", NULL };
   StatusWait running = { f, WINNOW_TASK_PROCESSING, "big" };
@@ -220,7 +236,7 @@ test_dead_claimer (Fixture *f, gconstpointer data)
       g_autofree char *name = NULL;
 
       child_start (&claimer);
-      name = owner_of (&claimer, NULL);
+      name = owner_of (&claimer, 0, NULL);
       owner = g_strconcat (name, "/0", NULL);
       child_clear (&claimer);
     }
@@ -242,7 +258,7 @@ test_dead_claimer (Fixture *f, gconstpointer data)
   if (sqlite3_changes (db) == 0)
     {
       sqlite3_close (db);
-      sqlite3_free (sql);
+      sqlite3_free (g_steal_pointer (&sql));
       g_test_skip ("the run started small.csv first");
       winnow_test_iterate_until (batch_finished, &batch, 120);
       batch_clear (&batch);

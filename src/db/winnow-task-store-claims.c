@@ -27,6 +27,9 @@
   "  WHERE runs.id = tasks.run_id AND runs.lease_expires_at >= ?1)" \
   "  AND NOT winnow_owner_alive (run_id))"
 
+static gint64 recover_tasks (WinnowTaskStore *store, StoreConn *conn, const char *self,
+                            GError **error);
+
 /**
  * store_recover:
  *
@@ -47,6 +50,36 @@
 gint64
 store_recover (WinnowTaskStore *store, StoreConn *conn, const char *self, GError **error)
 {
+  g_autoptr(GPtrArray) owners = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *s;
+  gint64 changed;
+  int rc;
+
+  /* which owners have ended, before the outcomes kept for later are read */
+  s = store_prepare (store, conn,
+                     "SELECT lease_owner FROM tasks WHERE status = 'PROCESSING'"
+                     " UNION SELECT id FROM runs", error);
+  if (s == NULL)
+    return -1;
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    if (sqlite3_column_text (s, 0) != NULL)
+      g_ptr_array_add (owners, store_column_text (s, 0));
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    {
+      store_fail (store, conn, rc, error);
+      return -1;
+    }
+  store_owners_begin_recovery (owners, self);
+  changed = recover_tasks (store, conn, self, error);
+  store_owners_end_recovery ();
+  return changed;
+}
+
+/* store_recover(), once the owners that ended are known. */
+static gint64
+recover_tasks (WinnowTaskStore *store, StoreConn *conn, const char *self, GError **error)
+{
   g_autofree char *self_owners = self ? g_strconcat (self, "/%", NULL) : NULL;
   g_autofree char *now = store_now (0);
   const char *interrupted = _(WINNOW_STORE_INTERRUPTED_MESSAGE);
@@ -58,7 +91,6 @@ store_recover (WinnowTaskStore *store, StoreConn *conn, const char *self, GError
   gint64 changed;
   int rc;
 
-  store_owners_forget ();
   /* outcomes kept for later first: their tasks' leases may have run out;
    * a task whose kept end cannot be read now is left as it is */
   changed = store_apply_deferred (store, conn, held, &hold_all, error);

@@ -93,6 +93,42 @@ process_state (int pid, char *state, guint64 *start)
   return read_stat (path, NULL, state, start);
 }
 
+/* Whether process @pid's @kind namespace ("pid", "time") is this
+ * process's; one this kernel does not have counts as the same. */
+static gboolean
+same_namespace (int pid, const char *kind)
+{
+  g_autofree char *self_path = g_strconcat ("/proc/self/ns/", kind, NULL);
+  g_autofree char *path = g_strdup_printf ("/proc/%d/ns/%s", pid, kind);
+  g_autofree char *mine = g_file_read_link (self_path, NULL);
+  g_autofree char *theirs = NULL;
+
+  if (mine == NULL)
+    return strcmp (kind, "time") == 0;  /* before Linux 5.6: one time for all */
+  theirs = g_file_read_link (path, NULL);
+  return theirs != NULL && strcmp (mine, theirs) == 0;
+}
+
+static gboolean
+same_namespaces (int pid)
+{
+  return same_namespace (pid, "pid") && same_namespace (pid, "time");
+}
+
+/* The threads of process @pid (its main thread may have ended while
+ * others run: it shows as a zombie then); 0 where they cannot be read. */
+static guint
+n_threads (int pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/task", pid);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
 static const Self *
 get_self (void)
 {
@@ -188,6 +224,7 @@ store_owner_state (const char *owner)
   g_autofree char *name = g_strndup (owner, strcspn (owner, "/"));
   g_auto(GStrv) parts = g_strsplit (name, ":", 4);
   g_autofree char *ns_prefix = NULL;
+  const char *start_text;
   char *end;
   long pid;
   char state;
@@ -212,18 +249,34 @@ store_owner_state (const char *owner)
        * scheduler that made it may have left outcomes for later */
       return alive ? OWNER_ALIVE : OWNER_UNKNOWN;
     }
-  start = g_ascii_strtoull (parts[3] + strlen (ns_prefix), &end, 10);
-  /* of this boot: an id gone, a zombie, or an id taken by a process
-   * started later, says the owner ended (a process of another user is
-   * there all the same: kill() says EPERM, though /proc may hide it) */
-  this_boot = self->boot != NULL && strcmp (end, self->boot) == 0;
+  start_text = parts[3] + strlen (ns_prefix);
+  start = g_ascii_strtoull (start_text, &end, 10);
+  if (end == start_text || (*end != '\0' && *end != '.'))
+    return OWNER_UNKNOWN;
+  /* a name of another boot (or of this one, where it cannot be read):
+   * by its lease, as ids and times of another boot mean nothing here */
+  if (*end != '\0' && (self->boot == NULL || strcmp (end, self->boot) != 0))
+    return OWNER_UNKNOWN;
+  this_boot = *end != '\0';
+  /* no process of that id in this PID namespace: the owner ended (a
+   * process of another user is there all the same: kill() says EPERM,
+   * though /proc may hide it) */
   if (kill ((pid_t) pid, 0) != 0 && errno == ESRCH)
     return this_boot ? OWNER_DEAD : OWNER_UNKNOWN;
   if (!process_state ((int) pid, &state, &started))
     return OWNER_UNKNOWN;
   if (state != 'Z' && state != 'X' && started == start)
     return OWNER_ALIVE;
-  return this_boot ? OWNER_DEAD : OWNER_UNKNOWN;
+  /* Start times compare only within one time namespace (a process under
+   * `unshare --time`, or restored by CRIU, reads them shifted), and a
+   * /proc must show the process of this PID namespace; then the id held
+   * by a process started later, or by a zombie whose threads have all
+   * ended, says the owner ended. */
+  if (!this_boot || !same_namespaces ((int) pid))
+    return OWNER_UNKNOWN;
+  if (state == 'Z' || state == 'X')
+    return n_threads ((int) pid) == 1 ? OWNER_DEAD : OWNER_UNKNOWN;
+  return started > start ? OWNER_DEAD : OWNER_UNKNOWN;
 }
 
 static OwnerState
@@ -253,25 +306,80 @@ owner_state_memo (const char *owner)
   return state;
 }
 
-/* winnow_owner_alive (owner) and winnow_owner_dead (owner): 1 if
- * store_owner_state() says so (user data: the state asked about) */
+/* The owners a recovery on this thread may treat as ended, found before
+ * it read the outcomes kept for later (store_owners_begin_recovery()). */
+static GPrivate dead_owners = G_PRIVATE_INIT ((GDestroyNotify) g_hash_table_unref);
+
+/* winnow_owner_alive (owner): 1 if store_owner_state() says so;
+ * winnow_owner_dead (owner): 1 if the recovery found it ended (user
+ * data: the state asked about) */
 static void
 owner_state_function (sqlite3_context *context, int argc, sqlite3_value **argv)
 {
   const char *owner = (const char *) sqlite3_value_text (argv[0]);
   OwnerState asked = GPOINTER_TO_INT (sqlite3_user_data (context));
+  GHashTable *dead = g_private_get (&dead_owners);
+  g_autofree char *name = NULL;
 
-  sqlite3_result_int (context, owner != NULL && owner_state_memo (owner) == asked);
+  if (owner == NULL)
+    sqlite3_result_int (context, 0);
+  else if (asked == OWNER_ALIVE)
+    sqlite3_result_int (context, owner_state_memo (owner) == OWNER_ALIVE);
+  else
+    {
+      name = g_strndup (owner, strcspn (owner, "/"));
+      sqlite3_result_int (context, dead != NULL && g_hash_table_contains (dead, name));
+    }
 }
 
 /* Forgets the last answer: each recovery asks afresh (a process may have
  * ended since), and then once per run however many its tasks. */
-void
+static void
 store_owners_forget (void)
 {
   g_mutex_lock (&owners_lock);
   g_clear_pointer (&memo_name, g_free);
   g_mutex_unlock (&owners_lock);
+}
+
+/**
+ * store_owners_begin_recovery:
+ * @names: the owners of the tasks and runs a recovery may take back
+ *   ("NAME" or "NAME/WORKER")
+ * @self: (nullable): the recovering process's own owner prefix
+ *
+ * Finds which of @names are known to have ended, for winnow_owner_dead()
+ * on this thread until store_owners_end_recovery(). Asked before the
+ * recovery reads the outcomes kept for later: an owner that had ended by
+ * then had kept all it ever will, so none is lost by taking its tasks
+ * back before their leases run out. (One that ends later in the
+ * recovery is judged by its lease, as before.)
+ */
+void
+store_owners_begin_recovery (GPtrArray *names, const char *self)
+{
+  GHashTable *dead = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) asked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  store_owners_forget ();
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *owner = g_ptr_array_index (names, i);
+      g_autofree char *name = g_strndup (owner, strcspn (owner, "/"));
+
+      if (g_strcmp0 (name, self) == 0 || g_hash_table_contains (asked, name))
+        continue;
+      g_hash_table_add (asked, g_strdup (name));
+      if (store_owner_state (name) == OWNER_DEAD)
+        g_hash_table_add (dead, g_steal_pointer (&name));
+    }
+  g_private_replace (&dead_owners, dead);
+}
+
+void
+store_owners_end_recovery (void)
+{
+  g_private_replace (&dead_owners, NULL);
 }
 
 void

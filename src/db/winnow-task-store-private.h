@@ -335,7 +335,9 @@ typedef enum {
 } OwnerState;
 
 OwnerState    store_owner_state        (const char *owner);
-void          store_owners_forget      (void);
+void          store_owners_begin_recovery (GPtrArray *names,
+                                           const char *self);
+void          store_owners_end_recovery (void);
 void          store_register_owner_function (sqlite3 *db);
 const char   *store_schema_migration (guint version);
 

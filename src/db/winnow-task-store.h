@@ -45,8 +45,9 @@ typedef enum {
 /* A worker's lease on a task lasts LEASE_MS and is renewed every
  * WINNOW_LEASE_RENEW_MS: three chances to renew before it runs out, so a
  * worker slowed down by a busy disk keeps its task, while the task of a
- * worker that died is recovered within half a minute. A batch run holds
- * a lease of the same length on itself (its "run"). */
+ * worker that died is recovered within half a minute (at once where its
+ * process is known to be gone: winnow-task-store-owners.c). A batch run
+ * holds a lease of the same length on itself (its "run"). */
 #define WINNOW_LEASE_MS 30000
 #define WINNOW_LEASE_RENEW_MS 10000
 
