@@ -16,11 +16,20 @@ run_clear (Run *run)
 
 /* Extra NAME=VALUE environment for the next run, or NULL. */
 static const char * const *next_env;
+static GSpawnChildSetupFunc next_setup;
 
 void
 set_next_env (const char * const *env)
 {
   next_env = env;
+}
+
+/* The next winnow started runs @setup in its process before it starts
+ * (a signal ignored, as nohup does). */
+void
+set_next_child_setup (GSpawnChildSetupFunc setup)
+{
+  next_setup = setup;
 }
 
 /* Starts winnow with the arguments in @dir; its history goes beside the
@@ -52,6 +61,9 @@ spawn_winnow (const char *dir, va_list args)
       g_subprocess_launcher_setenv (launcher, pair[0], pair[1], TRUE);
     }
   next_env = NULL;
+  if (next_setup != NULL)
+    g_subprocess_launcher_set_child_setup (launcher, next_setup, NULL, NULL);
+  next_setup = NULL;
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   return process;

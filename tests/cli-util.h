@@ -26,6 +26,7 @@ extern const char sample[];
 /* Extra NAME=VALUE environment (NULL-terminated, kept by the caller)
  * for the next run only. */
 void         set_next_env    (const char * const *env);
+void         set_next_child_setup (GSpawnChildSetupFunc setup);
 /* Runs winnow with the arguments (NULL-terminated) in @dir; its history
  * is @dir + ".db", never the user's. */
 void         run_winnow      (Run *run, const char *dir, ...) G_GNUC_NULL_TERMINATED;

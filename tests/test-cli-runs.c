@@ -143,25 +143,45 @@ wait_for_status (const char *dir, WinnowTaskStatus status, gint64 n)
   poll_until (has_status, &wait);
 }
 
+static void
+ignore_hangup (gpointer data)
+{
+  signal (SIGHUP, SIG_IGN);
+}
+
 /* Ctrl-C (SIGINT), or SIGHUP (the terminal that started it closed),
  * while the run cleans: its tasks are cancelled, their partial outputs
- * removed, and it exits with 130. */
+ * removed, and it exits with 130. Started with SIGHUP ignored (`nohup`;
+ * -SIGHUP here), the run goes on when its terminal closes and cleans its
+ * files. */
 static void
 test_interrupt (WinnowTestDir *fixture, gconstpointer data)
 {
-  int signal_number = data != NULL ? GPOINTER_TO_INT (data) : SIGINT;
+  int signal_number = data != NULL ? ABS (GPOINTER_TO_INT (data)) : SIGINT;
+  gboolean ignored = data != NULL && GPOINTER_TO_INT (data) < 0;
   g_autofree char *in = write_big (fixture->dir, "big.csv", 2000000);
   g_autofree char *small = winnow_test_write_file (fixture->dir, "small.csv", sample, -1);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(WinnowTaskStore) store = NULL;
   g_auto (Run) run = { 0 };
 
+  if (ignored)
+    set_next_child_setup (ignore_hangup);
   process = start_winnow (fixture->dir, "--batch", "--jobs", "1", "--drop-duplicates",
                           "--keep", "last", "--fill", "score=median", "big.csv", "small.csv", NULL);
   wait_for_status (fixture->dir, WINNOW_TASK_PROCESSING, 1);
   g_subprocess_send_signal (process, signal_number);
   finish_run (&run, process);
+  g_test_message ("stdout:\n%s\nstderr:\n%s", run.out, run.err);
 
+  if (ignored)
+    {
+      /* (small.csv has no column score: it fails on its own, exit 1) */
+      g_assert_cmpint (run.status, ==, 1);
+      assert_contains (run.out, "big.csv\tcompleted");
+      assert_contains (run.out, "small.csv\tfailed\tfill[0].column");
+      return;
+    }
   g_assert_cmpint (run.status, ==, 130);
   assert_contains (run.out, "big.csv\tcancelled");
   assert_contains (run.out, "small.csv\tcancelled");
@@ -439,6 +459,8 @@ main (int argc, char **argv)
   ADD ("/cli/interrupt", test_interrupt);
   g_test_add ("/cli/hangup", WinnowTestDir, GINT_TO_POINTER (SIGHUP), winnow_test_dir_setup,
               test_interrupt, winnow_test_dir_teardown);
+  g_test_add ("/cli/hangup-ignored", WinnowTestDir, GINT_TO_POINTER (-SIGHUP),
+              winnow_test_dir_setup, test_interrupt, winnow_test_dir_teardown);
   ADD ("/cli/background-priority", test_background_priority);
   ADD ("/cli/background-priority-settings", test_background_priority_settings);
   ADD ("/cli/two-processes", test_two_processes);

@@ -17,6 +17,7 @@
 
 #include "winnow-batch-display.h"
 #include "winnow-batch-options.h"
+#include "winnow-hangup.h"
 #include "winnow-json.h"
 #include "winnow-output-file.h"
 #include "winnow-result-record.h"
@@ -436,7 +437,7 @@ run (WinnowBatchOptions *options)
   g_signal_connect (batch.scheduler, "task-finished", G_CALLBACK (on_finished), &batch);
   sigint = g_unix_signal_add (SIGINT, on_interrupt, &batch);
   sigterm = g_unix_signal_add (SIGTERM, on_interrupt, &batch);
-  sighup = g_unix_signal_add (SIGHUP, on_interrupt, &batch);
+  sighup = winnow_hangup_add (on_interrupt, &batch);
 
   if (add_tasks (&batch, &error))
     {
@@ -448,7 +449,7 @@ run (WinnowBatchOptions *options)
   winnow_scheduler_shutdown (batch.scheduler, WINNOW_SHUTDOWN_CANCEL);
   g_source_remove (sigint);
   g_source_remove (sigterm);
-  g_source_remove (sighup);
+  g_clear_handle_id (&sighup, g_source_remove);
   g_clear_handle_id (&batch.grace, g_source_remove);
   /* the ends the shutdown reported */
   while (g_main_context_iteration (NULL, FALSE))

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "winnow-about.h"
+#include "winnow-hangup.h"
 #include "winnow-history-call.h"
 #include "winnow-preferences.h"
 #include "winnow-recipe-library.h"
@@ -207,7 +208,7 @@ winnow_application_startup (GApplication *app)
   g_signal_connect (self->settings, "changed::jobs", G_CALLBACK (on_jobs_changed), self);
   self->sigterm = g_unix_signal_add (SIGTERM, on_signal, self);
   self->sigint = g_unix_signal_add (SIGINT, on_signal, self);
-  self->sighup = g_unix_signal_add (SIGHUP, on_signal, self);
+  self->sighup = winnow_hangup_add (on_signal, self);
 }
 
 static gboolean
