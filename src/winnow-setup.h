@@ -21,8 +21,8 @@ winnow_setup_locale (void)
 
 /* A write past the file size limit (RLIMIT_FSIZE, `ulimit -f`) would
  * kill the process with SIGXFSZ, leaving its temporary file and its task
- * running in the history until another process took it back. Ignored, the write
- * fails with EFBIG, which fails the task as a full disk does. */
+ * running in the history until another process took it back. Ignored,
+ * the write fails with EFBIG, which fails the task as a full disk does. */
 static inline void
 winnow_setup_signals (void)
 {

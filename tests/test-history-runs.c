@@ -107,9 +107,9 @@ status_of (Fixture *f, WinnowTask *task)
  * they run out (an hour here): the next recovery takes its tasks back
  * (its run's: FAILED as interrupted), and its run ends; so does a name
  * whose id a process started after it holds now. A process alive keeps
- * them; so does a name of a process started before the one of that id
- * (it cannot be told), and one of another boot (another machine of the
- * same name, maybe) is judged by its lease alone. */
+ * them; so does a name that says it started after the process holding
+ * its id (that cannot be told), and one of another boot (another
+ * machine of the same name, maybe) is judged by its lease alone. */
 static void
 test_gone_owner (Fixture *f, gconstpointer data)
 {
@@ -117,11 +117,11 @@ test_gone_owner (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) window = NULL, run = NULL;
   g_autoptr(WinnowTask) live_task = NULL, elsewhere_task = NULL, gone_task = NULL;
-  g_autoptr(WinnowTask) run_task = NULL, reused_task = NULL, earlier_task = NULL;
+  g_autoptr(WinnowTask) run_task = NULL, reused_task = NULL, later_task = NULL;
   g_autofree char *live = NULL, *elsewhere = NULL, *gone = NULL, *reused = NULL;
-  g_autofree char *earlier = NULL;
+  g_autofree char *later = NULL;
   g_autofree char *live_worker = NULL, *elsewhere_worker = NULL, *reused_worker = NULL;
-  g_autofree char *gone_worker = NULL, *gone_run_worker = NULL, *earlier_worker = NULL;
+  g_autofree char *gone_worker = NULL, *gone_run_worker = NULL, *later_worker = NULL;
   Child alive = { 0 }, ended = { 0 };
 
   if (!owners_told ())
@@ -133,15 +133,16 @@ test_gone_owner (Fixture *f, gconstpointer data)
   live = owner_of (&alive, 0, NULL);
   elsewhere = owner_of (&ended, 0, "00000000-0000-4000-8000-000000000000");
   gone = owner_of (&ended, 0, NULL);
-  /* the live child's id, of a process that started before it, or after */
+  /* names of the live child's id, of a process that started before it
+   * (so it ended), or after it (which cannot be) */
   reused = owner_of (&alive, -1, NULL);
-  earlier = owner_of (&alive, 1, NULL);
+  later = owner_of (&alive, 1, NULL);
   live_worker = g_strconcat (live, "/0", NULL);
   elsewhere_worker = g_strconcat (elsewhere, "/0", NULL);
   gone_worker = g_strconcat (gone, "/0", NULL);
   gone_run_worker = g_strconcat (gone, "/1", NULL);
   reused_worker = g_strconcat (reused, "/0", NULL);
-  earlier_worker = g_strconcat (earlier, "/0", NULL);
+  later_worker = g_strconcat (later, "/0", NULL);
 
   /* window tasks held by a live process, by the same id of another boot,
    * by the one that will end, by names of other processes of the live
@@ -154,7 +155,7 @@ test_gone_owner (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   live_task = claim_as (f, live_worker, HOUR_MS, NULL);
   elsewhere_task = claim_as (f, elsewhere_worker, HOUR_MS, NULL);
-  earlier_task = claim_as (f, earlier_worker, HOUR_MS, NULL);
+  later_task = claim_as (f, later_worker, HOUR_MS, NULL);
   gone_task = claim_as (f, gone_worker, HOUR_MS, NULL);
   run_task = claim_as (f, gone_run_worker, HOUR_MS, gone);
   reused_task = claim_as (f, reused_worker, HOUR_MS, NULL);
@@ -167,7 +168,7 @@ test_gone_owner (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpint (status_of (f, live_task), ==, WINNOW_TASK_PROCESSING);
   g_assert_cmpint (status_of (f, elsewhere_task), ==, WINNOW_TASK_PROCESSING);
-  g_assert_cmpint (status_of (f, earlier_task), ==, WINNOW_TASK_PROCESSING);
+  g_assert_cmpint (status_of (f, later_task), ==, WINNOW_TASK_PROCESSING);
   g_assert_cmpint (status_of (f, gone_task), ==, WINNOW_TASK_PENDING);
   g_assert_cmpint (status_of (f, reused_task), ==, WINNOW_TASK_PENDING);
   g_assert_cmpint (status_of (f, run_task), ==, WINNOW_TASK_FAILED);
@@ -176,12 +177,12 @@ test_gone_owner (Fixture *f, gconstpointer data)
   /* its run ended */
   g_assert_cmpint (count_rows_where (f, "runs", "id = ?1", gone), ==, 0);
 
-  /* the live one ends too: its id is free, so the earlier name's is too */
+  /* the live one ends too: its id is free, so the later name's is too */
   child_end (&alive);
   g_assert_cmpuint (winnow_task_store_recover_expired (f->store, NULL, &error), ==, 2);
   g_assert_no_error (error);
   g_assert_cmpint (status_of (f, live_task), ==, WINNOW_TASK_PENDING);
-  g_assert_cmpint (status_of (f, earlier_task), ==, WINNOW_TASK_PENDING);
+  g_assert_cmpint (status_of (f, later_task), ==, WINNOW_TASK_PENDING);
   g_assert_cmpint (status_of (f, elsewhere_task), ==, WINNOW_TASK_PROCESSING);
   child_clear (&alive);
   child_clear (&ended);

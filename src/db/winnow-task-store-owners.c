@@ -94,25 +94,17 @@ process_state (int pid, char *state, guint64 *start)
 }
 
 /* Whether process @pid's @kind namespace ("pid", "time") is this
- * process's; one this kernel does not have counts as the same. */
+ * process's; FALSE where either cannot be read (a kernel before 5.6 has
+ * no time namespaces to tell, a zombie no namespaces but its PID one). */
 static gboolean
 same_namespace (int pid, const char *kind)
 {
   g_autofree char *self_path = g_strconcat ("/proc/self/ns/", kind, NULL);
   g_autofree char *path = g_strdup_printf ("/proc/%d/ns/%s", pid, kind);
   g_autofree char *mine = g_file_read_link (self_path, NULL);
-  g_autofree char *theirs = NULL;
+  g_autofree char *theirs = g_file_read_link (path, NULL);
 
-  if (mine == NULL)
-    return strcmp (kind, "time") == 0;  /* before Linux 5.6: one time for all */
-  theirs = g_file_read_link (path, NULL);
-  return theirs != NULL && strcmp (mine, theirs) == 0;
-}
-
-static gboolean
-same_namespaces (int pid)
-{
-  return same_namespace (pid, "pid") && same_namespace (pid, "time");
+  return mine != NULL && theirs != NULL && strcmp (mine, theirs) == 0;
 }
 
 /* The threads of process @pid (its main thread may have ended while
@@ -267,16 +259,16 @@ store_owner_state (const char *owner)
     return OWNER_UNKNOWN;
   if (state != 'Z' && state != 'X' && started == start)
     return OWNER_ALIVE;
-  /* Start times compare only within one time namespace (a process under
-   * `unshare --time`, or restored by CRIU, reads them shifted), and a
-   * /proc must show the process of this PID namespace; then the id held
-   * by a process started later, or by a zombie whose threads have all
-   * ended, says the owner ended. */
-  if (!this_boot || !same_namespaces ((int) pid))
+  /* The /proc entry must show the process of this PID namespace. Then a
+   * zombie whose threads have all ended says the owner ended; and so
+   * does the id held by a process started later, but start times compare
+   * only within one time namespace (a process under `unshare --time`, or
+   * restored by CRIU into one, reads them shifted). */
+  if (!this_boot || !same_namespace ((int) pid, "pid"))
     return OWNER_UNKNOWN;
   if (state == 'Z' || state == 'X')
     return n_threads ((int) pid) == 1 ? OWNER_DEAD : OWNER_UNKNOWN;
-  return started > start ? OWNER_DEAD : OWNER_UNKNOWN;
+  return started > start && same_namespace ((int) pid, "time") ? OWNER_DEAD : OWNER_UNKNOWN;
 }
 
 static OwnerState
@@ -306,30 +298,32 @@ owner_state_memo (const char *owner)
   return state;
 }
 
-/* The owners a recovery on this thread may treat as ended, found before
- * it read the outcomes kept for later (store_owners_begin_recovery()). */
-static GPrivate dead_owners = G_PRIVATE_INIT ((GDestroyNotify) g_hash_table_unref);
+/* What a recovery on this thread found of the owners it may take tasks
+ * from (name -> OwnerState), before it read the outcomes kept for later
+ * (store_owners_begin_recovery()). */
+static GPrivate recovery_owners = G_PRIVATE_INIT ((GDestroyNotify) g_hash_table_unref);
 
-/* winnow_owner_alive (owner): 1 if store_owner_state() says so;
- * winnow_owner_dead (owner): 1 if the recovery found it ended (user
- * data: the state asked about) */
+/* winnow_owner_alive (owner), winnow_owner_dead (owner): 1 if @owner was
+ * so when the recovery began; an owner it did not ask about (a run with
+ * no row left, outside a recovery) is asked now, and is never dead
+ * (user data: the state asked about) */
 static void
 owner_state_function (sqlite3_context *context, int argc, sqlite3_value **argv)
 {
   const char *owner = (const char *) sqlite3_value_text (argv[0]);
   OwnerState asked = GPOINTER_TO_INT (sqlite3_user_data (context));
-  GHashTable *dead = g_private_get (&dead_owners);
-  g_autofree char *name = NULL;
+  GHashTable *found = g_private_get (&recovery_owners);
+  g_autofree char *name = owner != NULL ? g_strndup (owner, strcspn (owner, "/")) : NULL;
+  OwnerState state = OWNER_UNKNOWN;
+  gpointer value;
 
   if (owner == NULL)
-    sqlite3_result_int (context, 0);
+    ;
+  else if (found != NULL && g_hash_table_lookup_extended (found, name, NULL, &value))
+    state = GPOINTER_TO_INT (value);
   else if (asked == OWNER_ALIVE)
-    sqlite3_result_int (context, owner_state_memo (owner) == OWNER_ALIVE);
-  else
-    {
-      name = g_strndup (owner, strcspn (owner, "/"));
-      sqlite3_result_int (context, dead != NULL && g_hash_table_contains (dead, name));
-    }
+    state = owner_state_memo (owner);
+  sqlite3_result_int (context, state == asked);
 }
 
 /* Forgets the last answer: each recovery asks afresh (a process may have
@@ -348,38 +342,38 @@ store_owners_forget (void)
  *   ("NAME" or "NAME/WORKER")
  * @self: (nullable): the recovering process's own owner prefix
  *
- * Finds which of @names are known to have ended, for winnow_owner_dead()
- * on this thread until store_owners_end_recovery(). Asked before the
- * recovery reads the outcomes kept for later: an owner that had ended by
- * then had kept all it ever will, so none is lost by taking its tasks
- * back before their leases run out. (One that ends later in the
- * recovery is judged by its lease, as before.)
+ * Asks whether each of @names is alive or has ended, once, for
+ * winnow_owner_alive() and winnow_owner_dead() on this thread until
+ * store_owners_end_recovery(). Asked before the recovery reads the
+ * outcomes kept for later: an owner that had ended by then had kept all
+ * it ever will, and one alive then is alive for the whole recovery (if it
+ * keeps an outcome and ends meanwhile, the next recovery finds it), so no
+ * kept outcome is lost by taking its task back.
  */
 void
 store_owners_begin_recovery (GPtrArray *names, const char *self)
 {
-  GHashTable *dead = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) asked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTable *found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   store_owners_forget ();
   for (guint i = 0; i < names->len; i++)
     {
       const char *owner = g_ptr_array_index (names, i);
       g_autofree char *name = g_strndup (owner, strcspn (owner, "/"));
+      OwnerState state;
 
-      if (g_strcmp0 (name, self) == 0 || g_hash_table_contains (asked, name))
+      if (g_strcmp0 (name, self) == 0 || g_hash_table_contains (found, name))
         continue;
-      g_hash_table_add (asked, g_strdup (name));
-      if (store_owner_state (name) == OWNER_DEAD)
-        g_hash_table_add (dead, g_steal_pointer (&name));
+      state = store_owner_state (name);
+      g_hash_table_insert (found, g_steal_pointer (&name), GINT_TO_POINTER (state));
     }
-  g_private_replace (&dead_owners, dead);
+  g_private_replace (&recovery_owners, found);
 }
 
 void
 store_owners_end_recovery (void)
 {
-  g_private_replace (&dead_owners, NULL);
+  g_private_replace (&recovery_owners, NULL);
 }
 
 void

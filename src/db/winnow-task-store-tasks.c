@@ -244,9 +244,9 @@ add_many_op (WinnowTaskStore *store, StoreConn *conn, gpointer data, GError **er
  * Adds PENDING tasks, all or none, in one transaction: a full disk or a
  * killed process never leaves half a batch queued. A batch run's tasks are
  * claimed only by that run; if the run ends (its process is gone, or its
- * lease runs out) before
- * they finish, they fail with WINNOW_STORE_INTERRUPTED_MESSAGE. The
- * window's tasks (@run %NULL) wait for any window.
+ * lease runs out) before they finish, they fail with
+ * WINNOW_STORE_INTERRUPTED_MESSAGE. The window's tasks (@run %NULL) wait
+ * for any window.
  *
  * Returns: (transfer full) (element-type WinnowTask): the new tasks, in
  *   the order of @specs

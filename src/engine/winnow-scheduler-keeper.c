@@ -498,9 +498,9 @@ poll_own (WinnowScheduler *self)
   tasks = winnow_task_store_get_many (self->store, ids, &read_error);
   /* Tasks of this run wait and none runs here, for a while: a sound
    * history explains it (a worker elsewhere died holding one, its
-   * process cannot be told gone and its lease has not run out), a damaged one would not end it (spoilt pages
-   * read as wrong rows, an index that finds no PENDING task): asked once
-   * per such stall */
+   * process cannot be told gone and its lease has not run out), a
+   * damaged one would not end it (spoilt pages read as wrong rows, an
+   * index that finds no PENDING task): asked once per such stall */
   if (stalled && read_error == NULL &&
       winnow_task_store_find_damage (self->store, &read_error))
     g_clear_pointer (&tasks, g_ptr_array_unref);
