@@ -38,14 +38,8 @@ typedef struct {
   char *boot;             /* ".BOOT", the end of the key, or NULL */
 } Self;
 
-static GMutex owners_lock;       /* the four below */
+static GMutex owners_lock;       /* the one below */
 static GHashTable *live_owners;  /* owners made here and not ended */
-/* the last answer of store_owner_state(), within one recovery
- * (store_owners_forget()): a run's PENDING tasks, thousands maybe, all
- * ask about the same run */
-static char *memo_name;
-static OwnerState memo_state;
-static guint64 ends;             /* owners ended: a memo made across one is not kept */
 
 /* "pid:[4026531836]" -> "4026531836"; NULL where it cannot be read */
 static char *
@@ -196,8 +190,6 @@ winnow_task_store_end_owner (const char *name)
   g_mutex_lock (&owners_lock);
   if (live_owners != NULL)
     g_hash_table_remove (live_owners, name);
-  g_clear_pointer (&memo_name, g_free);  /* it may have said alive */
-  ends++;
   g_mutex_unlock (&owners_lock);
 }
 
@@ -271,42 +263,16 @@ store_owner_state (const char *owner)
   return started > start && same_namespace ((int) pid, "time") ? OWNER_DEAD : OWNER_UNKNOWN;
 }
 
-static OwnerState
-owner_state_memo (const char *owner)
-{
-  gsize n = strcspn (owner, "/");
-  OwnerState state;
-  gboolean known;
-  guint64 ends_before;
-
-  g_mutex_lock (&owners_lock);
-  ends_before = ends;
-  known = memo_name != NULL && strlen (memo_name) == n && strncmp (memo_name, owner, n) == 0;
-  state = memo_state;
-  g_mutex_unlock (&owners_lock);
-  if (known)
-    return state;
-  state = store_owner_state (owner);
-  g_mutex_lock (&owners_lock);
-  if (ends == ends_before)
-    {
-      g_free (memo_name);
-      memo_name = g_strndup (owner, n);
-      memo_state = state;
-    }
-  g_mutex_unlock (&owners_lock);
-  return state;
-}
-
 /* What a recovery on this thread found of the owners it may take tasks
  * from (name -> OwnerState), before it read the outcomes kept for later
- * (store_owners_begin_recovery()). */
+ * (store_owners_begin_recovery()), and of those it asked about later
+ * (a run's PENDING tasks, thousands maybe, all ask about the same run). */
 static GPrivate recovery_owners = G_PRIVATE_INIT ((GDestroyNotify) g_hash_table_unref);
 
 /* winnow_owner_alive (owner), winnow_owner_dead (owner): 1 if @owner was
- * so when the recovery began; an owner it did not ask about (a run with
- * no row left, outside a recovery) is asked now, and is never dead
- * (user data: the state asked about) */
+ * so when the recovery began; an owner it did not ask about then (a run
+ * with no row left) is asked once, and is never dead: it may have kept
+ * outcomes since (user data: the state asked about) */
 static void
 owner_state_function (sqlite3_context *context, int argc, sqlite3_value **argv)
 {
@@ -321,19 +287,11 @@ owner_state_function (sqlite3_context *context, int argc, sqlite3_value **argv)
     ;
   else if (found != NULL && g_hash_table_lookup_extended (found, name, NULL, &value))
     state = GPOINTER_TO_INT (value);
-  else if (asked == OWNER_ALIVE)
-    state = owner_state_memo (owner);
+  else if (store_owner_state (name) == OWNER_ALIVE)
+    state = OWNER_ALIVE;
+  if (found != NULL && name != NULL && !g_hash_table_contains (found, name))
+    g_hash_table_insert (found, g_steal_pointer (&name), GINT_TO_POINTER (state));
   sqlite3_result_int (context, state == asked);
-}
-
-/* Forgets the last answer: each recovery asks afresh (a process may have
- * ended since), and then once per run however many its tasks. */
-static void
-store_owners_forget (void)
-{
-  g_mutex_lock (&owners_lock);
-  g_clear_pointer (&memo_name, g_free);
-  g_mutex_unlock (&owners_lock);
 }
 
 /**
@@ -355,7 +313,6 @@ store_owners_begin_recovery (GPtrArray *names, const char *self)
 {
   GHashTable *found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  store_owners_forget ();
   for (guint i = 0; i < names->len; i++)
     {
       const char *owner = g_ptr_array_index (names, i);
