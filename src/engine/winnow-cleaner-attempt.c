@@ -55,6 +55,7 @@ cleaner_clear (Cleaner *c)
   g_clear_pointer (&c->plan, winnow_plan_free);
   g_clear_pointer (&c->seen, winnow_digest_set_free);
   g_clear_pointer (&c->digests, g_free);
+  g_clear_pointer (&c->is_new, g_free);
   g_clear_pointer (&c->key, g_byte_array_unref);
   g_clear_pointer (&c->fields, g_free);
   g_clear_pointer (&c->keep.words, g_free);
@@ -110,6 +111,7 @@ prepare (Cleaner *c, GError **error)
   c->fields = g_new0 (const char *, n_kept);
   c->key = g_byte_array_new ();
   c->digests = g_new (WinnowDigest, WINNOW_ROW_BATCH_ROWS);
+  c->is_new = g_new (guint8, WINNOW_ROW_BATCH_ROWS);
   c->filled = g_new0 (guint64, n_kept);
   c->replaced = g_new0 (guint64, n_kept);
   c->missing_before = g_new0 (guint64, n_kept);

@@ -57,6 +57,7 @@ typedef struct {
   /* which rows remain */
   WinnowDigestSet *seen;
   WinnowDigest *digests;          /* one batch's worth */
+  guint8 *is_new;                 /* of each row of a batch: not seen before */
   GByteArray *key;
   const char **fields;            /* texts of the current row, per kept column */
   Bitset keep;                    /* rows that remain */
