@@ -4,6 +4,9 @@
 #   R0: drop column notes, drop duplicates, drop rows with any missing field
 #   R:  drop column notes, drop duplicates, drop rows missing id or email,
 #       fill city with "Unknown", age with the median, income with the mean
+#   R0P: R0 with --json, Winnow alone: with no history and no --json a run
+#       makes no column profiles (no one would see them), which the
+#       window's runs and those with a history do; this shows their cost
 #   RN: R without its fills (bench/recipes/rn.json), Winnow alone: R keeps
 #       rows R0 drops (851,512 of a million against 594,163), so R / R0
 #       holds more than the fills; R / RN is what the fills cost
@@ -119,12 +122,13 @@ for rows in "${ROWS[@]}"; do
     run_winnow() {
         fresh "$OUT/winnow-$1.csv"
         timed "$WINNOW" --batch --no-history --recipe "bench/recipes/$1.json" --force \
-              --output "$OUT/winnow-$1.csv" "$file"
+              --output "$OUT/winnow-$1.csv" "${@:2}" "$file"
     }
     run_r0() { run_winnow r0; }
+    run_r0p() { run_winnow r0 --json; }
     run_rn() { run_winnow rn; }
     run_r() { run_winnow r; }
-    rounds ceiling r0 rn r
+    rounds ceiling r0 r0p rn r
     ceiling=${best[ceiling]}
     printf "%-10s %-4s %-8s %9s %9s %10s %s\n" "$rows" "" "ceiling" "$ceiling" "$(mbps "$size" "$ceiling")" \
            "$((${peak[ceiling]} / 1024))" "bare libcsv, one thread"
@@ -134,6 +138,10 @@ for rows in "${ROWS[@]}"; do
         R=$(echo $recipe | tr a-z A-Z)
         printf "%-10s %-4s %-8s %9s %9s %10s %s\n" "$rows" "$R" "winnow" "$t" "$(mbps "$size" "$t")" \
                "$((${peak[$recipe]} / 1024))" "$(wc -l < "$OUT/winnow-$recipe.csv") lines out"
+        if [ $recipe = r0 ]; then
+            printf "%-10s %-4s %-8s %9s %9s %10s %s\n" "$rows" "R0P" "winnow" "${best[r0p]}" \
+                   "$(mbps "$size" "${best[r0p]}")" "$((${peak[r0p]} / 1024))" "R0 with the column profiles (--json)"
+        fi
         [ $recipe != rn ] || continue  # a yardstick of Winnow's own
         for engine in $ENGINES; do
             have "$engine" || { echo "bench: $engine is not installed; skipped" >&2; continue; }
@@ -153,8 +161,9 @@ for rows in "${ROWS[@]}"; do
             printf "%-10s %-4s %-8s %9s %9s %10s %s\n" "$rows" "$R" "$engine" "$et" "$(mbps "$size" "$et")" "$((em / 1024))" "$note"
         done
     done
-    printf "%-10s ratios: R0 / ceiling %s (target <= 0.65), R / R0 %s (target <= 1.15), R peak %s MiB (5M: target < 200), R / RN %s\n" \
+    printf "%-10s ratios: R0 / ceiling %s (target <= 0.65; profiled: %s), R / R0 %s (target <= 1.15), R peak %s MiB (5M: target < 200), R / RN %s\n" \
            "$rows" "$(awk "BEGIN{printf \"%.2f\", $r0_time / $ceiling}")" \
+           "$(awk "BEGIN{printf \"%.2f\", ${best[r0p]} / $ceiling}")" \
            "$(awk "BEGIN{printf \"%.2f\", $r_time / $r0_time}")" "$r_peak" \
            "$(awk "BEGIN{printf \"%.2f\", $r_time / $rn_time}")"
 done

@@ -114,11 +114,14 @@ test_json (WinnowTestDir *fixture, gconstpointer data)
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   g_auto (Run) run = { 0 };
-  JsonObject *root, *task, *result;
+  JsonObject *root, *task, *result, *column;
   JsonArray *tasks;
 
-  run_winnow (&run, fixture->dir, "--batch", "--json", "--drop-duplicates", "--drop-missing",
-              "any", "--output-dir", ".", "a.csv", "b.csv", NULL);
+  /* with data: --no-history, where the profiles are made for --json alone
+   * (given twice otherwise, which changes nothing) */
+  run_winnow (&run, fixture->dir, "--batch", "--json", data ? "--no-history" : "--json",
+              "--drop-duplicates", "--drop-missing", "any", "--output-dir", ".", "a.csv", "b.csv",
+              NULL);
   g_assert_cmpint (run.status, ==, 1);
   json_parser_load_from_data (parser, run.out, -1, &error);
   g_assert_no_error (error);
@@ -134,6 +137,9 @@ test_json (WinnowTestDir *fixture, gconstpointer data)
   g_assert_cmpint (json_object_get_int_member (result, "duplicates_removed"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (result, "missing_dropped"), ==, 2);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (result, "columns")), ==, 3);
+  column = json_array_get_object_element (json_object_get_array_member (result, "columns"), 0);
+  g_assert_cmpstr (json_object_get_string_member (column, "type"), ==, "integer");
+  g_assert_cmpint (json_object_get_int_member (column, "distinct"), ==, 1);
   task = json_array_get_object_element (tasks, 1);
   g_assert_cmpstr (json_object_get_string_member (task, "status"), ==, "failed");
   assert_contains (json_object_get_string_member (task, "error"), "b.csv is empty");
@@ -396,6 +402,8 @@ main (int argc, char **argv)
   ADD ("/cli/some-failed", test_some_failed);
   ADD ("/cli/existing-output", test_existing_output);
   ADD ("/cli/json", test_json);
+  g_test_add ("/cli/json-no-history", WinnowTestDir, "", winnow_test_dir_setup, test_json,
+              winnow_test_dir_teardown);
   ADD ("/cli/save-recipe", test_save_recipe);
   ADD ("/cli/options-override-recipe", test_options_override_recipe);
   ADD ("/cli/unicode-delimiters", test_unicode_delimiters);

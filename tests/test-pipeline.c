@@ -4,7 +4,9 @@
  * recipes of every step it takes: duplicates (first, and last after a
  * selection pass), missing rows, replace, trim, fills by a value, by a
  * statistic, backward and forward (holes), the formula guard, CRLF and another delimiter; with a
- * rejected-rows file too, which must be the same, bad lines included. */
+ * rejected-rows file too, which must be the same, bad lines included.
+ * Without a profile (WINNOW_CLEAN_NO_PROFILE) both loops write the same
+ * bytes and counts again, and the result has no columns. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -115,8 +117,8 @@ dirty_csv (gboolean bad_lines)
 }
 
 static char *
-clean (const char *dir, const char *in, const char *json, gint mode, const char *name,
-       char **result_json, char **rejects)
+clean (const char *dir, const char *in, const char *json, gint mode, WinnowCleanFlags flags,
+       const char *name, char **result_json, char **summary_json, char **rejects)
 {
   g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (json, -1, NULL);
   g_autofree char *out = g_build_filename (dir, name, NULL);
@@ -128,12 +130,18 @@ clean (const char *dir, const char *in, const char *json, gint mode, const char 
 
   g_assert_nonnull (recipe);
   winnow_cleaner_set_pipeline (mode);
-  result = winnow_clean_file (recipe, in, out, WINNOW_CLEAN_REPLACE, NULL, NULL, NULL, &error);
+  result = winnow_clean_file (recipe, in, out, WINNOW_CLEAN_REPLACE | flags, NULL, NULL, NULL,
+                              &error);
   winnow_cleaner_set_pipeline (-1);
   g_assert_no_error (error);
   /* the write pass ran as asked: pipelined, or in one thread */
   g_assert_cmpuint (winnow_cleaner_get_pipelined_passes () - pipelined, ==, mode == 1 ? 1 : 0);
   result->elapsed = 0;
+  if (flags & WINNOW_CLEAN_NO_PROFILE)
+    g_assert_cmpuint (result->columns->len, ==, 0);
+  else
+    g_assert_cmpuint (result->columns->len, >, 0);
+  *summary_json = winnow_result_part_to_json (result, WINNOW_RESULT_SUMMARY);
   record = winnow_result_to_record (result);
   *result_json = winnow_result_record_to_json (record);
   winnow_result_free (result);
@@ -176,11 +184,15 @@ test_same_as_one_thread (WinnowTestDir *fixture, gconstpointer data)
       const char *input = rejecting ? in_bad : in;
       g_autofree char *one_json = NULL;
       g_autofree char *piped_json = NULL;
+      g_autofree char *one_summary = NULL;
+      g_autofree char *piped_summary = NULL;
       g_autofree char *one_rejects = NULL;
       g_autofree char *piped_rejects = NULL;
-      g_autofree char *one = clean (fixture->dir, input, recipes[r], 0, "one.csv", &one_json,
+      g_autofree char *one = clean (fixture->dir, input, recipes[r], 0, WINNOW_CLEAN_NONE,
+                                    "one.csv", &one_json, &one_summary,
                                     rejecting ? &one_rejects : NULL);
-      g_autofree char *piped = clean (fixture->dir, input, recipes[r], 1, "piped.csv", &piped_json,
+      g_autofree char *piped = clean (fixture->dir, input, recipes[r], 1, WINNOW_CLEAN_NONE,
+                                      "piped.csv", &piped_json, &piped_summary,
                                       rejecting ? &piped_rejects : NULL);
 
       g_test_message ("recipe %u: %zu bytes", r, strlen (one));
@@ -199,6 +211,21 @@ test_same_as_one_thread (WinnowTestDir *fixture, gconstpointer data)
           if (r != FIRST_WITH_REJECTS + 2)
             g_assert_nonnull (strstr (one_rejects, ",missing,"));
           assert_same ("rejected rows", r, piped_rejects, one_rejects);
+        }
+      for (gint mode = 0; mode < 2; mode++)
+        {
+          g_autofree char *bare_json = NULL;
+          g_autofree char *bare_summary = NULL;
+          g_autofree char *bare_rejects = NULL;
+          g_autofree char *bare = clean (fixture->dir, input, recipes[r], mode,
+                                         WINNOW_CLEAN_NO_PROFILE, "bare.csv", &bare_json,
+                                         &bare_summary, rejecting ? &bare_rejects : NULL);
+
+          g_assert_nonnull (strstr (one_summary, "\"rows_written\""));
+          assert_same ("output without a profile", r, bare, one);
+          assert_same ("counts without a profile", r, bare_summary, one_summary);
+          if (rejecting)
+            assert_same ("rejected rows without a profile", r, bare_rejects, one_rejects);
         }
     }
 }

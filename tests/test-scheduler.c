@@ -11,6 +11,7 @@
 
 #include "winnow-cleaner.h"
 #include "winnow-recipe.h"
+#include "winnow-result-record.h"
 #include "winnow-scheduler-private.h"
 #include "winnow-test-util.h"
 
@@ -179,6 +180,47 @@ static void
 test_pool_4 (Fixture *f, gconstpointer data)
 {
   run_pool (f, 4);
+}
+
+/* A scheduler told that no one reads the profiles (a batch run with no
+ * history and no --json) writes the same bytes and counts, and its
+ * results have no columns; by default they have one per output column. */
+static void
+test_no_profile (Fixture *f, gconstpointer data)
+{
+  g_autofree char *csv = dirty_csv (20000, 7);
+  g_autofree char *in = winnow_test_write_file (f->dir.dir, "in.csv", csv, -1);
+  g_autofree char *texts[2] = { NULL, NULL };
+  WinnowResult *results[2];
+
+  for (guint profile = 0; profile < 2; profile++)
+    {
+      g_autoptr(WinnowScheduler) scheduler = scheduler_new (f, 1, WINNOW_SCHEDULER_OWN_TASKS);
+      g_autofree char *out = g_strdup_printf ("%s/out%u.csv", f->dir.dir, profile);
+      g_autoptr(WinnowTask) task = NULL;
+      g_autoptr(GError) error = NULL;
+      Count count = { f, profile + 1 };
+      WinnowTask *done;
+
+      winnow_scheduler_set_profile (scheduler, profile);
+      task = winnow_scheduler_add (scheduler, in, out, recipe, FALSE, &error);
+      g_assert_no_error (error);
+      iterate_until (n_finished, &count, 60);
+      done = finished_task (f, task);
+      g_assert_cmpint (winnow_task_get_status (done), ==, WINNOW_TASK_COMPLETED);
+      results[profile] = winnow_result_from_record (winnow_task_get_result (done));
+      texts[profile] = winnow_test_read_file (out);
+      winnow_scheduler_shutdown (scheduler, WINNOW_SHUTDOWN_FINISH);
+    }
+  g_assert_cmpstr (texts[0], ==, texts[1]);
+  g_assert_cmpuint (results[0]->rows_written, ==, results[1]->rows_written);
+  g_assert_cmpuint (results[0]->counts[WINNOW_STEP_FILL], >, 0);
+  for (guint s = 0; s < WINNOW_N_STEPS; s++)
+    g_assert_cmpuint (results[0]->counts[s], ==, results[1]->counts[s]);
+  g_assert_cmpuint (results[0]->columns->len, ==, 0);
+  g_assert_cmpuint (results[1]->columns->len, ==, 4);
+  for (guint profile = 0; profile < 2; profile++)
+    winnow_result_free (results[profile]);
 }
 
 /* ---- progress ---- */
@@ -622,6 +664,7 @@ main (int argc, char **argv)
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/scheduler/pool-1", test_pool_1);
   ADD ("/scheduler/pool-4", test_pool_4);
+  ADD ("/scheduler/no-profile", test_no_profile);
   ADD ("/scheduler/progress", test_progress);
   ADD ("/scheduler/progress-coalesced", test_progress_coalesced);
   ADD ("/scheduler/cancel", test_cancel);

@@ -433,6 +433,9 @@ run (WinnowBatchOptions *options)
   batch.by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   batch.loop = g_main_loop_new (NULL, FALSE);
   batch.scheduler = winnow_scheduler_new (store, options->jobs, WINNOW_SCHEDULER_OWN_TASKS);
+  /* the columns' profiles are kept in the history and printed by --json;
+   * without either, no one would read them */
+  winnow_scheduler_set_profile (batch.scheduler, !options->no_history || options->json);
   g_signal_connect (batch.scheduler, "task-progress", G_CALLBACK (on_progress), &batch);
   g_signal_connect (batch.scheduler, "task-finished", G_CALLBACK (on_finished), &batch);
   sigint = g_unix_signal_add (SIGINT, on_interrupt, &batch);

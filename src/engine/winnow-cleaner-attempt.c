@@ -160,7 +160,8 @@ prepare (Cleaner *c, GError **error)
                                                       : c->plan->needs_selection_pass ? 1
                                                                                       : 0);
     }
-  c->profiler = winnow_profiler_new (n_kept);
+  if (!(c->flags & WINNOW_CLEAN_NO_PROFILE))
+    c->profiler = winnow_profiler_new (n_kept);
   return TRUE;
 }
 
@@ -205,13 +206,17 @@ finish_result (Cleaner *c)
 
   for (guint k = 0; k < c->plan->n_kept; k++)
     {
-      WinnowColumnProfile *profile =
-        winnow_profiler_finish_column (c->profiler, k, g_ptr_array_index (c->plan->kept_names, k));
+      WinnowColumnProfile *profile;
+
+      r->counts[WINNOW_STEP_FILL] += c->filled[k];
+      r->counts[WINNOW_STEP_REPLACE] += c->replaced[k];
+      if (c->profiler == NULL)
+        continue;
+      profile = winnow_profiler_finish_column (c->profiler, k,
+                                               g_ptr_array_index (c->plan->kept_names, k));
       profile->missing_before = c->missing_before[k];
       profile->cells[WINNOW_STEP_FILL] = c->filled[k];
       profile->cells[WINNOW_STEP_REPLACE] = c->replaced[k];
-      r->counts[WINNOW_STEP_FILL] += c->filled[k];
-      r->counts[WINNOW_STEP_REPLACE] += c->replaced[k];
       g_ptr_array_add (r->columns, profile);
     }
 }

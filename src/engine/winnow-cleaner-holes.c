@@ -161,11 +161,11 @@ resolve_bfill (Cleaner *c, const guint32 *base)
         {
           winnow_fill_stats_get_run (c->stats[k], (guint) run, &text, &length);
           holes[i].value = base[k] + (guint32) run;
-          winnow_profiler_add_values (c->profiler, k, text, length, 1);
+          winnow_cleaner_profile (c, k, text, length, 1);
           c->filled[k]++;
         }
       else
-        winnow_profiler_add_missing (c->profiler, k, 1);
+        winnow_cleaner_profile (c, k, NULL, 0, 1);
       /* the preview's holes of a column are its first ones, in order */
       while (preview_at[k] < c->preview_holes->len &&
              (g_array_index (c->preview_holes, guint64, preview_at[k]) & G_MAXUINT32) != k)
@@ -222,11 +222,11 @@ winnow_cleaner_fill_holes (Cleaner *c, GError **error)
         {
           encode_value (c, value, strlen (value), pool,
                         &g_array_index (values, WinnowHoleValue, k));
-          winnow_profiler_add_values (c->profiler, k, value, strlen (value), c->hole_counts[k]);
+          winnow_cleaner_profile (c, k, value, strlen (value), c->hole_counts[k]);
           c->filled[k] += c->hole_counts[k];
         }
       else
-        winnow_profiler_add_missing (c->profiler, k, c->hole_counts[k]);
+        winnow_cleaner_profile (c, k, NULL, 0, c->hole_counts[k]);
     }
   /* In a file of one column, a row whose cell stays empty is written
    * "" (an empty line is no row): its hole gets those two bytes. */

@@ -457,11 +457,11 @@ ffill_lead (Cleaner *c, guint k, guint64 lead, guint32 *value_number)
       g_string_append_len (c->ffill_pool, last->text, (gssize) last->length);
       *value_number = c->plan->n_kept + c->ffill_values->len;
       g_array_append_val (c->ffill_values, value);
-      winnow_profiler_add_values (c->profiler, k, last->text, last->length, given);
+      winnow_cleaner_profile (c, k, last->text, last->length, given);
       c->filled[k] += given;
     }
   if (lead > given)
-    winnow_profiler_add_missing (c->profiler, k, lead - given);
+    winnow_cleaner_profile (c, k, NULL, 0, lead - given);
   return given;
 }
 
@@ -571,7 +571,7 @@ pipeline_init (Pipeline *p, Cleaner *c)
       c->ffill_pool = g_string_new (NULL);
       c->ffill_values = g_array_new (FALSE, FALSE, sizeof (WinnowHoleValue));
     }
-  for (guint f = 0; f < N_FORMATTERS; f++)
+  for (guint f = 0; f < N_FORMATTERS && c->profiler != NULL; f++)
     p->profilers[f] = winnow_profiler_new (n);
   for (guint j = 0; j < IN_FLIGHT; j++)
     {
@@ -608,7 +608,7 @@ pipeline_clear (Pipeline *p)
   g_free (p->number_index);
   g_free (p->number_columns);
   for (guint f = 0; f < N_FORMATTERS; f++)
-    winnow_profiler_free (p->profilers[f]);
+    g_clear_pointer (&p->profilers[f], winnow_profiler_free);
   for (guint j = 0; j < IN_FLIGHT; j++)
     {
       Job *job = &p->jobs[j];
@@ -704,7 +704,7 @@ winnow_cleaner_write_pipelined (Cleaner *c)
     retire_oldest (&p, must_stop (c));
   /* every batch formatted was written, or the pass is failing (cancelled,
    * or a write failed) and its profile is not reported */
-  for (guint f = 0; f < N_FORMATTERS; f++)
+  for (guint f = 0; f < N_FORMATTERS && c->profiler != NULL; f++)
     winnow_profiler_merge (c->profiler, p.profilers[f]);
   pipeline_clear (&p);
 }

@@ -102,7 +102,7 @@ typedef struct {
   /* writing */
   WinnowOutputFile *output;
   WinnowCsvWriter *writer;
-  WinnowProfiler *profiler;
+  WinnowProfiler *profiler;      /* NULL: WINNOW_CLEAN_NO_PROFILE */
   guint64 rows_written;
   WinnowRejects *rejects;         /* the rejected-rows file, or NULL */
   GString *detail;                /* a rejected row's detail */
@@ -141,11 +141,12 @@ guint    winnow_cleaner_decide_batch (Cleaner *c,
                                       guint *rows);
 void     winnow_cleaner_report    (Cleaner *c,
                                    const WinnowRowBatch *batch);
-/* A field of row @i of @batch, its fill applied, profiled and written:
- * as read (@as_read: its hash made on a parse thread if the batch has
- * them, else here), filled, or missing. @number: the field's number as
- * read, if the caller parsed it (for a fill's statistic), or NULL. Shared
- * by the one-thread loop and the pipeline's. */
+/* A field of row @i of @batch, its fill applied, profiled (unless
+ * @profiler is NULL: WINNOW_CLEAN_NO_PROFILE) and written: as read
+ * (@as_read: its hash made on a parse thread if the batch has them, else
+ * here), filled, or missing. @number: the field's number as read, if the
+ * caller parsed it (for a fill's statistic), or NULL. Shared by the
+ * one-thread loop and the pipeline's. */
 static inline void
 winnow_cleaner_put_field (WinnowProfiler *profiler, WinnowCsvWriter *writer,
                           const WinnowRowBatch *batch, guint i, guint k, guint n,
@@ -155,7 +156,9 @@ winnow_cleaner_put_field (WinnowProfiler *profiler, WinnowCsvWriter *writer,
   const guint64 *hash = as_read && batch->has_cell_hashes
                         ? &batch->cell_hashes[(gsize) i * n + k] : NULL;
 
-  if (number != NULL && as_read)
+  if (profiler == NULL)
+    ;
+  else if (number != NULL && as_read)
     winnow_profiler_add_value_parsed (profiler, k, text, length, hash, number);
   else if (hash != NULL)
     winnow_profiler_add_value_hashed (profiler, k, text, length, *hash);
@@ -168,6 +171,19 @@ winnow_cleaner_put_field (WinnowProfiler *profiler, WinnowCsvWriter *writer,
     winnow_csv_writer_empty_row (writer);
   else
     winnow_csv_writer_field (writer, k == 0, text, length);
+}
+
+/* Profiles @count cells of column @k that hold @text, or are missing
+ * (@text NULL); nothing without a profile (WINNOW_CLEAN_NO_PROFILE). */
+static inline void
+winnow_cleaner_profile (Cleaner *c, guint k, const char *text, gsize length, guint64 count)
+{
+  if (c->profiler == NULL)
+    return;
+  if (text != NULL)
+    winnow_profiler_add_values (c->profiler, k, text, length, count);
+  else
+    winnow_profiler_add_missing (c->profiler, k, count);
 }
 
 /* A hole (a cell its statistic fills at the end) at @hole.offset in the

@@ -668,7 +668,7 @@ winnow_cleaner_run_pass (Cleaner *c, PassKind kind, GError **error)
   pipelined = kind == PASS_WRITE && winnow_cleaner_can_pipeline (c);
   /* in the one-thread loop only: the pipeline's formatting threads hash
    * the fields themselves, while the text is in their cache */
-  c->hash_cells = kind == PASS_WRITE && !pipelined;
+  c->hash_cells = kind == PASS_WRITE && !pipelined && c->profiler != NULL;
   if (pipelined)
     winnow_csv_reader_hold_batches (c->reader, WINNOW_CLEANER_IN_FLIGHT);
   winnow_csv_reader_set_prepare (c->reader, winnow_cleaner_prepare_batch, c);

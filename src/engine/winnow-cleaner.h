@@ -37,6 +37,9 @@ typedef void (*WinnowProgressFunc) (const WinnowProgress *progress, gpointer use
 typedef enum {
   WINNOW_CLEAN_NONE = 0,
   WINNOW_CLEAN_REPLACE = 1 << 0,  /* an existing output may be replaced */
+  /* nothing will read the columns' profiles: no cell is profiled, and the
+   * result's columns are left empty */
+  WINNOW_CLEAN_NO_PROFILE = 1 << 1,
 } WinnowCleanFlags;
 
 WinnowResult *winnow_clean_file (const WinnowRecipe *recipe,

@@ -93,6 +93,7 @@ struct _WinnowScheduler {
   WinnowSchedulerHook claim_hook;
   gpointer claim_hook_data;
   GThread *keeper;
+  gint no_profile;             /* atomic: tasks run from now on make no column profiles */
 
   GMutex lock;                 /* the fields below */
   GCond keeper_cond;           /* wakes the keeper */

@@ -212,16 +212,19 @@ run_task (Running *r)
   g_autoptr(WinnowRecipe) recipe = NULL;
   g_autoptr(WinnowResult) result = NULL;
   Outcome *outcome = g_new0 (Outcome, 1);
+  WinnowCleanFlags flags = WINNOW_CLEAN_NONE;
 
+  if (winnow_task_get_replace_output (task))
+    flags |= WINNOW_CLEAN_REPLACE;
+  if (g_atomic_int_get (&self->no_profile))
+    flags |= WINNOW_CLEAN_NO_PROFILE;
   outcome->running = running_ref (r);
   if (self->run_hook != NULL)
     self->run_hook (r->id, self->run_hook_data);
   recipe = winnow_recipe_new_from_json (winnow_task_get_recipe (task), -1, &error);
   if (recipe != NULL)
     result = winnow_clean_file (recipe, winnow_task_get_input_path (task),
-                                winnow_task_get_output_path (task),
-                                winnow_task_get_replace_output (task) ? WINNOW_CLEAN_REPLACE
-                                                                      : WINNOW_CLEAN_NONE,
+                                winnow_task_get_output_path (task), flags,
                                 on_progress, r, r->cancellable, &error);
   else
     g_prefix_error (&error, _("the task's recipe is not valid: "));

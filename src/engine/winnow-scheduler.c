@@ -295,6 +295,20 @@ winnow_scheduler_set_n_workers (WinnowScheduler *scheduler, guint n_workers)
   winnow_scheduler_wake (scheduler);
 }
 
+/**
+ * winnow_scheduler_set_profile:
+ * @profile: whether the tasks it runs from now on profile their output's
+ *   columns (the default); FALSE where nothing will read the profiles
+ *   (a batch run that keeps no history and prints no JSON), which spares
+ *   the work of profiling every cell (WINNOW_CLEAN_NO_PROFILE)
+ */
+void
+winnow_scheduler_set_profile (WinnowScheduler *scheduler, gboolean profile)
+{
+  g_return_if_fail (WINNOW_IS_SCHEDULER (scheduler));
+  g_atomic_int_set (&scheduler->no_profile, !profile);
+}
+
 /* Lease length for the tasks it claims from now on (tests shorten it). */
 void
 winnow_scheduler_set_lease_ms (WinnowScheduler *scheduler, gint64 lease_ms)

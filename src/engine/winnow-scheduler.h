@@ -46,6 +46,8 @@ guint            winnow_scheduler_get_n_workers  (WinnowScheduler *scheduler);
 void             winnow_scheduler_set_n_workers  (WinnowScheduler *scheduler,
                                                   guint n_workers);
 guint            winnow_scheduler_get_n_running  (WinnowScheduler *scheduler);
+void             winnow_scheduler_set_profile    (WinnowScheduler *scheduler,
+                                                  gboolean profile);
 
 WinnowTask      *winnow_scheduler_add            (WinnowScheduler *scheduler,
                                                   const char *input_path,
