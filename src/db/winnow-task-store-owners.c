@@ -283,14 +283,15 @@ owner_state_function (sqlite3_context *context, int argc, sqlite3_value **argv)
   OwnerState state = OWNER_UNKNOWN;
   gpointer value;
 
-  if (owner == NULL)
-    ;
-  else if (found != NULL && g_hash_table_lookup_extended (found, name, NULL, &value))
+  if (found != NULL && name != NULL && g_hash_table_lookup_extended (found, name, NULL, &value))
     state = GPOINTER_TO_INT (value);
-  else if (store_owner_state (name) == OWNER_ALIVE)
-    state = OWNER_ALIVE;
-  if (found != NULL && name != NULL && !g_hash_table_contains (found, name))
-    g_hash_table_insert (found, g_steal_pointer (&name), GINT_TO_POINTER (state));
+  else if (name != NULL)
+    {
+      if (store_owner_state (name) == OWNER_ALIVE)
+        state = OWNER_ALIVE;
+      if (found != NULL)
+        g_hash_table_insert (found, g_steal_pointer (&name), GINT_TO_POINTER (state));
+    }
   sqlite3_result_int (context, state == asked);
 }
 
