@@ -13,11 +13,9 @@
  * is never closed.
  *
  * Most lines hold no quote at all, and most of the others only quoted
- * fields that close on the same line. Such a line is split here
- * (parse_plain_line(), parse_quoted_line()), calling the same callbacks
- * with the same fields libcsv would, several times faster than its
- * byte-by-byte state machine; libcsv parses every other line, from the
- * header on.
+ * fields that close on the same line. Such a line is split without
+ * libcsv (winnow-csv-parse-lines.c), giving the same fields; libcsv
+ * parses every other line, from the header on.
  */
 #include "config.h"
 
@@ -109,53 +107,19 @@ restore_delimiters (ParseThread *thread, const char **text, gsize *length)
   *length = field->len;
 }
 
-static void
-on_field (void *data, size_t length, void *user_data)
+/* What the batch keeps of column @column of the row begun: nothing for a
+ * column dropped or a missing value, else the field's text (trimmed,
+ * replaced). */
+void
+winnow_csv_parse_thread_store_field (ParseThread *thread, guint column, const char *text,
+                                     gsize length)
 {
-  ParseThread *thread = user_data;
   WinnowCsvReader *reader = thread->reader;
   WinnowRowBatch *batch = thread->batch;
-  const char *text = data;
-  guint column;
-  gint kept;
+  gint kept = reader->column_map[column];
 
-  if (G_UNLIKELY (thread->stop))
-    return;
-  thread->fields_done++;
-  if (G_UNLIKELY (reader->delimiter_length > 1) && memchr (text, DELIMITER_STAND_IN, length))
-    restore_delimiters (thread, &text, &length);
-  if (G_UNLIKELY (thread->in_first_row))
-    {
-      g_ptr_array_add (thread->first_row, g_strndup (text, length));
-      return;
-    }
-
-  column = thread->field_index++;
-  if (column == 0)
-    {
-      winnow_row_batch_begin_row (batch);
-      if (G_UNLIKELY (reader->keep_raw))
-        winnow_row_batch_begin_raw (batch);
-      if (G_UNLIKELY (thread->row_replaced->len > 0))
-        g_array_set_size (thread->row_replaced, 0);
-    }
-  if (G_UNLIKELY (column >= reader->n_columns))
-    return;
-  if (G_UNLIKELY (reader->keep_raw))
-    {
-      if (batch->raw_length + length - batch->raw_current > WINNOW_MAX_ROW_BYTES)
-        {
-          ChunkError *error = winnow_csv_parse_thread_fail (thread, WINNOW_CSV_ERROR_TOO_LARGE, thread->row_start_line);
-          if (error)
-            error->expected = TOO_LARGE_ROW;
-          return;
-        }
-      winnow_row_batch_set_raw_field (batch, column, text, length);
-    }
-  kept = reader->column_map[column];
   if (kept < 0)
     return;
-
   if (reader->trim)
     {
       while (length > 0 && (text[0] == ' ' || text[0] == '\t'))
@@ -193,8 +157,53 @@ on_field (void *data, size_t length, void *user_data)
   winnow_row_batch_set_field (batch, (guint) kept, text, length);
 }
 
-static void
-on_row (int c, void *user_data)
+void
+winnow_csv_parse_thread_on_field (void *data, size_t length, void *user_data)
+{
+  ParseThread *thread = user_data;
+  WinnowCsvReader *reader = thread->reader;
+  WinnowRowBatch *batch = thread->batch;
+  const char *text = data;
+  guint column;
+
+  if (G_UNLIKELY (thread->stop))
+    return;
+  thread->fields_done++;
+  if (G_UNLIKELY (reader->delimiter_length > 1) && memchr (text, DELIMITER_STAND_IN, length))
+    restore_delimiters (thread, &text, &length);
+  if (G_UNLIKELY (thread->in_first_row))
+    {
+      g_ptr_array_add (thread->first_row, g_strndup (text, length));
+      return;
+    }
+
+  column = thread->field_index++;
+  if (column == 0)
+    {
+      winnow_row_batch_begin_row (batch);
+      if (G_UNLIKELY (reader->keep_raw))
+        winnow_row_batch_begin_raw (batch);
+      if (G_UNLIKELY (thread->row_replaced->len > 0))
+        g_array_set_size (thread->row_replaced, 0);
+    }
+  if (G_UNLIKELY (column >= reader->n_columns))
+    return;
+  if (G_UNLIKELY (reader->keep_raw))
+    {
+      if (batch->raw_length + length - batch->raw_current > WINNOW_MAX_ROW_BYTES)
+        {
+          ChunkError *error = winnow_csv_parse_thread_fail (thread, WINNOW_CSV_ERROR_TOO_LARGE, thread->row_start_line);
+          if (error)
+            error->expected = TOO_LARGE_ROW;
+          return;
+        }
+      winnow_row_batch_set_raw_field (batch, column, text, length);
+    }
+  winnow_csv_parse_thread_store_field (thread, column, text, length);
+}
+
+void
+winnow_csv_parse_thread_on_row (int c, void *user_data)
 {
   ParseThread *thread = user_data;
   WinnowCsvReader *reader = thread->reader;
@@ -264,7 +273,8 @@ parse_segment (ParseThread *thread, const char *p, gsize n)
 {
   while (n > 0 && !thread->stop)
     {
-      gsize done = csv_parse (&thread->parser, p, n, on_field, on_row, thread);
+      gsize done = csv_parse (&thread->parser, p, n, winnow_csv_parse_thread_on_field,
+                              winnow_csv_parse_thread_on_row, thread);
       ChunkError *error;
       int status;
 
@@ -281,7 +291,8 @@ parse_segment (ParseThread *thread, const char *p, gsize n)
         {
           /* A quote inside an unquoted field: a literal character. */
           csv_set_opts (&thread->parser, PARSER_OPTIONS & ~CSV_STRICT);
-          csv_parse (&thread->parser, p + done, 1, on_field, on_row, thread);
+          csv_parse (&thread->parser, p + done, 1, winnow_csv_parse_thread_on_field,
+                     winnow_csv_parse_thread_on_row, thread);
           csv_set_opts (&thread->parser, PARSER_OPTIONS);
           p += done + 1;
           n -= done + 1;
@@ -326,12 +337,6 @@ check_stop (ParseThread *thread)
     winnow_csv_parse_thread_fail_message (thread, CHUNK_CANCELLED, "Cancelled");
 }
 
-static inline gboolean
-is_blank (char c, char delimiter)
-{
-  return (c == ' ' || c == '\t') && c != delimiter;
-}
-
 /* A line of nothing but spaces and tabs, outside quotes, is a blank line,
  * as in pandas (its tokenizer's WHITESPACE_LINE state), and is skipped; a
  * tab that is the delimiter is not blank ("\t\t" in a TSV file is a row
@@ -350,9 +355,9 @@ skip_blank_line (ParseThread *thread, const char *p, gsize n)
   char delimiter = (char) thread->reader->parse_delimiter;
   gsize k = 0;
 
-  if (thread->blanks->len == 0 && (n == 0 || !is_blank (p[0], delimiter)))
+  if (thread->blanks->len == 0 && (n == 0 || !winnow_csv_is_blank (p[0], delimiter)))
     return 0;
-  while (k < n && is_blank (p[k], delimiter))
+  while (k < n && winnow_csv_is_blank (p[k], delimiter))
     k++;
   if (k == n && thread->blanks->len + n <= WINNOW_MAX_FIELD_BYTES)
     {
@@ -373,149 +378,6 @@ skip_blank_line (ParseThread *thread, const char *p, gsize n)
   return 0;
 }
 
-/* Where the next @byte of the text is, at or after @from (the text's
- * length if there is none); @cached remembers the last answer, so a byte
- * that occurs rarely is searched for once, not once per line. */
-static inline gsize
-next_byte (const ParseThread *thread, gssize *cached, char byte, gsize from)
-{
-  if (*cached < (gssize) from)
-    {
-      const char *hit = memchr (thread->text + from, byte, thread->text_len - from);
-      *cached = (gssize) (hit ? (gsize) (hit - thread->text) : thread->text_len);
-    }
-  return (gsize) *cached;
-}
-
-/* A line at the start of a row, @body bytes at @p without its line end,
- * that holds a quote (and no CR, and does not start with a blank): if
- * every quoted field in it opens at the field's start, closes on this
- * line and is followed by the delimiter or the line's end, its fields are
- * exactly those libcsv would submit: a quoted field's text between its
- * quotes with each doubled quote made one, a quote inside an unquoted
- * field kept as it is (as parse_segment() has libcsv do). Returns FALSE,
- * having done nothing, for any other line (a field that goes on over the
- * next line, text after a closing quote: libcsv parses those, and says
- * what is wrong). */
-static gboolean
-parse_quoted_line (ParseThread *thread, char *p, gsize body)
-{
-  WinnowCsvReader *reader = thread->reader;
-  char delimiter = (char) reader->parse_delimiter;
-  char quote = reader->options.quote;
-  GArray *fields = thread->line_fields;
-  gsize pos = 0;
-
-  g_array_set_size (fields, 0);
-  for (;;)
-    {
-      LineField f = { (guint32) pos, 0, FALSE };
-      const char *hit;
-
-      if (pos < body && p[pos] == quote)
-        {
-          gsize q = pos + 1;
-
-          f.start = (guint32) q;
-          for (;;)
-            {
-              hit = memchr (p + q, quote, body - q);
-              if (hit == NULL)
-                return FALSE;  /* still open at the line's end */
-              q = (gsize) (hit - p);
-              if (q + 1 < body && p[q + 1] == quote)
-                {
-                  f.doubled = TRUE;
-                  q += 2;
-                  continue;
-                }
-              break;
-            }
-          f.length = (guint32) (q - f.start);
-          g_array_append_val (fields, f);
-          pos = q + 1;
-          if (pos == body)
-            break;
-          if (p[pos] != delimiter)
-            return FALSE;  /* text after the closing quote */
-          pos++;
-          continue;
-        }
-      hit = memchr (p + pos, delimiter, body - pos);
-      f.length = (guint32) ((hit ? (gsize) (hit - p) : body) - pos);
-      g_array_append_val (fields, f);
-      if (hit == NULL)
-        break;
-      pos = (gsize) (hit - p) + 1;
-    }
-
-  for (guint i = 0; i < fields->len; i++)
-    {
-      const LineField *f = &g_array_index (fields, LineField, i);
-      char *text = p + f->start;
-      gsize length = f->length;
-
-      if (f->doubled)
-        {
-          /* in place: the text only shrinks, and is parsed once */
-          const char *from = text, *end = text + length;
-          char *to = text;
-
-          while (from < end)
-            {
-              char c = *from++;
-              *to++ = c;
-              if (c == quote)
-                from++;  /* the second of the pair */
-            }
-          length = (gsize) (to - text);
-        }
-      on_field (text, length, thread);
-    }
-  on_row ('\n', thread);
-  return TRUE;
-}
-
-/* A whole line at the start of a row, @seg bytes at @p ending with its
- * LF, that holds no CR but that of a CRLF end and does not start with a
- * blank (skip_blank_line()): without a quote, its fields are the texts
- * between delimiters, exactly as libcsv would submit them (an empty line
- * is no row, as libcsv skips it); with one, parse_quoted_line() splits it
- * if it can. Returns FALSE, having done nothing, for any other line. */
-static gboolean
-parse_plain_line (ParseThread *thread, char *p, gsize seg)
-{
-  WinnowCsvReader *reader = thread->reader;
-  char delimiter = (char) reader->parse_delimiter;
-  gsize start = (gsize) (p - thread->text);
-  gsize body = seg - 1;
-  const char *end;
-
-  if (body > 0 && p[body - 1] == '\r')
-    body--;
-  if (next_byte (thread, &thread->next_cr, '\r', start) < start + body ||
-      (body > 0 && is_blank (p[0], delimiter)))
-    return FALSE;
-  if (next_byte (thread, &thread->next_quote, reader->options.quote, start) < start + body)
-    return parse_quoted_line (thread, p, body);
-  if (body == 0)
-    return TRUE;
-  end = p + body;
-  for (;;)
-    {
-      char *hit = memchr (p, delimiter, (gsize) (end - p));
-      if (hit == NULL)
-        {
-          on_field ((void *) p, (gsize) (end - p), thread);
-          break;
-        }
-      on_field ((void *) p, (gsize) (hit - p), thread);
-      p = hit + 1;
-    }
-  on_row ('\n', thread);
-  return TRUE;
-}
-
 /* A lone CR in an LF file, or an LF in a CR file, ends a row as well
  * (docs/BEHAVIOUR.md 1.4): the segment of @seg bytes at the text's
  * position stops after it, so that a blank line after it is seen at the
@@ -527,8 +389,8 @@ cut_at_other_line_end (ParseThread *thread, gsize seg, const char **nl)
 {
   gsize start = thread->text_pos;
   gboolean lf_file = thread->reader->line_end == '\n';
-  gsize at = lf_file ? next_byte (thread, &thread->next_cr, '\r', start)
-                     : next_byte (thread, &thread->next_lf, '\n', start);
+  gsize at = lf_file ? winnow_csv_next_byte (thread, &thread->next_cr, '\r', start)
+                     : winnow_csv_next_byte (thread, &thread->next_lf, '\n', start);
 
   /* The first row must end its segment, so that open() can stop right
    * after it: there even a CRLF's CR ends it. */
@@ -552,7 +414,7 @@ feed_text (ParseThread *thread)
       gsize avail = MIN (thread->text_len - thread->text_pos, CHECK_EVERY);
       /* cached: a text of many lone CRs is cut at each, and must not be
        * searched for its next line end again each time */
-      gsize end = next_byte (thread, line_end == '\n' ? &thread->next_lf : &thread->next_cr,
+      gsize end = winnow_csv_next_byte (thread, line_end == '\n' ? &thread->next_lf : &thread->next_cr,
                              line_end, thread->text_pos);
       const char *nl = end < thread->text_pos + avail ? thread->text + end : NULL;
       gsize seg = nl ? (gsize) (nl - p) + 1 : avail;
@@ -567,7 +429,7 @@ feed_text (ParseThread *thread)
           thread->row_start_line = thread->line;
           if (nl != NULL && line_end == '\n' && thread->blanks->len == 0 &&
               !thread->in_first_row && !thread->reader->options.libcsv_only &&
-              parse_plain_line (thread, p, seg))
+              winnow_csv_parse_thread_split_line (thread, p, seg))
             skip = seg;
           else
             skip = skip_blank_line (thread, p, seg);
@@ -594,7 +456,8 @@ finish_file (ParseThread *thread)
   g_byte_array_set_size (thread->blanks, 0);  /* a blank last line */
   if (thread->parser.pstate == STATE_ROW_NOT_BEGUN)
     thread->row_start_line = thread->line;
-  if (csv_fini (&thread->parser, on_field, on_row, thread) != 0)
+  if (csv_fini (&thread->parser, winnow_csv_parse_thread_on_field, winnow_csv_parse_thread_on_row,
+                thread) != 0)
     {
       ChunkError *error = winnow_csv_parse_thread_fail (thread, WINNOW_CSV_ERROR_QUOTE, thread->quote_line);
       if (error)
@@ -635,9 +498,9 @@ replay_first_row (ParseThread *thread)
   for (guint i = 0; i < thread->first_row->len; i++)
     {
       const char *field = g_ptr_array_index (thread->first_row, i);
-      on_field ((void *) field, strlen (field), thread);
+      winnow_csv_parse_thread_on_field ((void *) field, strlen (field), thread);
     }
-  on_row ('\n', thread);
+  winnow_csv_parse_thread_on_row ('\n', thread);
   thread->row_start_line = line;
 }
 

@@ -20,8 +20,8 @@
  * replaced by DELIMITER_STAND_IN, which libcsv takes as the delimiter,
  * before it is parsed; a field that still holds the stand-in had the
  * delimiter inside quotes, and gets its bytes back before anything else
- * sees it (on_field()). Blocks end on whole characters, so a delimiter is
- * never cut in two.
+ * sees it (winnow_csv_parse_thread_on_field()). Blocks end on whole
+ * characters, so a delimiter is never cut in two.
  */
 #pragma once
 
@@ -225,11 +225,48 @@ struct _WinnowCsvReader {
 };
 
 /* winnow-csv-parse-thread.c */
+void            winnow_csv_parse_thread_on_field        (void *data,
+                                                         size_t length,
+                                                         void *user_data);
+void            winnow_csv_parse_thread_on_row          (int c,
+                                                         void *user_data);
+void            winnow_csv_parse_thread_store_field     (ParseThread *thread,
+                                                         guint column,
+                                                         const char *text,
+                                                         gsize length);
 void            winnow_csv_parse_thread_parse_first_row (ParseThread *thread);
 void            winnow_csv_parse_thread_run_slot        (ParseThread *thread,
                                                          Slot *slot,
                                                          gboolean fresh);
 WinnowRowBatch *winnow_csv_end_marker                   (void);
+
+/* winnow-csv-parse-lines.c */
+gboolean        winnow_csv_parse_thread_split_line      (ParseThread *thread,
+                                                         char *p,
+                                                         gsize seg);
+
+/* A space or a tab that is not the delimiter (a blank line holds only
+ * these: skip_blank_line() in winnow-csv-parse-thread.c). */
+static inline gboolean
+winnow_csv_is_blank (char c, char delimiter)
+{
+  return (c == ' ' || c == '\t') && c != delimiter;
+}
+
+/* Where the next @byte of the text is, at or after @from (the text's
+ * length if there is none); @cached remembers the last answer, so a byte
+ * that occurs rarely is searched for once, not once per line. */
+static inline gsize
+winnow_csv_next_byte (const ParseThread *thread, gssize *cached, char byte, gsize from)
+{
+  if (*cached < (gssize) from)
+    {
+      const char *hit = memchr (thread->text + from, byte, thread->text_len - from);
+      *cached = (gssize) (hit ? (gsize) (hit - thread->text) : thread->text_len);
+    }
+  return (gsize) *cached;
+}
+
 
 /* winnow-csv-parse-state.c */
 ParseThread    *winnow_csv_parse_thread_new             (WinnowCsvReader *reader,
