@@ -6,7 +6,8 @@
  * statistic, backward and forward (holes), the formula guard, CRLF and another delimiter; with a
  * rejected-rows file too, which must be the same, bad lines included.
  * Without a profile (WINNOW_CLEAN_NO_PROFILE) both loops write the same
- * bytes and counts again, and the result has no columns. */
+ * bytes and counts again, and the result has no columns; so they do for a
+ * file of one column whose fields are all written as read. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -230,11 +231,56 @@ test_same_as_one_thread (WinnowTestDir *fixture, gconstpointer data)
     }
 }
 
+/* A file of one column, cleaned without fills or a profile (every field
+ * written as read, format_as_read()): a row whose field is empty or
+ * missing is written "" (an empty line is no row), a field that needs
+ * quotes is quoted, as in the one-thread loop. */
+static void
+test_one_column_as_read (WinnowTestDir *fixture, gconstpointer data)
+{
+  static const char *const fields[] = { "", "NA", "a", "b,c", "say \"hi\"", "n/a", "x" };
+  g_autoptr(GString) csv = g_string_new ("only\n");
+  g_autofree char *in = NULL;
+  const char *recipe = "{\"winnow_recipe\": 1}";
+
+  for (guint i = 0; i < 3 * ROWS; i++)
+    {
+      const char *field = fields[i % G_N_ELEMENTS (fields)];
+
+      if (strchr (field, ',') != NULL || strchr (field, '"') != NULL)
+        {
+          g_auto(GStrv) parts = g_strsplit (field, "\"", -1);
+          g_autofree char *doubled = g_strjoinv ("\"\"", parts);
+
+          g_string_append_printf (csv, "\"%s\"\n", doubled);
+        }
+      else if (field[0] == '\0')
+        g_string_append (csv, "\"\"\n");
+      else
+        g_string_append_printf (csv, "%s\n", field);
+    }
+  in = winnow_test_write_file (fixture->dir, "one-column.csv", csv->str, -1);
+  {
+    g_autofree char *one_json = NULL, *one_summary = NULL;
+    g_autofree char *piped_json = NULL, *piped_summary = NULL;
+    g_autofree char *one = clean (fixture->dir, in, recipe, 0, WINNOW_CLEAN_NO_PROFILE, "one.csv",
+                                  &one_json, &one_summary, NULL);
+    g_autofree char *piped = clean (fixture->dir, in, recipe, 1, WINNOW_CLEAN_NO_PROFILE,
+                                    "piped.csv", &piped_json, &piped_summary, NULL);
+
+    g_assert_true (g_str_has_prefix (one, "only\n\"\"\n\"\"\na\n\"b,c\"\n\"say \"\"hi\"\"\"\n"));
+    assert_same ("output", 0, piped, one);
+    assert_same ("counts", 0, piped_summary, one_summary);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/pipeline/same-as-one-thread", WinnowTestDir, NULL, winnow_test_dir_setup,
               test_same_as_one_thread, winnow_test_dir_teardown);
+  g_test_add ("/pipeline/one-column-as-read", WinnowTestDir, NULL, winnow_test_dir_setup,
+              test_one_column_as_read, winnow_test_dir_teardown);
   return g_test_run ();
 }

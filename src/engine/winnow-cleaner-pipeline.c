@@ -79,6 +79,8 @@ typedef struct {
   guint *number_columns;      /* per number column: its kept column */
   gboolean numbers_only;      /* every deferred fill's statistic takes numbers */
   gboolean ffill;             /* some column fills forward */
+  gboolean as_read;           /* every field is written as read: nothing to
+                               * fill, to profile or to parse */
   /* of the rows each formatter formatted: a profile per thread, not per
    * batch, so no batch's profile is made, grown, merged and emptied */
   WinnowProfiler *profilers[N_FORMATTERS];
@@ -213,6 +215,34 @@ ensure_numbers (Pipeline *p, Job *job)
   job->is_number = g_renew (guint8, job->is_number, need);
 }
 
+/* format_job() where every field is written as read (Pipeline.as_read):
+ * the same bytes, without asking each field what becomes of it. */
+static void
+format_as_read (Job *job, guint n)
+{
+  const WinnowRowBatch *batch = job->batch;
+  WinnowCsvWriter *out = job->out;
+
+  for (guint r = 0; r < job->n_rows; r++)
+    {
+      guint i = job->rows[r];
+      const guint32 *lengths = winnow_row_batch_lengths (batch, i);
+      const char *t = winnow_row_batch_texts (batch, i);
+
+      if (n == 1 && WINNOW_FIELD_LENGTH (lengths[0]) == 0)
+        winnow_csv_writer_empty_row (out);
+      else
+        for (guint k = 0; k < n; k++)
+          {
+            gsize length = WINNOW_FIELD_LENGTH (lengths[k]);
+
+            winnow_csv_writer_field (out, k == 0, t, length);
+            t += length;
+          }
+      winnow_csv_writer_end_row (out);
+    }
+}
+
 /* As write_row() in winnow-cleaner.c, into the job's own buffer and the
  * profile of @formatter. Reads of the cleaner only what the pass does not
  * change. */
@@ -236,6 +266,11 @@ format_job (Pipeline *p, Job *job, guint formatter)
       memset (job->last_text, 0, n * sizeof *job->last_text);
     }
   ensure_numbers (p, job);
+  if (p->as_read)
+    {
+      format_as_read (job, n);
+      return;
+    }
 
   for (guint r = 0; r < job->n_rows; r++)
     {
@@ -566,6 +601,10 @@ pipeline_init (Pipeline *p, Cleaner *c)
         p->numbers_only = FALSE;
     }
   p->ffill = c->last != NULL;
+  p->as_read = c->profiler == NULL && p->n_number_columns == 0 && !p->ffill;
+  for (guint k = 0; k < n; k++)
+    if (c->plan->fills[k].active)
+      p->as_read = FALSE;
   if (p->ffill && c->ffill_values == NULL)
     {
       c->ffill_pool = g_string_new (NULL);
