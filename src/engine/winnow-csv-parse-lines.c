@@ -18,68 +18,99 @@
 
 #include "winnow-csv-reader-private.h"
 
-/* Field @column of a row split here, stored as the parse thread's field
- * callback would (winnow_csv_parse_thread_on_field()), in the common case
- * (begin_split_row()) where all it asks of a field is its column's place
- * and whether it is missing. Returns FALSE if the parse stopped (a row too
- * large). */
-static inline gboolean
-store_plain_field (ParseThread *thread, guint column, const char *text, gsize length)
+/* A row split here (split_plain_line(), parse_quoted_line()): in the
+ * common case, without a raw record to keep, replace rules, trimming or a
+ * delimiter of several bytes, its fields are stored here, and the field
+ * callback's questions about the parse (stopped? the header? a delimiter
+ * to restore? a new row?) are asked once for the row, not once per field.
+ * What storing a field needs is held in locals the compiler keeps in
+ * registers: the batch's own fields would be read again after every field
+ * copied, as a copy of bytes may write anywhere. */
+typedef struct {
+  ParseThread *thread;
+  gboolean common;
+  guint column;             /* the next field's */
+  /* the common case's */
+  const gint *column_map;
+  guint n_columns;
+  const WinnowTextSet *na;
+  guint8 *data;             /* the batch's arena, */
+  gsize used, capacity;     /* its bytes used and its room, */
+  guint32 *lengths;         /* and the row's field lengths in it */
+} SplitRow;
+
+static inline void
+split_row_load (SplitRow *row)
+{
+  const WinnowRowBatch *batch = row->thread->batch;
+
+  row->data = batch->data;
+  row->used = batch->length;
+  row->capacity = batch->capacity;
+  row->lengths = (guint32 *) (batch->data + batch->starts[batch->n_rows]);
+}
+
+static inline void
+begin_split_row (SplitRow *row, ParseThread *thread)
 {
   const WinnowCsvReader *reader = thread->reader;
-  WinnowRowBatch *batch = thread->batch;
+
+  *row = (SplitRow) {
+    .thread = thread,
+    .common = !reader->keep_raw && reader->replace == NULL && !reader->trim &&
+              reader->delimiter_length <= 1,
+  };
+  if (!row->common)
+    return;
+  row->column_map = reader->column_map;
+  row->n_columns = reader->n_columns;
+  row->na = reader->na;
+  winnow_row_batch_begin_row (thread->batch);
+  split_row_load (row);
+}
+
+/* The row's next field, stored as the field callback
+ * (winnow_csv_parse_thread_on_field()) would. Returns FALSE if the parse
+ * stopped (a row too large). */
+static inline gboolean
+put_split_field (SplitRow *row, char *text, gsize length)
+{
+  guint column = row->column++;
   gint kept;
 
-  if (column >= reader->n_columns || (kept = reader->column_map[column]) < 0 ||
-      winnow_text_set_contains (reader->na, text, length))
+  if (!row->common)
+    {
+      winnow_csv_parse_thread_on_field (text, length, row->thread);
+      return TRUE;
+    }
+  if (column >= row->n_columns || (kept = row->column_map[column]) < 0 ||
+      winnow_text_set_contains (row->na, text, length))
     return TRUE;
-  if (G_UNLIKELY (batch->length + length > batch->capacity))
+  if (G_UNLIKELY (row->used + length > row->capacity))
     {
-      /* grows the batch, or fails the row */
-      winnow_csv_parse_thread_store_field (thread, column, text, length);
-      return !thread->stop;
+      /* the batch grows, or the row fails */
+      row->thread->batch->length = row->used;
+      winnow_csv_parse_thread_store_field (row->thread, column, text, length);
+      split_row_load (row);
+      return !row->thread->stop;
     }
-  winnow_row_batch_set_field (batch, (guint) kept, text, length);
+  winnow_copy (row->data + row->used, text, length);
+  row->used += length;
+  row->lengths[kept] = (guint32) length;
   return TRUE;
 }
 
-/* A row split here (split_plain_line(), parse_quoted_line()) begins:
- * whether its fields take the common way (store_plain_field()), without
- * a raw record to keep, replace rules, trimming or a delimiter of several
- * bytes, where the field callback's questions about the parse (stopped?
- * the header? a delimiter to restore? a new row?) are asked once for the
- * row, not once per field. */
-static inline gboolean
-begin_split_row (ParseThread *thread)
-{
-  const WinnowCsvReader *reader = thread->reader;
-  gboolean common = !reader->keep_raw && reader->replace == NULL && !reader->trim &&
-                    reader->delimiter_length <= 1;
-
-  if (common)
-    winnow_row_batch_begin_row (thread->batch);
-  return common;
-}
-
-static inline gboolean
-put_split_field (ParseThread *thread, gboolean common, guint column, char *text, gsize length)
-{
-  if (common)
-    return store_plain_field (thread, column, text, length);
-  winnow_csv_parse_thread_on_field (text, length, thread);
-  return TRUE;
-}
-
-/* The row's @n_fields fields are in: winnow_csv_parse_thread_on_row() may
- * end it. */
+/* The row's fields are in: winnow_csv_parse_thread_on_row() may end it. */
 static inline void
-end_split_row (ParseThread *thread, gboolean common, guint n_fields)
+end_split_row (SplitRow *row)
 {
-  if (common)
-    {
-      thread->field_index = n_fields;
-      thread->fields_done += n_fields;
-    }
+  ParseThread *thread = row->thread;
+
+  if (!row->common)
+    return;
+  thread->batch->length = row->used;
+  thread->field_index = row->column;
+  thread->fields_done += row->column;
 }
 
 /* A line at the start of a row, @body bytes at @p without its line end,
@@ -100,9 +131,14 @@ parse_quoted_line (ParseThread *thread, char *p, gsize body)
   char quote = reader->options.quote;
   GArray *fields = thread->line_fields;
   gsize pos = 0;
-  gboolean common;
+  SplitRow row;
+  LineField *found;
+  guint n_found = 0;
 
-  g_array_set_size (fields, 0);
+  /* room for every field the line can hold, one more than its bytes: a
+   * store per field, not a call */
+  g_array_set_size (fields, (guint) body + 1);
+  found = (LineField *) (gpointer) fields->data;
   for (;;)
     {
       LineField f = { (guint32) pos, 0, FALSE };
@@ -128,7 +164,7 @@ parse_quoted_line (ParseThread *thread, char *p, gsize body)
               break;
             }
           f.length = (guint32) (q - f.start);
-          g_array_append_val (fields, f);
+          found[n_found++] = f;
           pos = q + 1;
           if (pos == body)
             break;
@@ -139,16 +175,16 @@ parse_quoted_line (ParseThread *thread, char *p, gsize body)
         }
       hit = memchr (p + pos, delimiter, body - pos);
       f.length = (guint32) ((hit ? (gsize) (hit - p) : body) - pos);
-      g_array_append_val (fields, f);
+      found[n_found++] = f;
       if (hit == NULL)
         break;
       pos = (gsize) (hit - p) + 1;
     }
 
-  common = begin_split_row (thread);
-  for (guint i = 0; i < fields->len; i++)
+  begin_split_row (&row, thread);
+  for (guint i = 0; i < n_found; i++)
     {
-      const LineField *f = &g_array_index (fields, LineField, i);
+      const LineField *f = &found[i];
       char *text = p + f->start;
       gsize length = f->length;
 
@@ -167,11 +203,11 @@ parse_quoted_line (ParseThread *thread, char *p, gsize body)
             }
           length = (gsize) (to - text);
         }
-      if (!put_split_field (thread, common, i, text, length))
+      if (!put_split_field (&row, text, length))
         break;
     }
   if (!thread->stop)
-    end_split_row (thread, common, fields->len);
+    end_split_row (&row);
   winnow_csv_parse_thread_on_row ('\n', thread);
   return TRUE;
 }
@@ -184,10 +220,10 @@ parse_quoted_line (ParseThread *thread, char *p, gsize body)
 static void
 split_plain_line (ParseThread *thread, char *p, gsize body, char delimiter)
 {
-  gboolean common = begin_split_row (thread);
-  guint column = 0;
+  SplitRow row;
   gsize field = 0, at = 0;
 
+  begin_split_row (&row, thread);
 #ifdef __SSE2__
   {
     const __m128i delimiters = _mm_set1_epi8 (delimiter);
@@ -201,7 +237,7 @@ split_plain_line (ParseThread *thread, char *p, gsize body, char delimiter)
           {
             gsize hit = at + (gsize) __builtin_ctz (mask);
 
-            if (!put_split_field (thread, common, column++, p + field, hit - field))
+            if (!put_split_field (&row, p + field, hit - field))
               return;
             field = hit + 1;
           }
@@ -211,12 +247,12 @@ split_plain_line (ParseThread *thread, char *p, gsize body, char delimiter)
   for (; at < body; at++)
     if (p[at] == delimiter)
       {
-        if (!put_split_field (thread, common, column++, p + field, at - field))
+        if (!put_split_field (&row, p + field, at - field))
           return;
         field = at + 1;
       }
-  if (put_split_field (thread, common, column++, p + field, body - field))
-    end_split_row (thread, common, column);
+  if (put_split_field (&row, p + field, body - field))
+    end_split_row (&row);
 }
 
 /* A whole line at the start of a row, @seg bytes at @p ending with its

@@ -116,13 +116,14 @@ static inline void
 winnow_row_batch_begin_row (WinnowRowBatch *batch)
 {
   gsize start = (batch->length + 3) & ~(gsize) 3;
-  gsize header = 4 * (gsize) batch->n_columns;
+  guint n = batch->n_columns;  /* (not read again after each length stored) */
+  gsize header = 4 * (gsize) n;
   guint32 *lengths;
 
   if (G_UNLIKELY (start + header > batch->capacity))
     winnow_row_batch_reserve (batch, start + header - batch->length);
   lengths = (guint32 *) (batch->data + start);
-  for (guint i = 0; i < batch->n_columns; i++)
+  for (guint i = 0; i < n; i++)
     lengths[i] = WINNOW_FIELD_MISSING;
   batch->starts[batch->n_rows] = (guint32) start;
   batch->length = start + header;
