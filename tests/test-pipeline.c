@@ -7,7 +7,8 @@
  * rejected-rows file too, which must be the same, bad lines included.
  * Without a profile (WINNOW_CLEAN_NO_PROFILE) both loops write the same
  * bytes and counts again, and the result has no columns; so they do for a
- * file of one column whose fields are all written as read. */
+ * file of one column whose fields are all written as read, and for rows
+ * read from lines without a quote. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -274,6 +275,46 @@ test_one_column_as_read (WinnowTestDir *fixture, gconstpointer data)
   }
 }
 
+/* Rows read from lines without a quote are written without looking for a
+ * byte that makes a field quoted, but only where none can be there: not
+ * with another output delimiter, a formula guard, or another quote
+ * character (a '"' is then plain text in the line). Each way, the
+ * pipeline writes the bytes of the one-thread loop. */
+static void
+test_plain_rows (WinnowTestDir *fixture, gconstpointer data)
+{
+  static const struct {
+    const char *recipe;
+    const char *expected;    /* in the output */
+  } cases[] = {
+    { "{\"winnow_recipe\": 1}", "\n7,a;b,=1+1,x'y\n" },
+    { "{\"winnow_recipe\": 1, \"output\": {\"delimiter\": \";\"}}", "\n7;\"a;b\";=1+1;x'y\n" },
+    { "{\"winnow_recipe\": 1, \"output\": {\"formula_guard\": true}}", "\n7,a;b,'=1+1,x'y\n" },
+    { "{\"winnow_recipe\": 1, \"input\": {\"quote\": \"'\"}}", "\n9,\"say \"\"hi\"\"\",c,d\n" },
+  };
+  g_autoptr(GString) csv = g_string_new ("id,text,formula,other\n");
+  g_autofree char *in = NULL;
+
+  for (guint i = 0; i < ROWS; i++)
+    g_string_append (csv, i % 3 == 0 ? "7,a;b,=1+1,x'y\n"
+                          : i % 3 == 1 ? "8,\"quoted\",plain,z\n" : "9,say \"hi\",c,d\n");
+  in = winnow_test_write_file (fixture->dir, "plain.csv", csv->str, -1);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *one_json = NULL, *one_summary = NULL;
+      g_autofree char *piped_json = NULL, *piped_summary = NULL;
+      g_autofree char *one = clean (fixture->dir, in, cases[i].recipe, 0, WINNOW_CLEAN_NO_PROFILE,
+                                    "one.csv", &one_json, &one_summary, NULL);
+      g_autofree char *piped = clean (fixture->dir, in, cases[i].recipe, 1,
+                                      WINNOW_CLEAN_NO_PROFILE, "piped.csv", &piped_json,
+                                      &piped_summary, NULL);
+
+      if (strstr (one, cases[i].expected) == NULL)
+        g_error ("case %u: no “%s” in the output", i, cases[i].expected);
+      assert_same ("output", i, piped, one);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -282,5 +323,7 @@ main (int argc, char **argv)
               test_same_as_one_thread, winnow_test_dir_teardown);
   g_test_add ("/pipeline/one-column-as-read", WinnowTestDir, NULL, winnow_test_dir_setup,
               test_one_column_as_read, winnow_test_dir_teardown);
+  g_test_add ("/pipeline/plain-rows", WinnowTestDir, NULL, winnow_test_dir_setup,
+              test_plain_rows, winnow_test_dir_teardown);
   return g_test_run ();
 }

@@ -81,6 +81,9 @@ typedef struct {
   gboolean ffill;             /* some column fills forward */
   gboolean as_read;           /* every field is written as read: nothing to
                                * fill, to profile or to parse */
+  gboolean plain_as_read;     /* and a plain row's fields need no quotes: the
+                               * writer has the reader's delimiter, of one
+                               * byte, and guards no formula */
   /* of the rows each formatter formatted: a profile per thread, not per
    * batch, so no batch's profile is made, grown, merged and emptied */
   WinnowProfiler *profilers[N_FORMATTERS];
@@ -216,9 +219,10 @@ ensure_numbers (Pipeline *p, Job *job)
 }
 
 /* format_job() where every field is written as read (Pipeline.as_read):
- * the same bytes, without asking each field what becomes of it. */
+ * the same bytes, without asking each field what becomes of it, nor a
+ * plain row's fields whether they need quotes (@plain_ok). */
 static void
-format_as_read (Job *job, guint n)
+format_as_read (Job *job, guint n, gboolean plain_ok)
 {
   const WinnowRowBatch *batch = job->batch;
   WinnowCsvWriter *out = job->out;
@@ -231,6 +235,14 @@ format_as_read (Job *job, guint n)
 
       if (n == 1 && WINNOW_FIELD_LENGTH (lengths[0]) == 0)
         winnow_csv_writer_empty_row (out);
+      else if (plain_ok && winnow_row_batch_is_plain (batch, i))
+        for (guint k = 0; k < n; k++)
+          {
+            gsize length = WINNOW_FIELD_LENGTH (lengths[k]);
+
+            winnow_csv_writer_plain_field (out, k == 0, t, length);
+            t += length;
+          }
       else
         for (guint k = 0; k < n; k++)
           {
@@ -268,7 +280,7 @@ format_job (Pipeline *p, Job *job, guint formatter)
   ensure_numbers (p, job);
   if (p->as_read)
     {
-      format_as_read (job, n);
+      format_as_read (job, n, p->plain_as_read);
       return;
     }
 
@@ -605,6 +617,10 @@ pipeline_init (Pipeline *p, Cleaner *c)
   for (guint k = 0; k < n; k++)
     if (c->plan->fills[k].active)
       p->as_read = FALSE;
+  p->plain_as_read = p->as_read && !c->writer->formula_guard &&
+                     c->writer->delimiter_length == 1 &&
+                     (gunichar) (guint8) c->writer->delimiter[0] ==
+                       winnow_csv_reader_get_delimiter (c->reader);
   if (p->ffill && c->ffill_values == NULL)
     {
       c->ffill_pool = g_string_new (NULL);

@@ -100,9 +100,11 @@ put_split_field (SplitRow *row, char *text, gsize length)
   return TRUE;
 }
 
-/* The row's fields are in: winnow_csv_parse_thread_on_row() may end it. */
+/* The row's fields are in: winnow_csv_parse_thread_on_row() may end it.
+ * With @plain, a line without a quote: no field holds '"' (if that is the
+ * quote), a CR, an LF or the delimiter (winnow_row_batch_set_plain()). */
 static inline void
-end_split_row (SplitRow *row)
+end_split_row (SplitRow *row, gboolean plain)
 {
   ParseThread *thread = row->thread;
 
@@ -111,6 +113,7 @@ end_split_row (SplitRow *row)
   thread->batch->length = row->used;
   thread->field_index = row->column;
   thread->fields_done += row->column;
+  thread->row_plain = plain && thread->reader->options.quote == '"';
 }
 
 /* A line at the start of a row, @body bytes at @p without its line end,
@@ -207,7 +210,7 @@ parse_quoted_line (ParseThread *thread, char *p, gsize body)
         break;
     }
   if (!thread->stop)
-    end_split_row (&row);
+    end_split_row (&row, FALSE);
   winnow_csv_parse_thread_on_row ('\n', thread);
   return TRUE;
 }
@@ -252,7 +255,7 @@ split_plain_line (ParseThread *thread, char *p, gsize body, char delimiter)
         field = at + 1;
       }
   if (put_split_field (&row, p + field, body - field))
-    end_split_row (&row);
+    end_split_row (&row, TRUE);
 }
 
 /* A whole line at the start of a row, @seg bytes at @p ending with its

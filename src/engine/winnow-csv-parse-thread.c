@@ -208,8 +208,10 @@ winnow_csv_parse_thread_on_row (int c, void *user_data)
   ParseThread *thread = user_data;
   WinnowCsvReader *reader = thread->reader;
   Slot *slot = thread->slot;
+  gboolean plain = thread->row_plain;
   guint n_fields;
 
+  thread->row_plain = FALSE;
   if (G_UNLIKELY (thread->stop))
     return;
   if (G_UNLIKELY (thread->in_first_row))
@@ -261,6 +263,8 @@ winnow_csv_parse_thread_on_row (int c, void *user_data)
         }
     }
 
+  if (plain)
+    winnow_row_batch_set_plain (thread->batch, thread->batch->n_rows);
   winnow_row_batch_end_row (thread->batch, thread->row_start_line);
   if (winnow_row_batch_is_full (thread->batch))
     push_batch (thread);

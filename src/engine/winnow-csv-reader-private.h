@@ -144,6 +144,8 @@ typedef struct {
   GArray *line_fields;        /* of LineField: parse_quoted_line() */
 
   gboolean in_first_row;
+  gboolean row_plain;         /* the row being ended was a line without a
+                               * quote, split here (winnow-csv-parse-lines.c) */
   GPtrArray *first_row;
   guint64 first_row_line;
 

@@ -195,6 +195,27 @@ winnow_csv_writer_field (WinnowCsvWriter *writer, gboolean first, const char *te
   writer->length = (gsize) (out - writer->buffer);
 }
 
+/* winnow_csv_writer_field() for a text that holds none of the bytes that
+ * make a field quoted or guarded (a plain row's, when the writer does not
+ * guard formulas and has its delimiter: winnow_row_batch_is_plain()). */
+static inline void
+winnow_csv_writer_plain_field (WinnowCsvWriter *writer, gboolean first, const char *text,
+                               gsize length)
+{
+  guint8 *out;
+
+  if (G_UNLIKELY (writer->length + WINNOW_CSV_WRITER_ROOM (length) > writer->capacity))
+    {
+      winnow_csv_writer_field (writer, first, text, length);
+      return;
+    }
+  out = writer->buffer + writer->length;
+  if (!first)
+    *out++ = (guint8) writer->delimiter[0];
+  winnow_copy (out, text, length);
+  writer->length = (gsize) (out + length - writer->buffer);
+}
+
 static inline void
 winnow_csv_writer_empty_row (WinnowCsvWriter *writer)
 {

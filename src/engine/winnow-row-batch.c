@@ -102,6 +102,7 @@ winnow_row_batch_reset (WinnowRowBatch *batch)
   batch->raw_current = 0;
   batch->n_bad = 0;
   batch->has_row_digests = batch->has_cell_hashes = FALSE;
+  memset (batch->plain, 0, sizeof batch->plain);
   if (batch->replaced != NULL)
     memset (batch->replaced, 0, batch->n_columns * sizeof *batch->replaced);
   /* A batch that grew for one huge row goes back to its normal size. */

@@ -41,6 +41,9 @@ typedef struct {
   guint32 *starts;       /* record i is data[starts[i] .. ends[i]) */
   guint32 *ends;
   guint64 *lines;        /* line on which each row starts */
+  /* rows whose fields hold no '"', CR, LF or delimiter (a line without a
+   * quote, split by the reader: winnow_row_batch_set_plain()) */
+  guint64 plain[WINNOW_ROW_BATCH_ROWS / 64];
   gsize bytes_consumed;  /* input bytes read up to the end of this batch */
   gpointer home;         /* the reader's pool it goes back to */
   guint64 *replaced;     /* per column: fields the replace step changed in
@@ -150,6 +153,20 @@ winnow_row_batch_end_row (WinnowRowBatch *batch, guint64 line)
   batch->ends[batch->n_rows] = (guint32) batch->length;
   batch->lines[batch->n_rows] = line;
   batch->n_rows++;
+}
+
+/* Row @row's fields hold no '"', CR, LF or delimiter: a writer with the
+ * same delimiter need not look for a byte that makes a field quoted. */
+static inline void
+winnow_row_batch_set_plain (WinnowRowBatch *batch, guint row)
+{
+  batch->plain[row / 64] |= G_GUINT64_CONSTANT (1) << (row % 64);
+}
+
+static inline gboolean
+winnow_row_batch_is_plain (const WinnowRowBatch *batch, guint row)
+{
+  return (batch->plain[row / 64] >> (row % 64)) & 1;
 }
 
 static inline void
