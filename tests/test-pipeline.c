@@ -278,8 +278,9 @@ test_one_column_as_read (WinnowTestDir *fixture, gconstpointer data)
 /* Rows read from lines without a quote are written without looking for a
  * byte that makes a field quoted, but only where none can be there: not
  * with another output delimiter, a formula guard, or another quote
- * character (a '"' is then plain text in the line). Each way, the
- * pipeline writes the bytes of the one-thread loop. */
+ * character (a '"' is then plain text in the line), nor for a value that
+ * fills a cell. Each way, the pipeline writes the bytes of the one-thread
+ * loop. */
 static void
 test_plain_rows (WinnowTestDir *fixture, gconstpointer data)
 {
@@ -291,13 +292,20 @@ test_plain_rows (WinnowTestDir *fixture, gconstpointer data)
     { "{\"winnow_recipe\": 1, \"output\": {\"delimiter\": \";\"}}", "\n7;\"a;b\";=1+1;x'y\n" },
     { "{\"winnow_recipe\": 1, \"output\": {\"formula_guard\": true}}", "\n7,a;b,'=1+1,x'y\n" },
     { "{\"winnow_recipe\": 1, \"input\": {\"quote\": \"'\"}}", "\n9,\"say \"\"hi\"\"\",c,d\n" },
+    /* a row's fields are plain, not the value that fills one */
+    { "{\"winnow_recipe\": 1, \"fill\": [{\"column\": \"text\", \"value\": \"x,y\"}]}",
+      "\n10,\"x,y\",e,f\n" },
   };
   g_autoptr(GString) csv = g_string_new ("id,text,formula,other\n");
   g_autofree char *in = NULL;
 
   for (guint i = 0; i < ROWS; i++)
-    g_string_append (csv, i % 3 == 0 ? "7,a;b,=1+1,x'y\n"
-                          : i % 3 == 1 ? "8,\"quoted\",plain,z\n" : "9,say \"hi\",c,d\n");
+    {
+      static const char *const rows[] = {
+        "7,a;b,=1+1,x'y\n", "8,\"quoted\",plain,z\n", "9,say \"hi\",c,d\n", "10,,e,f\n",
+      };
+      g_string_append (csv, rows[i % G_N_ELEMENTS (rows)]);
+    }
   in = winnow_test_write_file (fixture->dir, "plain.csv", csv->str, -1);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {

@@ -81,7 +81,7 @@ typedef struct {
   gboolean ffill;             /* some column fills forward */
   gboolean as_read;           /* every field is written as read: nothing to
                                * fill, to profile or to parse */
-  gboolean plain_as_read;     /* and a plain row's fields need no quotes: the
+  gboolean plain_ok;          /* a plain row's fields need no quotes: the
                                * writer has the reader's delimiter, of one
                                * byte, and guards no formula */
   /* of the rows each formatter formatted: a profile per thread, not per
@@ -280,7 +280,7 @@ format_job (Pipeline *p, Job *job, guint formatter)
   ensure_numbers (p, job);
   if (p->as_read)
     {
-      format_as_read (job, n, p->plain_as_read);
+      format_as_read (job, n, p->plain_ok);
       return;
     }
 
@@ -289,6 +289,7 @@ format_job (Pipeline *p, Job *job, guint formatter)
       guint i = job->rows[r];
       const guint32 *lengths = winnow_row_batch_lengths (batch, i);
       const char *t = winnow_row_batch_texts (batch, i);
+      gboolean plain = p->plain_ok && winnow_row_batch_is_plain (batch, i);
 
       for (guint k = 0; k < n; k++)
         {
@@ -330,7 +331,7 @@ format_job (Pipeline *p, Job *job, guint formatter)
             job->filled[k]++;
           winnow_cleaner_put_field (profiler, out, batch, i, k, n, text, length,
                                     kind != FIELD_MISSING, kind == FIELD_AS_READ,
-                                    parsed ? &number : NULL);
+                                    parsed ? &number : NULL, plain && kind != FIELD_FILLED);
         }
       winnow_csv_writer_end_row (out);
     }
@@ -617,10 +618,9 @@ pipeline_init (Pipeline *p, Cleaner *c)
   for (guint k = 0; k < n; k++)
     if (c->plan->fills[k].active)
       p->as_read = FALSE;
-  p->plain_as_read = p->as_read && !c->writer->formula_guard &&
-                     c->writer->delimiter_length == 1 &&
-                     (gunichar) (guint8) c->writer->delimiter[0] ==
-                       winnow_csv_reader_get_delimiter (c->reader);
+  p->plain_ok = !c->writer->formula_guard && c->writer->delimiter_length == 1 &&
+                (gunichar) (guint8) c->writer->delimiter[0] ==
+                  winnow_csv_reader_get_delimiter (c->reader);
   if (p->ffill && c->ffill_values == NULL)
     {
       c->ffill_pool = g_string_new (NULL);

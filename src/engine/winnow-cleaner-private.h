@@ -145,13 +145,14 @@ void     winnow_cleaner_report    (Cleaner *c,
  * @profiler is NULL: WINNOW_CLEAN_NO_PROFILE) and written: as read
  * (@as_read: its hash made on a parse thread if the batch has them, else
  * here), filled, or missing. @number: the field's number as read, if the
- * caller parsed it (for a fill's statistic), or NULL. Shared by the
+ * caller parsed it (for a fill's statistic), or NULL. @plain: the text
+ * needs no quotes (winnow_csv_writer_plain_field()). Shared by the
  * one-thread loop and the pipeline's. */
 static inline void
 winnow_cleaner_put_field (WinnowProfiler *profiler, WinnowCsvWriter *writer,
                           const WinnowRowBatch *batch, guint i, guint k, guint n,
                           const char *text, gsize length, gboolean present, gboolean as_read,
-                          const WinnowParsedNumber *number)
+                          const WinnowParsedNumber *number, gboolean plain)
 {
   const guint64 *hash = as_read && batch->has_cell_hashes
                         ? &batch->cell_hashes[(gsize) i * n + k] : NULL;
@@ -169,6 +170,8 @@ winnow_cleaner_put_field (WinnowProfiler *profiler, WinnowCsvWriter *writer,
 
   if (n == 1 && length == 0)
     winnow_csv_writer_empty_row (writer);
+  else if (plain)
+    winnow_csv_writer_plain_field (writer, k == 0, text, length);
   else
     winnow_csv_writer_field (writer, k == 0, text, length);
 }

@@ -460,7 +460,7 @@ write_row (Cleaner *c, const WinnowRowBatch *batch, guint i)
         }
 
       winnow_cleaner_put_field (c->profiler, c->writer, batch, i, k, n, text, length, present,
-                                as_read, NULL);
+                                as_read, NULL, FALSE);
       if (preview && k < WINNOW_PREVIEW_COLUMNS)
         preview[k] = g_strndup (text, length);
     }
