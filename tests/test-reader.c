@@ -93,7 +93,7 @@ quoted_csv (guint32 seed, guint n_rows, gboolean ragged, gboolean error)
   return g_string_free (s, FALSE);
 }
 
-/* The lines split here (parse_plain_line(), parse_quoted_line()) give
+/* The lines split without libcsv (winnow-csv-parse-lines.c) give
  * exactly the fields, rows, lines and errors of libcsv parsing every
  * line, in chunks too, with each way of handling bad lines, with fields
  * trimmed, with a delimiter past ASCII and another quote character. */

@@ -418,8 +418,9 @@ feed_text (ParseThread *thread)
       gsize avail = MIN (thread->text_len - thread->text_pos, CHECK_EVERY);
       /* cached: a text of many lone CRs is cut at each, and must not be
        * searched for its next line end again each time */
-      gsize end = winnow_csv_next_byte (thread, line_end == '\n' ? &thread->next_lf : &thread->next_cr,
-                             line_end, thread->text_pos);
+      gsize end = winnow_csv_next_byte (thread,
+                                        line_end == '\n' ? &thread->next_lf : &thread->next_cr,
+                                        line_end, thread->text_pos);
       const char *nl = end < thread->text_pos + avail ? thread->text + end : NULL;
       gsize seg = nl ? (gsize) (nl - p) + 1 : avail;
       guint64 fields_before = thread->fields_done;

@@ -124,7 +124,7 @@ typedef struct {
   gsize text_len;
   gsize text_pos;
   gssize next_quote;          /* where the next quote, CR or LF of the text is */
-  gssize next_cr;             /* (-1: not looked for yet; see next_byte()) */
+  gssize next_cr;             /* (-1: not looked for yet; see winnow_csv_next_byte()) */
   gssize next_lf;
   gsize since_check;
 
@@ -268,7 +268,6 @@ winnow_csv_next_byte (const ParseThread *thread, gssize *cached, char byte, gsiz
     }
   return (gsize) *cached;
 }
-
 
 /* winnow-csv-parse-state.c */
 ParseThread    *winnow_csv_parse_thread_new             (WinnowCsvReader *reader,
