@@ -220,7 +220,9 @@ ensure_numbers (Pipeline *p, Job *job)
 
 /* format_job() where every field is written as read (Pipeline.as_read):
  * the same bytes, without asking each field what becomes of it, nor a
- * plain row's fields whether they need quotes (@plain_ok). */
+ * plain row's fields whether they need quotes (@plain_ok). A loop for
+ * each kind of row: one loop asking per field (or calling
+ * winnow_cleaner_put_field()) cost R0 2-3 % more instructions. */
 static void
 format_as_read (Job *job, guint n, gboolean plain_ok)
 {
