@@ -16,6 +16,9 @@
  *   much of it the main thread ran and waited for a core (the kernel's
  *   schedstat; the run ends with the wait in all).
  * WINNOW_BENCH_STALLS=MS: a backtrace of the main thread when a turn is MS ms late.
+ * WINNOW_BENCH_TASK=ID: the task page opened is always task ID (say, one
+ *   a batch run added of a file with many columns) instead of one of the
+ *   100,000.
  * WINNOW_BENCH_NO_LOAD=1: no batch runs and no lock, to tell the window's
  *   own costs from the load's.
  */
@@ -417,7 +420,10 @@ act (gpointer data)
     }
   else if (step % 15 == 0)
     {
-      winnow_window_show_task (user->window, 1 + (step * 7919) % N_TASKS);
+      const char *task = g_getenv ("WINNOW_BENCH_TASK");
+
+      winnow_window_show_task (user->window, task != NULL ? g_ascii_strtoll (task, NULL, 10)
+                                                          : 1 + (step * 7919) % N_TASKS);
       last_use = "task page";
     }
   else if (step % 15 == 1)
