@@ -297,6 +297,23 @@ collect_expanders (GtkWidget *widget, GPtrArray *rows)
     collect_expanders (child, rows);
 }
 
+/* The first row titled @title under @widget, or %NULL. */
+static GtkWidget *
+find_row (GtkWidget *widget, const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* A file's column name of 4,000 characters and a field of 100,000: the
  * page shows the start of each and "…", never the whole (laying out such
  * text took the window seconds). */
@@ -344,10 +361,114 @@ test_long_text (Fixture *f, gconstpointer data)
   g_assert_true (g_str_has_prefix (title, "nnnn"));
   g_assert_true (g_str_has_suffix (title, "…"));
 
-  /* and nothing on the page holds more than a cell's worth */
+  /* and nothing on the page holds more than a cell's worth, a column's
+   * details included (made when it is opened) */
+  for (guint i = 0; i < expanders->len; i++)
+    adw_expander_row_set_expanded (g_ptr_array_index (expanders, i), TRUE);
+  g_assert_nonnull (find_row (g_ptr_array_index (expanders, 1), "Most frequent"));
   longest_label (GTK_WIDGET (page), &longest);
   g_assert_cmpint (longest, >=, WINNOW_UI_CELL_CHARS);  /* the field, shortened */
   g_assert_cmpint (longest, <=, 1000);
+}
+
+static gboolean
+all_columns_added (gpointer data)
+{
+  return WINNOW_TASK_PAGE (data)->columns_result == NULL;
+}
+
+static WinnowTask *
+task_named (Fixture *f, const char *name)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (rows (f)); i++)
+    if (g_strcmp0 (winnow_task_get_file_name (row (f, i)), name) == 0)
+      return row (f, i);
+  g_assert_not_reached ();
+}
+
+static guint
+count_expanders (WinnowTaskPage *page)
+{
+  g_autoptr(GPtrArray) expanders = g_ptr_array_new ();
+
+  collect_expanders (winnow_task_page_get_child (page, "columns_group"), expanders);
+  return expanders->len;
+}
+
+/* A file of 120 columns: the page shows the first 100 columns' rows, a
+ * few a turn of the main loop, their details once opened, and a preview
+ * of as many rows as fit in TABLE_CELLS (500) cells; clearing the page
+ * meanwhile (another task shown) stops the rows still to come. */
+static void
+test_wide (Fixture *f, gconstpointer data)
+{
+  WinnowTaskPage *page = WINNOW_TASK_PAGE (winnow_window_get_task_page (f->window));
+  g_autoptr(GString) csv = g_string_new (NULL);
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GPtrArray) expanders = g_ptr_array_new ();
+  GtkColumnView *preview;
+  GListModel *shown;
+  GtkWidget *first;
+
+  for (guint r = 0; r <= 30; r++)
+    for (guint c = 0; c < 120; c++)
+      g_string_append_printf (csv, r == 0 ? "c%u%s" : "%u%s", r == 0 ? c : r * c,
+                              c + 1 < 120 ? "," : "\n");
+  write_csv (f, "wide.csv", csv->str);
+  write_csv (f, "narrow.csv", "id,name\n1,Ana\n");
+  list = files (f, "wide.csv", "narrow.csv", NULL);
+  winnow_window_add_files (f->window, list);
+  press_clean (f);
+  settle (f, 2);
+
+  winnow_window_show_task (f->window, winnow_task_get_id (task_named (f, "wide.csv")));
+  iterate_until ((gboolean (*) (gpointer)) winnow_task_page_is_ready, page, 30);
+  /* some columns first, the others later */
+  g_assert_cmpuint (count_expanders (page), >, 0);
+  g_assert_cmpuint (count_expanders (page), <, 100);
+  g_assert_false (all_columns_added (page));
+  iterate_until (all_columns_added, page, 30);
+  g_assert_cmpuint (count_expanders (page), ==, 100);
+  g_assert_nonnull (find_row (winnow_task_page_get_child (page, "columns_group"),
+                              "The first 100 of 120 columns are shown"));
+
+  /* a column's details, once it is opened */
+  collect_expanders (winnow_task_page_get_child (page, "columns_group"), expanders);
+  first = g_ptr_array_index (expanders, 0);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (first)), ==, "c0");
+  g_assert_null (find_row (first, "Distinct values"));
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (first), TRUE);
+  g_assert_nonnull (find_row (first, "Distinct values"));
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (first), FALSE);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (first), TRUE);
+  g_assert_nonnull (find_row (first, "Missing"));
+
+  /* the preview: 100 columns, 5 of the 30 rows */
+  preview = GTK_COLUMN_VIEW (winnow_task_page_get_child (page, "preview_view"));
+  shown = G_LIST_MODEL (gtk_column_view_get_model (preview));
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (preview)), ==, 100);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 5);
+  g_assert_cmpstr (label_text (page, "preview_heading"), ==, "Preview: the first 5 rows");
+
+  /* shown again, then the page cleared (as for another task) before its
+   * columns are all there: the others do not come */
+  winnow_window_show_list (f->window);
+  winnow_window_show_task (f->window, winnow_task_get_id (task_named (f, "narrow.csv")));
+  iterate_until ((gboolean (*) (gpointer)) winnow_task_page_is_ready, page, 30);
+  winnow_window_show_task (f->window, winnow_task_get_id (task_named (f, "wide.csv")));
+  iterate_until ((gboolean (*) (gpointer)) winnow_task_page_is_ready, page, 30);
+  g_assert_false (all_columns_added (page));
+  _winnow_task_page_clear_rows (page);
+  g_assert_true (all_columns_added (page));
+  g_assert_cmpuint (page->columns_source, ==, 0);
+  winnow_ui_test_settle (f->app);
+  g_assert_cmpuint (count_expanders (page), ==, 0);
+  winnow_window_show_task (f->window, winnow_task_get_id (task_named (f, "narrow.csv")));
+  iterate_until ((gboolean (*) (gpointer)) winnow_task_page_is_ready, page, 30);
+  winnow_ui_test_settle (f->app);
+  g_assert_cmpuint (count_expanders (page), ==, 2);
+  shown = G_LIST_MODEL (gtk_column_view_get_model (preview));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 1);
 }
 
 int
@@ -359,6 +480,7 @@ main (int argc, char **argv)
   ADD ("/task-page/actions", test_task_page);
   ADD ("/task-page/rejected-tab", test_rejected_tab);
   ADD ("/task-page/long-text", test_long_text);
+  ADD ("/task-page/wide", test_wide);
 #undef ADD
   g_test_add_func ("/task-page/describe-recipe", test_describe_recipe);
   g_test_add_func ("/task-page/shorten", test_shorten);

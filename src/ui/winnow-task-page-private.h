@@ -50,6 +50,9 @@ struct _WinnowTaskPage {
   gint64 wanted;            /* the task asked for, while it is read */
   GCancellable *cancellable; /* the read under way */
   GPtrArray *rows;          /* the rows added to the groups, to remove on reload */
+  WinnowResult *columns_result;  /* while its columns' rows are added, a turn at a time */
+  guint columns_added;
+  guint columns_source;
   char *rejects_path;       /* the task's rejected rows, if its recipe keeps them */
   gunichar rejects_delimiter;
   GCancellable *rejects_cancellable;  /* the preview being read; its identity
@@ -65,6 +68,7 @@ void        _winnow_task_page_update_status  (WinnowTaskPage *self);
 
 /* winnow-task-page-results.c */
 void        _winnow_task_page_clear_rows     (WinnowTaskPage *self);
+void        _winnow_task_page_stop_columns   (WinnowTaskPage *self);
 void        _winnow_task_page_fill_recipe    (WinnowTaskPage *self);
 void        _winnow_task_page_fill_results   (WinnowTaskPage *self);
 void        _winnow_task_page_fill_rejects   (WinnowTaskPage *self,

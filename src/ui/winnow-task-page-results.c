@@ -51,6 +51,19 @@ bind_text (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
     }
 }
 
+/* A table on the page shows at most this many cells: each is a few
+ * widgets to make, style and lay out on the main thread, about 0.14 ms
+ * here, and a preview of 50 rows of 100 columns held it 1.2 s. */
+#define TABLE_CELLS 500
+
+/* How many of @n_rows rows of @n_columns a table shows: all of them up
+ * to TABLE_CELLS cells, else as many as fit, at least one. */
+static guint
+rows_shown (guint n_rows, guint n_columns)
+{
+  return MIN (n_rows, MAX (1, TABLE_CELLS / MAX (n_columns, 1)));
+}
+
 /* Replaces the columns and rows of @view: one column per header, one
  * GtkStringList per row. */
 static void
@@ -59,6 +72,9 @@ fill_table (GtkColumnView *view, const char * const *headers, guint n_columns, G
   GListModel *columns = gtk_column_view_get_columns (view);
   g_autoptr(GtkNoSelection) model = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (rows)));
 
+  /* without rows while its columns change: each column removed or added
+   * would otherwise destroy or make a cell in every row shown */
+  gtk_column_view_set_model (view, NULL);
   while (g_list_model_get_n_items (columns) > 0)
     {
       g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, 0);
@@ -87,6 +103,7 @@ fill_table (GtkColumnView *view, const char * const *headers, guint n_columns, G
 void
 _winnow_task_page_clear_rows (WinnowTaskPage *self)
 {
+  _winnow_task_page_stop_columns (self);
   for (guint i = 0; i < self->rows->len; i++)
     {
       GtkWidget *row = g_ptr_array_index (self->rows, i);
@@ -203,6 +220,7 @@ on_rejects_read (GObject *source, GAsyncResult *result, gpointer data)
   g_autofree char *heading = NULL;
   WinnowTaskResult *record;
   g_autoptr(WinnowResult) counts = NULL;
+  guint n_rows;
 
   g_weak_ref_clear (data);
   g_free (data);
@@ -220,7 +238,8 @@ on_rejects_read (GObject *source, GAsyncResult *result, gpointer data)
     }
 
   rows = g_list_store_new (GTK_TYPE_STRING_LIST);
-  for (guint i = 0; i < preview->rows->len; i++)
+  n_rows = rows_shown (preview->rows->len, preview->header->len);
+  for (guint i = 0; i < n_rows; i++)
     {
       g_autoptr(GtkStringList) row =
         gtk_string_list_new ((const char * const *) g_ptr_array_index (preview->rows, i));
@@ -239,7 +258,7 @@ on_rejects_read (GObject *source, GAsyncResult *result, gpointer data)
       guint64 total = counts != NULL ? winnow_result_get_rows_rejected (counts) : preview->rows->len;
       g_autofree char *all = winnow_ui_format_count ((gint64) total);
 
-      if (total <= preview->rows->len)
+      if (total <= n_rows)
         /* Translators: %s is a count of rows, all shown */
         heading = g_strdup_printf (ngettext ("%s rejected row", "%s rejected rows", (gulong) total),
                                    all);
@@ -247,7 +266,7 @@ on_rejects_read (GObject *source, GAsyncResult *result, gpointer data)
         /* Translators: a count of rows shown, then the count of all of them */
         heading = g_strdup_printf (ngettext ("Rejected rows: the first %u of %s",
                                              "Rejected rows: the first %u of %s",
-                                             preview->rows->len), preview->rows->len, all);
+                                             n_rows), n_rows, all);
     }
   gtk_label_set_text (self->rejected_heading, heading);
 }
@@ -291,21 +310,49 @@ _winnow_task_page_fill_rejects (WinnowTaskPage *self, gboolean completed)
 /* The page shows this many columns, the first ones; a file of 100,000
  * columns says how many more there are. */
 #define MAX_COLUMNS_SHOWN 100
+#define COLUMNS_STEP 6
+
+/* A column's details, (title, value) pairs, become rows of its expander
+ * when it is first opened: a page of 100 columns made some 700 rows at
+ * once, which held the main thread about a second (their making, then
+ * the first layout). */
+static void
+add_details (AdwExpanderRow *expander, GPtrArray *details)
+{
+  for (guint i = 0; i + 1 < details->len; i += 2)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *label = gtk_label_new (g_ptr_array_index (details, i + 1));
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), g_ptr_array_index (details, i));
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 1);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "dim-label");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+      adw_expander_row_add_row (expander, row);
+    }
+}
 
 static void
-add_detail (AdwExpanderRow *expander, const char *title, const char *value)
+on_column_expanded (AdwExpanderRow *expander, GParamSpec *pspec, gpointer data)
 {
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *label = gtk_label_new (value);
+  GPtrArray *details;
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_widget_add_css_class (label, "dim-label");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-  adw_expander_row_add_row (expander, row);
+  if (!adw_expander_row_get_expanded (expander))
+    return;
+  g_signal_handlers_disconnect_by_func (expander, on_column_expanded, data);
+  details = g_object_steal_data (G_OBJECT (expander), "details");
+  add_details (expander, details);
+  g_ptr_array_unref (details);
+}
+
+static void
+add_detail (GPtrArray *details, const char *title, const char *value)
+{
+  g_ptr_array_add (details, g_strdup (title));
+  g_ptr_array_add (details, g_strdup (value));
 }
 
 static char *
@@ -328,6 +375,7 @@ add_column (WinnowTaskPage *self, const WinnowColumnProfile *p, guint64 rows_rea
   g_autofree char *subtitle = NULL;
   g_autofree char *name = winnow_ui_shorten (p->name, WINNOW_UI_NAME_CHARS);
   g_autoptr(GString) top = g_string_new (NULL);
+  GPtrArray *details = g_ptr_array_new_with_free_func (g_free);
   /* the chart pictures the rows written: what is missing there */
   WinnowColumnProfile written = *p;
 
@@ -345,22 +393,22 @@ add_column (WinnowTaskPage *self, const WinnowColumnProfile *p, guint64 rows_rea
   {
     g_autofree char *before = count_text (p->missing_before);
     g_autofree char *text = g_strdup_printf (_("%s before, %s after"), before, missing);
-    add_detail (expander, _("Missing"), text);
+    add_detail (details, _("Missing"), text);
   }
   for (guint i = 0; i < WINNOW_N_STEPS; i++)
     if (winnow_step_get (i)->cells_key != NULL && p->cells[i] > 0 &&
         winnow_step_get (i)->count_label != NULL)
       {
         g_autofree char *n = count_text (p->cells[i]);
-        add_detail (expander, _(winnow_step_get (i)->count_label), n);
+        add_detail (details, _(winnow_step_get (i)->count_label), n);
       }
   if (!p->distinct_exact)
     {
       g_autofree char *about = g_strdup_printf (_("about %s"), distinct);
-      add_detail (expander, _("Distinct values"), about);
+      add_detail (details, _("Distinct values"), about);
     }
   else
-    add_detail (expander, _("Distinct values"), distinct);
+    add_detail (details, _("Distinct values"), distinct);
   if (p->has_numbers)
     {
       g_autofree char *min = winnow_ui_format_number (p->min);
@@ -368,8 +416,8 @@ add_column (WinnowTaskPage *self, const WinnowColumnProfile *p, guint64 rows_rea
       g_autofree char *mean = winnow_ui_format_number (p->mean);
       g_autofree char *range = g_strdup_printf (_("%s to %s"), min, max);
 
-      add_detail (expander, _("Range"), range);
-      add_detail (expander, _("Mean"), mean);
+      add_detail (details, _("Range"), range);
+      add_detail (details, _("Mean"), mean);
     }
   for (guint k = 0; k < p->top_values->len; k++)
     {
@@ -380,26 +428,67 @@ add_column (WinnowTaskPage *self, const WinnowColumnProfile *p, guint64 rows_rea
       g_string_append_printf (top, k > 0 ? _(", “%s” (%s)") : _("“%s” (%s)"), value, n);
     }
   if (top->len > 0)
-    add_detail (expander, _("Most frequent"), top->str);
+    add_detail (details, _("Most frequent"), top->str);
+  g_object_set_data_full (G_OBJECT (row), "details", details, (GDestroyNotify) g_ptr_array_unref);
+  g_signal_connect (row, "notify::expanded", G_CALLBACK (on_column_expanded), NULL);
   adw_preferences_group_add (self->columns_group, row);
   g_object_set_data (G_OBJECT (row), "group", self->columns_group);
   g_ptr_array_add (self->rows, row);
 }
 
-static void
-fill_columns (WinnowTaskPage *self, WinnowResult *result)
+/* Adds the next COLUMNS_STEP columns of the result kept for them, and
+ * then the note on those not shown; FALSE once all are there. */
+static gboolean
+add_some_columns (WinnowTaskPage *self)
 {
+  WinnowResult *result = self->columns_result;
   guint shown = MIN (result->columns->len, MAX_COLUMNS_SHOWN);
+  guint end = MIN (shown, self->columns_added + COLUMNS_STEP);
 
-  for (guint i = 0; i < shown; i++)
-    add_column (self, g_ptr_array_index (result->columns, i), result->rows_read,
-                result->rows_written);
+  for (; self->columns_added < end; self->columns_added++)
+    add_column (self, g_ptr_array_index (result->columns, self->columns_added),
+                result->rows_read, result->rows_written);
+  if (self->columns_added < shown)
+    return TRUE;
   if (result->columns->len > shown)
     {
       g_autofree char *all = count_text (result->columns->len);
       g_autofree char *note = g_strdup_printf (_("The first %u of %s columns are shown"), shown, all);
       add_row (self, self->columns_group, note, NULL);
     }
+  g_clear_pointer (&self->columns_result, winnow_result_free);
+  return FALSE;
+}
+
+static gboolean
+add_columns_later (gpointer data)
+{
+  WinnowTaskPage *self = data;
+
+  if (add_some_columns (self))
+    return G_SOURCE_CONTINUE;
+  self->columns_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* The columns' rows, COLUMNS_STEP now and as many each turn of the main
+ * loop after it, between frames: a row is a dozen widgets, and a page of
+ * 100 columns made at once held the main thread 200 ms. Takes @result. */
+static void
+fill_columns (WinnowTaskPage *self, WinnowResult *result)
+{
+  _winnow_task_page_stop_columns (self);
+  self->columns_result = result;
+  self->columns_added = 0;
+  if (add_some_columns (self))
+    self->columns_source = g_idle_add (add_columns_later, self);
+}
+
+void
+_winnow_task_page_stop_columns (WinnowTaskPage *self)
+{
+  g_clear_handle_id (&self->columns_source, g_source_remove);
+  g_clear_pointer (&self->columns_result, winnow_result_free);
 }
 
 static void
@@ -407,8 +496,9 @@ fill_preview (WinnowTaskPage *self, WinnowResult *result)
 {
   g_autoptr(GListStore) rows = g_list_store_new (GTK_TYPE_STRING_LIST);
   g_autofree char *heading = NULL;
+  guint n_rows = rows_shown (result->preview->len, result->preview_header->len);
 
-  for (guint i = 0; i < result->preview->len; i++)
+  for (guint i = 0; i < n_rows; i++)
     {
       g_autoptr(GtkStringList) row = gtk_string_list_new ((const char * const *) g_ptr_array_index (result->preview, i));
       g_list_store_append (rows, row);
@@ -416,7 +506,7 @@ fill_preview (WinnowTaskPage *self, WinnowResult *result)
   fill_table (self->preview_view, (const char * const *) result->preview_header->pdata,
               result->preview_header->len, rows);
   heading = g_strdup_printf (ngettext ("Preview: the first %u row", "Preview: the first %u rows",
-                                       result->preview->len), result->preview->len);
+                                       n_rows), n_rows);
   gtk_label_set_text (self->preview_heading, heading);
 }
 
@@ -472,8 +562,8 @@ _winnow_task_page_fill_results (WinnowTaskPage *self)
     add_row (self, self->warnings_group, g_ptr_array_index (result->warnings, i), NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->warnings_group), result->warnings->len > 0);
 
-  fill_columns (self, result);
   fill_preview (self, result);
+  fill_columns (self, g_steal_pointer (&result));
 }
 
 /* ---- the preview's wheel ---- */

@@ -251,6 +251,7 @@ winnow_task_page_dispose (GObject *object)
   cancel (&self->cancellable);
   cancel (&self->rejects_cancellable);
   cancel (&self->retry_cancellable);
+  _winnow_task_page_stop_columns (self);
   g_clear_pointer (&self->rejects_path, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), WINNOW_TYPE_TASK_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
