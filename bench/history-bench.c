@@ -393,6 +393,7 @@ typedef struct {
   WinnowTaskTable *table;
   GtkAdjustment *adjustment;
   guint step;
+  gint64 task;           /* the task page to open, or 0 for any */
 } User;
 
 /* What a person does with the window, one thing every 200 ms. */
@@ -420,10 +421,8 @@ act (gpointer data)
     }
   else if (step % 15 == 0)
     {
-      const char *task = g_getenv ("WINNOW_BENCH_TASK");
-
-      winnow_window_show_task (user->window, task != NULL ? g_ascii_strtoll (task, NULL, 10)
-                                                          : 1 + (step * 7919) % N_TASKS);
+      winnow_window_show_task (user->window, user->task > 0 ? user->task
+                                                            : 1 + (step * 7919) % N_TASKS);
       last_use = "task page";
     }
   else if (step % 15 == 1)
@@ -572,6 +571,12 @@ main (int argc, char **argv)
       if (ms > 1)
         stall_ms = (gint64) ms;
       start_stall_watch ();
+    }
+  if (g_getenv ("WINNOW_BENCH_TASK") != NULL &&
+      (user.task = g_ascii_strtoll (g_getenv ("WINNOW_BENCH_TASK"), NULL, 10)) <= 0)
+    {
+      fprintf (stderr, "WINNOW_BENCH_TASK: not a task id\n");
+      return 2;
     }
   use_source = g_timeout_add (200, use, &user);
   g_timeout_add_seconds (seconds, set_true, &done);

@@ -51,8 +51,8 @@ struct _WinnowTaskPage {
   GCancellable *cancellable; /* the read under way */
   GPtrArray *rows;          /* the rows added to the groups, to remove on reload */
   WinnowResult *columns_result;  /* while its columns' rows are added, a turn at a time */
-  guint columns_added;
-  guint columns_source;
+  guint columns_added;      /* of columns_result's columns, the rows made so far */
+  guint columns_source;     /* the idle that makes the next ones */
   char *rejects_path;       /* the task's rejected rows, if its recipe keeps them */
   gunichar rejects_delimiter;
   GCancellable *rejects_cancellable;  /* the preview being read; its identity

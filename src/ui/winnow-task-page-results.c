@@ -51,27 +51,31 @@ bind_text (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
     }
 }
 
-/* A table on the page shows at most this many cells: each is a few
- * widgets to make, style and lay out on the main thread, about 0.14 ms
- * here, and a preview of 50 rows of 100 columns held it 1.2 s. */
+/* A table on the page shows at most this many cells, and columns (the
+ * preview's 100, or the rejected rows' line, reason and detail and as
+ * many): each cell is a few widgets to make, style and lay out on the
+ * main thread (docs/ARCHITECTURE.md, the task page). */
 #define TABLE_CELLS 500
+#define TABLE_COLUMNS (WINNOW_PREVIEW_COLUMNS + 3)
 
-/* How many of @n_rows rows of @n_columns a table shows: all of them up
- * to TABLE_CELLS cells, else as many as fit, at least one. */
+/* Replaces the columns and rows of @view with the first TABLE_COLUMNS of
+ * @headers (of char *) and as many of @rows (of GStrv, as wide) as fit
+ * in TABLE_CELLS cells, at least one; returns how many rows it shows. */
 static guint
-rows_shown (guint n_rows, guint n_columns)
-{
-  return MIN (n_rows, MAX (1, TABLE_CELLS / MAX (n_columns, 1)));
-}
-
-/* Replaces the columns and rows of @view: one column per header, one
- * GtkStringList per row. */
-static void
-fill_table (GtkColumnView *view, const char * const *headers, guint n_columns, GListStore *rows)
+fill_table (GtkColumnView *view, GPtrArray *headers, GPtrArray *rows)
 {
   GListModel *columns = gtk_column_view_get_columns (view);
-  g_autoptr(GtkNoSelection) model = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (rows)));
+  guint n_columns = MIN (headers->len, TABLE_COLUMNS);
+  guint n_rows = MIN (rows->len, MAX (1, TABLE_CELLS / MAX (n_columns, 1)));
+  g_autoptr(GListStore) shown = g_list_store_new (GTK_TYPE_STRING_LIST);
+  g_autoptr(GtkNoSelection) model = NULL;
 
+  for (guint i = 0; i < n_rows; i++)
+    {
+      g_autoptr(GtkStringList) row = gtk_string_list_new (g_ptr_array_index (rows, i));
+      g_list_store_append (shown, row);
+    }
+  model = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (shown)));
   /* without rows while its columns change: each column removed or added
    * would otherwise destroy or make a cell in every row shown */
   gtk_column_view_set_model (view, NULL);
@@ -87,7 +91,8 @@ fill_table (GtkColumnView *view, const char * const *headers, guint n_columns, G
 
       g_signal_connect (factory, "setup", G_CALLBACK (setup_text), NULL);
       g_signal_connect (factory, "bind", G_CALLBACK (bind_text), GUINT_TO_POINTER (c));
-      g_autofree char *title = winnow_ui_shorten (headers[c], WINNOW_UI_NAME_CHARS);
+      g_autofree char *title = winnow_ui_shorten (g_ptr_array_index (headers, c),
+                                                  WINNOW_UI_NAME_CHARS);
 
       column = gtk_column_view_column_new (title, factory);
       gtk_column_view_column_set_resizable (column, TRUE);
@@ -96,6 +101,7 @@ fill_table (GtkColumnView *view, const char * const *headers, guint n_columns, G
       gtk_column_view_append_column (view, column);
     }
   gtk_column_view_set_model (view, GTK_SELECTION_MODEL (model));
+  return n_rows;
 }
 
 /* ---- filling the page ---- */
@@ -216,7 +222,6 @@ on_rejects_read (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr(WinnowTaskPage) self = g_weak_ref_get (data);
   RejectsPreview *preview = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  g_autoptr(GListStore) rows = NULL;
   g_autofree char *heading = NULL;
   WinnowTaskResult *record;
   g_autoptr(WinnowResult) counts = NULL;
@@ -237,16 +242,7 @@ on_rejects_read (GObject *source, GAsyncResult *result, gpointer data)
       return;
     }
 
-  rows = g_list_store_new (GTK_TYPE_STRING_LIST);
-  n_rows = rows_shown (preview->rows->len, preview->header->len);
-  for (guint i = 0; i < n_rows; i++)
-    {
-      g_autoptr(GtkStringList) row =
-        gtk_string_list_new ((const char * const *) g_ptr_array_index (preview->rows, i));
-      g_list_store_append (rows, row);
-    }
-  fill_table (self->rejected_view, (const char * const *) preview->header->pdata,
-              preview->header->len, rows);
+  n_rows = fill_table (self->rejected_view, preview->header, preview->rows);
   gtk_widget_set_visible (self->rejected_table, preview->rows->len > 0);
 
   record = winnow_task_get_result (self->task);
@@ -310,14 +306,15 @@ _winnow_task_page_fill_rejects (WinnowTaskPage *self, gboolean completed)
 /* The page shows this many columns, the first ones; a file of 100,000
  * columns says how many more there are. */
 #define MAX_COLUMNS_SHOWN 100
+/* columns' rows made in a turn: about 1.5 ms each here, so about 10 ms a
+ * turn, and a file of up to 6 columns has them all at once */
 #define COLUMNS_STEP 6
 
 /* A column's details, (title, value) pairs, become rows of its expander
- * when it is first opened: a page of 100 columns made some 700 rows at
- * once, which held the main thread about a second (their making, then
- * the first layout). */
+ * when it is first opened: a page of 100 columns made some 700 rows of
+ * details at once, unseen (docs/ARCHITECTURE.md, the task page). */
 static void
-add_details (AdwExpanderRow *expander, GPtrArray *details)
+add_detail_rows (AdwExpanderRow *expander, GPtrArray *details)
 {
   for (guint i = 0; i + 1 < details->len; i += 2)
     {
@@ -344,7 +341,7 @@ on_column_expanded (AdwExpanderRow *expander, GParamSpec *pspec, gpointer data)
     return;
   g_signal_handlers_disconnect_by_func (expander, on_column_expanded, data);
   details = g_object_steal_data (G_OBJECT (expander), "details");
-  add_details (expander, details);
+  add_detail_rows (expander, details);
   g_ptr_array_unref (details);
 }
 
@@ -472,8 +469,9 @@ add_columns_later (gpointer data)
 }
 
 /* The columns' rows, COLUMNS_STEP now and as many each turn of the main
- * loop after it, between frames: a row is a dozen widgets, and a page of
- * 100 columns made at once held the main thread 200 ms. Takes @result. */
+ * loop after it, between frames: a row is a dozen widgets, and those of
+ * 100 columns made at once held the main thread about 200 ms in all.
+ * Takes @result. */
 static void
 fill_columns (WinnowTaskPage *self, WinnowResult *result)
 {
@@ -494,17 +492,9 @@ _winnow_task_page_stop_columns (WinnowTaskPage *self)
 static void
 fill_preview (WinnowTaskPage *self, WinnowResult *result)
 {
-  g_autoptr(GListStore) rows = g_list_store_new (GTK_TYPE_STRING_LIST);
   g_autofree char *heading = NULL;
-  guint n_rows = rows_shown (result->preview->len, result->preview_header->len);
+  guint n_rows = fill_table (self->preview_view, result->preview_header, result->preview);
 
-  for (guint i = 0; i < n_rows; i++)
-    {
-      g_autoptr(GtkStringList) row = gtk_string_list_new ((const char * const *) g_ptr_array_index (result->preview, i));
-      g_list_store_append (rows, row);
-    }
-  fill_table (self->preview_view, (const char * const *) result->preview_header->pdata,
-              result->preview_header->len, rows);
   heading = g_strdup_printf (ngettext ("Preview: the first %u row", "Preview: the first %u rows",
                                        n_rows), n_rows);
   gtk_label_set_text (self->preview_heading, heading);
