@@ -471,11 +471,12 @@ add_columns_later (gpointer data)
 /* The columns' rows, COLUMNS_STEP now and as many each turn of the main
  * loop after it, between frames: a row is a dozen widgets, and those of
  * 100 columns made at once held the main thread about 200 ms in all.
- * Takes @result. */
+ * Takes @result. The page was cleared first, which stopped any rows
+ * still to come (_winnow_task_page_clear_rows()). */
 static void
 fill_columns (WinnowTaskPage *self, WinnowResult *result)
 {
-  _winnow_task_page_stop_columns (self);
+  g_assert (self->columns_source == 0 && self->columns_result == NULL);
   self->columns_result = result;
   self->columns_added = 0;
   if (add_some_columns (self))
