@@ -408,6 +408,14 @@ all_columns_added (gpointer data)
   return WINNOW_TASK_PAGE (data)->columns_result == NULL;
 }
 
+/* No more columns come now: all are there, or the row that shows the
+ * others is. */
+static gboolean
+columns_paused (gpointer data)
+{
+  return WINNOW_TASK_PAGE (data)->columns_source == 0;
+}
+
 static WinnowTask *
 task_named (Fixture *f, const char *name)
 {
@@ -426,11 +434,11 @@ count_expanders (WinnowTaskPage *page)
   return expanders->len;
 }
 
-/* A file of 120 columns: the page shows the first 100 columns' rows, a
- * few a turn of the main loop, their details once opened, and a preview
- * of as many rows as fit in TABLE_CELLS (500) cells; clearing the page
- * meanwhile, as showing another task does, stops the rows still to
- * come. */
+/* A file of 120 columns: the page shows the first 12 columns' rows, a
+ * few a turn of the main loop, and a row that shows the others (up to
+ * 100); their details once opened, and a preview of as many rows as fit
+ * in TABLE_CELLS (500) cells; clearing the page meanwhile, as showing
+ * another task does, stops the rows still to come. */
 static void
 test_wide (Fixture *f, gconstpointer data)
 {
@@ -440,7 +448,7 @@ test_wide (Fixture *f, gconstpointer data)
   g_autoptr(GPtrArray) expanders = g_ptr_array_new ();
   GtkColumnView *preview;
   GListModel *shown;
-  GtkWidget *first;
+  GtkWidget *first, *more, *focus;
   guint n_details;
 
   for (guint r = 0; r <= 30; r++)
@@ -456,11 +464,34 @@ test_wide (Fixture *f, gconstpointer data)
 
   winnow_window_show_task (f->window, winnow_task_get_id (task_named (f, "wide.csv")));
   iterate_until (page_ready, page, 30);
-  /* some columns first, the others later */
+  /* some columns first, the others later, up to the first 12 */
   g_assert_cmpuint (count_expanders (page), >, 0);
+  g_assert_cmpuint (count_expanders (page), <, 12);
+  g_assert_false (columns_paused (page));
+  iterate_until (columns_paused, page, 30);
+  g_assert_cmpuint (count_expanders (page), ==, 12);
+  more = find_row (winnow_task_page_get_child (page, "columns_group"), "Show 88 More Columns");
+  g_assert_nonnull (more);
+  g_assert_true (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (more)));
+  g_assert_null (find_row (winnow_task_page_get_child (page, "columns_group"),
+                           "The first 100 of 120 columns are shown"));
+
+  /* activated, it goes; the others come, a few a turn, after the last
+   * column shown, which has the keyboard's focus that the row had */
+  gtk_widget_grab_focus (more);
+  adw_action_row_activate (ADW_ACTION_ROW (more));
+  g_assert_null (find_row (winnow_task_page_get_child (page, "columns_group"),
+                           "Show 88 More Columns"));
+  g_assert_cmpuint (count_expanders (page), >, 12);
   g_assert_cmpuint (count_expanders (page), <, 100);
-  g_assert_false (all_columns_added (page));
+  collect_expanders (winnow_task_page_get_child (page, "columns_group"), expanders);
+  focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (page)));
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_is_ancestor (focus, g_ptr_array_index (expanders, 11)));
+  g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (expanders, 12)), ==, "c12");
+  g_ptr_array_set_size (expanders, 0);
   iterate_until (all_columns_added, page, 30);
+  g_assert_true (columns_paused (page));
   g_assert_cmpuint (count_expanders (page), ==, 100);
   g_assert_nonnull (find_row (winnow_task_page_get_child (page, "columns_group"),
                               "The first 100 of 120 columns are shown"));
@@ -508,6 +539,7 @@ test_wide (Fixture *f, gconstpointer data)
   iterate_until (page_ready, page, 30);
   winnow_ui_test_settle (f->app);
   g_assert_cmpuint (count_expanders (page), ==, 2);
+  g_assert_null (page->columns_more);
   shown = G_LIST_MODEL (gtk_column_view_get_model (preview));
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 1);
 }

@@ -306,6 +306,11 @@ _winnow_task_page_fill_rejects (WinnowTaskPage *self, gboolean completed)
 /* The page shows this many columns, the first ones; a file of 100,000
  * columns says how many more there are. */
 #define MAX_COLUMNS_SHOWN 100
+/* A file of more than COLUMNS_FOLD columns shows its first COLUMNS_FIRST,
+ * and a row that shows the others when activated: the preview below them
+ * stays a short scroll away, and does not move down as they come. */
+#define COLUMNS_FOLD 16
+#define COLUMNS_FIRST 12
 /* columns' rows made in a turn: about 1.5 ms each here, so about 10 ms a
  * turn, and a file of up to 6 columns has them all at once */
 #define COLUMNS_STEP 6
@@ -433,20 +438,48 @@ add_column (WinnowTaskPage *self, const WinnowColumnProfile *p, guint64 rows_rea
   g_ptr_array_add (self->rows, row);
 }
 
-/* Adds the next COLUMNS_STEP columns of the result kept for them, and
- * then the note on those not shown; FALSE once all are there. */
+static void on_more_columns (AdwActionRow *more, WinnowTaskPage *self);
+
+/* The row that shows the columns past the first ones (COLUMNS_FOLD). */
+static void
+add_more_row (WinnowTaskPage *self, guint more)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon = gtk_image_new_from_icon_name ("go-down-symbolic");
+  g_autofree char *title = g_strdup_printf (ngettext ("Show %u More Column", "Show %u More Columns",
+                                                      more), more);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_signal_connect (row, "activated", G_CALLBACK (on_more_columns), self);
+  g_object_set_data (G_OBJECT (row), "group", self->columns_group);
+  adw_preferences_group_add (self->columns_group, row);
+  g_ptr_array_add (self->rows, row);
+  self->columns_more = row;
+}
+
+/* Adds the next COLUMNS_STEP columns of the result kept for them, up to
+ * columns_limit; there, the row that shows the others, or once all are
+ * there the note on those not shown. FALSE when no more come now. */
 static gboolean
 add_some_columns (WinnowTaskPage *self)
 {
   WinnowResult *result = self->columns_result;
   guint shown = MIN (result->columns->len, MAX_COLUMNS_SHOWN);
-  guint end = MIN (shown, self->columns_added + COLUMNS_STEP);
+  guint end = MIN (self->columns_limit, self->columns_added + COLUMNS_STEP);
 
   for (; self->columns_added < end; self->columns_added++)
     add_column (self, g_ptr_array_index (result->columns, self->columns_added),
                 result->rows_read, result->rows_written);
-  if (self->columns_added < shown)
+  if (self->columns_added < self->columns_limit)
     return TRUE;
+  if (self->columns_added < shown)
+    {
+      add_more_row (self, shown - self->columns_added);
+      return FALSE;
+    }
   if (result->columns->len > shown)
     {
       g_autofree char *all = count_text (result->columns->len);
@@ -468,19 +501,48 @@ add_columns_later (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* The columns' rows, COLUMNS_STEP now and as many each turn of the main
- * loop after it, between frames: a row is a dozen widgets, and those of
- * 100 columns made at once held the main thread about 200 ms in all.
- * Takes @result. The page was cleared first, which stopped any rows
- * still to come (_winnow_task_page_clear_rows()). */
+/* Adds columns from where they are now: COLUMNS_STEP at once, as many
+ * each turn of the main loop after it, between frames, up to
+ * columns_limit. A row is a dozen widgets, and those of 100 columns made
+ * at once held the main thread about 200 ms in all. */
+static void
+add_columns (WinnowTaskPage *self)
+{
+  if (add_some_columns (self))
+    self->columns_source = g_idle_add (add_columns_later, self);
+}
+
+/* The others: the row goes, and they come after the last column shown,
+ * which takes the keyboard's focus (the row had it: its going would
+ * leave the focus nowhere, and the page scrolled to its top). */
+static void
+on_more_columns (AdwActionRow *more, WinnowTaskPage *self)
+{
+  GtkWidget *last;
+
+  g_return_if_fail (GTK_WIDGET (more) == self->columns_more && self->columns_result != NULL);
+  g_ptr_array_remove (self->rows, more);
+  self->columns_more = NULL;
+  last = g_ptr_array_index (self->rows, self->rows->len - 1);
+  gtk_widget_child_focus (last, GTK_DIR_TAB_FORWARD);
+  adw_preferences_group_remove (self->columns_group, GTK_WIDGET (more));
+  self->columns_limit = MIN (self->columns_result->columns->len, MAX_COLUMNS_SHOWN);
+  add_columns (self);
+}
+
+/* The columns' rows, the first ones (COLUMNS_FOLD) or all, a few a turn
+ * (add_columns()). Takes @result. The page was cleared first, which
+ * stopped any rows still to come (_winnow_task_page_clear_rows()). */
 static void
 fill_columns (WinnowTaskPage *self, WinnowResult *result)
 {
+  guint shown = MIN (result->columns->len, MAX_COLUMNS_SHOWN);
+
   g_assert (self->columns_source == 0 && self->columns_result == NULL);
   self->columns_result = result;
   self->columns_added = 0;
-  if (add_some_columns (self))
-    self->columns_source = g_idle_add (add_columns_later, self);
+  self->columns_limit = result->columns->len > COLUMNS_FOLD ? COLUMNS_FIRST : shown;
+  add_columns (self);
 }
 
 void
@@ -488,6 +550,7 @@ _winnow_task_page_stop_columns (WinnowTaskPage *self)
 {
   g_clear_handle_id (&self->columns_source, g_source_remove);
   g_clear_pointer (&self->columns_result, winnow_result_free);
+  self->columns_more = NULL;  /* (a row of the page: cleared with them) */
 }
 
 static void
