@@ -293,6 +293,19 @@ longest_label (GtkWidget *widget, glong *longest)
     longest_label (child, longest);
 }
 
+/* The values (selectable labels) under @widget that wrap, counted. */
+static guint
+count_wrapping (GtkWidget *widget)
+{
+  guint n = GTK_IS_LABEL (widget) && gtk_label_get_selectable (GTK_LABEL (widget)) &&
+            gtk_label_get_wrap (GTK_LABEL (widget));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_wrapping (child);
+  return n;
+}
+
 static void
 collect_expanders (GtkWidget *widget, GPtrArray *rows)
 {
@@ -436,7 +449,8 @@ count_expanders (WinnowTaskPage *page)
 
 /* A file of 120 columns: the page shows the first 12 columns' rows, a
  * few a turn of the main loop, and a row that shows the others (up to
- * 100); their details once opened, and a preview of as many rows as fit
+ * 100; a file of 16 columns shows all, one of 17 the first 12 and the
+ * row); their details once opened, and a preview of as many rows as fit
  * in TABLE_CELLS (500) cells; clearing the page meanwhile, as showing
  * another task does, stops the rows still to come. */
 static void
@@ -457,10 +471,14 @@ test_wide (Fixture *f, gconstpointer data)
                               c + 1 < 120 ? "," : "\n");
   write_csv (f, "wide.csv", csv->str);
   write_csv (f, "narrow.csv", "id,name\n1,Ana\n");
-  list = files (f, "wide.csv", "narrow.csv", NULL);
+  write_csv (f, "sixteen.csv",
+             "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p\n1,2,3,4,5,6,7,8,9,0,1,2,3,4,5,6\n");
+  write_csv (f, "seventeen.csv",
+             "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q\n1,2,3,4,5,6,7,8,9,0,1,2,3,4,5,6,7\n");
+  list = files (f, "wide.csv", "narrow.csv", "sixteen.csv", "seventeen.csv", NULL);
   winnow_window_add_files (f->window, list);
   press_clean (f);
-  settle (f, 2);
+  settle (f, 4);
 
   winnow_window_show_task (f->window, winnow_task_get_id (task_named (f, "wide.csv")));
   iterate_until (page_ready, page, 30);
@@ -479,6 +497,8 @@ test_wide (Fixture *f, gconstpointer data)
   /* activated, it goes; the others come, a few a turn, after the last
    * column shown, which has the keyboard's focus that the row had */
   gtk_widget_grab_focus (more);
+  g_assert_true (gtk_root_get_focus (gtk_widget_get_root (more)) == more);
+  gtk_window_set_focus_visible (GTK_WINDOW (f->window), TRUE);  /* as keys leave it */
   adw_action_row_activate (ADW_ACTION_ROW (more));
   g_assert_null (find_row (winnow_task_page_get_child (page, "columns_group"),
                            "Show 88 More Columns"));
@@ -491,7 +511,6 @@ test_wide (Fixture *f, gconstpointer data)
   g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (expanders, 12)), ==, "c12");
   g_ptr_array_set_size (expanders, 0);
   iterate_until (all_columns_added, page, 30);
-  g_assert_true (columns_paused (page));
   g_assert_cmpuint (count_expanders (page), ==, 100);
   g_assert_nonnull (find_row (winnow_task_page_get_child (page, "columns_group"),
                               "The first 100 of 120 columns are shown"));
@@ -503,6 +522,15 @@ test_wide (Fixture *f, gconstpointer data)
   g_assert_null (find_row (first, "Distinct values"));
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (first), TRUE);
   g_assert_nonnull (find_row (first, "Distinct values"));
+  /* a short value keeps its line ("0 to 0"; wrapping, it took three) */
+  g_assert_nonnull (find_row (first, "Range"));
+  g_assert_cmpuint (count_wrapping (find_row (first, "Range")), ==, 0);
+  /* a long one wraps: c5's five most frequent values, "“5” (1), “10” (1)…" */
+  {
+    AdwExpanderRow *c5 = g_ptr_array_index (expanders, 5);
+    adw_expander_row_set_expanded (c5, TRUE);
+    g_assert_cmpuint (count_wrapping (find_row (GTK_WIDGET (c5), "Most frequent")), ==, 1);
+  }
   n_details = count_rows (first);
   g_assert_cmpuint (n_details, >, 3);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (first), FALSE);
@@ -515,6 +543,40 @@ test_wide (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (preview)), ==, 100);
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 5);
   g_assert_cmpstr (label_text (page, "preview_heading"), ==, "Preview: the first 5 rows");
+
+  /* 16 columns are all shown; 17, the first 12 and the row */
+  winnow_window_show_task (f->window, winnow_task_get_id (task_named (f, "sixteen.csv")));
+  iterate_until (page_ready, page, 30);
+  iterate_until (all_columns_added, page, 30);
+  g_assert_cmpuint (count_expanders (page), ==, 16);
+  g_assert_null (page->columns_more);
+  winnow_window_show_task (f->window, winnow_task_get_id (task_named (f, "seventeen.csv")));
+  iterate_until (page_ready, page, 30);
+  iterate_until (columns_paused, page, 30);
+  g_assert_cmpuint (count_expanders (page), ==, 12);
+  g_assert_nonnull (find_row (winnow_task_page_get_child (page, "columns_group"),
+                              "Show 5 More Columns"));
+  /* cleared meanwhile, the row goes with the columns */
+  _winnow_task_page_clear_rows (page);
+  g_assert_null (page->columns_more);
+  g_assert_true (all_columns_added (page));
+  g_assert_null (find_row (winnow_task_page_get_child (page, "columns_group"),
+                           "Show 5 More Columns"));
+  /* clicked (no focus shown), the row leaves the focus nowhere rather
+   * than to the list's first row, which scrolled the page up to it */
+  winnow_window_show_task (f->window, winnow_task_get_id (task_named (f, "sixteen.csv")));
+  iterate_until (page_ready, page, 30);
+  winnow_window_show_task (f->window, winnow_task_get_id (task_named (f, "seventeen.csv")));
+  iterate_until (page_ready, page, 30);
+  iterate_until (columns_paused, page, 30);
+  more = find_row (winnow_task_page_get_child (page, "columns_group"), "Show 5 More Columns");
+  gtk_widget_grab_focus (more);
+  gtk_window_set_focus_visible (GTK_WINDOW (f->window), FALSE);
+  adw_action_row_activate (ADW_ACTION_ROW (more));
+  g_assert_null (gtk_root_get_focus (GTK_ROOT (f->window)));
+  iterate_until (all_columns_added, page, 30);
+  g_assert_cmpuint (count_expanders (page), ==, 17);
+  g_assert_null (gtk_root_get_focus (GTK_ROOT (f->window)));
 
   /* shown again, then the page cleared (as showing another task does)
    * before its columns are all there: the others do not come */
@@ -539,7 +601,6 @@ test_wide (Fixture *f, gconstpointer data)
   iterate_until (page_ready, page, 30);
   winnow_ui_test_settle (f->app);
   g_assert_cmpuint (count_expanders (page), ==, 2);
-  g_assert_null (page->columns_more);
   shown = G_LIST_MODEL (gtk_column_view_get_model (preview));
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 1);
 }

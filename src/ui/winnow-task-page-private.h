@@ -52,7 +52,8 @@ struct _WinnowTaskPage {
   GPtrArray *rows;          /* the rows added to the groups, to remove on reload */
   WinnowResult *columns_result;  /* while its columns' rows are added, a turn at a time */
   guint columns_added;      /* of columns_result's columns, the rows made so far */
-  guint columns_limit;      /* ... and how many to make before the "more" row */
+  guint columns_limit;      /* ... and how many to make now: COLUMNS_FIRST before the
+                             * row that shows the others, else all that are shown */
   guint columns_source;     /* the idle that makes the next ones */
   GtkWidget *columns_more;  /* the row that shows the others, while it is there */
   char *rejects_path;       /* the task's rejected rows, if its recipe keeps them */

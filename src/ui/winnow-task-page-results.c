@@ -119,8 +119,9 @@ _winnow_task_page_clear_rows (WinnowTaskPage *self)
   g_ptr_array_set_size (self->rows, 0);
 }
 
-static void
-add_row (WinnowTaskPage *self, AdwPreferencesGroup *group, const char *title, const char *value)
+/* A row titled @title, with @value (if any) at its end. */
+static GtkWidget *
+value_row (const char *title, const char *value)
 {
   GtkWidget *row = adw_action_row_new ();
 
@@ -130,16 +131,26 @@ add_row (WinnowTaskPage *self, AdwPreferencesGroup *group, const char *title, co
     {
       GtkWidget *label = gtk_label_new (value);
       gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-      /* long values (a path, a warning) wrap; a short one keeps its line:
-       * the row gives a wrapping suffix only its narrowest width */
+      /* long values (a path, a warning, a column's most frequent values)
+       * wrap; a short one keeps its line: the row gives a wrapping suffix
+       * only its narrowest width ("0 to 999" took three lines) */
       gtk_label_set_wrap (GTK_LABEL (label), g_utf8_strlen (value, -1) > 40);
       gtk_label_set_xalign (GTK_LABEL (label), 1);
       gtk_widget_add_css_class (label, "dim-label");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
     }
+  return row;
+}
+
+static GtkWidget *
+add_row (WinnowTaskPage *self, AdwPreferencesGroup *group, const char *title, const char *value)
+{
+  GtkWidget *row = value_row (title, value);
+
   g_object_set_data (G_OBJECT (row), "group", group);
   adw_preferences_group_add (group, row);
   g_ptr_array_add (self->rows, row);
+  return row;
 }
 
 static void
@@ -322,19 +333,8 @@ static void
 add_detail_rows (AdwExpanderRow *expander, GPtrArray *details)
 {
   for (guint i = 0; i + 1 < details->len; i += 2)
-    {
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *label = gtk_label_new (g_ptr_array_index (details, i + 1));
-
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), g_ptr_array_index (details, i));
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_xalign (GTK_LABEL (label), 1);
-      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-      gtk_widget_add_css_class (label, "dim-label");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-      adw_expander_row_add_row (expander, row);
-    }
+    adw_expander_row_add_row (expander, value_row (g_ptr_array_index (details, i),
+                                                   g_ptr_array_index (details, i + 1)));
 }
 
 static void
@@ -440,23 +440,19 @@ add_column (WinnowTaskPage *self, const WinnowColumnProfile *p, guint64 rows_rea
 
 static void on_more_columns (AdwActionRow *more, WinnowTaskPage *self);
 
-/* The row that shows the columns past the first ones (COLUMNS_FOLD). */
+/* The row that shows the columns past the first COLUMNS_FIRST. */
 static void
 add_more_row (WinnowTaskPage *self, guint more)
 {
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *icon = gtk_image_new_from_icon_name ("go-down-symbolic");
+  /* Translators: a row that shows the rest of a file's columns when activated */
   g_autofree char *title = g_strdup_printf (ngettext ("Show %u More Column", "Show %u More Columns",
                                                       more), more);
+  GtkWidget *row = add_row (self, self->columns_group, title, NULL);
+  GtkWidget *icon = gtk_image_new_from_icon_name ("go-down-symbolic");
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  g_signal_connect (row, "activated", G_CALLBACK (on_more_columns), self);
-  g_object_set_data (G_OBJECT (row), "group", self->columns_group);
-  adw_preferences_group_add (self->columns_group, row);
-  g_ptr_array_add (self->rows, row);
+  g_signal_connect_object (row, "activated", G_CALLBACK (on_more_columns), self, 0);
   self->columns_more = row;
 }
 
@@ -512,25 +508,37 @@ add_columns (WinnowTaskPage *self)
     self->columns_source = g_idle_add (add_columns_later, self);
 }
 
-/* The others: the row goes, and they come after the last column shown,
- * which takes the keyboard's focus (the row had it: its going would
- * leave the focus nowhere, and the page scrolled to its top). */
+/* The others: the row goes, and they come after the last column shown.
+ * GTK 4.8 gives a removed row's keyboard focus to the list's first row
+ * on the next turn, and the page scrolled up to it; so if the row has the
+ * focus, it first goes back to what comes before it, as Shift+Tab would
+ * (the last column's row, or its last detail when it is open), or, when
+ * the row was clicked (no focus shown), nowhere. */
 static void
 on_more_columns (AdwActionRow *more, WinnowTaskPage *self)
 {
-  GtkWidget *last;
+  GtkWidget *row = GTK_WIDGET (more);
+  GtkRoot *root = gtk_widget_get_root (row);
+  GtkWidget *focus = gtk_root_get_focus (root);
+  GtkWidget *last = gtk_widget_get_prev_sibling (row);
 
-  g_return_if_fail (GTK_WIDGET (more) == self->columns_more && self->columns_result != NULL);
-  g_ptr_array_remove (self->rows, more);
+  g_return_if_fail (row == self->columns_more && self->columns_result != NULL);
+  g_assert (ADW_IS_EXPANDER_ROW (last));
+  if (focus != NULL && (focus == row || gtk_widget_is_ancestor (focus, row)))
+    {
+      if (gtk_window_get_focus_visible (GTK_WINDOW (root)))
+        gtk_widget_child_focus (last, GTK_DIR_TAB_BACKWARD);
+      else
+        gtk_root_set_focus (root, NULL);
+    }
+  g_ptr_array_remove (self->rows, row);
   self->columns_more = NULL;
-  last = g_ptr_array_index (self->rows, self->rows->len - 1);
-  gtk_widget_child_focus (last, GTK_DIR_TAB_FORWARD);
-  adw_preferences_group_remove (self->columns_group, GTK_WIDGET (more));
+  adw_preferences_group_remove (self->columns_group, row);
   self->columns_limit = MIN (self->columns_result->columns->len, MAX_COLUMNS_SHOWN);
   add_columns (self);
 }
 
-/* The columns' rows, the first ones (COLUMNS_FOLD) or all, a few a turn
+/* The columns' rows, the first COLUMNS_FIRST or all, a few a turn
  * (add_columns()). Takes @result. The page was cleared first, which
  * stopped any rows still to come (_winnow_task_page_clear_rows()). */
 static void
