@@ -142,15 +142,20 @@ value_row (const char *title, const char *value)
   return row;
 }
 
+/* @row joins @group, among the rows the page removes on reload. */
 static GtkWidget *
-add_row (WinnowTaskPage *self, AdwPreferencesGroup *group, const char *title, const char *value)
+keep_row (WinnowTaskPage *self, AdwPreferencesGroup *group, GtkWidget *row)
 {
-  GtkWidget *row = value_row (title, value);
-
   g_object_set_data (G_OBJECT (row), "group", group);
   adw_preferences_group_add (group, row);
   g_ptr_array_add (self->rows, row);
   return row;
+}
+
+static GtkWidget *
+add_row (WinnowTaskPage *self, AdwPreferencesGroup *group, const char *title, const char *value)
+{
+  return keep_row (self, group, value_row (title, value));
 }
 
 static void
@@ -433,9 +438,14 @@ add_column (WinnowTaskPage *self, const WinnowColumnProfile *p, guint64 rows_rea
     add_detail (details, _("Most frequent"), top->str);
   g_object_set_data_full (G_OBJECT (row), "details", details, (GDestroyNotify) g_ptr_array_unref);
   g_signal_connect (row, "notify::expanded", G_CALLBACK (on_column_expanded), NULL);
-  adw_preferences_group_add (self->columns_group, row);
-  g_object_set_data (G_OBJECT (row), "group", self->columns_group);
-  g_ptr_array_add (self->rows, row);
+  keep_row (self, self->columns_group, row);
+}
+
+/* How many of @result's columns the page shows in all. */
+static guint
+columns_shown (const WinnowResult *result)
+{
+  return MIN (result->columns->len, MAX_COLUMNS_SHOWN);
 }
 
 static void on_more_columns (AdwActionRow *more, WinnowTaskPage *self);
@@ -463,7 +473,7 @@ static gboolean
 add_some_columns (WinnowTaskPage *self)
 {
   WinnowResult *result = self->columns_result;
-  guint shown = MIN (result->columns->len, MAX_COLUMNS_SHOWN);
+  guint shown = columns_shown (result);
   guint end = MIN (self->columns_limit, self->columns_added + COLUMNS_STEP);
 
   for (; self->columns_added < end; self->columns_added++)
@@ -534,7 +544,7 @@ on_more_columns (AdwActionRow *more, WinnowTaskPage *self)
   g_ptr_array_remove (self->rows, row);
   self->columns_more = NULL;
   adw_preferences_group_remove (self->columns_group, row);
-  self->columns_limit = MIN (self->columns_result->columns->len, MAX_COLUMNS_SHOWN);
+  self->columns_limit = columns_shown (self->columns_result);
   add_columns (self);
 }
 
@@ -544,12 +554,11 @@ on_more_columns (AdwActionRow *more, WinnowTaskPage *self)
 static void
 fill_columns (WinnowTaskPage *self, WinnowResult *result)
 {
-  guint shown = MIN (result->columns->len, MAX_COLUMNS_SHOWN);
-
   g_assert (self->columns_source == 0 && self->columns_result == NULL);
   self->columns_result = result;
   self->columns_added = 0;
-  self->columns_limit = result->columns->len > COLUMNS_FOLD ? COLUMNS_FIRST : shown;
+  self->columns_limit = result->columns->len > COLUMNS_FOLD ? COLUMNS_FIRST
+                                                            : columns_shown (result);
   add_columns (self);
 }
 
