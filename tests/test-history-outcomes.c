@@ -403,6 +403,23 @@ test_window_quits (Fixture *f, gconstpointer data)
   winnow_test_gate_clear (&gate);
 }
 
+/* Starts a batch run of big.csv and two small files, takes the
+ * history's lock, and sends @signal to the run once big.csv's output
+ * (@output) is in place; returns when the run has ended, with the lock,
+ * for the caller to release. */
+static sqlite3 *
+signal_after_output (Fixture *f, Batch *batch, const char *output, int signal)
+{
+  sqlite3 *lock;
+
+  start_big_then_two (f, batch);
+  lock = lock_history (f);
+  winnow_test_iterate_until (output_written, (gpointer) output, 300);
+  g_subprocess_send_signal (batch->process, signal);
+  winnow_test_iterate_until (batch_finished, batch, 120);
+  return lock;
+}
+
 /* Ctrl-C to a batch run just after its output went in place, while
  * another program holds the lock: the run exits without waiting for it,
  * says the task completed and the two it never started cancelled, and
@@ -418,11 +435,7 @@ test_batch_interrupted (Fixture *f, gconstpointer data)
   sqlite3 *lock;
   guint completed = 0;
 
-  start_big_then_two (f, &batch);
-  lock = lock_history (f);
-  winnow_test_iterate_until (output_written, output, 300);
-  g_subprocess_send_signal (batch.process, SIGINT);
-  winnow_test_iterate_until (batch_finished, &batch, 120);
+  lock = signal_after_output (f, &batch, output, SIGINT);
   g_test_message ("stdout:\n%s\nstderr:\n%s", batch.out, batch.err);
   g_assert_cmpint (batch.status, ==, 130);
   assert_contains (batch.out, "big.csv\tcompleted\t");
@@ -450,6 +463,73 @@ test_batch_interrupted (Fixture *f, gconstpointer data)
     }
   g_assert_cmpuint (completed, ==, 1);
   g_assert_cmpuint (tasks->len, ==, 3);
+  batch_clear (&batch);
+}
+
+/* A batch run killed (SIGKILL) just after its output went in place,
+ * before it could record its end (another program holds the lock): the
+ * next recovery records the task COMPLETED from the end the worker kept
+ * beside the history before the rename, because the file at its output
+ * path is the one it put there (@data NULL); when another file has taken
+ * its place since (@data "replaced"), the task is taken back as
+ * interrupted like its run's other tasks. Either way nothing stays
+ * kept after the next recovery. */
+static void
+test_batch_killed (Fixture *f, gconstpointer data)
+{
+  gboolean replaced = g_strcmp0 (data, "replaced") == 0;
+  g_autofree char *output = g_build_filename (f->dir.dir, "out", "big.cleaned.csv", NULL);
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GError) error = NULL;
+  WinnowTaskQuery all = { 0 };
+  Batch batch;
+  sqlite3 *lock;
+  guint big = 0;
+
+  lock = signal_after_output (f, &batch, output, SIGKILL);
+  g_assert_cmpint (batch.status, ==, -1);
+  /* its end, provisional: the run could not record it */
+  g_assert_cmpuint (kept_outcomes (f), ==, 1);
+  if (replaced)
+    {
+      g_file_set_contents (output, "a\n", -1, &error);
+      g_assert_no_error (error);
+    }
+
+  unlock_history (lock);
+  expire_leases (f);
+  recover (f);
+  tasks = winnow_task_store_query (f->store, &all, 0, 10, NULL);
+  g_assert_nonnull (tasks);
+  g_assert_cmpuint (tasks->len, ==, 3);
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      WinnowTask *task = g_ptr_array_index (tasks, i);
+
+      if (strcmp (winnow_task_get_file_name (task), "big.csv") == 0 && !replaced)
+        {
+          g_autoptr(WinnowTask) whole = reread (f, winnow_task_get_id (task));
+
+          g_assert_cmpint (winnow_task_get_status (task), ==, WINNOW_TASK_COMPLETED);
+          g_assert_cmpint (winnow_task_get_rows_in (task), ==, 1500000);
+          g_assert_null (winnow_task_get_error (task));
+          /* the result it gave, profile and all */
+          g_assert_nonnull (winnow_task_get_result (whole));
+          g_assert_cmpint (winnow_task_get_result (whole)->rows_written, ==, 1500000);
+          big++;
+        }
+      else
+        {
+          /* never started, or its output not the run's: interrupted */
+          g_assert_cmpint (winnow_task_get_status (task), ==, WINNOW_TASK_FAILED);
+          g_assert_cmpstr (winnow_task_get_error (task), ==, WINNOW_STORE_INTERRUPTED_MESSAGE);
+          big += strcmp (winnow_task_get_file_name (task), "big.csv") == 0;
+        }
+    }
+  g_assert_cmpuint (big, ==, 1);
+  /* a recorded end goes at the next recovery (store_apply_deferred()) */
+  recover (f);
+  g_assert_cmpuint (kept_outcomes (f), ==, 0);
   batch_clear (&batch);
 }
 
@@ -547,6 +627,10 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/history/outcome-kept/window-quits", Fixture, NULL, fixture_setup,
               test_window_quits, fixture_teardown);
+  g_test_add ("/history/outcome-kept/batch-killed", Fixture, NULL, fixture_setup,
+              test_batch_killed, fixture_teardown);
+  g_test_add ("/history/outcome-kept/batch-killed-replaced", Fixture, "replaced", fixture_setup,
+              test_batch_killed, fixture_teardown);
   g_test_add ("/history/outcome-kept/batch-interrupted", Fixture, NULL, fixture_setup,
               test_batch_interrupted, fixture_teardown);
   return g_test_run ();

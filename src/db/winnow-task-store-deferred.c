@@ -13,6 +13,12 @@
  *    FAILED or CANCELLED as it ended, at the time it ended;
  *  - a task of a batch run that was never started (a Ctrl-C cancelled it
  *    while the history was busy) becomes CANCELLED, if it still waits.
+ * A worker also leaves its end there just before its output goes in
+ * place, marked provisional with the identity of the file that will be
+ * there (winnow_task_store_keep_provisional()): if its process ends
+ * before the end is recorded, the recovery that takes the task back
+ * records it COMPLETED when that very file is in place, and otherwise
+ * lets it be taken back as interrupted.
  * A file that no longer matches its task (recorded already, deleted, or
  * taken by another worker) is removed by the next recovery; so is one
  * that is not an outcome. One that cannot be read now keeps its task from
@@ -21,6 +27,9 @@
  * Deletions and clears the window could not send before it quit are kept
  * the same way ("<id>-delete.deletion", "<last id>-clear.deletion") and
  * done by the same recoveries.
+ *
+ * The files are written by winnow-task-store-keeping.c; they are read and
+ * recorded here.
  */
 #include "config.h"
 
@@ -35,8 +44,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define GROUP "outcome"
-#define SUFFIX ".outcome"
+#define GROUP STORE_OUTCOME_GROUP
+#define SUFFIX STORE_OUTCOME_SUFFIX
 /* An outcome is a few kilobytes, its result's profile up to some
  * megabytes: anything bigger is not one. */
 #define MAX_OUTCOME_BYTES (256 * 1024 * 1024)
@@ -44,42 +53,6 @@
  * process that died writing it (a kept file this old that cannot be read
  * or recorded no longer holds its task: STORE_HOLD_LIMIT_S). */
 #define STALE_TEMPORARY_S (60 * 60)
-
-/* Where @store keeps outcomes for later, or NULL (a history in memory):
- * beside the database itself, as its -wal file is, also when it was
- * opened through a symbolic link. Resolved once per store, not at each
- * recovery (one runs before every claim). */
-char *
-store_deferred_dir (WinnowTaskStore *store)
-{
-  char *dir;
-
-  if (store->memory || store->path == NULL)
-    return NULL;
-  g_mutex_lock (&store->lock);
-  if (store->outcomes_dir == NULL)
-    {
-      g_autofree char *real = realpath (store->path, NULL);
-      store->outcomes_dir = g_strconcat (real ? real : store->path, "-outcomes", NULL);
-    }
-  dir = g_strdup (store->outcomes_dir);
-  g_mutex_unlock (&store->lock);
-  return dir;
-}
-
-/* Makes a file's name in @dir last through a power cut (its contents are
- * synced before it is renamed into place). */
-static void
-sync_folder (const char *dir)
-{
-  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-  if (fd < 0)
-    return;
-  if (fsync (fd) != 0)
-    g_debug ("%s: could not sync: %s", dir, g_strerror (errno));
-  close (fd);
-}
 
 /* A warning about @path, once per process: a recovery runs before every
  * claim, and a file that stays unreadable must not fill the log. */
@@ -105,129 +78,6 @@ store_warn_once (const char *path, const char *format, ...)
   g_warning ("%s: %s", path, text);
 }
 
-/* Writes @data as the file @name in the folder @dir, whole or not at
- * all; @durable: synced, file and folder (and the history's folder when
- * the folder was just made), so that a power cut right after keeps it.
- * A recovery removes the folder once it is empty: made again if it went
- * between its making and the file's. */
-gboolean
-store_keep_file (const char *dir, const char *name, const char *data, gsize length,
-                 gboolean durable, GError **error)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  gboolean made = FALSE;
-
-  for (guint attempt = 1;; attempt++)
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      made |= !g_file_test (dir, G_FILE_TEST_IS_DIR);
-      if (g_mkdir_with_parents (dir, 0700) != 0)
-        {
-          int saved = errno;
-          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", dir,
-                       g_strerror (saved));
-          return FALSE;
-        }
-      if (g_file_set_contents_full (path, data, (gssize) length,
-                                    durable ? G_FILE_SET_CONTENTS_CONSISTENT |
-                                              G_FILE_SET_CONTENTS_DURABLE
-                                            : G_FILE_SET_CONTENTS_CONSISTENT,
-                                    0600, &local_error))
-        break;
-      if (attempt == 3 || !g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-    }
-  if (durable)
-    {
-      sync_folder (dir);
-      if (made)
-        {
-          g_autofree char *parent = g_path_get_dirname (dir);
-          sync_folder (parent);
-        }
-    }
-  return TRUE;
-}
-
-/**
- * winnow_task_store_defer_outcome:
- * @owner: (nullable): the worker holding the task, or %NULL for a task
- *   of batch run @run that was never started
- * @run: (nullable): with no @owner, the batch run that queued the task
- * @status: COMPLETED, FAILED or CANCELLED (a task never started: FAILED
- *   or CANCELLED)
- * @message: (nullable): a FAILED task's error
- * @result: (nullable): a COMPLETED task's result
- * @ended: when the task ended
- *
- * Keeps the end of task @id in a file beside the history, for the next
- * recovery to record (in this process or any other): the history could
- * not be written in time. It touches no SQLite connection.
- *
- * Returns: FALSE with @error set when the file could not be written
- */
-gboolean
-winnow_task_store_defer_outcome (WinnowTaskStore *store, gint64 id, const char *owner,
-                                 const char *run, WinnowTaskStatus status, const char *message,
-                                 const WinnowTaskResult *result, GDateTime *ended,
-                                 GError **error)
-{
-  g_autofree char *dir = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *when = NULL;
-  g_autofree char *data = NULL;
-  g_autoptr(GKeyFile) file = g_key_file_new ();
-  gsize length;
-
-  g_return_val_if_fail (WINNOW_IS_TASK_STORE (store), FALSE);
-  g_return_val_if_fail ((owner != NULL) != (run != NULL), FALSE);
-  g_return_val_if_fail (winnow_task_status_is_final (status), FALSE);
-  g_return_val_if_fail (status != WINNOW_TASK_COMPLETED || (result != NULL && owner != NULL),
-                        FALSE);
-  g_return_val_if_fail (ended != NULL, FALSE);
-  store_check_thread (G_STRFUNC);
-
-  dir = store_deferred_dir (store);
-  if (dir == NULL)
-    {
-      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                           "a history in memory keeps no outcome for later");
-      return FALSE;
-    }
-  g_key_file_set_int64 (file, GROUP, "task", id);
-  if (owner != NULL)
-    g_key_file_set_string (file, GROUP, "owner", owner);
-  else
-    g_key_file_set_string (file, GROUP, "run", run);
-  g_key_file_set_string (file, GROUP, "status", winnow_task_status_to_string (status));
-  when = winnow_store_format_time (ended);
-  g_key_file_set_string (file, GROUP, "finished", when);
-  if (message != NULL)
-    g_key_file_set_string (file, GROUP, "error", message);
-  if (result != NULL)
-    {
-      g_key_file_set_int64 (file, GROUP, "rows-read", result->rows_read);
-      g_key_file_set_int64 (file, GROUP, "rows-written", result->rows_written);
-      g_key_file_set_string (file, GROUP, "summary", result->summary ? result->summary : "{}");
-      g_key_file_set_string (file, GROUP, "columns", result->columns ? result->columns : "[]");
-      g_key_file_set_string (file, GROUP, "preview", result->preview ? result->preview : "{}");
-    }
-  data = g_key_file_to_data (file, &length, NULL);
-
-  /* one file per task and owner (or run): a later attempt has another */
-  name = g_strdup_printf ("%" G_GINT64_FORMAT "-%08x" SUFFIX, id,
-                          g_str_hash (owner != NULL ? owner : run));
-  /* a worker's end is synced, file and folder (its output is whole:
-   * losing it would fail the task); a never-started task's is not, so a
-   * Ctrl-C of a run of a thousand files costs no thousand syncs (lost,
-   * the task fails as interrupted, as it would have). */
-  return store_keep_file (dir, name, data, length, owner != NULL, error);
-}
-
 /* ---- reading ---- */
 
 typedef struct {
@@ -238,6 +88,8 @@ typedef struct {
   char *message;
   char *finished;       /* in the history's form, or NULL: now */
   WinnowTaskResult *result;
+  gboolean provisional; /* its output's file, if in place (device, inode) */
+  guint64 device, inode;
 } Outcome;
 
 static void
@@ -335,6 +187,13 @@ parse_outcome (GKeyFile *file, gint64 id, Outcome *o)
   r->columns = g_key_file_get_string (file, GROUP, "columns", NULL);
   g_free (r->preview);
   r->preview = g_key_file_get_string (file, GROUP, "preview", NULL);
+  if (error == NULL && g_key_file_has_key (file, GROUP, "output-inode", NULL))
+    {
+      o->provisional = TRUE;
+      o->device = g_key_file_get_uint64 (file, GROUP, "output-device", &error);
+      if (error == NULL)
+        o->inode = g_key_file_get_uint64 (file, GROUP, "output-inode", &error);
+    }
   return error == NULL && r->rows_read >= 0 && r->rows_written >= 0 &&
          r->rows_written <= r->rows_read && r->summary != NULL && r->columns != NULL &&
          r->preview != NULL;
@@ -446,6 +305,59 @@ store_is_wait (const GError *error)
           error->code == WINNOW_STORE_ERROR_DAMAGED);
 }
 
+/* Whether the provisional end @o is to be recorded now: its task is
+ * being taken back by this recovery (its owner has ended, or its lease
+ * ran out: the condition of recover_tasks()), and the file at its output
+ * path is the one its worker was putting there. FALSE, with @drop set
+ * when the file has no more use, otherwise. */
+static gboolean
+provisional_holds (WinnowTaskStore *store, StoreConn *conn, const Outcome *o, gboolean *drop,
+                   GError **error)
+{
+  g_autofree char *now = store_now (0);
+  g_autofree char *output = NULL;
+  sqlite3_stmt *s = store_prepare (store, conn,
+    "SELECT output_path, lease_expires_at < ?3 AND NOT winnow_owner_alive (lease_owner)"
+    "  OR winnow_owner_dead (lease_owner) "
+    "FROM tasks WHERE id = ?1 AND lease_owner = ?2 AND status = 'PROCESSING'", error);
+  gboolean taken_back;
+  struct stat st;
+  int rc;
+
+  *drop = FALSE;
+  if (s == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (s, 1, o->id);
+  store_bind_text (s, 2, o->owner);
+  store_bind_text (s, 3, now);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    {
+      output = store_column_text (s, 0);
+      taken_back = sqlite3_column_int (s, 1) != 0;
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      store_fail (store, conn, rc, error);
+      return FALSE;
+    }
+  if (rc == SQLITE_DONE)
+    {
+      *drop = TRUE;  /* recorded, or no longer its worker's */
+      return FALSE;
+    }
+  if (!taken_back)
+    return FALSE;    /* its worker goes on, and records it */
+  if (output != NULL && lstat (output, &st) == 0 && S_ISREG (st.st_mode) &&
+      (guint64) st.st_dev == o->device && (guint64) st.st_ino == o->inode)
+    return TRUE;
+  g_debug ("task %" G_GINT64_FORMAT ": its worker ended before its output was in place",
+           o->id);
+  *drop = TRUE;      /* taken back as interrupted */
+  return FALSE;
+}
+
 /* Records the outcome at @path if its task still waits for it. */
 static ApplyState
 apply_one (WinnowTaskStore *store, StoreConn *conn, const char *path, gint64 id, GArray *held,
@@ -475,6 +387,22 @@ apply_one (WinnowTaskStore *store, StoreConn *conn, const char *path, gint64 id,
       return APPLY_NOTHING;
     }
 
+  if (o.provisional)
+    {
+      gboolean drop;
+
+      if (!provisional_holds (store, conn, &o, &drop, &local_error))
+        {
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return store_is_wait (*error) ? APPLY_WAIT : APPLY_REFUSED;
+            }
+          if (drop)
+            g_unlink (path);
+          return APPLY_NOTHING;
+        }
+    }
   if (o.owner != NULL)
     {
       ok = store_finish_on (store, conn, o.id, o.owner, winnow_task_status_to_string (o.status),

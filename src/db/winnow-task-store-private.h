@@ -228,10 +228,15 @@ gboolean      store_explain_not_held (WinnowTaskStore *store,
                                       gint64 id,
                                       const char *owner,
                                       GError **error);
-/* winnow-task-store-deferred.c: files kept beside the history */
+/* winnow-task-store-keeping.c and -deferred.c: files kept beside the history */
 /* A kept file this old that cannot be read or recorded no longer holds
  * its task (nothing waits for ever). */
 #define STORE_HOLD_LIMIT_S (60 * 60)
+/* A task's end kept beside the history: a key file of this group, named
+ * "<task>-<hash of its owner or run>" with this suffix
+ * (winnow-task-store-keeping.c). */
+#define STORE_OUTCOME_GROUP "outcome"
+#define STORE_OUTCOME_SUFFIX ".outcome"
 #define STORE_DELETION_SUFFIX ".deletion"
 
 typedef enum {

@@ -191,6 +191,17 @@ gboolean         winnow_task_store_defer_outcome (WinnowTaskStore *store,
                                                  const WinnowTaskResult *result,
                                                  GDateTime *ended,
                                                  GError **error);
+gboolean         winnow_task_store_keep_provisional (WinnowTaskStore *store,
+                                                    gint64 id,
+                                                    const char *owner,
+                                                    const WinnowTaskResult *result,
+                                                    GDateTime *ended,
+                                                    guint64 device,
+                                                    guint64 inode,
+                                                    GError **error);
+void             winnow_task_store_drop_provisional (WinnowTaskStore *store,
+                                                    gint64 id,
+                                                    const char *owner);
 gboolean         winnow_task_store_defer_delete (WinnowTaskStore *store,
                                                  gint64 id,
                                                  GError **error);

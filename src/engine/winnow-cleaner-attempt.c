@@ -436,12 +436,21 @@ winnow_clean_file (const WinnowRecipe *recipe, const char *input_path, const cha
     }
   cleaner_clear (&c);  /* before the commit, while the disk works */
 
+  if (result != NULL && fallback_reason != NULL)
+    /* Translators: %s is why the file is not UTF-8, such as
+     * "line 3: the file is not valid UTF-8 (byte 0xE9)" */
+    winnow_result_add_warning (result, _("%s; it was read as Windows-1252"), fallback_reason);
   /* The last word before the output goes in place: whoever runs the
    * task may still cancel it (a cancel asked just now, in another
    * process); after this, it is too late. */
   if (result != NULL && progress != NULL)
     {
-      WinnowProgress finishing = { 0.999, result->rows_read, WINNOW_PHASE_COMMITTING };
+      WinnowCommit commit = { result, 0, 0 };
+      WinnowProgress finishing = { 0.999, result->rows_read, WINNOW_PHASE_COMMITTING, &commit };
+
+      result->elapsed = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+      if (!winnow_output_file_get_identity (c.output, &commit.device, &commit.inode))
+        finishing.commit = NULL;
       progress (&finishing, user_data);
     }
   if (result != NULL && g_cancellable_set_error_if_cancelled (cancellable, &local_error))
@@ -455,14 +464,10 @@ winnow_clean_file (const WinnowRecipe *recipe, const char *input_path, const cha
 
   if (result != NULL)
     {
-      if (fallback_reason != NULL)
-        /* Translators: %s is why the file is not UTF-8, such as
-         * "line 3: the file is not valid UTF-8 (byte 0xE9)" */
-        winnow_result_add_warning (result, _("%s; it was read as Windows-1252"), fallback_reason);
       result->elapsed = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
       if (progress != NULL)
         {
-          WinnowProgress done = { 1.0, result->rows_read, WINNOW_PHASE_WRITING };
+          WinnowProgress done = { 1.0, result->rows_read, WINNOW_PHASE_WRITING, NULL };
           progress (&done, user_data);
         }
     }

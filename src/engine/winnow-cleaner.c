@@ -524,7 +524,7 @@ void
 winnow_cleaner_report (Cleaner *c, const WinnowRowBatch *batch)
 {
   gint64 now = g_get_monotonic_time ();
-  WinnowProgress progress;
+  WinnowProgress progress = { 0 };
   double within;
 
   if (c->progress == NULL || now - c->last_report < progress_interval)

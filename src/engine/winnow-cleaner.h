@@ -22,10 +22,22 @@ typedef enum {
   WINNOW_PHASE_COMMITTING,  /* the output is complete: about to go in place */
 } WinnowPhase;
 
+/* The output about to go in place (WINNOW_PHASE_COMMITTING): the result
+ * the task gives once it is, and the file that will be there, so that
+ * whoever records the task can keep both where a recovery finds them if
+ * this process ends before it has recorded it (docs/ARCHITECTURE.md,
+ * "Outcomes kept for later"). */
+typedef struct {
+  const WinnowResult *result;
+  guint64 device;    /* of the output's file: a rename keeps them */
+  guint64 inode;
+} WinnowCommit;
+
 typedef struct {
   double fraction;   /* of all the work, 0 to 1 */
   guint64 rows;      /* rows read in this pass so far */
   WinnowPhase phase;
+  const WinnowCommit *commit;  /* WINNOW_PHASE_COMMITTING only, else NULL */
 } WinnowProgress;
 
 /* Called on the cleaning thread, at most about ten times a second; once

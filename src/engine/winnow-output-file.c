@@ -392,6 +392,27 @@ make_durable (WinnowOutputFile *file, GError **error)
   return TRUE;
 }
 
+/**
+ * winnow_output_file_get_identity:
+ *
+ * The device and inode of @file's temporary file, which it keeps once
+ * renamed into place: how a recovery knows it is there.
+ *
+ * Returns: FALSE when they cannot be read
+ */
+gboolean
+winnow_output_file_get_identity (WinnowOutputFile *file, guint64 *device, guint64 *inode)
+{
+  struct stat st;
+
+  g_return_val_if_fail (file != NULL, FALSE);
+  if (file->fd < 0 || fstat (file->fd, &st) != 0)
+    return FALSE;
+  *device = (guint64) st.st_dev;
+  *inode = (guint64) st.st_ino;
+  return TRUE;
+}
+
 static void
 mark_committed (WinnowOutputFile *file)
 {

@@ -45,6 +45,9 @@ WinnowOutputFile *winnow_output_file_create  (const char *path,
 int               winnow_output_file_get_fd  (WinnowOutputFile *file);
 WinnowDiskSync   *winnow_output_file_get_sync (WinnowOutputFile *file);
 const char       *winnow_output_file_get_display_name (WinnowOutputFile *file);
+gboolean          winnow_output_file_get_identity (WinnowOutputFile *file,
+                                                  guint64 *device,
+                                                  guint64 *inode);
 gboolean          winnow_output_file_truncate (WinnowOutputFile *file,
                                               GError **error);
 gboolean          winnow_output_file_commit  (WinnowOutputFile *file,

@@ -170,6 +170,10 @@ finish_outcome (WinnowScheduler *self, Outcome *o, const GError *gave_up)
 
   if (gave_up == NULL && r->marked)
     winnow_task_store_end_commit_aside (self->store, r->id, r->owner);
+  /* recorded: its provisional end has no more use (kept for later, it
+   * was replaced) */
+  if (gave_up == NULL && r->provisional)
+    winnow_task_store_drop_provisional (self->store, r->id, r->owner);
   if (gave_up == NULL || is_not_held (gave_up))
     final = winnow_task_store_get (self->store, r->id, NULL);
   else

@@ -59,6 +59,7 @@ typedef struct {
   gboolean cancel_asked;       /* a cancel was asked: never queued again */
   gboolean lost;               /* another worker holds it now */
   gboolean marked;             /* its output went in place marked beside the history */
+  gboolean provisional;        /* its end was kept beside it, provisional */
   gboolean done;               /* cleaning over; its outcome is being recorded */
   double fraction;
   guint64 rows;

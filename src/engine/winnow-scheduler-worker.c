@@ -111,18 +111,38 @@ is_not_held_error (const GError *error)
          g_error_matches (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_NOT_FOUND);
 }
 
+/* Its end, kept beside the history before the output goes in place, for
+ * a recovery to record if this process ends before the keeper has. */
+static gboolean
+keep_provisional (Running *r, const WinnowCommit *commit)
+{
+  g_autoptr(WinnowTaskResult) record = winnow_result_to_record (commit->result);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+
+  if (winnow_task_store_keep_provisional (r->scheduler->store, r->id, r->owner, record, now,
+                                          commit->device, commit->inode, &error))
+    return TRUE;
+  g_debug ("task %" G_GINT64_FORMAT ": its end could not be kept beside the history: %s",
+           r->id, error->message);
+  return FALSE;
+}
+
 /* Just before the output goes in place: a cancel asked until now still
  * stops the task; from now on the store refuses one. A busy history does
  * not hold the output back: the worker says so beside it instead, and a
- * cancel looks there (winnow-task-store-commits.c). */
+ * cancel looks there (winnow-task-store-commits.c). The end is kept
+ * beside it too, provisional: if this process ends before the keeper
+ * has recorded it, the next recovery does when the output is in place. */
 static void
-before_commit (Running *r)
+before_commit (Running *r, const WinnowCommit *commit)
 {
   WinnowScheduler *self = r->scheduler;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) aside_error = NULL;
   gboolean asked = FALSE;
   gboolean marked = FALSE;
+  gboolean provisional = FALSE;
   gboolean ok;
 
   winnow_task_store_set_thread_patience (COMMIT_PATIENCE_MS);
@@ -134,9 +154,12 @@ before_commit (Running *r)
       marked = ok && !asked;
     }
   winnow_task_store_set_thread_patience (0);
+  if (ok && !asked && commit != NULL)
+    provisional = keep_provisional (r, commit);
 
   g_mutex_lock (&r->lock);
   r->marked = marked;
+  r->provisional = provisional;
   if (ok && asked)
     r->cancel_asked = TRUE;
   else if (!ok && is_not_held_error (aside_error ? aside_error : error))
@@ -158,7 +181,7 @@ on_progress (const WinnowProgress *progress, gpointer data)
   gboolean deliver;
 
   if (progress->phase == WINNOW_PHASE_COMMITTING)
-    before_commit (r);
+    before_commit (r, progress->commit);
 
   g_mutex_lock (&r->lock);
   /* A task read again (a late encoding fallback) must not go backwards. */
