@@ -2,9 +2,9 @@
  * file, a new history made in one step as the migrations make it, from
  * version 1, from version 3 with every count, list and profile
  * kept and damaged parts emptied, one made by a newer Winnow left
- * untouched), and damaged, locked and read-only databases, one read as
+ * untouched), and damaged and read-only databases, one read as
  * damaged that quick_check finds whole, and one whose only damage is an
- * index that lacks its table's rows. */
+ * index that lacks its table's rows. Locked ones: test-store-locks.c. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -358,33 +358,6 @@ test_damaged (WinnowTestDir *dir, gconstpointer data)
   g_assert_cmpstr (moved_hash, ==, before);
   task = add (store, "fresh.csv");
   g_assert_cmpint (winnow_task_get_id (task), ==, 1);
-}
-
-static void
-test_locked (Fixture *f, gconstpointer data)
-{
-  sqlite3 *other;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(WinnowTask) task = NULL;
-
-  /* another program holds the write lock */
-  g_assert_cmpint (sqlite3_open (f->path, &other), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (other, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
-  winnow_task_store_set_patience (f->store, 100);
-  task = winnow_task_store_add (f->store, "/x.csv", "/y.csv", "{}", FALSE, &error);
-  g_assert_null (task);
-  g_assert_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY);
-  g_assert_nonnull (strstr (error->message, "is busy"));
-  g_clear_error (&error);
-  g_assert_null (winnow_task_store_claim (f->store, "w", 1000, NULL, &error));
-  g_assert_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY);
-  g_clear_error (&error);
-
-  /* and works again once it lets go */
-  sqlite3_exec (other, "COMMIT", NULL, NULL, NULL);
-  sqlite3_close (other);
-  task = winnow_task_store_add (f->store, "/x.csv", "/y.csv", "{}", FALSE, &error);
-  g_assert_no_error (error);
 }
 
 static void
@@ -750,7 +723,6 @@ main (int argc, char **argv)
   g_test_add ("/store/damaged/unconfirmed-always", WinnowTestDir, NULL, shim_setup,
               test_unconfirmed_always, shim_teardown);
   ADD_DIR ("/store/damaged/index-only", test_index_only);
-  ADD ("/store/locked", test_locked);
   ADD_DIR ("/store/read-only", test_read_only);
   g_test_add_func ("/store/read-only/child", test_read_only_child);
 #undef ADD

@@ -270,6 +270,70 @@ is_cancelled (gpointer data)
   return GPOINTER_TO_INT (g_hash_table_lookup (f->finished, &id)) == WINNOW_TASK_CANCELLED;
 }
 
+/* A history of one finished task, which another program keeps locked
+ * from before the window starts. */
+static sqlite3 *locked_history;
+
+static void
+locked_setup (Fixture *f, gconstpointer data)
+{
+  g_autofree char *db = NULL;
+  g_autoptr(WinnowTaskStore) store = NULL;
+  g_autoptr(WinnowTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  winnow_test_dir_setup (&f->dir, NULL);
+  db = g_build_filename (f->dir.dir, "history.db", NULL);
+  store = winnow_task_store_new (db, &error);
+  g_assert_no_error (error);
+  task = winnow_task_store_add (store, "/data/a.csv", "/data/a.cleaned.csv",
+                                "{\"winnow_recipe\": 1}", FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_true (winnow_task_store_cancel (store, winnow_task_get_id (task), &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  g_assert_cmpint (sqlite3_open (db, &locked_history), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (locked_history, "BEGIN IMMEDIATE; UPDATE task_count SET n = n",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  fixture_setup_in (f, f->dir.dir);
+}
+
+static gboolean
+no_busy_toast (gpointer data)
+{
+  return !toast_says_busy (data);
+}
+
+static gboolean
+one_row (gpointer data)
+{
+  return g_list_model_get_n_items (rows (data)) == 1;
+}
+
+/* The window starts while another program keeps the history locked: it
+ * says so after a moment, and shows no "No Matching Tasks" meanwhile (it
+ * has not read the history yet); once the lock goes, the task shows and
+ * the toast goes. */
+static void
+test_start_busy (Fixture *f, gconstpointer data)
+{
+  const char *title;
+
+  iterate_until (toast_says_busy, f, 30);
+  title = adw_toast_get_title (winnow_window_get_last_toast (f->window));
+  g_test_message ("%s", title);
+  g_assert_nonnull (strstr (title, "Showing your tasks will be done"));
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (table (f)->stack), ==, "list");
+
+  g_assert_cmpint (sqlite3_exec (locked_history, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_clear_pointer (&locked_history, sqlite3_close);
+  iterate_until (one_row, f, 60);
+  iterate_until (no_busy_toast, f, 30);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (table (f)->stack), ==, "list");
+  g_assert_null (winnow_application_get_store_problem (f->app));
+}
+
 /* Another program holds the history's write lock while the user lists,
  * filters, opens a task page, deletes one task and cancels another. The
  * store is never called on the thread that draws (checked: this build
@@ -694,6 +758,7 @@ main (int argc, char **argv)
   ADD ("/ui/delete-undo", test_delete_undo);
   ADD ("/ui/delete-queued", test_delete_queued);
   ADD ("/ui/history-busy", test_history_busy);
+  g_test_add ("/ui/start-busy", Fixture, NULL, locked_setup, test_start_busy, fixture_teardown);
   ADD ("/ui/delete-then-close", test_delete_then_close);
   ADD ("/ui/clear-undo", test_clear_undo);
   ADD ("/ui/clear-counted", test_clear_counted);

@@ -127,6 +127,14 @@ giving_up (const gint *flag)
   return flag != NULL && g_atomic_int_get (flag) != 0;
 }
 
+/* The calling thread's give-up flag (winnow_task_store_give_up_waits_when()),
+ * or NULL. */
+const gint *
+store_thread_give_up (void)
+{
+  return g_private_get (&thread_give_up);
+}
+
 /* ---- errors and statements ---- */
 
 /* Turns a SQLite failure into an error a user can act on. Returns FALSE. */
@@ -362,6 +370,10 @@ conn_open (WinnowTaskStore *store, GError **error)
   conn->statements = g_hash_table_new (g_str_hash, g_str_equal);
   g_queue_init (&conn->lru);
   conn->deadline = g_get_monotonic_time () + (gint64) store->patience_ms * 1000;
+  /* the opening of the history waits here too, and may give up
+   * (store_release() clears both) */
+  conn->wait_flag = g_private_get (&thread_wait_flag);
+  conn->give_up = g_private_get (&thread_give_up);
   rc = sqlite3_open_v2 (store->path, &conn->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)

@@ -143,6 +143,7 @@ gboolean      winnow_task_store_set_progress (WinnowTaskStore *store,
 
 /* The connection pool (winnow-task-store-conn.c), for the object's file. */
 void          store_check_thread  (const char *caller);
+const gint   *store_thread_give_up (void);
 StoreConn    *store_acquire       (WinnowTaskStore *store,
                                    gint64 deadline,
                                    const gint *give_up,

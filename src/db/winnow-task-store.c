@@ -271,6 +271,27 @@ open_with_flags (WinnowTaskStore *store, GError **error)
   return FALSE;
 }
 
+/* Waits for another thread's opening to end; a thread told to give up
+ * its waits (a shutdown) stops waiting, busy, when told. */
+static gboolean
+lock_opening (WinnowTaskStore *store, GError **error)
+{
+  const gint *give_up = store_thread_give_up ();
+
+  if (give_up == NULL)
+    {
+      g_mutex_lock (&store->open_lock);
+      return TRUE;
+    }
+  while (!g_mutex_trylock (&store->open_lock))
+    {
+      if (g_atomic_int_get (give_up) != 0)
+        return store_fail (store, NULL, SQLITE_BUSY, error);
+      g_usleep (10 * 1000);
+    }
+  return TRUE;
+}
+
 /**
  * winnow_task_store_open:
  *
@@ -289,7 +310,8 @@ winnow_task_store_open (WinnowTaskStore *store, GError **error)
   store_check_thread (G_STRFUNC);
   if (g_atomic_int_get (&store->opened))
     return TRUE;
-  g_mutex_lock (&store->open_lock);
+  if (!lock_opening (store, error))
+    return FALSE;
   if (!store->opened)
     {
       ok = open_with_flags (store, error);

@@ -34,7 +34,9 @@ struct _WinnowApplication {
   guint sigterm;
   guint sigint;
   guint sighup;
-  guint reopen;          /* the history was busy at start: tried again */
+  guint reopen;          /* the history could not be opened: tried again */
+  GCancellable *opening; /* the history being opened; cancelled at shutdown */
+  gint quitting;         /* set at shutdown: the opening stops waiting */
 };
 
 G_DEFINE_FINAL_TYPE (WinnowApplication, winnow_application, ADW_TYPE_APPLICATION)
@@ -76,7 +78,15 @@ reopen_store (gpointer data)
 static gpointer
 open_in_thread (gpointer data, GError **error)
 {
-  return winnow_task_store_open (data, error) ? GINT_TO_POINTER (1) : NULL;
+  WinnowApplication *self = data;
+  gboolean ok;
+
+  /* a quit does not wait for another program's lock to go (the keeper,
+   * whose calls wait for this opening, would wait as long) */
+  winnow_task_store_give_up_waits_when (&self->quitting);
+  ok = winnow_task_store_open (self->store, error);
+  winnow_task_store_give_up_waits_when (NULL);
+  return ok ? GINT_TO_POINTER (1) : NULL;
 }
 
 static void
@@ -87,13 +97,16 @@ store_opened (GObject *source, GAsyncResult *result, gpointer data)
 
   if (winnow_history_call_finish (result, &error) != NULL)
     {
+      g_clear_object (&self->opening);
       set_store_problem (self, winnow_task_store_get_problem (self->store));
       winnow_scheduler_wake (self->scheduler);
       g_debug ("started with the task database %s", winnow_task_store_get_path (self->store));
       return;
     }
-  /* busy (another program migrating it, or holding its lock): never
-   * moved aside; the next call opens it, and this one tries again */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;  /* quitting */
+  /* not even a private history (its busy waits are tried again as they
+   * come): the next call opens it, and this one tries again */
   set_store_problem (self, error->message);
   if (self->reopen == 0 && self->scheduler != NULL)
     self->reopen = g_timeout_add (REOPEN_MS, reopen_store, self);
@@ -106,8 +119,14 @@ store_opened (GObject *source, GAsyncResult *result, gpointer data)
 static void
 open_store (WinnowApplication *self)
 {
-  winnow_history_call (NULL, open_in_thread, g_object_ref (self->store), g_object_unref, NULL,
-                       NULL, store_opened, g_object_ref (self));
+  g_clear_object (&self->opening);
+  self->opening = g_cancellable_new ();
+  /* while another program keeps the history locked, it is tried again,
+   * and after a moment the window says so (winnow-history-call.c) */
+  winnow_history_call (/* Translators: said while the history is busy */
+                       _("showing your tasks"), open_in_thread,
+                       g_object_ref (self), g_object_unref, NULL, self->opening,
+                       store_opened, g_object_ref (self));
 }
 
 /* The settings schema is installed with the app; a build run in place
@@ -289,6 +308,9 @@ winnow_application_shutdown (GApplication *app)
   g_clear_handle_id (&self->sigint, g_source_remove);
   g_clear_handle_id (&self->sighup, g_source_remove);
   g_clear_handle_id (&self->reopen, g_source_remove);
+  g_atomic_int_set (&self->quitting, 1);
+  if (self->opening != NULL)
+    g_cancellable_cancel (self->opening);
   /* deletions confirmed as the window closed reach the history first */
   winnow_application_settle_history (self);
   /* Running tasks go back to the queue: the next start finishes them. */
@@ -359,6 +381,7 @@ winnow_application_get_property (GObject *object, guint prop_id, GValue *value,
 static void
 winnow_application_finalize (GObject *object)
 {
+  g_clear_object (&WINNOW_APPLICATION (object)->opening);
   g_free (WINNOW_APPLICATION (object)->store_problem);
   g_free (WINNOW_APPLICATION (object)->store_path);
   g_free (WINNOW_APPLICATION (object)->recipes_dir);

@@ -163,11 +163,22 @@ on_sort_changed (GtkSorter *sorter, GtkSorterChange change, WinnowTaskTable *sel
 
 /* ---- filtering ---- */
 
+/* No row, once the history has been read: no task matches. Until then
+ * (a history another program keeps locked may take long to open) the
+ * list, empty, rather than a wrong "No Matching Tasks". */
 static void
 update_stack (WinnowTaskTable *self)
 {
-  gboolean empty = self->list == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 0;
+  gboolean empty = self->list == NULL ||
+                   (g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 0 &&
+                    winnow_task_list_get_total (self->list) >= 0);
   gtk_stack_set_visible_child_name (self->stack, empty ? "no-match" : "list");
+}
+
+static void
+on_total_changed (WinnowTaskList *list, GParamSpec *pspec, WinnowTaskTable *self)
+{
+  update_stack (self);
 }
 
 /* How far among the rows that changed the selection looks for its task. */
@@ -625,6 +636,7 @@ winnow_task_table_set_list (WinnowTaskTable *self, WinnowTaskList *list, WinnowT
   /* after the rows' own handler (winnow_task_rows_new() connected first) */
   g_signal_connect (list, "items-changed", G_CALLBACK (on_items_changed), self);
   g_signal_connect (list, "reset", G_CALLBACK (on_reset), self);
+  g_signal_connect (list, "notify::total", G_CALLBACK (on_total_changed), self);
   g_signal_connect (self->selection, "notify::selected", G_CALLBACK (on_selected), self);
   self->selected_id = 0;
 
