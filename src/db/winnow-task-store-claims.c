@@ -87,13 +87,14 @@ recover_tasks (WinnowTaskStore *store, StoreConn *conn, const char *self, GError
   g_autoptr(GArray) held = g_array_new (FALSE, FALSE, sizeof (gint64));
   gboolean hold_all = FALSE;
   g_autofree char *held_json = NULL;
+  StoreRecovery recovery = { now, self_owners };
   sqlite3_stmt *s;
   gint64 changed;
   int rc;
 
   /* outcomes kept for later first: their tasks' leases may have run out;
    * a task whose kept end cannot be read now is left as it is */
-  changed = store_apply_deferred (store, conn, held, &hold_all, error);
+  changed = store_apply_deferred (store, conn, &recovery, held, &hold_all, error);
   if (changed < 0)
     return -1;
   if (hold_all)
@@ -168,14 +169,19 @@ recover_tasks (WinnowTaskStore *store, StoreConn *conn, const char *self, GError
     return -1;
   if (changed > 0)
     g_debug ("%" G_GINT64_FORMAT " task(s) of workers or runs that stopped recovered", changed);
-  if (orphaned->len > 0)
-    {
-      g_mutex_lock (&store->lock);
-      for (guint i = 0; i < orphaned->len; i++)
-        g_ptr_array_add (store->orphaned, g_strdup (g_ptr_array_index (orphaned, i)));
-      g_mutex_unlock (&store->lock);
-    }
+  for (guint i = 0; i < orphaned->len; i++)
+    store_add_orphaned (store, g_ptr_array_index (orphaned, i));
   return changed;
+}
+
+/* An output whose worker died: a temporary file may be left beside it
+ * (winnow_task_store_take_orphaned()). */
+void
+store_add_orphaned (WinnowTaskStore *store, const char *output_path)
+{
+  g_mutex_lock (&store->lock);
+  g_ptr_array_add (store->orphaned, g_strdup (output_path));
+  g_mutex_unlock (&store->lock);
 }
 
 /**

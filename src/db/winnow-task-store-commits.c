@@ -25,7 +25,8 @@
  * lock only as long as their call's patience.
  *
  * The folder is removed only by a holder of its lock, once it is empty
- * (store_remove_kept_folder(), at the end of a recovery); a lock taken
+ * (store_remove_kept_folder(), at the end of a recovery, and when a
+ * worker's provisional end goes); a lock taken
  * on a folder the path no longer names is let go and taken again
  * (lock_folder()), so two holders always hold the same folder. A mark
  * that no longer matches its task's holder is removed by the next

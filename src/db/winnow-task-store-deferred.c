@@ -307,18 +307,18 @@ store_is_wait (const GError *error)
 
 /* Whether the provisional end @o is to be recorded now: its task is
  * being taken back by this recovery (its owner has ended, or its lease
- * ran out: the condition of recover_tasks()), and the file at its output
- * path is the one its worker was putting there. FALSE, with @drop set
- * when the file has no more use, otherwise. */
+ * ran out, and it is not the recovering process's own: the condition of
+ * recover_tasks(), at the same time), and the file at its output path
+ * (@output) is the one its worker was putting there. FALSE, with @drop
+ * set when the file has no more use, otherwise. */
 static gboolean
-provisional_holds (WinnowTaskStore *store, StoreConn *conn, const Outcome *o, gboolean *drop,
-                   GError **error)
+provisional_holds (WinnowTaskStore *store, StoreConn *conn, const StoreRecovery *recovery,
+                   const Outcome *o, char **output, gboolean *drop, GError **error)
 {
-  g_autofree char *now = store_now (0);
-  g_autofree char *output = NULL;
   sqlite3_stmt *s = store_prepare (store, conn,
-    "SELECT output_path, lease_expires_at < ?3 AND NOT winnow_owner_alive (lease_owner)"
-    "  OR winnow_owner_dead (lease_owner) "
+    "SELECT output_path, (?4 IS NULL OR lease_owner NOT LIKE ?4)"
+    "  AND (lease_expires_at < ?3 AND NOT winnow_owner_alive (lease_owner)"
+    "       OR winnow_owner_dead (lease_owner)) "
     "FROM tasks WHERE id = ?1 AND lease_owner = ?2 AND status = 'PROCESSING'", error);
   gboolean taken_back;
   struct stat st;
@@ -329,11 +329,12 @@ provisional_holds (WinnowTaskStore *store, StoreConn *conn, const Outcome *o, gb
     return FALSE;
   sqlite3_bind_int64 (s, 1, o->id);
   store_bind_text (s, 2, o->owner);
-  store_bind_text (s, 3, now);
+  store_bind_text (s, 3, recovery->now);
+  store_bind_text (s, 4, recovery->self_owners);
   rc = sqlite3_step (s);
   if (rc == SQLITE_ROW)
     {
-      output = store_column_text (s, 0);
+      *output = store_column_text (s, 0);
       taken_back = sqlite3_column_int (s, 1) != 0;
     }
   sqlite3_reset (s);
@@ -349,7 +350,7 @@ provisional_holds (WinnowTaskStore *store, StoreConn *conn, const Outcome *o, gb
     }
   if (!taken_back)
     return FALSE;    /* its worker goes on, and records it */
-  if (output != NULL && lstat (output, &st) == 0 && S_ISREG (st.st_mode) &&
+  if (*output != NULL && lstat (*output, &st) == 0 && S_ISREG (st.st_mode) &&
       (guint64) st.st_dev == o->device && (guint64) st.st_ino == o->inode)
     return TRUE;
   g_debug ("task %" G_GINT64_FORMAT ": its worker ended before its output was in place",
@@ -360,9 +361,10 @@ provisional_holds (WinnowTaskStore *store, StoreConn *conn, const Outcome *o, gb
 
 /* Records the outcome at @path if its task still waits for it. */
 static ApplyState
-apply_one (WinnowTaskStore *store, StoreConn *conn, const char *path, gint64 id, GArray *held,
-           GError **error)
+apply_one (WinnowTaskStore *store, StoreConn *conn, const StoreRecovery *recovery,
+           const char *path, gint64 id, GArray *held, GError **error)
 {
+  g_autofree char *output = NULL;
   g_autoptr(GKeyFile) file = g_key_file_new ();
   g_autoptr(GError) local_error = NULL;
   g_auto(Outcome) o = { 0 };
@@ -391,7 +393,7 @@ apply_one (WinnowTaskStore *store, StoreConn *conn, const char *path, gint64 id,
     {
       gboolean drop;
 
-      if (!provisional_holds (store, conn, &o, &drop, &local_error))
+      if (!provisional_holds (store, conn, recovery, &o, &output, &drop, &local_error))
         {
           if (local_error != NULL)
             {
@@ -414,6 +416,10 @@ apply_one (WinnowTaskStore *store, StoreConn *conn, const char *path, gint64 id,
     ok = finish_unstarted (store, conn, &o, &local_error);
   if (ok)
     {
+      /* a worker killed between putting its output in place and removing
+       * what was there may have left a temporary file beside it */
+      if (output != NULL)
+        store_add_orphaned (store, output);
       g_debug ("task %" G_GINT64_FORMAT ": its kept outcome recorded (%s)", o.id,
                winnow_task_status_to_string (o.status));
       return APPLY_RECORDED;
@@ -453,21 +459,25 @@ remove_if_stale_temporary (const char *dir, const char *name)
 
 /**
  * store_apply_deferred:
+ * @recovery: the recovery's time and the recovering process's owners
  * @held: (out caller-allocates): the tasks whose kept outcome cannot be
  *   read now, which the recovery must leave as they are
  * @hold_all: (out): set when the folder of kept outcomes cannot be read
  *   now: the recovery must leave every task as it is
  *
  * Inside the recovery's transaction: records the outcomes kept for later
- * (winnow_task_store_defer_outcome()) whose tasks still wait for them. A
+ * (winnow_task_store_defer_outcome()) whose tasks still wait for them,
+ * and the provisional ones of tasks this recovery takes back. A recorded
  * file is removed only once it is stale, so an outcome recorded in a
- * transaction that is rolled back is recorded again by the next recovery.
+ * transaction that is rolled back is recorded again by the next recovery;
+ * a provisional one that will never be recorded (its output not in
+ * place) goes at once, as a file of no task does.
  *
  * Returns: how many were recorded, or -1
  */
 gint64
-store_apply_deferred (WinnowTaskStore *store, StoreConn *conn, GArray *held, gboolean *hold_all,
-                      GError **error)
+store_apply_deferred (WinnowTaskStore *store, StoreConn *conn, const StoreRecovery *recovery,
+                      GArray *held, gboolean *hold_all, GError **error)
 {
   g_autofree char *dir = store_deferred_dir (store);
   g_autoptr(GDir) listing = NULL;
@@ -531,7 +541,8 @@ store_apply_deferred (WinnowTaskStore *store, StoreConn *conn, GArray *held, gbo
       if (!store_exec (store, conn, "SAVEPOINT winnow_deferred", error))
         return -1;
       state = deletion ? store_apply_deletion (store, conn, path, &apply_error)
-                       : apply_one (store, conn, path, (gint64) id, held, &apply_error);
+                       : apply_one (store, conn, recovery, path, (gint64) id, held,
+                                    &apply_error);
       if (state == APPLY_WAIT || state == APPLY_REFUSED)
         {
           store_exec (store, conn, "ROLLBACK TO winnow_deferred", NULL);

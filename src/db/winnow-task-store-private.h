@@ -143,6 +143,8 @@ gboolean      winnow_task_store_set_progress (WinnowTaskStore *store,
 
 /* The connection pool (winnow-task-store-conn.c), for the object's file. */
 void          store_check_thread  (const char *caller);
+void          store_add_orphaned  (WinnowTaskStore *store,
+                                   const char *output_path);
 const gint   *store_thread_give_up (void);
 StoreConn    *store_acquire       (WinnowTaskStore *store,
                                    gint64 deadline,
@@ -277,8 +279,15 @@ ApplyState    store_apply_deletion (WinnowTaskStore *store,
                                     StoreConn *conn,
                                     const char *path,
                                     GError **error);
+/* What a recovery shares with the outcomes it records first. */
+typedef struct {
+  const char *now;          /* its time, in the history's form */
+  const char *self_owners;  /* LIKE pattern of the recovering process's owners, or NULL */
+} StoreRecovery;
+
 gint64        store_apply_deferred (WinnowTaskStore *store,
                                     StoreConn *conn,
+                                    const StoreRecovery *recovery,
                                     GArray *held,
                                     gboolean *hold_all,
                                     GError **error);

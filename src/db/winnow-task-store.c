@@ -286,7 +286,12 @@ lock_opening (WinnowTaskStore *store, GError **error)
   while (!g_mutex_trylock (&store->open_lock))
     {
       if (g_atomic_int_get (give_up) != 0)
-        return store_fail (store, NULL, SQLITE_BUSY, error);
+        {
+          /* not store_fail(): the opener may be changing store->path */
+          g_set_error_literal (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_BUSY,
+                               _("Winnow stopped while the task history was being opened"));
+          return FALSE;
+        }
       g_usleep (10 * 1000);
     }
   return TRUE;
