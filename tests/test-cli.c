@@ -45,6 +45,7 @@ test_usage_errors (WinnowTestDir *fixture, gconstpointer data)
     { { "--recipe", "bad.json", "a.csv", NULL }, "bad.json: fil: unknown key" },
     { { "--recipe", "none.json", "a.csv", NULL }, "none.json" },
     { { "--output", "x.csv", "a.csv", "a.csv" }, "--output takes one input file" },
+    { { "--db", "", "a.csv", NULL }, "--db: expected a file name, not “”" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -202,6 +203,26 @@ test_options_override_recipe (WinnowTestDir *fixture, gconstpointer data)
   g_assert_cmpint (run.status, ==, 0);
   contents = winnow_test_read_file (out);
   g_assert_cmpstr (contents, ==, "id;city\n2;\n3;\n");
+}
+
+/* A history that is a folder or a device is refused as such, not as a
+ * full disk or a read-only file, and nothing is cleaned. */
+static void
+test_db_not_a_file (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *in = winnow_test_write_file (fixture->dir, "a.csv", sample, -1);
+  g_autofree char *out = g_build_filename (fixture->dir, "a.cleaned.csv", NULL);
+  const char *histories[] = { fixture->dir, "/dev/null" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (histories); i++)
+    {
+      g_auto (Run) run = { 0 };
+
+      run_winnow (&run, fixture->dir, "--batch", "--db", histories[i], "a.csv", NULL);
+      g_assert_cmpint (run.status, ==, 1);
+      assert_contains (run.err, "is not a file (a folder, a device or a pipe)");
+      g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+    }
 }
 
 /* The numbers after a task's bar on a terminal. */
@@ -412,6 +433,7 @@ main (int argc, char **argv)
   ADD ("/cli/rejects", test_rejects);
   ADD ("/cli/output-dir-created", test_output_dir_created);
   ADD ("/cli/default-recipe", test_default_recipe);
+  ADD ("/cli/db-not-a-file", test_db_not_a_file);
 #undef ADD
 
   return g_test_run ();

@@ -250,7 +250,13 @@ localise (Parsed *p, GError **error)
   for (guint i = 0; i < G_N_ELEMENTS (options); i++)
     if (*options[i].value != NULL)
       {
-        char *path = local_path (options[i].option, *options[i].value, error);
+        char *path;
+
+        /* "" would become the current folder */
+        if (**options[i].value == '\0')
+          /* Translators: completes "--output: expected %s, not “%s”" (any file option) */
+          return bad_value (error, options[i].option, _("a file name"), "");
+        path = local_path (options[i].option, *options[i].value, error);
         if (path == NULL)
           return FALSE;
         g_free (*options[i].value);

@@ -126,6 +126,25 @@ refuse_dangling_link (WinnowTaskStore *store, GError **error)
   return FALSE;
 }
 
+/* A folder, a device (/dev/null) or a pipe is no history: said so,
+ * rather than as a full disk or a read-only file, as SQLite's failure
+ * would read. */
+static gboolean
+refuse_not_a_file (WinnowTaskStore *store, GError **error)
+{
+  g_autofree char *name = NULL;
+  struct stat st;
+
+  if (stat (store->path, &st) != 0 || S_ISREG (st.st_mode))
+    return TRUE;
+  name = g_filename_display_name (store->path);
+  g_set_error (error, WINNOW_STORE_ERROR, WINNOW_STORE_ERROR_FAILED,
+               /* Translators: the database's file name */
+               _("%s is not a file (a folder, a device or a pipe): the task history must be "
+                 "a file"), name);
+  return FALSE;
+}
+
 static void
 set_path (WinnowTaskStore *store, const char *path)
 {
@@ -144,7 +163,8 @@ open_file (WinnowTaskStore *store, GError **error)
   StoreConn *conn;
   gboolean ok;
 
-  if (!store->memory && !refuse_dangling_link (store, error))
+  if (!store->memory &&
+      (!refuse_dangling_link (store, error) || !refuse_not_a_file (store, error)))
     return FALSE;
   if (!store->memory && g_mkdir_with_parents (dir, 0700) != 0)
     {
