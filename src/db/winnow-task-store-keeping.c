@@ -94,8 +94,8 @@ write_unsynced (const char *path, const char *data, gsize length, GError **error
 /* Writes @data as the file @name in the folder @dir, whole or not at
  * all; @durable: synced, file and folder (and the history's folder when
  * the folder was just made), so that a power cut right after keeps it.
- * A recovery removes the folder once it is empty: made again if it went
- * between its making and the file's. */
+ * A recovery (or a provisional end's removal) removes the folder once it
+ * is empty: made again if it went between its making and the file's. */
 gboolean
 store_keep_file (const char *dir, const char *name, const char *data, gsize length,
                  gboolean durable, GError **error)
@@ -199,10 +199,13 @@ keep_outcome (WinnowTaskStore *store, gint64 id, const char *owner, const char *
 
 /**
  * winnow_task_store_defer_outcome:
- * @owner: (nullable): the worker that held the task, or
- * @run: (nullable): the batch run of a task never started
- * @message: (nullable): the error of a FAILED task
- * @result: (nullable): the result of a COMPLETED task
+ * @owner: (nullable): the worker holding the task, or %NULL for a task
+ *   of batch run @run that was never started
+ * @run: (nullable): with no @owner, the batch run that queued the task
+ * @status: COMPLETED, FAILED or CANCELLED (a task never started: FAILED
+ *   or CANCELLED)
+ * @message: (nullable): a FAILED task's error
+ * @result: (nullable): a COMPLETED task's result
  * @ended: when the task ended
  *
  * Keeps the end of task @id in a file beside the history, for the next
