@@ -223,8 +223,25 @@ winnow_output_file_create (const char *path, const char *input_path, gboolean re
       return NULL;
     }
 
-  file->temp_path = g_strconcat (prefix, "XXXXXX", NULL);
-  file->fd = g_mkstemp_full (file->temp_path, O_RDWR | O_CLOEXEC, 0600);
+  for (guint attempt = 1;; attempt++)
+    {
+      struct stat made;
+
+      g_free (file->temp_path);
+      file->temp_path = g_strconcat (prefix, "XXXXXX", NULL);
+      file->fd = g_mkstemp_full (file->temp_path, O_RDWR | O_CLOEXEC, 0600);
+      if (file->fd < 0)
+        break;
+      /* Held until the file is committed or removed: a free lock marks a
+       * temporary file whose writer is gone. A cleaner of those
+       * (winnow_output_file_remove_stale(), run for a dead worker's
+       * output, maybe this very path) may have taken it for one between
+       * its making and its lock, and removed it: made again. */
+      flock (file->fd, LOCK_EX | LOCK_NB);
+      if (attempt == 10 || fstat (file->fd, &made) != 0 || made.st_nlink > 0)
+        break;
+      close (file->fd);
+    }
   if (file->fd < 0)
     {
       int saved = errno;
@@ -235,9 +252,6 @@ winnow_output_file_create (const char *path, const char *input_path, gboolean re
                    _("cannot write in the folder %s: %s"), name, g_strerror (saved));
       return NULL;
     }
-  /* Held until the file is committed or removed: a free lock marks a
-   * temporary file whose writer is gone. */
-  flock (file->fd, LOCK_EX | LOCK_NB);
   file->sync = winnow_disk_sync_new (file->fd);
   return g_steal_pointer (&file);
 }
