@@ -353,6 +353,40 @@ test_background_priority_settings (WinnowTestDir *fixture, gconstpointer data)
   assert_contains (run.out, "4 -> 3 rows");
 }
 
+/* A run held at its start by another program's write lock on the history
+ * hears SIGTERM at once: it stops waiting, queues nothing and says so,
+ * exit 130. Before, the signal's handler could run only once the lock went
+ * (the history was opened and the files queued on the main thread), and
+ * here SIGTERM's default action ended the run. The lock is held until the
+ * run has ended: a run that waited for it would fail the test. */
+static void
+test_interrupt_while_locked (WinnowTestDir *fixture, gconstpointer data)
+{
+  g_autofree char *in = winnow_test_write_file (fixture->dir, "a.csv", sample, -1);
+  g_autofree char *db = g_strconcat (fixture->dir, ".db", NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(WinnowTaskStore) store = history (fixture->dir);  /* the schema */
+  g_auto (Run) run = { 0 };
+  WinnowTaskQuery all = { 0 };
+  sqlite3 *lock = NULL;
+
+  g_assert_cmpint (sqlite3_open (db, &lock), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (lock, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  process = start_winnow (fixture->dir, "--batch", "a.csv", NULL);
+  wait_for_open (g_subprocess_get_identifier (process), db);
+  g_subprocess_send_signal (process, SIGTERM);
+  finish_run (&run, process);
+  g_test_message ("stdout:\n%s\nstderr:\n%s", run.out, run.err);
+  g_assert_cmpint (sqlite3_exec (lock, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (lock);
+
+  g_assert_cmpint (run.status, ==, 130);
+  assert_contains (run.err, "interrupted before the files were queued");
+  g_assert_cmpint (winnow_task_store_count (store, &all, NULL, NULL), ==, 0);
+  /* the input alone: no output, no temporary file */
+  g_assert_cmpuint (winnow_test_count_files (fixture->dir), ==, 1);
+}
+
 static void
 test_two_processes (WinnowTestDir *fixture, gconstpointer data)
 {
@@ -463,6 +497,7 @@ main (int argc, char **argv)
               winnow_test_dir_setup, test_interrupt, winnow_test_dir_teardown);
   ADD ("/cli/background-priority", test_background_priority);
   ADD ("/cli/background-priority-settings", test_background_priority_settings);
+  ADD ("/cli/interrupt-while-locked", test_interrupt_while_locked);
   ADD ("/cli/two-processes", test_two_processes);
   ADD ("/cli/task-taken-elsewhere", test_task_taken_elsewhere);
 #undef ADD

@@ -32,11 +32,14 @@
 
 typedef struct {
   WinnowBatchOptions *options;
+  WinnowTaskStore *store;
   WinnowScheduler *scheduler;
   GPtrArray *tasks;           /* of WinnowTask*, in the order of the files */
   GHashTable *by_id;          /* id -> index + 1 */
   guint n_final;
   gboolean interrupted;
+  gint give_up;               /* atomic: set with interrupted, for off_main() */
+  gboolean hangup;            /* SIGHUP is heard (not ignored by nohup) */
   GMainLoop *loop;
   WinnowBatchDisplay *display;
   guint grace;                /* after Ctrl-C: the end of the wait */
@@ -103,28 +106,94 @@ on_interrupt (gpointer data)
   if (batch->interrupted)
     return G_SOURCE_CONTINUE;
   batch->interrupted = TRUE;
+  g_atomic_int_set (&batch->give_up, 1);
   batch->grace = g_timeout_add (INTERRUPT_GRACE_MS, give_up_waiting, batch);
-  winnow_scheduler_cancel_own (batch->scheduler);
+  if (batch->scheduler != NULL)
+    winnow_scheduler_cancel_own (batch->scheduler);
   return G_SOURCE_CONTINUE;
 }
 
-static WinnowTaskStore *
-open_store (const WinnowBatchOptions *options, GError **error)
+typedef struct {
+  Batch *batch;
+  gboolean (*func) (Batch *batch, GError **error);
+  GMainContext *context;      /* where the signals are heard meanwhile */
+  gboolean ok;
+  GError *error;
+  gint done;                  /* atomic */
+} OffMain;
+
+static gpointer
+off_main_thread (gpointer data)
 {
+  OffMain *job = data;
+
+  /* (the thread has the main thread's lower priority: winnow_batch_main) */
+  winnow_task_store_give_up_waits_when (&job->batch->give_up);
+  job->ok = job->func (job->batch, &job->error);
+  g_atomic_int_set (&job->done, 1);
+  g_main_context_wakeup (job->context);
+  return NULL;
+}
+
+/* Runs @func on a thread of its own while the main thread listens for
+ * signals, so that a Ctrl-C or SIGTERM meanwhile is heard at once: its
+ * handler makes the history calls of @func stop waiting for a lock another
+ * program holds (they fail as busy) rather than wait out the history's
+ * patience, as they did on the main thread, where no handler could run.
+ * The main thread turns a context of its own meanwhile, where only the
+ * signals are: the scheduler's news of the tasks being queued waits on the
+ * main context until they are in batch->tasks. */
+static gboolean
+off_main (Batch *batch, gboolean (*func) (Batch *, GError **), GError **error)
+{
+  const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+  OffMain job = { batch, func, g_main_context_new (), FALSE, NULL, 0 };
+  GThread *thread;
+
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    if (signals[i] != SIGHUP || batch->hangup)
+      {
+        GSource *source = g_unix_signal_source_new (signals[i]);
+
+        g_source_set_callback (source, on_interrupt, batch, NULL);
+        g_source_attach (source, job.context);
+        g_source_unref (source);
+      }
+  thread = g_thread_new ("winnow-queue", off_main_thread, &job);
+  while (!g_atomic_int_get (&job.done))
+    g_main_context_iteration (job.context, TRUE);
+  g_thread_join (thread);
+  /* (destroys its sources: a signal heard here is heard on the main
+   * context too, by the same handler, which does nothing a second time) */
+  g_main_context_unref (job.context);
+  if (!job.ok)
+    g_propagate_error (error, job.error);
+  return job.ok;
+}
+
+/* Opens batch->store (off_main()). */
+static gboolean
+open_store (Batch *batch, GError **error)
+{
+  const WinnowBatchOptions *options = batch->options;
   g_autofree char *moved = NULL;
-  WinnowTaskStore *store;
 
   if (options->no_history)
-    return winnow_task_store_new (":memory:", error);
-  store = winnow_task_store_new_or_replace_damaged (options->db, &moved, error);
-  if (store == NULL)
-    g_prefix_error (error, _("cannot keep the task history (use --no-history to clean without "
-                             "it): "));
-  else if (moved != NULL)
+    batch->store = winnow_task_store_new (":memory:", error);
+  else
+    batch->store = winnow_task_store_new_or_replace_damaged (options->db, &moved, error);
+  if (batch->store == NULL)
+    {
+      if (!options->no_history)
+        g_prefix_error (error, _("cannot keep the task history (use --no-history to clean "
+                                 "without it): "));
+      return FALSE;
+    }
+  if (moved != NULL)
     /* Translators: %s is the file name the damaged database was given */
     g_printerr (_("winnow: the task database was damaged; it was moved to %s and a new one "
                   "was started\n"), moved);
-  return store;
+  return TRUE;
 }
 
 static const char *
@@ -365,7 +434,7 @@ output_dir (const WinnowBatchOptions *options, GError **error)
 }
 
 /* All the files become tasks in one transaction: a full disk or a kill
- * never leaves half of them queued. */
+ * never leaves half of them queued (off_main()). */
 static gboolean
 add_tasks (Batch *batch, GError **error)
 {
@@ -417,39 +486,43 @@ static int
 run (WinnowBatchOptions *options)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WinnowTaskStore) store = open_store (options, &error);
   g_autoptr(WinnowBatchDisplay) display = NULL;
   Batch batch = { 0 };
   guint sigint, sigterm, sighup, completed = 0;
   int status;
 
-  if (store == NULL)
-    {
-      g_printerr ("winnow: %s\n", error->message);
-      return WINNOW_EXIT_FAILED;
-    }
   batch.options = options;
   batch.tasks = g_ptr_array_new_with_free_func (g_object_unref);
   batch.by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   batch.loop = g_main_loop_new (NULL, FALSE);
-  batch.scheduler = winnow_scheduler_new (store, options->jobs, WINNOW_SCHEDULER_OWN_TASKS);
-  /* the columns' profiles are kept in the history and printed by --json;
-   * without either, no one would read them */
-  winnow_scheduler_set_profile (batch.scheduler, !options->no_history || options->json);
-  g_signal_connect (batch.scheduler, "task-progress", G_CALLBACK (on_progress), &batch);
-  g_signal_connect (batch.scheduler, "task-finished", G_CALLBACK (on_finished), &batch);
+  /* heard from the start: opening the history and queueing the files may
+   * wait for another program's lock (off_main()) */
   sigint = g_unix_signal_add (SIGINT, on_interrupt, &batch);
   sigterm = g_unix_signal_add (SIGTERM, on_interrupt, &batch);
   sighup = winnow_hangup_add (on_interrupt, &batch);
+  batch.hangup = sighup != 0;
 
-  if (add_tasks (&batch, &error))
+  if (off_main (&batch, open_store, &error) && !batch.interrupted)
     {
-      display = winnow_batch_display_new (batch.tasks->len, isatty (STDERR_FILENO));
-      batch.display = display;
-      g_main_loop_run (batch.loop);
-      winnow_batch_display_clear (display);
+      batch.scheduler = winnow_scheduler_new (batch.store, options->jobs,
+                                              WINNOW_SCHEDULER_OWN_TASKS);
+      /* the columns' profiles are kept in the history and printed by
+       * --json; without either, no one would read them */
+      winnow_scheduler_set_profile (batch.scheduler, !options->no_history || options->json);
+      g_signal_connect (batch.scheduler, "task-progress", G_CALLBACK (on_progress), &batch);
+      g_signal_connect (batch.scheduler, "task-finished", G_CALLBACK (on_finished), &batch);
+      if (off_main (&batch, add_tasks, &error))
+        {
+          /* an interrupt while they were queued found none to cancel */
+          if (batch.interrupted)
+            winnow_scheduler_cancel_own (batch.scheduler);
+          display = winnow_batch_display_new (batch.tasks->len, isatty (STDERR_FILENO));
+          batch.display = display;
+          g_main_loop_run (batch.loop);
+          winnow_batch_display_clear (display);
+        }
+      winnow_scheduler_shutdown (batch.scheduler, WINNOW_SHUTDOWN_CANCEL);
     }
-  winnow_scheduler_shutdown (batch.scheduler, WINNOW_SHUTDOWN_CANCEL);
   g_source_remove (sigint);
   g_source_remove (sigterm);
   g_clear_handle_id (&sighup, g_source_remove);
@@ -458,7 +531,13 @@ run (WinnowBatchOptions *options)
   while (g_main_context_iteration (NULL, FALSE))
     ;
 
-  if (error != NULL)
+  if (batch.interrupted && batch.tasks->len == 0)
+    {
+      /* what was waited for gave up as busy, or was not begun */
+      g_printerr ("%s\n", _("winnow: interrupted before the files were queued: none was cleaned"));
+      status = EXIT_INTERRUPTED;
+    }
+  else if (error != NULL)
     {
       g_printerr ("winnow: %s\n", error->message);
       status = WINNOW_EXIT_FAILED;
@@ -477,7 +556,8 @@ run (WinnowBatchOptions *options)
              : WINNOW_EXIT_FAILED;
     }
 
-  g_object_unref (batch.scheduler);
+  g_clear_object (&batch.scheduler);
+  g_clear_object (&batch.store);
   g_main_loop_unref (batch.loop);
   g_hash_table_unref (batch.by_id);
   g_ptr_array_unref (batch.tasks);
