@@ -4,6 +4,7 @@
  * one test per process (see test-ui.c). */
 #include "config.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 #include "test-ui-fixture.h"
@@ -333,6 +334,66 @@ find_row (GtkWidget *widget, const char *title)
   return NULL;
 }
 
+static void
+exec_sql (const char *db, const char *sql)
+{
+  sqlite3 *conn = NULL;
+
+  g_assert_cmpint (sqlite3_open (db, &conn), ==, SQLITE_OK);
+  sqlite3_busy_timeout (conn, 10000);
+  g_assert_cmpint (sqlite3_exec (conn, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (conn);
+}
+
+static gboolean
+shows_rows_read (gpointer results_group)
+{
+  return find_row (results_group, "Rows read") != NULL;
+}
+
+/* A task whose row in the history was damaged (or written by another
+ * program): a recipe that cannot be read, a result summary that is not
+ * JSON and no row counts. Its page says so where each would be, shows the
+ * output file, and no count it does not know (it showed "Rows read -1"
+ * and sizes of 0 B, and an empty recipe without a word). */
+static void
+test_damaged_row (Fixture *f, gconstpointer data)
+{
+  WinnowTaskPage *page = WINNOW_TASK_PAGE (winnow_window_get_task_page (f->window));
+  g_autofree char *db = g_build_filename (f->dir.dir, "history.db", NULL);
+  GtkWidget *recipe_group, *results_group;
+  GtkWidget *trouble;
+  gint64 id;
+
+  clean_csvs (f, "people.csv", "id,name\n1,Ana\n1,Ana\n2,Ben\n", NULL);
+  id = winnow_task_get_id (row (f, 0));
+  g_assert_cmpint (winnow_task_get_status (row (f, 0)), ==, WINNOW_TASK_COMPLETED);
+  exec_sql (db, "UPDATE tasks SET recipe = '{\"winnow_recipe\": 1, \"steps\": [',"
+                "  rows_in = NULL, rows_out = NULL;"
+                "UPDATE task_results SET summary = 'not JSON';");
+
+  winnow_window_show_task (f->window, id);
+  iterate_until ((gboolean (*) (gpointer)) winnow_task_page_is_ready, page, 30);
+  g_assert_cmpstr (label_text (page, "status_label"), ==, "Completed");
+  recipe_group = winnow_task_page_get_child (page, "recipe_group");
+  results_group = winnow_task_page_get_child (page, "results_group");
+  trouble = find_row (recipe_group, "The recipe kept with this task cannot be read");
+  g_assert_nonnull (trouble);
+  g_assert_nonnull (adw_action_row_get_subtitle (ADW_ACTION_ROW (trouble)));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (trouble)), !=, "");
+  g_assert_nonnull (find_row (recipe_group, "Output file"));
+  g_assert_nonnull (find_row (results_group, "The results kept with this task cannot be read"));
+  g_assert_null (find_row (results_group, "Rows read"));
+  g_assert_null (find_row (results_group, "Size"));
+  g_assert_false (gtk_widget_get_visible (winnow_task_page_get_child (page, "columns_group")));
+
+  /* with the task's own counts, those are shown */
+  exec_sql (db, "UPDATE tasks SET rows_in = 3, rows_out = 2");
+  winnow_window_show_task (f->window, id);
+  iterate_until (shows_rows_read, results_group, 30);
+  g_assert_nonnull (find_row (results_group, "The results kept with this task cannot be read"));
+}
+
 /* A file's column name of 4,000 characters and a field of 100,000: the
  * page shows the start of each and "…", never the whole (laying out such
  * text took the window seconds). */
@@ -653,6 +714,7 @@ main (int argc, char **argv)
   ADD ("/task-page/actions", test_task_page);
   ADD ("/task-page/rejected-tab", test_rejected_tab);
   ADD ("/task-page/long-text", test_long_text);
+  ADD ("/task-page/damaged-row", test_damaged_row);
   ADD ("/task-page/wide", test_wide);
   ADD ("/task-page/wide-rejected", test_wide_rejected);
 #undef ADD

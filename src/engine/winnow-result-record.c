@@ -145,6 +145,28 @@ winnow_result_from_record (const WinnowTaskResult *record)
 }
 
 /**
+ * winnow_result_record_is_damaged:
+ * Returns: whether the summary kept in @record cannot be read as a result
+ *   (a history damaged, or written by another program): its counts, sizes
+ *   and warnings are then unknown, but for the rows the task's own row
+ *   holds (-1 when it holds none)
+ */
+gboolean
+winnow_result_record_is_damaged (const WinnowTaskResult *record)
+{
+  g_autofree char *json = NULL;
+  g_autoptr(WinnowResult) result = NULL;
+
+  g_return_val_if_fail (record != NULL, TRUE);
+
+  if (!is_json (record->summary, '{'))
+    return TRUE;
+  json = record_json (record, FALSE);
+  result = winnow_result_new_from_json (json, NULL);
+  return result == NULL;
+}
+
+/**
  * winnow_result_summary_from_record:
  * Returns: (transfer full): the result a stored record describes, without
  *   its column profiles and preview (which can be megabytes): its counts,

@@ -179,15 +179,44 @@ add_path_row (WinnowTaskPage *self, const char *title, const char *path)
   g_ptr_array_add (self->rows, row);
 }
 
+/* A row that says something is wrong: @title, then @text. */
+static void
+add_trouble_row (WinnowTaskPage *self, AdwPreferencesGroup *group, const char *title,
+                 const char *text)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Warning"), -1);
+  gtk_widget_add_css_class (icon, "warning");
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  if (text != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
+  keep_row (self, group, row);
+}
+
 void
 _winnow_task_page_fill_recipe (WinnowTaskPage *self)
 {
-  g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (winnow_task_get_recipe (self->task), -1, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WinnowRecipe) recipe = winnow_recipe_new_from_json (winnow_task_get_recipe (self->task),
+                                                                -1, &error);
   g_autoptr(GPtrArray) lines = NULL;
 
   g_clear_pointer (&self->rejects_path, g_free);
   if (recipe == NULL)
-    return;
+    {
+      /* a history damaged or written by another program: such a task
+       * fails saying so when it runs, and its page says so too, rather
+       * than show no recipe without a word (docs/ARCHITECTURE.md) */
+      add_trouble_row (self, self->recipe_group,
+                       _("The recipe kept with this task cannot be read"), error->message);
+      add_path_row (self, _("Output file"), winnow_task_get_output_path (self->task));
+      return;
+    }
   lines = winnow_step_describe_recipe (recipe);
   for (guint i = 0; i < lines->len; i++)
     add_row (self, self->recipe_group, g_ptr_array_index (lines, i), NULL);
@@ -594,6 +623,23 @@ _winnow_task_page_fill_results (WinnowTaskPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->warnings_group), FALSE);
   if (record == NULL)
     return;
+  if (winnow_result_record_is_damaged (record))
+    {
+      /* a history damaged or written by another program: what the task's
+       * own row says, and that the rest cannot be read (counts of -1 and
+       * sizes of 0 B were shown) */
+      gtk_widget_set_visible (GTK_WIDGET (self->columns_group), FALSE);
+      gtk_widget_set_visible (self->preview_box, FALSE);
+      if (record->rows_read >= 0 && record->rows_written >= 0)
+        {
+          add_count (self, _("Rows read"), record->rows_read);
+          add_count (self, _("Rows written"), record->rows_written);
+        }
+      add_trouble_row (self, self->results_group,
+                       _("The results kept with this task cannot be read"),
+                       _("They are damaged in the task history."));
+      return;
+    }
   result = winnow_result_from_record (record);
   if (recipe != NULL && recipe->rejects)
     self->rejects_delimiter = winnow_recipe_output_delimiter (recipe, result->delimiter);
