@@ -354,11 +354,12 @@ test_background_priority_settings (WinnowTestDir *fixture, gconstpointer data)
 }
 
 /* A run held at its start by another program's write lock on the history
- * hears SIGTERM at once: it stops waiting, queues nothing and says so,
- * exit 130. Before, the signal's handler could run only once the lock went
- * (the history was opened and the files queued on the main thread), and
- * here SIGTERM's default action ended the run. The lock is held until the
- * run has ended: a run that waited for it would fail the test. */
+ * hears SIGTERM at once: it stops waiting, queues nothing and says so (in
+ * --json too), exit 130. Before, the signal's handler could run only once
+ * the lock went (the history was opened and the files queued on the main
+ * thread), and here SIGTERM's default action ended the run. The lock is
+ * held until the run has ended: a run that waited for it would fail the
+ * test. */
 static void
 test_interrupt_while_locked (WinnowTestDir *fixture, gconstpointer data)
 {
@@ -372,7 +373,7 @@ test_interrupt_while_locked (WinnowTestDir *fixture, gconstpointer data)
 
   g_assert_cmpint (sqlite3_open (db, &lock), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (lock, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
-  process = start_winnow (fixture->dir, "--batch", "a.csv", NULL);
+  process = start_winnow (fixture->dir, "--batch", "--json", "a.csv", NULL);
   wait_for_open (g_subprocess_get_identifier (process), db);
   g_subprocess_send_signal (process, SIGTERM);
   finish_run (&run, process);
@@ -382,6 +383,8 @@ test_interrupt_while_locked (WinnowTestDir *fixture, gconstpointer data)
 
   g_assert_cmpint (run.status, ==, 130);
   assert_contains (run.err, "interrupted before the files were queued");
+  /* a script reading --json gets a document all the same */
+  assert_contains (run.out, "\"tasks\": [\n  ],\n  \"completed\": 0");
   g_assert_cmpint (winnow_task_store_count (store, &all, NULL, NULL), ==, 0);
   /* the input alone: no output, no temporary file */
   g_assert_cmpuint (winnow_test_count_files (fixture->dir), ==, 1);

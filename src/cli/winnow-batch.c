@@ -116,7 +116,7 @@ on_interrupt (gpointer data)
 typedef struct {
   Batch *batch;
   gboolean (*func) (Batch *batch, GError **error);
-  GMainContext *context;      /* where the signals are heard meanwhile */
+  GMainContext *context;
   gboolean ok;
   GError *error;
   gint done;                  /* atomic */
@@ -135,20 +135,16 @@ off_main_thread (gpointer data)
   return NULL;
 }
 
-/* Runs @func on a thread of its own while the main thread listens for
- * signals, so that a Ctrl-C or SIGTERM meanwhile is heard at once: its
- * handler makes the history calls of @func stop waiting for a lock another
- * program holds (they fail as busy) rather than wait out the history's
- * patience, as they did on the main thread, where no handler could run.
- * The main thread turns a context of its own meanwhile, where only the
- * signals are: the scheduler's news of the tasks being queued waits on the
- * main context until they are in batch->tasks. */
-static gboolean
-off_main (Batch *batch, gboolean (*func) (Batch *, GError **), GError **error)
+/* A context where only the signals are heard (on_interrupt()), for
+ * off_main(): one for the whole start, so that a signal that comes
+ * between two calls waits there for the second. A signal is heard on the
+ * main context too, by the same handler, which does nothing a second
+ * time. */
+static GMainContext *
+signals_context (Batch *batch)
 {
   const int signals[] = { SIGINT, SIGTERM, SIGHUP };
-  OffMain job = { batch, func, g_main_context_new (), FALSE, NULL, 0 };
-  GThread *thread;
+  GMainContext *context = g_main_context_new ();
 
   for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
     if (signals[i] != SIGHUP || batch->hangup)
@@ -156,16 +152,36 @@ off_main (Batch *batch, gboolean (*func) (Batch *, GError **), GError **error)
         GSource *source = g_unix_signal_source_new (signals[i]);
 
         g_source_set_callback (source, on_interrupt, batch, NULL);
-        g_source_attach (source, job.context);
+        g_source_attach (source, context);
         g_source_unref (source);
       }
+  return context;
+}
+
+/* Runs @func on a thread of its own while the main thread listens for
+ * signals on @context (signals_context()), so that a Ctrl-C or SIGTERM
+ * meanwhile is heard at once: its handler makes the history calls of
+ * @func stop waiting for a lock another program holds (they fail as busy)
+ * rather than wait out the history's patience, as they did on the main
+ * thread, where no handler could run. The main context does not turn
+ * meanwhile: the scheduler's news of the tasks being queued waits there
+ * until they are in batch->tasks. Does not begin @func after a signal. */
+static gboolean
+off_main (Batch *batch, GMainContext *context, gboolean (*func) (Batch *, GError **),
+          GError **error)
+{
+  OffMain job = { batch, func, context, FALSE, NULL, 0 };
+  GThread *thread;
+
+  /* a signal heard since the last call */
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  if (batch->interrupted)
+    return FALSE;
   thread = g_thread_new ("winnow-queue", off_main_thread, &job);
   while (!g_atomic_int_get (&job.done))
-    g_main_context_iteration (job.context, TRUE);
+    g_main_context_iteration (context, TRUE);
   g_thread_join (thread);
-  /* (destroys its sources: a signal heard here is heard on the main
-   * context too, by the same handler, which does nothing a second time) */
-  g_main_context_unref (job.context);
   if (!job.ok)
     g_propagate_error (error, job.error);
   return job.ok;
@@ -487,6 +503,7 @@ run (WinnowBatchOptions *options)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(WinnowBatchDisplay) display = NULL;
+  GMainContext *starting;
   Batch batch = { 0 };
   guint sigint, sigterm, sighup, completed = 0;
   int status;
@@ -502,7 +519,8 @@ run (WinnowBatchOptions *options)
   sighup = winnow_hangup_add (on_interrupt, &batch);
   batch.hangup = sighup != 0;
 
-  if (off_main (&batch, open_store, &error) && !batch.interrupted)
+  starting = signals_context (&batch);
+  if (off_main (&batch, starting, open_store, &error) && !batch.interrupted)
     {
       batch.scheduler = winnow_scheduler_new (batch.store, options->jobs,
                                               WINNOW_SCHEDULER_OWN_TASKS);
@@ -511,7 +529,7 @@ run (WinnowBatchOptions *options)
       winnow_scheduler_set_profile (batch.scheduler, !options->no_history || options->json);
       g_signal_connect (batch.scheduler, "task-progress", G_CALLBACK (on_progress), &batch);
       g_signal_connect (batch.scheduler, "task-finished", G_CALLBACK (on_finished), &batch);
-      if (off_main (&batch, add_tasks, &error))
+      if (off_main (&batch, starting, add_tasks, &error))
         {
           /* an interrupt while they were queued found none to cancel */
           if (batch.interrupted)
@@ -521,8 +539,15 @@ run (WinnowBatchOptions *options)
           g_main_loop_run (batch.loop);
           winnow_batch_display_clear (display);
         }
+      /* a run interrupted before it queued anything has no run to end in
+       * the history: the shutdown does not wait for its lock to say so */
+      if (batch.tasks->len == 0)
+        winnow_task_store_give_up_waits_when (&batch.give_up);
       winnow_scheduler_shutdown (batch.scheduler, WINNOW_SHUTDOWN_CANCEL);
+      winnow_task_store_give_up_waits_when (NULL);
     }
+  /* (its sources go with it) */
+  g_main_context_unref (starting);
   g_source_remove (sigint);
   g_source_remove (sigterm);
   g_clear_handle_id (&sighup, g_source_remove);
@@ -535,6 +560,9 @@ run (WinnowBatchOptions *options)
     {
       /* what was waited for gave up as busy, or was not begun */
       g_printerr ("%s\n", _("winnow: interrupted before the files were queued: none was cleaned"));
+      /* a script reading --json gets a document all the same */
+      if (options->json)
+        print_json (&batch, 0);
       status = EXIT_INTERRUPTED;
     }
   else if (error != NULL)
