@@ -351,47 +351,80 @@ shows_rows_read (gpointer results_group)
   return find_row (results_group, "Rows read") != NULL;
 }
 
-/* A task whose row in the history was damaged (or written by another
- * program): a recipe that cannot be read, a result summary that is not
- * JSON and no row counts. Its page says so where each would be, shows the
- * output file, and no count it does not know (it showed "Rows read -1"
- * and sizes of 0 B, and an empty recipe without a word). */
+/* The text at the end of row @row (value_row()), or %NULL. */
+static const char *
+row_value (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *text;
+
+      if (GTK_IS_LABEL (child) && gtk_widget_has_css_class (child, "dim-label"))
+        return gtk_label_get_text (GTK_LABEL (child));
+      if ((text = row_value (child)) != NULL)
+        return text;
+    }
+  return NULL;
+}
+
+/* Tasks whose rows in the history were damaged (or written by another
+ * program): a recipe that cannot be read; result summaries that are not
+ * JSON, an empty object, negative counts, a count that is not a number;
+ * and no row counts. Each page says so where each would be, shows the
+ * output file, and no count, size or time it does not know (it showed
+ * "Rows read -1", "18.4 EB", "-596523 h", and an empty recipe without a
+ * word); with the task's own row counts, those are shown. */
 static void
 test_damaged_row (Fixture *f, gconstpointer data)
 {
+  static const char *const summaries[] = {
+    "not JSON", "{}", "{\"rows_read\": -1, \"rows_written\": -5, \"bytes_in\": -1, "
+    "\"bytes_out\": 0, \"elapsed\": 0}", "{\"rows_read\": 3, \"rows_written\": true, "
+    "\"bytes_in\": 1, \"bytes_out\": 1, \"elapsed\": 0.5}",
+  };
   WinnowTaskPage *page = WINNOW_TASK_PAGE (winnow_window_get_task_page (f->window));
   g_autofree char *db = g_build_filename (f->dir.dir, "history.db", NULL);
-  GtkWidget *recipe_group, *results_group;
-  GtkWidget *trouble;
-  gint64 id;
+  GtkWidget *recipe_group = winnow_task_page_get_child (page, "recipe_group");
+  GtkWidget *results_group = winnow_task_page_get_child (page, "results_group");
+  const char *trouble = "The results kept with this task cannot be read";
 
-  clean_csvs (f, "people.csv", "id,name\n1,Ana\n1,Ana\n2,Ben\n", NULL);
-  id = winnow_task_get_id (row (f, 0));
-  g_assert_cmpint (winnow_task_get_status (row (f, 0)), ==, WINNOW_TASK_COMPLETED);
-  exec_sql (db, "UPDATE tasks SET recipe = '{\"winnow_recipe\": 1, \"steps\": [',"
-                "  rows_in = NULL, rows_out = NULL;"
-                "UPDATE task_results SET summary = 'not JSON';");
+  clean_csvs (f, "a.csv", "x\n1\n1\n2\n", "b.csv", "x\n1\n1\n2\n", "c.csv", "x\n1\n1\n2\n",
+              "d.csv", "x\n1\n1\n2\n", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (summaries); i++)
+    {
+      gint64 id = winnow_task_get_id (row (f, i));
+      char *sql = sqlite3_mprintf ("UPDATE tasks SET rows_in = NULL, rows_out = NULL, "
+                                   "recipe = '{\"winnow_recipe\": 1, \"steps\": ['"
+                                   " WHERE id = %lld; UPDATE task_results SET "
+                                   "summary = %Q WHERE task_id = %lld",
+                                   (long long) id, summaries[i], (long long) id);
+      GtkWidget *recipe_row;
 
-  winnow_window_show_task (f->window, id);
-  iterate_until ((gboolean (*) (gpointer)) winnow_task_page_is_ready, page, 30);
-  g_assert_cmpstr (label_text (page, "status_label"), ==, "Completed");
-  recipe_group = winnow_task_page_get_child (page, "recipe_group");
-  results_group = winnow_task_page_get_child (page, "results_group");
-  trouble = find_row (recipe_group, "The recipe kept with this task cannot be read");
-  g_assert_nonnull (trouble);
-  g_assert_nonnull (adw_action_row_get_subtitle (ADW_ACTION_ROW (trouble)));
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (trouble)), !=, "");
-  g_assert_nonnull (find_row (recipe_group, "Output file"));
-  g_assert_nonnull (find_row (results_group, "The results kept with this task cannot be read"));
-  g_assert_null (find_row (results_group, "Rows read"));
-  g_assert_null (find_row (results_group, "Size"));
-  g_assert_false (gtk_widget_get_visible (winnow_task_page_get_child (page, "columns_group")));
+      g_test_message ("summary: %s", summaries[i]);
+      exec_sql (db, sql);
+      sqlite3_free (sql);
+      winnow_window_show_task (f->window, id);
+      iterate_until ((gboolean (*) (gpointer)) winnow_task_page_is_ready, page, 30);
+      g_assert_cmpstr (label_text (page, "status_label"), ==, "Completed");
+      recipe_row = find_row (recipe_group, "The recipe kept with this task cannot be read");
+      g_assert_nonnull (recipe_row);
+      g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (recipe_row)), !=, "");
+      g_assert_nonnull (find_row (recipe_group, "Output file"));
+      g_assert_nonnull (find_row (results_group, trouble));
+      g_assert_null (find_row (results_group, "Rows read"));
+      g_assert_null (find_row (results_group, "Size"));
+      g_assert_null (find_row (results_group, "Time"));
+      g_assert_false (gtk_widget_get_visible (winnow_task_page_get_child (page, "columns_group")));
+    }
 
   /* with the task's own counts, those are shown */
   exec_sql (db, "UPDATE tasks SET rows_in = 3, rows_out = 2");
-  winnow_window_show_task (f->window, id);
+  winnow_window_show_task (f->window, winnow_task_get_id (row (f, 0)));
   iterate_until (shows_rows_read, results_group, 30);
-  g_assert_nonnull (find_row (results_group, "The results kept with this task cannot be read"));
+  g_assert_cmpstr (row_value (find_row (results_group, "Rows read")), ==, "3");
+  g_assert_cmpstr (row_value (find_row (results_group, "Rows written")), ==, "2");
+  g_assert_nonnull (find_row (results_group, trouble));
 }
 
 /* A file's column name of 4,000 characters and a field of 100,000: the

@@ -12,6 +12,8 @@
 
 #include "winnow-result-record.h"
 
+#include <json-glib/json-glib.h>
+#include <math.h>
 #include <string.h>
 
 #include "winnow-json.h"
@@ -144,26 +146,47 @@ winnow_result_from_record (const WinnowTaskResult *record)
   return result;
 }
 
+/* Whether member @name of @o is a whole number of 0 or more, or with
+ * @real, any finite number of 0 or more. */
+static gboolean
+is_count (JsonObject *o, const char *name, gboolean real)
+{
+  JsonNode *node = json_object_get_member (o, name);
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_INT64)
+    return json_node_get_int (node) >= 0;
+  return real && type == G_TYPE_DOUBLE && isfinite (json_node_get_double (node)) &&
+         json_node_get_double (node) >= 0;
+}
+
 /**
  * winnow_result_record_is_damaged:
  * Returns: whether the summary kept in @record cannot be read as a result
- *   (a history damaged, or written by another program): its counts, sizes
- *   and warnings are then unknown, but for the rows the task's own row
- *   holds (-1 when it holds none)
+ *   (a history damaged, or written by another program): not a JSON object,
+ *   or its rows, bytes and time not counts. Its counts, sizes and warnings
+ *   are then unknown, but for the rows the task's own row holds (-1 when
+ *   it holds none).
  */
 gboolean
 winnow_result_record_is_damaged (const WinnowTaskResult *record)
 {
-  g_autofree char *json = NULL;
-  g_autoptr(WinnowResult) result = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o;
 
   g_return_val_if_fail (record != NULL, TRUE);
 
-  if (!is_json (record->summary, '{'))
+  /* (checked first: json-glib's parser recurses, and reads more than JSON) */
+  if (!is_json (record->summary, '{') || !json_parser_load_from_data (parser, record->summary,
+                                                                       -1, NULL))
     return TRUE;
-  json = record_json (record, FALSE);
-  result = winnow_result_new_from_json (json, NULL);
-  return result == NULL;
+  o = json_node_get_object (json_parser_get_root (parser));
+  return !is_count (o, "rows_read", FALSE) || !is_count (o, "rows_written", FALSE) ||
+         !is_count (o, "bytes_in", FALSE) || !is_count (o, "bytes_out", FALSE) ||
+         !is_count (o, "elapsed", TRUE);
 }
 
 /**

@@ -379,11 +379,13 @@ winnow_result_describe_counts (const WinnowResult *result)
 
 /* ---- from JSON ---- */
 
+/* (0 for what is not a whole number of 0 or more: a damaged history) */
 static guint64
 get_uint (JsonObject *o, const char *name)
 {
   JsonNode *node = json_object_get_member (o, name);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64 || json_node_get_int (node) < 0)
     return 0;
   return (guint64) json_node_get_int (node);
 }

@@ -213,7 +213,8 @@ _winnow_task_page_fill_recipe (WinnowTaskPage *self)
        * fails saying so when it runs, and its page says so too, rather
        * than show no recipe without a word (docs/ARCHITECTURE.md) */
       add_trouble_row (self, self->recipe_group,
-                       _("The recipe kept with this task cannot be read"), error->message);
+                       _("The recipe kept with this task cannot be read"),
+                       error != NULL ? error->message : NULL);
       add_path_row (self, _("Output file"), winnow_task_get_output_path (self->task));
       return;
     }
@@ -270,6 +271,8 @@ on_rejects_read (GObject *source, GAsyncResult *result, gpointer data)
   g_autofree char *heading = NULL;
   WinnowTaskResult *record;
   g_autoptr(WinnowResult) counts = NULL;
+  gboolean damaged;
+  guint64 total;
   guint n_rows;
 
   g_weak_ref_clear (data);
@@ -291,12 +294,18 @@ on_rejects_read (GObject *source, GAsyncResult *result, gpointer data)
   gtk_widget_set_visible (self->rejected_table, preview->rows->len > 0);
 
   record = winnow_task_get_result (self->task);
-  counts = record != NULL ? winnow_result_from_record (record) : NULL;
+  damaged = record != NULL && winnow_result_record_is_damaged (record);
+  counts = record != NULL && !damaged ? winnow_result_from_record (record) : NULL;
+  total = counts != NULL ? winnow_result_get_rows_rejected (counts) : preview->rows->len;
   if (preview->rows->len == 0)
     heading = g_strdup (_("No rows were rejected"));
+  else if (damaged)
+    /* Translators: a count of rows shown, of a total not known (the task
+     * history holds it damaged) */
+    heading = g_strdup_printf (ngettext ("Rejected rows: the first %u",
+                                         "Rejected rows: the first %u", n_rows), n_rows);
   else
     {
-      guint64 total = counts != NULL ? winnow_result_get_rows_rejected (counts) : preview->rows->len;
       g_autofree char *all = winnow_ui_format_count ((gint64) total);
 
       if (total <= n_rows)
@@ -637,7 +646,7 @@ _winnow_task_page_fill_results (WinnowTaskPage *self)
         }
       add_trouble_row (self, self->results_group,
                        _("The results kept with this task cannot be read"),
-                       _("They are damaged in the task history."));
+                       _("The task history holds them in a form Winnow cannot read."));
       return;
     }
   result = winnow_result_from_record (record);

@@ -117,7 +117,8 @@ winnow_ui_delimiter_name (gunichar delimiter)
 char *
 winnow_ui_format_duration (double seconds)
 {
-  if (seconds < 0)
+  /* (a time not known, or read from a damaged history) */
+  if (!(seconds >= 0) || seconds > 1e9)
     return g_strdup ("");
   if (seconds < 10)
     return g_strdup_printf (_("%.1f s"), seconds);
