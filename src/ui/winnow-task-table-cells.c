@@ -57,7 +57,7 @@ rows_text (WinnowTask *task, WinnowTaskTable *table)
       /* Translators: rows read so far, such as "1.2 M rows" */
       return g_strdup_printf (ngettext ("%s row", "%s rows", (gulong) reading.rows), rows);
     }
-  if (winnow_task_get_rows_in (task) < 0)
+  if (!winnow_ui_rows_known (task))
     return NULL;
   return winnow_ui_format_rows (task);
 }
@@ -112,7 +112,7 @@ row_sentence (WinnowTask *task, WinnowTaskTable *table)
       if (progress != NULL)
         g_string_append_printf (text, ", %s", progress);
     }
-  else if (winnow_task_get_rows_in (task) >= 0)
+  else if (winnow_ui_rows_known (task))
     {
       g_autofree char *in = winnow_ui_format_count (winnow_task_get_rows_in (task));
       g_autofree char *out = winnow_ui_format_count (winnow_task_get_rows_out (task));

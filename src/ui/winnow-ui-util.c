@@ -199,6 +199,14 @@ winnow_ui_format_time_full (GDateTime *utc)
   return g_date_time_format (local, _("%A, %e %B %Y, %H:%M:%S"));
 }
 
+/* Whether the task's rows in and out are known: both are, once it has
+ * finished, unless the history holds it damaged (one of them -1). */
+gboolean
+winnow_ui_rows_known (WinnowTask *task)
+{
+  return winnow_task_get_rows_in (task) >= 0 && winnow_task_get_rows_out (task) >= 0;
+}
+
 /* "1,204 → 850", or "" before the task has finished. */
 char *
 winnow_ui_format_rows (WinnowTask *task)
@@ -206,7 +214,7 @@ winnow_ui_format_rows (WinnowTask *task)
   g_autofree char *in = NULL;
   g_autofree char *out = NULL;
 
-  if (winnow_task_get_rows_in (task) < 0)
+  if (!winnow_ui_rows_known (task))
     return g_strdup ("");
   in = winnow_ui_format_count (winnow_task_get_rows_in (task));
   out = winnow_ui_format_count (winnow_task_get_rows_out (task));

@@ -18,6 +18,7 @@ char       *winnow_ui_format_duration  (double seconds);
 char       *winnow_ui_format_time      (GDateTime *utc);
 char       *winnow_ui_format_time_full (GDateTime *utc);
 char       *winnow_ui_delimiter_name   (gunichar delimiter);
+gboolean    winnow_ui_rows_known       (WinnowTask *task);
 char       *winnow_ui_format_rows      (WinnowTask *task);
 const char *winnow_ui_status_label     (WinnowTaskStatus status);
 const char *winnow_ui_column_type_label (WinnowColumnType type);
