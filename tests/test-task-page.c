@@ -385,16 +385,11 @@ static gboolean
 rows_out_gone_and_drawn (gpointer data)
 {
   Fixture *f = data;
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
-  guint in_view, other;
 
-  if (clock != NULL)
-    gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
   for (guint i = 0; i < 4; i++)
     if (winnow_task_get_rows_out (row (f, i)) >= 0)
       return FALSE;
-  winnow_task_table_count_queued_cells (table (f), &in_view, &other);
-  return in_view + other == 0 && list_settled (f);
+  return cells_drawn (f);
 }
 
 /* Tasks whose rows in the history were damaged (or written by another

@@ -103,6 +103,29 @@ list_settled (Fixture *f)
   return winnow_task_list_get_total (list) > 0;
 }
 
+/* Frames all along, so that they come while cells wait to be drawn. */
+void
+keep_drawing (Fixture *f)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
+
+  if (clock != NULL)
+    gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
+}
+
+/* The list has read the tasks and drawn every cell it queued (for
+ * iterate_until()). */
+gboolean
+cells_drawn (gpointer data)
+{
+  Fixture *f = data;
+  guint in_view, other;
+
+  keep_drawing (f);
+  winnow_task_table_count_queued_cells (table (f), &in_view, &other);
+  return in_view + other == 0 && list_settled (f);
+}
+
 WinnowTask *
 row (Fixture *f, guint i)
 {

@@ -31,6 +31,8 @@ void             press_clean      (Fixture *f);
 WinnowTaskTable *table            (Fixture *f);
 GListModel      *rows             (Fixture *f);
 gboolean         list_settled     (Fixture *f);
+void             keep_drawing     (Fixture *f);
+gboolean         cells_drawn      (gpointer fixture);
 WinnowTask      *row              (Fixture *f, guint i);
 GPtrArray       *files            (Fixture *f, ...) G_GNUC_NULL_TERMINATED;
 GPtrArray       *files_va         (Fixture *f, va_list args);

@@ -161,16 +161,6 @@ test_filter_and_sort (Fixture *f, gconstpointer data)
   assert_views_agree (f);
 }
 
-/* Frames all along, so that they come while cells wait (on_paint()). */
-static void
-keep_drawing (Fixture *f)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
-
-  if (clock != NULL)
-    gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
-}
-
 /* Queued cells of the table that are on screen, where the view laid them
  * out last. */
 static guint
@@ -221,17 +211,6 @@ in_view_drawn_first (gpointer data)
       seen->checked = TRUE;
     }
   return seen->checked;
-}
-
-static gboolean
-cells_drawn (gpointer data)
-{
-  Fixture *f = data;
-  guint in_view, other;
-
-  keep_drawing (f);
-  winnow_task_table_count_queued_cells (table (f), &in_view, &other);
-  return in_view + other == 0 && list_settled (f);
 }
 
 /* At each frame, laid out: no cell on screen still waits to be drawn (it

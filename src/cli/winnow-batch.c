@@ -39,7 +39,6 @@ typedef struct {
   guint n_final;
   gboolean interrupted;
   gint give_up;               /* atomic: set with interrupted, for off_main() */
-  gboolean hangup;            /* SIGHUP is heard (not ignored by nohup) */
   GMainLoop *loop;
   WinnowBatchDisplay *display;
   guint grace;                /* after Ctrl-C: the end of the wait */
@@ -139,15 +138,15 @@ off_main_thread (gpointer data)
  * off_main(): one for the whole start, so that a signal that comes
  * between two calls waits there for the second. A signal is heard on the
  * main context too, by the same handler, which does nothing a second
- * time. */
+ * time. SIGHUP only with @hangup (not ignored under nohup). */
 static GMainContext *
-signals_context (Batch *batch)
+signals_context (Batch *batch, gboolean hangup)
 {
   const int signals[] = { SIGINT, SIGTERM, SIGHUP };
   GMainContext *context = g_main_context_new ();
 
   for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
-    if (signals[i] != SIGHUP || batch->hangup)
+    if (signals[i] != SIGHUP || hangup)
       {
         GSource *source = g_unix_signal_source_new (signals[i]);
 
@@ -517,9 +516,8 @@ run (WinnowBatchOptions *options)
   sigint = g_unix_signal_add (SIGINT, on_interrupt, &batch);
   sigterm = g_unix_signal_add (SIGTERM, on_interrupt, &batch);
   sighup = winnow_hangup_add (on_interrupt, &batch);
-  batch.hangup = sighup != 0;
 
-  starting = signals_context (&batch);
+  starting = signals_context (&batch, sighup != 0);
   if (off_main (&batch, starting, open_store, &error) && !batch.interrupted)
     {
       batch.scheduler = winnow_scheduler_new (batch.store, options->jobs,
